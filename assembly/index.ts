@@ -1,3 +1,91 @@
-// @ts-ignore
-@inline const USE_SIMD: bool = SIMD == 1;
-export function f(a: f64): f64 { if (USE_SIMD) { return f64x2.extract_lane(f64x2.splat(a), 0); } return a*2; }
+// The exported surface: every function takes the address of the context block (see context.ts)
+// and returns a status code; sizes and results are exchanged through the context.
+//
+// Status codes: 0 done; 1 ghost arrays short; 2 bin arrays short; 3 neighbor list short. After a non-zero status the caller grows the arrays named by the
+// context's need* fields and repeats the call (for runVerlet: calls finishStep, then runVerlet again).
+import {
+  CTX_BYTES, C_GHOST_CAPACITY, C_NEED_GHOSTS, C_SINCE_BUILD, C_DELAY, C_EVERY, C_STEPS_DONE,
+  C_DANGEROUS,
+} from "./context";
+import { ci, setI } from "./mem";
+import { wrapOwned, makeGhosts, updateGhostPositions } from "./cell";
+import { binAtoms, buildNeighborList, needsRebuild } from "./neighbors";
+import { densityPass, embeddingPass, forcePass } from "./eam";
+import { initialIntegrate, finalIntegrate, kineticEnergy } from "./integrate";
+
+export { kineticEnergy, needsRebuild };
+
+export const STATUS_OK: i32 = 0;
+export const STATUS_GHOSTS: i32 = 1;
+export const STATUS_BINS: i32 = 2;
+export const STATUS_NEIGH: i32 = 3;
+
+/** First free byte after static data: TypeScript lays out all buffers from here. */
+export function heapBase(): usize { return __heap_base; }
+
+/** Size of the context block in bytes (checked by TypeScript against its own layout). */
+export function contextBytes(): i32 { return <i32>CTX_BYTES; }
+
+/** True when this module was compiled with SIMD. */
+export function simdEnabled(): bool { return ASC_FEATURE_SIMD; }
+
+/** Wraps owned atoms into the cell, creates ghosts, bins all atoms and builds the half list. */
+export function rebuild(ctx: usize): i32 {
+  wrapOwned(ctx);
+  makeGhosts(ctx);
+  if (ci(ctx, C_NEED_GHOSTS) > ci(ctx, C_GHOST_CAPACITY)) return STATUS_GHOSTS;
+  if (binAtoms(ctx) != 0) return STATUS_BINS;
+  if (buildNeighborList(ctx) != 0) return STATUS_NEIGH;
+  return STATUS_OK;
+}
+
+/** Density, embedding and force passes at the current positions (list must be current). */
+export function computeForces(ctx: usize): i32 {
+  updateGhostPositions(ctx);
+  densityPass(ctx);
+  embeddingPass(ctx);
+  forcePass(ctx);
+  return STATUS_OK;
+}
+
+/** Rebuild when due (delay/every/check as LAMMPS' neigh_modify), then forces. */
+function refresh(ctx: usize): i32 {
+  const since = ci(ctx, C_SINCE_BUILD) + 1;
+  setI(ctx, C_SINCE_BUILD, since);
+  const every = max(ci(ctx, C_EVERY), 1);
+  if (since >= ci(ctx, C_DELAY) && since % every == 0 && needsRebuild(ctx)) {
+    if (since == max(ci(ctx, C_DELAY), every)) setI(ctx, C_DANGEROUS, ci(ctx, C_DANGEROUS) + 1);
+    const s = rebuild(ctx);
+    if (s != 0) return s;
+  }
+  return computeForces(ctx);
+}
+
+/**
+ * Completes a step interrupted by a short array: rebuild (the displacement check already asked for
+ * one, or the list was lost with the arrays), forces, second half kick.
+ */
+export function finishStep(ctx: usize): i32 {
+  const s = rebuild(ctx);
+  if (s != 0) return s;
+  computeForces(ctx);
+  finalIntegrate(ctx);
+  setI(ctx, C_STEPS_DONE, ci(ctx, C_STEPS_DONE) + 1);
+  return STATUS_OK;
+}
+
+/**
+ * Runs up to `steps` velocity-Verlet steps (forces must be current on entry). `stepsDone` counts
+ * completed steps; a non-zero status means step stepsDone+1 stopped after its drift.
+ */
+export function runVerlet(ctx: usize, steps: i32): i32 {
+  setI(ctx, C_STEPS_DONE, 0);
+  for (let s = 0; s < steps; s++) {
+    initialIntegrate(ctx);
+    const status = refresh(ctx);
+    if (status != 0) return status;
+    finalIntegrate(ctx);
+    setI(ctx, C_STEPS_DONE, s + 1);
+  }
+  return STATUS_OK;
+}

@@ -1,0 +1,190 @@
+// EAM passes over the half list: density, embedding, force (with per-atom energy and virial).
+// E = sum_i F_i(rho_i) + sum_{i<j} phi_ij(r_ij), rho_i = sum_j rho_{t_j -> t_i}(r_ij).
+import {
+  C_NLOCAL, C_NGHOST, C_NTYPES, C_X, C_Y, C_Z, C_FX, C_FY, C_FZ, C_TYPE, C_RHO, C_FP, C_EATOM,
+  C_NUM_NEIGH, C_FIRST_NEIGH, C_NEIGH, C_NUM_PAIRS, C_DENSITY_TABLE, C_FORCE_TABLE, C_EMBED_TABLE, C_NR, C_RDR, C_NRHO, C_RDRHO, C_RHOMAX,
+  C_CUTOFF, C_ENERGY, C_VXX, C_VYY, C_VZZ, C_VYZ, C_VXZ, C_VXY, C_OFF_TABLE,
+} from "./context";
+import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
+import { DENSITY_RECORD, FORCE_RECORD, EMBED_RECORD } from "./tables";
+import { foldGhosts, copyToGhosts } from "./cell";
+
+/**
+ * Density pass: rho of owned and ghost atoms from every in-cutoff pair (ghost parts are folded
+ * into owners afterwards). It also moves each atom's in-cutoff neighbors to the front of its list
+ * segment and counts them, so the force pass skips the skin shell (about half the list) without
+ * needing a second list.
+ */
+export function densityPass(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST), nt = ci(ctx, C_NTYPES);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), rho = cp(ctx, C_RHO);
+  const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
+  const numPairs = cp(ctx, C_NUM_PAIRS);
+  const table = cp(ctx, C_DENSITY_TABLE);
+  const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
+  const cut = cf(ctx, C_CUTOFF), cutsq = cut * cut;
+  const typeStride = <usize>nr * DENSITY_RECORD;
+  memory.fill(rho, 0, <usize>nall << 3);
+  for (let i = 0; i < n; i++) {
+    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
+    const row = table + <usize>(getI(type, i) * nt) * typeStride;
+    const jb = neigh + (<usize>getI(firstNeigh, i) << 2);
+    const jn = getI(numNeigh, i);
+    let w = 0;
+    let rhoi = 0.0;
+    for (let q = 0; q < jn; q++) {
+      const j = load<i32>(jb + (<usize>q << 2));
+      const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+      const rsq = dx * dx + dy * dy + dz * dz;
+      if (rsq < cutsq) {
+        const r = sqrt(rsq);
+        let p = r * rdr + 1.0;
+        let m = <i32>p;
+        if (m > nr - 1) m = nr - 1;
+        p -= <f64>m;
+        if (p > 1.0) p = 1.0;
+        const rec = row + <usize>getI(type, j) * typeStride + <usize>(m - 1) * DENSITY_RECORD;
+        if (ASC_FEATURE_SIMD) {
+          const pv = f64x2.splat(p);
+          let acc = v128.load(rec);
+          acc = f64x2.add(f64x2.mul(acc, pv), v128.load(rec, 16));
+          acc = f64x2.add(f64x2.mul(acc, pv), v128.load(rec, 32));
+          acc = f64x2.add(f64x2.mul(acc, pv), v128.load(rec, 48));
+          rhoi += f64x2.extract_lane(acc, 0);
+          addF(rho, j, f64x2.extract_lane(acc, 1));
+        } else {
+          rhoi += ((load<f64>(rec) * p + load<f64>(rec, 16)) * p + load<f64>(rec, 32)) * p + load<f64>(rec, 48);
+          addF(rho, j, ((load<f64>(rec, 8) * p + load<f64>(rec, 24)) * p + load<f64>(rec, 40)) * p + load<f64>(rec, 56));
+        }
+        if (w != q) {
+          const wp = jb + (<usize>w << 2);
+          store<i32>(jb + (<usize>q << 2), load<i32>(wp));
+          store<i32>(wp, j);
+        }
+        w++;
+      }
+    }
+    addF(rho, i, rhoi);
+    putI(numPairs, i, w);
+  }
+  foldGhosts(ctx, rho);
+}
+
+/**
+ * Embedding pass: F(rho_i) and F'(rho_i) of owned atoms (LAMMPS' index clamp; F is continued
+ * linearly above rhomax for the energy, the derivative is the clamped one). Per-atom energies start
+ * at F_i. Counts atoms above rhomax in `offTable`; copies F' to ghosts for the force pass.
+ */
+export function embeddingPass(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST);
+  const type = cp(ctx, C_TYPE), rho = cp(ctx, C_RHO), fp = cp(ctx, C_FP), eatom = cp(ctx, C_EATOM);
+  const table = cp(ctx, C_EMBED_TABLE);
+  const nrho = ci(ctx, C_NRHO), rdrho = cf(ctx, C_RDRHO), rhomax = cf(ctx, C_RHOMAX);
+  const typeStride = <usize>nrho * EMBED_RECORD;
+  memory.fill(eatom + (<usize>n << 3), 0, <usize>(nall - n) << 3);
+  let energy = 0.0;
+  let off = 0;
+  for (let i = 0; i < n; i++) {
+    const r = getF(rho, i);
+    let p = r * rdrho + 1.0;
+    let m = <i32>p;
+    if (m > nrho - 1) m = nrho - 1;
+    if (m < 1) m = 1;
+    p -= <f64>m;
+    if (p > 1.0) p = 1.0;
+    const c = table + <usize>getI(type, i) * typeStride + <usize>(m - 1) * EMBED_RECORD;
+    const d = (load<f64>(c) * p + load<f64>(c, 8)) * p + load<f64>(c, 16);
+    let phi = ((load<f64>(c, 24) * p + load<f64>(c, 32)) * p + load<f64>(c, 40)) * p + load<f64>(c, 48);
+    if (r > rhomax) {
+      phi += d * (r - rhomax);
+      off++;
+    }
+    putF(fp, i, d);
+    putF(eatom, i, phi);
+    energy += phi;
+  }
+  copyToGhosts(ctx, fp);
+  setF(ctx, C_ENERGY, energy);
+  setI(ctx, C_OFF_TABLE, off);
+}
+
+/**
+ * Force pass over the in-cutoff front of each list (see densityPass): forces (eV/A), pair energies added to the total and
+ * split half-and-half into per-atom energies, and the virial W_ab = sum_pairs d_a d_b fpair (eV)
+ * with d = x_i - x_j. Ghost forces and energies are folded into their owners at the end.
+ */
+export function forcePass(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST), nt = ci(ctx, C_NTYPES);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE);
+  const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
+  const fp = cp(ctx, C_FP), eatom = cp(ctx, C_EATOM);
+  const numPairs = cp(ctx, C_NUM_PAIRS), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
+  const table = cp(ctx, C_FORCE_TABLE);
+  const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
+  const typeStride = <usize>nr * FORCE_RECORD;
+  const bytes = <usize>nall << 3;
+  memory.fill(fx, 0, bytes); memory.fill(fy, 0, bytes); memory.fill(fz, 0, bytes);
+  let epair = 0.0;
+  let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
+  for (let i = 0; i < n; i++) {
+    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
+    const fpi = getF(fp, i);
+    const row = table + <usize>(getI(type, i) * nt) * typeStride;
+    const jb = neigh + (<usize>getI(firstNeigh, i) << 2);
+    const cnt = getI(numPairs, i);
+    let fxi = 0.0, fyi = 0.0, fzi = 0.0, ei = 0.0;
+    for (let q = 0; q < cnt; q++) {
+      const j = load<i32>(jb + (<usize>q << 2));
+      const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+      const r = sqrt(dx * dx + dy * dy + dz * dz);
+      let p = r * rdr + 1.0;
+      let m = <i32>p;
+      if (m > nr - 1) m = nr - 1;
+      p -= <f64>m;
+      if (p > 1.0) p = 1.0;
+      const rec = row + <usize>getI(type, j) * typeStride + <usize>(m - 1) * FORCE_RECORD;
+      let rhojp: f64, rhoip: f64, z2: f64, z2p: f64;
+      if (ASC_FEATURE_SIMD) {
+        const pv = f64x2.splat(p);
+        let d = v128.load(rec);
+        d = f64x2.add(f64x2.mul(d, pv), v128.load(rec, 16));
+        d = f64x2.add(f64x2.mul(d, pv), v128.load(rec, 32));
+        let e = v128.load(rec, 64);
+        e = f64x2.add(f64x2.mul(e, pv), v128.load(rec, 80));
+        e = f64x2.add(f64x2.mul(e, pv), v128.load(rec, 96));
+        e = f64x2.add(f64x2.mul(e, pv), v128.load(rec, 112));
+        rhojp = f64x2.extract_lane(d, 0);
+        rhoip = f64x2.extract_lane(d, 1);
+        z2 = f64x2.extract_lane(e, 0);
+        z2p = f64x2.extract_lane(e, 1);
+      } else {
+        rhojp = (load<f64>(rec) * p + load<f64>(rec, 16)) * p + load<f64>(rec, 32);
+        rhoip = (load<f64>(rec, 8) * p + load<f64>(rec, 24)) * p + load<f64>(rec, 40);
+        z2 = ((load<f64>(rec, 64) * p + load<f64>(rec, 80)) * p + load<f64>(rec, 96)) * p + load<f64>(rec, 112);
+        z2p = (load<f64>(rec, 88) * p + load<f64>(rec, 104)) * p + load<f64>(rec, 120);
+      }
+      // z2 = r*phi, z2p = (r*phi)' = r*phi' + phi
+      const recip = 1.0 / r;
+      const phi = z2 * recip;
+      const phip = z2p * recip - phi * recip;
+      // r_ij appears in both embedding terms, so both F'(rho_i) and F'(rho_j) enter.
+      const psip = fpi * rhojp + getF(fp, j) * rhoip + phip;
+      const fpair = -psip * recip;
+      fxi += dx * fpair; fyi += dy * fpair; fzi += dz * fpair;
+      addF(fx, j, -dx * fpair); addF(fy, j, -dy * fpair); addF(fz, j, -dz * fpair);
+      const half = 0.5 * phi;
+      ei += half;
+      addF(eatom, j, half);
+      epair += phi;
+      vxx += dx * dx * fpair; vyy += dy * dy * fpair; vzz += dz * dz * fpair;
+      vyz += dy * dz * fpair; vxz += dx * dz * fpair; vxy += dx * dy * fpair;
+    }
+    addF(fx, i, fxi); addF(fy, i, fyi); addF(fz, i, fzi);
+    addF(eatom, i, ei);
+  }
+  foldGhosts(ctx, fx); foldGhosts(ctx, fy); foldGhosts(ctx, fz);
+  foldGhosts(ctx, eatom);
+  setF(ctx, C_ENERGY, cf(ctx, C_ENERGY) + epair);
+  setF(ctx, C_VXX, vxx); setF(ctx, C_VYY, vyy); setF(ctx, C_VZZ, vzz);
+  setF(ctx, C_VYZ, vyz); setF(ctx, C_VXZ, vxz); setF(ctx, C_VXY, vxy);
+}

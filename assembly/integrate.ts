@@ -1,0 +1,55 @@
+// Velocity Verlet (NVE) over owned atoms. Units: A, fs, amu, eV; `ftm` converts (eV/A)/amu to A/fs^2.
+import {
+  C_NLOCAL, C_X, C_Y, C_Z, C_FX, C_FY, C_FZ, C_VX, C_VY, C_VZ, C_INV_MASS, C_DT, C_FTM, C_KINETIC,
+} from "./context";
+import { ci, cf, cp, setF, getF, putF } from "./mem";
+
+/** First half kick and drift: v += dt/2 a; x += dt v. */
+export function initialIntegrate(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
+  const vx = cp(ctx, C_VX), vy = cp(ctx, C_VY), vz = cp(ctx, C_VZ);
+  const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
+  const im = cp(ctx, C_INV_MASS);
+  const dt = cf(ctx, C_DT), dtf = 0.5 * dt * cf(ctx, C_FTM);
+  for (let i = 0; i < n; i++) {
+    const s = dtf * getF(im, i);
+    const ux = getF(vx, i) + s * getF(fx, i);
+    const uy = getF(vy, i) + s * getF(fy, i);
+    const uz = getF(vz, i) + s * getF(fz, i);
+    putF(vx, i, ux); putF(vy, i, uy); putF(vz, i, uz);
+    putF(x, i, getF(x, i) + dt * ux);
+    putF(y, i, getF(y, i) + dt * uy);
+    putF(z, i, getF(z, i) + dt * uz);
+  }
+}
+
+/** Second half kick: v += dt/2 a, with the forces at the new positions. */
+export function finalIntegrate(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const vx = cp(ctx, C_VX), vy = cp(ctx, C_VY), vz = cp(ctx, C_VZ);
+  const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
+  const im = cp(ctx, C_INV_MASS);
+  const dtf = 0.5 * cf(ctx, C_DT) * cf(ctx, C_FTM);
+  for (let i = 0; i < n; i++) {
+    const s = dtf * getF(im, i);
+    putF(vx, i, getF(vx, i) + s * getF(fx, i));
+    putF(vy, i, getF(vy, i) + s * getF(fy, i));
+    putF(vz, i, getF(vz, i) + s * getF(fz, i));
+  }
+}
+
+/** Kinetic energy (eV) of the owned atoms, stored in the context and returned. */
+export function kineticEnergy(ctx: usize): f64 {
+  const n = ci(ctx, C_NLOCAL);
+  const vx = cp(ctx, C_VX), vy = cp(ctx, C_VY), vz = cp(ctx, C_VZ);
+  const im = cp(ctx, C_INV_MASS);
+  let s = 0.0;
+  for (let i = 0; i < n; i++) {
+    const a = getF(vx, i), b = getF(vy, i), c = getF(vz, i);
+    s += (a * a + b * b + c * c) / getF(im, i);
+  }
+  const ke = 0.5 * s / cf(ctx, C_FTM);
+  setF(ctx, C_KINETIC, ke);
+  return ke;
+}

@@ -1,0 +1,156 @@
+// Binned half neighbor list with a skin, over owned and ghost atoms.
+//
+// Which pairs appear: every pair of atoms closer than cutoff+skin appears exactly once, in the list of
+// an owned atom i, with j an extended index (owned or ghost). Owned-owned pairs are kept when j > i.
+// A pair with a ghost (an image of owned atom k shifted by S) is kept when k > i, or when k == i and S
+// is lexicographically positive; its mirror pair (k with the image of i at -S) is then left out. The
+// mirror ghost always exists, because both i and k lie inside the cell when the list is built.
+import {
+  C_NLOCAL, C_NGHOST, C_X, C_Y, C_Z, C_X0, C_Y0, C_Z0, C_GHOST_OWNER, C_GHOST_SHIFT,
+  C_NUM_NEIGH, C_FIRST_NEIGH, C_NEIGH, C_NEIGH_CAPACITY, C_NEED_NEIGH, C_NEED_BINS,
+  C_BIN_ATOMS, C_BIN_START, C_BIN_OF, C_BIN_CAPACITY, C_BINS_X, C_BINS_Y, C_BINS_Z,
+  C_BIN_LO_X, C_BIN_LO_Y, C_BIN_LO_Z, C_BIN_INV, C_CUTOFF, C_SKIN, C_BUILDS, C_SINCE_BUILD,
+} from "./context";
+import { ci, cf, cp, setI, setF, getF, putF, getI, putI } from "./mem";
+
+@inline function binCoord(v: f64, lo: f64, inv: f64, nb: i32): i32 {
+  let b = <i32>((v - lo) * inv);
+  if (b < 0) b = 0;
+  if (b >= nb) b = nb - 1;
+  return b;
+}
+
+/**
+ * Sorts owned and ghost atoms into cubic bins of half the neighbor distance (counting sort).
+ * Returns 0, or the number of bins needed when `binCapacity` is too small (the caller grows it).
+ */
+export function binAtoms(ctx: usize): i32 {
+  const nall = ci(ctx, C_NLOCAL) + ci(ctx, C_NGHOST);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
+  let lx = Infinity, ly = Infinity, lz = Infinity, hx = -Infinity, hy = -Infinity, hz = -Infinity;
+  for (let i = 0; i < nall; i++) {
+    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
+    lx = min(lx, xi); hx = max(hx, xi);
+    ly = min(ly, yi); hy = max(hy, yi);
+    lz = min(lz, zi); hz = max(hz, zi);
+  }
+  const reach = cf(ctx, C_CUTOFF) + cf(ctx, C_SKIN);
+  let size = 0.5 * reach;
+  // A sparse system (a few far-apart atoms) must not ask for an enormous grid: coarsen instead.
+  const cap = ci(ctx, C_BIN_CAPACITY);
+  let nx = 0, ny = 0, nz = 0;
+  for (;;) {
+    nx = <i32>((hx - lx) / size) + 1;
+    ny = <i32>((hy - ly) / size) + 1;
+    nz = <i32>((hz - lz) / size) + 1;
+    const total = <f64>nx * <f64>ny * <f64>nz;
+    if (total <= <f64>max(8 * nall + 64, 4096)) break;
+    size *= 1.5;
+  }
+  const nbins = nx * ny * nz;
+  setI(ctx, C_NEED_BINS, nbins);
+  if (nbins + 1 > cap) return nbins + 1;
+  setI(ctx, C_BINS_X, nx); setI(ctx, C_BINS_Y, ny); setI(ctx, C_BINS_Z, nz);
+  setF(ctx, C_BIN_LO_X, lx); setF(ctx, C_BIN_LO_Y, ly); setF(ctx, C_BIN_LO_Z, lz);
+  const inv = 1.0 / size;
+  setF(ctx, C_BIN_INV, inv);
+  const start = cp(ctx, C_BIN_START), atoms = cp(ctx, C_BIN_ATOMS), binOf = cp(ctx, C_BIN_OF);
+  memory.fill(start, 0, <usize>(nbins + 1) << 2);
+  for (let i = 0; i < nall; i++) {
+    const b = (binCoord(getF(z, i), lz, inv, nz) * ny + binCoord(getF(y, i), ly, inv, ny)) * nx +
+      binCoord(getF(x, i), lx, inv, nx);
+    putI(binOf, i, b);
+    putI(start, b + 1, getI(start, b + 1) + 1);
+  }
+  for (let b = 0; b < nbins; b++) putI(start, b + 1, getI(start, b + 1) + getI(start, b));
+  // Fill each bin from its end, walking atoms downwards, so every bin lists ascending indices.
+  // Afterwards start[b+1] has been decremented to the first slot of bin b.
+  for (let i = nall - 1; i >= 0; i--) {
+    const b = getI(binOf, i);
+    const slot = getI(start, b + 1) - 1;
+    putI(start, b + 1, slot);
+    putI(atoms, slot, i);
+  }
+  for (let b = 0; b < nbins; b++) putI(start, b, getI(start, b + 1));
+  putI(start, nbins, nall);
+  return 0;
+}
+
+/**
+ * Builds the half list (see the header for which pairs appear) from the bins, and records the
+ * positions of owned atoms for the displacement check. Returns 0, or the slots needed when
+ * `neighCapacity` is too small (then nothing past the capacity is written).
+ */
+export function buildNeighborList(ctx: usize): i32 {
+  const n = ci(ctx, C_NLOCAL);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
+  const owner = cp(ctx, C_GHOST_OWNER), shift = cp(ctx, C_GHOST_SHIFT);
+  const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
+  const cap = ci(ctx, C_NEIGH_CAPACITY);
+  const start = cp(ctx, C_BIN_START), atoms = cp(ctx, C_BIN_ATOMS);
+  const nx = ci(ctx, C_BINS_X), ny = ci(ctx, C_BINS_Y), nz = ci(ctx, C_BINS_Z);
+  const lx = cf(ctx, C_BIN_LO_X), ly = cf(ctx, C_BIN_LO_Y), lz = cf(ctx, C_BIN_LO_Z);
+  const inv = cf(ctx, C_BIN_INV);
+  const reach = cf(ctx, C_CUTOFF) + cf(ctx, C_SKIN);
+  const reachSq = reach * reach;
+  const span = <i32>ceil(reach * inv);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
+    const bx = binCoord(xi, lx, inv, nx), by = binCoord(yi, ly, inv, ny), bz = binCoord(zi, lz, inv, nz);
+    const z0 = max(bz - span, 0), z1 = min(bz + span, nz - 1);
+    const y0 = max(by - span, 0), y1 = min(by + span, ny - 1);
+    const x0 = max(bx - span, 0), x1 = min(bx + span, nx - 1);
+    const first = k;
+    for (let cz = z0; cz <= z1; cz++) {
+      for (let cy = y0; cy <= y1; cy++) {
+        const row = (cz * ny + cy) * nx;
+        const s = getI(start, row + x0), e = getI(start, row + x1 + 1);
+        for (let q = s; q < e; q++) {
+          const j = getI(atoms, q);
+          if (j < n) {
+            if (j <= i) continue;
+          } else {
+            const o = getI(owner, j - n);
+            if (o < i) continue;
+            if (o == i) {
+              const sp = shift + (<usize>(j - n)) * 24;
+              const sx = load<f64>(sp), sy = load<f64>(sp, 8), sz = load<f64>(sp, 16);
+              if (!(sx > 0.0 || (sx == 0.0 && (sy > 0.0 || (sy == 0.0 && sz > 0.0))))) continue;
+            }
+          }
+          const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+          if (dx * dx + dy * dy + dz * dz < reachSq) {
+            if (k < cap) putI(neigh, k, j);
+            k++;
+          }
+        }
+      }
+    }
+    putI(firstNeigh, i, first);
+    putI(numNeigh, i, k - first);
+  }
+  setI(ctx, C_NEED_NEIGH, k);
+  if (k > cap) return k;
+  const px = cp(ctx, C_X0), py = cp(ctx, C_Y0), pz = cp(ctx, C_Z0);
+  memory.copy(px, x, <usize>n << 3);
+  memory.copy(py, y, <usize>n << 3);
+  memory.copy(pz, z, <usize>n << 3);
+  setI(ctx, C_BUILDS, ci(ctx, C_BUILDS) + 1);
+  setI(ctx, C_SINCE_BUILD, 0);
+  return 0;
+}
+
+/** True when some owned atom has moved more than half the skin since the last build. */
+export function needsRebuild(ctx: usize): bool {
+  const n = ci(ctx, C_NLOCAL);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
+  const px = cp(ctx, C_X0), py = cp(ctx, C_Y0), pz = cp(ctx, C_Z0);
+  const half = 0.5 * cf(ctx, C_SKIN);
+  const limit = half * half;
+  for (let i = 0; i < n; i++) {
+    const dx = getF(x, i) - getF(px, i), dy = getF(y, i) - getF(py, i), dz = getF(z, i) - getF(pz, i);
+    if (dx * dx + dy * dy + dz * dz > limit) return true;
+  }
+  return false;
+}

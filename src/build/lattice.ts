@@ -1,0 +1,103 @@
+import { Atoms } from "../atoms.js";
+import { atomicNumber } from "../elements.js";
+import { InputError } from "../errors.js";
+
+/** Cubic crystal structures understood by {@link bulk}. */
+export type CubicStructure = "fcc" | "bcc" | "sc" | "diamond";
+
+/** Fractional coordinates of the basis atoms in one conventional cubic cell, in the order they are emitted. */
+const BASIS: Record<CubicStructure, readonly (readonly [number, number, number])[]> = {
+  sc: [[0, 0, 0]],
+  bcc: [
+    [0, 0, 0],
+    [0.5, 0.5, 0.5],
+  ],
+  fcc: [
+    [0, 0, 0],
+    [0, 0.5, 0.5],
+    [0.5, 0, 0.5],
+    [0.5, 0.5, 0],
+  ],
+  diamond: [
+    [0, 0, 0],
+    [0, 0.5, 0.5],
+    [0.5, 0, 0.5],
+    [0.5, 0.5, 0],
+    [0.25, 0.25, 0.25],
+    [0.25, 0.75, 0.75],
+    [0.75, 0.25, 0.75],
+    [0.75, 0.75, 0.25],
+  ],
+};
+
+/** Number of atoms per conventional cubic cell for each structure (fcc 4, bcc 2, sc 1, diamond 8). */
+export const ATOMS_PER_CELL: Readonly<Record<CubicStructure, number>> = {
+  sc: 1,
+  bcc: 2,
+  fcc: 4,
+  diamond: 8,
+};
+
+/**
+ * Cubic-cell crystal of `repeat` = (nx, ny, nz) conventional cells (a single number means n x n x n),
+ * lattice constant `a` in A, periodic in all three directions.
+ *
+ * The cell is diagonal, rows (nx*a, 0, 0), (0, ny*a, 0), (0, 0, nz*a) in A, with the box origin at 0.
+ * Atom order: cells looped x (outermost), then y, then z (innermost); within each cell the basis atoms in
+ * the order fcc (0,0,0), (0,.5,.5), (.5,0,.5), (.5,.5,0); bcc (0,0,0), (.5,.5,.5); sc (0,0,0); diamond the
+ * fcc four followed by the same four shifted by (.25,.25,.25). This order need not match LAMMPS'
+ * `create_atoms`. Masses are the standard atomic weight of `symbol` (amu); velocities are null.
+ *
+ * @param symbol chemical symbol, exact case ("Cu").
+ * @param structure "fcc" | "bcc" | "sc" | "diamond".
+ * @param a cubic lattice constant in A (finite, > 0).
+ * @param repeat positive integer number of cells along x, y, z, or one number for all three.
+ * @throws InputError for an unknown symbol or structure, a non-positive or non-finite `a`, or repeats
+ *   that are not positive integers.
+ */
+export function bulk(symbol: string, structure: CubicStructure, a: number, repeat: [number, number, number] | number): Atoms {
+  if (typeof symbol !== "string" || atomicNumber(symbol) === undefined) {
+    throw new InputError(`unknown chemical symbol '${String(symbol)}' (expected an element such as 'Cu')`);
+  }
+  if (!Object.prototype.hasOwnProperty.call(BASIS, structure)) {
+    throw new InputError(`unknown crystal structure '${String(structure)}' (expected fcc, bcc, sc or diamond)`);
+  }
+  if (typeof a !== "number" || !Number.isFinite(a) || a <= 0) {
+    throw new InputError(`lattice constant must be a positive finite number of A, got ${String(a)}`);
+  }
+  const reps: number[] = typeof repeat === "number" ? [repeat, repeat, repeat] : Array.isArray(repeat) ? repeat.slice() : [];
+  if (reps.length !== 3) {
+    throw new InputError(`repeat must be one positive integer or three, got ${JSON.stringify(repeat)}`);
+  }
+  for (const r of reps) {
+    if (typeof r !== "number" || !Number.isInteger(r) || r < 1) {
+      throw new InputError(`repeat must be positive integers, got ${JSON.stringify(repeat)}`);
+    }
+  }
+  const [nx, ny, nz] = reps;
+  const basis = BASIS[structure];
+  const n = nx * ny * nz * basis.length;
+  const positions = new Float64Array(3 * n);
+  let k = 0;
+  for (let i = 0; i < nx; i++) {
+    for (let j = 0; j < ny; j++) {
+      for (let l = 0; l < nz; l++) {
+        for (const [fx, fy, fz] of basis) {
+          positions[k++] = (i + fx) * a;
+          positions[k++] = (j + fy) * a;
+          positions[k++] = (l + fz) * a;
+        }
+      }
+    }
+  }
+  const cell = new Float64Array(9);
+  cell[0] = nx * a;
+  cell[4] = ny * a;
+  cell[8] = nz * a;
+  return new Atoms({
+    symbols: new Array<string>(n).fill(symbol),
+    positions,
+    cell,
+    pbc: [true, true, true],
+  });
+}

@@ -1,0 +1,67 @@
+import { instantiateSync } from "@assemblyscript/loader";
+
+/** The functions the EAM kernels export (see assembly/index.ts). Pointers are byte addresses. */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  contextBytes(): number;
+  simdEnabled(): number;
+  rebuild(ctx: number): number;
+  computeForces(ctx: number): number;
+  runVerlet(ctx: number, steps: number): number;
+  finishStep(ctx: number): number;
+  needsRebuild(ctx: number): number;
+  kineticEnergy(ctx: number): number;
+}
+
+/** Which build of the kernels: `simd` (f64x2, the default) or `scalar` (same source, no SIMD). */
+export type KernelVariant = "simd" | "scalar";
+
+const modules = new Map<KernelVariant, WebAssembly.Module>();
+
+function wasmFileName(variant: KernelVariant): string {
+  return `eam.${variant}.wasm`;
+}
+
+async function readBytes(variant: KernelVariant): Promise<BufferSource> {
+  const name = wasmFileName(variant);
+  // Bundled (dist/*.js next to dist/*.wasm) or run from source (src/engine -> dist).
+  const candidates = [new URL(`./${name}`, import.meta.url), new URL(`../../dist/${name}`, import.meta.url)];
+  const isNode = typeof process !== "undefined" && !!process.versions?.node;
+  if (isNode) {
+    const { readFile } = await import("node:fs/promises");
+    const { fileURLToPath } = await import("node:url");
+    for (const url of candidates) {
+      try {
+        return await readFile(fileURLToPath(url));
+      } catch {
+        // try the next location
+      }
+    }
+    throw new Error(`cannot find ${name} next to the package code; run 'npm run build' first`);
+  }
+  for (const url of candidates) {
+    const res = await fetch(url);
+    if (res.ok) return await res.arrayBuffer();
+  }
+  throw new Error(`cannot fetch ${name}; serve it next to the bundle`);
+}
+
+/**
+ * Compiles (once per variant) and caches the kernel module. Pass `bytes` to supply the wasm
+ * yourself (for bundlers or serverless platforms that ship it as an asset).
+ */
+export async function loadKernelModule(variant: KernelVariant = "simd", bytes?: BufferSource): Promise<WebAssembly.Module> {
+  let mod = modules.get(variant);
+  if (!mod) {
+    mod = await WebAssembly.compile(bytes ?? (await readBytes(variant)));
+    modules.set(variant, mod);
+  }
+  return mod;
+}
+
+/** A new instance with its own linear memory, through @assemblyscript/loader (Node and browser alike). */
+export function instantiateKernels(mod: WebAssembly.Module): KernelExports {
+  const { exports } = instantiateSync<Record<string, unknown>>(mod, {});
+  return exports as unknown as KernelExports;
+}
