@@ -1,0 +1,108 @@
+import type { Atoms } from "../atoms.js";
+import { InputError } from "../errors.js";
+import type { EamPotential } from "../potentials/types.js";
+import { EamEngine, type EngineOptions } from "./engine.js";
+
+/** Results of one evaluation; arrays are copies the caller owns. */
+export interface EamResults {
+  /** Total potential energy, eV. */
+  energy: number;
+  /** Forces, eV/A, row-major N x 3. */
+  forces: Float64Array;
+  /** Per-atom energies e_i = F_i(rho_i) + 1/2 sum_j phi_ij, eV. */
+  energies: Float64Array;
+  /** Virial W_ab = sum over pairs r_a f_b, eV, full 3x3 row-major. */
+  virial: Float64Array;
+  /**
+   * Stress with ASE's sign convention, stress = -W/V (eV/A^3), Voigt order xx yy zz yz xz xy;
+   * null when no direction is periodic (a cluster has no volume).
+   */
+  stress: Float64Array | null;
+  /** Host densities rho_i (potential's density units). */
+  densities: Float64Array;
+  /** Atoms whose density fell beyond the embedding table (F continued linearly, as LAMMPS). */
+  offTableDensities: number;
+}
+
+/** The properties `calculate` returns, as ASE's `implemented_properties`. */
+export const IMPLEMENTED_PROPERTIES = ["energy", "forces", "energies", "stress", "virial", "densities"] as const;
+
+/**
+ * An ASE-style calculator for classic EAM: hand it structures, get energies, forces and stress.
+ * It keeps one engine (one wasm instance) and reuses the neighbor list between calls on the same
+ * system while atoms stay within half the skin of where the list was built.
+ */
+export class EamCalculator {
+  readonly implementedProperties = IMPLEMENTED_PROPERTIES;
+  readonly engine: EamEngine;
+  private key = "";
+  private warned = false;
+  /** Called once per calculator when densities leave the embedding table (default: console.warn). */
+  onWarning: (message: string) => void = (m) => console.warn(m);
+
+  private constructor(engine: EamEngine) {
+    this.engine = engine;
+  }
+
+  /** Creates a calculator for a tabulated potential (see `readEamPotentialFile`). */
+  static async create(potential: EamPotential, opts: EngineOptions = {}): Promise<EamCalculator> {
+    return new EamCalculator(await EamEngine.create(potential, opts));
+  }
+
+  /** Evaluates energy, forces, per-atom energies and stress of `atoms`. */
+  calculate(atoms: Atoms, source?: string): EamResults {
+    const key = systemKey(atoms);
+    if (key !== this.key) {
+      this.engine.setAtoms(atoms, source);
+      this.key = key;
+    } else {
+      this.engine.setPositions(atoms.positions);
+    }
+    const e = this.engine;
+    e.compute();
+    const off = e.offTableCount();
+    if (off > 0 && !this.warned) {
+      this.warned = true;
+      this.onWarning(
+        `${off} atom(s) have a host density above rhomax of ${e.potential.source}; F was continued linearly (as LAMMPS does)`,
+      );
+    }
+    const virial = e.virial();
+    const volume = atoms.volume();
+    const periodic = atoms.pbc.some((p) => p);
+    let stress: Float64Array | null = null;
+    if (periodic) {
+      if (!(volume > 0)) throw new InputError("periodic structure with zero cell volume: stress is undefined");
+      stress = Float64Array.of(virial[0], virial[4], virial[8], virial[5], virial[2], virial[1]).map((w) => -w / volume);
+    }
+    return {
+      energy: e.energy(),
+      forces: e.forces(),
+      energies: e.energies(),
+      virial,
+      stress,
+      densities: e.densities(),
+      offTableDensities: off,
+    };
+  }
+
+  /** Potential energy in eV. */
+  getPotentialEnergy(atoms: Atoms): number {
+    return this.calculate(atoms).energy;
+  }
+  /** Forces in eV/A, row-major N x 3. */
+  getForces(atoms: Atoms): Float64Array {
+    return this.calculate(atoms).forces;
+  }
+  /** Stress in eV/A^3 (Voigt xx yy zz yz xz xy, ASE sign). */
+  getStress(atoms: Atoms): Float64Array {
+    const s = this.calculate(atoms).stress;
+    if (!s) throw new InputError("stress is not defined for a structure with no periodic direction");
+    return s;
+  }
+}
+
+/** Everything but positions: when it changes the engine must reload the structure. */
+function systemKey(a: Atoms): string {
+  return JSON.stringify([a.symbols, Array.from(a.cell), a.pbc, Array.from(a.masses)]);
+}
