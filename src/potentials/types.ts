@@ -32,9 +32,14 @@ export interface EamPotential {
   masses: number[];
   /** Pair cutoff in A (LAMMPS tests r^2 < cutoff^2). */
   cutoff: number;
-  /** Embedding-table grid: nrho points with spacing drho; rhomax = (nrho-1)*drho. */
+  /** Embedding-table grid: nrho points with spacing drho. */
   nrho: number;
   drho: number;
+  /**
+   * Density above which F is continued linearly in the energy. (nrho-1)*drho for setfl/fs; for
+   * funcfl LAMMPS keeps the file's (nrho_file-1)*drho, one spacing past the regridded table's end.
+   */
+  rhomax: number;
   /** Radial-table grid: nr points with spacing dr (A). */
   nr: number;
   dr: number;

@@ -1,0 +1,17 @@
+// Bundles the TypeScript entry points with esbuild and places the wasm kernels next to them.
+// Run after `asc` (npm run build does both).
+import { build } from "esbuild";
+import { copyFileSync, mkdirSync, chmodSync } from "node:fs";
+
+const common = { bundle: true, format: "esm", target: "es2022", sourcemap: true, logLevel: "warning" };
+const node = { ...common, platform: "node", packages: "external" };
+
+await Promise.all([
+  build({ ...node, entryPoints: ["src/index.ts"], outfile: "dist/index.js" }),
+  build({ ...node, entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js", banner: { js: "#!/usr/bin/env node" } }),
+  build({ ...node, entryPoints: ["bench/main.ts"], outfile: "dist/bench.js" }),
+  build({ ...common, platform: "browser", entryPoints: ["src/core.ts"], outfile: "dist/browser/index.js" }),
+]);
+chmodSync("dist/cli.js", 0o755);
+mkdirSync("dist/browser", { recursive: true });
+for (const v of ["simd", "scalar"]) copyFileSync(`dist/eam.${v}.wasm`, `dist/browser/eam.${v}.wasm`);
