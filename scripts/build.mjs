@@ -10,7 +10,8 @@ await Promise.all([
   build({ ...node, entryPoints: ["src/index.ts"], outfile: "dist/index.js" }),
   build({ ...node, entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js", banner: { js: "#!/usr/bin/env node" } }),
   build({ ...node, entryPoints: ["bench/main.ts"], outfile: "dist/bench.js" }),
-  build({ ...common, platform: "browser", entryPoints: ["src/core.ts"], outfile: "dist/browser/index.js" }),
+  // node:* imports in core code are dynamic and only taken under Node.
+  build({ ...common, platform: "browser", external: ["node:*"], entryPoints: ["src/core.ts"], outfile: "dist/browser/index.js" }),
 ]);
 chmodSync("dist/cli.js", 0o755);
 mkdirSync("dist/browser", { recursive: true });

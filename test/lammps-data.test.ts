@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { bulk } from "../src/build/lattice.js";
 import { InputError } from "../src/errors.js";
-import { formatLammpsData, parseLammpsData, readLammpsDataFile } from "../src/io/lammps-data.js";
+import { formatLammpsData, parseLammpsData } from "../src/io/lammps-data.js";
+import { readLammpsDataFile } from "../src/io/lammps-data-file.js";
 
 /** A small sheared Cu/Ni cell with velocities (A/fs), restricted triclinic. */
 function sheared(): Atoms {

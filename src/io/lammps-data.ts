@@ -13,7 +13,6 @@
  * - A data file does not say which directions are periodic (that is the input script's `boundary`),
  *   so `pbc` is always [true, true, true] on reading.
  */
-import { readFileSync } from "node:fs";
 import { Atoms, type ArrayColumn } from "../atoms.js";
 import { atomicNumber, massOf, symbolOf } from "../elements.js";
 import { InputError } from "../errors.js";
@@ -300,21 +299,6 @@ function elementForMass(mass: number): string | undefined {
     }
   }
   return best;
-}
-
-/**
- * Read a LAMMPS data file from disk (see {@link parseLammpsData}).
- * @param path file path; used in error messages.
- * @param species optional chemical symbol per atom type 1..ntypes.
- */
-export function readLammpsDataFile(path: string, species?: string[]): Atoms {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new InputError(`cannot read LAMMPS data file: ${(e as Error).message}`, { file: path });
-  }
-  return parseLammpsData(text, { fileName: path, species });
 }
 
 /**

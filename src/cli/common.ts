@@ -1,0 +1,73 @@
+import { basename } from "node:path";
+import { CalculationFailed, InputError, ModelError } from "../errors.js";
+import { readEamPotentialFile } from "../potentials/eam-file.js";
+import type { EamPotential, EamStyle } from "../potentials/types.js";
+import type { ThermoRow } from "../dynamics/md.js";
+
+const STYLES: EamStyle[] = ["eam", "eam/alloy", "eam/fs"];
+
+/** Reads a potential file, with `--style` overriding what the file name tells. */
+export function loadPotential(path: string, style?: string): EamPotential {
+  if (style !== undefined && !STYLES.includes(style as EamStyle)) {
+    throw new InputError(`--style must be one of ${STYLES.join(", ")}, got '${style}'`);
+  }
+  return readEamPotentialFile(path, style as EamStyle | undefined);
+}
+
+/** Parses a number option, naming the flag when it is not one. */
+export function numberOption(flag: string, value: string | undefined, opts: { integer?: boolean; min?: number; positive?: boolean } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const v = Number(value);
+  if (value.trim() === "" || !Number.isFinite(v)) throw new InputError(`${flag} expects a number, got '${value}'`);
+  if (opts.integer && !Number.isInteger(v)) throw new InputError(`${flag} expects an integer, got '${value}'`);
+  if (opts.positive && !(v > 0)) throw new InputError(`${flag} must be > 0, got ${value}`);
+  if (opts.min !== undefined && v < opts.min) throw new InputError(`${flag} must be >= ${opts.min}, got ${value}`);
+  return v;
+}
+
+/** Runs a command body; expected errors print one line and exit with status 2. */
+export async function runCommand(body: () => Promise<void> | void): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    if (err instanceof InputError || err instanceof ModelError || err instanceof CalculationFailed) {
+      process.stderr.write(`ect-eam: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+const COLUMNS = ["Step", "Time(fs)", "Temp(K)", "PotEng(eV)", "KinEng(eV)", "TotEng(eV)", "Press(bar)"];
+
+/** Header of the thermo table. */
+export function thermoHeader(): string {
+  return COLUMNS.map((c, i) => (i === 0 ? c.padStart(8) : c.padStart(16))).join(" ");
+}
+
+/** One thermo line, fixed-width columns. */
+export function thermoLine(r: ThermoRow): string {
+  const f = (v: number, d: number) => v.toFixed(d).padStart(16);
+  return [
+    String(r.step).padStart(8),
+    f(r.time, 2),
+    f(r.temperature, 3),
+    f(r.potential, 6),
+    f(r.kinetic, 6),
+    f(r.total, 6),
+    r.pressure === null ? "-".padStart(16) : f(r.pressure, 3),
+  ].join(" ");
+}
+
+/** A short name for messages. */
+export function shortName(path: string): string {
+  return basename(path);
+}
+
+/** `--species Cu,Ni` to a list (undefined when absent). */
+export function speciesOption(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = value.split(",").map((s) => s.trim());
+  if (list.some((s) => s === "")) throw new InputError(`--species expects comma-separated symbols, got '${value}'`);
+  return list;
+}

@@ -1,0 +1,48 @@
+import type { Command } from "commander";
+import { EamCalculator } from "../engine/calculator.js";
+import { readStructureFile } from "../io/structure-file.js";
+import { writeExtxyzFile } from "../io/extxyz-file.js";
+import { Atoms } from "../atoms.js";
+import { loadPotential, runCommand, speciesOption } from "./common.js";
+
+/** `ect-eam eval`: energy, forces, per-atom energies, virial and stress of every input frame. */
+export function registerEval(program: Command): void {
+  program
+    .command("eval")
+    .description("evaluate energy, forces, per-atom energies, virial and stress of every frame")
+    .requiredOption("--potential <file>", "EAM potential (.eam funcfl, .eam.alloy setfl, .eam.fs Finnis-Sinclair)")
+    .requiredOption("--input <file>", "structure(s): extended XYZ (all frames) or LAMMPS data file (.data, .lmp)")
+    .requiredOption("--output <file>", "extended XYZ output")
+    .option("--style <style>", "eam | eam/alloy | eam/fs (default: from the potential file name)")
+    .option("--species <list>", "LAMMPS data input: symbols of atom types 1..n, comma-separated")
+    .option("--simd <on|off>", "use the SIMD kernels (default on)", "on")
+    .action((opts) =>
+      runCommand(async () => {
+        const pot = loadPotential(opts.potential, opts.style);
+        const frames = readStructureFile(opts.input, speciesOption(opts.species));
+        const calc = await EamCalculator.create(pot, { variant: opts.simd === "off" ? "scalar" : "simd" });
+        calc.onWarning = (m) => process.stderr.write(`warning: ${m}\n`);
+        const out: Atoms[] = [];
+        frames.forEach((atoms, k) => {
+          const r = calc.calculate(atoms, frames.length > 1 ? `${opts.input} frame ${k}` : opts.input);
+          const a = atoms.copy();
+          a.info.energy = r.energy;
+          if (r.stress) a.info.stress = voigtToFull(r.stress);
+          else delete a.info.stress;
+          a.info.virial = Array.from(r.virial);
+          if (r.offTableDensities > 0) a.info.off_table_densities = r.offTableDensities;
+          a.arrays.forces = { kind: "R", ncols: 3, data: r.forces };
+          a.arrays.energies = { kind: "R", ncols: 1, data: r.energies };
+          out.push(a);
+          process.stderr.write(`frame ${k}: ${atoms.length} atoms, energy ${r.energy.toFixed(10)} eV\n`);
+        });
+        writeExtxyzFile(opts.output, out);
+      }),
+    );
+}
+
+/** ASE writes stress in extxyz as the full 3x3 (row-major); Voigt is xx yy zz yz xz xy. */
+function voigtToFull(s: Float64Array): number[] {
+  const [xx, yy, zz, yz, xz, xy] = s;
+  return [xx, xy, xz, xy, yy, yz, xz, yz, zz];
+}

@@ -1,0 +1,122 @@
+import type { Command } from "commander";
+import cliProgress from "cli-progress";
+import { openSync, writeSync, closeSync } from "node:fs";
+import { EamEngine } from "../engine/engine.js";
+import { readStructureFile } from "../io/structure-file.js";
+import { formatExtxyz } from "../io/extxyz.js";
+import { bulk, type CubicStructure } from "../build/lattice.js";
+import { maxwellBoltzmann } from "../dynamics/velocities.js";
+import { VelocityVerlet } from "../dynamics/md.js";
+import { InputError } from "../errors.js";
+import type { Atoms } from "../atoms.js";
+import { loadPotential, numberOption, runCommand, speciesOption, thermoHeader, thermoLine } from "./common.js";
+
+/** `ect-eam md`: NVE velocity-Verlet dynamics with a thermo table and the speed per atom-step. */
+export function registerMd(program: Command): void {
+  program
+    .command("md")
+    .description("NVE molecular dynamics (velocity Verlet) from Maxwell-Boltzmann velocities")
+    .requiredOption("--potential <file>", "EAM potential (.eam, .eam.alloy, .eam.fs)")
+    .option("--input <file>", "starting structure: extended XYZ (first frame) or LAMMPS data file")
+    .option("--lattice <fcc|bcc|sc|diamond>", "build a cubic crystal instead of --input")
+    .option("--a <A>", "lattice constant for --lattice, A")
+    .option("--repeat <n>", "conventional cells per edge for --lattice", "10")
+    .option("--element <symbol>", "element for --lattice (default: the potential's first)")
+    .option("--species <list>", "LAMMPS data input: symbols of atom types 1..n, comma-separated")
+    .option("--style <style>", "eam | eam/alloy | eam/fs (default: from the potential file name)")
+    .option("--steps <n>", "number of steps", "1000")
+    .option("--dt <fs>", "time step, fs", "1")
+    .option("--temperature <K>", "initial temperature for Maxwell-Boltzmann velocities, K", "300")
+    .option("--seed <n>", "random seed for the velocities", "12345")
+    .option("--keep-velocities", "use the input's velocities instead of drawing new ones")
+    .option("--skin <A>", "neighbor skin, A", "1.0")
+    .option("--neigh-every <n>", "check the neighbor list every n steps", "1")
+    .option("--neigh-delay <n>", "no rebuild within n steps of the last", "0")
+    .option("--thermo <n>", "thermo output every n steps (default: steps/10)")
+    .option("--trajectory <file>", "write frames to this extended XYZ file")
+    .option("--every <n>", "trajectory interval in steps", "100")
+    .option("--simd <on|off>", "use the SIMD kernels (default on)", "on")
+    .action((opts) => runCommand(() => runMd(opts)));
+}
+
+interface MdFlags {
+  potential: string; input?: string; lattice?: string; a?: string; repeat: string; element?: string;
+  species?: string; style?: string; steps: string; dt: string; temperature: string; seed: string;
+  keepVelocities?: boolean; skin: string; neighEvery: string; neighDelay: string; thermo?: string;
+  trajectory?: string; every: string; simd: string;
+}
+
+async function runMd(opts: MdFlags): Promise<void> {
+  const pot = loadPotential(opts.potential, opts.style);
+  const steps = numberOption("--steps", opts.steps, { integer: true, min: 0 })!;
+  const dt = numberOption("--dt", opts.dt, { positive: true })!;
+  const temperature = numberOption("--temperature", opts.temperature, { min: 0 })!;
+  const seed = numberOption("--seed", opts.seed, { integer: true })!;
+  const skin = numberOption("--skin", opts.skin, { min: 0 })!;
+  const every = numberOption("--every", opts.every, { integer: true, min: 1 })!;
+  const neighEvery = numberOption("--neigh-every", opts.neighEvery, { integer: true, min: 1 })!;
+  const neighDelay = numberOption("--neigh-delay", opts.neighDelay, { integer: true, min: 0 })!;
+  const thermoEvery = numberOption("--thermo", opts.thermo, { integer: true, min: 1 }) ?? Math.max(1, Math.floor(steps / 10));
+
+  let atoms: Atoms;
+  if (opts.input && opts.lattice) throw new InputError("give either --input or --lattice, not both");
+  if (opts.input) {
+    atoms = readStructureFile(opts.input, speciesOption(opts.species))[0];
+  } else if (opts.lattice) {
+    const a = numberOption("--a", opts.a, { positive: true });
+    if (a === undefined) throw new InputError("--lattice needs --a (lattice constant, A)");
+    const repeat = numberOption("--repeat", opts.repeat, { integer: true, min: 1 })!;
+    atoms = bulk(opts.element ?? pot.elements[0], opts.lattice as CubicStructure, a, repeat);
+  } else {
+    throw new InputError("md needs a structure: --input FILE or --lattice fcc --a 3.615 --repeat 10");
+  }
+  if (!opts.keepVelocities || !atoms.velocities) atoms.velocities = maxwellBoltzmann(atoms.masses, temperature, seed);
+
+  const engine = await EamEngine.create(pot, { variant: opts.simd === "off" ? "scalar" : "simd", skin });
+  engine.setAtoms(atoms, opts.input ?? "lattice");
+  const md = new VelocityVerlet(engine, atoms, { dt, neighborEvery: neighEvery, neighborDelay: neighDelay });
+
+  const out = process.stdout;
+  out.write(`# ${atoms.length} atoms, ${pot.source} (${pot.style}), ${engine.variant} kernels, dt ${dt} fs, ${steps} steps\n`);
+  out.write(thermoHeader() + "\n");
+  const tty = process.stderr.isTTY === true;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        { format: "md |{bar}| {percentage}% {value}/{total} steps | {rate} steps/s | ETA {eta_formatted}", stream: process.stderr, clearOnComplete: true, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  const t0 = performance.now();
+  bar?.start(steps, 0, { rate: "-" });
+  const traj = opts.trajectory ? openSync(opts.trajectory, "w") : null;
+  try {
+    const summary = md.run(steps, {
+      thermoEvery,
+      onThermo: (row) => {
+        if (bar) {
+          bar.stop();
+        }
+        out.write(thermoLine(row) + "\n");
+        if (bar && row.step < steps) bar.start(steps, row.step, { rate: "-" });
+      },
+      frameEvery: traj !== null ? every : 0,
+      onFrame: (frame) => {
+        if (traj !== null) writeSync(traj, formatExtxyz(frame));
+      },
+      onProgress: bar
+        ? (done) => bar.update(done, { rate: (done / ((performance.now() - t0) / 1000)).toFixed(0) })
+        : undefined,
+    });
+    bar?.stop();
+    const stats = engine.neighborStats();
+    out.write(
+      `# speed: ${summary.usPerAtomStep.toFixed(3)} us/atom-step (${summary.seconds.toFixed(3)} s for ${steps} steps of ${atoms.length} atoms)` +
+        `, ${summary.neighborBuilds} neighbor builds, ${stats.dangerous} dangerous\n`,
+    );
+    if (engine.offTableCount() > 0) {
+      process.stderr.write(`warning: ${engine.offTableCount()} atom(s) above the embedding table's rhomax at the end (F continued linearly)\n`);
+    }
+  } finally {
+    if (traj !== null) closeSync(traj);
+  }
+}

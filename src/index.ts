@@ -1,0 +1,6 @@
+// Public API for Node: everything in core.ts plus file helpers.
+export * from "./core.js";
+export { readEamPotentialFile } from "./potentials/eam-file.js";
+export { readExtxyzFile, writeExtxyzFile } from "./io/extxyz-file.js";
+export { readLammpsDataFile } from "./io/lammps-data-file.js";
+export { readStructureFile } from "./io/structure-file.js";
