@@ -136,7 +136,7 @@ export class EamEngine {
     this.setCtx("rdr", 1.0 / p.dr);
     this.setCtx("nrho", t.nrho);
     this.setCtx("rdrho", 1.0 / p.drho);
-    this.setCtx("rhomax", (p.nrho - 1) * p.drho);
+    this.setCtx("rhomax", p.rhomax);
     this.setCtx("cutoff", p.cutoff);
     this.setCtx("skin", this.skin);
     this.setCtx("ftm", FTM);

@@ -1,0 +1,132 @@
+// Benchmarks (npm run bench): the LAMMPS bench/in.eam workload run by our SIMD and scalar kernels
+// and, when `lmp` is on PATH, by LAMMPS eam and eam/opt, in one invocation. Reports medians of
+// several runs in microseconds per atom-step, ratios, the share of time in neighbor builds and the
+// wasm memory per atom. Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000]
+import { parseArgs } from "node:util";
+import { readEamPotentialFile } from "../src/potentials/eam-file.js";
+import { bulk } from "../src/build/lattice.js";
+import { EamEngine } from "../src/engine/engine.js";
+import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
+import type { KernelVariant } from "../src/engine/wasm.js";
+import { findLammps, lammpsPairStyles, runLammpsEam } from "./lammps.js";
+
+const POTENTIAL = "potentials/Cu_u3.eam";
+const A = 3.615;
+const TEMPERATURE = 1600;
+const DT = 5; // fs (LAMMPS in.eam: timestep 0.005 ps)
+const SKIN = 1.0;
+
+interface Sample {
+  usPerAtomStep: number;
+  neighShare: number;
+  builds: number;
+  bytesPerAtom: number;
+}
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "5" },
+    quick: { type: "boolean", default: false },
+    sizes: { type: "string" },
+  },
+});
+const runs = Math.max(1, Number(values.runs));
+const quick = values.quick === true;
+const repeats = values.sizes
+  ? values.sizes.split(",").map((s) => Math.round(Math.cbrt(Number(s) / 4)))
+  : quick ? [10, 20] : [10, 20, 40];
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+};
+
+function stepsFor(n: number): number {
+  if (quick) return n > 100000 ? 10 : 50;
+  return n > 100000 ? 20 : 100;
+}
+
+async function ours(variant: KernelVariant, repeat: number, steps: number): Promise<Sample> {
+  const pot = readEamPotentialFile(POTENTIAL);
+  const atoms = bulk("Cu", "fcc", A, repeat);
+  atoms.velocities = maxwellBoltzmann(atoms.masses, TEMPERATURE, 376847);
+  const engine = await EamEngine.create(pot, { variant, skin: SKIN });
+  engine.setAtoms(atoms);
+  engine.compute();
+  // Warm up (V8 tiers wasm up after a few calls), then restore the start state.
+  engine.runVerlet(5, DT, { every: 1, delay: 5 });
+  engine.setAtoms(atoms);
+  engine.compute();
+  const b0 = engine.neighborStats().builds;
+  const t0 = performance.now();
+  engine.runVerlet(steps, DT, { every: 1, delay: 5 });
+  const ms = performance.now() - t0;
+  const builds = engine.neighborStats().builds - b0;
+  // Time of one build on the final configuration, to apportion the run's time.
+  const r0 = performance.now();
+  const reps = 3;
+  for (let k = 0; k < reps; k++) engine.rebuild();
+  const buildMs = (performance.now() - r0) / reps;
+  const mem = engine.memoryUse();
+  return {
+    usPerAtomStep: (ms * 1000) / (steps * atoms.length),
+    neighShare: Math.min(1, (builds * buildMs) / ms),
+    builds,
+    bytesPerAtom: mem.reserved / atoms.length,
+  };
+}
+
+function fmt(v: number, d = 3): string {
+  return v.toFixed(d);
+}
+
+async function main(): Promise<void> {
+  const lmp = findLammps();
+  const styles = lmp ? lammpsPairStyles(lmp) : new Set<string>();
+  console.log(`# ect-eam benchmark: LAMMPS bench/in.eam workload (fcc Cu a=${A} A, ${POTENTIAL}, ${TEMPERATURE} K, dt ${DT} fs, skin ${SKIN} A, neigh every 1 delay 5 check yes)`);
+  console.log(`# node ${process.version}, ${runs} runs per entry (median), LAMMPS: ${lmp ?? "not installed (apt-get install lammps)"}`);
+  for (const repeat of repeats) {
+    const n = 4 * repeat ** 3;
+    const steps = stepsFor(n);
+    const rows: { name: string; us: number; extra: string }[] = [];
+    for (const variant of ["simd", "scalar"] as KernelVariant[]) {
+      const samples: Sample[] = [];
+      for (let r = 0; r < runs; r++) samples.push(await ours(variant, repeat, steps));
+      rows.push({
+        name: `ect-eam ${variant}`,
+        us: median(samples.map((s) => s.usPerAtomStep)),
+        extra: `neighbor builds ${samples[0].builds}, ~${fmt(100 * median(samples.map((s) => s.neighShare)), 1)} % of time in builds, wasm memory ${fmt(samples[0].bytesPerAtom, 0)} B/atom`,
+      });
+    }
+    if (lmp) {
+      for (const style of ["eam", "eam/opt"] as const) {
+        if (!styles.has(style)) {
+          rows.push({ name: `LAMMPS ${style}`, us: NaN, extra: "not available in this LAMMPS build" });
+          continue;
+        }
+        const samples = [];
+        for (let r = 0; r < Math.min(runs, 3); r++) {
+          samples.push(runLammpsEam({ lmp, repeat, steps, variant: style, potentialPath: POTENTIAL }));
+        }
+        const us = median(samples.map((s) => s.usPerAtomStep));
+        const pair = median(samples.map((s) => (s.pairSeconds * 1e6) / (s.atoms * s.steps)));
+        const neigh = median(samples.map((s) => s.neighSeconds / s.loopSeconds));
+        rows.push({ name: `LAMMPS ${style}`, us, extra: `pair only ${fmt(pair)} us/atom-step, ${fmt(100 * neigh, 1)} % in Neigh (${samples[0].lammpsVersion})` });
+      }
+    }
+    const ref = rows.find((r) => r.name === "LAMMPS eam/opt" && Number.isFinite(r.us));
+    console.log(`\n## ${n} atoms, ${steps} steps`);
+    console.log(`| engine | us/atom-step | ratio to LAMMPS eam/opt | notes |`);
+    console.log(`|---|---:|---:|---|`);
+    for (const r of rows) {
+      const ratio = ref && Number.isFinite(r.us) ? fmt(r.us / ref.us, 2) : "-";
+      console.log(`| ${r.name} | ${Number.isFinite(r.us) ? fmt(r.us) : "-"} | ${ratio} | ${r.extra} |`);
+    }
+    const simd = rows.find((r) => r.name === "ect-eam simd")!;
+    const scalar = rows.find((r) => r.name === "ect-eam scalar")!;
+    console.log(`SIMD speed-up over scalar: ${fmt(scalar.us / simd.us, 2)}x`);
+  }
+}
+
+await main();
