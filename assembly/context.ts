@@ -124,31 +124,33 @@
 @inline export const C_VYZ: usize = 624;
 @inline export const C_VXZ: usize = 632;
 @inline export const C_VXY: usize = 640;
+/** 1: accumulate per-atom energies and the virial in the force pass (0 in MD steps between outputs) */
+@inline export const C_TALLY: usize = 648;
 /** atoms whose density exceeded rhomax in the last embedding pass */
-@inline export const C_OFF_TABLE: usize = 648;
+@inline export const C_OFF_TABLE: usize = 656;
 /** ghosts required by the last build (set when capacity was short) */
-@inline export const C_NEED_GHOSTS: usize = 656;
+@inline export const C_NEED_GHOSTS: usize = 664;
 /** neighbor slots required by the last build */
-@inline export const C_NEED_NEIGH: usize = 664;
+@inline export const C_NEED_NEIGH: usize = 672;
 /** bins required by the last build */
-@inline export const C_NEED_BINS: usize = 672;
+@inline export const C_NEED_BINS: usize = 680;
 /** neighbor builds so far */
-@inline export const C_BUILDS: usize = 680;
+@inline export const C_BUILDS: usize = 688;
 /** builds triggered on the first step allowed by the delay */
-@inline export const C_DANGEROUS: usize = 688;
+@inline export const C_DANGEROUS: usize = 696;
 /** steps since the last build */
-@inline export const C_SINCE_BUILD: usize = 696;
+@inline export const C_SINCE_BUILD: usize = 704;
 /** time step, fs */
-@inline export const C_DT: usize = 704;
+@inline export const C_DT: usize = 712;
 /** force/mass to acceleration: A/fs^2 per (eV/A)/amu */
-@inline export const C_FTM: usize = 712;
+@inline export const C_FTM: usize = 720;
 /** kinetic energy, eV */
-@inline export const C_KINETIC: usize = 720;
+@inline export const C_KINETIC: usize = 728;
 /** minimum steps between builds */
-@inline export const C_DELAY: usize = 728;
+@inline export const C_DELAY: usize = 736;
 /** check for a rebuild every this many steps */
-@inline export const C_EVERY: usize = 736;
+@inline export const C_EVERY: usize = 744;
 /** steps completed by the last runVerlet call */
-@inline export const C_STEPS_DONE: usize = 744;
+@inline export const C_STEPS_DONE: usize = 752;
 
-@inline export const CTX_BYTES: usize = 752;
+@inline export const CTX_BYTES: usize = 760;

@@ -3,7 +3,7 @@
 import {
   C_NLOCAL, C_NGHOST, C_NTYPES, C_X, C_Y, C_Z, C_FX, C_FY, C_FZ, C_TYPE, C_RHO, C_FP, C_EATOM,
   C_NUM_NEIGH, C_FIRST_NEIGH, C_NEIGH, C_NUM_PAIRS, C_DENSITY_TABLE, C_FORCE_TABLE, C_EMBED_TABLE, C_NR, C_RDR, C_NRHO, C_RDRHO, C_RHOMAX,
-  C_CUTOFF, C_ENERGY, C_VXX, C_VYY, C_VZZ, C_VYZ, C_VXZ, C_VXY, C_OFF_TABLE,
+  C_CUTOFF, C_ENERGY, C_VXX, C_VYY, C_VZZ, C_VYZ, C_VXZ, C_VXY, C_OFF_TABLE, C_TALLY,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
 import { DENSITY_RECORD, FORCE_RECORD, EMBED_RECORD } from "./tables";
@@ -109,11 +109,18 @@ export function embeddingPass(ctx: usize): void {
 }
 
 /**
- * Force pass over the in-cutoff front of each list (see densityPass): forces (eV/A), pair energies added to the total and
- * split half-and-half into per-atom energies, and the virial W_ab = sum_pairs d_a d_b fpair (eV)
- * with d = x_i - x_j. Ghost forces and energies are folded into their owners at the end.
+ * Force pass over the in-cutoff front of each list (see densityPass): forces (eV/A) and the pair
+ * energy added to the total; with `tally` set also per-atom energies (pair energy split half and
+ * half) and the virial W_ab = sum_pairs d_a d_b fpair (eV) with d = x_i - x_j. Ghost forces and
+ * energies are folded into their owners at the end.
  */
 export function forcePass(ctx: usize): void {
+  // Two copies of the loop with the flag as a constant, so MD steps pay nothing for tallies.
+  if (ci(ctx, C_TALLY)) forceLoop(ctx, true);
+  else forceLoop(ctx, false);
+}
+
+@inline function forceLoop(ctx: usize, tally: bool): void {
   const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST), nt = ci(ctx, C_NTYPES);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE);
   const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
@@ -172,18 +179,20 @@ export function forcePass(ctx: usize): void {
       const fpair = -psip * recip;
       fxi += dx * fpair; fyi += dy * fpair; fzi += dz * fpair;
       addF(fx, j, -dx * fpair); addF(fy, j, -dy * fpair); addF(fz, j, -dz * fpair);
-      const half = 0.5 * phi;
-      ei += half;
-      addF(eatom, j, half);
       epair += phi;
-      vxx += dx * dx * fpair; vyy += dy * dy * fpair; vzz += dz * dz * fpair;
-      vyz += dy * dz * fpair; vxz += dx * dz * fpair; vxy += dx * dy * fpair;
+      if (tally) {
+        const half = 0.5 * phi;
+        ei += half;
+        addF(eatom, j, half);
+        vxx += dx * dx * fpair; vyy += dy * dy * fpair; vzz += dz * dz * fpair;
+        vyz += dy * dz * fpair; vxz += dx * dz * fpair; vxy += dx * dy * fpair;
+      }
     }
     addF(fx, i, fxi); addF(fy, i, fyi); addF(fz, i, fzi);
-    addF(eatom, i, ei);
+    if (tally) addF(eatom, i, ei);
   }
   foldGhosts(ctx, fx); foldGhosts(ctx, fy); foldGhosts(ctx, fz);
-  foldGhosts(ctx, eatom);
+  if (tally) foldGhosts(ctx, eatom);
   setF(ctx, C_ENERGY, cf(ctx, C_ENERGY) + epair);
   setF(ctx, C_VXX, vxx); setF(ctx, C_VYY, vyy); setF(ctx, C_VZZ, vzz);
   setF(ctx, C_VYZ, vyz); setF(ctx, C_VXZ, vxz); setF(ctx, C_VXY, vxy);

@@ -5,7 +5,7 @@
 // context's need* fields and repeats the call (for runVerlet: calls finishStep, then runVerlet again).
 import {
   CTX_BYTES, C_GHOST_CAPACITY, C_NEED_GHOSTS, C_SINCE_BUILD, C_DELAY, C_EVERY, C_STEPS_DONE,
-  C_DANGEROUS,
+  C_DANGEROUS, C_TALLY,
 } from "./context";
 import { ci, setI } from "./mem";
 import { wrapOwned, makeGhosts, updateGhostPositions } from "./cell";
@@ -66,6 +66,7 @@ function refresh(ctx: usize): i32 {
  * one, or the list was lost with the arrays), forces, second half kick.
  */
 export function finishStep(ctx: usize): i32 {
+  setI(ctx, C_TALLY, 1);
   const s = rebuild(ctx);
   if (s != 0) return s;
   computeForces(ctx);
@@ -81,6 +82,8 @@ export function finishStep(ctx: usize): i32 {
 export function runVerlet(ctx: usize, steps: i32): i32 {
   setI(ctx, C_STEPS_DONE, 0);
   for (let s = 0; s < steps; s++) {
+    // Per-atom energies and the virial are only needed where the caller looks: the last step.
+    setI(ctx, C_TALLY, s == steps - 1 ? 1 : 0);
     initialIntegrate(ctx);
     const status = refresh(ctx);
     if (status != 0) return status;

@@ -62,6 +62,7 @@ export const FIELDS = [
   ["energy", "f", "total potential energy, eV"],
   ["vxx", "f", "virial sum r_a f_b over pairs, eV"], ["vyy", "f", ""], ["vzz", "f", ""],
   ["vyz", "f", ""], ["vxz", "f", ""], ["vxy", "f", ""],
+  ["tally", "i", "1: accumulate per-atom energies and the virial in the force pass (0 in MD steps between outputs)"],
   ["offTable", "i", "atoms whose density exceeded rhomax in the last embedding pass"],
   ["needGhosts", "i", "ghosts required by the last build (set when capacity was short)"],
   ["needNeigh", "i", "neighbor slots required by the last build"],

@@ -82,23 +82,24 @@ export const CTX = {
   vyz: 624, // f
   vxz: 632, // f
   vxy: 640, // f
-  offTable: 648, // i: atoms whose density exceeded rhomax in the last embedding pass
-  needGhosts: 656, // i: ghosts required by the last build (set when capacity was short)
-  needNeigh: 664, // i: neighbor slots required by the last build
-  needBins: 672, // i: bins required by the last build
-  builds: 680, // i: neighbor builds so far
-  dangerous: 688, // i: builds triggered on the first step allowed by the delay
-  sinceBuild: 696, // i: steps since the last build
-  dt: 704, // f: time step, fs
-  ftm: 712, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
-  kinetic: 720, // f: kinetic energy, eV
-  delay: 728, // i: minimum steps between builds
-  every: 736, // i: check for a rebuild every this many steps
-  stepsDone: 744, // i: steps completed by the last runVerlet call
+  tally: 648, // i: 1: accumulate per-atom energies and the virial in the force pass (0 in MD steps between outputs)
+  offTable: 656, // i: atoms whose density exceeded rhomax in the last embedding pass
+  needGhosts: 664, // i: ghosts required by the last build (set when capacity was short)
+  needNeigh: 672, // i: neighbor slots required by the last build
+  needBins: 680, // i: bins required by the last build
+  builds: 688, // i: neighbor builds so far
+  dangerous: 696, // i: builds triggered on the first step allowed by the delay
+  sinceBuild: 704, // i: steps since the last build
+  dt: 712, // f: time step, fs
+  ftm: 720, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
+  kinetic: 728, // f: kinetic energy, eV
+  delay: 736, // i: minimum steps between builds
+  every: 744, // i: check for a rebuild every this many steps
+  stepsDone: 752, // i: steps completed by the last runVerlet call
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 752;
+export const CTX_BYTES = 760;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -183,6 +184,7 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   vyz: "f",
   vxz: "f",
   vxy: "f",
+  tally: "i",
   offTable: "i",
   needGhosts: "i",
   needNeigh: "i",

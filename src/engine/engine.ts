@@ -363,6 +363,7 @@ export class EamEngine {
   compute(): void {
     this.requireAtoms();
     if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
+    this.setCtx("tally", 1);
     this.k.computeForces(this.ctx);
     this.forcesValid = true;
     this.checkResult();
