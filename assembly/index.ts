@@ -92,3 +92,8 @@ export function runVerlet(ctx: usize, steps: i32): i32 {
   }
   return STATUS_OK;
 }
+
+/** The three passes on their own (the benchmark times them separately). */
+export function passDensity(ctx: usize): void { updateGhostPositions(ctx); densityPass(ctx); }
+export function passEmbedding(ctx: usize): void { embeddingPass(ctx); }
+export function passForce(ctx: usize): void { forcePass(ctx); }

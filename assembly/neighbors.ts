@@ -10,6 +10,7 @@ import {
   C_NUM_NEIGH, C_FIRST_NEIGH, C_NEIGH, C_NEIGH_CAPACITY, C_NEED_NEIGH, C_NEED_BINS,
   C_BIN_ATOMS, C_BIN_START, C_BIN_OF, C_BIN_CAPACITY, C_BINS_X, C_BINS_Y, C_BINS_Z,
   C_BIN_LO_X, C_BIN_LO_Y, C_BIN_LO_Z, C_BIN_INV, C_CUTOFF, C_SKIN, C_BUILDS, C_SINCE_BUILD,
+  C_FX, C_FY, C_FZ,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, getI, putI } from "./mem";
 
@@ -80,20 +81,39 @@ export function binAtoms(ctx: usize): i32 {
  * Builds the half list (see the header for which pairs appear) from the bins, and records the
  * positions of owned atoms for the displacement check. Returns 0, or the slots needed when
  * `neighCapacity` is too small (then nothing past the capacity is written).
+ *
+ * The scan reads bin-sorted copies of the coordinates, so each row of bins is one contiguous,
+ * sequential range. The copies live in the force arrays (recomputed after every build anyway), and
+ * binOf is reused for a sort key that folds the pair rule into one comparison:
+ * key = 2*owner + (1 if the atom is a ghost of its owner with a lexicographically positive shift);
+ * the pair (i, j) is kept when key(j) > 2*i.
  */
 export function buildNeighborList(ctx: usize): i32 {
-  const n = ci(ctx, C_NLOCAL);
+  const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
   const owner = cp(ctx, C_GHOST_OWNER), shift = cp(ctx, C_GHOST_SHIFT);
   const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
   const cap = ci(ctx, C_NEIGH_CAPACITY);
   const start = cp(ctx, C_BIN_START), atoms = cp(ctx, C_BIN_ATOMS);
+  const xb = cp(ctx, C_FX), yb = cp(ctx, C_FY), zb = cp(ctx, C_FZ), key = cp(ctx, C_BIN_OF);
   const nx = ci(ctx, C_BINS_X), ny = ci(ctx, C_BINS_Y), nz = ci(ctx, C_BINS_Z);
   const lx = cf(ctx, C_BIN_LO_X), ly = cf(ctx, C_BIN_LO_Y), lz = cf(ctx, C_BIN_LO_Z);
   const inv = cf(ctx, C_BIN_INV);
   const reach = cf(ctx, C_CUTOFF) + cf(ctx, C_SKIN);
   const reachSq = reach * reach;
   const span = <i32>ceil(reach * inv);
+  for (let q = 0; q < nall; q++) {
+    const j = getI(atoms, q);
+    putF(xb, q, getF(x, j)); putF(yb, q, getF(y, j)); putF(zb, q, getF(z, j));
+    let kj = j << 1;
+    if (j >= n) {
+      const sp = shift + (<usize>(j - n)) * 24;
+      const sx = load<f64>(sp), sy = load<f64>(sp, 8), sz = load<f64>(sp, 16);
+      const positive = sx > 0.0 || (sx == 0.0 && (sy > 0.0 || (sy == 0.0 && sz > 0.0)));
+      kj = (getI(owner, j - n) << 1) + (positive ? 1 : 0);
+    }
+    putI(key, q, kj);
+  }
   let k = 0;
   for (let i = 0; i < n; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
@@ -102,27 +122,27 @@ export function buildNeighborList(ctx: usize): i32 {
     const y0 = max(by - span, 0), y1 = min(by + span, ny - 1);
     const x0 = max(bx - span, 0), x1 = min(bx + span, nx - 1);
     const first = k;
+    const ki = i << 1;
     for (let cz = z0; cz <= z1; cz++) {
       for (let cy = y0; cy <= y1; cy++) {
         const row = (cz * ny + cy) * nx;
         const s = getI(start, row + x0), e = getI(start, row + x1 + 1);
-        for (let q = s; q < e; q++) {
-          const j = getI(atoms, q);
-          if (j < n) {
-            if (j <= i) continue;
-          } else {
-            const o = getI(owner, j - n);
-            if (o < i) continue;
-            if (o == i) {
-              const sp = shift + (<usize>(j - n)) * 24;
-              const sx = load<f64>(sp), sy = load<f64>(sp, 8), sz = load<f64>(sp, 16);
-              if (!(sx > 0.0 || (sx == 0.0 && (sy > 0.0 || (sy == 0.0 && sz > 0.0))))) continue;
-            }
+        if (k + (e - s) <= cap) {
+          // Branch-free: about a quarter of the candidates are kept, in no predictable pattern,
+          // so every candidate is written and the count advances only for kept ones.
+          for (let q = s; q < e; q++) {
+            const dx = xi - getF(xb, q), dy = yi - getF(yb, q), dz = zi - getF(zb, q);
+            const keep = (dx * dx + dy * dy + dz * dz < reachSq) & (getI(key, q) > ki);
+            putI(neigh, k, getI(atoms, q));
+            k += <i32>keep;
           }
-          const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
-          if (dx * dx + dy * dy + dz * dz < reachSq) {
-            if (k < cap) putI(neigh, k, j);
-            k++;
+        } else {
+          for (let q = s; q < e; q++) {
+            const dx = xi - getF(xb, q), dy = yi - getF(yb, q), dz = zi - getF(zb, q);
+            if (dx * dx + dy * dy + dz * dz < reachSq && getI(key, q) > ki) {
+              if (k < cap) putI(neigh, k, getI(atoms, q));
+              k++;
+            }
           }
         }
       }

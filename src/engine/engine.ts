@@ -352,11 +352,12 @@ export class EamEngine {
     this.layout();
   }
 
-  /** Rebuilds ghosts and the neighbor list now. */
+  /** Rebuilds ghosts and the neighbor list now (the force arrays serve as scratch: recompute after). */
   rebuild(): void {
     this.requireAtoms();
     this.withGrowth(() => this.k.rebuild(this.ctx));
     this.listValid = true;
+    this.forcesValid = false;
   }
 
   /** Forces, energies and virial at the current positions (rebuilding the list when needed). */
