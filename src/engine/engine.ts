@@ -18,6 +18,10 @@ const PAGE = 65536;
 
 type Field = keyof typeof CTX;
 
+/** Names of the per-atom buffers that `EamEngine.view` exposes. */
+export type PerAtomBuffer = "x" | "y" | "z" | "vx" | "vy" | "vz" | "fx" | "fy" | "fz" | "eatom" | "rho" | "fp" | "type";
+const PER_ATOM: string[] = ["x", "y", "z", "vx", "vy", "vz", "fx", "fy", "fz", "eatom", "rho", "fp", "type"];
+
 /** Options for an engine (one wasm instance with its own memory). */
 export interface EngineOptions {
   /** Kernel build: "simd" (default) or "scalar". */
@@ -149,7 +153,7 @@ export class EamEngine {
     const keep: Record<string, Float64Array | Int32Array> = {};
     if (this.regions.has("x")) {
       for (const name of ["x", "y", "z", "vx", "vy", "vz", "invMass", "type", "fx", "fy", "fz"]) {
-        keep[name] = this.view(name).slice(0, this.n);
+        keep[name] = this.raw(name).slice(0, this.n);
       }
     }
     const n = this.n, cap = this.capacity, g = this.ghostCapacity;
@@ -177,7 +181,7 @@ export class EamEngine {
     this.setCtx("ghostCapacity", g);
     this.setCtx("neighCapacity", this.neighCapacity);
     this.setCtx("binCapacity", this.binCapacity);
-    for (const [name, data] of Object.entries(keep)) (this.view(name) as Float64Array).set(data as Float64Array);
+    for (const [name, data] of Object.entries(keep)) (this.raw(name) as Float64Array).set(data as Float64Array);
     this.listValid = false;
   }
 
@@ -189,11 +193,19 @@ export class EamEngine {
   }
 
   /**
-   * Zero-copy typed-array view of one wasm buffer ("x", "fx", "eatom", "rho", "vx", "type", ...),
-   * covering the owned atoms. It aliases wasm memory: valid until the arrays grow (a rebuild that
-   * needs more room, or `setAtoms`); re-fetch it after those.
+   * Zero-copy typed-array view of one per-atom wasm buffer, covering the owned atoms: "x", "y", "z"
+   * (A), "vx", "vy", "vz" (A/fs), "fx", "fy", "fz" (eV/A), "eatom" (eV), "rho", "fp" (eV), "type".
+   * It aliases wasm memory: writes to x/y/z/vx/vy/vz go straight to the kernels (call `compute`
+   * after moving atoms). Valid until the arrays grow (`setAtoms`, or a rebuild that needs more room);
+   * re-fetch it after those.
    */
-  view(name: string): Float64Array | Int32Array {
+  view(name: PerAtomBuffer): Float64Array | Int32Array {
+    if (!PER_ATOM.includes(name)) throw new Error(`no per-atom buffer named '${name}' (have ${PER_ATOM.join(", ")})`);
+    return this.raw(name).subarray(0, this.n);
+  }
+
+  /** The whole region of a buffer (owned and ghost slots, or list capacity). */
+  private raw(name: string): Float64Array | Int32Array {
     let v = this.cache.get(name);
     if (!v || v.buffer !== this.mem.buffer) {
       const r = this.regions.get(name);
@@ -205,7 +217,7 @@ export class EamEngine {
     return v;
   }
   private f64(name: string): Float64Array {
-    return this.view(name) as Float64Array;
+    return this.raw(name) as Float64Array;
   }
 
   // ---------------------------------------------------------------- system
@@ -245,7 +257,7 @@ export class EamEngine {
       this.binCapacity = Math.max(this.binCapacity, 1024);
       this.layout();
     }
-    (this.view("type") as Int32Array).set(types);
+    (this.raw("type") as Int32Array).set(types);
     const im = this.f64("invMass");
     for (let i = 0; i < n; i++) im[i] = 1 / atoms.masses[i];
     this.writePositions(atoms.positions);
@@ -387,8 +399,8 @@ export class EamEngine {
   /** Closest pair in the neighbor list (owned indices), for diagnostics. */
   closestPair(): { i: number; j: number; r: number } | null {
     const x = this.f64("x"), y = this.f64("y"), z = this.f64("z");
-    const num = this.view("numNeigh"), first = this.view("firstNeigh"), neigh = this.view("neigh");
-    const owner = this.view("ghostOwner");
+    const num = this.raw("numNeigh"), first = this.raw("firstNeigh"), neigh = this.raw("neigh");
+    const owner = this.raw("ghostOwner");
     let best: { i: number; j: number; r: number } | null = null;
     for (let i = 0; i < this.n; i++) {
       for (let q = first[i]; q < first[i] + num[i]; q++) {
