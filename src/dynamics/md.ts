@@ -125,7 +125,6 @@ export class VelocityVerlet {
     e.runVerlet(0, dt); // forces at the starting positions
     hooks.onThermo?.(this.thermo());
     if (frameEvery > 0) hooks.onFrame?.(this.snapshot(), this.step);
-    const t0 = performance.now();
     let computeMs = 0;
     while (this.step < end) {
       let next = end;
@@ -138,12 +137,9 @@ export class VelocityVerlet {
       this.step = next;
       hooks.onProgress?.(this.step - start, steps);
       const last = this.step === end;
-      if ((thermoEvery > 0 && this.step % thermoEvery === 0) || (last && thermoEvery >= 0)) {
-        if (!(last && thermoEvery > 0 && this.step % thermoEvery === 0 && false)) hooks.onThermo?.(this.thermo());
-      }
+      if ((thermoEvery > 0 && this.step % thermoEvery === 0) || last) hooks.onThermo?.(this.thermo());
       if (frameEvery > 0 && this.step % frameEvery === 0) hooks.onFrame?.(this.snapshot(), this.step);
     }
-    void t0;
     const after = e.neighborStats();
     const seconds = computeMs / 1000;
     return {
