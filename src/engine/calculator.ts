@@ -15,7 +15,8 @@ export interface EamResults {
   virial: Float64Array;
   /**
    * Stress with ASE's sign convention, stress = -W/V (eV/A^3), Voigt order xx yy zz yz xz xy;
-   * null when no direction is periodic (a cluster has no volume).
+   * null when no direction is periodic or the cell has no volume (a cluster, or a slab given
+   * without a vector along its open direction).
    */
   stress: Float64Array | null;
   /** Host densities rho_i (potential's density units). */
@@ -71,8 +72,8 @@ export class EamCalculator {
     const volume = atoms.volume();
     const periodic = atoms.pbc.some((p) => p);
     let stress: Float64Array | null = null;
-    if (periodic) {
-      if (!(volume > 0)) throw new InputError("periodic structure with zero cell volume: stress is undefined");
+    // A slab or wire given without a vector along its open direction has no volume: no stress.
+    if (periodic && volume > 0) {
       stress = Float64Array.of(virial[0], virial[4], virial[8], virial[5], virial[2], virial[1]).map((w) => -w / volume);
     }
     return {

@@ -1,0 +1,342 @@
+// NVE velocity-Verlet dynamics: energy conservation, neighbor-list settings, reproducibility,
+// chunked runs, Maxwell-Boltzmann velocities, and atoms crossing periodic boundaries.
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Atoms } from "../src/atoms.js";
+import { bulk } from "../src/build/lattice.js";
+import { VelocityVerlet, type ThermoRow } from "../src/dynamics/md.js";
+import { Random } from "../src/dynamics/random.js";
+import { degreesOfFreedom, kineticEnergy, maxwellBoltzmann, temperatureOf } from "../src/dynamics/velocities.js";
+import { EamCalculator } from "../src/engine/calculator.js";
+import { BOLTZMANN, EamEngine, type EngineOptions } from "../src/engine/engine.js";
+import { readExtxyzFile } from "../src/io/extxyz-file.js";
+import { readEamPotentialFile } from "../src/potentials/eam-file.js";
+import type { EamPotential } from "../src/potentials/types.js";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const POT = join(ROOT, "potentials");
+
+let cu: EamPotential;
+beforeAll(() => {
+  cu = readEamPotentialFile(join(POT, "Cu_u3.eam"));
+});
+
+/** fcc Cu n x n x n with Maxwell-Boltzmann velocities at `temperature` K from `seed`. */
+function hotCrystal(n: number, temperature: number, seed: number): Atoms {
+  const atoms = bulk("Cu", "fcc", 3.615, n);
+  atoms.velocities = maxwellBoltzmann(atoms.masses, temperature, seed);
+  return atoms;
+}
+
+async function engineFor(atoms: Atoms, opts: EngineOptions = {}): Promise<EamEngine> {
+  const e = await EamEngine.create(cu, opts);
+  e.setAtoms(atoms);
+  return e;
+}
+
+/** Element-wise bitwise equality (Object.is), reporting the first difference. */
+function expectBitwise(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
+  expect(got.length, `${what}: length`).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    if (!Object.is(got[i], want[i])) {
+      throw new Error(`${what}: not bitwise identical, first difference at ${i}: ${got[i]} vs ${want[i]} (diff ${got[i] - want[i]})`);
+    }
+  }
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
+/** Least-squares slope of y against x. */
+function slope(x: number[], y: number[]): number {
+  const n = x.length;
+  const mx = x.reduce((s, v) => s + v, 0) / n;
+  const my = y.reduce((s, v) => s + v, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+  }
+  return sxy / sxx;
+}
+
+/**
+ * Total-energy series checks, per atom: the largest excursion from E(0) and the linear trend over
+ * the run. Velocity Verlet with dt = 1 fs conserves a shadow Hamiltonian: E(t) oscillates by ~1e-5
+ * eV/atom around a constant and does not drift; a wrong force, a missed neighbor or a stale list
+ * shows up as a trend.
+ */
+function checkConservation(rows: ThermoRow[], n: number, label: string): void {
+  const e0 = rows[0].total;
+  const dev = rows.map((r) => (r.total - e0) / n);
+  const maxDev = Math.max(...dev.map(Math.abs));
+  expect(maxDev, `${label}: max |E(t) - E(0)| per atom`).toBeLessThan(1e-4);
+  // trend: fit after the initial offset (first 10 % of the run) settles
+  const tail = rows.slice(Math.floor(rows.length / 10));
+  const t = tail.map((r) => r.time);
+  const s = slope(t, tail.map((r) => r.total / n));
+  const duration = t[t.length - 1] - t[0];
+  expect(Math.abs(s * duration), `${label}: linear trend of E(t) per atom over ${duration} fs (slope ${s} eV/fs)`).toBeLessThan(5e-6);
+  // the system really is hot and moving: kinetic energy is far from zero throughout
+  for (const r of rows) expect(r.temperature).toBeGreaterThan(100);
+}
+
+describe("Maxwell-Boltzmann velocities", () => {
+  it("give exactly the requested temperature (3N-3 dof) and zero total momentum", () => {
+    for (const [n, T, seed] of [
+      [500, 600, 1],
+      [32, 300, 2],
+      [4, 1234.5, 3],
+    ] as const) {
+      const atoms = bulk("Cu", "fcc", 3.615, n === 500 ? 5 : n === 32 ? 2 : 1);
+      const masses = Float64Array.from(atoms.masses, (m, i) => (i % 2 ? m : 2 * m)); // unequal masses too
+      const v = maxwellBoltzmann(masses, T, seed);
+      expect(degreesOfFreedom(masses.length)).toBe(3 * masses.length - 3);
+      const ke = kineticEnergy(v, masses);
+      // T = 2 KE / ((3N - 3) k_B)
+      const t = (2 * ke) / ((3 * masses.length - 3) * BOLTZMANN);
+      expect(Math.abs(t - T) / T, `T = ${t} for requested ${T}`).toBeLessThan(1e-12);
+      expect(Math.abs(temperatureOf(ke, masses.length) - T) / T).toBeLessThan(1e-12);
+      const p = [0, 0, 0];
+      let scale = 0;
+      for (let i = 0; i < masses.length; i++) {
+        for (let d = 0; d < 3; d++) {
+          p[d] += masses[i] * v[3 * i + d];
+          scale += Math.abs(masses[i] * v[3 * i + d]);
+        }
+      }
+      for (let d = 0; d < 3; d++) expect(Math.abs(p[d]), `total momentum ${"xyz"[d]}`).toBeLessThan(1e-14 * scale);
+    }
+  });
+
+  it("same seed gives the same velocities, another seed different ones", () => {
+    const m = bulk("Cu", "fcc", 3.615, 3).masses;
+    expectBitwise(maxwellBoltzmann(m, 600, 7), maxwellBoltzmann(m, 600, 7), "same seed");
+    expect(maxAbsDiff(maxwellBoltzmann(m, 600, 7), maxwellBoltzmann(m, 600, 8))).toBeGreaterThan(1e-3);
+  });
+
+  it("the engine's kinetic energy agrees with the JS one", async () => {
+    const atoms = hotCrystal(3, 600, 5);
+    const e = await engineFor(atoms);
+    const ke = kineticEnergy(atoms.velocities!, atoms.masses);
+    expect(Math.abs(e.kineticEnergy() - ke) / ke).toBeLessThan(1e-13);
+    expect(Math.abs(temperatureOf(e.kineticEnergy(), atoms.length) - 600)).toBeLessThan(1e-9);
+  });
+});
+
+describe("NVE energy conservation (500 fcc Cu atoms, 600 K, dt = 1 fs, 2000 steps)", () => {
+  it("default neighbor settings (check every step)", async () => {
+    const atoms = hotCrystal(5, 600, 2024);
+    expect(atoms.length).toBe(500);
+    const e = await engineFor(atoms);
+    const md = new VelocityVerlet(e, atoms, { dt: 1 });
+    const rows: ThermoRow[] = [];
+    const summary = md.run(2000, { thermoEvery: 10, onThermo: (r) => rows.push(r) });
+    expect(md.step).toBe(2000);
+    expect(rows[0].step).toBe(0);
+    expect(rows[rows.length - 1].step).toBe(2000);
+    expect(rows.length).toBeGreaterThanOrEqual(201);
+    expect(Math.abs(rows[0].temperature - 600)).toBeLessThan(1e-6);
+    checkConservation(rows, atoms.length, "every 1 delay 0");
+    expect(summary.dangerousBuilds).toBe(0);
+  });
+
+  it("with a thin skin, neighbor checks every 5 steps and a delay of 10", async () => {
+    const atoms = hotCrystal(5, 600, 2024);
+    const e = await engineFor(atoms, { skin: 0.3 });
+    const md = new VelocityVerlet(e, atoms, { dt: 1, neighborEvery: 5, neighborDelay: 10 });
+    const rows: ThermoRow[] = [];
+    const summary = md.run(2000, { thermoEvery: 10, onThermo: (r) => rows.push(r) });
+    checkConservation(rows, atoms.length, "skin 0.3 every 5 delay 10");
+    // the thin skin forces many rebuilds, so the delayed checks were exercised
+    expect(summary.neighborBuilds, "neighbor builds during the run").toBeGreaterThan(20);
+    expect(summary.dangerousBuilds, "dangerous builds").toBe(0);
+
+    // Same start, thick skin, check every step: the list never misses a pair in either run, so
+    // the trajectories agree to round-off (they differ only in summation order).
+    const ref = await engineFor(hotCrystal(5, 600, 2024), { skin: 1.0 });
+    ref.runVerlet(2000, 1);
+    const dx = maxAbsDiff(unwrapDiff(e, ref), new Float64Array(3 * atoms.length));
+    expect(dx, "max position difference vs. skin 1.0 / every 1 run (A)").toBeLessThan(1e-6);
+    expect(Math.abs(e.energy() - ref.energy())).toBeLessThan(1e-6);
+  });
+});
+
+/** Minimum-image position differences a - b (both engines hold the same cell). */
+function unwrapDiff(a: EamEngine, b: EamEngine): Float64Array {
+  const pa = a.positions(), pb = b.positions();
+  const { frame } = a.cellInfo();
+  const h = frame.h, g = frame.g;
+  const out = new Float64Array(pa.length);
+  for (let i = 0; i < pa.length; i += 3) {
+    const d = [pa[i] - pb[i], pa[i + 1] - pb[i + 1], pa[i + 2] - pb[i + 2]];
+    const s = [0, 1, 2].map((k) => d[0] * g[k] + d[1] * g[3 + k] + d[2] * g[6 + k]).map((v) => v - Math.round(v));
+    for (let k = 0; k < 3; k++) out[i + k] = s[0] * h[k] + s[1] * h[3 + k] + s[2] * h[6 + k];
+  }
+  return out;
+}
+
+describe("reproducibility", () => {
+  it("same seed gives a bitwise identical trajectory, a different seed a different one", async () => {
+    const run = async (seed: number) => {
+      const e = await engineFor(hotCrystal(5, 600, seed));
+      e.runVerlet(300, 1);
+      return { x: e.positions(), v: e.velocities(), f: e.forces(), energy: e.energy() };
+    };
+    const a = await run(11);
+    const b = await run(11);
+    const c = await run(12);
+    expectBitwise(b.x, a.x, "positions, same seed");
+    expectBitwise(b.v, a.v, "velocities, same seed");
+    expectBitwise(b.f, a.f, "forces, same seed");
+    expect(Object.is(b.energy, a.energy)).toBe(true);
+    expect(maxAbsDiff(c.x, a.x), "positions, different seed").toBeGreaterThan(1e-3);
+    expect(c.energy).not.toBe(a.energy);
+  });
+
+  for (const [label, opts, neigh] of [
+    ["default neighbor settings", { skin: 1.0 }, {}],
+    ["skin 0.3, every 3, delay 7", { skin: 0.3 }, { every: 3, delay: 7 }],
+  ] as const) {
+    it(`run 500 + run 500 equals run 1000 bitwise (${label})`, async () => {
+      const one = await engineFor(hotCrystal(4, 600, 77), opts);
+      one.runVerlet(1000, 1, neigh);
+      const two = await engineFor(hotCrystal(4, 600, 77), opts);
+      two.runVerlet(500, 1, neigh);
+      two.runVerlet(500, 1, neigh);
+      expectBitwise(two.positions(), one.positions(), "positions");
+      expectBitwise(two.velocities(), one.velocities(), "velocities");
+      expectBitwise(two.forces(), one.forces(), "forces");
+      expect(Object.is(two.energy(), one.energy()), `energy ${two.energy()} vs ${one.energy()}`).toBe(true);
+      expect(two.neighborStats().builds).toBe(one.neighborStats().builds);
+      // VelocityVerlet runs in chunks between outputs; that must not change the trajectory either
+      const e3 = await engineFor(hotCrystal(4, 600, 77), opts);
+      const md = new VelocityVerlet(e3, hotCrystal(4, 600, 77), { dt: 1, neighborEvery: neigh.every ?? 1, neighborDelay: neigh.delay ?? 0 });
+      md.run(300, { thermoEvery: 7, onThermo: () => {} });
+      md.run(700, { thermoEvery: 100, onThermo: () => {}, frameEvery: 250, onFrame: () => {} });
+      expectBitwise(e3.positions(), one.positions(), "positions (VelocityVerlet, chunked)");
+      expectBitwise(e3.velocities(), one.velocities(), "velocities (VelocityVerlet, chunked)");
+    });
+  }
+});
+
+describe("atoms crossing periodic boundaries", () => {
+  it("stay consistent with a fresh evaluation of the final positions", async () => {
+    const atoms = hotCrystal(3, 300, 5);
+    const n = atoms.length;
+    // a few fast atoms (0.04 A/fs ~ 5 eV) along different directions; they cross the 10.8 A cell
+    const fast: [number, number[]][] = [
+      [0, [0.04, 0.001, 0]],
+      [17, [-0.003, -0.04, 0.002]],
+      [50, [0.02, 0.02, -0.03]],
+      [81, [0, 0.005, 0.04]],
+    ];
+    for (const [i, v] of fast) for (let d = 0; d < 3; d++) atoms.velocities![3 * i + d] = v[d];
+    const e = await engineFor(atoms);
+    e.compute();
+    const e0 = e.energy() + e.kineticEnergy();
+    // follow unwrapped positions through short chunks (displacement per chunk << half the cell)
+    const { frame } = e.cellInfo();
+    const unwrapped = Float64Array.from(atoms.positions);
+    let prev = e.positions();
+    const chunk = 5;
+    for (let s = 0; s < 400; s += chunk) {
+      e.runVerlet(chunk, 1);
+      const cur = e.positions();
+      for (let i = 0; i < 3 * n; i += 3) {
+        const d = [cur[i] - prev[i], cur[i + 1] - prev[i + 1], cur[i + 2] - prev[i + 2]];
+        const f = [0, 1, 2].map((k) => d[0] * frame.g[k] + d[1] * frame.g[3 + k] + d[2] * frame.g[6 + k]).map((x) => x - Math.round(x));
+        for (let k = 0; k < 3; k++) unwrapped[i + k] += f[0] * frame.h[k] + f[1] * frame.h[3 + k] + f[2] * frame.h[6 + k];
+      }
+      prev = cur;
+    }
+    // several atoms have left the original cell at least once
+    let crossed = 0;
+    for (let i = 0; i < 3 * n; i += 3) {
+      const s = [0, 1, 2].map((k) => unwrapped[i] * frame.g[k] + unwrapped[i + 1] * frame.g[3 + k] + unwrapped[i + 2] * frame.g[6 + k]);
+      if (s.some((x) => x < 0 || x >= 1)) crossed++;
+    }
+    expect(crossed, "atoms outside the original cell (unwrapped)").toBeGreaterThanOrEqual(4);
+    // positions reported by the engine are inside the cell (wrapped) or close to it
+    const final = e.positions();
+    for (let i = 0; i < 3 * n; i += 3) {
+      const s = [0, 1, 2].map((k) => final[i] * frame.g[k] + final[i + 1] * frame.g[3 + k] + final[i + 2] * frame.g[6 + k]);
+      for (const x of s) {
+        expect(x, `fractional coordinate of atom ${i / 3}`).toBeGreaterThan(-0.2);
+        expect(x, `fractional coordinate of atom ${i / 3}`).toBeLessThan(1.2);
+      }
+    }
+    // energy, forces, per-atom energies and virial after the run agree with a fresh evaluation
+    const fresh = (positions: ArrayLike<number>) =>
+      new Atoms({ symbols: atoms.symbols, positions, cell: atoms.cell, pbc: atoms.pbc, masses: atoms.masses });
+    const calc = await EamCalculator.create(cu);
+    for (const [label, pos] of [
+      ["wrapped final positions", final],
+      ["unwrapped final positions", unwrapped],
+    ] as const) {
+      const r = calc.calculate(fresh(pos));
+      expect(Math.abs(r.energy - e.energy()), `${label}: energy ${r.energy} vs engine ${e.energy()}`).toBeLessThanOrEqual(1e-9);
+      expect(maxAbsDiff(r.forces, e.forces()), `${label}: forces`).toBeLessThanOrEqual(1e-9);
+      expect(maxAbsDiff(r.energies, e.energies()), `${label}: per-atom energies after a run`).toBeLessThanOrEqual(1e-9);
+      expect(maxAbsDiff(r.virial, e.virial()), `${label}: virial after a run`).toBeLessThanOrEqual(1e-8);
+    }
+    // and the collisions did not break energy conservation badly (loose: 5 eV projectiles)
+    const e1 = e.energy() + e.kineticEnergy();
+    expect(Math.abs(e1 - e0) / n, "total energy change per atom").toBeLessThan(1e-3);
+    expect(e.neighborStats().dangerous).toBe(0);
+  });
+});
+
+describe("a cluster whose atoms fly apart (the bounding box and bins grow during the run)", () => {
+  it("split and single runs agree bitwise and match a fresh evaluation", async () => {
+    const cl = readExtxyzFile(join(ROOT, "test", "fixtures", "ref", "cu_u3_cluster.extxyz"))[0];
+    const start = () => {
+      const a = cl.copy();
+      a.velocities = maxwellBoltzmann(a.masses, 300, 3);
+      // two fast atoms leave the cluster (0.3 A/fs: ~300 A in 1000 steps)
+      for (const [i, v] of [[0, [0.3, 0.1, 0]], [5, [-0.2, 0.25, 0.3]]] as const) {
+        for (let d = 0; d < 3; d++) a.velocities[3 * i + d] = v[d];
+      }
+      return a;
+    };
+    const one = await engineFor(start());
+    one.runVerlet(1000, 1);
+    const chunks = await engineFor(start());
+    for (let k = 0; k < 8; k++) chunks.runVerlet(125, 1);
+    expectBitwise(chunks.positions(), one.positions(), "positions (8 x 125 vs 1000 steps)");
+    expectBitwise(chunks.velocities(), one.velocities(), "velocities (8 x 125 vs 1000 steps)");
+    const x = one.positions();
+    const extent = Math.max(...Array.from({ length: cl.length }, (_, i) => Math.hypot(x[3 * i], x[3 * i + 1], x[3 * i + 2])));
+    expect(extent, "the fast atoms are far away").toBeGreaterThan(100);
+    const calc = await EamCalculator.create(cu);
+    const r = calc.calculate(new Atoms({ symbols: cl.symbols, positions: x, pbc: [false, false, false] }));
+    expect(Math.abs(r.energy - one.energy())).toBeLessThanOrEqual(1e-9);
+    expect(maxAbsDiff(r.forces, one.forces())).toBeLessThanOrEqual(1e-9);
+    expect(maxAbsDiff(r.energies, one.energies())).toBeLessThanOrEqual(1e-9);
+  });
+});
+
+describe("a system shorter than the cutoff keeps its images straight in MD", () => {
+  it("a 4-atom cell and its 3x3x3 replica follow the same trajectory", async () => {
+    const small = bulk("Cu", "fcc", 3.615, 1);
+    const rng = new Random(3);
+    small.velocities = Float64Array.from({ length: 12 }, () => 0.01 * rng.normal());
+    const big = bulk("Cu", "fcc", 3.615, 3);
+    // replica order of bulk(…, 3): cells (i, j, k) outermost, basis innermost -> atom p of cell c
+    big.velocities = Float64Array.from({ length: 3 * big.length }, (_, k) => small.velocities![k % 12]);
+    const es = await engineFor(small);
+    const eb = await engineFor(big);
+    es.runVerlet(200, 1);
+    eb.runVerlet(200, 1);
+    expect(Math.abs(es.energy() / 4 - eb.energy() / big.length)).toBeLessThan(1e-9);
+    const fs = es.forces(), fb = eb.forces();
+    for (let c = 0; c < 27; c++) {
+      expect(maxAbsDiff(fb.subarray(12 * c, 12 * c + 12), fs), `forces of image ${c}`).toBeLessThan(1e-8);
+    }
+  });
+});
