@@ -140,7 +140,84 @@ export function forcePass(ctx: usize): void {
     const jb = neigh + (<usize>getI(firstNeigh, i) << 2);
     const cnt = getI(numPairs, i);
     let fxi = 0.0, fyi = 0.0, fzi = 0.0, ei = 0.0;
-    for (let q = 0; q < cnt; q++) {
+    let q = 0;
+    if (ASC_FEATURE_SIMD) {
+      // Two pairs per iteration, one per lane: the long dependent chain of a pair (sqrt, table,
+      // divide, scatter) runs for both at once. Every lane does the scalar code's operations in the
+      // same order, so each pair's force is the same double as in the scalar build.
+      const xv = f64x2.splat(xi), yv = f64x2.splat(yi), zv = f64x2.splat(zi);
+      const fpiv = f64x2.splat(fpi);
+      let fxv = f64x2.splat(0.0), fyv = f64x2.splat(0.0), fzv = f64x2.splat(0.0), eiv = f64x2.splat(0.0);
+      for (; q + 1 < cnt; q += 2) {
+        const qa = jb + (<usize>q << 2);
+        const ja = load<i32>(qa), jbb = load<i32>(qa, 4);
+        const oa = <usize>ja << 3, ob = <usize>jbb << 3;
+        const dxv = f64x2.sub(xv, v128.load64_lane(x + ob, v128.load64_zero(x + oa), 1));
+        const dyv = f64x2.sub(yv, v128.load64_lane(y + ob, v128.load64_zero(y + oa), 1));
+        const dzv = f64x2.sub(zv, v128.load64_lane(z + ob, v128.load64_zero(z + oa), 1));
+        const rv = f64x2.sqrt(f64x2.add(f64x2.add(f64x2.mul(dxv, dxv), f64x2.mul(dyv, dyv)), f64x2.mul(dzv, dzv)));
+        let pa = f64x2.extract_lane(rv, 0) * rdr + 1.0;
+        let pb = f64x2.extract_lane(rv, 1) * rdr + 1.0;
+        let ma = <i32>pa, mb = <i32>pb;
+        if (ma > nr - 1) ma = nr - 1;
+        if (mb > nr - 1) mb = nr - 1;
+        pa -= <f64>ma;
+        pb -= <f64>mb;
+        if (pa > 1.0) pa = 1.0;
+        if (pb > 1.0) pb = 1.0;
+        const ra = row + <usize>getI(type, ja) * typeStride + <usize>(ma - 1) * FORCE_RECORD;
+        const rb = row + <usize>getI(type, jbb) * typeStride + <usize>(mb - 1) * FORCE_RECORD;
+        const pva = f64x2.splat(pa), pvb = f64x2.splat(pb);
+        let da = f64x2.add(f64x2.mul(v128.load(ra), pva), v128.load(ra, 16));
+        let db = f64x2.add(f64x2.mul(v128.load(rb), pvb), v128.load(rb, 16));
+        da = f64x2.add(f64x2.mul(da, pva), v128.load(ra, 32));
+        db = f64x2.add(f64x2.mul(db, pvb), v128.load(rb, 32));
+        let ea = f64x2.add(f64x2.mul(v128.load(ra, 64), pva), v128.load(ra, 80));
+        let eb = f64x2.add(f64x2.mul(v128.load(rb, 64), pvb), v128.load(rb, 80));
+        ea = f64x2.add(f64x2.mul(ea, pva), v128.load(ra, 96));
+        eb = f64x2.add(f64x2.mul(eb, pvb), v128.load(rb, 96));
+        ea = f64x2.add(f64x2.mul(ea, pva), v128.load(ra, 112));
+        eb = f64x2.add(f64x2.mul(eb, pvb), v128.load(rb, 112));
+        // lanes now hold pairs: (pair a, pair b)
+        const rhojp = i64x2.shuffle(da, db, 0, 2), rhoip = i64x2.shuffle(da, db, 1, 3);
+        const z2 = i64x2.shuffle(ea, eb, 0, 2), z2p = i64x2.shuffle(ea, eb, 1, 3);
+        const recip = f64x2.div(f64x2.splat(1.0), rv);
+        const phi = f64x2.mul(z2, recip);
+        const phip = f64x2.sub(f64x2.mul(z2p, recip), f64x2.mul(phi, recip));
+        const fpj = v128.load64_lane(fp + ob, v128.load64_zero(fp + oa), 1);
+        const psip = f64x2.add(f64x2.add(f64x2.mul(fpiv, rhojp), f64x2.mul(fpj, rhoip)), phip);
+        const fpair = f64x2.mul(f64x2.neg(psip), recip);
+        const gx = f64x2.mul(dxv, fpair), gy = f64x2.mul(dyv, fpair), gz = f64x2.mul(dzv, fpair);
+        fxv = f64x2.add(fxv, gx); fyv = f64x2.add(fyv, gy); fzv = f64x2.add(fzv, gz);
+        store<f64>(fx + oa, load<f64>(fx + oa) - f64x2.extract_lane(gx, 0));
+        store<f64>(fx + ob, load<f64>(fx + ob) - f64x2.extract_lane(gx, 1));
+        store<f64>(fy + oa, load<f64>(fy + oa) - f64x2.extract_lane(gy, 0));
+        store<f64>(fy + ob, load<f64>(fy + ob) - f64x2.extract_lane(gy, 1));
+        store<f64>(fz + oa, load<f64>(fz + oa) - f64x2.extract_lane(gz, 0));
+        store<f64>(fz + ob, load<f64>(fz + ob) - f64x2.extract_lane(gz, 1));
+        epair += f64x2.extract_lane(phi, 0) + f64x2.extract_lane(phi, 1);
+        if (tally) {
+          const half = f64x2.mul(f64x2.splat(0.5), phi);
+          eiv = f64x2.add(eiv, half);
+          store<f64>(eatom + oa, load<f64>(eatom + oa) + f64x2.extract_lane(half, 0));
+          store<f64>(eatom + ob, load<f64>(eatom + ob) + f64x2.extract_lane(half, 1));
+          const wxx = f64x2.mul(f64x2.mul(dxv, dxv), fpair), wyy = f64x2.mul(f64x2.mul(dyv, dyv), fpair);
+          const wzz = f64x2.mul(f64x2.mul(dzv, dzv), fpair), wyz = f64x2.mul(f64x2.mul(dyv, dzv), fpair);
+          const wxz = f64x2.mul(f64x2.mul(dxv, dzv), fpair), wxy = f64x2.mul(f64x2.mul(dxv, dyv), fpair);
+          vxx += f64x2.extract_lane(wxx, 0) + f64x2.extract_lane(wxx, 1);
+          vyy += f64x2.extract_lane(wyy, 0) + f64x2.extract_lane(wyy, 1);
+          vzz += f64x2.extract_lane(wzz, 0) + f64x2.extract_lane(wzz, 1);
+          vyz += f64x2.extract_lane(wyz, 0) + f64x2.extract_lane(wyz, 1);
+          vxz += f64x2.extract_lane(wxz, 0) + f64x2.extract_lane(wxz, 1);
+          vxy += f64x2.extract_lane(wxy, 0) + f64x2.extract_lane(wxy, 1);
+        }
+      }
+      fxi = f64x2.extract_lane(fxv, 0) + f64x2.extract_lane(fxv, 1);
+      fyi = f64x2.extract_lane(fyv, 0) + f64x2.extract_lane(fyv, 1);
+      fzi = f64x2.extract_lane(fzv, 0) + f64x2.extract_lane(fzv, 1);
+      ei = f64x2.extract_lane(eiv, 0) + f64x2.extract_lane(eiv, 1);
+    }
+    for (; q < cnt; q++) {
       const j = load<i32>(jb + (<usize>q << 2));
       const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
       const r = sqrt(dx * dx + dy * dy + dz * dz);
@@ -150,26 +227,10 @@ export function forcePass(ctx: usize): void {
       p -= <f64>m;
       if (p > 1.0) p = 1.0;
       const rec = row + <usize>getI(type, j) * typeStride + <usize>(m - 1) * FORCE_RECORD;
-      let rhojp: f64, rhoip: f64, z2: f64, z2p: f64;
-      if (ASC_FEATURE_SIMD) {
-        const pv = f64x2.splat(p);
-        let d = v128.load(rec);
-        d = f64x2.add(f64x2.mul(d, pv), v128.load(rec, 16));
-        d = f64x2.add(f64x2.mul(d, pv), v128.load(rec, 32));
-        let e = v128.load(rec, 64);
-        e = f64x2.add(f64x2.mul(e, pv), v128.load(rec, 80));
-        e = f64x2.add(f64x2.mul(e, pv), v128.load(rec, 96));
-        e = f64x2.add(f64x2.mul(e, pv), v128.load(rec, 112));
-        rhojp = f64x2.extract_lane(d, 0);
-        rhoip = f64x2.extract_lane(d, 1);
-        z2 = f64x2.extract_lane(e, 0);
-        z2p = f64x2.extract_lane(e, 1);
-      } else {
-        rhojp = (load<f64>(rec) * p + load<f64>(rec, 16)) * p + load<f64>(rec, 32);
-        rhoip = (load<f64>(rec, 8) * p + load<f64>(rec, 24)) * p + load<f64>(rec, 40);
-        z2 = ((load<f64>(rec, 64) * p + load<f64>(rec, 80)) * p + load<f64>(rec, 96)) * p + load<f64>(rec, 112);
-        z2p = (load<f64>(rec, 88) * p + load<f64>(rec, 104)) * p + load<f64>(rec, 120);
-      }
+      const rhojp = (load<f64>(rec) * p + load<f64>(rec, 16)) * p + load<f64>(rec, 32);
+      const rhoip = (load<f64>(rec, 8) * p + load<f64>(rec, 24)) * p + load<f64>(rec, 40);
+      const z2 = ((load<f64>(rec, 64) * p + load<f64>(rec, 80)) * p + load<f64>(rec, 96)) * p + load<f64>(rec, 112);
+      const z2p = (load<f64>(rec, 88) * p + load<f64>(rec, 104)) * p + load<f64>(rec, 120);
       // z2 = r*phi, z2p = (r*phi)' = r*phi' + phi
       const recip = 1.0 / r;
       const phi = z2 * recip;
