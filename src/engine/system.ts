@@ -1,0 +1,469 @@
+import type { Atoms } from "../atoms.js";
+import { CalculationFailed, InputError } from "../errors.js";
+import { CTX, CTX_BYTES, CTX_KIND } from "./context.js";
+import { cellFrame, type CellFrame } from "./geometry.js";
+import type { KernelExports, KernelVariant } from "./wasm.js";
+
+/** LAMMPS metal-unit constants (src/update.cpp), so dynamics match LAMMPS runs. */
+export const MVV2E = 1.0364269e-4; // eV per amu*A^2/ps^2
+/** Force/mass to acceleration: A/fs^2 per (eV/A)/amu (LAMMPS ftm2v = 1/MVV2E in A/ps^2). */
+export const FTM = 1e-6 / MVV2E;
+/** Boltzmann constant in eV/K (LAMMPS metal). */
+export const BOLTZMANN = 8.617343e-5;
+
+const STATUS = ["ok", "ghost arrays", "bin arrays", "neighbor list"];
+const PAGE = 65536;
+
+export type Field = keyof typeof CTX;
+
+/** Names of the per-atom buffers that `EamEngine.view` exposes. */
+export type PerAtomBuffer = "x" | "y" | "z" | "vx" | "vy" | "vz" | "fx" | "fy" | "fz" | "eatom" | "rho" | "fp" | "type";
+const PER_ATOM: string[] = ["x", "y", "z", "vx", "vy", "vz", "fx", "fy", "fz", "eatom", "rho", "fp", "type"];
+
+/** Options for an engine (one wasm instance with its own memory). */
+export interface EngineOptions {
+  /** Kernel build: "simd" (default) or "scalar". */
+  variant?: KernelVariant;
+  /** Neighbor skin in A (default 1.0, as LAMMPS metal units). */
+  skin?: number;
+  /** A precompiled kernel module (for workers and bundlers); otherwise loaded once per variant. */
+  module?: WebAssembly.Module;
+}
+
+interface Region {
+  name: string;
+  offset: number;
+  bytes: number;
+}
+
+/**
+ * One system of atoms in one wasm instance: positions, velocities, forces, ghost atoms and neighbor
+ * lists live in wasm memory as SoA Float64 buffers; TypeScript lays them out, the kernels fill them.
+ * Potential-specific engines (EAM, ECT-EAM) extend it with their tables and passes.
+ * Typed-array views (`view`) alias wasm memory and are invalidated when the arrays grow.
+ */
+export class KernelSystem {
+  readonly variant: KernelVariant;
+  readonly skin: number;
+  /** Element symbols in type order: atom species are mapped to types by these names. */
+  readonly elements: string[];
+  /** Where the potential or model came from, for messages. */
+  readonly source: string;
+  protected readonly k: KernelExports;
+  protected readonly ctx: number;
+  protected tablesEnd = 0;
+  private regions = new Map<string, Region>();
+  private cache = new Map<string, Float64Array | Int32Array>();
+  protected n = 0;
+  private capacity = 0;
+  private ghostCapacity = 0;
+  private neighCapacity = 0;
+  private binCapacity = 0;
+  private frame: CellFrame | null = null;
+  private pbc: [boolean, boolean, boolean] = [false, false, false];
+  protected listValid = false;
+  protected forcesValid = false;
+  private symbols: string[] = [];
+  /** Neighbor reach minus skin: the largest interaction distance the lists must cover (A). */
+  protected reach: number;
+
+  protected constructor(k: KernelExports, variant: KernelVariant, skin: number, elements: string[], cutoff: number, source: string) {
+    if (!(skin >= 0) || !Number.isFinite(skin)) throw new InputError(`skin must be a finite distance >= 0 A, got ${skin}`);
+    this.k = k;
+    this.variant = variant;
+    this.skin = skin;
+    this.elements = elements.slice();
+    this.source = source;
+    this.reach = cutoff;
+    if (k.contextBytes() !== CTX_BYTES) {
+      throw new Error(`internal: kernel context is ${k.contextBytes()} bytes, TypeScript expects ${CTX_BYTES}; rebuild`);
+    }
+    this.ctx = align(k.heapBase(), 64);
+    this.tablesEnd = align(this.ctx + CTX_BYTES, 64);
+    this.setCtx("ntypes", elements.length);
+    this.setCtx("cutoff", cutoff);
+    this.setCtx("skin", skin);
+    this.setCtx("ftm", FTM);
+    this.setCtx("every", 1);
+    this.setCtx("delay", 0);
+  }
+
+  /** Number of owned atoms. */
+  get length(): number {
+    return this.n;
+  }
+
+  // ---------------------------------------------------------------- context access
+  protected get mem(): WebAssembly.Memory {
+    return this.k.memory;
+  }
+  protected setCtx(f: Field, v: number): void {
+    const dv = new DataView(this.mem.buffer);
+    const at = this.ctx + CTX[f];
+    if (CTX_KIND[f] === "f") dv.setFloat64(at, v, true);
+    else dv.setInt32(at, v, true);
+  }
+  protected getCtx(f: Field): number {
+    const dv = new DataView(this.mem.buffer);
+    const at = this.ctx + CTX[f];
+    return CTX_KIND[f] === "f" ? dv.getFloat64(at, true) : dv.getInt32(at, true);
+  }
+
+  // ---------------------------------------------------------------- layout
+  private ensureBytes(end: number): void {
+    const have = this.mem.buffer.byteLength;
+    if (end > have) {
+      this.mem.grow(Math.ceil((end - have) / PAGE));
+      this.cache.clear();
+    }
+  }
+
+  /**
+   * Copies tables into wasm memory right after the context block (once, before any atoms) and
+   * stores each one's address in its context field.
+   */
+  protected placeTables(tables: { field: Field; data: Float64Array | Int32Array }[]): void {
+    if (this.regions.has("x")) throw new Error("internal: tables must be placed before atoms are loaded");
+    let at = this.tablesEnd;
+    for (const { field, data } of tables) {
+      this.ensureBytes(at + data.byteLength);
+      const view = data instanceof Float64Array ? new Float64Array(this.mem.buffer, at, data.length) : new Int32Array(this.mem.buffer, at, data.length);
+      view.set(data as never);
+      this.setCtx(field, at);
+      this.regions.set(field, { name: field, offset: at, bytes: data.byteLength });
+      at = align(at + data.byteLength, 64);
+    }
+    this.tablesEnd = at;
+  }
+
+  /** Extra per-atom buffers of a potential: [field, bytes per extended slot]. */
+  protected extraPerAtom(): [Field, number][] {
+    return [];
+  }
+
+  /** Lays out every per-atom buffer for the current capacities, keeping owned-atom data. */
+  private layout(): void {
+    const keep: Record<string, Float64Array | Int32Array> = {};
+    if (this.regions.has("x")) {
+      for (const name of ["x", "y", "z", "vx", "vy", "vz", "invMass", "type", "fx", "fy", "fz"]) {
+        keep[name] = this.raw(name).slice(0, this.n);
+      }
+    }
+    const n = this.n, cap = this.capacity, g = this.ghostCapacity;
+    const spec: [Field, number][] = [
+      ["x", 8 * cap], ["y", 8 * cap], ["z", 8 * cap],
+      ["fx", 8 * cap], ["fy", 8 * cap], ["fz", 8 * cap],
+      ["type", 4 * cap], ["rho", 8 * cap], ["fp", 8 * cap], ["eatom", 8 * cap],
+      ...this.extraPerAtom().map(([f, b]) => [f, b * cap] as [Field, number]),
+      ["binAtoms", 4 * cap], ["binOf", 4 * cap],
+      ["vx", 8 * n], ["vy", 8 * n], ["vz", 8 * n], ["invMass", 8 * n],
+      ["x0", 8 * n], ["y0", 8 * n], ["z0", 8 * n],
+      ["numNeigh", 4 * n], ["firstNeigh", 4 * n], ["numPairs", 4 * n],
+      ["ghostOwner", 4 * g], ["ghostShift", 24 * g],
+      ["neigh", 4 * this.neighCapacity], ["binStart", 4 * this.binCapacity],
+    ];
+    let at = this.tablesEnd;
+    for (const [name, bytes] of spec) {
+      this.regions.set(name, { name, offset: at, bytes });
+      this.setCtx(name, at);
+      at = align(at + Math.max(bytes, 8), 64);
+    }
+    this.ensureBytes(at);
+    this.cache.clear();
+    this.setCtx("nlocal", n);
+    this.setCtx("capacity", cap);
+    this.setCtx("ghostCapacity", g);
+    this.setCtx("neighCapacity", this.neighCapacity);
+    this.setCtx("binCapacity", this.binCapacity);
+    for (const [name, data] of Object.entries(keep)) (this.raw(name) as Float64Array).set(data as Float64Array);
+    this.listValid = false;
+  }
+
+  /** Bytes of wasm linear memory in use (tables and per-atom buffers), and the total reserved. */
+  memoryUse(): { used: number; reserved: number } {
+    let used = 0;
+    for (const r of this.regions.values()) used = Math.max(used, r.offset + r.bytes);
+    return { used, reserved: this.mem.buffer.byteLength };
+  }
+
+  /**
+   * Zero-copy typed-array view of one per-atom wasm buffer, covering the owned atoms: "x", "y", "z"
+   * (A), "vx", "vy", "vz" (A/fs), "fx", "fy", "fz" (eV/A), "eatom" (eV), "rho", "fp" (eV), "type".
+   * It aliases wasm memory: writes to x/y/z/vx/vy/vz go straight to the kernels (call `compute`
+   * after moving atoms). Valid until the arrays grow (`setAtoms`, or a rebuild that needs more room);
+   * re-fetch it after those.
+   */
+  view(name: PerAtomBuffer): Float64Array | Int32Array {
+    if (!PER_ATOM.includes(name)) throw new Error(`no per-atom buffer named '${name}' (have ${PER_ATOM.join(", ")})`);
+    return this.raw(name).subarray(0, this.n);
+  }
+
+  /** The whole region of a buffer (owned and ghost slots, or list capacity). */
+  protected raw(name: string): Float64Array | Int32Array {
+    let v = this.cache.get(name);
+    if (!v || v.buffer !== this.mem.buffer) {
+      const r = this.regions.get(name);
+      if (!r) throw new Error(`no buffer named '${name}'`);
+      const isInt = ["type", "binAtoms", "binOf", "numNeigh", "firstNeigh", "numPairs", "ghostOwner", "neigh", "binStart"].includes(name);
+      v = isInt ? new Int32Array(this.mem.buffer, r.offset, r.bytes / 4) : new Float64Array(this.mem.buffer, r.offset, r.bytes / 8);
+      this.cache.set(name, v);
+    }
+    return v;
+  }
+  protected f64(name: string): Float64Array {
+    return this.raw(name) as Float64Array;
+  }
+
+  // ---------------------------------------------------------------- system
+  /**
+   * Loads a structure: species mapped to the potential's elements by name, positions (A), masses
+   * (amu), velocities (A/fs, zero when absent), cell and periodicity. Validates everything first.
+   */
+  setAtoms(atoms: Atoms, source = "structure"): void {
+    const n = atoms.length;
+    if (n === 0) throw new InputError(`${source}: no atoms`);
+    const elements = this.elements;
+    const types = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = elements.indexOf(atoms.symbols[i]);
+      if (t < 0) {
+        throw new InputError(
+          `species '${atoms.symbols[i]}' is not in ${this.source} (elements: ${elements.join(", ")})`,
+          { atom: i, file: source === "structure" ? undefined : source },
+        );
+      }
+      types[i] = t;
+    }
+    checkFinite(atoms.positions, "position", source);
+    if (atoms.velocities) checkFinite(atoms.velocities, "velocity", source);
+    for (let i = 0; i < n; i++) {
+      if (!(atoms.masses[i] > 0)) throw new InputError(`${source}: atom ${i} has mass ${atoms.masses[i]} amu, expected > 0`, { atom: i });
+    }
+    const frame = cellFrame(atoms.cell, atoms.pbc, source);
+    const sizeChanged = n !== this.n;
+    this.n = n;
+    this.symbols = atoms.symbols.slice();
+    this.setFrame(frame, atoms.pbc);
+    if (sizeChanged || this.capacity < n) {
+      this.capacity = n + Math.max(64, this.ghostCapacity);
+      this.ghostCapacity = this.capacity - n;
+      this.neighCapacity = Math.max(this.neighCapacity, estimateNeighbors(n, frame, this.reach + this.skin));
+      this.binCapacity = Math.max(this.binCapacity, 1024);
+      this.layout();
+    }
+    (this.raw("type") as Int32Array).set(types);
+    const im = this.f64("invMass");
+    for (let i = 0; i < n; i++) im[i] = 1 / atoms.masses[i];
+    this.writePositions(atoms.positions);
+    const v = atoms.velocities;
+    const vx = this.f64("vx"), vy = this.f64("vy"), vz = this.f64("vz");
+    for (let i = 0; i < n; i++) {
+      vx[i] = v ? v[3 * i] : 0;
+      vy[i] = v ? v[3 * i + 1] : 0;
+      vz[i] = v ? v[3 * i + 2] : 0;
+    }
+    this.listValid = false;
+    this.forcesValid = false;
+  }
+
+  private setFrame(frame: CellFrame, pbc: readonly boolean[]): void {
+    this.frame = frame;
+    this.pbc = [pbc[0], pbc[1], pbc[2]];
+    const hs: Field[] = ["h00", "h01", "h02", "h10", "h11", "h12", "h20", "h21", "h22"];
+    const gs: Field[] = ["g00", "g01", "g02", "g10", "g11", "g12", "g20", "g21", "g22"];
+    hs.forEach((f, i) => this.setCtx(f, frame.h[i]));
+    gs.forEach((f, i) => this.setCtx(f, frame.g[i]));
+    const reach = this.reach + this.skin;
+    const margins: Field[] = ["marginA", "marginB", "marginC"];
+    const pb: Field[] = ["pbcA", "pbcB", "pbcC"];
+    for (let k = 0; k < 3; k++) {
+      this.setCtx(pb[k], pbc[k] ? 1 : 0);
+      // Open directions take no image shifts, so any finite margin check must pass.
+      this.setCtx(margins[k], pbc[k] ? (reach / frame.widths[k]) * (1 + 1e-12) + 1e-12 : 1e300);
+    }
+  }
+
+  /** Sets owned positions (A, row-major N x 3). The neighbor list is kept while it stays valid. */
+  setPositions(positions: ArrayLike<number>): void {
+    if (positions.length !== 3 * this.n) throw new InputError(`expected ${3 * this.n} coordinates, got ${positions.length}`);
+    checkFinite(positions, "position", "structure");
+    this.writePositions(positions);
+    this.forcesValid = false;
+  }
+
+  private writePositions(p: ArrayLike<number>): void {
+    const x = this.f64("x"), y = this.f64("y"), z = this.f64("z");
+    for (let i = 0; i < this.n; i++) {
+      x[i] = p[3 * i];
+      y[i] = p[3 * i + 1];
+      z[i] = p[3 * i + 2];
+    }
+  }
+
+  /** Owned positions (A) as a new row-major N x 3 array (wrapped into the cell after a rebuild). */
+  positions(): Float64Array {
+    return interleave(this.f64("x"), this.f64("y"), this.f64("z"), this.n);
+  }
+  /** Velocities (A/fs) as a new row-major N x 3 array. */
+  velocities(): Float64Array {
+    return interleave(this.f64("vx"), this.f64("vy"), this.f64("vz"), this.n);
+  }
+  /** Sets velocities (A/fs, row-major N x 3). */
+  setVelocities(v: ArrayLike<number>): void {
+    if (v.length !== 3 * this.n) throw new InputError(`expected ${3 * this.n} velocity components, got ${v.length}`);
+    checkFinite(v, "velocity", "structure");
+    const vx = this.f64("vx"), vy = this.f64("vy"), vz = this.f64("vz");
+    for (let i = 0; i < this.n; i++) {
+      vx[i] = v[3 * i];
+      vy[i] = v[3 * i + 1];
+      vz[i] = v[3 * i + 2];
+    }
+  }
+  /** Masses in amu. */
+  masses(): Float64Array {
+    return Float64Array.from(this.f64("invMass").subarray(0, this.n), (v) => 1 / v);
+  }
+  /** Species of the owned atoms. */
+  species(): string[] {
+    return this.symbols.slice();
+  }
+  /** Frame the kernels use (rows a, b, c) and whether each direction is periodic. */
+  cellInfo(): { frame: CellFrame; pbc: [boolean, boolean, boolean] } {
+    if (!this.frame) throw new Error("no structure loaded");
+    return { frame: this.frame, pbc: [...this.pbc] as [boolean, boolean, boolean] };
+  }
+
+  // ---------------------------------------------------------------- kernels
+  /** Calls a kernel, growing the arrays it reports short, until it succeeds. */
+  protected withGrowth(call: () => number, retry: () => number = call): void {
+    let status = call();
+    for (let attempt = 0; status !== 0; attempt++) {
+      if (attempt > 20) throw new CalculationFailed(`neighbor arrays kept overflowing (${STATUS[status]})`);
+      this.grow(status);
+      status = retry();
+    }
+  }
+
+  protected grow(status: number): void {
+    if (status === 1) {
+      this.ghostCapacity = Math.ceil(this.getCtx("needGhosts") * 1.2) + 64;
+      this.capacity = this.n + this.ghostCapacity;
+    } else if (status === 2) {
+      this.binCapacity = Math.ceil(this.getCtx("needBins") * 1.2) + 64;
+    } else if (status === 3) {
+      this.neighCapacity = Math.ceil(this.getCtx("needNeigh") * 1.15) + 256;
+    } else {
+      throw new Error(`internal: unknown kernel status ${status}`);
+    }
+    this.layout();
+  }
+
+  /** Rebuilds ghosts and the neighbor list now (the force arrays serve as scratch: recompute after). */
+  rebuild(): void {
+    this.requireAtoms();
+    this.withGrowth(() => this.k.rebuild(this.ctx));
+    this.listValid = true;
+    this.forcesValid = false;
+  }
+
+  protected requireAtoms(): void {
+    if (this.n === 0) throw new Error("no structure loaded: call setAtoms first");
+  }
+
+  protected checkResult(): void {
+    const e = this.getCtx("energy");
+    if (Number.isFinite(e)) return;
+    const pair = this.closestPair();
+    if (pair && pair.r < 1e-6) {
+      throw new InputError(`atoms ${pair.i} and ${pair.j} are ${pair.r.toExponential(3)} A apart: two atoms on top of each other`, { atom: pair.i });
+    }
+    throw new CalculationFailed(`non-finite energy (${e})${pair ? `; closest pair: atoms ${pair.i} and ${pair.j} at ${pair.r} A` : ""}`);
+  }
+
+  /** Closest pair in the neighbor list (owned indices), for diagnostics. */
+  closestPair(): { i: number; j: number; r: number } | null {
+    const x = this.f64("x"), y = this.f64("y"), z = this.f64("z");
+    const num = this.raw("numNeigh"), first = this.raw("firstNeigh"), neigh = this.raw("neigh");
+    const owner = this.raw("ghostOwner");
+    let best: { i: number; j: number; r: number } | null = null;
+    for (let i = 0; i < this.n; i++) {
+      for (let q = first[i]; q < first[i] + num[i]; q++) {
+        const j = neigh[q];
+        const r = Math.hypot(x[i] - x[j], y[i] - y[j], z[i] - z[j]);
+        if (!best || r < best.r) best = { i, j: j < this.n ? j : owner[j - this.n], r };
+      }
+    }
+    return best;
+  }
+
+  /** Total potential energy in eV (after compute). */
+  energy(): number {
+    return this.getCtx("energy");
+  }
+  /** Virial W_ab = sum over pairs of r_a f_b (eV), full 3x3 row-major. */
+  virial(): Float64Array {
+    const [xx, yy, zz, yz, xz, xy] = (["vxx", "vyy", "vzz", "vyz", "vxz", "vxy"] as Field[]).map((f) => this.getCtx(f));
+    return Float64Array.of(xx, xy, xz, xy, yy, yz, xz, yz, zz);
+  }
+  /** Forces (eV/A) as a new row-major N x 3 array. */
+  forces(): Float64Array {
+    return interleave(this.f64("fx"), this.f64("fy"), this.f64("fz"), this.n);
+  }
+  /** Per-atom energies e_i = F_i + 1/2 sum_j phi_ij (eV), a new array. */
+  energies(): Float64Array {
+    return this.f64("eatom").slice(0, this.n);
+  }
+  /** Host densities rho_i, a new array. */
+  densities(): Float64Array {
+    return this.f64("rho").slice(0, this.n);
+  }
+  /** Atoms whose density exceeded the embedding table (rhomax) in the last evaluation. */
+  offTableCount(): number {
+    return this.getCtx("offTable");
+  }
+  /** Neighbor statistics: builds so far, dangerous builds, ghosts, list entries. */
+  neighborStats(): { builds: number; dangerous: number; ghosts: number; pairs: number } {
+    return {
+      builds: this.getCtx("builds"),
+      dangerous: this.getCtx("dangerous"),
+      ghosts: this.getCtx("nghost"),
+      pairs: this.getCtx("needNeigh"),
+    };
+  }
+
+  /** Kinetic energy (eV) of the owned atoms. */
+  kineticEnergy(): number {
+    return this.k.kineticEnergy(this.ctx);
+  }
+}
+
+function align(v: number, a: number): number {
+  return Math.ceil(v / a) * a;
+}
+
+function interleave(x: Float64Array, y: Float64Array, z: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(3 * n);
+  for (let i = 0; i < n; i++) {
+    out[3 * i] = x[i];
+    out[3 * i + 1] = y[i];
+    out[3 * i + 2] = z[i];
+  }
+  return out;
+}
+
+function checkFinite(a: ArrayLike<number>, what: string, source: string): void {
+  for (let k = 0; k < a.length; k++) {
+    if (!Number.isFinite(a[k])) {
+      const atom = Math.floor(k / 3);
+      throw new InputError(`${source}: atom ${atom} has a non-finite ${what} component ${"xyz"[k % 3]} = ${a[k]}`, { atom });
+    }
+  }
+}
+
+/** Half-list entries to reserve: a uniform-density estimate with 20 % slack, at least 32 per atom. */
+function estimateNeighbors(n: number, frame: CellFrame, reach: number): number {
+  const sphere = (4 / 3) * Math.PI * reach ** 3;
+  const density = frame.volume > 0 && Number.isFinite(frame.widths[2]) ? n / frame.volume : 0.1;
+  const perAtom = Math.max(32, 0.5 * sphere * Math.min(density, 0.2) * 1.2);
+  return Math.ceil(n * perAtom) + 1024;
+}
