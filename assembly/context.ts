@@ -140,17 +140,67 @@
 @inline export const C_DANGEROUS: usize = 696;
 /** steps since the last build */
 @inline export const C_SINCE_BUILD: usize = 704;
+/** f64 x4 ensemble weights per extended atom */
+@inline export const C_WEIGHTS: usize = 712;
+/** f64 x4 weights from the last chemical-potential update (owned) */
+@inline export const C_WEIGHTS_NEW: usize = 720;
+/** f64 x4 dE/dweight per extended atom, eV */
+@inline export const C_EPS: usize = 728;
+/** f64 atomic charge q = sum_M w_M Q_M, e */
+@inline export const C_CHARGE: usize = 736;
+/** f64 long-range electrostatic potential at each atom, eV/e */
+@inline export const C_POT_L_R: usize = 744;
+/** f64 x4 per type: state energies, eV */
+@inline export const C_STATE_E: usize = 752;
+/** f64 x4 per type: valence electrons */
+@inline export const C_STATE_N: usize = 760;
+/** f64 x4 per type: state charges, e */
+@inline export const C_STATE_Q: usize = 768;
+/** i32 per type: number of states */
+@inline export const C_N_STATES: usize = 776;
+/** i32 x4 per type: address of f_AM(r) records */
+@inline export const C_DIR_DENSITY: usize = 784;
+/** i32 x4 per type: address of F_AM(rhobar) records */
+@inline export const C_DIR_EMBED: usize = 792;
+/** i32 per type pair: address of phi_AB(r) records */
+@inline export const C_DIR_PAIR: usize = 800;
+/** i32 per (type,state,type,state): address of the Coulomb remainder u(r) records */
+@inline export const C_DIR_COUL: usize = 808;
+/** address of the long-range kernel g(r) records (damped shifted force), or 0 */
+@inline export const C_LR_TABLE: usize = 816;
+/** 0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list */
+@inline export const C_LR_KIND: usize = 824;
+/** cutoff of the tabulated long-range kernel, A */
+@inline export const C_LR_CUTOFF: usize = 832;
+/** cutoff of the short-range ECT functions, A */
+@inline export const C_SHORT_CUTOFF: usize = 840;
+/** Coulomb constant, eV*A/e^2 */
+@inline export const C_COULOMB_K: usize = 848;
+/** long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A) */
+@inline export const C_SELF_COEF: usize = 856;
+/** electronic temperature k_B T_e, eV */
+@inline export const C_K_T: usize = 864;
+/** total valence electrons to conserve */
+@inline export const C_N_TOTAL: usize = 872;
+/** electron chemical potential, eV */
+@inline export const C_MU: usize = 880;
+/** sum of w (E_AM + F_AM), eV */
+@inline export const C_E_ONSITE: usize = 888;
+/** short-range pair and Coulomb remainder energy, eV */
+@inline export const C_E_PAIR: usize = 896;
+/** long-range point-charge energy, eV */
+@inline export const C_E_LONG: usize = 904;
 /** time step, fs */
-@inline export const C_DT: usize = 712;
+@inline export const C_DT: usize = 912;
 /** force/mass to acceleration: A/fs^2 per (eV/A)/amu */
-@inline export const C_FTM: usize = 720;
+@inline export const C_FTM: usize = 920;
 /** kinetic energy, eV */
-@inline export const C_KINETIC: usize = 728;
+@inline export const C_KINETIC: usize = 928;
 /** minimum steps between builds */
-@inline export const C_DELAY: usize = 736;
+@inline export const C_DELAY: usize = 936;
 /** check for a rebuild every this many steps */
-@inline export const C_EVERY: usize = 744;
+@inline export const C_EVERY: usize = 944;
 /** steps completed by the last runVerlet call */
-@inline export const C_STEPS_DONE: usize = 752;
+@inline export const C_STEPS_DONE: usize = 952;
 
-@inline export const CTX_BYTES: usize = 760;
+@inline export const CTX_BYTES: usize = 960;

@@ -12,8 +12,9 @@ import { wrapOwned, makeGhosts, updateGhostPositions } from "./cell";
 import { binAtoms, buildNeighborList, needsRebuild } from "./neighbors";
 import { densityPass, embeddingPass, forcePass } from "./eam";
 import { initialIntegrate, finalIntegrate, kineticEnergy } from "./integrate";
+import { ectCharges, ectDensityPass, ectEmbeddingPass, ectEpsPass, ectLongRange } from "./ect";
 
-export { kineticEnergy, needsRebuild };
+export { kineticEnergy, needsRebuild, initialIntegrate, finalIntegrate };
 
 export const STATUS_OK: i32 = 0;
 export const STATUS_GHOSTS: i32 = 1;
@@ -97,3 +98,15 @@ export function runVerlet(ctx: usize, steps: i32): i32 {
 export function passDensity(ctx: usize): void { updateGhostPositions(ctx); densityPass(ctx); }
 export function passEmbedding(ctx: usize): void { embeddingPass(ctx); }
 export function passForce(ctx: usize): void { forcePass(ctx); }
+
+export { ectCharges, ectDensityPass, ectEmbeddingPass, ectEpsPass, ectLongRange, ectUpdateWeights, ectForcePass } from "./ect";
+
+/** One evaluation of eps(weights) for the ECT weight solver: charges, densities, embedding, pairs, long range. */
+export function ectEvaluate(ctx: usize): void {
+  updateGhostPositions(ctx);
+  ectCharges(ctx);
+  ectDensityPass(ctx);
+  ectEmbeddingPass(ctx);
+  ectEpsPass(ctx);
+  ectLongRange(ctx);
+}

@@ -90,16 +90,41 @@ export const CTX = {
   builds: 688, // i: neighbor builds so far
   dangerous: 696, // i: builds triggered on the first step allowed by the delay
   sinceBuild: 704, // i: steps since the last build
-  dt: 712, // f: time step, fs
-  ftm: 720, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
-  kinetic: 728, // f: kinetic energy, eV
-  delay: 736, // i: minimum steps between builds
-  every: 744, // i: check for a rebuild every this many steps
-  stepsDone: 752, // i: steps completed by the last runVerlet call
+  weights: 712, // p: f64 x4 ensemble weights per extended atom
+  weightsNew: 720, // p: f64 x4 weights from the last chemical-potential update (owned)
+  eps: 728, // p: f64 x4 dE/dweight per extended atom, eV
+  charge: 736, // p: f64 atomic charge q = sum_M w_M Q_M, e
+  potLR: 744, // p: f64 long-range electrostatic potential at each atom, eV/e
+  stateE: 752, // p: f64 x4 per type: state energies, eV
+  stateN: 760, // p: f64 x4 per type: valence electrons
+  stateQ: 768, // p: f64 x4 per type: state charges, e
+  nStates: 776, // p: i32 per type: number of states
+  dirDensity: 784, // p: i32 x4 per type: address of f_AM(r) records
+  dirEmbed: 792, // p: i32 x4 per type: address of F_AM(rhobar) records
+  dirPair: 800, // p: i32 per type pair: address of phi_AB(r) records
+  dirCoul: 808, // p: i32 per (type,state,type,state): address of the Coulomb remainder u(r) records
+  lrTable: 816, // p: address of the long-range kernel g(r) records (damped shifted force), or 0
+  lrKind: 824, // i: 0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list
+  lrCutoff: 832, // f: cutoff of the tabulated long-range kernel, A
+  shortCutoff: 840, // f: cutoff of the short-range ECT functions, A
+  coulombK: 848, // f: Coulomb constant, eV*A/e^2
+  selfCoef: 856, // f: long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A)
+  kT: 864, // f: electronic temperature k_B T_e, eV
+  nTotal: 872, // f: total valence electrons to conserve
+  mu: 880, // f: electron chemical potential, eV
+  eOnsite: 888, // f: sum of w (E_AM + F_AM), eV
+  ePair: 896, // f: short-range pair and Coulomb remainder energy, eV
+  eLong: 904, // f: long-range point-charge energy, eV
+  dt: 912, // f: time step, fs
+  ftm: 920, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
+  kinetic: 928, // f: kinetic energy, eV
+  delay: 936, // i: minimum steps between builds
+  every: 944, // i: check for a rebuild every this many steps
+  stepsDone: 952, // i: steps completed by the last runVerlet call
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 760;
+export const CTX_BYTES = 960;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -192,6 +217,31 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   builds: "i",
   dangerous: "i",
   sinceBuild: "i",
+  weights: "p",
+  weightsNew: "p",
+  eps: "p",
+  charge: "p",
+  potLR: "p",
+  stateE: "p",
+  stateN: "p",
+  stateQ: "p",
+  nStates: "p",
+  dirDensity: "p",
+  dirEmbed: "p",
+  dirPair: "p",
+  dirCoul: "p",
+  lrTable: "p",
+  lrKind: "i",
+  lrCutoff: "f",
+  shortCutoff: "f",
+  coulombK: "f",
+  selfCoef: "f",
+  kT: "f",
+  nTotal: "f",
+  mu: "f",
+  eOnsite: "f",
+  ePair: "f",
+  eLong: "f",
   dt: "f",
   ftm: "f",
   kinetic: "f",

@@ -136,6 +136,11 @@ export class KernelSystem {
     this.tablesEnd = at;
   }
 
+  /** Owned-atom data that survives a relayout: [buffer, values per atom]. */
+  protected preservedPerAtom(): [string, number][] {
+    return ["x", "y", "z", "vx", "vy", "vz", "invMass", "type", "fx", "fy", "fz"].map((b) => [b, 1]);
+  }
+
   /** Extra per-atom buffers of a potential: [field, bytes per extended slot]. */
   protected extraPerAtom(): [Field, number][] {
     return [];
@@ -145,9 +150,7 @@ export class KernelSystem {
   private layout(): void {
     const keep: Record<string, Float64Array | Int32Array> = {};
     if (this.regions.has("x")) {
-      for (const name of ["x", "y", "z", "vx", "vy", "vz", "invMass", "type", "fx", "fy", "fz"]) {
-        keep[name] = this.raw(name).slice(0, this.n);
-      }
+      for (const [name, per] of this.preservedPerAtom()) keep[name] = this.raw(name).slice(0, this.n * per);
     }
     const n = this.n, cap = this.capacity, g = this.ghostCapacity;
     const spec: [Field, number][] = [

@@ -1,0 +1,441 @@
+// ECT-EAM passes: ensemble host densities, state embedding, dE/dweight (eps), long-range point
+// charges, the chemical-potential update of the weights, and forces at fixed weights.
+//
+// Every atom has up to 4 state slots (weights w_iM, eps_iM). Radial functions are 8-double records
+// [c0..c6, pad] per grid point (LAMMPS' cubic): value ((c3 p + c4) p + c5) p + c6, derivative
+// (c0 p + c1) p + c2. Directories in the context give each function's record address by type
+// (and state). Energy (see docs/ect-eam.md):
+//   E = sum_i sum_M w_iM (E_AM + F_AM(rhobar_i)) + sum_{i<j} [phi_AB + sum_MM' w_iM w_jM' u_AM,BM'](r_ij)
+//     + E_long(q),   rhobar_i = sum_j sum_M' w_jM' f_BM'(r_ij),   q_i = sum_M w_iM Q_AM.
+import {
+  C_NLOCAL, C_NGHOST, C_NTYPES, C_X, C_Y, C_Z, C_FX, C_FY, C_FZ, C_TYPE, C_RHO, C_FP, C_EATOM,
+  C_NUM_NEIGH, C_FIRST_NEIGH, C_NEIGH, C_NR, C_RDR, C_NRHO, C_RDRHO, C_RHOMAX, C_OFF_TABLE,
+  C_VXX, C_VYY, C_VZZ, C_VYZ, C_VXZ, C_VXY, C_GHOST_OWNER,
+  C_WEIGHTS, C_WEIGHTS_NEW, C_EPS, C_CHARGE, C_POT_L_R, C_STATE_E, C_STATE_N, C_STATE_Q, C_N_STATES,
+  C_DIR_DENSITY, C_DIR_EMBED, C_DIR_PAIR, C_DIR_COUL, C_LR_TABLE, C_LR_KIND, C_LR_CUTOFF,
+  C_SHORT_CUTOFF, C_COULOMB_K, C_SELF_COEF, C_K_T, C_N_TOTAL, C_MU, C_E_ONSITE, C_E_PAIR, C_E_LONG,
+} from "./context";
+import { ci, cf, cp, setI, setF, getF, putF, addF, getI } from "./mem";
+import { foldGhosts, copyToGhosts } from "./cell";
+
+@inline const MAXS: i32 = 4;
+@inline const REC: usize = 64;
+
+@inline function tval(base: usize, m: i32, p: f64): f64 {
+  const c = base + <usize>(m - 1) * REC;
+  return ((load<f64>(c, 24) * p + load<f64>(c, 32)) * p + load<f64>(c, 40)) * p + load<f64>(c, 48);
+}
+@inline function tder(base: usize, m: i32, p: f64): f64 {
+  const c = base + <usize>(m - 1) * REC;
+  return (load<f64>(c) * p + load<f64>(c, 8)) * p + load<f64>(c, 16);
+}
+/** Table address from a directory of i32 addresses. */
+@inline function dir(d: usize, k: i32): usize {
+  return <usize>load<u32>(d + (<usize>k << 2));
+}
+@inline function slot(base: usize, i: i32, s: i32): usize {
+  return base + ((<usize>(i * MAXS + s)) << 3);
+}
+
+/** Copies an array of 4 slots per atom from owners to ghosts. */
+function copyStatesToGhosts(ctx: usize, arr: usize): void {
+  const n = ci(ctx, C_NLOCAL), ng = ci(ctx, C_NGHOST);
+  const owner = cp(ctx, C_GHOST_OWNER);
+  for (let g = 0; g < ng; g++) memory.copy(slot(arr, n + g, 0), slot(arr, getI(owner, g), 0), <usize>MAXS << 3);
+}
+
+/** Adds ghosts' 4-slot values into their owners. */
+function foldStates(ctx: usize, arr: usize): void {
+  const n = ci(ctx, C_NLOCAL), ng = ci(ctx, C_NGHOST);
+  const owner = cp(ctx, C_GHOST_OWNER);
+  for (let g = 0; g < ng; g++) {
+    const o = getI(owner, g);
+    for (let s = 0; s < MAXS; s++) store<f64>(slot(arr, o, s), load<f64>(slot(arr, o, s)) + load<f64>(slot(arr, n + g, s)));
+  }
+}
+
+/** Charges of owned atoms from their weights; weights and charges copied to ghosts. */
+export function ectCharges(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const type = cp(ctx, C_TYPE), w = cp(ctx, C_WEIGHTS), q = cp(ctx, C_CHARGE);
+  const stateQ = cp(ctx, C_STATE_Q), nStates = cp(ctx, C_N_STATES);
+  for (let i = 0; i < n; i++) {
+    const t = getI(type, i), ns = getI(nStates, t);
+    let qi = 0.0;
+    for (let s = 0; s < ns; s++) qi += load<f64>(slot(w, i, s)) * load<f64>(slot(stateQ, t, s));
+    putF(q, i, qi);
+  }
+  copyStatesToGhosts(ctx, w);
+  copyToGhosts(ctx, q);
+}
+
+@inline function gridIndex(r: f64, rdr: f64, nr: i32): i32 {
+  let m = <i32>(r * rdr + 1.0);
+  return m > nr - 1 ? nr - 1 : m;
+}
+@inline function gridFraction(r: f64, rdr: f64, m: i32): f64 {
+  const p = r * rdr + 1.0 - <f64>m;
+  return p < 1.0 ? p : 1.0;
+}
+
+/** Host densities rhobar_i = sum_j sum_M' w_jM' f_BM'(r_ij) of owned atoms (ghost parts folded). */
+export function ectDensityPass(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), rho = cp(ctx, C_RHO);
+  const w = cp(ctx, C_WEIGHTS), nStates = cp(ctx, C_N_STATES), dd = cp(ctx, C_DIR_DENSITY);
+  const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
+  const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
+  const rc = cf(ctx, C_SHORT_CUTOFF), rcsq = rc * rc;
+  memory.fill(rho, 0, <usize>nall << 3);
+  for (let i = 0; i < n; i++) {
+    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
+    const ti = getI(type, i), nsi = getI(nStates, ti);
+    const first = getI(firstNeigh, i), cnt = getI(numNeigh, i);
+    let rhoi = 0.0;
+    for (let q = first; q < first + cnt; q++) {
+      const j = getI(neigh, q);
+      const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+      const rsq = dx * dx + dy * dy + dz * dz;
+      if (rsq >= rcsq) continue;
+      const r = sqrt(rsq);
+      const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
+      const tj = getI(type, j), nsj = getI(nStates, tj);
+      for (let s = 0; s < nsj; s++) rhoi += load<f64>(slot(w, j, s)) * tval(dir(dd, tj * MAXS + s), m, p);
+      let rj = 0.0;
+      for (let s = 0; s < nsi; s++) rj += load<f64>(slot(w, i, s)) * tval(dir(dd, ti * MAXS + s), m, p);
+      addF(rho, j, rj);
+    }
+    addF(rho, i, rhoi);
+  }
+  foldGhosts(ctx, rho);
+}
+
+/**
+ * State embedding: eps_iM starts at E_AM + F_AM(rhobar_i); fp_i = sum_M w_iM F'_AM(rhobar_i) (copied
+ * to ghosts); per-atom energies start at the on-site part sum_M w_iM (E_AM + F_AM) (ghosts at 0) and
+ * eOnsite is their sum. F continues linearly above rhomax.
+ */
+export function ectEmbeddingPass(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST);
+  const type = cp(ctx, C_TYPE), rho = cp(ctx, C_RHO), fp = cp(ctx, C_FP), eatom = cp(ctx, C_EATOM);
+  const w = cp(ctx, C_WEIGHTS), eps = cp(ctx, C_EPS);
+  const stateE = cp(ctx, C_STATE_E), nStates = cp(ctx, C_N_STATES), de = cp(ctx, C_DIR_EMBED);
+  const nrho = ci(ctx, C_NRHO), rdrho = cf(ctx, C_RDRHO), rhomax = cf(ctx, C_RHOMAX);
+  memory.fill(eps, 0, <usize>(nall * MAXS) << 3);
+  memory.fill(eatom + (<usize>n << 3), 0, <usize>(nall - n) << 3);
+  let onsite = 0.0;
+  let off = 0;
+  for (let i = 0; i < n; i++) {
+    const t = getI(type, i), ns = getI(nStates, t);
+    const r = getF(rho, i);
+    let m = <i32>(r * rdrho + 1.0);
+    if (m > nrho - 1) m = nrho - 1;
+    if (m < 1) m = 1;
+    let p = r * rdrho + 1.0 - <f64>m;
+    if (p > 1.0) p = 1.0;
+    if (r > rhomax) off++;
+    let fbar = 0.0, ei = 0.0;
+    for (let s = 0; s < ns; s++) {
+      const tab = dir(de, t * MAXS + s);
+      const d = tder(tab, m, p);
+      let f = tval(tab, m, p);
+      if (r > rhomax) f += d * (r - rhomax);
+      const e = load<f64>(slot(stateE, t, s)) + f;
+      store<f64>(slot(eps, i, s), e);
+      const ws = load<f64>(slot(w, i, s));
+      ei += ws * e;
+      fbar += ws * d;
+    }
+    putF(fp, i, fbar);
+    putF(eatom, i, ei);
+    onsite += ei;
+  }
+  copyToGhosts(ctx, fp);
+  setF(ctx, C_E_ONSITE, onsite);
+  setI(ctx, C_OFF_TABLE, off);
+}
+
+/**
+ * Short-range eps terms: eps_iM += sum_j [Fbar'_j f_AM(r) + sum_M' w_jM' u_AM,BM'(r)] (and the mirror
+ * for j), folded from ghosts; ePair = sum over pairs of phi + sum w w u.
+ */
+export function ectEpsPass(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), fp = cp(ctx, C_FP);
+  const w = cp(ctx, C_WEIGHTS), eps = cp(ctx, C_EPS), nStates = cp(ctx, C_N_STATES);
+  const dd = cp(ctx, C_DIR_DENSITY), dpair = cp(ctx, C_DIR_PAIR), dcoul = cp(ctx, C_DIR_COUL);
+  const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
+  const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
+  const rc = cf(ctx, C_SHORT_CUTOFF), rcsq = rc * rc;
+  const sw = nt * MAXS;
+  let epair = 0.0;
+  for (let i = 0; i < n; i++) {
+    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
+    const ti = getI(type, i), nsi = getI(nStates, ti), fpi = getF(fp, i);
+    const first = getI(firstNeigh, i), cnt = getI(numNeigh, i);
+    for (let q = first; q < first + cnt; q++) {
+      const j = getI(neigh, q);
+      const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+      const rsq = dx * dx + dy * dy + dz * dz;
+      if (rsq >= rcsq) continue;
+      const r = sqrt(rsq);
+      const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
+      const tj = getI(type, j), nsj = getI(nStates, tj), fpj = getF(fp, j);
+      epair += tval(dir(dpair, ti * nt + tj), m, p);
+      for (let s = 0; s < nsi; s++) {
+        const wis = load<f64>(slot(w, i, s));
+        let ei = fpj * tval(dir(dd, ti * MAXS + s), m, p);
+        const row = (ti * MAXS + s) * sw + tj * MAXS;
+        for (let u = 0; u < nsj; u++) {
+          const c = tval(dir(dcoul, row + u), m, p);
+          const wju = load<f64>(slot(w, j, u));
+          ei += wju * c;
+          const aj = slot(eps, j, u);
+          store<f64>(aj, load<f64>(aj) + wis * c);
+          epair += wis * wju * c;
+        }
+        const ai = slot(eps, i, s);
+        store<f64>(ai, load<f64>(ai) + ei);
+      }
+      for (let u = 0; u < nsj; u++) {
+        const aj = slot(eps, j, u);
+        store<f64>(aj, load<f64>(aj) + fpi * tval(dir(dd, tj * MAXS + u), m, p));
+      }
+    }
+  }
+  foldStates(ctx, eps);
+  setF(ctx, C_E_PAIR, epair);
+}
+
+/**
+ * Long-range point-charge potential potLR_i (eV/e) and energy eLong, and eps_iM += Q_AM * dE_long/dq_i.
+ * kind 1: direct Coulomb sum over owned atoms (clusters: no periodic direction);
+ * kind 2: tabulated pair kernel g(r) over the neighbor list (damped shifted force), with its
+ * self energy -k*selfCoef*q_i^2.
+ */
+export function ectLongRange(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST);
+  const kind = ci(ctx, C_LR_KIND);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE);
+  const q = cp(ctx, C_CHARGE), pot = cp(ctx, C_POT_L_R), eps = cp(ctx, C_EPS);
+  const stateQ = cp(ctx, C_STATE_Q), nStates = cp(ctx, C_N_STATES);
+  const k = cf(ctx, C_COULOMB_K);
+  memory.fill(pot, 0, <usize>nall << 3);
+  if (kind == 1) {
+    for (let i = 0; i < n; i++) {
+      const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i), qi = getF(q, i);
+      let pi = 0.0;
+      for (let j = i + 1; j < n; j++) {
+        const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+        const inv = k / sqrt(dx * dx + dy * dy + dz * dz);
+        pi += getF(q, j) * inv;
+        addF(pot, j, qi * inv);
+      }
+      addF(pot, i, pi);
+    }
+  } else if (kind == 2) {
+    const tab = cp(ctx, C_LR_TABLE);
+    const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
+    const rc = cf(ctx, C_LR_CUTOFF), rcsq = rc * rc;
+    const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
+    for (let i = 0; i < n; i++) {
+      const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i), qi = getF(q, i);
+      const first = getI(firstNeigh, i), cnt = getI(numNeigh, i);
+      let pi = 0.0;
+      for (let e = first; e < first + cnt; e++) {
+        const j = getI(neigh, e);
+        const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+        const rsq = dx * dx + dy * dy + dz * dz;
+        if (rsq >= rcsq) continue;
+        const r = sqrt(rsq);
+        const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
+        const g = k * tval(tab, m, p);
+        pi += getF(q, j) * g;
+        addF(pot, j, qi * g);
+      }
+      addF(pot, i, pi);
+    }
+    foldGhosts(ctx, pot);
+    const self = -2.0 * k * cf(ctx, C_SELF_COEF);
+    for (let i = 0; i < n; i++) addF(pot, i, self * getF(q, i));
+  }
+  // E_long is quadratic in q: E = 1/2 sum_i q_i pot_i with pot including the self term's derivative.
+  let e = 0.0;
+  for (let i = 0; i < n; i++) {
+    const t = getI(type, i), ns = getI(nStates, t), pi = getF(pot, i);
+    e += getF(q, i) * pi;
+    for (let s = 0; s < ns; s++) {
+      const a = slot(eps, i, s);
+      store<f64>(a, load<f64>(a) + load<f64>(slot(stateQ, t, s)) * pi);
+    }
+  }
+  setF(ctx, C_E_LONG, 0.5 * e);
+}
+
+/** Electron count of the weights that the chemical potential `mu` gives; writes them to weightsNew. */
+function weightsAt(ctx: usize, mu: f64, write: bool): f64 {
+  const n = ci(ctx, C_NLOCAL);
+  const type = cp(ctx, C_TYPE), eps = cp(ctx, C_EPS), wn = cp(ctx, C_WEIGHTS_NEW);
+  const stateN = cp(ctx, C_STATE_N), nStates = cp(ctx, C_N_STATES);
+  const beta = 1.0 / cf(ctx, C_K_T);
+  let total = 0.0;
+  for (let i = 0; i < n; i++) {
+    const t = getI(type, i), ns = getI(nStates, t);
+    let amax = -Infinity;
+    for (let s = 0; s < ns; s++) {
+      const a = -beta * (load<f64>(slot(eps, i, s)) - mu * load<f64>(slot(stateN, t, s)));
+      if (a > amax) amax = a;
+    }
+    let z = 0.0, nz = 0.0;
+    for (let s = 0; s < ns; s++) {
+      const a = -beta * (load<f64>(slot(eps, i, s)) - mu * load<f64>(slot(stateN, t, s)));
+      const e = Math.exp(a - amax);
+      z += e;
+      nz += e * load<f64>(slot(stateN, t, s));
+      if (write) store<f64>(slot(wn, i, s), e);
+    }
+    const inv = 1.0 / z;
+    if (write) for (let s = 0; s < ns; s++) store<f64>(slot(wn, i, s), load<f64>(slot(wn, i, s)) * inv);
+    total += nz * inv;
+  }
+  return total;
+}
+
+/**
+ * Chemical-potential equalization: the weights w_iM = exp(-(eps_iM - mu N_AM)/kT) / Z_i with the one
+ * mu that conserves the total electron count, found by bisection on the monotone N(mu) starting from
+ * the previous mu. Writes weightsNew and mu; returns |N(mu) - N_total| (negative when the target is
+ * out of reach of the states).
+ */
+export function ectUpdateWeights(ctx: usize): f64 {
+  const target = cf(ctx, C_N_TOTAL);
+  let mu = cf(ctx, C_MU);
+  let lo = mu - 1.0, hi = mu + 1.0;
+  let step = 1.0;
+  for (let k = 0; weightsAt(ctx, lo, false) > target; k++) {
+    hi = lo;
+    step *= 2.0;
+    lo -= step;
+    if (k > 60) return -1.0;
+  }
+  step = 1.0;
+  for (let k = 0; weightsAt(ctx, hi, false) < target; k++) {
+    lo = hi;
+    step *= 2.0;
+    hi += step;
+    if (k > 60) return -1.0;
+  }
+  // Bisection to the last representable mu: N(mu) can be a near step at low kT.
+  for (let k = 0; k < 200; k++) {
+    mu = 0.5 * (lo + hi);
+    if (mu <= lo || mu >= hi) break;
+    if (weightsAt(ctx, mu, false) < target) lo = mu;
+    else hi = mu;
+  }
+  const nlo = weightsAt(ctx, lo, false), nhi = weightsAt(ctx, hi, false);
+  mu = abs(nlo - target) <= abs(nhi - target) ? lo : hi;
+  const got = weightsAt(ctx, mu, true);
+  setF(ctx, C_MU, mu);
+  return abs(got - target);
+}
+
+/**
+ * Forces (eV/A), per-atom energies and virial at fixed weights (Hellmann-Feynman: the weights are
+ * stationary). Needs the other passes at the same positions and weights; per-atom energies add the
+ * pair halves to the on-site parts that the embedding pass left.
+ */
+export function ectForcePass(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST), nt = ci(ctx, C_NTYPES);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE);
+  const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ), fp = cp(ctx, C_FP), eatom = cp(ctx, C_EATOM);
+  const w = cp(ctx, C_WEIGHTS), q = cp(ctx, C_CHARGE);
+  const nStates = cp(ctx, C_N_STATES);
+  const dd = cp(ctx, C_DIR_DENSITY), dpair = cp(ctx, C_DIR_PAIR), dcoul = cp(ctx, C_DIR_COUL);
+  const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
+  const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
+  const rc = cf(ctx, C_SHORT_CUTOFF), rcsq = rc * rc;
+  const kind = ci(ctx, C_LR_KIND), k = cf(ctx, C_COULOMB_K);
+  const lrTab = cp(ctx, C_LR_TABLE), lrc = cf(ctx, C_LR_CUTOFF), lrcsq = lrc * lrc;
+  const sw = nt * MAXS;
+  const bytes = <usize>nall << 3;
+  memory.fill(fx, 0, bytes); memory.fill(fy, 0, bytes); memory.fill(fz, 0, bytes);
+  let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
+  for (let i = 0; i < n; i++) {
+    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
+    const ti = getI(type, i), nsi = getI(nStates, ti), fpi = getF(fp, i), qi = getF(q, i);
+    const first = getI(firstNeigh, i), cnt = getI(numNeigh, i);
+    let fxi = 0.0, fyi = 0.0, fzi = 0.0, ei = 0.0;
+    for (let e = first; e < first + cnt; e++) {
+      const j = getI(neigh, e);
+      const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+      const rsq = dx * dx + dy * dy + dz * dz;
+      let dEdr = 0.0, epair = 0.0;
+      const r = sqrt(rsq);
+      if (rsq < rcsq) {
+        const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
+        const tj = getI(type, j), nsj = getI(nStates, tj), fpj = getF(fp, j);
+        const pt = dir(dpair, ti * nt + tj);
+        epair += tval(pt, m, p);
+        dEdr += tder(pt, m, p);
+        for (let s = 0; s < nsi; s++) {
+          const wis = load<f64>(slot(w, i, s));
+          dEdr += fpj * wis * tder(dir(dd, ti * MAXS + s), m, p);
+          const row = (ti * MAXS + s) * sw + tj * MAXS;
+          for (let u = 0; u < nsj; u++) {
+            const ww = wis * load<f64>(slot(w, j, u));
+            const c = dir(dcoul, row + u);
+            epair += ww * tval(c, m, p);
+            dEdr += ww * tder(c, m, p);
+          }
+        }
+        for (let u = 0; u < nsj; u++) dEdr += fpi * load<f64>(slot(w, j, u)) * tder(dir(dd, tj * MAXS + u), m, p);
+      }
+      if (kind == 2 && rsq < lrcsq) {
+        const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
+        const qq = k * qi * getF(q, j);
+        epair += qq * tval(lrTab, m, p);
+        dEdr += qq * tder(lrTab, m, p);
+      }
+      if (dEdr == 0.0 && epair == 0.0) continue;
+      const fpair = -dEdr / r;
+      fxi += dx * fpair; fyi += dy * fpair; fzi += dz * fpair;
+      addF(fx, j, -dx * fpair); addF(fy, j, -dy * fpair); addF(fz, j, -dz * fpair);
+      const half = 0.5 * epair;
+      ei += half;
+      addF(eatom, j, half);
+      vxx += dx * dx * fpair; vyy += dy * dy * fpair; vzz += dz * dz * fpair;
+      vyz += dy * dz * fpair; vxz += dx * dz * fpair; vxy += dx * dy * fpair;
+    }
+    addF(fx, i, fxi); addF(fy, i, fyi); addF(fz, i, fzi);
+    addF(eatom, i, ei);
+  }
+  foldGhosts(ctx, fx); foldGhosts(ctx, fy); foldGhosts(ctx, fz);
+  foldGhosts(ctx, eatom);
+  if (kind == 1) {
+    // Direct Coulomb between owned atoms (clusters).
+    for (let i = 0; i < n; i++) {
+      const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i), qi = getF(q, i);
+      let fxi = 0.0, fyi = 0.0, fzi = 0.0, ei = 0.0;
+      for (let j = i + 1; j < n; j++) {
+        const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+        const rsq = dx * dx + dy * dy + dz * dz;
+        const r = sqrt(rsq);
+        const e = k * qi * getF(q, j) / r;
+        const fpair = e / rsq;
+        fxi += dx * fpair; fyi += dy * fpair; fzi += dz * fpair;
+        addF(fx, j, -dx * fpair); addF(fy, j, -dy * fpair); addF(fz, j, -dz * fpair);
+        ei += 0.5 * e;
+        addF(eatom, j, 0.5 * e);
+        vxx += dx * dx * fpair; vyy += dy * dy * fpair; vzz += dz * dz * fpair;
+        vyz += dy * dz * fpair; vxz += dx * dz * fpair; vxy += dx * dy * fpair;
+      }
+      addF(fx, i, fxi); addF(fy, i, fyi); addF(fz, i, fzi);
+      addF(eatom, i, ei);
+    }
+  } else if (kind == 2) {
+    const self = -k * cf(ctx, C_SELF_COEF);
+    for (let i = 0; i < n; i++) { const qi = getF(q, i); addF(eatom, i, self * qi * qi); }
+  }
+  setF(ctx, C_VXX, vxx); setF(ctx, C_VYY, vyy); setF(ctx, C_VZZ, vzz);
+  setF(ctx, C_VYZ, vyz); setF(ctx, C_VXZ, vxz); setF(ctx, C_VXY, vxy);
+}
