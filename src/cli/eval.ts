@@ -3,6 +3,10 @@ import { EamCalculator } from "../engine/calculator.js";
 import { readStructureFile } from "../io/structure-file.js";
 import { writeExtxyzFile } from "../io/extxyz-file.js";
 import { Atoms } from "../atoms.js";
+import { InputError } from "../errors.js";
+import { readEctModelFile } from "../ect/model-file.js";
+import { buildEctTables } from "../ect/tables.js";
+import { EctCalculator, MAX_STATES } from "../ect/calculator.js";
 import { loadPotential, runCommand, speciesOption } from "./common.js";
 
 /** `ect-eam eval`: energy, forces, per-atom energies, virial and stress of every input frame. */
@@ -10,7 +14,8 @@ export function registerEval(program: Command): void {
   program
     .command("eval")
     .description("evaluate energy, forces, per-atom energies, virial and stress of every frame")
-    .requiredOption("--potential <file>", "EAM potential (.eam funcfl, .eam.alloy setfl, .eam.fs Finnis-Sinclair)")
+    .option("--potential <file>", "EAM potential (.eam funcfl, .eam.alloy setfl, .eam.fs Finnis-Sinclair)")
+    .option("--model <file>", "ECT-EAM model (JSON): also writes charges, weights, omega= and mu=")
     .requiredOption("--input <file>", "structure(s): extended XYZ (all frames) or LAMMPS data file (.data, .lmp)")
     .requiredOption("--output <file>", "extended XYZ output")
     .option("--style <style>", "eam | eam/alloy | eam/fs (default: from the potential file name)")
@@ -18,6 +23,10 @@ export function registerEval(program: Command): void {
     .option("--simd <on|off>", "use the SIMD kernels (default on)", "on")
     .action((opts) =>
       runCommand(async () => {
+        if ((opts.potential === undefined) === (opts.model === undefined)) {
+          throw new InputError("eval needs exactly one of --potential FILE (EAM) or --model FILE (ECT-EAM)");
+        }
+        if (opts.model !== undefined) return evalEct(opts);
         const pot = loadPotential(opts.potential, opts.style);
         const frames = readStructureFile(opts.input, speciesOption(opts.species));
         const calc = await EamCalculator.create(pot, { variant: opts.simd === "off" ? "scalar" : "simd" });
@@ -39,6 +48,32 @@ export function registerEval(program: Command): void {
         writeExtxyzFile(opts.output, out);
       }),
     );
+}
+
+async function evalEct(opts: { model: string; input: string; output: string; species?: string; simd: string }): Promise<void> {
+  const model = readEctModelFile(opts.model);
+  const frames = readStructureFile(opts.input, speciesOption(opts.species));
+  const calc = await EctCalculator.create(buildEctTables(model), { variant: opts.simd === "off" ? "scalar" : "simd", source: opts.model });
+  const out: Atoms[] = [];
+  frames.forEach((atoms, k) => {
+    const r = calc.calculate(atoms, frames.length > 1 ? `${opts.input} frame ${k}` : opts.input);
+    const a = atoms.copy();
+    a.info.energy = r.energy;
+    a.info.omega = r.grandPotential;
+    a.info.mu = r.mu;
+    a.info.dipole = r.dipole;
+    a.info.solver_iterations = r.iterations;
+    if (r.stress) a.info.stress = voigtToFull(r.stress);
+    else delete a.info.stress;
+    a.info.virial = Array.from(r.virial);
+    a.arrays.forces = { kind: "R", ncols: 3, data: r.forces };
+    a.arrays.energies = { kind: "R", ncols: 1, data: r.energies };
+    a.arrays.charges = { kind: "R", ncols: 1, data: r.charges };
+    a.arrays.weights = { kind: "R", ncols: MAX_STATES, data: r.weights };
+    out.push(a);
+    process.stderr.write(`frame ${k}: ${atoms.length} atoms, energy ${r.energy.toFixed(10)} eV, omega ${r.grandPotential.toFixed(10)} eV, ${r.iterations} solver iterations\n`);
+  });
+  writeExtxyzFile(opts.output, out);
 }
 
 /** ASE writes stress in extxyz as the full 3x3 (row-major); Voigt is xx yy zz yz xz xy. */

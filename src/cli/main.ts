@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { registerEval } from "./eval.js";
 import { registerMd } from "./md.js";
+import { registerScan } from "./scan.js";
 
 /** The `ect-eam` command line: one subcommand per file in this folder. */
 const program = new Command();
@@ -10,4 +11,5 @@ program
   .showHelpAfterError();
 registerEval(program);
 registerMd(program);
+registerScan(program);
 await program.parseAsync(process.argv);

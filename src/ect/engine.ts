@@ -1,0 +1,447 @@
+import type { Atoms } from "../atoms.js";
+import { CalculationFailed, InputError } from "../errors.js";
+import type { SplineTable } from "../potentials/types.js";
+import { interpolate } from "../potentials/spline.js";
+import { KernelSystem, type EngineOptions, type Field } from "../engine/system.js";
+import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant } from "../engine/wasm.js";
+import type { EctTables } from "./tables.js";
+import { dsfKernel, dsfSelfCoefficient } from "./longrange.js";
+import { AndersonMixer } from "./anderson.js";
+
+/** State slots per atom in the kernels (assembly/ect.ts). */
+export const MAX_STATES = 4;
+const RECORD = 8; // doubles per table record: c0..c6 and a pad
+
+/** Kernel functions the ECT engine calls (besides the shared ones). */
+interface EctKernels extends KernelExports {
+  initialIntegrate(ctx: number): void;
+  finalIntegrate(ctx: number): void;
+  ectEvaluate(ctx: number): void;
+  ectUpdateWeights(ctx: number): number;
+  ectForcePass(ctx: number): void;
+  rebuild(ctx: number): number;
+}
+
+/** Weight-solver settings. */
+export interface EctSolverOptions {
+  /** Convergence: largest weight change between iterations (default 1e-11). */
+  tolerance?: number;
+  /** Iteration limit (default 1000); exceeding it raises CalculationFailed. */
+  maxIterations?: number;
+  /** Anderson mixing parameter (default 0.5) and history depth (default 8). */
+  mixing?: number;
+  history?: number;
+  /** Cold starts anneal the electronic temperature from this kT (eV, default 1) down to the model's. */
+  annealFrom?: number;
+}
+
+/** What the weight solver did in the last evaluation. */
+export interface SolverReport {
+  iterations: number;
+  /** Largest weight change of the last iteration. */
+  residual: number;
+  /** Electron chemical potential, eV. */
+  mu: number;
+}
+
+/**
+ * ECT-EAM on a KernelSystem: per-atom ensembles of isolated-atom states whose weights follow from
+ * chemical-potential equalization at an electronic temperature, evaluated by the kernels in
+ * assembly/ect.ts and converged here (Anderson-accelerated fixed point, warm-started).
+ */
+export class EctEngine extends KernelSystem {
+  readonly tables: EctTables;
+  solver: Required<EctSolverOptions>;
+  private lastReport: SolverReport = { iterations: 0, residual: 0, mu: 0 };
+  private cold = true;
+
+  private constructor(tables: EctTables, k: KernelExports, variant: KernelVariant, skin: number, source: string) {
+    const lr = tables.longRange;
+    const reach = Math.max(tables.cutoff, lr.kind === "dsf" ? lr.cutoff : 0);
+    super(k, variant, skin, tables.elements, reach, source);
+    this.tables = tables;
+    this.solver = { tolerance: 1e-11, maxIterations: 1000, mixing: 0.5, history: 8, annealFrom: 1.0 };
+    this.placeEctTables(reach);
+  }
+
+  /** Creates an engine for built ECT tables (see `buildEctTables`). */
+  static async create(tables: EctTables, opts: EngineOptions & { source?: string } = {}): Promise<EctEngine> {
+    const variant = opts.variant ?? "simd";
+    const mod = opts.module ?? (await loadKernelModule(variant));
+    return new EctEngine(tables, instantiateKernels(mod), variant, opts.skin ?? 1.0, opts.source ?? "ECT-EAM model");
+  }
+
+  private get kx(): EctKernels {
+    return this.k as EctKernels;
+  }
+
+  protected extraPerAtom(): [Field, number][] {
+    return [["weights", 8 * MAX_STATES], ["weightsNew", 8 * MAX_STATES], ["eps", 8 * MAX_STATES], ["charge", 8], ["potLR", 8]];
+  }
+
+  protected preservedPerAtom(): [string, number][] {
+    return [...super.preservedPerAtom(), ["weights", MAX_STATES]];
+  }
+
+  /** Packs every radial function into one record array and the directories that address it. */
+  private placeEctTables(reach: number): void {
+    const t = this.tables;
+    const nt = t.elements.length;
+    if (t.maxStates > MAX_STATES) throw new InputError(`the kernels support ${MAX_STATES} states per element, the model has ${t.maxStates}`);
+    // One radial grid for everything: the model's, extended with zero records out to the long-range cutoff.
+    const nr = Math.max(t.nr, Math.ceil(reach / t.dr) + 2);
+    const radial: SplineTable[] = [];
+    const add = (s: SplineTable) => radial.push(s);
+    const dirDensity = new Int32Array(nt * MAX_STATES).fill(-1);
+    const dirEmbed = new Int32Array(nt * MAX_STATES).fill(-1);
+    const dirPair = new Int32Array(nt * nt).fill(-1);
+    const dirCoul = new Int32Array((nt * MAX_STATES) ** 2).fill(-1);
+    const radialIndex = new Map<SplineTable, number>();
+    const indexOf = (s: SplineTable) => {
+      let k = radialIndex.get(s);
+      if (k === undefined) {
+        k = radial.length;
+        add(s);
+        radialIndex.set(s, k);
+      }
+      return k;
+    };
+    for (let a = 0; a < nt; a++) {
+      t.states[a].forEach((_, m) => (dirDensity[a * MAX_STATES + m] = indexOf(t.density[a][m])));
+      for (let b = 0; b < nt; b++) {
+        dirPair[a * nt + b] = indexOf(t.pair[a][b]);
+        t.states[a].forEach((_, m) =>
+          t.states[b].forEach((__, mm) => {
+            dirCoul[((a * MAX_STATES + m) * nt + b) * MAX_STATES + mm] = indexOf(t.coulomb[a][m][b][mm]);
+          }),
+        );
+      }
+    }
+    const lr = t.longRange;
+    let lrIndex = -1;
+    if (lr.kind === "dsf") {
+      const g = new Float64Array(nr);
+      const rMin = 0.25; // A: keeps 1/r finite on the grid; atoms never get this close
+      for (let m = 0; m < nr; m++) g[m] = dsfKernel(Math.max(m * t.dr, rMin), lr.dsfAlpha, lr.cutoff);
+      lrIndex = indexOf(interpolate(g, t.dr));
+    }
+    const records = new Float64Array(radial.length * nr * RECORD);
+    radial.forEach((s, k) => {
+      if (Math.abs(s.delta - t.dr) > 1e-15 * t.dr) throw new Error(`internal: radial table ${k} has spacing ${s.delta}, expected ${t.dr}`);
+      for (let m = 0; m < Math.min(s.n, nr); m++) {
+        for (let c = 0; c < 7; c++) records[(k * nr + m) * RECORD + c] = s.coeffs[7 * m + c];
+      }
+      // Beyond the function's own grid it is zero (every short-range function is tapered to 0).
+    });
+    const embed: SplineTable[] = [];
+    for (let a = 0; a < nt; a++) t.states[a].forEach((_, m) => (dirEmbed[a * MAX_STATES + m] = embed.push(t.embedding[a][m]) - 1));
+    const embedRecords = new Float64Array(embed.length * t.nrho * RECORD);
+    embed.forEach((s, k) => {
+      if (s.n !== t.nrho) throw new Error(`internal: embedding table ${k} has ${s.n} points, expected ${t.nrho}`);
+      for (let m = 0; m < s.n; m++) for (let c = 0; c < 7; c++) embedRecords[(k * t.nrho + m) * RECORD + c] = s.coeffs[7 * m + c];
+    });
+    const stateE = new Float64Array(nt * MAX_STATES);
+    const stateN = new Float64Array(nt * MAX_STATES);
+    const stateQ = new Float64Array(nt * MAX_STATES);
+    const nStates = new Int32Array(nt);
+    for (let a = 0; a < nt; a++) {
+      nStates[a] = t.states[a].length;
+      t.states[a].forEach((s, m) => {
+        stateE[a * MAX_STATES + m] = s.energy;
+        stateN[a * MAX_STATES + m] = s.electrons;
+        stateQ[a * MAX_STATES + m] = s.charge;
+      });
+    }
+    // Records go first so their addresses are known when the directories are written.
+    const base = this.tablesEnd;
+    const embedBase = align64(base + records.byteLength);
+    const toAddress = (d: Int32Array, at: number, stride: number) => d.map((k) => (k < 0 ? 0 : at + k * stride));
+    const radialBytes = nr * RECORD * 8;
+    const embedBytes = t.nrho * RECORD * 8;
+    this.placeTables([
+      { field: "densityTable", data: records },
+      { field: "embedTable", data: embedRecords },
+      { field: "dirDensity", data: toAddress(dirDensity, base, radialBytes) },
+      { field: "dirEmbed", data: toAddress(dirEmbed, embedBase, embedBytes) },
+      { field: "dirPair", data: toAddress(dirPair, base, radialBytes) },
+      { field: "dirCoul", data: toAddress(dirCoul, base, radialBytes) },
+      { field: "stateE", data: stateE },
+      { field: "stateN", data: stateN },
+      { field: "stateQ", data: stateQ },
+      { field: "nStates", data: nStates },
+    ]);
+    if (this.getCtx("embedTable") !== embedBase) throw new Error("internal: table layout changed");
+    this.setCtx("lrTable", lrIndex < 0 ? 0 : base + lrIndex * radialBytes);
+    this.setCtx("nr", nr);
+    this.setCtx("rdr", 1 / t.dr);
+    this.setCtx("nrho", t.nrho);
+    this.setCtx("rdrho", 1 / t.drho);
+    this.setCtx("rhomax", t.rhoMax);
+    this.setCtx("shortCutoff", t.cutoff);
+    this.setCtx("lrKind", lr.kind === "direct" ? 1 : lr.kind === "dsf" ? 2 : 0);
+    this.setCtx("lrCutoff", lr.kind === "dsf" ? lr.cutoff : 0);
+    this.setCtx("selfCoef", lr.kind === "dsf" ? dsfSelfCoefficient(lr.dsfAlpha, lr.cutoff) : 0);
+    this.setCtx("coulombK", t.coulombConstant);
+    this.setCtx("kT", t.kT);
+    if (lr.kind === "ewald") throw new InputError("Ewald summation is not available yet: use electrostatics.longRange 'dsf' for periodic cells");
+  }
+
+  /**
+   * Loads a structure; weights start from the neutral state of every atom (or `initialWeights`, N x 4).
+   * `totalCharge` (e) overrides the model's.
+   */
+  setAtoms(atoms: Atoms, source = "structure", opts: { totalCharge?: number } = {}): void {
+    if (this.tables.longRange.kind === "direct" && atoms.pbc.some((p) => p)) {
+      throw new InputError(`${source}: the model sums point charges directly, which needs a non-periodic structure (pbc F F F); use electrostatics.longRange "dsf" for periodic cells`);
+    }
+    super.setAtoms(atoms, source);
+    this.totalCharge = opts.totalCharge ?? this.tables.totalCharge;
+    this.resetWeights();
+  }
+
+  private totalCharge = 0;
+
+  /** Every atom in its neutral state; the electron target from the total charge; next solve anneals. */
+  private resetWeights(): void {
+    const t = this.tables;
+    const types = this.raw("type") as Int32Array;
+    const w = this.f64("weights");
+    w.fill(0, 0, this.n * MAX_STATES);
+    let electrons = 0;
+    for (let i = 0; i < this.n; i++) {
+      const states = t.states[types[i]];
+      const neutral = states.findIndex((s) => s.charge === 0);
+      w[i * MAX_STATES + neutral] = 1;
+      electrons += states[neutral].electrons;
+    }
+    this.setCtx("nTotal", electrons - this.totalCharge);
+    this.setCtx("mu", 0);
+    this.cold = true;
+    this.forcesValid = false;
+  }
+
+  /** Energy, forces and latent variables at the current positions (weights solved first). */
+  compute(): void {
+    this.requireAtoms();
+    if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
+    this.solve();
+    this.kx.ectForcePass(this.ctx);
+    this.forcesValid = true;
+    this.checkResult();
+  }
+
+  /**
+   * Converges the weights at the current positions. From a cold start (new structure, or `coldStart`)
+   * the electronic temperature is annealed from `annealFrom` down to the model's kT, warm-starting each
+   * level: at high kT the grand potential has a single minimum, and following it down finds the lowest
+   * basin (ionic or neutral) instead of the stationary point nearest the neutral-atom guess. Otherwise
+   * the previous weights are the start (MD, scans), which follows a basin adiabatically.
+   */
+  private solve(): void {
+    const target = this.tables.kT;
+    let total = 0;
+    if (this.cold) {
+      // Two starts, keep the lower grand potential: annealing can follow a branch that turns into a
+      // maximum as kT drops (a mixed state between the ionic and the neutral basins), and the
+      // neutral start alone misses ionic ground states. Both are cheap next to an MD run.
+      const size = this.n * MAX_STATES;
+      const neutral = this.f64("weights").slice(0, size);
+      const mu0 = this.getCtx("mu");
+      total += this.anneal(target);
+      this.kx.ectEvaluate(this.ctx);
+      const annealed = this.f64("weights").slice(0, size);
+      const annealedMu = this.getCtx("mu");
+      const annealedOmega = this.grandPotential();
+      this.f64("weights").set(neutral);
+      this.setCtx("mu", mu0);
+      total += this.iterate(this.solver.tolerance);
+      this.kx.ectEvaluate(this.ctx);
+      if (annealedOmega < this.grandPotential() - 1e-12 * Math.max(1, Math.abs(annealedOmega))) {
+        this.f64("weights").set(annealed);
+        this.setCtx("mu", annealedMu);
+        this.kx.ectEvaluate(this.ctx);
+      }
+    } else {
+      try {
+        total += this.iterate(this.solver.tolerance, Math.min(200, this.solver.maxIterations));
+      } catch (err) {
+        // The basin followed from the last step vanished (an ionic state turning unstable as a bond
+        // stretches): start again from neutral atoms with annealing.
+        if (!(err instanceof CalculationFailed)) throw err;
+        this.resetWeights();
+        this.solve();
+        this.lastReport.iterations += total + Math.min(200, this.solver.maxIterations);
+        return;
+      }
+      // Final pass at the converged weights, so energies and forces belong to them.
+      this.kx.ectEvaluate(this.ctx);
+    }
+    this.lastReport = { iterations: total, residual: this.lastResidual, mu: this.getCtx("mu") };
+    this.cold = false;
+  }
+
+  /** Converges at kT levels halving from `annealFrom` down to the target, each from the last. */
+  private anneal(target: number): number {
+    let total = 0;
+    try {
+      for (let t = this.solver.annealFrom; t > target; t *= 0.5) {
+        this.setCtx("kT", t);
+        total += this.iterate(Math.max(1e-6, this.solver.tolerance));
+      }
+    } finally {
+      this.setCtx("kT", target);
+    }
+    return total + this.iterate(this.solver.tolerance);
+  }
+
+  private lastResidual = 0;
+
+  /** Anderson-accelerated fixed point w = G(w) at the current kT; returns the iterations used. */
+  private iterate(tolerance: number, maxIterations = this.solver.maxIterations): number {
+    const { mixing, history } = this.solver;
+    const size = this.n * MAX_STATES;
+    const mixer = new AndersonMixer(size, history, mixing);
+    let residual = Infinity;
+    let it = 0;
+    for (; it < maxIterations; it++) {
+      this.kx.ectEvaluate(this.ctx);
+      const miss = this.kx.ectUpdateWeights(this.ctx);
+      if (miss < 0) {
+        throw new InputError(`total charge ${this.getCtx("nTotal")} electrons cannot be reached with the model's states`);
+      }
+      const w = this.f64("weights").subarray(0, size);
+      const g = this.f64("weightsNew").subarray(0, size);
+      residual = 0;
+      for (let k = 0; k < size; k++) residual = Math.max(residual, Math.abs(g[k] - w[k]));
+      if (residual <= tolerance) {
+        w.set(g);
+        break;
+      }
+      mixer.step(w, g);
+      this.clampWeights(w);
+    }
+    this.lastResidual = residual;
+    if (!(residual <= tolerance)) {
+      throw new CalculationFailed(
+        `ECT weight solver did not converge in ${maxIterations} iterations at kT = ${this.getCtx("kT")} eV (largest weight change ${residual.toExponential(2)}, tolerance ${tolerance})`,
+      );
+    }
+    return it + 1;
+  }
+
+  /** Forgets the weights: the next evaluation starts from neutral atoms and anneals. */
+  coldStart(): void {
+    this.resetWeights();
+  }
+
+  /** Keeps mixed weights on the simplex: no negatives, each atom's weights summing to 1. */
+  private clampWeights(w: Float64Array): void {
+    const types = this.raw("type") as Int32Array;
+    for (let i = 0; i < this.n; i++) {
+      const ns = this.tables.states[types[i]].length;
+      let s = 0;
+      for (let m = 0; m < ns; m++) {
+        const v = Math.max(w[i * MAX_STATES + m], 0);
+        w[i * MAX_STATES + m] = v;
+        s += v;
+      }
+      for (let m = 0; m < ns; m++) w[i * MAX_STATES + m] /= s;
+    }
+  }
+
+  /**
+   * Velocity-Verlet NVE with the weights re-solved at every step (warm-started from the last step's);
+   * the conserved quantity is the grand potential plus kinetic energy. `onStep` sees each step.
+   */
+  runVerlet(steps: number, dt: number, onStep?: (step: number) => void): { iterations: number } {
+    this.requireAtoms();
+    if (!Number.isInteger(steps) || steps < 0) throw new InputError(`steps must be a non-negative integer, got ${steps}`);
+    if (!(dt > 0) || !Number.isFinite(dt)) throw new InputError(`time step must be > 0 fs, got ${dt}`);
+    this.setCtx("dt", dt);
+    if (!this.forcesValid) this.compute();
+    let iterations = 0;
+    for (let s = 1; s <= steps; s++) {
+      this.kx.initialIntegrate(this.ctx);
+      this.compute();
+      this.kx.finalIntegrate(this.ctx);
+      iterations += this.lastReport.iterations;
+      onStep?.(s);
+    }
+    return { iterations };
+  }
+
+  /** The solver's last report. */
+  solverReport(): SolverReport {
+    return { ...this.lastReport };
+  }
+
+  /** Total energy E in eV. */
+  energy(): number {
+    return this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong");
+  }
+
+  /** Grand potential Omega = E - kT sum_i S_i (eV), the quantity forces derive from. */
+  grandPotential(): number {
+    return this.energy() - this.tables.kT * this.entropy();
+  }
+
+  /** Ensemble entropy sum_i S_i = -sum_iM w ln w (dimensionless). */
+  entropy(): number {
+    const w = this.f64("weights");
+    let s = 0;
+    for (let k = 0; k < this.n * MAX_STATES; k++) if (w[k] > 0) s -= w[k] * Math.log(w[k]);
+    return s;
+  }
+
+  /** Charges q_i (e), a new array. */
+  charges(): Float64Array {
+    return this.f64("charge").slice(0, this.n);
+  }
+
+  /** Weights as N rows of 4 slots (unused slots 0), a new array. */
+  weights(): Float64Array {
+    return this.f64("weights").slice(0, this.n * MAX_STATES);
+  }
+
+  /** Local electronegativities mu_i = dE/dN_i (eV): the weighted slope of eps over electron counts. */
+  electronegativities(): Float64Array {
+    const eps = this.f64("eps"), w = this.f64("weights");
+    const types = this.raw("type") as Int32Array;
+    const out = new Float64Array(this.n);
+    const mu = this.getCtx("mu");
+    for (let i = 0; i < this.n; i++) {
+      const st = this.tables.states[types[i]];
+      // Thermal average of d eps / dN along the states: cov(eps, N) / var(N).
+      let mN = 0, mE = 0;
+      st.forEach((s, m) => {
+        mN += w[i * MAX_STATES + m] * s.electrons;
+        mE += w[i * MAX_STATES + m] * eps[i * MAX_STATES + m];
+      });
+      let cov = 0, varN = 0;
+      st.forEach((s, m) => {
+        const d = s.electrons - mN;
+        cov += w[i * MAX_STATES + m] * d * (eps[i * MAX_STATES + m] - mE);
+        varN += w[i * MAX_STATES + m] * d * d;
+      });
+      // A pure state has no spread in N: its atom sits at the global chemical potential.
+      out[i] = varN > 1e-300 ? cov / varN : mu;
+    }
+    return out;
+  }
+
+  /** Dipole moment sum_i q_i r_i (e*A) of the owned atoms at their current (wrapped) positions. */
+  dipole(): [number, number, number] {
+    const q = this.f64("charge"), x = this.f64("x"), y = this.f64("y"), z = this.f64("z");
+    const d: [number, number, number] = [0, 0, 0];
+    for (let i = 0; i < this.n; i++) {
+      d[0] += q[i] * x[i];
+      d[1] += q[i] * y[i];
+      d[2] += q[i] * z[i];
+    }
+    return d;
+  }
+}
+
+function align64(v: number): number {
+  return Math.ceil(v / 64) * 64;
+}

@@ -1,0 +1,60 @@
+// The ECT-EAM command-line paths, run from the bundle that `npm test` builds first.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseExtxyz } from "../src/io/extxyz.js";
+
+const dir = mkdtempSync(join(tmpdir(), "ect-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const cli = (...args: string[]) => execFileSync("node", ["dist/cli.js", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+
+describe("ect-eam scan", () => {
+  it("prints the curve and writes CSV and SVG; charges vanish at 20 A", () => {
+    const csv = join(dir, "nacl.csv"), svg = join(dir, "nacl.svg");
+    const out = cli("scan", "--model", "models/ect-starter.json", "--pair", "Na,Cl", "--from", "2", "--to", "20", "--points", "5", "--csv", csv, "--svg", svg);
+    expect(out).toContain("q_Na(e)");
+    const rows = readFileSync(csv, "utf8").trim().split("\n");
+    expect(rows).toHaveLength(6);
+    const last = rows[5].split(",").map(Number);
+    expect(last[0]).toBe(20);
+    expect(Math.abs(last[3])).toBeLessThan(1e-6);
+    const first = rows[1].split(",").map(Number);
+    expect(first[3]).toBeGreaterThan(0.5);
+    const picture = readFileSync(svg, "utf8");
+    expect(picture.startsWith("<svg")).toBe(true);
+    expect(picture).toContain("charges");
+  });
+});
+
+describe("ect-eam eval --model", () => {
+  it("writes energy, omega, mu, forces, charges and weights for every frame", () => {
+    const input = join(dir, "in.xyz"), output = join(dir, "out.xyz");
+    writeFileSync(input, "2\npbc=\"F F F\"\nNa 0 0 0\nCl 0 0 2.4\n2\npbc=\"F F F\"\nLi 0 0 0\nH 0 0 20\n");
+    cli("eval", "--model", "models/ect-starter.json", "--input", input, "--output", output);
+    const frames = parseExtxyz(readFileSync(output, "utf8"));
+    expect(frames).toHaveLength(2);
+    for (const f of frames) {
+      for (const key of ["energy", "omega", "mu", "virial"]) expect(f.info).toHaveProperty(key);
+      expect(f.info).not.toHaveProperty("stress");
+      expect(f.arrays.charges.ncols).toBe(1);
+      expect(f.arrays.weights.ncols).toBe(4);
+      expect(f.arrays.forces.ncols).toBe(3);
+    }
+    const q = frames[1].arrays.charges.data as Float64Array;
+    expect(Math.abs(q[0])).toBeLessThan(1e-6);
+  });
+
+  it("refuses both or neither of --potential and --model", () => {
+    let status = 0, message = "";
+    try {
+      cli("eval", "--input", "x.xyz", "--output", "y.xyz");
+    } catch (err) {
+      status = (err as { status: number }).status;
+      message = String((err as { stderr: string }).stderr);
+    }
+    expect(status).toBe(2);
+    expect(message).toContain("exactly one of --potential");
+  });
+});
