@@ -11,6 +11,8 @@ import { AndersonMixer } from "./anderson.js";
 /** State slots per atom in the kernels (assembly/ect.ts). */
 export const MAX_STATES = 4;
 const RECORD = 8; // doubles per table record: c0..c6 and a pad
+/** Atoms closer than this (A) belong to the same fragment for the solver's cold-start search. */
+const BOND_RANGE = 4.0;
 
 /** Kernel functions the ECT engine calls (besides the shared ones). */
 interface EctKernels extends KernelExports {
@@ -31,7 +33,7 @@ export interface EctSolverOptions {
   /** Anderson mixing parameter (default 0.5) and history depth (default 8). */
   mixing?: number;
   history?: number;
-  /** Cold starts anneal the electronic temperature from this kT (eV, default 1) down to the model's. */
+  /** Cold starts anneal the electronic temperature from this kT (eV, default 0.25) down to the model's. */
   annealFrom?: number;
 }
 
@@ -60,7 +62,7 @@ export class EctEngine extends KernelSystem {
     const reach = Math.max(tables.cutoff, lr.kind === "dsf" ? lr.cutoff : 0);
     super(k, variant, skin, tables.elements, reach, source);
     this.tables = tables;
-    this.solver = { tolerance: 1e-11, maxIterations: 1000, mixing: 0.5, history: 8, annealFrom: 1.0 };
+    this.solver = { tolerance: 1e-11, maxIterations: 1000, mixing: 0.5, history: 8, annealFrom: 0.25 };
     this.placeEctTables(reach);
   }
 
@@ -201,23 +203,47 @@ export class EctEngine extends KernelSystem {
 
   private totalCharge = 0;
 
-  /** Every atom in its neutral state; the electron target from the total charge; next solve anneals. */
+  /** Every atom in its neutral state; the electron target from the total charge; next solve is cold. */
   private resetWeights(): void {
+    this.startWeights(false);
+    this.setCtx("mu", 0);
+    this.cold = true;
+    this.forcesValid = false;
+  }
+
+  /**
+   * Initial weights: every atom neutral, or (ionic) cation/anion pairs formed greedily from the most
+   * electropositive and most electronegative atoms (chi = (IP + EA)/2 from the state energies) while
+   * their chi differ by more than 1 eV. Sets the electron target from the total charge.
+   */
+  private startWeights(ionic: boolean): void {
     const t = this.tables;
     const types = this.raw("type") as Int32Array;
     const w = this.f64("weights");
     w.fill(0, 0, this.n * MAX_STATES);
     let electrons = 0;
+    const pick = new Int32Array(this.n);
     for (let i = 0; i < this.n; i++) {
       const states = t.states[types[i]];
-      const neutral = states.findIndex((s) => s.charge === 0);
-      w[i * MAX_STATES + neutral] = 1;
-      electrons += states[neutral].electrons;
+      pick[i] = states.findIndex((s) => s.charge === 0);
+      electrons += states[pick[i]].electrons;
     }
+    if (ionic) {
+      const chi = (i: number) => {
+        const st = t.states[types[i]];
+        const cation = st.find((s) => s.charge === 1), anion = st.find((s) => s.charge === -1);
+        return cation && anion ? 0.5 * (cation.energy - anion.energy) : NaN;
+      };
+      const order = Array.from({ length: this.n }, (_, i) => i).filter((i) => Number.isFinite(chi(i)));
+      order.sort((a, b) => chi(a) - chi(b));
+      for (let lo = 0, hi = order.length - 1; lo < hi && chi(order[hi]) - chi(order[lo]) > 1; lo++, hi--) {
+        const a = order[lo], b = order[hi];
+        pick[a] = t.states[types[a]].findIndex((s) => s.charge === 1);
+        pick[b] = t.states[types[b]].findIndex((s) => s.charge === -1);
+      }
+    }
+    for (let i = 0; i < this.n; i++) w[i * MAX_STATES + pick[i]] = 1;
     this.setCtx("nTotal", electrons - this.totalCharge);
-    this.setCtx("mu", 0);
-    this.cold = true;
-    this.forcesValid = false;
   }
 
   /** Energy, forces and latent variables at the current positions (weights solved first). */
@@ -241,26 +267,60 @@ export class EctEngine extends KernelSystem {
     const target = this.tables.kT;
     let total = 0;
     if (this.cold) {
-      // Two starts, keep the lower grand potential: annealing can follow a branch that turns into a
-      // maximum as kT drops (a mixed state between the ionic and the neutral basins), and the
-      // neutral start alone misses ionic ground states. Both are cheap next to an MD run.
+      // Several starts, keep the lowest grand potential. The neutral-atom start finds covalent and
+      // neutral ground states but stays in the neutral basin of ionic systems (transferring a little
+      // charge costs IP - EA to first order; the Coulomb gain is second order). The ionic start puts
+      // the most electropositive atoms in their cation and the most electronegative in their anion
+      // state. Annealing follows the high-kT minimum down. Failed starts are skipped.
       const size = this.n * MAX_STATES;
-      const neutral = this.f64("weights").slice(0, size);
-      const mu0 = this.getCtx("mu");
-      total += this.anneal(target);
-      this.kx.ectEvaluate(this.ctx);
-      const annealed = this.f64("weights").slice(0, size);
-      const annealedMu = this.getCtx("mu");
-      const annealedOmega = this.grandPotential();
-      this.f64("weights").set(neutral);
-      this.setCtx("mu", mu0);
-      total += this.iterate(this.solver.tolerance);
-      this.kx.ectEvaluate(this.ctx);
-      if (annealedOmega < this.grandPotential() - 1e-12 * Math.max(1, Math.abs(annealedOmega))) {
-        this.f64("weights").set(annealed);
-        this.setCtx("mu", annealedMu);
+      let best: { omega: number; w: Float64Array; mu: number } | null = null;
+      let lastError: unknown = null;
+      for (const start of ["neutral", "ionic", "anneal"] as const) {
+        this.startWeights(start === "ionic");
+        try {
+          total += start === "anneal" ? this.anneal(target) : this.iterate(this.solver.tolerance);
+        } catch (err) {
+          if (!(err instanceof CalculationFailed)) throw err;
+          lastError = err;
+          continue;
+        }
         this.kx.ectEvaluate(this.ctx);
+        const omega = this.grandPotential();
+        if (!best || omega < best.omega - 1e-12 * Math.max(1, Math.abs(omega))) {
+          best = { omega, w: this.f64("weights").slice(0, size), mu: this.getCtx("mu") };
+        }
       }
+      if (!best) throw lastError;
+      // Fragment by fragment (molecules further apart than BOND_RANGE), try the other starts with
+      // the rest kept: the best global candidate can pair the wrong fragments' states, and size
+      // consistency needs each fragment in its own best basin.
+      const fragments = this.fragments();
+      if (fragments.length > 1) {
+        for (const atomsOf of fragments) {
+          for (const ionic of [false, true]) {
+            const trial = best.w.slice();
+            this.startWeights(ionic);
+            const start = this.f64("weights");
+            for (const i of atomsOf) for (let m = 0; m < MAX_STATES; m++) trial[i * MAX_STATES + m] = start[i * MAX_STATES + m];
+            this.f64("weights").set(trial);
+            this.setCtx("mu", best.mu);
+            try {
+              total += this.iterate(this.solver.tolerance);
+            } catch (err) {
+              if (!(err instanceof CalculationFailed)) throw err;
+              continue;
+            }
+            this.kx.ectEvaluate(this.ctx);
+            const omega = this.grandPotential();
+            if (omega < best.omega - 1e-12 * Math.max(1, Math.abs(omega))) {
+              best = { omega, w: this.f64("weights").slice(0, size), mu: this.getCtx("mu") };
+            }
+          }
+        }
+      }
+      this.f64("weights").set(best.w);
+      this.setCtx("mu", best.mu);
+      this.kx.ectEvaluate(this.ctx);
     } else {
       try {
         total += this.iterate(this.solver.tolerance, Math.min(200, this.solver.maxIterations));
@@ -278,6 +338,31 @@ export class EctEngine extends KernelSystem {
     }
     this.lastReport = { iterations: total, residual: this.lastResidual, mu: this.getCtx("mu") };
     this.cold = false;
+  }
+
+  /**
+   * Groups of atoms connected by distances below BOND_RANGE (clusters only; a periodic structure is
+   * one fragment). Each group lists owned atom indices.
+   */
+  private fragments(): number[][] {
+    if (this.cellInfo().pbc.some((p) => p)) return [Array.from({ length: this.n }, (_, i) => i)];
+    const x = this.f64("x"), y = this.f64("y"), z = this.f64("z");
+    const parent = Int32Array.from({ length: this.n }, (_, i) => i);
+    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+    const r2 = BOND_RANGE * BOND_RANGE;
+    for (let i = 0; i < this.n; i++) {
+      for (let j = i + 1; j < this.n; j++) {
+        const dx = x[i] - x[j], dy = y[i] - y[j], dz = z[i] - z[j];
+        if (dx * dx + dy * dy + dz * dz < r2) parent[find(i)] = find(j);
+      }
+    }
+    const groups = new Map<number, number[]>();
+    for (let i = 0; i < this.n; i++) {
+      const r = find(i);
+      if (!groups.has(r)) groups.set(r, []);
+      groups.get(r)!.push(i);
+    }
+    return [...groups.values()];
   }
 
   /** Converges at kT levels halving from `annealFrom` down to the target, each from the last. */
@@ -298,10 +383,13 @@ export class EctEngine extends KernelSystem {
 
   /** Anderson-accelerated fixed point w = G(w) at the current kT; returns the iterations used. */
   private iterate(tolerance: number, maxIterations = this.solver.maxIterations): number {
-    const { mixing, history } = this.solver;
+    const { history } = this.solver;
     const size = this.n * MAX_STATES;
-    const mixer = new AndersonMixer(size, history, mixing);
+    let mixing = this.solver.mixing;
+    let mixer = new AndersonMixer(size, history, mixing);
     let residual = Infinity;
+    let best = Infinity;
+    let sinceBest = 0;
     let it = 0;
     for (; it < maxIterations; it++) {
       this.kx.ectEvaluate(this.ctx);
@@ -316,6 +404,17 @@ export class EctEngine extends KernelSystem {
       if (residual <= tolerance) {
         w.set(g);
         break;
+      }
+      // Safeguard: Anderson can cycle on a stiff map (strong Coulomb coupling at low kT). When the
+      // residual has not improved for a while, restart the history with half the mixing.
+      if (residual < best) {
+        best = residual;
+        sinceBest = 0;
+      } else if (++sinceBest > 2 * history && mixing > 1e-3) {
+        mixing *= 0.5;
+        mixer = new AndersonMixer(size, history, mixing);
+        best = residual;
+        sinceBest = 0;
       }
       mixer.step(w, g);
       this.clampWeights(w);

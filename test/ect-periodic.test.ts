@@ -1,0 +1,105 @@
+// ECT-EAM in periodic cells (damped shifted force long range): forces and stress are derivatives of
+// the grand potential; the result does not depend on how the crystal is described (cell size).
+import { describe, expect, it } from "vitest";
+import { Atoms } from "../src/atoms.js";
+import { readEctModelFile } from "../src/ect/model-file.js";
+import { buildEctTables } from "../src/ect/tables.js";
+import { EctEngine } from "../src/ect/engine.js";
+
+const base = readEctModelFile("models/ect-starter.json");
+const model = { ...base, electrostatics: { ...base.electrostatics, longRange: "dsf" as const, cutoff: 9, dsfAlpha: 0.25 } };
+const tables = buildEctTables(model);
+
+/** Rocksalt NaCl, conventional cubic cell (8 atoms) repeated, lattice constant a (A). */
+function rocksalt(a: number, repeat = 1, rattle = 0, seed = 1): Atoms {
+  const basis: [string, number, number, number][] = [
+    ["Na", 0, 0, 0], ["Na", 0, 0.5, 0.5], ["Na", 0.5, 0, 0.5], ["Na", 0.5, 0.5, 0],
+    ["Cl", 0.5, 0, 0], ["Cl", 0, 0.5, 0], ["Cl", 0, 0, 0.5], ["Cl", 0.5, 0.5, 0.5],
+  ];
+  let s = seed;
+  const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647 - 0.5) * 2 * rattle;
+  const symbols: string[] = [], pos: number[] = [];
+  for (let i = 0; i < repeat; i++)
+    for (let j = 0; j < repeat; j++)
+      for (let k = 0; k < repeat; k++)
+        for (const [el, x, y, z] of basis) {
+          symbols.push(el);
+          pos.push((i + x) * a + rnd(), (j + y) * a + rnd(), (k + z) * a + rnd());
+        }
+  const L = a * repeat;
+  return new Atoms({ symbols, positions: pos, cell: [L, 0, 0, 0, L, 0, 0, 0, L], pbc: [true, true, true] });
+}
+
+async function omegaOf(e: EctEngine, atoms: Atoms): Promise<number> {
+  e.setPositions(atoms.positions);
+  e.compute();
+  return e.grandPotential();
+}
+
+describe("periodic ECT-EAM (DSF)", () => {
+  it("rocksalt NaCl is ionic, neutral overall, and its forces vanish by symmetry", async () => {
+    const e = await EctEngine.create(tables);
+    e.setAtoms(rocksalt(5.64));
+    e.compute();
+    const q = e.charges();
+    expect(q[0]).toBeGreaterThan(0.5);
+    expect(q.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 9);
+    for (const f of e.forces()) expect(Math.abs(f)).toBeLessThan(1e-9);
+  });
+
+  it("energy per atom does not depend on the supercell", async () => {
+    const one = await EctEngine.create(tables);
+    one.setAtoms(rocksalt(5.64, 1));
+    one.compute();
+    const two = await EctEngine.create(tables);
+    two.setAtoms(rocksalt(5.64, 2));
+    two.compute();
+    expect(two.grandPotential() / 64).toBeCloseTo(one.grandPotential() / 8, 9);
+  });
+
+  it("forces equal -dOmega/dR and stress equals dOmega/dstrain / V (central differences)", async () => {
+    const atoms = rocksalt(5.5, 1, 0.12, 7);
+    const e = await EctEngine.create(tables);
+    e.solver.tolerance = 1e-13;
+    e.setAtoms(atoms);
+    e.compute();
+    const f = e.forces();
+    const w = e.virial();
+    const h = 1e-5;
+    let worst = 0, scale = 0;
+    for (let k = 0; k < atoms.positions.length; k += 5) {
+      const p = Float64Array.from(atoms.positions);
+      p[k] += h;
+      const plus = await omegaOf(e, new Atoms({ ...atoms, positions: p }));
+      p[k] -= 2 * h;
+      const minus = await omegaOf(e, new Atoms({ ...atoms, positions: p }));
+      worst = Math.max(worst, Math.abs(-(plus - minus) / (2 * h) - f[k]));
+      scale = Math.max(scale, Math.abs(f[k]));
+    }
+    expect(worst / scale).toBeLessThan(1e-6);
+    // Stress: homogeneous strain of cell and positions; a fresh engine per strained cell.
+    const volume = atoms.volume();
+    const eps = 1e-6;
+    const strained = async (d: number, a: number, b: number) => {
+      const m = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+      m[3 * a + b] += d / (a === b ? 1 : 2);
+      m[3 * b + a] += a === b ? 0 : d / 2;
+      const apply = (v: ArrayLike<number>) => {
+        const out = new Float64Array(v.length);
+        for (let i = 0; i < v.length / 3; i++)
+          for (let r = 0; r < 3; r++) out[3 * i + r] = m[3 * r] * v[3 * i] + m[3 * r + 1] * v[3 * i + 1] + m[3 * r + 2] * v[3 * i + 2];
+        return out;
+      };
+      const s = await EctEngine.create(tables);
+      s.solver.tolerance = 1e-13;
+      s.setAtoms(new Atoms({ ...atoms, positions: apply(atoms.positions), cell: apply(atoms.cell) }));
+      s.compute();
+      return s.grandPotential();
+    };
+    for (const [a, b] of [[0, 0], [1, 1], [2, 2], [1, 2], [0, 2], [0, 1]]) {
+      const fd = (await strained(eps, a, b)) - (await strained(-eps, a, b));
+      const stressFd = fd / (2 * eps) / volume;
+      expect(Math.abs(stressFd - -w[3 * a + b] / volume)).toBeLessThan(1e-7);
+    }
+  });
+});
