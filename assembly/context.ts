@@ -172,35 +172,45 @@
 @inline export const C_LR_KIND: usize = 824;
 /** cutoff of the tabulated long-range kernel, A */
 @inline export const C_LR_CUTOFF: usize = 832;
+/** Ewald reciprocal vectors: 4 f64 each (kx, ky, kz in 1/A; 4 pi k_e/V exp(-k^2/4a^2)/k^2 in eV*A/e^2 per A^3), half space */
+@inline export const C_KVECS: usize = 840;
+/** number of Ewald reciprocal vectors */
+@inline export const C_NK: usize = 848;
+/** f64 x2 per reciprocal vector: sum q cos(k.r), sum q sin(k.r) */
+@inline export const C_EWALD_SUMS: usize = 856;
+/** Ewald splitting parameter, 1/A */
+@inline export const C_EWALD_ALPHA: usize = 864;
+/** neutralizing-background coefficient: E_bg = -ewaldBackground * Q^2, eV/e^2 */
+@inline export const C_EWALD_BACKGROUND: usize = 872;
 /** cutoff of the short-range ECT functions, A */
-@inline export const C_SHORT_CUTOFF: usize = 840;
+@inline export const C_SHORT_CUTOFF: usize = 880;
 /** Coulomb constant, eV*A/e^2 */
-@inline export const C_COULOMB_K: usize = 848;
+@inline export const C_COULOMB_K: usize = 888;
 /** long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A) */
-@inline export const C_SELF_COEF: usize = 856;
+@inline export const C_SELF_COEF: usize = 896;
 /** electronic temperature k_B T_e, eV */
-@inline export const C_K_T: usize = 864;
+@inline export const C_K_T: usize = 904;
 /** total valence electrons to conserve */
-@inline export const C_N_TOTAL: usize = 872;
+@inline export const C_N_TOTAL: usize = 912;
 /** electron chemical potential, eV */
-@inline export const C_MU: usize = 880;
+@inline export const C_MU: usize = 920;
 /** sum of w (E_AM + F_AM), eV */
-@inline export const C_E_ONSITE: usize = 888;
+@inline export const C_E_ONSITE: usize = 928;
 /** short-range pair and Coulomb remainder energy, eV */
-@inline export const C_E_PAIR: usize = 896;
+@inline export const C_E_PAIR: usize = 936;
 /** long-range point-charge energy, eV */
-@inline export const C_E_LONG: usize = 904;
+@inline export const C_E_LONG: usize = 944;
 /** time step, fs */
-@inline export const C_DT: usize = 912;
+@inline export const C_DT: usize = 952;
 /** force/mass to acceleration: A/fs^2 per (eV/A)/amu */
-@inline export const C_FTM: usize = 920;
+@inline export const C_FTM: usize = 960;
 /** kinetic energy, eV */
-@inline export const C_KINETIC: usize = 928;
+@inline export const C_KINETIC: usize = 968;
 /** minimum steps between builds */
-@inline export const C_DELAY: usize = 936;
+@inline export const C_DELAY: usize = 976;
 /** check for a rebuild every this many steps */
-@inline export const C_EVERY: usize = 944;
+@inline export const C_EVERY: usize = 984;
 /** steps completed by the last runVerlet call */
-@inline export const C_STEPS_DONE: usize = 952;
+@inline export const C_STEPS_DONE: usize = 992;
 
-@inline export const CTX_BYTES: usize = 960;
+@inline export const CTX_BYTES: usize = 1000;

@@ -14,6 +14,7 @@ import {
   C_WEIGHTS, C_WEIGHTS_NEW, C_EPS, C_CHARGE, C_POT_L_R, C_STATE_E, C_STATE_N, C_STATE_Q, C_N_STATES,
   C_DIR_DENSITY, C_DIR_EMBED, C_DIR_PAIR, C_DIR_COUL, C_LR_TABLE, C_LR_KIND, C_LR_CUTOFF,
   C_SHORT_CUTOFF, C_COULOMB_K, C_SELF_COEF, C_K_T, C_N_TOTAL, C_MU, C_E_ONSITE, C_E_PAIR, C_E_LONG,
+  C_KVECS, C_NK, C_EWALD_SUMS, C_EWALD_ALPHA, C_EWALD_BACKGROUND,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI } from "./mem";
 import { foldGhosts, copyToGhosts } from "./cell";
@@ -211,7 +212,9 @@ export function ectEpsPass(ctx: usize): void {
  * Long-range point-charge potential potLR_i (eV/e) and energy eLong, and eps_iM += Q_AM * dE_long/dq_i.
  * kind 1: direct Coulomb sum over owned atoms (clusters: no periodic direction);
  * kind 2: tabulated pair kernel g(r) over the neighbor list (damped shifted force), with its
- * self energy -k*selfCoef*q_i^2.
+ * self energy -k*selfCoef*q_i^2;
+ * kind 3: Ewald: the real-space erfc(a r)/r as kind 2 (self coefficient a/sqrt(pi)) plus the
+ * reciprocal sum over the half space of k vectors and the neutralizing background.
  */
 export function ectLongRange(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST);
@@ -233,7 +236,7 @@ export function ectLongRange(ctx: usize): void {
       }
       addF(pot, i, pi);
     }
-  } else if (kind == 2) {
+  } else if (kind >= 2) {
     const tab = cp(ctx, C_LR_TABLE);
     const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
     const rc = cf(ctx, C_LR_CUTOFF), rcsq = rc * rc;
@@ -258,6 +261,7 @@ export function ectLongRange(ctx: usize): void {
     foldGhosts(ctx, pot);
     const self = -2.0 * k * cf(ctx, C_SELF_COEF);
     for (let i = 0; i < n; i++) addF(pot, i, self * getF(q, i));
+    if (kind == 3) ewaldReciprocalPotential(ctx);
   }
   // E_long is quadratic in q: E = 1/2 sum_i q_i pot_i with pot including the self term's derivative.
   let e = 0.0;
@@ -270,6 +274,99 @@ export function ectLongRange(ctx: usize): void {
     }
   }
   setF(ctx, C_E_LONG, 0.5 * e);
+}
+
+/** Structure factors C_k = sum q cos(k.r), S_k = sum q sin(k.r) over owned atoms. */
+function ewaldStructureFactors(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nk = ci(ctx, C_NK);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), q = cp(ctx, C_CHARGE);
+  const kv = cp(ctx, C_KVECS), sums = cp(ctx, C_EWALD_SUMS);
+  for (let t = 0; t < nk; t++) {
+    const kx = load<f64>(kv + (<usize>t << 5)), ky = load<f64>(kv + (<usize>t << 5), 8), kz = load<f64>(kv + (<usize>t << 5), 16);
+    let c = 0.0, s = 0.0;
+    for (let i = 0; i < n; i++) {
+      const a = kx * getF(x, i) + ky * getF(y, i) + kz * getF(z, i);
+      const qi = getF(q, i);
+      c += qi * Math.cos(a);
+      s += qi * Math.sin(a);
+    }
+    store<f64>(sums + (<usize>t << 4), c);
+    store<f64>(sums + (<usize>t << 4), s, 8);
+  }
+}
+
+/**
+ * Ewald reciprocal-space potential added to potLR (owned atoms): phi_i = 2 sum_half A_k (C cos + S sin)
+ * plus the neutralizing background's -2 b Q, so that E_recip + E_bg = 1/2 sum_i q_i phi_i holds for
+ * the quadratic form.
+ */
+function ewaldReciprocalPotential(ctx: usize): void {
+  ewaldStructureFactors(ctx);
+  const n = ci(ctx, C_NLOCAL), nk = ci(ctx, C_NK);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), q = cp(ctx, C_CHARGE), pot = cp(ctx, C_POT_L_R);
+  const kv = cp(ctx, C_KVECS), sums = cp(ctx, C_EWALD_SUMS);
+  let total = 0.0;
+  for (let i = 0; i < n; i++) total += getF(q, i);
+  const bg = -2.0 * cf(ctx, C_EWALD_BACKGROUND) * total;
+  for (let i = 0; i < n; i++) {
+    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
+    let phi = 0.0;
+    for (let t = 0; t < nk; t++) {
+      const r = kv + (<usize>t << 5);
+      const a = load<f64>(r) * xi + load<f64>(r, 8) * yi + load<f64>(r, 16) * zi;
+      phi += load<f64>(r, 24) * (load<f64>(sums + (<usize>t << 4)) * Math.cos(a) + load<f64>(sums + (<usize>t << 4), 8) * Math.sin(a));
+    }
+    addF(pot, i, 2.0 * phi + bg);
+  }
+}
+
+/**
+ * Ewald reciprocal-space forces, per-atom energies and virial (needs the structure factors of the
+ * current charges, left by the last ewaldReciprocalPotential).
+ */
+function ewaldReciprocalForces(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nk = ci(ctx, C_NK);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), q = cp(ctx, C_CHARGE);
+  const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ), eatom = cp(ctx, C_EATOM);
+  const kv = cp(ctx, C_KVECS), sums = cp(ctx, C_EWALD_SUMS);
+  const a2 = 1.0 / (4.0 * cf(ctx, C_EWALD_ALPHA) * cf(ctx, C_EWALD_ALPHA));
+  let total = 0.0;
+  for (let i = 0; i < n; i++) total += getF(q, i);
+  const bg = -cf(ctx, C_EWALD_BACKGROUND) * total;
+  for (let i = 0; i < n; i++) {
+    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i), qi = getF(q, i);
+    let gx = 0.0, gy = 0.0, gz = 0.0, phi = 0.0;
+    for (let t = 0; t < nk; t++) {
+      const r = kv + (<usize>t << 5);
+      const kx = load<f64>(r), ky = load<f64>(r, 8), kz = load<f64>(r, 16), ak = load<f64>(r, 24);
+      const a = kx * xi + ky * yi + kz * zi;
+      const c = load<f64>(sums + (<usize>t << 4)), s = load<f64>(sums + (<usize>t << 4), 8);
+      const cs = Math.cos(a), sn = Math.sin(a);
+      const g = ak * (c * sn - s * cs);
+      gx += g * kx; gy += g * ky; gz += g * kz;
+      phi += ak * (c * cs + s * sn);
+    }
+    addF(fx, i, 2.0 * qi * gx); addF(fy, i, 2.0 * qi * gy); addF(fz, i, 2.0 * qi * gz);
+    addF(eatom, i, qi * phi + bg * qi);
+  }
+  // Virial of E_k = A_k (C^2 + S^2): W_ab = E_k (delta_ab - 2 k_a k_b (1/k^2 + 1/(4 alpha^2))).
+  let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
+  let ebg = 0.0;
+  for (let t = 0; t < nk; t++) {
+    const r = kv + (<usize>t << 5);
+    const kx = load<f64>(r), ky = load<f64>(r, 8), kz = load<f64>(r, 16), ak = load<f64>(r, 24);
+    const c = load<f64>(sums + (<usize>t << 4)), s = load<f64>(sums + (<usize>t << 4), 8);
+    const ek = ak * (c * c + s * s);
+    const k2 = kx * kx + ky * ky + kz * kz;
+    const b = 2.0 * (1.0 / k2 + a2);
+    vxx += ek * (1.0 - b * kx * kx); vyy += ek * (1.0 - b * ky * ky); vzz += ek * (1.0 - b * kz * kz);
+    vyz -= ek * b * ky * kz; vxz -= ek * b * kx * kz; vxy -= ek * b * kx * ky;
+  }
+  // The background energy -b Q^2 scales as 1/V: its virial is the energy itself on the diagonal.
+  ebg = bg * total;
+  setF(ctx, C_VXX, cf(ctx, C_VXX) + vxx + ebg); setF(ctx, C_VYY, cf(ctx, C_VYY) + vyy + ebg);
+  setF(ctx, C_VZZ, cf(ctx, C_VZZ) + vzz + ebg);
+  setF(ctx, C_VYZ, cf(ctx, C_VYZ) + vyz); setF(ctx, C_VXZ, cf(ctx, C_VXZ) + vxz); setF(ctx, C_VXY, cf(ctx, C_VXY) + vxy);
 }
 
 /** Electron count of the weights that the chemical potential `mu` gives; writes them to weightsNew. */
@@ -390,7 +487,7 @@ export function ectForcePass(ctx: usize): void {
         }
         for (let u = 0; u < nsj; u++) dEdr += fpi * load<f64>(slot(w, j, u)) * tder(dir(dd, tj * MAXS + u), m, p);
       }
-      if (kind == 2 && rsq < lrcsq) {
+      if (kind >= 2 && rsq < lrcsq) {
         const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
         const qq = k * qi * getF(q, j);
         epair += qq * tval(lrTab, m, p);
@@ -432,10 +529,11 @@ export function ectForcePass(ctx: usize): void {
       addF(fx, i, fxi); addF(fy, i, fyi); addF(fz, i, fzi);
       addF(eatom, i, ei);
     }
-  } else if (kind == 2) {
+  } else if (kind >= 2) {
     const self = -k * cf(ctx, C_SELF_COEF);
     for (let i = 0; i < n; i++) { const qi = getF(q, i); addF(eatom, i, self * qi * qi); }
   }
   setF(ctx, C_VXX, vxx); setF(ctx, C_VYY, vyy); setF(ctx, C_VZZ, vzz);
   setF(ctx, C_VYZ, vyz); setF(ctx, C_VXZ, vxz); setF(ctx, C_VXY, vxy);
+  if (kind == 3) ewaldReciprocalForces(ctx);
 }

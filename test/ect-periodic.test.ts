@@ -103,3 +103,72 @@ describe("periodic ECT-EAM (DSF)", () => {
     }
   });
 });
+
+describe("periodic ECT-EAM (Ewald)", () => {
+  const ewald = buildEctTables({ ...base, electrostatics: { ...base.electrostatics, longRange: "ewald" as const, cutoff: 9, ewaldAccuracy: 1e-12 } });
+
+  it("the point-charge energy of ionic rocksalt gives the Madelung constant 1.747565", async () => {
+    for (const [a, repeat] of [[5.64, 1], [5.64, 2], [6.5, 1]] as const) {
+      const e = await EctEngine.create(ewald);
+      e.setAtoms(rocksalt(a, repeat));
+      e.compute();
+      const q = e.charges();
+      for (let i = 0; i < q.length; i++) expect(Math.abs(Math.abs(q[i]) - 1)).toBeLessThan(1e-12);
+      const pairs = q.length / 2;
+      const madelung = (-e.energyTerms().longRange * (a / 2)) / (ewald.coulombConstant * pairs);
+      expect(Math.abs(madelung - 1.747564594633)).toBeLessThan(1e-6);
+    }
+  });
+
+  it("Ewald and DSF agree on a rattled crystal, and Ewald forces and stress are derivatives of Omega", async () => {
+    const atoms = rocksalt(5.5, 1, 0.12, 7);
+    const e = await EctEngine.create(ewald);
+    e.solver.tolerance = 1e-13;
+    e.setAtoms(atoms);
+    e.compute();
+    const f = e.forces();
+    const w = e.virial();
+    const d = await EctEngine.create(tables);
+    d.setAtoms(atoms);
+    d.compute();
+    // DSF is an approximation of the same sum: close, not equal.
+    expect(Math.abs(d.grandPotential() - e.grandPotential()) / atoms.length).toBeLessThan(0.05);
+    const h = 1e-5;
+    let worst = 0, scale = 0;
+    for (let k = 0; k < atoms.positions.length; k += 7) {
+      const p = Float64Array.from(atoms.positions);
+      p[k] += h;
+      const plus = await omegaOf(e, new Atoms({ ...atoms, positions: p }));
+      p[k] -= 2 * h;
+      const minus = await omegaOf(e, new Atoms({ ...atoms, positions: p }));
+      worst = Math.max(worst, Math.abs(-(plus - minus) / (2 * h) - f[k]));
+      scale = Math.max(scale, Math.abs(f[k]));
+    }
+    expect(worst / scale).toBeLessThan(1e-6);
+    const volume = atoms.volume();
+    const eps = 1e-6;
+    const strained = async (dd: number, a: number, b: number) => {
+      const m = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+      if (a === b) m[3 * a + b] += dd;
+      else {
+        m[3 * a + b] += dd / 2;
+        m[3 * b + a] += dd / 2;
+      }
+      const apply = (v: ArrayLike<number>) => {
+        const out = new Float64Array(v.length);
+        for (let i = 0; i < v.length / 3; i++)
+          for (let r = 0; r < 3; r++) out[3 * i + r] = m[3 * r] * v[3 * i] + m[3 * r + 1] * v[3 * i + 1] + m[3 * r + 2] * v[3 * i + 2];
+        return out;
+      };
+      const s = await EctEngine.create(ewald);
+      s.solver.tolerance = 1e-13;
+      s.setAtoms(new Atoms({ ...atoms, positions: apply(atoms.positions), cell: apply(atoms.cell) }));
+      s.compute();
+      return s.grandPotential();
+    };
+    for (const [a, b] of [[0, 0], [2, 2], [1, 2], [0, 1]]) {
+      const stressFd = ((await strained(eps, a, b)) - (await strained(-eps, a, b))) / (2 * eps) / volume;
+      expect(Math.abs(stressFd - -w[3 * a + b] / volume)).toBeLessThan(1e-7);
+    }
+  });
+});

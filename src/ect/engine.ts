@@ -5,7 +5,7 @@ import { interpolate } from "../potentials/spline.js";
 import { KernelSystem, type EngineOptions, type Field } from "../engine/system.js";
 import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant } from "../engine/wasm.js";
 import type { EctTables } from "./tables.js";
-import { dsfKernel, dsfSelfCoefficient } from "./longrange.js";
+import { dsfKernel, dsfSelfCoefficient, erfc, ewaldParameters, ewaldVectors } from "./longrange.js";
 import { AndersonMixer } from "./anderson.js";
 
 /** State slots per atom in the kernels (assembly/ect.ts). */
@@ -81,6 +81,18 @@ export class EctEngine extends KernelSystem {
     return [["weights", 8 * MAX_STATES], ["weightsNew", 8 * MAX_STATES], ["eps", 8 * MAX_STATES], ["charge", 8], ["potLR", 8]];
   }
 
+  private kvecs: Float64Array = new Float64Array(0);
+
+  protected extraRegions(): [Field, number][] {
+    const nk = this.kvecs.length / 4;
+    return [["kvecs", Math.max(32, this.kvecs.byteLength)], ["ewaldSums", Math.max(16, 16 * nk)]];
+  }
+
+  protected afterLayout(): void {
+    this.f64("kvecs").set(this.kvecs);
+    this.setCtx("nk", this.kvecs.length / 4);
+  }
+
   protected preservedPerAtom(): [string, number][] {
     return [...super.preservedPerAtom(), ["weights", MAX_STATES]];
   }
@@ -121,10 +133,18 @@ export class EctEngine extends KernelSystem {
     }
     const lr = t.longRange;
     let lrIndex = -1;
+    const rMin = 0.25; // A: keeps 1/r finite on the grid; atoms never get this close
     if (lr.kind === "dsf") {
       const g = new Float64Array(nr);
-      const rMin = 0.25; // A: keeps 1/r finite on the grid; atoms never get this close
       for (let m = 0; m < nr; m++) g[m] = dsfKernel(Math.max(m * t.dr, rMin), lr.dsfAlpha, lr.cutoff);
+      lrIndex = indexOf(interpolate(g, t.dr));
+    } else if (lr.kind === "ewald") {
+      const { alpha } = ewaldParameters(lr.cutoff, lr.ewaldAccuracy);
+      const g = new Float64Array(nr);
+      for (let m = 0; m < nr; m++) {
+        const r = Math.max(m * t.dr, rMin);
+        g[m] = r < lr.cutoff ? erfc(alpha * r) / r : 0;
+      }
       lrIndex = indexOf(interpolate(g, t.dr));
     }
     const records = new Float64Array(radial.length * nr * RECORD);
@@ -180,12 +200,13 @@ export class EctEngine extends KernelSystem {
     this.setCtx("rdrho", 1 / t.drho);
     this.setCtx("rhomax", t.rhoMax);
     this.setCtx("shortCutoff", t.cutoff);
-    this.setCtx("lrKind", lr.kind === "direct" ? 1 : lr.kind === "dsf" ? 2 : 0);
-    this.setCtx("lrCutoff", lr.kind === "dsf" ? lr.cutoff : 0);
-    this.setCtx("selfCoef", lr.kind === "dsf" ? dsfSelfCoefficient(lr.dsfAlpha, lr.cutoff) : 0);
+    this.setCtx("lrKind", { direct: 1, dsf: 2, ewald: 3 }[lr.kind]);
+    this.setCtx("lrCutoff", lr.kind === "direct" ? 0 : lr.cutoff);
+    const ewaldAlpha = ewaldParameters(lr.cutoff, lr.ewaldAccuracy).alpha;
+    this.setCtx("selfCoef", lr.kind === "dsf" ? dsfSelfCoefficient(lr.dsfAlpha, lr.cutoff) : lr.kind === "ewald" ? ewaldAlpha / Math.sqrt(Math.PI) : 0);
+    this.setCtx("ewaldAlpha", ewaldAlpha);
     this.setCtx("coulombK", t.coulombConstant);
     this.setCtx("kT", t.kT);
-    if (lr.kind === "ewald") throw new InputError("Ewald summation is not available yet: use electrostatics.longRange 'dsf' for periodic cells");
   }
 
   /**
@@ -196,7 +217,18 @@ export class EctEngine extends KernelSystem {
     if (this.tables.longRange.kind === "direct" && atoms.pbc.some((p) => p)) {
       throw new InputError(`${source}: the model sums point charges directly, which needs a non-periodic structure (pbc F F F); use electrostatics.longRange "dsf" for periodic cells`);
     }
+    const lr = this.tables.longRange;
+    if (lr.kind === "ewald") {
+      if (!atoms.pbc.every((p) => p)) throw new InputError(`${source}: Ewald summation needs a cell periodic in all three directions`);
+      const { alpha, kmax } = ewaldParameters(lr.cutoff, lr.ewaldAccuracy);
+      this.kvecs = ewaldVectors(atoms.cell, alpha, kmax, this.tables.coulombConstant);
+    }
     super.setAtoms(atoms, source);
+    if (lr.kind === "ewald") {
+      this.relayout();
+      const { alpha } = ewaldParameters(lr.cutoff, lr.ewaldAccuracy);
+      this.setCtx("ewaldBackground", (Math.PI * this.tables.coulombConstant) / (2 * atoms.volume() * alpha * alpha));
+    }
     this.totalCharge = opts.totalCharge ?? this.tables.totalCharge;
     this.resetWeights();
   }
@@ -477,6 +509,11 @@ export class EctEngine extends KernelSystem {
   /** Total energy E in eV. */
   energy(): number {
     return this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong");
+  }
+
+  /** The parts of E (eV): on-site sum_M w (E_AM + F_AM), short-range pairs and Coulomb remainder, long-range point charges. */
+  energyTerms(): { onsite: number; pair: number; longRange: number } {
+    return { onsite: this.getCtx("eOnsite"), pair: this.getCtx("ePair"), longRange: this.getCtx("eLong") };
   }
 
   /** Grand potential Omega = E - kT sum_i S_i (eV), the quantity forces derive from. */

@@ -106,25 +106,30 @@ export const CTX = {
   lrTable: 816, // p: address of the long-range kernel g(r) records (damped shifted force), or 0
   lrKind: 824, // i: 0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list
   lrCutoff: 832, // f: cutoff of the tabulated long-range kernel, A
-  shortCutoff: 840, // f: cutoff of the short-range ECT functions, A
-  coulombK: 848, // f: Coulomb constant, eV*A/e^2
-  selfCoef: 856, // f: long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A)
-  kT: 864, // f: electronic temperature k_B T_e, eV
-  nTotal: 872, // f: total valence electrons to conserve
-  mu: 880, // f: electron chemical potential, eV
-  eOnsite: 888, // f: sum of w (E_AM + F_AM), eV
-  ePair: 896, // f: short-range pair and Coulomb remainder energy, eV
-  eLong: 904, // f: long-range point-charge energy, eV
-  dt: 912, // f: time step, fs
-  ftm: 920, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
-  kinetic: 928, // f: kinetic energy, eV
-  delay: 936, // i: minimum steps between builds
-  every: 944, // i: check for a rebuild every this many steps
-  stepsDone: 952, // i: steps completed by the last runVerlet call
+  kvecs: 840, // p: Ewald reciprocal vectors: 4 f64 each (kx, ky, kz in 1/A; 4 pi k_e/V exp(-k^2/4a^2)/k^2 in eV*A/e^2 per A^3), half space
+  nk: 848, // i: number of Ewald reciprocal vectors
+  ewaldSums: 856, // p: f64 x2 per reciprocal vector: sum q cos(k.r), sum q sin(k.r)
+  ewaldAlpha: 864, // f: Ewald splitting parameter, 1/A
+  ewaldBackground: 872, // f: neutralizing-background coefficient: E_bg = -ewaldBackground * Q^2, eV/e^2
+  shortCutoff: 880, // f: cutoff of the short-range ECT functions, A
+  coulombK: 888, // f: Coulomb constant, eV*A/e^2
+  selfCoef: 896, // f: long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A)
+  kT: 904, // f: electronic temperature k_B T_e, eV
+  nTotal: 912, // f: total valence electrons to conserve
+  mu: 920, // f: electron chemical potential, eV
+  eOnsite: 928, // f: sum of w (E_AM + F_AM), eV
+  ePair: 936, // f: short-range pair and Coulomb remainder energy, eV
+  eLong: 944, // f: long-range point-charge energy, eV
+  dt: 952, // f: time step, fs
+  ftm: 960, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
+  kinetic: 968, // f: kinetic energy, eV
+  delay: 976, // i: minimum steps between builds
+  every: 984, // i: check for a rebuild every this many steps
+  stepsDone: 992, // i: steps completed by the last runVerlet call
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 960;
+export const CTX_BYTES = 1000;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -233,6 +238,11 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   lrTable: "p",
   lrKind: "i",
   lrCutoff: "f",
+  kvecs: "p",
+  nk: "i",
+  ewaldSums: "p",
+  ewaldAlpha: "f",
+  ewaldBackground: "f",
   shortCutoff: "f",
   coulombK: "f",
   selfCoef: "f",

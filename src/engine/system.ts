@@ -136,6 +136,19 @@ export class KernelSystem {
     this.tablesEnd = at;
   }
 
+  /** Called after every layout: subclasses refill their extraRegions here. */
+  protected afterLayout(): void {}
+
+  /** Regions sized by something other than the atom count: [field, bytes]. */
+  protected extraRegions(): [Field, number][] {
+    return [];
+  }
+
+  /** Lays the buffers out again (after extraRegions changed size), keeping owned-atom data. */
+  protected relayout(): void {
+    if (this.regions.has("x")) this.layout();
+  }
+
   /** Owned-atom data that survives a relayout: [buffer, values per atom]. */
   protected preservedPerAtom(): [string, number][] {
     return ["x", "y", "z", "vx", "vy", "vz", "invMass", "type", "fx", "fy", "fz"].map((b) => [b, 1]);
@@ -164,6 +177,7 @@ export class KernelSystem {
       ["numNeigh", 4 * n], ["firstNeigh", 4 * n], ["numPairs", 4 * n],
       ["ghostOwner", 4 * g], ["ghostShift", 24 * g],
       ["neigh", 4 * this.neighCapacity], ["binStart", 4 * this.binCapacity],
+      ...this.extraRegions(),
     ];
     let at = this.tablesEnd;
     for (const [name, bytes] of spec) {
@@ -180,6 +194,7 @@ export class KernelSystem {
     this.setCtx("binCapacity", this.binCapacity);
     for (const [name, data] of Object.entries(keep)) (this.raw(name) as Float64Array).set(data as Float64Array);
     this.listValid = false;
+    this.afterLayout();
   }
 
   /** Bytes of wasm linear memory in use (tables and per-atom buffers), and the total reserved. */
