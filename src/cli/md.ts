@@ -5,7 +5,10 @@ import { EamEngine } from "../engine/engine.js";
 import { readStructureFile } from "../io/structure-file.js";
 import { formatExtxyz } from "../io/extxyz.js";
 import { bulk, type CubicStructure } from "../build/lattice.js";
-import { maxwellBoltzmann } from "../dynamics/velocities.js";
+import { maxwellBoltzmann, temperatureOf } from "../dynamics/velocities.js";
+import { readEctModelFile } from "../ect/model-file.js";
+import { buildEctTables } from "../ect/tables.js";
+import { EctEngine } from "../ect/engine.js";
 import { VelocityVerlet } from "../dynamics/md.js";
 import { InputError } from "../errors.js";
 import type { Atoms } from "../atoms.js";
@@ -16,7 +19,8 @@ export function registerMd(program: Command): void {
   program
     .command("md")
     .description("NVE molecular dynamics (velocity Verlet) from Maxwell-Boltzmann velocities")
-    .requiredOption("--potential <file>", "EAM potential (.eam, .eam.alloy, .eam.fs)")
+    .option("--potential <file>", "EAM potential (.eam, .eam.alloy, .eam.fs)")
+    .option("--model <file>", "ECT-EAM model (JSON): charges evolve; reports E, Omega, total charge and solver iterations")
     .option("--input <file>", "starting structure: extended XYZ (first frame) or LAMMPS data file")
     .option("--lattice <fcc|bcc|sc|diamond>", "build a cubic crystal instead of --input")
     .option("--a <A>", "lattice constant for --lattice, A")
@@ -40,14 +44,18 @@ export function registerMd(program: Command): void {
 }
 
 interface MdFlags {
-  potential: string; input?: string; lattice?: string; a?: string; repeat: string; element?: string;
+  potential?: string; model?: string; input?: string; lattice?: string; a?: string; repeat: string; element?: string;
   species?: string; style?: string; steps: string; dt: string; temperature: string; seed: string;
   keepVelocities?: boolean; skin: string; neighEvery: string; neighDelay: string; thermo?: string;
   trajectory?: string; every: string; simd: string;
 }
 
 async function runMd(opts: MdFlags): Promise<void> {
-  const pot = loadPotential(opts.potential, opts.style);
+  if ((opts.potential === undefined) === (opts.model === undefined)) {
+    throw new InputError("md needs exactly one of --potential FILE (EAM) or --model FILE (ECT-EAM)");
+  }
+  if (opts.model !== undefined) return runEctMd(opts as MdFlags & { model: string });
+  const pot = loadPotential(opts.potential!, opts.style);
   const steps = numberOption("--steps", opts.steps, { integer: true, min: 0 })!;
   const dt = numberOption("--dt", opts.dt, { positive: true })!;
   const temperature = numberOption("--temperature", opts.temperature, { min: 0 })!;
@@ -119,4 +127,60 @@ async function runMd(opts: MdFlags): Promise<void> {
   } finally {
     if (traj !== null) closeSync(traj);
   }
+}
+
+/** ECT-EAM dynamics: weights re-solved every step, warm-started; thermo shows E, Omega, total charge, iterations. */
+async function runEctMd(opts: MdFlags & { model: string }): Promise<void> {
+  const steps = numberOption("--steps", opts.steps, { integer: true, min: 0 })!;
+  const dt = numberOption("--dt", opts.dt, { positive: true })!;
+  const temperature = numberOption("--temperature", opts.temperature, { min: 0 })!;
+  const seed = numberOption("--seed", opts.seed, { integer: true })!;
+  const skin = numberOption("--skin", opts.skin, { min: 0 })!;
+  const thermoEvery = numberOption("--thermo", opts.thermo, { integer: true, min: 1 }) ?? Math.max(1, Math.floor(steps / 10));
+  const every = numberOption("--every", opts.every, { integer: true, min: 1 })!;
+  if (!opts.input) throw new InputError("md --model needs --input FILE (extended XYZ or LAMMPS data)");
+  const atoms = readStructureFile(opts.input, speciesOption(opts.species))[0];
+  if (!opts.keepVelocities || !atoms.velocities) atoms.velocities = maxwellBoltzmann(atoms.masses, temperature, seed);
+  const model = readEctModelFile(opts.model);
+  const engine = await EctEngine.create(buildEctTables(model), { variant: opts.simd === "off" ? "scalar" : "simd", skin, source: opts.model });
+  engine.setAtoms(atoms, opts.input);
+  engine.compute();
+  const out = process.stdout;
+  out.write(`# ${atoms.length} atoms, ECT-EAM model ${model.name ?? opts.model}, dt ${dt} fs, ${steps} steps; Omega + kinetic is conserved\n`);
+  const cols = ["Step", "Temp(K)", "E(eV)", "Omega(eV)", "KinEng(eV)", "Omega+KE(eV)", "TotCharge(e)", "Iters"];
+  out.write(cols.map((c, i) => c.padStart(i === 0 ? 8 : 15)).join(" ") + "\n");
+  const traj = opts.trajectory ? openSync(opts.trajectory, "w") : null;
+  let iterations = 0;
+  const line = (step: number, iters: number) => {
+    const ke = engine.kineticEnergy();
+    const q = engine.charges().reduce((a, b) => a + b, 0);
+    out.write(
+      [String(step).padStart(8), temperatureOf(ke, atoms.length).toFixed(3).padStart(15), engine.energy().toFixed(6).padStart(15),
+        engine.grandPotential().toFixed(6).padStart(15), ke.toFixed(6).padStart(15), (engine.grandPotential() + ke).toFixed(6).padStart(15),
+        q.toExponential(3).padStart(15), String(iters).padStart(15)].join(" ") + "\n",
+    );
+  };
+  line(0, engine.solverReport().iterations);
+  const t0 = performance.now();
+  try {
+    engine.runVerlet(steps, dt, (step) => {
+      iterations += engine.solverReport().iterations;
+      if (step % thermoEvery === 0 || step === steps) line(step, engine.solverReport().iterations);
+      if (traj !== null && step % every === 0) {
+        const frame = atoms.copy();
+        frame.positions = engine.positions();
+        frame.velocities = engine.velocities();
+        frame.info = { energy: engine.energy(), omega: engine.grandPotential(), step };
+        frame.arrays = { charges: { kind: "R", ncols: 1, data: engine.charges() }, forces: { kind: "R", ncols: 3, data: engine.forces() } };
+        writeSync(traj, formatExtxyz(frame));
+      }
+    });
+  } finally {
+    if (traj !== null) closeSync(traj);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  out.write(
+    `# speed: ${((seconds * 1e6) / Math.max(1, steps * atoms.length)).toFixed(3)} us/atom-step, ` +
+      `${(iterations / Math.max(1, steps)).toFixed(2)} solver iterations per step on average\n`,
+  );
 }
