@@ -46,6 +46,17 @@ describe("ect-eam eval --model", () => {
     expect(Math.abs(q[0])).toBeLessThan(1e-6);
   });
 
+  it("--model qeq gives the QEq baseline's fractional charges where ECT-EAM gives neutral atoms", () => {
+    const input = join(dir, "nacl20.xyz"), qeq = join(dir, "qeq.xyz"), ect = join(dir, "ect.xyz");
+    writeFileSync(input, "2\npbc=\"F F F\"\nNa 0 0 0\nCl 0 0 20\n");
+    cli("eval", "--model", "qeq", "--input", input, "--output", qeq);
+    cli("eval", "--model", "models/ect-starter.json", "--input", input, "--output", ect);
+    const qq = parseExtxyz(readFileSync(qeq, "utf8"))[0].arrays.charges.data as Float64Array;
+    const qe = parseExtxyz(readFileSync(ect, "utf8"))[0].arrays.charges.data as Float64Array;
+    expect(qq[0]).toBeGreaterThan(0.3);
+    expect(Math.abs(qe[0])).toBeLessThan(1e-6);
+  });
+
   it("refuses both or neither of --potential and --model", () => {
     let status = 0, message = "";
     try {

@@ -3,7 +3,9 @@ import { EamCalculator } from "../engine/calculator.js";
 import { readStructureFile } from "../io/structure-file.js";
 import { writeExtxyzFile } from "../io/extxyz-file.js";
 import { Atoms } from "../atoms.js";
+import { fileURLToPath } from "node:url";
 import { InputError } from "../errors.js";
+import { qeqCalculate, qeqFromEctModel } from "../ect/qeq.js";
 import { readEctModelFile } from "../ect/model-file.js";
 import { buildEctTables } from "../ect/tables.js";
 import { EctCalculator, MAX_STATES } from "../ect/calculator.js";
@@ -15,7 +17,8 @@ export function registerEval(program: Command): void {
     .command("eval")
     .description("evaluate energy, forces, per-atom energies, virial and stress of every frame")
     .option("--potential <file>", "EAM potential (.eam funcfl, .eam.alloy setfl, .eam.fs Finnis-Sinclair)")
-    .option("--model <file>", "ECT-EAM model (JSON): also writes charges, weights, omega= and mu=")
+    .option("--model <file>", "ECT-EAM model (JSON): also writes charges, weights, omega= and mu=; 'qeq' selects the QEq baseline")
+    .option("--qeq-from <file>", "with --model qeq: the ECT model whose atomic data (IP, EA) set chi and J", "")
     .requiredOption("--input <file>", "structure(s): extended XYZ (all frames) or LAMMPS data file (.data, .lmp)")
     .requiredOption("--output <file>", "extended XYZ output")
     .option("--style <style>", "eam | eam/alloy | eam/fs (default: from the potential file name)")
@@ -26,6 +29,7 @@ export function registerEval(program: Command): void {
         if ((opts.potential === undefined) === (opts.model === undefined)) {
           throw new InputError("eval needs exactly one of --potential FILE (EAM) or --model FILE (ECT-EAM)");
         }
+        if (opts.model === "qeq") return evalQeq(opts);
         if (opts.model !== undefined) return evalEct(opts);
         const pot = loadPotential(opts.potential, opts.style);
         const frames = readStructureFile(opts.input, speciesOption(opts.species));
@@ -48,6 +52,29 @@ export function registerEval(program: Command): void {
         writeExtxyzFile(opts.output, out);
       }),
     );
+}
+
+/** The bundled starter model, next to the package (dist/cli.js -> models/). */
+function bundledStarterModel(): string {
+  return fileURLToPath(new URL("../models/ect-starter.json", import.meta.url));
+}
+
+/** QEq baseline (chi = (IP+EA)/2, J = IP-EA, shielded Coulomb) for clusters: charges, energy, forces. */
+async function evalQeq(opts: { input: string; output: string; species?: string; qeqFrom: string }): Promise<void> {
+  const params = qeqFromEctModel(readEctModelFile(opts.qeqFrom || bundledStarterModel()));
+  const frames = readStructureFile(opts.input, speciesOption(opts.species));
+  const out = frames.map((atoms, k) => {
+    const r = qeqCalculate(atoms, params);
+    const a = atoms.copy();
+    a.info.energy = r.energy;
+    a.info.chi = r.chi;
+    a.info.dipole = r.dipole;
+    a.arrays.forces = { kind: "R", ncols: 3, data: r.forces };
+    a.arrays.charges = { kind: "R", ncols: 1, data: r.charges };
+    process.stderr.write(`frame ${k}: ${atoms.length} atoms, QEq energy ${r.energy.toFixed(10)} eV\n`);
+    return a;
+  });
+  writeExtxyzFile(opts.output, out);
 }
 
 async function evalEct(opts: { model: string; input: string; output: string; species?: string; simd: string }): Promise<void> {
