@@ -369,13 +369,17 @@ function ewaldReciprocalForces(ctx: usize): void {
   setF(ctx, C_VYZ, cf(ctx, C_VYZ) + vyz); setF(ctx, C_VXZ, cf(ctx, C_VXZ) + vxz); setF(ctx, C_VXY, cf(ctx, C_VXY) + vxy);
 }
 
-/** Electron count of the weights that the chemical potential `mu` gives; writes them to weightsNew. */
+/**
+ * Electron count N(mu) of the weights that the chemical potential `mu` gives, and (in `slope`) its
+ * derivative dN/dmu = sum_i var_i(N) / kT; with `write`, the weights go to weightsNew.
+ */
+let slope: f64 = 0.0;
 function weightsAt(ctx: usize, mu: f64, write: bool): f64 {
   const n = ci(ctx, C_NLOCAL);
   const type = cp(ctx, C_TYPE), eps = cp(ctx, C_EPS), wn = cp(ctx, C_WEIGHTS_NEW);
   const stateN = cp(ctx, C_STATE_N), nStates = cp(ctx, C_N_STATES);
   const beta = 1.0 / cf(ctx, C_K_T);
-  let total = 0.0;
+  let total = 0.0, variance = 0.0;
   for (let i = 0; i < n; i++) {
     const t = getI(type, i), ns = getI(nStates, t);
     let amax = -Infinity;
@@ -383,54 +387,62 @@ function weightsAt(ctx: usize, mu: f64, write: bool): f64 {
       const a = -beta * (load<f64>(slot(eps, i, s)) - mu * load<f64>(slot(stateN, t, s)));
       if (a > amax) amax = a;
     }
-    let z = 0.0, nz = 0.0;
+    let z = 0.0, nz = 0.0, n2z = 0.0;
     for (let s = 0; s < ns; s++) {
-      const a = -beta * (load<f64>(slot(eps, i, s)) - mu * load<f64>(slot(stateN, t, s)));
+      const ns_ = load<f64>(slot(stateN, t, s));
+      const a = -beta * (load<f64>(slot(eps, i, s)) - mu * ns_);
       const e = Math.exp(a - amax);
       z += e;
-      nz += e * load<f64>(slot(stateN, t, s));
+      nz += e * ns_;
+      n2z += e * ns_ * ns_;
       if (write) store<f64>(slot(wn, i, s), e);
     }
     const inv = 1.0 / z;
     if (write) for (let s = 0; s < ns; s++) store<f64>(slot(wn, i, s), load<f64>(slot(wn, i, s)) * inv);
-    total += nz * inv;
+    const mean = nz * inv;
+    total += mean;
+    variance += n2z * inv - mean * mean;
   }
+  slope = beta * variance;
   return total;
 }
 
 /**
  * Chemical-potential equalization: the weights w_iM = exp(-(eps_iM - mu N_AM)/kT) / Z_i with the one
- * mu that conserves the total electron count, found by bisection on the monotone N(mu) starting from
- * the previous mu. Writes weightsNew and mu; returns |N(mu) - N_total| (negative when the target is
- * out of reach of the states).
+ * mu that conserves the total electron count. N(mu) is monotone: safeguarded Newton inside a bracket
+ * that grows from the previous mu, bisection when a Newton step leaves it. Writes weightsNew and mu;
+ * returns |N(mu) - N_total| (negative when the target is out of reach of the states).
  */
 export function ectUpdateWeights(ctx: usize): f64 {
   const target = cf(ctx, C_N_TOTAL);
+  const tol = 1e-13 * max(1.0, target);
   let mu = cf(ctx, C_MU);
-  let lo = mu - 1.0, hi = mu + 1.0;
-  let step = 1.0;
+  let lo = mu - 0.5, hi = mu + 0.5;
+  let step = 0.5;
   for (let k = 0; weightsAt(ctx, lo, false) > target; k++) {
     hi = lo;
     step *= 2.0;
     lo -= step;
     if (k > 60) return -1.0;
   }
-  step = 1.0;
+  step = 0.5;
   for (let k = 0; weightsAt(ctx, hi, false) < target; k++) {
     lo = hi;
     step *= 2.0;
     hi += step;
     if (k > 60) return -1.0;
   }
-  // Bisection to the last representable mu: N(mu) can be a near step at low kT.
+  mu = max(lo, min(hi, mu));
   for (let k = 0; k < 200; k++) {
-    mu = 0.5 * (lo + hi);
-    if (mu <= lo || mu >= hi) break;
-    if (weightsAt(ctx, mu, false) < target) lo = mu;
+    const f = weightsAt(ctx, mu, false) - target;
+    if (abs(f) <= tol) break;
+    if (f < 0.0) lo = mu;
     else hi = mu;
+    let next = slope > 0.0 ? mu - f / slope : 0.5 * (lo + hi);
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    if (next <= lo || next >= hi) break; // bracket at double resolution: N(mu) is a step here
+    mu = next;
   }
-  const nlo = weightsAt(ctx, lo, false), nhi = weightsAt(ctx, hi, false);
-  mu = abs(nlo - target) <= abs(nhi - target) ? lo : hi;
   const got = weightsAt(ctx, mu, true);
   setF(ctx, C_MU, mu);
   return abs(got - target);
