@@ -1,7 +1,8 @@
 // Benchmarks (npm run bench): the LAMMPS bench/in.eam workload run by our SIMD and scalar kernels
 // and, when `lmp` is on PATH, by LAMMPS eam and eam/opt, in one invocation. Reports medians of
 // several runs in microseconds per atom-step, ratios, the share of time in neighbor builds and the
-// wasm memory per atom. Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000]
+// wasm memory per atom; then the ECT-EAM section (bench/ect.ts).
+// Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect]
 import { parseArgs } from "node:util";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import { bulk } from "../src/build/lattice.js";
@@ -9,6 +10,7 @@ import { EamEngine } from "../src/engine/engine.js";
 import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
 import type { KernelVariant } from "../src/engine/wasm.js";
 import { findLammps, lammpsPairStyles, runLammpsEam } from "./lammps.js";
+import { benchEct } from "./ect.js";
 
 const POTENTIAL = "potentials/Cu_u3.eam";
 const A = 3.615;
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "5" },
     quick: { type: "boolean", default: false },
     sizes: { type: "string" },
+    only: { type: "string" },
   },
 });
 const runs = Math.max(1, Number(values.runs));
@@ -83,6 +86,7 @@ function fmt(v: number, d = 3): string {
 
 async function main(): Promise<void> {
   const lmp = findLammps();
+  if (values.only === "ect") return benchEct({ quick, lmp });
   const styles = lmp ? lammpsPairStyles(lmp) : new Set<string>();
   console.log(`# ect-eam benchmark: LAMMPS bench/in.eam workload (fcc Cu a=${A} A, ${POTENTIAL}, ${TEMPERATURE} K, dt ${DT} fs, skin ${SKIN} A, neigh every 1 delay 5 check yes)`);
   console.log(`# node ${process.version}, ${runs} runs per entry (median), LAMMPS: ${lmp ?? "not installed (apt-get install lammps)"}`);
@@ -127,6 +131,7 @@ async function main(): Promise<void> {
     const scalar = rows.find((r) => r.name === "ect-eam scalar")!;
     console.log(`SIMD speed-up over scalar: ${fmt(scalar.us / simd.us, 2)}x`);
   }
+  if (values.only !== "eam") await benchEct({ quick, lmp });
 }
 
 await main();

@@ -13,3 +13,8 @@ export { bulk } from "./build/lattice.js";
 export { maxwellBoltzmann, kineticEnergy, temperatureOf, degreesOfFreedom } from "./dynamics/velocities.js";
 export { VelocityVerlet, type ThermoRow, type VerletOptions, type RunHooks, type RunSummary } from "./dynamics/md.js";
 export { Random } from "./dynamics/random.js";
+export { parseEctModel, parseEctModelText, type EctModel } from "./ect/model.js";
+export { buildEctTables, type EctTables } from "./ect/tables.js";
+export { EctEngine, type EctSolverOptions, type SolverReport } from "./ect/engine.js";
+export { EctCalculator, type EctResults } from "./ect/calculator.js";
+export { qeqCalculate, qeqFromEctModel, type QeqParameters, type QeqResult } from "./ect/qeq.js";

@@ -4,3 +4,4 @@ export { readEamPotentialFile } from "./potentials/eam-file.js";
 export { readExtxyzFile, writeExtxyzFile } from "./io/extxyz-file.js";
 export { readLammpsDataFile } from "./io/lammps-data-file.js";
 export { readStructureFile } from "./io/structure-file.js";
+export { readEctModelFile } from "./ect/model-file.js";

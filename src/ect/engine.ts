@@ -13,6 +13,8 @@ export const MAX_STATES = 4;
 const RECORD = 8; // doubles per table record: c0..c6 and a pad
 /** Atoms closer than this (A) belong to the same fragment for the solver's cold-start search. */
 const BOND_RANGE = 4.0;
+/** Iteration budget of each cold-start candidate (and of each annealing level). */
+const COLD_START_ITERATIONS = 150;
 
 /** Kernel functions the ECT engine calls (besides the shared ones). */
 interface EctKernels extends KernelExports {
@@ -298,6 +300,7 @@ export class EctEngine extends KernelSystem {
   private solve(): void {
     const target = this.tables.kT;
     let total = 0;
+    this.spent = 0;
     if (this.cold) {
       // Several starts, keep the lowest grand potential. The neutral-atom start finds covalent and
       // neutral ground states but stays in the neutral basin of ionic systems (transferring a little
@@ -310,7 +313,10 @@ export class EctEngine extends KernelSystem {
       for (const start of ["neutral", "ionic", "anneal"] as const) {
         this.startWeights(start === "ionic");
         try {
-          total += start === "anneal" ? this.anneal(target) : this.iterate(this.solver.tolerance);
+          // Candidates get a shorter budget than a warm solve: a start that does not settle quickly
+          // is usually heading for a basin another start reaches directly.
+          const budget = Math.min(this.solver.maxIterations, COLD_START_ITERATIONS);
+          total += start === "anneal" ? this.anneal(target, budget) : this.iterate(this.solver.tolerance, budget);
         } catch (err) {
           if (!(err instanceof CalculationFailed)) throw err;
           lastError = err;
@@ -360,15 +366,17 @@ export class EctEngine extends KernelSystem {
         // The basin followed from the last step vanished (an ionic state turning unstable as a bond
         // stretches): start again from neutral atoms with annealing.
         if (!(err instanceof CalculationFailed)) throw err;
+        const before = this.spent;
         this.resetWeights();
         this.solve();
-        this.lastReport.iterations += total + Math.min(200, this.solver.maxIterations);
+        this.lastReport.iterations += before;
         return;
       }
       // Final pass at the converged weights, so energies and forces belong to them.
       this.kx.ectEvaluate(this.ctx);
     }
-    this.lastReport = { iterations: total, residual: this.lastResidual, mu: this.getCtx("mu") };
+    // Every iteration counts, including those of starts that were abandoned.
+    this.lastReport = { iterations: Math.max(total, this.spent), residual: this.lastResidual, mu: this.getCtx("mu") };
     this.cold = false;
   }
 
@@ -398,20 +406,21 @@ export class EctEngine extends KernelSystem {
   }
 
   /** Converges at kT levels halving from `annealFrom` down to the target, each from the last. */
-  private anneal(target: number): number {
+  private anneal(target: number, budget: number): number {
     let total = 0;
     try {
       for (let t = this.solver.annealFrom; t > target; t *= 0.5) {
         this.setCtx("kT", t);
-        total += this.iterate(Math.max(1e-6, this.solver.tolerance));
+        total += this.iterate(Math.max(1e-6, this.solver.tolerance), budget);
       }
     } finally {
       this.setCtx("kT", target);
     }
-    return total + this.iterate(this.solver.tolerance);
+    return total + this.iterate(this.solver.tolerance, budget);
   }
 
   private lastResidual = 0;
+  private spent = 0;
 
   /** Anderson-accelerated fixed point w = G(w) at the current kT; returns the iterations used. */
   private iterate(tolerance: number, maxIterations = this.solver.maxIterations): number {
@@ -424,6 +433,7 @@ export class EctEngine extends KernelSystem {
     let sinceBest = 0;
     let it = 0;
     for (; it < maxIterations; it++) {
+      this.spent++;
       this.kx.ectEvaluate(this.ctx);
       const miss = this.kx.ectUpdateWeights(this.ctx);
       if (miss < 0) {
