@@ -21,6 +21,8 @@ import { foldGhosts, copyToGhosts } from "./cell";
 
 @inline const MAXS: i32 = 4;
 @inline const REC: usize = 64;
+/** Weights below this are skipped where they only multiply a table value (contributions < 1e-16 eV). */
+@inline const WMIN: f64 = 1e-17;
 
 @inline function tval(base: usize, m: i32, p: f64): f64 {
   const c = base + <usize>(m - 1) * REC;
@@ -101,9 +103,15 @@ export function ectDensityPass(ctx: usize): void {
       const r = sqrt(rsq);
       const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
       const tj = getI(type, j), nsj = getI(nStates, tj);
-      for (let s = 0; s < nsj; s++) rhoi += load<f64>(slot(w, j, s)) * tval(dir(dd, tj * MAXS + s), m, p);
+      for (let s = 0; s < nsj; s++) {
+        const ws = load<f64>(slot(w, j, s));
+        if (ws >= WMIN) rhoi += ws * tval(dir(dd, tj * MAXS + s), m, p);
+      }
       let rj = 0.0;
-      for (let s = 0; s < nsi; s++) rj += load<f64>(slot(w, i, s)) * tval(dir(dd, ti * MAXS + s), m, p);
+      for (let s = 0; s < nsi; s++) {
+        const ws = load<f64>(slot(w, i, s));
+        if (ws >= WMIN) rj += ws * tval(dir(dd, ti * MAXS + s), m, p);
+      }
       addF(rho, j, rj);
     }
     addF(rho, i, rhoi);
@@ -486,18 +494,24 @@ export function ectForcePass(ctx: usize): void {
         const pt = dir(dpair, ti * nt + tj);
         epair += tval(pt, m, p);
         dEdr += tder(pt, m, p);
+        // States with weights below WMIN change nothing at double precision: skip their tables.
         for (let s = 0; s < nsi; s++) {
           const wis = load<f64>(slot(w, i, s));
+          if (wis < WMIN) continue;
           dEdr += fpj * wis * tder(dir(dd, ti * MAXS + s), m, p);
           const row = (ti * MAXS + s) * sw + tj * MAXS;
           for (let u = 0; u < nsj; u++) {
             const ww = wis * load<f64>(slot(w, j, u));
+            if (ww < WMIN) continue;
             const c = dir(dcoul, row + u);
             epair += ww * tval(c, m, p);
             dEdr += ww * tder(c, m, p);
           }
         }
-        for (let u = 0; u < nsj; u++) dEdr += fpi * load<f64>(slot(w, j, u)) * tder(dir(dd, tj * MAXS + u), m, p);
+        for (let u = 0; u < nsj; u++) {
+          const wju = load<f64>(slot(w, j, u));
+          if (wju >= WMIN) dEdr += fpi * wju * tder(dir(dd, tj * MAXS + u), m, p);
+        }
       }
       if (kind >= 2 && rsq < lrcsq) {
         const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);

@@ -63,6 +63,9 @@ export class EctEngine extends KernelSystem {
     const lr = tables.longRange;
     const reach = Math.max(tables.cutoff, lr.kind === "dsf" ? lr.cutoff : 0);
     super(k, variant, skin, tables.elements, reach, source);
+    if (tables.resonance !== null) {
+      throw new InputError(`${source}: resonance couplings (h0 != 0) are not implemented in the kernels yet; set every resonance h0 to 0`);
+    }
     this.tables = tables;
     this.solver = { tolerance: 1e-11, maxIterations: 1000, mixing: 0.5, history: 8, annealFrom: 0.25 };
     this.placeEctTables(reach);
@@ -361,6 +364,7 @@ export class EctEngine extends KernelSystem {
       this.kx.ectEvaluate(this.ctx);
     } else {
       try {
+        this.evaluated = false;
         total += this.iterate(this.solver.tolerance, Math.min(200, this.solver.maxIterations));
       } catch (err) {
         // The basin followed from the last step vanished (an ionic state turning unstable as a bond
@@ -372,8 +376,8 @@ export class EctEngine extends KernelSystem {
         this.lastReport.iterations += before;
         return;
       }
-      // Final pass at the converged weights, so energies and forces belong to them.
-      this.kx.ectEvaluate(this.ctx);
+      // The kernels' state belongs to the converged weights already (see iterate).
+      if (!this.evaluated) this.kx.ectEvaluate(this.ctx);
     }
     // Every iteration counts, including those of starts that were abandoned.
     this.lastReport = { iterations: Math.max(total, this.spent), residual: this.lastResidual, mu: this.getCtx("mu") };
@@ -420,6 +424,8 @@ export class EctEngine extends KernelSystem {
   }
 
   private lastResidual = 0;
+  /** True when the last iterate() ended with the kernels evaluated at the weights it kept. */
+  private evaluated = false;
   private spent = 0;
 
   /** Anderson-accelerated fixed point w = G(w) at the current kT; returns the iterations used. */
@@ -444,7 +450,8 @@ export class EctEngine extends KernelSystem {
       residual = 0;
       for (let k = 0; k < size; k++) residual = Math.max(residual, Math.abs(g[k] - w[k]));
       if (residual <= tolerance) {
-        w.set(g);
+        // Keep w: everything the kernels computed belongs to it, and G(w) differs by <= tolerance.
+        this.evaluated = true;
         break;
       }
       // Safeguard: Anderson can cycle on a stiff map (strong Coulomb coupling at low kT). When the
