@@ -97,6 +97,8 @@ async function evalEct(opts: { model: string; input: string; output: string; spe
     a.arrays.energies = { kind: "R", ncols: 1, data: r.energies };
     a.arrays.charges = { kind: "R", ncols: 1, data: r.charges };
     a.arrays.weights = { kind: "R", ncols: MAX_STATES, data: r.weights };
+    a.arrays.host_density = { kind: "R", ncols: 1, data: r.hostDensities };
+    a.arrays.electronegativity = { kind: "R", ncols: 1, data: r.electronegativities };
     out.push(a);
     process.stderr.write(`frame ${k}: ${atoms.length} atoms, energy ${r.energy.toFixed(10)} eV, omega ${r.grandPotential.toFixed(10)} eV, ${r.iterations} solver iterations\n`);
   });
