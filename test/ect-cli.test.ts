@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseExtxyz } from "../src/io/extxyz.js";
+import { parseCube } from "../src/io/cube.js";
+import { integrateGrid } from "../src/ect/density-grid.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ect-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,6 +46,14 @@ describe("ect-eam eval --model", () => {
     }
     const q = frames[1].arrays.charges.data as Float64Array;
     expect(Math.abs(q[0])).toBeLessThan(1e-6);
+  });
+
+  it("--cube writes the valence electron density, which integrates to the electron count", () => {
+    const input = join(dir, "nacl.xyz"), output = join(dir, "nacl.out.xyz"), cube = join(dir, "nacl.cube");
+    writeFileSync(input, "2\npbc=\"F F F\"\nNa 0 0 0\nCl 0 0 2.4\n");
+    cli("eval", "--model", "models/ect-starter.json", "--input", input, "--output", output, "--cube", cube, "--cube-spacing", "0.1");
+    const parsed = parseCube(readFileSync(cube, "utf8"), cube);
+    expect(integrateGrid(parsed.grid)).toBeCloseTo(8, 2); // Na 1 + Cl 7 valence electrons
   });
 
   it("--model qeq gives the QEq baseline's fractional charges where ECT-EAM gives neutral atoms", () => {

@@ -4,12 +4,15 @@ import { readStructureFile } from "../io/structure-file.js";
 import { writeExtxyzFile } from "../io/extxyz-file.js";
 import { Atoms } from "../atoms.js";
 import { fileURLToPath } from "node:url";
+import { writeFileSync } from "node:fs";
+import { electronDensityGrid } from "../ect/density-grid.js";
+import { formatCube } from "../io/cube.js";
 import { InputError } from "../errors.js";
 import { qeqCalculate, qeqFromEctModel } from "../ect/qeq.js";
 import { readEctModelFile } from "../ect/model-file.js";
 import { buildEctTables } from "../ect/tables.js";
 import { EctCalculator, MAX_STATES } from "../ect/calculator.js";
-import { loadPotential, runCommand, speciesOption } from "./common.js";
+import { loadPotential, numberOption, runCommand, speciesOption } from "./common.js";
 
 /** `ect-eam eval`: energy, forces, per-atom energies, virial and stress of every input frame. */
 export function registerEval(program: Command): void {
@@ -18,6 +21,8 @@ export function registerEval(program: Command): void {
     .description("evaluate energy, forces, per-atom energies, virial and stress of every frame")
     .option("--potential <file>", "EAM potential (.eam funcfl, .eam.alloy setfl, .eam.fs Finnis-Sinclair)")
     .option("--model <file>", "ECT-EAM model (JSON): also writes charges, weights, omega= and mu=; 'qeq' selects the QEq baseline")
+    .option("--cube <file>", "with --model: write each frame's valence electron density as a Gaussian cube file (frame k > 0 gets -k before .cube)")
+    .option("--cube-spacing <A>", "grid spacing of --cube, A", "0.2")
     .option("--qeq-from <file>", "with --model qeq: the ECT model whose atomic data (IP, EA) set chi and J", "")
     .requiredOption("--input <file>", "structure(s): extended XYZ (all frames) or LAMMPS data file (.data, .lmp)")
     .requiredOption("--output <file>", "extended XYZ output")
@@ -77,8 +82,9 @@ async function evalQeq(opts: { input: string; output: string; species?: string; 
   writeExtxyzFile(opts.output, out);
 }
 
-async function evalEct(opts: { model: string; input: string; output: string; species?: string; simd: string }): Promise<void> {
+async function evalEct(opts: { model: string; input: string; output: string; species?: string; simd: string; cube?: string; cubeSpacing: string }): Promise<void> {
   const model = readEctModelFile(opts.model);
+  const spacing = numberOption("--cube-spacing", opts.cubeSpacing, { positive: true })!;
   const frames = readStructureFile(opts.input, speciesOption(opts.species));
   const calc = await EctCalculator.create(buildEctTables(model), { variant: opts.simd === "off" ? "scalar" : "simd", source: opts.model });
   const out: Atoms[] = [];
@@ -100,6 +106,11 @@ async function evalEct(opts: { model: string; input: string; output: string; spe
     a.arrays.host_density = { kind: "R", ncols: 1, data: r.hostDensities };
     a.arrays.electronegativity = { kind: "R", ncols: 1, data: r.electronegativities };
     out.push(a);
+    if (opts.cube) {
+      const name = k === 0 ? opts.cube : opts.cube.replace(/(\.cube)?$/, `-${k}.cube`);
+      const grid = electronDensityGrid(model, atoms, r.weights, { spacing });
+      writeFileSync(name, formatCube(grid, atoms, { comment: `ECT-EAM valence electron density, ${model.name ?? opts.model}, frame ${k}`, charges: r.charges }));
+    }
     process.stderr.write(`frame ${k}: ${atoms.length} atoms, energy ${r.energy.toFixed(10)} eV, omega ${r.grandPotential.toFixed(10)} eV, ${r.iterations} solver iterations\n`);
   });
   writeExtxyzFile(opts.output, out);
