@@ -196,8 +196,10 @@ export function ectEpsPass(ctx: usize): void {
         let ei = fpj * tval(dir(dd, ti * MAXS + s), m, p);
         const row = (ti * MAXS + s) * sw + tj * MAXS;
         for (let u = 0; u < nsj; u++) {
-          const c = tval(dir(dcoul, row + u), m, p);
           const wju = load<f64>(slot(w, j, u));
+          // u(s,u) only matters through w_ju (for eps_is) or w_is (for eps_ju).
+          if (wju < WMIN && wis < WMIN) continue;
+          const c = tval(dir(dcoul, row + u), m, p);
           ei += wju * c;
           const aj = slot(eps, j, u);
           store<f64>(aj, load<f64>(aj) + wis * c);

@@ -544,7 +544,7 @@ describe("tables", () => {
         const scale = Math.abs(f.value(c.density - c.taper));
         for (let r = c.density - c.taper - 0.05; r < c.density + 0.01; r += 0.0031) {
           const [v, d] = splineEval(t, r);
-          expect(Math.abs(v - f.value(r))).toBeLessThanOrEqual(1e-9 * scale);
+          expect(Math.abs(v - f.value(r))).toBeLessThanOrEqual(1e-8 * scale);
           expect(Math.abs(d - f.derivative(r))).toBeLessThanOrEqual(1e-5 * scale);
         }
         expect(splineEval(t, c.density + 3 * tables.dr)[0]).toBe(0);

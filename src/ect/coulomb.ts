@@ -445,6 +445,7 @@ interface Panel {
  * the panel with the largest estimate relative to the tolerance is bisected until the summed estimate
  * of every component is below relTol * Int|f| + absTol (or `maxPanels` is reached). The tolerance is
  * relative to the integral of |f| so that a component whose integral cancels to ~0 still converges.
+ * `breaks` (inside (a, b), increasing) start the subdivision there (kinks of the integrand).
  * @internal exported for tests
  */
 export function integrateGK(
@@ -455,6 +456,7 @@ export function integrateGK(
   relTol = 1e-13,
   absTol = 1e-300,
   maxPanels = 2000,
+  breaks: readonly number[] = [],
 ): Float64Array {
   const tmp = new Float64Array(ncomp);
   const panel = (lo: number, hi: number): Panel => {
@@ -485,7 +487,9 @@ export function integrateGK(
     }
     return { a: lo, b: hi, v: k, errs, abs };
   };
-  const panels: Panel[] = [panel(a, b)];
+  const edges = [a, ...breaks.filter((x) => x > a && x < b), b];
+  const panels: Panel[] = [];
+  for (let i = 0; i + 1 < edges.length; i++) panels.push(panel(edges[i], edges[i + 1]));
   const total = new Float64Array(ncomp);
   const totalErr = new Float64Array(ncomp);
   const totalAbs = new Float64Array(ncomp);
@@ -559,13 +563,8 @@ export function shellCoulombIntegral(s: RbfShape, t: RbfShape, R: number, relTol
     out[0] = w * (2.0 * Math.min(R, r) + shellWShort(s, R + r) - shellWShort(s, ad));
     out[1] = w * ((d > 0 ? 0.0 : 2.0) - shellWpShort(s, R + r) + Math.sign(d) * shellWpShort(s, ad));
   };
-  const acc = new Float64Array(2);
-  const pieces: [number, number][] = R < rmax ? [[0, R], [R, R + rmax]] : [[0, rmax]];
-  for (const [lo, hi] of pieces) {
-    const v = integrateGK(integrand, 2, lo, hi, relTol);
-    acc[0] += v[0];
-    acc[1] += v[1];
-  }
+  // one adaptive run over both pieces, so that the tolerance is relative to the whole integral
+  const acc = R < rmax ? integrateGK(integrand, 2, 0, R + rmax, relTol, 1e-300, 2000, [R]) : integrateGK(integrand, 2, 0, rmax, relTol);
   const J = acc[0] / R;
   return [J, (acc[1] - J) / R];
 }
