@@ -12,7 +12,8 @@
  * - Gaussian s-density  (alpha/pi)^(3/2) exp(-alpha r^2)
  * - Slater s-density    (zeta^3/pi) exp(-2 zeta r)            (the square of a 1s Slater orbital)
  *
- * Every function returns a finite value at R = 0 (the R -> 0 limit, taken from a series).
+ * The potentials V and the integrals J are finite at R = 0 (their limits, from series); the
+ * short-range parts v = 1/R - V and j = 1/R - J, and the state-pair remainder, are singular like 1/R.
  * Browser-safe (no Node imports).
  */
 import type { DensityTerm, RbfType } from "./model.js";
@@ -180,8 +181,9 @@ export function gaussianGaussianJ(a: number, b: number, R: number): number {
 }
 
 /**
- * J(R) between two normalized Slater s-densities (exponents a, b in 1/A), closed form
- * (Roothaan's 1s-1s Coulomb integral, re-derived):
+ * J(R) between two normalized Slater s-densities (exponents a, b in 1/A), closed form (the 1s-1s
+ * Coulomb integral, cf. Roothaan, J. Chem. Phys. 19, 1445 (1951); re-derived from the radial-shell
+ * integral and checked against `shellCoulombIntegral` in the tests):
  * - a == b = z, x = zR:  J = (1/R) [1 - exp(-2x)(1 + 11x/8 + 3x^2/4 + x^3/6)];  J(0) = 5z/8
  * - a != b, D = a^2 - b^2:
  *   J = 1/R - [a^4 e^{-2bR}(bR D + a^2 - 3b^2) + b^4 e^{-2aR}(aR D + 3a^2 - b^2)] / (R D^3);
