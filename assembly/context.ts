@@ -182,35 +182,39 @@
 @inline export const C_EWALD_ALPHA: usize = 864;
 /** neutralizing-background coefficient: E_bg = -ewaldBackground * Q^2, eV/e^2 */
 @inline export const C_EWALD_BACKGROUND: usize = 872;
-/** cutoff of the short-range ECT functions, A */
+/** largest cutoff of the short-range ECT functions (Coulomb remainder), A */
 @inline export const C_SHORT_CUTOFF: usize = 880;
+/** cutoff of the embedding densities f_AM, A */
+@inline export const C_DENSITY_CUTOFF: usize = 888;
+/** cutoff of the pair functions phi_AB, A */
+@inline export const C_PAIR_CUTOFF: usize = 896;
 /** Coulomb constant, eV*A/e^2 */
-@inline export const C_COULOMB_K: usize = 888;
+@inline export const C_COULOMB_K: usize = 904;
 /** long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A) */
-@inline export const C_SELF_COEF: usize = 896;
+@inline export const C_SELF_COEF: usize = 912;
 /** electronic temperature k_B T_e, eV */
-@inline export const C_K_T: usize = 904;
+@inline export const C_K_T: usize = 920;
 /** total valence electrons to conserve */
-@inline export const C_N_TOTAL: usize = 912;
+@inline export const C_N_TOTAL: usize = 928;
 /** electron chemical potential, eV */
-@inline export const C_MU: usize = 920;
+@inline export const C_MU: usize = 936;
 /** sum of w (E_AM + F_AM), eV */
-@inline export const C_E_ONSITE: usize = 928;
+@inline export const C_E_ONSITE: usize = 944;
 /** short-range pair and Coulomb remainder energy, eV */
-@inline export const C_E_PAIR: usize = 936;
+@inline export const C_E_PAIR: usize = 952;
 /** long-range point-charge energy, eV */
-@inline export const C_E_LONG: usize = 944;
+@inline export const C_E_LONG: usize = 960;
 /** time step, fs */
-@inline export const C_DT: usize = 952;
+@inline export const C_DT: usize = 968;
 /** force/mass to acceleration: A/fs^2 per (eV/A)/amu */
-@inline export const C_FTM: usize = 960;
+@inline export const C_FTM: usize = 976;
 /** kinetic energy, eV */
-@inline export const C_KINETIC: usize = 968;
+@inline export const C_KINETIC: usize = 984;
 /** minimum steps between builds */
-@inline export const C_DELAY: usize = 976;
+@inline export const C_DELAY: usize = 992;
 /** check for a rebuild every this many steps */
-@inline export const C_EVERY: usize = 984;
+@inline export const C_EVERY: usize = 1000;
 /** steps completed by the last runVerlet call */
-@inline export const C_STEPS_DONE: usize = 992;
+@inline export const C_STEPS_DONE: usize = 1008;
 
-@inline export const CTX_BYTES: usize = 1000;
+@inline export const CTX_BYTES: usize = 1016;

@@ -14,7 +14,7 @@ import {
   C_WEIGHTS, C_WEIGHTS_NEW, C_EPS, C_CHARGE, C_POT_L_R, C_STATE_E, C_STATE_N, C_STATE_Q, C_N_STATES,
   C_DIR_DENSITY, C_DIR_EMBED, C_DIR_PAIR, C_DIR_COUL, C_LR_TABLE, C_LR_KIND, C_LR_CUTOFF,
   C_SHORT_CUTOFF, C_COULOMB_K, C_SELF_COEF, C_K_T, C_N_TOTAL, C_MU, C_E_ONSITE, C_E_PAIR, C_E_LONG,
-  C_KVECS, C_NK, C_EWALD_SUMS, C_EWALD_ALPHA, C_EWALD_BACKGROUND,
+  C_DENSITY_CUTOFF, C_PAIR_CUTOFF, C_KVECS, C_NK, C_EWALD_SUMS, C_EWALD_ALPHA, C_EWALD_BACKGROUND,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI } from "./mem";
 import { foldGhosts, copyToGhosts } from "./cell";
@@ -88,7 +88,7 @@ export function ectDensityPass(ctx: usize): void {
   const w = cp(ctx, C_WEIGHTS), nStates = cp(ctx, C_N_STATES), dd = cp(ctx, C_DIR_DENSITY);
   const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
   const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
-  const rc = cf(ctx, C_SHORT_CUTOFF), rcsq = rc * rc;
+  const rc = cf(ctx, C_DENSITY_CUTOFF), rcsq = rc * rc;
   memory.fill(rho, 0, <usize>nall << 3);
   for (let i = 0; i < n; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
@@ -176,6 +176,7 @@ export function ectEpsPass(ctx: usize): void {
   const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
   const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
   const rc = cf(ctx, C_SHORT_CUTOFF), rcsq = rc * rc;
+  const rdsq = cf(ctx, C_DENSITY_CUTOFF) * cf(ctx, C_DENSITY_CUTOFF), rpsq = cf(ctx, C_PAIR_CUTOFF) * cf(ctx, C_PAIR_CUTOFF);
   const sw = nt * MAXS;
   let epair = 0.0;
   for (let i = 0; i < n; i++) {
@@ -190,10 +191,11 @@ export function ectEpsPass(ctx: usize): void {
       const r = sqrt(rsq);
       const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
       const tj = getI(type, j), nsj = getI(nStates, tj), fpj = getF(fp, j);
-      epair += tval(dir(dpair, ti * nt + tj), m, p);
+      if (rsq < rpsq) epair += tval(dir(dpair, ti * nt + tj), m, p);
+      const inDensity = rsq < rdsq;
       for (let s = 0; s < nsi; s++) {
         const wis = load<f64>(slot(w, i, s));
-        let ei = fpj * tval(dir(dd, ti * MAXS + s), m, p);
+        let ei = inDensity ? fpj * tval(dir(dd, ti * MAXS + s), m, p) : 0.0;
         const row = (ti * MAXS + s) * sw + tj * MAXS;
         for (let u = 0; u < nsj; u++) {
           const wju = load<f64>(slot(w, j, u));
@@ -208,9 +210,11 @@ export function ectEpsPass(ctx: usize): void {
         const ai = slot(eps, i, s);
         store<f64>(ai, load<f64>(ai) + ei);
       }
-      for (let u = 0; u < nsj; u++) {
-        const aj = slot(eps, j, u);
-        store<f64>(aj, load<f64>(aj) + fpi * tval(dir(dd, tj * MAXS + u), m, p));
+      if (inDensity) {
+        for (let u = 0; u < nsj; u++) {
+          const aj = slot(eps, j, u);
+          store<f64>(aj, load<f64>(aj) + fpi * tval(dir(dd, tj * MAXS + u), m, p));
+        }
       }
     }
   }
@@ -475,6 +479,7 @@ export function ectForcePass(ctx: usize): void {
   const rc = cf(ctx, C_SHORT_CUTOFF), rcsq = rc * rc;
   const kind = ci(ctx, C_LR_KIND), k = cf(ctx, C_COULOMB_K);
   const lrTab = cp(ctx, C_LR_TABLE), lrc = cf(ctx, C_LR_CUTOFF), lrcsq = lrc * lrc;
+  const rdsq = cf(ctx, C_DENSITY_CUTOFF) * cf(ctx, C_DENSITY_CUTOFF), rpsq = cf(ctx, C_PAIR_CUTOFF) * cf(ctx, C_PAIR_CUTOFF);
   const sw = nt * MAXS;
   const bytes = <usize>nall << 3;
   memory.fill(fx, 0, bytes); memory.fill(fy, 0, bytes); memory.fill(fz, 0, bytes);
@@ -493,14 +498,17 @@ export function ectForcePass(ctx: usize): void {
       if (rsq < rcsq) {
         const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
         const tj = getI(type, j), nsj = getI(nStates, tj), fpj = getF(fp, j);
-        const pt = dir(dpair, ti * nt + tj);
-        epair += tval(pt, m, p);
-        dEdr += tder(pt, m, p);
+        if (rsq < rpsq) {
+          const pt = dir(dpair, ti * nt + tj);
+          epair += tval(pt, m, p);
+          dEdr += tder(pt, m, p);
+        }
+        const inDensity = rsq < rdsq;
         // States with weights below WMIN change nothing at double precision: skip their tables.
         for (let s = 0; s < nsi; s++) {
           const wis = load<f64>(slot(w, i, s));
           if (wis < WMIN) continue;
-          dEdr += fpj * wis * tder(dir(dd, ti * MAXS + s), m, p);
+          if (inDensity) dEdr += fpj * wis * tder(dir(dd, ti * MAXS + s), m, p);
           const row = (ti * MAXS + s) * sw + tj * MAXS;
           for (let u = 0; u < nsj; u++) {
             const ww = wis * load<f64>(slot(w, j, u));
@@ -510,9 +518,11 @@ export function ectForcePass(ctx: usize): void {
             dEdr += ww * tder(c, m, p);
           }
         }
-        for (let u = 0; u < nsj; u++) {
-          const wju = load<f64>(slot(w, j, u));
-          if (wju >= WMIN) dEdr += fpi * wju * tder(dir(dd, tj * MAXS + u), m, p);
+        if (inDensity) {
+          for (let u = 0; u < nsj; u++) {
+            const wju = load<f64>(slot(w, j, u));
+            if (wju >= WMIN) dEdr += fpi * wju * tder(dir(dd, tj * MAXS + u), m, p);
+          }
         }
       }
       if (kind >= 2 && rsq < lrcsq) {

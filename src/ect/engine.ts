@@ -205,6 +205,8 @@ export class EctEngine extends KernelSystem {
     this.setCtx("rdrho", 1 / t.drho);
     this.setCtx("rhomax", t.rhoMax);
     this.setCtx("shortCutoff", t.cutoff);
+    this.setCtx("densityCutoff", t.densityCutoff);
+    this.setCtx("pairCutoff", t.pairCutoff);
     this.setCtx("lrKind", { direct: 1, dsf: 2, ewald: 3 }[lr.kind]);
     this.setCtx("lrCutoff", lr.kind === "direct" ? 0 : lr.cutoff);
     const ewaldAlpha = ewaldParameters(lr.cutoff, lr.ewaldAccuracy).alpha;

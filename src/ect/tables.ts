@@ -40,6 +40,10 @@ export interface EctTables {
   dr: number;
   /** Largest short-range cutoff (density, pair, Coulomb remainder, resonance), A. */
   cutoff: number;
+  /** Where the embedding densities f_AM end (A); kernels skip them beyond. */
+  densityCutoff: number;
+  /** Where the pair functions phi_AB end (A). */
+  pairCutoff: number;
   /** Embedding grid: rhobar_m = m*drho, m = 0..nrho-1; (nrho-1)*drho = rhoMax. */
   nrho: number;
   drho: number;
@@ -220,6 +224,8 @@ export function buildEctTables(model: EctModel, opts: { dr?: number; drho?: numb
     nr,
     dr,
     cutoff,
+    densityCutoff: c.density,
+    pairCutoff: c.pair,
     nrho,
     drho,
     rhoMax,

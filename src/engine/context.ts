@@ -111,25 +111,27 @@ export const CTX = {
   ewaldSums: 856, // p: f64 x2 per reciprocal vector: sum q cos(k.r), sum q sin(k.r)
   ewaldAlpha: 864, // f: Ewald splitting parameter, 1/A
   ewaldBackground: 872, // f: neutralizing-background coefficient: E_bg = -ewaldBackground * Q^2, eV/e^2
-  shortCutoff: 880, // f: cutoff of the short-range ECT functions, A
-  coulombK: 888, // f: Coulomb constant, eV*A/e^2
-  selfCoef: 896, // f: long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A)
-  kT: 904, // f: electronic temperature k_B T_e, eV
-  nTotal: 912, // f: total valence electrons to conserve
-  mu: 920, // f: electron chemical potential, eV
-  eOnsite: 928, // f: sum of w (E_AM + F_AM), eV
-  ePair: 936, // f: short-range pair and Coulomb remainder energy, eV
-  eLong: 944, // f: long-range point-charge energy, eV
-  dt: 952, // f: time step, fs
-  ftm: 960, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
-  kinetic: 968, // f: kinetic energy, eV
-  delay: 976, // i: minimum steps between builds
-  every: 984, // i: check for a rebuild every this many steps
-  stepsDone: 992, // i: steps completed by the last runVerlet call
+  shortCutoff: 880, // f: largest cutoff of the short-range ECT functions (Coulomb remainder), A
+  densityCutoff: 888, // f: cutoff of the embedding densities f_AM, A
+  pairCutoff: 896, // f: cutoff of the pair functions phi_AB, A
+  coulombK: 904, // f: Coulomb constant, eV*A/e^2
+  selfCoef: 912, // f: long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A)
+  kT: 920, // f: electronic temperature k_B T_e, eV
+  nTotal: 928, // f: total valence electrons to conserve
+  mu: 936, // f: electron chemical potential, eV
+  eOnsite: 944, // f: sum of w (E_AM + F_AM), eV
+  ePair: 952, // f: short-range pair and Coulomb remainder energy, eV
+  eLong: 960, // f: long-range point-charge energy, eV
+  dt: 968, // f: time step, fs
+  ftm: 976, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
+  kinetic: 984, // f: kinetic energy, eV
+  delay: 992, // i: minimum steps between builds
+  every: 1000, // i: check for a rebuild every this many steps
+  stepsDone: 1008, // i: steps completed by the last runVerlet call
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 1000;
+export const CTX_BYTES = 1016;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -244,6 +246,8 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   ewaldAlpha: "f",
   ewaldBackground: "f",
   shortCutoff: "f",
+  densityCutoff: "f",
+  pairCutoff: "f",
   coulombK: "f",
   selfCoef: "f",
   kT: "f",
