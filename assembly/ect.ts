@@ -176,20 +176,33 @@ export function ectEpsPass(ctx: usize): void {
   const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
   const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
   const rc = cf(ctx, C_SHORT_CUTOFF), rcsq = rc * rc;
+  // The tabulated long-range kernel (DSF or Ewald real space) shares this traversal of the list.
+  const kind = ci(ctx, C_LR_KIND), q = cp(ctx, C_CHARGE), pot = cp(ctx, C_POT_L_R);
+  const lrTab = cp(ctx, C_LR_TABLE), lrc = kind >= 2 ? cf(ctx, C_LR_CUTOFF) : 0.0, lrcsq = lrc * lrc;
+  const kc = cf(ctx, C_COULOMB_K);
+  const reachsq = max(rcsq, lrcsq);
+  memory.fill(pot, 0, <usize>(n + ci(ctx, C_NGHOST)) << 3);
   const rdsq = cf(ctx, C_DENSITY_CUTOFF) * cf(ctx, C_DENSITY_CUTOFF), rpsq = cf(ctx, C_PAIR_CUTOFF) * cf(ctx, C_PAIR_CUTOFF);
   const sw = nt * MAXS;
   let epair = 0.0;
   for (let i = 0; i < n; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
-    const ti = getI(type, i), nsi = getI(nStates, ti), fpi = getF(fp, i);
+    const ti = getI(type, i), nsi = getI(nStates, ti), fpi = getF(fp, i), qi = getF(q, i);
     const first = getI(firstNeigh, i), cnt = getI(numNeigh, i);
-    for (let q = first; q < first + cnt; q++) {
-      const j = getI(neigh, q);
+    let poti = 0.0;
+    for (let e = first; e < first + cnt; e++) {
+      const j = getI(neigh, e);
       const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
       const rsq = dx * dx + dy * dy + dz * dz;
-      if (rsq >= rcsq) continue;
+      if (rsq >= reachsq) continue;
       const r = sqrt(rsq);
       const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
+      if (rsq < lrcsq) {
+        const g = kc * tval(lrTab, m, p);
+        poti += getF(q, j) * g;
+        addF(pot, j, qi * g);
+      }
+      if (rsq >= rcsq) continue;
       const tj = getI(type, j), nsj = getI(nStates, tj), fpj = getF(fp, j);
       if (rsq < rpsq) epair += tval(dir(dpair, ti * nt + tj), m, p);
       const inDensity = rsq < rdsq;
@@ -217,6 +230,7 @@ export function ectEpsPass(ctx: usize): void {
         }
       }
     }
+    addF(pot, i, poti);
   }
   foldStates(ctx, eps);
   setF(ctx, C_E_PAIR, epair);
@@ -225,8 +239,8 @@ export function ectEpsPass(ctx: usize): void {
 /**
  * Long-range point-charge potential potLR_i (eV/e) and energy eLong, and eps_iM += Q_AM * dE_long/dq_i.
  * kind 1: direct Coulomb sum over owned atoms (clusters: no periodic direction);
- * kind 2: tabulated pair kernel g(r) over the neighbor list (damped shifted force), with its
- * self energy -k*selfCoef*q_i^2;
+ * kind 2: tabulated pair kernel g(r) over the neighbor list (damped shifted force; the pair sums
+ * are accumulated by ectEpsPass, which must run first), with its self energy -k*selfCoef*q_i^2;
  * kind 3: Ewald: the real-space erfc(a r)/r as kind 2 (self coefficient a/sqrt(pi)) plus the
  * reciprocal sum over the half space of k vectors and the neutralizing background.
  */
@@ -237,8 +251,8 @@ export function ectLongRange(ctx: usize): void {
   const q = cp(ctx, C_CHARGE), pot = cp(ctx, C_POT_L_R), eps = cp(ctx, C_EPS);
   const stateQ = cp(ctx, C_STATE_Q), nStates = cp(ctx, C_N_STATES);
   const k = cf(ctx, C_COULOMB_K);
-  memory.fill(pot, 0, <usize>nall << 3);
   if (kind == 1) {
+    memory.fill(pot, 0, <usize>nall << 3);
     for (let i = 0; i < n; i++) {
       const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i), qi = getF(q, i);
       let pi = 0.0;
@@ -251,27 +265,7 @@ export function ectLongRange(ctx: usize): void {
       addF(pot, i, pi);
     }
   } else if (kind >= 2) {
-    const tab = cp(ctx, C_LR_TABLE);
-    const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
-    const rc = cf(ctx, C_LR_CUTOFF), rcsq = rc * rc;
-    const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
-    for (let i = 0; i < n; i++) {
-      const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i), qi = getF(q, i);
-      const first = getI(firstNeigh, i), cnt = getI(numNeigh, i);
-      let pi = 0.0;
-      for (let e = first; e < first + cnt; e++) {
-        const j = getI(neigh, e);
-        const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
-        const rsq = dx * dx + dy * dy + dz * dz;
-        if (rsq >= rcsq) continue;
-        const r = sqrt(rsq);
-        const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
-        const g = k * tval(tab, m, p);
-        pi += getF(q, j) * g;
-        addF(pot, j, qi * g);
-      }
-      addF(pot, i, pi);
-    }
+    // The pair sums were accumulated by ectEpsPass during its traversal of the list.
     foldGhosts(ctx, pot);
     const self = -2.0 * k * cf(ctx, C_SELF_COEF);
     for (let i = 0; i < n; i++) addF(pot, i, self * getF(q, i));
