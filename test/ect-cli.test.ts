@@ -79,3 +79,19 @@ describe("ect-eam eval --model", () => {
     expect(message).toContain("exactly one of --potential");
   });
 });
+
+describe("ect-eam latent", () => {
+  it("writes the per-atom latent vectors of every frame of a scan", () => {
+    const csv = join(dir, "latent.csv"), output = join(dir, "latent.xyz");
+    const out = cli("latent", "--model", "models/ect-starter.json", "--input", "datasets/qm/NaCl.extxyz", "--csv", csv, "--output", output);
+    expect(out).toContain("Na+=");
+    const frames = parseExtxyz(readFileSync(output, "utf8"));
+    const rows = readFileSync(csv, "utf8").trim().split("\n");
+    expect(rows.length - 1).toBe(2 * frames.length);
+    for (const f of frames) {
+      for (const key of ["charges", "weights", "host_density", "electronegativity"]) expect(f.arrays).toHaveProperty(key);
+      const w = f.arrays.weights.data as Float64Array;
+      expect(w[0] + w[1] + w[2] + w[3]).toBeCloseTo(1, 12);
+    }
+  });
+});

@@ -2,6 +2,13 @@ import { Command } from "commander";
 import { registerEval } from "./eval.js";
 import { registerMd } from "./md.js";
 import { registerScan } from "./scan.js";
+import { registerLatent } from "./latent.js";
+
+// Output piped into `head` and the like: a closed pipe ends the program quietly.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
 
 /** The `ect-eam` command line: one subcommand per file in this folder. */
 const program = new Command();
@@ -12,4 +19,5 @@ program
 registerEval(program);
 registerMd(program);
 registerScan(program);
+registerLatent(program);
 await program.parseAsync(process.argv);

@@ -481,6 +481,7 @@ export class EctEngine extends KernelSystem {
 
   /** Forgets the weights: the next evaluation starts from neutral atoms and anneals. */
   coldStart(): void {
+    if (this.n === 0) return; // nothing loaded yet: the first structure starts cold anyway
     this.resetWeights();
   }
 
