@@ -194,27 +194,29 @@
 @inline export const C_SELF_COEF: usize = 912;
 /** electronic temperature k_B T_e, eV */
 @inline export const C_K_T: usize = 920;
+/** 1: the eps pass also accumulates pair forces, pair energies and the virial */
+@inline export const C_EPS_FORCES: usize = 928;
 /** total valence electrons to conserve */
-@inline export const C_N_TOTAL: usize = 928;
+@inline export const C_N_TOTAL: usize = 936;
 /** electron chemical potential, eV */
-@inline export const C_MU: usize = 936;
+@inline export const C_MU: usize = 944;
 /** sum of w (E_AM + F_AM), eV */
-@inline export const C_E_ONSITE: usize = 944;
+@inline export const C_E_ONSITE: usize = 952;
 /** short-range pair and Coulomb remainder energy, eV */
-@inline export const C_E_PAIR: usize = 952;
+@inline export const C_E_PAIR: usize = 960;
 /** long-range point-charge energy, eV */
-@inline export const C_E_LONG: usize = 960;
+@inline export const C_E_LONG: usize = 968;
 /** time step, fs */
-@inline export const C_DT: usize = 968;
+@inline export const C_DT: usize = 976;
 /** force/mass to acceleration: A/fs^2 per (eV/A)/amu */
-@inline export const C_FTM: usize = 976;
+@inline export const C_FTM: usize = 984;
 /** kinetic energy, eV */
-@inline export const C_KINETIC: usize = 984;
+@inline export const C_KINETIC: usize = 992;
 /** minimum steps between builds */
-@inline export const C_DELAY: usize = 992;
+@inline export const C_DELAY: usize = 1000;
 /** check for a rebuild every this many steps */
-@inline export const C_EVERY: usize = 1000;
+@inline export const C_EVERY: usize = 1008;
 /** steps completed by the last runVerlet call */
-@inline export const C_STEPS_DONE: usize = 1008;
+@inline export const C_STEPS_DONE: usize = 1016;
 
-@inline export const CTX_BYTES: usize = 1016;
+@inline export const CTX_BYTES: usize = 1024;

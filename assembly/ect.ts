@@ -14,7 +14,7 @@ import {
   C_WEIGHTS, C_WEIGHTS_NEW, C_EPS, C_CHARGE, C_POT_L_R, C_STATE_E, C_STATE_N, C_STATE_Q, C_N_STATES,
   C_DIR_DENSITY, C_DIR_EMBED, C_DIR_PAIR, C_DIR_COUL, C_LR_TABLE, C_LR_KIND, C_LR_CUTOFF,
   C_SHORT_CUTOFF, C_COULOMB_K, C_SELF_COEF, C_K_T, C_N_TOTAL, C_MU, C_E_ONSITE, C_E_PAIR, C_E_LONG,
-  C_DENSITY_CUTOFF, C_PAIR_CUTOFF, C_KVECS, C_NK, C_EWALD_SUMS, C_EWALD_ALPHA, C_EWALD_BACKGROUND,
+  C_DENSITY_CUTOFF, C_PAIR_CUTOFF, C_KVECS, C_NK, C_EPS_FORCES, C_EWALD_SUMS, C_EWALD_ALPHA, C_EWALD_BACKGROUND,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI } from "./mem";
 import { foldGhosts, copyToGhosts } from "./cell";
@@ -164,12 +164,82 @@ export function ectEmbeddingPass(ctx: usize): void {
   setI(ctx, C_OFF_TABLE, off);
 }
 
+
+/** Pair energy of the last shortRangeDerivative call (phi + sum w w u), eV. */
+let lastPairEnergy: f64 = 0.0;
+
+/**
+ * d/dr of the short-range pair energy of (i, j) at fixed weights: phi, the Coulomb remainders and the
+ * embedding-density terms F'_i f_j + F'_j f_i. Leaves the pair energy in lastPairEnergy. States with
+ * weights below WMIN change nothing at double precision and are skipped.
+ */
+@inline function shortRangeDerivative(
+  w: usize, i: i32, j: i32, ti: i32, tj: i32, nsi: i32, nsj: i32, fpi: f64, fpj: f64, m: i32, p: f64,
+  inDensity: bool, inPair: bool, dd: usize, dpair: usize, dcoul: usize, nt: i32,
+): f64 {
+  let dEdr = 0.0, epair = 0.0;
+  if (inPair) {
+    const pt = dir(dpair, ti * nt + tj);
+    epair += tval(pt, m, p);
+    dEdr += tder(pt, m, p);
+  }
+  const sw = nt * MAXS;
+  for (let s = 0; s < nsi; s++) {
+    const wis = load<f64>(slot(w, i, s));
+    if (wis < WMIN) continue;
+    if (inDensity) dEdr += fpj * wis * tder(dir(dd, ti * MAXS + s), m, p);
+    const row = (ti * MAXS + s) * sw + tj * MAXS;
+    for (let u = 0; u < nsj; u++) {
+      const ww = wis * load<f64>(slot(w, j, u));
+      if (ww < WMIN) continue;
+      const c = dir(dcoul, row + u);
+      epair += ww * tval(c, m, p);
+      dEdr += ww * tder(c, m, p);
+    }
+  }
+  if (inDensity) {
+    for (let u = 0; u < nsj; u++) {
+      const wju = load<f64>(slot(w, j, u));
+      if (wju >= WMIN) dEdr += fpi * wju * tder(dir(dd, tj * MAXS + u), m, p);
+    }
+  }
+  lastPairEnergy = epair;
+  return dEdr;
+}
+
+// Virial accumulators shared by the pair loops (reset by the pass that starts a force evaluation).
+let vxxAcc: f64 = 0.0, vyyAcc: f64 = 0.0, vzzAcc: f64 = 0.0, vyzAcc: f64 = 0.0, vxzAcc: f64 = 0.0, vxyAcc: f64 = 0.0;
+@inline function tallyVirial(dx: f64, dy: f64, dz: f64, fpair: f64): void {
+  vxxAcc += dx * dx * fpair; vyyAcc += dy * dy * fpair; vzzAcc += dz * dz * fpair;
+  vyzAcc += dy * dz * fpair; vxzAcc += dx * dz * fpair; vxyAcc += dx * dy * fpair;
+}
+function storeVirial(ctx: usize): void {
+  setF(ctx, C_VXX, vxxAcc); setF(ctx, C_VYY, vyyAcc); setF(ctx, C_VZZ, vzzAcc);
+  setF(ctx, C_VYZ, vyzAcc); setF(ctx, C_VXZ, vxzAcc); setF(ctx, C_VXY, vxyAcc);
+}
+function resetVirial(): void {
+  vxxAcc = 0.0; vyyAcc = 0.0; vzzAcc = 0.0; vyzAcc = 0.0; vxzAcc = 0.0; vxyAcc = 0.0;
+}
+
 /**
  * Short-range eps terms: eps_iM += sum_j [Fbar'_j f_AM(r) + sum_M' w_jM' u_AM,BM'(r)] (and the mirror
  * for j), folded from ghosts; ePair = sum over pairs of phi + sum w w u.
  */
 export function ectEpsPass(ctx: usize): void {
+  // With `epsForces` set, the same traversal also accumulates forces, per-atom pair energies and
+  // the virial at the current weights: when these weights turn out converged, no force pass is needed.
+  if (ci(ctx, C_EPS_FORCES)) epsLoop(ctx, true);
+  else epsLoop(ctx, false);
+}
+
+@inline function epsLoop(ctx: usize, forces: bool): void {
   const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
+  const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ), eatom = cp(ctx, C_EATOM);
+  if (forces) {
+    const bytes = <usize>(n + ci(ctx, C_NGHOST)) << 3;
+    memory.fill(fx, 0, bytes); memory.fill(fy, 0, bytes); memory.fill(fz, 0, bytes);
+    resetVirial();
+  }
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), fp = cp(ctx, C_FP);
   const w = cp(ctx, C_WEIGHTS), eps = cp(ctx, C_EPS), nStates = cp(ctx, C_N_STATES);
   const dd = cp(ctx, C_DIR_DENSITY), dpair = cp(ctx, C_DIR_PAIR), dcoul = cp(ctx, C_DIR_COUL);
@@ -190,6 +260,7 @@ export function ectEpsPass(ctx: usize): void {
     const ti = getI(type, i), nsi = getI(nStates, ti), fpi = getF(fp, i), qi = getF(q, i);
     const first = getI(firstNeigh, i), cnt = getI(numNeigh, i);
     let poti = 0.0;
+    let fxi = 0.0, fyi = 0.0, fzi = 0.0, ei = 0.0;
     for (let e = first; e < first + cnt; e++) {
       const j = getI(neigh, e);
       const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
@@ -197,10 +268,28 @@ export function ectEpsPass(ctx: usize): void {
       if (rsq >= reachsq) continue;
       const r = sqrt(rsq);
       const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
+      let dEdr = 0.0, pe = 0.0;
       if (rsq < lrcsq) {
         const g = kc * tval(lrTab, m, p);
-        poti += getF(q, j) * g;
+        const qj = getF(q, j);
+        poti += qj * g;
         addF(pot, j, qi * g);
+        if (forces) {
+          pe += qi * qj * g;
+          dEdr += qi * qj * kc * tder(lrTab, m, p);
+        }
+      }
+      if (forces && rsq < rcsq) {
+        dEdr += shortRangeDerivative(w, i, j, ti, getI(type, j), nsi, getI(nStates, getI(type, j)), fpi, getF(fp, j), m, p, rsq < rdsq, rsq < rpsq, dd, dpair, dcoul, nt);
+        pe += lastPairEnergy;
+      }
+      if (forces && (dEdr != 0.0 || pe != 0.0)) {
+        const fpair = -dEdr / r;
+        fxi += dx * fpair; fyi += dy * fpair; fzi += dz * fpair;
+        addF(fx, j, -dx * fpair); addF(fy, j, -dy * fpair); addF(fz, j, -dz * fpair);
+        ei += 0.5 * pe;
+        addF(eatom, j, 0.5 * pe);
+        tallyVirial(dx, dy, dz, fpair);
       }
       if (rsq >= rcsq) continue;
       const tj = getI(type, j), nsj = getI(nStates, tj), fpj = getF(fp, j);
@@ -231,9 +320,18 @@ export function ectEpsPass(ctx: usize): void {
       }
     }
     addF(pot, i, poti);
+    if (forces) {
+      addF(fx, i, fxi); addF(fy, i, fyi); addF(fz, i, fzi);
+      addF(eatom, i, ei);
+    }
   }
   foldStates(ctx, eps);
   setF(ctx, C_E_PAIR, epair);
+  if (forces) {
+    foldGhosts(ctx, fx); foldGhosts(ctx, fy); foldGhosts(ctx, fz);
+    foldGhosts(ctx, eatom);
+    storeVirial(ctx);
+  }
 }
 
 /**
@@ -472,12 +570,11 @@ export function ectForcePass(ctx: usize): void {
   const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
   const rc = cf(ctx, C_SHORT_CUTOFF), rcsq = rc * rc;
   const kind = ci(ctx, C_LR_KIND), k = cf(ctx, C_COULOMB_K);
-  const lrTab = cp(ctx, C_LR_TABLE), lrc = cf(ctx, C_LR_CUTOFF), lrcsq = lrc * lrc;
+  const lrTab = cp(ctx, C_LR_TABLE), lrc = kind >= 2 ? cf(ctx, C_LR_CUTOFF) : 0.0, lrcsq = lrc * lrc;
   const rdsq = cf(ctx, C_DENSITY_CUTOFF) * cf(ctx, C_DENSITY_CUTOFF), rpsq = cf(ctx, C_PAIR_CUTOFF) * cf(ctx, C_PAIR_CUTOFF);
-  const sw = nt * MAXS;
   const bytes = <usize>nall << 3;
   memory.fill(fx, 0, bytes); memory.fill(fy, 0, bytes); memory.fill(fz, 0, bytes);
-  let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
+  resetVirial();
   for (let i = 0; i < n; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
     const ti = getI(type, i), nsi = getI(nStates, ti), fpi = getF(fp, i), qi = getF(q, i);
@@ -487,61 +584,48 @@ export function ectForcePass(ctx: usize): void {
       const j = getI(neigh, e);
       const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
       const rsq = dx * dx + dy * dy + dz * dz;
-      let dEdr = 0.0, epair = 0.0;
+      if (rsq >= rcsq && rsq >= lrcsq) continue;
       const r = sqrt(rsq);
+      const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
+      let dEdr = 0.0, pe = 0.0;
       if (rsq < rcsq) {
-        const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
-        const tj = getI(type, j), nsj = getI(nStates, tj), fpj = getF(fp, j);
-        if (rsq < rpsq) {
-          const pt = dir(dpair, ti * nt + tj);
-          epair += tval(pt, m, p);
-          dEdr += tder(pt, m, p);
-        }
-        const inDensity = rsq < rdsq;
-        // States with weights below WMIN change nothing at double precision: skip their tables.
-        for (let s = 0; s < nsi; s++) {
-          const wis = load<f64>(slot(w, i, s));
-          if (wis < WMIN) continue;
-          if (inDensity) dEdr += fpj * wis * tder(dir(dd, ti * MAXS + s), m, p);
-          const row = (ti * MAXS + s) * sw + tj * MAXS;
-          for (let u = 0; u < nsj; u++) {
-            const ww = wis * load<f64>(slot(w, j, u));
-            if (ww < WMIN) continue;
-            const c = dir(dcoul, row + u);
-            epair += ww * tval(c, m, p);
-            dEdr += ww * tder(c, m, p);
-          }
-        }
-        if (inDensity) {
-          for (let u = 0; u < nsj; u++) {
-            const wju = load<f64>(slot(w, j, u));
-            if (wju >= WMIN) dEdr += fpi * wju * tder(dir(dd, tj * MAXS + u), m, p);
-          }
-        }
+        const tj = getI(type, j);
+        dEdr += shortRangeDerivative(w, i, j, ti, tj, nsi, getI(nStates, tj), fpi, getF(fp, j), m, p, rsq < rdsq, rsq < rpsq, dd, dpair, dcoul, nt);
+        pe += lastPairEnergy;
       }
-      if (kind >= 2 && rsq < lrcsq) {
-        const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
+      if (rsq < lrcsq) {
         const qq = k * qi * getF(q, j);
-        epair += qq * tval(lrTab, m, p);
+        pe += qq * tval(lrTab, m, p);
         dEdr += qq * tder(lrTab, m, p);
       }
-      if (dEdr == 0.0 && epair == 0.0) continue;
+      if (dEdr == 0.0 && pe == 0.0) continue;
       const fpair = -dEdr / r;
       fxi += dx * fpair; fyi += dy * fpair; fzi += dz * fpair;
       addF(fx, j, -dx * fpair); addF(fy, j, -dy * fpair); addF(fz, j, -dz * fpair);
-      const half = 0.5 * epair;
-      ei += half;
-      addF(eatom, j, half);
-      vxx += dx * dx * fpair; vyy += dy * dy * fpair; vzz += dz * dz * fpair;
-      vyz += dy * dz * fpair; vxz += dx * dz * fpair; vxy += dx * dy * fpair;
+      ei += 0.5 * pe;
+      addF(eatom, j, 0.5 * pe);
+      tallyVirial(dx, dy, dz, fpair);
     }
     addF(fx, i, fxi); addF(fy, i, fyi); addF(fz, i, fzi);
     addF(eatom, i, ei);
   }
   foldGhosts(ctx, fx); foldGhosts(ctx, fy); foldGhosts(ctx, fz);
   foldGhosts(ctx, eatom);
+  storeVirial(ctx);
+  ectForceTail(ctx);
+}
+
+/**
+ * The parts of the forces not carried by the neighbor list: the direct Coulomb sum of clusters,
+ * the long-range self energies and Ewald's reciprocal space. Runs after the pair forces (from
+ * ectForcePass, or from an eps pass with epsForces set at the converged weights).
+ */
+export function ectForceTail(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
+  const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ), eatom = cp(ctx, C_EATOM), q = cp(ctx, C_CHARGE);
+  const kind = ci(ctx, C_LR_KIND), k = cf(ctx, C_COULOMB_K);
   if (kind == 1) {
-    // Direct Coulomb between owned atoms (clusters).
     for (let i = 0; i < n; i++) {
       const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i), qi = getF(q, i);
       let fxi = 0.0, fyi = 0.0, fzi = 0.0, ei = 0.0;
@@ -555,17 +639,15 @@ export function ectForcePass(ctx: usize): void {
         addF(fx, j, -dx * fpair); addF(fy, j, -dy * fpair); addF(fz, j, -dz * fpair);
         ei += 0.5 * e;
         addF(eatom, j, 0.5 * e);
-        vxx += dx * dx * fpair; vyy += dy * dy * fpair; vzz += dz * dz * fpair;
-        vyz += dy * dz * fpair; vxz += dx * dz * fpair; vxy += dx * dy * fpair;
+        tallyVirial(dx, dy, dz, fpair);
       }
       addF(fx, i, fxi); addF(fy, i, fyi); addF(fz, i, fzi);
       addF(eatom, i, ei);
     }
+    storeVirial(ctx);
   } else if (kind >= 2) {
     const self = -k * cf(ctx, C_SELF_COEF);
     for (let i = 0; i < n; i++) { const qi = getF(q, i); addF(eatom, i, self * qi * qi); }
   }
-  setF(ctx, C_VXX, vxx); setF(ctx, C_VYY, vyy); setF(ctx, C_VZZ, vzz);
-  setF(ctx, C_VYZ, vyz); setF(ctx, C_VXZ, vxz); setF(ctx, C_VXY, vxy);
   if (kind == 3) ewaldReciprocalForces(ctx);
 }

@@ -12,6 +12,9 @@ await Promise.all([
   build({ ...node, entryPoints: ["bench/main.ts"], outfile: "dist/bench.js" }),
   // node:* imports in core code are dynamic and only taken under Node.
   build({ ...common, platform: "browser", external: ["node:*"], entryPoints: ["src/core.ts"], outfile: "dist/browser/index.js" }),
+  // Worker-pool workers (src/workers): found by the pool as ./worker.js next to its own bundle.
+  build({ ...node, entryPoints: ["src/workers/worker.ts"], outfile: "dist/worker.js" }),
+  build({ ...common, platform: "browser", external: ["node:*"], entryPoints: ["src/workers/worker.ts"], outfile: "dist/browser/worker.js" }),
 ]);
 chmodSync("dist/cli.js", 0o755);
 mkdirSync("dist/browser", { recursive: true });

@@ -98,6 +98,7 @@ export const FIELDS = [
   ["coulombK", "f", "Coulomb constant, eV*A/e^2"],
   ["selfCoef", "f", "long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A)"],
   ["kT", "f", "electronic temperature k_B T_e, eV"],
+  ["epsForces", "i", "1: the eps pass also accumulates pair forces, pair energies and the virial"],
   ["nTotal", "f", "total valence electrons to conserve"],
   ["mu", "f", "electron chemical potential, eV"],
   ["eOnsite", "f", "sum of w (E_AM + F_AM), eV"],

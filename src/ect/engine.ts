@@ -23,6 +23,7 @@ interface EctKernels extends KernelExports {
   ectEvaluate(ctx: number): void;
   ectUpdateWeights(ctx: number): number;
   ectForcePass(ctx: number): void;
+  ectForceTail(ctx: number): void;
   rebuild(ctx: number): number;
 }
 
@@ -290,7 +291,8 @@ export class EctEngine extends KernelSystem {
     this.requireAtoms();
     if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
     this.solve();
-    this.kx.ectForcePass(this.ctx);
+    // The last eps pass of the solve ran with pair forces on, at the weights kept: add the rest.
+    this.kx.ectForceTail(this.ctx);
     this.forcesValid = true;
     this.checkResult();
   }
@@ -306,6 +308,7 @@ export class EctEngine extends KernelSystem {
     const target = this.tables.kT;
     let total = 0;
     this.spent = 0;
+    this.setCtx("epsForces", 0);
     if (this.cold) {
       // Several starts, keep the lowest grand potential. The neutral-atom start finds covalent and
       // neutral ground states but stays in the neutral basin of ionic systems (transferring a little
@@ -363,8 +366,11 @@ export class EctEngine extends KernelSystem {
       }
       this.f64("weights").set(best.w);
       this.setCtx("mu", best.mu);
+      this.setCtx("epsForces", 1);
       this.kx.ectEvaluate(this.ctx);
     } else {
+      // Warm start: usually converged at the first evaluation, whose pair forces are then final.
+      this.setCtx("epsForces", 1);
       try {
         this.evaluated = false;
         total += this.iterate(this.solver.tolerance, Math.min(200, this.solver.maxIterations));

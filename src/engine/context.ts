@@ -117,21 +117,22 @@ export const CTX = {
   coulombK: 904, // f: Coulomb constant, eV*A/e^2
   selfCoef: 912, // f: long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A)
   kT: 920, // f: electronic temperature k_B T_e, eV
-  nTotal: 928, // f: total valence electrons to conserve
-  mu: 936, // f: electron chemical potential, eV
-  eOnsite: 944, // f: sum of w (E_AM + F_AM), eV
-  ePair: 952, // f: short-range pair and Coulomb remainder energy, eV
-  eLong: 960, // f: long-range point-charge energy, eV
-  dt: 968, // f: time step, fs
-  ftm: 976, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
-  kinetic: 984, // f: kinetic energy, eV
-  delay: 992, // i: minimum steps between builds
-  every: 1000, // i: check for a rebuild every this many steps
-  stepsDone: 1008, // i: steps completed by the last runVerlet call
+  epsForces: 928, // i: 1: the eps pass also accumulates pair forces, pair energies and the virial
+  nTotal: 936, // f: total valence electrons to conserve
+  mu: 944, // f: electron chemical potential, eV
+  eOnsite: 952, // f: sum of w (E_AM + F_AM), eV
+  ePair: 960, // f: short-range pair and Coulomb remainder energy, eV
+  eLong: 968, // f: long-range point-charge energy, eV
+  dt: 976, // f: time step, fs
+  ftm: 984, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
+  kinetic: 992, // f: kinetic energy, eV
+  delay: 1000, // i: minimum steps between builds
+  every: 1008, // i: check for a rebuild every this many steps
+  stepsDone: 1016, // i: steps completed by the last runVerlet call
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 1016;
+export const CTX_BYTES = 1024;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -251,6 +252,7 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   coulombK: "f",
   selfCoef: "f",
   kT: "f",
+  epsForces: "i",
   nTotal: "f",
   mu: "f",
   eOnsite: "f",

@@ -1,0 +1,449 @@
+/**
+ * A pool of workers for batch evaluation: many structures, one potential, spread over threads.
+ * Node runs the workers as worker_threads (through comlink's Node adapter), browsers as module Web
+ * Workers; the worker code (`worker.ts`, bundled to `worker.js` next to this bundle) is the same.
+ *
+ * The pool compiles the wasm kernels once and posts the compiled module to every worker; each worker
+ * parses and tabulates a potential once (cached by a hash of its text) and evaluates frames from a
+ * cold start, so every result equals `calculate(frame)` of a freshly created single-threaded
+ * calculator bit for bit, whichever worker ran it and in whatever order.
+ */
+import { wrap, transfer, type Remote } from "comlink";
+import type { Atoms } from "../atoms.js";
+import type { EamResults } from "../engine/calculator.js";
+import { loadKernelModule, type KernelVariant } from "../engine/wasm.js";
+import type { EctResults } from "../ect/calculator.js";
+import { CalculationFailed, InputError } from "../errors.js";
+import {
+  encodeFrame,
+  potentialKey,
+  reviveError,
+  type BatchResult,
+  type EamPotentialSpec,
+  type EctPotentialSpec,
+  type EvaluateReply,
+  type LoadReply,
+  type PotentialSpec,
+  type WorkerApi,
+} from "./protocol.js";
+
+export type { BatchResult, EamPotentialSpec, EctPotentialSpec, PotentialSpec } from "./protocol.js";
+
+/** Options of `createWorkerPool`. */
+export interface WorkerPoolOptions {
+  /**
+   * Number of workers (threads), >= 1. Default: `os.availableParallelism()` in Node,
+   * `navigator.hardwareConcurrency` in browsers (4 when neither is known).
+   */
+  workers?: number;
+  /** Kernel build: "simd" (default) or "scalar", as `EngineOptions.variant`. */
+  variant?: KernelVariant;
+  /**
+   * The worker script. Default: `worker.js` next to this bundle (`dist/worker.js` in Node,
+   * `dist/browser/worker.js` in browsers; from source, `dist/worker.js` of a built checkout).
+   * Give it when a bundler or server moves the file.
+   */
+  workerUrl?: string | URL;
+  /** A compiled kernel module to post to the workers instead of `loadKernelModule(variant)`. */
+  module?: WebAssembly.Module;
+  /**
+   * Receives warnings that a single-threaded calculator would print: ECT model warnings (once per
+   * model and pool) and, once per `evaluate` call, frames with host densities beyond an EAM
+   * embedding table. Default: `console.warn`.
+   */
+  onWarning?: (message: string) => void;
+}
+
+/** Called after each frame finishes (succeeded or failed): `done` of `total` frames. */
+export type ProgressCallback = (done: number, total: number) => void;
+
+/**
+ * Workers that evaluate batches of structures. Several `evaluate` calls may run at once; they share
+ * the workers. Errors from a frame (an unknown species, atoms on top of each other) never stop the
+ * pool. In Node the worker threads keep the process alive until `close()`.
+ */
+export interface WorkerPool {
+  /** Number of workers. */
+  readonly size: number;
+
+  /**
+   * Evaluates every structure: energy (eV), forces (eV/A), per-atom energies (eV), virial (eV),
+   * stress (eV/A^3, null without a periodic direction), and for ECT-EAM also charges (e), ensemble
+   * weights, grand potential Omega (eV) and mu (eV); see `EamResults` / `EctResults`. Results come in
+   * input order and equal `(await Calculator.create(...)).calculate(frame)` of a fresh calculator,
+   * bit for bit (each frame is a cold start: no neighbor list or ECT weights carried over from
+   * another frame).
+   *
+   * Fails fast: the first failing frame stops dispatching, the frames already running finish, and
+   * the promise rejects with the error of the lowest-numbered failing frame: the same class and
+   * message as single-threaded, with the frame index added (`InputError.frame`, "frame 3, atom 5:
+   * ..."; other classes get a "frame 3: " prefix and a `frame` property). A potential that cannot be
+   * read rejects with the parser's own error (no frame). Use `evaluateSettled` to keep the other frames.
+   *
+   * @param potential the potential file's text and name (parsed once per worker, then cached)
+   * @param frames structures; their arrays are copied, never transferred away from the caller
+   * @param onProgress called in the calling thread after each frame
+   */
+  evaluate(potential: EamPotentialSpec, frames: readonly Atoms[], onProgress?: ProgressCallback): Promise<EamResults[]>;
+  evaluate(potential: EctPotentialSpec, frames: readonly Atoms[], onProgress?: ProgressCallback): Promise<EctResults[]>;
+  evaluate(potential: PotentialSpec, frames: readonly Atoms[], onProgress?: ProgressCallback): Promise<BatchResult[]>;
+
+  /**
+   * As `evaluate`, but every frame is evaluated and reported as `Promise.allSettled` does: a failed
+   * frame is `{status: "rejected", reason}` with the error `evaluate` would throw for it. It still
+   * rejects as a whole when the potential cannot be read or the pool is closed.
+   */
+  evaluateSettled(potential: EamPotentialSpec, frames: readonly Atoms[], onProgress?: ProgressCallback): Promise<PromiseSettledResult<EamResults>[]>;
+  evaluateSettled(potential: EctPotentialSpec, frames: readonly Atoms[], onProgress?: ProgressCallback): Promise<PromiseSettledResult<EctResults>[]>;
+  evaluateSettled(potential: PotentialSpec, frames: readonly Atoms[], onProgress?: ProgressCallback): Promise<PromiseSettledResult<BatchResult>[]>;
+
+  /** Terminates the workers; calls still running reject. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a pool of workers (each with its own wasm instances) and waits until all are ready.
+ * @throws Error when the worker script cannot be found (run `npm run build`) or a worker fails to start
+ */
+export async function createWorkerPool(opts: WorkerPoolOptions = {}): Promise<WorkerPool> {
+  const size = opts.workers ?? (await defaultWorkerCount());
+  if (!Number.isInteger(size) || size < 1) throw new InputError(`workers must be a positive integer, got ${size}`);
+  const variant = opts.variant ?? "simd";
+  if (variant !== "simd" && variant !== "scalar") throw new InputError(`variant must be "simd" or "scalar", got "${String(variant)}"`);
+  const module = opts.module ?? (await loadKernelModule(variant));
+  const spawner = await threadSpawner(opts.workerUrl);
+  const pool = new Pool(size, variant, module, spawner, opts.onWarning ?? ((m) => console.warn(m)));
+  await pool.start();
+  return pool;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Threads (the only platform-specific part)
+// ------------------------------------------------------------------------------------------------
+
+interface Thread {
+  remote: Remote<WorkerApi>;
+  /** Rejects when the thread stops (crash, or terminate). */
+  stopped: Promise<never>;
+  terminate(): Promise<void>;
+}
+
+type Spawner = () => Promise<Thread>;
+
+const isNode = typeof process !== "undefined" && !!process.versions?.node;
+
+async function defaultWorkerCount(): Promise<number> {
+  if (isNode) {
+    const os = await import("node:os");
+    return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length || 4;
+  }
+  return (typeof navigator !== "undefined" && navigator.hardwareConcurrency) || 4;
+}
+
+/** Resolves to a thread's death as an Error (never fulfils); handled so it is never "unhandled". */
+function deathSignal(): { stopped: Promise<never>; die: (reason: Error) => void } {
+  let die!: (reason: Error) => void;
+  const stopped = new Promise<never>((_, reject) => (die = reject));
+  stopped.catch(() => {});
+  return { stopped, die };
+}
+
+async function threadSpawner(workerUrl?: string | URL): Promise<Spawner> {
+  if (isNode) {
+    const { Worker } = await import("node:worker_threads");
+    const { default: nodeEndpoint } = await import("comlink/dist/esm/node-adapter.mjs");
+    const url = workerUrl ?? (await findNodeWorker());
+    const execArgv = workerExecArgv(process.execArgv);
+    return async () => {
+      const w = new Worker(url, { execArgv });
+      const { stopped, die } = deathSignal();
+      const id = w.threadId;
+      let error: unknown;
+      w.on("error", (e) => (error = e));
+      w.on("exit", (code) => {
+        const why = error instanceof Error ? `: ${error.message}` : "";
+        die(new Error(`worker thread ${id} stopped (exit code ${code})${why}`));
+      });
+      return {
+        remote: wrap<WorkerApi>(nodeEndpoint(w)),
+        stopped,
+        terminate: async () => {
+          await w.terminate();
+        },
+      };
+    };
+  }
+  return async () => {
+    // The literal `new URL("./worker.js", import.meta.url)` lets bundlers find and emit the worker.
+    const w = workerUrl
+      ? new Worker(workerUrl, { type: "module" })
+      : new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    const { stopped, die } = deathSignal();
+    w.addEventListener("error", (e) => die(new Error(`worker failed: ${e.message || "could not load the worker script"}`)));
+    return {
+      remote: wrap<WorkerApi>(w),
+      stopped,
+      terminate: async () => {
+        w.terminate();
+        die(new Error("worker terminated"));
+      },
+    };
+  };
+}
+
+/**
+ * The parent's Node flags minus those a worker rejects (`--input-type`, given when the main script
+ * comes from stdin or --eval); the rest (memory limits, experimental features) carry over as by default.
+ */
+function workerExecArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--input-type") i++;
+    else if (!argv[i].startsWith("--input-type=")) out.push(argv[i]);
+  }
+  return out;
+}
+
+/** `worker.js` next to this bundle, or in dist/ when running from the TypeScript sources. */
+async function findNodeWorker(): Promise<URL> {
+  const { existsSync } = await import("node:fs");
+  const { fileURLToPath } = await import("node:url");
+  const candidates = [new URL("./worker.js", import.meta.url), new URL("../../dist/worker.js", import.meta.url)];
+  for (const url of candidates) if (url.protocol === "file:" && existsSync(fileURLToPath(url))) return url;
+  throw new Error(`cannot find worker.js next to the package code (looked for ${candidates.map((u) => u.href).join(", ")}); run 'npm run build' first`);
+}
+
+// ------------------------------------------------------------------------------------------------
+// The pool
+// ------------------------------------------------------------------------------------------------
+
+/** Frames each worker has queued at once: one running, one waiting, so no worker idles between frames. */
+const IN_FLIGHT_PER_WORKER = 2;
+
+/** An error that ends a whole call (the potential cannot be read, the pool was closed). */
+class Fatal {
+  constructor(readonly error: Error) {}
+}
+
+/** Marks a call to a worker, to tell after a crash which call the worker was running. */
+type CallToken = { kind: "frame" } | { kind: "load"; key: string };
+
+class Slot {
+  /** Potentials this worker has loaded (or is loading), by key. */
+  readonly loaded = new Map<string, Promise<void>>();
+  alive = true;
+  /** Calls posted and not yet answered, oldest first (a worker answers them in order). */
+  private readonly pending = new Set<CallToken>();
+  /** The call the worker was running when it stopped. */
+  culprit: CallToken | undefined;
+
+  constructor(readonly thread: Thread) {
+    // Registered before any call's race, so this runs first when the thread stops.
+    thread.stopped.catch(() => {
+      this.alive = false;
+      this.culprit = this.pending.values().next().value;
+    });
+  }
+
+  /** A call that rejects when the thread stops. */
+  async call<T>(p: Promise<T>, token: CallToken): Promise<T> {
+    this.pending.add(token);
+    try {
+      return await Promise.race([p, this.thread.stopped]);
+    } finally {
+      this.pending.delete(token);
+    }
+  }
+}
+
+class Pool implements WorkerPool {
+  private slots: Promise<Slot>[] = [];
+  private closed = false;
+  private readonly warnedKeys = new Set<string>();
+
+  constructor(
+    readonly size: number,
+    private readonly variant: KernelVariant,
+    private readonly module: WebAssembly.Module,
+    private readonly spawn: Spawner,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    this.slots = Array.from({ length: this.size }, () => this.newSlot());
+    const started = await Promise.allSettled(this.slots);
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) {
+      await this.close();
+      throw (failed as PromiseRejectedResult).reason;
+    }
+  }
+
+  private async newSlot(): Promise<Slot> {
+    const slot = new Slot(await this.spawn());
+    await slot.call(slot.thread.remote.init(this.module, this.variant), { kind: "frame" });
+    return slot;
+  }
+
+  /** The slot's worker, replaced by a fresh one if it stopped. */
+  private async slotAt(s: number): Promise<Slot> {
+    for (;;) {
+      const p = this.slots[s];
+      let slot: Slot;
+      try {
+        slot = await p;
+      } catch (e) {
+        throw new Fatal(e instanceof Error ? e : new Error(String(e)));
+      }
+      if (this.closed) throw new Fatal(new Error("the worker pool is closed"));
+      if (slot.alive) return slot;
+      // Compare and replace with no await in between, so concurrent callers start one worker only.
+      if (this.slots[s] === p) this.slots[s] = this.newSlot();
+    }
+  }
+
+  private async ensureLoaded(slot: Slot, key: string, spec: PotentialSpec): Promise<void> {
+    let p = slot.loaded.get(key);
+    if (!p) {
+      p = slot.call<LoadReply>(slot.thread.remote.load(key, spec), { kind: "load", key }).then((reply) => {
+        if (reply.status === "error") throw new Fatal(reviveError(reply.error));
+        for (const w of reply.warnings) {
+          if (this.warnedKeys.has(`${key}\u0000${w}`)) continue;
+          this.warnedKeys.add(`${key}\u0000${w}`);
+          this.warn(w);
+        }
+      });
+      slot.loaded.set(key, p);
+      p.catch(() => slot.loaded.delete(key));
+    }
+    await p;
+  }
+
+  /** One frame on one worker; frame errors come back as errors with the frame index. */
+  private async evaluateOn(slot: Slot, key: string, spec: PotentialSpec, atoms: Atoms, index: number, token: CallToken): Promise<BatchResult> {
+    // A worker drops its least recently used potential when it holds too many: load it again then.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await this.ensureLoaded(slot, key, spec);
+      const { frame, transfer: buffers } = encodeFrame(atoms);
+      const reply = await slot.call<EvaluateReply>(slot.thread.remote.evaluate(key, transfer(frame, buffers)), token);
+      if (reply.status === "ok") return reply.result;
+      if (reply.status === "error") throw reviveError(reply.error, index);
+      slot.loaded.delete(key);
+    }
+    throw new Fatal(new Error("internal: a worker kept dropping the potential (too many potentials in use at once)"));
+  }
+
+  private async run(spec: PotentialSpec, frames: readonly Atoms[], onProgress: ProgressCallback | undefined, failFast: boolean): Promise<PromiseSettledResult<BatchResult>[]> {
+    if (this.closed) throw new Error("the worker pool is closed");
+    checkSpec(spec);
+    const key = await potentialKey(spec);
+    const total = frames.length;
+    const results: PromiseSettledResult<BatchResult>[] = new Array(total);
+    let next = 0;
+    let done = 0;
+    let stop = false;
+    let fatal: Error | undefined;
+
+    const loop = async (s: number): Promise<void> => {
+      while (!stop && next < total) {
+        const i = next++;
+        let outcome: PromiseSettledResult<BatchResult> | undefined;
+        for (let attempt = 0; !outcome; attempt++) {
+          const token: CallToken = { kind: "frame" };
+          let slot: Slot | undefined;
+          try {
+            slot = await this.slotAt(s);
+            outcome = { status: "fulfilled", value: await this.evaluateOn(slot, key, spec, frames[i], i, token) };
+          } catch (e) {
+            let error = e;
+            if (!(e instanceof Fatal) && slot && !slot.alive) {
+              // The thread itself stopped (out of memory, a crash). The frame it was running is
+              // blamed; frames queued behind it go to a fresh worker.
+              const why = e instanceof Error ? e.message : String(e);
+              const culprit = slot.culprit;
+              if (this.closed) error = new Fatal(new Error("the worker pool was closed during the call"));
+              else if (culprit?.kind === "load" && culprit.key === key) {
+                error = new Fatal(new CalculationFailed(`a worker stopped while reading ${spec.fileName} (${why})`));
+              } else if (culprit === token || attempt >= 2) {
+                error = new CalculationFailed(`frame ${i}: the worker evaluating it stopped (${why})`);
+              } else continue;
+            }
+            if (error instanceof Fatal) {
+              fatal ??= error.error;
+              stop = true;
+              return;
+            }
+            outcome = { status: "rejected", reason: error };
+          }
+        }
+        results[i] = outcome;
+        if (outcome.status === "rejected" && failFast) stop = true;
+        done++;
+        if (onProgress) {
+          try {
+            onProgress(done, total);
+          } catch (e) {
+            fatal ??= e instanceof Error ? e : new Error(String(e));
+            stop = true;
+          }
+        }
+      }
+    };
+    const loops: Promise<void>[] = [];
+    for (let k = 0; k < IN_FLIGHT_PER_WORKER; k++) for (let s = 0; s < this.size; s++) loops.push(loop(s));
+    await Promise.all(loops);
+    if (fatal) throw fatal;
+    this.warnOffTable(spec, results);
+    return results;
+  }
+
+  private warnOffTable(spec: PotentialSpec, results: PromiseSettledResult<BatchResult>[]): void {
+    if (spec.kind !== "eam") return;
+    const off: number[] = [];
+    results.forEach((r, i) => {
+      if (r?.status === "fulfilled" && (r.value as EamResults).offTableDensities > 0) off.push(i);
+    });
+    if (off.length === 0) return;
+    this.warn(
+      `${off.length} frame(s) (first: frame ${off[0]}) have atoms with a host density above rhomax of ${spec.fileName}; ` +
+        `F was continued linearly (as LAMMPS does)`,
+    );
+  }
+
+  evaluate(potential: EamPotentialSpec, frames: readonly Atoms[], onProgress?: ProgressCallback): Promise<EamResults[]>;
+  evaluate(potential: EctPotentialSpec, frames: readonly Atoms[], onProgress?: ProgressCallback): Promise<EctResults[]>;
+  evaluate(potential: PotentialSpec, frames: readonly Atoms[], onProgress?: ProgressCallback): Promise<BatchResult[]>;
+  async evaluate(potential: PotentialSpec, frames: readonly Atoms[], onProgress?: ProgressCallback): Promise<BatchResult[]> {
+    const settled = await this.run(potential, frames, onProgress, true);
+    // Frames are dispatched in order and the running ones finish, so the lowest failing index is known.
+    const failed = settled.find((r) => r?.status === "rejected") as PromiseRejectedResult | undefined;
+    if (failed) throw failed.reason;
+    return settled.map((r) => (r as PromiseFulfilledResult<BatchResult>).value);
+  }
+
+  evaluateSettled(potential: EamPotentialSpec, frames: readonly Atoms[], onProgress?: ProgressCallback): Promise<PromiseSettledResult<EamResults>[]>;
+  evaluateSettled(potential: EctPotentialSpec, frames: readonly Atoms[], onProgress?: ProgressCallback): Promise<PromiseSettledResult<EctResults>[]>;
+  evaluateSettled(potential: PotentialSpec, frames: readonly Atoms[], onProgress?: ProgressCallback): Promise<PromiseSettledResult<BatchResult>[]>;
+  evaluateSettled(potential: PotentialSpec, frames: readonly Atoms[], onProgress?: ProgressCallback): Promise<PromiseSettledResult<BatchResult>[]> {
+    return this.run(potential, frames, onProgress, false);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(
+      this.slots.map(async (p) => {
+        const slot = await p.catch(() => undefined);
+        await slot?.thread.terminate();
+      }),
+    );
+  }
+}
+
+function checkSpec(spec: PotentialSpec): void {
+  if (!spec || (spec.kind !== "eam" && spec.kind !== "ect")) {
+    throw new InputError(`potential.kind must be "eam" or "ect", got ${JSON.stringify((spec as { kind?: unknown } | undefined)?.kind)}`);
+  }
+  if (typeof spec.text !== "string") throw new InputError(`potential.text must be the file's text (a string)`);
+  if (typeof spec.fileName !== "string") throw new InputError(`potential.fileName must be a string`);
+}
