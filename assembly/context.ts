@@ -158,65 +158,71 @@
 @inline export const C_STATE_Q: usize = 768;
 /** i32 per type: number of states */
 @inline export const C_N_STATES: usize = 776;
+/** i32 x4 per type: slots of the cation, neutral and anion states (-1 when absent) */
+@inline export const C_ROLES: usize = 784;
+/** i32 per type pair: address of the resonance h_AB(r) records, 0 when none */
+@inline export const C_DIR_RES: usize = 792;
+/** cutoff of the resonance coupling, A (0: no resonance) */
+@inline export const C_RES_CUTOFF: usize = 800;
 /** i32 x4 per type: address of f_AM(r) records */
-@inline export const C_DIR_DENSITY: usize = 784;
+@inline export const C_DIR_DENSITY: usize = 808;
 /** i32 x4 per type: address of F_AM(rhobar) records */
-@inline export const C_DIR_EMBED: usize = 792;
+@inline export const C_DIR_EMBED: usize = 816;
 /** i32 per type pair: address of phi_AB(r) records */
-@inline export const C_DIR_PAIR: usize = 800;
+@inline export const C_DIR_PAIR: usize = 824;
 /** i32 per (type,state,type,state): address of the Coulomb remainder u(r) records */
-@inline export const C_DIR_COUL: usize = 808;
+@inline export const C_DIR_COUL: usize = 832;
 /** address of the long-range kernel g(r) records (damped shifted force), or 0 */
-@inline export const C_LR_TABLE: usize = 816;
+@inline export const C_LR_TABLE: usize = 840;
 /** 0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list */
-@inline export const C_LR_KIND: usize = 824;
+@inline export const C_LR_KIND: usize = 848;
 /** cutoff of the tabulated long-range kernel, A */
-@inline export const C_LR_CUTOFF: usize = 832;
+@inline export const C_LR_CUTOFF: usize = 856;
 /** Ewald reciprocal vectors: 4 f64 each (kx, ky, kz in 1/A; 4 pi k_e/V exp(-k^2/4a^2)/k^2 in eV*A/e^2 per A^3), half space */
-@inline export const C_KVECS: usize = 840;
+@inline export const C_KVECS: usize = 864;
 /** number of Ewald reciprocal vectors */
-@inline export const C_NK: usize = 848;
+@inline export const C_NK: usize = 872;
 /** f64 x2 per reciprocal vector: sum q cos(k.r), sum q sin(k.r) */
-@inline export const C_EWALD_SUMS: usize = 856;
+@inline export const C_EWALD_SUMS: usize = 880;
 /** Ewald splitting parameter, 1/A */
-@inline export const C_EWALD_ALPHA: usize = 864;
+@inline export const C_EWALD_ALPHA: usize = 888;
 /** neutralizing-background coefficient: E_bg = -ewaldBackground * Q^2, eV/e^2 */
-@inline export const C_EWALD_BACKGROUND: usize = 872;
+@inline export const C_EWALD_BACKGROUND: usize = 896;
 /** largest cutoff of the short-range ECT functions (Coulomb remainder), A */
-@inline export const C_SHORT_CUTOFF: usize = 880;
+@inline export const C_SHORT_CUTOFF: usize = 904;
 /** cutoff of the embedding densities f_AM, A */
-@inline export const C_DENSITY_CUTOFF: usize = 888;
+@inline export const C_DENSITY_CUTOFF: usize = 912;
 /** cutoff of the pair functions phi_AB, A */
-@inline export const C_PAIR_CUTOFF: usize = 896;
+@inline export const C_PAIR_CUTOFF: usize = 920;
 /** Coulomb constant, eV*A/e^2 */
-@inline export const C_COULOMB_K: usize = 904;
+@inline export const C_COULOMB_K: usize = 928;
 /** long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A) */
-@inline export const C_SELF_COEF: usize = 912;
+@inline export const C_SELF_COEF: usize = 936;
 /** electronic temperature k_B T_e, eV */
-@inline export const C_K_T: usize = 920;
+@inline export const C_K_T: usize = 944;
 /** 1: the eps pass also accumulates pair forces, pair energies and the virial */
-@inline export const C_EPS_FORCES: usize = 928;
+@inline export const C_EPS_FORCES: usize = 952;
 /** total valence electrons to conserve */
-@inline export const C_N_TOTAL: usize = 936;
+@inline export const C_N_TOTAL: usize = 960;
 /** electron chemical potential, eV */
-@inline export const C_MU: usize = 944;
+@inline export const C_MU: usize = 968;
 /** sum of w (E_AM + F_AM), eV */
-@inline export const C_E_ONSITE: usize = 952;
+@inline export const C_E_ONSITE: usize = 976;
 /** short-range pair and Coulomb remainder energy, eV */
-@inline export const C_E_PAIR: usize = 960;
+@inline export const C_E_PAIR: usize = 984;
 /** long-range point-charge energy, eV */
-@inline export const C_E_LONG: usize = 968;
+@inline export const C_E_LONG: usize = 992;
 /** time step, fs */
-@inline export const C_DT: usize = 976;
+@inline export const C_DT: usize = 1000;
 /** force/mass to acceleration: A/fs^2 per (eV/A)/amu */
-@inline export const C_FTM: usize = 984;
+@inline export const C_FTM: usize = 1008;
 /** kinetic energy, eV */
-@inline export const C_KINETIC: usize = 992;
+@inline export const C_KINETIC: usize = 1016;
 /** minimum steps between builds */
-@inline export const C_DELAY: usize = 1000;
+@inline export const C_DELAY: usize = 1024;
 /** check for a rebuild every this many steps */
-@inline export const C_EVERY: usize = 1008;
+@inline export const C_EVERY: usize = 1032;
 /** steps completed by the last runVerlet call */
-@inline export const C_STEPS_DONE: usize = 1016;
+@inline export const C_STEPS_DONE: usize = 1040;
 
-@inline export const CTX_BYTES: usize = 1024;
+@inline export const CTX_BYTES: usize = 1048;

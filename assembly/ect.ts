@@ -14,7 +14,7 @@ import {
   C_WEIGHTS, C_WEIGHTS_NEW, C_EPS, C_CHARGE, C_POT_L_R, C_STATE_E, C_STATE_N, C_STATE_Q, C_N_STATES,
   C_DIR_DENSITY, C_DIR_EMBED, C_DIR_PAIR, C_DIR_COUL, C_LR_TABLE, C_LR_KIND, C_LR_CUTOFF,
   C_SHORT_CUTOFF, C_COULOMB_K, C_SELF_COEF, C_K_T, C_N_TOTAL, C_MU, C_E_ONSITE, C_E_PAIR, C_E_LONG,
-  C_DENSITY_CUTOFF, C_PAIR_CUTOFF, C_KVECS, C_NK, C_EPS_FORCES, C_EWALD_SUMS, C_EWALD_ALPHA, C_EWALD_BACKGROUND,
+  C_DENSITY_CUTOFF, C_PAIR_CUTOFF, C_KVECS, C_NK, C_EPS_FORCES, C_ROLES, C_DIR_RES, C_RES_CUTOFF, C_EWALD_SUMS, C_EWALD_ALPHA, C_EWALD_BACKGROUND,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI } from "./mem";
 import { foldGhosts, copyToGhosts } from "./cell";
@@ -207,6 +207,52 @@ let lastPairEnergy: f64 = 0.0;
   return dEdr;
 }
 
+/**
+ * Regularization of the resonance coupling's fourth roots: g(x) = (x + D)^(1/4) - D^(1/4) instead of
+ * x^(1/4). It still vanishes at integer charges (x = 0) and equals x^(1/4) to within D^(1/4) for
+ * mixed weights, but its slope is bounded (by D^(-3/4)/4), which the weight solver needs: the bare
+ * root's slope diverges at x -> 0 and makes the fixed point too stiff to converge.
+ */
+@inline const RES_D: f64 = 1e-6;
+
+@inline function quarticRoot(x: f64): f64 {
+  return sqrt(sqrt(x));
+}
+
+/**
+ * Resonance coupling of one pair (after Valone and Atlas 2004, chosen form with the regularized
+ * root g above):  E = 2 h(r) [ g(w_i+ w_j- w_i0 w_j0) + g(w_j+ w_i- w_j0 w_i0) ].
+ * Adds dE/dw to eps of both atoms (when `epsToo`), returns E and leaves dE/dr in
+ * lastResonanceSlope. Elements without a cation, neutral or anion state take no part.
+ */
+let lastResonanceSlope: f64 = 0.0;
+@inline function resonancePair(
+  w: usize, eps: usize, roles: usize, i: i32, j: i32, ti: i32, tj: i32, h: f64, hp: f64, epsToo: bool,
+): f64 {
+  const ci_ = load<i32>(roles + (<usize>(ti * 4) << 2)), ni_ = load<i32>(roles + (<usize>(ti * 4 + 1) << 2)), ai_ = load<i32>(roles + (<usize>(ti * 4 + 2) << 2));
+  const cj_ = load<i32>(roles + (<usize>(tj * 4) << 2)), nj_ = load<i32>(roles + (<usize>(tj * 4 + 1) << 2)), aj_ = load<i32>(roles + (<usize>(tj * 4 + 2) << 2));
+  lastResonanceSlope = 0.0;
+  if ((ci_ | ni_ | ai_ | cj_ | nj_ | aj_) < 0) return 0.0;
+  const wci = load<f64>(slot(w, i, ci_)), wni = load<f64>(slot(w, i, ni_)), wai = load<f64>(slot(w, i, ai_));
+  const wcj = load<f64>(slot(w, j, cj_)), wnj = load<f64>(slot(w, j, nj_)), waj = load<f64>(slot(w, j, aj_));
+  const x1 = wci * waj * wni * wnj, x2 = wcj * wai * wnj * wni;
+  const d4 = quarticRoot(RES_D);
+  const r1 = quarticRoot(x1 + RES_D), r2 = quarticRoot(x2 + RES_D);
+  const g = r1 + r2 - 2.0 * d4;
+  if (epsToo) {
+    // d g(x)/dx = (x + D)^(-3/4) / 4 = r / (4 (x + D)); dx/dw by the product rule.
+    const s1 = 2.0 * h * r1 / (4.0 * (x1 + RES_D)), s2 = 2.0 * h * r2 / (4.0 * (x2 + RES_D));
+    store<f64>(slot(eps, i, ci_), load<f64>(slot(eps, i, ci_)) + s1 * waj * wni * wnj);
+    store<f64>(slot(eps, i, ai_), load<f64>(slot(eps, i, ai_)) + s2 * wcj * wnj * wni);
+    store<f64>(slot(eps, i, ni_), load<f64>(slot(eps, i, ni_)) + s1 * wci * waj * wnj + s2 * wcj * wai * wnj);
+    store<f64>(slot(eps, j, cj_), load<f64>(slot(eps, j, cj_)) + s2 * wai * wnj * wni);
+    store<f64>(slot(eps, j, aj_), load<f64>(slot(eps, j, aj_)) + s1 * wci * wni * wnj);
+    store<f64>(slot(eps, j, nj_), load<f64>(slot(eps, j, nj_)) + s1 * wci * waj * wni + s2 * wcj * wai * wni);
+  }
+  lastResonanceSlope = 2.0 * hp * g;
+  return 2.0 * h * g;
+}
+
 // Virial accumulators shared by the pair loops (reset by the pass that starts a force evaluation).
 let vxxAcc: f64 = 0.0, vyyAcc: f64 = 0.0, vzzAcc: f64 = 0.0, vyzAcc: f64 = 0.0, vxzAcc: f64 = 0.0, vxyAcc: f64 = 0.0;
 @inline function tallyVirial(dx: f64, dy: f64, dz: f64, fpair: f64): void {
@@ -234,6 +280,8 @@ export function ectEpsPass(ctx: usize): void {
 
 @inline function epsLoop(ctx: usize, forces: bool): void {
   const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
+  const roles = cp(ctx, C_ROLES), dres = cp(ctx, C_DIR_RES);
+  const rres = cf(ctx, C_RES_CUTOFF), rressq = rres * rres;
   const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ), eatom = cp(ctx, C_EATOM);
   if (forces) {
     const bytes = <usize>(n + ci(ctx, C_NGHOST)) << 3;
@@ -250,7 +298,7 @@ export function ectEpsPass(ctx: usize): void {
   const kind = ci(ctx, C_LR_KIND), q = cp(ctx, C_CHARGE), pot = cp(ctx, C_POT_L_R);
   const lrTab = cp(ctx, C_LR_TABLE), lrc = kind >= 2 ? cf(ctx, C_LR_CUTOFF) : 0.0, lrcsq = lrc * lrc;
   const kc = cf(ctx, C_COULOMB_K);
-  const reachsq = max(rcsq, lrcsq);
+  const reachsq = max(max(rcsq, lrcsq), rressq);
   memory.fill(pot, 0, <usize>(n + ci(ctx, C_NGHOST)) << 3);
   const rdsq = cf(ctx, C_DENSITY_CUTOFF) * cf(ctx, C_DENSITY_CUTOFF), rpsq = cf(ctx, C_PAIR_CUTOFF) * cf(ctx, C_PAIR_CUTOFF);
   const sw = nt * MAXS;
@@ -282,6 +330,18 @@ export function ectEpsPass(ctx: usize): void {
       if (forces && rsq < rcsq) {
         dEdr += shortRangeDerivative(w, i, j, ti, getI(type, j), nsi, getI(nStates, getI(type, j)), fpi, getF(fp, j), m, p, rsq < rdsq, rsq < rpsq, dd, dpair, dcoul, nt);
         pe += lastPairEnergy;
+      }
+      if (rsq < rressq) {
+        const tj = getI(type, j);
+        const ht = dir(dres, ti * nt + tj);
+        if (ht != 0) {
+          const er = resonancePair(w, eps, roles, i, j, ti, tj, tval(ht, m, p), tder(ht, m, p), true);
+          epair += er;
+          if (forces) {
+            pe += er;
+            dEdr += lastResonanceSlope;
+          }
+        }
       }
       if (forces && (dEdr != 0.0 || pe != 0.0)) {
         const fpair = -dEdr / r;
@@ -572,6 +632,8 @@ export function ectForcePass(ctx: usize): void {
   const kind = ci(ctx, C_LR_KIND), k = cf(ctx, C_COULOMB_K);
   const lrTab = cp(ctx, C_LR_TABLE), lrc = kind >= 2 ? cf(ctx, C_LR_CUTOFF) : 0.0, lrcsq = lrc * lrc;
   const rdsq = cf(ctx, C_DENSITY_CUTOFF) * cf(ctx, C_DENSITY_CUTOFF), rpsq = cf(ctx, C_PAIR_CUTOFF) * cf(ctx, C_PAIR_CUTOFF);
+  const roles = cp(ctx, C_ROLES), dres = cp(ctx, C_DIR_RES), eps = cp(ctx, C_EPS);
+  const rres = cf(ctx, C_RES_CUTOFF), rressq = rres * rres;
   const bytes = <usize>nall << 3;
   memory.fill(fx, 0, bytes); memory.fill(fy, 0, bytes); memory.fill(fz, 0, bytes);
   resetVirial();
@@ -584,7 +646,7 @@ export function ectForcePass(ctx: usize): void {
       const j = getI(neigh, e);
       const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
       const rsq = dx * dx + dy * dy + dz * dz;
-      if (rsq >= rcsq && rsq >= lrcsq) continue;
+      if (rsq >= rcsq && rsq >= lrcsq && rsq >= rressq) continue;
       const r = sqrt(rsq);
       const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
       let dEdr = 0.0, pe = 0.0;
@@ -597,6 +659,14 @@ export function ectForcePass(ctx: usize): void {
         const qq = k * qi * getF(q, j);
         pe += qq * tval(lrTab, m, p);
         dEdr += qq * tder(lrTab, m, p);
+      }
+      if (rsq < rressq) {
+        const tj = getI(type, j);
+        const ht = dir(dres, ti * nt + tj);
+        if (ht != 0) {
+          pe += resonancePair(w, eps, roles, i, j, ti, tj, tval(ht, m, p), tder(ht, m, p), false);
+          dEdr += lastResonanceSlope;
+        }
       }
       if (dEdr == 0.0 && pe == 0.0) continue;
       const fpair = -dEdr / r;

@@ -64,9 +64,6 @@ export class EctEngine extends KernelSystem {
     const lr = tables.longRange;
     const reach = Math.max(tables.cutoff, lr.kind === "dsf" ? lr.cutoff : 0);
     super(k, variant, skin, tables.elements, reach, source);
-    if (tables.resonance !== null) {
-      throw new InputError(`${source}: resonance couplings (h0 != 0) are not implemented in the kernels yet; set every resonance h0 to 0`);
-    }
     this.tables = tables;
     this.solver = { tolerance: 1e-11, maxIterations: 1000, mixing: 0.5, history: 8, annealFrom: 0.25 };
     this.placeEctTables(reach);
@@ -116,6 +113,8 @@ export class EctEngine extends KernelSystem {
     const dirEmbed = new Int32Array(nt * MAX_STATES).fill(-1);
     const dirPair = new Int32Array(nt * nt).fill(-1);
     const dirCoul = new Int32Array((nt * MAX_STATES) ** 2).fill(-1);
+    const dirRes = new Int32Array(nt * nt).fill(-1);
+    const roles = new Int32Array(nt * 4).fill(-1);
     const radialIndex = new Map<SplineTable, number>();
     const indexOf = (s: SplineTable) => {
       let k = radialIndex.get(s);
@@ -128,8 +127,10 @@ export class EctEngine extends KernelSystem {
     };
     for (let a = 0; a < nt; a++) {
       t.states[a].forEach((_, m) => (dirDensity[a * MAX_STATES + m] = indexOf(t.density[a][m])));
+      for (const [role, charge] of [[0, 1], [1, 0], [2, -1]] as const) roles[a * 4 + role] = t.states[a].findIndex((st) => st.charge === charge);
       for (let b = 0; b < nt; b++) {
         dirPair[a * nt + b] = indexOf(t.pair[a][b]);
+        if (t.resonance) dirRes[a * nt + b] = indexOf(t.resonance[a][b]);
         t.states[a].forEach((_, m) =>
           t.states[b].forEach((__, mm) => {
             dirCoul[((a * MAX_STATES + m) * nt + b) * MAX_STATES + mm] = indexOf(t.coulomb[a][m][b][mm]);
@@ -197,7 +198,10 @@ export class EctEngine extends KernelSystem {
       { field: "stateN", data: stateN },
       { field: "stateQ", data: stateQ },
       { field: "nStates", data: nStates },
+      { field: "roles", data: roles },
+      { field: "dirRes", data: toAddress(dirRes, base, radialBytes) },
     ]);
+    this.setCtx("resCutoff", t.resonance ? t.resonanceCutoff : 0);
     if (this.getCtx("embedTable") !== embedBase) throw new Error("internal: table layout changed");
     this.setCtx("lrTable", lrIndex < 0 ? 0 : base + lrIndex * radialBytes);
     this.setCtx("nr", nr);

@@ -44,6 +44,8 @@ export interface EctTables {
   densityCutoff: number;
   /** Where the pair functions phi_AB end (A). */
   pairCutoff: number;
+  /** Where the resonance couplings h_AB end (A). */
+  resonanceCutoff: number;
   /** Embedding grid: rhobar_m = m*drho, m = 0..nrho-1; (nrho-1)*drho = rhoMax. */
   nrho: number;
   drho: number;
@@ -226,6 +228,7 @@ export function buildEctTables(model: EctModel, opts: { dr?: number; drho?: numb
     cutoff,
     densityCutoff: c.density,
     pairCutoff: c.pair,
+    resonanceCutoff: c.resonance,
     nrho,
     drho,
     rhoMax,

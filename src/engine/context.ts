@@ -99,40 +99,43 @@ export const CTX = {
   stateN: 760, // p: f64 x4 per type: valence electrons
   stateQ: 768, // p: f64 x4 per type: state charges, e
   nStates: 776, // p: i32 per type: number of states
-  dirDensity: 784, // p: i32 x4 per type: address of f_AM(r) records
-  dirEmbed: 792, // p: i32 x4 per type: address of F_AM(rhobar) records
-  dirPair: 800, // p: i32 per type pair: address of phi_AB(r) records
-  dirCoul: 808, // p: i32 per (type,state,type,state): address of the Coulomb remainder u(r) records
-  lrTable: 816, // p: address of the long-range kernel g(r) records (damped shifted force), or 0
-  lrKind: 824, // i: 0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list
-  lrCutoff: 832, // f: cutoff of the tabulated long-range kernel, A
-  kvecs: 840, // p: Ewald reciprocal vectors: 4 f64 each (kx, ky, kz in 1/A; 4 pi k_e/V exp(-k^2/4a^2)/k^2 in eV*A/e^2 per A^3), half space
-  nk: 848, // i: number of Ewald reciprocal vectors
-  ewaldSums: 856, // p: f64 x2 per reciprocal vector: sum q cos(k.r), sum q sin(k.r)
-  ewaldAlpha: 864, // f: Ewald splitting parameter, 1/A
-  ewaldBackground: 872, // f: neutralizing-background coefficient: E_bg = -ewaldBackground * Q^2, eV/e^2
-  shortCutoff: 880, // f: largest cutoff of the short-range ECT functions (Coulomb remainder), A
-  densityCutoff: 888, // f: cutoff of the embedding densities f_AM, A
-  pairCutoff: 896, // f: cutoff of the pair functions phi_AB, A
-  coulombK: 904, // f: Coulomb constant, eV*A/e^2
-  selfCoef: 912, // f: long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A)
-  kT: 920, // f: electronic temperature k_B T_e, eV
-  epsForces: 928, // i: 1: the eps pass also accumulates pair forces, pair energies and the virial
-  nTotal: 936, // f: total valence electrons to conserve
-  mu: 944, // f: electron chemical potential, eV
-  eOnsite: 952, // f: sum of w (E_AM + F_AM), eV
-  ePair: 960, // f: short-range pair and Coulomb remainder energy, eV
-  eLong: 968, // f: long-range point-charge energy, eV
-  dt: 976, // f: time step, fs
-  ftm: 984, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
-  kinetic: 992, // f: kinetic energy, eV
-  delay: 1000, // i: minimum steps between builds
-  every: 1008, // i: check for a rebuild every this many steps
-  stepsDone: 1016, // i: steps completed by the last runVerlet call
+  roles: 784, // p: i32 x4 per type: slots of the cation, neutral and anion states (-1 when absent)
+  dirRes: 792, // p: i32 per type pair: address of the resonance h_AB(r) records, 0 when none
+  resCutoff: 800, // f: cutoff of the resonance coupling, A (0: no resonance)
+  dirDensity: 808, // p: i32 x4 per type: address of f_AM(r) records
+  dirEmbed: 816, // p: i32 x4 per type: address of F_AM(rhobar) records
+  dirPair: 824, // p: i32 per type pair: address of phi_AB(r) records
+  dirCoul: 832, // p: i32 per (type,state,type,state): address of the Coulomb remainder u(r) records
+  lrTable: 840, // p: address of the long-range kernel g(r) records (damped shifted force), or 0
+  lrKind: 848, // i: 0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list
+  lrCutoff: 856, // f: cutoff of the tabulated long-range kernel, A
+  kvecs: 864, // p: Ewald reciprocal vectors: 4 f64 each (kx, ky, kz in 1/A; 4 pi k_e/V exp(-k^2/4a^2)/k^2 in eV*A/e^2 per A^3), half space
+  nk: 872, // i: number of Ewald reciprocal vectors
+  ewaldSums: 880, // p: f64 x2 per reciprocal vector: sum q cos(k.r), sum q sin(k.r)
+  ewaldAlpha: 888, // f: Ewald splitting parameter, 1/A
+  ewaldBackground: 896, // f: neutralizing-background coefficient: E_bg = -ewaldBackground * Q^2, eV/e^2
+  shortCutoff: 904, // f: largest cutoff of the short-range ECT functions (Coulomb remainder), A
+  densityCutoff: 912, // f: cutoff of the embedding densities f_AM, A
+  pairCutoff: 920, // f: cutoff of the pair functions phi_AB, A
+  coulombK: 928, // f: Coulomb constant, eV*A/e^2
+  selfCoef: 936, // f: long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A)
+  kT: 944, // f: electronic temperature k_B T_e, eV
+  epsForces: 952, // i: 1: the eps pass also accumulates pair forces, pair energies and the virial
+  nTotal: 960, // f: total valence electrons to conserve
+  mu: 968, // f: electron chemical potential, eV
+  eOnsite: 976, // f: sum of w (E_AM + F_AM), eV
+  ePair: 984, // f: short-range pair and Coulomb remainder energy, eV
+  eLong: 992, // f: long-range point-charge energy, eV
+  dt: 1000, // f: time step, fs
+  ftm: 1008, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
+  kinetic: 1016, // f: kinetic energy, eV
+  delay: 1024, // i: minimum steps between builds
+  every: 1032, // i: check for a rebuild every this many steps
+  stepsDone: 1040, // i: steps completed by the last runVerlet call
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 1024;
+export const CTX_BYTES = 1048;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -234,6 +237,9 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   stateN: "p",
   stateQ: "p",
   nStates: "p",
+  roles: "p",
+  dirRes: "p",
+  resCutoff: "f",
   dirDensity: "p",
   dirEmbed: "p",
   dirPair: "p",

@@ -6,7 +6,9 @@
  * The pool compiles the wasm kernels once and posts the compiled module to every worker; each worker
  * parses and tabulates a potential once (cached by a hash of its text) and evaluates frames from a
  * cold start, so every result equals `calculate(frame)` of a freshly created single-threaded
- * calculator bit for bit, whichever worker ran it and in whatever order.
+ * calculator bit for bit, whichever worker ran it and in whatever order. Frames travel as typed
+ * arrays (copied once, then transferred), small ones several to a message; results come back the
+ * same way.
  */
 import { wrap, transfer, type Remote } from "comlink";
 import type { Atoms } from "../atoms.js";
@@ -15,7 +17,7 @@ import { loadKernelModule, type KernelVariant } from "../engine/wasm.js";
 import type { EctResults } from "../ect/calculator.js";
 import { CalculationFailed, InputError } from "../errors.js";
 import {
-  encodeFrame,
+  encodeFrames,
   potentialKey,
   reviveError,
   type BatchResult,
@@ -179,7 +181,11 @@ async function threadSpawner(workerUrl?: string | URL): Promise<Spawner> {
       ? new Worker(workerUrl, { type: "module" })
       : new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
     const { stopped, die } = deathSignal();
-    w.addEventListener("error", (e) => die(new Error(`worker failed: ${e.message || "could not load the worker script"}`)));
+    // A Web Worker reports a failed load or an uncaught error; either way this one is not trusted again.
+    w.addEventListener("error", (e) => {
+      w.terminate();
+      die(new Error(`worker failed: ${e.message || "could not load the worker script"}`));
+    });
     return {
       remote: wrap<WorkerApi>(w),
       stopped,
@@ -217,47 +223,42 @@ async function findNodeWorker(): Promise<URL> {
 // The pool
 // ------------------------------------------------------------------------------------------------
 
-/** Frames each worker has queued at once: one running, one waiting, so no worker idles between frames. */
+/** Messages each worker has queued at once: one running, one waiting, so no worker idles between them. */
 const IN_FLIGHT_PER_WORKER = 2;
+/** Frames go several to a message while the message holds at most this many atoms... */
+const CHUNK_ATOMS = 2048;
+/** ...and each worker gets at least this many messages of a batch. */
+const CHUNKS_PER_WORKER = 4;
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
 
 /** An error that ends a whole call (the potential cannot be read, the pool was closed). */
 class Fatal {
   constructor(readonly error: Error) {}
 }
 
-/** Marks a call to a worker, to tell after a crash which call the worker was running. */
-type CallToken = { kind: "frame" } | { kind: "load"; key: string };
-
 class Slot {
   /** Potentials this worker has loaded (or is loading), by key. */
   readonly loaded = new Map<string, Promise<void>>();
   alive = true;
-  /** Calls posted and not yet answered, oldest first (a worker answers them in order). */
-  private readonly pending = new Set<CallToken>();
-  /** The call the worker was running when it stopped. */
-  culprit: CallToken | undefined;
 
   constructor(readonly thread: Thread) {
-    // Registered before any call's race, so this runs first when the thread stops.
-    thread.stopped.catch(() => {
-      this.alive = false;
-      this.culprit = this.pending.values().next().value;
-    });
+    // Registered before any call's race, so `alive` is false by the time a call sees the rejection.
+    thread.stopped.catch(() => (this.alive = false));
   }
 
   /** A call that rejects when the thread stops. */
-  async call<T>(p: Promise<T>, token: CallToken): Promise<T> {
-    this.pending.add(token);
-    try {
-      return await Promise.race([p, this.thread.stopped]);
-    } finally {
-      this.pending.delete(token);
-    }
+  call<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.thread.stopped]);
   }
 }
 
 class Pool implements WorkerPool {
   private slots: Promise<Slot>[] = [];
+  /** Workers started for one frame each (see evaluateAlone). */
+  private readonly extra = new Set<Promise<Slot>>();
   private closed = false;
   private readonly warnedKeys = new Set<string>();
 
@@ -281,7 +282,12 @@ class Pool implements WorkerPool {
 
   private async newSlot(): Promise<Slot> {
     const slot = new Slot(await this.spawn());
-    await slot.call(slot.thread.remote.init(this.module, this.variant), { kind: "frame" });
+    try {
+      await slot.call(slot.thread.remote.init(this.module, this.variant));
+    } catch (e) {
+      await slot.thread.terminate().catch(() => {});
+      throw e;
+    }
     return slot;
   }
 
@@ -305,7 +311,7 @@ class Pool implements WorkerPool {
   private async ensureLoaded(slot: Slot, key: string, spec: PotentialSpec): Promise<void> {
     let p = slot.loaded.get(key);
     if (!p) {
-      p = slot.call<LoadReply>(slot.thread.remote.load(key, spec), { kind: "load", key }).then((reply) => {
+      p = slot.call<LoadReply>(slot.thread.remote.load(key, spec)).then((reply) => {
         if (reply.status === "error") throw new Fatal(reviveError(reply.error));
         for (const w of reply.warnings) {
           if (this.warnedKeys.has(`${key}\u0000${w}`)) continue;
@@ -315,27 +321,74 @@ class Pool implements WorkerPool {
       });
       slot.loaded.set(key, p);
       p.catch(() => slot.loaded.delete(key));
+      // Forget the oldest keys: the worker keeps a few potentials only and says "missing" for others.
+      for (const old of slot.loaded.keys()) {
+        if (slot.loaded.size <= 16) break;
+        slot.loaded.delete(old);
+      }
     }
     await p;
   }
 
-  /** One frame on one worker; frame errors come back as errors with the frame index. */
-  private async evaluateOn(slot: Slot, key: string, spec: PotentialSpec, atoms: Atoms, index: number, token: CallToken): Promise<BatchResult> {
+  /**
+   * A chunk of frames on one worker, as settled results; frame errors come back with the frame index.
+   * Rejects when the worker stops (the pool then reruns the chunk's frames one by one).
+   */
+  private async evaluateOn(slot: Slot, key: string, spec: PotentialSpec, frames: readonly Atoms[], indices: readonly number[]): Promise<PromiseSettledResult<BatchResult>[]> {
     // A worker drops its least recently used potential when it holds too many: load it again then.
     for (let attempt = 0; attempt < 3; attempt++) {
       await this.ensureLoaded(slot, key, spec);
-      const { frame, transfer: buffers } = encodeFrame(atoms);
-      const reply = await slot.call<EvaluateReply>(slot.thread.remote.evaluate(key, transfer(frame, buffers)), token);
-      if (reply.status === "ok") return reply.result;
-      if (reply.status === "error") throw reviveError(reply.error, index);
-      slot.loaded.delete(key);
+      const msg = encodeFrames(indices.map((i) => frames[i]));
+      const reply = await slot.call<EvaluateReply>(slot.thread.remote.evaluate(key, transfer(msg.frames, msg.transfer)));
+      if (reply.status === "missing") {
+        slot.loaded.delete(key);
+        continue;
+      }
+      return reply.frames.map((r, k) =>
+        r.status === "ok" ? { status: "fulfilled", value: r.result } : { status: "rejected", reason: reviveError(r.error, indices[k]) },
+      );
     }
     throw new Fatal(new Error("internal: a worker kept dropping the potential (too many potentials in use at once)"));
+  }
+
+  /** One frame on a worker of its own (after a worker stopped): a crash now is that frame's. */
+  private async evaluateAlone(key: string, spec: PotentialSpec, frames: readonly Atoms[], index: number): Promise<PromiseSettledResult<BatchResult>> {
+    const started = this.newSlot();
+    this.extra.add(started);
+    try {
+      let slot: Slot;
+      try {
+        slot = await started;
+      } catch (e) {
+        throw new Fatal(asError(e));
+      }
+      const stoppedBecause = (e: unknown): string => {
+        if (e instanceof Fatal) throw e;
+        if (this.closed) throw new Fatal(new Error("the worker pool was closed during the call"));
+        if (slot.alive) throw new Fatal(asError(e));
+        return asError(e).message;
+      };
+      try {
+        await this.ensureLoaded(slot, key, spec);
+      } catch (e) {
+        throw new Fatal(new CalculationFailed(`a worker stopped while reading ${spec.fileName} (${stoppedBecause(e)})`));
+      }
+      try {
+        const [outcome] = await this.evaluateOn(slot, key, spec, frames, [index]);
+        return outcome;
+      } catch (e) {
+        return { status: "rejected", reason: new CalculationFailed(`frame ${index}: the worker evaluating it stopped (${stoppedBecause(e)})`) };
+      }
+    } finally {
+      this.extra.delete(started);
+      await started.then((s) => s.thread.terminate()).catch(() => {});
+    }
   }
 
   private async run(spec: PotentialSpec, frames: readonly Atoms[], onProgress: ProgressCallback | undefined, failFast: boolean): Promise<PromiseSettledResult<BatchResult>[]> {
     if (this.closed) throw new Error("the worker pool is closed");
     checkSpec(spec);
+    checkFrames(frames);
     const key = await potentialKey(spec);
     const total = frames.length;
     const results: PromiseSettledResult<BatchResult>[] = new Array(total);
@@ -343,47 +396,52 @@ class Pool implements WorkerPool {
     let done = 0;
     let stop = false;
     let fatal: Error | undefined;
+    // Small frames travel several to a message (a message costs ~0.1 ms), but each worker still gets
+    // several messages so that the last ones finish together.
+    const maxChunk = Math.max(1, Math.floor(total / (this.size * CHUNKS_PER_WORKER)));
+    const take = (): number[] | undefined => {
+      if (stop || next >= total) return undefined;
+      const chunk = [next];
+      let atoms = frames[next++].length;
+      while (next < total && chunk.length < maxChunk && atoms + frames[next].length <= CHUNK_ATOMS) {
+        atoms += frames[next].length;
+        chunk.push(next++);
+      }
+      return chunk;
+    };
 
     const loop = async (s: number): Promise<void> => {
-      while (!stop && next < total) {
-        const i = next++;
-        let outcome: PromiseSettledResult<BatchResult> | undefined;
-        for (let attempt = 0; !outcome; attempt++) {
-          const token: CallToken = { kind: "frame" };
-          let slot: Slot | undefined;
+      for (let chunk = take(); chunk; chunk = take()) {
+        let outcomes: PromiseSettledResult<BatchResult>[];
+        try {
+          const slot = await this.slotAt(s);
           try {
-            slot = await this.slotAt(s);
-            outcome = { status: "fulfilled", value: await this.evaluateOn(slot, key, spec, frames[i], i, token) };
+            outcomes = await this.evaluateOn(slot, key, spec, frames, chunk);
           } catch (e) {
-            let error = e;
-            if (!(e instanceof Fatal) && slot && !slot.alive) {
-              // The thread itself stopped (out of memory, a crash). The frame it was running is
-              // blamed; frames queued behind it go to a fresh worker.
-              const why = e instanceof Error ? e.message : String(e);
-              const culprit = slot.culprit;
-              if (this.closed) error = new Fatal(new Error("the worker pool was closed during the call"));
-              else if (culprit?.kind === "load" && culprit.key === key) {
-                error = new Fatal(new CalculationFailed(`a worker stopped while reading ${spec.fileName} (${why})`));
-              } else if (culprit === token || attempt >= 2) {
-                error = new CalculationFailed(`frame ${i}: the worker evaluating it stopped (${why})`);
-              } else continue;
-            }
-            if (error instanceof Fatal) {
-              fatal ??= error.error;
-              stop = true;
-              return;
-            }
-            outcome = { status: "rejected", reason: error };
+            if (e instanceof Fatal) throw e;
+            if (this.closed) throw new Fatal(new Error("the worker pool was closed during the call"));
+            if (slot.alive) throw new Fatal(asError(e));
+            // The thread itself stopped (out of memory, a crash) while running this chunk or one
+            // queued before it: run each frame again alone, where a crash is that frame's own.
+            outcomes = [];
+            for (const i of chunk) outcomes.push(await this.evaluateAlone(key, spec, frames, i));
           }
+        } catch (e) {
+          fatal ??= e instanceof Fatal ? e.error : asError(e);
+          stop = true;
+          return;
         }
-        results[i] = outcome;
-        if (outcome.status === "rejected" && failFast) stop = true;
-        done++;
-        if (onProgress) {
+        chunk.forEach((i, k) => {
+          results[i] = outcomes[k];
+          if (outcomes[k].status === "rejected" && failFast) stop = true;
+        });
+        for (let k = 0; k < chunk.length && !fatal; k++) {
+          done++;
+          if (!onProgress) continue;
           try {
             onProgress(done, total);
           } catch (e) {
-            fatal ??= e instanceof Error ? e : new Error(String(e));
+            fatal ??= asError(e);
             stop = true;
           }
         }
@@ -432,7 +490,7 @@ class Pool implements WorkerPool {
     if (this.closed) return;
     this.closed = true;
     await Promise.all(
-      this.slots.map(async (p) => {
+      [...this.slots, ...this.extra].map(async (p) => {
         const slot = await p.catch(() => undefined);
         await slot?.thread.terminate();
       }),
@@ -446,4 +504,14 @@ function checkSpec(spec: PotentialSpec): void {
   }
   if (typeof spec.text !== "string") throw new InputError(`potential.text must be the file's text (a string)`);
   if (typeof spec.fileName !== "string") throw new InputError(`potential.fileName must be a string`);
+}
+
+function checkFrames(frames: readonly Atoms[]): void {
+  if (!Array.isArray(frames)) throw new InputError("frames must be an array of Atoms");
+  frames.forEach((f, i) => {
+    const n = Array.isArray(f?.symbols) ? f.symbols.length : -1;
+    if (n < 0 || f.positions?.length !== 3 * n || f.cell?.length !== 9 || f.masses?.length !== n || !Array.isArray(f.pbc)) {
+      throw new InputError("not an Atoms object (symbols, positions N x 3, cell 3 x 3, pbc, masses)", { frame: i });
+    }
+  });
 }

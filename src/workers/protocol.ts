@@ -83,10 +83,10 @@ export interface SerializedError {
 }
 
 export type LoadReply = { status: "ok"; warnings: string[] } | { status: "error"; error: SerializedError };
-export type EvaluateReply =
-  | { status: "ok"; result: BatchResult }
-  | { status: "missing" }
-  | { status: "error"; error: SerializedError };
+/** The outcome of one frame. */
+export type FrameReply = { status: "ok"; result: BatchResult } | { status: "error"; error: SerializedError };
+/** Outcomes of a chunk of frames, in order; "missing" when the potential is not (or no longer) cached. */
+export type EvaluateReply = { status: "done"; frames: FrameReply[] } | { status: "missing" };
 
 /** The functions a worker exposes through comlink. */
 export interface WorkerApi {
@@ -94,13 +94,25 @@ export interface WorkerApi {
   init(module: WebAssembly.Module, variant: KernelVariant): void;
   /** Parses the potential and builds its calculator unless it is cached under `key`. */
   load(key: string, spec: PotentialSpec): Promise<LoadReply>;
-  /** Evaluates one frame with the potential cached under `key` ("missing" when it is not). */
-  evaluate(key: string, frame: FrameMessage): EvaluateReply;
+  /** Evaluates a chunk of frames, one after another, with the potential cached under `key`. */
+  evaluate(key: string, frames: FrameMessage[]): EvaluateReply;
 }
 
 // ------------------------------------------------------------------------------------------------
 // Frames
 // ------------------------------------------------------------------------------------------------
+
+/** Packs structures into fresh typed arrays (the caller's arrays stay untouched) and lists their buffers. */
+export function encodeFrames(frames: readonly Atoms[]): { frames: FrameMessage[]; transfer: ArrayBuffer[] } {
+  const out: FrameMessage[] = [];
+  const transfer: ArrayBuffer[] = [];
+  for (const atoms of frames) {
+    const e = encodeFrame(atoms);
+    out.push(e.frame);
+    transfer.push(...e.transfer);
+  }
+  return { frames: out, transfer };
+}
 
 /** Packs a structure into fresh typed arrays (the caller's arrays stay untouched) and lists their buffers. */
 export function encodeFrame(atoms: Atoms): { frame: FrameMessage; transfer: ArrayBuffer[] } {
@@ -121,10 +133,10 @@ export function encodeFrame(atoms: Atoms): { frame: FrameMessage; transfer: Arra
   const frame: FrameMessage = {
     species,
     types,
-    positions: Float64Array.from(atoms.positions),
-    cell: Float64Array.from(atoms.cell),
+    positions: new Float64Array(atoms.positions),
+    cell: new Float64Array(atoms.cell),
     pbc: [atoms.pbc[0], atoms.pbc[1], atoms.pbc[2]],
-    masses: Float64Array.from(atoms.masses),
+    masses: new Float64Array(atoms.masses),
   };
   const transfer = [frame.types.buffer, frame.positions.buffer, frame.cell.buffer, frame.masses.buffer] as ArrayBuffer[];
   return { frame, transfer };
@@ -137,18 +149,20 @@ export function decodeFrame(f: FrameMessage): Atoms {
 }
 
 /**
- * Buffers of the typed arrays among an object's values that can be moved rather than copied: each
- * array must own its whole buffer (never a view into wasm memory or a shared buffer).
+ * Buffers of the typed arrays among the objects' values that can be moved rather than copied: each
+ * array must own its whole buffer (never a view into wasm memory or a buffer shared with another).
  */
-export function transferables(obj: object): ArrayBuffer[] {
+export function transferables(...objs: object[]): ArrayBuffer[] {
   const seen = new Set<ArrayBufferLike>();
   const dup = new Set<ArrayBufferLike>();
   const views: ArrayBufferView[] = [];
-  for (const v of Object.values(obj)) {
-    if (ArrayBuffer.isView(v)) {
-      views.push(v);
-      if (seen.has(v.buffer)) dup.add(v.buffer);
-      seen.add(v.buffer);
+  for (const obj of objs) {
+    for (const v of Object.values(obj)) {
+      if (ArrayBuffer.isView(v)) {
+        views.push(v);
+        if (seen.has(v.buffer)) dup.add(v.buffer);
+        seen.add(v.buffer);
+      }
     }
   }
   const out: ArrayBuffer[] = [];

@@ -22,6 +22,7 @@ import {
   transferables,
   type EvaluateReply,
   type FrameMessage,
+  type FrameReply,
   type LoadReply,
   type PotentialSpec,
   type WorkerApi,
@@ -71,20 +72,23 @@ const api: WorkerApi = {
     }
   },
 
-  evaluate(key: string, frame: FrameMessage): EvaluateReply {
+  evaluate(key: string, frames: FrameMessage[]): EvaluateReply {
     const entry = cache.get(key);
     if (!entry) return { status: "missing" };
     cache.delete(key);
     cache.set(key, entry);
-    try {
-      const atoms = decodeFrame(frame);
-      // Cold start whatever the previous frame was (calculate only reloads when the system changes).
-      entry.calc.engine.setAtoms(atoms);
-      const result = entry.calc.calculate(atoms);
-      return transfer({ status: "ok", result }, transferables(result));
-    } catch (e) {
-      return { status: "error", error: serializeError(e) };
-    }
+    const replies: FrameReply[] = frames.map((frame) => {
+      try {
+        const atoms = decodeFrame(frame);
+        // Cold start whatever the previous frame was (calculate only reloads when the system changes).
+        entry.calc.engine.setAtoms(atoms);
+        return { status: "ok", result: entry.calc.calculate(atoms) };
+      } catch (e) {
+        return { status: "error", error: serializeError(e) };
+      }
+    });
+    const results = replies.flatMap((r) => (r.status === "ok" ? [r.result] : []));
+    return transfer({ status: "done", frames: replies }, transferables(...results));
   },
 };
 

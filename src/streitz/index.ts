@@ -1,0 +1,31 @@
+/**
+ * Streitz-Mintmire (LAMMPS `coul/streitz` + `eam/alloy`) reference layer: the `.streitz` parser,
+ * the Slater integrals, and the Coulomb energy/forces/virial for given charges (Wolf, or Ewald with
+ * the LAMMPS `ewald` k-space part). Browser-safe; `readStreitzFile` is in `params-file.ts`.
+ */
+export { parseStreitz, streitzElements, type StreitzElement, type StreitzParameters } from "./params.js";
+export {
+  slaterPair,
+  slaterIntegrals,
+  slaterIntegralsShifted,
+  slaterShift,
+  type SlaterPair,
+  type SlaterShift,
+} from "./integrals.js";
+export { ewaldKspace, type EwaldKspaceOptions, type EwaldKspaceResults } from "./ewald.js";
+export {
+  streitzCoulomb,
+  QQRD2E_METAL,
+  MY_PIS,
+  type StreitzCoulombOptions,
+  type StreitzCoulombResults,
+  type StreitzSummation,
+} from "./coulomb.js";
+export { erfc } from "./erfc.js";
+export { forEachPair, type PairVisitor } from "./images.js";
+export {
+  streitzQeq,
+  QEQ_DENSE_MAX_ATOMS,
+  type StreitzQeqOptions,
+  type StreitzQeqResults,
+} from "./qeq.js";
