@@ -18,3 +18,4 @@ export { buildEctTables, type EctTables } from "./ect/tables.js";
 export { EctEngine, type EctSolverOptions, type SolverReport } from "./ect/engine.js";
 export { EctCalculator, type EctResults } from "./ect/calculator.js";
 export { qeqCalculate, qeqFromEctModel, type QeqParameters, type QeqResult } from "./ect/qeq.js";
+export * from "./workers/index.js";
