@@ -6,34 +6,16 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Atoms } from "../src/atoms.js";
 import { readEctModelFile } from "../src/ect/model-file.js";
 import { buildEctTables } from "../src/ect/tables.js";
 import { EctEngine } from "../src/ect/engine.js";
 import { EamEngine } from "../src/engine/engine.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
-import { bulk } from "../src/build/lattice.js";
+import { bulk, rocksalt } from "../src/build/lattice.js";
 import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
 import { parseLammpsLog } from "./lammps.js";
 
 const A_NACL = 5.64;
-
-function rocksalt(repeat: number): Atoms {
-  const basis: [string, number, number, number][] = [
-    ["Na", 0, 0, 0], ["Na", 0, 0.5, 0.5], ["Na", 0.5, 0, 0.5], ["Na", 0.5, 0.5, 0],
-    ["Cl", 0.5, 0, 0], ["Cl", 0, 0.5, 0], ["Cl", 0, 0, 0.5], ["Cl", 0.5, 0.5, 0.5],
-  ];
-  const symbols: string[] = [], pos: number[] = [];
-  for (let i = 0; i < repeat; i++)
-    for (let j = 0; j < repeat; j++)
-      for (let k = 0; k < repeat; k++)
-        for (const [el, x, y, z] of basis) {
-          symbols.push(el);
-          pos.push((i + x) * A_NACL, (j + y) * A_NACL, (k + z) * A_NACL);
-        }
-  const L = A_NACL * repeat;
-  return new Atoms({ symbols, positions: pos, cell: [L, 0, 0, 0, L, 0, 0, 0, L], pbc: [true, true, true] });
-}
 
 interface EctSample {
   atoms: number;
@@ -48,7 +30,7 @@ async function ectMd(repeat: number, steps: number): Promise<EctSample> {
   const model = { ...base, electrostatics: { ...base.electrostatics, longRange: "dsf" as const, cutoff: 9, dsfAlpha: 0.25 } };
   const engine = await EctEngine.create(buildEctTables(model), { source: "ect-starter (dsf)" });
   engine.solver.annealFrom = model.electronicTemperature; // the ionic start finds rocksalt's ground state
-  const atoms = rocksalt(repeat);
+  const atoms = rocksalt("Na", "Cl", A_NACL, repeat);
   atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 11);
   engine.setAtoms(atoms);
   const c0 = performance.now();

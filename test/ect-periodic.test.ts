@@ -5,29 +5,19 @@ import { Atoms } from "../src/atoms.js";
 import { readEctModelFile } from "../src/ect/model-file.js";
 import { buildEctTables } from "../src/ect/tables.js";
 import { EctEngine } from "../src/ect/engine.js";
+import { rocksalt as buildRocksalt } from "../src/build/lattice.js";
 
 const base = readEctModelFile("models/ect-starter.json");
 const model = { ...base, electrostatics: { ...base.electrostatics, longRange: "dsf" as const, cutoff: 9, dsfAlpha: 0.25 } };
 const tables = buildEctTables(model);
 
-/** Rocksalt NaCl, conventional cubic cell (8 atoms) repeated, lattice constant a (A). */
+/** Rocksalt NaCl (8 atoms per conventional cell) repeated, lattice constant a (A), optionally rattled. */
 function rocksalt(a: number, repeat = 1, rattle = 0, seed = 1): Atoms {
-  const basis: [string, number, number, number][] = [
-    ["Na", 0, 0, 0], ["Na", 0, 0.5, 0.5], ["Na", 0.5, 0, 0.5], ["Na", 0.5, 0.5, 0],
-    ["Cl", 0.5, 0, 0], ["Cl", 0, 0.5, 0], ["Cl", 0, 0, 0.5], ["Cl", 0.5, 0.5, 0.5],
-  ];
+  const atoms = buildRocksalt("Na", "Cl", a, repeat);
   let s = seed;
   const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647 - 0.5) * 2 * rattle;
-  const symbols: string[] = [], pos: number[] = [];
-  for (let i = 0; i < repeat; i++)
-    for (let j = 0; j < repeat; j++)
-      for (let k = 0; k < repeat; k++)
-        for (const [el, x, y, z] of basis) {
-          symbols.push(el);
-          pos.push((i + x) * a + rnd(), (j + y) * a + rnd(), (k + z) * a + rnd());
-        }
-  const L = a * repeat;
-  return new Atoms({ symbols, positions: pos, cell: [L, 0, 0, 0, L, 0, 0, 0, L], pbc: [true, true, true] });
+  for (let k = 0; k < atoms.positions.length; k++) atoms.positions[k] += rnd();
+  return atoms;
 }
 
 async function omegaOf(e: EctEngine, atoms: Atoms): Promise<number> {

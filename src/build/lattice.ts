@@ -101,3 +101,34 @@ export function bulk(symbol: string, structure: CubicStructure, a: number, repea
     pbc: [true, true, true],
   });
 }
+
+/**
+ * Rocksalt (B1) crystal: an fcc lattice of `cation` with `anion` at (a/2, 0, 0) offsets, `repeat`
+ * conventional cells (8 atoms each) per edge, lattice constant `a` in A, periodic. Atom order: cells
+ * as in `bulk`, within each cell the four cations then the four anions.
+ */
+export function rocksalt(cation: string, anion: string, a: number, repeat: [number, number, number] | number): Atoms {
+  const cations = bulk(cation, "fcc", a, repeat);
+  const anions = bulk(anion, "fcc", a, repeat);
+  const reps = typeof repeat === "number" ? [repeat, repeat, repeat] : repeat;
+  const cells = reps[0] * reps[1] * reps[2];
+  const symbols: string[] = [];
+  const positions = new Float64Array(6 * cells * 4);
+  const masses = new Float64Array(8 * cells);
+  for (let c = 0; c < cells; c++) {
+    for (let k = 0; k < 4; k++) {
+      const i = 4 * c + k;
+      const o = 8 * c + k;
+      symbols[o] = cation;
+      symbols[o + 4] = anion;
+      masses[o] = cations.masses[i];
+      masses[o + 4] = anions.masses[i];
+      for (let d = 0; d < 3; d++) {
+        positions[3 * o + d] = cations.positions[3 * i + d];
+        // the anion sublattice is the cation one shifted by a/2 along x
+        positions[3 * (o + 4) + d] = anions.positions[3 * i + d] + (d === 0 ? a / 2 : 0);
+      }
+    }
+  }
+  return new Atoms({ symbols, positions, cell: cations.cell, pbc: [true, true, true], masses });
+}

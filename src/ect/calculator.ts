@@ -1,5 +1,5 @@
 import type { Atoms } from "../atoms.js";
-import type { EngineOptions } from "../engine/system.js";
+import { stressFromVirial, type EngineOptions } from "../engine/system.js";
 import { EctEngine, MAX_STATES } from "./engine.js";
 import type { EctTables } from "./tables.js";
 
@@ -37,7 +37,6 @@ export interface EctResults {
 /** ASE-style calculator for ECT-EAM models (see `EamCalculator` for classic EAM). */
 export class EctCalculator {
   readonly engine: EctEngine;
-  private key = "";
 
   private constructor(engine: EctEngine) {
     this.engine = engine;
@@ -50,21 +49,11 @@ export class EctCalculator {
 
   /** Evaluates a structure; the same system keeps its weights as the solver's warm start. */
   calculate(atoms: Atoms, source?: string): EctResults {
-    const key = JSON.stringify([atoms.symbols, Array.from(atoms.cell), atoms.pbc]);
-    if (key !== this.key) {
-      this.engine.setAtoms(atoms, source);
-      this.key = key;
-    } else {
-      this.engine.setPositions(atoms.positions);
-    }
+    this.engine.sync(atoms, source);
     const e = this.engine;
     e.compute();
     const virial = e.virial();
-    const volume = atoms.volume();
-    const stress =
-      atoms.pbc.some((p) => p) && volume > 0
-        ? Float64Array.of(virial[0], virial[4], virial[8], virial[5], virial[2], virial[1]).map((w) => -w / volume)
-        : null;
+    const stress = stressFromVirial(virial, atoms);
     const rep = e.solverReport();
     return {
       energy: e.energy(),

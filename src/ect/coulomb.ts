@@ -36,65 +36,9 @@ const SQRT_PI = 1.7724538509055159;
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const INV_SQRT_PI = 0.5641895835477563;
 
-// ------------------------------------------------------------------------------------------------
-// erf / erfc (JavaScript has neither)
-// ------------------------------------------------------------------------------------------------
-
-/**
- * erf(x)/x for 0 <= x < 2.5 from the series of positive terms
- * erf(x) = (2/sqrt(pi)) x exp(-x^2) sum_n (2x^2)^n / (1*3*...*(2n+1))   (no cancellation).
- */
-function erfOverXSeries(x: number): number {
-  const x2 = x * x;
-  let term = 1.0;
-  let sum = 1.0;
-  for (let n = 0; n < 300; n++) {
-    term *= (2.0 * x2) / (2 * n + 3);
-    sum += term;
-    if (term < 1e-17 * sum) break;
-  }
-  return TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
-}
-
-/** erfc(x) for x >= 2.5 from its continued fraction (modified Lentz), relative accuracy ~1e-15. */
-function erfcContinuedFraction(x: number): number {
-  if (x > 27.3) return 0.0; // exp(-x^2) underflows
-  // erfc(x) = exp(-x^2)/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...)))))
-  const tiny = 1e-300;
-  let f = x;
-  let c = f;
-  let d = 0.0;
-  for (let n = 1; n < 5000; n++) {
-    const a = 0.5 * n;
-    d = x + a * d;
-    if (d === 0) d = tiny;
-    d = 1.0 / d;
-    c = x + a / c;
-    if (c === 0) c = tiny;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1.0) < 1e-16) break;
-  }
-  return (Math.exp(-x * x) * INV_SQRT_PI) / f;
-}
-
-/** The error function erf(x), relative accuracy ~1e-15. */
-export function erf(x: number): number {
-  const ax = Math.abs(x);
-  const v = ax < 2.5 ? ax * erfOverXSeries(ax) : 1.0 - erfcContinuedFraction(ax);
-  return x < 0 ? -v : v;
-}
-
-/** The complementary error function erfc(x) = 1 - erf(x), relative accuracy ~1e-15 for x >= 2.5. */
-export function erfc(x: number): number {
-  if (x < 0) return 2.0 - erfc(-x);
-  return x < 2.5 ? 1.0 - x * erfOverXSeries(x) : erfcContinuedFraction(x);
-}
-
-/** erf(x)/x, with its limit 2/sqrt(pi) at x = 0 (x >= 0). */
-function erfOverX(x: number): number {
-  return x < 2.5 ? erfOverXSeries(x) : (1.0 - erfcContinuedFraction(x)) / x;
-}
+// erf / erfc live in ../math/erf.ts (re-exported here for existing callers).
+import { erf, erfc, erfOverX } from "../math/erf.js";
+export { erf, erfc };
 
 // ------------------------------------------------------------------------------------------------
 // Potentials of single normalized densities

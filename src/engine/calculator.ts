@@ -1,5 +1,6 @@
 import type { Atoms } from "../atoms.js";
 import { InputError } from "../errors.js";
+import { stressFromVirial } from "./system.js";
 import type { EamPotential } from "../potentials/types.js";
 import { EamEngine, type EngineOptions } from "./engine.js";
 
@@ -36,7 +37,6 @@ export const IMPLEMENTED_PROPERTIES = ["energy", "forces", "energies", "stress",
 export class EamCalculator {
   readonly implementedProperties = IMPLEMENTED_PROPERTIES;
   readonly engine: EamEngine;
-  private key = "";
   private warned = false;
   /** Called once per calculator when densities leave the embedding table (default: console.warn). */
   onWarning: (message: string) => void = (m) => console.warn(m);
@@ -52,13 +52,7 @@ export class EamCalculator {
 
   /** Evaluates energy, forces, per-atom energies and stress of `atoms`. */
   calculate(atoms: Atoms, source?: string): EamResults {
-    const key = systemKey(atoms);
-    if (key !== this.key) {
-      this.engine.setAtoms(atoms, source);
-      this.key = key;
-    } else {
-      this.engine.setPositions(atoms.positions);
-    }
+    this.engine.sync(atoms, source);
     const e = this.engine;
     e.compute();
     const off = e.offTableCount();
@@ -69,13 +63,7 @@ export class EamCalculator {
       );
     }
     const virial = e.virial();
-    const volume = atoms.volume();
-    const periodic = atoms.pbc.some((p) => p);
-    let stress: Float64Array | null = null;
-    // A slab or wire given without a vector along its open direction has no volume: no stress.
-    if (periodic && volume > 0) {
-      stress = Float64Array.of(virial[0], virial[4], virial[8], virial[5], virial[2], virial[1]).map((w) => -w / volume);
-    }
+    const stress = stressFromVirial(virial, atoms);
     return {
       energy: e.energy(),
       forces: e.forces(),
@@ -101,9 +89,4 @@ export class EamCalculator {
     if (!s) throw new InputError("stress is not defined for a structure with no periodic direction");
     return s;
   }
-}
-
-/** Everything but positions: when it changes the engine must reload the structure. */
-function systemKey(a: Atoms): string {
-  return JSON.stringify([a.symbols, Array.from(a.cell), a.pbc, Array.from(a.masses)]);
 }

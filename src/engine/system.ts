@@ -282,6 +282,18 @@ export class KernelSystem {
     }
     this.listValid = false;
     this.forcesValid = false;
+    this.systemKey = systemKeyOf(atoms);
+  }
+
+  private systemKey = "";
+
+  /**
+   * Brings the engine to `atoms`: a full `setAtoms` when species, cell, periodicity or masses
+   * changed, otherwise only new positions (keeping neighbor lists and, for ECT, the weights).
+   */
+  sync(atoms: Atoms, source?: string): void {
+    if (systemKeyOf(atoms) !== this.systemKey) this.setAtoms(atoms, source);
+    else this.setPositions(atoms.positions);
   }
 
   private setFrame(frame: CellFrame, pbc: readonly boolean[]): void {
@@ -484,4 +496,19 @@ function estimateNeighbors(n: number, frame: CellFrame, reach: number): number {
   const density = frame.volume > 0 && Number.isFinite(frame.widths[2]) ? n / frame.volume : 0.1;
   const perAtom = Math.max(32, 0.5 * sphere * Math.min(density, 0.2) * 1.2);
   return Math.ceil(n * perAtom) + 1024;
+}
+
+/**
+ * Stress with ASE's sign convention, -W/V (eV/A^3), Voigt order xx yy zz yz xz xy, from a full 3x3
+ * virial (eV); null when no direction is periodic or the cell has no volume.
+ */
+export function stressFromVirial(virial: ArrayLike<number>, atoms: Atoms): Float64Array | null {
+  const volume = atoms.volume();
+  if (!atoms.pbc.some((p) => p) || !(volume > 0)) return null;
+  return Float64Array.of(virial[0], virial[4], virial[8], virial[5], virial[2], virial[1]).map((w) => -w / volume);
+}
+
+/** Everything about a structure except positions and velocities. */
+function systemKeyOf(atoms: Atoms): string {
+  return JSON.stringify([atoms.symbols, Array.from(atoms.cell), atoms.pbc, Array.from(atoms.masses)]);
 }
