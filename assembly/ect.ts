@@ -165,48 +165,6 @@ export function ectEmbeddingPass(ctx: usize): void {
 }
 
 
-/** Pair energy of the last shortRangeDerivative call (phi + sum w w u), eV. */
-let lastPairEnergy: f64 = 0.0;
-
-/**
- * d/dr of the short-range pair energy of (i, j) at fixed weights: phi, the Coulomb remainders and the
- * embedding-density terms F'_i f_j + F'_j f_i. Leaves the pair energy in lastPairEnergy. States with
- * weights below WMIN change nothing at double precision and are skipped.
- */
-@inline function shortRangeDerivative(
-  w: usize, i: i32, j: i32, ti: i32, tj: i32, nsi: i32, nsj: i32, fpi: f64, fpj: f64, m: i32, p: f64,
-  inDensity: bool, inPair: bool, dd: usize, dpair: usize, dcoul: usize, nt: i32,
-): f64 {
-  let dEdr = 0.0, epair = 0.0;
-  if (inPair) {
-    const pt = dir(dpair, ti * nt + tj);
-    epair += tval(pt, m, p);
-    dEdr += tder(pt, m, p);
-  }
-  const sw = nt * MAXS;
-  for (let s = 0; s < nsi; s++) {
-    const wis = load<f64>(slot(w, i, s));
-    if (wis < WMIN) continue;
-    if (inDensity) dEdr += fpj * wis * tder(dir(dd, ti * MAXS + s), m, p);
-    const row = (ti * MAXS + s) * sw + tj * MAXS;
-    for (let u = 0; u < nsj; u++) {
-      const ww = wis * load<f64>(slot(w, j, u));
-      if (ww < WMIN) continue;
-      const c = dir(dcoul, row + u);
-      epair += ww * tval(c, m, p);
-      dEdr += ww * tder(c, m, p);
-    }
-  }
-  if (inDensity) {
-    for (let u = 0; u < nsj; u++) {
-      const wju = load<f64>(slot(w, j, u));
-      if (wju >= WMIN) dEdr += fpi * wju * tder(dir(dd, tj * MAXS + u), m, p);
-    }
-  }
-  lastPairEnergy = epair;
-  return dEdr;
-}
-
 /**
  * Regularization of the resonance coupling's fourth roots: g(x) = (x + D)^(1/4) - D^(1/4) instead of
  * x^(1/4). It still vanishes at integer charges (x = 0) and equals x^(1/4) to within D^(1/4) for
@@ -327,10 +285,6 @@ export function ectEpsPass(ctx: usize): void {
           dEdr += qi * qj * kc * tder(lrTab, m, p);
         }
       }
-      if (forces && rsq < rcsq) {
-        dEdr += shortRangeDerivative(w, i, j, ti, getI(type, j), nsi, getI(nStates, getI(type, j)), fpi, getF(fp, j), m, p, rsq < rdsq, rsq < rpsq, dd, dpair, dcoul, nt);
-        pe += lastPairEnergy;
-      }
       if (rsq < rressq) {
         const tj = getI(type, j);
         const ht = dir(dres, ti * nt + tj);
@@ -343,6 +297,57 @@ export function ectEpsPass(ctx: usize): void {
           }
         }
       }
+      if (rsq < rcsq) {
+        // Values feed eps; with forces on, derivatives come from the same records (already in cache).
+        const tj = getI(type, j), nsj = getI(nStates, tj), fpj = getF(fp, j);
+        if (rsq < rpsq) {
+          const rec = dir(dpair, ti * nt + tj);
+          const v = tval(rec, m, p);
+          epair += v;
+          if (forces) {
+            pe += v;
+            dEdr += tder(rec, m, p);
+          }
+        }
+        const inDensity = rsq < rdsq;
+        for (let s = 0; s < nsi; s++) {
+          const wis = load<f64>(slot(w, i, s));
+          let epsIs = 0.0;
+          if (inDensity) {
+            const rec = dir(dd, ti * MAXS + s);
+            epsIs = fpj * tval(rec, m, p);
+            if (forces && wis >= WMIN) dEdr += fpj * wis * tder(rec, m, p);
+          }
+          const row = (ti * MAXS + s) * sw + tj * MAXS;
+          for (let u = 0; u < nsj; u++) {
+            const wju = load<f64>(slot(w, j, u));
+            // u(s,u) only matters through w_ju (for eps_is) or w_is (for eps_ju).
+            if (wju < WMIN && wis < WMIN) continue;
+            const rec = dir(dcoul, row + u);
+            const c = tval(rec, m, p);
+            epsIs += wju * c;
+            const aj = slot(eps, j, u);
+            store<f64>(aj, load<f64>(aj) + wis * c);
+            const ww = wis * wju;
+            epair += ww * c;
+            if (forces) {
+              pe += ww * c;
+              if (ww >= WMIN) dEdr += ww * tder(rec, m, p);
+            }
+          }
+          const ai = slot(eps, i, s);
+          store<f64>(ai, load<f64>(ai) + epsIs);
+        }
+        if (inDensity) {
+          for (let u = 0; u < nsj; u++) {
+            const rec = dir(dd, tj * MAXS + u);
+            const aj = slot(eps, j, u);
+            store<f64>(aj, load<f64>(aj) + fpi * tval(rec, m, p));
+            const wju = load<f64>(slot(w, j, u));
+            if (forces && wju >= WMIN) dEdr += fpi * wju * tder(rec, m, p);
+          }
+        }
+      }
       if (forces && (dEdr != 0.0 || pe != 0.0)) {
         const fpair = -dEdr / r;
         fxi += dx * fpair; fyi += dy * fpair; fzi += dz * fpair;
@@ -350,33 +355,6 @@ export function ectEpsPass(ctx: usize): void {
         ei += 0.5 * pe;
         addF(eatom, j, 0.5 * pe);
         tallyVirial(dx, dy, dz, fpair);
-      }
-      if (rsq >= rcsq) continue;
-      const tj = getI(type, j), nsj = getI(nStates, tj), fpj = getF(fp, j);
-      if (rsq < rpsq) epair += tval(dir(dpair, ti * nt + tj), m, p);
-      const inDensity = rsq < rdsq;
-      for (let s = 0; s < nsi; s++) {
-        const wis = load<f64>(slot(w, i, s));
-        let ei = inDensity ? fpj * tval(dir(dd, ti * MAXS + s), m, p) : 0.0;
-        const row = (ti * MAXS + s) * sw + tj * MAXS;
-        for (let u = 0; u < nsj; u++) {
-          const wju = load<f64>(slot(w, j, u));
-          // u(s,u) only matters through w_ju (for eps_is) or w_is (for eps_ju).
-          if (wju < WMIN && wis < WMIN) continue;
-          const c = tval(dir(dcoul, row + u), m, p);
-          ei += wju * c;
-          const aj = slot(eps, j, u);
-          store<f64>(aj, load<f64>(aj) + wis * c);
-          epair += wis * wju * c;
-        }
-        const ai = slot(eps, i, s);
-        store<f64>(ai, load<f64>(ai) + ei);
-      }
-      if (inDensity) {
-        for (let u = 0; u < nsj; u++) {
-          const aj = slot(eps, j, u);
-          store<f64>(aj, load<f64>(aj) + fpi * tval(dir(dd, tj * MAXS + u), m, p));
-        }
       }
     }
     addF(pot, i, poti);
@@ -615,80 +593,10 @@ export function ectUpdateWeights(ctx: usize): f64 {
 }
 
 /**
- * Forces (eV/A), per-atom energies and virial at fixed weights (Hellmann-Feynman: the weights are
- * stationary). Needs the other passes at the same positions and weights; per-atom energies add the
- * pair halves to the on-site parts that the embedding pass left.
- */
-export function ectForcePass(ctx: usize): void {
-  const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST), nt = ci(ctx, C_NTYPES);
-  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE);
-  const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ), fp = cp(ctx, C_FP), eatom = cp(ctx, C_EATOM);
-  const w = cp(ctx, C_WEIGHTS), q = cp(ctx, C_CHARGE);
-  const nStates = cp(ctx, C_N_STATES);
-  const dd = cp(ctx, C_DIR_DENSITY), dpair = cp(ctx, C_DIR_PAIR), dcoul = cp(ctx, C_DIR_COUL);
-  const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
-  const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
-  const rc = cf(ctx, C_SHORT_CUTOFF), rcsq = rc * rc;
-  const kind = ci(ctx, C_LR_KIND), k = cf(ctx, C_COULOMB_K);
-  const lrTab = cp(ctx, C_LR_TABLE), lrc = kind >= 2 ? cf(ctx, C_LR_CUTOFF) : 0.0, lrcsq = lrc * lrc;
-  const rdsq = cf(ctx, C_DENSITY_CUTOFF) * cf(ctx, C_DENSITY_CUTOFF), rpsq = cf(ctx, C_PAIR_CUTOFF) * cf(ctx, C_PAIR_CUTOFF);
-  const roles = cp(ctx, C_ROLES), dres = cp(ctx, C_DIR_RES), eps = cp(ctx, C_EPS);
-  const rres = cf(ctx, C_RES_CUTOFF), rressq = rres * rres;
-  const bytes = <usize>nall << 3;
-  memory.fill(fx, 0, bytes); memory.fill(fy, 0, bytes); memory.fill(fz, 0, bytes);
-  resetVirial();
-  for (let i = 0; i < n; i++) {
-    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
-    const ti = getI(type, i), nsi = getI(nStates, ti), fpi = getF(fp, i), qi = getF(q, i);
-    const first = getI(firstNeigh, i), cnt = getI(numNeigh, i);
-    let fxi = 0.0, fyi = 0.0, fzi = 0.0, ei = 0.0;
-    for (let e = first; e < first + cnt; e++) {
-      const j = getI(neigh, e);
-      const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
-      const rsq = dx * dx + dy * dy + dz * dz;
-      if (rsq >= rcsq && rsq >= lrcsq && rsq >= rressq) continue;
-      const r = sqrt(rsq);
-      const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
-      let dEdr = 0.0, pe = 0.0;
-      if (rsq < rcsq) {
-        const tj = getI(type, j);
-        dEdr += shortRangeDerivative(w, i, j, ti, tj, nsi, getI(nStates, tj), fpi, getF(fp, j), m, p, rsq < rdsq, rsq < rpsq, dd, dpair, dcoul, nt);
-        pe += lastPairEnergy;
-      }
-      if (rsq < lrcsq) {
-        const qq = k * qi * getF(q, j);
-        pe += qq * tval(lrTab, m, p);
-        dEdr += qq * tder(lrTab, m, p);
-      }
-      if (rsq < rressq) {
-        const tj = getI(type, j);
-        const ht = dir(dres, ti * nt + tj);
-        if (ht != 0) {
-          pe += resonancePair(w, eps, roles, i, j, ti, tj, tval(ht, m, p), tder(ht, m, p), false);
-          dEdr += lastResonanceSlope;
-        }
-      }
-      if (dEdr == 0.0 && pe == 0.0) continue;
-      const fpair = -dEdr / r;
-      fxi += dx * fpair; fyi += dy * fpair; fzi += dz * fpair;
-      addF(fx, j, -dx * fpair); addF(fy, j, -dy * fpair); addF(fz, j, -dz * fpair);
-      ei += 0.5 * pe;
-      addF(eatom, j, 0.5 * pe);
-      tallyVirial(dx, dy, dz, fpair);
-    }
-    addF(fx, i, fxi); addF(fy, i, fyi); addF(fz, i, fzi);
-    addF(eatom, i, ei);
-  }
-  foldGhosts(ctx, fx); foldGhosts(ctx, fy); foldGhosts(ctx, fz);
-  foldGhosts(ctx, eatom);
-  storeVirial(ctx);
-  ectForceTail(ctx);
-}
-
-/**
  * The parts of the forces not carried by the neighbor list: the direct Coulomb sum of clusters,
- * the long-range self energies and Ewald's reciprocal space. Runs after the pair forces (from
- * ectForcePass, or from an eps pass with epsForces set at the converged weights).
+ * the long-range self energies and Ewald's reciprocal space. Runs after the pair forces, which an
+ * eps pass with epsForces set accumulates at the converged weights (Hellmann-Feynman: the weights
+ * are stationary, so forces are partial derivatives at fixed weights).
  */
 export function ectForceTail(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL);

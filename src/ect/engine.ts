@@ -22,7 +22,6 @@ interface EctKernels extends KernelExports {
   finalIntegrate(ctx: number): void;
   ectEvaluate(ctx: number): void;
   ectUpdateWeights(ctx: number): number;
-  ectForcePass(ctx: number): void;
   ectForceTail(ctx: number): void;
   rebuild(ctx: number): number;
 }
