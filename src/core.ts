@@ -19,3 +19,4 @@ export { EctEngine, type EctSolverOptions, type SolverReport } from "./ect/engin
 export { EctCalculator, type EctResults } from "./ect/calculator.js";
 export { qeqCalculate, qeqFromEctModel, type QeqParameters, type QeqResult } from "./ect/qeq.js";
 export * from "./workers/index.js";
+export * as streitz from "./streitz/index.js";

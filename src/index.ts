@@ -5,3 +5,4 @@ export { readExtxyzFile, writeExtxyzFile } from "./io/extxyz-file.js";
 export { readLammpsDataFile } from "./io/lammps-data-file.js";
 export { readStructureFile } from "./io/structure-file.js";
 export { readEctModelFile } from "./ect/model-file.js";
+export { readStreitzFile } from "./streitz/params-file.js";

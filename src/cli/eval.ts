@@ -13,10 +13,11 @@ import { readEctModelFile } from "../ect/model-file.js";
 import { buildEctTables } from "../ect/tables.js";
 import { EctCalculator, MAX_STATES } from "../ect/calculator.js";
 import { loadPotential, numberOption, runCommand, speciesOption } from "./common.js";
+import { addStreitzOptions, evalStreitz, usesStreitz } from "./streitz.js";
 
 /** `ect-eam eval`: energy, forces, per-atom energies, virial and stress of every input frame. */
 export function registerEval(program: Command): void {
-  program
+  const cmd = program
     .command("eval")
     .description("evaluate energy, forces, per-atom energies, virial and stress of every frame")
     .option("--potential <file>", "EAM potential (.eam funcfl, .eam.alloy setfl, .eam.fs Finnis-Sinclair)")
@@ -31,6 +32,7 @@ export function registerEval(program: Command): void {
     .option("--simd <on|off>", "use the SIMD kernels (default on)", "on")
     .action((opts) =>
       runCommand(async () => {
+        if (usesStreitz(opts)) return evalStreitz(opts); // --streitz (Streitz-Mintmire): src/cli/streitz.ts
         if ((opts.potential === undefined) === (opts.model === undefined)) {
           throw new InputError("eval needs exactly one of --potential FILE (EAM) or --model FILE (ECT-EAM)");
         }
@@ -57,6 +59,7 @@ export function registerEval(program: Command): void {
         writeExtxyzFile(opts.output, out);
       }),
     );
+  addStreitzOptions(cmd);
 }
 
 /** The bundled starter model, next to the package (dist/cli.js -> models/). */

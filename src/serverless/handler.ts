@@ -19,8 +19,8 @@ import {
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 /** Largest structure for a tabulated EAM potential, atoms. */
 export const MAX_ATOMS = 20_000;
-/** Largest structure for an ECT-EAM model (its direct Coulomb sum and weight solver cost O(N^2) per iteration). */
-export const MAX_ATOMS_ECT = 2_000;
+/** Largest structure for an ECT-EAM model: a cold-start weight solve with direct Coulomb sums costs O(N^2) per iteration (512 atoms take about 1 s). */
+export const MAX_ATOMS_ECT = 1_000;
 
 export interface HandlerOptions {
   /** The compiled kernel module (simd build), or a function that gives it; called once. */

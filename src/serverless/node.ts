@@ -6,8 +6,6 @@ import kernelBytes from "ect-eam:kernel-bytes";
 import { models, potentials } from "ect-eam:assets";
 import { createHandler } from "./handler.js";
 
-export { createHandler, MAX_ATOMS, MAX_ATOMS_ECT, MAX_BODY_BYTES, type FetchHandler, type HandlerOptions } from "./handler.js";
-
 /** `{ fetch(request) }`: Web Request in, Web Response out. */
 export default createHandler({
   kernel: () => loadKernelModule("simd", kernelBytes),

@@ -2,7 +2,7 @@
 
 /** dist/eam.simd.wasm inlined as bytes (esbuild's binary loader): the Node bundle. */
 declare module "ect-eam:kernel-bytes" {
-  const bytes: Uint8Array;
+  const bytes: Uint8Array<ArrayBuffer>;
   export default bytes;
 }
 

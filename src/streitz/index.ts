@@ -29,3 +29,4 @@ export {
   type StreitzQeqOptions,
   type StreitzQeqResults,
 } from "./qeq.js";
+export { StreitzCalculator, STREITZ_DEFAULTS } from "./calculator.js";

@@ -1,0 +1,403 @@
+/**
+ * The Streitz-Mintmire variable-charge model as one calculator: LAMMPS
+ *
+ *   pair_style hybrid/overlay coul/streitz RC wolf ALPHA eam/alloy     (or: coul/streitz RC ewald + kspace_style ewald)
+ *   pair_coeff * * coul/streitz FILE.streitz El1 El2 ...
+ *   pair_coeff * * eam/alloy FILE.eam.alloy El1 El2 ...
+ *   fix qeq all qeq/slater 1 QEQ_RC TOL MAXITER coul/streitz [alpha QEQ_ALPHA]
+ *   run 0
+ *
+ * For each structure: the charges from the QEq solver (`streitzQeq`, fix qeq/slater), then the
+ * EAM energy/forces/virial (`EamCalculator`, the wasm kernels) plus the Coulomb energy/forces/virial
+ * at those charges (`streitzCoulomb`, coul/streitz, with the `ewald` k-space part for Ewald).
+ *
+ * Mode "lammps" (the only one so far) is exactly what LAMMPS 29Sep2021 computes, quirks included
+ * (see src/streitz/README.md and test/fixtures/streitz/README.md): the QEq uses unshifted integrals
+ * and its own alpha (default 0.2, not the pair's Wolf alpha), so the charges are not the minimiser of
+ * the reported energy; Wolf forces are not exactly -dE/dx of the Wolf energy; forces carry no dq/dx
+ * term. This is the O(N^2) TypeScript reference layer (dense QEq, at most QEQ_DENSE_MAX_ATOMS atoms),
+ * meant for single points and checks, not MD.
+ *
+ * Units are LAMMPS metal: A, eV, e, eV/A, eV/A^3; k = qqrd2e = 14.399645 eV A / e^2.
+ *
+ * Defaults (LAMMPS examples/streitz, `in.streitz.wolf` / `in.streitz.ewald`):
+ *   coulCutoff 12 A, wolfAlpha 0.31 1/A, qeqCutoff = coulCutoff, qeqTolerance 1e-6,
+ *   qeqMaxIter 100, qeqAlpha 0.2 1/A (the fix's own default), ewaldAccuracy 1e-6 (relative,
+ *   `kspace_style ewald 1e-6`), g_ewald and kmax from that accuracy unless given.
+ *
+ * Ewald parameters from the accuracy: LAMMPS' formulas (`lammpsEwaldParameters`), with sum q^2 of the
+ * equilibrated charges (LAMMPS takes g_ewald from the charges read before the QEq, see `calculate`).
+ * For a tilted cell LAMMPS cuts the k-set with |k|^2 <= 1.00001 max_d (2 pi kmax_d / L_d)^2 of the
+ * unscaled kmax but loops over the skew-scaled kmax; `ewaldKspace` derives both from one kmax, so
+ * here both use the scaled one (a slightly larger k-set than LAMMPS'). Give `kmax` explicitly for
+ * bitwise LAMMPS parity on tilted cells; orthogonal cells and explicit kmax are exact.
+ */
+import type { Atoms } from "../atoms.js";
+import { EamCalculator } from "../engine/calculator.js";
+import type { EngineOptions } from "../engine/engine.js";
+import { stressFromVirial } from "../engine/system.js";
+import { CalculationFailed, InputError } from "../errors.js";
+import type { EamPotential } from "../potentials/types.js";
+import {
+  QQRD2E_METAL,
+  streitzCoulomb,
+  type StreitzCoulombOptions,
+  type StreitzCoulombResults,
+  type StreitzSummation,
+} from "./coulomb.js";
+import { lammpsBox } from "./ewald.js";
+import { streitzElements, type StreitzParameters } from "./params.js";
+import { streitzQeq, type StreitzQeqResults } from "./qeq.js";
+
+const MY_PI = 3.14159265358979323846;
+
+/** LAMMPS examples/streitz settings, used where an option is absent. */
+export const STREITZ_DEFAULTS = {
+  /** pair_style coul/streitz cutoff, A. */
+  coulCutoff: 12.0,
+  /** pair_style coul/streitz ... wolf alpha, 1/A. */
+  wolfAlpha: 0.31,
+  /** fix qeq/slater tolerance (relative CG residual). */
+  qeqTolerance: 1e-6,
+  /** fix qeq/slater maxiter (per CG solve). */
+  qeqMaxIter: 100,
+  /** fix qeq/slater alpha keyword default, 1/A. */
+  qeqAlpha: 0.2,
+  /** kspace_style ewald accuracy (relative to the force between two unit charges 1 A apart). */
+  ewaldAccuracy: 1e-6,
+} as const;
+
+/** How the model is evaluated. "lammps": as LAMMPS 29Sep2021 does, quirks included. */
+export type StreitzMode = "lammps";
+
+/** Settings of {@link StreitzCalculator.create}. */
+export interface StreitzCalculatorOptions {
+  /** The EAM part (setfl eam/alloy, e.g. potentials/AlO.eam.alloy; any EAM style works). */
+  eam: EamPotential;
+  /** The parsed `.streitz` file (`parseStreitz` / `readStreitzFile`). */
+  streitz: StreitzParameters;
+  /** Long-range Coulomb summation: "wolf" (pair_style ... wolf) or "ewald" (+ kspace_style ewald). */
+  summation: StreitzSummation;
+  /** Wolf damping alpha, 1/A (Wolf only; default 0.31). */
+  wolfAlpha?: number;
+  /** Real-space Coulomb cutoff rc, A (default 12). */
+  coulCutoff?: number;
+  /** QEq relative CG residual at which fix qeq/slater stops (default 1e-6). */
+  qeqTolerance?: number;
+  /** QEq iteration limit per CG solve (default 100); not converging throws CalculationFailed. */
+  qeqMaxIter?: number;
+  /** QEq cutoff, A (default: coulCutoff). */
+  qeqCutoff?: number;
+  /** QEq damping alpha of erfc(alpha r)/r, 1/A (fix keyword `alpha`, default 0.2). */
+  qeqAlpha?: number;
+  /**
+   * Ewald relative accuracy (`kspace_style ewald ACC`, default 1e-6): sets g_ewald and/or kmax
+   * where those are not given, with LAMMPS' estimates (Ewald::init / Ewald::setup).
+   */
+  ewaldAccuracy?: number;
+  /** Ewald splitting parameter g, 1/A (`kspace_modify gewald G`). */
+  ewaldG?: number;
+  /** Largest k index per reciprocal direction (`kspace_modify kmax/ewald KX KY KZ`). */
+  kmax?: readonly [number, number, number];
+  /** Evaluation mode (default and only: "lammps"). */
+  mode?: StreitzMode;
+  /** Options of the EAM engine (kernel variant, skin). */
+  engine?: EngineOptions;
+}
+
+/** Results of one evaluation; arrays are owned by the caller. */
+export interface StreitzResults {
+  /** Total potential energy E_eam + E_coul, eV (LAMMPS `pe`). */
+  energy: number;
+  /** EAM energy, eV (LAMMPS `evdwl`, compute pair eam/alloy). */
+  energyEam: number;
+  /** Coulomb energy E_coul_pair + E_coul_kspace, eV (LAMMPS `ecoul + elong`). */
+  energyCoul: number;
+  /** coul/streitz pair energy incl. the chi q + J q^2/2 self terms, eV (LAMMPS `ecoul`). */
+  energyCoulPair: number;
+  /** Ewald k-space energy incl. Ewald self and neutralising terms, eV (LAMMPS `elong`; 0 for Wolf). */
+  energyCoulKspace: number;
+  /** Forces, eV/A, row-major N x 3 (EAM + Coulomb; no dq/dx term, as LAMMPS). */
+  forces: Float64Array;
+  /** Virial W_ab = sum r_a f_b, eV, 3x3 row-major (EAM + Coulomb pair + k-space). */
+  virial: Float64Array;
+  /**
+   * Stress with ASE's sign convention, -W/V in eV/A^3, Voigt xx yy zz yz xz xy; null without a
+   * periodic direction (clusters).
+   */
+  stress: Float64Array | null;
+  /** Equilibrated charges, e (fix qeq/slater). */
+  charges: Float64Array;
+  /** LAMMPS `f_qeq`: (CG loops of the s solve + of the t solve) / 2, integer division. */
+  qeqIterations: number;
+  /** CG loop counts of the two solves (each 1 + iterations done, as FixQEq::CG returns). */
+  qeqLoops: { s: number; t: number };
+  /** QEq chemical potential mu = sum s / sum t, eV/e. */
+  chemicalPotential: number;
+  /** Ewald settings used (null for Wolf): g in 1/A, kmax, number of k-vectors. */
+  ewald: { g: number; kmax: [number, number, number]; kcount: number } | null;
+}
+
+function positive(name: string, v: number | undefined, unit: string): void {
+  if (v !== undefined && !(v > 0 && Number.isFinite(v))) throw new InputError(`${name} must be > 0${unit}, got ${v}`);
+}
+
+function nonNegative(name: string, v: number | undefined, unit: string): void {
+  if (v !== undefined && !(v >= 0 && Number.isFinite(v))) throw new InputError(`${name} must be >= 0${unit}, got ${v}`);
+}
+
+/**
+ * LAMMPS' Ewald parameter choice (Ewald::init, Ewald::setup, Ewald::rms) for an accuracy.
+ *
+ * @param g         g_ewald, 1/A, or undefined to estimate it (Ewald::init)
+ * @param kmax      kmax/ewald, or undefined to choose it (Ewald::setup)
+ * @param accuracy  relative accuracy; LAMMPS multiplies it by two_charge_force = qqr2e (metal: 14.399645 eV/A)
+ * @param qsqsum    sum of q^2, e^2
+ * @param natoms    number of atoms
+ * @param cutoff    real-space Coulomb cutoff, A
+ * @param cell      cell rows (restricted triclinic), A
+ */
+export function lammpsEwaldParameters(
+  g: number | undefined,
+  kmax: readonly [number, number, number] | undefined,
+  accuracy: number,
+  qsqsum: number,
+  natoms: number,
+  cutoff: number,
+  cell: ArrayLike<number>,
+  qqrd2e = QQRD2E_METAL,
+): { g: number; kmax: [number, number, number] } {
+  const { xprd, yprd, zprd, xy, xz, yz } = lammpsBox(cell);
+  const acc = accuracy * qqrd2e; // accuracy_relative * two_charge_force (metal: qqr2e * 1 e^2 / 1 A^2)
+  const q2 = qsqsum * qqrd2e;
+  let gEwald: number;
+  if (g !== undefined) {
+    gEwald = g;
+  } else {
+    if (q2 === 0) {
+      throw new InputError("every charge is zero, so Ewald cannot choose g from the accuracy (LAMMPS: Must use 'kspace_modify gewald' for uncharged system); give g");
+    }
+    gEwald = (acc * Math.sqrt(natoms * cutoff * xprd * yprd * zprd)) / (2.0 * q2);
+    if (gEwald >= 1.0) gEwald = (1.35 - 0.15 * Math.log(acc)) / cutoff;
+    else gEwald = Math.sqrt(-Math.log(gEwald)) / cutoff;
+  }
+  if (kmax !== undefined) return { g: gEwald, kmax: [kmax[0], kmax[1], kmax[2]] };
+
+  const n = natoms === 0 ? 1 : natoms;
+  const rms = (km: number, prd: number) =>
+    ((2.0 * q2 * gEwald) / prd) * Math.sqrt(1.0 / (MY_PI * km * n)) * Math.exp((-MY_PI * MY_PI * km * km) / (gEwald * gEwald * prd * prd));
+  const choose = (prd: number) => {
+    let km = 1;
+    while (rms(km, prd) > acc) {
+      if (++km > 100000) throw new CalculationFailed(`Ewald kmax for accuracy ${accuracy} exceeds 100000 (g = ${gEwald})`);
+    }
+    return km;
+  };
+  let k: [number, number, number] = [choose(xprd), choose(yprd), choose(zprd)];
+  if (xy !== 0 || xz !== 0 || yz !== 0) {
+    // KSpace::lamda2xT with |tilt|, then truncation (LAMMPS "scale lattice vectors for triclinic skew").
+    const t0 = k[0] / xprd;
+    const t1 = k[1] / yprd;
+    const t2 = k[2] / zprd;
+    const v0 = xprd * t0;
+    const v1 = Math.abs(xy) * t0 + yprd * t1;
+    const v2 = Math.abs(xz) * t0 + Math.abs(yz) * t1 + zprd * t2;
+    k = [Math.max(1, Math.trunc(v0)), Math.max(1, Math.trunc(v1)), Math.max(1, Math.trunc(v2))];
+  }
+  return { g: gEwald, kmax: k };
+}
+
+/**
+ * An ASE-style calculator for the Streitz-Mintmire model (LAMMPS coul/streitz + eam/alloy + fix
+ * qeq/slater): charges by QEq, then energy, forces, virial and stress at those charges.
+ */
+export class StreitzCalculator {
+  readonly implementedProperties = ["energy", "forces", "stress", "virial", "charges"] as const;
+  /** The EAM part (one wasm engine, reused between calls). */
+  readonly eam: EamCalculator;
+  readonly streitz: StreitzParameters;
+  readonly summation: StreitzSummation;
+  readonly mode: StreitzMode = "lammps";
+  /** Settings in force, defaults filled in (ewaldG/kmax stay undefined when chosen per structure). */
+  readonly settings: {
+    coulCutoff: number;
+    wolfAlpha: number;
+    qeqCutoff: number;
+    qeqTolerance: number;
+    qeqMaxIter: number;
+    qeqAlpha: number;
+    ewaldAccuracy: number;
+    ewaldG?: number;
+    kmax?: readonly [number, number, number];
+  };
+
+  /** Called when the EAM densities leave the embedding table (default: console.warn). */
+  set onWarning(f: (message: string) => void) {
+    this.eam.onWarning = f;
+  }
+
+  private constructor(eam: EamCalculator, opts: StreitzCalculatorOptions) {
+    this.eam = eam;
+    this.streitz = opts.streitz;
+    this.summation = opts.summation;
+    const coulCutoff = opts.coulCutoff ?? STREITZ_DEFAULTS.coulCutoff;
+    this.settings = {
+      coulCutoff,
+      wolfAlpha: opts.wolfAlpha ?? STREITZ_DEFAULTS.wolfAlpha,
+      qeqCutoff: opts.qeqCutoff ?? coulCutoff,
+      qeqTolerance: opts.qeqTolerance ?? STREITZ_DEFAULTS.qeqTolerance,
+      qeqMaxIter: opts.qeqMaxIter ?? STREITZ_DEFAULTS.qeqMaxIter,
+      qeqAlpha: opts.qeqAlpha ?? STREITZ_DEFAULTS.qeqAlpha,
+      ewaldAccuracy: opts.ewaldAccuracy ?? STREITZ_DEFAULTS.ewaldAccuracy,
+      ewaldG: opts.ewaldG,
+      kmax: opts.kmax ? [opts.kmax[0], opts.kmax[1], opts.kmax[2]] : undefined,
+    };
+  }
+
+  /**
+   * Creates a calculator; absent settings take the LAMMPS examples/streitz values
+   * ({@link STREITZ_DEFAULTS}).
+   *
+   * @throws InputError for an unknown summation or mode, or an out-of-range setting
+   */
+  static async create(opts: StreitzCalculatorOptions): Promise<StreitzCalculator> {
+    if (opts.summation !== "wolf" && opts.summation !== "ewald") {
+      throw new InputError(`summation must be "wolf" or "ewald", got ${String(opts.summation)}`);
+    }
+    if (opts.mode !== undefined && opts.mode !== "lammps") {
+      throw new InputError(`mode must be "lammps" (the only mode implemented so far), got ${String(opts.mode)}`);
+    }
+    positive("coulCutoff", opts.coulCutoff, " A");
+    nonNegative("wolfAlpha", opts.wolfAlpha, " 1/A");
+    positive("qeqCutoff", opts.qeqCutoff, " A");
+    positive("qeqTolerance", opts.qeqTolerance, "");
+    if (opts.qeqMaxIter !== undefined && !(Number.isInteger(opts.qeqMaxIter) && opts.qeqMaxIter >= 1)) {
+      throw new InputError(`qeqMaxIter must be a positive integer, got ${opts.qeqMaxIter}`);
+    }
+    nonNegative("qeqAlpha", opts.qeqAlpha, " 1/A");
+    positive("ewaldAccuracy", opts.ewaldAccuracy, "");
+    positive("ewaldG", opts.ewaldG, " 1/A");
+    if (opts.kmax !== undefined) {
+      if (opts.kmax.length !== 3 || !opts.kmax.every((k) => Number.isInteger(k) && k >= 1)) {
+        throw new InputError(`kmax must be three positive integers, got ${Array.from(opts.kmax).join(" ")}`);
+      }
+    }
+    const eam = await EamCalculator.create(opts.eam, opts.engine ?? {});
+    return new StreitzCalculator(eam, opts);
+  }
+
+  /**
+   * Equilibrates the charges and evaluates energy, forces, virial and stress of `atoms`.
+   *
+   * @param atoms  structure, A; Ewald needs a fully periodic cell in LAMMPS restricted-triclinic
+   *               form (a = (lx,0,0), b = (xy,ly,0), c = (xz,yz,lz))
+   * @param source name for messages (file, frame)
+   * @throws InputError for an element missing from either file, Ewald on a non-periodic or
+   *   non-restricted-triclinic cell, or more atoms than the dense QEq takes
+   * @throws CalculationFailed when the QEq does not converge within qeqMaxIter
+   */
+  calculate(atoms: Atoms, source?: string): StreitzResults {
+    const s = this.settings;
+    const where = (e: unknown): never => {
+      if (source && (e instanceof InputError || e instanceof CalculationFailed)) {
+        const E = e instanceof InputError ? InputError : CalculationFailed;
+        throw new E(`${source}: ${e.message}`);
+      }
+      throw e;
+    };
+    const ewald = this.summation === "ewald";
+    try {
+      streitzElements(this.streitz, [...new Set(atoms.symbols)]);
+      if (ewald) {
+        if (!(atoms.pbc[0] && atoms.pbc[1] && atoms.pbc[2])) {
+          throw new InputError("Ewald needs a structure periodic in all three directions (LAMMPS refuses non-periodic boundaries); use wolf");
+        }
+        lammpsBox(atoms.cell);
+      }
+    } catch (e) {
+      where(e);
+    }
+
+    const eam = this.eam.calculate(atoms, source);
+
+    let qeq: StreitzQeqResults;
+    try {
+      qeq = streitzQeq(atoms, this.streitz, {
+        cutoff: s.qeqCutoff,
+        tolerance: s.qeqTolerance,
+        maxIter: s.qeqMaxIter,
+        alpha: s.qeqAlpha,
+      });
+    } catch (e) {
+      return where(e);
+    }
+    const q = qeq.charges;
+
+    const opts: StreitzCoulombOptions = { summation: this.summation, cutoff: s.coulCutoff };
+    let ewaldUsed: { g: number; kmax: [number, number, number] } | null = null;
+    if (ewald) {
+      // g_ewald (when estimated) and kmax from the equilibrated charges. LAMMPS chooses g_ewald in
+      // Ewald::init from the charges present before the QEq (the data file; it refuses all-zero
+      // charges) and kmax in the Ewald::setup after the QEq, from the equilibrated ones. The two agree
+      // when the input already carries equilibrated charges.
+      let qsqsum = 0.0;
+      for (let i = 0; i < q.length; i++) qsqsum += q[i] * q[i];
+      try {
+        ewaldUsed = lammpsEwaldParameters(s.ewaldG, s.kmax, s.ewaldAccuracy, qsqsum, atoms.length, s.coulCutoff, atoms.cell);
+      } catch (e) {
+        return where(e);
+      }
+      opts.ewaldG = ewaldUsed.g;
+      opts.ewaldKmax = ewaldUsed.kmax;
+    } else {
+      opts.wolfAlpha = s.wolfAlpha;
+    }
+    let coul: StreitzCoulombResults;
+    try {
+      coul = streitzCoulomb(atoms, q, this.streitz, opts);
+    } catch (e) {
+      return where(e);
+    }
+
+    const forces = eam.forces;
+    for (let m = 0; m < forces.length; m++) forces[m] += coul.forces[m];
+    const virial = eam.virial;
+    for (let m = 0; m < 9; m++) virial[m] += coul.virial[m];
+    const energy = eam.energy + coul.energy;
+    if (!Number.isFinite(energy)) where(new CalculationFailed(`the energy is not finite (${energy})`));
+    return {
+      energy,
+      energyEam: eam.energy,
+      energyCoul: coul.energy,
+      energyCoulPair: coul.energyPair,
+      energyCoulKspace: coul.energyKspace,
+      forces,
+      virial,
+      stress: stressFromVirial(virial, atoms),
+      charges: q,
+      qeqIterations: Math.trunc((qeq.cgLoops.s + qeq.cgLoops.t) / 2),
+      qeqLoops: { s: qeq.cgLoops.s, t: qeq.cgLoops.t },
+      chemicalPotential: qeq.chemicalPotential,
+      ewald: ewaldUsed ? { ...ewaldUsed, kcount: coul.kcount } : null,
+    };
+  }
+
+  /** Potential energy, eV. */
+  getPotentialEnergy(atoms: Atoms): number {
+    return this.calculate(atoms).energy;
+  }
+  /** Forces, eV/A, row-major N x 3. */
+  getForces(atoms: Atoms): Float64Array {
+    return this.calculate(atoms).forces;
+  }
+  /** Equilibrated charges, e. */
+  getCharges(atoms: Atoms): Float64Array {
+    return this.calculate(atoms).charges;
+  }
+  /** Stress in eV/A^3 (Voigt xx yy zz yz xz xy, ASE sign). */
+  getStress(atoms: Atoms): Float64Array {
+    const st = this.calculate(atoms).stress;
+    if (!st) throw new InputError("stress is not defined for a structure with no periodic direction");
+    return st;
+  }
+}
