@@ -44,12 +44,63 @@ export class Random {
       const v = 2 * this.uniform() - 1;
       const q = u * u + v * v;
       if (q > 0 && q < 1) {
-        const f = Math.sqrt((-2 * Math.log(q)) / q);
+        const f = Math.sqrt((-2 * portableLog(q)) / q);
         this.spare = v * f;
         return u * f;
       }
     }
   }
+}
+
+// Natural logarithm, fdlibm's __ieee754_log in plain IEEE arithmetic. Math.log is not the same on
+// every JavaScript engine (Node 20's V8 and current Chromium's differ in the last bit for about 8 %
+// of arguments); this gives Node 20's Math.log on every engine, so seeded draws repeat everywhere.
+const LOG_WORDS = new DataView(new ArrayBuffer(8));
+const LN2_HI = 6.93147180369123816490e-1, LN2_LO = 1.90821492927058770002e-10, TWO54 = 1.80143985094819840000e16;
+const LG1 = 6.666666666666735130e-1, LG2 = 3.999999999940941908e-1, LG3 = 2.857142874366239149e-1, LG4 = 2.222219843214978396e-1;
+const LG5 = 1.818357216161805012e-1, LG6 = 1.531383769920937332e-1, LG7 = 1.479819860511658591e-1;
+
+/** ln(x) for x > 0 (fdlibm), bit for bit the same on every engine; -Infinity at 0, NaN below. */
+export function portableLog(x: number): number {
+  const w = LOG_WORDS;
+  w.setFloat64(0, x);
+  let hx = w.getInt32(0);
+  const lx = w.getUint32(4);
+  let k = 0;
+  if (hx < 0x00100000) {
+    if (((hx & 0x7fffffff) | lx) === 0) return -Infinity;
+    if (hx < 0) return NaN;
+    k -= 54; // subnormal: scale up
+    x *= TWO54;
+    w.setFloat64(0, x);
+    hx = w.getInt32(0);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  const i0 = (hx + 0x95f64) & 0x100000;
+  w.setInt32(0, hx | (i0 ^ 0x3ff00000)); // normalize x or x/2
+  x = w.getFloat64(0);
+  k += i0 >> 20;
+  const f = x - 1.0;
+  if ((0x000fffff & (2 + hx)) < 3) {
+    // |f| < 2^-20
+    if (f === 0) return k === 0 ? 0 : k * LN2_HI + k * LN2_LO;
+    const r = f * f * (0.5 - 0.33333333333333333 * f);
+    return k === 0 ? f - r : k * LN2_HI - (r - k * LN2_LO - f);
+  }
+  const s = f / (2.0 + f);
+  const z = s * s;
+  const ww = z * z;
+  const t1 = ww * (LG2 + ww * (LG4 + ww * LG6));
+  const t2 = z * (LG1 + ww * (LG3 + ww * (LG5 + ww * LG7)));
+  const i = (hx - 0x6147a) | (0x6b851 - hx);
+  const r = t2 + t1;
+  if (i > 0) {
+    const hfsq = 0.5 * f * f;
+    return k === 0 ? f - (hfsq - s * (hfsq + r)) : k * LN2_HI - (hfsq - (s * (hfsq + r) + k * LN2_LO) - f);
+  }
+  return k === 0 ? f - s * (f - r) : k * LN2_HI - (s * (f - r) - k * LN2_LO - f);
 }
 
 function rotl(x: number, k: number): number {

@@ -1,0 +1,286 @@
+// The MD worker of the demo page (a module Web Worker): builds the structure and the engine, runs
+// the dynamics (or the dimer pull) in chunks of `frameEvery` steps and posts a frame after each
+// chunk. The page only renders; it acknowledges each frame after drawing it, and while it is busy
+// the worker goes on computing and collects the thermo rows for the next frame (none is dropped).
+// Between chunks the worker yields to its event loop, so "stop" and "ack" messages get through.
+import {
+  Atoms,
+  EamEngine,
+  EctEngine,
+  buildEctTables,
+  bulk,
+  loadKernelModule,
+  maxwellBoltzmann,
+  parseEamPotential,
+  parseEctModelText,
+  parseExtxyz,
+  temperatureOf,
+  type KernelVariant,
+} from "../src/core.js";
+import type { FromWorker, RunSettings, StartMessage, ThermoRow, ToWorker } from "./protocol.js";
+
+interface WorkerScope {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+}
+const scope = self as unknown as WorkerScope;
+
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+/** What a run needs from an engine, EAM or ECT-EAM. */
+interface Simulation {
+  kind: "eam" | "ect";
+  mode: "md" | "pull";
+  engine: EamEngine | EctEngine;
+  atoms: Atoms;
+  xLabel: string;
+  chargeLabels: string[];
+  viewPositions: number[];
+  warnings: string[];
+  /** Advances `steps` steps (MD steps or pull points). */
+  advance(steps: number): void;
+  /** The thermo row of the current state, `step` steps into the run. */
+  row(step: number): ThermoRow;
+  charges(): Float64Array | null;
+}
+
+/** Most atoms whose charges are plotted one by one; above it, the smallest and largest. */
+const MAX_CHARGE_SERIES = 8;
+
+let variant: KernelVariant | null = null;
+
+/** The SIMD kernels where the browser runs them (all current ones do), else the scalar build. */
+async function kernels(): Promise<{ variant: KernelVariant; module: WebAssembly.Module }> {
+  if (!variant) {
+    try {
+      await loadKernelModule("simd");
+      variant = "simd";
+    } catch {
+      variant = "scalar";
+    }
+  }
+  return { variant, module: await loadKernelModule(variant) };
+}
+
+function buildStructure(msg: StartMessage): Atoms {
+  const s = msg.structure;
+  if (s.kind === "bulk") return bulk(s.symbol, s.lattice, s.a, s.repeat);
+  if (s.kind === "dimer") return new Atoms({ symbols: [...s.symbols], positions: [0, 0, 0, 0, 0, s.r0] });
+  const frames = parseExtxyz(s.text, s.name);
+  if (frames.length === 0) throw new Error(`${s.name}: no frames`);
+  return frames[0];
+}
+
+async function createSimulation(msg: StartMessage): Promise<Simulation> {
+  const { settings, potential } = msg;
+  const atoms = buildStructure(msg);
+  const n = atoms.length;
+  const pull = msg.structure.kind === "dimer" ? msg.structure : null;
+  const source = msg.structure.kind === "extxyz" ? msg.structure.name : "structure";
+  if (pull) atoms.velocities = new Float64Array(3 * n);
+  else if (!(settings.keepVelocities && atoms.velocities)) atoms.velocities = maxwellBoltzmann(atoms.masses, settings.temperature, settings.seed);
+  const { variant, module } = await kernels();
+
+  let engine: EamEngine | EctEngine;
+  let warnings: string[] = [];
+  if (potential.kind === "eam") {
+    engine = EamEngine.fromModule(parseEamPotential(potential.text, { fileName: potential.name }), module, variant);
+  } else {
+    const model = parseEctModelText(potential.text, potential.name);
+    warnings = model.warnings;
+    engine = await EctEngine.create(buildEctTables(model), { module, variant, source: potential.name });
+  }
+  engine.setAtoms(atoms, source);
+  const ect = engine instanceof EctEngine ? engine : null;
+
+  const chargeLabels = !ect ? [] : n <= MAX_CHARGE_SERIES ? atoms.symbols.map((s, i) => `q ${s}${i + 1}`) : ["min q", "max q"];
+  const chargeSeries = (q: Float64Array): number[] => {
+    if (n <= MAX_CHARGE_SERIES) return Array.from(q);
+    let lo = Infinity, hi = -Infinity;
+    for (const v of q) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    return [lo, hi];
+  };
+
+  const row = (step: number, x: number): ThermoRow => {
+    const kinetic = engine.kineticEnergy();
+    const temperature = temperatureOf(kinetic, n);
+    if (!ect) {
+      const potentialEnergy = engine.energy();
+      return { step, x, potential: potentialEnergy, kinetic, total: potentialEnergy + kinetic, temperature };
+    }
+    const omega = ect.grandPotential();
+    const q = ect.charges();
+    return {
+      step,
+      x,
+      potential: ect.energy(),
+      kinetic,
+      total: omega + kinetic,
+      temperature,
+      omega,
+      charges: chargeSeries(q),
+      totalCharge: q.reduce((a, b) => a + b, 0),
+      iterations: ect.solverReport().iterations,
+    };
+  };
+
+  const common = { kind: ect ? "ect" : "eam", engine, atoms, chargeLabels, warnings, charges: () => (ect ? ect.charges() : null) } as const;
+
+  if (pull) {
+    // A quasi-static pull: atom 0 stays at the origin, atom 1 moves out along z by dz per step,
+    // and the energy and weights are evaluated at every point (warm-started from the previous
+    // point as in MD, or from a cold, annealed start for the ground state).
+    const pos = Float64Array.from(atoms.positions);
+    let done = 0;
+    engine.compute();
+    return {
+      ...common,
+      mode: "pull",
+      xLabel: "separation R (Å)",
+      viewPositions: [0, 0, 0, 0, 0, pull.r0 + settings.steps * pull.dz],
+      advance(steps) {
+        for (let s = 0; s < steps; s++) {
+          done++;
+          pos[5] = pull.r0 + done * pull.dz;
+          engine.setPositions(pos);
+          if (ect && settings.groundState) ect.coldStart();
+          engine.compute();
+        }
+      },
+      row: (step) => row(step, pos[5] - pos[2]),
+    };
+  }
+
+  // Molecular dynamics, NVE velocity Verlet. EAM: the same engine calls as VelocityVerlet.run
+  // (runVerlet(0, dt) for the forces at the start, then runVerlet(chunk, dt)), so a run here
+  // repeats a Node run with the same structure, velocities, dt and output interval bit for bit.
+  engine.runVerlet(0, settings.dt);
+  return {
+    ...common,
+    mode: "md",
+    xLabel: "time (fs)",
+    viewPositions: Array.from(atoms.positions),
+    advance(steps) {
+      if (ect && settings.groundState) {
+        for (let s = 0; s < steps; s++) {
+          ect.coldStart();
+          ect.runVerlet(1, settings.dt);
+        }
+      } else {
+        engine.runVerlet(steps, settings.dt);
+      }
+    },
+    row: (step) => row(step, step * settings.dt),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Run loop
+
+let queue: Promise<void> = Promise.resolve();
+let current: { runId: number; stop: boolean } | null = null;
+let acked = true;
+
+scope.onmessage = (event: MessageEvent) => {
+  const msg = event.data as ToWorker;
+  if (msg.type === "start") {
+    if (current) current.stop = true;
+    queue = queue.then(() => run(msg));
+  } else if (msg.type === "stop") {
+    if (current) current.stop = true;
+  } else if (msg.type === "ack") {
+    acked = true;
+  }
+};
+
+/** Lets queued messages in without the 4 ms clamp of nested setTimeout(0). */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function checkSettings(s: RunSettings, mode: "md" | "pull"): void {
+  const int = (v: number, name: string, min: number) => {
+    if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer >= ${min}, got ${v}`);
+  };
+  int(s.steps, "steps", 0);
+  int(s.frameEvery, "frame interval", 1);
+  int(s.seed, "seed", 0);
+  if (mode === "md" && !(s.dt > 0 && Number.isFinite(s.dt))) throw new Error(`time step must be > 0 fs, got ${s.dt}`);
+  if (!(s.temperature >= 0 && Number.isFinite(s.temperature))) throw new Error(`temperature must be >= 0 K, got ${s.temperature}`);
+}
+
+async function run(msg: StartMessage): Promise<void> {
+  const token = { runId: msg.runId, stop: false };
+  current = token;
+  const { runId, settings } = msg;
+  try {
+    checkSettings(settings, msg.structure.kind === "dimer" ? "pull" : "md");
+    let computeMs = 0;
+    const t0 = performance.now();
+    const sim = await createSimulation(msg);
+    computeMs += performance.now() - t0;
+    post({
+      type: "ready",
+      runId,
+      kind: sim.kind,
+      mode: sim.mode,
+      symbols: sim.atoms.symbols.slice(),
+      cell: Array.from(sim.atoms.cell),
+      pbc: [...sim.atoms.pbc],
+      variant: sim.engine.variant,
+      source: sim.engine.source,
+      elements: sim.engine.elements.slice(),
+      xLabel: sim.xLabel,
+      chargeLabels: sim.chargeLabels,
+      viewPositions: sim.viewPositions,
+      settings,
+      warnings: sim.warnings,
+      initialVelocities: Float64Array.from(sim.atoms.velocities ?? new Float64Array(3 * sim.atoms.length)),
+    });
+    let rows: ThermoRow[] = [sim.row(0)];
+    let step = 0;
+    const flush = () => {
+      const positions = sim.engine.positions();
+      const charges = sim.charges();
+      post({ type: "frame", runId, rows, step, positions, charges, computeMs }, charges ? [positions.buffer, charges.buffer] : [positions.buffer]);
+      rows = [];
+      acked = false;
+    };
+    acked = true;
+    flush();
+    while (step < settings.steps && !token.stop) {
+      const c0 = performance.now();
+      const k = Math.min(settings.frameEvery, settings.steps - step);
+      sim.advance(k);
+      step += k;
+      rows.push(sim.row(step));
+      computeMs += performance.now() - c0;
+      if (acked || step === settings.steps) flush();
+      const wait = settings.frameDelayMs - (performance.now() - c0);
+      await (wait > 0 ? sleep(wait) : yieldToEvents());
+    }
+    if (rows.length > 0) flush();
+    post({ type: "done", runId, step, reason: token.stop ? "stopped" : "finished", computeMs });
+  } catch (err) {
+    const e = err as Error;
+    post({ type: "error", runId, message: e && e.message ? e.message : String(err) });
+  } finally {
+    if (current === token) current = null;
+  }
+}
