@@ -2,7 +2,7 @@
 // and, when `lmp` is on PATH, by LAMMPS eam and eam/opt, in one invocation. Reports medians of
 // several runs in microseconds per atom-step, ratios, the share of time in neighbor builds and the
 // wasm memory per atom; then the ECT-EAM section (bench/ect.ts).
-// Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect]
+// Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers]
 import { parseArgs } from "node:util";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import { bulk } from "../src/build/lattice.js";
@@ -11,6 +11,7 @@ import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
 import type { KernelVariant } from "../src/engine/wasm.js";
 import { findLammps, lammpsPairStyles, runLammpsEam } from "./lammps.js";
 import { benchEct } from "./ect.js";
+import { benchWorkers } from "./workers.js";
 
 const POTENTIAL = "potentials/Cu_u3.eam";
 const A = 3.615;
@@ -87,6 +88,7 @@ function fmt(v: number, d = 3): string {
 async function main(): Promise<void> {
   const lmp = findLammps();
   if (values.only === "ect") return benchEct({ quick, lmp });
+  if (values.only === "workers") return benchWorkers({ quick, runs });
   const styles = lmp ? lammpsPairStyles(lmp) : new Set<string>();
   console.log(`# ect-eam benchmark: LAMMPS bench/in.eam workload (fcc Cu a=${A} A, ${POTENTIAL}, ${TEMPERATURE} K, dt ${DT} fs, skin ${SKIN} A, neigh every 1 delay 5 check yes)`);
   console.log(`# node ${process.version}, ${runs} runs per entry (median), LAMMPS: ${lmp ?? "not installed (apt-get install lammps)"}`);
@@ -131,7 +133,10 @@ async function main(): Promise<void> {
     const scalar = rows.find((r) => r.name === "ect-eam scalar")!;
     console.log(`SIMD speed-up over scalar: ${fmt(scalar.us / simd.us, 2)}x`);
   }
-  if (values.only !== "eam") await benchEct({ quick, lmp });
+  if (values.only !== "eam") {
+    await benchEct({ quick, lmp });
+    await benchWorkers({ quick, runs });
+  }
 }
 
 await main();
