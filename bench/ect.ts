@@ -11,7 +11,7 @@ import { buildEctTables } from "../src/ect/tables.js";
 import { EctEngine } from "../src/ect/engine.js";
 import { EamEngine } from "../src/engine/engine.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
-import { bulk, rocksalt } from "../src/build/lattice.js";
+import { bulk, rocksalt } from "../src/structures/lattice.js";
 import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
 import { parseLammpsLog } from "./lammps.js";
 

@@ -5,7 +5,7 @@
 // Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers]
 import { parseArgs } from "node:util";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
-import { bulk } from "../src/build/lattice.js";
+import { bulk } from "../src/structures/lattice.js";
 import { EamEngine } from "../src/engine/engine.js";
 import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
 import type { KernelVariant } from "../src/engine/wasm.js";

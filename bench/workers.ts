@@ -2,7 +2,7 @@
 // 1 and 2 workers (and more where the machine has them), with the speed-up over one worker.
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { bulk } from "../src/build/lattice.js";
+import { bulk } from "../src/structures/lattice.js";
 import { Random } from "../src/dynamics/random.js";
 import { createWorkerPool } from "../src/workers/index.js";
 import type { Atoms } from "../src/atoms.js";

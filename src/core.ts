@@ -9,7 +9,7 @@ export { EamCalculator, type EamResults, IMPLEMENTED_PROPERTIES } from "./engine
 export { loadKernelModule, type KernelVariant } from "./engine/wasm.js";
 export { parseExtxyz, formatExtxyz } from "./io/extxyz.js";
 export { parseLammpsData, formatLammpsData } from "./io/lammps-data.js";
-export { bulk, rocksalt } from "./build/lattice.js";
+export { bulk, rocksalt } from "./structures/lattice.js";
 export { maxwellBoltzmann, kineticEnergy, temperatureOf, degreesOfFreedom } from "./dynamics/velocities.js";
 export { VelocityVerlet, type ThermoRow, type VerletOptions, type RunHooks, type RunSummary } from "./dynamics/md.js";
 export { Random } from "./dynamics/random.js";

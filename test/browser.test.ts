@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
 import { EamCalculator } from "../src/engine/calculator.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
-import { bulk } from "../src/build/lattice.js";
+import { bulk } from "../src/structures/lattice.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".eam": "text/plain" };

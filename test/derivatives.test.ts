@@ -15,7 +15,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
-import { bulk } from "../src/build/lattice.js";
+import { bulk } from "../src/structures/lattice.js";
 import { Random } from "../src/dynamics/random.js";
 import { EamCalculator } from "../src/engine/calculator.js";
 import type { KernelVariant } from "../src/engine/wasm.js";

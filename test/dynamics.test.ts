@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
-import { bulk } from "../src/build/lattice.js";
+import { bulk } from "../src/structures/lattice.js";
 import { VelocityVerlet, type ThermoRow } from "../src/dynamics/md.js";
 import { Random } from "../src/dynamics/random.js";
 import { degreesOfFreedom, kineticEnergy, maxwellBoltzmann, temperatureOf } from "../src/dynamics/velocities.js";

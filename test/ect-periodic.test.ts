@@ -5,7 +5,7 @@ import { Atoms } from "../src/atoms.js";
 import { readEctModelFile } from "../src/ect/model-file.js";
 import { buildEctTables } from "../src/ect/tables.js";
 import { EctEngine } from "../src/ect/engine.js";
-import { rocksalt as buildRocksalt } from "../src/build/lattice.js";
+import { rocksalt as buildRocksalt } from "../src/structures/lattice.js";
 
 const base = readEctModelFile("models/ect-starter.json");
 const model = { ...base, electrostatics: { ...base.electrostatics, longRange: "dsf" as const, cutoff: 9, dsfAlpha: 0.25 } };

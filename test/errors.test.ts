@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
-import { bulk } from "../src/build/lattice.js";
+import { bulk } from "../src/structures/lattice.js";
 import { EamCalculator } from "../src/engine/calculator.js";
 import { CalculationFailed, InputError } from "../src/errors.js";
 import { readExtxyzFile } from "../src/io/extxyz-file.js";

@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findLammps } from "../bench/lammps.js";
 import { Atoms } from "../src/atoms.js";
-import { bulk, type CubicStructure } from "../src/build/lattice.js";
+import { bulk, type CubicStructure } from "../src/structures/lattice.js";
 import { EamCalculator, type EamResults } from "../src/engine/calculator.js";
 import type { KernelVariant } from "../src/engine/wasm.js";
 import { parseExtxyz } from "../src/io/extxyz.js";

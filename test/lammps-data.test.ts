@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
-import { bulk } from "../src/build/lattice.js";
+import { bulk } from "../src/structures/lattice.js";
 import { InputError } from "../src/errors.js";
 import { formatLammpsData, parseLammpsData } from "../src/io/lammps-data.js";
 import { readLammpsDataFile } from "../src/io/lammps-data-file.js";

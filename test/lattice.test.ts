@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bulk } from "../src/build/lattice.js";
+import { bulk } from "../src/structures/lattice.js";
 import { InputError } from "../src/errors.js";
 
 /** Sorted minimum-image distances from atom 0 to all others in an orthorhombic periodic cell. */

@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
-import { bulk } from "../src/build/lattice.js";
+import { bulk } from "../src/structures/lattice.js";
 import { Random } from "../src/dynamics/random.js";
 import { EamCalculator } from "../src/engine/calculator.js";
 import { EctCalculator } from "../src/ect/calculator.js";
@@ -257,7 +257,7 @@ describe("worker pool: close()", () => {
     const driver = (closeIt: boolean) => `
       import { readFileSync } from "node:fs";
       import { createWorkerPool } from "./src/workers/pool.ts";
-      import { bulk } from "./src/build/lattice.ts";
+      import { bulk } from "./src/structures/lattice.ts";
       const pool = await createWorkerPool({ workers: 2 });
       const text = readFileSync(${JSON.stringify(join(ROOT, "potentials", "Cu_u3.eam"))}, "utf8");
       const frames = [bulk("Cu", "fcc", 3.615, 2), bulk("Cu", "fcc", 3.6, 2), bulk("Cu", "fcc", 3.63, 2)];

@@ -4,7 +4,7 @@ import { openSync, writeSync, closeSync } from "node:fs";
 import { EamEngine } from "../engine/engine.js";
 import { readStructureFile } from "../io/structure-file.js";
 import { formatExtxyz } from "../io/extxyz.js";
-import { bulk, type CubicStructure } from "../build/lattice.js";
+import { bulk, type CubicStructure } from "../structures/lattice.js";
 import { maxwellBoltzmann, temperatureOf } from "../dynamics/velocities.js";
 import { readEctModelFile } from "../ect/model-file.js";
 import { buildEctTables } from "../ect/tables.js";
