@@ -92,6 +92,9 @@ async function evalEct(opts: { model: string; input: string; output: string; spe
   const calc = await EctCalculator.create(buildEctTables(model), { variant: opts.simd === "off" ? "scalar" : "simd", source: opts.model });
   const out: Atoms[] = [];
   frames.forEach((atoms, k) => {
+    // Every frame from a cold start: results do not depend on the order of the frames (as in the
+    // worker pool); `md` and `latent --follow` are the warm-start paths.
+    calc.engine.coldStart();
     const r = calc.calculate(atoms, frames.length > 1 ? `${opts.input} frame ${k}` : opts.input);
     const a = atoms.copy();
     a.info.energy = r.energy;
