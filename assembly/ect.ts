@@ -14,7 +14,7 @@ import {
   C_WEIGHTS, C_WEIGHTS_NEW, C_EPS, C_CHARGE, C_POT_L_R, C_STATE_E, C_STATE_N, C_STATE_Q, C_N_STATES,
   C_DIR_DENSITY, C_DIR_EMBED, C_DIR_PAIR, C_DIR_COUL, C_LR_TABLE, C_LR_KIND, C_LR_CUTOFF,
   C_SHORT_CUTOFF, C_COULOMB_K, C_SELF_COEF, C_K_T, C_N_TOTAL, C_MU, C_E_ONSITE, C_E_PAIR, C_E_LONG,
-  C_DENSITY_CUTOFF, C_PAIR_CUTOFF, C_KVECS, C_NK, C_EPS_FORCES, C_ROLES, C_DIR_RES, C_RES_CUTOFF, C_EWALD_SUMS, C_EWALD_ALPHA, C_EWALD_BACKGROUND,
+  C_DENSITY_CUTOFF, C_PAIR_CUTOFF, C_KVECS, C_NK, C_EPS_FORCES, C_ROLES, C_DIR_RES, C_RES_CUTOFF, C_TALLY, C_EWALD_SUMS, C_EWALD_ALPHA, C_EWALD_BACKGROUND,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI } from "./mem";
 import { foldGhosts, copyToGhosts } from "./cell";
@@ -230,13 +230,15 @@ function resetVirial(): void {
  * for j), folded from ghosts; ePair = sum over pairs of phi + sum w w u.
  */
 export function ectEpsPass(ctx: usize): void {
-  // With `epsForces` set, the same traversal also accumulates forces, per-atom pair energies and
-  // the virial at the current weights: when these weights turn out converged, no force pass is needed.
-  if (ci(ctx, C_EPS_FORCES)) epsLoop(ctx, true);
-  else epsLoop(ctx, false);
+  // With `epsForces` set, the same traversal also accumulates forces (and, with `tally`, per-atom
+  // pair energies and the virial) at the current weights: when these weights turn out converged,
+  // no force pass is needed. MD steps between outputs skip the tallies.
+  if (!ci(ctx, C_EPS_FORCES)) epsLoop(ctx, false, false);
+  else if (ci(ctx, C_TALLY)) epsLoop(ctx, true, true);
+  else epsLoop(ctx, true, false);
 }
 
-@inline function epsLoop(ctx: usize, forces: bool): void {
+@inline function epsLoop(ctx: usize, forces: bool, tally: bool): void {
   const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
   const roles = cp(ctx, C_ROLES), dres = cp(ctx, C_DIR_RES);
   const rres = cf(ctx, C_RES_CUTOFF), rressq = rres * rres;
@@ -276,13 +278,14 @@ export function ectEpsPass(ctx: usize): void {
       const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
       let dEdr = 0.0, pe = 0.0;
       if (rsq < lrcsq) {
-        const g = kc * tval(lrTab, m, p);
+        const c = lrTab + <usize>(m - 1) * REC;
+        const g = kc * (((load<f64>(c, 24) * p + load<f64>(c, 32)) * p + load<f64>(c, 40)) * p + load<f64>(c, 48));
         const qj = getF(q, j);
         poti += qj * g;
         addF(pot, j, qi * g);
         if (forces) {
           pe += qi * qj * g;
-          dEdr += qi * qj * kc * tder(lrTab, m, p);
+          dEdr += qi * qj * kc * ((load<f64>(c) * p + load<f64>(c, 8)) * p + load<f64>(c, 16));
         }
       }
       if (rsq < rressq) {
@@ -348,26 +351,28 @@ export function ectEpsPass(ctx: usize): void {
           }
         }
       }
-      if (forces && (dEdr != 0.0 || pe != 0.0)) {
+      if (forces && dEdr != 0.0) {
         const fpair = -dEdr / r;
         fxi += dx * fpair; fyi += dy * fpair; fzi += dz * fpair;
         addF(fx, j, -dx * fpair); addF(fy, j, -dy * fpair); addF(fz, j, -dz * fpair);
+        if (tally) tallyVirial(dx, dy, dz, fpair);
+      }
+      if (tally && pe != 0.0) {
         ei += 0.5 * pe;
         addF(eatom, j, 0.5 * pe);
-        tallyVirial(dx, dy, dz, fpair);
       }
     }
     addF(pot, i, poti);
     if (forces) {
       addF(fx, i, fxi); addF(fy, i, fyi); addF(fz, i, fzi);
-      addF(eatom, i, ei);
     }
+    if (tally) addF(eatom, i, ei);
   }
   foldStates(ctx, eps);
   setF(ctx, C_E_PAIR, epair);
   if (forces) {
     foldGhosts(ctx, fx); foldGhosts(ctx, fy); foldGhosts(ctx, fz);
-    foldGhosts(ctx, eatom);
+    if (tally) foldGhosts(ctx, eatom);
     storeVirial(ctx);
   }
 }

@@ -291,6 +291,12 @@ export class EctEngine extends KernelSystem {
 
   /** Energy, forces and latent variables at the current positions (weights solved first). */
   compute(): void {
+    this.evaluate(true);
+  }
+
+  /** Solve and forces; `tally` adds per-atom energies and the virial (MD skips them between outputs). */
+  private evaluate(tally: boolean): void {
+    this.setCtx("tally", tally ? 1 : 0);
     this.requireAtoms();
     if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
     this.solve();
@@ -522,7 +528,9 @@ export class EctEngine extends KernelSystem {
     let iterations = 0;
     for (let s = 1; s <= steps; s++) {
       this.kx.initialIntegrate(this.ctx);
-      this.compute();
+      // Per-atom energies and the virial are tallied on the last step only: inside onStep,
+      // energies, Omega, forces and charges are current, per-atom energies and the virial are not.
+      this.evaluate(s === steps);
       this.kx.finalIntegrate(this.ctx);
       iterations += this.lastReport.iterations;
       onStep?.(s);
