@@ -3,6 +3,7 @@
 // several runs in microseconds per atom-step, ratios, the share of time in neighbor builds and the
 // wasm memory per atom; then the ECT-EAM section (bench/ect.ts).
 // Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers]
+//        node dist/bench.js --json [--quick] [--scalar]: the portable suite (src/benchmark), JSON report only
 import { parseArgs } from "node:util";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import { bulk } from "../src/structures/lattice.js";
@@ -12,6 +13,7 @@ import type { KernelVariant } from "../src/engine/wasm.js";
 import { findLammps, lammpsPairStyles, runLammpsEam } from "./lammps.js";
 import { benchEct } from "./ect.js";
 import { benchWorkers } from "./workers.js";
+import { benchJson } from "./json.js";
 
 const POTENTIAL = "potentials/Cu_u3.eam";
 const A = 3.615;
@@ -32,6 +34,8 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     sizes: { type: "string" },
     only: { type: "string" },
+    json: { type: "boolean", default: false },
+    scalar: { type: "boolean", default: false },
   },
 });
 const runs = Math.max(1, Number(values.runs));
@@ -86,6 +90,7 @@ function fmt(v: number, d = 3): string {
 }
 
 async function main(): Promise<void> {
+  if (values.json) return benchJson({ quick, simd: !values.scalar });
   const lmp = findLammps();
   if (values.only === "ect") return benchEct({ quick, lmp });
   if (values.only === "workers") return benchWorkers({ quick, runs });

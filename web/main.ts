@@ -5,7 +5,8 @@ import * as $3Dmol from "3dmol";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { EXAMPLES, exampleById, type Example } from "./examples.js";
-import type { FrameMessage, FromWorker, PotentialText, ReadyMessage, RunSettings, StartMessage, StructureSpec, ThermoRow, ToWorker } from "./protocol.js";
+import type { BenchmarkReply, FrameMessage, FromWorker, PotentialText, ReadyMessage, RunSettings, StartMessage, StructureSpec, ThermoRow, ToWorker } from "./protocol.js";
+import type { BenchmarkReport } from "../src/benchmark/suite.js";
 
 // ------------------------------------------------------------------------------------------------
 // DOM
@@ -384,7 +385,12 @@ function draw(): void {
 }
 
 worker.onmessage = (event: MessageEvent) => {
-  const msg = event.data as FromWorker;
+  const data = event.data as FromWorker | BenchmarkReply;
+  if (data.type === "benchmark-progress" || data.type === "benchmark-done" || data.type === "benchmark-error") {
+    onBenchmarkReply(data);
+    return;
+  }
+  const msg = data;
   const r = run;
   if (!r || msg.runId !== r.runId) return; // a stopped run's last words
   if (msg.type === "ready") {
@@ -434,6 +440,7 @@ worker.onerror = (event: ErrorEvent) => {
   setRunning(false);
   setStatus(`worker failed: ${event.message}`, true);
   run?.settle(new Error(event.message));
+  bench?.settle(new Error(event.message));
 };
 
 async function fetchText(url: string): Promise<string> {
@@ -492,6 +499,104 @@ startButton.addEventListener("click", () => {
 stopButton.addEventListener("click", stop);
 
 // ------------------------------------------------------------------------------------------------
+// Benchmark panel: the portable suite (src/benchmark/suite.ts) in the worker; the page shows its
+// progress and results and offers the report as JSON (the shape `node dist/bench.js --json` prints).
+
+const benchButton = $("bench-run") as HTMLButtonElement;
+const benchQuick = $("bench-quick") as HTMLInputElement;
+const benchStatus = $("bench-status");
+const benchTable = $("bench-table") as HTMLTableElement;
+const benchDownload = $("bench-download") as HTMLAnchorElement;
+
+let bench: { benchId: number; settle: (r: BenchmarkReport | Error) => void } | null = null;
+let nextBenchId = 1;
+
+function setBenchStatus(text: string, error = false): void {
+  benchStatus.textContent = text;
+  benchStatus.classList.toggle("error", error);
+}
+
+function showReport(report: BenchmarkReport): void {
+  const body = benchTable.tBodies[0];
+  body.replaceChildren();
+  const sig = (v: number) => (v >= 1e4 ? v.toExponential(3) : v.toPrecision(4));
+  for (const e of report.entries) {
+    const tr = body.insertRow();
+    const cell = (text: string, num = false) => {
+      const td = tr.insertCell();
+      td.textContent = text;
+      if (num) td.className = "num";
+      td.dataset.entry = e.id;
+    };
+    cell(e.id);
+    cell(e.name);
+    cell(String(e.atoms), true);
+    cell(`${sig(e.median)} ${e.unit}`, true);
+    cell(sig(e.min), true);
+    cell(sig(e.max), true);
+    cell(`${e.cost.toFixed(3)} ${e.costUnit}`, true);
+    cell(e.notes);
+  }
+  benchTable.hidden = false;
+  if (benchDownload.href) URL.revokeObjectURL(benchDownload.href);
+  benchDownload.href = URL.createObjectURL(new Blob([JSON.stringify(report, null, 2) + "\n"], { type: "application/json" }));
+  benchDownload.download = `ect-eam-benchmark-${report.date.replace(/[:.]/g, "-")}.json`;
+  benchDownload.hidden = false;
+}
+
+function onBenchmarkReply(msg: BenchmarkReply): void {
+  const b = bench;
+  if (!b || msg.benchId !== b.benchId) return;
+  if (msg.type === "benchmark-progress") {
+    setBenchStatus(`running: ${msg.message}`);
+    return;
+  }
+  bench = null;
+  benchButton.disabled = false;
+  document.body.dataset.bench = "idle";
+  if (msg.type === "benchmark-done") {
+    const r = msg.report;
+    setBenchStatus(`finished in ${r.seconds.toFixed(1)} s (${r.simd ? "SIMD" : "scalar"} kernels, one worker, ${r.runtime.cores} cores reported)`);
+    showReport(r);
+    b.settle(r);
+  } else {
+    setBenchStatus(`error: ${msg.message}`, true);
+    b.settle(new Error(msg.message));
+  }
+}
+
+/** Runs the suite in the worker (stopping an MD run first) and resolves to its report. */
+async function runBenchmark(quick: boolean): Promise<BenchmarkReport> {
+  if (bench) throw new Error("a benchmark is already running");
+  if (document.body.dataset.state === "running") stop();
+  const benchId = nextBenchId++;
+  let settle!: (r: BenchmarkReport | Error) => void;
+  const done = new Promise<BenchmarkReport>((ok, fail) => {
+    settle = (r) => (r instanceof Error ? fail(r) : ok(r));
+  });
+  bench = { benchId, settle };
+  benchButton.disabled = true;
+  benchDownload.hidden = true;
+  document.body.dataset.bench = "running";
+  setBenchStatus("starting…");
+  try {
+    const [potentialText, modelText] = await Promise.all([fetchText("data/Cu_u3.eam"), fetchText("data/ect-starter.json")]);
+    send({ type: "benchmark", benchId, quick, potentialText, modelText });
+  } catch (err) {
+    bench = null;
+    benchButton.disabled = false;
+    document.body.dataset.bench = "idle";
+    setBenchStatus(`error: ${(err as Error).message}`, true);
+    settle(err as Error);
+  }
+  return done;
+}
+
+benchButton.addEventListener("click", () => {
+  runBenchmark(benchQuick.checked).catch(() => undefined); // shown in the panel's status line
+});
+
+// ------------------------------------------------------------------------------------------------
 // Test and scripting hook: window.ectDemo.run({ example: "cu", steps: 100 }) runs an example with
 // the page's defaults (overridden by any of the RunSettings given) and resolves, once the last
 // frame is drawn, to everything the page received and showed.
@@ -511,6 +616,8 @@ const hook = {
   },
   stop,
   state: (): string => document.body.dataset.state ?? "",
+  /** Runs the benchmark suite in the worker, as the panel's button does. */
+  benchmark: (opts: { quick?: boolean } = {}): Promise<BenchmarkReport> => runBenchmark(opts.quick === true),
 };
 (window as unknown as { ectDemo: typeof hook }).ectDemo = hook;
 

@@ -17,7 +17,8 @@ import {
   temperatureOf,
   type KernelVariant,
 } from "../src/core.js";
-import type { FromWorker, RunSettings, StartMessage, ThermoRow, ToWorker } from "./protocol.js";
+import { runBenchmarkSuite } from "../src/benchmark/suite.js";
+import type { BenchmarkMessage, BenchmarkReply, FromWorker, RunSettings, StartMessage, ThermoRow, ToWorker } from "./protocol.js";
 
 interface WorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void;
@@ -25,7 +26,7 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
-function post(message: FromWorker, transfer: Transferable[] = []): void {
+function post(message: FromWorker | BenchmarkReply, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
 }
 
@@ -191,6 +192,9 @@ scope.onmessage = (event: MessageEvent) => {
   if (msg.type === "start") {
     if (current) current.stop = true;
     queue = queue.then(() => run(msg));
+  } else if (msg.type === "benchmark") {
+    if (current) current.stop = true;
+    queue = queue.then(() => benchmark(msg));
   } else if (msg.type === "stop") {
     if (current) current.stop = true;
   } else if (msg.type === "ack") {
@@ -282,5 +286,22 @@ async function run(msg: StartMessage): Promise<void> {
     post({ type: "error", runId, message: e && e.message ? e.message : String(err) });
   } finally {
     if (current === token) current = null;
+  }
+}
+
+/** The portable benchmark suite, here in the worker so that the page stays responsive. */
+async function benchmark(msg: BenchmarkMessage): Promise<void> {
+  const { benchId } = msg;
+  try {
+    const report = await runBenchmarkSuite({
+      potentialText: msg.potentialText,
+      modelText: msg.modelText,
+      quick: msg.quick,
+      onProgress: (message) => post({ type: "benchmark-progress", benchId, message }),
+    });
+    post({ type: "benchmark-done", benchId, report });
+  } catch (err) {
+    const e = err as Error;
+    post({ type: "benchmark-error", benchId, message: e && e.message ? e.message : String(err) });
   }
 }

@@ -1,6 +1,7 @@
 // Messages between the page (main.ts, which only renders) and the MD worker (md.worker.ts, which
 // computes). Everything here is structured-clone data; positions and charges travel as transferred
 // Float64Arrays.
+import type { BenchmarkReport } from "../src/benchmark/suite.js";
 
 /** How the worker builds the starting structure. */
 export type StructureSpec =
@@ -52,7 +53,17 @@ export interface StartMessage {
   settings: RunSettings;
 }
 
-export type ToWorker = StartMessage | { type: "stop" } | { type: "ack" };
+/** Runs the portable benchmark suite (src/benchmark/suite.ts) in the worker; stops any MD run first. */
+export interface BenchmarkMessage {
+  type: "benchmark";
+  benchId: number;
+  quick: boolean;
+  /** Texts of Cu_u3.eam and ect-starter.json. */
+  potentialText: string;
+  modelText: string;
+}
+
+export type ToWorker = StartMessage | BenchmarkMessage | { type: "stop" } | { type: "ack" };
 
 /** One thermo row: energies in eV, temperature in K. */
 export interface ThermoRow {
@@ -130,5 +141,11 @@ export interface ErrorMessage {
   runId: number;
   message: string;
 }
+
+/** The benchmark's progress, its report (src/benchmark/suite.ts BenchmarkReport) or its failure. */
+export type BenchmarkReply =
+  | { type: "benchmark-progress"; benchId: number; message: string }
+  | { type: "benchmark-done"; benchId: number; report: BenchmarkReport }
+  | { type: "benchmark-error"; benchId: number; message: string };
 
 export type FromWorker = ReadyMessage | FrameMessage | DoneMessage | ErrorMessage;

@@ -1,0 +1,168 @@
+// The portable benchmark suite (src/benchmark/suite.ts): in Node (quick mode) it returns a
+// well-formed report; in headless chromium the demo page's Benchmark panel runs the same suite in the
+// page's Web Worker and offers a JSON report of the same shape through its "Download JSON" link.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser } from "playwright-core";
+import { SUITE_ID, runBenchmarkSuite, type BenchmarkReport } from "../src/benchmark/suite.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+const REPORT_KEYS = ["date", "entries", "quick", "runtime", "seconds", "simd", "suite", "version", "workers"];
+const RUNTIME_KEYS = ["cores", "kind", "platform", "version"];
+const ENTRY_KEYS = ["atoms", "cost", "costUnit", "id", "max", "median", "min", "name", "notes", "runs", "steps", "structures", "unit"];
+const QUICK_ENTRIES = ["eam-4000", "ect-nacl-512", "batch-cu108"];
+
+/** Checks the shape and numbers of a quick report; returns it for runtime-specific checks. */
+function checkQuickReport(report: BenchmarkReport): void {
+  expect(Object.keys(report).sort()).toEqual(REPORT_KEYS);
+  expect(report.suite).toBe(SUITE_ID);
+  expect(report.version).toBe(JSON.parse(readFileSync("package.json", "utf8")).version);
+  expect(Number.isNaN(Date.parse(report.date))).toBe(false);
+  expect(report.quick).toBe(true);
+  expect(report.simd).toBe(true);
+  expect(report.workers).toBe(1);
+  expect(report.seconds).toBeGreaterThan(0);
+  expect(Object.keys(report.runtime).sort()).toEqual(RUNTIME_KEYS);
+  expect(["node", "browser"]).toContain(report.runtime.kind);
+  expect(report.runtime.version.length).toBeGreaterThan(0);
+  expect(report.runtime.platform.length).toBeGreaterThan(0);
+  expect(Number.isInteger(report.runtime.cores) && report.runtime.cores >= 1).toBe(true);
+  expect(report.entries.map((e) => e.id)).toEqual(QUICK_ENTRIES);
+  for (const e of report.entries) {
+    expect(Object.keys(e).sort()).toEqual(ENTRY_KEYS);
+    for (const v of [e.atoms, e.runs, e.median, e.min, e.max, e.cost]) {
+      expect(Number.isFinite(v) && v > 0, `${e.id}: ${v}`).toBe(true);
+    }
+    expect(e.min).toBeLessThanOrEqual(e.median);
+    expect(e.median).toBeLessThanOrEqual(e.max);
+    expect(e.runs).toBeGreaterThanOrEqual(3);
+    if (e.unit === "atom-steps/s") {
+      expect(e.steps).toBeGreaterThan(0);
+      expect(e.cost).toBeCloseTo(1e6 / e.median, 6);
+    } else {
+      expect(e.unit).toBe("structures/s");
+      expect(e.structures).toBeGreaterThan(0);
+    }
+  }
+  const byId = Object.fromEntries(report.entries.map((e) => [e.id, e]));
+  expect(byId["eam-4000"].atoms).toBe(4000);
+  expect(byId["ect-nacl-512"].atoms).toBe(512);
+  expect(byId["batch-cu108"].atoms).toBe(108);
+}
+
+const texts = () => ({ potentialText: readFileSync("potentials/Cu_u3.eam", "utf8"), modelText: readFileSync("models/ect-starter.json", "utf8") });
+
+describe("portable benchmark suite", () => {
+  it("runs the quick suite in Node and returns a well-formed report", async () => {
+    const progress: string[] = [];
+    const report = await runBenchmarkSuite({ ...texts(), quick: true, runtime: { cores: availableParallelism() }, onProgress: (m) => progress.push(m) });
+    checkQuickReport(report);
+    expect(report.runtime.kind).toBe("node");
+    expect(report.runtime.version).toBe(process.version);
+    expect(progress.at(-1)).toBe("done");
+    // Round trip through JSON (what `node dist/bench.js --json` prints) keeps the report.
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+    console.log(`node quick suite: ${report.entries.map((e) => `${e.id} ${e.median.toExponential(3)} ${e.unit}`).join(", ")}`);
+  }, 30_000);
+});
+
+/** Newest modification time (ms) of the files under `dir`. */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Builds the wasm kernels if they are missing and dist/web if it is missing or older than its sources. */
+function buildIfNeeded(): void {
+  if (!existsSync("dist/eam.simd.wasm") || !existsSync("dist/eam.scalar.wasm")) {
+    execFileSync("npm", ["run", "build:wasm", "--silent"], { stdio: "inherit" });
+  }
+  const out = "dist/web/md.worker.js";
+  const stale =
+    !existsSync(out) ||
+    !existsSync("dist/web/index.html") ||
+    Math.max(newest("web"), newest("src"), statSync("dist/eam.simd.wasm").mtimeMs) > statSync(out).mtimeMs;
+  if (stale) execFileSync(process.execPath, ["scripts/build-web.mjs"], { stdio: "inherit" });
+}
+
+describe.runIf(existsSync(CHROMIUM))("benchmark panel of the demo page", () => {
+  let server: ChildProcess;
+  let browser: Browser;
+  let base = "";
+
+  beforeAll(async () => {
+    buildIfNeeded();
+    server = spawn(process.execPath, ["scripts/serve-demo.mjs"], { env: { ...process.env, PORT: "0", HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });
+    base = await new Promise<string>((ok, fail) => {
+      let out = "";
+      const timer = setTimeout(() => fail(new Error(`serve-demo printed no URL: ${out}`)), 15_000);
+      const read = (d: Buffer) => {
+        out += String(d);
+        const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          ok(m[0]);
+        }
+      };
+      server.stdout!.on("data", read);
+      server.stderr!.on("data", read);
+      server.on("exit", (code) => fail(new Error(`serve-demo exited (${code}): ${out}`)));
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill();
+  });
+
+  it("runs the quick suite in the page's worker, shows the results and offers the JSON report", async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+    });
+    await page.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith(base) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
+      problems.push(`request to another host: ${url}`);
+      return route.abort();
+    });
+    await page.goto(base);
+    await page.waitForFunction(() => document.body.dataset.ready === "true", undefined, { timeout: 15_000 });
+    expect(await page.isHidden("#bench-download")).toBe(true);
+
+    await page.check("#bench-quick");
+    await page.click("#bench-run");
+    expect(await page.isDisabled("#bench-run")).toBe(true);
+    // The page answers while the worker benchmarks, and shows the progress.
+    await page.waitForFunction(() => /^running: /.test(document.getElementById("bench-status")!.textContent ?? ""), undefined, { timeout: 15_000 });
+    const t0 = performance.now();
+    await page.evaluate(() => document.title);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    await page.waitForFunction(() => document.body.dataset.bench === "idle", undefined, { timeout: 30_000 });
+    expect(await page.textContent("#bench-status")).toMatch(/^finished in \d/);
+    expect(await page.locator("#bench-table tbody tr").count()).toBe(3);
+    expect(await page.locator("#bench-table tbody tr td:first-child").allTextContents()).toEqual(QUICK_ENTRIES);
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#bench-download")]);
+    expect(download.suggestedFilename()).toMatch(/^ect-eam-benchmark-.*\.json$/);
+    const report = JSON.parse(readFileSync(await download.path(), "utf8")) as BenchmarkReport;
+    checkQuickReport(report);
+    expect(report.runtime.kind).toBe("browser");
+    expect(report.runtime.version).toMatch(/Chrome\//);
+    expect(problems).toEqual([]);
+    console.log(`chromium quick suite: ${report.entries.map((e) => `${e.id} ${e.median.toExponential(3)} ${e.unit}`).join(", ")}`);
+    await page.close();
+  }, 60_000);
+});
