@@ -1,16 +1,13 @@
 // The portable benchmark suite (src/benchmark/suite.ts): in Node (quick mode) it returns a
 // well-formed report; in headless chromium the demo page's Benchmark panel runs the same suite in the
 // page's Web Worker and offers a JSON report of the same shape through its "Download JSON" link.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { CHROMIUM, startDemo, type DemoSession } from "./helpers/demo-server.js";
 import { SUITE_ID, runBenchmarkSuite, type BenchmarkReport } from "../src/benchmark/suite.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 const REPORT_KEYS = ["date", "entries", "quick", "runtime", "seconds", "simd", "suite", "version", "workers"];
 const RUNTIME_KEYS = ["cores", "kind", "platform", "version"];
@@ -71,58 +68,18 @@ describe("portable benchmark suite", () => {
   }, 30_000);
 });
 
-/** Newest modification time (ms) of the files under `dir`. */
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** Builds the wasm kernels if they are missing and dist/web if it is missing or older than its sources. */
-function buildIfNeeded(): void {
-  if (!existsSync("dist/eam.simd.wasm") || !existsSync("dist/eam.scalar.wasm")) {
-    execFileSync("npm", ["run", "build:wasm", "--silent"], { stdio: "inherit" });
-  }
-  const out = "dist/web/md.worker.js";
-  const stale =
-    !existsSync(out) ||
-    !existsSync("dist/web/index.html") ||
-    Math.max(newest("web"), newest("src"), statSync("dist/eam.simd.wasm").mtimeMs) > statSync(out).mtimeMs;
-  if (stale) execFileSync(process.execPath, ["scripts/build-web.mjs"], { stdio: "inherit" });
-}
-
 describe.runIf(existsSync(CHROMIUM))("benchmark panel of the demo page", () => {
-  let server: ChildProcess;
+  let session: DemoSession;
   let browser: Browser;
   let base = "";
 
   beforeAll(async () => {
-    buildIfNeeded();
-    server = spawn(process.execPath, ["scripts/serve-demo.mjs"], { env: { ...process.env, PORT: "0", HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });
-    base = await new Promise<string>((ok, fail) => {
-      let out = "";
-      const timer = setTimeout(() => fail(new Error(`serve-demo printed no URL: ${out}`)), 15_000);
-      const read = (d: Buffer) => {
-        out += String(d);
-        const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          ok(m[0]);
-        }
-      };
-      server.stdout!.on("data", read);
-      server.stderr!.on("data", read);
-      server.on("exit", (code) => fail(new Error(`serve-demo exited (${code}): ${out}`)));
-    });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    session = await startDemo();
+    ({ browser, base } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    server?.kill();
+    await session?.close();
   });
 
   it("runs the quick suite in the page's worker, shows the results and offers the JSON report", async () => {

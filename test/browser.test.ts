@@ -5,11 +5,11 @@ import { createServer, type Server } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS } from "./helpers/demo-server.js";
 import { EamCalculator } from "../src/engine/calculator.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import { bulk } from "../src/structures/lattice.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".eam": "text/plain" };
 
 describe.runIf(existsSync(CHROMIUM) && existsSync("dist/browser/index.js"))("browser bundle", () => {
@@ -31,7 +31,7 @@ describe.runIf(existsSync(CHROMIUM) && existsSync("dist/browser/index.js"))("bro
     port = (server.address() as { port: number }).port;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: CHROMIUM_ARGS,
     });
   }, 60_000);
 
