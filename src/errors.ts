@@ -17,7 +17,8 @@ export interface InputLocation {
   frame?: number;
 }
 
-function describe(loc: InputLocation): string {
+/** The location prefix `InputError` puts before its message ("file:line, frame F, atom A"). */
+export function describeLocation(loc: InputLocation): string {
   const parts: string[] = [];
   if (loc.file !== undefined) parts.push(loc.line !== undefined ? `${loc.file}:${loc.line}` : loc.file);
   else if (loc.line !== undefined) parts.push(`line ${loc.line}`);
@@ -33,7 +34,7 @@ export class InputError extends Error {
   readonly atom?: number;
   readonly frame?: number;
   constructor(message: string, loc: InputLocation = {}) {
-    const where = describe(loc);
+    const where = describeLocation(loc);
     super(where ? `${where}: ${message}` : message);
     this.name = "InputError";
     this.file = loc.file;

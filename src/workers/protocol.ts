@@ -9,7 +9,7 @@ import { Atoms } from "../atoms.js";
 import type { EamResults } from "../engine/calculator.js";
 import type { KernelVariant } from "../engine/wasm.js";
 import type { EctResults } from "../ect/calculator.js";
-import { CalculationFailed, InputError, ModelError, type InputLocation } from "../errors.js";
+import { CalculationFailed, InputError, ModelError, describeLocation, type InputLocation } from "../errors.js";
 
 // ------------------------------------------------------------------------------------------------
 // Public types
@@ -188,16 +188,6 @@ export function serializeError(e: unknown): SerializedError {
   return s;
 }
 
-/** The prefix `InputError` puts before its message (same rules as errors.ts). */
-function locationPrefix(loc: InputLocation): string {
-  const parts: string[] = [];
-  if (loc.file !== undefined) parts.push(loc.line !== undefined ? `${loc.file}:${loc.line}` : loc.file);
-  else if (loc.line !== undefined) parts.push(`line ${loc.line}`);
-  if (loc.frame !== undefined) parts.push(`frame ${loc.frame}`);
-  if (loc.atom !== undefined) parts.push(`atom ${loc.atom}`);
-  return parts.join(", ");
-}
-
 function stripPrefix(message: string, prefix: string): string {
   return prefix && message.startsWith(`${prefix}: `) ? message.slice(prefix.length + 2) : message;
 }
@@ -214,7 +204,7 @@ export function reviveError(s: SerializedError, frame?: number): Error {
   switch (s.name) {
     case "InputError": {
       const loc: InputLocation = { file: s.file, line: s.line, atom: s.atom, frame: s.frame };
-      const raw = stripPrefix(s.message, locationPrefix(loc));
+      const raw = stripPrefix(s.message, describeLocation(loc));
       err = new InputError(raw, { ...loc, frame: frame ?? s.frame });
       break;
     }
