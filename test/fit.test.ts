@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { Atoms } from "../src/atoms.js";
+import { formatExtxyz } from "../src/io/extxyz.js";
+import { parseEctModel } from "../src/ect/model.js";
+import { parseTrainingSet, type TrainingSet } from "../src/fit/dataset.js";
+import { localEvaluator } from "../src/fit/evaluator.js";
+import { omegaGradient } from "../src/fit/gradient.js";
+import { defaultFreeParameters, internalValues, parseParameterPaths, physical, withValues } from "../src/fit/parameters.js";
+import { fitModel } from "../src/fit/fit.js";
+
+const starter = JSON.parse(readFileSync(new URL("../models/ect-starter.json", import.meta.url), "utf8"));
+const ELEMENTS = ["H", "Li", "Na", "F", "Cl"];
+
+function dimer(a: string, b: string, r: number): Atoms {
+  return new Atoms({ symbols: [a, b], positions: [0, 0, 0, 0.1 * r, 0.2 * r, 0.97 * r] });
+}
+
+describe("analytic parameter gradients (Hellmann-Feynman) equal central differences of Omega", () => {
+  const cases: [string, string, number, (string)[]][] = [
+    ["Li", "H", 1.6, ["pairs.Li-H.A", "pairs.Li-H.rho", "elements.Li.states[0].embedding.a", "elements.Li.states[0].embedding.rho0", "elements.H.states[1].embedding.a", "electronicTemperature"]],
+    ["H", "F", 0.95, ["pairs.H-F.A", "pairs.H-F.rho", "elements.F.states[1].embedding.a", "elements.F.states[1].embedding.rho0", "elements.H.states[1].embedding.rho0"]],
+    ["Na", "Cl", 2.4, ["pairs.Na-Cl.A", "pairs.Na-Cl.rho", "elements.Na.states[0].embedding.a"]],
+  ];
+  for (const [a, b, r, labels] of cases) {
+    it(`${a}${b} at ${r} A`, async () => {
+      const json = structuredClone(starter);
+      const params = parseParameterPaths(json, labels);
+      const x = internalValues(json, params);
+      const ev = localEvaluator();
+      const atoms = dimer(a, b, r);
+      const [res] = await ev.evaluate(JSON.stringify(json), [atoms]);
+      const g = omegaGradient(parseEctModel(json, "t"), atoms, res, params, x);
+      for (let k = 0; k < params.length; k++) {
+        const h = 1e-5;
+        const xp = Float64Array.from(x), xm = Float64Array.from(x);
+        xp[k] += h;
+        xm[k] -= h;
+        const [rp] = await ev.evaluate(JSON.stringify(withValues(json, params, xp)), [atoms]);
+        const [rm] = await ev.evaluate(JSON.stringify(withValues(json, params, xm)), [atoms]);
+        const fd = (rp.grandPotential - rm.grandPotential) / (2 * h);
+        // Central differences carry O(h^2) ~ 1e-10 relative truncation and ~1e-11 eV / h round-off.
+        expect(Math.abs(g[k] - fd), `${params[k].label}: analytic ${g[k]} vs FD ${fd}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
+      }
+      await ev.close();
+    });
+  }
+});
+
+describe("the fitter recovers known parameters from data the model generated", () => {
+  it("LiH and HF curves: pair and embedding parameters to 1e-6 relative", async () => {
+    const truth = structuredClone(starter);
+    const ev = localEvaluator();
+    const sets: TrainingSet[] = [];
+    for (const [a, b, rs] of [["Li", "H", [1.3, 1.45, 1.6, 1.75, 1.9, 2.2, 2.6]], ["H", "F", [0.8, 0.88, 0.95, 1.05, 1.2, 1.4]]] as const) {
+      const frames = rs.map((r) => dimer(a, b, r));
+      const res = await ev.evaluate(JSON.stringify(truth), frames);
+      const text = frames
+        .map((f, k) => {
+          const c = f.copy();
+          c.info = { energy: res[k].grandPotential, dipole: res[k].dipole };
+          c.arrays = { forces: { kind: "R", ncols: 3, data: res[k].forces } };
+          return formatExtxyz(c);
+        })
+        .join("");
+      sets.push(parseTrainingSet(text, `${a}${b}.extxyz`, ELEMENTS));
+    }
+    const labels = ["pairs.Li-H.A", "pairs.Li-H.rho", "pairs.H-F.A", "pairs.H-F.rho", "elements.Li.states[0].embedding.a"];
+    const params = parseParameterPaths(truth, labels);
+    const x = internalValues(truth, params);
+    const start = withValues(truth, params, x.map((v, k) => v + (k % 2 === 0 ? 0.15 : -0.1)));
+    const fit = await fitModel(start, params, sets, ev, { maxIterations: 60 });
+    fit.parameters.forEach((p, k) => {
+      const want = physical(params[k], x[k]);
+      expect(Math.abs(p.value - want) / want, `${p.label}: ${p.value} vs ${want}`).toBeLessThan(1e-6);
+    });
+    expect(fit.cost).toBeLessThan(1e-12);
+    await ev.close();
+  }, 120_000);
+});
+
+describe("bad datasets get clear errors", () => {
+  const ok = '2\nenergy=-1.0 pbc="F F F"\nLi 0 0 0\nH 0 0 1.6\n';
+  it("accepts a good frame", () => {
+    expect(parseTrainingSet(ok, "good.extxyz", ELEMENTS).frames[0].bondLength).toBeCloseTo(1.6, 12);
+  });
+  it("missing energy", () => {
+    expect(() => parseTrainingSet('2\npbc="F F F"\nLi 0 0 0\nH 0 0 1.6\n', "noe.extxyz", ELEMENTS)).toThrow(/noe\.extxyz, frame 0: no 'energy' key/);
+  });
+  it("unknown species", () => {
+    expect(() => parseTrainingSet('2\nenergy=-1 pbc="F F F"\nLi 0 0 0\nCu 0 0 1.6\n', "cu.extxyz", ELEMENTS)).toThrow(/cu\.extxyz, frame 0, atom 1: species 'Cu' is not in the model/);
+  });
+  it("NaN energy and NaN forces", () => {
+    expect(() => parseTrainingSet('2\nenergy=nan pbc="F F F"\nLi 0 0 0\nH 0 0 1.6\n', "nan.extxyz", ELEMENTS)).toThrow(/nan\.extxyz, frame 0: energy is 'NaN', expected a finite number/);
+    expect(() =>
+      parseTrainingSet('2\nProperties=species:S:1:pos:R:3:forces:R:3 energy=-1 pbc="F F F"\nLi 0 0 0 0 0 nan\nH 0 0 1.6 0 0 0\n', "nanf.extxyz", ELEMENTS),
+    ).toThrow(/nanf\.extxyz, frame 0, atom 0: force is NaN/);
+  });
+  it("a dipole that is not three numbers", () => {
+    expect(() => parseTrainingSet('2\nenergy=-1 dipole="1 2" pbc="F F F"\nLi 0 0 0\nH 0 0 1.6\n', "dip.extxyz", ELEMENTS)).toThrow(/dip\.extxyz, frame 0: dipole is/);
+  });
+  it("defaults free only what the data can determine", () => {
+    const p = defaultFreeParameters(starter, ["Li", "H"], ["Li-H", "H-H"]).map((q) => q.label);
+    expect(p).toContain("pairs.Li-H.A");
+    expect(p).toContain("resonance.Li-H.h0");
+    expect(p.some((l) => l.includes("Na"))).toBe(false);
+    expect(p.some((l) => l.endsWith(".energy") || l.includes("density"))).toBe(false);
+  });
+});
