@@ -3,6 +3,7 @@ import { registerEval } from "./eval.js";
 import { registerMd } from "./md.js";
 import { registerScan } from "./scan.js";
 import { registerLatent } from "./latent.js";
+import { registerFit } from "./fit.js";
 
 // Output piped into `head` and the like: a closed pipe ends the program quietly.
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {
@@ -20,4 +21,5 @@ registerEval(program);
 registerMd(program);
 registerScan(program);
 registerLatent(program);
+registerFit(program);
 await program.parseAsync(process.argv);
