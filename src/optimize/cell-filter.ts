@@ -15,9 +15,7 @@ export interface CellFilterOptions extends ConstraintOptions {
   pressure?: number;
   /**
    * Full target stress, eV/A^3, Voigt xx yy zz yz xz xy with ASE's sign (tension positive, so a
-   * pressure p is (-p, -p, -p, 0, 0, 0)). Its mean is imposed as the pressure above, exactly; its
-   * deviatoric part as a constant stress on the reference cell (as LAMMPS' fix box/relax does for
-   * anisotropic targets), so it is reached to first order in the cell strain.
+   * pressure p is (-p, -p, -p, 0, 0, 0)). Not together with `pressure`.
    */
   stress?: ArrayLike<number>;
   /** Voigt mask (xx yy zz yz xz xy): false freezes that strain component (ASE's mask). */
@@ -37,13 +35,16 @@ export interface CellFilterOptions extends ConstraintOptions {
  * Cell and positions relaxed together (ASE's UnitCellFilter with the exact gradient, in the spirit
  * of FrechetCellFilter). Degrees of freedom: the atoms' positions in the undeformed reference cell,
  * u_i = F^-1 r_i, and the deformation gradient F times `cellFactor` (three extra rows), where the
- * cell is cell0 F^T. The objective is the enthalpy-like
+ * cell is cell0 F^T. The generalized force on F is
  *
- *   H = Omega(F, u) + p V - V0 tau:(F - I)            (eV)
+ *   -dH/dF = -V (sigma - sigma_t) F^-T
  *
- * with p the target pressure and tau the deviatoric part of the target stress, whose gradient with
- * respect to F is V (sigma + p I) F^-T - V0 tau (sigma: the calculator's stress, eV/A^3). At a
- * stationary point the stress equals the target. The optimizer changes `atoms` in place.
+ * (sigma: the calculator's stress, sigma_t: the target, eV/A^3), so a stationary point has exactly
+ * the target Cauchy stress. For a hydrostatic target this is the gradient of the enthalpy
+ * H = Omega + p V (eV), the objective reported; the deviatoric part tau of a full target adds
+ * -V0 tau:(F - I), which is its work to first order in the cell strain (the forces stay exact; an
+ * L-BFGS line search then sees an objective that is consistent to that order). The optimizer changes
+ * `atoms` in place.
  */
 export class CellFilter implements Optimizable {
   readonly rows: number;
@@ -150,10 +151,10 @@ export class CellFilter implements Optimizable {
     const f = this.f;
     const fInvT = transpose3(inv3(f));
     const sigma = voigtToMatrix(r.stress);
-    for (let k = 0; k < 9; k += 4) sigma[k] += this.pressure;
+    // sigma - sigma_t, with sigma_t = -p I + tau.
+    for (let k = 0; k < 9; k++) sigma[k] += (k % 4 === 0 ? this.pressure : 0) - this.tau[k];
     const g = mul3(sigma, fInvT);
-    for (let k = 0; k < 9; k++) g[k] = v * g[k] - this.volume0 * this.tau[k];
-    for (let k = 0; k < 9; k++) g[k] *= this.mask[k];
+    for (let k = 0; k < 9; k++) g[k] *= v * this.mask[k];
     if (this.constantVolume) project(g, fInvT, false);
     if (this.hydrostatic) project(g, f, true);
 
@@ -175,7 +176,7 @@ export class CellFilter implements Optimizable {
 
     const atomForces = fr.slice();
     for (let i = 0; i < this.n; i++) if (this.fixed[i]) atomForces[3 * i] = atomForces[3 * i + 1] = atomForces[3 * i + 2] = 0;
-    // The residual in stress units: (dH/dF) F^T / V, which is sigma - target for a pressure target.
+    // The residual in stress units, (dH/dF) F^T / V: sigma - sigma_t on the components that may relax.
     const res = mul3(g, transpose3(f));
     let stressResidual = 0;
     for (let k = 0; k < 9; k++) stressResidual = Math.max(stressResidual, Math.abs(res[k] / v));
