@@ -18,7 +18,7 @@ import {
 } from "../src/properties/index.js";
 import { bulk, rocksalt } from "../src/structures/lattice.js";
 import { layerSpacing, surfaceSlab } from "../src/structures/slab.js";
-import { removeAtoms } from "../src/structures/supercell.js";
+import { removeAtoms, supercell } from "../src/structures/supercell.js";
 import { findLammps } from "../bench/lammps.js";
 import { runLammpsPoint } from "./helpers/lammps-run.js";
 
@@ -193,6 +193,22 @@ describe("internal consistency", () => {
     const b = surfaceSlab("Fe", "bcc", 2.855, "111", 6, { vacuum: 0, periodicZ: true });
     expect(b.length).toBe(12);
     expect(b.info.area).toBeCloseTo(2.855 ** 2 * Math.sqrt(12), 10);
+  });
+
+  it("supercell of a sheared cell: k times the atoms, the same energy per atom, arrays copied", () => {
+    const base = bulk("Cu", "fcc", a0, 1);
+    base.cell[3] = 0.4; // shear b along x; positions stay inside, the crystal is just strained
+    base.arrays.tag = { kind: "I", ncols: 1, data: Int32Array.of(1, 2, 3, 4) };
+    const big = supercell(base, [2, 1, 3]);
+    expect(big.length).toBe(24);
+    expect(Array.from(big.arrays.tag.data as Int32Array).slice(0, 8)).toEqual([1, 2, 3, 4, 1, 2, 3, 4]);
+    expect(big.volume()).toBeCloseTo(6 * base.volume(), 9);
+    expect(cu.calculate(big).energy / 24).toBeCloseTo(cu.calculate(base).energy / 4, 10);
+    const slab = surfaceSlab("Cu", "fcc", a0, "111", 8, { repeat: [2, 3] });
+    expect(slab.length).toBe(6 * 16);
+    expect(surfaceEnergy(cu, "Cu", "fcc", a0, "111", { layers: 8, repeat: [2, 3], relax: false }).unrelaxed)
+      .toBeCloseTo(surfaceEnergy(cu, "Cu", "fcc", a0, "111", { layers: 8, relax: false }).unrelaxed, 12);
+    expect(() => supercell(slab, [1, 1, 2])).toThrow(/not periodic/);
   });
 
   it("surface energies: unrelaxed independent of thickness, (111) < (100) < (110)", () => {
