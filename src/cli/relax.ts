@@ -89,6 +89,7 @@ async function runRelax(opts: RelaxFlags): Promise<void> {
 
   const out = process.stdout;
   out.write(`# relax ${source}: ${atoms.length} atoms, ${loaded.description}, ${opts.optimizer}, fmax ${fmax} eV/A` + (opts.cell ? `, cell (smax ${smaxBar} bar)` : "") + "\n");
+  out.write(`# Energy column: the objective, ${loaded.model ? "Omega = E - kT S" : "E"}${opts.cell ? " + p V (+ stress work)" : ""}\n`);
   const cols = ["Step", "Energy(eV)", "Fmax(eV/A)", ...(opts.cell ? ["StressRes(bar)", "Volume(A^3)"] : []), "Evals"];
   out.write(cols.map((c, i) => c.padStart(i === 0 ? 6 : 16)).join(" ") + "\n");
   const line = (s: StepInfo) =>
