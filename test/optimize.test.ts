@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { forceEnergy, type Calculator } from "../src/calculators/protocol.js";
 import { EamCalculator } from "../src/engine/calculator.js";
@@ -23,6 +23,9 @@ import { bulk, rocksalt } from "../src/structures/lattice.js";
 import { equationOfState } from "../src/properties/eos.js";
 import { removeAtoms, supercell } from "../src/structures/supercell.js";
 import { findLammps } from "../bench/lammps.js";
+
+// Each case takes well under 5 s alone, but the suite runs beside other processes on 2 cores.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const A0 = 3.615; // Cu_u3.eam's equilibrium lattice constant (the file header; FBD 1986)
 let cu: EamCalculator;

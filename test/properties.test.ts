@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { EamCalculator } from "../src/engine/calculator.js";
 import { parseExtxyz } from "../src/io/extxyz.js";
@@ -21,6 +21,9 @@ import { layerSpacing, surfaceSlab } from "../src/structures/slab.js";
 import { removeAtoms, supercell } from "../src/structures/supercell.js";
 import { findLammps } from "../bench/lammps.js";
 import { runLammpsPoint } from "./helpers/lammps-run.js";
+
+// Each case takes well under 5 s alone, but the suite runs beside other processes on 2 cores.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 /**
  * Foiles, Baskes & Daw (FBD), Phys. Rev. B 33, 7983 (1986), Cu ("universal 3" functions, the ones
