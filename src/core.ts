@@ -21,3 +21,17 @@ export { qeqCalculate, qeqFromEctModel, type QeqParameters, type QeqResult } fro
 export * from "./workers/index.js";
 export * as streitz from "./streitz/index.js";
 export { forceEnergy, type Calculator, type CalculatorResults } from "./calculators/protocol.js";
+export {
+  relax, fire, lbfgs, CellFilter, PositionObjective, ASE_TIME_FS,
+  type RelaxOptions, type RelaxResult, type FireOptions, type LbfgsOptions, type CellFilterOptions, type ConstraintOptions,
+  type Optimizable, type Evaluation, type StepInfo, type RunOptions, type OptimizeResult,
+} from "./optimize/index.js";
+export {
+  equationOfState, fitBirchMurnaghan, birchMurnaghanEnergy, isolatedAtomEnergy, cohesiveEnergy, latticeConstant,
+  elasticConstants, vacancyFormationEnergy, surfaceEnergy, radialDistribution,
+  EV_PER_A3_IN_GPA, EV_PER_A3_IN_BAR, EV_PER_A2_IN_J_PER_M2,
+  type EosOptions, type EosResult, type BirchMurnaghanFit, type LatticeResult, type ElasticOptions, type ElasticResult,
+  type VacancyOptions, type VacancyResult, type SurfaceOptions, type SurfaceResult, type RdfOptions, type RdfResult, type RdfCurve,
+} from "./properties/index.js";
+export { supercell, removeAtoms } from "./structures/supercell.js";
+export { surfaceSlab, layerSpacing, type MillerIndex, type SlabLattice, type SlabOptions } from "./structures/slab.js";

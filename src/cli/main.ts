@@ -4,6 +4,8 @@ import { registerMd } from "./md.js";
 import { registerScan } from "./scan.js";
 import { registerLatent } from "./latent.js";
 import { registerFit } from "./fit.js";
+import { registerRelax } from "./relax.js";
+import { registerProperty } from "./property.js";
 
 // Output piped into `head` and the like: a closed pipe ends the program quietly.
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {
@@ -22,4 +24,6 @@ registerMd(program);
 registerScan(program);
 registerLatent(program);
 registerFit(program);
+registerRelax(program);
+registerProperty(program);
 await program.parseAsync(process.argv);

@@ -1,0 +1,51 @@
+import { forceEnergy, type Calculator } from "../calculators/protocol.js";
+import { CalculationFailed } from "../errors.js";
+import { lbfgs } from "../optimize/lbfgs.js";
+import { CellFilter } from "../optimize/cell-filter.js";
+import { bulk, type CubicStructure } from "../structures/lattice.js";
+import { cohesiveEnergy } from "./eos.js";
+import { EV_PER_A3_IN_GPA } from "./units.js";
+
+/** Equilibrium of a cubic crystal under a hydrostatic pressure. */
+export interface LatticeResult {
+  /** Equilibrium cubic lattice constant, A. */
+  a0: number;
+  /** Energy per atom at a0, eV (`forceEnergy`). */
+  energyPerAtom: number;
+  /** Cohesive energy per atom, eV (isolated atoms minus crystal; positive when bound). */
+  cohesiveEnergy: number;
+  /** Remaining pressure at a0, GPa (what the relaxation left, below `smax`). */
+  pressureGPa: number;
+  /** Cell-relaxation steps. */
+  steps: number;
+}
+
+/**
+ * Lattice constant and cohesive energy of a cubic crystal (fcc, bcc, sc, diamond; one conventional
+ * cell), by isotropic cell relaxation (L-BFGS on the cell filter, hydrostatic strain only) from the
+ * guess `a` (A) to the target pressure (eV/A^3, default 0) with stress residual below `smax`
+ * (eV/A^3, default 1e-7, i.e. 16 kPa).
+ */
+export function latticeConstant(
+  calculator: Calculator,
+  symbol: string,
+  structure: CubicStructure,
+  a: number,
+  opts: { pressure?: number; smax?: number; steps?: number } = {},
+): LatticeResult {
+  const atoms = bulk(symbol, structure, a, 1);
+  const filter = new CellFilter(atoms, calculator, { hydrostatic: true, pressure: opts.pressure ?? 0 });
+  const r = lbfgs(filter, { fmax: 1e-4, smax: opts.smax ?? 1e-7, steps: opts.steps ?? 200 });
+  if (!r.converged) throw new CalculationFailed(`the lattice relaxation did not converge in ${r.steps} steps (stress residual ${r.stressResidual} eV/A^3)`);
+  const res = filter.lastResults!;
+  const a0 = Math.cbrt(atoms.volume());
+  const e = forceEnergy(res);
+  const p = -(res.stress![0] + res.stress![1] + res.stress![2]) / 3;
+  return {
+    a0,
+    energyPerAtom: e / atoms.length,
+    cohesiveEnergy: cohesiveEnergy(calculator, atoms.symbols, e),
+    pressureGPa: p * EV_PER_A3_IN_GPA,
+    steps: r.steps,
+  };
+}
