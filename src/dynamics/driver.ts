@@ -270,7 +270,6 @@ export class MolecularDynamics {
     for (const [k, v] of Object.entries(r)) {
       if (typeof v === "number" || v === null || v instanceof Float64Array) results[k] = v instanceof Float64Array ? v.slice() : v;
     }
-    const list = this.access.list;
     return {
       format: RESTART_FORMAT,
       version: RESTART_VERSION,
@@ -287,7 +286,7 @@ export class MolecularDynamics {
       thermostat: { ...this.thermostat.spec },
       thermostatState: this.thermostat.state(),
       barostat: { ...this.barostat },
-      list: list ? { positions: list.positions.slice(), cell: list.cell.slice() } : null,
+      list: this.access.listState(),
       solver: this.access.solver(),
       calculator: this.description || undefined,
     };

@@ -9,10 +9,15 @@ import type { Calculator } from "../calculators/protocol.js";
 import { KernelSystem } from "../engine/system.js";
 import { EctEngine } from "../ect/engine.js";
 
-/** The state of one list build: the positions (A, as handed to the engine, before wrapping) and cell. */
+/**
+ * The engine's neighbor list: where it was built (positions in A as handed to the engine, before
+ * wrapping, and the cell) and the current order of its segments, which the force passes permute.
+ */
 export interface ListState {
   positions: Float64Array;
   cell: Float64Array;
+  /** Concatenated neighbor segments (`KernelSystem.neighborOrder`); null when not saved. */
+  order: Int32Array | null;
 }
 
 /** ECT-EAM warm start: weights (N x 4) and the chemical potential (eV). */
@@ -76,8 +81,14 @@ export class EngineAccess {
     const b = e.neighborStats().builds;
     if (b === this.builds) return null;
     this.builds = b;
-    this.list = { positions: atoms.positions.slice(), cell: atoms.cell.slice() };
+    this.list = { positions: atoms.positions.slice(), cell: atoms.cell.slice(), order: null };
     return e.length === atoms.length ? e.positions() : null;
+  }
+
+  /** The list state to save in a restart: where it was built and its current order. */
+  listState(): ListState | null {
+    if (this.engine === null || this.list === null) return null;
+    return { positions: this.list.positions.slice(), cell: this.list.cell.slice(), order: this.engine.neighborOrder() };
   }
 
   /** The ECT-EAM warm start, or null for other models. */
@@ -97,7 +108,8 @@ export class EngineAccess {
       const at = new Atoms({ symbols: atoms.symbols, positions: list.positions, cell: list.cell, pbc: atoms.pbc, masses: atoms.masses });
       e.sync(at, "restart");
       e.rebuild();
-      this.list = { positions: list.positions.slice(), cell: list.cell.slice() };
+      if (list.order !== null) e.setNeighborOrder(list.order);
+      this.list = { positions: list.positions.slice(), cell: list.cell.slice(), order: null };
     } else {
       e.sync(atoms, "restart");
     }

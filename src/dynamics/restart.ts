@@ -1,6 +1,7 @@
 /**
- * Restart files: JSON whose number arrays are base64 Float64 (little-endian), so that every double
- * (positions, velocities, forces, chain variables, solver weights) comes back bit for bit. Scalars
+ * Restart files: JSON whose number arrays are base64 Float64 (Int32 for the neighbor-list order;
+ * little-endian), so that every double (positions, velocities, forces, chain variables, solver
+ * weights) comes back bit for bit. Scalars
  * are JSON numbers, which JavaScript writes and reads back exactly; -0, NaN and infinities, which
  * JSON cannot hold, are written as {"$num": "-0"} and the like. Browser safe (no Buffer).
  */
@@ -87,13 +88,18 @@ export function parseRestart(text: string, fileName = "restart"): RestartData {
   need(typeof d.thermostat === "object" && d.thermostat !== null && typeof d.thermostat.kind === "string", "thermostat is missing");
   need(typeof d.thermostatState === "object" && d.thermostatState !== null, "thermostatState is missing");
   need(typeof d.barostat === "object" && d.barostat !== null && typeof d.barostat.kind === "string", "barostat is missing");
-  if (d.list) need(d.list.positions instanceof Float64Array && d.list.positions.length === 3 * n && d.list.cell instanceof Float64Array, "list must hold positions and cell");
+  if (d.list) {
+    need(d.list.positions instanceof Float64Array && d.list.positions.length === 3 * n && d.list.cell instanceof Float64Array, "list must hold positions and cell");
+    need(d.list.order === null || d.list.order === undefined || d.list.order instanceof Int32Array, "list.order must be an Int32 array");
+    d.list.order = d.list.order ?? null;
+  }
   if (d.solver) need(d.solver.weights instanceof Float64Array && Number.isFinite(d.solver.mu), "solver must hold weights and mu");
   return { ...d, list: d.list ?? null, solver: d.solver ?? null } as RestartData;
 }
 
 function encodeValue(value: unknown): unknown {
   if (value instanceof Float64Array) return { $f64: float64ToBase64(value) };
+  if (value instanceof Int32Array) return { $i32: bytesToBase64(int32Bytes(value)) };
   if (typeof value === "number" && (Object.is(value, -0) || !Number.isFinite(value))) return { $num: Object.is(value, -0) ? "-0" : String(value) };
   return value;
 }
@@ -102,6 +108,7 @@ function decodeValue(value: unknown, fileName: string): unknown {
   if (typeof value !== "object" || value === null) return value;
   const o = value as Record<string, unknown>;
   if (typeof o.$f64 === "string") return base64ToFloat64(o.$f64, fileName);
+  if (typeof o.$i32 === "string") return bytesToInt32(base64ToBytes(o.$i32, 4, fileName));
   if (typeof o.$num === "string") {
     const v = o.$num === "-0" ? -0 : Number(o.$num);
     if (Number.isNaN(v) && o.$num !== "NaN") throw new InputError(`${fileName}: bad special number '${o.$num}'`);
@@ -119,21 +126,50 @@ export function float64ToBase64(a: Float64Array): string {
   const bytes = new Uint8Array(a.length * 8);
   const dv = new DataView(bytes.buffer);
   for (let i = 0; i < a.length; i++) dv.setFloat64(8 * i, a[i], true);
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 3) {
-    const b0 = bytes[i], b1 = i + 1 < bytes.length ? bytes[i + 1] : 0, b2 = i + 2 < bytes.length ? bytes[i + 2] : 0;
-    out += B64[b0 >> 2] + B64[((b0 & 3) << 4) | (b1 >> 4)];
-    out += i + 1 < bytes.length ? B64[((b1 & 15) << 2) | (b2 >> 6)] : "=";
-    out += i + 2 < bytes.length ? B64[b2 & 63] : "=";
-  }
-  return out;
+  return bytesToBase64(bytes);
 }
 
 /** Inverse of {@link float64ToBase64}. */
 export function base64ToFloat64(s: string, fileName = "restart"): Float64Array {
+  const bytes = base64ToBytes(s, 8, fileName);
+  const dv = new DataView(bytes.buffer);
+  const out = new Float64Array(bytes.length / 8);
+  for (let i = 0; i < out.length; i++) out[i] = dv.getFloat64(8 * i, true);
+  return out;
+}
+
+function int32Bytes(a: Int32Array): Uint8Array {
+  const bytes = new Uint8Array(a.length * 4);
+  const dv = new DataView(bytes.buffer);
+  for (let i = 0; i < a.length; i++) dv.setInt32(4 * i, a[i], true);
+  return bytes;
+}
+
+function bytesToInt32(bytes: Uint8Array): Int32Array {
+  const dv = new DataView(bytes.buffer);
+  const out = new Int32Array(bytes.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = dv.getInt32(4 * i, true);
+  return out;
+}
+
+function bytesToBase64(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  for (let i = 0; i < bytes.length; i += 3) {
+    const b0 = bytes[i], b1 = i + 1 < bytes.length ? bytes[i + 1] : 0, b2 = i + 2 < bytes.length ? bytes[i + 2] : 0;
+    parts.push(
+      B64[b0 >> 2] + B64[((b0 & 3) << 4) | (b1 >> 4)] +
+        (i + 1 < bytes.length ? B64[((b1 & 15) << 2) | (b2 >> 6)] : "=") +
+        (i + 2 < bytes.length ? B64[b2 & 63] : "="),
+    );
+  }
+  return parts.join("");
+}
+
+/** Decodes base64 whose byte count must be a multiple of `unit`. */
+function base64ToBytes(s: string, unit: number, fileName: string): Uint8Array {
   const clean = s.replace(/=+$/, "");
   const nbytes = Math.floor((clean.length * 3) / 4);
-  if (nbytes % 8 !== 0 || !/^[A-Za-z0-9+/]*$/.test(clean)) throw new InputError(`${fileName}: bad base64 Float64 array (length ${s.length})`);
+  if (nbytes % unit !== 0 || !/^[A-Za-z0-9+/]*$/.test(clean)) throw new InputError(`${fileName}: bad base64 array (length ${s.length})`);
   const bytes = new Uint8Array(nbytes);
   const sextet = (i: number) => (i < clean.length ? B64_INDEX[clean.charCodeAt(i)] : 0);
   for (let i = 0, k = 0; k < nbytes; i += 4) {
@@ -142,8 +178,5 @@ export function base64ToFloat64(s: string, fileName = "restart"): Float64Array {
     if (k < nbytes) bytes[k++] = (w >> 8) & 255;
     if (k < nbytes) bytes[k++] = w & 255;
   }
-  const dv = new DataView(bytes.buffer);
-  const out = new Float64Array(nbytes / 8);
-  for (let i = 0; i < out.length; i++) out[i] = dv.getFloat64(8 * i, true);
-  return out;
+  return bytes;
 }
