@@ -101,6 +101,7 @@ export class MolecularDynamics {
     if (!this.atoms.velocities) this.atoms.velocities = new Float64Array(3 * atoms.length);
     this.dt = options.dt;
     this.thermostat = makeThermostat(options.thermostat ?? { kind: "none" });
+    this.thermostat.init(this.atoms.length);
     this.barostat = checkBarostat(options.barostat ?? { kind: "none" });
     if (this.barostat.kind !== "none") {
       if (!this.atoms.pbc.every((p) => p)) throw new InputError("a barostat needs a cell periodic in all three directions (pbc T T T)");

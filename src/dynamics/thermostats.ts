@@ -44,6 +44,8 @@ export interface ThermostatState {
 /** The parts of a step a thermostat acts on; velocities are A/fs, N x 3, masses amu. */
 export interface Thermostat {
   readonly spec: ThermostatSpec;
+  /** Sizes the thermostat for n atoms (Nose-Hoover: degrees of freedom and chain masses). */
+  init(n: number): void;
   /** Before the first half kick (Nose-Hoover: half a step of the chain). */
   preKick(v: Float64Array, masses: Float64Array, dt: number): void;
   /** Between the two half drifts (Langevin: the friction and noise step over dt). */
@@ -86,6 +88,7 @@ export function makeThermostat(spec: ThermostatSpec): Thermostat {
 class NoThermostat implements Thermostat {
   readonly spec: ThermostatSpec = { kind: "none" };
   readonly splitDrift = false;
+  init(): void {}
   preKick(): void {}
   midDrift(): void {}
   postKick(): void {}
@@ -118,6 +121,7 @@ class Langevin implements Thermostat {
     this.rng = new Random(spec.seed);
   }
 
+  init(): void {}
   preKick(): void {}
   postKick(): void {}
 
@@ -182,28 +186,27 @@ class NoseHooverChain implements Thermostat {
     this.kT = BOLTZMANN * spec.temperature;
   }
 
-  private masses(n: number): void {
-    if (this.nf !== 0) return;
+  init(n: number): void {
     this.nf = degreesOfFreedom(n);
     const t2 = this.spec.tdamp * this.spec.tdamp;
     this.q = this.xi.map((_, k) => (k === 0 ? this.nf : 1) * this.kT * t2);
   }
 
   preKick(v: Float64Array, masses: Float64Array, dt: number): void {
-    this.halfChain(v, masses, dt);
+    this.halfChain(v, dt, kineticEnergy(v, masses));
   }
   postKick(v: Float64Array, masses: Float64Array, dt: number): void {
-    this.halfChain(v, masses, dt);
+    this.halfChain(v, dt, kineticEnergy(v, masses));
   }
   midDrift(): void {}
 
   /** Half a time step of the chain and the velocity scaling it implies (Trotter, no Suzuki-Yoshida). */
-  private halfChain(v: Float64Array, masses: Float64Array, dt: number): void {
-    this.masses(masses.length);
+  private halfChain(v: Float64Array, dt: number, kinetic: number): void {
     const { xi, vxi, q, kT, nf } = this;
+    if (nf === 0) throw new Error("internal: Nose-Hoover thermostat used before init()");
     const m = xi.length;
     const h = 0.5 * dt, h2 = 0.5 * h, h4 = 0.25 * h;
-    let ke2 = 2 * kineticEnergy(v, masses);
+    let ke2 = 2 * kinetic;
     const force = (k: number) => (k === 0 ? (ke2 - nf * kT) / q[0] : (q[k - 1] * vxi[k - 1] * vxi[k - 1] - kT) / q[k]);
     vxi[m - 1] += h2 * force(m - 1);
     for (let k = m - 2; k >= 0; k--) {
@@ -222,7 +225,6 @@ class NoseHooverChain implements Thermostat {
   }
 
   extendedEnergy(): number {
-    if (this.nf === 0) return 0;
     let e = 0;
     for (let k = 0; k < this.xi.length; k++) {
       e += 0.5 * this.q[k] * this.vxi[k] * this.vxi[k] + (k === 0 ? this.nf : 1) * this.kT * this.xi[k];
