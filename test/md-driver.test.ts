@@ -1,5 +1,5 @@
-// The generic MD driver (src/dynamics/driver.ts) in NVE: the same trajectory as the wasm
-// velocity-Verlet loop, for EAM, and energy conservation through the Calculator protocol.
+// The generic MD driver (src/dynamics/driver.ts): in NVE the same trajectory as the wasm
+// velocity-Verlet loop for EAM; with the Streitz-Mintmire calculator (charges, restarts).
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -38,4 +38,36 @@ describe("generic driver, NVE", () => {
     // the atoms did move: several crossed the cell boundary and were wrapped by both
     expect(maxAbsDiff(md.atoms.positions, atoms.positions)).toBeGreaterThan(0.05);
   });
+});
+
+describe("generic driver with the Streitz-Mintmire calculator", () => {
+  it("runs Langevin dynamics of an Al2O3 cluster with charges in the thermo, and restarts bit for bit", async () => {
+    const { StreitzCalculator } = await import("../src/streitz/calculator.js");
+    const { readStreitzFile } = await import("../src/streitz/params-file.js");
+    const { readExtxyzFile } = await import("../src/io/extxyz-file.js");
+    const { formatRestart, parseRestart } = await import("../src/dynamics/restart.js");
+    const make = () => StreitzCalculator.create({
+      eam: readEamPotentialFile(join(ROOT, "potentials", "AlO.eam.alloy")),
+      streitz: readStreitzFile(join(ROOT, "potentials", "AlO.streitz")),
+      summation: "wolf",
+    });
+    const atoms = readExtxyzFile(join(ROOT, "test", "fixtures", "streitz", "al2o3_cluster_a_wolf.extxyz"))[0];
+    atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 2);
+    const opts = { dt: 1, thermostat: { kind: "langevin", temperature: 300, tdamp: 20, seed: 1 } } as const;
+    const straight = new MolecularDynamics(await make(), atoms, opts);
+    const rows: number[] = [];
+    straight.run(30, { thermoEvery: 10, onThermo: (r) => rows.push(r.totalCharge!, r.chargeMin!, r.chargeMax!) });
+    // Streitz charges: neutral overall, Al positive, O negative
+    for (let k = 0; k < rows.length; k += 3) {
+      expect(Math.abs(rows[k])).toBeLessThan(1e-6);
+      expect(rows[k + 1]).toBeLessThan(-0.5);
+      expect(rows[k + 2]).toBeGreaterThan(0.5);
+    }
+    const first = new MolecularDynamics(await make(), atoms, opts);
+    first.run(13);
+    const resumed = MolecularDynamics.fromRestart(await make(), parseRestart(formatRestart(first.restartData())));
+    resumed.run(17);
+    expect(maxAbsDiff(resumed.atoms.positions, straight.atoms.positions)).toBe(0);
+    expect(maxAbsDiff(resumed.atoms.velocities!, straight.atoms.velocities!)).toBe(0);
+  }, 60_000);
 });
