@@ -55,7 +55,7 @@ describe("LAMMPS dump custom", () => {
     const v = col(f, ["vx", "vy", "vz"]);
     v.forEach((x, k) => expect(x).toBeCloseTo(atoms.velocities![k] * 1000, 12));
     expect(parseLammpsDump(text + text)).toHaveLength(2);
-  });
+  }, 60_000);
 
   it("triclinic cell: 'xy xz yz' header and LAMMPS' bounding-box bounds", () => {
     const [xy, xz, yz] = [0.7, -0.4, 0.3];
@@ -68,7 +68,7 @@ describe("LAMMPS dump custom", () => {
     expect(f.bounds[0][1]).toBeCloseTo(3 + 0.7, 14);
     expect(f.bounds[1]).toEqual([0, 3.8]);
     expect(f.bounds[2]).toEqual([0, 4]);
-  });
+  }, 60_000);
 
   it("a rotated cell is written in LAMMPS' frame: same box, positions, velocities and forces as unrotated", () => {
     const { atoms, forces } = sample([3, 0, 0, 0.7, 3.5, 0, -0.4, 0.3, 4], [true, true, true]);
@@ -91,7 +91,7 @@ describe("LAMMPS dump custom", () => {
       const a = col(got, cols), b = col(ref, cols);
       a.forEach((x, k) => expect(x).toBeCloseTo(b[k], 11));
     }
-  });
+  }, 60_000);
 
   it("a cluster gets shrink-wrapped bounds (ss) from the atoms; a left-handed cell is refused", () => {
     const { atoms, forces } = sample([0, 0, 0, 0, 0, 0, 0, 0, 0], [false, false, false]);
@@ -101,7 +101,7 @@ describe("LAMMPS dump custom", () => {
     const left = sample([3, 0, 0, 0, 3, 0, 0, 0, -3], [true, true, true]);
     expect(() => formatLammpsDump({ step: 0, atoms: left.atoms })).toThrow(/left-handed/);
     expect(() => parseLammpsDump("ITEM: TIMESTEP\n1\nITEM: NUMBER\n", "bad.dump")).toThrow(/bad\.dump:3: expected 'ITEM: NUMBER OF ATOMS'/);
-  });
+  }, 60_000);
 });
 
 const row = (over: Partial<DynamicsThermo> = {}): DynamicsThermo => ({
@@ -124,7 +124,7 @@ describe("thermo CSV", () => {
     expect(() => parseThermoCsv("1,2\n3,4\n", "u.csv")).toThrow(/u\.csv:1: the first line must name the columns/);
     expect(() => parseThermoCsv("a,b\n3\n", "v.csv")).toThrow(/v\.csv:2: 1 fields, expected 2/);
     expect(() => parseThermoCsv("a,b\n3,x\n", "w.csv")).toThrow(InputError);
-  });
+  }, 60_000);
 });
 
 describe("md writes logs, dumps and trajectories", () => {
@@ -146,7 +146,7 @@ describe("md writes logs, dumps and trajectories", () => {
       expect(frames.map((f) => f.step)).toEqual([0, 20, 40]);
       expect(frames[0].values.id).toHaveLength(32);
     }
-  });
+  }, 60_000);
 
   it("ECT-EAM cluster: omega, charges and solver iterations in the log, empty pressure; charges in dump and trajectory", () => {
     const input = join(dir, "nacl.xyz"), log = join(dir, "nacl.csv"), dump = join(dir, "nacl.dump"), traj = join(dir, "nacl.xyz.out");
@@ -173,7 +173,7 @@ describe("md writes logs, dumps and trajectories", () => {
     expect(xyz[2].arrays.charges).toBeDefined();
     expect(xyz[2].arrays.forces).toBeDefined();
     expect(xyz[2].info.step).toBe(20);
-  });
+  }, 60_000);
 });
 
 const LMP = ["/usr/bin/lmp", "/usr/local/bin/lmp"].find((p) => existsSync(p));
@@ -207,5 +207,5 @@ describe.skipIf(!LMP)("LAMMPS reads our dumps", () => {
       const diff = Math.abs(pe.get(row[0]!)! - row[3]!) / atoms.length;
       expect(diff, `step ${row[0]}`).toBeLessThan(1e-8);
     }
-  });
+  }, 60_000);
 });

@@ -27,7 +27,7 @@ describe("md --restart continues bit for bit", () => {
       expect(readFileSync(f("b.csv"), "utf8")).toBe(readFileSync(f("a.csv"), "utf8"));
       expect(readFileSync(f("b.dump"), "utf8")).toBe(readFileSync(f("a.dump"), "utf8"));
       expect(readFileSync(f("b2.json"), "utf8")).toBe(readFileSync(f("a.json"), "utf8"));
-    });
+    }, 60_000);
   }
 
   it("ECT-EAM: --model with --write-restart and --restart", () => {
@@ -38,7 +38,7 @@ describe("md --restart continues bit for bit", () => {
     cli("md", ...common, "--restart", f("g.json"), "--steps", "30", "--log", f("g.csv"), "--write-restart", f("g2.json"));
     expect(readFileSync(f("g.csv"), "utf8")).toBe(readFileSync(f("e.csv"), "utf8"));
     expect(readFileSync(f("g2.json"), "utf8")).toBe(readFileSync(f("e.json"), "utf8"));
-  });
+  }, 60_000);
 });
 
 describe("md refuses bad thermostat, barostat and restart flags", () => {
@@ -65,7 +65,7 @@ describe("md refuses bad thermostat, barostat and restart flags", () => {
       const r = fails(...CU, ...LATTICE, "--steps", "1", ...args);
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(message);
-    });
+    }, 60_000);
   }
   it("a barostat needs a periodic cell; --restart needs a readable restart and no --input", () => {
     writeFileSync(f("pair.xyz"), '2\npbc="F F F"\nCu 0 0 0\nCu 0 0 2.5\n');
@@ -80,7 +80,7 @@ describe("md refuses bad thermostat, barostat and restart flags", () => {
     r = fails(...CU, "--restart", f("ok.json"), ...LATTICE, "--steps", "1");
     expect(r.stderr).toMatch(/--restart FILE holds the structure and velocities: give no --input or --lattice/);
     expect(r.status).toBe(2);
-  });
+  }, 60_000);
 });
 
 describe("progress", () => {
@@ -88,7 +88,7 @@ describe("progress", () => {
     const r = spawnSync("node", ["dist/cli.js", ...CU, ...LATTICE, "--steps", "50", "--thermostat", "langevin"], { encoding: "utf8" });
     expect(r.status).toBe(0);
     expect(r.stderr).toBe("");
-  });
+  }, 60_000);
   it.skipIf(!existsSync("/usr/bin/script"))("rate and time left on a terminal", () => {
     // `script` gives the program a pseudo-terminal; stdout goes to a file so the bar is on stderr alone
     const out = f("tty-out.txt");
@@ -98,5 +98,5 @@ describe("progress", () => {
     expect(r.stdout).toMatch(/steps\/s/);
     expect(r.stdout).toMatch(/ETA/);
     expect(readFileSync(out, "utf8")).toContain("# speed:");
-  });
+  }, 60_000);
 });

@@ -37,7 +37,7 @@ describe("generic driver, NVE", () => {
     expect(dv).toBeLessThan(1e-12);
     // the atoms did move: several crossed the cell boundary and were wrapped by both
     expect(maxAbsDiff(md.atoms.positions, atoms.positions)).toBeGreaterThan(0.05);
-  });
+  }, 60_000);
 });
 
 describe("generic driver with the Streitz-Mintmire calculator", () => {

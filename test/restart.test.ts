@@ -81,19 +81,19 @@ describe("restart reproduces the uninterrupted run bit for bit", () => {
     // list where the first run built it, not where the restart was written
     expect(r.buildsBefore).toBeGreaterThan(1);
     expect(r.buildsAfter).toBeGreaterThan(0);
-  });
+  }, 60_000);
   it("EAM Cu, Nose-Hoover chain", async () => {
     const r = await checkRestart(eam, hotCu(900, 2), { dt: 2, thermostat: { kind: "nose-hoover", temperature: 1000, tdamp: 50 } }, 263, 500);
     expect(r.buildsBefore).toBeGreaterThan(1);
     expect(r.buildsAfter).toBeGreaterThan(0);
-  });
+  }, 60_000);
   it("EAM Cu, Langevin + Berendsen barostat (cell changes every step)", async () => {
     await checkRestart(eam, hotCu(600, 3), {
       dt: 2,
       thermostat: { kind: "langevin", temperature: 600, tdamp: 100, seed: 5 },
       barostat: { kind: "berendsen", pressure: 5000, pdamp: 200, couple: "aniso" },
     }, 120, 250);
-  });
+  }, 60_000);
   it("ECT-EAM cluster (NaCl + H2), NVE with the weight solver's warm start", async () => {
     const atoms = new Atoms({
       symbols: ["Na", "Cl", "H", "H"],
@@ -122,7 +122,7 @@ describe("restart format", () => {
     const dv = new DataView(bytes.buffer);
     a.forEach((v, i) => dv.setFloat64(8 * i, v, true));
     expect(float64ToBase64(a)).toBe(Buffer.from(bytes).toString("base64"));
-  });
+  }, 60_000);
 
   it("Random continues the same stream from a saved state", () => {
     const r = new Random(42);
@@ -131,7 +131,7 @@ describe("restart format", () => {
     const copy = Random.fromState(state);
     for (let i = 0; i < 50; i++) expect(Object.is(copy.normal(), r.normal())).toBe(true);
     expect(() => Random.fromState({ words: [0, 0, 0, 0], spare: null })).toThrow(InputError);
-  });
+  }, 60_000);
 
   it("rejects files that are not restarts, with the file name and the reason", async () => {
     expect(() => parseRestart("{", "a.restart")).toThrow(/a\.restart: not a JSON restart file/);
@@ -141,5 +141,5 @@ describe("restart format", () => {
     expect(() => parseRestart(JSON.stringify({ ...good, version: 99 }), "c")).toThrow(/newer/);
     expect(() => parseRestart(JSON.stringify({ ...good, velocities: { $f64: float64ToBase64(new Float64Array(3)) } }), "d")).toThrow(/d: velocities must hold 3 x 4 numbers/);
     expect(() => parseRestart(JSON.stringify({ ...good, dt: -1 }), "e")).toThrow(/e: dt must be > 0 fs/);
-  });
+  }, 60_000);
 });
