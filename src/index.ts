@@ -6,3 +6,4 @@ export { readLammpsDataFile } from "./io/lammps-data-file.js";
 export { readStructureFile } from "./io/structure-file.js";
 export { readEctModelFile } from "./ect/model-file.js";
 export { readStreitzFile } from "./streitz/params-file.js";
+export { readRestartFile, writeRestartFile } from "./dynamics/restart-file.js";

@@ -13,12 +13,16 @@ import { VelocityVerlet } from "../dynamics/md.js";
 import { InputError } from "../errors.js";
 import type { Atoms } from "../atoms.js";
 import { loadPotential, numberOption, runCommand, speciesOption, thermoHeader, thermoLine } from "./common.js";
+import { checkUnusedFlags, gcdSteps, openOutputs, runGenericMd, type MdFlags } from "./md-run.js";
 
-/** `ect-eam md`: NVE velocity-Verlet dynamics with a thermo table and the speed per atom-step. */
+/**
+ * `ect-eam md`: velocity-Verlet dynamics with a thermo table and the speed per atom-step; NVE in
+ * wasm chunks, or thermostats, barostat and restarts on the generic driver (src/cli/md-run.ts).
+ */
 export function registerMd(program: Command): void {
   program
     .command("md")
-    .description("NVE molecular dynamics (velocity Verlet) from Maxwell-Boltzmann velocities")
+    .description("molecular dynamics (velocity Verlet; NVE, Langevin or Nose-Hoover NVT, Berendsen NPT) with restarts, dumps and CSV logs")
     .option("--potential <file>", "EAM potential (.eam, .eam.alloy, .eam.fs)")
     .option("--model <file>", "ECT-EAM model (JSON): charges evolve; reports E, Omega, total charge and solver iterations")
     .option("--input <file>", "starting structure: extended XYZ (first frame) or LAMMPS data file")
@@ -40,20 +44,34 @@ export function registerMd(program: Command): void {
     .option("--trajectory <file>", "write frames to this extended XYZ file")
     .option("--every <n>", "trajectory interval in steps", "100")
     .option("--simd <on|off>", "use the SIMD kernels (default on)", "on")
-    .action((opts) => runCommand(() => runMd(opts)));
+    .option("--thermostat <none|langevin|nose-hoover>", "NVT thermostat (default none: NVE)")
+    .option("--target-temperature <K>", "thermostat target temperature, K (default: --temperature)")
+    .option("--tdamp <fs>", "thermostat damping time, fs (Langevin 1/friction; Nose-Hoover period)", "100")
+    .option("--chain <n>", "Nose-Hoover chain length", "3")
+    .option("--barostat <none|berendsen>", "pressure coupling for periodic cells (default none)")
+    .option("--pressure <bar>", "barostat target pressure, bar", "0")
+    .option("--pdamp <fs>", "barostat relaxation time, fs", "1000")
+    .option("--couple <iso|aniso>", "barostat: one scale factor (iso) or one per axis (aniso)", "iso")
+    .option("--compressibility <1/bar>", "barostat: assumed compressibility, 1/bar (default 1e-6, a metal's)")
+    .option("--dump <file>", "write a LAMMPS dump custom file (id type element x y z vx vy vz fx fy fz [q])")
+    .option("--dump-every <n>", "dump interval in steps", "100")
+    .option("--log <file>", "write the thermo output as CSV (one row per thermo line)")
+    .option("--restart <file>", "continue the run saved in this restart file (structure, velocities, thermostat state)")
+    .option("--write-restart <file>", "save a restart file (at the end, and every --restart-every steps)")
+    .option("--restart-every <n>", "restart interval in steps (default: only at the end)")
+    .action((opts, cmd: Command) => runCommand(() => runMd(opts, (name) => cmd.getOptionValueSource(name) === "cli")));
 }
 
-interface MdFlags {
-  potential?: string; model?: string; input?: string; lattice?: string; a?: string; repeat: string; element?: string;
-  species?: string; style?: string; steps: string; dt: string; temperature: string; seed: string;
-  keepVelocities?: boolean; skin: string; neighEvery: string; neighDelay: string; thermo?: string;
-  trajectory?: string; every: string; simd: string;
-}
-
-async function runMd(opts: MdFlags): Promise<void> {
+async function runMd(opts: MdFlags, given: (flag: string) => boolean): Promise<void> {
   if ((opts.potential === undefined) === (opts.model === undefined)) {
     throw new InputError("md needs exactly one of --potential FILE (EAM) or --model FILE (ECT-EAM)");
   }
+  // Thermostats, barostats and restarts run on the generic driver (any calculator); plain NVE keeps
+  // the wasm loop, which runs whole chunks of steps without leaving wasm.
+  const generic = (opts.thermostat !== undefined && opts.thermostat !== "none") || (opts.barostat !== undefined && opts.barostat !== "none") ||
+    opts.restart !== undefined || opts.writeRestart !== undefined || (opts.model !== undefined && (opts.dump !== undefined || opts.log !== undefined));
+  if (generic) return runGenericMd(opts, given);
+  checkUnusedFlags(opts, given);
   if (opts.model !== undefined) return runEctMd(opts as MdFlags & { model: string });
   const pot = loadPotential(opts.potential!, opts.style);
   const steps = numberOption("--steps", opts.steps, { integer: true, min: 0 })!;
@@ -97,6 +115,8 @@ async function runMd(opts: MdFlags): Promise<void> {
   const t0 = performance.now();
   bar?.start(steps, 0, { rate: "-" });
   const traj = opts.trajectory ? openSync(opts.trajectory, "w") : null;
+  const dumpEvery = numberOption("--dump-every", opts.dumpEvery, { integer: true, min: 1 })!;
+  const outputs = openOutputs(opts, { periodic: atoms.pbc.some((p) => p), ect: false, charges: false }, false, pot.elements);
   try {
     const summary = md.run(steps, {
       thermoEvery,
@@ -105,11 +125,13 @@ async function runMd(opts: MdFlags): Promise<void> {
           bar.stop();
         }
         out.write(thermoLine(row) + "\n");
+        outputs.log?.({ ...row, volume: row.pressure === null ? null : atoms.volume(), omega: null, conserved: row.total, totalCharge: null, chargeMin: null, chargeMax: null, solverIterations: null });
         if (bar && row.step < steps) bar.start(steps, row.step, { rate: "-" });
       },
-      frameEvery: traj !== null ? every : 0,
-      onFrame: (frame) => {
-        if (traj !== null) writeSync(traj, formatExtxyz(frame));
+      frameEvery: traj !== null || outputs.dump ? gcdSteps(traj !== null ? every : 0, outputs.dump ? dumpEvery : 0) : 0,
+      onFrame: (frame, step) => {
+        if (traj !== null && step % every === 0) writeSync(traj, formatExtxyz(frame));
+        if (step % dumpEvery === 0) outputs.dump?.(frame, step);
       },
       onProgress: bar
         ? (done) => bar.update(done, { rate: (done / ((performance.now() - t0) / 1000)).toFixed(0) })
@@ -126,6 +148,7 @@ async function runMd(opts: MdFlags): Promise<void> {
     }
   } finally {
     if (traj !== null) closeSync(traj);
+    outputs.close();
   }
 }
 

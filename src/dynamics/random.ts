@@ -1,3 +1,11 @@
+import { InputError } from "../errors.js";
+
+/** Saved state of a {@link Random}: xoshiro128** words and the cached normal deviate. */
+export interface RandomState {
+  words: number[];
+  spare: number | null;
+}
+
 /**
  * Seeded pseudo-random numbers (xoshiro128** seeded through splitmix32), so that runs repeat
  * exactly from a seed on every platform. Not for cryptography.
@@ -16,6 +24,32 @@ export class Random {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       this.s[k] = (z ^ (z >>> 16)) >>> 0;
     }
+  }
+
+  /**
+   * The generator's whole state (four 32-bit words and the cached second normal deviate), so a run
+   * can be saved and resumed with the same sequence of numbers.
+   */
+  getState(): RandomState {
+    return { words: Array.from(this.s), spare: this.spare };
+  }
+
+  /** Restores a state from {@link getState}. */
+  setState(state: RandomState): void {
+    if (!Array.isArray(state.words) || state.words.length !== 4 || !state.words.every((w) => Number.isInteger(w) && w >= 0 && w < 4294967296)) {
+      throw new InputError("random state needs four unsigned 32-bit integer words");
+    }
+    if (state.words.every((w) => w === 0)) throw new InputError("random state words are all zero (xoshiro128** would stay at zero)");
+    if (state.spare !== null && !Number.isFinite(state.spare)) throw new InputError(`random state spare deviate must be a finite number or null, got ${state.spare}`);
+    this.s.set(state.words);
+    this.spare = state.spare;
+  }
+
+  /** A generator continuing from a saved state. */
+  static fromState(state: RandomState): Random {
+    const r = new Random(0);
+    r.setState(state);
+    return r;
   }
 
   /** Uniform in [0, 1) with 32 random bits. */

@@ -494,6 +494,34 @@ export class EctEngine extends KernelSystem {
     return it + 1;
   }
 
+  /**
+   * The solver's warm start: weights (N rows of `MAX_STATES`) and the chemical potential mu (eV).
+   * With {@link setSolverState} a saved run continues exactly as the uninterrupted one (restarts).
+   */
+  solverState(): { weights: Float64Array; mu: number } {
+    this.requireAtoms();
+    return { weights: this.weights(), mu: this.getCtx("mu") };
+  }
+
+  /**
+   * Makes `state` (from {@link solverState}, same atoms) the warm start of the next solve, instead
+   * of the cold multi-start search. Call after `setAtoms`/`sync`, which reset the weights.
+   */
+  setSolverState(state: { weights: ArrayLike<number>; mu: number }): void {
+    this.requireAtoms();
+    const size = this.n * MAX_STATES;
+    if (state.weights.length !== size) throw new InputError(`solver state has ${state.weights.length} weights, expected ${size} (${this.n} atoms x ${MAX_STATES})`);
+    for (let k = 0; k < size; k++) {
+      const w = state.weights[k];
+      if (!(w >= 0 && w <= 1)) throw new InputError(`solver state weight ${k} (atom ${Math.floor(k / MAX_STATES)}) is ${w}, expected a number in [0, 1]`, { atom: Math.floor(k / MAX_STATES) });
+    }
+    if (!Number.isFinite(state.mu)) throw new InputError(`solver state mu must be a finite energy in eV, got ${state.mu}`);
+    this.f64("weights").set(state.weights, 0);
+    this.setCtx("mu", state.mu);
+    this.cold = false;
+    this.forcesValid = false;
+  }
+
   /** Forgets the weights: the next evaluation starts from neutral atoms and anneals. */
   coldStart(): void {
     if (this.n === 0) return; // nothing loaded yet: the first structure starts cold anyway

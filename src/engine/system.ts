@@ -396,6 +396,50 @@ export class KernelSystem {
     this.forcesValid = false;
   }
 
+  /**
+   * The owned atoms' neighbor-list segments, concatenated in their current order. The density
+   * pass reorders each segment (in-cutoff neighbors to the front), so sums over a list depend on
+   * its history; restarts save this order to continue bit for bit.
+   */
+  neighborOrder(): Int32Array {
+    this.requireAtoms();
+    if (!this.listValid) throw new Error("internal: no neighbor list to save");
+    const num = this.raw("numNeigh"), first = this.raw("firstNeigh"), neigh = this.raw("neigh");
+    let total = 0;
+    for (let i = 0; i < this.n; i++) total += num[i];
+    const out = new Int32Array(total);
+    for (let i = 0, at = 0; i < this.n; i++) {
+      out.set(neigh.subarray(first[i], first[i] + num[i]), at);
+      at += num[i];
+    }
+    return out;
+  }
+
+  /**
+   * Puts back an order from {@link neighborOrder} into a list just rebuilt at the same positions and
+   * cell (same neighbors, per segment, in another order). Throws when the neighbors differ.
+   */
+  setNeighborOrder(order: ArrayLike<number>): void {
+    this.requireAtoms();
+    if (!this.listValid) throw new Error("internal: rebuild the neighbor list before restoring its order");
+    const num = this.raw("numNeigh"), first = this.raw("firstNeigh"), neigh = this.raw("neigh");
+    let total = 0;
+    for (let i = 0; i < this.n; i++) total += num[i];
+    if (order.length !== total) {
+      throw new InputError(`saved neighbor list has ${order.length} entries, the rebuilt one ${total}: the restart belongs to another potential, skin or state`);
+    }
+    for (let i = 0, at = 0; i < this.n; i++) {
+      const seg = neigh.subarray(first[i], first[i] + num[i]);
+      const saved = Int32Array.from({ length: num[i] }, (_, k) => order[at + k]);
+      const a = seg.slice().sort(), b = saved.slice().sort();
+      for (let k = 0; k < a.length; k++) {
+        if (a[k] !== b[k]) throw new InputError(`saved neighbor list of atom ${i} differs from the rebuilt one: the restart belongs to another potential, skin or state`, { atom: i });
+      }
+      seg.set(saved);
+      at += num[i];
+    }
+  }
+
   protected requireAtoms(): void {
     if (this.n === 0) throw new Error("no structure loaded: call setAtoms first");
   }

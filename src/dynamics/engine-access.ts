@@ -1,0 +1,129 @@
+/**
+ * What the MD driver needs to see behind the `Calculator` protocol to make runs exact and cheap:
+ * the wasm engine's neighbor-list builds (to adopt wrapped positions and to rebuild the same list
+ * on resume) and, for ECT-EAM, the weight solver's warm start. Calculators without a wasm engine
+ * (a pure TypeScript model) get `null` and lose nothing but bit-for-bit restarts.
+ */
+import { Atoms } from "../atoms.js";
+import type { Calculator } from "../calculators/protocol.js";
+import { KernelSystem } from "../engine/system.js";
+import { EctEngine } from "../ect/engine.js";
+
+/**
+ * The engine's neighbor list: where it was built (positions in A as handed to the engine, before
+ * wrapping, and the cell) and the current order of its segments, which the force passes permute.
+ */
+export interface ListState {
+  positions: Float64Array;
+  cell: Float64Array;
+  /** Concatenated neighbor segments (`KernelSystem.neighborOrder`); null when not saved. */
+  order: Int32Array | null;
+}
+
+/** ECT-EAM warm start: weights (N x 4) and the chemical potential (eV). */
+export interface SolverState {
+  weights: Float64Array;
+  mu: number;
+}
+
+/** The wasm engine a calculator evaluates with: its own (EAM, ECT-EAM) or its EAM part (Streitz). */
+export function kernelSystemOf(calc: Calculator): KernelSystem | null {
+  const c = calc as { engine?: unknown; eam?: { engine?: unknown } };
+  if (c.engine instanceof KernelSystem) return c.engine;
+  if (c.eam?.engine instanceof KernelSystem) return c.eam.engine;
+  return null;
+}
+
+/** Tracks neighbor-list builds and solver state of a calculator's engine across MD steps. */
+export class EngineAccess {
+  readonly engine: KernelSystem | null;
+  private builds = -1;
+  /** Where the list in use was built (null until a build was seen or without an engine). */
+  list: ListState | null = null;
+
+  constructor(calc: Calculator) {
+    this.engine = kernelSystemOf(calc);
+  }
+
+  /** ECT-EAM engines carry a solver warm start; others do not. */
+  get ect(): EctEngine | null {
+    return this.engine instanceof EctEngine ? this.engine : null;
+  }
+
+  /**
+   * Called before `calculate(atoms)`. When the cell changed, ECT-EAM would restart its solver cold
+   * (a new structure): load the new cell here and keep the weights, which still belong to the same
+   * atoms a tiny strain away (barostat steps).
+   */
+  beforeCalculate(atoms: Atoms): void {
+    const ect = this.ect;
+    if (ect !== null && this.warm && this.cell !== null && !sameNumbers(this.cell, atoms.cell)) {
+      const state = ect.solverState();
+      ect.sync(atoms);
+      ect.setSolverState(state);
+    }
+    this.cell = atoms.cell.slice();
+  }
+
+  /** The cell of the last evaluation, and whether the solver has a converged warm start. */
+  private cell: Float64Array | null = null;
+  private warm = false;
+
+  /**
+   * Called after `calculate(atoms)`: when the engine rebuilt its list, records where (for restarts)
+   * and returns the wrapped positions it now holds, which the driver adopts so that the next call's
+   * displacement check compares like with like (else every atom outside the cell forces a rebuild).
+   */
+  afterCalculate(atoms: Atoms): Float64Array | null {
+    const e = this.engine;
+    if (e === null) return null;
+    this.warm = true;
+    const b = e.neighborStats().builds;
+    if (b === this.builds) return null;
+    this.builds = b;
+    this.list = { positions: atoms.positions.slice(), cell: atoms.cell.slice(), order: null };
+    return e.length === atoms.length ? e.positions() : null;
+  }
+
+  /** The list state to save in a restart: where it was built and its current order. */
+  listState(): ListState | null {
+    if (this.engine === null || this.list === null) return null;
+    return { positions: this.list.positions.slice(), cell: this.list.cell.slice(), order: this.engine.neighborOrder() };
+  }
+
+  /** The ECT-EAM warm start, or null for other models. */
+  solver(): SolverState | null {
+    const ect = this.ect;
+    return ect === null || ect.length === 0 ? null : ect.solverState();
+  }
+
+  /**
+   * Puts the engine back into a saved state: the list built where it was built, then the solver's
+   * warm start. The next `calculate` then does exactly what the uninterrupted run did.
+   */
+  restore(atoms: Atoms, list: ListState | null, solver: SolverState | null): void {
+    const e = this.engine;
+    if (e === null) return;
+    if (list !== null) {
+      const at = new Atoms({ symbols: atoms.symbols, positions: list.positions, cell: list.cell, pbc: atoms.pbc, masses: atoms.masses });
+      e.sync(at, "restart");
+      e.rebuild();
+      if (list.order !== null) e.setNeighborOrder(list.order);
+      this.list = { positions: list.positions.slice(), cell: list.cell.slice(), order: null };
+    } else {
+      e.sync(atoms, "restart");
+    }
+    this.builds = e.neighborStats().builds;
+    this.cell = (list?.cell ?? atoms.cell).slice();
+    if (solver !== null && this.ect !== null) {
+      this.ect.setSolverState(solver);
+      this.warm = true;
+    }
+  }
+}
+
+function sameNumbers(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
