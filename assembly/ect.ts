@@ -638,7 +638,8 @@ function weightsAt(ctx: usize, mu: f64, write: bool): f64 {
  */
 export function ectUpdateWeights(ctx: usize): f64 {
   const target = cf(ctx, C_N_TOTAL);
-  const tol = 1e-13 * max(1.0, target);
+  // Tight: the residual max|G(w) - w| of a converged solution is limited by how well mu conserves N.
+  const tol = 1e-15 * max(1.0, target);
   let mu = cf(ctx, C_MU);
   let lo = mu - 0.5, hi = mu + 0.5;
   let step = 0.5;

@@ -741,6 +741,32 @@ export class EctEngine extends KernelSystem {
     return this.energy() - this.tables.kT * this.entropy();
   }
 
+  /**
+   * Grand potential Omega (eV) at given weights (N rows of MAX_STATES slots, as `weights()` returns),
+   * at the current positions and without solving: for diagnostics and for checking the solver
+   * against other minimizations. The solved weights and the kernels' state are restored afterwards.
+   */
+  grandPotentialAt(weights: ArrayLike<number>): number {
+    this.requireAtoms();
+    const size = this.n * MAX_STATES;
+    if (weights.length !== size) throw new InputError(`grandPotentialAt: expected ${size} weights (${this.n} atoms x ${MAX_STATES} slots), got ${weights.length}`);
+    if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
+    const w = this.f64("weights");
+    const kept = w.slice(0, size);
+    const forces = this.getCtx("epsForces");
+    this.setCtx("epsForces", 0);
+    try {
+      for (let k = 0; k < size; k++) w[k] = weights[k];
+      this.kx.ectEvaluate(this.ctx);
+      return this.grandPotential();
+    } finally {
+      this.f64("weights").set(kept);
+      this.setCtx("epsForces", forces);
+      this.kx.ectEvaluate(this.ctx);
+      this.forcesValid = false;
+    }
+  }
+
   /** Ensemble entropy sum_i S_i = -sum_iM w ln w (dimensionless). */
   entropy(): number {
     const w = this.f64("weights");

@@ -140,7 +140,7 @@ export function minimizeWeights(sys: WeightSystem, w: Float64Array, opts: Newton
   retract(w, active, groupList, share, Float64Array.from(active, (k) => Math.sqrt(w[k])), new Float64Array(na), nel, frozen, target);
   let omega = omegaAt(w);
   let residual = sys.residual();
-  let it = 0;
+  let it = 0, stalled = 0;
   const trial = new Float64Array(size);
   for (; it < opts.maxIterations && residual > opts.tolerance && evaluations < (opts.maxEvaluations ?? Infinity); it++) {
     // Gradient dOmega/dw on the active slots; its tangent part in s; the reduced gradient phi~.
@@ -189,7 +189,12 @@ export function minimizeWeights(sys: WeightSystem, w: Float64Array, opts: Newton
     let plen = 0;
     for (let a = 0; a < na; a++) plen += step[a] * step[a];
     plen = Math.sqrt(plen);
-    if (!(plen > 0)) break; // nothing left to change: the residual sits in frozen slots
+    // Nothing left to change (the residual sits in frozen slots), or steps below the rounding of
+    // the weights several times over: more iterations would not move anything.
+    if (!(plen > 0)) break;
+    if (plen < 1e-14) {
+      if (++stalled > 3) break;
+    } else stalled = 0;
 
     trial.set(w);
     retract(trial, active, groupList, share, s, step, nel, frozen, target);
