@@ -166,20 +166,30 @@ export function ectEmbeddingPass(ctx: usize): void {
 
 
 /**
- * Regularization of the resonance coupling's fourth roots: g(x) = (x + D)^(1/4) - D^(1/4) instead of
- * x^(1/4). It still vanishes at integer charges (x = 0) and equals x^(1/4) to within D^(1/4) for
- * mixed weights, but its slope is bounded (by D^(-3/4)/4), which the weight solver needs: the bare
- * root's slope diverges at x -> 0 and makes the fixed point too stiff to converge.
+ * Weights enter the resonance coupling clamped at >= RES_CLAMP (the specification's form): below the
+ * clamp a weight is a constant 1e-14 inside the fourth root and its slope is zero, which keeps the
+ * kernels finite at pure states. Above it the root is the bare x^(1/4), whose slope diverges as
+ * x -> 0: the solver (src/ect/solver-newton.ts) works with the energy, not the slope, there.
  */
-@inline const RES_D: f64 = 1e-6;
+@inline const RES_CLAMP: f64 = 1e-14;
 
 @inline function quarticRoot(x: f64): f64 {
   return sqrt(sqrt(x));
 }
 
+/** 1/w for a weight above the clamp (d ln g / dw = 1/(4w)), 0 below it (clamped: constant). */
+@inline function activeInverse(w: f64): f64 {
+  return w > RES_CLAMP ? 1.0 / w : 0.0;
+}
+
+/** Role slots (cation, neutral, anion) of type t, or -1 when the element lacks one of them. */
+@inline function roleSlot(roles: usize, t: i32, role: i32): i32 {
+  return load<i32>(roles + (<usize>(t * 4 + role) << 2));
+}
+
 /**
- * Resonance coupling of one pair (after Valone and Atlas 2004, chosen form with the regularized
- * root g above):  E = 2 h(r) [ g(w_i+ w_j- w_i0 w_j0) + g(w_j+ w_i- w_j0 w_i0) ].
+ * Resonance coupling of one pair (after Valone and Atlas 2004, the specification's chosen form):
+ *   E = 2 h(r) [ (w_i+ w_j- w_i0 w_j0)^(1/4) + (w_j+ w_i- w_j0 w_i0)^(1/4) ],  weights clamped at 1e-14.
  * Adds dE/dw to eps of both atoms (when `epsToo`), returns E and leaves dE/dr in
  * lastResonanceSlope. Elements without a cation, neutral or anion state take no part.
  */
@@ -187,28 +197,92 @@ let lastResonanceSlope: f64 = 0.0;
 @inline function resonancePair(
   w: usize, eps: usize, roles: usize, i: i32, j: i32, ti: i32, tj: i32, h: f64, hp: f64, epsToo: bool,
 ): f64 {
-  const ci_ = load<i32>(roles + (<usize>(ti * 4) << 2)), ni_ = load<i32>(roles + (<usize>(ti * 4 + 1) << 2)), ai_ = load<i32>(roles + (<usize>(ti * 4 + 2) << 2));
-  const cj_ = load<i32>(roles + (<usize>(tj * 4) << 2)), nj_ = load<i32>(roles + (<usize>(tj * 4 + 1) << 2)), aj_ = load<i32>(roles + (<usize>(tj * 4 + 2) << 2));
+  const ci_ = roleSlot(roles, ti, 0), ni_ = roleSlot(roles, ti, 1), ai_ = roleSlot(roles, ti, 2);
+  const cj_ = roleSlot(roles, tj, 0), nj_ = roleSlot(roles, tj, 1), aj_ = roleSlot(roles, tj, 2);
   lastResonanceSlope = 0.0;
   if ((ci_ | ni_ | ai_ | cj_ | nj_ | aj_) < 0) return 0.0;
   const wci = load<f64>(slot(w, i, ci_)), wni = load<f64>(slot(w, i, ni_)), wai = load<f64>(slot(w, i, ai_));
   const wcj = load<f64>(slot(w, j, cj_)), wnj = load<f64>(slot(w, j, nj_)), waj = load<f64>(slot(w, j, aj_));
-  const x1 = wci * waj * wni * wnj, x2 = wcj * wai * wnj * wni;
-  const d4 = quarticRoot(RES_D);
-  const r1 = quarticRoot(x1 + RES_D), r2 = quarticRoot(x2 + RES_D);
-  const g = r1 + r2 - 2.0 * d4;
+  const g1 = quarticRoot(max(wci, RES_CLAMP) * max(waj, RES_CLAMP) * max(wni, RES_CLAMP) * max(wnj, RES_CLAMP));
+  const g2 = quarticRoot(max(wcj, RES_CLAMP) * max(wai, RES_CLAMP) * max(wnj, RES_CLAMP) * max(wni, RES_CLAMP));
   if (epsToo) {
-    // d g(x)/dx = (x + D)^(-3/4) / 4 = r / (4 (x + D)); dx/dw by the product rule.
-    const s1 = 2.0 * h * r1 / (4.0 * (x1 + RES_D)), s2 = 2.0 * h * r2 / (4.0 * (x2 + RES_D));
-    store<f64>(slot(eps, i, ci_), load<f64>(slot(eps, i, ci_)) + s1 * waj * wni * wnj);
-    store<f64>(slot(eps, i, ai_), load<f64>(slot(eps, i, ai_)) + s2 * wcj * wnj * wni);
-    store<f64>(slot(eps, i, ni_), load<f64>(slot(eps, i, ni_)) + s1 * wci * waj * wnj + s2 * wcj * wai * wnj);
-    store<f64>(slot(eps, j, cj_), load<f64>(slot(eps, j, cj_)) + s2 * wai * wnj * wni);
-    store<f64>(slot(eps, j, aj_), load<f64>(slot(eps, j, aj_)) + s1 * wci * wni * wnj);
-    store<f64>(slot(eps, j, nj_), load<f64>(slot(eps, j, nj_)) + s1 * wci * waj * wni + s2 * wcj * wai * wni);
+    // d g/dw_k = g / (4 w_k) for every weight of the product (0 where clamped).
+    const s1 = 0.5 * h * g1, s2 = 0.5 * h * g2;
+    const ici = activeInverse(wci), ini = activeInverse(wni), iai = activeInverse(wai);
+    const icj = activeInverse(wcj), inj = activeInverse(wnj), iaj = activeInverse(waj);
+    store<f64>(slot(eps, i, ci_), load<f64>(slot(eps, i, ci_)) + s1 * ici);
+    store<f64>(slot(eps, i, ai_), load<f64>(slot(eps, i, ai_)) + s2 * iai);
+    store<f64>(slot(eps, i, ni_), load<f64>(slot(eps, i, ni_)) + (s1 + s2) * ini);
+    store<f64>(slot(eps, j, cj_), load<f64>(slot(eps, j, cj_)) + s2 * icj);
+    store<f64>(slot(eps, j, aj_), load<f64>(slot(eps, j, aj_)) + s1 * iaj);
+    store<f64>(slot(eps, j, nj_), load<f64>(slot(eps, j, nj_)) + (s1 + s2) * inj);
   }
-  lastResonanceSlope = 2.0 * hp * g;
-  return 2.0 * h * g;
+  lastResonanceSlope = 2.0 * hp * (g1 + g2);
+  return 2.0 * h * (g1 + g2);
+}
+
+/**
+ * Adds (Hessian of one product term 2h g, g = (w_a w_b w_c w_d)^(1/4)) times u to out at the four
+ * slots: with a_k = 1/w_k (0 where clamped), (H u)_k = 2h g a_k (sum_l a_l u_l / 16 - a_k u_k / 4).
+ */
+@inline function resonanceTermHv(
+  w: usize, u: usize, out: usize, h: f64,
+  i: i32, sa: i32, j: i32, sb: i32, sc: i32, sd: i32,
+): void {
+  // Slots: a = cation or anion of i, b = the opposite ion of j, c = neutral of i, d = neutral of j.
+  const wa = load<f64>(slot(w, i, sa)), wb = load<f64>(slot(w, j, sb)), wc = load<f64>(slot(w, i, sc)), wd = load<f64>(slot(w, j, sd));
+  const g = quarticRoot(max(wa, RES_CLAMP) * max(wb, RES_CLAMP) * max(wc, RES_CLAMP) * max(wd, RES_CLAMP));
+  const aa = activeInverse(wa), ab = activeInverse(wb), ac = activeInverse(wc), ad = activeInverse(wd);
+  const ua = load<f64>(slot(u, i, sa)), ub = load<f64>(slot(u, j, sb)), uc = load<f64>(slot(u, i, sc)), ud = load<f64>(slot(u, j, sd));
+  const c = 2.0 * h * g;
+  const sum = (aa * ua + ab * ub + ac * uc + ad * ud) * 0.0625;
+  store<f64>(slot(out, i, sa), load<f64>(slot(out, i, sa)) + c * aa * (sum - 0.25 * aa * ua));
+  store<f64>(slot(out, j, sb), load<f64>(slot(out, j, sb)) + c * ab * (sum - 0.25 * ab * ub));
+  store<f64>(slot(out, i, sc), load<f64>(slot(out, i, sc)) + c * ac * (sum - 0.25 * ac * uc));
+  store<f64>(slot(out, j, sd), load<f64>(slot(out, j, sd)) + c * ad * (sum - 0.25 * ad * ud));
+}
+
+/**
+ * Hessian of the resonance energy times a direction: reads u (4 slots per owned atom) from
+ * weightsNew, writes d^2 E_res/dw dw . u to eps (owned atoms; ghosts folded). The weights must be
+ * the ones of the last ectEvaluate (their ghost copies are used). The solver adds the smooth rest
+ * of the Hessian by differences of eps, where the fourth roots' curvature would spoil them.
+ */
+export function ectResonanceHessVec(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST), nt = ci(ctx, C_NTYPES);
+  const u = cp(ctx, C_WEIGHTS_NEW), out = cp(ctx, C_EPS), w = cp(ctx, C_WEIGHTS);
+  copyStatesToGhosts(ctx, u);
+  memory.fill(out, 0, <usize>(nall * MAXS) << 3);
+  const rres = cf(ctx, C_RES_CUTOFF), rressq = rres * rres;
+  if (rres > 0.0) {
+    const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE);
+    const roles = cp(ctx, C_ROLES), dres = cp(ctx, C_DIR_RES);
+    const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
+    const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
+    for (let i = 0; i < n; i++) {
+      const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i), ti = getI(type, i);
+      const ci_ = roleSlot(roles, ti, 0), ni_ = roleSlot(roles, ti, 1), ai_ = roleSlot(roles, ti, 2);
+      if ((ci_ | ni_ | ai_) < 0) continue;
+      const first = getI(firstNeigh, i), cnt = getI(numNeigh, i);
+      for (let e = first; e < first + cnt; e++) {
+        const j = getI(neigh, e);
+        const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+        const rsq = dx * dx + dy * dy + dz * dz;
+        if (rsq >= rressq) continue;
+        const tj = getI(type, j);
+        const ht = dir(dres, ti * nt + tj);
+        if (ht == 0) continue;
+        const cj_ = roleSlot(roles, tj, 0), nj_ = roleSlot(roles, tj, 1), aj_ = roleSlot(roles, tj, 2);
+        if ((cj_ | nj_ | aj_) < 0) continue;
+        const r = sqrt(rsq);
+        const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
+        const h = tval(ht, m, p);
+        resonanceTermHv(w, u, out, h, i, ci_, j, aj_, ni_, nj_);
+        resonanceTermHv(w, u, out, h, i, ai_, j, cj_, ni_, nj_);
+      }
+    }
+  }
+  foldStates(ctx, out);
 }
 
 // Virial accumulators shared by the pair loops (reset by the pass that starts a force evaluation).
@@ -564,7 +638,8 @@ function weightsAt(ctx: usize, mu: f64, write: bool): f64 {
  */
 export function ectUpdateWeights(ctx: usize): f64 {
   const target = cf(ctx, C_N_TOTAL);
-  const tol = 1e-13 * max(1.0, target);
+  // Tight: the residual max|G(w) - w| of a converged solution is limited by how well mu conserves N.
+  const tol = 1e-15 * max(1.0, target);
   let mu = cf(ctx, C_MU);
   let lo = mu - 0.5, hi = mu + 0.5;
   let step = 0.5;

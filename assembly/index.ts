@@ -99,7 +99,7 @@ export function passDensity(ctx: usize): void { updateGhostPositions(ctx); densi
 export function passEmbedding(ctx: usize): void { embeddingPass(ctx); }
 export function passForce(ctx: usize): void { forcePass(ctx); }
 
-export { ectCharges, ectDensityPass, ectEmbeddingPass, ectEpsPass, ectLongRange, ectUpdateWeights, ectForceTail } from "./ect";
+export { ectCharges, ectDensityPass, ectEmbeddingPass, ectEpsPass, ectLongRange, ectUpdateWeights, ectForceTail, ectResonanceHessVec } from "./ect";
 
 /** One evaluation of eps(weights) for the ECT weight solver: charges, densities, embedding, pairs, long range. */
 export function ectEvaluate(ctx: usize): void {

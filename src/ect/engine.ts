@@ -7,6 +7,7 @@ import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVa
 import type { EctTables } from "./tables.js";
 import { dsfKernel, dsfSelfCoefficient, erfc, ewaldParameters, ewaldVectors } from "./longrange.js";
 import { AndersonMixer } from "./anderson.js";
+import { minimizeWeights, type WeightSystem } from "./solver-newton.js";
 
 /** State slots per atom in the kernels (assembly/ect.ts). */
 export const MAX_STATES = 4;
@@ -15,6 +16,13 @@ const RECORD = 8; // doubles per table record: c0..c6 and a pad
 const BOND_RANGE = 4.0;
 /** Iteration budget of each cold-start candidate (and of each annealing level). */
 const COLD_START_ITERATIONS = 150;
+/** Trust-region iterations and energy evaluations allowed to one Newton solve. */
+const NEWTON_ITERATIONS = 200;
+const NEWTON_EVALUATIONS = 20000;
+/** Weight moved from each atom's start state into its other ionic states in resonance-seeded starts. */
+const RESONANCE_SEED = 0.02;
+/** Share of the Boltzmann weights mixed into a start before Newton, so that no state is exactly empty. */
+const THERMAL_SEED = 1e-8;
 
 /** Kernel functions the ECT engine calls (besides the shared ones). */
 interface EctKernels extends KernelExports {
@@ -23,6 +31,8 @@ interface EctKernels extends KernelExports {
   ectEvaluate(ctx: number): void;
   ectUpdateWeights(ctx: number): number;
   ectForceTail(ctx: number): void;
+  ectCharges(ctx: number): void;
+  ectResonanceHessVec(ctx: number): void;
   rebuild(ctx: number): number;
 }
 
@@ -323,17 +333,27 @@ export class EctEngine extends KernelSystem {
       // neutral ground states but stays in the neutral basin of ionic systems (transferring a little
       // charge costs IP - EA to first order; the Coulomb gain is second order). The ionic start puts
       // the most electropositive atoms in their cation and the most electronegative in their anion
-      // state. Annealing follows the high-kT minimum down. Failed starts are skipped.
+      // state. Annealing follows the high-kT minimum down. With resonance couplings, the neutral and
+      // ionic starts are also tried with some weight in every ionic state: the clamp at 1e-14 makes
+      // pure states local minima (a pocket where the coupling is off), and a seeded start lies in
+      // the basin of the mixed (avoided-crossing) minimum. Failed starts are skipped.
       const size = this.n * MAX_STATES;
       let best: { omega: number; w: Float64Array; mu: number } | null = null;
       let lastError: unknown = null;
-      for (const start of ["neutral", "ionic", "anneal"] as const) {
-        this.startWeights(start === "ionic");
+      const starts: { ionic: boolean; seed: boolean; anneal: boolean }[] = [
+        { ionic: false, seed: false, anneal: false },
+        { ionic: true, seed: false, anneal: false },
+        { ionic: false, seed: false, anneal: true },
+      ];
+      if (this.hasResonance()) starts.push({ ionic: false, seed: true, anneal: false }, { ionic: true, seed: true, anneal: false });
+      for (const start of starts) {
+        this.startWeights(start.ionic);
+        if (start.seed) this.seedResonance();
         try {
           // Candidates get a shorter budget than a warm solve: a start that does not settle quickly
           // is usually heading for a basin another start reaches directly.
           const budget = Math.min(this.solver.maxIterations, COLD_START_ITERATIONS);
-          total += start === "anneal" ? this.anneal(target, budget) : this.iterate(this.solver.tolerance, budget);
+          total += start.anneal ? this.anneal(target, budget) : this.converge(this.solver.tolerance, budget);
         } catch (err) {
           if (!(err instanceof CalculationFailed)) throw err;
           lastError = err;
@@ -353,22 +373,25 @@ export class EctEngine extends KernelSystem {
       if (fragments.length > 1) {
         for (const atomsOf of fragments) {
           for (const ionic of [false, true]) {
-            const trial = best.w.slice();
-            this.startWeights(ionic);
-            const start = this.f64("weights");
-            for (const i of atomsOf) for (let m = 0; m < MAX_STATES; m++) trial[i * MAX_STATES + m] = start[i * MAX_STATES + m];
-            this.f64("weights").set(trial);
-            this.setCtx("mu", best.mu);
-            try {
-              total += this.iterate(this.solver.tolerance);
-            } catch (err) {
-              if (!(err instanceof CalculationFailed)) throw err;
-              continue;
-            }
-            this.kx.ectEvaluate(this.ctx);
-            const omega = this.grandPotential();
-            if (omega < best.omega - 1e-12 * Math.max(1, Math.abs(omega))) {
-              best = { omega, w: this.f64("weights").slice(0, size), mu: this.getCtx("mu") };
+            for (const seed of this.hasResonance() ? [false, true] : [false]) {
+              const trial = best.w.slice();
+              this.startWeights(ionic);
+              if (seed) this.seedResonance();
+              const start = this.f64("weights");
+              for (const i of atomsOf) for (let m = 0; m < MAX_STATES; m++) trial[i * MAX_STATES + m] = start[i * MAX_STATES + m];
+              this.f64("weights").set(trial);
+              this.setCtx("mu", best.mu);
+              try {
+                total += this.converge(this.solver.tolerance);
+              } catch (err) {
+                if (!(err instanceof CalculationFailed)) throw err;
+                continue;
+              }
+              this.kx.ectEvaluate(this.ctx);
+              const omega = this.grandPotential();
+              if (omega < best.omega - 1e-12 * Math.max(1, Math.abs(omega))) {
+                best = { omega, w: this.f64("weights").slice(0, size), mu: this.getCtx("mu") };
+              }
             }
           }
         }
@@ -377,12 +400,14 @@ export class EctEngine extends KernelSystem {
       this.setCtx("mu", best.mu);
       this.setCtx("epsForces", 1);
       this.kx.ectEvaluate(this.ctx);
+      // The residual belongs to the kept weights (ectUpdateWeights leaves them and the kernels alone).
+      this.lastResidual = this.fixedPointResidual();
     } else {
       // Warm start: usually converged at the first evaluation, whose pair forces are then final.
       this.setCtx("epsForces", 1);
       try {
         this.evaluated = false;
-        total += this.iterate(this.solver.tolerance, Math.min(200, this.solver.maxIterations));
+        total += this.converge(this.solver.tolerance, Math.min(200, this.solver.maxIterations));
       } catch (err) {
         // The basin followed from the last step vanished (an ionic state turning unstable as a bond
         // stretches): start again from neutral atoms with annealing.
@@ -396,9 +421,167 @@ export class EctEngine extends KernelSystem {
       // The kernels' state belongs to the converged weights already (see iterate).
       if (!this.evaluated) this.kx.ectEvaluate(this.ctx);
     }
-    // Every iteration counts, including those of starts that were abandoned.
+    // Every evaluation counts, including those of starts that were abandoned.
     this.lastReport = { iterations: Math.max(total, this.spent), residual: this.lastResidual, mu: this.getCtx("mu") };
     this.cold = false;
+  }
+
+  /** True when the model has resonance couplings (their cutoff is set only then). */
+  private hasResonance(): boolean {
+    return this.getCtx("resCutoff") > 0;
+  }
+
+  /**
+   * Moves RESONANCE_SEED of each atom's dominant weight into its other cation/neutral/anion states
+   * (half each), for elements that have all three. The electron count is restored by the solver.
+   */
+  private seedResonance(): void {
+    const types = this.raw("type") as Int32Array;
+    const w = this.f64("weights");
+    for (let i = 0; i < this.n; i++) {
+      const st = this.tables.states[types[i]];
+      const roles = [1, 0, -1].map((q) => st.findIndex((s) => s.charge === q));
+      if (roles.some((m) => m < 0)) continue;
+      let top = roles[0];
+      for (const m of roles) if (w[i * MAX_STATES + m] > w[i * MAX_STATES + top]) top = m;
+      for (const m of roles) {
+        if (m === top) continue;
+        w[i * MAX_STATES + m] += 0.5 * RESONANCE_SEED * w[i * MAX_STATES + top];
+      }
+      w[i * MAX_STATES + top] *= 1 - RESONANCE_SEED;
+    }
+  }
+
+  /**
+   * Converges the weights from the current ones. Without resonance couplings: Anderson-accelerated
+   * fixed point (one iteration in warm MD), and the trust-region Newton minimization of Omega from
+   * the same start when that does not converge within its budget. With resonance couplings: Newton
+   * only, because the fixed-point map is then both stiff (fourth roots) and prone to jump into the
+   * clamped pure-state pocket, a fixed point with a higher Omega than the mixed minimum it left.
+   * Returns the kernel evaluations spent; throws CalculationFailed when no method converges.
+   */
+  private converge(tolerance: number, budget = this.solver.maxIterations): number {
+    const before = this.spent;
+    if (this.hasResonance()) {
+      this.newton(tolerance);
+      return this.spent - before;
+    }
+    const size = this.n * MAX_STATES;
+    const start = this.f64("weights").slice(0, size);
+    const mu = this.getCtx("mu");
+    try {
+      return this.iterate(tolerance, budget);
+    } catch (err) {
+      if (!(err instanceof CalculationFailed)) throw err;
+      this.f64("weights").set(start);
+      this.setCtx("mu", mu);
+      this.newton(tolerance);
+      return this.spent - before;
+    }
+  }
+
+  /**
+   * Trust-region Newton minimization of Omega (src/ect/solver-newton.ts) from the current weights,
+   * after mixing THERMAL_SEED of their Boltzmann update in (so that no state that matters starts
+   * exactly empty). Leaves the converged weights in place with the kernels evaluated at them (pair
+   * forces not included: `evaluated` is false).
+   */
+  private newton(tolerance: number): void {
+    const size = this.n * MAX_STATES;
+    const forces = this.getCtx("epsForces");
+    this.setCtx("epsForces", 0);
+    try {
+      this.spent++;
+      this.kx.ectEvaluate(this.ctx);
+      if (this.kx.ectUpdateWeights(this.ctx) < 0) {
+        throw new InputError(`total charge ${this.getCtx("nTotal")} electrons cannot be reached with the model's states`);
+      }
+      const w = this.f64("weights").slice(0, size);
+      const g = this.f64("weightsNew");
+      for (let k = 0; k < size; k++) w[k] = (1 - THERMAL_SEED) * w[k] + THERMAL_SEED * g[k];
+      const result = minimizeWeights(this.weightSystem(), w, { tolerance, maxIterations: NEWTON_ITERATIONS, maxEvaluations: NEWTON_EVALUATIONS });
+      this.spent += result.evaluations;
+      this.lastResidual = result.residual;
+      if (!result.converged) {
+        throw new CalculationFailed(
+          `ECT weight solver (trust-region Newton) did not converge in ${result.iterations} iterations at kT = ${this.getCtx("kT")} eV (largest weight change ${result.residual.toExponential(2)}, tolerance ${tolerance})`,
+        );
+      }
+    } finally {
+      this.setCtx("epsForces", forces);
+      this.evaluated = false;
+    }
+  }
+
+  /** The engine as the Newton solver sees it: energy, eps and Hessian-vector products in the weights. */
+  private weightSystem(): WeightSystem {
+    const size = this.n * MAX_STATES;
+    const types = this.raw("type") as Int32Array;
+    const atomOf = new Int32Array(size).fill(-1);
+    const electrons = new Float64Array(size);
+    for (let i = 0; i < this.n; i++) {
+      this.tables.states[types[i]].forEach((st, m) => {
+        atomOf[i * MAX_STATES + m] = i;
+        electrons[i * MAX_STATES + m] = st.electrons;
+      });
+    }
+    const resCutoff = this.getCtx("resCutoff");
+    const plus = new Float64Array(size), minus = new Float64Array(size);
+    const load = (w: Float64Array) => this.f64("weights").set(w.subarray(0, size));
+    return {
+      slots: size,
+      kT: this.getCtx("kT"),
+      atomOf,
+      electrons,
+      electronTarget: this.getCtx("nTotal"),
+      energy: (w, eps) => {
+        load(w);
+        this.kx.ectEvaluate(this.ctx);
+        eps.set(this.f64("eps").subarray(0, size));
+        return this.energy();
+      },
+      hessVec: (w, u, out) => {
+        out.fill(0);
+        if (resCutoff > 0) {
+          // The fourth roots' curvature exactly, from the kernels (ghost weights restored first).
+          load(w);
+          this.kx.ectCharges(this.ctx);
+          this.f64("weightsNew").set(u.subarray(0, size));
+          this.kx.ectResonanceHessVec(this.ctx);
+          out.set(this.f64("eps").subarray(0, size));
+        }
+        // The rest is smooth (quadratic but for the embedding): central differences of eps.
+        let umax = 0;
+        for (let k = 0; k < size; k++) umax = Math.max(umax, Math.abs(u[k]));
+        if (umax === 0) return;
+        const d = 1e-5 / umax;
+        this.setCtx("resCutoff", 0);
+        try {
+          for (const [sign, dest] of [[1, plus], [-1, minus]] as const) {
+            const x = this.f64("weights");
+            for (let k = 0; k < size; k++) x[k] = w[k] + sign * d * u[k];
+            this.kx.ectEvaluate(this.ctx);
+            dest.set(this.f64("eps").subarray(0, size));
+          }
+        } finally {
+          this.setCtx("resCutoff", resCutoff);
+        }
+        for (let k = 0; k < size; k++) out[k] += (plus[k] - minus[k]) / (2 * d);
+      },
+      residual: () => this.fixedPointResidual(),
+    };
+  }
+
+  /** max |G(w) - w| of the chemical-potential update at the kernels' current eps (sets mu). */
+  private fixedPointResidual(): number {
+    const size = this.n * MAX_STATES;
+    if (this.kx.ectUpdateWeights(this.ctx) < 0) {
+      throw new InputError(`total charge ${this.getCtx("nTotal")} electrons cannot be reached with the model's states`);
+    }
+    const w = this.f64("weights"), g = this.f64("weightsNew");
+    let r = 0;
+    for (let k = 0; k < size; k++) r = Math.max(r, Math.abs(g[k] - w[k]));
+    return r;
   }
 
   /**
@@ -432,12 +615,12 @@ export class EctEngine extends KernelSystem {
     try {
       for (let t = this.solver.annealFrom; t > target; t *= 0.5) {
         this.setCtx("kT", t);
-        total += this.iterate(Math.max(1e-6, this.solver.tolerance), budget);
+        total += this.converge(Math.max(1e-6, this.solver.tolerance), budget);
       }
     } finally {
       this.setCtx("kT", target);
     }
-    return total + this.iterate(this.solver.tolerance, budget);
+    return total + this.converge(this.solver.tolerance, budget);
   }
 
   private lastResidual = 0;
@@ -584,6 +767,32 @@ export class EctEngine extends KernelSystem {
   /** Grand potential Omega = E - kT sum_i S_i (eV), the quantity forces derive from. */
   grandPotential(): number {
     return this.energy() - this.tables.kT * this.entropy();
+  }
+
+  /**
+   * Grand potential Omega (eV) at given weights (N rows of MAX_STATES slots, as `weights()` returns),
+   * at the current positions and without solving: for diagnostics and for checking the solver
+   * against other minimizations. The solved weights and the kernels' state are restored afterwards.
+   */
+  grandPotentialAt(weights: ArrayLike<number>): number {
+    this.requireAtoms();
+    const size = this.n * MAX_STATES;
+    if (weights.length !== size) throw new InputError(`grandPotentialAt: expected ${size} weights (${this.n} atoms x ${MAX_STATES} slots), got ${weights.length}`);
+    if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
+    const w = this.f64("weights");
+    const kept = w.slice(0, size);
+    const forces = this.getCtx("epsForces");
+    this.setCtx("epsForces", 0);
+    try {
+      for (let k = 0; k < size; k++) w[k] = weights[k];
+      this.kx.ectEvaluate(this.ctx);
+      return this.grandPotential();
+    } finally {
+      this.f64("weights").set(kept);
+      this.setCtx("epsForces", forces);
+      this.kx.ectEvaluate(this.ctx);
+      this.forcesValid = false;
+    }
   }
 
   /** Ensemble entropy sum_i S_i = -sum_iM w ln w (dimensionless). */
