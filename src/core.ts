@@ -21,3 +21,4 @@ export { qeqCalculate, qeqFromEctModel, type QeqParameters, type QeqResult } fro
 export * from "./workers/index.js";
 export * as streitz from "./streitz/index.js";
 export { forceEnergy, type Calculator, type CalculatorResults } from "./calculators/protocol.js";
+export * from "./export/index.js";
