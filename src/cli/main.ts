@@ -3,6 +3,8 @@ import { registerEval } from "./eval.js";
 import { registerMd } from "./md.js";
 import { registerScan } from "./scan.js";
 import { registerLatent } from "./latent.js";
+import { registerExportLammps } from "./export-lammps.js";
+import { registerPlotLog } from "./plot-log.js";
 
 // Output piped into `head` and the like: a closed pipe ends the program quietly.
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {
@@ -20,4 +22,6 @@ registerEval(program);
 registerMd(program);
 registerScan(program);
 registerLatent(program);
+registerExportLammps(program);
+registerPlotLog(program);
 await program.parseAsync(process.argv);
