@@ -93,6 +93,8 @@ export interface FrozenEct {
   pairStyle: string;
   pairCoeffs(fileName: string): string[];
   kspace: string[];
+  /** Ewald splitting (1/A) and this package's reciprocal cutoff kmax (1/A), for `ewald`. */
+  ewald?: { alpha: number; kmax: number };
   /** atom_style the data file needs. */
   atomStyle: "atomic" | "charge";
   /** Electronic entropy sum_i S_i = -sum w ln w of the frozen weights (constant while they are frozen). */
@@ -280,9 +282,10 @@ export function freezeEct(tables: EctTables, atoms: Atoms, weights: ArrayLike<nu
   // Always atom_style charge: with dsf and ewald folded in, the charges are informational (and
   // ewald's kspace needs them), coul/dsf and coul/cut use them.
   const atomStyle = "charge" as const;
+  // ewald agrees only to the accuracy of the two Ewald sums (exact for practical purposes at 1e-12)
   const exact = longRange === "dsf" || longRange === "cut";
   const modelKind = defaultLongRange(lr.kind);
-  if (longRange !== modelKind) {
+  if (longRange !== modelKind && !(longRange === "coul-dsf" && modelKind === "dsf")) {
     notes.push(`the model's long range is ${lr.kind}; exporting it as ${longRange} does not reproduce this package's energies`);
   }
   switch (longRange) {
@@ -302,7 +305,12 @@ export function freezeEct(tables: EctTables, atoms: Atoms, weights: ArrayLike<nu
       pairStyle = `hybrid/scaled 1.0 eam/alloy 0.0 coul/long ${lr.cutoff}`;
       pairCoeffs = (f) => [`* * eam/alloy ${f} ${labels}`, `* * coul/long`];
       kspace = [`kspace_style    ewald ${lr.ewaldAccuracy}`, `kspace_modify   gewald ${alpha}`];
-      notes.push(`Ewald: real space erfc(a r)/r (a = ${alpha} 1/A, cutoff ${lr.cutoff} A) is folded into the tables; LAMMPS' kspace ewald adds reciprocal space, self energy and background with its own choice of k vectors (a box of |k_i| <= kmax_i, where this package takes a sphere |k| <= ${(2 * alpha * Math.sqrt(-Math.log(lr.ewaldAccuracy))).toPrecision(6)} 1/A): agreement to the Ewald accuracy, not to rounding`);
+      notes.push(
+        `Ewald: real space erfc(a r)/r (a = ${alpha} 1/A, cutoff ${lr.cutoff} A) is folded into the tables; LAMMPS' kspace ewald adds ` +
+          `reciprocal space, self energy and background with its own k vectors (a box |n_i| <= kmax_i, this package a sphere ` +
+          `|k| <= ${(2 * alpha * Math.sqrt(-Math.log(lr.ewaldAccuracy))).toPrecision(6)} 1/A): both converge to the same sum, so they agree to the ` +
+          `accuracy of the Ewald sums (1e-12 eV/atom for NaCl at ewaldAccuracy 1e-12; ~1.5e-7 eV/atom at 1e-8)`,
+      );
       break;
     }
     case "cut": {
@@ -336,6 +344,7 @@ export function freezeEct(tables: EctTables, atoms: Atoms, weights: ArrayLike<nu
     entropy,
     kT: tables.kT,
     notes,
+    ...(longRange === "ewald" ? { ewald: ewaldParameters(lr.cutoff, lr.ewaldAccuracy) } : {}),
   };
 }
 
