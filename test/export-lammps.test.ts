@@ -7,7 +7,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { findLammps } from "../bench/lammps.js";
 import { Atoms } from "../src/atoms.js";
 import { EamCalculator, type EamResults } from "../src/engine/calculator.js";
@@ -23,6 +23,9 @@ import { bulk, rocksalt } from "../src/structures/lattice.js";
 import { formatExtxyz } from "../src/io/extxyz.js";
 import { COULOMB_K } from "../src/ect/coulomb.js";
 import { ewaldVectors } from "../src/ect/longrange.js";
+
+// ECT solves, LAMMPS runs and node processes take seconds on a loaded machine
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const TOL = { energyPerAtom: 1e-8, force: 1e-7 };
 const lmp = findLammps();
@@ -402,7 +405,7 @@ describe("ECT-EAM long range through LAMMPS' own coul/dsf (not exact)", () => {
     expect(d.energy).toBeLessThan(2e-5);
     expect(d.energy).toBeGreaterThan(1e-9); // really is not exact: the test would notice a change
     expect(d.force).toBeLessThan(1e-4);
-  });
+  }, 60_000);
 });
 
 describe("ect-eam export-lammps (command line)", () => {
@@ -419,7 +422,7 @@ describe("ect-eam export-lammps (command line)", () => {
     const ours = (await EamCalculator.create(readEamPotentialFile("potentials/Cu_u3.eam"))).calculate(atoms);
     const got = await runLammps(out, atoms.length);
     expect(Math.abs(got.pe - ours.energy) / atoms.length).toBeLessThan(TOL.energyPerAtom);
-  });
+  }, 60_000);
 
   it("exports an ECT-EAM model at frozen charges with the model's long range", () => {
     const model = { ...starter, electrostatics: { longRange: "dsf", cutoff: 9, dsfAlpha: 0.25 } };
@@ -432,7 +435,7 @@ describe("ect-eam export-lammps (command line)", () => {
     expect(readme).toMatch(/ECT-EAM energy E at the converged state: +-?\d/);
     expect(readFileSync(join(out, "in.lammps"), "utf8")).toContain("pair_coeff      * * potential.eam.alloy Na Cl");
     expect(readFileSync(join(out, "data.lmp"), "utf8")).toContain("Atoms # charge");
-  });
+  }, 60_000);
 
   it("explains bad options", () => {
     const fail = (...args: string[]) => {
@@ -449,5 +452,5 @@ describe("ect-eam export-lammps (command line)", () => {
     expect(fail("--model", modelFile, "--input", xyz, "--output-dir", join(root, "x"), "--long-range", "pme")).toMatch(/--long-range must be one of dsf, coul-dsf, ewald, cut/);
     expect(fail("--model", modelFile, "--input", xyz, "--output-dir", join(root, "x"), "--long-range", "cut")).toMatch(/cut .* is for clusters/);
     expect(fail("--input", xyz, "--output-dir", join(root, "x"))).toMatch(/exactly one of --potential FILE \(EAM\) or --model FILE/);
-  });
+  }, 60_000);
 });

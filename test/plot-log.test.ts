@@ -96,7 +96,7 @@ describe("ect-eam plot", () => {
     // 21 points per series, with the first temperature at 300 K
     expect(svg).toContain("time (fs): 0; K: 300; series: T");
     expect(svg.match(/series: kinetic" role="graphics-symbol" aria-roledescription="point"/g)).toHaveLength(21);
-  });
+  }, 60_000);
 
   it("--output and --columns", () => {
     const csv = join(dir, "run2.csv"), out = join(dir, "t.svg");
@@ -105,7 +105,7 @@ describe("ect-eam plot", () => {
     const svg = readFileSync(out, "utf8");
     expect(svg).toContain("Title text 'temperature'");
     expect(svg).not.toContain("Title text 'energy'");
-  });
+  }, 60_000);
 
   it("errors: missing file, bad field, PNG", () => {
     const missing = cli("plot", join(dir, "nope.csv"));
@@ -117,5 +117,5 @@ describe("ect-eam plot", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/bad\.csv:3: column 2 \(temperature_K\): 'hot' is not a number/);
     expect(cli("plot", bad, "--output", join(dir, "x.png")).stderr).toMatch(/PNG output needs a raster renderer/);
-  });
+  }, 60_000);
 });
