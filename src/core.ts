@@ -41,3 +41,4 @@ export {
 } from "./properties/index.js";
 export { supercell, removeAtoms } from "./structures/supercell.js";
 export { surfaceSlab, layerSpacing, type MillerIndex, type SlabLattice, type SlabOptions } from "./structures/slab.js";
+export * from "./export/index.js";

@@ -6,6 +6,8 @@ import { registerLatent } from "./latent.js";
 import { registerFit } from "./fit.js";
 import { registerRelax } from "./relax.js";
 import { registerProperty } from "./property.js";
+import { registerExportLammps } from "./export-lammps.js";
+import { registerPlotLog } from "./plot-log.js";
 
 // Output piped into `head` and the like: a closed pipe ends the program quietly.
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {
@@ -26,4 +28,6 @@ registerLatent(program);
 registerFit(program);
 registerRelax(program);
 registerProperty(program);
+registerExportLammps(program);
+registerPlotLog(program);
 await program.parseAsync(process.argv);

@@ -199,13 +199,25 @@ function readGrid(rd: Reader): Grid {
   return { nrho, drho, nr, dr, cut };
 }
 
-/** The `Z mass a lattice` record: returns [Z, mass, line of Z]. */
-function readElementLine(rd: Reader, what: string): [number, number, number] {
+/** The `Z mass a lattice` record: returns [Z, mass, line of Z, a (0 when absent or not a number), lattice name]. */
+function readElementLine(rd: Reader, what: string): [number, number, number, number, string] {
   const w = rd.nextWords(2, what);
   const z = rd.integer(w[0], `the atomic number on ${what}`);
   const mass = rd.double(w[1], `the mass on ${what}`);
   if (!(mass > 0)) throw rd.error(`mass = ${w[1].text} amu on ${what}; expected a positive mass`, w[1].line);
-  return [z, mass, w[0].line];
+  // LAMMPS reads only Z and the mass; a and the lattice name are kept for exported headers only.
+  const a = w.length > 2 && DOUBLE_RE.test(w[2].text) ? Number(w[2].text) : 0;
+  return [z, mass, w[0].line, a, w.length > 3 ? w[3].text : ""];
+}
+
+/**
+ * Chemical element of a setfl/fs element name: the name itself, or for a label `Symbol_tag` (tag of
+ * letters and digits, as `ect-eam export-lammps` writes when one element has several atom types)
+ * the symbol before the underscore. LAMMPS treats the names as plain labels.
+ */
+export function elementOfLabel(label: string): string | undefined {
+  const m = /^([A-Z][a-z]?)(?:_[A-Za-z0-9]+)?$/.exec(label);
+  return m && atomicNumber(m[1]) !== undefined ? m[1] : undefined;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -215,7 +227,7 @@ function readElementLine(rd: Reader, what: string): [number, number, number] {
 function parseFuncfl(rd: Reader, source: string): EamPotential {
   const comments = [rd.skipLine("the comment line (line 1)")];
   const elWhat = "the 'Z mass a lattice' line";
-  const [z, mass, zLine] = readElementLine(rd, elWhat);
+  const [z, mass, zLine, a, lattice] = readElementLine(rd, elWhat);
   const symbol = symbolOf(z);
   if (symbol === undefined) {
     throw rd.error(`atomic number ${z} on ${elWhat} is not an element; expected 1..118`, zLine);
@@ -259,6 +271,7 @@ function parseFuncfl(rd: Reader, source: string): EamPotential {
     rhor: [[rhor]],
     z2r: [[z2r]],
     comments,
+    elementLines: [{ Z: z, a, lattice }],
   };
 }
 
@@ -285,20 +298,25 @@ function parseSetfl(rd: Reader, source: string, style: "eam/alloy" | "eam/fs"): 
   }
   const elements = w.slice(1).map((x) => x.text);
   elements.forEach((el, i) => {
-    if (atomicNumber(el) === undefined) {
-      throw rd.error(`unknown element symbol "${el}" on ${elLine}; expected a chemical symbol such as Cu`, w[i + 1].line);
+    if (elementOfLabel(el) === undefined) {
+      throw rd.error(
+        `unknown element symbol "${el}" on ${elLine}; expected a chemical symbol such as Cu (or a label such as Cu_2)`,
+        w[i + 1].line,
+      );
     }
     if (elements.indexOf(el) !== i) throw rd.error(`element ${el} is listed twice on ${elLine}`, w[i + 1].line);
   });
 
   const g = readGrid(rd);
   const masses: number[] = [];
+  const elementLines: { Z: number; a: number; lattice: string }[] = [];
   const F: Float64Array[] = [];
   const rho: Float64Array[][] = []; // rho[a][b]; alloy: rho[a][0] only
   for (let a = 0; a < nel; a++) {
     const el = elements[a];
-    const [, mass] = readElementLine(rd, `the 'Z mass a lattice' line of element ${el}`);
+    const [Z, mass, , lat, lattice] = readElementLine(rd, `the 'Z mass a lattice' line of element ${el}`);
     masses.push(mass);
+    elementLines.push({ Z, a: lat, lattice });
     F.push(rd.nextNumbers(g.nrho, `embedding values F(rho) for element ${el}`));
     if (fs) {
       const blocks: Float64Array[] = [];
@@ -343,6 +361,7 @@ function parseSetfl(rd: Reader, source: string, style: "eam/alloy" | "eam/fs"): 
     rhor,
     z2r,
     comments,
+    elementLines,
   };
 }
 

@@ -54,4 +54,10 @@ export interface EamPotential {
   z2r: SplineTable[][];
   /** Free-form header comment lines of the file (provenance). */
   comments: string[];
+  /**
+   * The rest of each element's `Z mass a lattice` line as the file gives it (atomic number, lattice
+   * constant in A, lattice name), kept so that exported files carry the same header; a and lattice
+   * are 0 and "" when the file leaves them out. Absent for potentials not read from a file.
+   */
+  elementLines?: { Z: number; a: number; lattice: string }[];
 }
