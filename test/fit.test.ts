@@ -100,7 +100,10 @@ describe("bad datasets get clear errors", () => {
     expect(() => parseTrainingSet('2\nenergy=-1 dipole="1 2" pbc="F F F"\nLi 0 0 0\nH 0 0 1.6\n', "dip.extxyz", ELEMENTS)).toThrow(/dip\.extxyz, frame 0: dipole is/);
   });
   it("defaults free only what the data can determine", () => {
-    const p = defaultFreeParameters(starter, ["Li", "H"], ["Li-H", "H-H"]).map((q) => q.label);
+    const withResonance = structuredClone(starter);
+    withResonance.resonance["Li-H"].h0 = 5;
+    const p = defaultFreeParameters(withResonance, ["Li", "H"], ["Li-H", "H-H"]).map((q) => q.label);
+    expect(defaultFreeParameters(starter, ["Li", "H"], ["Li-H"]).some((q) => q.label.startsWith("resonance"))).toBe(false);
     expect(p).toContain("pairs.Li-H.A");
     expect(p).toContain("resonance.Li-H.h0");
     expect(p.some((l) => l.includes("Na"))).toBe(false);

@@ -62,7 +62,12 @@ async function runFit(opts: FitFlags): Promise<void> {
   const sets: TrainingSet[] = opts.data.map((path) => parseTrainingSet(readText(path, "training set"), path, elements));
   const inData = [...new Set(sets.flatMap((s) => s.frames.flatMap((f) => f.atoms.symbols)))];
   const pairs = new Set<string>();
-  for (const s of sets) for (const f of s.frames) for (const a of f.atoms.symbols) for (const b of f.atoms.symbols) pairs.add(`${a}-${b}`);
+  for (const s of sets) {
+    for (const f of s.frames) {
+      const sy = f.atoms.symbols;
+      for (let i = 0; i < sy.length; i++) for (let j = i + 1; j < sy.length; j++) pairs.add(`${sy[i]}-${sy[j]}`);
+    }
+  }
   const params = opts.params
     ? parseParameterPaths(json, opts.params.split(",").map((p) => p.trim()))
     : defaultFreeParameters(json, inData, [...pairs], { resonance: opts.resonance, temperature: opts.fitTemperature === true });

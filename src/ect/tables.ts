@@ -146,6 +146,9 @@ export function ectFunctions(model: EctModel): EctFunctions {
   return { density, embedding, pair, coulomb, resonance };
 }
 
+/** Tabulated Coulomb remainders by (state, state, cutoffs, grid); tables are never mutated. */
+const COULOMB_TABLE_CACHE = new Map<string, SplineTable>();
+
 const ZERO_R: RadialFunction = { value: () => 0, derivative: () => 0 };
 
 /**
@@ -212,7 +215,25 @@ export function buildEctTables(model: EctModel, opts: { dr?: number; drho?: numb
   const density = fns.density.map((row) => row.map((f) => once(f, c.density)));
   const embedding = fns.embedding.map((row) => row.map((f) => embed(f)));
   const pair = fns.pair.map((row) => row.map((f) => once(f, c.pair)));
-  const coulomb = fns.coulomb.map((a) => a.map((bRow) => bRow.map((ms) => ms.map((f) => once(f, c.coulombShortRange)))));
+  // Coulomb remainders depend only on the two states' densities, Z, the cutoffs and the grid; a fit
+  // rebuilds tables for every parameter set, so they are cached across builds.
+  const stateKey = (a: number, m: number) => JSON.stringify([els[a].Z, els[a].states[m].density]);
+  const coulomb = fns.coulomb.map((a, ia) =>
+    a.map((bRow, m) =>
+      bRow.map((ms, ib) =>
+        ms.map((f, mm) => {
+          const key = `${stateKey(ia, m)}|${stateKey(ib, mm)}|${c.coulombShortRange}|${c.taper}|${dr}|${nr}`;
+          let t = COULOMB_TABLE_CACHE.get(key);
+          if (!t) {
+            t = once(f, c.coulombShortRange);
+            if (COULOMB_TABLE_CACHE.size >= 1024) COULOMB_TABLE_CACHE.delete(COULOMB_TABLE_CACHE.keys().next().value as string);
+            COULOMB_TABLE_CACHE.set(key, t);
+          }
+          return t;
+        }),
+      ),
+    ),
+  );
   const resonance = fns.resonance ? fns.resonance.map((row) => row.map((f) => once(f, c.resonance))) : null;
 
   return {

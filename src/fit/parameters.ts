@@ -104,7 +104,12 @@ export function defaultFreeParameters(json: unknown, elements: readonly string[]
     }
   }
   if (opts.resonance !== false) {
-    for (const key of pairKeys(m.resonance)) for (const name of ["h0", "kappa"]) out.push(param(["resonance", key, name]));
+    // A coupling switched off (h0 = 0) stays off: at h0 = 0 every dimer state is pure and dOmega/dh0
+    // vanishes, so the fit could not turn it on anyway; give it a start value > 0 to fit it.
+    for (const key of pairKeys(m.resonance)) {
+      if (!(((m.resonance as Json)[key] as Json).h0 as number > 0)) continue;
+      for (const name of ["h0", "kappa"]) out.push(param(["resonance", key, name]));
+    }
   }
   if (opts.embedding !== false) {
     for (const el of elements) {
