@@ -79,6 +79,24 @@ describe("the fitter recovers known parameters from data the model generated", (
   }, 120_000);
 });
 
+describe("a fit is reproducible", () => {
+  it("same data, options and seed give the same parameters bit for bit (multi-start)", async () => {
+    const truth = structuredClone(starter);
+    const ev = localEvaluator();
+    const frames = [1.3, 1.5, 1.7, 2.0, 2.4].map((r) => dimer("Li", "H", r));
+    const res = await ev.evaluate(JSON.stringify(truth), frames);
+    const text = frames.map((f, k) => formatExtxyz(Object.assign(f.copy(), { info: { energy: res[k].grandPotential + 0.01 * Math.sin(7 * k) } }))).join("");
+    const sets = [parseTrainingSet(text, "LiH.extxyz", ELEMENTS)];
+    const params = parseParameterPaths(truth, ["pairs.Li-H.A", "pairs.Li-H.rho"]);
+    const run = () => fitModel(truth, params, sets, ev, { starts: 3, seed: 42, maxIterations: 15 });
+    const a = await run();
+    const b = await run();
+    expect(a.parameters.map((p) => p.value)).toEqual(b.parameters.map((p) => p.value));
+    expect(a.cost).toBe(b.cost);
+    await ev.close();
+  });
+});
+
 describe("bad datasets get clear errors", () => {
   const ok = '2\nenergy=-1.0 pbc="F F F"\nLi 0 0 0\nH 0 0 1.6\n';
   it("accepts a good frame", () => {
