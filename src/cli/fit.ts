@@ -83,7 +83,13 @@ async function runFit(opts: FitFlags): Promise<void> {
   const frames = sets.reduce((n, s) => n + s.frames.length, 0);
   process.stderr.write(`fit: ${params.length} parameters, ${frames} frames in ${sets.length} datasets, ${workers} worker(s)\n`);
 
-  const pool = workers > 1 ? await createWorkerPool({ workers }) : null;
+  // Every parameter set is a new model to the workers; print each distinct warning once.
+  const seen = new Set<string>();
+  const onWarning = (m: string) => {
+    if (!seen.has(m)) process.stderr.write(`warning: ${m}\n`);
+    seen.add(m);
+  };
+  const pool = workers > 1 ? await createWorkerPool({ workers, onWarning }) : null;
   const evaluator: ModelEvaluator = pool ? poolEvaluator(pool) : localEvaluator();
   const tty = process.stderr.isTTY === true;
   const bar = tty ? new cliProgress.SingleBar({ format: "fit |{bar}| start {start} iteration {value}/{total} | cost {cost}", stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
