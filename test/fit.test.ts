@@ -17,14 +17,17 @@ function dimer(a: string, b: string, r: number): Atoms {
 }
 
 describe("analytic parameter gradients (Hellmann-Feynman) equal central differences of Omega", () => {
-  const cases: [string, string, number, (string)[]][] = [
+  const fitStart = JSON.parse(readFileSync(new URL("../models/ect-fit-start.json", import.meta.url), "utf8"));
+  const cases: [string, string, number, string[], unknown?][] = [
+    ["Li", "H", 1.6, ["resonance.Li-H.h0", "resonance.Li-H.kappa", "pairs.Li-H.A", "elements.Li.states[0].embedding.a"], fitStart],
+    ["H", "F", 0.95, ["resonance.H-F.h0", "resonance.H-F.kappa", "pairs.H-F.D", "pairs.H-F.alpha", "pairs.H-F.r0"], fitStart],
     ["Li", "H", 1.6, ["pairs.Li-H.A", "pairs.Li-H.rho", "elements.Li.states[0].embedding.a", "elements.Li.states[0].embedding.rho0", "elements.H.states[1].embedding.a", "electronicTemperature"]],
     ["H", "F", 0.95, ["pairs.H-F.A", "pairs.H-F.rho", "elements.F.states[1].embedding.a", "elements.F.states[1].embedding.rho0", "elements.H.states[1].embedding.rho0"]],
     ["Na", "Cl", 2.4, ["pairs.Na-Cl.A", "pairs.Na-Cl.rho", "elements.Na.states[0].embedding.a"]],
   ];
-  for (const [a, b, r, labels] of cases) {
-    it(`${a}${b} at ${r} A`, async () => {
-      const json = structuredClone(starter);
+  for (const [a, b, r, labels, model] of cases) {
+    it(`${a}${b} at ${r} A${model ? " (resonance on)" : ""}`, async () => {
+      const json = structuredClone(model ?? starter);
       const params = parseParameterPaths(json, labels);
       const x = internalValues(json, params);
       const ev = localEvaluator();

@@ -20,14 +20,13 @@ import type { Atoms } from "../atoms.js";
 import { atomicNumber } from "../elements.js";
 import { dsfKernel, dsfSelfCoefficient, erfc, ewaldParameters } from "../ect/longrange.js";
 import type { EctTables } from "../ect/tables.js";
+import { resonanceRoot } from "../ect/resonance-form.js";
 import { formatSetfl, tableValues, type SetflData } from "./setfl.js";
 
 /** State slots per atom in weight arrays (as the engine returns them). */
 const SLOTS = 4;
 /** The engine skips states below this weight where they only multiply a table value (assembly/ect.ts WMIN). */
 const WMIN = 1e-17;
-/** The engine's resonance regularization D (assembly/ect.ts RES_D). */
-const RES_D = 1e-6;
 /** Smallest r (A) at which the engine evaluates its long-range kernels (src/ect/engine.ts). */
 const LR_R_MIN = 0.25;
 
@@ -349,9 +348,9 @@ export function freezeEct(tables: EctTables, atoms: Atoms, weights: ArrayLike<nu
 }
 
 /**
- * Resonance coupling of a type pair at frozen weights, per unit h(r): 2 [g(x1) + g(x2)] with
- * x1 = w_c(A) w_a(B) w_0(A) w_0(B), x2 = w_c(B) w_a(A) w_0(B) w_0(A) and the engine's regularized
- * root g(x) = (x + D)^(1/4) - D^(1/4) (assembly/ect.ts); 0 without resonance or without the roles.
+ * Resonance coupling of a type pair at frozen weights, per unit h(r): 2 [g(A+, B-, A0, B0) +
+ * g(B+, A-, B0, A0)] with the kernels' clamped fourth root (src/ect/resonance-form.ts); 0 without
+ * resonance or without the roles.
  */
 function resonanceFactor(tables: EctTables, A: FrozenType, B: FrozenType): number {
   if (!tables.resonance) return 0;
@@ -361,10 +360,7 @@ function resonanceFactor(tables: EctTables, A: FrozenType, B: FrozenType): numbe
   };
   const [ca, na, aa, cb, nb, ab] = [role(A, 1), role(A, 0), role(A, -1), role(B, 1), role(B, 0), role(B, -1)];
   if ([ca, na, aa, cb, nb, ab].some((x) => x === undefined)) return 0;
-  const root = (x: number) => Math.sqrt(Math.sqrt(x));
-  const d4 = root(RES_D);
-  const x1 = ca! * ab! * na! * nb!, x2 = cb! * aa! * nb! * na!;
-  return 2 * (root(x1 + RES_D) + root(x2 + RES_D) - 2 * d4);
+  return 2 * (resonanceRoot(ca!, ab!, na!, nb!) + resonanceRoot(cb!, aa!, nb!, na!));
 }
 
 /** The eam/alloy file of a frozen system. */

@@ -13,6 +13,7 @@ import { InputError } from "../errors.js";
 import { smoothCutoff } from "../ect/forms.js";
 import type { EctModel } from "../ect/model.js";
 import { MAX_STATES } from "../ect/engine.js";
+import { resonanceRoot } from "../ect/resonance-form.js";
 import type { FitParameter } from "./parameters.js";
 import { physical, samePair } from "./parameters.js";
 
@@ -20,14 +21,6 @@ import { physical, samePair } from "./parameters.js";
 export interface WeightState {
   weights: Float64Array;
   hostDensities: Float64Array;
-}
-
-/** Regularization constant of the resonance root; must equal RES_D in assembly/ect.ts. */
-export const RESONANCE_D = 1e-6;
-
-/** g(x) = (x + D)^(1/4) - D^(1/4), the regularized fourth root of the resonance coupling. */
-export function resonanceRoot(x: number): number {
-  return Math.sqrt(Math.sqrt(x + RESONANCE_D)) - Math.sqrt(Math.sqrt(RESONANCE_D));
 }
 
 /**
@@ -79,7 +72,7 @@ export function omegaGradient(model: EctModel, atoms: Atoms, state: WeightState,
           const [ci, ni, ai, cj, nj, aj] = [role(type[i], 1), role(type[i], 0), role(type[i], -1), role(type[j], 1), role(type[j], 0), role(type[j], -1)];
           if (Math.min(ci, ni, ai, cj, nj, aj) < 0) continue;
           const W = (atom: number, s: number) => w[atom * MAX_STATES + s];
-          const g = resonanceRoot(W(i, ci) * W(j, aj) * W(i, ni) * W(j, nj)) + resonanceRoot(W(j, cj) * W(i, ai) * W(j, nj) * W(i, ni));
+          const g = resonanceRoot(W(i, ci), W(j, aj), W(i, ni), W(j, nj)) + resonanceRoot(W(j, cj), W(i, ai), W(j, nj), W(i, ni));
           const e = Math.exp(-spec.kappa * r);
           const dh = name === "h0" ? -e : name === "kappa" ? spec.h0 * r * e : 0;
           d += 2 * resTaper.value(r) * dh * g;
