@@ -1,0 +1,524 @@
+// Streitz-Mintmire: eam/alloy + coul/streitz + fix qeq/slater (+ Ewald k-space) on one half list whose
+// reach covers the largest cutoff. Units: A, eV, e; energies in eV, forces in eV/A.
+//
+// Per half-list entry (i, j) within the Coulomb cutoff the pair energy is q_i AI + q_j AJ + q_i q_j B,
+// with B, AI, AJ tabulated per ordered type pair (src/streitz/tables.ts: quintic records of 33 f64,
+// [B c0..c5][AI c0..c5][AJ c0..c5][B' d0..d4][AI' d0..d4][AJ' d0..d4], p = (r - r0)/dr - m).
+// The QEq table has the same layout (B is then the QEq matrix element H_ij); the QEq pass stores
+// H_ij per entry with the owner index of j (a compact CSR list starting at firstNeigh[i]), so the CG
+// matrix-vector products read only small owned-atom vectors. The two solves of fix qeq/slater
+// (H s = -chi_eff, H t = -1) run together, lane 0 = s, lane 1 = t.
+import {
+  C_NLOCAL, C_NGHOST, C_NTYPES, C_X, C_Y, C_Z, C_FX, C_FY, C_FZ, C_TYPE, C_NUM_NEIGH, C_FIRST_NEIGH, C_NEIGH,
+  C_GHOST_OWNER, C_CUTOFF, C_ENERGY, C_VXX, C_VYY, C_VZZ, C_VYZ, C_VXZ, C_VXY, C_CHARGE, C_COULOMB_K,
+  C_EAM_CUTOFF, C_LIST_CUTOFF, C_SQ_TABLE_Q, C_SQ_TABLE_E, C_SQ_INTERVALS, C_SQ_R0, C_SQ_RDR,
+  C_SQ_COUL_CUTOFF, C_SQ_QEQ_CUTOFF, C_SQ_CHI, C_SQ_J, C_SQ_SELF_PAIR, C_SQ_DIAG_SHIFT, C_SQ_FORCE_SHIFT,
+  C_SQ_NBR, C_SQ_VAL, C_SQ_COUNT, C_SQ_CAPACITY, C_SQ_X, C_SQ_B, C_SQ_R, C_SQ_D, C_SQ_HD, C_SQ_HIST,
+  C_QEQ_TOLERANCE, C_QEQ_MAX_ITER, C_QEQ_GUESS, C_QEQ_LOOPS_S, C_QEQ_LOOPS_T, C_QEQ_FAILED, C_QEQ_MU,
+  C_SQ_KSPACE_IN_H, C_SQ_EWALD, C_SK_COUNT, C_SK_NMAX, C_SK_VECS, C_SK_IDX, C_SK_BASIS, C_SK_PHASE,
+  C_SK_SUMS, C_SK_SCRATCH, C_SK_G, C_SK_VOLUME, C_E_EAM, C_E_COUL_PAIR, C_E_KSPACE, C_TOO_CLOSE,
+  C_NEED_NEIGH, C_NEED_GHOSTS, C_GHOST_CAPACITY, C_SINCE_BUILD, C_DELAY, C_EVERY, C_DANGEROUS, C_TALLY,
+  C_STEPS_DONE,
+} from "./context";
+import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
+import { wrapOwned, makeGhosts, updateGhostPositions, foldGhosts, copyToGhosts } from "./cell";
+import { binAtoms, buildNeighborList, needsRebuild } from "./neighbors";
+import { densityPass, embeddingPass, forcePass } from "./eam";
+import { initialIntegrate, finalIntegrate } from "./integrate";
+
+/** Status: the compact QEq list needs `needNeigh` slots (the caller grows sqNbr/sqVal). */
+export const STATUS_QEQ_LIST: i32 = 4;
+
+@inline const REC: usize = 33 * 8;
+@inline const MY_PIS: f64 = 1.77245385090551602729;
+@inline const MY_PI: f64 = 3.14159265358979323846;
+
+@inline function poly5(c: usize, p: f64): f64 {
+  return ((((load<f64>(c, 40) * p + load<f64>(c, 32)) * p + load<f64>(c, 24)) * p + load<f64>(c, 16)) * p + load<f64>(c, 8)) * p + load<f64>(c);
+}
+@inline function poly4(c: usize, p: f64): f64 {
+  return (((load<f64>(c, 32) * p + load<f64>(c, 24)) * p + load<f64>(c, 16)) * p + load<f64>(c, 8)) * p + load<f64>(c);
+}
+/** Per-atom pair of doubles (lane 0, lane 1). */
+@inline function lane0(base: usize, i: i32): usize { return base + (<usize>i << 4); }
+
+// ------------------------------------------------------------------ neighbor list
+
+/** Ghosts, bins and the half list at the list cutoff; STATUS_QEQ_LIST when the compact list is short. */
+export function streitzRebuild(ctx: usize): i32 {
+  setF(ctx, C_CUTOFF, cf(ctx, C_LIST_CUTOFF));
+  wrapOwned(ctx);
+  makeGhosts(ctx);
+  if (ci(ctx, C_NEED_GHOSTS) > ci(ctx, C_GHOST_CAPACITY)) return 1;
+  if (binAtoms(ctx) != 0) return 2;
+  if (buildNeighborList(ctx) != 0) return 3;
+  if (ci(ctx, C_NEED_NEIGH) > ci(ctx, C_SQ_CAPACITY)) return STATUS_QEQ_LIST;
+  return 0;
+}
+
+// ------------------------------------------------------------------ QEq
+
+/**
+ * QEq pass over the list: the compact list of H_ij (entries within the QEq cutoff) and the right-hand
+ * sides b = (-(chi_i + sum_j A_ij), -1) in sqB.
+ */
+function qeqMatrix(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), owner = cp(ctx, C_GHOST_OWNER);
+  const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
+  const nbr = cp(ctx, C_SQ_NBR), val = cp(ctx, C_SQ_VAL), count = cp(ctx, C_SQ_COUNT), b = cp(ctx, C_SQ_B);
+  const table = cp(ctx, C_SQ_TABLE_Q), nint = ci(ctx, C_SQ_INTERVALS), r0 = cf(ctx, C_SQ_R0), rdr = cf(ctx, C_SQ_RDR);
+  const rc = cf(ctx, C_SQ_QEQ_CUTOFF), rcsq = rc * rc;
+  const chi = cp(ctx, C_SQ_CHI);
+  const pairStride = <usize>nint * REC;
+  let close = 0;
+  // lane 0 of b accumulates sum_j A_ij first
+  for (let i = 0; i < n; i++) store<f64>(lane0(b, i), 0.0);
+  for (let i = 0; i < n; i++) {
+    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
+    const row = table + <usize>(getI(type, i) * nt) * pairStride;
+    const first = getI(firstNeigh, i), end = first + getI(numNeigh, i);
+    let w = first;
+    let ai = 0.0;
+    for (let e = first; e < end; e++) {
+      const j = getI(neigh, e);
+      const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+      const rsq = dx * dx + dy * dy + dz * dz;
+      if (rsq > rcsq) continue;
+      const t = (sqrt(rsq) - r0) * rdr;
+      let m = <i32>t;
+      if (m > nint - 1) m = nint - 1;
+      if (t < 0.0) { m = 0; close++; }
+      const p = t - <f64>m;
+      const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
+      const jo = j < n ? j : getI(owner, j - n);
+      putI(nbr, w, jo);
+      putF(val, w, poly5(rec, p));
+      w++;
+      ai += poly5(rec + 48, p);
+      const bj = lane0(b, jo);
+      store<f64>(bj, load<f64>(bj) + poly5(rec + 96, p));
+    }
+    const bi = lane0(b, i);
+    store<f64>(bi, load<f64>(bi) + ai);
+    putI(count, i, w - first);
+  }
+  for (let i = 0; i < n; i++) {
+    const bi = lane0(b, i);
+    store<f64>(bi, -(getF(chi, getI(type, i)) + load<f64>(bi)));
+    store<f64>(bi, -1.0, 8);
+  }
+  setI(ctx, C_TOO_CLOSE, close);
+}
+
+/** out = H v for two vectors at once (lanes), H = diag(J - shift) + compact list (+ Ewald). */
+function matvec(ctx: usize, v: usize, out: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const type = cp(ctx, C_TYPE), jt = cp(ctx, C_SQ_J), shift = cf(ctx, C_SQ_DIAG_SHIFT);
+  const nbr = cp(ctx, C_SQ_NBR), val = cp(ctx, C_SQ_VAL), count = cp(ctx, C_SQ_COUNT), firstNeigh = cp(ctx, C_FIRST_NEIGH);
+  for (let i = 0; i < n; i++) {
+    const d = getF(jt, getI(type, i)) - shift;
+    const a = lane0(v, i), o = lane0(out, i);
+    store<f64>(o, d * load<f64>(a));
+    store<f64>(o, d * load<f64>(a, 8), 8);
+  }
+  if (ASC_FEATURE_SIMD) {
+    for (let i = 0; i < n; i++) {
+      const vi = v128.load(lane0(v, i));
+      const first = getI(firstNeigh, i), end = first + getI(count, i);
+      let acc = f64x2.splat(0.0);
+      for (let e = first; e < end; e++) {
+        const jo = <usize>getI(nbr, e) << 4;
+        const h = f64x2.splat(getF(val, e));
+        acc = f64x2.add(acc, f64x2.mul(h, v128.load(v + jo)));
+        v128.store(out + jo, f64x2.add(v128.load(out + jo), f64x2.mul(h, vi)));
+      }
+      const o = lane0(out, i);
+      v128.store(o, f64x2.add(v128.load(o), acc));
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const a = lane0(v, i);
+      const v0 = load<f64>(a), v1 = load<f64>(a, 8);
+      const first = getI(firstNeigh, i), end = first + getI(count, i);
+      let s0 = 0.0, s1 = 0.0;
+      for (let e = first; e < end; e++) {
+        const jo = <usize>getI(nbr, e) << 4;
+        const h = getF(val, e);
+        s0 += h * load<f64>(v + jo);
+        s1 += h * load<f64>(v + jo, 8);
+        store<f64>(out + jo, load<f64>(out + jo) + h * v0);
+        store<f64>(out + jo, load<f64>(out + jo, 8) + h * v1, 8);
+      }
+      const o = lane0(out, i);
+      store<f64>(o, load<f64>(o) + s0);
+      store<f64>(o, load<f64>(o, 8) + s1, 8);
+    }
+  }
+  if (ci(ctx, C_SQ_KSPACE_IN_H)) kspaceMatvec(ctx, v, out);
+}
+
+// dot products of the two lanes, left in dotA / dotB
+let dotA: f64 = 0.0, dotB: f64 = 0.0;
+function dot2(ctx: usize, u: usize, v: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  let a = 0.0, b = 0.0;
+  for (let i = 0; i < n; i++) {
+    const p = lane0(u, i), q = lane0(v, i);
+    a += load<f64>(p) * load<f64>(q);
+    b += load<f64>(p, 8) * load<f64>(q, 8);
+  }
+  dotA = a; dotB = b;
+}
+/** Same with the preconditioner 1/J_i applied to v: sum u_i v_i / J_i. */
+function dot2Pre(ctx: usize, u: usize, v: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const type = cp(ctx, C_TYPE), jt = cp(ctx, C_SQ_J);
+  let a = 0.0, b = 0.0;
+  for (let i = 0; i < n; i++) {
+    const p = lane0(u, i), q = lane0(v, i);
+    const inv = 1.0 / getF(jt, getI(type, i));
+    a += load<f64>(p) * (load<f64>(q) * inv);
+    b += load<f64>(p, 8) * (load<f64>(q, 8) * inv);
+  }
+  dotA = a; dotB = b;
+}
+
+/** The CG start: zero, the previous solution or LAMMPS' extrapolation of the history (FixQEqSlater::init_matvec). */
+function qeqGuess(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), mode = ci(ctx, C_QEQ_GUESS);
+  const xs = cp(ctx, C_SQ_X), hist = cp(ctx, C_SQ_HIST);
+  for (let i = 0; i < n; i++) {
+    const h = hist + (<usize>i << 6);
+    const o = lane0(xs, i);
+    if (mode == 0) {
+      store<f64>(o, 0.0); store<f64>(o, 0.0, 8);
+    } else if (mode == 1) {
+      store<f64>(o, load<f64>(h)); store<f64>(o, load<f64>(h, 8), 8);
+    } else {
+      // s = 4 (s0 + s2) - (6 s1 + s3);  t = t2 + 3 (t0 - t1)
+      const s0 = load<f64>(h), s1 = load<f64>(h, 16), s2 = load<f64>(h, 32), s3 = load<f64>(h, 48);
+      const t0 = load<f64>(h, 8), t1 = load<f64>(h, 24), t2 = load<f64>(h, 40);
+      store<f64>(o, 4.0 * (s0 + s2) - (6.0 * s1 + s3));
+      store<f64>(o, t2 + 3.0 * (t0 - t1), 8);
+    }
+  }
+}
+
+/**
+ * FixQEq::CG for both right-hand sides at once (Jacobi preconditioner 1/J_i, stop when
+ * sqrt(r.M^-1 r)/|b| <= tolerance or after maxiter loops, per lane), then q = s - (sum s/sum t) t
+ * and the history shift (FixQEq::calculate_Q). Charges go to `charge` (owned atoms).
+ */
+function qeqSolve(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const type = cp(ctx, C_TYPE), jt = cp(ctx, C_SQ_J);
+  const xs = cp(ctx, C_SQ_X), b = cp(ctx, C_SQ_B), r = cp(ctx, C_SQ_R), d = cp(ctx, C_SQ_D), hd = cp(ctx, C_SQ_HD);
+  const tol = cf(ctx, C_QEQ_TOLERANCE), maxIter = ci(ctx, C_QEQ_MAX_ITER);
+  qeqGuess(ctx);
+  matvec(ctx, xs, hd);
+  for (let i = 0; i < n; i++) {
+    const inv = 1.0 / getF(jt, getI(type, i));
+    const pb = lane0(b, i), ph = lane0(hd, i), pr = lane0(r, i), pd = lane0(d, i);
+    const r0 = load<f64>(pb) - load<f64>(ph), r1 = load<f64>(pb, 8) - load<f64>(ph, 8);
+    store<f64>(pr, r0); store<f64>(pr, r1, 8);
+    store<f64>(pd, r0 * inv); store<f64>(pd, r1 * inv, 8);
+  }
+  dot2(ctx, b, b);
+  const bn0 = sqrt(dotA), bn1 = sqrt(dotB);
+  dot2(ctx, r, d);
+  let sig0 = dotA, sig1 = dotB;
+  let loop = 1, loopS = 1, loopT = 1;
+  let on0 = sqrt(sig0) / bn0 > tol, on1 = sqrt(sig1) / bn1 > tol;
+  while (loop < maxIter && (on0 || on1)) {
+    matvec(ctx, d, hd);
+    dot2(ctx, d, hd);
+    const a0 = on0 ? sig0 / dotA : 0.0, a1 = on1 ? sig1 / dotB : 0.0;
+    for (let i = 0; i < n; i++) {
+      const px = lane0(xs, i), pr = lane0(r, i), pd = lane0(d, i), ph = lane0(hd, i);
+      store<f64>(px, load<f64>(px) + a0 * load<f64>(pd));
+      store<f64>(px, load<f64>(px, 8) + a1 * load<f64>(pd, 8), 8);
+      store<f64>(pr, load<f64>(pr) - a0 * load<f64>(ph));
+      store<f64>(pr, load<f64>(pr, 8) - a1 * load<f64>(ph, 8), 8);
+    }
+    dot2Pre(ctx, r, r);
+    const new0 = on0 ? dotA : sig0, new1 = on1 ? dotB : sig1;
+    const be0 = on0 ? new0 / sig0 : 0.0, be1 = on1 ? new1 / sig1 : 0.0;
+    sig0 = new0; sig1 = new1;
+    for (let i = 0; i < n; i++) {
+      const inv = 1.0 / getF(jt, getI(type, i));
+      const pr = lane0(r, i), pd = lane0(d, i);
+      store<f64>(pd, load<f64>(pr) * inv + be0 * load<f64>(pd));
+      store<f64>(pd, load<f64>(pr, 8) * inv + be1 * load<f64>(pd, 8), 8);
+    }
+    loop++;
+    if (on0) loopS = loop;
+    if (on1) loopT = loop;
+    on0 = on0 && sqrt(sig0) / bn0 > tol;
+    on1 = on1 && sqrt(sig1) / bn1 > tol;
+  }
+  if (sqrt(sig0) / bn0 > tol || sqrt(sig1) / bn1 > tol) setI(ctx, C_QEQ_FAILED, ci(ctx, C_QEQ_FAILED) + 1);
+  setI(ctx, C_QEQ_LOOPS_S, loopS);
+  setI(ctx, C_QEQ_LOOPS_T, loopT);
+  let ss = 0.0, st = 0.0;
+  for (let i = 0; i < n; i++) {
+    const px = lane0(xs, i);
+    ss += load<f64>(px);
+    st += load<f64>(px, 8);
+  }
+  const u = ss / st;
+  setF(ctx, C_QEQ_MU, u);
+  const q = cp(ctx, C_CHARGE), hist = cp(ctx, C_SQ_HIST);
+  for (let i = 0; i < n; i++) {
+    const px = lane0(xs, i);
+    const s = load<f64>(px), t = load<f64>(px, 8);
+    putF(q, i, s - u * t);
+    const h = hist + (<usize>i << 6);
+    memory.copy(h + 16, h, 48);
+    store<f64>(h, s);
+    store<f64>(h, t, 8);
+  }
+}
+
+// ------------------------------------------------------------------ Coulomb energy and forces
+
+/** coul/streitz energy, forces and virial at the current charges (added to the EAM ones). */
+function coulombPass(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST), nt = ci(ctx, C_NTYPES);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), q = cp(ctx, C_CHARGE);
+  const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
+  const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
+  const table = cp(ctx, C_SQ_TABLE_E), nint = ci(ctx, C_SQ_INTERVALS), r0 = cf(ctx, C_SQ_R0), rdr = cf(ctx, C_SQ_RDR);
+  const rc = cf(ctx, C_SQ_COUL_CUTOFF), rcsq = rc * rc, fshift = cf(ctx, C_SQ_FORCE_SHIFT);
+  const pairStride = <usize>nint * REC;
+  copyToGhosts(ctx, q);
+  const gb = <usize>n << 3, gbytes = <usize>(nall - n) << 3;
+  memory.fill(fx + gb, 0, gbytes); memory.fill(fy + gb, 0, gbytes); memory.fill(fz + gb, 0, gbytes);
+  let epair = 0.0;
+  let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
+  let close = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i), qi = getF(q, i);
+    const row = table + <usize>(getI(type, i) * nt) * pairStride;
+    const first = getI(firstNeigh, i), end = first + getI(numNeigh, i);
+    let fxi = 0.0, fyi = 0.0, fzi = 0.0;
+    for (let e = first; e < end; e++) {
+      const j = getI(neigh, e);
+      const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+      const rsq = dx * dx + dy * dy + dz * dz;
+      if (rsq > rcsq) continue;
+      const r = sqrt(rsq);
+      const t = (r - r0) * rdr;
+      let m = <i32>t;
+      if (m > nint - 1) m = nint - 1;
+      if (t < 0.0) { m = 0; close++; }
+      const p = t - <f64>m;
+      const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
+      const qj = getF(q, j), qq = qi * qj;
+      epair += qi * poly5(rec + 48, p) + qj * poly5(rec + 96, p) + qq * poly5(rec, p);
+      const de = qi * poly4(rec + 184, p) + qj * poly4(rec + 224, p) + qq * (poly4(rec + 144, p) + fshift);
+      const fpair = -de / r;
+      const gx = dx * fpair, gy = dy * fpair, gz = dz * fpair;
+      fxi += gx; fyi += gy; fzi += gz;
+      addF(fx, j, -gx); addF(fy, j, -gy); addF(fz, j, -gz);
+      vxx += dx * gx; vyy += dy * gy; vzz += dz * gz;
+      vyz += dy * gz; vxz += dx * gz; vxy += dx * gy;
+    }
+    addF(fx, i, fxi); addF(fy, i, fyi); addF(fz, i, fzi);
+  }
+  foldGhosts(ctx, fx); foldGhosts(ctx, fy); foldGhosts(ctx, fz);
+  // PairCoulStreitz::self: q (chi + q (J/2 - selfPair))
+  const chi = cp(ctx, C_SQ_CHI), jt = cp(ctx, C_SQ_J), selfPair = cf(ctx, C_SQ_SELF_PAIR);
+  let eself = 0.0;
+  for (let i = 0; i < n; i++) {
+    const t = getI(type, i), qi = getF(q, i);
+    eself += qi * (getF(chi, t) + qi * (0.5 * getF(jt, t) - selfPair));
+  }
+  setF(ctx, C_E_COUL_PAIR, eself + epair);
+  setF(ctx, C_VXX, cf(ctx, C_VXX) + vxx); setF(ctx, C_VYY, cf(ctx, C_VYY) + vyy); setF(ctx, C_VZZ, cf(ctx, C_VZZ) + vzz);
+  setF(ctx, C_VYZ, cf(ctx, C_VYZ) + vyz); setF(ctx, C_VXZ, cf(ctx, C_VXZ) + vxz); setF(ctx, C_VXY, cf(ctx, C_VXY) + vxy);
+  setI(ctx, C_TOO_CLOSE, ci(ctx, C_TOO_CLOSE) + close);
+}
+
+// ------------------------------------------------------------------ Ewald reciprocal space
+
+/** exp(i n b_d.x_i) for n = 0..nmax by LAMMPS' recurrence (Ewald::eik_dot_r). */
+function kspacePhases(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
+  const basis = cp(ctx, C_SK_BASIS), ph = cp(ctx, C_SK_PHASE);
+  for (let d = 0; d < 3; d++) {
+    const bx = load<f64>(basis + (<usize>(3 * d) << 3)), by = load<f64>(basis + (<usize>(3 * d + 1) << 3)), bz = load<f64>(basis + (<usize>(3 * d + 2) << 3));
+    const base = ph + (<usize>(d * (nmax + 1) * n) << 4);
+    for (let i = 0; i < n; i++) {
+      const th = bx * getF(x, i) + by * getF(y, i) + bz * getF(z, i);
+      const c1 = Math.cos(th), s1 = Math.sin(th);
+      let c = 1.0, s = 0.0;
+      for (let m = 0; m <= nmax; m++) {
+        const a = base + (<usize>(m * n + i) << 4);
+        store<f64>(a, c); store<f64>(a, s, 8);
+        const cn = c * c1 - s * s1;
+        s = s * c1 + c * s1;
+        c = cn;
+      }
+    }
+  }
+}
+
+/** exp(i k.x_i) of k-vector t for every owned atom, into skScratch (re, im). */
+function kspaceVectorPhases(ctx: usize, t: i32): void {
+  const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
+  const ph = cp(ctx, C_SK_PHASE), idx = cp(ctx, C_SK_IDX) + (<usize>t << 4), out = cp(ctx, C_SK_SCRATCH);
+  const n1 = load<i32>(idx), n2 = load<i32>(idx, 4), n3 = load<i32>(idx, 8);
+  const g2 = n2 < 0 ? -1.0 : 1.0, g3 = n3 < 0 ? -1.0 : 1.0;
+  const stride = <usize>((nmax + 1) * n) << 4;
+  const p1 = ph + (<usize>(n1 * n) << 4);
+  const p2 = ph + stride + (<usize>(abs(n2) * n) << 4);
+  const p3 = ph + 2 * stride + (<usize>(abs(n3) * n) << 4);
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 4;
+    const c1 = load<f64>(p1 + o), s1 = load<f64>(p1 + o, 8);
+    const c2 = load<f64>(p2 + o), s2 = g2 * load<f64>(p2 + o, 8);
+    const c3 = load<f64>(p3 + o), s3 = g3 * load<f64>(p3 + o, 8);
+    const c23 = c2 * c3 - s2 * s3, s23 = s2 * c3 + c2 * s3;
+    store<f64>(out + o, c1 * c23 - s1 * s23);
+    store<f64>(out + o, s1 * c23 + c1 * s23, 8);
+  }
+}
+
+/** Ewald k-space energy (incl. self and background), forces and virial at the current charges (LAMMPS ewald). */
+function kspacePass(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nk = ci(ctx, C_SK_COUNT);
+  const q = cp(ctx, C_CHARGE), fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
+  const vecs = cp(ctx, C_SK_VECS), e = cp(ctx, C_SK_SCRATCH);
+  const kc = cf(ctx, C_COULOMB_K), g = cf(ctx, C_SK_G);
+  const g2inv = 1.0 / (g * g);
+  let esum = 0.0;
+  let v0 = 0.0, v1 = 0.0, v2 = 0.0, v3 = 0.0, v4 = 0.0, v5 = 0.0;
+  for (let t = 0; t < nk; t++) {
+    kspaceVectorPhases(ctx, t);
+    let sr = 0.0, si = 0.0;
+    for (let i = 0; i < n; i++) {
+      const qi = getF(q, i), o = e + (<usize>i << 4);
+      sr += qi * load<f64>(o);
+      si += qi * load<f64>(o, 8);
+    }
+    const kv = vecs + (<usize>t << 5);
+    const kx = load<f64>(kv), ky = load<f64>(kv, 8), kz = load<f64>(kv, 16), ug = load<f64>(kv, 24);
+    const c = 2.0 * ug * kc;
+    for (let i = 0; i < n; i++) {
+      const o = e + (<usize>i << 4);
+      const f = c * getF(q, i) * (load<f64>(o, 8) * sr - load<f64>(o) * si);
+      addF(fx, i, f * kx); addF(fy, i, f * ky); addF(fz, i, f * kz);
+    }
+    const uk = ug * (sr * sr + si * si);
+    esum += uk;
+    const sqk = kx * kx + ky * ky + kz * kz;
+    const vterm = -2.0 * (1.0 / sqk + 0.25 * g2inv);
+    v0 += uk * (1.0 + vterm * kx * kx);
+    v1 += uk * (1.0 + vterm * ky * ky);
+    v2 += uk * (1.0 + vterm * kz * kz);
+    v3 += uk * vterm * kx * ky;
+    v4 += uk * vterm * kx * kz;
+    v5 += uk * vterm * ky * kz;
+  }
+  let qsum = 0.0, qsq = 0.0;
+  for (let i = 0; i < n; i++) { const qi = getF(q, i); qsum += qi; qsq += qi * qi; }
+  const vol = cf(ctx, C_SK_VOLUME);
+  setF(ctx, C_E_KSPACE, kc * (esum - g * qsq / MY_PIS - 0.5 * MY_PI * qsum * qsum / (g * g * vol)));
+  setF(ctx, C_VXX, cf(ctx, C_VXX) + kc * v0); setF(ctx, C_VYY, cf(ctx, C_VYY) + kc * v1); setF(ctx, C_VZZ, cf(ctx, C_VZZ) + kc * v2);
+  setF(ctx, C_VXY, cf(ctx, C_VXY) + kc * v3); setF(ctx, C_VXZ, cf(ctx, C_VXZ) + kc * v4); setF(ctx, C_VYZ, cf(ctx, C_VYZ) + kc * v5);
+}
+
+/** out += (reciprocal-space Hessian) v for both lanes: 2 k sum_k ug Re(exp(-i k.x_i) S_k(v)). */
+function kspaceMatvec(ctx: usize, v: usize, out: usize): void {
+  const n = ci(ctx, C_NLOCAL), nk = ci(ctx, C_SK_COUNT);
+  const vecs = cp(ctx, C_SK_VECS), e = cp(ctx, C_SK_SCRATCH);
+  const kc = cf(ctx, C_COULOMB_K);
+  for (let t = 0; t < nk; t++) {
+    kspaceVectorPhases(ctx, t);
+    let ar = 0.0, ai = 0.0, br = 0.0, bi = 0.0;
+    for (let i = 0; i < n; i++) {
+      const o = e + (<usize>i << 4), a = lane0(v, i);
+      const c = load<f64>(o), s = load<f64>(o, 8), v0 = load<f64>(a), v1 = load<f64>(a, 8);
+      ar += v0 * c; ai += v0 * s; br += v1 * c; bi += v1 * s;
+    }
+    const w = 2.0 * kc * load<f64>(vecs + (<usize>t << 5), 24);
+    for (let i = 0; i < n; i++) {
+      const o = e + (<usize>i << 4), a = lane0(out, i);
+      const c = load<f64>(o), s = load<f64>(o, 8);
+      store<f64>(a, load<f64>(a) + w * (c * ar + s * ai));
+      store<f64>(a, load<f64>(a, 8) + w * (c * br + s * bi), 8);
+    }
+  }
+}
+
+// ------------------------------------------------------------------ driver
+
+/**
+ * One evaluation at the current positions (list current): EAM passes (at the EAM cutoff), QEq
+ * (compact list, CG), coul/streitz pairs and self terms, Ewald k-space. Energy = E_eam + E_coul.
+ */
+export function streitzCompute(ctx: usize): void {
+  updateGhostPositions(ctx);
+  setF(ctx, C_CUTOFF, cf(ctx, C_EAM_CUTOFF));
+  densityPass(ctx);
+  embeddingPass(ctx);
+  forcePass(ctx);
+  setF(ctx, C_CUTOFF, cf(ctx, C_LIST_CUTOFF));
+  const eam = cf(ctx, C_ENERGY);
+  setF(ctx, C_E_EAM, eam);
+  const ewald = ci(ctx, C_SQ_EWALD) != 0;
+  if (ewald) kspacePhases(ctx);
+  qeqMatrix(ctx);
+  const close = ci(ctx, C_TOO_CLOSE);
+  qeqSolve(ctx);
+  setI(ctx, C_TOO_CLOSE, close);
+  coulombPass(ctx);
+  setF(ctx, C_E_KSPACE, 0.0);
+  if (ewald) kspacePass(ctx);
+  setF(ctx, C_ENERGY, eam + cf(ctx, C_E_COUL_PAIR) + cf(ctx, C_E_KSPACE));
+}
+
+/** Rebuild when due (LAMMPS neigh_modify every/delay/check), then evaluate. */
+function refresh(ctx: usize): i32 {
+  const since = ci(ctx, C_SINCE_BUILD) + 1;
+  setI(ctx, C_SINCE_BUILD, since);
+  const every = max(ci(ctx, C_EVERY), 1);
+  if (since >= ci(ctx, C_DELAY) && since % every == 0 && needsRebuild(ctx)) {
+    if (since == max(ci(ctx, C_DELAY), every)) setI(ctx, C_DANGEROUS, ci(ctx, C_DANGEROUS) + 1);
+    const s = streitzRebuild(ctx);
+    if (s != 0) return s;
+  }
+  streitzCompute(ctx);
+  return 0;
+}
+
+/**
+ * Up to `steps` velocity-Verlet steps with a QEq every step (forces current on entry). `stepsDone`
+ * counts completed steps; a non-zero status means step stepsDone+1 stopped after its drift (grow,
+ * then streitzFinishStep).
+ */
+export function streitzRunVerlet(ctx: usize, steps: i32): i32 {
+  setI(ctx, C_STEPS_DONE, 0);
+  for (let s = 0; s < steps; s++) {
+    setI(ctx, C_TALLY, s == steps - 1 ? 1 : 0);
+    initialIntegrate(ctx);
+    const status = refresh(ctx);
+    if (status != 0) return status;
+    finalIntegrate(ctx);
+    setI(ctx, C_STEPS_DONE, s + 1);
+  }
+  return 0;
+}
+
+/** Completes a step interrupted by a short array: rebuild, evaluate, second half kick. */
+export function streitzFinishStep(ctx: usize): i32 {
+  setI(ctx, C_TALLY, 1);
+  const s = streitzRebuild(ctx);
+  if (s != 0) return s;
+  streitzCompute(ctx);
+  finalIntegrate(ctx);
+  setI(ctx, C_STEPS_DONE, ci(ctx, C_STEPS_DONE) + 1);
+  return 0;
+}
