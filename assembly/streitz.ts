@@ -11,7 +11,7 @@
 import {
   C_NLOCAL, C_NGHOST, C_NTYPES, C_X, C_Y, C_Z, C_FX, C_FY, C_FZ, C_TYPE, C_NUM_NEIGH, C_FIRST_NEIGH, C_NEIGH,
   C_GHOST_OWNER, C_CUTOFF, C_ENERGY, C_VXX, C_VYY, C_VZZ, C_VYZ, C_VXZ, C_VXY, C_CHARGE, C_COULOMB_K,
-  C_EAM_CUTOFF, C_LIST_CUTOFF, C_SQ_TABLE_Q, C_SQ_TABLE_E, C_SQ_INTERVALS, C_SQ_R0, C_SQ_RDR,
+  C_EAM_CUTOFF, C_LIST_CUTOFF, C_NUM_NEIGH_EAM, C_SKIN, C_SQ_TABLE_Q, C_SQ_TABLE_E, C_SQ_INTERVALS, C_SQ_R0, C_SQ_RDR,
   C_SQ_COUL_CUTOFF, C_SQ_QEQ_CUTOFF, C_SQ_CHI, C_SQ_J, C_SQ_SELF_PAIR, C_SQ_DIAG_SHIFT, C_SQ_FORCE_SHIFT,
   C_SQ_NBR, C_SQ_VAL, C_SQ_COUNT, C_SQ_CAPACITY, C_SQ_X, C_SQ_B, C_SQ_R, C_SQ_D, C_SQ_HD, C_SQ_HIST,
   C_QEQ_TOLERANCE, C_QEQ_MAX_ITER, C_QEQ_GUESS, C_QEQ_LOOPS_S, C_QEQ_LOOPS_T, C_QEQ_FAILED, C_QEQ_MU,
@@ -29,15 +29,30 @@ import { initialIntegrate, finalIntegrate } from "./integrate";
 /** Status: the compact QEq list needs `needNeigh` slots (the caller grows sqNbr/sqVal). */
 export const STATUS_QEQ_LIST: i32 = 4;
 
-@inline const REC: usize = 33 * 8;
+@inline const REC: usize = 34 * 8;
 @inline const MY_PIS: f64 = 1.77245385090551602729;
 @inline const MY_PI: f64 = 3.14159265358979323846;
 
+// Record layout (src/streitz/tables.ts): lane pairs [AI c_k, AJ c_k] (k 0..5) at 0, [B c_k, B' d_k]
+// (k 0..5) at 96, [AI' d_k, AJ' d_k] (k 0..4) at 192 bytes. `lane` selects the second of a pair.
 @inline function poly5(c: usize, p: f64): f64 {
-  return ((((load<f64>(c, 40) * p + load<f64>(c, 32)) * p + load<f64>(c, 24)) * p + load<f64>(c, 16)) * p + load<f64>(c, 8)) * p + load<f64>(c);
+  return ((((load<f64>(c, 80) * p + load<f64>(c, 64)) * p + load<f64>(c, 48)) * p + load<f64>(c, 32)) * p + load<f64>(c, 16)) * p + load<f64>(c);
 }
 @inline function poly4(c: usize, p: f64): f64 {
-  return (((load<f64>(c, 32) * p + load<f64>(c, 24)) * p + load<f64>(c, 16)) * p + load<f64>(c, 8)) * p + load<f64>(c);
+  return (((load<f64>(c, 64) * p + load<f64>(c, 48)) * p + load<f64>(c, 32)) * p + load<f64>(c, 16)) * p + load<f64>(c);
+}
+@inline function vpoly5(c: usize, pv: v128): v128 {
+  let a = f64x2.add(f64x2.mul(v128.load(c, 80), pv), v128.load(c, 64));
+  a = f64x2.add(f64x2.mul(a, pv), v128.load(c, 48));
+  a = f64x2.add(f64x2.mul(a, pv), v128.load(c, 32));
+  a = f64x2.add(f64x2.mul(a, pv), v128.load(c, 16));
+  return f64x2.add(f64x2.mul(a, pv), v128.load(c));
+}
+@inline function vpoly4(c: usize, pv: v128): v128 {
+  let a = f64x2.add(f64x2.mul(v128.load(c, 64), pv), v128.load(c, 48));
+  a = f64x2.add(f64x2.mul(a, pv), v128.load(c, 32));
+  a = f64x2.add(f64x2.mul(a, pv), v128.load(c, 16));
+  return f64x2.add(f64x2.mul(a, pv), v128.load(c));
 }
 /** Per-atom pair of doubles (lane 0, lane 1). */
 @inline function lane0(base: usize, i: i32): usize { return base + (<usize>i << 4); }
@@ -53,7 +68,38 @@ export function streitzRebuild(ctx: usize): i32 {
   if (binAtoms(ctx) != 0) return 2;
   if (buildNeighborList(ctx) != 0) return 3;
   if (ci(ctx, C_NEED_NEIGH) > ci(ctx, C_SQ_CAPACITY)) return STATUS_QEQ_LIST;
+  partitionEam(ctx);
   return 0;
+}
+
+/**
+ * Moves each atom's entries within EAM cutoff + skin to the front of its list segment and counts
+ * them: the EAM passes then walk that front (numNeighEam in place of numNeigh), not the whole
+ * Coulomb-range list. Entries beyond it cannot come within the EAM cutoff before the next build.
+ */
+function partitionEam(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
+  const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
+  const out = cp(ctx, C_NUM_NEIGH_EAM);
+  const reach = cf(ctx, C_EAM_CUTOFF) + cf(ctx, C_SKIN), reachSq = reach * reach;
+  for (let i = 0; i < n; i++) {
+    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
+    const first = getI(firstNeigh, i), end = first + getI(numNeigh, i);
+    let w = first;
+    for (let e = first; e < end; e++) {
+      const j = getI(neigh, e);
+      const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+      if (dx * dx + dy * dy + dz * dz < reachSq) {
+        if (w != e) {
+          putI(neigh, e, getI(neigh, w));
+          putI(neigh, w, j);
+        }
+        w++;
+      }
+    }
+    putI(out, i, w - first);
+  }
 }
 
 // ------------------------------------------------------------------ QEq
@@ -93,11 +139,19 @@ function qeqMatrix(ctx: usize): void {
       const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
       const jo = j < n ? j : getI(owner, j - n);
       putI(nbr, w, jo);
-      putF(val, w, poly5(rec, p));
-      w++;
-      ai += poly5(rec + 48, p);
       const bj = lane0(b, jo);
-      store<f64>(bj, load<f64>(bj) + poly5(rec + 96, p));
+      if (ASC_FEATURE_SIMD) {
+        const pv = f64x2.splat(p);
+        const a = vpoly5(rec, pv);
+        putF(val, w, f64x2.extract_lane(vpoly5(rec + 96, pv), 0));
+        ai += f64x2.extract_lane(a, 0);
+        store<f64>(bj, load<f64>(bj) + f64x2.extract_lane(a, 1));
+      } else {
+        putF(val, w, poly5(rec + 96, p));
+        ai += poly5(rec, p);
+        store<f64>(bj, load<f64>(bj) + poly5(rec + 8, p));
+      }
+      w++;
     }
     const bi = lane0(b, i);
     store<f64>(bi, load<f64>(bi) + ai);
@@ -315,8 +369,16 @@ function coulombPass(ctx: usize): void {
       const p = t - <f64>m;
       const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
       const qj = getF(q, j), qq = qi * qj;
-      epair += qi * poly5(rec + 48, p) + qj * poly5(rec + 96, p) + qq * poly5(rec, p);
-      const de = qi * poly4(rec + 184, p) + qj * poly4(rec + 224, p) + qq * (poly4(rec + 144, p) + fshift);
+      let de = 0.0;
+      if (ASC_FEATURE_SIMD) {
+        const pv = f64x2.splat(p);
+        const a = vpoly5(rec, pv), bb = vpoly5(rec + 96, pv), da = vpoly4(rec + 192, pv);
+        epair += qi * f64x2.extract_lane(a, 0) + qj * f64x2.extract_lane(a, 1) + qq * f64x2.extract_lane(bb, 0);
+        de = qi * f64x2.extract_lane(da, 0) + qj * f64x2.extract_lane(da, 1) + qq * (f64x2.extract_lane(bb, 1) + fshift);
+      } else {
+        epair += qi * poly5(rec, p) + qj * poly5(rec + 8, p) + qq * poly5(rec + 96, p);
+        de = qi * poly4(rec + 192, p) + qj * poly4(rec + 200, p) + qq * (poly5(rec + 104, p) + fshift);
+      }
       const fpair = -de / r;
       const gx = dx * fpair, gy = dy * fpair, gz = dz * fpair;
       fxi += gx; fyi += gy; fzi += gz;
@@ -461,11 +523,15 @@ function kspaceMatvec(ctx: usize, v: usize, out: usize): void {
  */
 export function streitzCompute(ctx: usize): void {
   updateGhostPositions(ctx);
+  // The EAM passes see their own cutoff and the front of each list segment (partitionEam).
+  const all = load<u32>(ctx + C_NUM_NEIGH);
+  store<u32>(ctx + C_NUM_NEIGH, load<u32>(ctx + C_NUM_NEIGH_EAM));
   setF(ctx, C_CUTOFF, cf(ctx, C_EAM_CUTOFF));
   densityPass(ctx);
   embeddingPass(ctx);
   forcePass(ctx);
   setF(ctx, C_CUTOFF, cf(ctx, C_LIST_CUTOFF));
+  store<u32>(ctx + C_NUM_NEIGH, all);
   const eam = cf(ctx, C_ENERGY);
   setF(ctx, C_E_EAM, eam);
   const ewald = ci(ctx, C_SQ_EWALD) != 0;

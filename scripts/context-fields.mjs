@@ -110,6 +110,7 @@ export const FIELDS = [
   // Streitz-Mintmire (assembly/streitz.ts): EAM + coul/streitz + fix qeq/slater on one list
   ["eamCutoff", "f", "EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs)"],
   ["listCutoff", "f", "neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A"],
+  ["numNeighEam", "p", "i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build)"],
   ["sqTableQ", "p", "QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji"],
   ["sqTableE", "p", "energy/force pair records: B, A_ij, A_ji values and slopes"],
   ["sqIntervals", "i", "intervals per type pair of the Streitz tables"],

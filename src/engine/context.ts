@@ -128,61 +128,62 @@ export const CTX = {
   eLong: 992, // f: long-range point-charge energy, eV
   eamCutoff: 1000, // f: EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs)
   listCutoff: 1008, // f: neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A
-  sqTableQ: 1016, // p: QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji
-  sqTableE: 1024, // p: energy/force pair records: B, A_ij, A_ji values and slopes
-  sqIntervals: 1032, // i: intervals per type pair of the Streitz tables
-  sqR0: 1040, // f: first tabulated distance, A
-  sqRdr: 1048, // f: 1/spacing of the Streitz tables, 1/A
-  sqCoulCutoff: 1056, // f: coul/streitz cutoff, A
-  sqQeqCutoff: 1064, // f: QEq cutoff, A
-  sqChi: 1072, // p: f64 per type: chi, eV/e
-  sqJ: 1080, // p: f64 per type: J, eV/e^2
-  sqSelfPair: 1088, // f: pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2
-  sqDiagShift: 1096, // f: QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2
-  sqForceShift: 1104, // f: added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2)
-  sqNbr: 1112, // p: i32 compact QEq list (from firstNeigh): owner index of each neighbor within the QEq cutoff
-  sqVal: 1120, // p: f64 compact QEq list: H_ij, eV/e^2
-  sqCount: 1128, // p: i32 per owned atom: entries of the compact QEq list
-  sqCapacity: 1136, // i: slots of sqNbr and sqVal
-  sqX: 1144, // p: f64 x2 per atom: QEq solutions (s, t)
-  sqB: 1152, // p: f64 x2 per atom: right-hand sides (-chi_eff, -1)
-  sqR: 1160, // p: f64 x2 per atom: CG residuals
-  sqD: 1168, // p: f64 x2 per atom: CG directions
-  sqHd: 1176, // p: f64 x2 per atom: H times a vector
-  sqHist: 1184, // p: f64 x2 x4 per atom: previous (s, t), newest first
-  qeqTolerance: 1192, // f: relative CG residual to stop at
-  qeqMaxIter: 1200, // i: CG loop limit per solve (LAMMPS maxiter)
-  qeqGuess: 1208, // i: CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history
-  qeqLoopsS: 1216, // i: CG loops of the s solve in the last QEq (1 + iterations)
-  qeqLoopsT: 1224, // i: CG loops of the t solve
-  qeqFailed: 1232, // i: QEq solves that stopped at maxiter above the tolerance
-  qeqMu: 1240, // f: chemical potential sum s / sum t of the last QEq, eV/e
-  sqKspaceInH: 1248, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
-  sqEwald: 1256, // i: 1: Ewald k-space part
-  skCount: 1264, // i: Ewald k-vectors (half set)
-  skNmax: 1272, // i: largest |n_d| of the k-vectors
-  skVecs: 1280, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
-  skIdx: 1288, // p: i32 x4 per k-vector: n1, n2, n3, 0
-  skBasis: 1296, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
-  skPhase: 1304, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
-  skSums: 1312, // p: f64 x4 per k-vector: structure factor scratch
-  skScratch: 1320, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
-  skG: 1328, // f: Ewald splitting g, 1/A
-  skVolume: 1336, // f: cell volume, A^3
-  eEam: 1344, // f: EAM energy, eV
-  eCoulPair: 1352, // f: coul/streitz energy incl. self terms, eV
-  eKspace: 1360, // f: Ewald k-space energy incl. self and background terms, eV
-  tooClose: 1368, // i: pairs closer than the first tabulated distance in the last evaluation
-  dt: 1376, // f: time step, fs
-  ftm: 1384, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
-  kinetic: 1392, // f: kinetic energy, eV
-  delay: 1400, // i: minimum steps between builds
-  every: 1408, // i: check for a rebuild every this many steps
-  stepsDone: 1416, // i: steps completed by the last runVerlet call
+  numNeighEam: 1016, // p: i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build)
+  sqTableQ: 1024, // p: QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji
+  sqTableE: 1032, // p: energy/force pair records: B, A_ij, A_ji values and slopes
+  sqIntervals: 1040, // i: intervals per type pair of the Streitz tables
+  sqR0: 1048, // f: first tabulated distance, A
+  sqRdr: 1056, // f: 1/spacing of the Streitz tables, 1/A
+  sqCoulCutoff: 1064, // f: coul/streitz cutoff, A
+  sqQeqCutoff: 1072, // f: QEq cutoff, A
+  sqChi: 1080, // p: f64 per type: chi, eV/e
+  sqJ: 1088, // p: f64 per type: J, eV/e^2
+  sqSelfPair: 1096, // f: pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2
+  sqDiagShift: 1104, // f: QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2
+  sqForceShift: 1112, // f: added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2)
+  sqNbr: 1120, // p: i32 compact QEq list (from firstNeigh): owner index of each neighbor within the QEq cutoff
+  sqVal: 1128, // p: f64 compact QEq list: H_ij, eV/e^2
+  sqCount: 1136, // p: i32 per owned atom: entries of the compact QEq list
+  sqCapacity: 1144, // i: slots of sqNbr and sqVal
+  sqX: 1152, // p: f64 x2 per atom: QEq solutions (s, t)
+  sqB: 1160, // p: f64 x2 per atom: right-hand sides (-chi_eff, -1)
+  sqR: 1168, // p: f64 x2 per atom: CG residuals
+  sqD: 1176, // p: f64 x2 per atom: CG directions
+  sqHd: 1184, // p: f64 x2 per atom: H times a vector
+  sqHist: 1192, // p: f64 x2 x4 per atom: previous (s, t), newest first
+  qeqTolerance: 1200, // f: relative CG residual to stop at
+  qeqMaxIter: 1208, // i: CG loop limit per solve (LAMMPS maxiter)
+  qeqGuess: 1216, // i: CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history
+  qeqLoopsS: 1224, // i: CG loops of the s solve in the last QEq (1 + iterations)
+  qeqLoopsT: 1232, // i: CG loops of the t solve
+  qeqFailed: 1240, // i: QEq solves that stopped at maxiter above the tolerance
+  qeqMu: 1248, // f: chemical potential sum s / sum t of the last QEq, eV/e
+  sqKspaceInH: 1256, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
+  sqEwald: 1264, // i: 1: Ewald k-space part
+  skCount: 1272, // i: Ewald k-vectors (half set)
+  skNmax: 1280, // i: largest |n_d| of the k-vectors
+  skVecs: 1288, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
+  skIdx: 1296, // p: i32 x4 per k-vector: n1, n2, n3, 0
+  skBasis: 1304, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
+  skPhase: 1312, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
+  skSums: 1320, // p: f64 x4 per k-vector: structure factor scratch
+  skScratch: 1328, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
+  skG: 1336, // f: Ewald splitting g, 1/A
+  skVolume: 1344, // f: cell volume, A^3
+  eEam: 1352, // f: EAM energy, eV
+  eCoulPair: 1360, // f: coul/streitz energy incl. self terms, eV
+  eKspace: 1368, // f: Ewald k-space energy incl. self and background terms, eV
+  tooClose: 1376, // i: pairs closer than the first tabulated distance in the last evaluation
+  dt: 1384, // f: time step, fs
+  ftm: 1392, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
+  kinetic: 1400, // f: kinetic energy, eV
+  delay: 1408, // i: minimum steps between builds
+  every: 1416, // i: check for a rebuild every this many steps
+  stepsDone: 1424, // i: steps completed by the last runVerlet call
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 1424;
+export const CTX_BYTES = 1432;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -313,6 +314,7 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   eLong: "f",
   eamCutoff: "f",
   listCutoff: "f",
+  numNeighEam: "p",
   sqTableQ: "p",
   sqTableE: "p",
   sqIntervals: "i",

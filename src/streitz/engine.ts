@@ -182,7 +182,7 @@ export class StreitzEngine extends KernelSystem {
   protected extraPerAtom(): [Field, number][] {
     return [
       ["charge", 8], ["sqX", 16], ["sqB", 16], ["sqR", 16], ["sqD", 16], ["sqHd", 16], ["sqHist", 64],
-      ["sqCount", 4], ["skScratch", 16],
+      ["sqCount", 4], ["skScratch", 16], ["numNeighEam", 4],
     ];
   }
 

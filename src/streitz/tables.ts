@@ -13,10 +13,13 @@
  * Interpolation: the range [R0, rmax] is cut into intervals of width h; on each, a quintic in
  * p = (r - r_m)/h takes the exact value and slope at p = 0, 1/2 and 1 (Hermite interpolation on
  * three nodes, error h^6 f^(6)/311040 in the value). The closed forms are `integrals.ts`' (LAMMPS'
- * expressions). A record per (ordered type pair, interval) holds 33 f64:
- *   [B c0..c5] [AI c0..c5] [AJ c0..c5] [B' d0..d4] [AI' d0..d4] [AJ' d0..d4]
- * with value = sum c_k p^k and d/dr = sum d_k p^k (1/h folded into d). The QEq pass reads only the
- * first 18 numbers.
+ * expressions). A record per (ordered type pair, interval) holds 34 f64 as lane pairs, so one f64x2
+ * Horner evaluation gives two functions from contiguous loads:
+ *   [AI c_k, AJ c_k] k = 0..5   (12)   values of AI and AJ
+ *   [B c_k, B' d_k]  k = 0..5   (12)   value of B and its slope (d_5 = 0)
+ *   [AI' d_k, AJ' d_k] k = 0..4 (10)   slopes of AI and AJ
+ * with value = sum c_k p^k and d/dr = sum d_k p^k (1/h folded into d). The QEq pass reads the first
+ * 24 numbers.
  */
 import { erfc } from "./erfc.js";
 import { MY_PIS } from "./coulomb.js";
@@ -24,7 +27,7 @@ import { slaterIntegrals, slaterPair } from "./integrals.js";
 import type { StreitzElement } from "./params.js";
 
 /** Doubles per table record (see the header). */
-export const STREITZ_RECORD = 33;
+export const STREITZ_RECORD = 34;
 /** First tabulated distance, A: closer pairs are refused (no physical Al-O structure has them). */
 export const STREITZ_TABLE_R0 = 0.5;
 /** Default table spacing, A: for AlO.streitz, errors < 2e-13 eV/e^2 in values and < 7e-11 eV/(A e^2) in slopes (test/streitz-engine.test.ts). */
@@ -167,8 +170,16 @@ export function buildStreitzTable(spec: StreitzTableSpec): StreitzTable {
             for (let b = 0; b < 4; b++) s += INV[a][b] * rhs[b];
             c[a + 2] = s;
           }
-          for (let q = 0; q < 6; q++) records[rec + 6 * fn + q] = c[q];
-          for (let q = 0; q < 5; q++) records[rec + 18 + 5 * fn + q] = ((q + 1) * c[q + 1]) / dr;
+          // fn 0 = B, 1 = AI, 2 = AJ
+          for (let q = 0; q < 6; q++) {
+            if (fn === 0) records[rec + 12 + 2 * q] = c[q];
+            else records[rec + 2 * q + (fn - 1)] = c[q];
+          }
+          for (let q = 0; q < 5; q++) {
+            const d = ((q + 1) * c[q + 1]) / dr;
+            if (fn === 0) records[rec + 13 + 2 * q] = d;
+            else records[rec + 24 + 2 * q + (fn - 1)] = d;
+          }
         }
       }
     }
@@ -185,10 +196,15 @@ export function evalStreitzTable(t: StreitzTable, nt: number, ti: number, tj: nu
   x -= m;
   const rec = ((ti * nt + tj) * t.intervals + m) * STREITZ_RECORD;
   const c = t.records;
-  for (let fn = 0; fn < 3; fn++) {
-    const b = rec + 6 * fn;
-    out[fn] = ((((c[b + 5] * x + c[b + 4]) * x + c[b + 3]) * x + c[b + 2]) * x + c[b + 1]) * x + c[b];
-    const d = rec + 18 + 5 * fn;
-    out[fn + 3] = (((c[d + 4] * x + c[d + 3]) * x + c[d + 2]) * x + c[d + 1]) * x + c[d];
-  }
+  const poly = (at: number, deg: number) => {
+    let v = c[at + 2 * deg];
+    for (let q = deg - 1; q >= 0; q--) v = v * x + c[at + 2 * q];
+    return v;
+  };
+  out[0] = poly(rec + 12, 5);
+  out[1] = poly(rec, 5);
+  out[2] = poly(rec + 1, 5);
+  out[3] = poly(rec + 13, 5);
+  out[4] = poly(rec + 24, 4);
+  out[5] = poly(rec + 25, 4);
 }
