@@ -404,47 +404,76 @@ function coulombPass(ctx: usize): void {
 
 // ------------------------------------------------------------------ Ewald reciprocal space
 
+// Phases are stored structure-of-arrays, so loops over atoms read contiguous cos and sin arrays
+// (two atoms per f64x2): skPhase holds, per direction d and n = 0..nmax, cos[nlocal] then sin[nlocal]
+// of n b_d.x_i; skScratch holds cos/sin of (n1 b_1 + n2 b_2).x_i, then of k.x_i, each [nlocal].
+// The k-vectors come sorted by (n1, n2) (src/streitz/engine.ts), so the (n1, n2) product is reused
+// across the n3 row: one complex product per k-vector and atom.
+
+@inline function phaseRow(ph: usize, n: i32, nmax: i32, d: i32, m: i32): usize {
+  return ph + (<usize>((d * (nmax + 1) + m) * 2 * n) << 3);
+}
+
 /** exp(i n b_d.x_i) for n = 0..nmax by LAMMPS' recurrence (Ewald::eik_dot_r). */
 function kspacePhases(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
   const basis = cp(ctx, C_SK_BASIS), ph = cp(ctx, C_SK_PHASE);
+  const nb = <usize>n << 3;
   for (let d = 0; d < 3; d++) {
     const bx = load<f64>(basis + (<usize>(3 * d) << 3)), by = load<f64>(basis + (<usize>(3 * d + 1) << 3)), bz = load<f64>(basis + (<usize>(3 * d + 2) << 3));
-    const base = ph + (<usize>(d * (nmax + 1) * n) << 4);
     for (let i = 0; i < n; i++) {
       const th = bx * getF(x, i) + by * getF(y, i) + bz * getF(z, i);
       const c1 = Math.cos(th), s1 = Math.sin(th);
-      let c = 1.0, s = 0.0;
+      let c = 1.0, sn = 0.0;
       for (let m = 0; m <= nmax; m++) {
-        const a = base + (<usize>(m * n + i) << 4);
-        store<f64>(a, c); store<f64>(a, s, 8);
-        const cn = c * c1 - s * s1;
-        s = s * c1 + c * s1;
+        const row = phaseRow(ph, n, nmax, d, m) + (<usize>i << 3);
+        store<f64>(row, c); store<f64>(row + nb, sn);
+        const cn = c * c1 - sn * s1;
+        sn = sn * c1 + c * s1;
         c = cn;
       }
     }
   }
 }
 
-/** exp(i k.x_i) of k-vector t for every owned atom, into skScratch (re, im). */
+/** exp(i k.x_i) of k-vector t into skScratch rows 2 (cos) and 3 (sin); rows 0, 1 keep the (n1, n2) part. */
 function kspaceVectorPhases(ctx: usize, t: i32): void {
   const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
-  const ph = cp(ctx, C_SK_PHASE), idx = cp(ctx, C_SK_IDX) + (<usize>t << 4), out = cp(ctx, C_SK_SCRATCH);
-  const n1 = load<i32>(idx), n2 = load<i32>(idx, 4), n3 = load<i32>(idx, 8);
-  const g2 = n2 < 0 ? -1.0 : 1.0, g3 = n3 < 0 ? -1.0 : 1.0;
-  const stride = <usize>((nmax + 1) * n) << 4;
-  const p1 = ph + (<usize>(n1 * n) << 4);
-  const p2 = ph + stride + (<usize>(abs(n2) * n) << 4);
-  const p3 = ph + 2 * stride + (<usize>(abs(n3) * n) << 4);
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 4;
-    const c1 = load<f64>(p1 + o), s1 = load<f64>(p1 + o, 8);
-    const c2 = load<f64>(p2 + o), s2 = g2 * load<f64>(p2 + o, 8);
-    const c3 = load<f64>(p3 + o), s3 = g3 * load<f64>(p3 + o, 8);
-    const c23 = c2 * c3 - s2 * s3, s23 = s2 * c3 + c2 * s3;
-    store<f64>(out + o, c1 * c23 - s1 * s23);
-    store<f64>(out + o, s1 * c23 + c1 * s23, 8);
+  const ph = cp(ctx, C_SK_PHASE), idx = cp(ctx, C_SK_IDX), sc = cp(ctx, C_SK_SCRATCH);
+  const nb = <usize>n << 3;
+  const at = idx + (<usize>t << 4);
+  const n1 = load<i32>(at), n2 = load<i32>(at, 4), n3 = load<i32>(at, 8);
+  const fresh = t == 0 || load<i32>(at - 16) != n1 || load<i32>(at - 12) != n2;
+  const c12 = sc, s12 = sc + nb, ce = sc + 2 * nb, se = sc + 3 * nb;
+  if (fresh) {
+    const c1 = phaseRow(ph, n, nmax, 0, n1), s1 = c1 + nb;
+    const c2 = phaseRow(ph, n, nmax, 1, abs(n2)), s2 = c2 + nb;
+    const g2 = n2 < 0 ? -1.0 : 1.0;
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 3;
+      const a = load<f64>(c1 + o), b = load<f64>(s1 + o), c = load<f64>(c2 + o), e = g2 * load<f64>(s2 + o);
+      store<f64>(c12 + o, a * c - b * e);
+      store<f64>(s12 + o, b * c + a * e);
+    }
+  }
+  const c3 = phaseRow(ph, n, nmax, 2, abs(n3)), s3 = c3 + nb;
+  const g3 = n3 < 0 ? -1.0 : 1.0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const gv = f64x2.splat(g3);
+    for (; i + 1 < n; i += 2) {
+      const o = <usize>i << 3;
+      const a = v128.load(c12 + o), b = v128.load(s12 + o), c = v128.load(c3 + o), e = f64x2.mul(gv, v128.load(s3 + o));
+      v128.store(ce + o, f64x2.sub(f64x2.mul(a, c), f64x2.mul(b, e)));
+      v128.store(se + o, f64x2.add(f64x2.mul(b, c), f64x2.mul(a, e)));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    const a = load<f64>(c12 + o), b = load<f64>(s12 + o), c = load<f64>(c3 + o), e = g3 * load<f64>(s3 + o);
+    store<f64>(ce + o, a * c - b * e);
+    store<f64>(se + o, b * c + a * e);
   }
 }
 
@@ -452,7 +481,9 @@ function kspaceVectorPhases(ctx: usize, t: i32): void {
 function kspacePass(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL), nk = ci(ctx, C_SK_COUNT);
   const q = cp(ctx, C_CHARGE), fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
-  const vecs = cp(ctx, C_SK_VECS), e = cp(ctx, C_SK_SCRATCH);
+  const vecs = cp(ctx, C_SK_VECS), sc = cp(ctx, C_SK_SCRATCH);
+  const nb = <usize>n << 3;
+  const ce = sc + 2 * nb, se = sc + 3 * nb;
   const kc = cf(ctx, C_COULOMB_K), g = cf(ctx, C_SK_G);
   const g2inv = 1.0 / (g * g);
   let esum = 0.0;
@@ -460,17 +491,41 @@ function kspacePass(ctx: usize): void {
   for (let t = 0; t < nk; t++) {
     kspaceVectorPhases(ctx, t);
     let sr = 0.0, si = 0.0;
-    for (let i = 0; i < n; i++) {
-      const qi = getF(q, i), o = e + (<usize>i << 4);
-      sr += qi * load<f64>(o);
-      si += qi * load<f64>(o, 8);
+    let i = 0;
+    if (ASC_FEATURE_SIMD) {
+      let ar = f64x2.splat(0.0), ai = f64x2.splat(0.0);
+      for (; i + 1 < n; i += 2) {
+        const o = <usize>i << 3;
+        const qv = v128.load(q + o);
+        ar = f64x2.add(ar, f64x2.mul(qv, v128.load(ce + o)));
+        ai = f64x2.add(ai, f64x2.mul(qv, v128.load(se + o)));
+      }
+      sr = f64x2.extract_lane(ar, 0) + f64x2.extract_lane(ar, 1);
+      si = f64x2.extract_lane(ai, 0) + f64x2.extract_lane(ai, 1);
+    }
+    for (; i < n; i++) {
+      const qi = getF(q, i), o = <usize>i << 3;
+      sr += qi * load<f64>(ce + o);
+      si += qi * load<f64>(se + o);
     }
     const kv = vecs + (<usize>t << 5);
     const kx = load<f64>(kv), ky = load<f64>(kv, 8), kz = load<f64>(kv, 16), ug = load<f64>(kv, 24);
     const c = 2.0 * ug * kc;
-    for (let i = 0; i < n; i++) {
-      const o = e + (<usize>i << 4);
-      const f = c * getF(q, i) * (load<f64>(o, 8) * sr - load<f64>(o) * si);
+    i = 0;
+    if (ASC_FEATURE_SIMD) {
+      const srv = f64x2.splat(c * sr), siv = f64x2.splat(c * si);
+      const kxv = f64x2.splat(kx), kyv = f64x2.splat(ky), kzv = f64x2.splat(kz);
+      for (; i + 1 < n; i += 2) {
+        const o = <usize>i << 3;
+        const f = f64x2.mul(v128.load(q + o), f64x2.sub(f64x2.mul(v128.load(se + o), srv), f64x2.mul(v128.load(ce + o), siv)));
+        v128.store(fx + o, f64x2.add(v128.load(fx + o), f64x2.mul(f, kxv)));
+        v128.store(fy + o, f64x2.add(v128.load(fy + o), f64x2.mul(f, kyv)));
+        v128.store(fz + o, f64x2.add(v128.load(fz + o), f64x2.mul(f, kzv)));
+      }
+    }
+    for (; i < n; i++) {
+      const o = <usize>i << 3;
+      const f = getF(q, i) * (load<f64>(se + o) * (c * sr) - load<f64>(ce + o) * (c * si));
       addF(fx, i, f * kx); addF(fy, i, f * ky); addF(fz, i, f * kz);
     }
     const uk = ug * (sr * sr + si * si);
@@ -495,22 +550,25 @@ function kspacePass(ctx: usize): void {
 /** out += (reciprocal-space Hessian) v for both lanes: 2 k sum_k ug Re(exp(-i k.x_i) S_k(v)). */
 function kspaceMatvec(ctx: usize, v: usize, out: usize): void {
   const n = ci(ctx, C_NLOCAL), nk = ci(ctx, C_SK_COUNT);
-  const vecs = cp(ctx, C_SK_VECS), e = cp(ctx, C_SK_SCRATCH);
+  const vecs = cp(ctx, C_SK_VECS), sc = cp(ctx, C_SK_SCRATCH);
+  const nb = <usize>n << 3;
+  const ce = sc + 2 * nb, se = sc + 3 * nb;
   const kc = cf(ctx, C_COULOMB_K);
   for (let t = 0; t < nk; t++) {
     kspaceVectorPhases(ctx, t);
     let ar = 0.0, ai = 0.0, br = 0.0, bi = 0.0;
     for (let i = 0; i < n; i++) {
-      const o = e + (<usize>i << 4), a = lane0(v, i);
-      const c = load<f64>(o), s = load<f64>(o, 8), v0 = load<f64>(a), v1 = load<f64>(a, 8);
+      const o = <usize>i << 3, a = lane0(v, i);
+      const c = load<f64>(ce + o), s = load<f64>(se + o), v0 = load<f64>(a), v1 = load<f64>(a, 8);
       ar += v0 * c; ai += v0 * s; br += v1 * c; bi += v1 * s;
     }
     const w = 2.0 * kc * load<f64>(vecs + (<usize>t << 5), 24);
+    ar *= w; ai *= w; br *= w; bi *= w;
     for (let i = 0; i < n; i++) {
-      const o = e + (<usize>i << 4), a = lane0(out, i);
-      const c = load<f64>(o), s = load<f64>(o, 8);
-      store<f64>(a, load<f64>(a) + w * (c * ar + s * ai));
-      store<f64>(a, load<f64>(a, 8) + w * (c * br + s * bi), 8);
+      const o = <usize>i << 3, a = lane0(out, i);
+      const c = load<f64>(ce + o), s = load<f64>(se + o);
+      store<f64>(a, load<f64>(a) + (c * ar + s * ai));
+      store<f64>(a, load<f64>(a, 8) + (c * br + s * bi), 8);
     }
   }
 }

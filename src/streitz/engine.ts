@@ -77,6 +77,8 @@ export class StreitzEngine extends KernelSystem {
   readonly settings: Readonly<StreitzEngineSettings>;
   /** Where single-point CG solves start (default "previous": zero after a new structure or coldStart). */
   qeqStart: QeqStart = "previous";
+  /** Where the CG starts in MD steps (default "extrapolate", as LAMMPS fix qeq/slater). */
+  mdQeqStart: QeqStart = "extrapolate";
 
   /** Forgets the QEq history: the next solve starts from zero charges (as LAMMPS' first step). */
   coldStart(): void {
@@ -182,7 +184,7 @@ export class StreitzEngine extends KernelSystem {
   protected extraPerAtom(): [Field, number][] {
     return [
       ["charge", 8], ["sqX", 16], ["sqB", 16], ["sqR", 16], ["sqD", 16], ["sqHd", 16], ["sqHist", 64],
-      ["sqCount", 4], ["skScratch", 16], ["numNeighEam", 4],
+      ["sqCount", 4], ["skScratch", 32], ["numNeighEam", 4],
     ];
   }
 
@@ -252,8 +254,12 @@ export class StreitzEngine extends KernelSystem {
     const vecs = new Float64Array(4 * nk);
     const idx = new Int32Array(4 * nk);
     const preu = (4.0 * Math.PI) / set.volume;
+    // Sorted by (n1, n2): the kernel reuses the (n1, n2) phase product along each n3 row.
+    const order = Array.from({ length: nk }, (_, t) => t).sort(
+      (a, b) => set.kv[7 * a] - set.kv[7 * b] || set.kv[7 * a + 1] - set.kv[7 * b + 1] || set.kv[7 * a + 2] - set.kv[7 * b + 2],
+    );
     for (let t = 0; t < nk; t++) {
-      const [n1, n2, n3, kx, ky, kz, sqk] = set.kv.slice(7 * t, 7 * t + 7);
+      const [n1, n2, n3, kx, ky, kz, sqk] = set.kv.slice(7 * order[t], 7 * order[t] + 7);
       vecs.set([kx, ky, kz, (preu * Math.exp((-0.25 * sqk) / (g * g))) / sqk], 4 * t);
       idx.set([n1, n2, n3, 0], 4 * t);
     }
@@ -334,14 +340,14 @@ export class StreitzEngine extends KernelSystem {
     this.setCtx("delay", opts.delay ?? 0);
     if (!this.forcesValid) {
       const start = this.qeqStart;
-      this.qeqStart = "extrapolate";
+      this.qeqStart = this.mdQeqStart;
       try {
         this.compute();
       } finally {
         this.qeqStart = start;
       }
     }
-    this.setCtx("qeqGuess", GUESS.extrapolate);
+    this.setCtx("qeqGuess", GUESS[this.mdQeqStart]);
     let left = steps;
     while (left > 0) {
       const status = this.kx.streitzRunVerlet(this.ctx, left);
