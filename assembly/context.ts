@@ -274,51 +274,55 @@
 @inline export const C_QEQ_LOOPS_T: usize = 1232;
 /** QEq solves that stopped at maxiter above the tolerance */
 @inline export const C_QEQ_FAILED: usize = 1240;
+/** QEq solves so far */
+@inline export const C_QEQ_SOLVES: usize = 1248;
+/** CG loops (s + t) summed over all QEq solves so far */
+@inline export const C_QEQ_LOOP_SUM: usize = 1256;
 /** chemical potential sum s / sum t of the last QEq, eV/e */
-@inline export const C_QEQ_MU: usize = 1248;
+@inline export const C_QEQ_MU: usize = 1264;
 /** 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald) */
-@inline export const C_SQ_KSPACE_IN_H: usize = 1256;
+@inline export const C_SQ_KSPACE_IN_H: usize = 1272;
 /** 1: Ewald k-space part */
-@inline export const C_SQ_EWALD: usize = 1264;
+@inline export const C_SQ_EWALD: usize = 1280;
 /** Ewald k-vectors (half set) */
-@inline export const C_SK_COUNT: usize = 1272;
+@inline export const C_SK_COUNT: usize = 1288;
 /** largest |n_d| of the k-vectors */
-@inline export const C_SK_NMAX: usize = 1280;
+@inline export const C_SK_NMAX: usize = 1296;
 /** f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A) */
-@inline export const C_SK_VECS: usize = 1288;
+@inline export const C_SK_VECS: usize = 1304;
 /** i32 x4 per k-vector: n1, n2, n3, 0 */
-@inline export const C_SK_IDX: usize = 1296;
+@inline export const C_SK_IDX: usize = 1312;
 /** f64 x9: reciprocal basis vectors b_d (rows), 1/A */
-@inline export const C_SK_BASIS: usize = 1304;
+@inline export const C_SK_BASIS: usize = 1320;
 /** f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x */
-@inline export const C_SK_PHASE: usize = 1312;
+@inline export const C_SK_PHASE: usize = 1328;
 /** f64 x4 per k-vector: structure factor scratch */
-@inline export const C_SK_SUMS: usize = 1320;
+@inline export const C_SK_SUMS: usize = 1336;
 /** f64 x2 per owned atom: exp(i k.x) of the current k-vector */
-@inline export const C_SK_SCRATCH: usize = 1328;
+@inline export const C_SK_SCRATCH: usize = 1344;
 /** Ewald splitting g, 1/A */
-@inline export const C_SK_G: usize = 1336;
+@inline export const C_SK_G: usize = 1352;
 /** cell volume, A^3 */
-@inline export const C_SK_VOLUME: usize = 1344;
+@inline export const C_SK_VOLUME: usize = 1360;
 /** EAM energy, eV */
-@inline export const C_E_EAM: usize = 1352;
+@inline export const C_E_EAM: usize = 1368;
 /** coul/streitz energy incl. self terms, eV */
-@inline export const C_E_COUL_PAIR: usize = 1360;
+@inline export const C_E_COUL_PAIR: usize = 1376;
 /** Ewald k-space energy incl. self and background terms, eV */
-@inline export const C_E_KSPACE: usize = 1368;
+@inline export const C_E_KSPACE: usize = 1384;
 /** pairs closer than the first tabulated distance in the last evaluation */
-@inline export const C_TOO_CLOSE: usize = 1376;
+@inline export const C_TOO_CLOSE: usize = 1392;
 /** time step, fs */
-@inline export const C_DT: usize = 1384;
+@inline export const C_DT: usize = 1400;
 /** force/mass to acceleration: A/fs^2 per (eV/A)/amu */
-@inline export const C_FTM: usize = 1392;
+@inline export const C_FTM: usize = 1408;
 /** kinetic energy, eV */
-@inline export const C_KINETIC: usize = 1400;
+@inline export const C_KINETIC: usize = 1416;
 /** minimum steps between builds */
-@inline export const C_DELAY: usize = 1408;
+@inline export const C_DELAY: usize = 1424;
 /** check for a rebuild every this many steps */
-@inline export const C_EVERY: usize = 1416;
+@inline export const C_EVERY: usize = 1432;
 /** steps completed by the last runVerlet call */
-@inline export const C_STEPS_DONE: usize = 1424;
+@inline export const C_STEPS_DONE: usize = 1440;
 
-@inline export const CTX_BYTES: usize = 1432;
+@inline export const CTX_BYTES: usize = 1448;

@@ -139,6 +139,8 @@ export const FIELDS = [
   ["qeqLoopsS", "i", "CG loops of the s solve in the last QEq (1 + iterations)"],
   ["qeqLoopsT", "i", "CG loops of the t solve"],
   ["qeqFailed", "i", "QEq solves that stopped at maxiter above the tolerance"],
+  ["qeqSolves", "i", "QEq solves so far"],
+  ["qeqLoopSum", "i", "CG loops (s + t) summed over all QEq solves so far"],
   ["qeqMu", "f", "chemical potential sum s / sum t of the last QEq, eV/e"],
   ["sqKspaceInH", "i", "1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)"],
   ["sqEwald", "i", "1: Ewald k-space part"],

@@ -13,10 +13,12 @@ import { VelocityVerlet } from "../dynamics/md.js";
 import { InputError } from "../errors.js";
 import type { Atoms } from "../atoms.js";
 import { loadPotential, numberOption, runCommand, speciesOption, thermoHeader, thermoLine } from "./common.js";
+import { addStreitzOptions, usesStreitz } from "./streitz.js";
+import { runStreitzMd } from "./streitz-md.js";
 
 /** `ect-eam md`: NVE velocity-Verlet dynamics with a thermo table and the speed per atom-step. */
 export function registerMd(program: Command): void {
-  program
+  const cmd = program
     .command("md")
     .description("NVE molecular dynamics (velocity Verlet) from Maxwell-Boltzmann velocities")
     .option("--potential <file>", "EAM potential (.eam, .eam.alloy, .eam.fs)")
@@ -40,7 +42,9 @@ export function registerMd(program: Command): void {
     .option("--trajectory <file>", "write frames to this extended XYZ file")
     .option("--every <n>", "trajectory interval in steps", "100")
     .option("--simd <on|off>", "use the SIMD kernels (default on)", "on")
-    .action((opts) => runCommand(() => runMd(opts)));
+    // --streitz (Streitz-Mintmire, QEq every step): src/cli/streitz-md.ts
+    .action((opts) => runCommand(() => (usesStreitz(opts) ? runStreitzMd(opts) : runMd(opts))));
+  addStreitzOptions(cmd);
 }
 
 interface MdFlags {

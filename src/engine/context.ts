@@ -157,33 +157,35 @@ export const CTX = {
   qeqLoopsS: 1224, // i: CG loops of the s solve in the last QEq (1 + iterations)
   qeqLoopsT: 1232, // i: CG loops of the t solve
   qeqFailed: 1240, // i: QEq solves that stopped at maxiter above the tolerance
-  qeqMu: 1248, // f: chemical potential sum s / sum t of the last QEq, eV/e
-  sqKspaceInH: 1256, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
-  sqEwald: 1264, // i: 1: Ewald k-space part
-  skCount: 1272, // i: Ewald k-vectors (half set)
-  skNmax: 1280, // i: largest |n_d| of the k-vectors
-  skVecs: 1288, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
-  skIdx: 1296, // p: i32 x4 per k-vector: n1, n2, n3, 0
-  skBasis: 1304, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
-  skPhase: 1312, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
-  skSums: 1320, // p: f64 x4 per k-vector: structure factor scratch
-  skScratch: 1328, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
-  skG: 1336, // f: Ewald splitting g, 1/A
-  skVolume: 1344, // f: cell volume, A^3
-  eEam: 1352, // f: EAM energy, eV
-  eCoulPair: 1360, // f: coul/streitz energy incl. self terms, eV
-  eKspace: 1368, // f: Ewald k-space energy incl. self and background terms, eV
-  tooClose: 1376, // i: pairs closer than the first tabulated distance in the last evaluation
-  dt: 1384, // f: time step, fs
-  ftm: 1392, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
-  kinetic: 1400, // f: kinetic energy, eV
-  delay: 1408, // i: minimum steps between builds
-  every: 1416, // i: check for a rebuild every this many steps
-  stepsDone: 1424, // i: steps completed by the last runVerlet call
+  qeqSolves: 1248, // i: QEq solves so far
+  qeqLoopSum: 1256, // i: CG loops (s + t) summed over all QEq solves so far
+  qeqMu: 1264, // f: chemical potential sum s / sum t of the last QEq, eV/e
+  sqKspaceInH: 1272, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
+  sqEwald: 1280, // i: 1: Ewald k-space part
+  skCount: 1288, // i: Ewald k-vectors (half set)
+  skNmax: 1296, // i: largest |n_d| of the k-vectors
+  skVecs: 1304, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
+  skIdx: 1312, // p: i32 x4 per k-vector: n1, n2, n3, 0
+  skBasis: 1320, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
+  skPhase: 1328, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
+  skSums: 1336, // p: f64 x4 per k-vector: structure factor scratch
+  skScratch: 1344, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
+  skG: 1352, // f: Ewald splitting g, 1/A
+  skVolume: 1360, // f: cell volume, A^3
+  eEam: 1368, // f: EAM energy, eV
+  eCoulPair: 1376, // f: coul/streitz energy incl. self terms, eV
+  eKspace: 1384, // f: Ewald k-space energy incl. self and background terms, eV
+  tooClose: 1392, // i: pairs closer than the first tabulated distance in the last evaluation
+  dt: 1400, // f: time step, fs
+  ftm: 1408, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
+  kinetic: 1416, // f: kinetic energy, eV
+  delay: 1424, // i: minimum steps between builds
+  every: 1432, // i: check for a rebuild every this many steps
+  stepsDone: 1440, // i: steps completed by the last runVerlet call
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 1432;
+export const CTX_BYTES = 1448;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -343,6 +345,8 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   qeqLoopsS: "i",
   qeqLoopsT: "i",
   qeqFailed: "i",
+  qeqSolves: "i",
+  qeqLoopSum: "i",
   qeqMu: "f",
   sqKspaceInH: "i",
   sqEwald: "i",

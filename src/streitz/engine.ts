@@ -372,9 +372,19 @@ export class StreitzEngine extends KernelSystem {
   energyTerms(): { eam: number; coulPair: number; kspace: number } {
     return { eam: this.getCtx("eEam"), coulPair: this.getCtx("eCoulPair"), kspace: this.getCtx("eKspace") };
   }
-  /** The last QEq: CG loops of the s and t solves, chemical potential (eV/e), solves that failed so far. */
-  qeqReport(): { loopsS: number; loopsT: number; mu: number; failures: number } {
-    return { loopsS: this.getCtx("qeqLoopsS"), loopsT: this.getCtx("qeqLoopsT"), mu: this.getCtx("qeqMu"), failures: this.getCtx("qeqFailed") };
+  /**
+   * The last QEq: CG loops of the s and t solves, chemical potential (eV/e); and, since the engine
+   * was made: solves, CG loops (s + t) summed over them, solves that stopped at maxiter.
+   */
+  qeqReport(): { loopsS: number; loopsT: number; mu: number; solves: number; loopSum: number; failures: number } {
+    return {
+      loopsS: this.getCtx("qeqLoopsS"),
+      loopsT: this.getCtx("qeqLoopsT"),
+      mu: this.getCtx("qeqMu"),
+      solves: this.getCtx("qeqSolves"),
+      loopSum: this.getCtx("qeqLoopSum"),
+      failures: this.getCtx("qeqFailed"),
+    };
   }
   /** Ewald settings in force (null for Wolf or before setEwald). */
   ewaldSettings(): { g: number; kmax: [number, number, number]; kcount: number } | null {
