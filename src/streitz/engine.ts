@@ -157,7 +157,9 @@ export class StreitzEngine extends KernelSystem {
       k: this.k_,
       rmax: Math.max(s.coulCutoff, s.qeqCutoff) + 0.05,
       alpha,
-      shift: wolf ? (s.mode === "consistent" ? "dsf" : "wolf") : "none",
+      // consistent: every term shifted-force at rc, so E and F are continuous there (for Ewald the
+      // shift is ~1e-10 eV per pair: the Slater terms at 12 A, erfc(g rc)/rc ~ 1e-15).
+      shift: s.mode === "consistent" ? "dsf" : wolf ? "wolf" : "none",
       rc: s.coulCutoff,
       dr: s.tableSpacing ?? STREITZ_TABLE_DR,
     };
@@ -322,7 +324,6 @@ export class StreitzEngine extends KernelSystem {
     const p = this.closestPair();
     throw new InputError(
       `atoms ${p?.i} and ${p?.j} are ${p?.r.toPrecision(4)} A apart, closer than the Streitz tables reach (${STREITZ_TABLE_R0} A)`,
-      { atom: p?.i },
     );
   }
 
