@@ -13,7 +13,7 @@ import {
   C_GHOST_OWNER, C_CUTOFF, C_ENERGY, C_VXX, C_VYY, C_VZZ, C_VYZ, C_VXZ, C_VXY, C_CHARGE, C_COULOMB_K,
   C_EAM_CUTOFF, C_LIST_CUTOFF, C_NUM_NEIGH_EAM, C_SKIN, C_SQ_TABLE_Q, C_SQ_TABLE_E, C_SQ_INTERVALS, C_SQ_R0, C_SQ_RDR,
   C_SQ_COUL_CUTOFF, C_SQ_QEQ_CUTOFF, C_SQ_CHI, C_SQ_J, C_SQ_SELF_PAIR, C_SQ_DIAG_SHIFT, C_SQ_FORCE_SHIFT,
-  C_SQ_NBR, C_SQ_VAL, C_SQ_COUNT, C_SQ_CAPACITY, C_SQ_X, C_SQ_B, C_SQ_R, C_SQ_D, C_SQ_HD, C_SQ_HIST,
+  C_SQ_NBR, C_SQ_VAL, C_SQ_COUNT, C_SQ_GEOM, C_SQ_CAPACITY, C_SQ_X, C_SQ_B, C_SQ_R, C_SQ_D, C_SQ_HD, C_SQ_HIST,
   C_QEQ_TOLERANCE, C_QEQ_MAX_ITER, C_QEQ_GUESS, C_QEQ_LOOPS_S, C_QEQ_LOOPS_T, C_QEQ_FAILED, C_QEQ_SOLVES, C_QEQ_LOOP_SUM, C_QEQ_MU,
   C_SQ_KSPACE_IN_H, C_SQ_EWALD, C_SK_COUNT, C_SK_NMAX, C_SK_VECS, C_SK_IDX, C_SK_BASIS, C_SK_PHASE,
   C_SK_SUMS, C_SK_SCRATCH, C_SK_G, C_SK_VOLUME, C_E_EAM, C_E_COUL_PAIR, C_E_KSPACE, C_TOO_CLOSE,
@@ -21,7 +21,7 @@ import {
   C_STEPS_DONE,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
-import { wrapOwned, makeGhosts, updateGhostPositions, foldGhosts, copyToGhosts } from "./cell";
+import { wrapOwned, makeGhosts, updateGhostPositions } from "./cell";
 import { binAtoms, buildNeighborList, needsRebuild } from "./neighbors";
 import { densityPass, embeddingPass, forcePass } from "./eam";
 import { initialIntegrate, finalIntegrate } from "./integrate";
@@ -112,9 +112,10 @@ function qeqMatrix(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), owner = cp(ctx, C_GHOST_OWNER);
   const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
-  const nbr = cp(ctx, C_SQ_NBR), val = cp(ctx, C_SQ_VAL), count = cp(ctx, C_SQ_COUNT), b = cp(ctx, C_SQ_B);
+  const nbr = cp(ctx, C_SQ_NBR), val = cp(ctx, C_SQ_VAL), count = cp(ctx, C_SQ_COUNT), b = cp(ctx, C_SQ_B), geom = cp(ctx, C_SQ_GEOM);
   const table = cp(ctx, C_SQ_TABLE_Q), nint = ci(ctx, C_SQ_INTERVALS), r0 = cf(ctx, C_SQ_R0), rdr = cf(ctx, C_SQ_RDR);
   const rc = cf(ctx, C_SQ_QEQ_CUTOFF), rcsq = rc * rc;
+  const rk = max(rc, cf(ctx, C_SQ_COUL_CUTOFF)), rksq = rk * rk;
   const chi = cp(ctx, C_SQ_CHI);
   const pairStride = <usize>nint * REC;
   let close = 0;
@@ -130,15 +131,23 @@ function qeqMatrix(ctx: usize): void {
       const j = getI(neigh, e);
       const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
       const rsq = dx * dx + dy * dy + dz * dz;
-      if (rsq > rcsq) continue;
+      if (rsq > rksq) continue;
+      // Kept for the Coulomb pass, which then reads this compact list instead of the ghosts.
+      const jo = j < n ? j : getI(owner, j - n);
+      putI(nbr, w, jo);
+      const g = geom + (<usize>w << 5);
+      store<f64>(g, dx); store<f64>(g, dy, 8); store<f64>(g, dz, 16); store<f64>(g, rsq, 24);
+      if (rsq > rcsq) {
+        putF(val, w, 0.0);
+        w++;
+        continue;
+      }
       const t = (sqrt(rsq) - r0) * rdr;
       let m = <i32>t;
       if (m > nint - 1) m = nint - 1;
       if (t < 0.0) { m = 0; close++; }
       const p = t - <f64>m;
       const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
-      const jo = j < n ? j : getI(owner, j - n);
-      putI(nbr, w, jo);
       const bj = lane0(b, jo);
       if (ASC_FEATURE_SIMD) {
         const pv = f64x2.splat(p);
@@ -338,36 +347,37 @@ function qeqSolve(ctx: usize): void {
 
 // ------------------------------------------------------------------ Coulomb energy and forces
 
-/** coul/streitz energy, forces and virial at the current charges (added to the EAM ones). */
+/**
+ * coul/streitz energy, forces and virial at the current charges (added to the EAM ones), over the
+ * compact list of the QEq pass: displacements stored there, forces scattered to owners (a small,
+ * cache-resident array) instead of ghosts.
+ */
 function coulombPass(ctx: usize): void {
-  const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST), nt = ci(ctx, C_NTYPES);
-  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), q = cp(ctx, C_CHARGE);
+  const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
+  const type = cp(ctx, C_TYPE), q = cp(ctx, C_CHARGE);
   const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
-  const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
+  const firstNeigh = cp(ctx, C_FIRST_NEIGH), nbr = cp(ctx, C_SQ_NBR), count = cp(ctx, C_SQ_COUNT), geom = cp(ctx, C_SQ_GEOM);
   const table = cp(ctx, C_SQ_TABLE_E), nint = ci(ctx, C_SQ_INTERVALS), r0 = cf(ctx, C_SQ_R0), rdr = cf(ctx, C_SQ_RDR);
   const rc = cf(ctx, C_SQ_COUL_CUTOFF), rcsq = rc * rc, fshift = cf(ctx, C_SQ_FORCE_SHIFT);
   const pairStride = <usize>nint * REC;
-  copyToGhosts(ctx, q);
-  const gb = <usize>n << 3, gbytes = <usize>(nall - n) << 3;
-  memory.fill(fx + gb, 0, gbytes); memory.fill(fy + gb, 0, gbytes); memory.fill(fz + gb, 0, gbytes);
   let epair = 0.0;
   let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
-  let close = 0;
   for (let i = 0; i < n; i++) {
-    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i), qi = getF(q, i);
+    const qi = getF(q, i);
     const row = table + <usize>(getI(type, i) * nt) * pairStride;
-    const first = getI(firstNeigh, i), end = first + getI(numNeigh, i);
+    const first = getI(firstNeigh, i), end = first + getI(count, i);
     let fxi = 0.0, fyi = 0.0, fzi = 0.0;
     for (let e = first; e < end; e++) {
-      const j = getI(neigh, e);
-      const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
-      const rsq = dx * dx + dy * dy + dz * dz;
+      const g = geom + (<usize>e << 5);
+      const rsq = load<f64>(g, 24);
       if (rsq > rcsq) continue;
+      const dx = load<f64>(g), dy = load<f64>(g, 8), dz = load<f64>(g, 16);
+      const j = getI(nbr, e);
       const r = sqrt(rsq);
-      const t = (r - r0) * rdr;
+      let t = (r - r0) * rdr;
+      if (t < 0.0) t = 0.0; // flagged by the QEq pass
       let m = <i32>t;
       if (m > nint - 1) m = nint - 1;
-      if (t < 0.0) { m = 0; close++; }
       const p = t - <f64>m;
       const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
       const qj = getF(q, j), qq = qi * qj;
@@ -390,7 +400,6 @@ function coulombPass(ctx: usize): void {
     }
     addF(fx, i, fxi); addF(fy, i, fyi); addF(fz, i, fzi);
   }
-  foldGhosts(ctx, fx); foldGhosts(ctx, fy); foldGhosts(ctx, fz);
   // PairCoulStreitz::self: q (chi + q (J/2 - selfPair))
   const chi = cp(ctx, C_SQ_CHI), jt = cp(ctx, C_SQ_J), selfPair = cf(ctx, C_SQ_SELF_PAIR);
   let eself = 0.0;
@@ -401,7 +410,6 @@ function coulombPass(ctx: usize): void {
   setF(ctx, C_E_COUL_PAIR, eself + epair);
   setF(ctx, C_VXX, cf(ctx, C_VXX) + vxx); setF(ctx, C_VYY, cf(ctx, C_VYY) + vyy); setF(ctx, C_VZZ, cf(ctx, C_VZZ) + vzz);
   setF(ctx, C_VYZ, cf(ctx, C_VYZ) + vyz); setF(ctx, C_VXZ, cf(ctx, C_VXZ) + vxz); setF(ctx, C_VXY, cf(ctx, C_VXY) + vxy);
-  setI(ctx, C_TOO_CLOSE, ci(ctx, C_TOO_CLOSE) + close);
 }
 
 // ------------------------------------------------------------------ Ewald reciprocal space
@@ -597,9 +605,7 @@ export function streitzCompute(ctx: usize): void {
   const ewald = ci(ctx, C_SQ_EWALD) != 0;
   if (ewald) kspacePhases(ctx);
   qeqMatrix(ctx);
-  const close = ci(ctx, C_TOO_CLOSE);
   qeqSolve(ctx);
-  setI(ctx, C_TOO_CLOSE, close);
   coulombPass(ctx);
   setF(ctx, C_E_KSPACE, 0.0);
   if (ewald) kspacePass(ctx);

@@ -195,7 +195,7 @@ export class StreitzEngine extends KernelSystem {
     const nk = ks ? ks.vecs.length / 4 : 0;
     const nmax = ks ? ks.nmax : 0;
     return [
-      ["sqNbr", 4 * this.sqCapacity], ["sqVal", 8 * this.sqCapacity],
+      ["sqNbr", 4 * this.sqCapacity], ["sqVal", 8 * this.sqCapacity], ["sqGeom", 32 * this.sqCapacity],
       ["skVecs", 32 * nk], ["skIdx", 16 * nk], ["skBasis", 72], ["skSums", 32 * nk],
       ["skPhase", ks ? 16 * 3 * (nmax + 1) * this.n : 0],
     ];
