@@ -23,7 +23,7 @@ import { MY_PIS, QQRD2E_METAL, type StreitzSummation } from "./coulomb.js";
 import { erfc } from "./erfc.js";
 import { ewaldKVectors } from "./ewald.js";
 import type { StreitzElement, StreitzParameters } from "./params.js";
-import { buildStreitzTable, STREITZ_RECORD, STREITZ_TABLE_DR, STREITZ_TABLE_R0, type StreitzTableSpec } from "./tables.js";
+import { buildStreitzTable, STREITZ_TABLE_DR, STREITZ_TABLE_R0, type StreitzTableSpec } from "./tables.js";
 
 /** How the model is evaluated: "lammps" (LAMMPS 29Sep2021, quirks included) or "consistent". */
 export type StreitzMode = "lammps" | "consistent";
@@ -394,4 +394,3 @@ export class StreitzEngine extends KernelSystem {
   }
 }
 
-export { STREITZ_RECORD };
