@@ -61,18 +61,19 @@ function parseDump(text: string): Dump[] {
 }
 
 /** The stock input with `run STEPS` and a dump of charges, positions and velocities at the first and last step. */
-function lammpsInput(summation: "wolf" | "ewald", steps: number): string {
-  const stock = readFileSync(join(DIR, `in.streitz.${summation}`), "utf8");
+function lammpsInput(summation: "wolf" | "ewald", steps: number, tolerance = 1e-6): string {
+  let stock = readFileSync(join(DIR, `in.streitz.${summation}`), "utf8");
+  if (tolerance !== 1e-6) stock = stock.replace(/qeq\/slater 1 12\.0 1\.0e-6 100/, `qeq/slater 1 12.0 ${tolerance} 1000`);
   const dump = `dump\t\tqd all custom ${steps} dump.q id type q x y z vx vy vz\ndump_modify\tqd sort id format float %.17g\n`;
   return stock.replace(/^run\s+\d+\s*$/m, `${dump}run\t\t${steps}`);
 }
 
-function runLammps(lmp: string, summation: "wolf" | "ewald", steps: number): LammpsRun {
+function runLammps(lmp: string, summation: "wolf" | "ewald", steps: number, tolerance = 1e-6): LammpsRun {
   const dir = mkdtempSync(join(tmpdir(), "bench-streitz-"));
   try {
     copyFileSync(join(DIR, "data.streitz"), join(dir, "data.streitz"));
     for (const f of ["AlO.eam.alloy", "AlO.streitz"]) copyFileSync(join("potentials", f), join(dir, f));
-    writeFileSync(join(dir, "in.bench"), lammpsInput(summation, steps));
+    writeFileSync(join(dir, "in.bench"), lammpsInput(summation, steps, tolerance));
     const r = spawnSync(lmp, ["-in", "in.bench", "-log", "log.bench", "-screen", "none"], { cwd: dir, env: { ...process.env, OMP_NUM_THREADS: "1" }, encoding: "utf8" });
     const logText = (() => {
       try {
@@ -133,15 +134,21 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Our run from the same start: positions, velocities (and Ewald settings) as LAMMPS had them. */
-async function runOurs(summation: "wolf" | "ewald", steps: number, start: Atoms, ewald?: { g: number; kmax: [number, number, number] }): Promise<OurRun> {
+async function runOurs(
+  summation: "wolf" | "ewald",
+  steps: number,
+  start: Atoms,
+  ewald?: { g: number; kmax: [number, number, number] },
+  tolerance = 1e-6,
+): Promise<OurRun> {
   const calc = await StreitzCalculator.create({
     eam: readEamPotentialFile("potentials/AlO.eam.alloy"),
     streitz: readStreitzFile("potentials/AlO.streitz"),
     summation,
     coulCutoff: 12,
     wolfAlpha: summation === "wolf" ? 0.31 : undefined,
-    qeqTolerance: 1e-6,
-    qeqMaxIter: 100,
+    qeqTolerance: tolerance,
+    qeqMaxIter: tolerance === 1e-6 ? 100 : 1000,
     ewaldAccuracy: 1e-6,
     ewaldG: ewald?.g,
     kmax: ewald?.kmax,
@@ -173,6 +180,14 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
 };
 
+/** The example's data file, with the masses LAMMPS takes from the eam/alloy file (Al 26.98, O 16.01). */
+function exampleAtoms(): Atoms {
+  const atoms = readLammpsDataFile(join(DIR, "data.streitz"), ["Al", "O"]);
+  const eam = readEamPotentialFile("potentials/AlO.eam.alloy");
+  atoms.masses = Float64Array.from(atoms.symbols, (s) => eam.masses[eam.elements.indexOf(s)]);
+  return atoms;
+}
+
 /** Runs the Streitz section: LAMMPS (when installed) and ours, Wolf and Ewald. */
 export async function benchStreitz(opts: { quick: boolean; runs: number; lmp: string | null }): Promise<void> {
   const steps = opts.quick ? 20 : 100;
@@ -183,7 +198,7 @@ export async function benchStreitz(opts: { quick: boolean; runs: number; lmp: st
   console.log(`| summation | engine | us/atom-step | cpu | ratio to LAMMPS | ratio of CPU times | QEq | notes |`);
   console.log(`|---|---|---:|---:|---:|---:|---|---|`);
   for (const summation of ["wolf", "ewald"] as const) {
-    const atoms = readLammpsDataFile(join(DIR, "data.streitz"), ["Al", "O"]);
+    const atoms = exampleAtoms();
     const lammps: LammpsRun[] = [];
     if (opts.lmp) {
       for (let r = 0; r < lammpsRuns; r++) lammps.push(runLammps(opts.lmp, summation, steps));
@@ -226,6 +241,30 @@ export async function benchStreitz(opts: { quick: boolean; runs: number; lmp: st
           `${(100 * median(lammps.map((x) => x.qeqShare))).toFixed(0)} % of time in fix qeq/slater | ${lammps.length} run(s), serial${l.g !== undefined ? `; g ${l.g}, kmax ${l.kmax?.join(" ")}` : ""} |`,
       );
     }
+  }
+  if (opts.lmp) {
+    // The same run with the QEq converged (tolerance 1e-10): what is left is the model, not the
+    // solver. At 1e-6 each step's charges carry ~1e-5 e of solver error, which feeds the forces and
+    // lets the two trajectories drift apart over 100 steps.
+    const atoms = exampleAtoms();
+    const l = runLammps(opts.lmp, "wolf", steps, 1e-10);
+    atoms.positions = Float64Array.from(l.start.x);
+    atoms.velocities = Float64Array.from(l.start.v);
+    const o = await runOurs("wolf", steps, atoms, undefined, 1e-10);
+    let dx = 0;
+    for (let i = 0; i < atoms.length; i++) {
+      // minimum image along the orthogonal box (LAMMPS wraps, we wrap at rebuilds)
+      for (let d = 0; d < 3; d++) {
+        const L = atoms.cell[4 * d];
+        let u = o.positions[3 * i + d] - l.end.x[3 * i + d];
+        u -= L * Math.round(u / L);
+        dx = Math.max(dx, Math.abs(u));
+      }
+    }
+    console.log(
+      `# check, Wolf with the QEq at tolerance 1e-10 in both (${steps} steps): final charges differ by ${maxDiff(o.charges, l.end.q).toExponential(2)} e, ` +
+        `positions by ${dx.toExponential(2)} A; ${o.usPerAtomStep.toFixed(2)} vs ${l.usPerAtomStep.toFixed(2)} us/atom-step (${o.loopsPerStep.toFixed(1)} CG loops/step)`,
+    );
   }
   console.log(`# load average after: ${loadavg().map((v) => v.toFixed(2)).join(" ")}`);
 }

@@ -51,6 +51,12 @@ export async function runStreitzMd(opts: StreitzMdFlags): Promise<void> {
   const eam = loadPotential(opts.potential as string, opts.style);
   const params = readStreitzFile(opts.streitz as string);
   const atoms: Atoms = readStructureFile(opts.input, speciesOption(opts.species))[0];
+  // LAMMPS' pair_coeff for eam/alloy sets the per-type masses from the potential file (AlO.eam.alloy:
+  // O 16.01 amu); the same here, so trajectories match LAMMPS runs of the same input.
+  atoms.masses = Float64Array.from(atoms.symbols, (s) => {
+    const k = eam.elements.indexOf(s);
+    return k >= 0 ? eam.masses[k] : atoms.masses[atoms.symbols.indexOf(s)];
+  });
   if (!opts.keepVelocities || !atoms.velocities) atoms.velocities = maxwellBoltzmann(atoms.masses, temperature, seed);
   const calc = await StreitzCalculator.create({ ...settings, eam, streitz: params, engine: { ...settings.engine, skin } });
   calc.onWarning = (m) => process.stderr.write(`warning: ${m}\n`);
