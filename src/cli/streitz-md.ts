@@ -69,7 +69,7 @@ export async function runStreitzMd(opts: StreitzMdFlags): Promise<void> {
   const ew = first.ewald ? `, Ewald g ${first.ewald.g.toPrecision(6)} 1/A kmax ${first.ewald.kmax.join(" ")} (${first.ewald.kcount} k-vectors)` : `, Wolf alpha ${calc.settings.wolfAlpha} 1/A`;
   out.write(
     `# ${n} atoms, Streitz-Mintmire (${calc.mode} mode) ${eam.source} + ${params.source}, ${calc.summation}${ew}, ` +
-      `QEq every step to ${calc.settings.qeqTolerance}, dt ${dt} fs, ${steps} steps, ${eng.variant} kernels\n`,
+      `QEq every step to ${calc.settings.qeqTolerance.toExponential()}, dt ${dt} fs, ${steps} steps, ${eng.variant} kernels\n`,
   );
   const cols = ["Step", "Temp(K)", "PotEng(eV)", "KinEng(eV)", "TotEng(eV)", "Press(bar)", "qMin(e)", "qMax(e)", "QEqLoops"];
   out.write(cols.map((c, i) => c.padStart(i === 0 ? 8 : 15)).join(" ") + "\n");
