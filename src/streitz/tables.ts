@@ -4,9 +4,9 @@
  * For one half-list entry (i, j) with types (ti, tj) the kernels need three functions of r, each the
  * sum of LAMMPS' two ordered pairs (i, j) and (j, i):
  *
- *   B(r)  = k (erfc(a r)/r + [cF_ij + cF_ji]/2 + shifts)    multiplies q_i q_j   (eV A... per e^2: eV/e^2)
- *   AI(r) = k Z_j (cJ_i - cF_ij)  (+ Wolf shifted-force)    multiplies q_i       (eV/e)
- *   AJ(r) = k Z_i (cJ_j - cF_ji)  (+ Wolf shifted-force)    multiplies q_j       (eV/e)
+ *   B(r)  = k (erfc(a r)/r + [cF_ij + cF_ji]/2 + shifts)    multiplies q_i q_j   (eV/e^2)
+ *   AI(r) = k Z_j (cJ_i - cF_ij)  (+ shifted-force terms)  multiplies q_i       (eV/e)
+ *   AJ(r) = k Z_i (cJ_j - cF_ji)  (+ shifted-force terms)  multiplies q_j       (eV/e)
  *
  * so that the entry's energy is q_i AI + q_j AJ + q_i q_j B and its QEq matrix element is B.
  *
