@@ -212,17 +212,119 @@
 @inline export const C_E_PAIR: usize = 984;
 /** long-range point-charge energy, eV */
 @inline export const C_E_LONG: usize = 992;
+/** EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs) */
+@inline export const C_EAM_CUTOFF: usize = 1000;
+/** neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A */
+@inline export const C_LIST_CUTOFF: usize = 1008;
+/** i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build) */
+@inline export const C_NUM_NEIGH_EAM: usize = 1016;
+/** QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji */
+@inline export const C_SQ_TABLE_Q: usize = 1024;
+/** energy/force pair records: B, A_ij, A_ji values and slopes */
+@inline export const C_SQ_TABLE_E: usize = 1032;
+/** intervals per type pair of the Streitz tables */
+@inline export const C_SQ_INTERVALS: usize = 1040;
+/** first tabulated distance, A */
+@inline export const C_SQ_R0: usize = 1048;
+/** 1/spacing of the Streitz tables, 1/A */
+@inline export const C_SQ_RDR: usize = 1056;
+/** coul/streitz cutoff, A */
+@inline export const C_SQ_COUL_CUTOFF: usize = 1064;
+/** QEq cutoff, A */
+@inline export const C_SQ_QEQ_CUTOFF: usize = 1072;
+/** f64 per type: chi, eV/e */
+@inline export const C_SQ_CHI: usize = 1080;
+/** f64 per type: J, eV/e^2 */
+@inline export const C_SQ_J: usize = 1088;
+/** pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2 */
+@inline export const C_SQ_SELF_PAIR: usize = 1096;
+/** QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2 */
+@inline export const C_SQ_DIAG_SHIFT: usize = 1104;
+/** added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2) */
+@inline export const C_SQ_FORCE_SHIFT: usize = 1112;
+/** i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff */
+@inline export const C_SQ_NBR: usize = 1120;
+/** f64 compact QEq list: H_ij, eV/e^2 */
+@inline export const C_SQ_VAL: usize = 1128;
+/** i32 per owned atom: entries of the compact QEq list */
+@inline export const C_SQ_COUNT: usize = 1136;
+/** f64 x4 per compact entry: dx, dy, dz (A), r^2 (A^2), for the Coulomb force pass */
+@inline export const C_SQ_GEOM: usize = 1144;
+/** slots of sqNbr and sqVal */
+@inline export const C_SQ_CAPACITY: usize = 1152;
+/** f64 x2 per atom: QEq solutions (s, t) */
+@inline export const C_SQ_X: usize = 1160;
+/** f64 x2 per atom: right-hand sides (-chi_eff, -1) */
+@inline export const C_SQ_B: usize = 1168;
+/** f64 x2 per atom: CG residuals */
+@inline export const C_SQ_R: usize = 1176;
+/** f64 x2 per atom: CG directions */
+@inline export const C_SQ_D: usize = 1184;
+/** f64 x2 per atom: H times a vector */
+@inline export const C_SQ_HD: usize = 1192;
+/** f64 x2 x4 per atom: previous (s, t), newest first */
+@inline export const C_SQ_HIST: usize = 1200;
+/** relative CG residual to stop at */
+@inline export const C_QEQ_TOLERANCE: usize = 1208;
+/** CG loop limit per solve (LAMMPS maxiter) */
+@inline export const C_QEQ_MAX_ITER: usize = 1216;
+/** CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history */
+@inline export const C_QEQ_GUESS: usize = 1224;
+/** CG loops of the s solve in the last QEq (1 + iterations) */
+@inline export const C_QEQ_LOOPS_S: usize = 1232;
+/** CG loops of the t solve */
+@inline export const C_QEQ_LOOPS_T: usize = 1240;
+/** QEq solves that stopped at maxiter above the tolerance */
+@inline export const C_QEQ_FAILED: usize = 1248;
+/** QEq solves so far */
+@inline export const C_QEQ_SOLVES: usize = 1256;
+/** CG loops (s + t) summed over all QEq solves so far */
+@inline export const C_QEQ_LOOP_SUM: usize = 1264;
+/** chemical potential sum s / sum t of the last QEq, eV/e */
+@inline export const C_QEQ_MU: usize = 1272;
+/** 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald) */
+@inline export const C_SQ_KSPACE_IN_H: usize = 1280;
+/** 1: Ewald k-space part */
+@inline export const C_SQ_EWALD: usize = 1288;
+/** Ewald k-vectors (half set) */
+@inline export const C_SK_COUNT: usize = 1296;
+/** largest |n_d| of the k-vectors */
+@inline export const C_SK_NMAX: usize = 1304;
+/** f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A) */
+@inline export const C_SK_VECS: usize = 1312;
+/** i32 x4 per k-vector: n1, n2, n3, 0 */
+@inline export const C_SK_IDX: usize = 1320;
+/** f64 x9: reciprocal basis vectors b_d (rows), 1/A */
+@inline export const C_SK_BASIS: usize = 1328;
+/** f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x */
+@inline export const C_SK_PHASE: usize = 1336;
+/** f64 x4 per k-vector: structure factor scratch */
+@inline export const C_SK_SUMS: usize = 1344;
+/** f64 x2 per owned atom: exp(i k.x) of the current k-vector */
+@inline export const C_SK_SCRATCH: usize = 1352;
+/** Ewald splitting g, 1/A */
+@inline export const C_SK_G: usize = 1360;
+/** cell volume, A^3 */
+@inline export const C_SK_VOLUME: usize = 1368;
+/** EAM energy, eV */
+@inline export const C_E_EAM: usize = 1376;
+/** coul/streitz energy incl. self terms, eV */
+@inline export const C_E_COUL_PAIR: usize = 1384;
+/** Ewald k-space energy incl. self and background terms, eV */
+@inline export const C_E_KSPACE: usize = 1392;
+/** pairs closer than the first tabulated distance in the last evaluation */
+@inline export const C_TOO_CLOSE: usize = 1400;
 /** time step, fs */
-@inline export const C_DT: usize = 1000;
+@inline export const C_DT: usize = 1408;
 /** force/mass to acceleration: A/fs^2 per (eV/A)/amu */
-@inline export const C_FTM: usize = 1008;
+@inline export const C_FTM: usize = 1416;
 /** kinetic energy, eV */
-@inline export const C_KINETIC: usize = 1016;
+@inline export const C_KINETIC: usize = 1424;
 /** minimum steps between builds */
-@inline export const C_DELAY: usize = 1024;
+@inline export const C_DELAY: usize = 1432;
 /** check for a rebuild every this many steps */
-@inline export const C_EVERY: usize = 1032;
+@inline export const C_EVERY: usize = 1440;
 /** steps completed by the last runVerlet call */
-@inline export const C_STEPS_DONE: usize = 1040;
+@inline export const C_STEPS_DONE: usize = 1448;
 
-@inline export const CTX_BYTES: usize = 1048;
+@inline export const CTX_BYTES: usize = 1456;

@@ -110,3 +110,6 @@ export function ectEvaluate(ctx: usize): void {
   ectEpsPass(ctx);
   ectLongRange(ctx);
 }
+
+// Streitz-Mintmire (eam/alloy + coul/streitz + fix qeq/slater): assembly/streitz.ts
+export { streitzCompute, streitzRunVerlet, streitzFinishStep, streitzRebuild } from "./streitz";

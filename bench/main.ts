@@ -1,8 +1,9 @@
 // Benchmarks (npm run bench): the LAMMPS bench/in.eam workload run by our SIMD and scalar kernels
 // and, when `lmp` is on PATH, by LAMMPS eam and eam/opt, in one invocation. Reports medians of
 // several runs in microseconds per atom-step, ratios, the share of time in neighbor builds and the
-// wasm memory per atom; then the ECT-EAM section (bench/ect.ts).
-// Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers]
+// wasm memory per atom; then the ECT-EAM section (bench/ect.ts), the worker pool and Streitz-Mintmire
+// against LAMMPS examples/streitz (bench/streitz.ts).
+// Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers|streitz]
 //        node dist/bench.js --json [--quick] [--scalar]: the portable suite (src/benchmark), JSON report only
 import { parseArgs } from "node:util";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
@@ -14,6 +15,7 @@ import { findLammps, lammpsPairStyles, runLammpsEam } from "./lammps.js";
 import { benchEct } from "./ect.js";
 import { benchWorkers } from "./workers.js";
 import { benchJson } from "./json.js";
+import { benchStreitz } from "./streitz.js";
 
 const POTENTIAL = "potentials/Cu_u3.eam";
 const A = 3.615;
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
   const lmp = findLammps();
   if (values.only === "ect") return benchEct({ quick, lmp });
   if (values.only === "workers") return benchWorkers({ quick, runs });
+  if (values.only === "streitz") return benchStreitz({ quick, runs: Math.min(runs, 3), lmp });
   const styles = lmp ? lammpsPairStyles(lmp) : new Set<string>();
   console.log(`# ect-eam benchmark: LAMMPS bench/in.eam workload (fcc Cu a=${A} A, ${POTENTIAL}, ${TEMPERATURE} K, dt ${DT} fs, skin ${SKIN} A, neigh every 1 delay 5 check yes)`);
   console.log(`# node ${process.version}, ${runs} runs per entry (median), LAMMPS: ${lmp ?? "not installed (apt-get install lammps)"}`);
@@ -141,6 +144,7 @@ async function main(): Promise<void> {
   if (values.only !== "eam") {
     await benchEct({ quick, lmp });
     await benchWorkers({ quick, runs });
+    await benchStreitz({ quick, runs: Math.min(runs, 3), lmp });
   }
 }
 

@@ -14,13 +14,15 @@ import { InputError } from "../errors.js";
 import type { Atoms } from "../atoms.js";
 import { loadPotential, numberOption, runCommand, speciesOption, thermoHeader, thermoLine } from "./common.js";
 import { checkUnusedFlags, gcdSteps, openOutputs, runGenericMd, type MdFlags } from "./md-run.js";
+import { addStreitzOptions, usesStreitz } from "./streitz.js";
+import { runStreitzMd } from "./streitz-md.js";
 
 /**
  * `ect-eam md`: velocity-Verlet dynamics with a thermo table and the speed per atom-step; NVE in
  * wasm chunks, or thermostats, barostat and restarts on the generic driver (src/cli/md-run.ts).
  */
 export function registerMd(program: Command): void {
-  program
+  const cmd = program
     .command("md")
     .description("molecular dynamics (velocity Verlet; NVE, Langevin or Nose-Hoover NVT, Berendsen NPT) with restarts, dumps and CSV logs")
     .option("--potential <file>", "EAM potential (.eam, .eam.alloy, .eam.fs)")
@@ -59,7 +61,11 @@ export function registerMd(program: Command): void {
     .option("--restart <file>", "continue the run saved in this restart file (structure, velocities, thermostat state)")
     .option("--write-restart <file>", "save a restart file (at the end, and every --restart-every steps)")
     .option("--restart-every <n>", "restart interval in steps (default: only at the end)")
-    .action((opts, cmd: Command) => runCommand(() => runMd(opts, (name) => cmd.getOptionValueSource(name) === "cli")));
+    // --streitz (Streitz-Mintmire, QEq every step): src/cli/streitz-md.ts
+    .action((opts, command: Command) =>
+      runCommand(() => (usesStreitz(opts) ? runStreitzMd(opts) : runMd(opts, (name) => command.getOptionValueSource(name) === "cli"))),
+    );
+  addStreitzOptions(cmd);
 }
 
 async function runMd(opts: MdFlags, given: (flag: string) => boolean): Promise<void> {

@@ -26,6 +26,7 @@ interface StreitzFlags {
   qeqMaxiter?: string;
   qeqCutoff?: string;
   qeqAlpha?: string;
+  streitzMode?: string;
 }
 
 /** Everything `eval` hands over. */
@@ -53,6 +54,7 @@ const FLAGS: [keyof StreitzFlags, string][] = [
   ["qeqMaxiter", "--qeq-maxiter"],
   ["qeqCutoff", "--qeq-cutoff"],
   ["qeqAlpha", "--qeq-alpha"],
+  ["streitzMode", "--streitz-mode"],
 ];
 
 /** Adds the Streitz-Mintmire flags to `eval` (no commander defaults: absence is detected here). */
@@ -71,7 +73,11 @@ export function addStreitzOptions(cmd: Command): Command {
     .option("--qeq-tolerance <tol>", `with --streitz: fix qeq/slater tolerance (default ${d.qeqTolerance})`)
     .option("--qeq-maxiter <n>", `with --streitz: fix qeq/slater maxiter per CG solve (default ${d.qeqMaxIter})`)
     .option("--qeq-cutoff <A>", "with --streitz: fix qeq/slater cutoff, A (default: --coul-cutoff)")
-    .option("--qeq-alpha <1/A>", `with --streitz: fix qeq/slater alpha, 1/A (default ${d.qeqAlpha})`);
+    .option("--qeq-alpha <1/A>", `with --streitz: fix qeq/slater alpha, 1/A (default ${d.qeqAlpha})`)
+    .option(
+      "--streitz-mode <lammps|consistent>",
+      "with --streitz: lammps (default: LAMMPS 29Sep2021 exactly) or consistent (charges minimise the reported energy, forces its exact gradient)",
+    );
 }
 
 /** True when any Streitz flag was given (then `evalStreitz` takes the command). */
@@ -112,11 +118,21 @@ export function streitzSettings(opts: StreitzEvalOptions): Omit<StreitzCalculato
     if (summation === "ewald" && wolfOnly.includes(flag)) throw new InputError(`${flag} applies to --summation wolf, not ewald`);
     if (summation === "wolf" && ewaldOnly.includes(flag)) throw new InputError(`${flag} applies to --summation ewald, not wolf`);
   }
+  const mode = opts.streitzMode ?? "lammps";
+  if (mode !== "lammps" && mode !== "consistent") throw new InputError(`--streitz-mode must be lammps or consistent, got '${mode}'`);
+  if (mode === "consistent") {
+    for (const flag of ["--qeq-alpha", "--qeq-cutoff"] as const) {
+      if (opts[flag === "--qeq-alpha" ? "qeqAlpha" : "qeqCutoff"] !== undefined) {
+        throw new InputError(`${flag} does not apply to --streitz-mode consistent (its QEq uses the energy's own alpha and cutoff)`);
+      }
+    }
+  }
   const qeqMaxIter = numberOption("--qeq-maxiter", opts.qeqMaxiter, { integer: true, min: 1 });
   const wolfAlpha = numberOption("--wolf-alpha", opts.wolfAlpha, { min: 0 });
   const qeqAlpha = numberOption("--qeq-alpha", opts.qeqAlpha, { min: 0 });
   return {
     summation,
+    mode,
     coulCutoff: numberOption("--coul-cutoff", opts.coulCutoff, { positive: true }),
     wolfAlpha,
     ewaldAccuracy: numberOption("--ewald-accuracy", opts.ewaldAccuracy, { positive: true }),
@@ -151,6 +167,8 @@ export async function evalStreitz(opts: StreitzEvalOptions): Promise<void> {
   calc.onWarning = (m) => process.stderr.write(`warning: ${m}\n`);
   const s = calc.settings;
   const out: Atoms[] = frames.map((atoms, k) => {
+    // Every frame from zero charges, as a LAMMPS `run 0`: results do not depend on the frame order.
+    calc.coldStart();
     const r = calc.calculate(atoms, frames.length > 1 ? `${opts.input} frame ${k}` : opts.input);
     const a = atoms.copy();
     const info = a.info;
@@ -164,9 +182,11 @@ export async function evalStreitz(opts: StreitzEvalOptions): Promise<void> {
     info.virial = Array.from(r.virial);
     info.qeq_iterations = r.qeqIterations;
     info.summation = calc.summation;
+    info.streitz_mode = calc.mode;
     info.coul_cutoff = s.coulCutoff;
     info.qeq_tolerance = s.qeqTolerance;
-    info.qeq_alpha = s.qeqAlpha;
+    if (calc.mode === "lammps") info.qeq_alpha = s.qeqAlpha;
+    else delete info.qeq_alpha; // the consistent QEq uses the pair's alpha
     info.qeq_cutoff = s.qeqCutoff;
     info.qeq_maxiter = s.qeqMaxIter;
     if (r.ewald) {

@@ -126,16 +126,67 @@ export const CTX = {
   eOnsite: 976, // f: sum of w (E_AM + F_AM), eV
   ePair: 984, // f: short-range pair and Coulomb remainder energy, eV
   eLong: 992, // f: long-range point-charge energy, eV
-  dt: 1000, // f: time step, fs
-  ftm: 1008, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
-  kinetic: 1016, // f: kinetic energy, eV
-  delay: 1024, // i: minimum steps between builds
-  every: 1032, // i: check for a rebuild every this many steps
-  stepsDone: 1040, // i: steps completed by the last runVerlet call
+  eamCutoff: 1000, // f: EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs)
+  listCutoff: 1008, // f: neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A
+  numNeighEam: 1016, // p: i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build)
+  sqTableQ: 1024, // p: QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji
+  sqTableE: 1032, // p: energy/force pair records: B, A_ij, A_ji values and slopes
+  sqIntervals: 1040, // i: intervals per type pair of the Streitz tables
+  sqR0: 1048, // f: first tabulated distance, A
+  sqRdr: 1056, // f: 1/spacing of the Streitz tables, 1/A
+  sqCoulCutoff: 1064, // f: coul/streitz cutoff, A
+  sqQeqCutoff: 1072, // f: QEq cutoff, A
+  sqChi: 1080, // p: f64 per type: chi, eV/e
+  sqJ: 1088, // p: f64 per type: J, eV/e^2
+  sqSelfPair: 1096, // f: pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2
+  sqDiagShift: 1104, // f: QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2
+  sqForceShift: 1112, // f: added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2)
+  sqNbr: 1120, // p: i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff
+  sqVal: 1128, // p: f64 compact QEq list: H_ij, eV/e^2
+  sqCount: 1136, // p: i32 per owned atom: entries of the compact QEq list
+  sqGeom: 1144, // p: f64 x4 per compact entry: dx, dy, dz (A), r^2 (A^2), for the Coulomb force pass
+  sqCapacity: 1152, // i: slots of sqNbr and sqVal
+  sqX: 1160, // p: f64 x2 per atom: QEq solutions (s, t)
+  sqB: 1168, // p: f64 x2 per atom: right-hand sides (-chi_eff, -1)
+  sqR: 1176, // p: f64 x2 per atom: CG residuals
+  sqD: 1184, // p: f64 x2 per atom: CG directions
+  sqHd: 1192, // p: f64 x2 per atom: H times a vector
+  sqHist: 1200, // p: f64 x2 x4 per atom: previous (s, t), newest first
+  qeqTolerance: 1208, // f: relative CG residual to stop at
+  qeqMaxIter: 1216, // i: CG loop limit per solve (LAMMPS maxiter)
+  qeqGuess: 1224, // i: CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history
+  qeqLoopsS: 1232, // i: CG loops of the s solve in the last QEq (1 + iterations)
+  qeqLoopsT: 1240, // i: CG loops of the t solve
+  qeqFailed: 1248, // i: QEq solves that stopped at maxiter above the tolerance
+  qeqSolves: 1256, // i: QEq solves so far
+  qeqLoopSum: 1264, // i: CG loops (s + t) summed over all QEq solves so far
+  qeqMu: 1272, // f: chemical potential sum s / sum t of the last QEq, eV/e
+  sqKspaceInH: 1280, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
+  sqEwald: 1288, // i: 1: Ewald k-space part
+  skCount: 1296, // i: Ewald k-vectors (half set)
+  skNmax: 1304, // i: largest |n_d| of the k-vectors
+  skVecs: 1312, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
+  skIdx: 1320, // p: i32 x4 per k-vector: n1, n2, n3, 0
+  skBasis: 1328, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
+  skPhase: 1336, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
+  skSums: 1344, // p: f64 x4 per k-vector: structure factor scratch
+  skScratch: 1352, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
+  skG: 1360, // f: Ewald splitting g, 1/A
+  skVolume: 1368, // f: cell volume, A^3
+  eEam: 1376, // f: EAM energy, eV
+  eCoulPair: 1384, // f: coul/streitz energy incl. self terms, eV
+  eKspace: 1392, // f: Ewald k-space energy incl. self and background terms, eV
+  tooClose: 1400, // i: pairs closer than the first tabulated distance in the last evaluation
+  dt: 1408, // f: time step, fs
+  ftm: 1416, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
+  kinetic: 1424, // f: kinetic energy, eV
+  delay: 1432, // i: minimum steps between builds
+  every: 1440, // i: check for a rebuild every this many steps
+  stepsDone: 1448, // i: steps completed by the last runVerlet call
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 1048;
+export const CTX_BYTES = 1456;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -264,6 +315,57 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   eOnsite: "f",
   ePair: "f",
   eLong: "f",
+  eamCutoff: "f",
+  listCutoff: "f",
+  numNeighEam: "p",
+  sqTableQ: "p",
+  sqTableE: "p",
+  sqIntervals: "i",
+  sqR0: "f",
+  sqRdr: "f",
+  sqCoulCutoff: "f",
+  sqQeqCutoff: "f",
+  sqChi: "p",
+  sqJ: "p",
+  sqSelfPair: "f",
+  sqDiagShift: "f",
+  sqForceShift: "f",
+  sqNbr: "p",
+  sqVal: "p",
+  sqCount: "p",
+  sqGeom: "p",
+  sqCapacity: "i",
+  sqX: "p",
+  sqB: "p",
+  sqR: "p",
+  sqD: "p",
+  sqHd: "p",
+  sqHist: "p",
+  qeqTolerance: "f",
+  qeqMaxIter: "i",
+  qeqGuess: "i",
+  qeqLoopsS: "i",
+  qeqLoopsT: "i",
+  qeqFailed: "i",
+  qeqSolves: "i",
+  qeqLoopSum: "i",
+  qeqMu: "f",
+  sqKspaceInH: "i",
+  sqEwald: "i",
+  skCount: "i",
+  skNmax: "i",
+  skVecs: "p",
+  skIdx: "p",
+  skBasis: "p",
+  skPhase: "p",
+  skSums: "p",
+  skScratch: "p",
+  skG: "f",
+  skVolume: "f",
+  eEam: "f",
+  eCoulPair: "f",
+  eKspace: "f",
+  tooClose: "i",
   dt: "f",
   ftm: "f",
   kinetic: "f",

@@ -7,16 +7,18 @@
  *   fix qeq all qeq/slater 1 QEQ_RC TOL MAXITER coul/streitz [alpha QEQ_ALPHA]
  *   run 0
  *
- * For each structure: the charges from the QEq solver (`streitzQeq`, fix qeq/slater), then the
- * EAM energy/forces/virial (`EamCalculator`, the wasm kernels) plus the Coulomb energy/forces/virial
- * at those charges (`streitzCoulomb`, coul/streitz, with the `ewald` k-space part for Ewald).
+ * For each structure the wasm engine (`StreitzEngine`, assembly/streitz.ts) equilibrates the charges
+ * (fix qeq/slater: Jacobi-preconditioned CG over the neighbor list) and evaluates the EAM part plus
+ * the Coulomb energy/forces/virial at those charges (coul/streitz, with the `ewald` k-space part for
+ * Ewald). The O(N^2) TypeScript reference (`streitzQeq`, `streitzCoulomb`) is the oracle its tests
+ * compare against.
  *
- * Mode "lammps" (the only one so far) is exactly what LAMMPS 29Sep2021 computes, quirks included
- * (see src/streitz/README.md and test/fixtures/streitz/README.md): the QEq uses unshifted integrals
- * and its own alpha (default 0.2, not the pair's Wolf alpha), so the charges are not the minimiser of
- * the reported energy; Wolf forces are not exactly -dE/dx of the Wolf energy; forces carry no dq/dx
- * term. This is the O(N^2) TypeScript reference layer (dense QEq, at most QEQ_DENSE_MAX_ATOMS atoms),
- * meant for single points and checks, not MD.
+ * Mode "lammps" (default) is exactly what LAMMPS 29Sep2021 computes, quirks included (see
+ * src/streitz/README.md and test/fixtures/streitz/README.md): the QEq uses unshifted integrals and its
+ * own alpha (default 0.2, not the pair's Wolf alpha), so the charges are not the minimiser of the
+ * reported energy; Wolf forces are not exactly -dE/dx of the Wolf energy; forces carry no dq/dx term.
+ * Mode "consistent": the charges minimise the reported energy and the forces are its exact gradient
+ * (README: "consistent mode").
  *
  * Units are LAMMPS metal: A, eV, e, eV/A, eV/A^3; k = qqrd2e = 14.399645 eV A / e^2.
  *
@@ -33,21 +35,14 @@
  * bitwise LAMMPS parity on tilted cells; orthogonal cells and explicit kmax are exact.
  */
 import type { Atoms } from "../atoms.js";
-import { EamCalculator } from "../engine/calculator.js";
 import type { EngineOptions } from "../engine/engine.js";
 import { stressFromVirial } from "../engine/system.js";
 import { CalculationFailed, InputError } from "../errors.js";
 import type { EamPotential } from "../potentials/types.js";
-import {
-  QQRD2E_METAL,
-  streitzCoulomb,
-  type StreitzCoulombOptions,
-  type StreitzCoulombResults,
-  type StreitzSummation,
-} from "./coulomb.js";
+import { QQRD2E_METAL, type StreitzSummation } from "./coulomb.js";
+import { StreitzEngine, type StreitzMode } from "./engine.js";
 import { lammpsBox } from "./ewald.js";
 import { streitzElements, type StreitzParameters } from "./params.js";
-import { streitzQeq, type StreitzQeqResults } from "./qeq.js";
 
 const MY_PI = 3.14159265358979323846;
 
@@ -67,8 +62,7 @@ export const STREITZ_DEFAULTS = {
   ewaldAccuracy: 1e-6,
 } as const;
 
-/** How the model is evaluated. "lammps": as LAMMPS 29Sep2021 does, quirks included. */
-export type StreitzMode = "lammps";
+export type { StreitzMode } from "./engine.js";
 
 /** Settings of {@link StreitzCalculator.create}. */
 export interface StreitzCalculatorOptions {
@@ -99,10 +93,12 @@ export interface StreitzCalculatorOptions {
   ewaldG?: number;
   /** Largest k index per reciprocal direction (`kspace_modify kmax/ewald KX KY KZ`). */
   kmax?: readonly [number, number, number];
-  /** Evaluation mode (default and only: "lammps"). */
+  /** Evaluation mode: "lammps" (default) or "consistent" (qeqAlpha and qeqCutoff then do not apply). */
   mode?: StreitzMode;
-  /** Options of the EAM engine (kernel variant, skin). */
+  /** Options of the wasm engine (kernel variant, skin). */
   engine?: EngineOptions;
+  /** Spacing of the radial tables, A (default 0.02). */
+  tableSpacing?: number;
 }
 
 /** Results of one evaluation; arrays are owned by the caller. */
@@ -128,9 +124,12 @@ export interface StreitzResults {
   stress: Float64Array | null;
   /** Equilibrated charges, e (fix qeq/slater). */
   charges: Float64Array;
-  /** LAMMPS `f_qeq`: (CG loops of the s solve + of the t solve) / 2, integer division. */
+  /** (CG loops of the s solve + of the t solve) / 2, integer division (LAMMPS-style `f_qeq`). */
   qeqIterations: number;
-  /** CG loop counts of the two solves (each 1 + iterations done, as FixQEq::CG returns). */
+  /**
+   * CG loop counts of the two solves (each 1 + iterations done, as FixQEq::CG returns), summed over
+   * the solves of this call (Ewald with g from the accuracy solves twice: g needs the charges).
+   */
   qeqLoops: { s: number; t: number };
   /** QEq chemical potential mu = sum s / sum t, eV/e. */
   chemicalPotential: number;
@@ -209,15 +208,15 @@ export function lammpsEwaldParameters(
 
 /**
  * An ASE-style calculator for the Streitz-Mintmire model (LAMMPS coul/streitz + eam/alloy + fix
- * qeq/slater): charges by QEq, then energy, forces, virial and stress at those charges.
+ * qeq/slater): charges by QEq, then energy, forces, virial and stress at those charges, in wasm.
  */
 export class StreitzCalculator {
   readonly implementedProperties = ["energy", "forces", "stress", "virial", "charges"] as const;
-  /** The EAM part (one wasm engine, reused between calls). */
-  readonly eam: EamCalculator;
+  /** The wasm engine (one instance, reused between calls). */
+  readonly engine: StreitzEngine;
   readonly streitz: StreitzParameters;
   readonly summation: StreitzSummation;
-  readonly mode: StreitzMode = "lammps";
+  readonly mode: StreitzMode;
   /** Settings in force, defaults filled in (ewaldG/kmax stay undefined when chosen per structure). */
   readonly settings: {
     coulCutoff: number;
@@ -230,28 +229,15 @@ export class StreitzCalculator {
     ewaldG?: number;
     kmax?: readonly [number, number, number];
   };
-
   /** Called when the EAM densities leave the embedding table (default: console.warn). */
-  set onWarning(f: (message: string) => void) {
-    this.eam.onWarning = f;
-  }
+  onWarning: (message: string) => void = (m) => console.warn(m);
 
-  private constructor(eam: EamCalculator, opts: StreitzCalculatorOptions) {
-    this.eam = eam;
+  private constructor(engine: StreitzEngine, opts: StreitzCalculatorOptions, settings: StreitzCalculator["settings"]) {
+    this.engine = engine;
     this.streitz = opts.streitz;
     this.summation = opts.summation;
-    const coulCutoff = opts.coulCutoff ?? STREITZ_DEFAULTS.coulCutoff;
-    this.settings = {
-      coulCutoff,
-      wolfAlpha: opts.wolfAlpha ?? STREITZ_DEFAULTS.wolfAlpha,
-      qeqCutoff: opts.qeqCutoff ?? coulCutoff,
-      qeqTolerance: opts.qeqTolerance ?? STREITZ_DEFAULTS.qeqTolerance,
-      qeqMaxIter: opts.qeqMaxIter ?? STREITZ_DEFAULTS.qeqMaxIter,
-      qeqAlpha: opts.qeqAlpha ?? STREITZ_DEFAULTS.qeqAlpha,
-      ewaldAccuracy: opts.ewaldAccuracy ?? STREITZ_DEFAULTS.ewaldAccuracy,
-      ewaldG: opts.ewaldG,
-      kmax: opts.kmax ? [opts.kmax[0], opts.kmax[1], opts.kmax[2]] : undefined,
-    };
+    this.mode = opts.mode ?? "lammps";
+    this.settings = settings;
   }
 
   /**
@@ -264,8 +250,8 @@ export class StreitzCalculator {
     if (opts.summation !== "wolf" && opts.summation !== "ewald") {
       throw new InputError(`summation must be "wolf" or "ewald", got ${String(opts.summation)}`);
     }
-    if (opts.mode !== undefined && opts.mode !== "lammps") {
-      throw new InputError(`mode must be "lammps" (the only mode implemented so far), got ${String(opts.mode)}`);
+    if (opts.mode !== undefined && opts.mode !== "lammps" && opts.mode !== "consistent") {
+      throw new InputError(`mode must be "lammps" or "consistent", got ${String(opts.mode)}`);
     }
     positive("coulCutoff", opts.coulCutoff, " A");
     nonNegative("wolfAlpha", opts.wolfAlpha, " 1/A");
@@ -277,27 +263,64 @@ export class StreitzCalculator {
     nonNegative("qeqAlpha", opts.qeqAlpha, " 1/A");
     positive("ewaldAccuracy", opts.ewaldAccuracy, "");
     positive("ewaldG", opts.ewaldG, " 1/A");
+    positive("tableSpacing", opts.tableSpacing, " A");
     if (opts.kmax !== undefined) {
       if (opts.kmax.length !== 3 || !opts.kmax.every((k) => Number.isInteger(k) && k >= 1)) {
         throw new InputError(`kmax must be three positive integers, got ${Array.from(opts.kmax).join(" ")}`);
       }
     }
-    const eam = await EamCalculator.create(opts.eam, opts.engine ?? {});
-    return new StreitzCalculator(eam, opts);
+    const mode = opts.mode ?? "lammps";
+    if (mode === "consistent" && (opts.qeqAlpha !== undefined || opts.qeqCutoff !== undefined)) {
+      throw new InputError("consistent mode solves the charges with the energy's own alpha and cutoff: qeqAlpha and qeqCutoff do not apply");
+    }
+    const coulCutoff = opts.coulCutoff ?? STREITZ_DEFAULTS.coulCutoff;
+    const settings = {
+      coulCutoff,
+      wolfAlpha: opts.wolfAlpha ?? STREITZ_DEFAULTS.wolfAlpha,
+      qeqCutoff: mode === "consistent" ? coulCutoff : (opts.qeqCutoff ?? coulCutoff),
+      qeqTolerance: opts.qeqTolerance ?? STREITZ_DEFAULTS.qeqTolerance,
+      qeqMaxIter: opts.qeqMaxIter ?? STREITZ_DEFAULTS.qeqMaxIter,
+      qeqAlpha: opts.qeqAlpha ?? STREITZ_DEFAULTS.qeqAlpha,
+      ewaldAccuracy: opts.ewaldAccuracy ?? STREITZ_DEFAULTS.ewaldAccuracy,
+      ewaldG: opts.ewaldG,
+      kmax: opts.kmax ? ([opts.kmax[0], opts.kmax[1], opts.kmax[2]] as const) : undefined,
+    };
+    const engine = await StreitzEngine.create(opts.eam, opts.streitz, { ...settings, summation: opts.summation, mode, tableSpacing: opts.tableSpacing }, opts.engine ?? {});
+    return new StreitzCalculator(engine, opts, settings);
+  }
+
+  /** The next calculation's QEq starts from zero charges (results then do not depend on earlier calls). */
+  coldStart(): void {
+    this.engine.coldStart();
   }
 
   /**
-   * Equilibrates the charges and evaluates energy, forces, virial and stress of `atoms`.
+   * Loads `atoms` into the engine (positions only when species, cell and pbc are unchanged, keeping
+   * the QEq history as the warm start) and checks what the model needs.
+   */
+  private load(atoms: Atoms, source?: string): void {
+    streitzElements(this.streitz, [...new Set(atoms.symbols)]);
+    if (this.summation === "ewald") {
+      if (!(atoms.pbc[0] && atoms.pbc[1] && atoms.pbc[2])) {
+        throw new InputError("Ewald needs a structure periodic in all three directions (LAMMPS refuses non-periodic boundaries); use wolf");
+      }
+      lammpsBox(atoms.cell);
+    }
+    this.engine.sync(atoms, source);
+  }
+
+  /**
+   * Equilibrates the charges and evaluates energy, forces, virial and stress of `atoms`. Calling
+   * again with the same species, cell and pbc warm-starts the QEq from the previous charges.
    *
-   * @param atoms  structure, A; Ewald needs a fully periodic cell in LAMMPS restricted-triclinic
-   *               form (a = (lx,0,0), b = (xy,ly,0), c = (xz,yz,lz))
+   * @param atoms  structure, A; Ewald needs a fully periodic cell in LAMMPS restricted-triclinic form
+   *               (a = (lx,0,0), b = (xy,ly,0), c = (xz,yz,lz))
    * @param source name for messages (file, frame)
    * @throws InputError for an element missing from either file, Ewald on a non-periodic or
-   *   non-restricted-triclinic cell, or more atoms than the dense QEq takes
+   *   non-restricted-triclinic cell, or atoms closer than 0.5 A
    * @throws CalculationFailed when the QEq does not converge within qeqMaxIter
    */
   calculate(atoms: Atoms, source?: string): StreitzResults {
-    const s = this.settings;
     const where = (e: unknown): never => {
       if (source && (e instanceof InputError || e instanceof CalculationFailed)) {
         const E = e instanceof InputError ? InputError : CalculationFailed;
@@ -305,80 +328,70 @@ export class StreitzCalculator {
       }
       throw e;
     };
-    const ewald = this.summation === "ewald";
     try {
-      streitzElements(this.streitz, [...new Set(atoms.symbols)]);
-      if (ewald) {
-        if (!(atoms.pbc[0] && atoms.pbc[1] && atoms.pbc[2])) {
-          throw new InputError("Ewald needs a structure periodic in all three directions (LAMMPS refuses non-periodic boundaries); use wolf");
-        }
-        lammpsBox(atoms.cell);
-      }
-    } catch (e) {
-      where(e);
-    }
-
-    const eam = this.eam.calculate(atoms, source);
-
-    let qeq: StreitzQeqResults;
-    try {
-      qeq = streitzQeq(atoms, this.streitz, {
-        cutoff: s.qeqCutoff,
-        tolerance: s.qeqTolerance,
-        maxIter: s.qeqMaxIter,
-        alpha: s.qeqAlpha,
-      });
+      return this.evaluate(atoms, source);
     } catch (e) {
       return where(e);
     }
-    const q = qeq.charges;
+  }
 
-    const opts: StreitzCoulombOptions = { summation: this.summation, cutoff: s.coulCutoff };
-    let ewaldUsed: { g: number; kmax: [number, number, number] } | null = null;
-    if (ewald) {
+  private evaluate(atoms: Atoms, source?: string): StreitzResults {
+    const s = this.settings;
+    const eng = this.engine;
+    this.load(atoms, source);
+    let loopsS = 0;
+    let loopsT = 0;
+    const run = () => {
+      eng.compute();
+      const r = eng.qeqReport();
+      loopsS += r.loopsS;
+      loopsT += r.loopsT;
+    };
+    let ewald: { g: number; kmax: [number, number, number]; kcount: number } | null = null;
+    if (this.summation === "ewald") {
       // g_ewald (when estimated) and kmax from the equilibrated charges. LAMMPS chooses g_ewald in
       // Ewald::init from the charges present before the QEq (the data file; it refuses all-zero
       // charges) and kmax in the Ewald::setup after the QEq, from the equilibrated ones. The two agree
-      // when the input already carries equilibrated charges.
-      let qsqsum = 0.0;
-      for (let i = 0; i < q.length; i++) qsqsum += q[i] * q[i];
-      try {
-        ewaldUsed = lammpsEwaldParameters(s.ewaldG, s.kmax, s.ewaldAccuracy, qsqsum, atoms.length, s.coulCutoff, atoms.cell);
-      } catch (e) {
-        return where(e);
+      // when the input already carries equilibrated charges. Unless both are given, a first pass
+      // (with the previous charges' estimate, or 1 e^2 per atom) finds the charges they are taken from.
+      const choose = (qsq: number) =>
+        lammpsEwaldParameters(s.ewaldG, s.kmax, s.ewaldAccuracy, qsq, atoms.length, s.coulCutoff, atoms.cell);
+      const sumSq = (q: Float64Array) => q.reduce((a, v) => a + v * v, 0);
+      const previous = sumSq(eng.charges());
+      let p = choose(previous > 0 ? previous : atoms.length);
+      ewald = { ...p, kcount: eng.setEwald(atoms.cell, p.g, p.kmax).kcount };
+      run();
+      if (s.ewaldG === undefined || s.kmax === undefined) {
+        p = choose(sumSq(eng.charges()));
+        if (p.g !== ewald.g || p.kmax.some((k, d) => k !== ewald!.kmax[d])) {
+          ewald = { ...p, kcount: eng.setEwald(atoms.cell, p.g, p.kmax).kcount };
+          run();
+        }
       }
-      opts.ewaldG = ewaldUsed.g;
-      opts.ewaldKmax = ewaldUsed.kmax;
     } else {
-      opts.wolfAlpha = s.wolfAlpha;
+      run();
     }
-    let coul: StreitzCoulombResults;
-    try {
-      coul = streitzCoulomb(atoms, q, this.streitz, opts);
-    } catch (e) {
-      return where(e);
+    if (eng.offTableCount() > 0) {
+      this.onWarning(`${eng.offTableCount()} atom(s) have an EAM density above the embedding table's rhomax (F continued linearly)`);
     }
-
-    const forces = eam.forces;
-    for (let m = 0; m < forces.length; m++) forces[m] += coul.forces[m];
-    const virial = eam.virial;
-    for (let m = 0; m < 9; m++) virial[m] += coul.virial[m];
-    const energy = eam.energy + coul.energy;
-    if (!Number.isFinite(energy)) where(new CalculationFailed(`the energy is not finite (${energy})`));
+    const terms = eng.energyTerms();
+    const virial = eng.virial();
+    const energy = eng.energy();
+    const qeq = eng.qeqReport();
     return {
       energy,
-      energyEam: eam.energy,
-      energyCoul: coul.energy,
-      energyCoulPair: coul.energyPair,
-      energyCoulKspace: coul.energyKspace,
-      forces,
+      energyEam: terms.eam,
+      energyCoul: terms.coulPair + terms.kspace,
+      energyCoulPair: terms.coulPair,
+      energyCoulKspace: terms.kspace,
+      forces: eng.forces(),
       virial,
       stress: stressFromVirial(virial, atoms),
-      charges: q,
-      qeqIterations: Math.trunc((qeq.cgLoops.s + qeq.cgLoops.t) / 2),
-      qeqLoops: { s: qeq.cgLoops.s, t: qeq.cgLoops.t },
-      chemicalPotential: qeq.chemicalPotential,
-      ewald: ewaldUsed ? { ...ewaldUsed, kcount: coul.kcount } : null,
+      charges: eng.charges(),
+      qeqIterations: Math.trunc((loopsS + loopsT) / 2),
+      qeqLoops: { s: loopsS, t: loopsT },
+      chemicalPotential: qeq.mu,
+      ewald,
     };
   }
 

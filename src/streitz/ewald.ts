@@ -65,25 +65,30 @@ export function lammpsBox(cell: ArrayLike<number>) {
   return { xprd: ax, yprd: by, zprd: cz, xy: bx, xz: cx, yz: cy };
 }
 
+/** LAMMPS' half set of k-vectors for a cell and kmax (Ewald::coeffs / coeffs_triclinic). */
+export interface EwaldKSet {
+  /** Per vector: n1 n2 n3 (integers), kx ky kz (1/A), |k|^2 (1/A^2); 7 numbers each. */
+  kv: number[];
+  kcount: number;
+  /** Largest |n_d| over the set. */
+  nmax: number;
+  /** Reciprocal basis b_d (1/A, 2 pi h^-T e_d): the phase of atom x along d is b_d . x. */
+  basis: [number, number, number][];
+  /** Cell volume, A^3. */
+  volume: number;
+  triclinic: boolean;
+}
+
 /**
- * The LAMMPS `ewald` k-space energy, forces and virial of point charges q (e) at Cartesian
- * positions (A, row-major N x 3) in a periodic cell (rows a, b, c in A, restricted triclinic).
+ * The k-vector set LAMMPS `ewald` uses for a restricted-triclinic cell (rows a, b, c in A) and
+ * extents kmax (the cut |k|^2 <= 1.00001 max_d (2 pi kmax_d / L_d)^2 does not depend on g).
  *
- * @throws InputError for a cell not in restricted-triclinic form, g <= 0 or kmax not positive integers
+ * @throws InputError for a cell not in restricted-triclinic form or kmax not positive integers
  */
-export function ewaldKspace(
-  positions: ArrayLike<number>,
-  charges: ArrayLike<number>,
-  cell: ArrayLike<number>,
-  opts: EwaldKspaceOptions,
-): EwaldKspaceResults {
-  const n = charges.length;
-  if (positions.length !== 3 * n) throw new InputError(`positions has ${positions.length} numbers, expected 3 x ${n}`);
-  const g = opts.g;
-  if (!(g > 0) || !Number.isFinite(g)) throw new InputError(`Ewald g must be > 0 1/A, got ${g}`);
-  const [kxmax, kymax, kzmax] = opts.kmax;
-  for (const k of opts.kmax) {
-    if (!Number.isInteger(k) || k < 1) throw new InputError(`Ewald kmax must be positive integers, got ${opts.kmax.join(" ")}`);
+export function ewaldKVectors(cell: ArrayLike<number>, kmaxes: readonly [number, number, number]): EwaldKSet {
+  const [kxmax, kymax, kzmax] = kmaxes;
+  for (const k of kmaxes) {
+    if (!Number.isInteger(k) || k < 1) throw new InputError(`Ewald kmax must be positive integers, got ${kmaxes.join(" ")}`);
   }
   const box = lammpsBox(cell);
   const { xprd, yprd, zprd, xy, xz, yz } = box;
@@ -186,27 +191,49 @@ export function ewaldKspace(
     for (let m = 1; m <= kmax; m++) tri(0, 0, m);
   }
   const kcount = kv.length / 7;
-
-  // ---- phases exp(i n theta_d) per atom and direction, n = -nmax..nmax (Ewald::eik_dot_r*)
   let nmax = 0;
   for (let t = 0; t < kcount; t++) {
     nmax = Math.max(nmax, Math.abs(kv[7 * t]), Math.abs(kv[7 * t + 1]), Math.abs(kv[7 * t + 2]));
   }
+  const basis: [number, number, number][] = [0, 1, 2].map((d) => {
+    if (!triclinic) {
+      const u: [number, number, number] = [0, 0, 0];
+      u[d] = unitk[d];
+      return u;
+    }
+    const v = [0, 0, 0];
+    v[d] = 2.0 * MY_PI;
+    return x2lamdaT(v[0], v[1], v[2]);
+  });
+  return { kv, kcount, nmax, basis, volume, triclinic };
+}
+
+/**
+ * The LAMMPS `ewald` k-space energy, forces and virial of point charges q (e) at Cartesian
+ * positions (A, row-major N x 3) in a periodic cell (rows a, b, c in A, restricted triclinic).
+ *
+ * @throws InputError for a cell not in restricted-triclinic form, g <= 0 or kmax not positive integers
+ */
+export function ewaldKspace(
+  positions: ArrayLike<number>,
+  charges: ArrayLike<number>,
+  cell: ArrayLike<number>,
+  opts: EwaldKspaceOptions,
+): EwaldKspaceResults {
+  const n = charges.length;
+  if (positions.length !== 3 * n) throw new InputError(`positions has ${positions.length} numbers, expected 3 x ${n}`);
+  const g = opts.g;
+  if (!(g > 0) || !Number.isFinite(g)) throw new InputError(`Ewald g must be > 0 1/A, got ${g}`);
+  const { kv, kcount, nmax, basis, volume, triclinic } = ewaldKVectors(cell, opts.kmax);
+
+  // ---- phases exp(i n theta_d) per atom and direction, n = -nmax..nmax (Ewald::eik_dot_r*)
   const width = 2 * nmax + 1;
   // cs[(d * width + (m + nmax)) * n + i]
   const cs = new Float64Array(3 * width * n);
   const sn = new Float64Array(3 * width * n);
   const idx = (d: number, m: number, i: number) => (d * width + (m + nmax)) * n + i;
   for (let d = 0; d < 3; d++) {
-    let u: [number, number, number];
-    if (!triclinic) {
-      u = [0, 0, 0];
-      u[d] = unitk[d];
-    } else {
-      const v = [0, 0, 0];
-      v[d] = 2.0 * MY_PI;
-      u = x2lamdaT(v[0], v[1], v[2]);
-    }
+    const u = basis[d];
     for (let i = 0; i < n; i++) {
       const th = triclinic
         ? u[0] * positions[3 * i] + u[1] * positions[3 * i + 1] + u[2] * positions[3 * i + 2]

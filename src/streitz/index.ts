@@ -1,7 +1,8 @@
 /**
- * Streitz-Mintmire (LAMMPS `coul/streitz` + `eam/alloy`) reference layer: the `.streitz` parser,
- * the Slater integrals, and the Coulomb energy/forces/virial for given charges (Wolf, or Ewald with
- * the LAMMPS `ewald` k-space part). Browser-safe; `readStreitzFile` is in `params-file.ts`.
+ * Streitz-Mintmire (LAMMPS `coul/streitz` + `eam/alloy` + `fix qeq/slater`): the wasm calculator and
+ * engine, and the reference layer (the `.streitz` parser, the Slater integrals, the Coulomb
+ * energy/forces/virial for given charges, Wolf or Ewald, and the dense QEq). Browser-safe;
+ * `readStreitzFile` is in `params-file.ts`.
  */
 export { parseStreitz, streitzElements, type StreitzElement, type StreitzParameters } from "./params.js";
 export {
@@ -29,4 +30,13 @@ export {
   type StreitzQeqOptions,
   type StreitzQeqResults,
 } from "./qeq.js";
-export { StreitzCalculator, STREITZ_DEFAULTS } from "./calculator.js";
+export {
+  StreitzCalculator,
+  STREITZ_DEFAULTS,
+  lammpsEwaldParameters,
+  type StreitzCalculatorOptions,
+  type StreitzResults,
+} from "./calculator.js";
+export { StreitzEngine, type StreitzMode, type QeqStart, type StreitzEngineSettings } from "./engine.js";
+export { ewaldKVectors, type EwaldKSet } from "./ewald.js";
+export { buildStreitzTable, pairFunctions, STREITZ_TABLE_R0, STREITZ_TABLE_DR, type StreitzTableSpec } from "./tables.js";

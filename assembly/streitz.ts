@@ -1,0 +1,656 @@
+// Streitz-Mintmire: eam/alloy + coul/streitz + fix qeq/slater (+ Ewald k-space) on one half list whose
+// reach covers the largest cutoff. Units: A, eV, e; energies in eV, forces in eV/A.
+//
+// Per half-list entry (i, j) within the Coulomb cutoff the pair energy is q_i AI + q_j AJ + q_i q_j B,
+// with B, AI, AJ tabulated per ordered type pair (src/streitz/tables.ts: quintic records of 33 f64,
+// [B c0..c5][AI c0..c5][AJ c0..c5][B' d0..d4][AI' d0..d4][AJ' d0..d4], p = (r - r0)/dr - m).
+// The QEq table has the same layout (B is then the QEq matrix element H_ij); the QEq pass stores
+// H_ij per entry with the owner index of j (a compact CSR list starting at firstNeigh[i]), so the CG
+// matrix-vector products read only small owned-atom vectors. The two solves of fix qeq/slater
+// (H s = -chi_eff, H t = -1) run together, lane 0 = s, lane 1 = t.
+import {
+  C_NLOCAL, C_NGHOST, C_NTYPES, C_X, C_Y, C_Z, C_FX, C_FY, C_FZ, C_TYPE, C_NUM_NEIGH, C_FIRST_NEIGH, C_NEIGH,
+  C_GHOST_OWNER, C_CUTOFF, C_ENERGY, C_VXX, C_VYY, C_VZZ, C_VYZ, C_VXZ, C_VXY, C_CHARGE, C_COULOMB_K,
+  C_EAM_CUTOFF, C_LIST_CUTOFF, C_NUM_NEIGH_EAM, C_SKIN, C_SQ_TABLE_Q, C_SQ_TABLE_E, C_SQ_INTERVALS, C_SQ_R0, C_SQ_RDR,
+  C_SQ_COUL_CUTOFF, C_SQ_QEQ_CUTOFF, C_SQ_CHI, C_SQ_J, C_SQ_SELF_PAIR, C_SQ_DIAG_SHIFT, C_SQ_FORCE_SHIFT,
+  C_SQ_NBR, C_SQ_VAL, C_SQ_COUNT, C_SQ_GEOM, C_SQ_CAPACITY, C_SQ_X, C_SQ_B, C_SQ_R, C_SQ_D, C_SQ_HD, C_SQ_HIST,
+  C_QEQ_TOLERANCE, C_QEQ_MAX_ITER, C_QEQ_GUESS, C_QEQ_LOOPS_S, C_QEQ_LOOPS_T, C_QEQ_FAILED, C_QEQ_SOLVES, C_QEQ_LOOP_SUM, C_QEQ_MU,
+  C_SQ_KSPACE_IN_H, C_SQ_EWALD, C_SK_COUNT, C_SK_NMAX, C_SK_VECS, C_SK_IDX, C_SK_BASIS, C_SK_PHASE,
+  C_SK_SUMS, C_SK_SCRATCH, C_SK_G, C_SK_VOLUME, C_E_EAM, C_E_COUL_PAIR, C_E_KSPACE, C_TOO_CLOSE,
+  C_NEED_NEIGH, C_NEED_GHOSTS, C_GHOST_CAPACITY, C_SINCE_BUILD, C_DELAY, C_EVERY, C_DANGEROUS, C_TALLY,
+  C_STEPS_DONE,
+} from "./context";
+import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
+import { wrapOwned, makeGhosts, updateGhostPositions } from "./cell";
+import { binAtoms, buildNeighborList, needsRebuild } from "./neighbors";
+import { densityPass, embeddingPass, forcePass } from "./eam";
+import { initialIntegrate, finalIntegrate } from "./integrate";
+
+/** Status: the compact QEq list needs `needNeigh` slots (the caller grows sqNbr/sqVal). */
+export const STATUS_QEQ_LIST: i32 = 4;
+
+@inline const REC: usize = 34 * 8;
+@inline const MY_PIS: f64 = 1.77245385090551602729;
+@inline const MY_PI: f64 = 3.14159265358979323846;
+
+// Record layout (src/streitz/tables.ts): lane pairs [AI c_k, AJ c_k] (k 0..5) at 0, [B c_k, B' d_k]
+// (k 0..5) at 96, [AI' d_k, AJ' d_k] (k 0..4) at 192 bytes. `lane` selects the second of a pair.
+@inline function poly5(c: usize, p: f64): f64 {
+  return ((((load<f64>(c, 80) * p + load<f64>(c, 64)) * p + load<f64>(c, 48)) * p + load<f64>(c, 32)) * p + load<f64>(c, 16)) * p + load<f64>(c);
+}
+@inline function poly4(c: usize, p: f64): f64 {
+  return (((load<f64>(c, 64) * p + load<f64>(c, 48)) * p + load<f64>(c, 32)) * p + load<f64>(c, 16)) * p + load<f64>(c);
+}
+@inline function vpoly5(c: usize, pv: v128): v128 {
+  let a = f64x2.add(f64x2.mul(v128.load(c, 80), pv), v128.load(c, 64));
+  a = f64x2.add(f64x2.mul(a, pv), v128.load(c, 48));
+  a = f64x2.add(f64x2.mul(a, pv), v128.load(c, 32));
+  a = f64x2.add(f64x2.mul(a, pv), v128.load(c, 16));
+  return f64x2.add(f64x2.mul(a, pv), v128.load(c));
+}
+@inline function vpoly4(c: usize, pv: v128): v128 {
+  let a = f64x2.add(f64x2.mul(v128.load(c, 64), pv), v128.load(c, 48));
+  a = f64x2.add(f64x2.mul(a, pv), v128.load(c, 32));
+  a = f64x2.add(f64x2.mul(a, pv), v128.load(c, 16));
+  return f64x2.add(f64x2.mul(a, pv), v128.load(c));
+}
+/** Per-atom pair of doubles (lane 0, lane 1). */
+@inline function lane0(base: usize, i: i32): usize { return base + (<usize>i << 4); }
+
+// ------------------------------------------------------------------ neighbor list
+
+/** Ghosts, bins and the half list at the list cutoff; STATUS_QEQ_LIST when the compact list is short. */
+export function streitzRebuild(ctx: usize): i32 {
+  setF(ctx, C_CUTOFF, cf(ctx, C_LIST_CUTOFF));
+  wrapOwned(ctx);
+  makeGhosts(ctx);
+  if (ci(ctx, C_NEED_GHOSTS) > ci(ctx, C_GHOST_CAPACITY)) return 1;
+  if (binAtoms(ctx) != 0) return 2;
+  if (buildNeighborList(ctx) != 0) return 3;
+  if (ci(ctx, C_NEED_NEIGH) > ci(ctx, C_SQ_CAPACITY)) return STATUS_QEQ_LIST;
+  partitionEam(ctx);
+  return 0;
+}
+
+/**
+ * Moves each atom's entries within EAM cutoff + skin to the front of its list segment and counts
+ * them: the EAM passes then walk that front (numNeighEam in place of numNeigh), not the whole
+ * Coulomb-range list. Entries beyond it cannot come within the EAM cutoff before the next build.
+ */
+function partitionEam(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
+  const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
+  const out = cp(ctx, C_NUM_NEIGH_EAM);
+  const reach = cf(ctx, C_EAM_CUTOFF) + cf(ctx, C_SKIN), reachSq = reach * reach;
+  for (let i = 0; i < n; i++) {
+    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
+    const first = getI(firstNeigh, i), end = first + getI(numNeigh, i);
+    let w = first;
+    for (let e = first; e < end; e++) {
+      const j = getI(neigh, e);
+      const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+      if (dx * dx + dy * dy + dz * dz < reachSq) {
+        if (w != e) {
+          putI(neigh, e, getI(neigh, w));
+          putI(neigh, w, j);
+        }
+        w++;
+      }
+    }
+    putI(out, i, w - first);
+  }
+}
+
+// ------------------------------------------------------------------ QEq
+
+/**
+ * QEq pass over the list: the compact list of H_ij (entries within the QEq cutoff) and the right-hand
+ * sides b = (-(chi_i + sum_j A_ij), -1) in sqB.
+ */
+function qeqMatrix(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), owner = cp(ctx, C_GHOST_OWNER);
+  const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
+  const nbr = cp(ctx, C_SQ_NBR), val = cp(ctx, C_SQ_VAL), count = cp(ctx, C_SQ_COUNT), b = cp(ctx, C_SQ_B), geom = cp(ctx, C_SQ_GEOM);
+  const table = cp(ctx, C_SQ_TABLE_Q), nint = ci(ctx, C_SQ_INTERVALS), r0 = cf(ctx, C_SQ_R0), rdr = cf(ctx, C_SQ_RDR);
+  const rc = cf(ctx, C_SQ_QEQ_CUTOFF), rcsq = rc * rc;
+  const rk = max(rc, cf(ctx, C_SQ_COUL_CUTOFF)), rksq = rk * rk;
+  const chi = cp(ctx, C_SQ_CHI);
+  const pairStride = <usize>nint * REC;
+  let close = 0;
+  // lane 0 of b accumulates sum_j A_ij first
+  for (let i = 0; i < n; i++) store<f64>(lane0(b, i), 0.0);
+  for (let i = 0; i < n; i++) {
+    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
+    const row = table + <usize>(getI(type, i) * nt) * pairStride;
+    const first = getI(firstNeigh, i), end = first + getI(numNeigh, i);
+    let w = first;
+    let ai = 0.0;
+    for (let e = first; e < end; e++) {
+      const j = getI(neigh, e);
+      const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+      const rsq = dx * dx + dy * dy + dz * dz;
+      if (rsq > rksq) continue;
+      // Kept for the Coulomb pass, which then reads this compact list instead of the ghosts.
+      const jo = j < n ? j : getI(owner, j - n);
+      putI(nbr, w, jo);
+      const g = geom + (<usize>w << 5);
+      store<f64>(g, dx); store<f64>(g, dy, 8); store<f64>(g, dz, 16); store<f64>(g, rsq, 24);
+      if (rsq > rcsq) {
+        putF(val, w, 0.0);
+        w++;
+        continue;
+      }
+      const t = (sqrt(rsq) - r0) * rdr;
+      let m = <i32>t;
+      if (m > nint - 1) m = nint - 1;
+      if (t < 0.0) { m = 0; close++; }
+      const p = t - <f64>m;
+      const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
+      const bj = lane0(b, jo);
+      if (ASC_FEATURE_SIMD) {
+        const pv = f64x2.splat(p);
+        const a = vpoly5(rec, pv);
+        putF(val, w, f64x2.extract_lane(vpoly5(rec + 96, pv), 0));
+        ai += f64x2.extract_lane(a, 0);
+        store<f64>(bj, load<f64>(bj) + f64x2.extract_lane(a, 1));
+      } else {
+        putF(val, w, poly5(rec + 96, p));
+        ai += poly5(rec, p);
+        store<f64>(bj, load<f64>(bj) + poly5(rec + 8, p));
+      }
+      w++;
+    }
+    const bi = lane0(b, i);
+    store<f64>(bi, load<f64>(bi) + ai);
+    putI(count, i, w - first);
+  }
+  for (let i = 0; i < n; i++) {
+    const bi = lane0(b, i);
+    store<f64>(bi, -(getF(chi, getI(type, i)) + load<f64>(bi)));
+    store<f64>(bi, -1.0, 8);
+  }
+  setI(ctx, C_TOO_CLOSE, close);
+}
+
+/** out = H v for two vectors at once (lanes), H = diag(J - shift) + compact list (+ Ewald). */
+function matvec(ctx: usize, v: usize, out: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const type = cp(ctx, C_TYPE), jt = cp(ctx, C_SQ_J), shift = cf(ctx, C_SQ_DIAG_SHIFT);
+  const nbr = cp(ctx, C_SQ_NBR), val = cp(ctx, C_SQ_VAL), count = cp(ctx, C_SQ_COUNT), firstNeigh = cp(ctx, C_FIRST_NEIGH);
+  for (let i = 0; i < n; i++) {
+    const d = getF(jt, getI(type, i)) - shift;
+    const a = lane0(v, i), o = lane0(out, i);
+    store<f64>(o, d * load<f64>(a));
+    store<f64>(o, d * load<f64>(a, 8), 8);
+  }
+  if (ASC_FEATURE_SIMD) {
+    for (let i = 0; i < n; i++) {
+      const vi = v128.load(lane0(v, i));
+      const first = getI(firstNeigh, i), end = first + getI(count, i);
+      let acc = f64x2.splat(0.0);
+      for (let e = first; e < end; e++) {
+        const jo = <usize>getI(nbr, e) << 4;
+        const h = f64x2.splat(getF(val, e));
+        acc = f64x2.add(acc, f64x2.mul(h, v128.load(v + jo)));
+        v128.store(out + jo, f64x2.add(v128.load(out + jo), f64x2.mul(h, vi)));
+      }
+      const o = lane0(out, i);
+      v128.store(o, f64x2.add(v128.load(o), acc));
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const a = lane0(v, i);
+      const v0 = load<f64>(a), v1 = load<f64>(a, 8);
+      const first = getI(firstNeigh, i), end = first + getI(count, i);
+      let s0 = 0.0, s1 = 0.0;
+      for (let e = first; e < end; e++) {
+        const jo = <usize>getI(nbr, e) << 4;
+        const h = getF(val, e);
+        s0 += h * load<f64>(v + jo);
+        s1 += h * load<f64>(v + jo, 8);
+        store<f64>(out + jo, load<f64>(out + jo) + h * v0);
+        store<f64>(out + jo, load<f64>(out + jo, 8) + h * v1, 8);
+      }
+      const o = lane0(out, i);
+      store<f64>(o, load<f64>(o) + s0);
+      store<f64>(o, load<f64>(o, 8) + s1, 8);
+    }
+  }
+  if (ci(ctx, C_SQ_KSPACE_IN_H)) kspaceMatvec(ctx, v, out);
+}
+
+// dot products of the two lanes, left in dotA / dotB
+let dotA: f64 = 0.0, dotB: f64 = 0.0;
+function dot2(ctx: usize, u: usize, v: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  let a = 0.0, b = 0.0;
+  for (let i = 0; i < n; i++) {
+    const p = lane0(u, i), q = lane0(v, i);
+    a += load<f64>(p) * load<f64>(q);
+    b += load<f64>(p, 8) * load<f64>(q, 8);
+  }
+  dotA = a; dotB = b;
+}
+/** Same with the preconditioner 1/J_i applied to v: sum u_i v_i / J_i. */
+function dot2Pre(ctx: usize, u: usize, v: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const type = cp(ctx, C_TYPE), jt = cp(ctx, C_SQ_J);
+  let a = 0.0, b = 0.0;
+  for (let i = 0; i < n; i++) {
+    const p = lane0(u, i), q = lane0(v, i);
+    const inv = 1.0 / getF(jt, getI(type, i));
+    a += load<f64>(p) * (load<f64>(q) * inv);
+    b += load<f64>(p, 8) * (load<f64>(q, 8) * inv);
+  }
+  dotA = a; dotB = b;
+}
+
+/** The CG start: zero, the previous solution or LAMMPS' extrapolation of the history (FixQEqSlater::init_matvec). */
+function qeqGuess(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), mode = ci(ctx, C_QEQ_GUESS);
+  const xs = cp(ctx, C_SQ_X), hist = cp(ctx, C_SQ_HIST);
+  for (let i = 0; i < n; i++) {
+    const h = hist + (<usize>i << 6);
+    const o = lane0(xs, i);
+    if (mode == 0) {
+      store<f64>(o, 0.0); store<f64>(o, 0.0, 8);
+    } else if (mode == 1) {
+      store<f64>(o, load<f64>(h)); store<f64>(o, load<f64>(h, 8), 8);
+    } else {
+      // s = 4 (s0 + s2) - (6 s1 + s3);  t = t2 + 3 (t0 - t1)
+      const s0 = load<f64>(h), s1 = load<f64>(h, 16), s2 = load<f64>(h, 32), s3 = load<f64>(h, 48);
+      const t0 = load<f64>(h, 8), t1 = load<f64>(h, 24), t2 = load<f64>(h, 40);
+      store<f64>(o, 4.0 * (s0 + s2) - (6.0 * s1 + s3));
+      store<f64>(o, t2 + 3.0 * (t0 - t1), 8);
+    }
+  }
+}
+
+/**
+ * FixQEq::CG for both right-hand sides at once (Jacobi preconditioner 1/J_i, stop when
+ * sqrt(r.M^-1 r)/|b| <= tolerance or after maxiter loops, per lane), then q = s - (sum s/sum t) t
+ * and the history shift (FixQEq::calculate_Q). Charges go to `charge` (owned atoms).
+ */
+function qeqSolve(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const type = cp(ctx, C_TYPE), jt = cp(ctx, C_SQ_J);
+  const xs = cp(ctx, C_SQ_X), b = cp(ctx, C_SQ_B), r = cp(ctx, C_SQ_R), d = cp(ctx, C_SQ_D), hd = cp(ctx, C_SQ_HD);
+  const tol = cf(ctx, C_QEQ_TOLERANCE), maxIter = ci(ctx, C_QEQ_MAX_ITER);
+  qeqGuess(ctx);
+  matvec(ctx, xs, hd);
+  for (let i = 0; i < n; i++) {
+    const inv = 1.0 / getF(jt, getI(type, i));
+    const pb = lane0(b, i), ph = lane0(hd, i), pr = lane0(r, i), pd = lane0(d, i);
+    const r0 = load<f64>(pb) - load<f64>(ph), r1 = load<f64>(pb, 8) - load<f64>(ph, 8);
+    store<f64>(pr, r0); store<f64>(pr, r1, 8);
+    store<f64>(pd, r0 * inv); store<f64>(pd, r1 * inv, 8);
+  }
+  dot2(ctx, b, b);
+  const bn0 = sqrt(dotA), bn1 = sqrt(dotB);
+  dot2(ctx, r, d);
+  let sig0 = dotA, sig1 = dotB;
+  let loop = 1, loopS = 1, loopT = 1;
+  let on0 = sqrt(sig0) / bn0 > tol, on1 = sqrt(sig1) / bn1 > tol;
+  while (loop < maxIter && (on0 || on1)) {
+    matvec(ctx, d, hd);
+    dot2(ctx, d, hd);
+    const a0 = on0 ? sig0 / dotA : 0.0, a1 = on1 ? sig1 / dotB : 0.0;
+    for (let i = 0; i < n; i++) {
+      const px = lane0(xs, i), pr = lane0(r, i), pd = lane0(d, i), ph = lane0(hd, i);
+      store<f64>(px, load<f64>(px) + a0 * load<f64>(pd));
+      store<f64>(px, load<f64>(px, 8) + a1 * load<f64>(pd, 8), 8);
+      store<f64>(pr, load<f64>(pr) - a0 * load<f64>(ph));
+      store<f64>(pr, load<f64>(pr, 8) - a1 * load<f64>(ph, 8), 8);
+    }
+    dot2Pre(ctx, r, r);
+    const new0 = on0 ? dotA : sig0, new1 = on1 ? dotB : sig1;
+    const be0 = on0 ? new0 / sig0 : 0.0, be1 = on1 ? new1 / sig1 : 0.0;
+    sig0 = new0; sig1 = new1;
+    for (let i = 0; i < n; i++) {
+      const inv = 1.0 / getF(jt, getI(type, i));
+      const pr = lane0(r, i), pd = lane0(d, i);
+      store<f64>(pd, load<f64>(pr) * inv + be0 * load<f64>(pd));
+      store<f64>(pd, load<f64>(pr, 8) * inv + be1 * load<f64>(pd, 8), 8);
+    }
+    loop++;
+    if (on0) loopS = loop;
+    if (on1) loopT = loop;
+    on0 = on0 && sqrt(sig0) / bn0 > tol;
+    on1 = on1 && sqrt(sig1) / bn1 > tol;
+  }
+  if (sqrt(sig0) / bn0 > tol || sqrt(sig1) / bn1 > tol) setI(ctx, C_QEQ_FAILED, ci(ctx, C_QEQ_FAILED) + 1);
+  setI(ctx, C_QEQ_LOOPS_S, loopS);
+  setI(ctx, C_QEQ_LOOPS_T, loopT);
+  setI(ctx, C_QEQ_SOLVES, ci(ctx, C_QEQ_SOLVES) + 1);
+  setI(ctx, C_QEQ_LOOP_SUM, ci(ctx, C_QEQ_LOOP_SUM) + loopS + loopT);
+  let ss = 0.0, st = 0.0;
+  for (let i = 0; i < n; i++) {
+    const px = lane0(xs, i);
+    ss += load<f64>(px);
+    st += load<f64>(px, 8);
+  }
+  const u = ss / st;
+  setF(ctx, C_QEQ_MU, u);
+  const q = cp(ctx, C_CHARGE), hist = cp(ctx, C_SQ_HIST);
+  for (let i = 0; i < n; i++) {
+    const px = lane0(xs, i);
+    const s = load<f64>(px), t = load<f64>(px, 8);
+    putF(q, i, s - u * t);
+    const h = hist + (<usize>i << 6);
+    memory.copy(h + 16, h, 48);
+    store<f64>(h, s);
+    store<f64>(h, t, 8);
+  }
+}
+
+// ------------------------------------------------------------------ Coulomb energy and forces
+
+/**
+ * coul/streitz energy, forces and virial at the current charges (added to the EAM ones), over the
+ * compact list of the QEq pass: displacements stored there, forces scattered to owners (a small,
+ * cache-resident array) instead of ghosts.
+ */
+function coulombPass(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
+  const type = cp(ctx, C_TYPE), q = cp(ctx, C_CHARGE);
+  const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
+  const firstNeigh = cp(ctx, C_FIRST_NEIGH), nbr = cp(ctx, C_SQ_NBR), count = cp(ctx, C_SQ_COUNT), geom = cp(ctx, C_SQ_GEOM);
+  const table = cp(ctx, C_SQ_TABLE_E), nint = ci(ctx, C_SQ_INTERVALS), r0 = cf(ctx, C_SQ_R0), rdr = cf(ctx, C_SQ_RDR);
+  const rc = cf(ctx, C_SQ_COUL_CUTOFF), rcsq = rc * rc, fshift = cf(ctx, C_SQ_FORCE_SHIFT);
+  const pairStride = <usize>nint * REC;
+  let epair = 0.0;
+  let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
+  for (let i = 0; i < n; i++) {
+    const qi = getF(q, i);
+    const row = table + <usize>(getI(type, i) * nt) * pairStride;
+    const first = getI(firstNeigh, i), end = first + getI(count, i);
+    let fxi = 0.0, fyi = 0.0, fzi = 0.0;
+    for (let e = first; e < end; e++) {
+      const g = geom + (<usize>e << 5);
+      const rsq = load<f64>(g, 24);
+      if (rsq > rcsq) continue;
+      const dx = load<f64>(g), dy = load<f64>(g, 8), dz = load<f64>(g, 16);
+      const j = getI(nbr, e);
+      const r = sqrt(rsq);
+      let t = (r - r0) * rdr;
+      if (t < 0.0) t = 0.0; // flagged by the QEq pass
+      let m = <i32>t;
+      if (m > nint - 1) m = nint - 1;
+      const p = t - <f64>m;
+      const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
+      const qj = getF(q, j), qq = qi * qj;
+      let de = 0.0;
+      if (ASC_FEATURE_SIMD) {
+        const pv = f64x2.splat(p);
+        const a = vpoly5(rec, pv), bb = vpoly5(rec + 96, pv), da = vpoly4(rec + 192, pv);
+        epair += qi * f64x2.extract_lane(a, 0) + qj * f64x2.extract_lane(a, 1) + qq * f64x2.extract_lane(bb, 0);
+        de = qi * f64x2.extract_lane(da, 0) + qj * f64x2.extract_lane(da, 1) + qq * (f64x2.extract_lane(bb, 1) + fshift);
+      } else {
+        epair += qi * poly5(rec, p) + qj * poly5(rec + 8, p) + qq * poly5(rec + 96, p);
+        de = qi * poly4(rec + 192, p) + qj * poly4(rec + 200, p) + qq * (poly5(rec + 104, p) + fshift);
+      }
+      const fpair = -de / r;
+      const gx = dx * fpair, gy = dy * fpair, gz = dz * fpair;
+      fxi += gx; fyi += gy; fzi += gz;
+      addF(fx, j, -gx); addF(fy, j, -gy); addF(fz, j, -gz);
+      vxx += dx * gx; vyy += dy * gy; vzz += dz * gz;
+      vyz += dy * gz; vxz += dx * gz; vxy += dx * gy;
+    }
+    addF(fx, i, fxi); addF(fy, i, fyi); addF(fz, i, fzi);
+  }
+  // PairCoulStreitz::self: q (chi + q (J/2 - selfPair))
+  const chi = cp(ctx, C_SQ_CHI), jt = cp(ctx, C_SQ_J), selfPair = cf(ctx, C_SQ_SELF_PAIR);
+  let eself = 0.0;
+  for (let i = 0; i < n; i++) {
+    const t = getI(type, i), qi = getF(q, i);
+    eself += qi * (getF(chi, t) + qi * (0.5 * getF(jt, t) - selfPair));
+  }
+  setF(ctx, C_E_COUL_PAIR, eself + epair);
+  setF(ctx, C_VXX, cf(ctx, C_VXX) + vxx); setF(ctx, C_VYY, cf(ctx, C_VYY) + vyy); setF(ctx, C_VZZ, cf(ctx, C_VZZ) + vzz);
+  setF(ctx, C_VYZ, cf(ctx, C_VYZ) + vyz); setF(ctx, C_VXZ, cf(ctx, C_VXZ) + vxz); setF(ctx, C_VXY, cf(ctx, C_VXY) + vxy);
+}
+
+// ------------------------------------------------------------------ Ewald reciprocal space
+
+// Phases are stored structure-of-arrays, so loops over atoms read contiguous cos and sin arrays
+// (two atoms per f64x2): skPhase holds, per direction d and n = 0..nmax, cos[nlocal] then sin[nlocal]
+// of n b_d.x_i; skScratch holds cos/sin of (n1 b_1 + n2 b_2).x_i, then of k.x_i, each [nlocal].
+// The k-vectors come sorted by (n1, n2) (src/streitz/engine.ts), so the (n1, n2) product is reused
+// across the n3 row: one complex product per k-vector and atom.
+
+@inline function phaseRow(ph: usize, n: i32, nmax: i32, d: i32, m: i32): usize {
+  return ph + (<usize>((d * (nmax + 1) + m) * 2 * n) << 3);
+}
+
+/** exp(i n b_d.x_i) for n = 0..nmax by LAMMPS' recurrence (Ewald::eik_dot_r). */
+function kspacePhases(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
+  const basis = cp(ctx, C_SK_BASIS), ph = cp(ctx, C_SK_PHASE);
+  const nb = <usize>n << 3;
+  for (let d = 0; d < 3; d++) {
+    const bx = load<f64>(basis + (<usize>(3 * d) << 3)), by = load<f64>(basis + (<usize>(3 * d + 1) << 3)), bz = load<f64>(basis + (<usize>(3 * d + 2) << 3));
+    for (let i = 0; i < n; i++) {
+      const th = bx * getF(x, i) + by * getF(y, i) + bz * getF(z, i);
+      const c1 = Math.cos(th), s1 = Math.sin(th);
+      let c = 1.0, sn = 0.0;
+      for (let m = 0; m <= nmax; m++) {
+        const row = phaseRow(ph, n, nmax, d, m) + (<usize>i << 3);
+        store<f64>(row, c); store<f64>(row + nb, sn);
+        const cn = c * c1 - sn * s1;
+        sn = sn * c1 + c * s1;
+        c = cn;
+      }
+    }
+  }
+}
+
+/** exp(i k.x_i) of k-vector t into skScratch rows 2 (cos) and 3 (sin); rows 0, 1 keep the (n1, n2) part. */
+function kspaceVectorPhases(ctx: usize, t: i32): void {
+  const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
+  const ph = cp(ctx, C_SK_PHASE), idx = cp(ctx, C_SK_IDX), sc = cp(ctx, C_SK_SCRATCH);
+  const nb = <usize>n << 3;
+  const at = idx + (<usize>t << 4);
+  const n1 = load<i32>(at), n2 = load<i32>(at, 4), n3 = load<i32>(at, 8);
+  const fresh = t == 0 || load<i32>(at - 16) != n1 || load<i32>(at - 12) != n2;
+  const c12 = sc, s12 = sc + nb, ce = sc + 2 * nb, se = sc + 3 * nb;
+  if (fresh) {
+    const c1 = phaseRow(ph, n, nmax, 0, n1), s1 = c1 + nb;
+    const c2 = phaseRow(ph, n, nmax, 1, abs(n2)), s2 = c2 + nb;
+    const g2 = n2 < 0 ? -1.0 : 1.0;
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 3;
+      const a = load<f64>(c1 + o), b = load<f64>(s1 + o), c = load<f64>(c2 + o), e = g2 * load<f64>(s2 + o);
+      store<f64>(c12 + o, a * c - b * e);
+      store<f64>(s12 + o, b * c + a * e);
+    }
+  }
+  const c3 = phaseRow(ph, n, nmax, 2, abs(n3)), s3 = c3 + nb;
+  const g3 = n3 < 0 ? -1.0 : 1.0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const gv = f64x2.splat(g3);
+    for (; i + 1 < n; i += 2) {
+      const o = <usize>i << 3;
+      const a = v128.load(c12 + o), b = v128.load(s12 + o), c = v128.load(c3 + o), e = f64x2.mul(gv, v128.load(s3 + o));
+      v128.store(ce + o, f64x2.sub(f64x2.mul(a, c), f64x2.mul(b, e)));
+      v128.store(se + o, f64x2.add(f64x2.mul(b, c), f64x2.mul(a, e)));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    const a = load<f64>(c12 + o), b = load<f64>(s12 + o), c = load<f64>(c3 + o), e = g3 * load<f64>(s3 + o);
+    store<f64>(ce + o, a * c - b * e);
+    store<f64>(se + o, b * c + a * e);
+  }
+}
+
+/** Ewald k-space energy (incl. self and background), forces and virial at the current charges (LAMMPS ewald). */
+function kspacePass(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nk = ci(ctx, C_SK_COUNT);
+  const q = cp(ctx, C_CHARGE), fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
+  const vecs = cp(ctx, C_SK_VECS), sc = cp(ctx, C_SK_SCRATCH);
+  const nb = <usize>n << 3;
+  const ce = sc + 2 * nb, se = sc + 3 * nb;
+  const kc = cf(ctx, C_COULOMB_K), g = cf(ctx, C_SK_G);
+  const g2inv = 1.0 / (g * g);
+  let esum = 0.0;
+  let v0 = 0.0, v1 = 0.0, v2 = 0.0, v3 = 0.0, v4 = 0.0, v5 = 0.0;
+  for (let t = 0; t < nk; t++) {
+    kspaceVectorPhases(ctx, t);
+    let sr = 0.0, si = 0.0;
+    let i = 0;
+    if (ASC_FEATURE_SIMD) {
+      let ar = f64x2.splat(0.0), ai = f64x2.splat(0.0);
+      for (; i + 1 < n; i += 2) {
+        const o = <usize>i << 3;
+        const qv = v128.load(q + o);
+        ar = f64x2.add(ar, f64x2.mul(qv, v128.load(ce + o)));
+        ai = f64x2.add(ai, f64x2.mul(qv, v128.load(se + o)));
+      }
+      sr = f64x2.extract_lane(ar, 0) + f64x2.extract_lane(ar, 1);
+      si = f64x2.extract_lane(ai, 0) + f64x2.extract_lane(ai, 1);
+    }
+    for (; i < n; i++) {
+      const qi = getF(q, i), o = <usize>i << 3;
+      sr += qi * load<f64>(ce + o);
+      si += qi * load<f64>(se + o);
+    }
+    const kv = vecs + (<usize>t << 5);
+    const kx = load<f64>(kv), ky = load<f64>(kv, 8), kz = load<f64>(kv, 16), ug = load<f64>(kv, 24);
+    const c = 2.0 * ug * kc;
+    i = 0;
+    if (ASC_FEATURE_SIMD) {
+      const srv = f64x2.splat(c * sr), siv = f64x2.splat(c * si);
+      const kxv = f64x2.splat(kx), kyv = f64x2.splat(ky), kzv = f64x2.splat(kz);
+      for (; i + 1 < n; i += 2) {
+        const o = <usize>i << 3;
+        const f = f64x2.mul(v128.load(q + o), f64x2.sub(f64x2.mul(v128.load(se + o), srv), f64x2.mul(v128.load(ce + o), siv)));
+        v128.store(fx + o, f64x2.add(v128.load(fx + o), f64x2.mul(f, kxv)));
+        v128.store(fy + o, f64x2.add(v128.load(fy + o), f64x2.mul(f, kyv)));
+        v128.store(fz + o, f64x2.add(v128.load(fz + o), f64x2.mul(f, kzv)));
+      }
+    }
+    for (; i < n; i++) {
+      const o = <usize>i << 3;
+      const f = getF(q, i) * (load<f64>(se + o) * (c * sr) - load<f64>(ce + o) * (c * si));
+      addF(fx, i, f * kx); addF(fy, i, f * ky); addF(fz, i, f * kz);
+    }
+    const uk = ug * (sr * sr + si * si);
+    esum += uk;
+    const sqk = kx * kx + ky * ky + kz * kz;
+    const vterm = -2.0 * (1.0 / sqk + 0.25 * g2inv);
+    v0 += uk * (1.0 + vterm * kx * kx);
+    v1 += uk * (1.0 + vterm * ky * ky);
+    v2 += uk * (1.0 + vterm * kz * kz);
+    v3 += uk * vterm * kx * ky;
+    v4 += uk * vterm * kx * kz;
+    v5 += uk * vterm * ky * kz;
+  }
+  let qsum = 0.0, qsq = 0.0;
+  for (let i = 0; i < n; i++) { const qi = getF(q, i); qsum += qi; qsq += qi * qi; }
+  const vol = cf(ctx, C_SK_VOLUME);
+  setF(ctx, C_E_KSPACE, kc * (esum - g * qsq / MY_PIS - 0.5 * MY_PI * qsum * qsum / (g * g * vol)));
+  setF(ctx, C_VXX, cf(ctx, C_VXX) + kc * v0); setF(ctx, C_VYY, cf(ctx, C_VYY) + kc * v1); setF(ctx, C_VZZ, cf(ctx, C_VZZ) + kc * v2);
+  setF(ctx, C_VXY, cf(ctx, C_VXY) + kc * v3); setF(ctx, C_VXZ, cf(ctx, C_VXZ) + kc * v4); setF(ctx, C_VYZ, cf(ctx, C_VYZ) + kc * v5);
+}
+
+/** out += (reciprocal-space Hessian) v for both lanes: 2 k sum_k ug Re(exp(-i k.x_i) S_k(v)). */
+function kspaceMatvec(ctx: usize, v: usize, out: usize): void {
+  const n = ci(ctx, C_NLOCAL), nk = ci(ctx, C_SK_COUNT);
+  const vecs = cp(ctx, C_SK_VECS), sc = cp(ctx, C_SK_SCRATCH);
+  const nb = <usize>n << 3;
+  const ce = sc + 2 * nb, se = sc + 3 * nb;
+  const kc = cf(ctx, C_COULOMB_K);
+  for (let t = 0; t < nk; t++) {
+    kspaceVectorPhases(ctx, t);
+    let ar = 0.0, ai = 0.0, br = 0.0, bi = 0.0;
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 3, a = lane0(v, i);
+      const c = load<f64>(ce + o), s = load<f64>(se + o), v0 = load<f64>(a), v1 = load<f64>(a, 8);
+      ar += v0 * c; ai += v0 * s; br += v1 * c; bi += v1 * s;
+    }
+    const w = 2.0 * kc * load<f64>(vecs + (<usize>t << 5), 24);
+    ar *= w; ai *= w; br *= w; bi *= w;
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 3, a = lane0(out, i);
+      const c = load<f64>(ce + o), s = load<f64>(se + o);
+      store<f64>(a, load<f64>(a) + (c * ar + s * ai));
+      store<f64>(a, load<f64>(a, 8) + (c * br + s * bi), 8);
+    }
+  }
+}
+
+// ------------------------------------------------------------------ driver
+
+/**
+ * One evaluation at the current positions (list current): EAM passes (at the EAM cutoff), QEq
+ * (compact list, CG), coul/streitz pairs and self terms, Ewald k-space. Energy = E_eam + E_coul.
+ */
+export function streitzCompute(ctx: usize): void {
+  updateGhostPositions(ctx);
+  // The EAM passes see their own cutoff and the front of each list segment (partitionEam).
+  const all = load<u32>(ctx + C_NUM_NEIGH);
+  store<u32>(ctx + C_NUM_NEIGH, load<u32>(ctx + C_NUM_NEIGH_EAM));
+  setF(ctx, C_CUTOFF, cf(ctx, C_EAM_CUTOFF));
+  densityPass(ctx);
+  embeddingPass(ctx);
+  forcePass(ctx);
+  setF(ctx, C_CUTOFF, cf(ctx, C_LIST_CUTOFF));
+  store<u32>(ctx + C_NUM_NEIGH, all);
+  const eam = cf(ctx, C_ENERGY);
+  setF(ctx, C_E_EAM, eam);
+  const ewald = ci(ctx, C_SQ_EWALD) != 0;
+  if (ewald) kspacePhases(ctx);
+  qeqMatrix(ctx);
+  qeqSolve(ctx);
+  coulombPass(ctx);
+  setF(ctx, C_E_KSPACE, 0.0);
+  if (ewald) kspacePass(ctx);
+  setF(ctx, C_ENERGY, eam + cf(ctx, C_E_COUL_PAIR) + cf(ctx, C_E_KSPACE));
+}
+
+/** Rebuild when due (LAMMPS neigh_modify every/delay/check), then evaluate. */
+function refresh(ctx: usize): i32 {
+  const since = ci(ctx, C_SINCE_BUILD) + 1;
+  setI(ctx, C_SINCE_BUILD, since);
+  const every = max(ci(ctx, C_EVERY), 1);
+  if (since >= ci(ctx, C_DELAY) && since % every == 0 && needsRebuild(ctx)) {
+    if (since == max(ci(ctx, C_DELAY), every)) setI(ctx, C_DANGEROUS, ci(ctx, C_DANGEROUS) + 1);
+    const s = streitzRebuild(ctx);
+    if (s != 0) return s;
+  }
+  streitzCompute(ctx);
+  return 0;
+}
+
+/**
+ * Up to `steps` velocity-Verlet steps with a QEq every step (forces current on entry). `stepsDone`
+ * counts completed steps; a non-zero status means step stepsDone+1 stopped after its drift (grow,
+ * then streitzFinishStep).
+ */
+export function streitzRunVerlet(ctx: usize, steps: i32): i32 {
+  setI(ctx, C_STEPS_DONE, 0);
+  for (let s = 0; s < steps; s++) {
+    setI(ctx, C_TALLY, s == steps - 1 ? 1 : 0);
+    initialIntegrate(ctx);
+    const status = refresh(ctx);
+    if (status != 0) return status;
+    finalIntegrate(ctx);
+    setI(ctx, C_STEPS_DONE, s + 1);
+  }
+  return 0;
+}
+
+/** Completes a step interrupted by a short array: rebuild, evaluate, second half kick. */
+export function streitzFinishStep(ctx: usize): i32 {
+  setI(ctx, C_TALLY, 1);
+  const s = streitzRebuild(ctx);
+  if (s != 0) return s;
+  streitzCompute(ctx);
+  finalIntegrate(ctx);
+  setI(ctx, C_STEPS_DONE, ci(ctx, C_STEPS_DONE) + 1);
+  return 0;
+}

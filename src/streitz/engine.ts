@@ -1,0 +1,396 @@
+/**
+ * The Streitz-Mintmire model in wasm (assembly/streitz.ts) on one KernelSystem: eam/alloy at its own
+ * cutoff and coul/streitz + fix qeq/slater (+ Ewald) at theirs, over one half list whose reach covers
+ * the largest. QEq every evaluation: a compact H over the list, Jacobi-preconditioned CG on both
+ * right-hand sides at once, warm-started (MD: LAMMPS' extrapolation of the last solutions).
+ *
+ * Modes (see src/streitz/README.md):
+ * - "lammps": LAMMPS 29Sep2021 as it is (QEq with its own alpha and unshifted integrals; Wolf force
+ *   with the shifted-force erfc term against a shifted-potential energy);
+ * - "consistent": the QEq minimises the reported energy (same alpha, shifts and cutoff; Ewald with
+ *   the reciprocal sum in the QEq matrix), Wolf is damped-shifted-force throughout, and forces are
+ *   the exact gradient of the energy at the converged charges.
+ *
+ * Units: A, eV, e, fs, amu; k = qqrd2e = 14.399645 eV A / e^2.
+ */
+import type { Atoms } from "../atoms.js";
+import { CalculationFailed, InputError } from "../errors.js";
+import type { EamPotential } from "../potentials/types.js";
+import { KernelSystem, type EngineOptions, type Field } from "../engine/system.js";
+import { packTables } from "../engine/tables.js";
+import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant } from "../engine/wasm.js";
+import { MY_PIS, QQRD2E_METAL, type StreitzSummation } from "./coulomb.js";
+import { erfc } from "./erfc.js";
+import { ewaldKVectors } from "./ewald.js";
+import type { StreitzElement, StreitzParameters } from "./params.js";
+import { buildStreitzTable, STREITZ_TABLE_DR, STREITZ_TABLE_R0, type StreitzTableSpec } from "./tables.js";
+
+/** How the model is evaluated: "lammps" (LAMMPS 29Sep2021, quirks included) or "consistent". */
+export type StreitzMode = "lammps" | "consistent";
+
+/** Where the CG starts: zero, the last solution, or LAMMPS' extrapolation of the last four. */
+export type QeqStart = "zero" | "previous" | "extrapolate";
+
+/** Settings the engine needs (all filled in; see StreitzCalculator for defaults). */
+export interface StreitzEngineSettings {
+  summation: StreitzSummation;
+  mode: StreitzMode;
+  /** coul/streitz cutoff, A. */
+  coulCutoff: number;
+  /** Wolf alpha, 1/A. */
+  wolfAlpha: number;
+  /** QEq cutoff, A ("lammps" only; "consistent" uses coulCutoff). */
+  qeqCutoff: number;
+  /** QEq alpha, 1/A ("lammps" only). */
+  qeqAlpha: number;
+  /** Relative CG residual to stop at. */
+  qeqTolerance: number;
+  /** CG loops per solve. */
+  qeqMaxIter: number;
+  /** Radial table spacing, A (default 0.02). */
+  tableSpacing?: number;
+}
+
+interface StreitzKernels extends KernelExports {
+  streitzCompute(ctx: number): void;
+  streitzRunVerlet(ctx: number, steps: number): number;
+  streitzFinishStep(ctx: number): number;
+  streitzRebuild(ctx: number): number;
+}
+
+const STATUS_QEQ_LIST = 4;
+const GUESS: Record<QeqStart, number> = { zero: 0, previous: 1, extrapolate: 2 };
+
+/** woself = erfc(a rc)/(2 rc) + a/sqrt(pi) (1/A), LAMMPS' Wolf self coefficient. */
+function woself(a: number, rc: number): number {
+  return (0.5 * erfc(a * rc)) / rc + a / MY_PIS;
+}
+/** d/dr [erfc(a r)/r] at rc (1/A^2), LAMMPS' dwoself. */
+function dwoself(a: number, rc: number): number {
+  return -(erfc(a * rc) / rc / rc + ((2.0 * a) / MY_PIS) * Math.exp(-a * a * rc * rc) / rc);
+}
+
+/** Streitz-Mintmire energy, forces, virial and charges in wasm. */
+export class StreitzEngine extends KernelSystem {
+  readonly eam: EamPotential;
+  readonly params: StreitzParameters;
+  readonly settings: Readonly<StreitzEngineSettings>;
+  /** Where single-point CG solves start (default "previous": zero after a new structure or coldStart). */
+  qeqStart: QeqStart = "previous";
+  /** Where the CG starts in MD steps (default "extrapolate", as LAMMPS fix qeq/slater). */
+  mdQeqStart: QeqStart = "extrapolate";
+
+  /** Forgets the QEq history: the next solve starts from zero charges (as LAMMPS' first step). */
+  coldStart(): void {
+    if (this.n > 0) {
+      this.f64("sqHist").fill(0);
+      this.f64("charge").fill(0);
+    }
+    this.forcesValid = false;
+  }
+  private readonly k_: number = QQRD2E_METAL;
+  private readonly typeParams: StreitzElement[];
+  private sqCapacity = 0;
+  private kset: { vecs: Float64Array; idx: Int32Array; basis: Float64Array; nmax: number } | null = null;
+  private ewaldState: { g: number; kmax: [number, number, number]; kcount: number; cell: string } | null = null;
+
+  private constructor(eam: EamPotential, params: StreitzParameters, settings: StreitzEngineSettings, k: KernelExports, variant: KernelVariant, skin: number) {
+    const consistent = settings.mode === "consistent";
+    const qeqCutoff = consistent ? settings.coulCutoff : settings.qeqCutoff;
+    const reach = Math.max(eam.cutoff, settings.coulCutoff, qeqCutoff);
+    super(k, variant, skin, eam.elements, reach, `${eam.source} + ${params.source}`);
+    this.eam = eam;
+    this.params = params;
+    this.settings = { ...settings, qeqCutoff };
+    // Types follow the EAM file; an element missing from the .streitz file gets inert numbers
+    // (the calculator refuses structures that contain it).
+    this.typeParams = eam.elements.map(
+      (el) => params.bySymbol.get(el) ?? { symbol: el, chi: 0, J: 1, gamma: 0, zeta: 1, Z: 0, line: 0 },
+    );
+    const t = packTables(eam);
+    const wolf = settings.summation === "wolf";
+    const energySpec = this.energySpec(settings.summation === "ewald" ? 1 : settings.wolfAlpha);
+    const energy = buildStreitzTable(energySpec);
+    const qeq = consistent ? energy : buildStreitzTable(this.qeqSpec());
+    this.placeTables([
+      { field: "densityTable", data: t.density },
+      { field: "forceTable", data: t.force },
+      { field: "embedTable", data: t.embed },
+      { field: "sqTableE", data: energy.records },
+      // The QEq table gets its own copy even when equal: Ewald rewrites the energy table per g.
+      { field: "sqTableQ", data: qeq.records.slice() },
+      { field: "sqChi", data: Float64Array.from(this.typeParams, (p) => p.chi) },
+      { field: "sqJ", data: Float64Array.from(this.typeParams, (p) => p.J) },
+    ]);
+    this.setCtx("nr", t.nr);
+    this.setCtx("rdr", 1.0 / eam.dr);
+    this.setCtx("nrho", t.nrho);
+    this.setCtx("rdrho", 1.0 / eam.drho);
+    this.setCtx("rhomax", eam.rhomax);
+    this.setCtx("eamCutoff", eam.cutoff);
+    this.setCtx("listCutoff", reach);
+    this.setCtx("sqIntervals", energy.intervals);
+    this.setCtx("sqR0", energy.r0);
+    this.setCtx("sqRdr", 1 / energy.dr);
+    this.setCtx("sqCoulCutoff", settings.coulCutoff);
+    this.setCtx("sqQeqCutoff", qeqCutoff);
+    this.setCtx("coulombK", this.k_);
+    const rc = settings.coulCutoff;
+    this.setCtx("sqSelfPair", wolf ? this.k_ * woself(settings.wolfAlpha, rc) : 0);
+    this.setCtx("sqForceShift", wolf && !consistent ? -this.k_ * dwoself(settings.wolfAlpha, rc) : 0);
+    this.setCtx(
+      "sqDiagShift",
+      consistent ? (wolf ? 2 * this.k_ * woself(settings.wolfAlpha, rc) : 0) : 2 * this.k_ * woself(settings.qeqAlpha, qeqCutoff),
+    );
+    this.setCtx("sqEwald", wolf ? 0 : 1);
+    this.setCtx("sqKspaceInH", 0);
+    this.setCtx("qeqTolerance", settings.qeqTolerance);
+    this.setCtx("qeqMaxIter", settings.qeqMaxIter);
+  }
+
+  /** The energy table of the mode: alpha is the Wolf alpha or the Ewald g (1/A). */
+  private energySpec(alpha: number): StreitzTableSpec {
+    const s = this.settings;
+    const wolf = s.summation === "wolf";
+    return {
+      elements: this.typeParams,
+      k: this.k_,
+      rmax: Math.max(s.coulCutoff, s.qeqCutoff) + 0.05,
+      alpha,
+      // consistent: every term shifted-force at rc, so E and F are continuous there (for Ewald the
+      // shift is ~1e-10 eV per pair: the Slater terms at 12 A, erfc(g rc)/rc ~ 1e-15).
+      shift: s.mode === "consistent" ? "dsf" : wolf ? "wolf" : "none",
+      rc: s.coulCutoff,
+      dr: s.tableSpacing ?? STREITZ_TABLE_DR,
+    };
+  }
+
+  /** fix qeq/slater's own matrix: unshifted integrals, its alpha and cutoff. */
+  private qeqSpec(): StreitzTableSpec {
+    const s = this.settings;
+    return { ...this.energySpec(s.qeqAlpha), shift: "none", rc: s.qeqCutoff };
+  }
+
+  /** Creates an engine for an EAM potential (the eam/alloy part) and a .streitz parameter set. */
+  static async create(eam: EamPotential, params: StreitzParameters, settings: StreitzEngineSettings, opts: EngineOptions = {}): Promise<StreitzEngine> {
+    const variant = opts.variant ?? "simd";
+    const mod = opts.module ?? (await loadKernelModule(variant));
+    return new StreitzEngine(eam, params, settings, instantiateKernels(mod), variant, opts.skin ?? 1.0);
+  }
+
+  private get kx(): StreitzKernels {
+    return this.k as StreitzKernels;
+  }
+
+  // ---------------------------------------------------------------- buffers
+  protected extraPerAtom(): [Field, number][] {
+    return [
+      ["charge", 8], ["sqX", 16], ["sqB", 16], ["sqR", 16], ["sqD", 16], ["sqHd", 16], ["sqHist", 64],
+      ["sqCount", 4], ["skScratch", 32], ["numNeighEam", 4],
+    ];
+  }
+
+  protected extraRegions(): [Field, number][] {
+    const ks = this.kset;
+    const nk = ks ? ks.vecs.length / 4 : 0;
+    const nmax = ks ? ks.nmax : 0;
+    return [
+      ["sqNbr", 4 * this.sqCapacity], ["sqVal", 8 * this.sqCapacity], ["sqGeom", 32 * this.sqCapacity],
+      ["skVecs", 32 * nk], ["skIdx", 16 * nk], ["skBasis", 72], ["skSums", 32 * nk],
+      ["skPhase", ks ? 16 * 3 * (nmax + 1) * this.n : 0],
+    ];
+  }
+
+  protected afterLayout(): void {
+    this.setCtx("sqCapacity", this.sqCapacity);
+    const ks = this.kset;
+    this.setCtx("skCount", ks ? ks.vecs.length / 4 : 0);
+    this.setCtx("skNmax", ks ? ks.nmax : 0);
+    if (ks) {
+      this.f64("skVecs").set(ks.vecs);
+      new Int32Array(this.mem.buffer, this.getCtx("skIdx"), ks.idx.length).set(ks.idx);
+      this.f64("skBasis").set(ks.basis);
+    }
+  }
+
+  protected preservedPerAtom(): [string, number][] {
+    return [...super.preservedPerAtom(), ["sqHist", 8], ["charge", 1]];
+  }
+
+  protected grow(status: number): void {
+    if (status === STATUS_QEQ_LIST) {
+      this.sqCapacity = Math.ceil(this.getCtx("needNeigh") * 1.15) + 256;
+      this.relayout();
+      return;
+    }
+    super.grow(status);
+  }
+
+  // ---------------------------------------------------------------- structure
+  /** Loads a structure (see KernelSystem.setAtoms); charges and the QEq history start from zero. */
+  setAtoms(atoms: Atoms, source = "structure"): void {
+    super.setAtoms(atoms, source);
+    this.f64("sqHist").fill(0);
+    this.f64("charge").fill(0);
+    if (this.ewaldState && this.ewaldState.cell !== JSON.stringify(Array.from(atoms.cell))) {
+      // The k-vectors belong to the old cell: the caller must call setEwald again.
+      this.kset = null;
+      this.ewaldState = null;
+      this.relayout();
+    }
+  }
+
+  /**
+   * Sets the Ewald splitting g (1/A) and extents kmax for `cell` (the structure's, LAMMPS
+   * restricted-triclinic rows): k-vectors, the energy table (erfc(g r)/r) and, in "consistent"
+   * mode, the QEq matrix with the reciprocal sum and Ewald self term.
+   */
+  setEwald(cell: ArrayLike<number>, g: number, kmax: readonly [number, number, number]): { kcount: number } {
+    if (this.settings.summation !== "ewald") throw new Error("internal: setEwald on a Wolf engine");
+    this.requireAtoms();
+    const key = JSON.stringify(Array.from(cell));
+    const st = this.ewaldState;
+    if (st && st.g === g && st.kmax.every((v, d) => v === kmax[d]) && st.cell === key) return { kcount: st.kcount };
+    const set = ewaldKVectors(cell, kmax);
+    const nk = set.kcount;
+    const vecs = new Float64Array(4 * nk);
+    const idx = new Int32Array(4 * nk);
+    const preu = (4.0 * Math.PI) / set.volume;
+    // Sorted by (n1, n2): the kernel reuses the (n1, n2) phase product along each n3 row.
+    const order = Array.from({ length: nk }, (_, t) => t).sort(
+      (a, b) => set.kv[7 * a] - set.kv[7 * b] || set.kv[7 * a + 1] - set.kv[7 * b + 1] || set.kv[7 * a + 2] - set.kv[7 * b + 2],
+    );
+    for (let t = 0; t < nk; t++) {
+      const [n1, n2, n3, kx, ky, kz, sqk] = set.kv.slice(7 * order[t], 7 * order[t] + 7);
+      vecs.set([kx, ky, kz, (preu * Math.exp((-0.25 * sqk) / (g * g))) / sqk], 4 * t);
+      idx.set([n1, n2, n3, 0], 4 * t);
+    }
+    this.kset = { vecs, idx, basis: Float64Array.from(set.basis.flat()), nmax: set.nmax };
+    if (!st || st.g !== g) {
+      const energy = buildStreitzTable(this.energySpec(g));
+      this.f64("sqTableE").set(energy.records);
+      if (this.settings.mode === "consistent") {
+        this.f64("sqTableQ").set(energy.records);
+        this.setCtx("sqDiagShift", (2 * this.k_ * g) / MY_PIS);
+      }
+    }
+    this.relayout();
+    this.setCtx("skG", g);
+    this.setCtx("skVolume", set.volume);
+    this.setCtx("sqKspaceInH", this.settings.mode === "consistent" ? 1 : 0);
+    this.ewaldState = { g, kmax: [kmax[0], kmax[1], kmax[2]], kcount: nk, cell: key };
+    this.forcesValid = false;
+    return { kcount: nk };
+  }
+
+  /** Whether Ewald settings are in place (always true for Wolf). */
+  get ready(): boolean {
+    return this.settings.summation === "wolf" || this.kset !== null;
+  }
+
+  // ---------------------------------------------------------------- kernels
+  rebuild(): void {
+    this.requireAtoms();
+    this.withGrowth(() => this.kx.streitzRebuild(this.ctx));
+    this.listValid = true;
+    this.forcesValid = false;
+  }
+
+  /**
+   * Charges (QEq) then energy, forces and virial at the current positions.
+   * @throws InputError when two atoms are closer than the tables reach (0.5 A)
+   * @throws CalculationFailed when the CG does not reach the tolerance within maxiter
+   */
+  compute(): void {
+    this.requireAtoms();
+    if (!this.ready) throw new Error("internal: Ewald settings missing (setEwald)");
+    if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
+    this.setCtx("tally", 1);
+    this.setCtx("qeqGuess", GUESS[this.qeqStart]);
+    const failed = this.getCtx("qeqFailed");
+    this.kx.streitzCompute(this.ctx);
+    this.forcesValid = true;
+    this.checkClose();
+    this.checkResult();
+    if (this.getCtx("qeqFailed") > failed) {
+      throw new CalculationFailed(
+        `QEq CG did not reach tolerance ${this.settings.qeqTolerance} in ${this.settings.qeqMaxIter} loops`,
+      );
+    }
+  }
+
+  private checkClose(): void {
+    if (this.getCtx("tooClose") === 0) return;
+    const p = this.closestPair();
+    throw new InputError(
+      `atoms ${p?.i} and ${p?.j} are ${p?.r.toPrecision(4)} A apart, closer than the Streitz tables reach (${STREITZ_TABLE_R0} A)`,
+    );
+  }
+
+  /**
+   * Runs `steps` velocity-Verlet NVE steps of `dt` fs with a QEq every step, started from LAMMPS'
+   * extrapolation of the previous solutions. Neighbor checks as LAMMPS neigh_modify (every/delay).
+   * QEq solves that stop at maxiter are counted (`qeqFailures`), as LAMMPS warns and goes on.
+   */
+  runVerlet(steps: number, dt: number, opts: { every?: number; delay?: number } = {}): void {
+    this.requireAtoms();
+    if (!Number.isInteger(steps) || steps < 0) throw new InputError(`steps must be a non-negative integer, got ${steps}`);
+    if (!(dt > 0) || !Number.isFinite(dt)) throw new InputError(`time step must be > 0 fs, got ${dt}`);
+    this.setCtx("dt", dt);
+    this.setCtx("every", opts.every ?? 1);
+    this.setCtx("delay", opts.delay ?? 0);
+    if (!this.forcesValid) {
+      const start = this.qeqStart;
+      this.qeqStart = this.mdQeqStart;
+      try {
+        this.compute();
+      } finally {
+        this.qeqStart = start;
+      }
+    }
+    this.setCtx("qeqGuess", GUESS[this.mdQeqStart]);
+    let left = steps;
+    while (left > 0) {
+      const status = this.kx.streitzRunVerlet(this.ctx, left);
+      left -= this.getCtx("stepsDone");
+      if (status !== 0) {
+        this.grow(status);
+        this.withGrowth(() => this.kx.streitzFinishStep(this.ctx));
+        left -= 1;
+      }
+      this.checkClose();
+    }
+    this.listValid = true;
+    this.checkResult();
+  }
+
+  // ---------------------------------------------------------------- results
+  /** Charges of the owned atoms, e (a new array). */
+  charges(): Float64Array {
+    return this.f64("charge").slice(0, this.n);
+  }
+  /** Energy parts (eV): EAM, coul/streitz pairs + self, Ewald k-space. */
+  energyTerms(): { eam: number; coulPair: number; kspace: number } {
+    return { eam: this.getCtx("eEam"), coulPair: this.getCtx("eCoulPair"), kspace: this.getCtx("eKspace") };
+  }
+  /**
+   * The last QEq: CG loops of the s and t solves, chemical potential (eV/e); and, since the engine
+   * was made: solves, CG loops (s + t) summed over them, solves that stopped at maxiter.
+   */
+  qeqReport(): { loopsS: number; loopsT: number; mu: number; solves: number; loopSum: number; failures: number } {
+    return {
+      loopsS: this.getCtx("qeqLoopsS"),
+      loopsT: this.getCtx("qeqLoopsT"),
+      mu: this.getCtx("qeqMu"),
+      solves: this.getCtx("qeqSolves"),
+      loopSum: this.getCtx("qeqLoopSum"),
+      failures: this.getCtx("qeqFailed"),
+    };
+  }
+  /** Ewald settings in force (null for Wolf or before setEwald). */
+  ewaldSettings(): { g: number; kmax: [number, number, number]; kcount: number } | null {
+    const s = this.ewaldState;
+    return s ? { g: s.g, kmax: [...s.kmax] as [number, number, number], kcount: s.kcount } : null;
+  }
+}
+

@@ -1,0 +1,97 @@
+// `ect-eam md --streitz ...` (src/cli/streitz-md.ts) run from the bundle: the thermo table, the
+// drift and speed lines, step 0 against the LAMMPS fixture, and the flag checks.
+import { execFileSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { readExtxyzFile } from "../src/io/extxyz-file.js";
+
+const ROOT = join(import.meta.dirname, "..");
+const FIX = join(ROOT, "test", "fixtures", "streitz");
+const POT = join(ROOT, "potentials");
+const CLI = join(ROOT, "dist", "cli.js");
+
+function newest(folder: string): number {
+  return Math.max(...readdirSync(folder).filter((f) => f.endsWith(".ts")).map((f) => statSync(join(folder, f)).mtimeMs));
+}
+
+beforeAll(() => {
+  const sources = Math.max(newest(join(ROOT, "src", "cli")), newest(join(ROOT, "src", "streitz")));
+  let built = 0;
+  try {
+    built = statSync(CLI).mtimeMs;
+  } catch {
+    built = 0;
+  }
+  if (built < sources) execFileSync("node", ["scripts/build.mjs"], { cwd: ROOT, stdio: "ignore" });
+}, 120_000);
+
+const cli = (...args: string[]) => execFileSync("node", [CLI, ...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+
+function cliFails(...args: string[]): { status: number; stderr: string } {
+  try {
+    cli(...args);
+  } catch (err) {
+    const e = err as { status: number; stderr: string };
+    return { status: e.status, stderr: String(e.stderr) };
+  }
+  throw new Error(`expected failure: ${args.join(" ")}`);
+}
+
+const base = ["md", "--potential", join(POT, "AlO.eam.alloy"), "--streitz", join(POT, "AlO.streitz")];
+const rattled = join(FIX, "al2o3_rattled_2x1x1_wolf.extxyz");
+
+/** Thermo rows: step and the numbers after it. */
+function rows(out: string): number[][] {
+  return out
+    .split("\n")
+    .filter((l) => /^\s+\d+\s/.test(l))
+    .map((l) => l.trim().split(/\s+/).map(Number));
+}
+
+describe("ect-eam md --streitz", () => {
+  for (const summation of ["wolf", "ewald"] as const) {
+    it(`${summation}: thermo table, step 0 = the LAMMPS single point, drift and speed lines`, () => {
+      const fixture = readExtxyzFile(join(FIX, `al2o3_rattled_2x1x1_${summation}.extxyz`))[0];
+      const extra = summation === "wolf" ? ["--wolf-alpha", "0.31"] : ["--ewald-g", "0.45", "--ewald-kmax", "15,9,12"];
+      const out = cli(...base, "--summation", summation, ...extra, "--input", rattled, "--steps", "10", "--dt", "0.4", "--thermo", "5",
+        "--qeq-tolerance", "1e-10", "--temperature", "300", "--seed", "3");
+      const t = rows(out);
+      expect(t.map((r) => r[0])).toEqual([0, 5, 10]);
+      // PotEng at step 0: LAMMPS' energy (QEq tolerance 1e-10 here, 1e-14 there: E is variational in q)
+      expect(Math.abs(t[0][2] - (fixture.info.energy as number))).toBeLessThan(1e-6);
+      // charges: Al about +2.86, O about -1.91
+      expect(t[0][6]).toBeLessThan(-1.8);
+      expect(t[0][7]).toBeGreaterThan(2.7);
+      expect(t[2][8]).toBeGreaterThan(1); // CG loops per QEq
+      expect(out).toMatch(/# drift: -?\d\.\d+e[-+]\d+ eV\/atom in total energy over 10 steps/);
+      expect(out).toMatch(/# speed: \d+\.\d+ us\/atom-step .* CG loops \(s \+ t\) per QEq/);
+      expect(out).toMatch(new RegExp(`Streitz-Mintmire \\(lammps mode\\).*${summation}`));
+    });
+  }
+
+  it("consistent mode: total energy kept to 1e-4 eV/atom over 20 steps (the EAM file's cutoff jumps dominate)", () => {
+    const out = cli(...base, "--summation", "wolf", "--streitz-mode", "consistent", "--input", rattled, "--steps", "20", "--dt", "0.4",
+      "--thermo", "20", "--qeq-tolerance", "1e-10");
+    const m = /# drift: (\S+) eV\/atom/.exec(out);
+    expect(m).not.toBeNull();
+    expect(Math.abs(Number(m![1]))).toBeLessThan(1e-4);
+    expect(out).toMatch(/consistent mode/);
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    ["an unknown --streitz-mode", [...base, "--summation", "wolf", "--streitz-mode", "exact", "--input", rattled], /--streitz-mode must be lammps or consistent, got 'exact'/],
+    ["--qeq-alpha in consistent mode", [...base, "--summation", "wolf", "--streitz-mode", "consistent", "--qeq-alpha", "0.2", "--input", rattled], /--qeq-alpha does not apply to --streitz-mode consistent/],
+    ["--lattice", [...base, "--summation", "wolf", "--lattice", "fcc", "--a", "4"], /md --streitz needs --input FILE/],
+    ["no --summation", [...base, "--input", rattled], /--streitz needs --summation wolf or --summation ewald/],
+    ["Ewald on a cluster", [...base, "--summation", "ewald", "--input", join(FIX, "al2o3_cluster_a_wolf.extxyz")], /Ewald needs a structure periodic in all three directions/],
+  ];
+  for (const [what, args, message] of bad) {
+    it(`rejects ${what} (exit 2, one line)`, () => {
+      const r = cliFails(...args);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim()).toMatch(message);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    });
+  }
+});
