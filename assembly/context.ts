@@ -224,5 +224,9 @@
 @inline export const C_EVERY: usize = 1032;
 /** steps completed by the last runVerlet call */
 @inline export const C_STEPS_DONE: usize = 1040;
+/** imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots */
+@inline export const C_NIMPORT: usize = 1048;
+/** i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank */
+@inline export const C_RANK: usize = 1056;
 
-@inline export const CTX_BYTES: usize = 1048;
+@inline export const CTX_BYTES: usize = 1064;
