@@ -61,7 +61,8 @@ export function createSharedBlocks(p: number, initialBytes: number, maxBytes: nu
   }
   const growable = typeof (SharedArrayBuffer.prototype as { grow?: unknown }).grow === "function";
   const Sab = SharedArrayBuffer as unknown as new (bytes: number, opts?: { maxByteLength: number }) => SharedArrayBuffer;
-  const box = () => (growable ? new Sab(align8(initialBytes), { maxByteLength: align8(maxBytes) }) : new Sab(align8(maxBytes)));
+  const max = align8(maxBytes), initial = Math.min(align8(initialBytes), max);
+  const box = () => (growable ? new Sab(initial, { maxByteLength: max }) : new Sab(max));
   return {
     control: new SharedArrayBuffer(4 * controlWords(p)),
     outboxes: Array.from({ length: p }, box),
