@@ -2,7 +2,7 @@
 // and, when `lmp` is on PATH, by LAMMPS eam and eam/opt, in one invocation. Reports medians of
 // several runs in microseconds per atom-step, ratios, the share of time in neighbor builds and the
 // wasm memory per atom; then the ECT-EAM section (bench/ect.ts).
-// Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers]
+// Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers|domain]
 //        node dist/bench.js --json [--quick] [--scalar]: the portable suite (src/benchmark), JSON report only
 import { parseArgs } from "node:util";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
@@ -13,6 +13,7 @@ import type { KernelVariant } from "../src/engine/wasm.js";
 import { findLammps, lammpsPairStyles, runLammpsEam } from "./lammps.js";
 import { benchEct } from "./ect.js";
 import { benchWorkers } from "./workers.js";
+import { benchDomain } from "./domain.js";
 import { benchJson } from "./json.js";
 
 const POTENTIAL = "potentials/Cu_u3.eam";
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
   const lmp = findLammps();
   if (values.only === "ect") return benchEct({ quick, lmp });
   if (values.only === "workers") return benchWorkers({ quick, runs });
+  if (values.only === "domain") return benchDomain({ quick, runs });
   const styles = lmp ? lammpsPairStyles(lmp) : new Set<string>();
   console.log(`# ect-eam benchmark: LAMMPS bench/in.eam workload (fcc Cu a=${A} A, ${POTENTIAL}, ${TEMPERATURE} K, dt ${DT} fs, skin ${SKIN} A, neigh every 1 delay 5 check yes)`);
   console.log(`# node ${process.version}, ${runs} runs per entry (median), LAMMPS: ${lmp ?? "not installed (apt-get install lammps)"}`);
@@ -141,6 +143,7 @@ async function main(): Promise<void> {
   if (values.only !== "eam") {
     await benchEct({ quick, lmp });
     await benchWorkers({ quick, runs });
+    await benchDomain({ quick, runs });
   }
 }
 
