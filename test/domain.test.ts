@@ -115,7 +115,7 @@ async function start(s: EamPotentialSpec, atoms: Atoms, workers: number, warning
   return md;
 }
 
-describe("spatial domains equal the single engine", () => {
+describe("spatial domains equal the single engine", { timeout: 60_000 }, () => {
   const cu = spec("Cu_u3.eam");
   const atoms = copper(10, 11); // 4,000 atoms, 36.15 A cube
 
@@ -202,7 +202,7 @@ describe("spatial domains equal the single engine", () => {
   });
 });
 
-describe("thin cells", () => {
+describe("thin cells", { timeout: 60_000 }, () => {
   const cu = spec("Cu_u3.eam");
 
   it("uses as many domains as fit slabs wider than cutoff + skin, with a warning", async () => {
@@ -234,7 +234,7 @@ describe("thin cells", () => {
   });
 });
 
-describe("failures reach the caller", () => {
+describe("failures reach the caller", { timeout: 60_000 }, () => {
   const cu = spec("Cu_u3.eam");
 
   it("a bad structure is an InputError before any worker starts", async () => {
@@ -278,5 +278,5 @@ describe("failures reach the caller", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 30_000);
+  });
 });
