@@ -6,10 +6,12 @@
 // is lexicographically positive; its mirror pair (k with the image of i at -S) is then left out. The
 // mirror ghost always exists, because both i and k lie inside the cell when the list is built.
 //
-// In a spatial domain (src/domain) the rule compares ranks, unique across domains, instead of local
-// indices, and imported atoms (copies of atoms owned by other domains) are keyed by their own rank: a
-// pair across two domains is kept only by the domain whose atom ranks lower (its mirror, in the other
-// domain, fails the same test), so every pair is computed exactly once over all domains.
+// In a spatial domain (src/domain) the keys come from a rank array instead of local indices. Owned
+// atoms rank by local index (the rule above, unchanged); imported atoms (copies of atoms owned by a
+// neighboring domain) rank below every owned atom when they lie across the slab's lower face and
+// above every owned atom across its upper face. So each domain computes the pairs across its upper
+// face and leaves those across its lower face to the neighbor below: every pair once over all
+// domains, the work split evenly, and the key test as predictable as in one engine.
 import {
   C_NLOCAL, C_NGHOST, C_X, C_Y, C_Z, C_X0, C_Y0, C_Z0, C_GHOST_OWNER, C_GHOST_SHIFT,
   C_NUM_NEIGH, C_FIRST_NEIGH, C_NEIGH, C_NEIGH_CAPACITY, C_NEED_NEIGH, C_NEED_BINS,

@@ -17,14 +17,20 @@ import { parseEamPotential } from "../potentials/eam-parse.js";
 import { domainOf, fractional } from "./decompose.js";
 import { DomainEngine, type AtomBlock, type OwnedBlock } from "./engine.js";
 import { Exchange, Slot } from "./exchange.js";
-import { rankOf, type DomainGathered, type DomainPartial, type DomainSetup } from "./protocol.js";
+import type { DomainGathered, DomainPartial, DomainSetup } from "./protocol.js";
 
 /** Values per atom in the per-step sections (positions and forces+energy use all, rho and F' one). */
 const STRIDE = 4;
 /** Values per migrating atom: destination, gid, type, x, y, z, vx, vy, vz, 1/mass. */
 const MIGRANT = 10;
-/** Values per import record: gid, type, x, y, z (already shifted by the image vector). */
-const RECORD = 5;
+/** Values per import record: gid, type, x, y, z (already shifted by the image vector), 1 if across the receiver's upper face. */
+const RECORD = 6;
+/**
+ * Pair-rule ranks (assembly/neighbors.ts): owned atoms rank by local index + 1; an import ranks above
+ * all of them when it lies across the slab's upper face, 0 across the lower face (its images' keys
+ * add 1 for a positive shift, still below every owned atom's).
+ */
+const TOP_RANK = 2 ** 30 - 1;
 
 /** Atoms this domain sends to one neighbor: owned indices and the image shift of each copy (A). */
 interface SendList {
@@ -93,7 +99,7 @@ export class Domain {
     const block = emptyOwned(n);
     block.count = n;
     for (let i = 0; i < n; i++) {
-      block.rank[i] = rankOf(a.gid[i]);
+      block.rank[i] = i + 1;
       block.type[i] = a.type[i];
       block.x[i] = a.positions[3 * i];
       block.y[i] = a.positions[3 * i + 1];
@@ -390,7 +396,7 @@ export class Domain {
     for (let i = 0; i < n; i++) {
       if (dest[i] !== d) continue;
       gid[k] = this.gid[i];
-      next.rank[k] = rankOf(this.gid[i]);
+      next.rank[k] = k + 1;
       next.type[k] = type[i];
       next.x[k] = x[i];
       next.y[k] = y[i];
@@ -407,7 +413,7 @@ export class Domain {
       for (let r = 0, o2 = 0; r < m; r++, o2 += MIGRANT) {
         if (b[o2] !== d) continue;
         gid[k] = b[o2 + 1];
-        next.rank[k] = rankOf(gid[k]);
+        next.rank[k] = k + 1;
         next.type[k] = b[o2 + 2];
         next.x[k] = b[o2 + 3];
         next.y[k] = b[o2 + 4];
@@ -450,13 +456,15 @@ export class Domain {
     let o = this.migrantValues;
     for (const to of this.neighbors()) {
       const lo = this.bounds[to] - this.margin, hi = this.bounds[to + 1] + this.margin;
-      const idx: number[] = [], shift: number[] = [];
+      const idx: number[] = [], shift: number[] = [], top: number[] = [];
       for (let i = 0; i < n; i++) {
         for (let m = -1; m <= 1; m++) {
           const t = frac[i] + m;
           if (t >= lo && t <= hi) {
             idx.push(i);
             shift.push(m);
+            // Exact for the slab faces: t = s + m as domainOf compared s with the bounds.
+            top.push(t >= this.bounds[to + 1] ? 1 : 0);
           }
         }
       }
@@ -481,6 +489,7 @@ export class Domain {
         box[o + 2] = x[i] + s.sx[q];
         box[o + 3] = y[i] + s.sy[q];
         box[o + 4] = z[i] + s.sz[q];
+        box[o + 5] = top[q];
       }
       this.sends.push(s);
     }
@@ -506,7 +515,7 @@ export class Domain {
       this.runs.push({ from: w, start: j, count: c, reverse: 0 });
       for (let q = 0, r = ex.get(w, d, Slot.ImportOffset); q < c; q++, r += RECORD, j++) {
         gids[j] = box[r];
-        b.rank[j] = rankOf(gids[j]);
+        b.rank[j] = box[r + 5] ? TOP_RANK : 0;
         b.type[j] = box[r + 1];
         b.x[j] = box[r + 2];
         b.y[j] = box[r + 3];

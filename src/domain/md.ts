@@ -134,7 +134,7 @@ export async function createDomainMd(opts: DomainMdOptions): Promise<DomainMd> {
   const pot = parseEamPotential(spec.text, { fileName: spec.fileName, style: spec.style });
   const n = atoms.length;
   if (n === 0) throw new InputError("structure: no atoms");
-  if (n >= 2 ** 30) throw new InputError(`structure: ${n} atoms; domain decomposition handles fewer than 2^30`);
+  if (n >= 2 ** 30 - 2) throw new InputError(`structure: ${n} atoms; domain decomposition handles fewer than 2^30 - 2`);
   const types = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const t = pot.elements.indexOf(atoms.symbols[i]);

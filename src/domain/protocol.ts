@@ -84,8 +84,3 @@ export interface DomainWorkerApi {
   run(steps: number): Reply<DomainPartial>;
   gather(): Reply<DomainGathered>;
 }
-
-/** Pair-rule rank of a global atom id: a bijection of [0, 2^30) that mixes ids so cross-domain pairs split evenly. */
-export function rankOf(gid: number): number {
-  return Math.imul(gid, 0x9e3779b1) & 0x3fffffff;
-}
