@@ -8,8 +8,8 @@
  *
  * Each [...] is one write into this worker's outbox, a barrier, and reads from the others'. At a
  * neighbor rebuild (any domain's displacement check fires) atoms are wrapped, migrate to the domain
- * whose slab holds them, and each domain sends the atoms within the neighbor reach of a neighboring
- * slab as import records; the per-step sections are laid out after them.
+ * whose slab holds them, and each domain sends the atoms within the neighbor reach of its lower face
+ * to the domain below as import records; the per-step sections are laid out after them.
  */
 import { CalculationFailed, InputError } from "../errors.js";
 import { cellFrame, type CellFrame } from "../engine/geometry.js";
@@ -23,12 +23,11 @@ import type { DomainGathered, DomainPartial, DomainSetup } from "./protocol.js";
 const STRIDE = 4;
 /** Values per migrating atom: destination, gid, type, x, y, z, vx, vy, vz, 1/mass. */
 const MIGRANT = 10;
-/** Values per import record: gid, type, x, y, z (already shifted by the image vector), 1 if across the receiver's upper face. */
-const RECORD = 6;
+/** Values per import record: gid, type, x, y, z (already shifted by the image vector). */
+const RECORD = 5;
 /**
- * Pair-rule ranks (assembly/neighbors.ts): owned atoms rank by local index + 1; an import ranks above
- * all of them when it lies across the slab's upper face, 0 across the lower face (its images' keys
- * add 1 for a positive shift, still below every owned atom's).
+ * Pair-rule ranks (assembly/neighbors.ts): owned atoms rank by local index + 1 (the one-engine rule
+ * among them); imports rank above all of them, so every pair with an import is computed here.
  */
 const TOP_RANK = 2 ** 30 - 1;
 
@@ -434,107 +433,84 @@ export class Domain {
   /** Values at the start of our outbox that hold migrants (import records follow them). */
   private migrantValues = 0;
 
-  /** The neighbor domains (one when there are two domains: it borders us on both sides). */
-  private neighbors(): number[] {
-    const lo = (this.d + this.p - 1) % this.p, hi = (this.d + 1) % this.p;
-    return lo === hi ? [lo] : [lo, hi];
-  }
-
   /**
-   * Sends every owned atom that lies within the reach of a neighboring slab (with the image shift
-   * along the cut axis that puts it there) as an import record, and takes in the neighbors' records.
-   * Only neighbors qualify: each slab is wider than the reach.
+   * Half shell: sends to the neighbor below every owned atom that lies within the reach above that
+   * neighbor's upper face (with the image shift along the cut that puts it there), and takes in the
+   * records of the neighbor above. A domain thus holds copies of the atoms across its upper face
+   * only and computes the pairs across that face; those across its lower face are the lower
+   * neighbor's, which sends back what it accumulated on our atoms (reverse communication).
    */
   private exchangeImports(): void {
-    const e = this.engine, n = e.length, ex = this.ex, d = this.d;
+    const e = this.engine, n = e.length, ex = this.ex, d = this.d, p = this.p;
     const x = e.array("x"), y = e.array("y"), z = e.array("z"), type = e.ints("type");
     const { h, g } = this.frame;
     const k = this.axis, hx = h[3 * k], hy = h[3 * k + 1], hz = h[3 * k + 2];
-    const frac = new Float64Array(n);
-    for (let i = 0; i < n; i++) frac[i] = fractional(x[i], y[i], z[i], g, k);
-    this.sends = [];
-    let o = this.migrantValues;
-    for (const to of this.neighbors()) {
-      const lo = this.bounds[to] - this.margin, hi = this.bounds[to + 1] + this.margin;
-      const idx: number[] = [], shift: number[] = [], top: number[] = [];
-      for (let i = 0; i < n; i++) {
-        for (let m = -1; m <= 1; m++) {
-          const t = frac[i] + m;
-          if (t >= lo && t <= hi) {
-            idx.push(i);
-            shift.push(m);
-            // Exact for the slab faces: t = s + m as domainOf compared s with the bounds.
-            top.push(t >= this.bounds[to + 1] ? 1 : 0);
-          }
+    const to = (d + p - 1) % p, from = (d + 1) % p;
+    // Exact at the face: t = s + m compares with the bound as domainOf compared s.
+    const face = this.bounds[to + 1], top = face + this.margin;
+    const idx: number[] = [], shift: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = fractional(x[i], y[i], z[i], g, k);
+      for (let m = -1; m <= 1; m++) {
+        const t = s + m;
+        if (t >= face && t <= top) {
+          idx.push(i);
+          shift.push(m);
         }
       }
-      const c = idx.length;
-      const s: SendList = {
-        to,
-        count: c,
-        idx: Int32Array.from(idx),
-        sx: Float64Array.from(shift, (m) => m * hx),
-        sy: Float64Array.from(shift, (m) => m * hy),
-        sz: Float64Array.from(shift, (m) => m * hz),
-        forward: 0,
-      };
-      ex.reserve(o + RECORD * c);
-      const box = ex.box(d);
-      ex.set(to, Slot.ImportOffset, o);
-      ex.set(to, Slot.ImportCount, c);
-      for (let q = 0; q < c; q++, o += RECORD) {
-        const i = s.idx[q];
-        box[o] = this.gid[i];
-        box[o + 1] = type[i];
-        box[o + 2] = x[i] + s.sx[q];
-        box[o + 3] = y[i] + s.sy[q];
-        box[o + 4] = z[i] + s.sz[q];
-        box[o + 5] = top[q];
-      }
-      this.sends.push(s);
     }
+    const c = idx.length;
+    const send: SendList = {
+      to,
+      count: c,
+      idx: Int32Array.from(idx),
+      sx: Float64Array.from(shift, (m) => m * hx),
+      sy: Float64Array.from(shift, (m) => m * hy),
+      sz: Float64Array.from(shift, (m) => m * hz),
+      forward: 0,
+    };
+    let o = this.migrantValues;
+    ex.reserve(o + RECORD * c);
+    const out = ex.box(d);
+    ex.set(to, Slot.ImportOffset, o);
+    ex.set(to, Slot.ImportCount, c);
+    for (let q = 0; q < c; q++, o += RECORD) {
+      const i = send.idx[q];
+      out[o] = this.gid[i];
+      out[o + 1] = type[i];
+      out[o + 2] = x[i] + send.sx[q];
+      out[o + 3] = y[i] + send.sy[q];
+      out[o + 4] = z[i] + send.sz[q];
+    }
+    this.sends = [send];
     ex.barrier();
-    // Imports from each neighbor, in domain order, each run in the sender's list order.
-    const from = this.neighbors().sort((a, b) => a - b);
-    let total = 0;
-    for (const w of from) total += ex.get(w, d, Slot.ImportCount);
+    const box = ex.box(from);
+    const total = ex.get(from, d, Slot.ImportCount);
     const b: AtomBlock = {
       count: total,
-      rank: new Int32Array(total),
+      rank: new Int32Array(total).fill(TOP_RANK),
       type: new Int32Array(total),
       x: new Float64Array(total),
       y: new Float64Array(total),
       z: new Float64Array(total),
     };
     const gids = new Int32Array(total);
-    this.runs = [];
-    let j = 0;
-    for (const w of from) {
-      const box = ex.box(w);
-      const c = ex.get(w, d, Slot.ImportCount);
-      this.runs.push({ from: w, start: j, count: c, reverse: 0 });
-      for (let q = 0, r = ex.get(w, d, Slot.ImportOffset); q < c; q++, r += RECORD, j++) {
-        gids[j] = box[r];
-        b.rank[j] = box[r + 5] ? TOP_RANK : 0;
-        b.type[j] = box[r + 1];
-        b.x[j] = box[r + 2];
-        b.y[j] = box[r + 3];
-        b.z[j] = box[r + 4];
-      }
+    for (let j = 0, r = ex.get(from, d, Slot.ImportOffset); j < total; j++, r += RECORD) {
+      gids[j] = box[r];
+      b.type[j] = box[r + 1];
+      b.x[j] = box[r + 2];
+      b.y[j] = box[r + 3];
+      b.z[j] = box[r + 4];
     }
     this.importGid = gids;
     e.setImports(b);
-    // Per-step sections after the records: forward (ours, for each neighbor), reverse (theirs, back).
-    for (const s of this.sends) {
-      s.forward = o;
-      ex.set(s.to, Slot.ForwardOffset, o);
-      o += STRIDE * s.count;
-    }
-    for (const r of this.runs) {
-      r.reverse = o;
-      ex.set(r.from, Slot.ReverseOffset, o);
-      o += STRIDE * r.count;
-    }
+    // Per-step sections after the records: forward (our sent atoms), reverse (our imports, back).
+    send.forward = o;
+    ex.set(to, Slot.ForwardOffset, o);
+    o += STRIDE * c;
+    this.runs = [{ from, start: 0, count: total, reverse: o }];
+    ex.set(from, Slot.ReverseOffset, o);
+    o += STRIDE * total;
     ex.reserve(o);
   }
 }
