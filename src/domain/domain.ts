@@ -388,46 +388,54 @@ export class Domain {
       const b = ex.box(w), m = ex.migrants(w);
       for (let r = 0; r < m; r++) if (b[r * MIGRANT] === d) coming++;
     }
-    const total = n - leaving + coming;
-    const next = emptyOwned(total);
-    const gid = new Int32Array(total);
+    this.arrivals += coming;
+    if (leaving === 0 && coming === 0) return;
+    // Compact the staying atoms in place, then append the arrivals (in domain order).
     let k = 0;
     for (let i = 0; i < n; i++) {
       if (dest[i] !== d) continue;
-      gid[k] = this.gid[i];
-      next.rank[k] = k + 1;
-      next.type[k] = type[i];
-      next.x[k] = x[i];
-      next.y[k] = y[i];
-      next.z[k] = z[i];
-      next.vx[k] = vx[i];
-      next.vy[k] = vy[i];
-      next.vz[k] = vz[i];
-      next.invMass[k] = im[i];
+      if (k !== i) {
+        this.gid[k] = this.gid[i];
+        type[k] = type[i];
+        x[k] = x[i];
+        y[k] = y[i];
+        z[k] = z[i];
+        vx[k] = vx[i];
+        vy[k] = vy[i];
+        vz[k] = vz[i];
+        im[k] = im[i];
+      }
       k++;
     }
+    const total = k + coming;
+    if (total > this.gid.length) {
+      const grown = new Int32Array(Math.ceil(total * 1.05) + 64);
+      grown.set(this.gid.subarray(0, k));
+      this.gid = grown;
+    }
+    // Room for the arrivals (a relayout keeps the first `total` owned slots), then fresh views.
+    e.resizeOwned(total, this.neighborsPerAtom);
+    const X = e.array("x"), Y = e.array("y"), Z = e.array("z");
+    const VX = e.array("vx"), VY = e.array("vy"), VZ = e.array("vz"), IM = e.array("invMass");
+    const TYPE = e.ints("type"), rank = e.ints("rank");
     for (let w = 0; w < this.p; w++) {
       if (w === d) continue;
       const b = ex.box(w), m = ex.migrants(w);
       for (let r = 0, o2 = 0; r < m; r++, o2 += MIGRANT) {
         if (b[o2] !== d) continue;
-        gid[k] = b[o2 + 1];
-        next.rank[k] = k + 1;
-        next.type[k] = b[o2 + 2];
-        next.x[k] = b[o2 + 3];
-        next.y[k] = b[o2 + 4];
-        next.z[k] = b[o2 + 5];
-        next.vx[k] = b[o2 + 6];
-        next.vy[k] = b[o2 + 7];
-        next.vz[k] = b[o2 + 8];
-        next.invMass[k] = b[o2 + 9];
+        this.gid[k] = b[o2 + 1];
+        TYPE[k] = b[o2 + 2];
+        X[k] = b[o2 + 3];
+        Y[k] = b[o2 + 4];
+        Z[k] = b[o2 + 5];
+        VX[k] = b[o2 + 6];
+        VY[k] = b[o2 + 7];
+        VZ[k] = b[o2 + 8];
+        IM[k] = b[o2 + 9];
         k++;
       }
     }
-    next.count = total;
-    this.arrivals += coming;
-    this.gid = gid;
-    this.engine.setOwned(next, this.neighborsPerAtom);
+    for (let i = 0; i < total; i++) rank[i] = i + 1;
   }
 
   /** Values at the start of our outbox that hold migrants (import records follow them). */

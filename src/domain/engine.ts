@@ -73,9 +73,11 @@ export class DomainEngine extends KernelSystem {
     this.writeImports();
   }
 
-  /** Replaces the owned atoms (after migration); imports are cleared until `setImports`. */
-  setOwned(o: OwnedBlock, neighborsPerAtom: number): void {
-    const n = o.count;
+  /**
+   * Sets the number of owned atoms, growing the arrays when needed; owned slots below the old and
+   * new counts keep their data. Imports are cleared until `setImports`. Views must be fetched again.
+   */
+  resizeOwned(n: number, neighborsPerAtom: number): void {
     this.n = n;
     this.imports = NO_IMPORTS;
     if (n > this.ownedCapacity || n + this.ghostCapacity > this.capacity || this.capacity === 0) {
@@ -89,6 +91,12 @@ export class DomainEngine extends KernelSystem {
       this.setCtx("nlocal", n);
       this.setCtx("nimport", 0);
     }
+  }
+
+  /** Replaces the owned atoms; imports are cleared until `setImports`. */
+  setOwned(o: OwnedBlock, neighborsPerAtom: number): void {
+    const n = o.count;
+    this.resizeOwned(n, neighborsPerAtom);
     this.f64("x").set(o.x.subarray(0, n));
     this.f64("y").set(o.y.subarray(0, n));
     this.f64("z").set(o.z.subarray(0, n));
