@@ -1,7 +1,8 @@
 // Benchmarks (npm run bench): the LAMMPS bench/in.eam workload run by our SIMD and scalar kernels
 // and, when `lmp` is on PATH, by LAMMPS eam and eam/opt, in one invocation. Reports medians of
 // several runs in microseconds per atom-step, ratios, the share of time in neighbor builds and the
-// wasm memory per atom; then the ECT-EAM section (bench/ect.ts).
+// wasm memory per atom; then the ECT-EAM section (bench/ect.ts), the worker-pool batch (bench/workers.ts) and
+// one MD run over spatial domains (bench/domain.ts).
 // Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers|domain]
 //        node dist/bench.js --json [--quick] [--scalar]: the portable suite (src/benchmark), JSON report only
 import { parseArgs } from "node:util";
