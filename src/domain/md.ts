@@ -83,7 +83,7 @@ export interface DomainStats {
   dangerous: number;
   /** Atoms that moved from one domain to another at builds. */
   migrations: number;
-  /** Atom copies held for neighboring domains at the last build. */
+  /** Copies of other domains' atoms held at the last build, summed over the domains. */
   imports: number;
   /** Owned atoms per domain. */
   atoms: number[];
