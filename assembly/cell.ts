@@ -8,7 +8,7 @@ import {
   C_NLOCAL, C_NGHOST, C_CAPACITY, C_X, C_Y, C_Z, C_TYPE, C_GHOST_CAPACITY, C_GHOST_OWNER, C_GHOST_SHIFT,
   C_H00, C_H01, C_H02, C_H10, C_H11, C_H12, C_H20, C_H21, C_H22,
   C_G00, C_G01, C_G02, C_G10, C_G11, C_G12, C_G20, C_G21, C_G22,
-  C_PBC_A, C_PBC_B, C_PBC_C, C_MARGIN_A, C_MARGIN_B, C_MARGIN_C, C_NEED_GHOSTS,
+  C_PBC_A, C_PBC_B, C_PBC_C, C_MARGIN_A, C_MARGIN_B, C_MARGIN_C, C_NEED_GHOSTS, C_NIMPORT,
 } from "./context";
 import { ci, cf, cp, setI, getF, putF, getI, putI } from "./mem";
 
@@ -43,9 +43,13 @@ export function wrapOwned(ctx: usize): void {
  * coordinates lie within the margin (cutoff+skin, in fractional units) of the cell. Ghost g sits at
  * extended index nlocal+g. Returns the number of ghosts; when it exceeds the capacity nothing past the
  * capacity is written, `needGhosts` is set and the caller must grow the arrays and call again.
+ *
+ * In a spatial domain the first nimport ghost slots hold imported atoms (placed by the caller, no
+ * owner here); they get images like owned atoms, and the images follow them.
  */
 export function makeGhosts(ctx: usize): i32 {
   const n = ci(ctx, C_NLOCAL);
+  const ni = ci(ctx, C_NIMPORT);
   const cap = ci(ctx, C_GHOST_CAPACITY);
   const px = ci(ctx, C_PBC_A), py = ci(ctx, C_PBC_B), pz = ci(ctx, C_PBC_C);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE);
@@ -60,8 +64,8 @@ export function makeGhosts(ctx: usize): i32 {
   const ka = px ? <i32>ceil(ma) + 1 : 0;
   const kb = py ? <i32>ceil(mb) + 1 : 0;
   const kc = pz ? <i32>ceil(mc) + 1 : 0;
-  let g = 0;
-  for (let i = 0; i < n; i++) {
+  let g = ni;
+  for (let i = 0; i < n + ni; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
     const sa = xi * g00 + yi * g10 + zi * g20;
     const sb = xi * g01 + yi * g11 + zi * g21;
@@ -94,17 +98,17 @@ export function makeGhosts(ctx: usize): i32 {
       }
     }
   }
-  setI(ctx, C_NGHOST, g <= cap ? g : 0);
+  setI(ctx, C_NGHOST, g <= cap ? g : ni);
   setI(ctx, C_NEED_GHOSTS, g);
   return g;
 }
 
-/** Moves every ghost with its owner (positions only): x[nlocal+g] = x[owner] + shift. */
+/** Moves every ghost with its owner (positions only): x[nlocal+g] = x[owner] + shift. Imports are set by the caller. */
 export function updateGhostPositions(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL), ng = ci(ctx, C_NGHOST);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
   const owner = cp(ctx, C_GHOST_OWNER), shift = cp(ctx, C_GHOST_SHIFT);
-  for (let g = 0; g < ng; g++) {
+  for (let g = ci(ctx, C_NIMPORT); g < ng; g++) {
     const o = getI(owner, g);
     const s = shift + <usize>g * 24;
     const e = n + g;
@@ -114,11 +118,14 @@ export function updateGhostPositions(ctx: usize): void {
   }
 }
 
-/** Adds each ghost's accumulated value into its owner (LAMMPS' reverse communication). */
+/**
+ * Adds each ghost's accumulated value into its owner (LAMMPS' reverse communication). The owner
+ * may be an imported atom, whose sum the caller sends on to the domain that owns it.
+ */
 export function foldGhosts(ctx: usize, arr: usize): void {
   const n = ci(ctx, C_NLOCAL), ng = ci(ctx, C_NGHOST);
   const owner = cp(ctx, C_GHOST_OWNER);
-  for (let g = 0; g < ng; g++) {
+  for (let g = ci(ctx, C_NIMPORT); g < ng; g++) {
     const o = getI(owner, g);
     putF(arr, o, getF(arr, o) + getF(arr, n + g));
   }
@@ -128,7 +135,7 @@ export function foldGhosts(ctx: usize, arr: usize): void {
 export function copyToGhosts(ctx: usize, arr: usize): void {
   const n = ci(ctx, C_NLOCAL), ng = ci(ctx, C_NGHOST);
   const owner = cp(ctx, C_GHOST_OWNER);
-  for (let g = 0; g < ng; g++) putF(arr, n + g, getF(arr, getI(owner, g)));
+  for (let g = ci(ctx, C_NIMPORT); g < ng; g++) putF(arr, n + g, getF(arr, getI(owner, g)));
 }
 
 // capacity is read by callers that size loops over extended arrays

@@ -326,5 +326,9 @@
 @inline export const C_EVERY: usize = 1440;
 /** steps completed by the last runVerlet call */
 @inline export const C_STEPS_DONE: usize = 1448;
+/** imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots */
+@inline export const C_NIMPORT: usize = 1456;
+/** i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank */
+@inline export const C_RANK: usize = 1464;
 
-@inline export const CTX_BYTES: usize = 1456;
+@inline export const CTX_BYTES: usize = 1472;

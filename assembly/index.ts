@@ -5,10 +5,10 @@
 // context's need* fields and repeats the call (for runVerlet: calls finishStep, then runVerlet again).
 import {
   CTX_BYTES, C_GHOST_CAPACITY, C_NEED_GHOSTS, C_SINCE_BUILD, C_DELAY, C_EVERY, C_STEPS_DONE,
-  C_DANGEROUS, C_TALLY,
+  C_DANGEROUS, C_TALLY, C_FP,
 } from "./context";
-import { ci, setI } from "./mem";
-import { wrapOwned, makeGhosts, updateGhostPositions } from "./cell";
+import { ci, cp, setI } from "./mem";
+import { wrapOwned, makeGhosts, updateGhostPositions, copyToGhosts } from "./cell";
 import { binAtoms, buildNeighborList, needsRebuild } from "./neighbors";
 import { densityPass, embeddingPass, forcePass } from "./eam";
 import { initialIntegrate, finalIntegrate, kineticEnergy } from "./integrate";
@@ -94,10 +94,13 @@ export function runVerlet(ctx: usize, steps: i32): i32 {
   return STATUS_OK;
 }
 
-/** The three passes on their own (the benchmark times them separately). */
+/** The three passes on their own (the benchmark times them separately; spatial domains communicate between them). */
 export function passDensity(ctx: usize): void { updateGhostPositions(ctx); densityPass(ctx); }
 export function passEmbedding(ctx: usize): void { embeddingPass(ctx); }
 export function passForce(ctx: usize): void { forcePass(ctx); }
+
+/** Copies F'(rho) to the ghosts again, once a domain's imported atoms have received theirs. */
+export function ghostFp(ctx: usize): void { copyToGhosts(ctx, cp(ctx, C_FP)); }
 
 export { ectCharges, ectDensityPass, ectEmbeddingPass, ectEpsPass, ectLongRange, ectUpdateWeights, ectForceTail, ectResonanceHessVec } from "./ect";
 

@@ -5,12 +5,19 @@
 // A pair with a ghost (an image of owned atom k shifted by S) is kept when k > i, or when k == i and S
 // is lexicographically positive; its mirror pair (k with the image of i at -S) is then left out. The
 // mirror ghost always exists, because both i and k lie inside the cell when the list is built.
+//
+// In a spatial domain (src/domain) the keys come from a rank array instead of local indices. Owned
+// atoms rank by local index (the rule above, unchanged); imported atoms (copies of atoms owned by a
+// neighboring domain) rank below every owned atom when they lie across the slab's lower face and
+// above every owned atom across its upper face. So each domain computes the pairs across its upper
+// face and leaves those across its lower face to the neighbor below: every pair once over all
+// domains, the work split evenly, and the key test as predictable as in one engine.
 import {
   C_NLOCAL, C_NGHOST, C_X, C_Y, C_Z, C_X0, C_Y0, C_Z0, C_GHOST_OWNER, C_GHOST_SHIFT,
   C_NUM_NEIGH, C_FIRST_NEIGH, C_NEIGH, C_NEIGH_CAPACITY, C_NEED_NEIGH, C_NEED_BINS,
   C_BIN_ATOMS, C_BIN_START, C_BIN_OF, C_BIN_CAPACITY, C_BINS_X, C_BINS_Y, C_BINS_Z,
   C_BIN_LO_X, C_BIN_LO_Y, C_BIN_LO_Z, C_BIN_INV, C_CUTOFF, C_SKIN, C_BUILDS, C_SINCE_BUILD,
-  C_FX, C_FY, C_FZ,
+  C_FX, C_FY, C_FZ, C_NIMPORT, C_RANK,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, getI, putI } from "./mem";
 
@@ -102,17 +109,18 @@ export function buildNeighborList(ctx: usize): i32 {
   const reach = cf(ctx, C_CUTOFF) + cf(ctx, C_SKIN);
   const reachSq = reach * reach;
   const span = <i32>ceil(reach * inv);
+  const nsrc = n + ci(ctx, C_NIMPORT), rank = cp(ctx, C_RANK);
   for (let q = 0; q < nall; q++) {
     const j = getI(atoms, q);
     putF(xb, q, getF(x, j)); putF(yb, q, getF(y, j)); putF(zb, q, getF(z, j));
-    let kj = j << 1;
-    if (j >= n) {
+    let base = j, positive = false;
+    if (j >= nsrc) {
       const sp = shift + (<usize>(j - n)) * 24;
       const sx = load<f64>(sp), sy = load<f64>(sp, 8), sz = load<f64>(sp, 16);
-      const positive = sx > 0.0 || (sx == 0.0 && (sy > 0.0 || (sy == 0.0 && sz > 0.0)));
-      kj = (getI(owner, j - n) << 1) + (positive ? 1 : 0);
+      positive = sx > 0.0 || (sx == 0.0 && (sy > 0.0 || (sy == 0.0 && sz > 0.0)));
+      base = getI(owner, j - n);
     }
-    putI(key, q, kj);
+    putI(key, q, ((rank ? getI(rank, base) : base) << 1) + (positive ? 1 : 0));
   }
   let k = 0;
   for (let i = 0; i < n; i++) {
@@ -122,7 +130,7 @@ export function buildNeighborList(ctx: usize): i32 {
     const y0 = max(by - span, 0), y1 = min(by + span, ny - 1);
     const x0 = max(bx - span, 0), x1 = min(bx + span, nx - 1);
     const first = k;
-    const ki = i << 1;
+    const ki = (rank ? getI(rank, i) : i) << 1;
     for (let cz = z0; cz <= z1; cz++) {
       for (let cy = y0; cy <= y1; cy++) {
         const row = (cz * ny + cy) * nx;

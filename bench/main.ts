@@ -1,9 +1,9 @@
 // Benchmarks (npm run bench): the LAMMPS bench/in.eam workload run by our SIMD and scalar kernels
 // and, when `lmp` is on PATH, by LAMMPS eam and eam/opt, in one invocation. Reports medians of
 // several runs in microseconds per atom-step, ratios, the share of time in neighbor builds and the
-// wasm memory per atom; then the ECT-EAM section (bench/ect.ts), the worker pool and Streitz-Mintmire
-// against LAMMPS examples/streitz (bench/streitz.ts).
-// Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers|streitz]
+// wasm memory per atom; then the ECT-EAM section (bench/ect.ts), the worker-pool batch (bench/workers.ts),
+// one MD run over spatial domains (bench/domain.ts) and Streitz-Mintmire against LAMMPS examples/streitz (bench/streitz.ts).
+// Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers|domain|streitz]
 //        node dist/bench.js --json [--quick] [--scalar]: the portable suite (src/benchmark), JSON report only
 import { parseArgs } from "node:util";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
@@ -14,6 +14,7 @@ import type { KernelVariant } from "../src/engine/wasm.js";
 import { findLammps, lammpsPairStyles, runLammpsEam } from "./lammps.js";
 import { benchEct } from "./ect.js";
 import { benchWorkers } from "./workers.js";
+import { benchDomain } from "./domain.js";
 import { benchJson } from "./json.js";
 import { benchStreitz } from "./streitz.js";
 
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
   if (values.only === "ect") return benchEct({ quick, lmp });
   if (values.only === "workers") return benchWorkers({ quick, runs });
   if (values.only === "streitz") return benchStreitz({ quick, runs: Math.min(runs, 3), lmp });
+  if (values.only === "domain") return benchDomain({ quick, runs });
   const styles = lmp ? lammpsPairStyles(lmp) : new Set<string>();
   console.log(`# ect-eam benchmark: LAMMPS bench/in.eam workload (fcc Cu a=${A} A, ${POTENTIAL}, ${TEMPERATURE} K, dt ${DT} fs, skin ${SKIN} A, neigh every 1 delay 5 check yes)`);
   console.log(`# node ${process.version}, ${runs} runs per entry (median), LAMMPS: ${lmp ?? "not installed (apt-get install lammps)"}`);
@@ -145,6 +147,7 @@ async function main(): Promise<void> {
     await benchEct({ quick, lmp });
     await benchWorkers({ quick, runs });
     await benchStreitz({ quick, runs: Math.min(runs, 3), lmp });
+    await benchDomain({ quick, runs });
   }
 }
 

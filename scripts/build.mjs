@@ -15,6 +15,9 @@ await Promise.all([
   // Worker-pool workers (src/workers): found by the pool as ./worker.js next to its own bundle.
   build({ ...node, entryPoints: ["src/workers/worker.ts"], outfile: "dist/worker.js" }),
   build({ ...common, platform: "browser", external: ["node:*"], entryPoints: ["src/workers/worker.ts"], outfile: "dist/browser/worker.js" }),
+  // Spatial-domain workers (src/domain): found by createDomainMd as ./domain-worker.js next to its bundle.
+  build({ ...node, entryPoints: ["src/domain/worker.ts"], outfile: "dist/domain-worker.js" }),
+  build({ ...common, platform: "browser", external: ["node:*"], entryPoints: ["src/domain/worker.ts"], outfile: "dist/browser/domain-worker.js" }),
 ]);
 chmodSync("dist/cli.js", 0o755);
 mkdirSync("dist/browser", { recursive: true });

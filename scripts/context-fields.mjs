@@ -166,6 +166,9 @@ export const FIELDS = [
   ["delay", "i", "minimum steps between builds"],
   ["every", "i", "check for a rebuild every this many steps"],
   ["stepsDone", "i", "steps completed by the last runVerlet call"],
+  // spatial domains (src/domain); both stay 0 for a whole system in one engine
+  ["nimport", "i", "imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots"],
+  ["rank", "p", "i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank"],
 ];
 
 export const SLOT_BYTES = 8;

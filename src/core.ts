@@ -25,6 +25,7 @@ export { EctEngine, type EctSolverOptions, type SolverReport } from "./ect/engin
 export { EctCalculator, type EctResults } from "./ect/calculator.js";
 export { qeqCalculate, qeqFromEctModel, type QeqParameters, type QeqResult } from "./ect/qeq.js";
 export * from "./workers/index.js";
+export * from "./domain/index.js";
 export * as streitz from "./streitz/index.js";
 export { forceEnergy, type Calculator, type CalculatorResults } from "./calculators/protocol.js";
 export {

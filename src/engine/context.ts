@@ -183,10 +183,12 @@ export const CTX = {
   delay: 1432, // i: minimum steps between builds
   every: 1440, // i: check for a rebuild every this many steps
   stepsDone: 1448, // i: steps completed by the last runVerlet call
+  nimport: 1456, // i: imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots
+  rank: 1464, // p: i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 1456;
+export const CTX_BYTES = 1472;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -372,4 +374,6 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   delay: "i",
   every: "i",
   stepsDone: "i",
+  nimport: "i",
+  rank: "p",
 };

@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
 import type { EamPotential } from "../potentials/types.js";
-import { KernelSystem } from "./system.js";
+import { KernelSystem, type Field } from "./system.js";
 import { packTables } from "./tables.js";
 import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant } from "./wasm.js";
 
@@ -17,17 +17,9 @@ export class EamEngine extends KernelSystem {
   private constructor(potential: EamPotential, k: KernelExports, variant: KernelVariant, skin: number) {
     super(k, variant, skin, potential.elements, potential.cutoff, potential.source);
     this.potential = potential;
-    const t = packTables(potential);
-    this.placeTables([
-      { field: "densityTable", data: t.density },
-      { field: "forceTable", data: t.force },
-      { field: "embedTable", data: t.embed },
-    ]);
-    this.setCtx("nr", t.nr);
-    this.setCtx("rdr", 1.0 / potential.dr);
-    this.setCtx("nrho", t.nrho);
-    this.setCtx("rdrho", 1.0 / potential.drho);
-    this.setCtx("rhomax", potential.rhomax);
+    const setup = eamTableSetup(potential);
+    this.placeTables(setup.tables);
+    for (const [field, v] of setup.scalars) this.setCtx(field, v);
   }
 
   /** Creates an engine for a tabulated potential. */
@@ -80,4 +72,27 @@ export class EamEngine extends KernelSystem {
     this.checkResult();
   }
 
+}
+
+/**
+ * What an EAM engine puts into wasm memory besides atoms: the packed tables (density, force,
+ * embedding records) and the grid scalars of the context. Shared by `EamEngine` and the spatial
+ * domains of src/domain.
+ */
+export function eamTableSetup(potential: EamPotential): { tables: { field: Field; data: Float64Array }[]; scalars: [Field, number][] } {
+  const t = packTables(potential);
+  return {
+    tables: [
+      { field: "densityTable", data: t.density },
+      { field: "forceTable", data: t.force },
+      { field: "embedTable", data: t.embed },
+    ],
+    scalars: [
+      ["nr", t.nr],
+      ["rdr", 1.0 / potential.dr],
+      ["nrho", t.nrho],
+      ["rdrho", 1.0 / potential.drho],
+      ["rhomax", potential.rhomax],
+    ],
+  };
 }

@@ -55,10 +55,12 @@ export class KernelSystem {
   private regions = new Map<string, Region>();
   private cache = new Map<string, Float64Array | Int32Array>();
   protected n = 0;
-  private capacity = 0;
-  private ghostCapacity = 0;
-  private neighCapacity = 0;
-  private binCapacity = 0;
+  /** Slots in owned-only arrays (at least n; a spatial domain keeps room for arriving atoms). */
+  protected ownedCapacity = 0;
+  protected capacity = 0;
+  protected ghostCapacity = 0;
+  protected neighCapacity = 0;
+  protected binCapacity = 0;
   private frame: CellFrame | null = null;
   private pbc: [boolean, boolean, boolean] = [false, false, false];
   protected listValid = false;
@@ -160,12 +162,12 @@ export class KernelSystem {
   }
 
   /** Lays out every per-atom buffer for the current capacities, keeping owned-atom data. */
-  private layout(): void {
+  protected layout(): void {
     const keep: Record<string, Float64Array | Int32Array> = {};
     if (this.regions.has("x")) {
       for (const [name, per] of this.preservedPerAtom()) keep[name] = this.raw(name).slice(0, this.n * per);
     }
-    const n = this.n, cap = this.capacity, g = this.ghostCapacity;
+    const n = Math.max(this.n, this.ownedCapacity), cap = this.capacity, g = this.ghostCapacity;
     const spec: [Field, number][] = [
       ["x", 8 * cap], ["y", 8 * cap], ["z", 8 * cap],
       ["fx", 8 * cap], ["fy", 8 * cap], ["fz", 8 * cap],
@@ -187,7 +189,7 @@ export class KernelSystem {
     }
     this.ensureBytes(at);
     this.cache.clear();
-    this.setCtx("nlocal", n);
+    this.setCtx("nlocal", this.n);
     this.setCtx("capacity", cap);
     this.setCtx("ghostCapacity", g);
     this.setCtx("neighCapacity", this.neighCapacity);
@@ -222,7 +224,7 @@ export class KernelSystem {
     if (!v || v.buffer !== this.mem.buffer) {
       const r = this.regions.get(name);
       if (!r) throw new Error(`no buffer named '${name}'`);
-      const isInt = ["type", "binAtoms", "binOf", "numNeigh", "firstNeigh", "numPairs", "ghostOwner", "neigh", "binStart"].includes(name);
+      const isInt = ["type", "binAtoms", "binOf", "numNeigh", "firstNeigh", "numPairs", "ghostOwner", "neigh", "binStart", "rank"].includes(name);
       v = isInt ? new Int32Array(this.mem.buffer, r.offset, r.bytes / 4) : new Float64Array(this.mem.buffer, r.offset, r.bytes / 8);
       this.cache.set(name, v);
     }
@@ -296,7 +298,7 @@ export class KernelSystem {
     else this.setPositions(atoms.positions);
   }
 
-  private setFrame(frame: CellFrame, pbc: readonly boolean[]): void {
+  protected setFrame(frame: CellFrame, pbc: readonly boolean[]): void {
     this.frame = frame;
     this.pbc = [pbc[0], pbc[1], pbc[2]];
     const hs: Field[] = ["h00", "h01", "h02", "h10", "h11", "h12", "h20", "h21", "h22"];

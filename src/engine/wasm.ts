@@ -12,6 +12,12 @@ export interface KernelExports {
   finishStep(ctx: number): number;
   needsRebuild(ctx: number): number;
   kineticEnergy(ctx: number): number;
+  initialIntegrate(ctx: number): void;
+  finalIntegrate(ctx: number): void;
+  passDensity(ctx: number): void;
+  passEmbedding(ctx: number): void;
+  passForce(ctx: number): void;
+  ghostFp(ctx: number): void;
 }
 
 /** Which build of the kernels: `simd` (f64x2, the default) or `scalar` (same source, no SIMD). */

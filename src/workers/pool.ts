@@ -10,7 +10,7 @@
  * arrays (copied once, then transferred), small ones several to a message; results come back the
  * same way.
  */
-import { wrap, transfer, type Remote } from "comlink";
+import { transfer } from "comlink";
 import type { Atoms } from "../atoms.js";
 import type { EamResults } from "../engine/calculator.js";
 import { loadKernelModule, type KernelVariant } from "../engine/wasm.js";
@@ -28,6 +28,10 @@ import {
   type PotentialSpec,
   type WorkerApi,
 } from "./protocol.js";
+import { defaultWorkerCount, threadSpawner, type Spawner as SpawnerOf, type Thread as ThreadOf } from "./threads.js";
+
+type Thread = ThreadOf<WorkerApi>;
+type Spawner = SpawnerOf<WorkerApi>;
 
 export type { BatchResult, EamPotentialSpec, EctPotentialSpec, PotentialSpec } from "./protocol.js";
 
@@ -113,110 +117,10 @@ export async function createWorkerPool(opts: WorkerPoolOptions = {}): Promise<Wo
   const variant = opts.variant ?? "simd";
   if (variant !== "simd" && variant !== "scalar") throw new InputError(`variant must be "simd" or "scalar", got "${String(variant)}"`);
   const module = opts.module ?? (await loadKernelModule(variant));
-  const spawner = await threadSpawner(opts.workerUrl);
+  const spawner = await threadSpawner<WorkerApi>("worker.js", opts.workerUrl);
   const pool = new Pool(size, variant, module, spawner, opts.onWarning ?? ((m) => console.warn(m)));
   await pool.start();
   return pool;
-}
-
-// ------------------------------------------------------------------------------------------------
-// Threads (the only platform-specific part)
-// ------------------------------------------------------------------------------------------------
-
-interface Thread {
-  remote: Remote<WorkerApi>;
-  /** Rejects when the thread stops (crash, or terminate). */
-  stopped: Promise<never>;
-  terminate(): Promise<void>;
-}
-
-type Spawner = () => Promise<Thread>;
-
-const isNode = typeof process !== "undefined" && !!process.versions?.node;
-
-async function defaultWorkerCount(): Promise<number> {
-  if (isNode) {
-    const os = await import("node:os");
-    return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length || 4;
-  }
-  return (typeof navigator !== "undefined" && navigator.hardwareConcurrency) || 4;
-}
-
-/** Resolves to a thread's death as an Error (never fulfils); handled so it is never "unhandled". */
-function deathSignal(): { stopped: Promise<never>; die: (reason: Error) => void } {
-  let die!: (reason: Error) => void;
-  const stopped = new Promise<never>((_, reject) => (die = reject));
-  stopped.catch(() => {});
-  return { stopped, die };
-}
-
-async function threadSpawner(workerUrl?: string | URL): Promise<Spawner> {
-  if (isNode) {
-    const { Worker } = await import("node:worker_threads");
-    const { default: nodeEndpoint } = await import("comlink/dist/esm/node-adapter.mjs");
-    const url = workerUrl ?? (await findNodeWorker());
-    const execArgv = workerExecArgv(process.execArgv);
-    return async () => {
-      const w = new Worker(url, { execArgv });
-      const { stopped, die } = deathSignal();
-      const id = w.threadId;
-      let error: unknown;
-      w.on("error", (e) => (error = e));
-      w.on("exit", (code) => {
-        const why = error instanceof Error ? `: ${error.message}` : "";
-        die(new Error(`worker thread ${id} stopped (exit code ${code})${why}`));
-      });
-      return {
-        remote: wrap<WorkerApi>(nodeEndpoint(w)),
-        stopped,
-        terminate: async () => {
-          await w.terminate();
-        },
-      };
-    };
-  }
-  return async () => {
-    // The literal `new URL("./worker.js", import.meta.url)` lets bundlers find and emit the worker.
-    const w = workerUrl
-      ? new Worker(workerUrl, { type: "module" })
-      : new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-    const { stopped, die } = deathSignal();
-    // A Web Worker reports a failed load or an uncaught error; either way this one is not trusted again.
-    w.addEventListener("error", (e) => {
-      w.terminate();
-      die(new Error(`worker failed: ${e.message || "could not load the worker script"}`));
-    });
-    return {
-      remote: wrap<WorkerApi>(w),
-      stopped,
-      terminate: async () => {
-        w.terminate();
-        die(new Error("worker terminated"));
-      },
-    };
-  };
-}
-
-/**
- * The parent's Node flags minus those a worker rejects (`--input-type`, given when the main script
- * comes from stdin or --eval); the rest (memory limits, experimental features) carry over as by default.
- */
-function workerExecArgv(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--input-type") i++;
-    else if (!argv[i].startsWith("--input-type=")) out.push(argv[i]);
-  }
-  return out;
-}
-
-/** `worker.js` next to this bundle, or in dist/ when running from the TypeScript sources. */
-async function findNodeWorker(): Promise<URL> {
-  const { existsSync } = await import("node:fs");
-  const { fileURLToPath } = await import("node:url");
-  const candidates = [new URL("./worker.js", import.meta.url), new URL("../../dist/worker.js", import.meta.url)];
-  for (const url of candidates) if (url.protocol === "file:" && existsSync(fileURLToPath(url))) return url;
-  throw new Error(`cannot find worker.js next to the package code (looked for ${candidates.map((u) => u.href).join(", ")}); run 'npm run build' first`);
 }
 
 // ------------------------------------------------------------------------------------------------

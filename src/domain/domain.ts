@@ -1,0 +1,539 @@
+/**
+ * One spatial domain inside its worker: the atoms it owns, the copies of neighboring domains' atoms
+ * it imports, and the velocity-Verlet step with its communication (LAMMPS' half-shell scheme with
+ * reverse communication, see docs/domain-decomposition.md):
+ *
+ *   drift -> [rebuild flags, import positions] -> density -> [import densities back to owners]
+ *   -> embedding -> [F'(rho) to imports] -> forces -> [import forces back to owners] -> kick
+ *
+ * Each [...] is one write into this worker's outbox, a barrier, and reads from the others'. At a
+ * neighbor rebuild (any domain's displacement check fires) atoms are wrapped, migrate to the domain
+ * whose slab holds them, and each domain sends the atoms within the neighbor reach of its lower face
+ * to the domain below as import records; the per-step sections are laid out after them.
+ */
+import { CalculationFailed, InputError } from "../errors.js";
+import { cellFrame, type CellFrame } from "../engine/geometry.js";
+import { parseEamPotential } from "../potentials/eam-parse.js";
+import { domainOf, fractional } from "./decompose.js";
+import { DomainEngine, type AtomBlock, type OwnedBlock } from "./engine.js";
+import { Exchange, Slot } from "./exchange.js";
+import type { DomainGathered, DomainPartial, DomainSetup } from "./protocol.js";
+
+/** Values per atom in the per-step sections (positions and forces+energy use all, rho and F' one). */
+const STRIDE = 4;
+/** Values per migrating atom: destination, gid, type, x, y, z, vx, vy, vz, 1/mass. */
+const MIGRANT = 10;
+/** Values per import record: gid, type, x, y, z (already shifted by the image vector). */
+const RECORD = 5;
+/**
+ * Pair-rule ranks (assembly/neighbors.ts): owned atoms rank by local index + 1 (the one-engine rule
+ * among them); imports rank above all of them, so every pair with an import is computed here.
+ */
+const TOP_RANK = 2 ** 30 - 1;
+
+/** Atoms this domain sends to one neighbor: owned indices and the image shift of each copy (A). */
+interface SendList {
+  to: number;
+  count: number;
+  idx: Int32Array;
+  sx: Float64Array;
+  sy: Float64Array;
+  sz: Float64Array;
+  /** Offset of this neighbor's forward section in our outbox. */
+  forward: number;
+}
+
+/** Imports from one neighbor: a contiguous run of import slots. */
+interface ImportRun {
+  from: number;
+  start: number;
+  count: number;
+  /** Offset of our reverse section for this neighbor in our outbox. */
+  reverse: number;
+}
+
+export class Domain {
+  private readonly engine: DomainEngine;
+  private readonly ex: Exchange;
+  private readonly frame: CellFrame;
+  private readonly pbc: [boolean, boolean, boolean];
+  private readonly p: number;
+  private readonly d: number;
+  private readonly axis: number;
+  private readonly bounds: number[];
+  private readonly margin: number;
+  private readonly every: number;
+  private readonly delay: number;
+  private readonly neighborsPerAtom: number;
+  /** Global ids of the owned atoms, in engine order, and of the imports. */
+  private gid: Int32Array = new Int32Array(0);
+  private importGid: Int32Array = new Int32Array(0);
+  private sends: SendList[] = [];
+  private runs: ImportRun[] = [];
+  private since = 0;
+  private builds = 0;
+  private dangerous = 0;
+  private arrivals = 0;
+  private started = false;
+
+  constructor(setup: DomainSetup) {
+    const potential = parseEamPotential(setup.potential.text, { fileName: setup.potential.fileName, style: setup.potential.style });
+    this.engine = new DomainEngine(potential, setup.module, setup.variant, setup.skin);
+    const dec = setup.decomposition;
+    this.p = dec.domains;
+    this.d = setup.index;
+    this.axis = dec.axis;
+    this.bounds = dec.bounds;
+    this.margin = dec.margin;
+    this.every = Math.max(1, setup.every);
+    this.delay = setup.delay;
+    this.neighborsPerAtom = setup.neighborsPerAtom;
+    this.frame = cellFrame(setup.cell, setup.pbc);
+    this.pbc = setup.pbc;
+    this.ex = new Exchange(setup.blocks, this.d, this.p);
+    const ghostPbc = this.pbc.slice() as [boolean, boolean, boolean];
+    if (this.p > 1) ghostPbc[this.axis] = false;
+    this.engine.configure(this.frame, ghostPbc, this.p > 1, this.every, this.delay, setup.dt);
+    const a = setup.atoms, n = a.gid.length;
+    const block = emptyOwned(n);
+    block.count = n;
+    for (let i = 0; i < n; i++) {
+      block.rank[i] = i + 1;
+      block.type[i] = a.type[i];
+      block.x[i] = a.positions[3 * i];
+      block.y[i] = a.positions[3 * i + 1];
+      block.z[i] = a.positions[3 * i + 2];
+      block.vx[i] = a.velocities[3 * i];
+      block.vy[i] = a.velocities[3 * i + 1];
+      block.vz[i] = a.velocities[3 * i + 2];
+      block.invMass[i] = 1 / a.masses[i];
+    }
+    this.gid = a.gid.slice();
+    this.engine.setOwned(block, this.neighborsPerAtom);
+  }
+
+  /** Signals the other workers that this one failed (they stop at their next barrier). */
+  abort(): void {
+    this.ex.abort();
+  }
+
+  /** First neighbor build and forces (collective). */
+  start(): DomainPartial {
+    this.engine.setTally(true);
+    this.rebuild();
+    this.forces(true);
+    this.started = true;
+    return this.partial();
+  }
+
+  /** `steps` velocity-Verlet steps (collective); per-atom energies and the virial on the last. */
+  run(steps: number): DomainPartial {
+    if (!this.started) throw new Error("internal: domain run before start");
+    const e = this.engine;
+    for (let s = 0; s < steps; s++) {
+      const tally = s === steps - 1;
+      e.setTally(tally);
+      e.initialIntegrate();
+      this.since++;
+      const due = this.since >= this.delay && this.since % this.every === 0 && e.needsRebuildNow();
+      let rebuild = due;
+      if (this.p > 1) {
+        this.ex.setFlag(due ? 1 : 0);
+        this.sendPositions();
+        this.ex.barrier();
+        rebuild = this.ex.anyFlag();
+        if (!rebuild) this.receivePositions();
+      }
+      if (rebuild) {
+        if (this.since === Math.max(this.delay, this.every)) this.dangerous++;
+        this.rebuild();
+      }
+      this.forces(tally);
+      e.finalIntegrate();
+    }
+    return this.partial();
+  }
+
+  gather(): DomainGathered {
+    const e = this.engine, n = e.length;
+    const pack = (a: Float64Array, b: Float64Array, c: Float64Array) => {
+      const out = new Float64Array(3 * n);
+      for (let i = 0; i < n; i++) {
+        out[3 * i] = a[i];
+        out[3 * i + 1] = b[i];
+        out[3 * i + 2] = c[i];
+      }
+      return out;
+    };
+    return {
+      gid: this.gid.slice(0, n),
+      positions: pack(e.array("x"), e.array("y"), e.array("z")),
+      velocities: pack(e.array("vx"), e.array("vy"), e.array("vz")),
+      forces: pack(e.array("fx"), e.array("fy"), e.array("fz")),
+      energies: e.array("eatom").slice(0, n),
+    };
+  }
+
+  private partial(): DomainPartial {
+    const e = this.engine;
+    return {
+      energy: e.energy(),
+      kinetic: e.kineticEnergy(),
+      virial: e.virial(),
+      atoms: e.length,
+      builds: this.builds,
+      dangerous: this.dangerous,
+      arrivals: this.arrivals,
+      offTable: e.offTableCount(),
+      imports: e.importCount,
+    };
+  }
+
+  // ---------------------------------------------------------------- forces
+
+  private forces(tally: boolean): void {
+    const e = this.engine;
+    e.density();
+    if (this.p > 1) {
+      this.sendReverse(false);
+      this.ex.barrier();
+      this.receiveReverse(false);
+    }
+    e.embedding();
+    if (this.p > 1) {
+      this.sendFp();
+      this.ex.barrier();
+      this.receiveFp();
+      e.ghostFp();
+    }
+    e.force();
+    if (this.p > 1) {
+      this.sendReverse(true, tally);
+      this.ex.barrier();
+      this.receiveReverse(true, tally);
+    }
+    if (!Number.isFinite(e.energy())) this.diagnose();
+  }
+
+  private diagnose(): never {
+    const e = this.engine;
+    const pair = e.closestListedPair();
+    const n = e.length;
+    const id = (j: number) => (j < n ? this.gid[j] : this.importGid[j - n]);
+    if (pair && pair.r < 1e-6) {
+      const a = Math.min(this.gid[pair.i], id(pair.j)), b = Math.max(this.gid[pair.i], id(pair.j));
+      throw new InputError(`atoms ${a} and ${b} are ${pair.r.toExponential(3)} A apart: two atoms on top of each other`, { atom: a });
+    }
+    throw new CalculationFailed(
+      `non-finite energy (${e.energy()}) in domain ${this.d}${pair ? `; closest pair: atoms ${this.gid[pair.i]} and ${id(pair.j)} at ${pair.r} A` : ""}`,
+    );
+  }
+
+  // ---------------------------------------------------------------- per-step communication
+
+  private sendPositions(): void {
+    const e = this.engine, box = this.ex.box(this.d);
+    const x = e.array("x"), y = e.array("y"), z = e.array("z");
+    for (const s of this.sends) {
+      const { idx, sx, sy, sz } = s;
+      for (let q = 0, o = s.forward; q < s.count; q++, o += STRIDE) {
+        const i = idx[q];
+        box[o] = x[i] + sx[q];
+        box[o + 1] = y[i] + sy[q];
+        box[o + 2] = z[i] + sz[q];
+      }
+    }
+  }
+
+  private receivePositions(): void {
+    const e = this.engine, n = e.length;
+    const x = e.array("x"), y = e.array("y"), z = e.array("z");
+    for (const r of this.runs) {
+      const box = this.ex.box(r.from);
+      const at = this.ex.get(r.from, this.d, Slot.ForwardOffset);
+      for (let q = 0, o = at, j = n + r.start; q < r.count; q++, o += STRIDE, j++) {
+        x[j] = box[o];
+        y[j] = box[o + 1];
+        z[j] = box[o + 2];
+      }
+    }
+  }
+
+  private sendFp(): void {
+    const fp = this.engine.array("fp"), box = this.ex.box(this.d);
+    for (const s of this.sends) {
+      const idx = s.idx;
+      for (let q = 0, o = s.forward; q < s.count; q++, o += STRIDE) box[o] = fp[idx[q]];
+    }
+  }
+
+  private receiveFp(): void {
+    const e = this.engine, n = e.length, fp = e.array("fp");
+    for (const r of this.runs) {
+      const box = this.ex.box(r.from);
+      const at = this.ex.get(r.from, this.d, Slot.ForwardOffset);
+      for (let q = 0, o = at, j = n + r.start; q < r.count; q++, o += STRIDE, j++) fp[j] = box[o];
+    }
+  }
+
+  /** Densities (forces = false) or forces and, when tallying, per-atom energies of the imports, for their owners. */
+  private sendReverse(forces: boolean, tally = false): void {
+    const e = this.engine, n = e.length, box = this.ex.box(this.d);
+    if (!forces) {
+      const rho = e.array("rho");
+      for (const r of this.runs) {
+        for (let q = 0, o = r.reverse, j = n + r.start; q < r.count; q++, o += STRIDE, j++) box[o] = rho[j];
+      }
+      return;
+    }
+    const fx = e.array("fx"), fy = e.array("fy"), fz = e.array("fz"), ea = e.array("eatom");
+    for (const r of this.runs) {
+      for (let q = 0, o = r.reverse, j = n + r.start; q < r.count; q++, o += STRIDE, j++) {
+        box[o] = fx[j];
+        box[o + 1] = fy[j];
+        box[o + 2] = fz[j];
+        if (tally) box[o + 3] = ea[j];
+      }
+    }
+  }
+
+  private receiveReverse(forces: boolean, tally = false): void {
+    const e = this.engine;
+    if (!forces) {
+      const rho = e.array("rho");
+      for (const s of this.sends) {
+        const box = this.ex.box(s.to), idx = s.idx;
+        const at = this.ex.get(s.to, this.d, Slot.ReverseOffset);
+        for (let q = 0, o = at; q < s.count; q++, o += STRIDE) rho[idx[q]] += box[o];
+      }
+      return;
+    }
+    const fx = e.array("fx"), fy = e.array("fy"), fz = e.array("fz"), ea = e.array("eatom");
+    for (const s of this.sends) {
+      const box = this.ex.box(s.to), idx = s.idx;
+      const at = this.ex.get(s.to, this.d, Slot.ReverseOffset);
+      for (let q = 0, o = at; q < s.count; q++, o += STRIDE) {
+        const i = idx[q];
+        fx[i] += box[o];
+        fy[i] += box[o + 1];
+        fz[i] += box[o + 2];
+        if (tally) ea[i] += box[o + 3];
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- rebuild
+
+  /** Wraps and migrates atoms, exchanges imports (several domains), then ghosts and lists. */
+  private rebuild(): void {
+    if (this.p > 1) {
+      this.migrate();
+      this.exchangeImports();
+    }
+    this.engine.rebuildLocal();
+    // A single domain wraps its atoms inside the kernel rebuild; keep nothing else in step.
+    this.since = 0;
+    this.builds++;
+  }
+
+  /** Wraps owned atoms into the cell, sends those outside this slab to theirs, takes in arrivals. */
+  private migrate(): void {
+    const e = this.engine, n = e.length, ex = this.ex, d = this.d;
+    const x = e.array("x"), y = e.array("y"), z = e.array("z");
+    const vx = e.array("vx"), vy = e.array("vy"), vz = e.array("vz"), im = e.array("invMass");
+    const type = e.ints("type");
+    const { h, g } = this.frame;
+    const [pa, pb, pc] = this.pbc;
+    const dest = new Int32Array(n);
+    let leaving = 0;
+    for (let i = 0; i < n; i++) {
+      // The same arithmetic as the kernels' wrapOwned, so a single engine and the domains agree.
+      const xi = x[i], yi = y[i], zi = z[i];
+      const na = pa ? Math.floor(xi * g[0] + yi * g[3] + zi * g[6]) : 0;
+      const nb = pb ? Math.floor(xi * g[1] + yi * g[4] + zi * g[7]) : 0;
+      const nc = pc ? Math.floor(xi * g[2] + yi * g[5] + zi * g[8]) : 0;
+      if (na !== 0 || nb !== 0 || nc !== 0) {
+        x[i] = xi - (na * h[0] + nb * h[3] + nc * h[6]);
+        y[i] = yi - (na * h[1] + nb * h[4] + nc * h[7]);
+        z[i] = zi - (na * h[2] + nb * h[5] + nc * h[8]);
+      }
+      const s = fractional(x[i], y[i], z[i], g, this.axis);
+      if (!Number.isFinite(s)) throw new CalculationFailed(`atom ${this.gid[i]} has a non-finite position (${x[i]}, ${y[i]}, ${z[i]}) A`);
+      dest[i] = domainOf(s, this.bounds);
+      if (dest[i] !== d) leaving++;
+    }
+    ex.reserve(MIGRANT * leaving);
+    const box = ex.box(d);
+    let o = 0;
+    for (let i = 0; i < n; i++) {
+      if (dest[i] === d) continue;
+      box[o] = dest[i];
+      box[o + 1] = this.gid[i];
+      box[o + 2] = type[i];
+      box[o + 3] = x[i];
+      box[o + 4] = y[i];
+      box[o + 5] = z[i];
+      box[o + 6] = vx[i];
+      box[o + 7] = vy[i];
+      box[o + 8] = vz[i];
+      box[o + 9] = im[i];
+      o += MIGRANT;
+    }
+    ex.setMigrants(leaving);
+    this.migrantValues = o;
+    ex.barrier();
+    let coming = 0;
+    for (let w = 0; w < this.p; w++) {
+      if (w === d) continue;
+      const b = ex.box(w), m = ex.migrants(w);
+      for (let r = 0; r < m; r++) if (b[r * MIGRANT] === d) coming++;
+    }
+    this.arrivals += coming;
+    if (leaving === 0 && coming === 0) return;
+    // Compact the staying atoms in place, then append the arrivals (in domain order).
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      if (dest[i] !== d) continue;
+      if (k !== i) {
+        this.gid[k] = this.gid[i];
+        type[k] = type[i];
+        x[k] = x[i];
+        y[k] = y[i];
+        z[k] = z[i];
+        vx[k] = vx[i];
+        vy[k] = vy[i];
+        vz[k] = vz[i];
+        im[k] = im[i];
+      }
+      k++;
+    }
+    const total = k + coming;
+    if (total > this.gid.length) {
+      const grown = new Int32Array(Math.ceil(total * 1.05) + 64);
+      grown.set(this.gid.subarray(0, k));
+      this.gid = grown;
+    }
+    // Room for the arrivals (a relayout keeps the first `total` owned slots), then fresh views.
+    e.resizeOwned(total, this.neighborsPerAtom);
+    const X = e.array("x"), Y = e.array("y"), Z = e.array("z");
+    const VX = e.array("vx"), VY = e.array("vy"), VZ = e.array("vz"), IM = e.array("invMass");
+    const TYPE = e.ints("type"), rank = e.ints("rank");
+    for (let w = 0; w < this.p; w++) {
+      if (w === d) continue;
+      const b = ex.box(w), m = ex.migrants(w);
+      for (let r = 0, o2 = 0; r < m; r++, o2 += MIGRANT) {
+        if (b[o2] !== d) continue;
+        this.gid[k] = b[o2 + 1];
+        TYPE[k] = b[o2 + 2];
+        X[k] = b[o2 + 3];
+        Y[k] = b[o2 + 4];
+        Z[k] = b[o2 + 5];
+        VX[k] = b[o2 + 6];
+        VY[k] = b[o2 + 7];
+        VZ[k] = b[o2 + 8];
+        IM[k] = b[o2 + 9];
+        k++;
+      }
+    }
+    for (let i = 0; i < total; i++) rank[i] = i + 1;
+  }
+
+  /** Values at the start of our outbox that hold migrants (import records follow them). */
+  private migrantValues = 0;
+
+  /**
+   * Half shell: sends to the neighbor below every owned atom that lies within the reach above that
+   * neighbor's upper face (with the image shift along the cut that puts it there), and takes in the
+   * records of the neighbor above. A domain thus holds copies of the atoms across its upper face
+   * only and computes the pairs across that face; those across its lower face are the lower
+   * neighbor's, which sends back what it accumulated on our atoms (reverse communication).
+   */
+  private exchangeImports(): void {
+    const e = this.engine, n = e.length, ex = this.ex, d = this.d, p = this.p;
+    const x = e.array("x"), y = e.array("y"), z = e.array("z"), type = e.ints("type");
+    const { h, g } = this.frame;
+    const k = this.axis, hx = h[3 * k], hy = h[3 * k + 1], hz = h[3 * k + 2];
+    const to = (d + p - 1) % p, from = (d + 1) % p;
+    // Exact at the face: t = s + m compares with the bound as domainOf compared s.
+    const face = this.bounds[to + 1], top = face + this.margin;
+    const idx: number[] = [], shift: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = fractional(x[i], y[i], z[i], g, k);
+      for (let m = -1; m <= 1; m++) {
+        const t = s + m;
+        if (t >= face && t <= top) {
+          idx.push(i);
+          shift.push(m);
+        }
+      }
+    }
+    const c = idx.length;
+    const send: SendList = {
+      to,
+      count: c,
+      idx: Int32Array.from(idx),
+      sx: Float64Array.from(shift, (m) => m * hx),
+      sy: Float64Array.from(shift, (m) => m * hy),
+      sz: Float64Array.from(shift, (m) => m * hz),
+      forward: 0,
+    };
+    let o = this.migrantValues;
+    ex.reserve(o + RECORD * c);
+    const out = ex.box(d);
+    ex.set(to, Slot.ImportOffset, o);
+    ex.set(to, Slot.ImportCount, c);
+    for (let q = 0; q < c; q++, o += RECORD) {
+      const i = send.idx[q];
+      out[o] = this.gid[i];
+      out[o + 1] = type[i];
+      out[o + 2] = x[i] + send.sx[q];
+      out[o + 3] = y[i] + send.sy[q];
+      out[o + 4] = z[i] + send.sz[q];
+    }
+    this.sends = [send];
+    ex.barrier();
+    const box = ex.box(from);
+    const total = ex.get(from, d, Slot.ImportCount);
+    const b: AtomBlock = {
+      count: total,
+      rank: new Int32Array(total).fill(TOP_RANK),
+      type: new Int32Array(total),
+      x: new Float64Array(total),
+      y: new Float64Array(total),
+      z: new Float64Array(total),
+    };
+    const gids = new Int32Array(total);
+    for (let j = 0, r = ex.get(from, d, Slot.ImportOffset); j < total; j++, r += RECORD) {
+      gids[j] = box[r];
+      b.type[j] = box[r + 1];
+      b.x[j] = box[r + 2];
+      b.y[j] = box[r + 3];
+      b.z[j] = box[r + 4];
+    }
+    this.importGid = gids;
+    e.setImports(b);
+    // Per-step sections after the records: forward (our sent atoms), reverse (our imports, back).
+    send.forward = o;
+    ex.set(to, Slot.ForwardOffset, o);
+    o += STRIDE * c;
+    this.runs = [{ from, start: 0, count: total, reverse: o }];
+    ex.set(from, Slot.ReverseOffset, o);
+    o += STRIDE * total;
+    ex.reserve(o);
+  }
+}
+
+function emptyOwned(n: number): OwnedBlock {
+  return {
+    count: 0,
+    rank: new Int32Array(n),
+    type: new Int32Array(n),
+    x: new Float64Array(n),
+    y: new Float64Array(n),
+    z: new Float64Array(n),
+    vx: new Float64Array(n),
+    vy: new Float64Array(n),
+    vz: new Float64Array(n),
+    invMass: new Float64Array(n),
+  };
+}

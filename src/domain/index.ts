@@ -1,0 +1,9 @@
+/** One MD run over several workers by spatial domain decomposition (Node worker_threads, browser Web Workers). */
+export {
+  createDomainMd,
+  type DomainMd,
+  type DomainMdOptions,
+  type DomainState,
+  type DomainRunHooks,
+  type DomainStats,
+} from "./md.js";

@@ -1,0 +1,86 @@
+/**
+ * What the main thread (`md.ts`) and the domain workers (`worker.ts`) exchange through comlink:
+ * setup, per-chunk partial sums and the final gather. Per-step data never goes this way; it goes
+ * through the shared outboxes (`exchange.ts`). Browser-safe.
+ */
+import type { KernelVariant } from "../engine/wasm.js";
+import type { EamPotentialSpec, SerializedError } from "../workers/protocol.js";
+import type { Decomposition } from "./decompose.js";
+import type { SharedBlocks } from "./exchange.js";
+
+/** The atoms a worker starts with: global ids and per-atom data, transferred. */
+export interface InitialAtoms {
+  /** Index of each atom in the caller's structure. */
+  gid: Int32Array;
+  /** Type index (the potential's element order). */
+  type: Int32Array;
+  /** A, N x 3. */
+  positions: Float64Array;
+  /** A/fs, N x 3. */
+  velocities: Float64Array;
+  /** amu. */
+  masses: Float64Array;
+}
+
+export interface DomainSetup {
+  module: WebAssembly.Module;
+  variant: KernelVariant;
+  potential: EamPotentialSpec;
+  blocks: SharedBlocks;
+  /** This worker's domain. */
+  index: number;
+  decomposition: Decomposition;
+  /** Cell rows (A) and periodicity, as given by the caller. */
+  cell: Float64Array;
+  pbc: [boolean, boolean, boolean];
+  /** Time step, fs; neighbor skin, A; neighbor check interval and delay, steps. */
+  dt: number;
+  skin: number;
+  every: number;
+  delay: number;
+  /** Half-list entries to reserve per owned atom. */
+  neighborsPerAtom: number;
+  atoms: InitialAtoms;
+}
+
+/** One domain's share of the global sums after a chunk of steps. */
+export interface DomainPartial {
+  /** Potential energy of the domain (embedding of its atoms + pairs it computed), eV. */
+  energy: number;
+  /** Kinetic energy of its atoms, eV. */
+  kinetic: number;
+  /** Virial of the pairs it computed (eV), 3x3 row-major; tallied on the chunk's last step. */
+  virial: Float64Array;
+  /** Owned atoms now. */
+  atoms: number;
+  /** Neighbor builds, builds on the first step the delay allowed, atoms that arrived from other domains. */
+  builds: number;
+  dangerous: number;
+  arrivals: number;
+  /** Owned atoms whose host density is beyond the embedding table. */
+  offTable: number;
+  /** Copies of other domains' atoms held at the last build. */
+  imports: number;
+}
+
+/** A domain's atoms with their global ids (arrays transferred). */
+export interface DomainGathered {
+  gid: Int32Array;
+  positions: Float64Array;
+  velocities: Float64Array;
+  forces: Float64Array;
+  /** Per-atom energies, eV (tallied on the last step of the last chunk). */
+  energies: Float64Array;
+}
+
+export type Reply<T> = { status: "ok"; value: T } | { status: "error"; error: SerializedError; aborted: boolean };
+
+/** The functions a domain worker exposes. start, run and gather are collective: call them on every worker at once. */
+export interface DomainWorkerApi {
+  init(setup: DomainSetup): Promise<Reply<null>>;
+  /** Distributes the atoms, builds lists and computes the first forces. */
+  start(): Reply<DomainPartial>;
+  /** Runs velocity-Verlet steps. */
+  run(steps: number): Reply<DomainPartial>;
+  gather(): Reply<DomainGathered>;
+}
