@@ -7,7 +7,6 @@
 import { Atoms } from "../atoms.js";
 import type { Calculator } from "../calculators/protocol.js";
 import { KernelSystem } from "../engine/system.js";
-import { EctEngine } from "../ect/engine.js";
 
 /**
  * The engine's neighbor list: where it was built (positions in A as handed to the engine, before
@@ -22,9 +21,16 @@ export interface ListState {
 
 /** ECT-EAM warm start: weights (N x 4) and the chemical potential (eV). */
 export interface SolverState {
+  /** ECT-EAM: the weights (N x MAX_STATES); Streitz: charges then QEq history (see StreitzEngine). */
   weights: Float64Array;
   mu: number;
 }
+
+/** A KernelSystem with a solver warm start (EctEngine, StreitzEngine). */
+export type WarmStartEngine = KernelSystem & {
+  solverState(): SolverState;
+  setSolverState(state: SolverState): void;
+};
 
 /** The wasm engine a calculator evaluates with: its own (EAM, ECT-EAM) or its EAM part (Streitz). */
 export function kernelSystemOf(calc: Calculator): KernelSystem | null {
@@ -45,9 +51,13 @@ export class EngineAccess {
     this.engine = kernelSystemOf(calc);
   }
 
-  /** ECT-EAM engines carry a solver warm start; others do not. */
-  get ect(): EctEngine | null {
-    return this.engine instanceof EctEngine ? this.engine : null;
+  /**
+   * Engines whose solver carries a warm start between calls (ECT-EAM weights, Streitz QEq charges
+   * and history); null for EAM.
+   */
+  get ect(): WarmStartEngine | null {
+    const e = this.engine as (KernelSystem & Partial<WarmStartEngine>) | null;
+    return e !== null && typeof e.solverState === "function" && typeof e.setSolverState === "function" ? (e as WarmStartEngine) : null;
   }
 
   /**

@@ -226,6 +226,29 @@ export class StreitzEngine extends KernelSystem {
     super.grow(status);
   }
 
+  /**
+   * The QEq warm start (charges, e, and the last s/t solutions LAMMPS extrapolates from), as one
+   * vector: n charges, then 8 history values per atom. With {@link setSolverState} a saved run continues
+   * exactly as the uninterrupted one (restarts). `mu` is unused (0).
+   */
+  solverState(): { weights: Float64Array; mu: number } {
+    const n = this.n;
+    const out = new Float64Array(9 * n);
+    out.set(this.f64("charge").subarray(0, n));
+    out.set(this.f64("sqHist").subarray(0, 8 * n), n);
+    return { weights: out, mu: 0 };
+  }
+
+  /** Restores a {@link solverState} of the same atoms as the next solve's warm start. */
+  setSolverState(state: { weights: ArrayLike<number>; mu: number }): void {
+    const n = this.n;
+    if (state.weights.length !== 9 * n) throw new InputError(`Streitz solver state has ${state.weights.length} numbers, expected 9 x ${n} atoms`);
+    const w = Float64Array.from(state.weights);
+    this.f64("charge").set(w.subarray(0, n));
+    this.f64("sqHist").set(w.subarray(n), 0);
+    this.forcesValid = false;
+  }
+
   // ---------------------------------------------------------------- structure
   /** Loads a structure (see KernelSystem.setAtoms); charges and the QEq history start from zero. */
   setAtoms(atoms: Atoms, source = "structure"): void {
