@@ -128,3 +128,32 @@ describe("bad datasets get clear errors", () => {
     expect(p.some((l) => l.endsWith(".energy") || l.includes("density"))).toBe(false);
   });
 });
+
+describe("spline embedding values: analytic dOmega/dy_k equals central differences", () => {
+  it("HF at 0.92 A with an H+ spline embedding and resonance (mixed weights)", async () => {
+    const json = structuredClone(starter);
+    json.elements.H.states[0].embedding = { form: "spline", points: [[0, 0], [0.03, 0], [0.12, -5], [0.47, -12], [0.94, -16.6]] };
+    json.resonance = { "H-F": { h0: 20, kappa: 0.5 } };
+    const labels = [2, 3, 4].map((k) => `elements.H.states[0].embedding.points[${k}][1]`);
+    const params = parseParameterPaths(json, labels);
+    expect(params.every((p) => p.transform === "linear" && p.unit === "eV")).toBe(true);
+    const x = internalValues(json, params);
+    const ev = localEvaluator();
+    const atoms = dimer("H", "F", 0.92);
+    const [res] = await ev.evaluate(JSON.stringify(json), [atoms]);
+    expect(Math.abs(res.charges[0])).toBeGreaterThan(0.05); // the H+ weight is not negligible
+    const g = omegaGradient(parseEctModel(json, "t"), atoms, res, params, x);
+    for (let k = 0; k < params.length; k++) {
+      const h = 1e-4;
+      const xp = Float64Array.from(x), xm = Float64Array.from(x);
+      xp[k] += h;
+      xm[k] -= h;
+      const [rp] = await ev.evaluate(JSON.stringify(withValues(json, params, xp)), [atoms]);
+      const [rm] = await ev.evaluate(JSON.stringify(withValues(json, params, xm)), [atoms]);
+      const fd = (rp.grandPotential - rm.grandPotential) / (2 * h);
+      expect(Math.abs(g[k] - fd), `${params[k].label}: analytic ${g[k]} vs FD ${fd}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
+    }
+    expect(Math.max(...g.map(Math.abs))).toBeGreaterThan(1e-3); // the knots near rhobar matter
+    await ev.close();
+  });
+});
