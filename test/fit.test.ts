@@ -157,3 +157,32 @@ describe("spline embedding values: analytic dOmega/dy_k equals central differenc
     await ev.close();
   });
 });
+
+describe("energy-dependent tolerances (--energy-slope)", () => {
+  it("scale energy and force residuals by 1 + slope * (E - lowest E of the dataset), dipoles unchanged", async () => {
+    const frames = [1.4, 1.6, 2.5].map((r) => dimer("Li", "H", r));
+    const energies = [-1, -2.5, -0.5];
+    const text = frames
+      .map((f, k) => {
+        const c = f.copy();
+        c.info = { energy: energies[k], dipole: [0, 0, 1] };
+        c.arrays = { forces: { kind: "R", ncols: 3, data: new Float64Array(6) } };
+        return formatExtxyz(c);
+      })
+      .join("");
+    const set = parseTrainingSet(text, "LiH.extxyz", ELEMENTS);
+    const { FitObjective } = await import("../src/fit/objective.js");
+    const params = parseParameterPaths(starter, ["pairs.Li-H.A"]);
+    const obj = new FitObjective(starter, params, set.frames, localEvaluator(), { energy: 0.02, force: 0.1, dipole: 0.05, energySlope: 2 });
+    expect(Array.from(obj.frameScale)).toEqual([1 + 2 * 1.5, 1, 1 + 2 * 2]);
+    const fake = energies.map((e) => ({ grandPotential: e + 0.1, forces: new Float64Array([0, 0, 0.3, 0, 0, -0.3]), dipole: [0, 0, 1.05] }));
+    const r = obj.residuals(fake as never);
+    // Rows per frame: energy, 6 force components, 3 dipole components.
+    [4, 1, 5].forEach((s, k) => {
+      expect(r[10 * k]).toBeCloseTo(0.1 / (0.02 * s), 12);
+      expect(r[10 * k + 3]).toBeCloseTo(0.3 / (0.1 * s), 12);
+      expect(r[10 * k + 9]).toBeCloseTo(0.05 / 0.05, 12);
+    });
+    expect(() => new FitObjective(starter, params, set.frames, localEvaluator(), { energy: 0.02, force: 0.1, dipole: 0.05, energySlope: -1 })).toThrow(/energySlope/);
+  });
+});

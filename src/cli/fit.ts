@@ -23,7 +23,7 @@ import { numberOption, runCommand } from "./common.js";
 
 interface FitFlags {
   model: string; data: string[]; output: string; report?: string; params?: string; resonance: boolean; fitTemperature?: boolean;
-  energySigma: string; forceSigma: string; dipoleSigma: string; starts: string; seed: string; maxIterations: string;
+  energySigma: string; energySlope: string; forceSigma: string; dipoleSigma: string; starts: string; seed: string; maxIterations: string;
   workers?: string; reference?: string;
 }
 
@@ -40,6 +40,7 @@ export function registerFit(program: Command): void {
     .option("--no-resonance", "keep resonance couplings fixed")
     .option("--fit-temperature", "also fit the electronic temperature kT")
     .option("--energy-sigma <eV>", "energy tolerance per frame, eV", "0.02")
+    .option("--energy-slope <1/eV>", "energy and force tolerances grow by this factor per eV of reference energy above the dataset's lowest frame", "0")
     .option("--force-sigma <eV/A>", "force tolerance per component, eV/A (0: ignore forces)", "0.1")
     .option("--dipole-sigma <eA>", "dipole tolerance per component, e*A", "0.05")
     .option("--starts <n>", "number of starts (1 = only the given parameters; more = seeded perturbations)", "1")
@@ -75,6 +76,7 @@ async function runFit(opts: FitFlags): Promise<void> {
     energy: numberOption("--energy-sigma", opts.energySigma, { positive: true })!,
     force: numberOption("--force-sigma", opts.forceSigma, { min: 0 })!,
     dipole: numberOption("--dipole-sigma", opts.dipoleSigma, { positive: true })!,
+    energySlope: numberOption("--energy-slope", opts.energySlope, { min: 0 })!,
   };
   const starts = numberOption("--starts", opts.starts, { integer: true, min: 1 })!;
   const seed = numberOption("--seed", opts.seed, { integer: true })!;
@@ -99,7 +101,11 @@ async function runFit(opts: FitFlags): Promise<void> {
     const fit = await fitModel(json, params, sets, evaluator, {
       weights, starts, seed, maxIterations,
       onProgress: ({ start, starts: total, iteration, cost }) => {
-        if (!bar) return;
+        if (!bar) {
+          // Without a terminal, one line per LM iteration so that logs show progress.
+          process.stderr.write(`fit: start ${start + 1}/${total} iteration ${iteration} cost ${cost.toPrecision(6)} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+          return;
+        }
         if (start !== lastStart) {
           if (lastStart >= 0) bar.stop();
           bar.start(maxIterations, 0, { start: `${start + 1}/${total}`, cost: "-" });
