@@ -131,3 +131,61 @@ describe("bad datasets get clear errors", () => {
     expect(p.some((l) => l.endsWith(".energy") || l.includes("density"))).toBe(false);
   });
 });
+
+describe("spline embedding values: analytic dOmega/dy_k equals central differences", () => {
+  it("HF at 0.92 A with an H+ spline embedding and resonance (mixed weights)", async () => {
+    const json = structuredClone(starter);
+    json.elements.H.states[0].embedding = { form: "spline", points: [[0, 0], [0.03, 0], [0.12, -5], [0.47, -12], [0.94, -16.6]] };
+    json.resonance = { "H-F": { h0: 20, kappa: 0.5 } };
+    const labels = [2, 3, 4].map((k) => `elements.H.states[0].embedding.points[${k}][1]`);
+    const params = parseParameterPaths(json, labels);
+    expect(params.every((p) => p.transform === "linear" && p.unit === "eV")).toBe(true);
+    const x = internalValues(json, params);
+    const ev = localEvaluator();
+    const atoms = dimer("H", "F", 0.92);
+    const [res] = await ev.evaluate(JSON.stringify(json), [atoms]);
+    expect(Math.abs(res.charges[0])).toBeGreaterThan(0.05); // the H+ weight is not negligible
+    const g = omegaGradient(parseEctModel(json, "t"), atoms, res, params, x);
+    for (let k = 0; k < params.length; k++) {
+      const h = 1e-4;
+      const xp = Float64Array.from(x), xm = Float64Array.from(x);
+      xp[k] += h;
+      xm[k] -= h;
+      const [rp] = await ev.evaluate(JSON.stringify(withValues(json, params, xp)), [atoms]);
+      const [rm] = await ev.evaluate(JSON.stringify(withValues(json, params, xm)), [atoms]);
+      const fd = (rp.grandPotential - rm.grandPotential) / (2 * h);
+      expect(Math.abs(g[k] - fd), `${params[k].label}: analytic ${g[k]} vs FD ${fd}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
+    }
+    expect(Math.max(...g.map(Math.abs))).toBeGreaterThan(1e-3); // the knots near rhobar matter
+    await ev.close();
+  });
+});
+
+describe("energy-dependent tolerances (--energy-slope)", () => {
+  it("scale energy and force residuals by 1 + slope * (E - lowest E of the dataset), dipoles unchanged", async () => {
+    const frames = [1.4, 1.6, 2.5].map((r) => dimer("Li", "H", r));
+    const energies = [-1, -2.5, -0.5];
+    const text = frames
+      .map((f, k) => {
+        const c = f.copy();
+        c.info = { energy: energies[k], dipole: [0, 0, 1] };
+        c.arrays = { forces: { kind: "R", ncols: 3, data: new Float64Array(6) } };
+        return formatExtxyz(c);
+      })
+      .join("");
+    const set = parseTrainingSet(text, "LiH.extxyz", ELEMENTS);
+    const { FitObjective } = await import("../src/fit/objective.js");
+    const params = parseParameterPaths(starter, ["pairs.Li-H.A"]);
+    const obj = new FitObjective(starter, params, set.frames, localEvaluator(), { energy: 0.02, force: 0.1, dipole: 0.05, energySlope: 2 });
+    expect(Array.from(obj.frameScale)).toEqual([1 + 2 * 1.5, 1, 1 + 2 * 2]);
+    const fake = energies.map((e) => ({ grandPotential: e + 0.1, forces: new Float64Array([0, 0, 0.3, 0, 0, -0.3]), dipole: [0, 0, 1.05] }));
+    const r = obj.residuals(fake as never);
+    // Rows per frame: energy, 6 force components, 3 dipole components.
+    [4, 1, 5].forEach((s, k) => {
+      expect(r[10 * k]).toBeCloseTo(0.1 / (0.02 * s), 12);
+      expect(r[10 * k + 3]).toBeCloseTo(0.3 / (0.1 * s), 12);
+      expect(r[10 * k + 9]).toBeCloseTo(0.05 / 0.05, 12);
+    });
+    expect(() => new FitObjective(starter, params, set.frames, localEvaluator(), { energy: 0.02, force: 0.1, dipole: 0.05, energySlope: -1 })).toThrow(/energySlope/);
+  });
+});

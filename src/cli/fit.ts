@@ -15,7 +15,8 @@ import { createWorkerPool } from "../workers/index.js";
 import { parseTrainingSet, type TrainingSet } from "../fit/dataset.js";
 import { localEvaluator, poolEvaluator, type ModelEvaluator } from "../fit/evaluator.js";
 import { defaultFreeParameters, parseParameterPaths } from "../fit/parameters.js";
-import { fitModel } from "../fit/fit.js";
+import { fitModel, type FitOptions, type FitResult } from "../fit/fit.js";
+import { fitStaged, parseStages, type StageSummary } from "../fit/stages.js";
 import { datasetRmse, diatomicCurve, equilibriumTable, reportMarkdown, type FitReport, type ReferenceMolecule } from "../fit/report.js";
 import { DEBYE_PER_E_A } from "../fit/diatomic.js";
 import { linePlotsSvg } from "./plot.js";
@@ -23,8 +24,8 @@ import { numberOption, runCommand } from "./common.js";
 
 interface FitFlags {
   model: string; data: string[]; output: string; report?: string; params?: string; resonance: boolean; fitTemperature?: boolean;
-  energySigma: string; forceSigma: string; dipoleSigma: string; starts: string; seed: string; maxIterations: string;
-  workers?: string; reference?: string;
+  energySigma: string; energySlope: string; forceSigma: string; dipoleSigma: string; starts: string; seed: string; maxIterations: string;
+  workers?: string; reference?: string; stages?: string;
 }
 
 /** Registers `fit`. */
@@ -37,9 +38,11 @@ export function registerFit(program: Command): void {
     .requiredOption("--output <file>", "fitted model (JSON)")
     .option("--report <dir>", "write report.md, report.json and one SVG per diatomic here")
     .option("--params <list>", "comma-separated parameter paths to fit (default: pair, resonance and embedding parameters of the data's elements)")
+    .option("--stages <file>", "staged fit: JSON array of {name, data: [dataset names], params: [paths], maxIterations}, run in order from --model")
     .option("--no-resonance", "keep resonance couplings fixed")
     .option("--fit-temperature", "also fit the electronic temperature kT")
     .option("--energy-sigma <eV>", "energy tolerance per frame, eV", "0.02")
+    .option("--energy-slope <1/eV>", "energy and force tolerances grow by this factor per eV of reference energy above the dataset's lowest frame", "0")
     .option("--force-sigma <eV/A>", "force tolerance per component, eV/A (0: ignore forces)", "0.1")
     .option("--dipole-sigma <eA>", "dipole tolerance per component, e*A", "0.05")
     .option("--starts <n>", "number of starts (1 = only the given parameters; more = seeded perturbations)", "1")
@@ -68,6 +71,7 @@ async function runFit(opts: FitFlags): Promise<void> {
       for (let i = 0; i < sy.length; i++) for (let j = i + 1; j < sy.length; j++) pairs.add(`${sy[i]}-${sy[j]}`);
     }
   }
+  const stages = opts.stages ? parseStages(readText(opts.stages, "stages file"), opts.stages, json, sets.map((s) => s.name)) : null;
   const params = opts.params
     ? parseParameterPaths(json, opts.params.split(",").map((p) => p.trim()))
     : defaultFreeParameters(json, inData, [...pairs], { resonance: opts.resonance, temperature: opts.fitTemperature === true });
@@ -75,13 +79,15 @@ async function runFit(opts: FitFlags): Promise<void> {
     energy: numberOption("--energy-sigma", opts.energySigma, { positive: true })!,
     force: numberOption("--force-sigma", opts.forceSigma, { min: 0 })!,
     dipole: numberOption("--dipole-sigma", opts.dipoleSigma, { positive: true })!,
+    energySlope: numberOption("--energy-slope", opts.energySlope, { min: 0 })!,
   };
   const starts = numberOption("--starts", opts.starts, { integer: true, min: 1 })!;
   const seed = numberOption("--seed", opts.seed, { integer: true })!;
   const maxIterations = numberOption("--max-iterations", opts.maxIterations, { integer: true, min: 1 })!;
   const workers = numberOption("--workers", opts.workers, { integer: true, min: 1 }) ?? availableParallelism();
   const frames = sets.reduce((n, s) => n + s.frames.length, 0);
-  process.stderr.write(`fit: ${params.length} parameters, ${frames} frames in ${sets.length} datasets, ${workers} worker(s)\n`);
+  if (stages) process.stderr.write(`fit: ${stages.length} stages\n`);
+  else process.stderr.write(`fit: ${params.length} parameters, ${frames} frames in ${sets.length} datasets, ${workers} worker(s)\n`);
 
   // Every parameter set is a new model to the workers; print each distinct warning once.
   const seen = new Set<string>();
@@ -96,10 +102,14 @@ async function runFit(opts: FitFlags): Promise<void> {
   let lastStart = -1;
   try {
     const t0 = performance.now();
-    const fit = await fitModel(json, params, sets, evaluator, {
+    const fitOptions: FitOptions = {
       weights, starts, seed, maxIterations,
       onProgress: ({ start, starts: total, iteration, cost }) => {
-        if (!bar) return;
+        if (!bar) {
+          // Without a terminal, one line per LM iteration so that logs show progress.
+          process.stderr.write(`fit: start ${start + 1}/${total} iteration ${iteration} cost ${cost.toPrecision(6)} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+          return;
+        }
         if (start !== lastStart) {
           if (lastStart >= 0) bar.stop();
           bar.start(maxIterations, 0, { start: `${start + 1}/${total}`, cost: "-" });
@@ -107,7 +117,23 @@ async function runFit(opts: FitFlags): Promise<void> {
         }
         bar.update(iteration, { cost: cost.toPrecision(5) });
       },
-    });
+    };
+    let stageSummaries: StageSummary[] | undefined;
+    let fit: FitResult;
+    if (stages) {
+      const staged = await fitStaged(json, stages, sets, evaluator, {
+        ...fitOptions,
+        onStage: (stage, k) => {
+          bar?.stop();
+          lastStart = -1;
+          process.stderr.write(`fit: stage ${k + 1}/${stages.length} '${stage.name}': ${stage.params.length} parameters, datasets ${stage.data.join(", ")}\n`);
+        },
+      });
+      fit = staged.result;
+      stageSummaries = staged.stages;
+    } else {
+      fit = await fitModel(json, params, sets, evaluator, fitOptions);
+    }
     bar?.stop();
     const seconds = (performance.now() - t0) / 1000;
     const fitted = { ...fit.model, description: `${String(fit.model.description ?? "")} Fitted by 'ect-eam fit' to ${sets.map((s) => s.name).join(", ")} (cost ${fit.cost.toPrecision(6)}).`.trim() };
@@ -117,7 +143,7 @@ async function runFit(opts: FitFlags): Promise<void> {
     const references = readReferences(opts.reference);
     const diatomics = sets.filter((s) => s.frames.every((f) => f.atoms.length === 2)).map((s) => s.name);
     const { model: _m, ...fitInfo } = fit;
-    const report: FitReport = { datasets: datasetRmse(sets, results), equilibrium: await equilibriumTable(evaluator, fittedText, references, diatomics), fit: fitInfo };
+    const report: FitReport = { datasets: datasetRmse(sets, results), equilibrium: await equilibriumTable(evaluator, fittedText, references, diatomics), fit: fitInfo, stages: stageSummaries };
     const md = reportMarkdown(report, `Fit of ${opts.model} -> ${opts.output}`);
     process.stdout.write(md);
     process.stdout.write(`\n${seconds.toFixed(1)} s on ${workers} worker(s)\n`);

@@ -10,7 +10,7 @@
  */
 import type { Atoms } from "../atoms.js";
 import { InputError } from "../errors.js";
-import { smoothCutoff } from "../ect/forms.js";
+import { naturalCubicSpline, smoothCutoff, type RadialFunction } from "../ect/forms.js";
 import type { EctModel } from "../ect/model.js";
 import { MAX_STATES } from "../ect/engine.js";
 import { resonanceRoot } from "../ect/resonance-form.js";
@@ -82,10 +82,18 @@ export function omegaGradient(model: EctModel, atoms: Atoms, state: WeightState,
       const el = symbols.indexOf(String(key));
       const stateIndex = rest[1] as number;
       const name = String(rest[3]);
-      const emb = model.elements[el].states[stateIndex].embedding as unknown as Record<string, number | string>;
-      for (let i = 0; i < n; i++) {
-        if (type[i] !== el) continue;
-        d += w[i * MAX_STATES + stateIndex] * embeddingParameterDerivative(emb, name, state.hostDensities[i]);
+      const emb = model.elements[el].states[stateIndex].embedding;
+      if (emb.form === "spline") {
+        // Spline values enter linearly: dF/dy_k is the cardinal spline (y = e_k) at rhobar.
+        if (name !== "points" || rest[5] !== 1) throw new InputError(`only the values (points[k][1]) of a spline embedding can be fitted, not ${p.label}`);
+        const basis = splineCardinal(emb.points, rest[4] as number);
+        for (let i = 0; i < n; i++) if (type[i] === el) d += w[i * MAX_STATES + stateIndex] * basis.value(state.hostDensities[i]);
+      } else {
+        const spec = emb as unknown as Record<string, number | string>;
+        for (let i = 0; i < n; i++) {
+          if (type[i] !== el) continue;
+          d += w[i * MAX_STATES + stateIndex] * embeddingParameterDerivative(spec, name, state.hostDensities[i]);
+        }
       }
     } else if (group === "electronicTemperature") {
       for (let m = 0; m < n * MAX_STATES; m++) if (w[m] > 0) d += w[m] * Math.log(w[m]);
@@ -117,6 +125,16 @@ export function pairParameterDerivative(spec: Record<string, number | string>, n
     }
   }
   throw new InputError(`pair form '${String(spec.form)}' has no parameter '${name}' to fit`);
+}
+
+/**
+ * The cardinal function of knot k of a natural cubic spline through `points`: the spline with all
+ * values 0 except y_k = 1 (same knots, same linear continuation). A natural spline is linear in its
+ * values, so this is dF/dy_k (eV per eV) at any rhobar.
+ */
+export function splineCardinal(points: ReadonlyArray<readonly [number, number]>, k: number): RadialFunction {
+  if (!(k >= 0 && k < points.length)) throw new InputError(`spline has no point ${k} (it has ${points.length})`);
+  return naturalCubicSpline(points.map(([x], m) => [x, m === k ? 1 : 0] as [number, number]));
 }
 
 /** d F / d p of the embedding forms at host density rho (e/A^3), eV per unit of p. */

@@ -11,7 +11,7 @@
  */
 import type { EctResults } from "../ect/calculator.js";
 import { parseEctModel } from "../ect/model.js";
-import { CalculationFailed } from "../errors.js";
+import { CalculationFailed, InputError } from "../errors.js";
 import type { TrainingFrame } from "./dataset.js";
 import type { ModelEvaluator } from "./evaluator.js";
 import { omegaGradient } from "./gradient.js";
@@ -25,9 +25,16 @@ export interface FitWeights {
   force: number;
   /** e*A per component (default 0.05). */
   dipole: number;
+  /**
+   * Growth of the energy and force tolerances with the frame's reference energy above the lowest
+   * of its dataset (per eV, default 0): a frame dE above the minimum gets energy tolerance
+   * energy * (1 + energySlope dE) and force tolerance force * (1 + energySlope dE), so that the
+   * repulsive wall does not outweigh the well, as in Boltzmann-weighted fits.
+   */
+  energySlope?: number;
 }
 
-export const DEFAULT_WEIGHTS: FitWeights = { energy: 0.02, force: 0.1, dipole: 0.05 };
+export const DEFAULT_WEIGHTS: FitWeights = { energy: 0.02, force: 0.1, dipole: 0.05, energySlope: 0 };
 
 /** Which residual row belongs to what, for reports. */
 export interface RowInfo {
@@ -38,6 +45,8 @@ export interface RowInfo {
 /** The objective on a fixed dataset. */
 export class FitObjective {
   readonly rows: RowInfo[] = [];
+  /** Per-frame factor on the energy and force tolerances (1 + energySlope * height above the dataset's minimum). */
+  readonly frameScale: Float64Array;
   /** Relative step of the central differences in internal variables. */
   fdStep = 1e-5;
 
@@ -48,6 +57,11 @@ export class FitObjective {
     readonly evaluator: ModelEvaluator,
     readonly weights: FitWeights = DEFAULT_WEIGHTS,
   ) {
+    const lowest = new Map<string, number>();
+    for (const f of frames) lowest.set(f.dataset, Math.min(lowest.get(f.dataset) ?? Infinity, f.energy));
+    const slope = weights.energySlope ?? 0;
+    if (!(slope >= 0)) throw new InputError(`energySlope is ${slope}, expected >= 0 (per eV)`);
+    this.frameScale = Float64Array.from(frames, (f) => 1 + slope * (f.energy - lowest.get(f.dataset)!));
     frames.forEach((f, k) => {
       this.rows.push({ frame: k, kind: "energy" });
       if (f.forces && this.useForces) for (let c = 0; c < f.forces.length; c++) this.rows.push({ frame: k, kind: "force" });
@@ -76,8 +90,9 @@ export class FitObjective {
     const w = this.weights;
     this.frames.forEach((f, i) => {
       const res = results[i];
-      r[k++] = (res.grandPotential - f.energy) / w.energy;
-      if (f.forces && this.useForces) for (let c = 0; c < f.forces.length; c++) r[k++] = (res.forces[c] - f.forces[c]) / w.force;
+      const scale = this.frameScale[i];
+      r[k++] = (res.grandPotential - f.energy) / (w.energy * scale);
+      if (f.forces && this.useForces) for (let c = 0; c < f.forces.length; c++) r[k++] = (res.forces[c] - f.forces[c]) / (w.force * scale);
       if (f.dipole) for (let c = 0; c < 3; c++) r[k++] = (res.dipole[c] - f.dipole[c]) / w.dipole;
     });
     for (let m = 0; m < r.length; m++) {
@@ -102,7 +117,7 @@ export class FitObjective {
     this.frames.forEach((f, i) => {
       rowOfEnergy.push(row);
       const g = omegaGradient(model, f.atoms, results[i], this.params, x);
-      for (let k = 0; k < n; k++) J[row * n + k] = g[k] / this.weights.energy;
+      for (let k = 0; k < n; k++) J[row * n + k] = g[k] / (this.weights.energy * this.frameScale[i]);
       row += 1 + (f.forces && this.useForces ? f.forces.length : 0) + (f.dipole ? 3 : 0);
     });
     const needFd = this.rows.some((r) => r.kind !== "energy");

@@ -73,6 +73,8 @@ const UNITS: Record<string, string> = { A: "eV", rho: "A", D: "eV", alpha: "1/A"
 
 function param(path: (string | number)[]): FitParameter {
   const name = String(path[path.length - 1]);
+  // A spline knot's value (embedding.points[k][1]) is an energy that may have either sign.
+  if (path.length >= 3 && path[path.length - 3] === "points") return { path, label: labelOf(path), transform: "linear", unit: "eV" };
   return { path, label: labelOf(path), transform: POSITIVE.has(name) ? "log" : "linear", unit: UNITS[name] ?? "" };
 }
 

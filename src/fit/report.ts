@@ -7,6 +7,7 @@ import type { EctResults } from "../ect/calculator.js";
 import type { TrainingSet } from "./dataset.js";
 import type { ModelEvaluator } from "./evaluator.js";
 import type { FitResult } from "./fit.js";
+import type { StageSummary } from "./stages.js";
 import { DEBYE_PER_E_A, diatomicProperties, dimerAtoms, type DiatomicProperties } from "./diatomic.js";
 
 /** Acceptance bands of the equilibrium comparison (issue 4). */
@@ -43,6 +44,8 @@ export interface FitReport {
   datasets: DatasetRmse[];
   equilibrium: EquilibriumRow[];
   fit: Omit<FitResult, "model">;
+  /** Stages of a staged fit (`--stages`), in order; the parameter table is the last stage's. */
+  stages?: StageSummary[];
 }
 
 /** RMSE of each dataset at the fitted model's results (same frame order as `sets`). */
@@ -96,6 +99,11 @@ export function reportMarkdown(report: FitReport, title: string): string {
   const lines = [`# ${title}`, ""];
   const fit = report.fit;
   lines.push(`Cost 1/2 sum r^2 = ${fit.cost.toPrecision(6)} over ${fit.residualCount} residuals; best start ${fit.bestStart}; ${fit.iterations} LM iterations (${fit.reason}).`, "");
+  if (report.stages) {
+    lines.push("## Stages", "", "| stage | datasets | parameters | cost | LM iterations | stop |", "|---|---|---|---|---|---|");
+    for (const st of report.stages) lines.push(`| ${st.name} | ${st.data.join(", ")} | ${st.parameters} | ${st.cost.toPrecision(6)} | ${st.iterations} | ${st.reason} |`);
+    lines.push("", "The cost line above and the parameter table below are those of the last stage.", "");
+  }
   lines.push("## RMSE per dataset", "", "| dataset | frames | energy (eV) | force (eV/A) | dipole (e*A) |", "|---|---|---|---|---|");
   for (const d of report.datasets) lines.push(`| ${d.name} | ${d.frames} | ${f(d.energy)} | ${f(d.force)} | ${f(d.dipole)} |`);
   lines.push("", "## Equilibrium properties (model vs reference)", "");
