@@ -100,3 +100,23 @@ describe("progress", () => {
     expect(readFileSync(out, "utf8")).toContain("# speed:");
   }, 60_000);
 });
+
+describe("md --workers (one system over worker threads by domain decomposition)", () => {
+  const args = ["md", "--potential", "potentials/Cu_u3.eam", "--lattice", "fcc", "--a", "3.615", "--repeat", "8", "--steps", "60", "--dt", "2", "--temperature", "600", "--seed", "3", "--thermo", "20"];
+  const rows = (text: string) => text.split("\n").filter((l) => /^\s+\d+\s/.test(l)).map((l) => l.trim().split(/\s+/).map(Number));
+  it("prints the same thermo table as the single engine (to the printed digits)", () => {
+    const one = rows(cli(...args));
+    const two = rows(cli(...args, "--workers", "2"));
+    expect(two.length).toBe(4);
+    expect(two.length).toBe(one.length);
+    two.forEach((r, k) => r.forEach((v, c) => expect(Math.abs(v - one[k][c])).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(one[k][c])))));
+  }, 60_000);
+  it("refuses what it cannot do yet", () => {
+    const r = fails(...args, "--workers", "2", "--thermostat", "langevin");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--workers runs plain NVE with an EAM --potential/);
+    const t = fails(...args, "--workers", "2", "--log", "x.csv");
+    expect(t.status).toBe(2);
+    expect(t.stderr).toMatch(/--workers prints the thermo table only/);
+  }, 60_000);
+});

@@ -30,6 +30,7 @@ export interface MdFlags {
   thermostat?: string; targetTemperature?: string; tdamp: string; chain: string;
   barostat?: string; pressure: string; pdamp: string; couple: string; compressibility?: string;
   dump?: string; dumpEvery: string; log?: string; restart?: string; writeRestart?: string; restartEvery?: string;
+  workers?: string;
 }
 
 const THERMOSTATS = ["none", "langevin", "nose-hoover"];

@@ -16,6 +16,7 @@ import { loadPotential, numberOption, runCommand, speciesOption, thermoHeader, t
 import { checkUnusedFlags, gcdSteps, openOutputs, runGenericMd, type MdFlags } from "./md-run.js";
 import { addStreitzOptions, usesStreitz } from "./streitz.js";
 import { runStreitzMd } from "./streitz-md.js";
+import { runDomainMd } from "./md-domain.js";
 
 /**
  * `ect-eam md`: velocity-Verlet dynamics with a thermo table and the speed per atom-step; NVE in
@@ -61,6 +62,7 @@ export function registerMd(program: Command): void {
     .option("--restart <file>", "continue the run saved in this restart file (structure, velocities, thermostat state)")
     .option("--write-restart <file>", "save a restart file (at the end, and every --restart-every steps)")
     .option("--restart-every <n>", "restart interval in steps (default: only at the end)")
+    .option("--workers <n>", "EAM NVE: run one system over n worker threads by spatial domain decomposition")
     // --streitz (Streitz-Mintmire, QEq every step): src/cli/streitz-md.ts
     .action((opts, command: Command) =>
       runCommand(() => (usesStreitz(opts) ? runStreitzMd(opts) : runMd(opts, (name) => command.getOptionValueSource(name) === "cli"))),
@@ -76,6 +78,9 @@ async function runMd(opts: MdFlags, given: (flag: string) => boolean): Promise<v
   // the wasm loop, which runs whole chunks of steps without leaving wasm.
   const generic = (opts.thermostat !== undefined && opts.thermostat !== "none") || (opts.barostat !== undefined && opts.barostat !== "none") ||
     opts.restart !== undefined || opts.writeRestart !== undefined || (opts.model !== undefined && (opts.dump !== undefined || opts.log !== undefined));
+  if (opts.workers !== undefined && (generic || opts.model !== undefined)) {
+    throw new InputError("--workers runs plain NVE with an EAM --potential (no --model, thermostat, barostat or restarts)");
+  }
   if (generic) return runGenericMd(opts, given);
   checkUnusedFlags(opts, given);
   if (opts.model !== undefined) return runEctMd(opts as MdFlags & { model: string });
@@ -104,6 +109,13 @@ async function runMd(opts: MdFlags, given: (flag: string) => boolean): Promise<v
   }
   if (!opts.keepVelocities || !atoms.velocities) atoms.velocities = maxwellBoltzmann(atoms.masses, temperature, seed);
 
+  const workers = numberOption("--workers", opts.workers, { integer: true, min: 1 });
+  if (workers !== undefined && workers > 1) {
+    if (opts.trajectory !== undefined || opts.dump !== undefined || opts.log !== undefined) {
+      throw new InputError("--workers prints the thermo table only (no --trajectory, --dump or --log yet)");
+    }
+    return runDomainMd(opts.potential!, pot, atoms, { workers, steps, dt, skin, neighEvery, neighDelay, thermoEvery, simd: opts.simd !== "off" });
+  }
   const engine = await EamEngine.create(pot, { variant: opts.simd === "off" ? "scalar" : "simd", skin });
   engine.setAtoms(atoms, opts.input ?? "lattice");
   const md = new VelocityVerlet(engine, atoms, { dt, neighborEvery: neighEvery, neighborDelay: neighDelay });
