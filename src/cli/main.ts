@@ -19,7 +19,7 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
 const program = new Command();
 program
   .name("ect-eam")
-  .description("Embedded-atom potentials (LAMMPS eam, eam/alloy, eam/fs) in SIMD WebAssembly")
+  .description("Embedded-atom potentials (LAMMPS eam, eam/alloy, eam/fs), ECT-EAM and Streitz-Mintmire in SIMD WebAssembly")
   .showHelpAfterError();
 registerEval(program);
 registerMd(program);
