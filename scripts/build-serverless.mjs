@@ -16,7 +16,7 @@ const WASM = join(ROOT, "dist", "eam.simd.wasm");
 /** Bundled tabulated EAM potentials (potentials/), served under their file names. */
 export const POTENTIALS = ["Cu_u3.eam", "CuNi.eam.alloy", "Fe_mm.eam.fs", "AlFe_mm.eam.fs"];
 /** Bundled ECT-EAM models: name -> file in models/. */
-export const MODELS = { "ect-starter": "ect-starter.json" };
+export const MODELS = { "ect-starter": "ect-starter.json", "ect-fitted": "ect-fitted.json" };
 
 /** The `ect-eam:*` modules the entry points import (see src/serverless/virtual.d.ts). */
 function virtualModules(target) {

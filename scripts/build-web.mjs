@@ -48,5 +48,6 @@ const copies = [
   ["dist/eam.scalar.wasm", "eam.scalar.wasm"],
   ["potentials/Cu_u3.eam", "data/Cu_u3.eam"],
   ["models/ect-starter.json", "data/ect-starter.json"],
+  ["models/ect-fitted.json", "data/ect-fitted.json"],
 ];
 for (const [from, to] of copies) copyFileSync(join(root, from), join(out, to));

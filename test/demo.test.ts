@@ -167,6 +167,20 @@ describe.runIf(existsSync(CHROMIUM))("browser demo page", () => {
     await page.close();
   }, 60_000);
 
+  it("pulls the LiH dimer of the fitted model apart: fractional charge fading continuously to neutral", async () => {
+    const { page, problems } = await openDemo();
+    const result = await page.evaluate((ex) => (window as unknown as DemoWindow).ectDemo.run({ example: ex, frameDelayMs: 0 }), "lih-fitted");
+    expect(result).toMatchObject({ example: "lih-fitted", kind: "ect", mode: "pull", reason: "finished" });
+    const q = result.rows.map((r) => r.charges![0]);
+    // The fitted model's dipole at R_e is 5.55 D (reference 5.86 D): q = 0.73 e (test/fit-model.test.ts).
+    expect(q[0]).toBeGreaterThan(0.6);
+    expect(q[0]).toBeLessThan(0.9);
+    expect(Math.abs(q[q.length - 1])).toBeLessThan(1e-6);
+    expect(result.rows.every((r) => Math.abs(r.charges![0] + r.charges![1]) < 1e-9)).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it("runs MD on loaded files: an extended XYZ with an EAM potential, and with an ECT-EAM model", async () => {
     const { page, problems } = await openDemo();
     const dir = mkdtempSync(join(tmpdir(), "ect-eam-demo-files-"));

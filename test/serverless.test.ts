@@ -66,6 +66,7 @@ const GOOD: [string, string, string][] = [
   ["alfe", "AlFe_mm.eam.fs", fixture("alfe_mm_rattled_3x3x3.extxyz")],
   ["cu-cluster", "Cu_u3.eam", fixture("cu_u3_cluster.extxyz")],
   ["nacl-square", "ect-starter", NACL_SQUARE],
+  ["nacl-dimer-fitted", "ect-fitted", NACL_DIMER],
   // The same structures again: cached calculators must not carry state from earlier requests.
   ["cu-again", "Cu_u3.eam", CU],
   ["nacl-dimer-again", "ect-starter", NACL_DIMER],
@@ -104,8 +105,8 @@ const REQUESTS: Req[] = [
 async function reference(potential: string, text: string): Promise<Record<string, unknown>> {
   const atoms = parseExtxyz(text, "structure")[0];
   const rows = (a: Float64Array) => Array.from({ length: a.length / 3 }, (_, i) => [a[3 * i], a[3 * i + 1], a[3 * i + 2]]);
-  if (potential === "ect-starter") {
-    const model = parseEctModelText(readFileSync(join(ROOT, "models", "ect-starter.json"), "utf8"), potential);
+  if (potential.startsWith("ect-")) {
+    const model = parseEctModelText(readFileSync(join(ROOT, "models", `${potential}.json`), "utf8"), potential);
     const calc = await EctCalculator.create(buildEctTables(model), { source: potential });
     const r = calc.calculate(atoms);
     return {
@@ -271,7 +272,7 @@ describe("serverless bundles answer like the in-process calculators, bit for bit
       const res = results.get("usage")!;
       expect(res.status).toBe(200);
       const usage = JSON.parse(res.body);
-      expect(usage.potentials.map((p: { name: string }) => p.name)).toEqual(["Cu_u3.eam", "CuNi.eam.alloy", "Fe_mm.eam.fs", "AlFe_mm.eam.fs", "ect-starter"]);
+      expect(usage.potentials.map((p: { name: string }) => p.name)).toEqual(["Cu_u3.eam", "CuNi.eam.alloy", "Fe_mm.eam.fs", "AlFe_mm.eam.fs", "ect-starter", "ect-fitted"]);
       expect(usage.potentials.find((p: { name: string }) => p.name === "ect-starter").style).toBe("ect-eam");
       expect(usage.limits).toEqual({ maxBodyBytes: 5242880, maxAtoms: 20000, maxAtomsEct: 1000 });
     }

@@ -2,7 +2,7 @@
 // default settings. Data files are copied to dist/web/data/ by scripts/build-web.mjs.
 import type { RunSettings, StructureSpec } from "./protocol.js";
 
-export type ExampleId = "cu" | "nacl" | "lih";
+export type ExampleId = "cu" | "nacl" | "lih" | "lih-fitted";
 
 export interface Example {
   id: ExampleId;
@@ -36,6 +36,7 @@ function dimer(a: string, b: string, r0: number, rEnd: number): { structure: Str
 
 const nacl = dimer("Na", "Cl", 2.3609, 20);
 const lih = dimer("Li", "H", 1.5949, 8);
+const lihFitted = dimer("Li", "H", 1.5796, 8);
 
 export const EXAMPLES: Example[] = [
   {
@@ -70,6 +71,18 @@ export const EXAMPLES: Example[] = [
     potentialUrl: "data/ect-starter.json",
     potentialKind: "ect",
     settings: { ...base, steps: lih.steps, frameEvery: 2, frameDelayMs: 16 },
+  },
+  {
+    id: "lih-fitted",
+    label: "LiH dimer pulled apart (fitted ECT-EAM)",
+    about:
+      "Li-H at the fitted model's bond length 1.580 A, H pulled along z by 0.01 A per step to 8 A (Li held) with " +
+      "models/ect-fitted.json (fitted to full-CI curves): the resonance coupling mixes ionic and covalent states, so the " +
+      "charge is fractional (about 0.73 e at the bond length) and fades continuously to neutral atoms.",
+    structure: lihFitted.structure,
+    potentialUrl: "data/ect-fitted.json",
+    potentialKind: "ect",
+    settings: { ...base, steps: lihFitted.steps, frameEvery: 2, frameDelayMs: 16 },
   },
 ];
 
