@@ -1,4 +1,3 @@
-import { InputError } from "../errors.js";
 import type { EamPotential } from "../potentials/types.js";
 import { KernelSystem, type Field } from "./system.js";
 import { packTables } from "./tables.js";
@@ -50,26 +49,9 @@ export class EamEngine extends KernelSystem {
    * last build (LAMMPS neigh_modify semantics).
    */
   runVerlet(steps: number, dt: number, opts: { every?: number; delay?: number } = {}): void {
-    this.requireAtoms();
-    if (!Number.isInteger(steps) || steps < 0) throw new InputError(`steps must be a non-negative integer, got ${steps}`);
-    if (!(dt > 0) || !Number.isFinite(dt)) throw new InputError(`time step must be > 0 fs, got ${dt}`);
-    this.setCtx("dt", dt);
-    this.setCtx("every", opts.every ?? 1);
-    this.setCtx("delay", opts.delay ?? 0);
+    this.setVerletSettings(steps, dt, opts);
     if (!this.forcesValid) this.compute();
-    let left = steps;
-    while (left > 0) {
-      const status = this.k.runVerlet(this.ctx, left);
-      left -= this.getCtx("stepsDone");
-      if (status !== 0) {
-        // The step stopped after its drift because an array was short: grow, then finish it.
-        this.grow(status);
-        this.withGrowth(() => this.k.finishStep(this.ctx));
-        left -= 1;
-      }
-    }
-    this.listValid = true;
-    this.checkResult();
+    this.runVerletChunks(steps, (left) => this.k.runVerlet(this.ctx, left), () => this.k.finishStep(this.ctx));
   }
 
 }

@@ -376,6 +376,40 @@ export class KernelSystem {
     }
   }
 
+  /**
+   * Validates and stores the MD settings (dt in fs; neighbor checks every/delay as LAMMPS
+   * neigh_modify) shared by every engine's `runVerlet`.
+   */
+  protected setVerletSettings(steps: number, dt: number, opts: { every?: number; delay?: number }): void {
+    this.requireAtoms();
+    if (!Number.isInteger(steps) || steps < 0) throw new InputError(`steps must be a non-negative integer, got ${steps}`);
+    if (!(dt > 0) || !Number.isFinite(dt)) throw new InputError(`time step must be > 0 fs, got ${dt}`);
+    this.setCtx("dt", dt);
+    this.setCtx("every", opts.every ?? 1);
+    this.setCtx("delay", opts.delay ?? 0);
+  }
+
+  /**
+   * Runs `steps` MD steps in wasm chunks: `run(left)` steps until an array is short (a non-zero
+   * status after the step's drift), then the arrays grow and `finish()` completes that step.
+   * `afterChunk` runs after every chunk (e.g. checks of the results).
+   */
+  protected runVerletChunks(steps: number, run: (left: number) => number, finish: () => number, afterChunk?: () => void): void {
+    let left = steps;
+    while (left > 0) {
+      const status = run(left);
+      left -= this.getCtx("stepsDone");
+      if (status !== 0) {
+        this.grow(status);
+        this.withGrowth(finish);
+        left -= 1;
+      }
+      afterChunk?.();
+    }
+    this.listValid = true;
+    this.checkResult();
+  }
+
   protected grow(status: number): void {
     if (status === 1) {
       this.ghostCapacity = Math.ceil(this.getCtx("needGhosts") * 1.2) + 64;

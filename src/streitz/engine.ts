@@ -356,12 +356,7 @@ export class StreitzEngine extends KernelSystem {
    * QEq solves that stop at maxiter are counted (`qeqFailures`), as LAMMPS warns and goes on.
    */
   runVerlet(steps: number, dt: number, opts: { every?: number; delay?: number } = {}): void {
-    this.requireAtoms();
-    if (!Number.isInteger(steps) || steps < 0) throw new InputError(`steps must be a non-negative integer, got ${steps}`);
-    if (!(dt > 0) || !Number.isFinite(dt)) throw new InputError(`time step must be > 0 fs, got ${dt}`);
-    this.setCtx("dt", dt);
-    this.setCtx("every", opts.every ?? 1);
-    this.setCtx("delay", opts.delay ?? 0);
+    this.setVerletSettings(steps, dt, opts);
     if (!this.forcesValid) {
       const start = this.qeqStart;
       this.qeqStart = this.mdQeqStart;
@@ -372,19 +367,12 @@ export class StreitzEngine extends KernelSystem {
       }
     }
     this.setCtx("qeqGuess", GUESS[this.mdQeqStart]);
-    let left = steps;
-    while (left > 0) {
-      const status = this.kx.streitzRunVerlet(this.ctx, left);
-      left -= this.getCtx("stepsDone");
-      if (status !== 0) {
-        this.grow(status);
-        this.withGrowth(() => this.kx.streitzFinishStep(this.ctx));
-        left -= 1;
-      }
-      this.checkClose();
-    }
-    this.listValid = true;
-    this.checkResult();
+    this.runVerletChunks(
+      steps,
+      (left) => this.kx.streitzRunVerlet(this.ctx, left),
+      () => this.kx.streitzFinishStep(this.ctx),
+      () => this.checkClose(),
+    );
   }
 
   // ---------------------------------------------------------------- results
