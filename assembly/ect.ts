@@ -12,11 +12,12 @@ import {
   C_NUM_NEIGH, C_FIRST_NEIGH, C_NEIGH, C_NR, C_RDR, C_NRHO, C_RDRHO, C_RHOMAX, C_OFF_TABLE,
   C_VXX, C_VYY, C_VZZ, C_VYZ, C_VXZ, C_VXY, C_GHOST_OWNER,
   C_WEIGHTS, C_WEIGHTS_NEW, C_EPS, C_CHARGE, C_POT_L_R, C_STATE_E, C_STATE_N, C_STATE_Q, C_N_STATES,
-  C_DIR_DENSITY, C_DIR_EMBED, C_DIR_PAIR, C_DIR_COUL, C_LR_TABLE, C_LR_KIND, C_LR_CUTOFF,
+  C_DIR_DENSITY, C_DIR_EMBED, C_DIR_PAIR, C_COUL_BLOCKS, C_COUL_STRIDE, C_LR_TABLE, C_LR_KIND, C_LR_CUTOFF,
   C_SHORT_CUTOFF, C_COULOMB_K, C_SELF_COEF, C_K_T, C_N_TOTAL, C_MU, C_E_ONSITE, C_E_PAIR, C_E_LONG,
   C_DENSITY_CUTOFF, C_PAIR_CUTOFF, C_KVECS, C_NK, C_EPS_FORCES, C_ROLES, C_DIR_RES, C_RES_CUTOFF, C_TALLY, C_EWALD_SUMS, C_EWALD_ALPHA, C_EWALD_BACKGROUND,
+  C_ACTIVE_STATES, C_TIER_ENDS, C_TIERS_VALID, C_INNER_CUTOFF, C_PAIR_M, C_PAIR_P,
 } from "./context";
-import { ci, cf, cp, setI, setF, getF, putF, addF, getI } from "./mem";
+import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
 import { foldGhosts, copyToGhosts } from "./cell";
 
 @inline const MAXS: i32 = 4;
@@ -70,6 +71,14 @@ export function ectCharges(ctx: usize): void {
   }
   copyStatesToGhosts(ctx, w);
   copyToGhosts(ctx, q);
+  // Active states of owned and ghost atoms (ghost weights were just copied).
+  const active = cp(ctx, C_ACTIVE_STATES), nall = n + ci(ctx, C_NGHOST);
+  for (let i = 0; i < nall; i++) {
+    const ns = getI(nStates, getI(type, i));
+    let mask = 0;
+    for (let s = 0; s < ns; s++) if (load<f64>(slot(w, i, s)) >= WMIN) mask |= 1 << s;
+    putI(active, i, mask);
+  }
 }
 
 @inline function gridIndex(r: f64, rdr: f64, nr: i32): i32 {
@@ -81,36 +90,163 @@ export function ectCharges(ctx: usize): void {
   return p < 1.0 ? p : 1.0;
 }
 
-/** Host densities rhobar_i = sum_j sum_M' w_jM' f_BM'(r_ij) of owned atoms (ghost parts folded). */
+// Scratch of the tier sort (one atom's list segment at a time); longer segments use in-place partitions.
+@inline const SCRATCH_ENTRIES: i32 = 8192;
+const tierScratchJ: usize = memory.data(SCRATCH_ENTRIES << 2, 16);
+const tierScratchM: usize = memory.data(SCRATCH_ENTRIES << 2, 16);
+const tierScratchP: usize = memory.data(SCRATCH_ENTRIES << 3, 16);
+const tierScratchT: usize = memory.data(SCRATCH_ENTRIES, 16);
+
+/** Moves the entries of jb[from..to) closer than sqrt(cutsq) to atom i to the front; returns their end. */
+function partitionBelow(jb: usize, from: i32, to: i32, cutsq: f64, x: usize, y: usize, z: usize, i: i32): i32 {
+  const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
+  let w = from;
+  for (let q = from; q < to; q++) {
+    const j = load<i32>(jb + (<usize>q << 2));
+    const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+    if (dx * dx + dy * dy + dz * dz < cutsq) {
+      store<i32>(jb + (<usize>q << 2), load<i32>(jb + (<usize>w << 2)));
+      store<i32>(jb + (<usize>w << 2), j);
+      w++;
+    }
+  }
+  return w;
+}
+
+/**
+ * Grid index m and fraction p of the entries jb[0..cnt) of atom i, into ms/ps (and the tier code of
+ * each into ts when `tiers`). Two entries at a time with f64x2 in the SIMD build: the packed
+ * conversions avoid the scalar float-int round trip, which costs more than the rest of the geometry.
+ */
+function entryGeometry(
+  jb: usize, cnt: i32, ms: usize, ps: usize, ts: usize, tiers: bool,
+  x: usize, y: usize, z: usize, i: i32, rdr: f64, nr: i32, asq: f64, bsq: f64, csq: f64,
+): void {
+  const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
+  let q = 0;
+  if (ASC_FEATURE_SIMD) {
+    const xv = f64x2.splat(xi), yv = f64x2.splat(yi), zv = f64x2.splat(zi);
+    const rdrv = f64x2.splat(rdr), one = f64x2.splat(1.0), top = i32x4.splat(nr - 1);
+    for (; q + 1 < cnt; q += 2) {
+      const oa = <usize>load<i32>(jb + (<usize>q << 2)) << 3, ob = <usize>load<i32>(jb + (<usize>q << 2), 4) << 3;
+      const dxv = f64x2.sub(xv, v128.load64_lane(x + ob, v128.load64_zero(x + oa), 1));
+      const dyv = f64x2.sub(yv, v128.load64_lane(y + ob, v128.load64_zero(y + oa), 1));
+      const dzv = f64x2.sub(zv, v128.load64_lane(z + ob, v128.load64_zero(z + oa), 1));
+      const rsqv = f64x2.add(f64x2.add(f64x2.mul(dxv, dxv), f64x2.mul(dyv, dyv)), f64x2.mul(dzv, dzv));
+      const tv = f64x2.add(f64x2.mul(f64x2.sqrt(rsqv), rdrv), one);
+      const mv = i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(tv), top);
+      const pv = f64x2.min(f64x2.sub(tv, f64x2.convert_low_i32x4_s(mv)), one);
+      v128.store64_lane(ms + (<usize>q << 2), mv, 0);
+      v128.store(ps + (<usize>q << 3), pv);
+      if (tiers) {
+        const ra = f64x2.extract_lane(rsqv, 0), rb = f64x2.extract_lane(rsqv, 1);
+        store<u8>(ts + <usize>q, <u8>(<i32>(ra >= asq) + <i32>(ra >= bsq) + <i32>(ra >= csq)));
+        store<u8>(ts + <usize>q, <u8>(<i32>(rb >= asq) + <i32>(rb >= bsq) + <i32>(rb >= csq)), 1);
+      }
+    }
+  }
+  for (; q < cnt; q++) {
+    const j = load<i32>(jb + (<usize>q << 2));
+    const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+    const rsq = dx * dx + dy * dy + dz * dz;
+    const r = sqrt(rsq);
+    const m = gridIndex(r, rdr, nr);
+    store<i32>(ms + (<usize>q << 2), m);
+    store<f64>(ps + (<usize>q << 3), gridFraction(r, rdr, m));
+    if (tiers) store<u8>(ts + <usize>q, <u8>(<i32>(rsq >= asq) + <i32>(rsq >= bsq) + <i32>(rsq >= csq)));
+  }
+}
+
+/**
+ * Sorts every owned atom's list segment by distance into tiers: [r < innerCutoff] (densities, pair
+ * functions, resonance), [r < shortCutoff] (Coulomb remainders), [r < long-range cutoff] (tabulated
+ * point-charge kernel only), then the skin shell and beyond, and stores each entry's grid index and
+ * fraction (pairM, pairP) for the passes, which then walk only the tiers they need and never convert
+ * distances to grid positions themselves. A stable counting sort through a scratch segment: the order
+ * within a tier is the list order, so results depend only on the list and the positions.
+ */
+function sortTiers(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
+  const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
+  const ends = cp(ctx, C_TIER_ENDS), pairM = cp(ctx, C_PAIR_M), pairP = cp(ctx, C_PAIR_P);
+  const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
+  const inner = cf(ctx, C_INNER_CUTOFF), short = max(inner, cf(ctx, C_SHORT_CUTOFF));
+  const lrc = ci(ctx, C_LR_KIND) >= 2 ? max(short, cf(ctx, C_LR_CUTOFF)) : short;
+  const asq = inner * inner, bsq = short * short, csq = lrc * lrc;
+  for (let i = 0; i < n; i++) {
+    const first = getI(firstNeigh, i);
+    const jb = neigh + (<usize>first << 2);
+    const cnt = getI(numNeigh, i);
+    const e = ends + (<usize>(i * 3) << 2);
+    const ms = pairM + (<usize>first << 2), ps = pairP + (<usize>first << 3);
+    if (cnt > SCRATCH_ENTRIES) {
+      const c = partitionBelow(jb, 0, cnt, csq, x, y, z, i);
+      const b = partitionBelow(jb, 0, c, bsq, x, y, z, i);
+      store<i32>(e, partitionBelow(jb, 0, b, asq, x, y, z, i));
+      store<i32>(e, b, 4);
+      store<i32>(e, c, 8);
+      entryGeometry(jb, c, ms, ps, 0, false, x, y, z, i, rdr, nr, asq, bsq, csq);
+      continue;
+    }
+    entryGeometry(jb, cnt, tierScratchM, tierScratchP, tierScratchT, true, x, y, z, i, rdr, nr, asq, bsq, csq);
+    let n0 = 0, n1 = 0, n2 = 0;
+    for (let q = 0; q < cnt; q++) {
+      const t = <i32>load<u8>(tierScratchT + <usize>q);
+      n0 += <i32>(t == 0); n1 += <i32>(t == 1); n2 += <i32>(t == 2);
+    }
+    memory.copy(tierScratchJ, jb, <usize>cnt << 2);
+    let o0 = 0, o1 = n0, o2 = n0 + n1, o3 = n0 + n1 + n2;
+    for (let q = 0; q < cnt; q++) {
+      const t = <i32>load<u8>(tierScratchT + <usize>q);
+      let at = 0;
+      if (t == 0) at = o0++;
+      else if (t == 1) at = o1++;
+      else if (t == 2) at = o2++;
+      else at = o3++;
+      store<i32>(jb + (<usize>at << 2), load<i32>(tierScratchJ + (<usize>q << 2)));
+      store<i32>(ms + (<usize>at << 2), load<i32>(tierScratchM + (<usize>q << 2)));
+      store<f64>(ps + (<usize>at << 3), load<f64>(tierScratchP + (<usize>q << 3)));
+    }
+    store<i32>(e, n0);
+    store<i32>(e, n0 + n1, 4);
+    store<i32>(e, n0 + n1 + n2, 8);
+  }
+  setI(ctx, C_TIERS_VALID, 1);
+}
+
+/**
+ * Host densities rhobar_i = sum_j sum_M' w_jM' f_BM'(r_ij) of owned atoms (ghost parts folded). Sorts
+ * the list into distance tiers first when the positions changed (tiersValid = 0).
+ */
 export function ectDensityPass(ctx: usize): void {
+  if (!ci(ctx, C_TIERS_VALID)) sortTiers(ctx);
   const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), rho = cp(ctx, C_RHO);
-  const w = cp(ctx, C_WEIGHTS), nStates = cp(ctx, C_N_STATES), dd = cp(ctx, C_DIR_DENSITY);
-  const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
-  const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
+  const w = cp(ctx, C_WEIGHTS), dd = cp(ctx, C_DIR_DENSITY), active = cp(ctx, C_ACTIVE_STATES);
+  const firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH), ends = cp(ctx, C_TIER_ENDS);
+  const pairM = cp(ctx, C_PAIR_M), pairP = cp(ctx, C_PAIR_P);
   const rc = cf(ctx, C_DENSITY_CUTOFF), rcsq = rc * rc;
   memory.fill(rho, 0, <usize>nall << 3);
   for (let i = 0; i < n; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
-    const ti = getI(type, i), nsi = getI(nStates, ti);
-    const first = getI(firstNeigh, i), cnt = getI(numNeigh, i);
+    const ti = getI(type, i), maskI = getI(active, i);
+    const first = getI(firstNeigh, i), last = first + load<i32>(ends + (<usize>(i * 3) << 2));
     let rhoi = 0.0;
-    for (let q = first; q < first + cnt; q++) {
+    for (let q = first; q < last; q++) {
       const j = getI(neigh, q);
       const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
-      const rsq = dx * dx + dy * dy + dz * dz;
-      if (rsq >= rcsq) continue;
-      const r = sqrt(rsq);
-      const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
-      const tj = getI(type, j), nsj = getI(nStates, tj);
-      for (let s = 0; s < nsj; s++) {
-        const ws = load<f64>(slot(w, j, s));
-        if (ws >= WMIN) rhoi += ws * tval(dir(dd, tj * MAXS + s), m, p);
+      if (dx * dx + dy * dy + dz * dz >= rcsq) continue;
+      const m = getI(pairM, q), p = getF(pairP, q);
+      const tj = getI(type, j);
+      for (let mj = getI(active, j); mj != 0; mj &= mj - 1) {
+        const s = ctz(mj);
+        rhoi += load<f64>(slot(w, j, s)) * tval(dir(dd, tj * MAXS + s), m, p);
       }
       let rj = 0.0;
-      for (let s = 0; s < nsi; s++) {
-        const ws = load<f64>(slot(w, i, s));
-        if (ws >= WMIN) rj += ws * tval(dir(dd, ti * MAXS + s), m, p);
+      for (let mi = maskI; mi != 0; mi &= mi - 1) {
+        const s = ctz(mi);
+        rj += load<f64>(slot(w, i, s)) * tval(dir(dd, ti * MAXS + s), m, p);
       }
       addF(rho, j, rj);
     }
@@ -323,33 +459,33 @@ export function ectEpsPass(ctx: usize): void {
     resetVirial();
   }
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), fp = cp(ctx, C_FP);
-  const w = cp(ctx, C_WEIGHTS), eps = cp(ctx, C_EPS), nStates = cp(ctx, C_N_STATES);
-  const dd = cp(ctx, C_DIR_DENSITY), dpair = cp(ctx, C_DIR_PAIR), dcoul = cp(ctx, C_DIR_COUL);
-  const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
-  const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
+  const w = cp(ctx, C_WEIGHTS), eps = cp(ctx, C_EPS), nStates = cp(ctx, C_N_STATES), active = cp(ctx, C_ACTIVE_STATES);
+  const dd = cp(ctx, C_DIR_DENSITY), dpair = cp(ctx, C_DIR_PAIR);
+  const coulBlocks = cp(ctx, C_COUL_BLOCKS), coulStride = <usize>ci(ctx, C_COUL_STRIDE);
+  const firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH), ends = cp(ctx, C_TIER_ENDS);
+  const pairM = cp(ctx, C_PAIR_M), pairP = cp(ctx, C_PAIR_P);
+  const rdr = cf(ctx, C_RDR);
   const rc = cf(ctx, C_SHORT_CUTOFF), rcsq = rc * rc;
   // The tabulated long-range kernel (DSF or Ewald real space) shares this traversal of the list.
   const kind = ci(ctx, C_LR_KIND), q = cp(ctx, C_CHARGE), pot = cp(ctx, C_POT_L_R);
   const lrTab = cp(ctx, C_LR_TABLE), lrc = kind >= 2 ? cf(ctx, C_LR_CUTOFF) : 0.0, lrcsq = lrc * lrc;
   const kc = cf(ctx, C_COULOMB_K);
-  const reachsq = max(max(rcsq, lrcsq), rressq);
   memory.fill(pot, 0, <usize>(n + ci(ctx, C_NGHOST)) << 3);
   const rdsq = cf(ctx, C_DENSITY_CUTOFF) * cf(ctx, C_DENSITY_CUTOFF), rpsq = cf(ctx, C_PAIR_CUTOFF) * cf(ctx, C_PAIR_CUTOFF);
-  const sw = nt * MAXS;
   let epair = 0.0;
   for (let i = 0; i < n; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
-    const ti = getI(type, i), nsi = getI(nStates, ti), fpi = getF(fp, i), qi = getF(q, i);
-    const first = getI(firstNeigh, i), cnt = getI(numNeigh, i);
+    const ti = getI(type, i), nsi = getI(nStates, ti), fpi = getF(fp, i), qi = getF(q, i), maskI = getI(active, i);
+    // The list is sorted into tiers (sortTiers): inner functions, Coulomb remainders, long range only.
+    const first = getI(firstNeigh, i), te = ends + (<usize>(i * 3) << 2);
+    const innerEnd = first + load<i32>(te), shortEnd = first + load<i32>(te, 4), lastEnd = first + load<i32>(te, 8);
     let poti = 0.0;
     let fxi = 0.0, fyi = 0.0, fzi = 0.0, ei = 0.0;
-    for (let e = first; e < first + cnt; e++) {
+    for (let e = first; e < lastEnd; e++) {
       const j = getI(neigh, e);
       const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
       const rsq = dx * dx + dy * dy + dz * dz;
-      if (rsq >= reachsq) continue;
-      const r = sqrt(rsq);
-      const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
+      const m = getI(pairM, e), p = getF(pairP, e);
       let dEdr = 0.0, pe = 0.0;
       if (rsq < lrcsq) {
         const c = lrTab + <usize>(m - 1) * REC;
@@ -362,71 +498,127 @@ export function ectEpsPass(ctx: usize): void {
           dEdr += qi * qj * kc * ((load<f64>(c) * p + load<f64>(c, 8)) * p + load<f64>(c, 16));
         }
       }
-      if (rsq < rressq) {
-        const tj = getI(type, j);
-        const ht = dir(dres, ti * nt + tj);
-        if (ht != 0) {
-          const er = resonancePair(w, eps, roles, i, j, ti, tj, tval(ht, m, p), tder(ht, m, p), true);
-          epair += er;
-          if (forces) {
-            pe += er;
-            dEdr += lastResonanceSlope;
-          }
-        }
-      }
-      if (rsq < rcsq) {
-        // Values feed eps; with forces on, derivatives come from the same records (already in cache).
-        const tj = getI(type, j), nsj = getI(nStates, tj), fpj = getF(fp, j);
-        if (rsq < rpsq) {
-          const rec = dir(dpair, ti * nt + tj);
-          const v = tval(rec, m, p);
-          epair += v;
-          if (forces) {
-            pe += v;
-            dEdr += tder(rec, m, p);
-          }
-        }
-        const inDensity = rsq < rdsq;
-        for (let s = 0; s < nsi; s++) {
-          const wis = load<f64>(slot(w, i, s));
-          let epsIs = 0.0;
-          if (inDensity) {
-            const rec = dir(dd, ti * MAXS + s);
-            epsIs = fpj * tval(rec, m, p);
-            if (forces && wis >= WMIN) dEdr += fpj * wis * tder(rec, m, p);
-          }
-          const row = (ti * MAXS + s) * sw + tj * MAXS;
-          for (let u = 0; u < nsj; u++) {
-            const wju = load<f64>(slot(w, j, u));
-            // u(s,u) only matters through w_ju (for eps_is) or w_is (for eps_ju).
-            if (wju < WMIN && wis < WMIN) continue;
-            const rec = dir(dcoul, row + u);
-            const c = tval(rec, m, p);
-            epsIs += wju * c;
-            const aj = slot(eps, j, u);
-            store<f64>(aj, load<f64>(aj) + wis * c);
-            const ww = wis * wju;
-            epair += ww * c;
-            if (forces) {
-              pe += ww * c;
-              if (ww >= WMIN) dEdr += ww * tder(rec, m, p);
+      if (e < shortEnd) {
+        const tj = getI(type, j), nsj = getI(nStates, tj), maskJ = getI(active, j);
+        if (e < innerEnd) {
+          if (rsq < rressq) {
+            const ht = dir(dres, ti * nt + tj);
+            if (ht != 0) {
+              const er = resonancePair(w, eps, roles, i, j, ti, tj, tval(ht, m, p), tder(ht, m, p), true);
+              epair += er;
+              if (forces) {
+                pe += er;
+                dEdr += lastResonanceSlope;
+              }
             }
           }
-          const ai = slot(eps, i, s);
-          store<f64>(ai, load<f64>(ai) + epsIs);
+          if (rsq < rpsq) {
+            const rec = dir(dpair, ti * nt + tj);
+            const v = tval(rec, m, p);
+            epair += v;
+            if (forces) {
+              pe += v;
+              dEdr += tder(rec, m, p);
+            }
+          }
+          if (rsq < rdsq) {
+            // eps_iM += Fbar'_j f_AM(r) for every state; the force only through the active ones.
+            const fpj = getF(fp, j);
+            for (let s = 0; s < nsi; s++) {
+              const rec = dir(dd, ti * MAXS + s);
+              const ai = slot(eps, i, s);
+              store<f64>(ai, load<f64>(ai) + fpj * tval(rec, m, p));
+              if (forces && ((maskI >> s) & 1)) dEdr += fpj * load<f64>(slot(w, i, s)) * tder(rec, m, p);
+            }
+            for (let u = 0; u < nsj; u++) {
+              const rec = dir(dd, tj * MAXS + u);
+              const aj = slot(eps, j, u);
+              store<f64>(aj, load<f64>(aj) + fpi * tval(rec, m, p));
+              if (forces && ((maskJ >> u) & 1)) dEdr += fpi * load<f64>(slot(w, j, u)) * tder(rec, m, p);
+            }
+          }
         }
-        if (inDensity) {
-          for (let u = 0; u < nsj; u++) {
-            const rec = dir(dd, tj * MAXS + u);
-            const aj = slot(eps, j, u);
-            store<f64>(aj, load<f64>(aj) + fpi * tval(rec, m, p));
-            const wju = load<f64>(slot(w, j, u));
-            if (forces && wju >= WMIN) dEdr += fpi * wju * tder(rec, m, p);
+        if (rsq < rcsq) {
+          const off = <usize>(m - 1) * coulStride;
+          const bij = <usize>load<u32>(coulBlocks + (<usize>(ti * nt + tj) << 2)) + off;
+          const bji = <usize>load<u32>(coulBlocks + (<usize>(tj * nt + ti) << 2)) + off;
+          if (ASC_FEATURE_SIMD) {
+            // Rows of i's active states against all of j's states: eps_j, the energy and its slope.
+            const pv = f64x2.splat(p), three = f64x2.splat(3.0);
+            const wj0 = v128.load(slot(w, j, 0)), wj1 = v128.load(slot(w, j, 2));
+            const ej = slot(eps, j, 0);
+            for (let mi = maskI; mi != 0; mi &= mi - 1) {
+              const s = ctz(mi);
+              const rec = bij + (<usize>s << 7);
+              const a0 = v128.load(rec), b0 = v128.load(rec, 16), c0 = v128.load(rec, 32);
+              const a1 = v128.load(rec, 64), b1 = v128.load(rec, 80), c1 = v128.load(rec, 96);
+              const v0 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(a0, pv), b0), pv), c0), pv), v128.load(rec, 48));
+              const v1 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(a1, pv), b1), pv), c1), pv), v128.load(rec, 112));
+              const wis = load<f64>(slot(w, i, s));
+              const ws = f64x2.splat(wis);
+              v128.store(ej, f64x2.add(v128.load(ej), f64x2.mul(ws, v0)));
+              v128.store(ej, f64x2.add(v128.load(ej, 16), f64x2.mul(ws, v1)), 16);
+              const dot = f64x2.add(f64x2.mul(v0, wj0), f64x2.mul(v1, wj1));
+              const ew = wis * (f64x2.extract_lane(dot, 0) + f64x2.extract_lane(dot, 1));
+              epair += ew;
+              if (forces) {
+                pe += ew;
+                // slope ((3 c3 p + 2 c4) p + c5) / dr
+                const d0 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.mul(a0, three), pv), f64x2.add(b0, b0)), pv), c0);
+                const d1 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.mul(a1, three), pv), f64x2.add(b1, b1)), pv), c1);
+                const dd2 = f64x2.add(f64x2.mul(d0, wj0), f64x2.mul(d1, wj1));
+                dEdr += wis * rdr * (f64x2.extract_lane(dd2, 0) + f64x2.extract_lane(dd2, 1));
+              }
+            }
+            // Columns: j's active states against all of i's (row u of block (B, A)): eps_i.
+            for (let mj = maskJ; mj != 0; mj &= mj - 1) {
+              const u = ctz(mj);
+              const rec = bji + (<usize>u << 7);
+              const v0 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(v128.load(rec), pv), v128.load(rec, 16)), pv), v128.load(rec, 32)), pv), v128.load(rec, 48));
+              const v1 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(v128.load(rec, 64), pv), v128.load(rec, 80)), pv), v128.load(rec, 96)), pv), v128.load(rec, 112));
+              const wu = f64x2.splat(load<f64>(slot(w, j, u)));
+              const ei0 = slot(eps, i, 0);
+              v128.store(ei0, f64x2.add(v128.load(ei0), f64x2.mul(wu, v0)));
+              v128.store(ei0, f64x2.add(v128.load(ei0, 16), f64x2.mul(wu, v1)), 16);
+            }
+          } else {
+            for (let mi = maskI; mi != 0; mi &= mi - 1) {
+              const s = ctz(mi);
+              const rec = bij + (<usize>s << 7);
+              const wis = load<f64>(slot(w, i, s));
+              let dot = 0.0, slope = 0.0;
+              for (let u = 0; u < MAXS; u++) {
+                const o = rec + (<usize>(u >> 1) << 6) + (<usize>(u & 1) << 3);
+                const c3 = load<f64>(o), c4 = load<f64>(o, 16), c5 = load<f64>(o, 32);
+                const v = ((c3 * p + c4) * p + c5) * p + load<f64>(o, 48);
+                const aj = slot(eps, j, u);
+                store<f64>(aj, load<f64>(aj) + wis * v);
+                const wju = load<f64>(slot(w, j, u));
+                dot += wju * v;
+                if (forces) slope += wju * ((3.0 * c3 * p + 2.0 * c4) * p + c5);
+              }
+              epair += wis * dot;
+              if (forces) {
+                pe += wis * dot;
+                dEdr += wis * rdr * slope;
+              }
+            }
+            for (let mj = maskJ; mj != 0; mj &= mj - 1) {
+              const u = ctz(mj);
+              const rec = bji + (<usize>u << 7);
+              const wju = load<f64>(slot(w, j, u));
+              for (let s = 0; s < MAXS; s++) {
+                const o = rec + (<usize>(s >> 1) << 6) + (<usize>(s & 1) << 3);
+                const v = ((load<f64>(o) * p + load<f64>(o, 16)) * p + load<f64>(o, 32)) * p + load<f64>(o, 48);
+                const ai = slot(eps, i, s);
+                store<f64>(ai, load<f64>(ai) + wju * v);
+              }
+            }
           }
         }
       }
       if (forces && dEdr != 0.0) {
-        const fpair = -dEdr / r;
+        const fpair = -dEdr / sqrt(rsq);
         fxi += dx * fpair; fyi += dy * fpair; fzi += dz * fpair;
         addF(fx, j, -dx * fpair); addF(fy, j, -dy * fpair); addF(fz, j, -dz * fpair);
         if (tally) tallyVirial(dx, dy, dz, fpair);

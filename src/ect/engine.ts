@@ -7,6 +7,7 @@ import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVa
 import type { EctTables } from "./tables.js";
 import { dsfKernel, dsfSelfCoefficient, erfc, ewaldParameters, ewaldVectors } from "./longrange.js";
 import { AndersonMixer } from "./anderson.js";
+import { packCoulombBlocks } from "./coulomb-blocks.js";
 import { minimizeWeights, type WeightSystem } from "./solver-newton.js";
 
 /** State slots per atom in the kernels (assembly/ect.ts). */
@@ -90,14 +91,17 @@ export class EctEngine extends KernelSystem {
   }
 
   protected extraPerAtom(): [Field, number][] {
-    return [["weights", 8 * MAX_STATES], ["weightsNew", 8 * MAX_STATES], ["eps", 8 * MAX_STATES], ["charge", 8], ["potLR", 8]];
+    return [["weights", 8 * MAX_STATES], ["weightsNew", 8 * MAX_STATES], ["eps", 8 * MAX_STATES], ["charge", 8], ["potLR", 8], ["activeStates", 4], ["tierEnds", 12]];
   }
 
   private kvecs: Float64Array = new Float64Array(0);
 
   protected extraRegions(): [Field, number][] {
     const nk = this.kvecs.length / 4;
-    return [["kvecs", Math.max(32, this.kvecs.byteLength)], ["ewaldSums", Math.max(16, 16 * nk)]];
+    return [
+      ["kvecs", Math.max(32, this.kvecs.byteLength)], ["ewaldSums", Math.max(16, 16 * nk)],
+      ["pairM", 4 * this.neighCapacity], ["pairP", 8 * this.neighCapacity],
+    ];
   }
 
   protected afterLayout(): void {
@@ -121,7 +125,6 @@ export class EctEngine extends KernelSystem {
     const dirDensity = new Int32Array(nt * MAX_STATES).fill(-1);
     const dirEmbed = new Int32Array(nt * MAX_STATES).fill(-1);
     const dirPair = new Int32Array(nt * nt).fill(-1);
-    const dirCoul = new Int32Array((nt * MAX_STATES) ** 2).fill(-1);
     const dirRes = new Int32Array(nt * nt).fill(-1);
     const roles = new Int32Array(nt * 4).fill(-1);
     const radialIndex = new Map<SplineTable, number>();
@@ -140,11 +143,6 @@ export class EctEngine extends KernelSystem {
       for (let b = 0; b < nt; b++) {
         dirPair[a * nt + b] = indexOf(t.pair[a][b]);
         if (t.resonance) dirRes[a * nt + b] = indexOf(t.resonance[a][b]);
-        t.states[a].forEach((_, m) =>
-          t.states[b].forEach((__, mm) => {
-            dirCoul[((a * MAX_STATES + m) * nt + b) * MAX_STATES + mm] = indexOf(t.coulomb[a][m][b][mm]);
-          }),
-        );
       }
     }
     const lr = t.longRange;
@@ -163,6 +161,8 @@ export class EctEngine extends KernelSystem {
       }
       lrIndex = indexOf(interpolate(g, t.dr));
     }
+    // Coulomb remainders: one block per ordered type pair, out to the remainder cutoff (m <= cutoff/dr + 1).
+    const coul = packCoulombBlocks(t.coulomb, t.states.map((st) => st.length), Math.min(nr, Math.ceil(t.cutoff / t.dr) + 3));
     const records = new Float64Array(radial.length * nr * RECORD);
     radial.forEach((s, k) => {
       if (Math.abs(s.delta - t.dr) > 1e-15 * t.dr) throw new Error(`internal: radial table ${k} has spacing ${s.delta}, expected ${t.dr}`);
@@ -202,14 +202,18 @@ export class EctEngine extends KernelSystem {
       { field: "dirDensity", data: toAddress(dirDensity, base, radialBytes) },
       { field: "dirEmbed", data: toAddress(dirEmbed, embedBase, embedBytes) },
       { field: "dirPair", data: toAddress(dirPair, base, radialBytes) },
-      { field: "dirCoul", data: toAddress(dirCoul, base, radialBytes) },
       { field: "stateE", data: stateE },
       { field: "stateN", data: stateN },
       { field: "stateQ", data: stateQ },
       { field: "nStates", data: nStates },
       { field: "roles", data: roles },
       { field: "dirRes", data: toAddress(dirRes, base, radialBytes) },
+      { field: "coulRecords", data: coul.data },
     ]);
+    const coulBase = this.getCtx("coulRecords");
+    const blockBytes = coul.points * coul.stride * 8;
+    this.placeTables([{ field: "coulBlocks", data: Int32Array.from({ length: nt * nt }, (_, k) => coulBase + k * blockBytes) }]);
+    this.setCtx("coulStride", coul.stride * 8);
     this.setCtx("resCutoff", t.resonance ? t.resonanceCutoff : 0);
     if (this.getCtx("embedTable") !== embedBase) throw new Error("internal: table layout changed");
     this.setCtx("lrTable", lrIndex < 0 ? 0 : base + lrIndex * radialBytes);
@@ -221,6 +225,7 @@ export class EctEngine extends KernelSystem {
     this.setCtx("shortCutoff", t.cutoff);
     this.setCtx("densityCutoff", t.densityCutoff);
     this.setCtx("pairCutoff", t.pairCutoff);
+    this.setCtx("innerCutoff", Math.max(t.densityCutoff, t.pairCutoff, t.resonance ? t.resonanceCutoff : 0));
     this.setCtx("lrKind", { direct: 1, dsf: 2, ewald: 3 }[lr.kind]);
     this.setCtx("lrCutoff", lr.kind === "direct" ? 0 : lr.cutoff);
     const ewaldAlpha = ewaldParameters(lr.cutoff, lr.ewaldAccuracy).alpha;
@@ -308,6 +313,8 @@ export class EctEngine extends KernelSystem {
   private evaluate(tally: boolean): void {
     this.setCtx("tally", tally ? 1 : 0);
     this.requireAtoms();
+    // Atoms may have moved: the first evaluation of this solve sorts the list into distance tiers.
+    this.setCtx("tiersValid", 0);
     if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
     this.solve();
     // The last eps pass of the solve ran with pair forces on, at the weights kept: add the rest.
@@ -779,6 +786,7 @@ export class EctEngine extends KernelSystem {
     const size = this.n * MAX_STATES;
     if (weights.length !== size) throw new InputError(`grandPotentialAt: expected ${size} weights (${this.n} atoms x ${MAX_STATES} slots), got ${weights.length}`);
     if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
+    this.setCtx("tiersValid", 0);
     const w = this.f64("weights");
     const kept = w.slice(0, size);
     const forces = this.getCtx("epsForces");

@@ -224,7 +224,7 @@ export class KernelSystem {
     if (!v || v.buffer !== this.mem.buffer) {
       const r = this.regions.get(name);
       if (!r) throw new Error(`no buffer named '${name}'`);
-      const isInt = ["type", "binAtoms", "binOf", "numNeigh", "firstNeigh", "numPairs", "ghostOwner", "neigh", "binStart", "rank"].includes(name);
+      const isInt = ["type", "binAtoms", "binOf", "numNeigh", "firstNeigh", "numPairs", "ghostOwner", "neigh", "binStart", "rank", "activeStates", "tierEnds"].includes(name);
       v = isInt ? new Int32Array(this.mem.buffer, r.offset, r.bytes / 4) : new Float64Array(this.mem.buffer, r.offset, r.bytes / 8);
       this.cache.set(name, v);
     }
