@@ -1,10 +1,13 @@
 // ECT-EAM passes: ensemble host densities, state embedding, dE/dweight (eps), long-range point
 // charges, the chemical-potential update of the weights, and forces at fixed weights.
 //
-// Every atom has up to 4 state slots (weights w_iM, eps_iM). Radial functions are 8-double records
-// [c0..c6, pad] per grid point (LAMMPS' cubic): value ((c3 p + c4) p + c5) p + c6, derivative
-// (c0 p + c1) p + c2. Directories in the context give each function's record address by type
-// (and state). Energy (see docs/ect-eam.md):
+// Every atom has up to 4 state slots (weights w_iM, eps_iM). Radial functions are LAMMPS' cubic on one
+// grid: value ((c3 p + c4) p + c5) p + c6. The pair passes read them from pair blocks (one record per
+// grid point and ordered type pair holding all functions of the pair, src/ect/pair-blocks.ts); the
+// embedding functions, the long-range kernel and the resonance Hessian use 8-double records
+// [c0..c6, pad] (slope (c0 p + c1) p + c2) reached through directories. Each atom's neighbor list
+// is sorted into distance tiers with precomputed grid positions once per set of positions (sortTiers).
+// Energy (see docs/ect-eam.md):
 //   E = sum_i sum_M w_iM (E_AM + F_AM(rhobar_i)) + sum_{i<j} [phi_AB + sum_MM' w_iM w_jM' u_AM,BM'](r_ij)
 //     + E_long(q),   rhobar_i = sum_j sum_M' w_jM' f_BM'(r_ij),   q_i = sum_M w_iM Q_AM.
 import {
@@ -12,10 +15,10 @@ import {
   C_NUM_NEIGH, C_FIRST_NEIGH, C_NEIGH, C_NR, C_RDR, C_NRHO, C_RDRHO, C_RHOMAX, C_OFF_TABLE,
   C_VXX, C_VYY, C_VZZ, C_VYZ, C_VXZ, C_VXY, C_GHOST_OWNER,
   C_WEIGHTS, C_WEIGHTS_NEW, C_EPS, C_CHARGE, C_POT_L_R, C_STATE_E, C_STATE_N, C_STATE_Q, C_N_STATES,
-  C_DIR_DENSITY, C_DIR_EMBED, C_DIR_PAIR, C_COUL_BLOCKS, C_COUL_STRIDE, C_LR_TABLE, C_LR_KIND, C_LR_CUTOFF,
+  C_DIR_EMBED, C_COUL_BLOCKS, C_COUL_STRIDE, C_LR_TABLE, C_LR_KIND, C_LR_CUTOFF,
   C_SHORT_CUTOFF, C_COULOMB_K, C_SELF_COEF, C_K_T, C_N_TOTAL, C_MU, C_E_ONSITE, C_E_PAIR, C_E_LONG,
   C_DENSITY_CUTOFF, C_PAIR_CUTOFF, C_KVECS, C_NK, C_EPS_FORCES, C_ROLES, C_DIR_RES, C_RES_CUTOFF, C_TALLY, C_EWALD_SUMS, C_EWALD_ALPHA, C_EWALD_BACKGROUND,
-  C_ACTIVE_STATES, C_TIER_ENDS, C_TIERS_VALID, C_INNER_CUTOFF, C_PAIR_M, C_PAIR_P,
+  C_ACTIVE_STATES, C_TIER_ENDS, C_TIERS_VALID, C_INNER_CUTOFF, C_PAIR_M, C_PAIR_P, C_INNER_BLOCKS, C_INNER_STRIDE,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
 import { foldGhosts, copyToGhosts } from "./cell";
@@ -215,6 +218,15 @@ function sortTiers(ctx: usize): void {
   setI(ctx, C_TIERS_VALID, 1);
 }
 
+/** Value of the function in one lane of a pair-block group at fraction p (src/ect/pair-blocks.ts). */
+@inline function lane(at: usize, p: f64): f64 {
+  return ((load<f64>(at) * p + load<f64>(at, 16)) * p + load<f64>(at, 32)) * p + load<f64>(at, 48);
+}
+/** Slope (per grid interval) of the function in one lane of a group: (3 c3 p + 2 c4) p + c5. */
+@inline function laneSlope(at: usize, p: f64): f64 {
+  return (3.0 * load<f64>(at) * p + 2.0 * load<f64>(at, 16)) * p + load<f64>(at, 32);
+}
+
 /**
  * Host densities rhobar_i = sum_j sum_M' w_jM' f_BM'(r_ij) of owned atoms (ghost parts folded). Sorts
  * the list into distance tiers first when the positions changed (tiersValid = 0).
@@ -223,7 +235,8 @@ export function ectDensityPass(ctx: usize): void {
   if (!ci(ctx, C_TIERS_VALID)) sortTiers(ctx);
   const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), rho = cp(ctx, C_RHO);
-  const w = cp(ctx, C_WEIGHTS), dd = cp(ctx, C_DIR_DENSITY), active = cp(ctx, C_ACTIVE_STATES);
+  const w = cp(ctx, C_WEIGHTS), active = cp(ctx, C_ACTIVE_STATES), nt = ci(ctx, C_NTYPES);
+  const innerBlocks = cp(ctx, C_INNER_BLOCKS), innerStride = <usize>ci(ctx, C_INNER_STRIDE);
   const firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH), ends = cp(ctx, C_TIER_ENDS);
   const pairM = cp(ctx, C_PAIR_M), pairP = cp(ctx, C_PAIR_P);
   const rc = cf(ctx, C_DENSITY_CUTOFF), rcsq = rc * rc;
@@ -238,15 +251,16 @@ export function ectDensityPass(ctx: usize): void {
       const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
       if (dx * dx + dy * dy + dz * dz >= rcsq) continue;
       const m = getI(pairM, q), p = getF(pairP, q);
-      const tj = getI(type, j);
+      // Inner block (ti, tj): group 1+M holds (f_{ti,M}, f_{tj,M}) in lanes 0 and 1.
+      const rec = <usize>load<u32>(innerBlocks + (<usize>(ti * nt + getI(type, j)) << 2)) + <usize>(m - 1) * innerStride + 64;
       for (let mj = getI(active, j); mj != 0; mj &= mj - 1) {
         const s = ctz(mj);
-        rhoi += load<f64>(slot(w, j, s)) * tval(dir(dd, tj * MAXS + s), m, p);
+        rhoi += load<f64>(slot(w, j, s)) * lane(rec + (<usize>s << 6) + 8, p);
       }
       let rj = 0.0;
       for (let mi = maskI; mi != 0; mi &= mi - 1) {
         const s = ctz(mi);
-        rj += load<f64>(slot(w, i, s)) * tval(dir(dd, ti * MAXS + s), m, p);
+        rj += load<f64>(slot(w, i, s)) * lane(rec + (<usize>s << 6), p);
       }
       addF(rho, j, rj);
     }
@@ -460,7 +474,7 @@ export function ectEpsPass(ctx: usize): void {
   }
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), fp = cp(ctx, C_FP);
   const w = cp(ctx, C_WEIGHTS), eps = cp(ctx, C_EPS), nStates = cp(ctx, C_N_STATES), active = cp(ctx, C_ACTIVE_STATES);
-  const dd = cp(ctx, C_DIR_DENSITY), dpair = cp(ctx, C_DIR_PAIR);
+  const innerBlocks = cp(ctx, C_INNER_BLOCKS), innerStride = <usize>ci(ctx, C_INNER_STRIDE);
   const coulBlocks = cp(ctx, C_COUL_BLOCKS), coulStride = <usize>ci(ctx, C_COUL_STRIDE);
   const firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH), ends = cp(ctx, C_TIER_ENDS);
   const pairM = cp(ctx, C_PAIR_M), pairP = cp(ctx, C_PAIR_P);
@@ -501,10 +515,11 @@ export function ectEpsPass(ctx: usize): void {
       if (e < shortEnd) {
         const tj = getI(type, j), nsj = getI(nStates, tj), maskJ = getI(active, j);
         if (e < innerEnd) {
+          // Inner block (ti, tj): group 0 = (phi, h), group 1+M = (f_{ti,M}, f_{tj,M}).
+          const rec = <usize>load<u32>(innerBlocks + (<usize>(ti * nt + tj) << 2)) + <usize>(m - 1) * innerStride;
           if (rsq < rressq) {
-            const ht = dir(dres, ti * nt + tj);
-            if (ht != 0) {
-              const er = resonancePair(w, eps, roles, i, j, ti, tj, tval(ht, m, p), tder(ht, m, p), true);
+            if (dir(dres, ti * nt + tj) != 0) {
+              const er = resonancePair(w, eps, roles, i, j, ti, tj, lane(rec + 8, p), rdr * laneSlope(rec + 8, p), true);
               epair += er;
               if (forces) {
                 pe += er;
@@ -513,28 +528,51 @@ export function ectEpsPass(ctx: usize): void {
             }
           }
           if (rsq < rpsq) {
-            const rec = dir(dpair, ti * nt + tj);
-            const v = tval(rec, m, p);
+            const v = lane(rec, p);
             epair += v;
             if (forces) {
               pe += v;
-              dEdr += tder(rec, m, p);
+              dEdr += rdr * laneSlope(rec, p);
             }
           }
           if (rsq < rdsq) {
-            // eps_iM += Fbar'_j f_AM(r) for every state; the force only through the active ones.
+            // eps_iM += Fbar'_j f_AM(r) for every state (padding lanes are zero); the force only
+            // through the active ones.
             const fpj = getF(fp, j);
-            for (let s = 0; s < nsi; s++) {
-              const rec = dir(dd, ti * MAXS + s);
-              const ai = slot(eps, i, s);
-              store<f64>(ai, load<f64>(ai) + fpj * tval(rec, m, p));
-              if (forces && ((maskI >> s) & 1)) dEdr += fpj * load<f64>(slot(w, i, s)) * tder(rec, m, p);
-            }
-            for (let u = 0; u < nsj; u++) {
-              const rec = dir(dd, tj * MAXS + u);
-              const aj = slot(eps, j, u);
-              store<f64>(aj, load<f64>(aj) + fpi * tval(rec, m, p));
-              if (forces && ((maskJ >> u) & 1)) dEdr += fpi * load<f64>(slot(w, j, u)) * tder(rec, m, p);
+            const ns = max(nsi, nsj);
+            if (ASC_FEATURE_SIMD) {
+              const pv = f64x2.splat(p);
+              const fpv = f64x2.replace_lane(f64x2.splat(fpj), 1, fpi);
+              let slope = f64x2.splat(0.0);
+              for (let s = 0; s < ns; s++) {
+                const g = rec + 64 + (<usize>s << 6);
+                const a = v128.load(g), b = v128.load(g, 16), c = v128.load(g, 32);
+                const v = f64x2.mul(fpv, f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(a, pv), b), pv), c), pv), v128.load(g, 48)));
+                const ai = slot(eps, i, s), aj = slot(eps, j, s);
+                store<f64>(ai, load<f64>(ai) + f64x2.extract_lane(v, 0));
+                store<f64>(aj, load<f64>(aj) + f64x2.extract_lane(v, 1));
+                if (forces) {
+                  const wa = ((maskI >> s) & 1) ? load<f64>(slot(w, i, s)) : 0.0;
+                  const wb = ((maskJ >> s) & 1) ? load<f64>(slot(w, j, s)) : 0.0;
+                  const d = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.mul(a, f64x2.splat(3.0)), pv), f64x2.add(b, b)), pv), c);
+                  slope = f64x2.add(slope, f64x2.mul(f64x2.replace_lane(f64x2.splat(wa), 1, wb), d));
+                }
+              }
+              if (forces) {
+                const sv = f64x2.mul(fpv, slope);
+                dEdr += rdr * (f64x2.extract_lane(sv, 0) + f64x2.extract_lane(sv, 1));
+              }
+            } else {
+              for (let s = 0; s < ns; s++) {
+                const g = rec + 64 + (<usize>s << 6);
+                const ai = slot(eps, i, s), aj = slot(eps, j, s);
+                store<f64>(ai, load<f64>(ai) + fpj * lane(g, p));
+                store<f64>(aj, load<f64>(aj) + fpi * lane(g + 8, p));
+                if (forces) {
+                  if ((maskI >> s) & 1) dEdr += rdr * fpj * load<f64>(slot(w, i, s)) * laneSlope(g, p);
+                  if ((maskJ >> s) & 1) dEdr += rdr * fpi * load<f64>(slot(w, j, s)) * laneSlope(g + 8, p);
+                }
+              }
             }
           }
         }

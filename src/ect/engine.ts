@@ -7,7 +7,7 @@ import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVa
 import type { EctTables } from "./tables.js";
 import { dsfKernel, dsfSelfCoefficient, erfc, ewaldParameters, ewaldVectors } from "./longrange.js";
 import { AndersonMixer } from "./anderson.js";
-import { packCoulombBlocks } from "./coulomb-blocks.js";
+import { packCoulombBlocks, packInnerBlocks } from "./pair-blocks.js";
 import { minimizeWeights, type WeightSystem } from "./solver-newton.js";
 
 /** State slots per atom in the kernels (assembly/ect.ts). */
@@ -122,9 +122,7 @@ export class EctEngine extends KernelSystem {
     const nr = Math.max(t.nr, Math.ceil(reach / t.dr) + 2);
     const radial: SplineTable[] = [];
     const add = (s: SplineTable) => radial.push(s);
-    const dirDensity = new Int32Array(nt * MAX_STATES).fill(-1);
     const dirEmbed = new Int32Array(nt * MAX_STATES).fill(-1);
-    const dirPair = new Int32Array(nt * nt).fill(-1);
     const dirRes = new Int32Array(nt * nt).fill(-1);
     const roles = new Int32Array(nt * 4).fill(-1);
     const radialIndex = new Map<SplineTable, number>();
@@ -138,10 +136,8 @@ export class EctEngine extends KernelSystem {
       return k;
     };
     for (let a = 0; a < nt; a++) {
-      t.states[a].forEach((_, m) => (dirDensity[a * MAX_STATES + m] = indexOf(t.density[a][m])));
       for (const [role, charge] of [[0, 1], [1, 0], [2, -1]] as const) roles[a * 4 + role] = t.states[a].findIndex((st) => st.charge === charge);
       for (let b = 0; b < nt; b++) {
-        dirPair[a * nt + b] = indexOf(t.pair[a][b]);
         if (t.resonance) dirRes[a * nt + b] = indexOf(t.resonance[a][b]);
       }
     }
@@ -162,7 +158,10 @@ export class EctEngine extends KernelSystem {
       lrIndex = indexOf(interpolate(g, t.dr));
     }
     // Coulomb remainders: one block per ordered type pair, out to the remainder cutoff (m <= cutoff/dr + 1).
-    const coul = packCoulombBlocks(t.coulomb, t.states.map((st) => st.length), Math.min(nr, Math.ceil(t.cutoff / t.dr) + 3));
+    const coul = packCoulombBlocks(t.coulomb, Math.min(nr, Math.ceil(t.cutoff / t.dr) + 3));
+    // Pair functions, resonance couplings and densities: one block per ordered type pair out to the inner cutoff.
+    const innerCutoff = Math.max(t.densityCutoff, t.pairCutoff, t.resonance ? t.resonanceCutoff : 0);
+    const inner = packInnerBlocks(t.pair, t.resonance, t.density, Math.min(nr, Math.ceil(innerCutoff / t.dr) + 3));
     const records = new Float64Array(radial.length * nr * RECORD);
     radial.forEach((s, k) => {
       if (Math.abs(s.delta - t.dr) > 1e-15 * t.dr) throw new Error(`internal: radial table ${k} has spacing ${s.delta}, expected ${t.dr}`);
@@ -199,9 +198,7 @@ export class EctEngine extends KernelSystem {
     this.placeTables([
       { field: "densityTable", data: records },
       { field: "embedTable", data: embedRecords },
-      { field: "dirDensity", data: toAddress(dirDensity, base, radialBytes) },
       { field: "dirEmbed", data: toAddress(dirEmbed, embedBase, embedBytes) },
-      { field: "dirPair", data: toAddress(dirPair, base, radialBytes) },
       { field: "stateE", data: stateE },
       { field: "stateN", data: stateN },
       { field: "stateQ", data: stateQ },
@@ -209,11 +206,15 @@ export class EctEngine extends KernelSystem {
       { field: "roles", data: roles },
       { field: "dirRes", data: toAddress(dirRes, base, radialBytes) },
       { field: "coulRecords", data: coul.data },
+      { field: "innerRecords", data: inner.data },
     ]);
-    const coulBase = this.getCtx("coulRecords");
-    const blockBytes = coul.points * coul.stride * 8;
-    this.placeTables([{ field: "coulBlocks", data: Int32Array.from({ length: nt * nt }, (_, k) => coulBase + k * blockBytes) }]);
+    const directory = (at: number, b: { points: number; stride: number }) => Int32Array.from({ length: nt * nt }, (_, k) => at + k * b.points * b.stride * 8);
+    this.placeTables([
+      { field: "coulBlocks", data: directory(this.getCtx("coulRecords"), coul) },
+      { field: "innerBlocks", data: directory(this.getCtx("innerRecords"), inner) },
+    ]);
     this.setCtx("coulStride", coul.stride * 8);
+    this.setCtx("innerStride", inner.stride * 8);
     this.setCtx("resCutoff", t.resonance ? t.resonanceCutoff : 0);
     if (this.getCtx("embedTable") !== embedBase) throw new Error("internal: table layout changed");
     this.setCtx("lrTable", lrIndex < 0 ? 0 : base + lrIndex * radialBytes);
@@ -225,7 +226,7 @@ export class EctEngine extends KernelSystem {
     this.setCtx("shortCutoff", t.cutoff);
     this.setCtx("densityCutoff", t.densityCutoff);
     this.setCtx("pairCutoff", t.pairCutoff);
-    this.setCtx("innerCutoff", Math.max(t.densityCutoff, t.pairCutoff, t.resonance ? t.resonanceCutoff : 0));
+    this.setCtx("innerCutoff", innerCutoff);
     this.setCtx("lrKind", { direct: 1, dsf: 2, ewald: 3 }[lr.kind]);
     this.setCtx("lrCutoff", lr.kind === "direct" ? 0 : lr.cutoff);
     const ewaldAlpha = ewaldParameters(lr.cutoff, lr.ewaldAccuracy).alpha;

@@ -102,101 +102,102 @@ export const CTX = {
   roles: 784, // p: i32 x4 per type: slots of the cation, neutral and anion states (-1 when absent)
   dirRes: 792, // p: i32 per type pair: address of the resonance h_AB(r) records, 0 when none
   resCutoff: 800, // f: cutoff of the resonance coupling, A (0: no resonance)
-  dirDensity: 808, // p: i32 x4 per type: address of f_AM(r) records
-  dirEmbed: 816, // p: i32 x4 per type: address of F_AM(rhobar) records
-  dirPair: 824, // p: i32 per type pair: address of phi_AB(r) records
-  coulBlocks: 832, // p: i32 per ordered type pair (A,B): address of its Coulomb-remainder block (all state pairs in one record per grid point; src/ect/coulomb-blocks.ts)
-  coulStride: 840, // i: bytes per grid point of a Coulomb-remainder block
-  coulRecords: 848, // p: the Coulomb-remainder blocks themselves (coulBlocks points into them)
-  lrTable: 856, // p: address of the long-range kernel g(r) records (damped shifted force), or 0
-  lrKind: 864, // i: 0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list
-  lrCutoff: 872, // f: cutoff of the tabulated long-range kernel, A
-  kvecs: 880, // p: Ewald reciprocal vectors: 4 f64 each (kx, ky, kz in 1/A; 4 pi k_e/V exp(-k^2/4a^2)/k^2 in eV*A/e^2 per A^3), half space
-  nk: 888, // i: number of Ewald reciprocal vectors
-  ewaldSums: 896, // p: f64 x2 per reciprocal vector: sum q cos(k.r), sum q sin(k.r)
-  ewaldAlpha: 904, // f: Ewald splitting parameter, 1/A
-  ewaldBackground: 912, // f: neutralizing-background coefficient: E_bg = -ewaldBackground * Q^2, eV/e^2
-  shortCutoff: 920, // f: largest cutoff of the short-range ECT functions (Coulomb remainder), A
-  densityCutoff: 928, // f: cutoff of the embedding densities f_AM, A
-  pairCutoff: 936, // f: cutoff of the pair functions phi_AB, A
-  coulombK: 944, // f: Coulomb constant, eV*A/e^2
-  selfCoef: 952, // f: long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A)
-  kT: 960, // f: electronic temperature k_B T_e, eV
-  epsForces: 968, // i: 1: the eps pass also accumulates pair forces, pair energies and the virial
-  nTotal: 976, // f: total valence electrons to conserve
-  mu: 984, // f: electron chemical potential, eV
-  eOnsite: 992, // f: sum of w (E_AM + F_AM), eV
-  ePair: 1000, // f: short-range pair and Coulomb remainder energy, eV
-  eLong: 1008, // f: long-range point-charge energy, eV
-  activeStates: 1016, // p: i32 per extended atom: bit M set when w_M >= 1e-17 (the states whose weights multiply table values)
-  tierEnds: 1024, // p: i32 x3 per owned atom: list entries (from firstNeigh) within innerCutoff, shortCutoff and the long-range cutoff (the list is sorted into these tiers)
-  pairM: 1032, // p: i32 per list slot: radial grid index m of the entry (inside the tiers; written by the tier sort)
-  pairP: 1040, // p: f64 per list slot: fraction p within grid interval m
-  tiersValid: 1048, // i: 1 while the tier order belongs to the current positions (the engine resets it when atoms move or the list is rebuilt)
-  innerCutoff: 1056, // f: largest cutoff of the densities, pair functions and resonance couplings, A
-  eamCutoff: 1064, // f: EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs)
-  listCutoff: 1072, // f: neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A
-  numNeighEam: 1080, // p: i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build)
-  sqTableQ: 1088, // p: QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji
-  sqTableE: 1096, // p: energy/force pair records: B, A_ij, A_ji values and slopes
-  sqIntervals: 1104, // i: intervals per type pair of the Streitz tables
-  sqR0: 1112, // f: first tabulated distance, A
-  sqRdr: 1120, // f: 1/spacing of the Streitz tables, 1/A
-  sqCoulCutoff: 1128, // f: coul/streitz cutoff, A
-  sqQeqCutoff: 1136, // f: QEq cutoff, A
-  sqChi: 1144, // p: f64 per type: chi, eV/e
-  sqJ: 1152, // p: f64 per type: J, eV/e^2
-  sqSelfPair: 1160, // f: pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2
-  sqDiagShift: 1168, // f: QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2
-  sqForceShift: 1176, // f: added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2)
-  sqNbr: 1184, // p: i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff
-  sqVal: 1192, // p: f64 compact QEq list: H_ij, eV/e^2
-  sqCount: 1200, // p: i32 per owned atom: entries of the compact QEq list
-  sqGeom: 1208, // p: f64 x4 per compact entry: dx, dy, dz (A), r^2 (A^2), for the Coulomb force pass
-  sqCapacity: 1216, // i: slots of sqNbr and sqVal
-  sqX: 1224, // p: f64 x2 per atom: QEq solutions (s, t)
-  sqB: 1232, // p: f64 x2 per atom: right-hand sides (-chi_eff, -1)
-  sqR: 1240, // p: f64 x2 per atom: CG residuals
-  sqD: 1248, // p: f64 x2 per atom: CG directions
-  sqHd: 1256, // p: f64 x2 per atom: H times a vector
-  sqHist: 1264, // p: f64 x2 x4 per atom: previous (s, t), newest first
-  qeqTolerance: 1272, // f: relative CG residual to stop at
-  qeqMaxIter: 1280, // i: CG loop limit per solve (LAMMPS maxiter)
-  qeqGuess: 1288, // i: CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history
-  qeqLoopsS: 1296, // i: CG loops of the s solve in the last QEq (1 + iterations)
-  qeqLoopsT: 1304, // i: CG loops of the t solve
-  qeqFailed: 1312, // i: QEq solves that stopped at maxiter above the tolerance
-  qeqSolves: 1320, // i: QEq solves so far
-  qeqLoopSum: 1328, // i: CG loops (s + t) summed over all QEq solves so far
-  qeqMu: 1336, // f: chemical potential sum s / sum t of the last QEq, eV/e
-  sqKspaceInH: 1344, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
-  sqEwald: 1352, // i: 1: Ewald k-space part
-  skCount: 1360, // i: Ewald k-vectors (half set)
-  skNmax: 1368, // i: largest |n_d| of the k-vectors
-  skVecs: 1376, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
-  skIdx: 1384, // p: i32 x4 per k-vector: n1, n2, n3, 0
-  skBasis: 1392, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
-  skPhase: 1400, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
-  skSums: 1408, // p: f64 x4 per k-vector: structure factor scratch
-  skScratch: 1416, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
-  skG: 1424, // f: Ewald splitting g, 1/A
-  skVolume: 1432, // f: cell volume, A^3
-  eEam: 1440, // f: EAM energy, eV
-  eCoulPair: 1448, // f: coul/streitz energy incl. self terms, eV
-  eKspace: 1456, // f: Ewald k-space energy incl. self and background terms, eV
-  tooClose: 1464, // i: pairs closer than the first tabulated distance in the last evaluation
-  dt: 1472, // f: time step, fs
-  ftm: 1480, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
-  kinetic: 1488, // f: kinetic energy, eV
-  delay: 1496, // i: minimum steps between builds
-  every: 1504, // i: check for a rebuild every this many steps
-  stepsDone: 1512, // i: steps completed by the last runVerlet call
-  nimport: 1520, // i: imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots
-  rank: 1528, // p: i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank
+  dirEmbed: 808, // p: i32 x4 per type: address of F_AM(rhobar) records
+  coulBlocks: 816, // p: i32 per ordered type pair (A,B): address of its Coulomb-remainder block (all state pairs in one record per grid point; src/ect/pair-blocks.ts)
+  coulStride: 824, // i: bytes per grid point of a Coulomb-remainder block
+  innerBlocks: 832, // p: i32 per ordered type pair (A,B): address of its inner block (phi_AB and h_AB, then f_AM and f_BM per state, f64x2-interleaved; src/ect/pair-blocks.ts)
+  innerStride: 840, // i: bytes per grid point of an inner block
+  innerRecords: 848, // p: the inner blocks themselves (innerBlocks points into them)
+  coulRecords: 856, // p: the Coulomb-remainder blocks themselves (coulBlocks points into them)
+  lrTable: 864, // p: address of the long-range kernel g(r) records (damped shifted force), or 0
+  lrKind: 872, // i: 0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list
+  lrCutoff: 880, // f: cutoff of the tabulated long-range kernel, A
+  kvecs: 888, // p: Ewald reciprocal vectors: 4 f64 each (kx, ky, kz in 1/A; 4 pi k_e/V exp(-k^2/4a^2)/k^2 in eV*A/e^2 per A^3), half space
+  nk: 896, // i: number of Ewald reciprocal vectors
+  ewaldSums: 904, // p: f64 x2 per reciprocal vector: sum q cos(k.r), sum q sin(k.r)
+  ewaldAlpha: 912, // f: Ewald splitting parameter, 1/A
+  ewaldBackground: 920, // f: neutralizing-background coefficient: E_bg = -ewaldBackground * Q^2, eV/e^2
+  shortCutoff: 928, // f: largest cutoff of the short-range ECT functions (Coulomb remainder), A
+  densityCutoff: 936, // f: cutoff of the embedding densities f_AM, A
+  pairCutoff: 944, // f: cutoff of the pair functions phi_AB, A
+  coulombK: 952, // f: Coulomb constant, eV*A/e^2
+  selfCoef: 960, // f: long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A)
+  kT: 968, // f: electronic temperature k_B T_e, eV
+  epsForces: 976, // i: 1: the eps pass also accumulates pair forces, pair energies and the virial
+  nTotal: 984, // f: total valence electrons to conserve
+  mu: 992, // f: electron chemical potential, eV
+  eOnsite: 1000, // f: sum of w (E_AM + F_AM), eV
+  ePair: 1008, // f: short-range pair and Coulomb remainder energy, eV
+  eLong: 1016, // f: long-range point-charge energy, eV
+  activeStates: 1024, // p: i32 per extended atom: bit M set when w_M >= 1e-17 (the states whose weights multiply table values)
+  tierEnds: 1032, // p: i32 x3 per owned atom: list entries (from firstNeigh) within innerCutoff, shortCutoff and the long-range cutoff (the list is sorted into these tiers)
+  pairM: 1040, // p: i32 per list slot: radial grid index m of the entry (inside the tiers; written by the tier sort)
+  pairP: 1048, // p: f64 per list slot: fraction p within grid interval m
+  tiersValid: 1056, // i: 1 while the tier order belongs to the current positions (the engine resets it when atoms move or the list is rebuilt)
+  innerCutoff: 1064, // f: largest cutoff of the densities, pair functions and resonance couplings, A
+  eamCutoff: 1072, // f: EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs)
+  listCutoff: 1080, // f: neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A
+  numNeighEam: 1088, // p: i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build)
+  sqTableQ: 1096, // p: QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji
+  sqTableE: 1104, // p: energy/force pair records: B, A_ij, A_ji values and slopes
+  sqIntervals: 1112, // i: intervals per type pair of the Streitz tables
+  sqR0: 1120, // f: first tabulated distance, A
+  sqRdr: 1128, // f: 1/spacing of the Streitz tables, 1/A
+  sqCoulCutoff: 1136, // f: coul/streitz cutoff, A
+  sqQeqCutoff: 1144, // f: QEq cutoff, A
+  sqChi: 1152, // p: f64 per type: chi, eV/e
+  sqJ: 1160, // p: f64 per type: J, eV/e^2
+  sqSelfPair: 1168, // f: pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2
+  sqDiagShift: 1176, // f: QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2
+  sqForceShift: 1184, // f: added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2)
+  sqNbr: 1192, // p: i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff
+  sqVal: 1200, // p: f64 compact QEq list: H_ij, eV/e^2
+  sqCount: 1208, // p: i32 per owned atom: entries of the compact QEq list
+  sqGeom: 1216, // p: f64 x4 per compact entry: dx, dy, dz (A), r^2 (A^2), for the Coulomb force pass
+  sqCapacity: 1224, // i: slots of sqNbr and sqVal
+  sqX: 1232, // p: f64 x2 per atom: QEq solutions (s, t)
+  sqB: 1240, // p: f64 x2 per atom: right-hand sides (-chi_eff, -1)
+  sqR: 1248, // p: f64 x2 per atom: CG residuals
+  sqD: 1256, // p: f64 x2 per atom: CG directions
+  sqHd: 1264, // p: f64 x2 per atom: H times a vector
+  sqHist: 1272, // p: f64 x2 x4 per atom: previous (s, t), newest first
+  qeqTolerance: 1280, // f: relative CG residual to stop at
+  qeqMaxIter: 1288, // i: CG loop limit per solve (LAMMPS maxiter)
+  qeqGuess: 1296, // i: CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history
+  qeqLoopsS: 1304, // i: CG loops of the s solve in the last QEq (1 + iterations)
+  qeqLoopsT: 1312, // i: CG loops of the t solve
+  qeqFailed: 1320, // i: QEq solves that stopped at maxiter above the tolerance
+  qeqSolves: 1328, // i: QEq solves so far
+  qeqLoopSum: 1336, // i: CG loops (s + t) summed over all QEq solves so far
+  qeqMu: 1344, // f: chemical potential sum s / sum t of the last QEq, eV/e
+  sqKspaceInH: 1352, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
+  sqEwald: 1360, // i: 1: Ewald k-space part
+  skCount: 1368, // i: Ewald k-vectors (half set)
+  skNmax: 1376, // i: largest |n_d| of the k-vectors
+  skVecs: 1384, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
+  skIdx: 1392, // p: i32 x4 per k-vector: n1, n2, n3, 0
+  skBasis: 1400, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
+  skPhase: 1408, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
+  skSums: 1416, // p: f64 x4 per k-vector: structure factor scratch
+  skScratch: 1424, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
+  skG: 1432, // f: Ewald splitting g, 1/A
+  skVolume: 1440, // f: cell volume, A^3
+  eEam: 1448, // f: EAM energy, eV
+  eCoulPair: 1456, // f: coul/streitz energy incl. self terms, eV
+  eKspace: 1464, // f: Ewald k-space energy incl. self and background terms, eV
+  tooClose: 1472, // i: pairs closer than the first tabulated distance in the last evaluation
+  dt: 1480, // f: time step, fs
+  ftm: 1488, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
+  kinetic: 1496, // f: kinetic energy, eV
+  delay: 1504, // i: minimum steps between builds
+  every: 1512, // i: check for a rebuild every this many steps
+  stepsDone: 1520, // i: steps completed by the last runVerlet call
+  nimport: 1528, // i: imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots
+  rank: 1536, // p: i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 1536;
+export const CTX_BYTES = 1544;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -301,11 +302,12 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   roles: "p",
   dirRes: "p",
   resCutoff: "f",
-  dirDensity: "p",
   dirEmbed: "p",
-  dirPair: "p",
   coulBlocks: "p",
   coulStride: "i",
+  innerBlocks: "p",
+  innerStride: "i",
+  innerRecords: "p",
   coulRecords: "p",
   lrTable: "p",
   lrKind: "i",
