@@ -226,127 +226,129 @@
 @inline export const C_PAIR_M: usize = 1040;
 /** f64 per list slot: fraction p within grid interval m */
 @inline export const C_PAIR_P: usize = 1048;
+/** segments longer than this are tier-sorted in place instead of through the scratch (0: the scratch size; tests lower it) */
+@inline export const C_TIER_SCRATCH_LIMIT: usize = 1056;
 /** 1 while the tier order belongs to the current positions (the engine resets it when atoms move or the list is rebuilt) */
-@inline export const C_TIERS_VALID: usize = 1056;
+@inline export const C_TIERS_VALID: usize = 1064;
 /** largest cutoff of the densities, pair functions and resonance couplings, A */
-@inline export const C_INNER_CUTOFF: usize = 1064;
+@inline export const C_INNER_CUTOFF: usize = 1072;
 /** EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs) */
-@inline export const C_EAM_CUTOFF: usize = 1072;
+@inline export const C_EAM_CUTOFF: usize = 1080;
 /** neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A */
-@inline export const C_LIST_CUTOFF: usize = 1080;
+@inline export const C_LIST_CUTOFF: usize = 1088;
 /** i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build) */
-@inline export const C_NUM_NEIGH_EAM: usize = 1088;
+@inline export const C_NUM_NEIGH_EAM: usize = 1096;
 /** QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji */
-@inline export const C_SQ_TABLE_Q: usize = 1096;
+@inline export const C_SQ_TABLE_Q: usize = 1104;
 /** energy/force pair records: B, A_ij, A_ji values and slopes */
-@inline export const C_SQ_TABLE_E: usize = 1104;
+@inline export const C_SQ_TABLE_E: usize = 1112;
 /** intervals per type pair of the Streitz tables */
-@inline export const C_SQ_INTERVALS: usize = 1112;
+@inline export const C_SQ_INTERVALS: usize = 1120;
 /** first tabulated distance, A */
-@inline export const C_SQ_R0: usize = 1120;
+@inline export const C_SQ_R0: usize = 1128;
 /** 1/spacing of the Streitz tables, 1/A */
-@inline export const C_SQ_RDR: usize = 1128;
+@inline export const C_SQ_RDR: usize = 1136;
 /** coul/streitz cutoff, A */
-@inline export const C_SQ_COUL_CUTOFF: usize = 1136;
+@inline export const C_SQ_COUL_CUTOFF: usize = 1144;
 /** QEq cutoff, A */
-@inline export const C_SQ_QEQ_CUTOFF: usize = 1144;
+@inline export const C_SQ_QEQ_CUTOFF: usize = 1152;
 /** f64 per type: chi, eV/e */
-@inline export const C_SQ_CHI: usize = 1152;
+@inline export const C_SQ_CHI: usize = 1160;
 /** f64 per type: J, eV/e^2 */
-@inline export const C_SQ_J: usize = 1160;
+@inline export const C_SQ_J: usize = 1168;
 /** pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2 */
-@inline export const C_SQ_SELF_PAIR: usize = 1168;
+@inline export const C_SQ_SELF_PAIR: usize = 1176;
 /** QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2 */
-@inline export const C_SQ_DIAG_SHIFT: usize = 1176;
+@inline export const C_SQ_DIAG_SHIFT: usize = 1184;
 /** added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2) */
-@inline export const C_SQ_FORCE_SHIFT: usize = 1184;
+@inline export const C_SQ_FORCE_SHIFT: usize = 1192;
 /** i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff */
-@inline export const C_SQ_NBR: usize = 1192;
+@inline export const C_SQ_NBR: usize = 1200;
 /** f64 compact QEq list: H_ij, eV/e^2 */
-@inline export const C_SQ_VAL: usize = 1200;
+@inline export const C_SQ_VAL: usize = 1208;
 /** i32 per owned atom: entries of the compact QEq list */
-@inline export const C_SQ_COUNT: usize = 1208;
+@inline export const C_SQ_COUNT: usize = 1216;
 /** f64 x4 per compact entry: dx, dy, dz (A), r^2 (A^2), for the Coulomb force pass */
-@inline export const C_SQ_GEOM: usize = 1216;
+@inline export const C_SQ_GEOM: usize = 1224;
 /** slots of sqNbr and sqVal */
-@inline export const C_SQ_CAPACITY: usize = 1224;
+@inline export const C_SQ_CAPACITY: usize = 1232;
 /** f64 x2 per atom: QEq solutions (s, t) */
-@inline export const C_SQ_X: usize = 1232;
+@inline export const C_SQ_X: usize = 1240;
 /** f64 x2 per atom: right-hand sides (-chi_eff, -1) */
-@inline export const C_SQ_B: usize = 1240;
+@inline export const C_SQ_B: usize = 1248;
 /** f64 x2 per atom: CG residuals */
-@inline export const C_SQ_R: usize = 1248;
+@inline export const C_SQ_R: usize = 1256;
 /** f64 x2 per atom: CG directions */
-@inline export const C_SQ_D: usize = 1256;
+@inline export const C_SQ_D: usize = 1264;
 /** f64 x2 per atom: H times a vector */
-@inline export const C_SQ_HD: usize = 1264;
+@inline export const C_SQ_HD: usize = 1272;
 /** f64 x2 x4 per atom: previous (s, t), newest first */
-@inline export const C_SQ_HIST: usize = 1272;
+@inline export const C_SQ_HIST: usize = 1280;
 /** relative CG residual to stop at */
-@inline export const C_QEQ_TOLERANCE: usize = 1280;
+@inline export const C_QEQ_TOLERANCE: usize = 1288;
 /** CG loop limit per solve (LAMMPS maxiter) */
-@inline export const C_QEQ_MAX_ITER: usize = 1288;
+@inline export const C_QEQ_MAX_ITER: usize = 1296;
 /** CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history */
-@inline export const C_QEQ_GUESS: usize = 1296;
+@inline export const C_QEQ_GUESS: usize = 1304;
 /** CG loops of the s solve in the last QEq (1 + iterations) */
-@inline export const C_QEQ_LOOPS_S: usize = 1304;
+@inline export const C_QEQ_LOOPS_S: usize = 1312;
 /** CG loops of the t solve */
-@inline export const C_QEQ_LOOPS_T: usize = 1312;
+@inline export const C_QEQ_LOOPS_T: usize = 1320;
 /** QEq solves that stopped at maxiter above the tolerance */
-@inline export const C_QEQ_FAILED: usize = 1320;
+@inline export const C_QEQ_FAILED: usize = 1328;
 /** QEq solves so far */
-@inline export const C_QEQ_SOLVES: usize = 1328;
+@inline export const C_QEQ_SOLVES: usize = 1336;
 /** CG loops (s + t) summed over all QEq solves so far */
-@inline export const C_QEQ_LOOP_SUM: usize = 1336;
+@inline export const C_QEQ_LOOP_SUM: usize = 1344;
 /** chemical potential sum s / sum t of the last QEq, eV/e */
-@inline export const C_QEQ_MU: usize = 1344;
+@inline export const C_QEQ_MU: usize = 1352;
 /** 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald) */
-@inline export const C_SQ_KSPACE_IN_H: usize = 1352;
+@inline export const C_SQ_KSPACE_IN_H: usize = 1360;
 /** 1: Ewald k-space part */
-@inline export const C_SQ_EWALD: usize = 1360;
+@inline export const C_SQ_EWALD: usize = 1368;
 /** Ewald k-vectors (half set) */
-@inline export const C_SK_COUNT: usize = 1368;
+@inline export const C_SK_COUNT: usize = 1376;
 /** largest |n_d| of the k-vectors */
-@inline export const C_SK_NMAX: usize = 1376;
+@inline export const C_SK_NMAX: usize = 1384;
 /** f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A) */
-@inline export const C_SK_VECS: usize = 1384;
+@inline export const C_SK_VECS: usize = 1392;
 /** i32 x4 per k-vector: n1, n2, n3, 0 */
-@inline export const C_SK_IDX: usize = 1392;
+@inline export const C_SK_IDX: usize = 1400;
 /** f64 x9: reciprocal basis vectors b_d (rows), 1/A */
-@inline export const C_SK_BASIS: usize = 1400;
+@inline export const C_SK_BASIS: usize = 1408;
 /** f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x */
-@inline export const C_SK_PHASE: usize = 1408;
+@inline export const C_SK_PHASE: usize = 1416;
 /** f64 x4 per k-vector: structure factor scratch */
-@inline export const C_SK_SUMS: usize = 1416;
+@inline export const C_SK_SUMS: usize = 1424;
 /** f64 x2 per owned atom: exp(i k.x) of the current k-vector */
-@inline export const C_SK_SCRATCH: usize = 1424;
+@inline export const C_SK_SCRATCH: usize = 1432;
 /** Ewald splitting g, 1/A */
-@inline export const C_SK_G: usize = 1432;
+@inline export const C_SK_G: usize = 1440;
 /** cell volume, A^3 */
-@inline export const C_SK_VOLUME: usize = 1440;
+@inline export const C_SK_VOLUME: usize = 1448;
 /** EAM energy, eV */
-@inline export const C_E_EAM: usize = 1448;
+@inline export const C_E_EAM: usize = 1456;
 /** coul/streitz energy incl. self terms, eV */
-@inline export const C_E_COUL_PAIR: usize = 1456;
+@inline export const C_E_COUL_PAIR: usize = 1464;
 /** Ewald k-space energy incl. self and background terms, eV */
-@inline export const C_E_KSPACE: usize = 1464;
+@inline export const C_E_KSPACE: usize = 1472;
 /** pairs closer than the first tabulated distance in the last evaluation */
-@inline export const C_TOO_CLOSE: usize = 1472;
+@inline export const C_TOO_CLOSE: usize = 1480;
 /** time step, fs */
-@inline export const C_DT: usize = 1480;
+@inline export const C_DT: usize = 1488;
 /** force/mass to acceleration: A/fs^2 per (eV/A)/amu */
-@inline export const C_FTM: usize = 1488;
+@inline export const C_FTM: usize = 1496;
 /** kinetic energy, eV */
-@inline export const C_KINETIC: usize = 1496;
+@inline export const C_KINETIC: usize = 1504;
 /** minimum steps between builds */
-@inline export const C_DELAY: usize = 1504;
+@inline export const C_DELAY: usize = 1512;
 /** check for a rebuild every this many steps */
-@inline export const C_EVERY: usize = 1512;
+@inline export const C_EVERY: usize = 1520;
 /** steps completed by the last runVerlet call */
-@inline export const C_STEPS_DONE: usize = 1520;
+@inline export const C_STEPS_DONE: usize = 1528;
 /** imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots */
-@inline export const C_NIMPORT: usize = 1528;
+@inline export const C_NIMPORT: usize = 1536;
 /** i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank */
-@inline export const C_RANK: usize = 1536;
+@inline export const C_RANK: usize = 1544;
 
-@inline export const CTX_BYTES: usize = 1544;
+@inline export const CTX_BYTES: usize = 1552;

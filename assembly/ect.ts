@@ -18,7 +18,7 @@ import {
   C_DIR_EMBED, C_COUL_BLOCKS, C_COUL_STRIDE, C_LR_TABLE, C_LR_KIND, C_LR_CUTOFF,
   C_SHORT_CUTOFF, C_COULOMB_K, C_SELF_COEF, C_K_T, C_N_TOTAL, C_MU, C_E_ONSITE, C_E_PAIR, C_E_LONG,
   C_DENSITY_CUTOFF, C_PAIR_CUTOFF, C_KVECS, C_NK, C_EPS_FORCES, C_ROLES, C_DIR_RES, C_RES_CUTOFF, C_TALLY, C_EWALD_SUMS, C_EWALD_ALPHA, C_EWALD_BACKGROUND,
-  C_ACTIVE_STATES, C_TIER_ENDS, C_TIERS_VALID, C_INNER_CUTOFF, C_PAIR_M, C_PAIR_P, C_INNER_BLOCKS, C_INNER_STRIDE,
+  C_ACTIVE_STATES, C_TIER_ENDS, C_TIERS_VALID, C_TIER_SCRATCH_LIMIT, C_INNER_CUTOFF, C_PAIR_M, C_PAIR_P, C_INNER_BLOCKS, C_INNER_STRIDE,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
 import { foldGhosts, copyToGhosts } from "./cell";
@@ -177,13 +177,14 @@ function sortTiers(ctx: usize): void {
   const inner = cf(ctx, C_INNER_CUTOFF), short = max(inner, cf(ctx, C_SHORT_CUTOFF));
   const lrc = ci(ctx, C_LR_KIND) >= 2 ? max(short, cf(ctx, C_LR_CUTOFF)) : short;
   const asq = inner * inner, bsq = short * short, csq = lrc * lrc;
+  const limit = ci(ctx, C_TIER_SCRATCH_LIMIT) > 0 ? min(ci(ctx, C_TIER_SCRATCH_LIMIT), SCRATCH_ENTRIES) : SCRATCH_ENTRIES;
   for (let i = 0; i < n; i++) {
     const first = getI(firstNeigh, i);
     const jb = neigh + (<usize>first << 2);
     const cnt = getI(numNeigh, i);
     const e = ends + (<usize>(i * 3) << 2);
     const ms = pairM + (<usize>first << 2), ps = pairP + (<usize>first << 3);
-    if (cnt > SCRATCH_ENTRIES) {
+    if (cnt > limit) {
       const c = partitionBelow(jb, 0, cnt, csq, x, y, z, i);
       const b = partitionBelow(jb, 0, c, bsq, x, y, z, i);
       store<i32>(e, partitionBelow(jb, 0, b, asq, x, y, z, i));

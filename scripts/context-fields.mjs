@@ -114,6 +114,7 @@ export const FIELDS = [
   ["tierEnds", "p", "i32 x3 per owned atom: list entries (from firstNeigh) within innerCutoff, shortCutoff and the long-range cutoff (the list is sorted into these tiers)"],
   ["pairM", "p", "i32 per list slot: radial grid index m of the entry (inside the tiers; written by the tier sort)"],
   ["pairP", "p", "f64 per list slot: fraction p within grid interval m"],
+  ["tierScratchLimit", "i", "segments longer than this are tier-sorted in place instead of through the scratch (0: the scratch size; tests lower it)"],
   ["tiersValid", "i", "1 while the tier order belongs to the current positions (the engine resets it when atoms move or the list is rebuilt)"],
   ["innerCutoff", "f", "largest cutoff of the densities, pair functions and resonance couplings, A"],
   // Streitz-Mintmire (assembly/streitz.ts): EAM + coul/streitz + fix qeq/slater on one list

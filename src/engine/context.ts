@@ -133,71 +133,72 @@ export const CTX = {
   tierEnds: 1032, // p: i32 x3 per owned atom: list entries (from firstNeigh) within innerCutoff, shortCutoff and the long-range cutoff (the list is sorted into these tiers)
   pairM: 1040, // p: i32 per list slot: radial grid index m of the entry (inside the tiers; written by the tier sort)
   pairP: 1048, // p: f64 per list slot: fraction p within grid interval m
-  tiersValid: 1056, // i: 1 while the tier order belongs to the current positions (the engine resets it when atoms move or the list is rebuilt)
-  innerCutoff: 1064, // f: largest cutoff of the densities, pair functions and resonance couplings, A
-  eamCutoff: 1072, // f: EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs)
-  listCutoff: 1080, // f: neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A
-  numNeighEam: 1088, // p: i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build)
-  sqTableQ: 1096, // p: QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji
-  sqTableE: 1104, // p: energy/force pair records: B, A_ij, A_ji values and slopes
-  sqIntervals: 1112, // i: intervals per type pair of the Streitz tables
-  sqR0: 1120, // f: first tabulated distance, A
-  sqRdr: 1128, // f: 1/spacing of the Streitz tables, 1/A
-  sqCoulCutoff: 1136, // f: coul/streitz cutoff, A
-  sqQeqCutoff: 1144, // f: QEq cutoff, A
-  sqChi: 1152, // p: f64 per type: chi, eV/e
-  sqJ: 1160, // p: f64 per type: J, eV/e^2
-  sqSelfPair: 1168, // f: pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2
-  sqDiagShift: 1176, // f: QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2
-  sqForceShift: 1184, // f: added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2)
-  sqNbr: 1192, // p: i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff
-  sqVal: 1200, // p: f64 compact QEq list: H_ij, eV/e^2
-  sqCount: 1208, // p: i32 per owned atom: entries of the compact QEq list
-  sqGeom: 1216, // p: f64 x4 per compact entry: dx, dy, dz (A), r^2 (A^2), for the Coulomb force pass
-  sqCapacity: 1224, // i: slots of sqNbr and sqVal
-  sqX: 1232, // p: f64 x2 per atom: QEq solutions (s, t)
-  sqB: 1240, // p: f64 x2 per atom: right-hand sides (-chi_eff, -1)
-  sqR: 1248, // p: f64 x2 per atom: CG residuals
-  sqD: 1256, // p: f64 x2 per atom: CG directions
-  sqHd: 1264, // p: f64 x2 per atom: H times a vector
-  sqHist: 1272, // p: f64 x2 x4 per atom: previous (s, t), newest first
-  qeqTolerance: 1280, // f: relative CG residual to stop at
-  qeqMaxIter: 1288, // i: CG loop limit per solve (LAMMPS maxiter)
-  qeqGuess: 1296, // i: CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history
-  qeqLoopsS: 1304, // i: CG loops of the s solve in the last QEq (1 + iterations)
-  qeqLoopsT: 1312, // i: CG loops of the t solve
-  qeqFailed: 1320, // i: QEq solves that stopped at maxiter above the tolerance
-  qeqSolves: 1328, // i: QEq solves so far
-  qeqLoopSum: 1336, // i: CG loops (s + t) summed over all QEq solves so far
-  qeqMu: 1344, // f: chemical potential sum s / sum t of the last QEq, eV/e
-  sqKspaceInH: 1352, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
-  sqEwald: 1360, // i: 1: Ewald k-space part
-  skCount: 1368, // i: Ewald k-vectors (half set)
-  skNmax: 1376, // i: largest |n_d| of the k-vectors
-  skVecs: 1384, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
-  skIdx: 1392, // p: i32 x4 per k-vector: n1, n2, n3, 0
-  skBasis: 1400, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
-  skPhase: 1408, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
-  skSums: 1416, // p: f64 x4 per k-vector: structure factor scratch
-  skScratch: 1424, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
-  skG: 1432, // f: Ewald splitting g, 1/A
-  skVolume: 1440, // f: cell volume, A^3
-  eEam: 1448, // f: EAM energy, eV
-  eCoulPair: 1456, // f: coul/streitz energy incl. self terms, eV
-  eKspace: 1464, // f: Ewald k-space energy incl. self and background terms, eV
-  tooClose: 1472, // i: pairs closer than the first tabulated distance in the last evaluation
-  dt: 1480, // f: time step, fs
-  ftm: 1488, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
-  kinetic: 1496, // f: kinetic energy, eV
-  delay: 1504, // i: minimum steps between builds
-  every: 1512, // i: check for a rebuild every this many steps
-  stepsDone: 1520, // i: steps completed by the last runVerlet call
-  nimport: 1528, // i: imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots
-  rank: 1536, // p: i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank
+  tierScratchLimit: 1056, // i: segments longer than this are tier-sorted in place instead of through the scratch (0: the scratch size; tests lower it)
+  tiersValid: 1064, // i: 1 while the tier order belongs to the current positions (the engine resets it when atoms move or the list is rebuilt)
+  innerCutoff: 1072, // f: largest cutoff of the densities, pair functions and resonance couplings, A
+  eamCutoff: 1080, // f: EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs)
+  listCutoff: 1088, // f: neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A
+  numNeighEam: 1096, // p: i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build)
+  sqTableQ: 1104, // p: QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji
+  sqTableE: 1112, // p: energy/force pair records: B, A_ij, A_ji values and slopes
+  sqIntervals: 1120, // i: intervals per type pair of the Streitz tables
+  sqR0: 1128, // f: first tabulated distance, A
+  sqRdr: 1136, // f: 1/spacing of the Streitz tables, 1/A
+  sqCoulCutoff: 1144, // f: coul/streitz cutoff, A
+  sqQeqCutoff: 1152, // f: QEq cutoff, A
+  sqChi: 1160, // p: f64 per type: chi, eV/e
+  sqJ: 1168, // p: f64 per type: J, eV/e^2
+  sqSelfPair: 1176, // f: pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2
+  sqDiagShift: 1184, // f: QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2
+  sqForceShift: 1192, // f: added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2)
+  sqNbr: 1200, // p: i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff
+  sqVal: 1208, // p: f64 compact QEq list: H_ij, eV/e^2
+  sqCount: 1216, // p: i32 per owned atom: entries of the compact QEq list
+  sqGeom: 1224, // p: f64 x4 per compact entry: dx, dy, dz (A), r^2 (A^2), for the Coulomb force pass
+  sqCapacity: 1232, // i: slots of sqNbr and sqVal
+  sqX: 1240, // p: f64 x2 per atom: QEq solutions (s, t)
+  sqB: 1248, // p: f64 x2 per atom: right-hand sides (-chi_eff, -1)
+  sqR: 1256, // p: f64 x2 per atom: CG residuals
+  sqD: 1264, // p: f64 x2 per atom: CG directions
+  sqHd: 1272, // p: f64 x2 per atom: H times a vector
+  sqHist: 1280, // p: f64 x2 x4 per atom: previous (s, t), newest first
+  qeqTolerance: 1288, // f: relative CG residual to stop at
+  qeqMaxIter: 1296, // i: CG loop limit per solve (LAMMPS maxiter)
+  qeqGuess: 1304, // i: CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history
+  qeqLoopsS: 1312, // i: CG loops of the s solve in the last QEq (1 + iterations)
+  qeqLoopsT: 1320, // i: CG loops of the t solve
+  qeqFailed: 1328, // i: QEq solves that stopped at maxiter above the tolerance
+  qeqSolves: 1336, // i: QEq solves so far
+  qeqLoopSum: 1344, // i: CG loops (s + t) summed over all QEq solves so far
+  qeqMu: 1352, // f: chemical potential sum s / sum t of the last QEq, eV/e
+  sqKspaceInH: 1360, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
+  sqEwald: 1368, // i: 1: Ewald k-space part
+  skCount: 1376, // i: Ewald k-vectors (half set)
+  skNmax: 1384, // i: largest |n_d| of the k-vectors
+  skVecs: 1392, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
+  skIdx: 1400, // p: i32 x4 per k-vector: n1, n2, n3, 0
+  skBasis: 1408, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
+  skPhase: 1416, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
+  skSums: 1424, // p: f64 x4 per k-vector: structure factor scratch
+  skScratch: 1432, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
+  skG: 1440, // f: Ewald splitting g, 1/A
+  skVolume: 1448, // f: cell volume, A^3
+  eEam: 1456, // f: EAM energy, eV
+  eCoulPair: 1464, // f: coul/streitz energy incl. self terms, eV
+  eKspace: 1472, // f: Ewald k-space energy incl. self and background terms, eV
+  tooClose: 1480, // i: pairs closer than the first tabulated distance in the last evaluation
+  dt: 1488, // f: time step, fs
+  ftm: 1496, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
+  kinetic: 1504, // f: kinetic energy, eV
+  delay: 1512, // i: minimum steps between builds
+  every: 1520, // i: check for a rebuild every this many steps
+  stepsDone: 1528, // i: steps completed by the last runVerlet call
+  nimport: 1536, // i: imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots
+  rank: 1544, // p: i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 1544;
+export const CTX_BYTES = 1552;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -333,6 +334,7 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   tierEnds: "p",
   pairM: "p",
   pairP: "p",
+  tierScratchLimit: "i",
   tiersValid: "i",
   innerCutoff: "f",
   eamCutoff: "f",
