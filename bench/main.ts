@@ -95,7 +95,7 @@ function fmt(v: number, d = 3): string {
 async function main(): Promise<void> {
   if (values.json) return benchJson({ quick, simd: !values.scalar });
   const lmp = findLammps();
-  if (values.only === "ect") return benchEct({ quick, lmp });
+  if (values.only === "ect") return benchEct({ quick, lmp, runs });
   if (values.only === "workers") return benchWorkers({ quick, runs });
   if (values.only === "streitz") return benchStreitz({ quick, runs: Math.min(runs, 3), lmp });
   if (values.only === "domain") return benchDomain({ quick, runs });
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     console.log(`SIMD speed-up over scalar: ${fmt(scalar.us / simd.us, 2)}x`);
   }
   if (values.only !== "eam") {
-    await benchEct({ quick, lmp });
+    await benchEct({ quick, lmp, runs });
     await benchWorkers({ quick, runs });
     await benchStreitz({ quick, runs: Math.min(runs, 3), lmp });
     await benchDomain({ quick, runs });
