@@ -30,8 +30,8 @@ export interface WeightSystem {
   readonly electronTarget: number;
   /** Energy E (eV) at weights w; writes eps = dE/dw (eV) for every slot. */
   energy(w: Float64Array, eps: Float64Array): number;
-  /** out = (d^2 E / dw dw) u at the weights w (eV per unit weight). */
-  hessVec(w: Float64Array, u: Float64Array, out: Float64Array): void;
+  /** out = (d^2 E / dw dw) u at the weights w (eV per unit weight); returns the energy evaluations it cost. */
+  hessVec(w: Float64Array, u: Float64Array, out: Float64Array): number;
   /**
    * Largest change of a weight under the chemical-potential update at the point of the last
    * `energy` call (the fixed-point residual whose tolerance defines convergence).
@@ -53,7 +53,7 @@ export interface NewtonOptions {
 export interface NewtonResult {
   converged: boolean;
   iterations: number;
-  /** Energy evaluations (each Hessian-vector product costs two, plus one per iteration). */
+  /** Energy evaluations (one per iteration, plus what the Hessian-vector products cost). */
   evaluations: number;
   residual: number;
   /** Grand potential at the returned weights, eV. */
@@ -130,8 +130,7 @@ export function minimizeWeights(sys: WeightSystem, w: Float64Array, opts: Newton
   const hessian = (v: Float64Array, out: Float64Array): void => {
     u.fill(0);
     for (let a = 0; a < na; a++) u[active[a]] = s[a] * v[a];
-    sys.hessVec(w, u, hu);
-    evaluations += 2;
+    evaluations += sys.hessVec(w, u, hu);
     for (let a = 0; a < na; a++) out[a] = 4 * s[a] * hu[active[a]] + curvature[a] * v[a];
     project(out);
   };
