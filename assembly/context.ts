@@ -176,179 +176,183 @@
 @inline export const C_INNER_STRIDE: usize = 840;
 /** the inner blocks themselves (innerBlocks points into them) */
 @inline export const C_INNER_RECORDS: usize = 848;
+/** 1: the Coulomb blocks include k Q Q' g(r) of the tabulated long-range kernel, so the eps pass skips g for pairs inside shortCutoff */
+@inline export const C_LR_FOLDED: usize = 856;
+/** point-charge energy of the folded pairs, moved from ePair to eLong on tallied evaluations, eV */
+@inline export const C_E_LONG_PAIRS: usize = 864;
 /** the Coulomb-remainder blocks themselves (coulBlocks points into them) */
-@inline export const C_COUL_RECORDS: usize = 856;
+@inline export const C_COUL_RECORDS: usize = 872;
 /** address of the long-range kernel g(r) records (damped shifted force), or 0 */
-@inline export const C_LR_TABLE: usize = 864;
+@inline export const C_LR_TABLE: usize = 880;
 /** 0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list */
-@inline export const C_LR_KIND: usize = 872;
+@inline export const C_LR_KIND: usize = 888;
 /** cutoff of the tabulated long-range kernel, A */
-@inline export const C_LR_CUTOFF: usize = 880;
+@inline export const C_LR_CUTOFF: usize = 896;
 /** Ewald reciprocal vectors: 4 f64 each (kx, ky, kz in 1/A; 4 pi k_e/V exp(-k^2/4a^2)/k^2 in eV*A/e^2 per A^3), half space */
-@inline export const C_KVECS: usize = 888;
+@inline export const C_KVECS: usize = 904;
 /** number of Ewald reciprocal vectors */
-@inline export const C_NK: usize = 896;
+@inline export const C_NK: usize = 912;
 /** f64 x2 per reciprocal vector: sum q cos(k.r), sum q sin(k.r) */
-@inline export const C_EWALD_SUMS: usize = 904;
+@inline export const C_EWALD_SUMS: usize = 920;
 /** Ewald splitting parameter, 1/A */
-@inline export const C_EWALD_ALPHA: usize = 912;
+@inline export const C_EWALD_ALPHA: usize = 928;
 /** neutralizing-background coefficient: E_bg = -ewaldBackground * Q^2, eV/e^2 */
-@inline export const C_EWALD_BACKGROUND: usize = 920;
+@inline export const C_EWALD_BACKGROUND: usize = 936;
 /** largest cutoff of the short-range ECT functions (Coulomb remainder), A */
-@inline export const C_SHORT_CUTOFF: usize = 928;
+@inline export const C_SHORT_CUTOFF: usize = 944;
 /** cutoff of the embedding densities f_AM, A */
-@inline export const C_DENSITY_CUTOFF: usize = 936;
+@inline export const C_DENSITY_CUTOFF: usize = 952;
 /** cutoff of the pair functions phi_AB, A */
-@inline export const C_PAIR_CUTOFF: usize = 944;
+@inline export const C_PAIR_CUTOFF: usize = 960;
 /** Coulomb constant, eV*A/e^2 */
-@inline export const C_COULOMB_K: usize = 952;
+@inline export const C_COULOMB_K: usize = 968;
 /** long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A) */
-@inline export const C_SELF_COEF: usize = 960;
+@inline export const C_SELF_COEF: usize = 976;
 /** electronic temperature k_B T_e, eV */
-@inline export const C_K_T: usize = 968;
+@inline export const C_K_T: usize = 984;
 /** 1: the eps pass also accumulates pair forces, pair energies and the virial */
-@inline export const C_EPS_FORCES: usize = 976;
+@inline export const C_EPS_FORCES: usize = 992;
 /** total valence electrons to conserve */
-@inline export const C_N_TOTAL: usize = 984;
+@inline export const C_N_TOTAL: usize = 1000;
 /** electron chemical potential, eV */
-@inline export const C_MU: usize = 992;
+@inline export const C_MU: usize = 1008;
 /** sum of w (E_AM + F_AM), eV */
-@inline export const C_E_ONSITE: usize = 1000;
+@inline export const C_E_ONSITE: usize = 1016;
 /** short-range pair and Coulomb remainder energy, eV */
-@inline export const C_E_PAIR: usize = 1008;
+@inline export const C_E_PAIR: usize = 1024;
 /** long-range point-charge energy, eV */
-@inline export const C_E_LONG: usize = 1016;
+@inline export const C_E_LONG: usize = 1032;
 /** i32 per extended atom: bit M set when w_M >= 1e-17 (the states whose weights multiply table values) */
-@inline export const C_ACTIVE_STATES: usize = 1024;
+@inline export const C_ACTIVE_STATES: usize = 1040;
 /** i32 x3 per owned atom: list entries (from firstNeigh) within innerCutoff, shortCutoff and the long-range cutoff (the list is sorted into these tiers) */
-@inline export const C_TIER_ENDS: usize = 1032;
+@inline export const C_TIER_ENDS: usize = 1048;
 /** i32 per list slot: radial grid index m of the entry (inside the tiers; written by the tier sort) */
-@inline export const C_PAIR_M: usize = 1040;
+@inline export const C_PAIR_M: usize = 1056;
 /** f64 per list slot: fraction p within grid interval m */
-@inline export const C_PAIR_P: usize = 1048;
+@inline export const C_PAIR_P: usize = 1064;
 /** segments longer than this are tier-sorted in place instead of through the scratch (0: the scratch size; tests lower it) */
-@inline export const C_TIER_SCRATCH_LIMIT: usize = 1056;
+@inline export const C_TIER_SCRATCH_LIMIT: usize = 1072;
 /** 1 while the tier order belongs to the current positions (the engine resets it when atoms move or the list is rebuilt) */
-@inline export const C_TIERS_VALID: usize = 1064;
+@inline export const C_TIERS_VALID: usize = 1080;
 /** largest cutoff of the densities, pair functions and resonance couplings, A */
-@inline export const C_INNER_CUTOFF: usize = 1072;
+@inline export const C_INNER_CUTOFF: usize = 1088;
 /** EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs) */
-@inline export const C_EAM_CUTOFF: usize = 1080;
+@inline export const C_EAM_CUTOFF: usize = 1096;
 /** neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A */
-@inline export const C_LIST_CUTOFF: usize = 1088;
+@inline export const C_LIST_CUTOFF: usize = 1104;
 /** i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build) */
-@inline export const C_NUM_NEIGH_EAM: usize = 1096;
+@inline export const C_NUM_NEIGH_EAM: usize = 1112;
 /** QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji */
-@inline export const C_SQ_TABLE_Q: usize = 1104;
+@inline export const C_SQ_TABLE_Q: usize = 1120;
 /** energy/force pair records: B, A_ij, A_ji values and slopes */
-@inline export const C_SQ_TABLE_E: usize = 1112;
+@inline export const C_SQ_TABLE_E: usize = 1128;
 /** intervals per type pair of the Streitz tables */
-@inline export const C_SQ_INTERVALS: usize = 1120;
+@inline export const C_SQ_INTERVALS: usize = 1136;
 /** first tabulated distance, A */
-@inline export const C_SQ_R0: usize = 1128;
+@inline export const C_SQ_R0: usize = 1144;
 /** 1/spacing of the Streitz tables, 1/A */
-@inline export const C_SQ_RDR: usize = 1136;
+@inline export const C_SQ_RDR: usize = 1152;
 /** coul/streitz cutoff, A */
-@inline export const C_SQ_COUL_CUTOFF: usize = 1144;
+@inline export const C_SQ_COUL_CUTOFF: usize = 1160;
 /** QEq cutoff, A */
-@inline export const C_SQ_QEQ_CUTOFF: usize = 1152;
+@inline export const C_SQ_QEQ_CUTOFF: usize = 1168;
 /** f64 per type: chi, eV/e */
-@inline export const C_SQ_CHI: usize = 1160;
+@inline export const C_SQ_CHI: usize = 1176;
 /** f64 per type: J, eV/e^2 */
-@inline export const C_SQ_J: usize = 1168;
+@inline export const C_SQ_J: usize = 1184;
 /** pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2 */
-@inline export const C_SQ_SELF_PAIR: usize = 1176;
+@inline export const C_SQ_SELF_PAIR: usize = 1192;
 /** QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2 */
-@inline export const C_SQ_DIAG_SHIFT: usize = 1184;
+@inline export const C_SQ_DIAG_SHIFT: usize = 1200;
 /** added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2) */
-@inline export const C_SQ_FORCE_SHIFT: usize = 1192;
+@inline export const C_SQ_FORCE_SHIFT: usize = 1208;
 /** i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff */
-@inline export const C_SQ_NBR: usize = 1200;
+@inline export const C_SQ_NBR: usize = 1216;
 /** f64 compact QEq list: H_ij, eV/e^2 */
-@inline export const C_SQ_VAL: usize = 1208;
+@inline export const C_SQ_VAL: usize = 1224;
 /** i32 per owned atom: entries of the compact QEq list */
-@inline export const C_SQ_COUNT: usize = 1216;
+@inline export const C_SQ_COUNT: usize = 1232;
 /** f64 x4 per compact entry: dx, dy, dz (A), r^2 (A^2), for the Coulomb force pass */
-@inline export const C_SQ_GEOM: usize = 1224;
+@inline export const C_SQ_GEOM: usize = 1240;
 /** slots of sqNbr and sqVal */
-@inline export const C_SQ_CAPACITY: usize = 1232;
+@inline export const C_SQ_CAPACITY: usize = 1248;
 /** f64 x2 per atom: QEq solutions (s, t) */
-@inline export const C_SQ_X: usize = 1240;
+@inline export const C_SQ_X: usize = 1256;
 /** f64 x2 per atom: right-hand sides (-chi_eff, -1) */
-@inline export const C_SQ_B: usize = 1248;
+@inline export const C_SQ_B: usize = 1264;
 /** f64 x2 per atom: CG residuals */
-@inline export const C_SQ_R: usize = 1256;
+@inline export const C_SQ_R: usize = 1272;
 /** f64 x2 per atom: CG directions */
-@inline export const C_SQ_D: usize = 1264;
+@inline export const C_SQ_D: usize = 1280;
 /** f64 x2 per atom: H times a vector */
-@inline export const C_SQ_HD: usize = 1272;
+@inline export const C_SQ_HD: usize = 1288;
 /** f64 x2 x4 per atom: previous (s, t), newest first */
-@inline export const C_SQ_HIST: usize = 1280;
+@inline export const C_SQ_HIST: usize = 1296;
 /** relative CG residual to stop at */
-@inline export const C_QEQ_TOLERANCE: usize = 1288;
+@inline export const C_QEQ_TOLERANCE: usize = 1304;
 /** CG loop limit per solve (LAMMPS maxiter) */
-@inline export const C_QEQ_MAX_ITER: usize = 1296;
+@inline export const C_QEQ_MAX_ITER: usize = 1312;
 /** CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history */
-@inline export const C_QEQ_GUESS: usize = 1304;
+@inline export const C_QEQ_GUESS: usize = 1320;
 /** CG loops of the s solve in the last QEq (1 + iterations) */
-@inline export const C_QEQ_LOOPS_S: usize = 1312;
+@inline export const C_QEQ_LOOPS_S: usize = 1328;
 /** CG loops of the t solve */
-@inline export const C_QEQ_LOOPS_T: usize = 1320;
+@inline export const C_QEQ_LOOPS_T: usize = 1336;
 /** QEq solves that stopped at maxiter above the tolerance */
-@inline export const C_QEQ_FAILED: usize = 1328;
+@inline export const C_QEQ_FAILED: usize = 1344;
 /** QEq solves so far */
-@inline export const C_QEQ_SOLVES: usize = 1336;
+@inline export const C_QEQ_SOLVES: usize = 1352;
 /** CG loops (s + t) summed over all QEq solves so far */
-@inline export const C_QEQ_LOOP_SUM: usize = 1344;
+@inline export const C_QEQ_LOOP_SUM: usize = 1360;
 /** chemical potential sum s / sum t of the last QEq, eV/e */
-@inline export const C_QEQ_MU: usize = 1352;
+@inline export const C_QEQ_MU: usize = 1368;
 /** 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald) */
-@inline export const C_SQ_KSPACE_IN_H: usize = 1360;
+@inline export const C_SQ_KSPACE_IN_H: usize = 1376;
 /** 1: Ewald k-space part */
-@inline export const C_SQ_EWALD: usize = 1368;
+@inline export const C_SQ_EWALD: usize = 1384;
 /** Ewald k-vectors (half set) */
-@inline export const C_SK_COUNT: usize = 1376;
+@inline export const C_SK_COUNT: usize = 1392;
 /** largest |n_d| of the k-vectors */
-@inline export const C_SK_NMAX: usize = 1384;
+@inline export const C_SK_NMAX: usize = 1400;
 /** f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A) */
-@inline export const C_SK_VECS: usize = 1392;
+@inline export const C_SK_VECS: usize = 1408;
 /** i32 x4 per k-vector: n1, n2, n3, 0 */
-@inline export const C_SK_IDX: usize = 1400;
+@inline export const C_SK_IDX: usize = 1416;
 /** f64 x9: reciprocal basis vectors b_d (rows), 1/A */
-@inline export const C_SK_BASIS: usize = 1408;
+@inline export const C_SK_BASIS: usize = 1424;
 /** f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x */
-@inline export const C_SK_PHASE: usize = 1416;
+@inline export const C_SK_PHASE: usize = 1432;
 /** f64 x4 per k-vector: structure factor scratch */
-@inline export const C_SK_SUMS: usize = 1424;
+@inline export const C_SK_SUMS: usize = 1440;
 /** f64 x2 per owned atom: exp(i k.x) of the current k-vector */
-@inline export const C_SK_SCRATCH: usize = 1432;
+@inline export const C_SK_SCRATCH: usize = 1448;
 /** Ewald splitting g, 1/A */
-@inline export const C_SK_G: usize = 1440;
+@inline export const C_SK_G: usize = 1456;
 /** cell volume, A^3 */
-@inline export const C_SK_VOLUME: usize = 1448;
+@inline export const C_SK_VOLUME: usize = 1464;
 /** EAM energy, eV */
-@inline export const C_E_EAM: usize = 1456;
+@inline export const C_E_EAM: usize = 1472;
 /** coul/streitz energy incl. self terms, eV */
-@inline export const C_E_COUL_PAIR: usize = 1464;
+@inline export const C_E_COUL_PAIR: usize = 1480;
 /** Ewald k-space energy incl. self and background terms, eV */
-@inline export const C_E_KSPACE: usize = 1472;
+@inline export const C_E_KSPACE: usize = 1488;
 /** pairs closer than the first tabulated distance in the last evaluation */
-@inline export const C_TOO_CLOSE: usize = 1480;
+@inline export const C_TOO_CLOSE: usize = 1496;
 /** time step, fs */
-@inline export const C_DT: usize = 1488;
+@inline export const C_DT: usize = 1504;
 /** force/mass to acceleration: A/fs^2 per (eV/A)/amu */
-@inline export const C_FTM: usize = 1496;
+@inline export const C_FTM: usize = 1512;
 /** kinetic energy, eV */
-@inline export const C_KINETIC: usize = 1504;
+@inline export const C_KINETIC: usize = 1520;
 /** minimum steps between builds */
-@inline export const C_DELAY: usize = 1512;
+@inline export const C_DELAY: usize = 1528;
 /** check for a rebuild every this many steps */
-@inline export const C_EVERY: usize = 1520;
+@inline export const C_EVERY: usize = 1536;
 /** steps completed by the last runVerlet call */
-@inline export const C_STEPS_DONE: usize = 1528;
+@inline export const C_STEPS_DONE: usize = 1544;
 /** imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots */
-@inline export const C_NIMPORT: usize = 1536;
+@inline export const C_NIMPORT: usize = 1552;
 /** i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank */
-@inline export const C_RANK: usize = 1544;
+@inline export const C_RANK: usize = 1560;
 
-@inline export const CTX_BYTES: usize = 1552;
+@inline export const CTX_BYTES: usize = 1568;

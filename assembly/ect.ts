@@ -18,7 +18,7 @@ import {
   C_DIR_EMBED, C_COUL_BLOCKS, C_COUL_STRIDE, C_LR_TABLE, C_LR_KIND, C_LR_CUTOFF,
   C_SHORT_CUTOFF, C_COULOMB_K, C_SELF_COEF, C_K_T, C_N_TOTAL, C_MU, C_E_ONSITE, C_E_PAIR, C_E_LONG,
   C_DENSITY_CUTOFF, C_PAIR_CUTOFF, C_KVECS, C_NK, C_EPS_FORCES, C_ROLES, C_DIR_RES, C_RES_CUTOFF, C_TALLY, C_EWALD_SUMS, C_EWALD_ALPHA, C_EWALD_BACKGROUND,
-  C_ACTIVE_STATES, C_TIER_ENDS, C_TIERS_VALID, C_TIER_SCRATCH_LIMIT, C_INNER_CUTOFF, C_PAIR_M, C_PAIR_P, C_INNER_BLOCKS, C_INNER_STRIDE,
+  C_ACTIVE_STATES, C_TIER_ENDS, C_TIERS_VALID, C_TIER_SCRATCH_LIMIT, C_INNER_CUTOFF, C_PAIR_M, C_PAIR_P, C_INNER_BLOCKS, C_INNER_STRIDE, C_LR_FOLDED, C_E_LONG_PAIRS,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
 import { foldGhosts, copyToGhosts } from "./cell";
@@ -487,7 +487,9 @@ export function ectEpsPass(ctx: usize): void {
   const kc = cf(ctx, C_COULOMB_K);
   memory.fill(pot, 0, <usize>(n + ci(ctx, C_NGHOST)) << 3);
   const rdsq = cf(ctx, C_DENSITY_CUTOFF) * cf(ctx, C_DENSITY_CUTOFF), rpsq = cf(ctx, C_PAIR_CUTOFF) * cf(ctx, C_PAIR_CUTOFF);
-  let epair = 0.0;
+  // Point-charge pairs inside shortCutoff are in the Coulomb blocks (lrFolded).
+  const folded = ci(ctx, C_LR_FOLDED) != 0 && kind >= 2;
+  let epair = 0.0, eLongPairs = 0.0;
   for (let i = 0; i < n; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
     const ti = getI(type, i), nsi = getI(nStates, ti), fpi = getF(fp, i), qi = getF(q, i), maskI = getI(active, i);
@@ -504,13 +506,18 @@ export function ectEpsPass(ctx: usize): void {
       let dEdr = 0.0, pe = 0.0;
       if (rsq < lrcsq) {
         const c = lrTab + <usize>(m - 1) * REC;
-        const g = kc * (((load<f64>(c, 24) * p + load<f64>(c, 32)) * p + load<f64>(c, 40)) * p + load<f64>(c, 48));
-        const qj = getF(q, j);
-        poti += qj * g;
-        addF(pot, j, qi * g);
-        if (forces) {
-          pe += qi * qj * g;
-          dEdr += qi * qj * kc * ((load<f64>(c) * p + load<f64>(c, 8)) * p + load<f64>(c, 16));
+        if (folded && e < shortEnd) {
+          // In the Coulomb blocks: only the energy split (pair vs long range) is tallied here.
+          if (tally) eLongPairs += qi * getF(q, j) * kc * (((load<f64>(c, 24) * p + load<f64>(c, 32)) * p + load<f64>(c, 40)) * p + load<f64>(c, 48));
+        } else {
+          const g = kc * (((load<f64>(c, 24) * p + load<f64>(c, 32)) * p + load<f64>(c, 40)) * p + load<f64>(c, 48));
+          const qj = getF(q, j);
+          poti += qj * g;
+          addF(pot, j, qi * g);
+          if (forces) {
+            pe += qi * qj * g;
+            dEdr += qi * qj * kc * ((load<f64>(c) * p + load<f64>(c, 8)) * p + load<f64>(c, 16));
+          }
         }
       }
       if (e < shortEnd) {
@@ -674,7 +681,8 @@ export function ectEpsPass(ctx: usize): void {
     if (tally) addF(eatom, i, ei);
   }
   foldStates(ctx, eps);
-  setF(ctx, C_E_PAIR, epair);
+  setF(ctx, C_E_PAIR, epair - eLongPairs);
+  setF(ctx, C_E_LONG_PAIRS, eLongPairs);
   if (forces) {
     foldGhosts(ctx, fx); foldGhosts(ctx, fy); foldGhosts(ctx, fz);
     if (tally) foldGhosts(ctx, eatom);
@@ -727,7 +735,8 @@ export function ectLongRange(ctx: usize): void {
       store<f64>(a, load<f64>(a) + load<f64>(slot(stateQ, t, s)) * pi);
     }
   }
-  setF(ctx, C_E_LONG, 0.5 * e);
+  // Folded pairs (lrFolded) are not in potLR: their energy comes from the eps pass (tallied evaluations).
+  setF(ctx, C_E_LONG, 0.5 * e + (kind >= 2 ? cf(ctx, C_E_LONG_PAIRS) : 0.0));
 }
 
 /** Structure factors C_k = sum q cos(k.r), S_k = sum q sin(k.r) over owned atoms. */

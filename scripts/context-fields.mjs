@@ -89,6 +89,8 @@ export const FIELDS = [
   ["innerBlocks", "p", "i32 per ordered type pair (A,B): address of its inner block (phi_AB and h_AB, then f_AM and f_BM per state, f64x2-interleaved; src/ect/pair-blocks.ts)"],
   ["innerStride", "i", "bytes per grid point of an inner block"],
   ["innerRecords", "p", "the inner blocks themselves (innerBlocks points into them)"],
+  ["lrFolded", "i", "1: the Coulomb blocks include k Q Q' g(r) of the tabulated long-range kernel, so the eps pass skips g for pairs inside shortCutoff"],
+  ["eLongPairs", "f", "point-charge energy of the folded pairs, moved from ePair to eLong on tallied evaluations, eV"],
   ["coulRecords", "p", "the Coulomb-remainder blocks themselves (coulBlocks points into them)"],
   ["lrTable", "p", "address of the long-range kernel g(r) records (damped shifted force), or 0"],
   ["lrKind", "i", "0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list"],

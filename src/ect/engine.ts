@@ -158,7 +158,10 @@ export class EctEngine extends KernelSystem {
       lrIndex = indexOf(interpolate(g, t.dr));
     }
     // Coulomb remainders: one block per ordered type pair, out to the remainder cutoff (m <= cutoff/dr + 1).
-    const coul = packCoulombBlocks(t.coulomb, Math.min(nr, Math.ceil(t.cutoff / t.dr) + 3));
+    // Inside the remainder cutoff the tabulated point-charge kernel joins the remainders (when it
+    // reaches that far), so the pair pass evaluates one record there instead of two.
+    const fold = lrIndex >= 0 && lr.cutoff >= t.cutoff ? { kernel: radial[lrIndex], k: t.coulombConstant, charges: t.states.map((st) => st.map((x) => x.charge)) } : undefined;
+    const coul = packCoulombBlocks(t.coulomb, Math.min(nr, Math.ceil(t.cutoff / t.dr) + 3), fold);
     // Pair functions, resonance couplings and densities: one block per ordered type pair out to the inner cutoff.
     const innerCutoff = Math.max(t.densityCutoff, t.pairCutoff, t.resonance ? t.resonanceCutoff : 0);
     const inner = packInnerBlocks(t.pair, t.resonance, t.density, Math.min(nr, Math.ceil(innerCutoff / t.dr) + 3));
@@ -214,6 +217,7 @@ export class EctEngine extends KernelSystem {
       { field: "innerBlocks", data: directory(this.getCtx("innerRecords"), inner) },
     ]);
     this.setCtx("coulStride", coul.stride * 8);
+    this.setCtx("lrFolded", fold ? 1 : 0);
     this.setCtx("innerStride", inner.stride * 8);
     this.setCtx("resCutoff", t.resonance ? t.resonanceCutoff : 0);
     if (this.getCtx("embedTable") !== embedBase) throw new Error("internal: table layout changed");

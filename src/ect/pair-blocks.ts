@@ -14,7 +14,8 @@
  * - Inner block (A, B), out to the inner cutoff: group 0 = (phi_AB, h_AB) (h = 0 without resonance),
  *   group 1+M = (f_AM, f_BM) for M < S, S = states of the model's largest element.
  * - Coulomb block (A, B), out to the remainder cutoff: row M < S of 2 groups, columns
- *   (M' = 0, 1) and (M' = 2, 3): u_{AM,BM'}. Row M' of block (B, A) is column M' of block (A, B);
+ *   (M' = 0, 1) and (M' = 2, 3): u_{AM,BM'}, with k Q_AM Q_BM' g(r) added when the tabulated
+ *   long-range kernel g is folded in. Row M' of block (B, A) is column M' of block (A, B);
  *   the kernel reads both, so no transposed copy is kept.
  *
  * Browser-safe.
@@ -35,13 +36,13 @@ export interface PairBlocks {
   points: number;
 }
 
-/** Writes the 4 value coefficients of table t (points < `points`) into lane `lane` of a group. */
-function putFunction(data: Float64Array, t: SplineTable | null, first: number, stride: number, points: number, lane: number): void {
-  if (!t) return;
+/** Adds c times the 4 value coefficients of table t (points < `points`) into lane `lane` of a group. */
+function putFunction(data: Float64Array, t: SplineTable | null, first: number, stride: number, points: number, lane: number, c = 1): void {
+  if (!t || c === 0) return;
   const last = Math.min(points, t.n);
   for (let m = 0; m < last; m++) {
     const at = first + m * stride + lane;
-    for (let k = 0; k < 4; k++) data[at + 2 * k] = t.coeffs[7 * m + 3 + k];
+    for (let k = 0; k < 4; k++) data[at + 2 * k] += c * t.coeffs[7 * m + 3 + k];
   }
 }
 
@@ -74,12 +75,19 @@ export function packInnerBlocks(pair: SplineTable[][], resonance: SplineTable[][
 }
 
 /**
- * Coulomb-remainder blocks: u_{AM,BM'} for all state pairs.
+ * Coulomb-remainder blocks: u_{AM,BM'} for all state pairs, plus k Q_AM Q_BM' g(r) when a tabulated
+ * point-charge kernel g is folded in (the cubic's coefficients are linear in the tabulated values, so
+ * the sum's record is the sum of the records).
  *
  * @param coulomb  [A][M][B][M'] remainder tables
  * @param points   grid points to keep (covers the remainder cutoff)
+ * @param fold     kernel g(r) (1/A), Coulomb constant k (eV A/e^2) and state charges [A][M] (e)
  */
-export function packCoulombBlocks(coulomb: SplineTable[][][][], points: number): PairBlocks {
+export function packCoulombBlocks(
+  coulomb: SplineTable[][][][],
+  points: number,
+  fold?: { kernel: SplineTable; k: number; charges: number[][] },
+): PairBlocks {
   const nt = coulomb.length;
   const states = coulomb.map((c) => c.length);
   const rows = Math.max(...states);
@@ -91,7 +99,9 @@ export function packCoulombBlocks(coulomb: SplineTable[][][][], points: number):
       const block = (a * nt + b) * points * stride;
       for (let s = 0; s < states[a]; s++) {
         for (let u = 0; u < states[b]; u++) {
-          putFunction(data, coulomb[a][s][b][u], block + s * 2 * GROUP + (u >> 1) * GROUP, stride, points, u & 1);
+          const at = block + s * 2 * GROUP + (u >> 1) * GROUP;
+          putFunction(data, coulomb[a][s][b][u], at, stride, points, u & 1);
+          if (fold) putFunction(data, fold.kernel, at, stride, points, u & 1, fold.k * fold.charges[a][s] * fold.charges[b][u]);
         }
       }
     }

@@ -108,97 +108,99 @@ export const CTX = {
   innerBlocks: 832, // p: i32 per ordered type pair (A,B): address of its inner block (phi_AB and h_AB, then f_AM and f_BM per state, f64x2-interleaved; src/ect/pair-blocks.ts)
   innerStride: 840, // i: bytes per grid point of an inner block
   innerRecords: 848, // p: the inner blocks themselves (innerBlocks points into them)
-  coulRecords: 856, // p: the Coulomb-remainder blocks themselves (coulBlocks points into them)
-  lrTable: 864, // p: address of the long-range kernel g(r) records (damped shifted force), or 0
-  lrKind: 872, // i: 0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list
-  lrCutoff: 880, // f: cutoff of the tabulated long-range kernel, A
-  kvecs: 888, // p: Ewald reciprocal vectors: 4 f64 each (kx, ky, kz in 1/A; 4 pi k_e/V exp(-k^2/4a^2)/k^2 in eV*A/e^2 per A^3), half space
-  nk: 896, // i: number of Ewald reciprocal vectors
-  ewaldSums: 904, // p: f64 x2 per reciprocal vector: sum q cos(k.r), sum q sin(k.r)
-  ewaldAlpha: 912, // f: Ewald splitting parameter, 1/A
-  ewaldBackground: 920, // f: neutralizing-background coefficient: E_bg = -ewaldBackground * Q^2, eV/e^2
-  shortCutoff: 928, // f: largest cutoff of the short-range ECT functions (Coulomb remainder), A
-  densityCutoff: 936, // f: cutoff of the embedding densities f_AM, A
-  pairCutoff: 944, // f: cutoff of the pair functions phi_AB, A
-  coulombK: 952, // f: Coulomb constant, eV*A/e^2
-  selfCoef: 960, // f: long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A)
-  kT: 968, // f: electronic temperature k_B T_e, eV
-  epsForces: 976, // i: 1: the eps pass also accumulates pair forces, pair energies and the virial
-  nTotal: 984, // f: total valence electrons to conserve
-  mu: 992, // f: electron chemical potential, eV
-  eOnsite: 1000, // f: sum of w (E_AM + F_AM), eV
-  ePair: 1008, // f: short-range pair and Coulomb remainder energy, eV
-  eLong: 1016, // f: long-range point-charge energy, eV
-  activeStates: 1024, // p: i32 per extended atom: bit M set when w_M >= 1e-17 (the states whose weights multiply table values)
-  tierEnds: 1032, // p: i32 x3 per owned atom: list entries (from firstNeigh) within innerCutoff, shortCutoff and the long-range cutoff (the list is sorted into these tiers)
-  pairM: 1040, // p: i32 per list slot: radial grid index m of the entry (inside the tiers; written by the tier sort)
-  pairP: 1048, // p: f64 per list slot: fraction p within grid interval m
-  tierScratchLimit: 1056, // i: segments longer than this are tier-sorted in place instead of through the scratch (0: the scratch size; tests lower it)
-  tiersValid: 1064, // i: 1 while the tier order belongs to the current positions (the engine resets it when atoms move or the list is rebuilt)
-  innerCutoff: 1072, // f: largest cutoff of the densities, pair functions and resonance couplings, A
-  eamCutoff: 1080, // f: EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs)
-  listCutoff: 1088, // f: neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A
-  numNeighEam: 1096, // p: i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build)
-  sqTableQ: 1104, // p: QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji
-  sqTableE: 1112, // p: energy/force pair records: B, A_ij, A_ji values and slopes
-  sqIntervals: 1120, // i: intervals per type pair of the Streitz tables
-  sqR0: 1128, // f: first tabulated distance, A
-  sqRdr: 1136, // f: 1/spacing of the Streitz tables, 1/A
-  sqCoulCutoff: 1144, // f: coul/streitz cutoff, A
-  sqQeqCutoff: 1152, // f: QEq cutoff, A
-  sqChi: 1160, // p: f64 per type: chi, eV/e
-  sqJ: 1168, // p: f64 per type: J, eV/e^2
-  sqSelfPair: 1176, // f: pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2
-  sqDiagShift: 1184, // f: QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2
-  sqForceShift: 1192, // f: added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2)
-  sqNbr: 1200, // p: i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff
-  sqVal: 1208, // p: f64 compact QEq list: H_ij, eV/e^2
-  sqCount: 1216, // p: i32 per owned atom: entries of the compact QEq list
-  sqGeom: 1224, // p: f64 x4 per compact entry: dx, dy, dz (A), r^2 (A^2), for the Coulomb force pass
-  sqCapacity: 1232, // i: slots of sqNbr and sqVal
-  sqX: 1240, // p: f64 x2 per atom: QEq solutions (s, t)
-  sqB: 1248, // p: f64 x2 per atom: right-hand sides (-chi_eff, -1)
-  sqR: 1256, // p: f64 x2 per atom: CG residuals
-  sqD: 1264, // p: f64 x2 per atom: CG directions
-  sqHd: 1272, // p: f64 x2 per atom: H times a vector
-  sqHist: 1280, // p: f64 x2 x4 per atom: previous (s, t), newest first
-  qeqTolerance: 1288, // f: relative CG residual to stop at
-  qeqMaxIter: 1296, // i: CG loop limit per solve (LAMMPS maxiter)
-  qeqGuess: 1304, // i: CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history
-  qeqLoopsS: 1312, // i: CG loops of the s solve in the last QEq (1 + iterations)
-  qeqLoopsT: 1320, // i: CG loops of the t solve
-  qeqFailed: 1328, // i: QEq solves that stopped at maxiter above the tolerance
-  qeqSolves: 1336, // i: QEq solves so far
-  qeqLoopSum: 1344, // i: CG loops (s + t) summed over all QEq solves so far
-  qeqMu: 1352, // f: chemical potential sum s / sum t of the last QEq, eV/e
-  sqKspaceInH: 1360, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
-  sqEwald: 1368, // i: 1: Ewald k-space part
-  skCount: 1376, // i: Ewald k-vectors (half set)
-  skNmax: 1384, // i: largest |n_d| of the k-vectors
-  skVecs: 1392, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
-  skIdx: 1400, // p: i32 x4 per k-vector: n1, n2, n3, 0
-  skBasis: 1408, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
-  skPhase: 1416, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
-  skSums: 1424, // p: f64 x4 per k-vector: structure factor scratch
-  skScratch: 1432, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
-  skG: 1440, // f: Ewald splitting g, 1/A
-  skVolume: 1448, // f: cell volume, A^3
-  eEam: 1456, // f: EAM energy, eV
-  eCoulPair: 1464, // f: coul/streitz energy incl. self terms, eV
-  eKspace: 1472, // f: Ewald k-space energy incl. self and background terms, eV
-  tooClose: 1480, // i: pairs closer than the first tabulated distance in the last evaluation
-  dt: 1488, // f: time step, fs
-  ftm: 1496, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
-  kinetic: 1504, // f: kinetic energy, eV
-  delay: 1512, // i: minimum steps between builds
-  every: 1520, // i: check for a rebuild every this many steps
-  stepsDone: 1528, // i: steps completed by the last runVerlet call
-  nimport: 1536, // i: imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots
-  rank: 1544, // p: i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank
+  lrFolded: 856, // i: 1: the Coulomb blocks include k Q Q' g(r) of the tabulated long-range kernel, so the eps pass skips g for pairs inside shortCutoff
+  eLongPairs: 864, // f: point-charge energy of the folded pairs, moved from ePair to eLong on tallied evaluations, eV
+  coulRecords: 872, // p: the Coulomb-remainder blocks themselves (coulBlocks points into them)
+  lrTable: 880, // p: address of the long-range kernel g(r) records (damped shifted force), or 0
+  lrKind: 888, // i: 0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list
+  lrCutoff: 896, // f: cutoff of the tabulated long-range kernel, A
+  kvecs: 904, // p: Ewald reciprocal vectors: 4 f64 each (kx, ky, kz in 1/A; 4 pi k_e/V exp(-k^2/4a^2)/k^2 in eV*A/e^2 per A^3), half space
+  nk: 912, // i: number of Ewald reciprocal vectors
+  ewaldSums: 920, // p: f64 x2 per reciprocal vector: sum q cos(k.r), sum q sin(k.r)
+  ewaldAlpha: 928, // f: Ewald splitting parameter, 1/A
+  ewaldBackground: 936, // f: neutralizing-background coefficient: E_bg = -ewaldBackground * Q^2, eV/e^2
+  shortCutoff: 944, // f: largest cutoff of the short-range ECT functions (Coulomb remainder), A
+  densityCutoff: 952, // f: cutoff of the embedding densities f_AM, A
+  pairCutoff: 960, // f: cutoff of the pair functions phi_AB, A
+  coulombK: 968, // f: Coulomb constant, eV*A/e^2
+  selfCoef: 976, // f: long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A)
+  kT: 984, // f: electronic temperature k_B T_e, eV
+  epsForces: 992, // i: 1: the eps pass also accumulates pair forces, pair energies and the virial
+  nTotal: 1000, // f: total valence electrons to conserve
+  mu: 1008, // f: electron chemical potential, eV
+  eOnsite: 1016, // f: sum of w (E_AM + F_AM), eV
+  ePair: 1024, // f: short-range pair and Coulomb remainder energy, eV
+  eLong: 1032, // f: long-range point-charge energy, eV
+  activeStates: 1040, // p: i32 per extended atom: bit M set when w_M >= 1e-17 (the states whose weights multiply table values)
+  tierEnds: 1048, // p: i32 x3 per owned atom: list entries (from firstNeigh) within innerCutoff, shortCutoff and the long-range cutoff (the list is sorted into these tiers)
+  pairM: 1056, // p: i32 per list slot: radial grid index m of the entry (inside the tiers; written by the tier sort)
+  pairP: 1064, // p: f64 per list slot: fraction p within grid interval m
+  tierScratchLimit: 1072, // i: segments longer than this are tier-sorted in place instead of through the scratch (0: the scratch size; tests lower it)
+  tiersValid: 1080, // i: 1 while the tier order belongs to the current positions (the engine resets it when atoms move or the list is rebuilt)
+  innerCutoff: 1088, // f: largest cutoff of the densities, pair functions and resonance couplings, A
+  eamCutoff: 1096, // f: EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs)
+  listCutoff: 1104, // f: neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A
+  numNeighEam: 1112, // p: i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build)
+  sqTableQ: 1120, // p: QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji
+  sqTableE: 1128, // p: energy/force pair records: B, A_ij, A_ji values and slopes
+  sqIntervals: 1136, // i: intervals per type pair of the Streitz tables
+  sqR0: 1144, // f: first tabulated distance, A
+  sqRdr: 1152, // f: 1/spacing of the Streitz tables, 1/A
+  sqCoulCutoff: 1160, // f: coul/streitz cutoff, A
+  sqQeqCutoff: 1168, // f: QEq cutoff, A
+  sqChi: 1176, // p: f64 per type: chi, eV/e
+  sqJ: 1184, // p: f64 per type: J, eV/e^2
+  sqSelfPair: 1192, // f: pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2
+  sqDiagShift: 1200, // f: QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2
+  sqForceShift: 1208, // f: added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2)
+  sqNbr: 1216, // p: i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff
+  sqVal: 1224, // p: f64 compact QEq list: H_ij, eV/e^2
+  sqCount: 1232, // p: i32 per owned atom: entries of the compact QEq list
+  sqGeom: 1240, // p: f64 x4 per compact entry: dx, dy, dz (A), r^2 (A^2), for the Coulomb force pass
+  sqCapacity: 1248, // i: slots of sqNbr and sqVal
+  sqX: 1256, // p: f64 x2 per atom: QEq solutions (s, t)
+  sqB: 1264, // p: f64 x2 per atom: right-hand sides (-chi_eff, -1)
+  sqR: 1272, // p: f64 x2 per atom: CG residuals
+  sqD: 1280, // p: f64 x2 per atom: CG directions
+  sqHd: 1288, // p: f64 x2 per atom: H times a vector
+  sqHist: 1296, // p: f64 x2 x4 per atom: previous (s, t), newest first
+  qeqTolerance: 1304, // f: relative CG residual to stop at
+  qeqMaxIter: 1312, // i: CG loop limit per solve (LAMMPS maxiter)
+  qeqGuess: 1320, // i: CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history
+  qeqLoopsS: 1328, // i: CG loops of the s solve in the last QEq (1 + iterations)
+  qeqLoopsT: 1336, // i: CG loops of the t solve
+  qeqFailed: 1344, // i: QEq solves that stopped at maxiter above the tolerance
+  qeqSolves: 1352, // i: QEq solves so far
+  qeqLoopSum: 1360, // i: CG loops (s + t) summed over all QEq solves so far
+  qeqMu: 1368, // f: chemical potential sum s / sum t of the last QEq, eV/e
+  sqKspaceInH: 1376, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
+  sqEwald: 1384, // i: 1: Ewald k-space part
+  skCount: 1392, // i: Ewald k-vectors (half set)
+  skNmax: 1400, // i: largest |n_d| of the k-vectors
+  skVecs: 1408, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
+  skIdx: 1416, // p: i32 x4 per k-vector: n1, n2, n3, 0
+  skBasis: 1424, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
+  skPhase: 1432, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
+  skSums: 1440, // p: f64 x4 per k-vector: structure factor scratch
+  skScratch: 1448, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
+  skG: 1456, // f: Ewald splitting g, 1/A
+  skVolume: 1464, // f: cell volume, A^3
+  eEam: 1472, // f: EAM energy, eV
+  eCoulPair: 1480, // f: coul/streitz energy incl. self terms, eV
+  eKspace: 1488, // f: Ewald k-space energy incl. self and background terms, eV
+  tooClose: 1496, // i: pairs closer than the first tabulated distance in the last evaluation
+  dt: 1504, // f: time step, fs
+  ftm: 1512, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
+  kinetic: 1520, // f: kinetic energy, eV
+  delay: 1528, // i: minimum steps between builds
+  every: 1536, // i: check for a rebuild every this many steps
+  stepsDone: 1544, // i: steps completed by the last runVerlet call
+  nimport: 1552, // i: imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots
+  rank: 1560, // p: i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 1552;
+export const CTX_BYTES = 1568;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -309,6 +311,8 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   innerBlocks: "p",
   innerStride: "i",
   innerRecords: "p",
+  lrFolded: "i",
+  eLongPairs: "f",
   coulRecords: "p",
   lrTable: "p",
   lrKind: "i",
