@@ -99,6 +99,8 @@ const tierScratchJ: usize = memory.data(SCRATCH_ENTRIES << 2, 16);
 const tierScratchM: usize = memory.data(SCRATCH_ENTRIES << 2, 16);
 const tierScratchP: usize = memory.data(SCRATCH_ENTRIES << 3, 16);
 const tierScratchT: usize = memory.data(SCRATCH_ENTRIES, 16);
+/** Entries per tier (4 x i32) counted by entryGeometry, then the write offsets of the placement. */
+const tierSlots: usize = memory.data(16, 16);
 
 /** Moves the entries of jb[from..to) closer than sqrt(cutsq) to atom i to the front; returns their end. */
 function partitionBelow(jb: usize, from: i32, to: i32, cutsq: f64, x: usize, y: usize, z: usize, i: i32): i32 {
@@ -143,8 +145,13 @@ function entryGeometry(
       v128.store(ps + (<usize>q << 3), pv);
       if (tiers) {
         const ra = f64x2.extract_lane(rsqv, 0), rb = f64x2.extract_lane(rsqv, 1);
-        store<u8>(ts + <usize>q, <u8>(<i32>(ra >= asq) + <i32>(ra >= bsq) + <i32>(ra >= csq)));
-        store<u8>(ts + <usize>q, <u8>(<i32>(rb >= asq) + <i32>(rb >= bsq) + <i32>(rb >= csq)), 1);
+        const ta = <i32>(ra >= asq) + <i32>(ra >= bsq) + <i32>(ra >= csq);
+        const tb = <i32>(rb >= asq) + <i32>(rb >= bsq) + <i32>(rb >= csq);
+        store<u8>(ts + <usize>q, <u8>ta);
+        store<u8>(ts + <usize>q, <u8>tb, 1);
+        const ca = tierSlots + (<usize>ta << 2), cb = tierSlots + (<usize>tb << 2);
+        store<i32>(ca, load<i32>(ca) + 1);
+        store<i32>(cb, load<i32>(cb) + 1);
       }
     }
   }
@@ -156,7 +163,12 @@ function entryGeometry(
     const m = gridIndex(r, rdr, nr);
     store<i32>(ms + (<usize>q << 2), m);
     store<f64>(ps + (<usize>q << 3), gridFraction(r, rdr, m));
-    if (tiers) store<u8>(ts + <usize>q, <u8>(<i32>(rsq >= asq) + <i32>(rsq >= bsq) + <i32>(rsq >= csq)));
+    if (tiers) {
+      const t = <i32>(rsq >= asq) + <i32>(rsq >= bsq) + <i32>(rsq >= csq);
+      store<u8>(ts + <usize>q, <u8>t);
+      const c = tierSlots + (<usize>t << 2);
+      store<i32>(c, load<i32>(c) + 1);
+    }
   }
 }
 
@@ -193,21 +205,19 @@ function sortTiers(ctx: usize): void {
       entryGeometry(jb, c, ms, ps, 0, false, x, y, z, i, rdr, nr, asq, bsq, csq);
       continue;
     }
+    memory.fill(tierSlots, 0, 16);
     entryGeometry(jb, cnt, tierScratchM, tierScratchP, tierScratchT, true, x, y, z, i, rdr, nr, asq, bsq, csq);
-    let n0 = 0, n1 = 0, n2 = 0;
-    for (let q = 0; q < cnt; q++) {
-      const t = <i32>load<u8>(tierScratchT + <usize>q);
-      n0 += <i32>(t == 0); n1 += <i32>(t == 1); n2 += <i32>(t == 2);
-    }
+    const n0 = load<i32>(tierSlots), n1 = load<i32>(tierSlots, 4), n2 = load<i32>(tierSlots, 8);
+    // Counts become write offsets; the placement needs no branch on the tier (they interleave).
+    store<i32>(tierSlots, 0);
+    store<i32>(tierSlots, n0, 4);
+    store<i32>(tierSlots, n0 + n1, 8);
+    store<i32>(tierSlots, n0 + n1 + n2, 12);
     memory.copy(tierScratchJ, jb, <usize>cnt << 2);
-    let o0 = 0, o1 = n0, o2 = n0 + n1, o3 = n0 + n1 + n2;
     for (let q = 0; q < cnt; q++) {
-      const t = <i32>load<u8>(tierScratchT + <usize>q);
-      let at = 0;
-      if (t == 0) at = o0++;
-      else if (t == 1) at = o1++;
-      else if (t == 2) at = o2++;
-      else at = o3++;
+      const slotAt = tierSlots + (<usize>load<u8>(tierScratchT + <usize>q) << 2);
+      const at = load<i32>(slotAt);
+      store<i32>(slotAt, at + 1);
       store<i32>(jb + (<usize>at << 2), load<i32>(tierScratchJ + (<usize>q << 2)));
       store<i32>(ms + (<usize>at << 2), load<i32>(tierScratchM + (<usize>q << 2)));
       store<f64>(ps + (<usize>at << 3), load<f64>(tierScratchP + (<usize>q << 3)));
@@ -872,8 +882,9 @@ function weightsAt(ctx: usize, mu: f64, write: bool): f64 {
 
 /**
  * Chemical-potential equalization: the weights w_iM = exp(-(eps_iM - mu N_AM)/kT) / Z_i with the one
- * mu that conserves the total electron count. N(mu) is monotone: safeguarded Newton inside a bracket
- * that grows from the previous mu, bisection when a Newton step leaves it. Writes weightsNew and mu;
+ * mu that conserves the total electron count. N(mu) is monotone: Newton from the previous mu,
+ * safeguarded by the bracket the evaluated signs give (bisection inside it, limited outward steps
+ * while it is open). Writes weightsNew and mu;
  * returns |N(mu) - N_total| (negative when the target is out of reach of the states).
  */
 export function ectUpdateWeights(ctx: usize): f64 {
@@ -881,35 +892,32 @@ export function ectUpdateWeights(ctx: usize): f64 {
   // Tight: the residual max|G(w) - w| of a converged solution is limited by how well mu conserves N.
   const tol = 1e-15 * max(1.0, target);
   let mu = cf(ctx, C_MU);
-  let lo = mu - 0.5, hi = mu + 0.5;
+  let lo = -Infinity, hi = Infinity;
   let step = 0.5;
-  for (let k = 0; weightsAt(ctx, lo, false) > target; k++) {
-    hi = lo;
-    step *= 2.0;
-    lo -= step;
-    if (k > 60) return -1.0;
-  }
-  step = 0.5;
-  for (let k = 0; weightsAt(ctx, hi, false) < target; k++) {
-    lo = hi;
-    step *= 2.0;
-    hi += step;
-    if (k > 60) return -1.0;
-  }
-  mu = max(lo, min(hi, mu));
-  for (let k = 0; k < 200; k++) {
-    const f = weightsAt(ctx, mu, false) - target;
-    if (abs(f) <= tol) break;
+  // Warm starts (MD, solver iterations) are usually within a Newton step or two of the answer:
+  // Newton from the previous mu, with a bracket that closes as signs are seen. While one side is
+  // open, steps are limited to a length that doubles (the old outward search); a target that moves
+  // beyond 1e18 eV is out of the states' reach.
+  let f = weightsAt(ctx, mu, true) - target;
+  for (let k = 0; k < 400 && abs(f) > tol; k++) {
     if (f < 0.0) lo = mu;
     else hi = mu;
-    let next = slope > 0.0 ? mu - f / slope : 0.5 * (lo + hi);
-    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-    if (next <= lo || next >= hi) break; // bracket at double resolution: N(mu) is a step here
+    let next = slope > 0.0 ? mu - f / slope : mu - f * Infinity;
+    if (lo == -Infinity || hi == Infinity) {
+      if (!(abs(next - mu) <= step)) {
+        next = f < 0.0 ? mu + step : mu - step;
+        step *= 2.0;
+        if (step > 1e18) return -1.0;
+      }
+    } else if (!(next > lo && next < hi)) {
+      next = 0.5 * (lo + hi);
+    }
+    if (!(next > lo && next < hi)) break; // bracket at double resolution: N(mu) is a step here
     mu = next;
+    f = weightsAt(ctx, mu, true) - target;
   }
-  const got = weightsAt(ctx, mu, true);
   setF(ctx, C_MU, mu);
-  return abs(got - target);
+  return abs(f);
 }
 
 /**
