@@ -27,6 +27,8 @@ function rattled(a: string, b: string, lattice: number, repeat: number, amount: 
 interface Result {
   energy: number;
   omega: number;
+  /** Omega at the reference weights (no solve): compares the kernels at identical weights. */
+  omegaAtReference: number;
   forces: Float64Array;
   virial: Float64Array;
   energies: Float64Array;
@@ -35,13 +37,17 @@ interface Result {
   active: number;
 }
 
-async function evaluate(tables: EctTables, atoms: Atoms, opts: { variant?: "simd" | "scalar"; skin?: number; scratchLimit?: number } = {}): Promise<Result> {
+async function evaluate(
+  tables: EctTables, atoms: Atoms,
+  opts: { variant?: "simd" | "scalar"; skin?: number; scratchLimit?: number; reference?: Float64Array } = {},
+): Promise<Result> {
   const e = await EctEngine.create(tables, { variant: opts.variant, skin: opts.skin });
   e.solver.tolerance = 1e-11;
   e.setAtoms(atoms);
   if (opts.scratchLimit) (e as unknown as { setCtx(f: string, v: number): void }).setCtx("tierScratchLimit", opts.scratchLimit);
   e.compute();
   const weights = e.weights();
+  const omegaAtReference = e.grandPotentialAt(opts.reference ?? weights);
   let active = 0;
   for (let i = 0; i < atoms.length; i++) {
     let k = 0;
@@ -51,6 +57,7 @@ async function evaluate(tables: EctTables, atoms: Atoms, opts: { variant?: "simd
   return {
     energy: e.energy(),
     omega: e.grandPotential(),
+    omegaAtReference,
     forces: Float64Array.from(e.forces()),
     virial: Float64Array.from(e.virial()),
     energies: Float64Array.from(e.energies()),
@@ -66,15 +73,21 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d;
 }
 
+/**
+ * At identical weights the kernels must agree to rounding (1e-13 relative: sums in another order).
+ * The solved results also carry the solver's own spread (weights converged to 1e-11 along different
+ * paths): Omega is stationary in the weights (second order), E, forces and charges first order.
+ */
 function expectSame(a: Result, b: Result): void {
   const scale = Math.abs(a.energy);
-  expect(Math.abs(a.energy - b.energy) / scale).toBeLessThan(1e-12);
+  expect(Math.abs(a.omegaAtReference - b.omegaAtReference) / scale).toBeLessThan(1e-13);
   expect(Math.abs(a.omega - b.omega) / scale).toBeLessThan(1e-12);
-  expect(maxAbsDiff(a.forces, b.forces)).toBeLessThan(1e-9);
-  expect(maxAbsDiff(a.virial, b.virial) / scale).toBeLessThan(1e-12);
-  expect(maxAbsDiff(a.energies, b.energies)).toBeLessThan(1e-9);
-  expect(maxAbsDiff(a.charges, b.charges)).toBeLessThan(1e-10);
-  expect(maxAbsDiff(a.weights, b.weights)).toBeLessThan(1e-10);
+  expect(Math.abs(a.energy - b.energy) / scale).toBeLessThan(1e-10);
+  expect(maxAbsDiff(a.forces, b.forces)).toBeLessThan(1e-8);
+  expect(maxAbsDiff(a.virial, b.virial) / scale).toBeLessThan(1e-10);
+  expect(maxAbsDiff(a.energies, b.energies)).toBeLessThan(1e-8);
+  expect(maxAbsDiff(a.charges, b.charges)).toBeLessThan(1e-9);
+  expect(maxAbsDiff(a.weights, b.weights)).toBeLessThan(1e-9);
 }
 
 const cases: { name: string; tables: () => EctTables; atoms: () => Atoms; minActive: number }[] = [
@@ -108,15 +121,15 @@ describe("ECT-EAM passes do not depend on how they walk the list", () => {
       });
 
       it("SIMD and scalar kernels agree", async () => {
-        expectSame(reference, await evaluate(tables, atoms, { variant: "scalar" }));
+        expectSame(reference, await evaluate(tables, atoms, { variant: "scalar", reference: reference.weights }));
       });
 
       it("a different neighbor skin (other list, other order) gives the same result", async () => {
-        expectSame(reference, await evaluate(tables, atoms, { skin: 0.3 }));
+        expectSame(reference, await evaluate(tables, atoms, { skin: 0.3, reference: reference.weights }));
       });
 
       it("the in-place tier partition (long list segments) gives the same result", async () => {
-        expectSame(reference, await evaluate(tables, atoms, { scratchLimit: 4 }));
+        expectSame(reference, await evaluate(tables, atoms, { scratchLimit: 4, reference: reference.weights }));
       });
     });
   }
