@@ -284,17 +284,17 @@ export class KernelSystem {
     }
     this.listValid = false;
     this.forcesValid = false;
-    this.systemKey = systemKeyOf(atoms);
+    this.systemKey = new SystemKey(atoms);
   }
 
-  private systemKey = "";
+  private systemKey: SystemKey | null = null;
 
   /**
    * Brings the engine to `atoms`: a full `setAtoms` when species, cell, periodicity or masses
    * changed, otherwise only new positions (keeping neighbor lists and, for ECT, the weights).
    */
   sync(atoms: Atoms, source?: string): void {
-    if (systemKeyOf(atoms) !== this.systemKey) this.setAtoms(atoms, source);
+    if (!this.systemKey?.matches(atoms)) this.setAtoms(atoms, source);
     else this.setPositions(atoms.positions);
   }
 
@@ -588,7 +588,31 @@ export function stressFromVirial(virial: ArrayLike<number>, atoms: Atoms): Float
   return Float64Array.of(virial[0], virial[4], virial[8], virial[5], virial[2], virial[1]).map((w) => -w / volume);
 }
 
-/** Everything about a structure except positions and velocities. */
-function systemKeyOf(atoms: Atoms): string {
-  return JSON.stringify([atoms.symbols, Array.from(atoms.cell), atoms.pbc, Array.from(atoms.masses)]);
+/**
+ * Everything about a structure except positions and velocities (species, cell, periodicity, masses),
+ * kept as copies and compared element by element: `sync` runs every MD step of the generic drivers,
+ * where building a string of the whole structure cost more than the comparison.
+ */
+class SystemKey {
+  private readonly symbols: string[];
+  private readonly cell: Float64Array;
+  private readonly pbc: boolean[];
+  private readonly masses: Float64Array;
+
+  constructor(atoms: Atoms) {
+    this.symbols = atoms.symbols.slice();
+    this.cell = Float64Array.from(atoms.cell);
+    this.pbc = Array.from(atoms.pbc);
+    this.masses = Float64Array.from(atoms.masses);
+  }
+
+  /** True when `atoms` has the same species, cell, periodicity and masses (Object.is on numbers). */
+  matches(atoms: Atoms): boolean {
+    const same = (a: ArrayLike<unknown>, b: ArrayLike<unknown>): boolean => {
+      if (a.length !== b.length) return false;
+      for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) return false;
+      return true;
+    };
+    return same(this.symbols, atoms.symbols) && same(this.cell, atoms.cell) && same(this.pbc, atoms.pbc) && same(this.masses, atoms.masses);
+  }
 }
