@@ -108,6 +108,20 @@ describe("restart reproduces the uninterrupted run bit for bit", () => {
     expectBitwise(r.second.results!.charges!, r.straight.results!.charges!, "charges");
     expect(Math.abs(r.second.results!.charges![0])).toBeGreaterThan(0.5); // ionic Na+ Cl-
   }, 60_000);
+  it("ECT-EAM with resonance ((LiH)2, fitted model): the start extrapolated from two solutions resumes too", async () => {
+    const fitted = buildEctTables(readEctModelFile(join(ROOT, "models", "ect-fitted.json")));
+    const atoms = new Atoms({
+      symbols: ["Li", "H", "Li", "H"],
+      positions: [0, 0, 0, 1.62, 0.05, 0, 0.1, 3.4, 0.2, 1.7, 3.35, 0],
+      pbc: [false, false, false],
+    });
+    atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 4);
+    const r = await checkRestart(() => EctCalculator.create(fitted), atoms, { dt: 0.5 }, 23, 50);
+    expectBitwise(r.second.results!.charges!, r.straight.results!.charges!, "charges");
+    const q = Math.abs(r.second.results!.charges![0]);
+    expect(q).toBeGreaterThan(0.05); // fractional: the resonance coupling is at work
+    expect(q).toBeLessThan(0.95);
+  }, 60_000);
 });
 
 describe("restart format", () => {
