@@ -871,7 +871,10 @@ function weightsAt(ctx: usize, mu: f64, write: bool): f64 {
       if (write) store<f64>(slot(wn, i, s), e);
     }
     const inv = 1.0 / z;
-    if (write) for (let s = 0; s < ns; s++) store<f64>(slot(wn, i, s), load<f64>(slot(wn, i, s)) * inv);
+    if (write) {
+      for (let s = 0; s < ns; s++) store<f64>(slot(wn, i, s), load<f64>(slot(wn, i, s)) * inv);
+      for (let s = ns; s < MAXS; s++) store<f64>(slot(wn, i, s), 0.0); // unused slots stay empty
+    }
     const mean = nz * inv;
     total += mean;
     variance += n2z * inv - mean * mean;

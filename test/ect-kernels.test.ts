@@ -4,7 +4,7 @@
 // runs: several active states per atom (high electronic temperature), resonance couplings, and a
 // periodic cell with the tabulated long range.
 import { describe, expect, it } from "vitest";
-import type { Atoms } from "../src/atoms.js";
+import { Atoms } from "../src/atoms.js";
 import { readEctModelFile } from "../src/ect/model-file.js";
 import { buildEctTables, type EctTables } from "../src/ect/tables.js";
 import { EctEngine } from "../src/ect/engine.js";
@@ -133,4 +133,37 @@ describe("ECT-EAM passes do not depend on how they walk the list", () => {
       });
     });
   }
+});
+
+describe("pair blocks follow the elements of the loaded structure", () => {
+  const tables = buildEctTables({ ...starter, electrostatics: dsf } as EctModel);
+  const nacl = rattled("Na", "Cl", 5.64, 1, 0.1);
+  const lif = rattled("Li", "F", 4.03, 1, 0.1, 7);
+  const symbols = nacl.symbols.slice();
+  symbols[0] = "Li"; // a Li impurity on a Na site: three elements
+  const doped = new Atoms({ symbols, positions: nacl.positions, cell: nacl.cell, pbc: nacl.pbc });
+
+  it("one engine through structures with different element sets equals fresh engines, bit for bit", async () => {
+    const shared = await EctEngine.create(tables);
+    for (const atoms of [nacl, lif, doped, nacl]) {
+      shared.setAtoms(atoms);
+      shared.compute();
+      const fresh = await EctEngine.create(tables);
+      fresh.setAtoms(atoms);
+      fresh.compute();
+      expect(Object.is(shared.grandPotential(), fresh.grandPotential())).toBe(true);
+      expect(maxAbsDiff(shared.forces(), fresh.forces())).toBe(0);
+    }
+  });
+
+  it("a structure with a species outside the model is refused; the loaded one still evaluates", async () => {
+    const e = await EctEngine.create(tables);
+    e.setAtoms(nacl);
+    e.compute();
+    const omega = e.grandPotential();
+    const bad = new Atoms({ symbols: nacl.symbols.map((s, i) => (i === 3 ? "Cu" : s)), positions: nacl.positions, cell: nacl.cell, pbc: nacl.pbc });
+    expect(() => e.setAtoms(bad)).toThrow(/species 'Cu'/);
+    e.compute();
+    expect(Object.is(e.grandPotential(), omega)).toBe(true);
+  });
 });

@@ -7,7 +7,7 @@ import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVa
 import type { EctTables } from "./tables.js";
 import { dsfKernel, dsfSelfCoefficient, erfc, ewaldParameters, ewaldVectors } from "./longrange.js";
 import { AndersonMixer } from "./anderson.js";
-import { packCoulombBlocks, packInnerBlocks } from "./pair-blocks.js";
+import { blockDirectory, packCoulombBlocks, packInnerBlocks, type PairBlocks } from "./pair-blocks.js";
 import { minimizeWeights, type WeightSystem } from "./solver-newton.js";
 
 /** State slots per atom in the kernels (assembly/ect.ts). */
@@ -103,12 +103,50 @@ export class EctEngine extends KernelSystem {
     return [
       ["kvecs", Math.max(32, this.kvecs.byteLength)], ["ewaldSums", Math.max(16, 16 * nk)],
       ["pairM", 4 * this.neighCapacity], ["pairP", 8 * this.neighCapacity],
+      ["coulRecords", this.blocks?.coul.data.byteLength ?? 8], ["innerRecords", this.blocks?.inner.data.byteLength ?? 8],
+      ["coulBlocks", 4 * this.elements.length ** 2], ["innerBlocks", 4 * this.elements.length ** 2],
     ];
   }
 
   protected afterLayout(): void {
     this.f64("kvecs").set(this.kvecs);
     this.setCtx("nk", this.kvecs.length / 4);
+    const b = this.blocks;
+    if (b) {
+      const nt = this.elements.length;
+      this.f64("coulRecords").set(b.coul.data);
+      this.f64("innerRecords").set(b.inner.data);
+      (this.raw("coulBlocks") as Int32Array).set(blockDirectory(b.coul, nt, this.getCtx("coulRecords")));
+      (this.raw("innerBlocks") as Int32Array).set(blockDirectory(b.inner, nt, this.getCtx("innerRecords")));
+      this.setCtx("coulStride", b.coul.stride * 8);
+      this.setCtx("innerStride", b.inner.stride * 8);
+    }
+  }
+
+  /** How the pair blocks are tabulated (set with the tables); see {@link usePairBlocksFor}. */
+  private blockSpec!: { coulPoints: number; innerPoints: number; fold?: { kernel: SplineTable; k: number; charges: number[][] } };
+  /** Pair blocks of the element types of the loaded structure (src/ect/pair-blocks.ts). */
+  private blocks: { coul: PairBlocks; inner: PairBlocks } | null = null;
+
+  /**
+   * Builds the pair blocks for the element types of `atoms` (species not in the model are left to
+   * setAtoms' error); returns true when the set changed (the buffers must then be laid out again).
+   */
+  private usePairBlocksFor(atoms: Atoms): boolean {
+    const present = new Set<number>();
+    for (const sym of atoms.symbols) {
+      const t = this.elements.indexOf(sym);
+      if (t >= 0) present.add(t);
+    }
+    const types = [...present].sort((a, b) => a - b);
+    const have = this.blocks?.coul.types;
+    if (have && have.length === types.length && have.every((t, k) => t === types[k])) return false;
+    const t = this.tables, spec = this.blockSpec;
+    this.blocks = {
+      coul: packCoulombBlocks(t.coulomb, spec.coulPoints, types, spec.fold),
+      inner: packInnerBlocks(t.pair, t.resonance, t.density, spec.innerPoints, types),
+    };
+    return true;
   }
 
   protected preservedPerAtom(): [string, number][] {
@@ -161,12 +199,11 @@ export class EctEngine extends KernelSystem {
     }
     // Coulomb remainders: one block per ordered type pair, out to the remainder cutoff (m <= cutoff/dr + 1).
     // Inside the remainder cutoff the tabulated point-charge kernel joins the remainders (when it
-    // reaches that far), so the pair pass evaluates one record there instead of two.
+    // reaches that far), so the pair pass evaluates one record there instead of two. The pair blocks
+    // themselves are built for the elements of each structure (setAtoms).
     const fold = lrIndex >= 0 && lr.cutoff >= t.cutoff ? { kernel: radial[lrIndex], k: t.coulombConstant, charges: t.states.map((st) => st.map((x) => x.charge)) } : undefined;
-    const coul = packCoulombBlocks(t.coulomb, Math.min(nr, Math.ceil(t.cutoff / t.dr) + 3), fold);
-    // Pair functions, resonance couplings and densities: one block per ordered type pair out to the inner cutoff.
     const innerCutoff = Math.max(t.densityCutoff, t.pairCutoff, t.resonance ? t.resonanceCutoff : 0);
-    const inner = packInnerBlocks(t.pair, t.resonance, t.density, Math.min(nr, Math.ceil(innerCutoff / t.dr) + 3));
+    this.blockSpec = { coulPoints: Math.min(nr, Math.ceil(t.cutoff / t.dr) + 3), innerPoints: Math.min(nr, Math.ceil(innerCutoff / t.dr) + 3), fold };
     const records = new Float64Array(radial.length * nr * RECORD);
     radial.forEach((s, k) => {
       if (Math.abs(s.delta - t.dr) > 1e-15 * t.dr) throw new Error(`internal: radial table ${k} has spacing ${s.delta}, expected ${t.dr}`);
@@ -210,17 +247,8 @@ export class EctEngine extends KernelSystem {
       { field: "nStates", data: nStates },
       { field: "roles", data: roles },
       { field: "dirRes", data: toAddress(dirRes, base, radialBytes) },
-      { field: "coulRecords", data: coul.data },
-      { field: "innerRecords", data: inner.data },
     ]);
-    const directory = (at: number, b: { points: number; stride: number }) => Int32Array.from({ length: nt * nt }, (_, k) => at + k * b.points * b.stride * 8);
-    this.placeTables([
-      { field: "coulBlocks", data: directory(this.getCtx("coulRecords"), coul) },
-      { field: "innerBlocks", data: directory(this.getCtx("innerRecords"), inner) },
-    ]);
-    this.setCtx("coulStride", coul.stride * 8);
     this.setCtx("lrFolded", fold ? 1 : 0);
-    this.setCtx("innerStride", inner.stride * 8);
     this.setCtx("resCutoff", t.resonance ? t.resonanceCutoff : 0);
     if (this.getCtx("embedTable") !== embedBase) throw new Error("internal: table layout changed");
     this.setCtx("lrTable", lrIndex < 0 ? 0 : base + lrIndex * radialBytes);
@@ -256,9 +284,16 @@ export class EctEngine extends KernelSystem {
       const { alpha, kmax } = ewaldParameters(lr.cutoff, lr.ewaldAccuracy);
       this.kvecs = ewaldVectors(atoms.cell, alpha, kmax, this.tables.coulombConstant);
     }
-    super.setAtoms(atoms, source);
+    const kept = this.blocks;
+    const newBlocks = this.usePairBlocksFor(atoms);
+    try {
+      super.setAtoms(atoms, source);
+    } catch (err) {
+      this.blocks = kept; // the loaded structure keeps its blocks (super validates before it changes anything)
+      throw err;
+    }
+    if (newBlocks || lr.kind === "ewald") this.relayout();
     if (lr.kind === "ewald") {
-      this.relayout();
       const { alpha } = ewaldParameters(lr.cutoff, lr.ewaldAccuracy);
       this.setCtx("ewaldBackground", (Math.PI * this.tables.coulombConstant) / (2 * atoms.volume() * alpha * alpha));
     }

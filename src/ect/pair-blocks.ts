@@ -27,13 +27,27 @@ const GROUP = 8;
 /** State slots per atom in the kernels. */
 const SLOTS = 4;
 
-/** Blocks of all ordered type pairs, block k = a * nt + b, each `points` records of `stride` doubles. */
+/**
+ * Blocks of the ordered pairs of a subset of the types (the elements present in a structure: a model
+ * with many elements would otherwise fill memory with blocks no pair reads). Block k = ia * n + ib
+ * for types[ia], types[ib], n = types.length; each `points` records of `stride` doubles.
+ */
 export interface PairBlocks {
   data: Float64Array;
+  /** Type indices of the subset, in block order. */
+  types: number[];
   /** Doubles per grid point. */
   stride: number;
   /** Grid points per block. */
   points: number;
+}
+
+/** Byte address of each ordered type pair's block (nt x nt, 0 for pairs outside the subset). */
+export function blockDirectory(b: PairBlocks, nt: number, base: number): Int32Array {
+  const dir = new Int32Array(nt * nt);
+  const bytes = b.points * b.stride * 8;
+  b.types.forEach((ta, ia) => b.types.forEach((tb, ib) => (dir[ta * nt + tb] = base + (ia * b.types.length + ib) * bytes)));
+  return dir;
 }
 
 /** Adds c times the 4 value coefficients of table t (points < `points`) into lane `lane` of a group. */
@@ -54,15 +68,18 @@ function putFunction(data: Float64Array, t: SplineTable | null, first: number, s
  * @param density    [A][M] f_AM tables
  * @param points     grid points to keep (covers the inner cutoff)
  */
-export function packInnerBlocks(pair: SplineTable[][], resonance: SplineTable[][] | null, density: SplineTable[][], points: number): PairBlocks {
-  const nt = density.length;
-  const rows = Math.max(...density.map((d) => d.length));
+export function packInnerBlocks(
+  pair: SplineTable[][], resonance: SplineTable[][] | null, density: SplineTable[][], points: number, types: number[],
+): PairBlocks {
+  const nt = types.length;
+  const rows = Math.max(1, ...types.map((a) => density[a].length));
   if (rows > SLOTS) throw new RangeError(`packInnerBlocks: at most ${SLOTS} states per element, got ${rows}`);
   const stride = (1 + rows) * GROUP;
   const data = new Float64Array(nt * nt * points * stride);
-  for (let a = 0; a < nt; a++) {
-    for (let b = 0; b < nt; b++) {
-      const block = (a * nt + b) * points * stride;
+  for (let ia = 0; ia < nt; ia++) {
+    for (let ib = 0; ib < nt; ib++) {
+      const a = types[ia], b = types[ib];
+      const block = (ia * nt + ib) * points * stride;
       putFunction(data, pair[a][b], block, stride, points, 0);
       putFunction(data, resonance ? resonance[a][b] : null, block, stride, points, 1);
       for (let m = 0; m < rows; m++) {
@@ -71,7 +88,7 @@ export function packInnerBlocks(pair: SplineTable[][], resonance: SplineTable[][
       }
     }
   }
-  return { data, stride, points };
+  return { data, types: types.slice(), stride, points };
 }
 
 /**
@@ -86,17 +103,19 @@ export function packInnerBlocks(pair: SplineTable[][], resonance: SplineTable[][
 export function packCoulombBlocks(
   coulomb: SplineTable[][][][],
   points: number,
+  types: number[],
   fold?: { kernel: SplineTable; k: number; charges: number[][] },
 ): PairBlocks {
-  const nt = coulomb.length;
+  const nt = types.length;
   const states = coulomb.map((c) => c.length);
-  const rows = Math.max(...states);
+  const rows = Math.max(1, ...types.map((a) => states[a]));
   if (rows > SLOTS) throw new RangeError(`packCoulombBlocks: at most ${SLOTS} states per element, got ${rows}`);
   const stride = rows * 2 * GROUP;
   const data = new Float64Array(nt * nt * points * stride);
-  for (let a = 0; a < nt; a++) {
-    for (let b = 0; b < nt; b++) {
-      const block = (a * nt + b) * points * stride;
+  for (let ia = 0; ia < nt; ia++) {
+    for (let ib = 0; ib < nt; ib++) {
+      const a = types[ia], b = types[ib];
+      const block = (ia * nt + ib) * points * stride;
       for (let s = 0; s < states[a]; s++) {
         for (let u = 0; u < states[b]; u++) {
           const at = block + s * 2 * GROUP + (u >> 1) * GROUP;
@@ -106,5 +125,5 @@ export function packCoulombBlocks(
       }
     }
   }
-  return { data, stride, points };
+  return { data, types: types.slice(), stride, points };
 }

@@ -188,6 +188,9 @@ export class KernelSystem {
       at = align(at + Math.max(bytes, 8), 64);
     }
     this.ensureBytes(at);
+    // Fresh buffers start at zero (a grown layout lands on the old one's data; the ECT solver mixes
+    // whole state rows, including slots an element does not use).
+    new Uint8Array(this.mem.buffer, this.tablesEnd, at - this.tablesEnd).fill(0);
     this.cache.clear();
     this.setCtx("nlocal", this.n);
     this.setCtx("capacity", cap);
@@ -224,7 +227,7 @@ export class KernelSystem {
     if (!v || v.buffer !== this.mem.buffer) {
       const r = this.regions.get(name);
       if (!r) throw new Error(`no buffer named '${name}'`);
-      const isInt = ["type", "binAtoms", "binOf", "numNeigh", "firstNeigh", "numPairs", "ghostOwner", "neigh", "binStart", "rank", "activeStates", "tierEnds"].includes(name);
+      const isInt = ["type", "binAtoms", "binOf", "numNeigh", "firstNeigh", "numPairs", "ghostOwner", "neigh", "binStart", "rank", "activeStates", "tierEnds", "pairM", "coulBlocks", "innerBlocks"].includes(name);
       v = isInt ? new Int32Array(this.mem.buffer, r.offset, r.bytes / 4) : new Float64Array(this.mem.buffer, r.offset, r.bytes / 8);
       this.cache.set(name, v);
     }
