@@ -206,14 +206,29 @@ function sortTiers(ctx: usize): void {
       continue;
     }
     memory.fill(tierSlots, 0, 16);
-    entryGeometry(jb, cnt, tierScratchM, tierScratchP, tierScratchT, true, x, y, z, i, rdr, nr, asq, bsq, csq);
+    entryGeometry(jb, cnt, ms, ps, tierScratchT, true, x, y, z, i, rdr, nr, asq, bsq, csq);
     const n0 = load<i32>(tierSlots), n1 = load<i32>(tierSlots, 4), n2 = load<i32>(tierSlots, 8);
+    store<i32>(e, n0);
+    store<i32>(e, n0 + n1, 4);
+    store<i32>(e, n0 + n1 + n2, 8);
+    // Atoms move little between calls: most segments are still in tier order and stay as they are
+    // (the stable sort would not change them either).
+    let ordered = true;
+    for (let q = 1; q < cnt; q++) {
+      if (load<u8>(tierScratchT + <usize>q) < load<u8>(tierScratchT + <usize>(q - 1))) {
+        ordered = false;
+        break;
+      }
+    }
+    if (ordered) continue;
     // Counts become write offsets; the placement needs no branch on the tier (they interleave).
     store<i32>(tierSlots, 0);
     store<i32>(tierSlots, n0, 4);
     store<i32>(tierSlots, n0 + n1, 8);
     store<i32>(tierSlots, n0 + n1 + n2, 12);
     memory.copy(tierScratchJ, jb, <usize>cnt << 2);
+    memory.copy(tierScratchM, ms, <usize>cnt << 2);
+    memory.copy(tierScratchP, ps, <usize>cnt << 3);
     for (let q = 0; q < cnt; q++) {
       const slotAt = tierSlots + (<usize>load<u8>(tierScratchT + <usize>q) << 2);
       const at = load<i32>(slotAt);
@@ -222,9 +237,6 @@ function sortTiers(ctx: usize): void {
       store<i32>(ms + (<usize>at << 2), load<i32>(tierScratchM + (<usize>q << 2)));
       store<f64>(ps + (<usize>at << 3), load<f64>(tierScratchP + (<usize>q << 3)));
     }
-    store<i32>(e, n0);
-    store<i32>(e, n0 + n1, 4);
-    store<i32>(e, n0 + n1 + n2, 8);
   }
   setI(ctx, C_TIERS_VALID, 1);
 }
