@@ -9,6 +9,9 @@ import { readEctModelFile } from "../src/ect/model-file.js";
 import { buildEctTables, type EctTables } from "../src/ect/tables.js";
 import { EctEngine } from "../src/ect/engine.js";
 import { rocksalt } from "../src/structures/lattice.js";
+import { EamEngine } from "../src/engine/engine.js";
+import { parseEamPotential } from "../src/potentials/eam-parse.js";
+import { freezeEct, writeFrozenSetfl } from "../src/export/ect-frozen.js";
 import type { EctModel } from "../src/ect/model.js";
 
 const starter = readEctModelFile("models/ect-starter.json");
@@ -100,6 +103,19 @@ const cases: { name: string; tables: () => EctTables; atoms: () => Atoms; minAct
     minActive: 3,
   },
   {
+    // A fourth state (an excited neutral Na*, 2.1 eV, more diffuse): full 4-slot rows and columns.
+    name: "hot NaCl with a four-state Na (DSF)",
+    tables: () => {
+      const m = structuredClone(starter);
+      const na = m.elements.find((el) => el.symbol === "Na")!;
+      const na0 = na.states.find((st) => st.charge === 0)!;
+      na.states.push({ ...structuredClone(na0), name: "Na*", energy: 2.1, density: na0.density.map((d) => ({ ...d, exponent: 0.7 * d.exponent })) });
+      return buildEctTables({ ...m, electronicTemperature: 0.5, electrostatics: dsf });
+    },
+    atoms: () => rattled("Na", "Cl", 5.64, 2, 0.15, 5),
+    minActive: 4,
+  },
+  {
     // The fitted model has resonance couplings (LiF): fractional charges, the h lane of the inner blocks.
     name: "LiF with resonance (fitted model, DSF)",
     tables: () => buildEctTables({ ...fitted, electrostatics: dsf } as EctModel),
@@ -130,6 +146,26 @@ describe("ECT-EAM passes do not depend on how they walk the list", () => {
 
       it("the in-place tier partition (long list segments) gives the same result", async () => {
         expectSame(reference, await evaluate(tables, atoms, { scratchLimit: 4, reference: reference.weights }));
+      });
+
+      it("at the converged weights, E equals the frozen-charge eam/alloy run by the EAM engine (independent tables and kernels)", async () => {
+        // One conventional cell: few enough atoms for one atom type each.
+        const small = c.atoms();
+        const cell = new Atoms({ symbols: small.symbols.slice(0, 8), positions: small.positions.slice(0, 24), cell: small.cell.map((v) => v / 2), pbc: small.pbc });
+        const e = await EctEngine.create(tables);
+        e.solver.tolerance = 1e-11;
+        e.setAtoms(cell);
+        e.compute();
+        const frozen = freezeEct(tables, cell, e.weights(), { longRange: "dsf", maxTypes: 8 });
+        const eam = await EamEngine.create(parseEamPotential(writeFrozenSetfl(frozen), { fileName: "frozen.eam.alloy" }));
+        const relabeled = cell.copy();
+        relabeled.symbols = Array.from(frozen.typeOfAtom, (t) => frozen.types[t].label);
+        eam.setAtoms(relabeled);
+        eam.compute();
+        expect(Math.abs(eam.energy() - e.energy()) / cell.length).toBeLessThan(1e-10);
+        // setfl stores r*phi: its cubic differs from the blocks' cubics of phi, u and h by the
+        // interpolation error, largest in the slopes of the steep short-range resonance (7e-8 eV/A here).
+        expect(maxAbsDiff(eam.forces(), e.forces())).toBeLessThan(3e-7);
       });
     });
   }
