@@ -171,26 +171,27 @@ export async function benchEct(opts: { quick: boolean; lmp: string | null; runs?
   console.log(`\n## ECT-EAM MD: rocksalt NaCl, starter model with DSF long range (cutoff 9 A, alpha 0.25), dt ${DT} fs, ${TEMPERATURE} K`);
   console.log(`us/atom-step: median of ${runs} timed blocks after ${WARM_UP} warm-up steps; "ECT / row" = ECT-EAM time over the row's time at the same size.`);
   console.log(`"frozen-charge EAM" is the same crystal as a plain eam/alloy potential: the converged weights frozen, DSF folded into the pair tables (src/export/ect-frozen.ts).`);
-  console.log(`| system | atoms | us/atom-step | solver iterations/step | ECT / row | notes |`);
-  console.log(`|---|---:|---:|---:|---:|---|`);
+  console.log(`| system | atoms | us/atom-step | atom-steps/s | solver iterations/step | ECT / row | notes |`);
+  console.log(`|---|---:|---:|---:|---:|---:|---|`);
   for (const repeat of repeats) {
     const steps = 20; // per timed block; the last step of each block tallies per-atom energies and the virial
     const ect = await ectMd(tables, repeat, steps, runs);
     const frozen = await frozenEamMd(ect, steps, runs);
     const cu = await cuMd(ect.atoms.length, 50, runs);
     const ratio = (us: number) => (ect.usPerAtomStep / us).toFixed(2);
-    console.log(`| ECT-EAM NaCl (charges evolve) | ${ect.atoms.length} | ${ect.usPerAtomStep.toFixed(2)} | ${ect.iterationsPerStep.toFixed(2)} | 1.00 | ${runs} x ${steps} steps; cold start ${ect.coldSeconds.toFixed(1)} s; Omega+KE drift ${ect.omegaDriftPerAtom.toExponential(1)} eV/atom/ps |`);
-    console.log(`| frozen-charge EAM NaCl (ours) | ${ect.atoms.length} | ${frozen.usPerAtomStep.toFixed(2)} | - | ${ratio(frozen.usPerAtomStep)} | ${frozen.types} atom types, 9 A cutoff |`);
+    const rate = (us: number) => Math.round(1e6 / us).toLocaleString("en-US");
+    console.log(`| ECT-EAM NaCl (charges evolve) | ${ect.atoms.length} | ${ect.usPerAtomStep.toFixed(2)} | ${rate(ect.usPerAtomStep)} | ${ect.iterationsPerStep.toFixed(2)} | 1.00 | ${runs} x ${steps} steps; cold start ${ect.coldSeconds.toFixed(1)} s; Omega+KE drift ${ect.omegaDriftPerAtom.toExponential(1)} eV/atom/ps |`);
+    console.log(`| frozen-charge EAM NaCl (ours) | ${ect.atoms.length} | ${frozen.usPerAtomStep.toFixed(2)} | ${rate(frozen.usPerAtomStep)} | - | ${ratio(frozen.usPerAtomStep)} | ${frozen.types} atom types, 9 A cutoff |`);
     if (opts.lmp) {
       const lf = lammpsFrozen(opts.lmp, ect, steps);
-      if (lf) console.log(`| frozen-charge EAM NaCl (LAMMPS eam/alloy) | ${lf.atoms} | ${lf.usPerAtomStep.toFixed(2)} | - | ${ratio(lf.usPerAtomStep)} | same tables, serial |`);
-      else console.log(`| frozen-charge EAM NaCl (LAMMPS eam/alloy) | - | - | - | - | LAMMPS failed |`);
+      if (lf) console.log(`| frozen-charge EAM NaCl (LAMMPS eam/alloy) | ${lf.atoms} | ${lf.usPerAtomStep.toFixed(2)} | ${rate(lf.usPerAtomStep)} | - | ${ratio(lf.usPerAtomStep)} | same tables, serial |`);
+      else console.log(`| frozen-charge EAM NaCl (LAMMPS eam/alloy) | - | - | - | - | - | LAMMPS failed |`);
     }
-    console.log(`| EAM Cu_u3 fcc (ours) | ${cu.atoms} | ${cu.usPerAtomStep.toFixed(3)} | - | ${ratio(cu.usPerAtomStep)} | 4.95 A cutoff: 42 neighbors per atom, against 136 within 9 A in NaCl |`);
+    console.log(`| EAM Cu_u3 fcc (ours) | ${cu.atoms} | ${cu.usPerAtomStep.toFixed(3)} | ${rate(cu.usPerAtomStep)} | - | ${ratio(cu.usPerAtomStep)} | 4.95 A cutoff: 42 neighbors per atom, against 136 within 9 A in NaCl |`);
   }
   if (opts.lmp) {
     const lammps = lammpsStreitz(opts.lmp, 10, 2);
-    if (lammps) console.log(`| LAMMPS Streitz-Mintmire (examples/streitz x2, Wolf, qeq/slater every step, tol 1e-6) | ${lammps.atoms} | ${lammps.usPerAtomStep.toFixed(2)} | - | - | 10 steps, LAMMPS' own settings |`);
-    else console.log(`| LAMMPS Streitz-Mintmire | - | - | - | - | examples/streitz not found or failed |`);
+    if (lammps) console.log(`| LAMMPS Streitz-Mintmire (examples/streitz x2, Wolf, qeq/slater every step, tol 1e-6) | ${lammps.atoms} | ${lammps.usPerAtomStep.toFixed(2)} | ${Math.round(1e6 / lammps.usPerAtomStep).toLocaleString("en-US")} | - | - | 10 steps, LAMMPS' own settings |`);
+    else console.log(`| LAMMPS Streitz-Mintmire | - | - | - | - | - | examples/streitz not found or failed |`);
   }
 }
