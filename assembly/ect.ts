@@ -474,7 +474,10 @@ function resetVirial(): void {
 
 /**
  * Short-range eps terms: eps_iM += sum_j [Fbar'_j f_AM(r) + sum_M' w_jM' u_AM,BM'(r)] (and the mirror
- * for j), folded from ghosts; ePair = sum over pairs of phi + sum w w u.
+ * for j), folded from ghosts; ePair = sum over pairs of phi + sum w w u (+ resonance). The tabulated
+ * long-range kernel's pair sums go to potLR, except inside shortCutoff when it is folded into the
+ * Coulomb blocks (lrFolded): there its eps terms and energy ride with u, and on tallied evaluations
+ * its energy is moved from ePair to eLongPairs (ectLongRange adds that to eLong).
  */
 export function ectEpsPass(ctx: usize): void {
   // With `epsForces` set, the same traversal also accumulates forces (and, with `tally`, per-atom
