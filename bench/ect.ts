@@ -56,8 +56,8 @@ function naclCrystal(repeat: number): Atoms {
 }
 
 /** ECT-EAM NVE: cold start (timed separately), warm-up, then `runs` timed blocks of `steps`. */
-async function ectMd(tables: EctTables, repeat: number, steps: number, runs: number): Promise<EctRun> {
-  const engine = await EctEngine.create(tables, { source: "ect-starter (dsf)" });
+async function ectMd(tables: EctTables, repeat: number, steps: number, runs: number, variant: "simd" | "scalar" = "simd"): Promise<EctRun> {
+  const engine = await EctEngine.create(tables, { source: "ect-starter (dsf)", variant });
   engine.solver.annealFrom = tables.kT; // the ionic start finds rocksalt's ground state
   const atoms = naclCrystal(repeat);
   engine.setAtoms(atoms);
@@ -176,11 +176,13 @@ export async function benchEct(opts: { quick: boolean; lmp: string | null; runs?
   for (const repeat of repeats) {
     const steps = 20; // per timed block; the last step of each block tallies per-atom energies and the virial
     const ect = await ectMd(tables, repeat, steps, runs);
+    const scalar = await ectMd(tables, repeat, steps, runs, "scalar");
     const frozen = await frozenEamMd(ect, steps, runs);
     const cu = await cuMd(ect.atoms.length, 50, runs);
     const ratio = (us: number) => (ect.usPerAtomStep / us).toFixed(2);
     const rate = (us: number) => Math.round(1e6 / us).toLocaleString("en-US");
     console.log(`| ECT-EAM NaCl (charges evolve) | ${ect.atoms.length} | ${ect.usPerAtomStep.toFixed(2)} | ${rate(ect.usPerAtomStep)} | ${ect.iterationsPerStep.toFixed(2)} | 1.00 | ${runs} x ${steps} steps; cold start ${ect.coldSeconds.toFixed(1)} s; Omega+KE drift ${ect.omegaDriftPerAtom.toExponential(1)} eV/atom/ps |`);
+    console.log(`| ECT-EAM NaCl, scalar wasm (no SIMD) | ${scalar.atoms.length} | ${scalar.usPerAtomStep.toFixed(2)} | ${rate(scalar.usPerAtomStep)} | ${scalar.iterationsPerStep.toFixed(2)} | ${ratio(scalar.usPerAtomStep)} | same run, scalar kernel build |`);
     console.log(`| frozen-charge EAM NaCl (ours) | ${ect.atoms.length} | ${frozen.usPerAtomStep.toFixed(2)} | ${rate(frozen.usPerAtomStep)} | - | ${ratio(frozen.usPerAtomStep)} | ${frozen.types} atom types, 9 A cutoff |`);
     if (opts.lmp) {
       const lf = lammpsFrozen(opts.lmp, ect, steps);
