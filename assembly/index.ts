@@ -11,7 +11,7 @@ import { ci, cp, setI } from "./mem";
 import { wrapOwned, makeGhosts, updateGhostPositions, copyToGhosts } from "./cell";
 import { binAtoms, buildNeighborList, needsRebuild } from "./neighbors";
 import { densityPass, embeddingPass, forcePass } from "./eam";
-import { initialIntegrate, finalIntegrate, kineticEnergy } from "./integrate";
+import { initialIntegrate, finalIntegrate, kineticEnergy, verletSteps } from "./integrate";
 import { ectCharges, ectDensityPass, ectEmbeddingPass, ectEpsPass, ectLongRange } from "./ect";
 
 export { kineticEnergy, needsRebuild, initialIntegrate, finalIntegrate };
@@ -81,17 +81,7 @@ export function finishStep(ctx: usize): i32 {
  * completed steps; a non-zero status means step stepsDone+1 stopped after its drift.
  */
 export function runVerlet(ctx: usize, steps: i32): i32 {
-  setI(ctx, C_STEPS_DONE, 0);
-  for (let s = 0; s < steps; s++) {
-    // Per-atom energies and the virial are only needed where the caller looks: the last step.
-    setI(ctx, C_TALLY, s == steps - 1 ? 1 : 0);
-    initialIntegrate(ctx);
-    const status = refresh(ctx);
-    if (status != 0) return status;
-    finalIntegrate(ctx);
-    setI(ctx, C_STEPS_DONE, s + 1);
-  }
-  return STATUS_OK;
+  return verletSteps(ctx, steps, refresh);
 }
 
 /** The three passes on their own (the benchmark times them separately; spatial domains communicate between them). */

@@ -1,8 +1,27 @@
 // Velocity Verlet (NVE) over owned atoms. Units: A, fs, amu, eV; `ftm` converts (eV/A)/amu to A/fs^2.
 import {
-  C_NLOCAL, C_X, C_Y, C_Z, C_FX, C_FY, C_FZ, C_VX, C_VY, C_VZ, C_INV_MASS, C_DT, C_FTM, C_KINETIC,
+  C_NLOCAL, C_X, C_Y, C_Z, C_FX, C_FY, C_FZ, C_VX, C_VY, C_VZ, C_INV_MASS, C_DT, C_FTM, C_KINETIC, C_STEPS_DONE, C_TALLY,
 } from "./context";
-import { ci, cf, cp, setF, getF, putF } from "./mem";
+import { ci, cf, cp, setF, setI, getF, putF } from "./mem";
+
+/**
+ * `steps` velocity-Verlet steps; `refresh` brings the forces to the new positions (list check and
+ * the potential's passes) and returns a nonzero status when it needs the host (short arrays), which
+ * is returned at once with `stepsDone` telling how far the loop got. Per-atom energies and the virial
+ * are tallied only on the last step, where the caller looks.
+ */
+export function verletSteps(ctx: usize, steps: i32, refresh: (ctx: usize) => i32): i32 {
+  setI(ctx, C_STEPS_DONE, 0);
+  for (let s = 0; s < steps; s++) {
+    setI(ctx, C_TALLY, s == steps - 1 ? 1 : 0);
+    initialIntegrate(ctx);
+    const status = refresh(ctx);
+    if (status != 0) return status;
+    finalIntegrate(ctx);
+    setI(ctx, C_STEPS_DONE, s + 1);
+  }
+  return 0;
+}
 
 /** First half kick and drift: v += dt/2 a; x += dt v. */
 export function initialIntegrate(ctx: usize): void {

@@ -24,7 +24,7 @@ import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
 import { wrapOwned, makeGhosts, updateGhostPositions } from "./cell";
 import { binAtoms, buildNeighborList, needsRebuild } from "./neighbors";
 import { densityPass, embeddingPass, forcePass } from "./eam";
-import { initialIntegrate, finalIntegrate } from "./integrate";
+import { finalIntegrate, verletSteps } from "./integrate";
 
 /** Status: the compact QEq list needs `needNeigh` slots (the caller grows sqNbr/sqVal). */
 export const STATUS_QEQ_LIST: i32 = 4;
@@ -632,16 +632,7 @@ function refresh(ctx: usize): i32 {
  * then streitzFinishStep).
  */
 export function streitzRunVerlet(ctx: usize, steps: i32): i32 {
-  setI(ctx, C_STEPS_DONE, 0);
-  for (let s = 0; s < steps; s++) {
-    setI(ctx, C_TALLY, s == steps - 1 ? 1 : 0);
-    initialIntegrate(ctx);
-    const status = refresh(ctx);
-    if (status != 0) return status;
-    finalIntegrate(ctx);
-    setI(ctx, C_STEPS_DONE, s + 1);
-  }
-  return 0;
+  return verletSteps(ctx, steps, refresh);
 }
 
 /** Completes a step interrupted by a short array: rebuild, evaluate, second half kick. */
