@@ -10,6 +10,20 @@ import { DENSITY_RECORD, FORCE_RECORD, EMBED_RECORD } from "./tables";
 import { foldGhosts, copyToGhosts } from "./cell";
 
 /**
+ * Grid intervals of two distances at once from t = r/dr + 1 (lanes 0, 1): m = min(int(t), nr - 1) in
+ * i32x4 lanes 0 and 1. The packed conversions give the same numbers as the scalar code's
+ * `<i32>t` and clamp, without V8's scalar float-to-int sequence, which costs more than the rest of
+ * a pair's geometry.
+ */
+@inline function gridLanes(tv: v128, nr: i32): v128 {
+  return i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(tv), i32x4.splat(nr - 1));
+}
+/** Fractions p = min(t - m, 1) of the two lanes, as the scalar code computes them. */
+@inline function gridFractions(tv: v128, mv: v128): v128 {
+  return f64x2.min(f64x2.sub(tv, f64x2.convert_low_i32x4_s(mv)), f64x2.splat(1.0));
+}
+
+/**
  * Density pass: rho of owned and ghost atoms from every in-cutoff pair (ghost parts are folded
  * into owners afterwards). It also moves each atom's in-cutoff neighbors to the front of its list
  * segment and counts them, so the force pass skips the skin shell (about half the list) without
@@ -51,15 +65,11 @@ export function densityPass(ctx: usize): void {
         if (!both && !v128.any_true(inside)) continue;
         if (both) {
           const rv = f64x2.sqrt(rsqv);
-          let pa = f64x2.extract_lane(rv, 0) * rdr + 1.0;
-          let pb = f64x2.extract_lane(rv, 1) * rdr + 1.0;
-          let ma = <i32>pa, mb = <i32>pb;
-          if (ma > nr - 1) ma = nr - 1;
-          if (mb > nr - 1) mb = nr - 1;
-          pa -= <f64>ma;
-          pb -= <f64>mb;
-          if (pa > 1.0) pa = 1.0;
-          if (pb > 1.0) pb = 1.0;
+          const tv = f64x2.add(f64x2.mul(rv, f64x2.splat(rdr)), f64x2.splat(1.0));
+          const mv = gridLanes(tv, nr);
+          const ma = i32x4.extract_lane(mv, 0), mb = i32x4.extract_lane(mv, 1);
+          const pv = gridFractions(tv, mv);
+          const pa = f64x2.extract_lane(pv, 0), pb = f64x2.extract_lane(pv, 1);
           const ra = row + <usize>getI(type, ja) * typeStride + <usize>(ma - 1) * DENSITY_RECORD;
           const rb = row + <usize>getI(type, jbb) * typeStride + <usize>(mb - 1) * DENSITY_RECORD;
           const pva = f64x2.splat(pa), pvb = f64x2.splat(pb);
@@ -215,15 +225,11 @@ export function forcePass(ctx: usize): void {
         const dyv = f64x2.sub(yv, v128.load64_lane(y + ob, v128.load64_zero(y + oa), 1));
         const dzv = f64x2.sub(zv, v128.load64_lane(z + ob, v128.load64_zero(z + oa), 1));
         const rv = f64x2.sqrt(f64x2.add(f64x2.add(f64x2.mul(dxv, dxv), f64x2.mul(dyv, dyv)), f64x2.mul(dzv, dzv)));
-        let pa = f64x2.extract_lane(rv, 0) * rdr + 1.0;
-        let pb = f64x2.extract_lane(rv, 1) * rdr + 1.0;
-        let ma = <i32>pa, mb = <i32>pb;
-        if (ma > nr - 1) ma = nr - 1;
-        if (mb > nr - 1) mb = nr - 1;
-        pa -= <f64>ma;
-        pb -= <f64>mb;
-        if (pa > 1.0) pa = 1.0;
-        if (pb > 1.0) pb = 1.0;
+        const tv = f64x2.add(f64x2.mul(rv, f64x2.splat(rdr)), f64x2.splat(1.0));
+        const mv = gridLanes(tv, nr);
+        const ma = i32x4.extract_lane(mv, 0), mb = i32x4.extract_lane(mv, 1);
+        const pv = gridFractions(tv, mv);
+        const pa = f64x2.extract_lane(pv, 0), pb = f64x2.extract_lane(pv, 1);
         const ra = row + <usize>getI(type, ja) * typeStride + <usize>(ma - 1) * FORCE_RECORD;
         const rb = row + <usize>getI(type, jbb) * typeStride + <usize>(mb - 1) * FORCE_RECORD;
         const pva = f64x2.splat(pa), pvb = f64x2.splat(pb);
