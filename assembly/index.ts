@@ -4,12 +4,12 @@
 // Status codes: 0 done; 1 ghost arrays short; 2 bin arrays short; 3 neighbor list short. After a non-zero status the caller grows the arrays named by the
 // context's need* fields and repeats the call (for runVerlet: calls finishStep, then runVerlet again).
 import {
-  CTX_BYTES, C_GHOST_CAPACITY, C_NEED_GHOSTS, C_SINCE_BUILD, C_DELAY, C_EVERY, C_STEPS_DONE,
-  C_DANGEROUS, C_TALLY, C_FP,
+  CTX_BYTES, C_GHOST_CAPACITY, C_NEED_GHOSTS, C_STEPS_DONE,
+  C_TALLY, C_FP,
 } from "./context";
 import { ci, cp, setI } from "./mem";
 import { wrapOwned, makeGhosts, updateGhostPositions, copyToGhosts } from "./cell";
-import { binAtoms, buildNeighborList, needsRebuild } from "./neighbors";
+import { binAtoms, buildNeighborList, needsRebuild, rebuildDue } from "./neighbors";
 import { densityPass, embeddingPass, forcePass } from "./eam";
 import { initialIntegrate, finalIntegrate, kineticEnergy, verletSteps } from "./integrate";
 import { ectCharges, ectDensityPass, ectEmbeddingPass, ectEpsPass, ectLongRange } from "./ect";
@@ -51,11 +51,7 @@ export function computeForces(ctx: usize): i32 {
 
 /** Rebuild when due (delay/every/check as LAMMPS' neigh_modify), then forces. */
 function refresh(ctx: usize): i32 {
-  const since = ci(ctx, C_SINCE_BUILD) + 1;
-  setI(ctx, C_SINCE_BUILD, since);
-  const every = max(ci(ctx, C_EVERY), 1);
-  if (since >= ci(ctx, C_DELAY) && since % every == 0 && needsRebuild(ctx)) {
-    if (since == max(ci(ctx, C_DELAY), every)) setI(ctx, C_DANGEROUS, ci(ctx, C_DANGEROUS) + 1);
+  if (rebuildDue(ctx)) {
     const s = rebuild(ctx);
     if (s != 0) return s;
   }

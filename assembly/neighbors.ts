@@ -16,7 +16,7 @@ import {
   C_NLOCAL, C_NGHOST, C_X, C_Y, C_Z, C_X0, C_Y0, C_Z0, C_GHOST_OWNER, C_GHOST_SHIFT,
   C_NUM_NEIGH, C_FIRST_NEIGH, C_NEIGH, C_NEIGH_CAPACITY, C_NEED_NEIGH, C_NEED_BINS,
   C_BIN_ATOMS, C_BIN_START, C_BIN_OF, C_BIN_CAPACITY, C_BINS_X, C_BINS_Y, C_BINS_Z,
-  C_BIN_LO_X, C_BIN_LO_Y, C_BIN_LO_Z, C_BIN_INV, C_CUTOFF, C_SKIN, C_BUILDS, C_SINCE_BUILD,
+  C_BIN_LO_X, C_BIN_LO_Y, C_BIN_LO_Z, C_BIN_INV, C_CUTOFF, C_SKIN, C_BUILDS, C_SINCE_BUILD, C_DELAY, C_EVERY, C_DANGEROUS,
   C_FX, C_FY, C_FZ, C_NIMPORT, C_RANK,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, getI, putI } from "./mem";
@@ -167,6 +167,21 @@ export function buildNeighborList(ctx: usize): i32 {
   setI(ctx, C_BUILDS, ci(ctx, C_BUILDS) + 1);
   setI(ctx, C_SINCE_BUILD, 0);
   return 0;
+}
+
+/**
+ * Counts one more step since the last build and says whether to rebuild now, as LAMMPS'
+ * neigh_modify every/delay/check yes: only on steps past `delay` that are multiples of `every`, and
+ * only when an atom moved more than half the skin. A build due on the first allowed step is counted
+ * as `dangerous` (it may have been due earlier).
+ */
+export function rebuildDue(ctx: usize): bool {
+  const since = ci(ctx, C_SINCE_BUILD) + 1;
+  setI(ctx, C_SINCE_BUILD, since);
+  const every = max(ci(ctx, C_EVERY), 1);
+  if (since < ci(ctx, C_DELAY) || since % every != 0 || !needsRebuild(ctx)) return false;
+  if (since == max(ci(ctx, C_DELAY), every)) setI(ctx, C_DANGEROUS, ci(ctx, C_DANGEROUS) + 1);
+  return true;
 }
 
 /** True when some owned atom has moved more than half the skin since the last build. */

@@ -17,12 +17,12 @@ import {
   C_QEQ_TOLERANCE, C_QEQ_MAX_ITER, C_QEQ_GUESS, C_QEQ_LOOPS_S, C_QEQ_LOOPS_T, C_QEQ_FAILED, C_QEQ_SOLVES, C_QEQ_LOOP_SUM, C_QEQ_MU,
   C_SQ_KSPACE_IN_H, C_SQ_EWALD, C_SK_COUNT, C_SK_NMAX, C_SK_VECS, C_SK_IDX, C_SK_BASIS, C_SK_PHASE,
   C_SK_SUMS, C_SK_SCRATCH, C_SK_G, C_SK_VOLUME, C_E_EAM, C_E_COUL_PAIR, C_E_KSPACE, C_TOO_CLOSE,
-  C_NEED_NEIGH, C_NEED_GHOSTS, C_GHOST_CAPACITY, C_SINCE_BUILD, C_DELAY, C_EVERY, C_DANGEROUS, C_TALLY,
+  C_NEED_NEIGH, C_NEED_GHOSTS, C_GHOST_CAPACITY, C_TALLY,
   C_STEPS_DONE,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
 import { wrapOwned, makeGhosts, updateGhostPositions } from "./cell";
-import { binAtoms, buildNeighborList, needsRebuild } from "./neighbors";
+import { binAtoms, buildNeighborList, rebuildDue } from "./neighbors";
 import { densityPass, embeddingPass, forcePass } from "./eam";
 import { finalIntegrate, verletSteps } from "./integrate";
 
@@ -614,11 +614,7 @@ export function streitzCompute(ctx: usize): void {
 
 /** Rebuild when due (LAMMPS neigh_modify every/delay/check), then evaluate. */
 function refresh(ctx: usize): i32 {
-  const since = ci(ctx, C_SINCE_BUILD) + 1;
-  setI(ctx, C_SINCE_BUILD, since);
-  const every = max(ci(ctx, C_EVERY), 1);
-  if (since >= ci(ctx, C_DELAY) && since % every == 0 && needsRebuild(ctx)) {
-    if (since == max(ci(ctx, C_DELAY), every)) setI(ctx, C_DANGEROUS, ci(ctx, C_DANGEROUS) + 1);
+  if (rebuildDue(ctx)) {
     const s = streitzRebuild(ctx);
     if (s != 0) return s;
   }
