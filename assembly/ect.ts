@@ -530,18 +530,17 @@ export function ectEpsPass(ctx: usize): void {
       const m = getI(pairM, e), p = getF(pairP, e);
       let dEdr = 0.0, pe = 0.0;
       if (rsq < lrcsq) {
-        const c = lrTab + <usize>(m - 1) * REC;
         if (folded && e < shortEnd) {
           // In the Coulomb blocks: only the energy split (pair vs long range) is tallied here.
-          if (tally) eLongPairs += qi * getF(q, j) * kc * (((load<f64>(c, 24) * p + load<f64>(c, 32)) * p + load<f64>(c, 40)) * p + load<f64>(c, 48));
+          if (tally) eLongPairs += qi * getF(q, j) * kc * tval(lrTab, m, p);
         } else {
-          const g = kc * (((load<f64>(c, 24) * p + load<f64>(c, 32)) * p + load<f64>(c, 40)) * p + load<f64>(c, 48));
+          const g = kc * tval(lrTab, m, p);
           const qj = getF(q, j);
           poti += qj * g;
           addF(pot, j, qi * g);
           if (forces) {
             pe += qi * qj * g;
-            dEdr += qi * qj * kc * ((load<f64>(c) * p + load<f64>(c, 8)) * p + load<f64>(c, 16));
+            dEdr += qi * qj * kc * tder(lrTab, m, p);
           }
         }
       }
