@@ -16,7 +16,7 @@ import type { EctModel } from "../src/ect/model.js";
 
 const starter = readEctModelFile("models/ect-starter.json");
 const fitted = readEctModelFile("models/ect-fitted.json");
-const dsf = { longRange: "dsf" as const, cutoff: 9, dsfAlpha: 0.25 };
+const dsf = { longRange: "dsf" as const, cutoff: 9, dsfAlpha: 0.25, ewaldAccuracy: 1e-8 };
 
 /** Rattled rocksalt of two elements (deterministic). */
 function rattled(a: string, b: string, lattice: number, repeat: number, amount: number, seed = 3): Atoms {

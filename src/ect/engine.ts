@@ -9,6 +9,9 @@ import { dsfKernel, dsfSelfCoefficient, erfc, ewaldParameters, ewaldVectors } fr
 import { AndersonMixer } from "./anderson.js";
 import { blockDirectory, packCoulombBlocks, packInnerBlocks, type PairBlocks } from "./pair-blocks.js";
 import { minimizeWeights, type WeightSystem } from "./solver-newton.js";
+import { BondTransfer, BOND_SOLVER_DEFAULTS, type BondSolverOptions } from "./transfer/bond-transfer.js";
+import { bondForces } from "./transfer/bonds.js";
+import { transferEnergy, TransferWork, weightsFromVariables, type MeanFieldSystem } from "./transfer/transfer-energy.js";
 
 /** State slots per atom in the kernels (assembly/ect.ts). */
 export const MAX_STATES = 4;
@@ -72,11 +75,19 @@ export class EctEngine extends KernelSystem {
   private lastReport: SolverReport = { iterations: 0, residual: 0, mu: 0 };
   private cold = true;
 
+  /** Bond transfer (models with `"transfer": "bond"`), else null. */
+  readonly bond: BondTransfer | null;
+  /** Settings of the bond-transfer solver. */
+  bondSolver: BondSolverOptions = { ...BOND_SOLVER_DEFAULTS };
+  /** Energy of the bond terms at the last solve (eV). */
+  private eBonds = 0;
+
   private constructor(tables: EctTables, k: KernelExports, variant: KernelVariant, skin: number, source: string) {
     const lr = tables.longRange;
-    const reach = Math.max(tables.cutoff, lr.kind === "dsf" ? lr.cutoff : 0);
+    const reach = Math.max(tables.cutoff, lr.kind === "direct" ? 0 : lr.cutoff, tables.bond?.maxCutoff ?? 0);
     super(k, variant, skin, tables.elements, reach, source);
     this.tables = tables;
+    this.bond = tables.bond ? new BondTransfer(tables) : null;
     this.solver = { tolerance: 1e-11, maxIterations: 1000, mixing: 0.5, history: 8, annealFrom: 0.25 };
     this.placeEctTables(reach);
   }
@@ -298,6 +309,7 @@ export class EctEngine extends KernelSystem {
       this.setCtx("ewaldBackground", (Math.PI * this.tables.coulombConstant) / (2 * atoms.volume() * alpha * alpha));
     }
     this.totalCharge = opts.totalCharge ?? this.tables.totalCharge;
+    if (!Number.isFinite(this.totalCharge)) throw new InputError(`${source}: total charge must be a finite number of e, got ${this.totalCharge}`);
     this.resetWeights();
   }
 
@@ -305,6 +317,7 @@ export class EctEngine extends KernelSystem {
 
   /** Every atom in its neutral state; the electron target from the total charge; next solve is cold. */
   private resetWeights(): void {
+    this.bond?.reset(this.totalCharge);
     this.previousWeights = null;
     this.startWeights(false);
     this.setCtx("mu", 0);
@@ -362,6 +375,7 @@ export class EctEngine extends KernelSystem {
     this.solve();
     // The last eps pass of the solve ran with pair forces on, at the weights kept: add the rest.
     this.kx.ectForceTail(this.ctx);
+    if (this.bond) this.addBondForces(tally);
     this.forcesValid = true;
     this.checkResult();
   }
@@ -374,6 +388,10 @@ export class EctEngine extends KernelSystem {
    * the previous weights are the start (MD, scans), which follows a basin adiabatically.
    */
   private solve(): void {
+    if (this.bond) {
+      this.solveBonds();
+      return;
+    }
     const target = this.tables.kT;
     let total = 0;
     this.spent = 0;
@@ -888,6 +906,87 @@ export class EctEngine extends KernelSystem {
     return { iterations };
   }
 
+  /** The kernels' mean field as the bond-transfer solver sees it: E_MF(w) and eps = dE_MF/dw. */
+  private meanField(): MeanFieldSystem {
+    const size = this.n * MAX_STATES;
+    return {
+      atoms: this.n,
+      energy: (w, eps) => {
+        this.spent++;
+        this.f64("weights").set(w.subarray(0, size));
+        this.kx.ectEvaluate(this.ctx);
+        eps.set(this.f64("eps").subarray(0, size));
+        return this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong");
+      },
+    };
+  }
+
+  /** Bond transfer: collect the bonds, minimize over the channels, evaluate forces at the solution. */
+  private solveBonds(): void {
+    const bond = this.bond!;
+    this.spent = 0;
+    this.setCtx("epsForces", 0);
+    const types = this.raw("type") as Int32Array;
+    bond.collect({
+      n: this.n,
+      type: types,
+      x: this.f64("x"),
+      y: this.f64("y"),
+      z: this.f64("z"),
+      ghostOwner: this.raw("ghostOwner") as Int32Array,
+      ghostShift: this.f64("ghostShift"),
+      numNeigh: this.raw("numNeigh") as Int32Array,
+      firstNeigh: this.raw("firstNeigh") as Int32Array,
+      neigh: this.raw("neigh") as Int32Array,
+    });
+    const report = bond.solve(this.meanField(), types, this.bondSolver);
+    // Once more with pair forces on, at the weights the solver kept (the kernels hold them).
+    this.setCtx("epsForces", 1);
+    this.spent++;
+    this.kx.ectEvaluate(this.ctx);
+    this.eBonds = report.energy - (this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong"));
+    this.lastResidual = report.gradient;
+    this.lastReport = { iterations: this.spent, residual: report.gradient, mu: 0 };
+    this.cold = false;
+    this.rememberPositions();
+  }
+
+  /**
+   * Bond transfer: energy E (eV) at latent variables `x` (channel amplitudes i->j of every bond, then
+   * j->i, then one reservoir amplitude per atom; the layout of `bond.x`) at the current positions and
+   * bonds of the last solve, without solving; `grad` receives dE/dx. For tests and diagnostics: the
+   * solved state is restored afterwards.
+   */
+  transferEnergyAt(x: Float64Array, grad?: Float64Array): number {
+    const bond = this.bond;
+    if (!bond || !bond.bonds) throw new InputError("transferEnergyAt needs a bond-transfer model and a solved structure");
+    if (x.length !== bond.x.length) throw new InputError(`transferEnergyAt: expected ${bond.x.length} variables, got ${x.length}`);
+    const g = grad ?? new Float64Array(x.length);
+    const forces = this.getCtx("epsForces");
+    this.setCtx("epsForces", 0);
+    try {
+      return transferEnergy(bond.problem(), this.meanField(), x, g, new TransferWork(this.n, bond.bonds.count));
+    } finally {
+      this.setCtx("epsForces", forces);
+      this.f64("weights").set(weightsOf(bond));
+      this.kx.ectEvaluate(this.ctx);
+      this.forcesValid = false;
+    }
+  }
+
+  /** Adds the bond terms' forces (and, when tallied, their virial and per-atom energies). */
+  private addBondForces(tally: boolean): void {
+    const bond = this.bond!;
+    const { forward, reverse } = bond.amplitudes();
+    const virial = new Float64Array(6);
+    const fx = this.f64("fx"), fy = this.f64("fy"), fz = this.f64("fz");
+    this.eBonds = bondForces(bond.bonds!, forward, reverse, bond.neutralWeights(), fx, fy, fz, virial, tally ? this.f64("eatom") : undefined);
+    if (tally) {
+      (["vxx", "vyy", "vzz", "vyz", "vxz", "vxy"] as const).forEach((f, k) => this.setCtx(f, this.getCtx(f) + virial[k]));
+    }
+    this.setCtx("energy", this.energy());
+  }
+
   /** The solver's last report. */
   solverReport(): SolverReport {
     return { ...this.lastReport };
@@ -895,12 +994,12 @@ export class EctEngine extends KernelSystem {
 
   /** Total energy E in eV. */
   energy(): number {
-    return this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong");
+    return this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong") + (this.bond ? this.eBonds : 0);
   }
 
   /** The parts of E (eV): on-site sum_M w (E_AM + F_AM), short-range pairs and Coulomb remainder, long-range point charges. */
-  energyTerms(): { onsite: number; pair: number; longRange: number } {
-    return { onsite: this.getCtx("eOnsite"), pair: this.getCtx("ePair"), longRange: this.getCtx("eLong") };
+  energyTerms(): { onsite: number; pair: number; longRange: number; bonds: number } {
+    return { onsite: this.getCtx("eOnsite"), pair: this.getCtx("ePair"), longRange: this.getCtx("eLong"), bonds: this.bond ? this.eBonds : 0 };
   }
 
   /** Grand potential Omega = E - kT sum_i S_i (eV), the quantity forces derive from. */
@@ -990,6 +1089,13 @@ export class EctEngine extends KernelSystem {
     }
     return d;
   }
+}
+
+/** The slot weights (atoms x MAX_STATES) of a bond-transfer solution. */
+function weightsOf(bond: BondTransfer): Float64Array {
+  const w = new TransferWork(bond.roles!.neutral.length, bond.bonds!.count);
+  weightsFromVariables(bond.problem(), bond.x, w);
+  return w.w;
 }
 
 function align64(v: number): number {

@@ -53,6 +53,16 @@ export interface ResonanceSpec {
   kappa: number;
 }
 
+/**
+ * How charge moves between atoms (docs/ect-eam.md):
+ * - "bond": through bonds only. Each pair of atoms within the transfer cutoff of its resonance entry
+ *   has two channels (i -> j, j -> i) with their own ionic weights; the atoms' state weights follow
+ *   from them. Separated fragments keep their charge; no global chemical potential; no entropy.
+ * - "ensemble": the first form of the specification: per-atom weights at one chemical potential and an
+ *   electronic temperature, mean-field resonance (kept for the starter model and comparisons).
+ */
+export type TransferKind = "ensemble" | "bond";
+
 /** One isolated-atom state M of an element A. */
 export interface EctState {
   name: string;
@@ -117,6 +127,8 @@ export interface EctResonance extends ResonanceSpec {
   key: string;
   a: number;
   b: number;
+  /** Transfer cutoff of this pair (A), bond transfer only (default cutoffs.resonance). */
+  cutoff?: number;
   comment?: string;
 }
 
@@ -126,8 +138,10 @@ export interface EctModel {
   source: string;
   name: string;
   description: string;
-  /** k_B T_e in eV. */
+  /** k_B T_e in eV (ensemble transfer; 0 and unused with bond transfer). */
   electronicTemperature: number;
+  /** How charge moves between atoms. */
+  transfer: TransferKind;
   cutoffs: EctCutoffs;
   electrostatics: EctElectrostatics;
   /** Total charge of the system (e). */
@@ -178,6 +192,7 @@ export const MODEL_KEYS = {
     "cutoffs",
     "electrostatics",
     "totalCharge",
+    "transfer",
     "elements",
     "pairs",
     "resonance",
@@ -198,7 +213,7 @@ export const MODEL_KEYS = {
     "born-mayer": ["form", "A", "rho", "comment"],
     morse: ["form", "D", "alpha", "r0", "comment"],
   },
-  resonance: ["h0", "kappa", "comment"],
+  resonance: ["h0", "kappa", "cutoff", "comment"],
 } as const;
 
 /**
@@ -333,7 +348,12 @@ export function parseEctModel(json: unknown, source: string): EctModel {
   if (root.$schema !== undefined) c.string(root.$schema, "$schema");
   const name = c.string(root.name, "name");
   const description = root.description === undefined ? "" : c.string(root.description, "description", false);
-  const electronicTemperature = c.positive(root.electronicTemperature, "electronicTemperature");
+  const transfer = root.transfer === undefined ? "ensemble" : c.oneOf(root.transfer, "transfer", ["ensemble", "bond"] as const);
+  let electronicTemperature: number;
+  if (transfer === "bond") {
+    electronicTemperature = c.number(root.electronicTemperature, "electronicTemperature");
+    if (electronicTemperature !== 0) c.fail("electronicTemperature", `bond transfer has no electronic temperature: expected 0, got ${electronicTemperature}`);
+  } else electronicTemperature = c.positive(root.electronicTemperature, "electronicTemperature");
   const cutoffs = parseCutoffs(c, root.cutoffs);
   const electrostatics = parseElectrostatics(c, root.electrostatics);
   const totalCharge = root.totalCharge === undefined ? ECT_DEFAULTS.totalCharge : c.number(root.totalCharge, "totalCharge");
@@ -367,12 +387,19 @@ export function parseEctModel(json: unknown, source: string): EctModel {
     const o = c.object(v, path);
     c.keys(o, path, MODEL_KEYS.resonance, ["h0", "kappa"]);
     const comment = o.comment === undefined ? undefined : c.string(o.comment, join(path, "comment"), false);
+    let cutoff: number | undefined;
+    if (o.cutoff !== undefined) {
+      if (transfer !== "bond") c.fail(join(path, "cutoff"), "a per-pair cutoff is used by bond transfer only (set \"transfer\": \"bond\", or use cutoffs.resonance)");
+      cutoff = c.positive(o.cutoff, join(path, "cutoff"));
+      if (!(cutoff > cutoffs.taper)) c.fail(join(path, "cutoff"), `expected a cutoff > cutoffs.taper = ${cutoffs.taper}, got ${cutoff}`);
+    }
     return {
       key,
       a,
       b,
       h0: c.number(o.h0, join(path, "h0")),
       kappa: c.positive(o.kappa, join(path, "kappa")),
+      ...(cutoff !== undefined ? { cutoff } : {}),
       ...(comment !== undefined ? { comment } : {}),
     };
   });
@@ -382,6 +409,7 @@ export function parseEctModel(json: unknown, source: string): EctModel {
     name,
     description,
     electronicTemperature,
+    transfer,
     cutoffs,
     electrostatics,
     totalCharge,

@@ -21,7 +21,7 @@ import {
   tapered,
   type RadialFunction,
 } from "./forms.js";
-import type { EctModel, LongRangeKind } from "./model.js";
+import type { EctModel, LongRangeKind, TransferKind } from "./model.js";
 
 export interface EctTables {
   elements: string[];
@@ -67,6 +67,24 @@ export interface EctTables {
   longRange: { kind: LongRangeKind; cutoff: number; dsfAlpha: number; ewaldAccuracy: number };
   /** 14.399645 eV*A/e^2. */
   coulombConstant: number;
+  /** How charge moves (model.transfer). */
+  transfer: TransferKind;
+  /** Bond transfer: the channels' couplings, per element pair (null with ensemble transfer). */
+  bond: BondTables | null;
+}
+
+/**
+ * What bond transfer needs besides the mean-field tables: per element pair (a, b) the transfer
+ * cutoff (0 when the pair has no resonance entry: no bond) and the tapered coupling h_ab(r). The
+ * channel correlation D uses the Coulomb remainder tables (`coulomb`) and k/r.
+ */
+export interface BondTables {
+  /** [a][b] symmetric, A; 0 = no bond between these elements. */
+  cutoff: number[][];
+  /** [a][b] symmetric, h(r) (eV) with the taper ending at cutoff[a][b]. */
+  coupling: RadialFunction[][];
+  /** Largest transfer cutoff (A). */
+  maxCutoff: number;
 }
 
 /** Default radial grid spacing (A). */
@@ -137,13 +155,33 @@ export function ectFunctions(model: EctModel): EctFunctions {
   }
 
   let resonance: RadialFunction[][] | null = null;
-  if (model.resonance.some((r) => r.h0 !== 0)) {
+  // With bond transfer the couplings belong to the bonds (bondTables), not to the mean field.
+  if (model.transfer === "ensemble" && model.resonance.some((r) => r.h0 !== 0)) {
     resonance = Array.from({ length: n }, () => new Array<RadialFunction>(n).fill(ZERO_R));
     for (const r of model.resonance) {
       resonance[r.a][r.b] = resonance[r.b][r.a] = tapered(resonanceFunction(r), resTaper);
     }
   }
   return { density, embedding, pair, coulomb, resonance };
+}
+
+/**
+ * The bond-transfer couplings of a model: per element pair with a resonance entry (h0 != 0), the
+ * transfer cutoff (the entry's `cutoff`, else cutoffs.resonance) and h(r) tapered to 0 there.
+ */
+export function bondTables(model: EctModel): BondTables {
+  const n = model.elements.length;
+  const cutoff = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  const coupling = Array.from({ length: n }, () => new Array<RadialFunction>(n).fill(ZERO_R));
+  let maxCutoff = 0;
+  for (const r of model.resonance) {
+    if (r.h0 === 0) continue;
+    const rc = r.cutoff ?? model.cutoffs.resonance;
+    cutoff[r.a][r.b] = cutoff[r.b][r.a] = rc;
+    coupling[r.a][r.b] = coupling[r.b][r.a] = tapered(resonanceFunction(r), smoothCutoff(rc, model.cutoffs.taper));
+    maxCutoff = Math.max(maxCutoff, rc);
+  }
+  return { cutoff, coupling, maxCutoff };
 }
 
 /** Tabulated Coulomb remainders by (state, state, cutoffs, grid); tables are never mutated. */
@@ -265,5 +303,7 @@ export function buildEctTables(model: EctModel, opts: { dr?: number; drho?: numb
       ewaldAccuracy: model.electrostatics.ewaldAccuracy,
     },
     coulombConstant: COULOMB_K,
+    transfer: model.transfer,
+    bond: model.transfer === "bond" ? bondTables(model) : null,
   };
 }

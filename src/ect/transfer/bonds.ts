@@ -1,0 +1,158 @@
+/**
+ * Bond-resolved charge transfer: the channel list and the energy of the bond terms.
+ *
+ * Charge moves only through bonds. Every pair of atoms (i, j) closer than the transfer cutoff of its
+ * element pair is a bond with two channels, i -> j (one electron from i to j: the ionic configuration
+ * i+ j-) and j -> i. Each channel c carries an amplitude a_c; its ionic weight is p_c = a_c^2. The
+ * atoms' state weights follow from the channels (and, for a charged system, from the reservoir
+ * weights r_i, see transfer-solver.ts):
+ *   w_i+ = sum of p over channels out of i (+ r_i when electrons are removed),
+ *   w_i- = sum of p over channels into i  (+ r_i when electrons are added),
+ *   w_i0 = 1 - w_i+ - w_i-.
+ * Each channel adds the valence-bond coupling of its ionic configuration to the covalent one and the
+ * correlation of the transferred electron with the hole it left:
+ *   E_c = 2 h_AB(r) g_c + D_c(r) g_c^2,   g_c = a_c m_ij,   m_ij = (w_i0 w_j0)^(1/4),
+ *   D_{i->j}(r) = u_{A+,B-} + u_{A0,B0} - u_{A+,B0} - u_{A0,B-} - k/r,
+ * with u the tabulated Coulomb remainders of the state pairs. For one pair this makes the energy the
+ * exact two-configuration (valence-bond) energy (1-p) E_cov + p E_ion + 2 h sqrt(p (1-p)): the mean-field
+ * product p^2 of the point-charge energy becomes p, so an ionic-covalent crossing is always avoided.
+ * For an atom with n bonds the couplings add like the ground state of a star of n + 1 configurations
+ * (sqrt(n) h at resonance, n h^2 / gap far from it), not n times a dimer's, and they vanish for a
+ * fully ionic atom (w_i0 = 0).
+ *
+ * Browser-safe; no wasm.
+ */
+
+/** Weights below this are treated as this inside the fourth roots (their derivative is then 0). */
+export const NEUTRAL_FLOOR = 1e-14;
+
+/** A bond list with per-bond geometry and tabulated functions at the current positions. */
+export interface BondSet {
+  /** Number of bonds. */
+  count: number;
+  /** Owned atom indices of the two ends (i < j is not required). */
+  i: Int32Array;
+  j: Int32Array;
+  /** r_j - r_i (A), with the periodic image of j that the bond uses. */
+  dx: Float64Array;
+  dy: Float64Array;
+  dz: Float64Array;
+  r: Float64Array;
+  /** h(r) (eV) and dh/dr (eV/A); both 0 at and beyond the transfer cutoff. */
+  h: Float64Array;
+  dh: Float64Array;
+  /** D of channel i -> j (forward) and j -> i (reverse), eV, and their r-derivatives, eV/A. */
+  dFwd: Float64Array;
+  dFwdDr: Float64Array;
+  dRev: Float64Array;
+  dRevDr: Float64Array;
+  /** 1 when the channel exists (the donor has a cation and the acceptor an anion state, r < cutoff). */
+  fwdOn: Uint8Array;
+  revOn: Uint8Array;
+}
+
+/** An empty bond set with room for `capacity` bonds. */
+export function allocateBonds(capacity: number): BondSet {
+  const f = () => new Float64Array(capacity);
+  return {
+    count: 0,
+    i: new Int32Array(capacity),
+    j: new Int32Array(capacity),
+    dx: f(), dy: f(), dz: f(), r: f(), h: f(), dh: f(),
+    dFwd: f(), dFwdDr: f(), dRev: f(), dRevDr: f(),
+    fwdOn: new Uint8Array(capacity),
+    revOn: new Uint8Array(capacity),
+  };
+}
+
+/** Per-atom state slots of the cation, neutral and anion (indices into the atom's weight row, -1 if none). */
+export interface StateRoles {
+  cation: Int32Array;
+  neutral: Int32Array;
+  anion: Int32Array;
+}
+
+/**
+ * Bond-term energy and the pieces of its gradient at channel amplitudes `af` (i -> j) and `ar`
+ * (j -> i) and neutral weights `w0` (per atom).
+ *
+ * Writes, per atom, g0[i] = dE_bonds/dw_i0 at fixed amplitudes; per bond, the explicit derivatives
+ * gf[b] = dE_bonds/d af_b and gr[b] = dE_bonds/d ar_b at fixed w0. Returns E_bonds (eV).
+ */
+export function bondEnergy(
+  b: BondSet,
+  af: Float64Array,
+  ar: Float64Array,
+  w0: Float64Array,
+  g0: Float64Array,
+  gf: Float64Array,
+  gr: Float64Array,
+): number {
+  let e = 0;
+  g0.fill(0);
+  for (let k = 0; k < b.count; k++) {
+    const i = b.i[k], j = b.j[k];
+    const wi = w0[i] > NEUTRAL_FLOOR ? w0[i] : NEUTRAL_FLOOR;
+    const wj = w0[j] > NEUTRAL_FLOOR ? w0[j] : NEUTRAL_FLOOR;
+    const m = Math.sqrt(Math.sqrt(wi * wj));
+    const m2 = m * m;
+    const f = b.fwdOn[k] ? af[k] : 0, rv = b.revOn[k] ? ar[k] : 0;
+    const h = b.h[k];
+    const df = b.dFwd[k], dr = b.dRev[k];
+    e += 2 * h * (f + rv) * m + (df * f * f + dr * rv * rv) * m2;
+    gf[k] = b.fwdOn[k] ? 2 * h * m + 2 * df * f * m2 : 0;
+    gr[k] = b.revOn[k] ? 2 * h * m + 2 * dr * rv * m2 : 0;
+    // dE/dm, then dm/dw0 = m / (4 w0) (0 below the floor, where the clamp holds w0 constant)
+    const dEdm = 2 * h * (f + rv) + 2 * (df * f * f + dr * rv * rv) * m;
+    if (w0[i] > NEUTRAL_FLOOR) g0[i] += (dEdm * m) / (4 * wi);
+    if (w0[j] > NEUTRAL_FLOOR) g0[j] += (dEdm * m) / (4 * wj);
+  }
+  return e;
+}
+
+/**
+ * Adds the bond terms' forces -dE/dR at fixed amplitudes and weights to fx, fy, fz (owned atoms),
+ * their virial sum r_a f_b to `virial` (xx, yy, zz, yz, xz, xy) and half of each bond's energy to
+ * each end in `energies` (when given). Returns E_bonds (eV).
+ */
+export function bondForces(
+  b: BondSet,
+  af: Float64Array,
+  ar: Float64Array,
+  w0: Float64Array,
+  fx: Float64Array,
+  fy: Float64Array,
+  fz: Float64Array,
+  virial: Float64Array,
+  energies?: Float64Array,
+): number {
+  let e = 0;
+  for (let k = 0; k < b.count; k++) {
+    const i = b.i[k], j = b.j[k];
+    const wi = w0[i] > NEUTRAL_FLOOR ? w0[i] : NEUTRAL_FLOOR;
+    const wj = w0[j] > NEUTRAL_FLOOR ? w0[j] : NEUTRAL_FLOOR;
+    const m = Math.sqrt(Math.sqrt(wi * wj));
+    const m2 = m * m;
+    const f = b.fwdOn[k] ? af[k] : 0, rv = b.revOn[k] ? ar[k] : 0;
+    const ek = 2 * b.h[k] * (f + rv) * m + (b.dFwd[k] * f * f + b.dRev[k] * rv * rv) * m2;
+    const dEdr = 2 * b.dh[k] * (f + rv) * m + (b.dFwdDr[k] * f * f + b.dRevDr[k] * rv * rv) * m2;
+    e += ek;
+    if (energies) {
+      energies[i] += 0.5 * ek;
+      energies[j] += 0.5 * ek;
+    }
+    if (dEdr === 0) continue;
+    // The energy depends on r = |r_j - r_i|: force on j is -dE/dr (d/r), on i the opposite.
+    const s = -dEdr / b.r[k];
+    const ux = s * b.dx[k], uy = s * b.dy[k], uz = s * b.dz[k];
+    fx[j] += ux; fy[j] += uy; fz[j] += uz;
+    fx[i] -= ux; fy[i] -= uy; fz[i] -= uz;
+    virial[0] += b.dx[k] * ux;
+    virial[1] += b.dy[k] * uy;
+    virial[2] += b.dz[k] * uz;
+    virial[3] += b.dy[k] * uz;
+    virial[4] += b.dx[k] * uz;
+    virial[5] += b.dx[k] * uy;
+  }
+  return e;
+}

@@ -1,0 +1,132 @@
+/**
+ * The bond-transfer energy as a function of the latent variables: channel amplitudes and, for a
+ * charged system, reservoir amplitudes. The mean-field part (state energies, embedding, pair terms,
+ * Coulomb remainders, point charges) comes from a `MeanFieldSystem` (the wasm kernels in the engine,
+ * anything with the same contract in tests); the bond terms from bonds.ts.
+ *
+ * Variables, in one vector x of length 2 * bonds + atoms:
+ *   x[b]          amplitude of channel i_b -> j_b (p = x^2: one electron moved from i_b to j_b)
+ *   x[nb + b]     amplitude of channel j_b -> i_b
+ *   x[2 nb + i]   reservoir amplitude of atom i (r_i = x^2): electrons removed from atom i when the
+ *                 total charge Q > 0 (w_i+ grows), added when Q < 0 (w_i- grows); sum_i r_i = |Q|.
+ * A neutral system has no reservoir (r = 0): every electron that moves, moves through a bond, so a
+ * fragment with no bond to the rest keeps its own charge exactly.
+ *
+ * Browser-safe; no wasm.
+ */
+import { bondEnergy, type BondSet, type StateRoles } from "./bonds.js";
+
+/** Weight slots per atom in the kernels' weight rows. */
+export const SLOTS = 4;
+
+/** The mean-field energy: E(w) and eps = dE/dw for weights w (atoms x SLOTS, state order of each element). */
+export interface MeanFieldSystem {
+  readonly atoms: number;
+  energy(w: Float64Array, eps: Float64Array): number;
+}
+
+/** Everything the transfer energy needs besides the mean field. */
+export interface TransferProblem {
+  bonds: BondSet;
+  roles: StateRoles;
+  /** Total charge (e); its sign says whether the reservoir removes (Q > 0) or adds (Q < 0) electrons. */
+  charge: number;
+}
+
+/** Scratch arrays for one problem size. */
+export class TransferWork {
+  readonly w: Float64Array;
+  readonly eps: Float64Array;
+  readonly wPlus: Float64Array;
+  readonly wMinus: Float64Array;
+  readonly w0: Float64Array;
+  readonly g0: Float64Array;
+  readonly gf: Float64Array;
+  readonly gr: Float64Array;
+  /** dE/dw+ and dE/dw- of each atom (w0 eliminated). */
+  readonly dPlus: Float64Array;
+  readonly dMinus: Float64Array;
+  constructor(readonly atoms: number, readonly bondCount: number) {
+    this.w = new Float64Array(atoms * SLOTS);
+    this.eps = new Float64Array(atoms * SLOTS);
+    this.wPlus = new Float64Array(atoms);
+    this.wMinus = new Float64Array(atoms);
+    this.w0 = new Float64Array(atoms);
+    this.g0 = new Float64Array(atoms);
+    this.gf = new Float64Array(bondCount);
+    this.gr = new Float64Array(bondCount);
+    this.dPlus = new Float64Array(atoms);
+    this.dMinus = new Float64Array(atoms);
+  }
+}
+
+/** Number of variables of a problem with `bonds` bonds and `atoms` atoms. */
+export function variableCount(bonds: number, atoms: number): number {
+  return 2 * bonds + atoms;
+}
+
+/**
+ * Atom weights from the variables: fills work.wPlus, wMinus, w0 and the slot rows work.w. Returns the
+ * smallest neutral weight (negative when x is outside the feasible set).
+ */
+export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: TransferWork): number {
+  const n = work.atoms, nb = p.bonds.count, b = p.bonds;
+  const wp = work.wPlus, wm = work.wMinus;
+  wp.fill(0);
+  wm.fill(0);
+  for (let k = 0; k < nb; k++) {
+    const f = b.fwdOn[k] ? x[k] * x[k] : 0;
+    const r = b.revOn[k] ? x[nb + k] * x[nb + k] : 0;
+    wp[b.i[k]] += f;
+    wm[b.j[k]] += f;
+    wp[b.j[k]] += r;
+    wm[b.i[k]] += r;
+  }
+  const res = 2 * nb;
+  if (p.charge > 0) for (let i = 0; i < n; i++) wp[i] += x[res + i] * x[res + i];
+  else if (p.charge < 0) for (let i = 0; i < n; i++) wm[i] += x[res + i] * x[res + i];
+  let lowest = Infinity;
+  const w = work.w;
+  w.fill(0);
+  for (let i = 0; i < n; i++) {
+    const w0 = 1 - wp[i] - wm[i];
+    work.w0[i] = w0;
+    if (w0 < lowest) lowest = w0;
+    const row = i * SLOTS;
+    const c = p.roles.cation[i], z = p.roles.neutral[i], a = p.roles.anion[i];
+    w[row + z] = w0 > 0 ? w0 : 0;
+    if (c >= 0) w[row + c] = wp[i];
+    if (a >= 0) w[row + a] = wm[i];
+  }
+  return lowest;
+}
+
+/**
+ * Energy E (eV) and its gradient dE/dx (eV per unit amplitude) at the variables x, which must be
+ * feasible (every neutral weight >= 0). The reservoir part of the gradient is not projected here.
+ */
+export function transferEnergy(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, grad: Float64Array, work: TransferWork): number {
+  weightsFromVariables(p, x, work);
+  const eMF = mf.energy(work.w, work.eps);
+  const b = p.bonds, nb = b.count, n = work.atoms;
+  const af = x.subarray(0, nb), ar = x.subarray(nb, 2 * nb);
+  const eB = bondEnergy(b, af, ar, work.w0, work.g0, work.gf, work.gr);
+  const eps = work.eps, g0 = work.g0, roles = p.roles;
+  // dE/dw+ and dE/dw- of each atom with w0 = 1 - w+ - w- eliminated (0 where the state is missing).
+  const dPlus = work.dPlus, dMinus = work.dMinus;
+  for (let i = 0; i < n; i++) {
+    const row = i * SLOTS, z = eps[row + roles.neutral[i]] + g0[i];
+    dPlus[i] = roles.cation[i] >= 0 ? eps[row + roles.cation[i]] - z : 0;
+    dMinus[i] = roles.anion[i] >= 0 ? eps[row + roles.anion[i]] - z : 0;
+  }
+  for (let k = 0; k < nb; k++) {
+    const i = b.i[k], j = b.j[k];
+    grad[k] = b.fwdOn[k] ? 2 * af[k] * (dPlus[i] + dMinus[j]) + work.gf[k] : 0;
+    grad[nb + k] = b.revOn[k] ? 2 * ar[k] * (dPlus[j] + dMinus[i]) + work.gr[k] : 0;
+  }
+  const res = 2 * nb;
+  for (let i = 0; i < n; i++) {
+    grad[res + i] = p.charge > 0 ? 2 * x[res + i] * dPlus[i] : p.charge < 0 ? 2 * x[res + i] * dMinus[i] : 0;
+  }
+  return eMF + eB;
+}

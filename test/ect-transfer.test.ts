@@ -1,0 +1,262 @@
+/**
+ * Bond transfer (models with "transfer": "bond"): the latent-variable gradient, forces and stress
+ * against finite differences, the two-configuration limit of one pair, smooth avoided crossings,
+ * fragments that keep their charge, separated atoms in periodic boxes, charged systems and PPLB
+ * linearity, and energy conservation in MD. The model is a hand-set test fixture (not fitted): these
+ * are properties of the formulation, true for any parameters.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { Atoms } from "../src/atoms.js";
+import { EctCalculator } from "../src/ect/calculator.js";
+import { parseEctModel, type EctModel } from "../src/ect/model.js";
+import { buildEctTables } from "../src/ect/tables.js";
+import { rocksalt } from "../src/structures/lattice.js";
+
+const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
+const json = () => JSON.parse(readFileSync(FIXTURE, "utf8"));
+const model = (edit?: (m: Record<string, any>) => void): EctModel => {
+  const m = json();
+  edit?.(m);
+  return parseEctModel(m, "ect-bond-test.json");
+};
+const calcFor = (m: EctModel) => EctCalculator.create(buildEctTables(m));
+const dimer = (a: string, b: string, r: number) => new Atoms({ symbols: [a, b], positions: [0, 0, 0, 0.1, -0.2, r] });
+const ewald = (cutoff = 9) => (m: Record<string, any>) => (m.electrostatics = { longRange: "ewald", cutoff, ewaldAccuracy: 1e-8 });
+const dsf = (m: Record<string, any>) => (m.electrostatics = { longRange: "dsf", cutoff: 11, dsfAlpha: 0.28 });
+
+/** Largest |analytic - central difference| of the forces, eV/A. */
+function forceError(calc: EctCalculator, atoms: Atoms, h = 1e-4): number {
+  const res = calc.calculate(atoms);
+  let worst = 0;
+  for (let k = 0; k < atoms.positions.length; k++) {
+    const energyAt = (d: number) => {
+      const p = Float64Array.from(atoms.positions);
+      p[k] += d;
+      return calc.calculate(new Atoms({ symbols: atoms.symbols, positions: p, cell: atoms.cell, pbc: atoms.pbc })).grandPotential;
+    };
+    const fd = -(energyAt(h) - energyAt(-h)) / (2 * h);
+    worst = Math.max(worst, Math.abs(fd - res.forces[k]));
+  }
+  calc.calculate(atoms);
+  return worst;
+}
+
+describe("bond transfer: derivatives", () => {
+  it("the latent-variable gradient matches central differences of E (cluster, all channels)", async () => {
+    const calc = await calcFor(model());
+    const atoms = new Atoms({ symbols: ["Li", "F", "Li", "H", "H"], positions: [0, 0, 0, 1.7, 0.2, 0, 0.3, 2.1, 0.4, 2.2, 2.3, -0.3, -1.4, 0.5, 0.9] });
+    calc.calculate(atoms);
+    const e = calc.engine;
+    const x0 = e.bond!.x.slice();
+    // Move off the optimum (where the gradient would be ~0) but stay feasible.
+    for (let k = 0; k < x0.length; k++) x0[k] = 0.8 * x0[k] + 0.01 * ((k % 5) - 2);
+    const g = new Float64Array(x0.length);
+    e.transferEnergyAt(x0, g);
+    let worst = 0, scale = 0;
+    for (let k = 0; k < x0.length; k++) {
+      const h = 1e-6;
+      const xp = x0.slice(), xm = x0.slice();
+      xp[k] += h;
+      xm[k] -= h;
+      const fd = (e.transferEnergyAt(xp) - e.transferEnergyAt(xm)) / (2 * h);
+      worst = Math.max(worst, Math.abs(fd - g[k]));
+      scale = Math.max(scale, Math.abs(g[k]));
+    }
+    expect(scale).toBeGreaterThan(0.1);
+    expect(worst).toBeLessThan(1e-6 * Math.max(1, scale));
+  });
+
+  it("forces are -dE/dR at the solved variables (cluster)", async () => {
+    const calc = await calcFor(model());
+    const atoms = new Atoms({ symbols: ["Na", "Cl", "Li", "F"], positions: [0, 0, 0, 2.5, 0.3, 0, 0.2, 3.1, 0.5, 2.6, 3.0, -0.4] });
+    expect(forceError(calc, atoms)).toBeLessThan(2e-5);
+  });
+
+  it("forces and stress are exact in a periodic cell (Ewald)", async () => {
+    const calc = await calcFor(model(ewald()));
+    const base = rocksalt("Na", "Cl", 5.4, 1);
+    const p = Float64Array.from(base.positions);
+    for (let k = 0; k < p.length; k++) p[k] += 0.07 * Math.sin(3.1 * k + 1);
+    const atoms = new Atoms({ symbols: base.symbols, positions: p, cell: base.cell, pbc: base.pbc });
+    expect(forceError(calc, atoms)).toBeLessThan(5e-5);
+    // stress: -dE/d(strain)/V for a uniform expansion
+    const res = calc.calculate(atoms);
+    const energyAtStrain = (s: number) => {
+      const cell = Array.from(atoms.cell, (v) => v * (1 + s));
+      const pos = Array.from(atoms.positions, (v) => v * (1 + s));
+      return calc.calculate(new Atoms({ symbols: atoms.symbols, positions: pos, cell, pbc: atoms.pbc })).grandPotential;
+    };
+    const h = 1e-5;
+    const dEds = (energyAtStrain(h) - energyAtStrain(-h)) / (2 * h);
+    const volume = atoms.volume();
+    const trace = res.stress![0] + res.stress![1] + res.stress![2];
+    expect(Math.abs(trace * volume - dEds)).toBeLessThan(1e-5 * Math.max(1, Math.abs(dEds)));
+  });
+});
+
+describe("bond transfer: one pair is the two-configuration valence-bond problem", () => {
+  it("along the channel, E(p) = (1-p) E_cov + p E_ion + 2 h sqrt(p (1-p)) when the embeddings are off", async () => {
+    const m = model((j) => {
+      for (const el of ["Na", "Cl"]) for (const s of j.elements[el].states) s.embedding = { form: "zero" };
+    });
+    const calc = await calcFor(m);
+    const r = 3.3;
+    calc.calculate(dimer("Na", "Cl", r));
+    const e = calc.engine;
+    const at = (p: number) => {
+      const x = new Float64Array(e.bond!.x.length);
+      const fwd = e.bond!.bonds!.i[0] === 0 ? 0 : 1; // channel Na -> Cl
+      x[fwd] = Math.sqrt(p);
+      return e.transferEnergyAt(x);
+    };
+    const d = Math.hypot(0.1, -0.2, r); // dimer() is tilted
+    const h = -10 * Math.exp(-0.6 * d); // the fixture's coupling, untapered there
+    const eCov = at(0), eIon = at(1);
+    for (const p of [0.1, 0.37, 0.5, 0.8, 0.95]) {
+      expect(at(p)).toBeCloseTo((1 - p) * eCov + p * eIon + 2 * h * Math.sqrt(p * (1 - p)), 6);
+    }
+  });
+
+  it("the NaCl ionic-covalent crossing is avoided: charge and force change smoothly", async () => {
+    const calc = await calcFor(model());
+    let prevQ = NaN, prevF = NaN, prevE = NaN;
+    let maxDq = 0, maxDf = 0, maxForceMismatch = 0;
+    const step = 0.01;
+    for (let r = 8.0; r <= 11.2 + 1e-9; r += step) {
+      const res = calc.calculate(dimer("Na", "Cl", r));
+      const q = res.charges[0], f = res.forces[5], en = res.grandPotential;
+      if (Number.isFinite(prevQ)) {
+        maxDq = Math.max(maxDq, Math.abs(q - prevQ));
+        maxDf = Math.max(maxDf, Math.abs(f - prevF));
+        // the force at the midpoint against the energy difference: no jumps hidden between points
+        maxForceMismatch = Math.max(maxForceMismatch, Math.abs(-(en - prevE) / step - 0.5 * (f + prevF)));
+      }
+      prevQ = q; prevF = f; prevE = en;
+    }
+    const first = calc.calculate(dimer("Na", "Cl", 8.0)).charges[0];
+    expect(first).toBeGreaterThan(0.85); // ionic before the crossing
+    expect(Math.abs(prevQ)).toBeLessThan(1e-12); // neutral past the transfer cutoff
+    expect(maxDq).toBeLessThan(0.05);
+    expect(maxDf).toBeLessThan(0.02);
+    expect(maxForceMismatch).toBeLessThan(1e-3);
+  });
+
+  it("a symmetric pair (H2) stays neutral at every separation", async () => {
+    const calc = await calcFor(model());
+    for (const r of [0.6, 0.74, 1.2, 2, 3.5, 6]) {
+      calc.engine.coldStart();
+      const q = calc.calculate(dimer("H", "H", r)).charges;
+      expect(Math.abs(q[0])).toBeLessThan(1e-9);
+    }
+  });
+});
+
+describe("bond transfer: fragments keep their charge", () => {
+  const molecules: Record<string, { symbols: string[]; positions: number[] }> = {
+    HF: { symbols: ["H", "F"], positions: [0, 0, 0, 0, 0, 0.92] },
+    LiH: { symbols: ["Li", "H"], positions: [0, 0, 0, 0, 0, 1.6] },
+    NaCl: { symbols: ["Na", "Cl"], positions: [0, 0, 0, 0, 0, 2.36] },
+    LiF: { symbols: ["Li", "F"], positions: [0, 0, 0, 0, 0, 1.56] },
+  };
+  const place = (names: string[], shift: number, cell?: number) => {
+    const symbols: string[] = [], positions: number[] = [];
+    names.forEach((n, k) => {
+      const mol = molecules[n];
+      symbols.push(...mol.symbols);
+      for (let a = 0; a < mol.symbols.length; a++) positions.push(mol.positions[3 * a] + 1 + k * shift, mol.positions[3 * a + 1] + 1.3, mol.positions[3 * a + 2] + 1.7);
+    });
+    return cell ? new Atoms({ symbols, positions, cell: [cell, 0, 0, 0, cell, 0, 0, 0, cell], pbc: [true, true, true] }) : new Atoms({ symbols, positions });
+  };
+
+  for (const [a, b] of [["HF", "LiH"], ["HF", "NaCl"], ["LiH", "NaCl"], ["LiF", "NaCl"]]) {
+    it(`${a} and ${b} 100 A apart in vacuum: zero net charge each, Omega the sum of the parts`, async () => {
+      const calc = await calcFor(model());
+      const both = calc.calculate(place([a, b], 100));
+      const qa = both.charges[0] + both.charges[1], qb = both.charges[2] + both.charges[3];
+      expect(Math.abs(qa)).toBeLessThan(1e-12);
+      expect(Math.abs(qb)).toBeLessThan(1e-12);
+      calc.engine.coldStart();
+      const ea = calc.calculate(place([a], 0)).grandPotential;
+      calc.engine.coldStart();
+      const eb = calc.calculate(place([b], 0)).grandPotential;
+      expect(Math.abs(both.grandPotential - ea - eb)).toBeLessThan(1e-4);
+    });
+  }
+
+  for (const lr of ["ewald", "dsf"] as const) {
+    it(`HF and NaCl 30 A apart in a 60 A periodic box (${lr}): zero net charge each, Omega the sum of the parts`, async () => {
+      const calc = await calcFor(model(lr === "ewald" ? ewald(11) : dsf));
+      const both = calc.calculate(place(["HF", "NaCl"], 30, 60));
+      expect(Math.abs(both.charges[0] + both.charges[1])).toBeLessThan(1e-12);
+      expect(Math.abs(both.charges[2] + both.charges[3])).toBeLessThan(1e-12);
+      calc.engine.coldStart();
+      const ea = calc.calculate(place(["HF"], 0, 60)).grandPotential;
+      calc.engine.coldStart();
+      const eb = calc.calculate(place(["NaCl"], 0, 60)).grandPotential;
+      expect(Math.abs(both.grandPotential - ea - eb)).toBeLessThan(1e-4);
+    });
+  }
+
+  for (const lr of ["ewald", "dsf", "direct"] as const) {
+    for (const box of [30, 40, 60]) {
+      it(`a Na and a Cl atom in a ${box} A box (${lr}) stay neutral, Omega 0`, async () => {
+        const calc = await calcFor(model(lr === "ewald" ? ewald(11) : lr === "dsf" ? dsf : undefined));
+        const half = box / 2;
+        const atoms =
+          lr === "direct"
+            ? new Atoms({ symbols: ["Na", "Cl"], positions: [0, 0, 0, half, half, half] })
+            : new Atoms({ symbols: ["Na", "Cl"], positions: [1, 1, 1, 1 + half, 1 + half, 1 + half], cell: [box, 0, 0, 0, box, 0, 0, 0, box], pbc: [true, true, true] });
+        const res = calc.calculate(atoms);
+        expect(Math.abs(res.charges[0])).toBeLessThan(1e-12);
+        expect(Math.abs(res.grandPotential)).toBeLessThan(1e-9);
+      });
+    }
+  }
+});
+
+describe("bond transfer: charged systems", () => {
+  it("NaCl+ and LiH- are solved with the requested total charge", async () => {
+    const calc = await calcFor(model());
+    for (const [mol, q] of [[["Na", "Cl", 2.5], 1], [["Li", "H", 1.7], -1], [["Na", "Cl", 2.5], 0.5]] as const) {
+      const [a, b, r] = mol;
+      calc.engine.coldStart();
+      const atoms = dimer(a, b, r);
+      calc.engine.setAtoms(atoms, "test", { totalCharge: q });
+      calc.engine.compute();
+      const charges = calc.engine.charges();
+      expect(charges[0] + charges[1]).toBeCloseTo(q, 12);
+    }
+  });
+
+  it("an isolated Na atom: E(N) is linear between integers (Omega at q = 0.5 is the mean of q = 0 and 1)", async () => {
+    const calc = await calcFor(model());
+    const na = new Atoms({ symbols: ["Na"], positions: [0, 0, 0] });
+    const at = (q: number) => {
+      calc.engine.setAtoms(na, "test", { totalCharge: q });
+      calc.engine.compute();
+      return calc.engine.grandPotential();
+    };
+    const e0 = at(0), e1 = at(1), eh = at(0.5), em = at(-0.5), en = at(-1);
+    expect(e1 - e0).toBeCloseTo(5.139, 6); // IP of the fixture's Na+
+    expect(Math.abs(eh - 0.5 * (e0 + e1))).toBeLessThan(1e-3);
+    expect(Math.abs(em - 0.5 * (e0 + en))).toBeLessThan(1e-3);
+  });
+});
+
+describe("bond transfer: dynamics", () => {
+  it("NVE of a rattled NaCl crystal conserves Omega + kinetic energy", async () => {
+    const calc = await calcFor(model(dsf));
+    const atoms = rocksalt("Na", "Cl", 5.6, 2);
+    const p = Float64Array.from(atoms.positions);
+    for (let k = 0; k < p.length; k++) p[k] += 0.05 * Math.sin(7.3 * k);
+    const e = calc.engine;
+    e.setAtoms(new Atoms({ symbols: atoms.symbols, positions: p, cell: atoms.cell, pbc: atoms.pbc }));
+    e.compute();
+    const total = () => e.grandPotential() + e.kineticEnergy();
+    const start = total();
+    let worst = 0;
+    e.runVerlet(100, 1.0, () => (worst = Math.max(worst, Math.abs(total() - start))));
+    expect(worst / atoms.symbols.length).toBeLessThan(2e-5);
+  });
+});
