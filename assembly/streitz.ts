@@ -13,7 +13,8 @@ import {
   C_GHOST_OWNER, C_CUTOFF, C_ENERGY, C_VXX, C_VYY, C_VZZ, C_VYZ, C_VXZ, C_VXY, C_CHARGE, C_COULOMB_K,
   C_EAM_CUTOFF, C_LIST_CUTOFF, C_NUM_NEIGH_EAM, C_SKIN, C_SQ_TABLE_Q, C_SQ_TABLE_E, C_SQ_INTERVALS, C_SQ_R0, C_SQ_RDR,
   C_SQ_COUL_CUTOFF, C_SQ_QEQ_CUTOFF, C_SQ_CHI, C_SQ_J, C_SQ_SELF_PAIR, C_SQ_DIAG_SHIFT, C_SQ_FORCE_SHIFT,
-  C_SQ_NBR, C_SQ_VAL, C_SQ_COUNT, C_SQ_GEOM, C_SQ_CAPACITY, C_SQ_X, C_SQ_B, C_SQ_R, C_SQ_D, C_SQ_HD, C_SQ_HIST,
+  C_SQ_NBR, C_SQ_VAL, C_SQ_COUNT, C_SQ_GHOST, C_QEQ_PRECOND, C_SQ_SHORT_CUTOFF, C_SQ_SHORT_STRIDE,
+  C_SQ_SHORT_NBR, C_SQ_SHORT_VAL, C_SQ_SHORT_COUNT, C_SQ_Y, C_SQ_Z, C_SQ_CAPACITY, C_SQ_X, C_SQ_B, C_SQ_R, C_SQ_D, C_SQ_HD, C_SQ_HIST,
   C_QEQ_TOLERANCE, C_QEQ_MAX_ITER, C_QEQ_GUESS, C_QEQ_LOOPS_S, C_QEQ_LOOPS_T, C_QEQ_FAILED, C_QEQ_SOLVES, C_QEQ_LOOP_SUM, C_QEQ_MU,
   C_SQ_KSPACE_IN_H, C_SQ_EWALD, C_SK_COUNT, C_SK_NMAX, C_SK_VECS, C_SK_IDX, C_SK_BASIS, C_SK_PHASE,
   C_SK_SUMS, C_SK_SCRATCH, C_SK_G, C_SK_VOLUME, C_E_EAM, C_E_COUL_PAIR, C_E_KSPACE, C_TOO_CLOSE,
@@ -68,59 +69,89 @@ export function streitzRebuild(ctx: usize): i32 {
   if (binAtoms(ctx) != 0) return 2;
   if (buildNeighborList(ctx) != 0) return 3;
   if (ci(ctx, C_NEED_NEIGH) > ci(ctx, C_SQ_CAPACITY)) return STATUS_QEQ_LIST;
-  partitionEam(ctx);
+  sortByDistance(ctx);
   return 0;
 }
 
+// Distance buckets of the list sort: NEAR over r^2 in [0, reachEam^2), FAR over the rest of the list.
+@inline const NEAR: i32 = 64;
+@inline const FAR: i32 = 192;
+const bucketStart: usize = memory.data((NEAR + FAR + 1) << 2, 16);
+
 /**
- * Moves each atom's entries within EAM cutoff + skin to the front of its list segment and counts
- * them: the EAM passes then walk that front (numNeighEam in place of numNeigh), not the whole
- * Coulomb-range list. Entries beyond it cannot come within the EAM cutoff before the next build.
+ * Sorts each atom's list segment by distance (counting sort over r^2 buckets; entries within EAM
+ * cutoff + skin first, counted in numNeighEam, so the EAM passes walk that front). The pair passes then
+ * read the radial tables in increasing r: neighbouring entries share table records (cache hits, not a
+ * random walk over ~0.6 MB of records per pass). Entries beyond the EAM reach cannot come within the
+ * EAM cutoff before the next build. Scratch: the compact QEq list (rewritten every evaluation).
  */
-function partitionEam(ctx: usize): void {
+function sortByDistance(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
   const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
   const out = cp(ctx, C_NUM_NEIGH_EAM);
+  const tmpJ = cp(ctx, C_SQ_NBR), tmpK = cp(ctx, C_SQ_GHOST);
   const reach = cf(ctx, C_EAM_CUTOFF) + cf(ctx, C_SKIN), reachSq = reach * reach;
+  const far = cf(ctx, C_LIST_CUTOFF) + cf(ctx, C_SKIN), farSq = max(far * far, reachSq + 1.0);
+  const nearScale = <f64>NEAR / reachSq, farScale = <f64>FAR / (farSq - reachSq);
+  const nb = NEAR + FAR;
   for (let i = 0; i < n; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
-    const first = getI(firstNeigh, i), end = first + getI(numNeigh, i);
-    let w = first;
-    for (let e = first; e < end; e++) {
-      const j = getI(neigh, e);
+    const first = getI(firstNeigh, i), cnt = getI(numNeigh, i);
+    memory.fill(bucketStart, 0, <usize>(nb + 1) << 2);
+    let inEam = 0;
+    for (let k = 0; k < cnt; k++) {
+      const j = getI(neigh, first + k);
       const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
-      if (dx * dx + dy * dy + dz * dz < reachSq) {
-        if (w != e) {
-          putI(neigh, e, getI(neigh, w));
-          putI(neigh, w, j);
-        }
-        w++;
+      const rsq = dx * dx + dy * dy + dz * dz;
+      let key = 0;
+      if (rsq < reachSq) {
+        key = <i32>(rsq * nearScale);
+        inEam++;
+      } else {
+        key = NEAR + <i32>((rsq - reachSq) * farScale);
+        if (key >= nb) key = nb - 1;
       }
+      putI(tmpJ, k, j);
+      putI(tmpK, k, key);
+      putI(bucketStart, key + 1, getI(bucketStart, key + 1) + 1);
     }
-    putI(out, i, w - first);
+    for (let b = 0; b < nb; b++) putI(bucketStart, b + 1, getI(bucketStart, b + 1) + getI(bucketStart, b));
+    for (let k = 0; k < cnt; k++) {
+      const key = getI(tmpK, k), at = getI(bucketStart, key);
+      putI(neigh, first + at, getI(tmpJ, k));
+      putI(bucketStart, key, at + 1);
+    }
+    putI(out, i, inEam);
   }
 }
 
 // ------------------------------------------------------------------ QEq
 
 /**
- * QEq pass over the list: the compact list of H_ij (entries within the QEq cutoff) and the right-hand
- * sides b = (-(chi_i + sum_j A_ij), -1) in sqB.
+ * QEq pass over the list: the compact list of H_ij (entries within the QEq cutoff), the right-hand
+ * sides b = (-(chi_i + sum_j A_ij), -1) in sqB and, for the Gauss-Seidel preconditioner, the short
+ * rows (pairs within sqShortCutoff, stored in both atoms' rows; a full row drops the rest, which
+ * only weakens the preconditioner).
  */
 function qeqMatrix(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), owner = cp(ctx, C_GHOST_OWNER);
   const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
-  const nbr = cp(ctx, C_SQ_NBR), val = cp(ctx, C_SQ_VAL), count = cp(ctx, C_SQ_COUNT), b = cp(ctx, C_SQ_B), geom = cp(ctx, C_SQ_GEOM);
+  const nbr = cp(ctx, C_SQ_NBR), val = cp(ctx, C_SQ_VAL), count = cp(ctx, C_SQ_COUNT), b = cp(ctx, C_SQ_B), ghost = cp(ctx, C_SQ_GHOST);
   const table = cp(ctx, C_SQ_TABLE_Q), nint = ci(ctx, C_SQ_INTERVALS), r0 = cf(ctx, C_SQ_R0), rdr = cf(ctx, C_SQ_RDR);
   const rc = cf(ctx, C_SQ_QEQ_CUTOFF), rcsq = rc * rc;
   const rk = max(rc, cf(ctx, C_SQ_COUL_CUTOFF)), rksq = rk * rk;
   const chi = cp(ctx, C_SQ_CHI);
   const pairStride = <usize>nint * REC;
+  const short = ci(ctx, C_QEQ_PRECOND) == 1;
+  const sc = cf(ctx, C_SQ_SHORT_CUTOFF), scsq = short ? sc * sc : -1.0;
+  const stride = ci(ctx, C_SQ_SHORT_STRIDE);
+  const sNbr = cp(ctx, C_SQ_SHORT_NBR), sVal = cp(ctx, C_SQ_SHORT_VAL), sCount = cp(ctx, C_SQ_SHORT_COUNT);
   let close = 0;
   // lane 0 of b accumulates sum_j A_ij first
   for (let i = 0; i < n; i++) store<f64>(lane0(b, i), 0.0);
+  if (short) for (let i = 0; i < n; i++) putI(sCount, i, 0);
   for (let i = 0; i < n; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
     const row = table + <usize>(getI(type, i) * nt) * pairStride;
@@ -132,11 +163,10 @@ function qeqMatrix(ctx: usize): void {
       const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
       const rsq = dx * dx + dy * dy + dz * dz;
       if (rsq > rksq) continue;
-      // Kept for the Coulomb pass, which then reads this compact list instead of the ghosts.
+      // Kept for the Coulomb pass, which then reads this compact list (and the positions of j).
       const jo = j < n ? j : getI(owner, j - n);
       putI(nbr, w, jo);
-      const g = geom + (<usize>w << 5);
-      store<f64>(g, dx); store<f64>(g, dy, 8); store<f64>(g, dz, 16); store<f64>(g, rsq, 24);
+      putI(ghost, w, j);
       if (rsq > rcsq) {
         putF(val, w, 0.0);
         w++;
@@ -149,16 +179,23 @@ function qeqMatrix(ctx: usize): void {
       const p = t - <f64>m;
       const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
       const bj = lane0(b, jo);
+      let h = 0.0;
       if (ASC_FEATURE_SIMD) {
         const pv = f64x2.splat(p);
         const a = vpoly5(rec, pv);
-        putF(val, w, f64x2.extract_lane(vpoly5(rec + 96, pv), 0));
+        h = f64x2.extract_lane(vpoly5(rec + 96, pv), 0);
         ai += f64x2.extract_lane(a, 0);
         store<f64>(bj, load<f64>(bj) + f64x2.extract_lane(a, 1));
       } else {
-        putF(val, w, poly5(rec + 96, p));
+        h = poly5(rec + 96, p);
         ai += poly5(rec, p);
         store<f64>(bj, load<f64>(bj) + poly5(rec + 8, p));
+      }
+      putF(val, w, h);
+      if (rsq < scsq && jo != i) {
+        const ci_ = getI(sCount, i), cj = getI(sCount, jo);
+        if (ci_ < stride) { putI(sNbr, i * stride + ci_, jo); putF(sVal, i * stride + ci_, h); putI(sCount, i, ci_ + 1); }
+        if (cj < stride) { putI(sNbr, jo * stride + cj, i); putF(sVal, jo * stride + cj, h); putI(sCount, jo, cj + 1); }
       }
       w++;
     }
@@ -172,6 +209,47 @@ function qeqMatrix(ctx: usize): void {
     store<f64>(bi, -1.0, 8);
   }
   setI(ctx, C_TOO_CLOSE, close);
+}
+
+/**
+ * z = M^-1 r for both lanes, M = (D + L) D^-1 (D + L^T) (symmetric Gauss-Seidel; D the diagonal of H,
+ * L the short pairs below the diagonal): SPD for any L, so CG stays CG. Forward then backward sweep;
+ * the scratch starts at zero, so each sweep can sum over the whole row (not-yet-visited rows add 0).
+ */
+function precondSgs(ctx: usize, r: usize, zo: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const type = cp(ctx, C_TYPE), jt = cp(ctx, C_SQ_J), shift = cf(ctx, C_SQ_DIAG_SHIFT);
+  const stride = ci(ctx, C_SQ_SHORT_STRIDE);
+  const sNbr = cp(ctx, C_SQ_SHORT_NBR), sVal = cp(ctx, C_SQ_SHORT_VAL), sCount = cp(ctx, C_SQ_SHORT_COUNT);
+  const yv = cp(ctx, C_SQ_Y);
+  memory.fill(yv, 0, <usize>n << 4);
+  memory.fill(zo, 0, <usize>n << 4);
+  for (let i = 0; i < n; i++) {
+    const base = i * stride, end = base + getI(sCount, i);
+    let a0 = 0.0, a1 = 0.0;
+    for (let e = base; e < end; e++) {
+      const h = getF(sVal, e), o = lane0(yv, getI(sNbr, e));
+      a0 += h * load<f64>(o);
+      a1 += h * load<f64>(o, 8);
+    }
+    const inv = 1.0 / (getF(jt, getI(type, i)) - shift);
+    const r0 = lane0(r, i), y0 = lane0(yv, i);
+    store<f64>(y0, (load<f64>(r0) - a0) * inv);
+    store<f64>(y0, (load<f64>(r0, 8) - a1) * inv, 8);
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const base = i * stride, end = base + getI(sCount, i);
+    let a0 = 0.0, a1 = 0.0;
+    for (let e = base; e < end; e++) {
+      const h = getF(sVal, e), o = lane0(zo, getI(sNbr, e));
+      a0 += h * load<f64>(o);
+      a1 += h * load<f64>(o, 8);
+    }
+    const inv = 1.0 / (getF(jt, getI(type, i)) - shift);
+    const y0 = lane0(yv, i), z0 = lane0(zo, i);
+    store<f64>(z0, load<f64>(y0) - a0 * inv);
+    store<f64>(z0, load<f64>(y0, 8) - a1 * inv, 8);
+  }
 }
 
 /** out = H v for two vectors at once (lanes), H = diag(J - shift) + compact list (+ Ewald). */
@@ -258,6 +336,11 @@ function qeqGuess(ctx: usize): void {
       store<f64>(o, 0.0); store<f64>(o, 0.0, 8);
     } else if (mode == 1) {
       store<f64>(o, load<f64>(h)); store<f64>(o, load<f64>(h, 8), 8);
+    } else if (mode == 3) {
+      store<f64>(o, 2.0 * load<f64>(h) - load<f64>(h, 16));
+      store<f64>(o, 2.0 * load<f64>(h, 8) - load<f64>(h, 24), 8);
+    } else if (mode == 4) {
+      // extended-Lagrangian: the caller has put the auxiliary (s, t) in sqX
     } else {
       // s = 4 (s0 + s2) - (6 s1 + s3);  t = t2 + 3 (t0 - t1)
       const s0 = load<f64>(h), s1 = load<f64>(h, 16), s2 = load<f64>(h, 32), s3 = load<f64>(h, 48);
@@ -269,15 +352,18 @@ function qeqGuess(ctx: usize): void {
 }
 
 /**
- * FixQEq::CG for both right-hand sides at once (Jacobi preconditioner 1/J_i, stop when
- * sqrt(r.M^-1 r)/|b| <= tolerance or after maxiter loops, per lane), then q = s - (sum s/sum t) t
- * and the history shift (FixQEq::calculate_Q). Charges go to `charge` (owned atoms).
+ * FixQEq::CG for both right-hand sides at once (per lane: stop when sqrt(r.J^-1 r)/|b| <= tolerance,
+ * LAMMPS' test whatever the preconditioner, or after maxiter loops), then q = s - (sum s/sum t) t and
+ * the history shift (FixQEq::calculate_Q). Preconditioner: LAMMPS' Jacobi 1/J_i, or symmetric
+ * Gauss-Seidel over the short pairs (qeqPrecond 1). Charges go to `charge` (owned atoms).
  */
 function qeqSolve(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL);
   const type = cp(ctx, C_TYPE), jt = cp(ctx, C_SQ_J);
   const xs = cp(ctx, C_SQ_X), b = cp(ctx, C_SQ_B), r = cp(ctx, C_SQ_R), d = cp(ctx, C_SQ_D), hd = cp(ctx, C_SQ_HD);
+  const zv = cp(ctx, C_SQ_Z);
   const tol = cf(ctx, C_QEQ_TOLERANCE), maxIter = ci(ctx, C_QEQ_MAX_ITER);
+  const sgs = ci(ctx, C_QEQ_PRECOND) == 1;
   qeqGuess(ctx);
   matvec(ctx, xs, hd);
   for (let i = 0; i < n; i++) {
@@ -291,12 +377,19 @@ function qeqSolve(ctx: usize): void {
   const bn0 = sqrt(dotA), bn1 = sqrt(dotB);
   dot2(ctx, r, d);
   let sig0 = dotA, sig1 = dotB;
+  // rz: r.M^-1 r of the preconditioner in use (= sig for Jacobi)
+  let rz0 = sig0, rz1 = sig1;
+  if (sgs) {
+    precondSgs(ctx, r, d);
+    dot2(ctx, r, d);
+    rz0 = dotA; rz1 = dotB;
+  }
   let loop = 1, loopS = 1, loopT = 1;
   let on0 = sqrt(sig0) / bn0 > tol, on1 = sqrt(sig1) / bn1 > tol;
   while (loop < maxIter && (on0 || on1)) {
     matvec(ctx, d, hd);
     dot2(ctx, d, hd);
-    const a0 = on0 ? sig0 / dotA : 0.0, a1 = on1 ? sig1 / dotB : 0.0;
+    const a0 = on0 ? rz0 / dotA : 0.0, a1 = on1 ? rz1 / dotB : 0.0;
     for (let i = 0; i < n; i++) {
       const px = lane0(xs, i), pr = lane0(r, i), pd = lane0(d, i), ph = lane0(hd, i);
       store<f64>(px, load<f64>(px) + a0 * load<f64>(pd));
@@ -306,13 +399,27 @@ function qeqSolve(ctx: usize): void {
     }
     dot2Pre(ctx, r, r);
     const new0 = on0 ? dotA : sig0, new1 = on1 ? dotB : sig1;
-    const be0 = on0 ? new0 / sig0 : 0.0, be1 = on1 ? new1 / sig1 : 0.0;
     sig0 = new0; sig1 = new1;
-    for (let i = 0; i < n; i++) {
-      const inv = 1.0 / getF(jt, getI(type, i));
-      const pr = lane0(r, i), pd = lane0(d, i);
-      store<f64>(pd, load<f64>(pr) * inv + be0 * load<f64>(pd));
-      store<f64>(pd, load<f64>(pr, 8) * inv + be1 * load<f64>(pd, 8), 8);
+    if (sgs) {
+      precondSgs(ctx, r, zv);
+      dot2(ctx, r, zv);
+      const z0 = on0 ? dotA : rz0, z1 = on1 ? dotB : rz1;
+      const be0 = on0 ? z0 / rz0 : 0.0, be1 = on1 ? z1 / rz1 : 0.0;
+      rz0 = z0; rz1 = z1;
+      for (let i = 0; i < n; i++) {
+        const pz = lane0(zv, i), pd = lane0(d, i);
+        store<f64>(pd, load<f64>(pz) + be0 * load<f64>(pd));
+        store<f64>(pd, load<f64>(pz, 8) + be1 * load<f64>(pd, 8), 8);
+      }
+    } else {
+      const be0 = on0 ? new0 / rz0 : 0.0, be1 = on1 ? new1 / rz1 : 0.0;
+      rz0 = new0; rz1 = new1;
+      for (let i = 0; i < n; i++) {
+        const inv = 1.0 / getF(jt, getI(type, i));
+        const pr = lane0(r, i), pd = lane0(d, i);
+        store<f64>(pd, load<f64>(pr) * inv + be0 * load<f64>(pd));
+        store<f64>(pd, load<f64>(pr, 8) * inv + be1 * load<f64>(pd, 8), 8);
+      }
     }
     loop++;
     if (on0) loopS = loop;
@@ -349,14 +456,22 @@ function qeqSolve(ctx: usize): void {
 
 /**
  * coul/streitz energy, forces and virial at the current charges (added to the EAM ones), over the
- * compact list of the QEq pass: displacements stored there, forces scattered to owners (a small,
- * cache-resident array) instead of ghosts.
+ * compact list of the QEq pass (positions of j read through its extended index, forces scattered to
+ * owners: a small, cache-resident array). The pair energy and virial only when `tally` is set (the
+ * MD loop's last step of a chunk, and single points): between outputs only the forces are needed.
  */
 function coulombPass(ctx: usize): void {
+  if (ci(ctx, C_TALLY)) coulombLoop(ctx, true);
+  else coulombLoop(ctx, false);
+  coulombSelf(ctx);
+}
+
+@inline function coulombLoop(ctx: usize, tally: bool): void {
   const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
   const type = cp(ctx, C_TYPE), q = cp(ctx, C_CHARGE);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
   const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
-  const firstNeigh = cp(ctx, C_FIRST_NEIGH), nbr = cp(ctx, C_SQ_NBR), count = cp(ctx, C_SQ_COUNT), geom = cp(ctx, C_SQ_GEOM);
+  const firstNeigh = cp(ctx, C_FIRST_NEIGH), nbr = cp(ctx, C_SQ_NBR), count = cp(ctx, C_SQ_COUNT), ghost = cp(ctx, C_SQ_GHOST);
   const table = cp(ctx, C_SQ_TABLE_E), nint = ci(ctx, C_SQ_INTERVALS), r0 = cf(ctx, C_SQ_R0), rdr = cf(ctx, C_SQ_RDR);
   const rc = cf(ctx, C_SQ_COUL_CUTOFF), rcsq = rc * rc, fshift = cf(ctx, C_SQ_FORCE_SHIFT);
   const pairStride = <usize>nint * REC;
@@ -364,14 +479,15 @@ function coulombPass(ctx: usize): void {
   let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
   for (let i = 0; i < n; i++) {
     const qi = getF(q, i);
+    const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
     const row = table + <usize>(getI(type, i) * nt) * pairStride;
     const first = getI(firstNeigh, i), end = first + getI(count, i);
     let fxi = 0.0, fyi = 0.0, fzi = 0.0;
     for (let e = first; e < end; e++) {
-      const g = geom + (<usize>e << 5);
-      const rsq = load<f64>(g, 24);
+      const jg = getI(ghost, e);
+      const dx = xi - getF(x, jg), dy = yi - getF(y, jg), dz = zi - getF(z, jg);
+      const rsq = dx * dx + dy * dy + dz * dz;
       if (rsq > rcsq) continue;
-      const dx = load<f64>(g), dy = load<f64>(g, 8), dz = load<f64>(g, 16);
       const j = getI(nbr, e);
       const r = sqrt(rsq);
       let t = (r - r0) * rdr;
@@ -384,32 +500,45 @@ function coulombPass(ctx: usize): void {
       let de = 0.0;
       if (ASC_FEATURE_SIMD) {
         const pv = f64x2.splat(p);
-        const a = vpoly5(rec, pv), bb = vpoly5(rec + 96, pv), da = vpoly4(rec + 192, pv);
-        epair += qi * f64x2.extract_lane(a, 0) + qj * f64x2.extract_lane(a, 1) + qq * f64x2.extract_lane(bb, 0);
+        const bb = vpoly5(rec + 96, pv), da = vpoly4(rec + 192, pv);
+        if (tally) {
+          const a = vpoly5(rec, pv);
+          epair += qi * f64x2.extract_lane(a, 0) + qj * f64x2.extract_lane(a, 1) + qq * f64x2.extract_lane(bb, 0);
+        }
         de = qi * f64x2.extract_lane(da, 0) + qj * f64x2.extract_lane(da, 1) + qq * (f64x2.extract_lane(bb, 1) + fshift);
       } else {
-        epair += qi * poly5(rec, p) + qj * poly5(rec + 8, p) + qq * poly5(rec + 96, p);
+        if (tally) epair += qi * poly5(rec, p) + qj * poly5(rec + 8, p) + qq * poly5(rec + 96, p);
         de = qi * poly4(rec + 192, p) + qj * poly4(rec + 200, p) + qq * (poly5(rec + 104, p) + fshift);
       }
       const fpair = -de / r;
       const gx = dx * fpair, gy = dy * fpair, gz = dz * fpair;
       fxi += gx; fyi += gy; fzi += gz;
       addF(fx, j, -gx); addF(fy, j, -gy); addF(fz, j, -gz);
-      vxx += dx * gx; vyy += dy * gy; vzz += dz * gz;
-      vyz += dy * gz; vxz += dx * gz; vxy += dx * gy;
+      if (tally) {
+        vxx += dx * gx; vyy += dy * gy; vzz += dz * gz;
+        vyz += dy * gz; vxz += dx * gz; vxy += dx * gy;
+      }
     }
     addF(fx, i, fxi); addF(fy, i, fyi); addF(fz, i, fzi);
   }
-  // PairCoulStreitz::self: q (chi + q (J/2 - selfPair))
+  setF(ctx, C_E_COUL_PAIR, epair);
+  if (tally) {
+    setF(ctx, C_VXX, cf(ctx, C_VXX) + vxx); setF(ctx, C_VYY, cf(ctx, C_VYY) + vyy); setF(ctx, C_VZZ, cf(ctx, C_VZZ) + vzz);
+    setF(ctx, C_VYZ, cf(ctx, C_VYZ) + vyz); setF(ctx, C_VXZ, cf(ctx, C_VXZ) + vxz); setF(ctx, C_VXY, cf(ctx, C_VXY) + vxy);
+  }
+}
+
+/** PairCoulStreitz::self: q (chi + q (J/2 - selfPair)), added to eCoulPair. */
+function coulombSelf(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const type = cp(ctx, C_TYPE), q = cp(ctx, C_CHARGE);
   const chi = cp(ctx, C_SQ_CHI), jt = cp(ctx, C_SQ_J), selfPair = cf(ctx, C_SQ_SELF_PAIR);
   let eself = 0.0;
   for (let i = 0; i < n; i++) {
     const t = getI(type, i), qi = getF(q, i);
     eself += qi * (getF(chi, t) + qi * (0.5 * getF(jt, t) - selfPair));
   }
-  setF(ctx, C_E_COUL_PAIR, eself + epair);
-  setF(ctx, C_VXX, cf(ctx, C_VXX) + vxx); setF(ctx, C_VYY, cf(ctx, C_VYY) + vyy); setF(ctx, C_VZZ, cf(ctx, C_VZZ) + vzz);
-  setF(ctx, C_VYZ, cf(ctx, C_VYZ) + vyz); setF(ctx, C_VXZ, cf(ctx, C_VXZ) + vxz); setF(ctx, C_VXY, cf(ctx, C_VXY) + vxy);
+  setF(ctx, C_E_COUL_PAIR, cf(ctx, C_E_COUL_PAIR) + eself);
 }
 
 // ------------------------------------------------------------------ Ewald reciprocal space
@@ -584,6 +713,7 @@ function kspaceMatvec(ctx: usize, v: usize, out: usize): void {
 }
 
 // ------------------------------------------------------------------ driver
+
 
 /**
  * One evaluation at the current positions (list current): EAM passes (at the EAM cutoff), QEq
