@@ -244,6 +244,42 @@ describe("bond transfer: charged systems", () => {
   });
 });
 
+describe("bond transfer: long range and restarts", () => {
+  it("a molecule is summed directly whatever the model's periodic choice (DSF and Ewald models give the direct result)", async () => {
+    const direct = await calcFor(model());
+    const viaDsf = await calcFor(model(dsf));
+    const viaEwald = await calcFor(model(ewald(11)));
+    const atoms = new Atoms({ symbols: ["Na", "Cl", "Li", "F"], positions: [0, 0, 0, 2.5, 0.3, 0, 0.2, 3.1, 0.5, 2.6, 3.0, -0.4] });
+    const e = direct.calculate(atoms).grandPotential;
+    expect(viaDsf.calculate(atoms).grandPotential).toBeCloseTo(e, 10);
+    expect(viaEwald.calculate(atoms).grandPotential).toBeCloseTo(e, 10);
+  });
+
+  it("the solver state carries an MD run over to another engine bit for bit", async () => {
+    const a = await calcFor(model(dsf)), b = await calcFor(model(dsf));
+    const atoms = rocksalt("Na", "Cl", 5.6, 1);
+    const p = Float64Array.from(atoms.positions);
+    for (let k = 0; k < p.length; k++) p[k] += 0.06 * Math.cos(5.1 * k);
+    const start = new Atoms({ symbols: atoms.symbols, positions: p, cell: atoms.cell, pbc: atoms.pbc });
+    a.engine.setAtoms(start);
+    a.engine.compute();
+    a.engine.runVerlet(5, 1.0);
+    // b takes a's positions, velocities, neighbor list and solver state; both then run 5 more steps
+    b.engine.setAtoms(new Atoms({ symbols: atoms.symbols, positions: a.engine.positions(), cell: atoms.cell, pbc: atoms.pbc }));
+    b.engine.setVelocities(a.engine.velocities());
+    b.engine.rebuild();
+    b.engine.setNeighborOrder(a.engine.neighborOrder());
+    b.engine.setSolverState(a.engine.solverState());
+    b.engine.compute();
+    a.engine.compute();
+    expect(Array.from(b.engine.forces())).toEqual(Array.from(a.engine.forces()));
+    a.engine.runVerlet(5, 1.0);
+    b.engine.runVerlet(5, 1.0);
+    expect(Array.from(b.engine.positions())).toEqual(Array.from(a.engine.positions()));
+    expect(b.engine.grandPotential()).toBe(a.engine.grandPotential());
+  });
+});
+
 describe("bond transfer: dynamics", () => {
   it("NVE of a rattled NaCl crystal conserves Omega + kinetic energy", async () => {
     const calc = await calcFor(model(dsf));

@@ -11,6 +11,7 @@ import { blockDirectory, packCoulombBlocks, packInnerBlocks, type PairBlocks } f
 import { minimizeWeights, type WeightSystem } from "./solver-newton.js";
 import { BondTransfer, BOND_SOLVER_DEFAULTS, type BondSolverOptions } from "./transfer/bond-transfer.js";
 import { bondForces } from "./transfer/bonds.js";
+import type { NeighborView } from "./transfer/bond-list.js";
 import { transferEnergy, TransferWork, weightsFromVariables, type MeanFieldSystem } from "./transfer/transfer-energy.js";
 
 /** State slots per atom in the kernels (assembly/ect.ts). */
@@ -151,14 +152,41 @@ export class EctEngine extends KernelSystem {
     }
     const types = [...present].sort((a, b) => a - b);
     const have = this.blocks?.coul.types;
-    if (have && have.length === types.length && have.every((t, k) => t === types[k])) return false;
+    const fold = this.lrActive !== "direct";
+    if (have && this.blocksFolded === fold && have.length === types.length && have.every((t, k) => t === types[k])) return false;
     const t = this.tables, spec = this.blockSpec;
     this.blocks = {
-      coul: packCoulombBlocks(t.coulomb, spec.coulPoints, types, spec.fold),
+      coul: packCoulombBlocks(t.coulomb, spec.coulPoints, types, fold ? spec.fold : undefined),
       inner: packInnerBlocks(t.pair, t.resonance, t.density, spec.innerPoints, types),
     };
+    this.blocksFolded = fold;
     return true;
   }
+
+  /** Whether the current pair blocks carry the folded long-range kernel. */
+  private blocksFolded = false;
+  /**
+   * The point-charge sum in use: the model's for structures with a periodic direction; the exact
+   * direct sum for clusters and molecules, whatever the model's periodic choice (a damped or Ewald
+   * sum of an isolated molecule would add their self terms as if it sat in a neutralizing medium).
+   */
+  private lrActive: "direct" | "dsf" | "ewald" = "direct";
+
+  /** Switches the kernels' point-charge sum (setAtoms: direct for non-periodic structures). */
+  private useLongRange(kind: "direct" | "dsf" | "ewald"): void {
+    this.lrActive = kind;
+    const lr = this.tables.longRange;
+    const on = kind !== "direct";
+    this.setCtx("lrKind", { direct: 1, dsf: 2, ewald: 3 }[kind]);
+    this.setCtx("lrCutoff", on ? lr.cutoff : 0);
+    this.setCtx("lrFolded", on && this.blockSpec.fold ? 1 : 0);
+    this.setCtx("lrTable", on ? this.lrTableAddress : 0);
+    const ewaldAlpha = ewaldParameters(lr.cutoff, lr.ewaldAccuracy).alpha;
+    this.setCtx("selfCoef", kind === "dsf" ? dsfSelfCoefficient(lr.dsfAlpha, lr.cutoff) : kind === "ewald" ? ewaldAlpha / Math.sqrt(Math.PI) : 0);
+  }
+
+  /** Address of the tabulated long-range kernel (0 for direct models). */
+  private lrTableAddress = 0;
 
   protected preservedPerAtom(): [string, number][] {
     return [...super.preservedPerAtom(), ["weights", MAX_STATES]];
@@ -259,10 +287,10 @@ export class EctEngine extends KernelSystem {
       { field: "roles", data: roles },
       { field: "dirRes", data: toAddress(dirRes, base, radialBytes) },
     ]);
-    this.setCtx("lrFolded", fold ? 1 : 0);
     this.setCtx("resCutoff", t.resonance ? t.resonanceCutoff : 0);
     if (this.getCtx("embedTable") !== embedBase) throw new Error("internal: table layout changed");
-    this.setCtx("lrTable", lrIndex < 0 ? 0 : base + lrIndex * radialBytes);
+    this.lrTableAddress = lrIndex < 0 ? 0 : base + lrIndex * radialBytes;
+    this.setCtx("lrTable", this.lrTableAddress);
     this.setCtx("nr", nr);
     this.setCtx("rdr", 1 / t.dr);
     this.setCtx("nrho", t.nrho);
@@ -272,11 +300,8 @@ export class EctEngine extends KernelSystem {
     this.setCtx("densityCutoff", t.densityCutoff);
     this.setCtx("pairCutoff", t.pairCutoff);
     this.setCtx("innerCutoff", innerCutoff);
-    this.setCtx("lrKind", { direct: 1, dsf: 2, ewald: 3 }[lr.kind]);
-    this.setCtx("lrCutoff", lr.kind === "direct" ? 0 : lr.cutoff);
-    const ewaldAlpha = ewaldParameters(lr.cutoff, lr.ewaldAccuracy).alpha;
-    this.setCtx("selfCoef", lr.kind === "dsf" ? dsfSelfCoefficient(lr.dsfAlpha, lr.cutoff) : lr.kind === "ewald" ? ewaldAlpha / Math.sqrt(Math.PI) : 0);
-    this.setCtx("ewaldAlpha", ewaldAlpha);
+    this.useLongRange(lr.kind);
+    this.setCtx("ewaldAlpha", ewaldParameters(lr.cutoff, lr.ewaldAccuracy).alpha);
     this.setCtx("coulombK", t.coulombConstant);
     this.setCtx("kT", t.kT);
   }
@@ -287,24 +312,30 @@ export class EctEngine extends KernelSystem {
    */
   setAtoms(atoms: Atoms, source = "structure", opts: { totalCharge?: number } = {}): void {
     if (this.tables.longRange.kind === "direct" && atoms.pbc.some((p) => p)) {
-      throw new InputError(`${source}: the model sums point charges directly, which needs a non-periodic structure (pbc F F F); use electrostatics.longRange "dsf" for periodic cells`);
+      throw new InputError(`${source}: the model sums point charges directly, which needs a non-periodic structure (pbc F F F); use electrostatics.longRange "dsf" or "ewald" for periodic cells`);
     }
     const lr = this.tables.longRange;
-    if (lr.kind === "ewald") {
+    const periodic = atoms.pbc.some((p) => p);
+    const previousKind = this.lrActive;
+    this.useLongRange(periodic ? lr.kind : "direct");
+    if (lr.kind === "ewald" && periodic) {
       if (!atoms.pbc.every((p) => p)) throw new InputError(`${source}: Ewald summation needs a cell periodic in all three directions`);
       const { alpha, kmax } = ewaldParameters(lr.cutoff, lr.ewaldAccuracy);
       this.kvecs = ewaldVectors(atoms.cell, alpha, kmax, this.tables.coulombConstant);
     }
-    const kept = this.blocks;
+    const kept = this.blocks, keptFolded = this.blocksFolded;
     const newBlocks = this.usePairBlocksFor(atoms);
     try {
       super.setAtoms(atoms, source);
     } catch (err) {
-      this.blocks = kept; // the loaded structure keeps its blocks (super validates before it changes anything)
+      // the loaded structure keeps its blocks and sum (super validates before it changes anything)
+      this.blocks = kept;
+      this.blocksFolded = keptFolded;
+      this.useLongRange(previousKind);
       throw err;
     }
-    if (newBlocks || lr.kind === "ewald") this.relayout();
-    if (lr.kind === "ewald") {
+    if (newBlocks || this.lrActive === "ewald") this.relayout();
+    if (this.lrActive === "ewald") {
       const { alpha } = ewaldParameters(lr.cutoff, lr.ewaldAccuracy);
       this.setCtx("ewaldBackground", (Math.PI * this.tables.coulombConstant) / (2 * atoms.volume() * alpha * alpha));
     }
@@ -828,6 +859,8 @@ export class EctEngine extends KernelSystem {
    */
   solverState(): { weights: Float64Array; mu: number } {
     this.requireAtoms();
+    // Bond transfer: the channel amplitudes by bond identity (BondTransfer.exportState).
+    if (this.bond) return { weights: this.bond.exportState(this.n), mu: 0 };
     const w = this.weights();
     if (!this.previousWeights) return { weights: w, mu: this.getCtx("mu") };
     // With resonance the next start also uses the solution before (extrapolation): N x 4 current,
@@ -844,6 +877,13 @@ export class EctEngine extends KernelSystem {
    */
   setSolverState(state: { weights: ArrayLike<number>; mu: number }): void {
     this.requireAtoms();
+    if (this.bond) {
+      this.bond.importState(state.weights, this.n);
+      this.cold = false;
+      this.forcesValid = false;
+      this.rememberPositions();
+      return;
+    }
     const size = this.n * MAX_STATES;
     const n = state.weights.length;
     if (n !== size && n !== 2 * size) throw new InputError(`solver state has ${n} weights, expected ${size} (${this.n} atoms x ${MAX_STATES}), or twice that with the previous solution`);
@@ -921,15 +961,11 @@ export class EctEngine extends KernelSystem {
     };
   }
 
-  /** Bond transfer: collect the bonds, minimize over the channels, evaluate forces at the solution. */
-  private solveBonds(): void {
-    const bond = this.bond!;
-    this.spent = 0;
-    this.setCtx("epsForces", 0);
-    const types = this.raw("type") as Int32Array;
-    bond.collect({
+  /** The neighbor list as bond transfer reads it. */
+  private neighborView(): NeighborView {
+    return {
       n: this.n,
-      type: types,
+      type: this.raw("type") as Int32Array,
       x: this.f64("x"),
       y: this.f64("y"),
       z: this.f64("z"),
@@ -938,7 +974,16 @@ export class EctEngine extends KernelSystem {
       numNeigh: this.raw("numNeigh") as Int32Array,
       firstNeigh: this.raw("firstNeigh") as Int32Array,
       neigh: this.raw("neigh") as Int32Array,
-    });
+    };
+  }
+
+  /** Bond transfer: collect the bonds, minimize over the channels, evaluate forces at the solution. */
+  private solveBonds(): void {
+    const bond = this.bond!;
+    this.spent = 0;
+    this.setCtx("epsForces", 0);
+    const types = this.raw("type") as Int32Array;
+    bond.collect(this.neighborView());
     const report = bond.solve(this.meanField(), types, this.bondSolver);
     // Once more with pair forces on, at the weights the solver kept (the kernels hold them).
     this.setCtx("epsForces", 1);
@@ -972,6 +1017,24 @@ export class EctEngine extends KernelSystem {
       this.kx.ectEvaluate(this.ctx);
       this.forcesValid = false;
     }
+  }
+
+  /**
+   * Bond transfer: E (eV) at the current positions with the latent variables of the warm start set
+   * by {@link setSolverState}, without minimizing (the Hellmann-Feynman parameter derivatives of a
+   * fit: E is stationary in the variables, so dE/dp is the derivative at fixed variables).
+   */
+  energyAtSolverState(): number {
+    const bond = this.bond;
+    if (!bond) throw new InputError("energyAtSolverState needs a bond-transfer model");
+    this.requireAtoms();
+    this.setCtx("tiersValid", 0);
+    if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
+    this.setCtx("epsForces", 0);
+    bond.collect(this.neighborView());
+    const e = transferEnergy(bond.problem(), this.meanField(), bond.x, new Float64Array(bond.x.length), new TransferWork(this.n, bond.bonds!.count));
+    this.forcesValid = false;
+    return e;
   }
 
   /** Adds the bond terms' forces (and, when tallied, their virial and per-atom energies). */

@@ -247,6 +247,58 @@ export class BondTransfer {
     return { evaluations, iterations, gradient: last!.gradient, energy: last!.energy };
   }
 
+  /**
+   * The solution as a flat array that survives a new bond list (restarts, warm starts of another
+   * engine): [bond count, then per bond i, j, dx, dy, dz, forward, reverse, then one reservoir
+   * amplitude per atom]. Before any solve it is the carried-over state, or empty.
+   */
+  exportState(atoms: number): Float64Array {
+    const map = this.bonds && !this.cold ? this.snapshot() : this.previous;
+    const entries: number[] = [];
+    let count = 0;
+    if (map) {
+      for (const [key, list] of map) {
+        for (const e of list) {
+          entries.push(Math.floor(key / atoms), key % atoms, e.dx, e.dy, e.dz, e.f, e.r);
+          count++;
+        }
+      }
+    }
+    const out = new Float64Array(1 + entries.length + atoms);
+    out[0] = count;
+    out.set(entries, 1);
+    const res = this.previousReservoir;
+    if (res && res.length === atoms) out.set(res, 1 + entries.length);
+    return out;
+  }
+
+  /** Takes a state of {@link exportState} (same atoms) as the warm start of the next solve. */
+  importState(state: ArrayLike<number>, atoms: number): void {
+    const count = state[0];
+    if (!(Number.isInteger(count) && count >= 0 && state.length === 1 + 7 * count + atoms)) {
+      throw new InputError(`bond-transfer state has ${state.length} values, expected 1 + 7 x ${count} bonds + ${atoms} atoms`);
+    }
+    for (let k = 0; k < state.length; k++) {
+      if (!Number.isFinite(state[k])) throw new InputError(`bond-transfer state value ${k} is ${state[k]}, expected a finite number`);
+    }
+    const map = new Map<number, { dx: number; dy: number; dz: number; f: number; r: number }[]>();
+    for (let b = 0; b < count; b++) {
+      const o = 1 + 7 * b;
+      const i = state[o], j = state[o + 1];
+      if (!(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && j >= 0 && i < atoms && j < atoms)) {
+        throw new InputError(`bond-transfer state bond ${b} joins atoms ${i} and ${j}, expected indices below ${atoms}`);
+      }
+      const key = i * atoms + j;
+      let list = map.get(key);
+      if (!list) map.set(key, (list = []));
+      list.push({ dx: state[o + 2], dy: state[o + 3], dz: state[o + 4], f: state[o + 5], r: state[o + 6] });
+    }
+    this.previous = map;
+    this.previousReservoir = Float64Array.from({ length: atoms }, (_, k) => state[1 + 7 * count + k]);
+    this.bonds = null;
+    this.cold = false;
+  }
+
   /** Neutral weights of the current solution (per atom), from the last weightsFromVariables call. */
   neutralWeights(): Float64Array {
     weightsFromVariables(this.problem(), this.x, this.work!);
