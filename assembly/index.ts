@@ -101,4 +101,4 @@ export function ectEvaluate(ctx: usize): void {
 }
 
 // Streitz-Mintmire (eam/alloy + coul/streitz + fix qeq/slater): assembly/streitz.ts
-export { streitzCompute, streitzRunVerlet, streitzFinishStep, streitzRebuild } from "./streitz";
+export { streitzCompute, streitzRunVerlet, streitzStep, streitzFinishStep, streitzRebuild } from "./streitz";

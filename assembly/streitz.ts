@@ -25,7 +25,7 @@ import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
 import { wrapOwned, makeGhosts, updateGhostPositions } from "./cell";
 import { binAtoms, buildNeighborList, rebuildDue } from "./neighbors";
 import { densityPass, embeddingPass, forcePass } from "./eam";
-import { finalIntegrate, verletSteps } from "./integrate";
+import { finalIntegrate, initialIntegrate, verletSteps } from "./integrate";
 
 /** Status: the compact QEq list needs `needNeigh` slots (the caller grows sqNbr/sqVal). */
 export const STATUS_QEQ_LIST: i32 = 4;
@@ -759,6 +759,22 @@ function refresh(ctx: usize): i32 {
  */
 export function streitzRunVerlet(ctx: usize, steps: i32): i32 {
   return verletSteps(ctx, steps, refresh);
+}
+
+/**
+ * One velocity-Verlet step with its QEq, the pair energy and virial tallied only when `tally` is set
+ * (the extended-Lagrangian driver steps one at a time and puts each start in sqX). Status as
+ * streitzRunVerlet.
+ */
+export function streitzStep(ctx: usize, tally: i32): i32 {
+  setI(ctx, C_STEPS_DONE, 0);
+  setI(ctx, C_TALLY, tally);
+  initialIntegrate(ctx);
+  const s = refresh(ctx);
+  if (s != 0) return s;
+  finalIntegrate(ctx);
+  setI(ctx, C_STEPS_DONE, 1);
+  return 0;
 }
 
 /** Completes a step interrupted by a short array: rebuild, evaluate, second half kick. */

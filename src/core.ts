@@ -27,6 +27,7 @@ export { qeqCalculate, qeqFromEctModel, type QeqParameters, type QeqResult } fro
 export * from "./workers/index.js";
 export * from "./domain/index.js";
 export * as streitz from "./streitz/index.js";
+export * as xl from "./xl/index.js";
 export { forceEnergy, type Calculator, type CalculatorResults } from "./calculators/protocol.js";
 export {
   relax, fire, lbfgs, CellFilter, PositionObjective, ASE_TIME_FS,

@@ -23,6 +23,8 @@ import { MY_PIS, QQRD2E_METAL, type StreitzSummation } from "./coulomb.js";
 import { erfc } from "./erfc.js";
 import { ewaldKVectors } from "./ewald.js";
 import type { StreitzElement, StreitzParameters } from "./params.js";
+import { XlPropagator } from "../xl/propagator.js";
+import type { XlOrder } from "../xl/coefficients.js";
 import { buildStreitzTable, STREITZ_TABLE_DR, STREITZ_TABLE_R0, type StreitzTableSpec } from "./tables.js";
 
 /** How the model is evaluated: "lammps" (LAMMPS 29Sep2021, quirks included) or "consistent". */
@@ -68,9 +70,24 @@ const SHORT_CUTOFF = 4.0;
  * reports both against the converged charges every run).
  */
 const SGS_TOLERANCE_FACTOR = 0.5;
+/** Extended-Lagrangian defaults: dissipation order and CG loops per step. */
+const XL_ORDER: XlOrder = 5;
+const XL_LOOPS = 4;
+
+/**
+ * Extended-Lagrangian charges in MD: auxiliary (s, t) propagated with the positions (src/xl), each
+ * step's CG starts there and runs at most `loops` loops (or to the tolerance, if sooner).
+ */
+export interface QeqXlSettings {
+  /** Dissipation order K (4..7; default 5). */
+  order?: XlOrder;
+  /** CG loops per step at most (default 4). */
+  loops?: number;
+}
 
 interface StreitzKernels extends KernelExports {
   streitzCompute(ctx: number): void;
+  streitzStep(ctx: number, tally: number): number;
   streitzRunVerlet(ctx: number, steps: number): number;
   streitzFinishStep(ctx: number): number;
   streitzRebuild(ctx: number): number;
@@ -104,6 +121,12 @@ export class StreitzEngine extends KernelSystem {
   qeqPreconditioner: QeqPreconditioner = "jacobi";
   /** CG preconditioner in MD steps (default "sgs"). */
   mdQeqPreconditioner: QeqPreconditioner = "sgs";
+  /**
+   * Extended-Lagrangian charges in MD (null: every step solved to the tolerance, the reference).
+   * Its auxiliary variables are part of the state: {@link xlState} / {@link setXlState} for restarts.
+   */
+  qeqXl: QeqXlSettings | null = null;
+  private xl: XlPropagator | null = null;
 
   /** Forgets the QEq history: the next solve starts from zero charges (as LAMMPS' first step). */
   coldStart(): void {
@@ -111,6 +134,7 @@ export class StreitzEngine extends KernelSystem {
       this.f64("sqHist").fill(0);
       this.f64("charge").fill(0);
     }
+    this.xl = null;
     this.forcesValid = false;
   }
   private readonly k_: number = QQRD2E_METAL;
@@ -243,7 +267,7 @@ export class StreitzEngine extends KernelSystem {
   }
 
   protected preservedPerAtom(): [string, number][] {
-    return [...super.preservedPerAtom(), ["sqHist", 8], ["charge", 1]];
+    return [...super.preservedPerAtom(), ["sqHist", 8], ["charge", 1], ["sqX", 2]];
   }
 
   protected grow(status: number): void {
@@ -284,6 +308,7 @@ export class StreitzEngine extends KernelSystem {
     super.setAtoms(atoms, source);
     this.f64("sqHist").fill(0);
     this.f64("charge").fill(0);
+    this.xl = null;
     if (this.ewaldState && this.ewaldState.cell !== JSON.stringify(Array.from(atoms.cell))) {
       // The k-vectors belong to the old cell: the caller must call setEwald again.
       this.kset = null;
@@ -372,6 +397,61 @@ export class StreitzEngine extends KernelSystem {
     }
   }
 
+  /**
+   * MD steps with extended-Lagrangian charges: each step's CG starts from the auxiliary (s, t), runs
+   * at most `loops` loops, and its result drives the auxiliary variables to the next step.
+   */
+  private runXl(steps: number, opts: QeqXlSettings): void {
+    const order = opts.order ?? XL_ORDER, loops = opts.loops ?? XL_LOOPS;
+    if (!(Number.isInteger(loops) && loops >= 1)) throw new InputError(`extended-Lagrangian CG loops must be a positive integer, got ${loops}`);
+    const size = 2 * this.n;
+    if (!this.xl || this.xl.order !== order || this.xl.size !== size) {
+      // Start on the last solution (that of the forces now in place, solved to the tolerance).
+      this.xl = new XlPropagator(size, order);
+      this.xl.init(this.f64("sqX").subarray(0, size));
+    }
+    const xl = this.xl;
+    this.setCtx("qeqGuess", 4);
+    this.setCtx("qeqMaxIter", loops);
+    try {
+      for (let k = 0; k < steps; k++) {
+        const tally = k === steps - 1 ? 1 : 0;
+        xl.advance((start, out) => {
+          this.f64("sqX").set(start);
+          this.runVerletChunks(1, () => this.kx.streitzStep(this.ctx, tally), () => this.kx.streitzFinishStep(this.ctx), () => this.checkClose());
+          out.set(this.f64("sqX").subarray(0, size));
+        });
+      }
+    } finally {
+      this.setCtx("qeqMaxIter", this.settings.qeqMaxIter);
+    }
+  }
+
+  /**
+   * The extended-Lagrangian auxiliary variables ((K + 1) x 2 n numbers: the (s, t) history, newest
+   * first), or null before the first extended-Lagrangian step. With {@link setXlState} (and
+   * {@link setSolverState}) a saved run continues bit for bit.
+   */
+  xlState(): Float64Array | null {
+    return this.xl ? this.xl.state() : null;
+  }
+
+  /** Restores an {@link xlState} of the same atoms (null forgets it: the next run starts on the last solution). */
+  setXlState(state: ArrayLike<number> | null): void {
+    if (state === null) {
+      this.xl = null;
+      return;
+    }
+    const order = this.qeqXl?.order ?? XL_ORDER;
+    const xl = new XlPropagator(2 * this.n, order);
+    try {
+      xl.setState(state);
+    } catch (e) {
+      throw new InputError(`Streitz extended-Lagrangian state: ${(e as Error).message} (order ${order}, ${this.n} atoms)`);
+    }
+    this.xl = xl;
+  }
+
   /** Selects the CG preconditioner of the next solves, with its stopping tolerance. */
   private usePreconditioner(p: QeqPreconditioner): void {
     this.setCtx("qeqPrecond", p === "sgs" ? 1 : 0);
@@ -393,6 +473,25 @@ export class StreitzEngine extends KernelSystem {
    */
   runVerlet(steps: number, dt: number, opts: { every?: number; delay?: number } = {}): void {
     this.setVerletSettings(steps, dt, opts);
+    if (!this.forcesValid && this.qeqXl && this.xl && this.xl.size === 2 * this.n) {
+      // Restart with extended-Lagrangian state: redo the last step's solve (from x_{n-1}, capped
+      // loops), which gives the forces the uninterrupted run had.
+      this.requireAtoms();
+      if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
+      this.f64("sqX").set(this.xl.previous);
+      this.setCtx("tally", 1);
+      this.setCtx("qeqGuess", 4);
+      this.usePreconditioner(this.mdQeqPreconditioner);
+      this.setCtx("qeqMaxIter", this.qeqXl.loops ?? XL_LOOPS);
+      try {
+        this.kx.streitzCompute(this.ctx);
+      } finally {
+        this.setCtx("qeqMaxIter", this.settings.qeqMaxIter);
+      }
+      this.forcesValid = true;
+      this.checkClose();
+      this.checkResult();
+    }
     if (!this.forcesValid) {
       const start = this.qeqStart, pre = this.qeqPreconditioner;
       this.qeqStart = this.mdQeqStart;
@@ -404,8 +503,12 @@ export class StreitzEngine extends KernelSystem {
         this.qeqPreconditioner = pre;
       }
     }
-    this.setCtx("qeqGuess", GUESS[this.mdQeqStart]);
     this.usePreconditioner(this.mdQeqPreconditioner);
+    if (this.qeqXl) {
+      this.runXl(steps, this.qeqXl);
+      return;
+    }
+    this.setCtx("qeqGuess", GUESS[this.mdQeqStart]);
     this.runVerletChunks(
       steps,
       (left) => this.kx.streitzRunVerlet(this.ctx, left),

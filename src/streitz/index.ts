@@ -37,6 +37,6 @@ export {
   type StreitzCalculatorOptions,
   type StreitzResults,
 } from "./calculator.js";
-export { StreitzEngine, type StreitzMode, type QeqStart, type QeqPreconditioner, type StreitzEngineSettings } from "./engine.js";
+export { StreitzEngine, type StreitzMode, type QeqStart, type QeqPreconditioner, type QeqXlSettings, type StreitzEngineSettings } from "./engine.js";
 export { ewaldKVectors, type EwaldKSet } from "./ewald.js";
 export { buildStreitzTable, pairFunctions, STREITZ_TABLE_R0, STREITZ_TABLE_DR, type StreitzTableSpec } from "./tables.js";
