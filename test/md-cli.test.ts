@@ -114,7 +114,7 @@ describe("md --workers (one system over worker threads by domain decomposition)"
   it("refuses what it cannot do yet", () => {
     const r = fails(...args, "--workers", "2", "--thermostat", "langevin");
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--workers runs plain NVE with an EAM --potential/);
+    expect(r.stderr).toMatch(/--workers runs NVE without restarts/);
     const t = fails(...args, "--workers", "2", "--log", "x.csv");
     expect(t.status).toBe(2);
     expect(t.stderr).toMatch(/--workers prints the thermo table only/);

@@ -28,7 +28,7 @@ describe("generic driver, NVE", () => {
     engine.setAtoms(atoms);
     const vv = new VelocityVerlet(engine, atoms, { dt: 2 });
     vv.run(100);
-    const md = new MolecularDynamics(await EamCalculator.create(cu), atoms, { dt: 2 });
+    const md = new MolecularDynamics(await EamCalculator.create(cu), atoms, { dt: 2, loop: "per-step" });
     md.run(100);
     const dx = maxAbsDiff(md.atoms.positions, engine.positions());
     const dv = maxAbsDiff(md.atoms.velocities!, engine.velocities());

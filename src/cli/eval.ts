@@ -1,10 +1,9 @@
 import type { Command } from "commander";
 import { EamCalculator } from "../engine/calculator.js";
 import { readStructureFile } from "../io/structure-file.js";
-import { writeExtxyzFile } from "../io/extxyz-file.js";
+import { formatExtxyz } from "../io/extxyz.js";
 import { Atoms } from "../atoms.js";
 import { fileURLToPath } from "node:url";
-import { writeFileSync } from "node:fs";
 import { electronDensityGrid } from "../ect/density-grid.js";
 import { formatCube } from "../io/cube.js";
 import { InputError } from "../errors.js";
@@ -12,7 +11,11 @@ import { qeqCalculate, qeqFromEctModel } from "../ect/qeq.js";
 import { readEctModelFile } from "../ect/model-file.js";
 import { buildEctTables } from "../ect/tables.js";
 import { EctCalculator, MAX_STATES } from "../ect/calculator.js";
+import { checkOutputPaths, writeFileAtomic } from "../io/output-file.js";
+import { setEnergies, voigtToFull, withoutResults } from "../io/result-frame.js";
 import { loadPotential, numberOption, runCommand, speciesOption } from "./common.js";
+import { addModelOverrideOptions, loadModel, type CalculatorFlags } from "./calculator-options.js";
+import { checkStructure } from "./sanity.js";
 import { addStreitzOptions, evalStreitz, usesStreitz } from "./streitz.js";
 
 /** `ect-eam eval`: energy, forces, per-atom energies, virial and stress of every input frame. */
@@ -32,23 +35,26 @@ export function registerEval(program: Command): void {
     .option("--simd <on|off>", "use the SIMD kernels (default on)", "on")
     .action((opts) =>
       runCommand(async () => {
+        checkOutputPaths([["--output", opts.output], ["--cube", opts.cube]]);
         if (usesStreitz(opts)) return evalStreitz(opts); // --streitz (Streitz-Mintmire): src/cli/streitz.ts
         if ((opts.potential === undefined) === (opts.model === undefined)) {
           throw new InputError("eval needs exactly one of --potential FILE (EAM) or --model FILE (ECT-EAM)");
         }
         if (opts.model === "qeq") return evalQeq(opts);
         if (opts.model !== undefined) return evalEct(opts);
+        if (opts.longRange !== undefined) throw new InputError("--long-range applies to ECT-EAM models (--model FILE)");
         const pot = loadPotential(opts.potential, opts.style);
         const frames = readStructureFile(opts.input, speciesOption(opts.species));
         const calc = await EamCalculator.create(pot, { variant: opts.simd === "off" ? "scalar" : "simd" });
         calc.onWarning = (m) => process.stderr.write(`warning: ${m}\n`);
         const out: Atoms[] = [];
         frames.forEach((atoms, k) => {
-          const r = calc.calculate(atoms, frames.length > 1 ? `${opts.input} frame ${k}` : opts.input);
-          const a = atoms.copy();
-          a.info.energy = r.energy;
+          const where = frames.length > 1 ? `${opts.input} frame ${k}` : opts.input;
+          const r = calc.calculate(atoms, where);
+          checkStructure(calc, where);
+          const a = withoutResults(atoms);
+          setEnergies(a, r.energy);
           if (r.stress) a.info.stress = voigtToFull(r.stress);
-          else delete a.info.stress;
           a.info.virial = Array.from(r.virial);
           if (r.offTableDensities > 0) a.info.off_table_densities = r.offTableDensities;
           a.arrays.forces = { kind: "R", ncols: 3, data: r.forces };
@@ -56,10 +62,11 @@ export function registerEval(program: Command): void {
           out.push(a);
           process.stderr.write(`frame ${k}: ${atoms.length} atoms, energy ${r.energy.toFixed(10)} eV\n`);
         });
-        writeExtxyzFile(opts.output, out);
+        writeFileAtomic(opts.output, formatExtxyz(out), "--output");
       }),
     );
   addStreitzOptions(cmd);
+  addModelOverrideOptions(cmd, { coulCutoff: false });
 }
 
 /** The bundled starter model, next to the package (dist/cli.js -> models/). */
@@ -73,8 +80,8 @@ async function evalQeq(opts: { input: string; output: string; species?: string; 
   const frames = readStructureFile(opts.input, speciesOption(opts.species));
   const out = frames.map((atoms, k) => {
     const r = qeqCalculate(atoms, params);
-    const a = atoms.copy();
-    a.info.energy = r.energy;
+    const a = withoutResults(atoms);
+    setEnergies(a, r.energy);
     a.info.chi = r.chi;
     a.info.dipole = r.dipole;
     a.arrays.forces = { kind: "R", ncols: 3, data: r.forces };
@@ -82,11 +89,11 @@ async function evalQeq(opts: { input: string; output: string; species?: string; 
     process.stderr.write(`frame ${k}: ${atoms.length} atoms, QEq energy ${r.energy.toFixed(10)} eV\n`);
     return a;
   });
-  writeExtxyzFile(opts.output, out);
+  writeFileAtomic(opts.output, formatExtxyz(out), "--output");
 }
 
-async function evalEct(opts: { model: string; input: string; output: string; species?: string; simd: string; cube?: string; cubeSpacing: string }): Promise<void> {
-  const model = readEctModelFile(opts.model);
+async function evalEct(opts: CalculatorFlags & { model: string; input: string; output: string; species?: string; simd: string; cube?: string; cubeSpacing: string }): Promise<void> {
+  const model = loadModel(opts);
   const spacing = numberOption("--cube-spacing", opts.cubeSpacing, { positive: true })!;
   const frames = readStructureFile(opts.input, speciesOption(opts.species));
   const calc = await EctCalculator.create(buildEctTables(model), { variant: opts.simd === "off" ? "scalar" : "simd", source: opts.model });
@@ -95,15 +102,15 @@ async function evalEct(opts: { model: string; input: string; output: string; spe
     // Every frame from a cold start: results do not depend on the order of the frames (as in the
     // worker pool); `md` and `latent --follow` are the warm-start paths.
     calc.engine.coldStart();
-    const r = calc.calculate(atoms, frames.length > 1 ? `${opts.input} frame ${k}` : opts.input);
-    const a = atoms.copy();
-    a.info.energy = r.energy;
-    a.info.omega = r.grandPotential;
+    const where = frames.length > 1 ? `${opts.input} frame ${k}` : opts.input;
+    const r = calc.calculate(atoms, where);
+    checkStructure(calc, where);
+    const a = withoutResults(atoms);
+    setEnergies(a, r.energy, r.grandPotential);
     a.info.mu = r.mu;
     a.info.dipole = r.dipole;
     a.info.solver_iterations = r.iterations;
     if (r.stress) a.info.stress = voigtToFull(r.stress);
-    else delete a.info.stress;
     a.info.virial = Array.from(r.virial);
     a.arrays.forces = { kind: "R", ncols: 3, data: r.forces };
     a.arrays.energies = { kind: "R", ncols: 1, data: r.energies };
@@ -115,15 +122,9 @@ async function evalEct(opts: { model: string; input: string; output: string; spe
     if (opts.cube) {
       const name = k === 0 ? opts.cube : opts.cube.replace(/(\.cube)?$/, `-${k}.cube`);
       const grid = electronDensityGrid(model, atoms, r.weights, { spacing });
-      writeFileSync(name, formatCube(grid, atoms, { comment: `ECT-EAM valence electron density, ${model.name ?? opts.model}, frame ${k}`, charges: r.charges }));
+      writeFileAtomic(name, formatCube(grid, atoms, { comment: `ECT-EAM valence electron density, ${model.name ?? opts.model}, frame ${k}`, charges: r.charges }), "--cube");
     }
     process.stderr.write(`frame ${k}: ${atoms.length} atoms, energy ${r.energy.toFixed(10)} eV, omega ${r.grandPotential.toFixed(10)} eV, ${r.iterations} solver iterations\n`);
   });
-  writeExtxyzFile(opts.output, out);
-}
-
-/** ASE writes stress in extxyz as the full 3x3 (row-major); Voigt is xx yy zz yz xz xy. */
-function voigtToFull(s: Float64Array): number[] {
-  const [xx, yy, zz, yz, xz, xy] = s;
-  return [xx, xy, xz, xy, yy, yz, xz, yz, zz];
+  writeFileAtomic(opts.output, formatExtxyz(out), "--output");
 }

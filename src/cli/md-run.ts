@@ -1,10 +1,10 @@
 /**
- * The `md` command on the generic driver (src/dynamics/driver.ts): thermostats, barostat, restarts,
- * LAMMPS dumps and CSV logs, for EAM and ECT-EAM alike; plus the output helpers the wasm NVE path
- * in md.ts shares.
+ * `ect-eam md` for every model (EAM, ECT-EAM, Streitz-Mintmire) on one driver
+ * (src/dynamics/driver.ts): NVE stays in the engine's wasm loop between outputs, thermostats and the
+ * barostat step in TypeScript; dumps, logs, trajectories and restarts work the same way everywhere
+ * and never change the thermo table or the loop a run takes. Output paths are checked before the
+ * run starts and files appear only when it ends well (src/io/output-file.ts).
  */
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
-import cliProgress from "cli-progress";
 import type { Atoms } from "../atoms.js";
 import { MolecularDynamics, type DynamicsThermo } from "../dynamics/driver.js";
 import type { BarostatSpec } from "../dynamics/barostat.js";
@@ -15,16 +15,22 @@ import { maxwellBoltzmann } from "../dynamics/velocities.js";
 import { InputError } from "../errors.js";
 import { formatExtxyz } from "../io/extxyz.js";
 import { formatLammpsDump } from "../io/lammps-dump.js";
+import { checkOutputPaths, OutputStream } from "../io/output-file.js";
 import { readStructureFile } from "../io/structure-file.js";
 import { formatThermoHeader, formatThermoRow, thermoColumns, type ThermoLogContent } from "../io/thermo-log.js";
 import { bulk, type CubicStructure } from "../structures/lattice.js";
-import { loadCalculator, type LoadedCalculator } from "./calculator-options.js";
-import { numberOption, speciesOption, thermoHeader, thermoLine } from "./common.js";
+import type { StreitzCalculator } from "../streitz/calculator.js";
+import { loadCalculator, type CalculatorFlags, type LoadedCalculator } from "./calculator-options.js";
+import { numberOption, speciesOption } from "./common.js";
+import { runDomainMd } from "./md-domain.js";
+import { mdThermoTable } from "./md-table.js";
+import { progressBar } from "./progress.js";
+import { checkStructure } from "./sanity.js";
 
 /** The flags of `md`, as commander names them. */
-export interface MdFlags {
-  potential?: string; model?: string; input?: string; lattice?: string; a?: string; repeat: string; element?: string;
-  species?: string; style?: string; steps: string; dt: string; temperature: string; seed: string;
+export interface MdFlags extends CalculatorFlags {
+  input?: string; lattice?: string; a?: string; repeat: string; element?: string;
+  species?: string; steps: string; dt: string; temperature: string; seed: string;
   keepVelocities?: boolean; skin: string; neighEvery: string; neighDelay: string; thermo?: string;
   trajectory?: string; every: string; simd: string;
   thermostat?: string; targetTemperature?: string; tdamp: string; chain: string;
@@ -53,6 +59,7 @@ export function checkUnusedFlags(opts: MdFlags, given: (flag: string) => boolean
   }
   if (opts.dump === undefined) refuse("--dump-every", "dumpEvery", "--dump FILE");
   if (opts.writeRestart === undefined) refuse("--restart-every", "restartEvery", "--write-restart FILE");
+  if (opts.trajectory === undefined) refuse("--every", "every", "--trajectory FILE");
 }
 
 /** Greatest common divisor of two intervals (0 means none), so one hook serves both. */
@@ -61,51 +68,65 @@ export function gcdSteps(a: number, b: number): number {
   return a;
 }
 
-/** The log and dump writers a run opened; `close` closes both. */
-export interface MdOutputs {
+/** The trajectory, log and dump writers of a run. */
+interface MdOutputs {
   log?: (row: DynamicsThermo) => void;
   dump?: (frame: Atoms, step: number) => void;
-  close: () => void;
+  trajectory?: (frame: Atoms, step: number) => void;
+  /** Renames every file into place (the run ended well). */
+  commit: () => void;
+  /** Removes what was written (the run failed): old files stay as they were. */
+  discard: () => void;
 }
 
 /**
- * Opens --log and --dump. When `resumeStep` is a number (a resumed run), existing files are appended
- * to (a log only when its header matches), skipping output at that step, which the earlier run wrote.
+ * Opens --log, --dump and --trajectory as temporary files. When `resumeStep` is a number (a resumed
+ * run), existing files are continued (a log only when its header matches), skipping output at that
+ * step, which the earlier run wrote.
  */
-export function openOutputs(opts: MdFlags, content: ThermoLogContent, resumeStep: number | false, species?: string[]): MdOutputs {
-  const fds: number[] = [];
-  const outputs: MdOutputs = { close: () => fds.forEach((fd) => closeSync(fd)) };
-  if (opts.log !== undefined) {
-    const cols = thermoColumns(content);
-    const header = formatThermoHeader(cols);
-    const append = resumeStep !== false && existsSync(opts.log) && readFileSync(opts.log, "utf8").split("\n", 1)[0] === header;
-    const fd = openSync(opts.log, append ? "a" : "w");
-    fds.push(fd);
-    if (!append) writeSync(fd, header + "\n");
-    outputs.log = (row) => {
-      if (append && row.step === resumeStep) return;
-      writeSync(fd, formatThermoRow(cols, row) + "\n");
-    };
+function openOutputs(opts: MdFlags, content: ThermoLogContent, resumeStep: number | false, species: string[]): MdOutputs {
+  const streams: OutputStream[] = [];
+  const open = (path: string, what: string, append: boolean) => {
+    const s = OutputStream.open(path, { append, what });
+    streams.push(s);
+    return s;
+  };
+  const out: MdOutputs = {
+    commit: () => streams.forEach((s) => s.commit()),
+    discard: () => streams.forEach((s) => s.discard()),
+  };
+  const resumed = (step: number) => resumeStep !== false && step === resumeStep;
+  try {
+    if (opts.log !== undefined) {
+      const cols = thermoColumns(content);
+      const header = formatThermoHeader(cols);
+      const s = OutputStream.peekFirstLine(opts.log) === header && resumeStep !== false ? open(opts.log, "--log", true) : open(opts.log, "--log", false);
+      const appending = s.appended;
+      if (!appending) s.write(header + "\n");
+      out.log = (row) => {
+        if (appending && resumed(row.step)) return;
+        s.write(formatThermoRow(cols, row) + "\n");
+      };
+    }
+    if (opts.dump !== undefined) {
+      const s = open(opts.dump, "--dump", resumeStep !== false);
+      out.dump = (frame, step) => {
+        if (s.appended && resumed(step)) return;
+        s.write(formatLammpsDump({ step, atoms: frame, species }));
+      };
+    }
+    if (opts.trajectory !== undefined) {
+      const s = open(opts.trajectory, "--trajectory", resumeStep !== false);
+      out.trajectory = (frame, step) => {
+        if (s.appended && resumed(step)) return;
+        s.write(formatExtxyz(frame));
+      };
+    }
+  } catch (err) {
+    out.discard();
+    throw err;
   }
-  if (opts.dump !== undefined) {
-    const append = resumeStep !== false && existsSync(opts.dump);
-    const fd = openSync(opts.dump, append ? "a" : "w");
-    fds.push(fd);
-    outputs.dump = (frame, step) => {
-      if (append && step === resumeStep) return;
-      writeSync(fd, formatLammpsDump({ step, atoms: frame, species }));
-    };
-  }
-  return outputs;
-}
-
-/** A progress bar with rate and time left on a terminal; null when stderr is not one. */
-function progressBar(steps: number): cliProgress.SingleBar | null {
-  if (process.stderr.isTTY !== true) return null;
-  return new cliProgress.SingleBar(
-    { format: "md |{bar}| {percentage}% {value}/{total} steps | {rate} steps/s | ETA {eta_formatted}", stream: process.stderr, clearOnComplete: true, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
+  return out;
 }
 
 function loadStructure(opts: MdFlags, elements: string[]): Atoms {
@@ -158,8 +179,9 @@ function resolveBarostat(opts: MdFlags, given: (f: string) => boolean, restart: 
   return { kind: "berendsen", pressure, pdamp, couple, compressibility };
 }
 
-/** Thermostat, barostat, restarts, dumps and logs on the generic driver. */
-export async function runGenericMd(opts: MdFlags, given: (flag: string) => boolean): Promise<void> {
+/** Runs `ect-eam md`: every option with every model, or a one-line refusal (exit 2). */
+export async function runMd(opts: MdFlags, given: (flag: string) => boolean): Promise<void> {
+  // Everything the flags say is checked before any file is read or any work is done.
   const restart = opts.restart !== undefined ? readRestartFile(opts.restart) : null;
   if (restart && (opts.input !== undefined || opts.lattice !== undefined)) {
     throw new InputError("--restart FILE holds the structure and velocities: give no --input or --lattice with it");
@@ -174,66 +196,102 @@ export async function runGenericMd(opts: MdFlags, given: (flag: string) => boole
   const every = numberOption("--every", opts.every, { integer: true, min: 1 })!;
   const dumpEvery = numberOption("--dump-every", opts.dumpEvery, { integer: true, min: 1 })!;
   const restartEvery = numberOption("--restart-every", opts.restartEvery, { integer: true, min: 1 }) ?? 0;
-  const loaded = await loadCalculator(opts, "md");
+  const neighborEvery = numberOption("--neigh-every", opts.neighEvery, { integer: true, min: 1 })!;
+  const neighborDelay = numberOption("--neigh-delay", opts.neighDelay, { integer: true, min: 0 })!;
+  const temperature = numberOption("--temperature", opts.temperature, { min: 0 })!;
+  const seed = numberOption("--seed", opts.seed, { integer: true })!;
+  const workers = numberOption("--workers", opts.workers, { integer: true, min: 1 });
+  checkOutputPaths([["--trajectory", opts.trajectory], ["--dump", opts.dump], ["--log", opts.log], ["--write-restart", opts.writeRestart]]);
+  if (workers !== undefined && workers > 1) return runOnWorkers(opts, workers, { steps, dt, thermoEvery, neighborEvery, neighborDelay, temperature, seed, restart, thermostat, barostat });
 
+  const loaded = await loadCalculator(opts, "md");
   let md: MolecularDynamics;
+  const options = { dt, thermostat, barostat, neighborEvery, neighborDelay };
   if (restart) {
-    md = MolecularDynamics.fromRestart(loaded.calculator, restart, { dt, thermostat, barostat });
+    md = MolecularDynamics.fromRestart(loaded.calculator, restart, options);
   } else {
     const atoms = loadStructure(opts, loaded.elements);
-    const temperature = numberOption("--temperature", opts.temperature, { min: 0 })!;
-    const seed = numberOption("--seed", opts.seed, { integer: true })!;
+    loaded.prepare(atoms);
     if (!opts.keepVelocities || !atoms.velocities) atoms.velocities = maxwellBoltzmann(atoms.masses, temperature, seed);
-    md = new MolecularDynamics(loaded.calculator, atoms, { dt, thermostat, barostat });
+    md = new MolecularDynamics(loaded.calculator, atoms, options);
+    md.evaluate();
+    checkStructure(loaded.calculator, opts.input ?? "lattice");
   }
   md.description = loaded.description;
   const atoms = md.atoms;
-  const ect = loaded.model !== undefined;
   const start = md.step;
-  const resumeStep = restart ? start : false;
 
   const out = process.stdout;
-  out.write(`# ${atoms.length} atoms, ${loaded.description}, ${describe(thermostat, barostat)}, dt ${dt} fs, ${steps} steps${restart ? ` from step ${start} of ${opts.restart}` : ""}\n`);
-  const table = thermoTable(loaded, barostat.kind === "none");
+  out.write(`# ${atoms.length} atoms, ${loaded.description}${streitzDetails(loaded)}, ${describe(thermostat, barostat)}, dt ${dt} fs, ${steps} steps` +
+    `${restart ? ` from step ${start} of ${opts.restart}` : ""}\n`);
+  const table = mdThermoTable(loaded.kind, { thermostat: thermostat.kind !== "none", barostat: barostat.kind !== "none" });
   out.write(table.header + "\n");
-  const outputs = openOutputs(opts, { periodic: atoms.pbc.some((p) => p), ect, charges: ect }, resumeStep, loaded.elements);
-  const trajAppend = restart !== null && opts.trajectory !== undefined && existsSync(opts.trajectory);
-  const traj = opts.trajectory !== undefined ? openSync(opts.trajectory, trajAppend ? "a" : "w") : null;
-  const bar = progressBar(steps);
-  const t0 = performance.now();
-  bar?.start(steps, 0, { rate: "-" });
-  let iterations = 0;
+  const content = { periodic: atoms.pbc.some((p) => p), ect: loaded.kind === "ect", charges: loaded.kind !== "eam", solver: loaded.kind !== "eam" };
+  const outputs = openOutputs(opts, content, restart ? start : false, loaded.elements);
+  const bar = progressBar("md", steps);
+  const stats0 = md.stats;
+  let first: DynamicsThermo | null = null;
+  let last: DynamicsThermo | null = null;
   try {
     const summary = md.run(steps, {
       thermoEvery,
       onThermo: (row) => {
-        bar?.stop();
-        out.write(table.line(row) + "\n");
+        first ??= row;
+        last = row;
+        bar.around(() => out.write(table.line(row) + "\n"));
         outputs.log?.(row);
-        if (bar && row.step - start < steps) bar.start(steps, row.step - start, { rate: "-" });
       },
-      frameEvery: gcdSteps(traj !== null ? every : 0, outputs.dump ? dumpEvery : 0),
+      frameEvery: gcdSteps(outputs.trajectory ? every : 0, outputs.dump ? dumpEvery : 0),
       onFrame: (m) => {
         const frame = m.snapshot();
-        if (traj !== null && m.step % every === 0 && !(trajAppend && m.step === start)) writeSync(traj, formatExtxyz(frame));
+        if (m.step % every === 0) outputs.trajectory?.(frame, m.step);
         if (m.step % dumpEvery === 0) outputs.dump?.(frame, m.step);
       },
       restartEvery,
       onRestart: opts.writeRestart !== undefined ? (data) => writeRestartFile(opts.writeRestart!, data) : undefined,
-      onProgress: (done) => {
-        iterations += (md.results as { iterations?: number } | null)?.iterations ?? 0;
-        bar?.update(done, { rate: (done / ((performance.now() - t0) / 1000)).toFixed(0) });
-      },
-      progressEvery: 1,
+      onProgress: (done) => bar.update(done),
     });
-    bar?.stop();
-    const solver = ect ? `, ${(iterations / Math.max(1, steps)).toFixed(2)} solver iterations per step on average` : "";
-    out.write(`# speed: ${summary.usPerAtomStep.toFixed(3)} us/atom-step (${summary.seconds.toFixed(3)} s for ${steps} steps of ${atoms.length} atoms)${solver}\n`);
+    bar.stop();
+    outputs.commit();
+    const stats = md.stats;
+    const solves = stats.solves - stats0.solves;
+    const solver = loaded.kind === "eam" || solves === 0 ? "" : `, ${((stats.solverIterations - stats0.solverIterations) / solves).toFixed(2)} ${loaded.kind === "ect" ? "weight-solver" : "QEq CG"} iterations per evaluation on average`;
+    out.write(`# speed: ${summary.usPerAtomStep.toFixed(3)} us/atom-step (${summary.seconds.toFixed(3)} s for ${steps} steps of ${atoms.length} atoms), ` +
+      `${stats.neighborBuilds - stats0.neighborBuilds} neighbor builds, ${stats.dangerousBuilds - stats0.dangerousBuilds} dangerous${solver}\n`);
+    out.write(driftLine(first, last, atoms.length, steps, loaded));
     if (opts.writeRestart !== undefined) out.write(`# restart at step ${md.step} written to ${opts.writeRestart}\n`);
-  } finally {
-    bar?.stop();
-    if (traj !== null) closeSync(traj);
-    outputs.close();
+    offTableWarning(loaded);
+  } catch (err) {
+    bar.stop();
+    outputs.discard();
+    throw err;
+  }
+}
+
+/** The change of the conserved quantity over the run, per atom. */
+function driftLine(first: DynamicsThermo | null, last: DynamicsThermo | null, n: number, steps: number, loaded: LoadedCalculator): string {
+  if (first === null || last === null || first.conserved === null || last.conserved === null) return "";
+  const d = last.conserved - first.conserved;
+  const what = loaded.kind === "ect" ? "the conserved energy (Omega + kinetic + thermostat)" : "the conserved energy (total + thermostat)";
+  const streitz = loaded.kind === "streitz" ? (loaded.calculator as StreitzCalculator).mode : "";
+  const note = streitz === "lammps" ? "; lammps mode forces are not the gradient of its energy: use --streitz-mode consistent for NVE conservation" : "";
+  return `# drift: ${(d / n).toExponential(3)} eV/atom in ${what} over ${steps} steps (${d.toExponential(3)} eV)${note}\n`;
+}
+
+function streitzDetails(loaded: LoadedCalculator): string {
+  if (loaded.kind !== "streitz") return "";
+  const calc = loaded.calculator as StreitzCalculator;
+  const ew = calc.engine.ewaldSettings();
+  const s = calc.settings;
+  return (ew ? `, Ewald g ${ew.g.toPrecision(6)} 1/A kmax ${ew.kmax.join(" ")} (${ew.kcount} k-vectors)` : `, Wolf alpha ${s.wolfAlpha} 1/A`) +
+    `, QEq every step to ${s.qeqTolerance.toExponential()}`;
+}
+
+function offTableWarning(loaded: LoadedCalculator): void {
+  const e = (loaded.calculator as { engine?: { offTableCount?: () => number } }).engine;
+  const off = typeof e?.offTableCount === "function" ? e.offTableCount() : 0;
+  if (loaded.kind === "eam" && off > 0) {
+    process.stderr.write(`warning: ${off} atom(s) above the embedding table's rhomax at the end (F continued linearly)\n`);
   }
 }
 
@@ -246,23 +304,24 @@ function describe(t: ThermostatSpec, b: BarostatSpec): string {
   return parts.join(" + ");
 }
 
-/** The stdout table: the EAM columns of the NVE path plus the conserved quantity, or ECT-EAM's. */
-function thermoTable(loaded: LoadedCalculator, conserved: boolean): { header: string; line: (r: DynamicsThermo) => string } {
-  const w = (s: string) => s.padStart(16);
-  const f = (v: number | null, d: number) => w(v === null ? "-" : v.toFixed(d));
-  if (loaded.model === undefined) {
-    return {
-      header: thermoHeader() + " " + w(conserved ? "Conserved(eV)" : "Volume(A^3)"),
-      line: (r) => thermoLine(r) + " " + (conserved ? f(r.conserved, 6) : f(r.volume, 3)),
-    };
+/** `--workers N`: EAM NVE over N worker threads (domain decomposition), thermo table only. */
+async function runOnWorkers(
+  opts: MdFlags,
+  workers: number,
+  o: { steps: number; dt: number; thermoEvery: number; neighborEvery: number; neighborDelay: number; temperature: number; seed: number; restart: RestartData | null; thermostat: ThermostatSpec; barostat: BarostatSpec },
+): Promise<void> {
+  if (opts.model !== undefined || opts.potential === undefined || opts.streitz !== undefined) throw new InputError("--workers runs EAM (--potential FILE) only");
+  if (o.thermostat.kind !== "none" || o.barostat.kind !== "none" || o.restart !== null || opts.writeRestart !== undefined) {
+    throw new InputError("--workers runs NVE without restarts (no --thermostat, --barostat, --restart or --write-restart)");
   }
-  const cols = ["Step", "Temp(K)", "E(eV)", "Omega(eV)", "KinEng(eV)", "Omega+KE(eV)", "Conserved(eV)", "TotCharge(e)", "Iters"];
-  return {
-    header: cols.map((c, i) => c.padStart(i === 0 ? 8 : 15)).join(" "),
-    line: (r) =>
-      [String(r.step).padStart(8), r.temperature.toFixed(3).padStart(15), r.potential.toFixed(6).padStart(15), (r.omega ?? 0).toFixed(6).padStart(15),
-        r.kinetic.toFixed(6).padStart(15), ((r.omega ?? r.potential) + r.kinetic).toFixed(6).padStart(15),
-        (r.conserved === null ? "-" : r.conserved.toFixed(6)).padStart(15), (r.totalCharge ?? 0).toExponential(3).padStart(15),
-        String(r.solverIterations ?? "-").padStart(15)].join(" "),
-  };
+  if (opts.trajectory !== undefined || opts.dump !== undefined || opts.log !== undefined) {
+    throw new InputError("--workers prints the thermo table only (no --trajectory, --dump or --log yet)");
+  }
+  const loaded = await loadCalculator(opts, "md");
+  const atoms = loadStructure(opts, loaded.elements);
+  if (!opts.keepVelocities || !atoms.velocities) atoms.velocities = maxwellBoltzmann(atoms.masses, o.temperature, o.seed);
+  const skin = numberOption("--skin", opts.skin, { min: 0 })!;
+  return runDomainMd(opts.potential, loaded.potential!, atoms, {
+    workers, steps: o.steps, dt: o.dt, skin, neighEvery: o.neighborEvery, neighDelay: o.neighborDelay, thermoEvery: o.thermoEvery, simd: opts.simd !== "off",
+  });
 }

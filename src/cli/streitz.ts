@@ -7,14 +7,17 @@
 import type { Command } from "commander";
 import type { Atoms } from "../atoms.js";
 import { InputError } from "../errors.js";
-import { writeExtxyzFile } from "../io/extxyz-file.js";
+import { formatExtxyz } from "../io/extxyz.js";
+import { writeFileAtomic } from "../io/output-file.js";
+import { setEnergies, voigtToFull, withoutResults } from "../io/result-frame.js";
+import { checkStructure } from "./sanity.js";
 import { readStructureFile } from "../io/structure-file.js";
 import { StreitzCalculator, STREITZ_DEFAULTS, type StreitzCalculatorOptions } from "../streitz/calculator.js";
 import { readStreitzFile } from "../streitz/params-file.js";
 import { loadPotential, numberOption, speciesOption } from "./common.js";
 
 /** The Streitz flags, as commander names them in `opts`. */
-interface StreitzFlags {
+export interface StreitzFlags {
   streitz?: string;
   summation?: string;
   coulCutoff?: string;
@@ -65,7 +68,7 @@ export function addStreitzOptions(cmd: Command): Command {
   return cmd
     .option("--streitz <file>", "Streitz-Mintmire: coul/streitz parameter file (.streitz); --potential is the EAM part (eam/alloy); writes charges, energy_eam=, energy_coul=")
     .option("--summation <wolf|ewald>", "with --streitz (required): Wolf summation or Ewald (kspace_style ewald)")
-    .option("--coul-cutoff <A>", `with --streitz: real-space Coulomb cutoff, A (default ${d.coulCutoff})`)
+    .option("--coul-cutoff <A>", `real-space Coulomb cutoff, A: with --streitz (default ${d.coulCutoff}), or with --model overriding the model's electrostatics.cutoff`)
     .option("--wolf-alpha <1/A>", `with --summation wolf: damping alpha, 1/A (default ${d.wolfAlpha})`)
     .option("--ewald-accuracy <acc>", `with --summation ewald: relative accuracy choosing g and kmax where not given (default ${d.ewaldAccuracy})`)
     .option("--ewald-g <1/A>", "with --summation ewald: splitting parameter g, 1/A (kspace_modify gewald)")
@@ -80,9 +83,12 @@ export function addStreitzOptions(cmd: Command): Command {
     );
 }
 
-/** True when any Streitz flag was given (then `evalStreitz` takes the command). */
-export function usesStreitz(opts: StreitzFlags): boolean {
-  return FLAGS.some(([key]) => opts[key] !== undefined);
+/**
+ * True when any Streitz flag was given (then `evalStreitz` takes the command). With --model,
+ * --coul-cutoff is the ECT-EAM long-range cutoff instead.
+ */
+export function usesStreitz(opts: StreitzFlags & { model?: string }): boolean {
+  return FLAGS.some(([key]) => opts[key] !== undefined && !(key === "coulCutoff" && opts.model !== undefined && opts.streitz === undefined));
 }
 
 /** `--ewald-kmax 8,9,12` (or "8 9 12") to three positive integers. */
@@ -146,12 +152,6 @@ export function streitzSettings(opts: StreitzEvalOptions): Omit<StreitzCalculato
   };
 }
 
-/** ASE writes stress in extxyz as the full 3x3 (row-major); Voigt is xx yy zz yz xz xy. */
-function voigtToFull(s: Float64Array): number[] {
-  const [xx, yy, zz, yz, xz, xy] = s;
-  return [xx, xy, xz, xy, yy, yz, xz, yz, zz];
-}
-
 /**
  * Streitz-Mintmire single points of every input frame, written as extended XYZ with energy=,
  * energy_eam=, energy_coul=, energy_coul_pair=, energy_coul_kspace=, stress= (periodic only),
@@ -169,10 +169,12 @@ export async function evalStreitz(opts: StreitzEvalOptions): Promise<void> {
   const out: Atoms[] = frames.map((atoms, k) => {
     // Every frame from zero charges, as a LAMMPS `run 0`: results do not depend on the frame order.
     calc.coldStart();
-    const r = calc.calculate(atoms, frames.length > 1 ? `${opts.input} frame ${k}` : opts.input);
-    const a = atoms.copy();
+    const where = frames.length > 1 ? `${opts.input} frame ${k}` : opts.input;
+    const r = calc.calculate(atoms, where);
+    checkStructure(calc, where);
+    const a = withoutResults(atoms);
     const info = a.info;
-    info.energy = r.energy;
+    setEnergies(a, r.energy);
     info.energy_eam = r.energyEam;
     info.energy_coul = r.energyCoul;
     info.energy_coul_pair = r.energyCoulPair;
@@ -207,5 +209,5 @@ export async function evalStreitz(opts: StreitzEvalOptions): Promise<void> {
     );
     return a;
   });
-  writeExtxyzFile(opts.output, out);
+  writeFileAtomic(opts.output, formatExtxyz(out), "--output");
 }

@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import type { Atoms } from "../atoms.js";
 import { InputError } from "../errors.js";
 import { formatExtxyz } from "../io/extxyz.js";
+import { setEnergies, voigtToFull, withoutResults } from "../io/result-frame.js";
 import { readStructureFile } from "../io/structure-file.js";
 import type { CalculatorResults } from "../calculators/protocol.js";
 import { bulk, type CubicStructure } from "../structures/lattice.js";
@@ -64,15 +65,12 @@ export function loadStructure(flags: StructureFlags, elements: string[], command
 
 /** One extended XYZ frame of `atoms` with the calculator's results (energy, forces, stress, charges). */
 export function resultFrame(atoms: Atoms, r: CalculatorResults, info: Record<string, number | string | boolean> = {}): string {
-  const frame = atoms.copy();
+  const frame = withoutResults(atoms);
   frame.velocities = null;
-  frame.info = { ...frame.info, energy: r.energy, ...info };
-  if (r.grandPotential !== undefined) frame.info.omega = r.grandPotential;
-  if (r.stress) {
-    const s = r.stress;
-    // ASE's extended XYZ stores stress as a full 3x3 (eV/A^3).
-    frame.info.stress = [s[0], s[5], s[4], s[5], s[1], s[3], s[4], s[3], s[2]];
-  }
+  setEnergies(frame, r.energy, r.grandPotential);
+  frame.info = { ...frame.info, ...info };
+  // ASE's extended XYZ stores stress as a full 3x3 (eV/A^3).
+  if (r.stress) frame.info.stress = voigtToFull(r.stress);
   frame.arrays = { ...frame.arrays, forces: { kind: "R", ncols: 3, data: r.forces.slice() } };
   if (r.charges) frame.arrays.charges = { kind: "R", ncols: 1, data: r.charges.slice() };
   return formatExtxyz(frame);

@@ -14,6 +14,10 @@
  *
  * The NVE part repeats the wasm kernel's arithmetic (`assembly/integrate.ts`) operation by operation,
  * so for EAM it gives the wasm `VelocityVerlet` trajectory to round-off.
+ *
+ * NVE runs of a calculator with a wasm MD loop (EAM, ECT-EAM, Streitz-Mintmire; src/dynamics/
+ * engine-loop.ts) do not take this path: they stay in wasm between hook points, so logs, dumps and
+ * restarts cost nothing per step. Either way a `RunGuard` stops runs that blew up.
  */
 import { Atoms } from "../atoms.js";
 import type { Calculator, CalculatorResults } from "../calculators/protocol.js";
@@ -22,6 +26,9 @@ import { CalculationFailed, InputError } from "../errors.js";
 import { FTM } from "../engine/system.js";
 import { berendsenScale, checkBarostat, pressureTensor, type BarostatSpec } from "./barostat.js";
 import { EngineAccess } from "./engine-access.js";
+import { engineLoopOf, type EngineLoop } from "./engine-loop.js";
+import { RunGuard, type GuardLimits } from "./guard.js";
+import { setEnergies, withoutResults } from "../io/result-frame.js";
 import type { ThermoRow } from "./md.js";
 import { RESTART_FORMAT, RESTART_VERSION, type RestartData } from "./restart.js";
 import { makeThermostat, type Thermostat, type ThermostatSpec } from "./thermostats.js";
@@ -33,6 +40,30 @@ export interface DynamicsOptions {
   dt: number;
   thermostat?: ThermostatSpec;
   barostat?: BarostatSpec;
+  /**
+   * Neighbor-list checks as LAMMPS neigh_modify every/delay (default 1 and 0). Only loops that run
+   * inside wasm (NVE with EAM or Streitz-Mintmire) check less often; elsewhere other values are refused.
+   */
+  neighborEvery?: number;
+  neighborDelay?: number;
+  /**
+   * "auto" (default): NVE with a wasm MD loop stays in wasm between hooks; "per-step": every step
+   * in TypeScript (thermostats and barostats always are).
+   */
+  loop?: "auto" | "per-step";
+  /** When to stop a run that blew up (see `RunGuard`). */
+  guard?: GuardLimits;
+}
+
+/** Work counters of a driver since it was made. */
+export interface DynamicsStats {
+  /** Weight (ECT-EAM) or CG (Streitz-Mintmire) solver iterations, summed over evaluations. */
+  solverIterations: number;
+  /** Evaluations that ran a solver. */
+  solves: number;
+  /** Neighbor-list builds and dangerous builds of the engine (0 without one). */
+  neighborBuilds: number;
+  dangerousBuilds: number;
 }
 
 /** A thermo row with what the generic driver knows beyond NVE (null where it does not exist). */
@@ -75,6 +106,17 @@ export interface DynamicsSummary {
   usPerAtomStep: number;
 }
 
+/** Solver iterations of an evaluation (ECT-EAM `iterations`, Streitz `qeqIterations`), or null. */
+function solverIterations(r: CalculatorResults): number | null {
+  const o = r as { iterations?: unknown; qeqIterations?: unknown };
+  const v = o.iterations ?? o.qeqIterations;
+  return typeof v === "number" ? v : null;
+}
+
+function nextMultiple(step: number, every: number): number {
+  return (Math.floor(step / every) + 1) * every;
+}
+
 /** MD of one structure with one calculator; `atoms` evolves in place (positions, velocities, cell). */
 export class MolecularDynamics {
   readonly calculator: Calculator;
@@ -88,9 +130,19 @@ export class MolecularDynamics {
   results: CalculatorResults | null = null;
   /** Free text stored in restarts: which potential or model ran. */
   description = "";
+  /** Neighbor checks (neigh_modify every/delay). */
+  readonly neighborEvery: number;
+  readonly neighborDelay: number;
+  /** The wasm MD loop NVE steps run in (null: steps in TypeScript). */
+  readonly loop: EngineLoop | null;
   private readonly access: EngineAccess;
   private readonly invMass: Float64Array;
+  private readonly guardLimits: GuardLimits;
   private origin = { step: 0, time: 0 };
+  /** Whether the engine holds this driver's velocities (the wasm loop owns the state between runs). */
+  private loaded = false;
+  private solverWork = { iterations: 0, solves: 0 };
+  private builds0 = { builds: 0, dangerous: 0 };
 
   /** `atoms` is copied; velocities default to zero. */
   constructor(calculator: Calculator, atoms: Atoms, options: DynamicsOptions) {
@@ -112,6 +164,36 @@ export class MolecularDynamics {
     }
     this.invMass = Float64Array.from(this.atoms.masses, (m) => 1 / m);
     this.access = new EngineAccess(calculator);
+    this.neighborEvery = options.neighborEvery ?? 1;
+    this.neighborDelay = options.neighborDelay ?? 0;
+    if (!Number.isInteger(this.neighborEvery) || this.neighborEvery < 1) throw new InputError(`neighbor check interval must be an integer >= 1, got ${this.neighborEvery}`);
+    if (!Number.isInteger(this.neighborDelay) || this.neighborDelay < 0) throw new InputError(`neighbor delay must be an integer >= 0, got ${this.neighborDelay}`);
+    const nve = this.thermostat.spec.kind === "none" && this.barostat.kind === "none";
+    this.loop = nve && options.loop !== "per-step" ? engineLoopOf(calculator) : null;
+    if ((this.neighborEvery !== 1 || this.neighborDelay !== 0) && !this.loop?.neighborChecks) {
+      throw new InputError(
+        "neighbor checks other than every step (--neigh-every 1 --neigh-delay 0) apply to NVE runs of EAM and Streitz-Mintmire, " +
+          "whose steps stay in wasm; thermostats, barostats and ECT-EAM check the list every step",
+      );
+    }
+    this.guardLimits = options.guard ?? {};
+    const e = this.access.engine;
+    if (e !== null) {
+      const st = e.neighborStats();
+      this.builds0 = { builds: st.builds, dangerous: st.dangerous };
+    }
+  }
+
+  /** Solver iterations, neighbor builds and dangerous builds since this driver was made. */
+  get stats(): DynamicsStats {
+    const e = this.access.engine;
+    const st = e?.neighborStats() ?? { builds: 0, dangerous: 0 };
+    return {
+      solverIterations: this.solverWork.iterations,
+      solves: this.solverWork.solves,
+      neighborBuilds: st.builds - this.builds0.builds,
+      dangerousBuilds: this.access.dangerous + st.dangerous - this.builds0.dangerous,
+    };
   }
 
   /** Simulated time, fs. */
@@ -134,11 +216,37 @@ export class MolecularDynamics {
     const wrapped = this.access.afterCalculate(a);
     if (wrapped) a.positions.set(wrapped);
     this.results = r;
+    this.loaded = false;
+    const it = solverIterations(r);
+    if (it !== null) {
+      this.solverWork.iterations += it;
+      this.solverWork.solves++;
+    }
     return r;
+  }
+
+  /** `steps` NVE steps in the wasm loop, then positions, velocities and results read back. */
+  private advanceInEngine(steps: number): void {
+    const loop = this.loop!, e = loop.engine, a = this.atoms;
+    if (!this.results) this.evaluate();
+    if (!this.loaded) {
+      e.setVelocities(a.velocities!);
+      this.loaded = true;
+    }
+    const iterations = loop.run(steps, this.dt, this.neighborEvery, this.neighborDelay);
+    if (loop.kind !== "eam") {
+      this.solverWork.iterations += iterations;
+      this.solverWork.solves += steps;
+    }
+    this.step += steps;
+    a.positions.set(e.positions());
+    a.velocities!.set(e.velocities());
+    this.results = loop.results(a);
   }
 
   /** Advances one time step. */
   stepOnce(): void {
+    if (this.loop !== null) return this.advanceInEngine(1);
     if (!this.results) this.evaluate();
     const a = this.atoms, th = this.thermostat, dt = this.dt;
     const x = a.positions, v = a.velocities!, m = a.masses;
@@ -180,7 +288,11 @@ export class MolecularDynamics {
     for (let r = 0; r < 3; r++) for (let d = 0; d < 3; d++) a.cell[3 * r + d] *= mu[d];
   }
 
-  /** Runs `steps` steps, calling the hooks at their intervals; returns timing. */
+  /**
+   * Runs `steps` steps, calling the hooks at their intervals; returns timing. Between hook points
+   * NVE runs with a wasm loop stay in wasm. At every hook point the run is checked (`RunGuard`): a
+   * run that blew up throws CalculationFailed naming the step and the cause.
+   */
   run(steps: number, hooks: DynamicsHooks = {}): DynamicsSummary {
     if (!Number.isInteger(steps) || steps < 0) throw new InputError(`steps must be a non-negative integer, got ${steps}`);
     const every = (k: number | undefined, name: string) => {
@@ -191,22 +303,38 @@ export class MolecularDynamics {
     const thermoEvery = every(hooks.thermoEvery, "thermo interval");
     const frameEvery = every(hooks.frameEvery, "frame interval");
     const restartEvery = every(hooks.restartEvery, "restart interval");
-    const progressEvery = hooks.progressEvery ?? Math.max(1, Math.floor(steps / 100));
+    const progressEvery = Math.max(1, every(hooks.progressEvery, "progress interval") || Math.floor(steps / 100));
+    // The run is checked (and a wasm loop left) at least this often: the progress interval, or
+    // about 1 % of the run but no less than 10 steps.
+    const checkEvery = hooks.onProgress ? progressEvery : Math.max(10, Math.floor(steps / 100));
     if (!this.results) this.evaluate();
     const start = this.step, end = start + steps;
-    hooks.onThermo?.(this.thermo());
+    const guard = new RunGuard(this.guardLimits, this.access.engine?.skin ?? 1);
+    const target = "temperature" in this.thermostat.spec ? this.thermostat.spec.temperature : undefined;
+    const first = this.thermo();
+    guard.begin(this.sample(first), target);
+    hooks.onThermo?.(first);
     if (frameEvery > 0 && this.step % frameEvery === 0) hooks.onFrame?.(this);
     const t0 = performance.now();
     while (this.step < end) {
-      this.stepOnce();
+      let next = Math.min(end, start + (Math.floor((this.step - start) / checkEvery) + 1) * checkEvery);
+      for (const k of [thermoEvery, frameEvery, hooks.onRestart ? restartEvery : 0]) if (k > 0) next = Math.min(next, nextMultiple(this.step, k));
+      if (this.loop !== null) this.advanceInEngine(next - this.step);
+      else while (this.step < next) this.stepOnce();
       const s = this.step, last = s === end;
+      const row = this.thermo();
+      guard.check(this.sample(row));
       if (hooks.onProgress && ((s - start) % progressEvery === 0 || last)) hooks.onProgress(s - start, steps);
-      if ((thermoEvery > 0 && s % thermoEvery === 0) || last) hooks.onThermo?.(this.thermo());
+      if ((thermoEvery > 0 && s % thermoEvery === 0) || last) hooks.onThermo?.(row);
       if (frameEvery > 0 && s % frameEvery === 0) hooks.onFrame?.(this);
       if (hooks.onRestart && ((restartEvery > 0 && s % restartEvery === 0) || last)) hooks.onRestart(this.restartData());
     }
     const ms = performance.now() - t0;
     return { steps, seconds: ms / 1000, usPerAtomStep: steps > 0 ? (ms * 1000) / (steps * this.atoms.length) : 0 };
+  }
+
+  private sample(row: DynamicsThermo) {
+    return { step: row.step, atoms: this.atoms, temperature: row.temperature, conserved: row.conserved, dangerousBuilds: this.stats.dangerousBuilds };
   }
 
   /** The current thermodynamic state (evaluates first if needed). */
@@ -233,7 +361,7 @@ export class MolecularDynamics {
         qmax = Math.max(qmax, c);
       }
     }
-    const iters = (r as { iterations?: unknown }).iterations;
+    const iters = solverIterations(r);
     return {
       step: this.step,
       time: this.time,
@@ -248,16 +376,19 @@ export class MolecularDynamics {
       totalCharge: qs,
       chargeMin: qmin,
       chargeMax: qmax,
-      solverIterations: typeof iters === "number" ? iters : null,
+      solverIterations: iters,
     };
   }
 
-  /** The current state as new Atoms with `forces` (eV/A) and, when the model has them, `charges` (e). */
+  /**
+   * The current state as new Atoms with `energy` (eV; ECT-EAM: also `free_energy` = Omega, which the
+   * forces derive from), `forces` (eV/A) and, when the model has them, `charges` (e).
+   */
   snapshot(): Atoms {
     const r = this.results ?? this.evaluate();
-    const s = this.atoms.copy();
-    s.info = { ...s.info, step: this.step, time: this.time, energy: r.energy };
-    if (r.grandPotential !== undefined) s.info.omega = r.grandPotential;
+    const s = withoutResults(this.atoms);
+    s.info = { ...s.info, step: this.step, time: this.time };
+    setEnergies(s, r.energy, r.grandPotential);
     s.arrays = { ...s.arrays, forces: { kind: "R", ncols: 3, data: r.forces.slice() } };
     if (r.charges) s.arrays.charges = { kind: "R", ncols: 1, data: r.charges.slice() };
     return s;
@@ -287,8 +418,9 @@ export class MolecularDynamics {
       thermostat: { ...this.thermostat.spec },
       thermostatState: this.thermostat.state(),
       barostat: { ...this.barostat },
-      list: this.access.listState(),
-      solver: this.access.solver(),
+      list: this.loop !== null ? this.loop.list(a) : this.access.listState(),
+      solver: this.loop !== null ? this.loopSolver() : this.access.solver(),
+      engine: this.loop !== null ? this.loop.state() : null,
       calculator: this.description || undefined,
     };
   }
@@ -309,6 +441,7 @@ export class MolecularDynamics {
       velocities: data.velocities,
     });
     const md = new MolecularDynamics(calculator, atoms, {
+      ...options,
       dt: options.dt ?? data.dt,
       thermostat: options.thermostat ?? data.thermostat,
       barostat: options.barostat ?? data.barostat,
@@ -323,7 +456,17 @@ export class MolecularDynamics {
       throw new InputError("restart results need energy and virial");
     }
     md.results = results;
-    md.access.restore(md.atoms, data.list, data.solver);
+    if (md.loop !== null && data.engine && data.list) {
+      md.loop.restore(md.atoms, data.list, data.engine, data.solver, results.forces);
+      md.loaded = true;
+    } else {
+      md.access.restore(md.atoms, data.list, data.solver);
+    }
     return md;
+  }
+
+  private loopSolver() {
+    const e = this.loop!.engine as unknown as { solverState?: () => { weights: Float64Array; mu: number } };
+    return typeof e.solverState === "function" ? e.solverState() : null;
   }
 }

@@ -44,6 +44,13 @@ export function kernelSystemOf(calc: Calculator): KernelSystem | null {
 export class EngineAccess {
   readonly engine: KernelSystem | null;
   private builds = -1;
+  /** Evaluations since the last build the driver saw. */
+  private sinceBuild = 0;
+  /**
+   * Builds on two evaluations in a row (the list checked every step): an atom moved more than half
+   * the skin in one step, which LAMMPS counts as a dangerous build.
+   */
+  dangerous = 0;
   /** Where the list in use was built (null until a build was seen or without an engine). */
   list: ListState | null = null;
 
@@ -67,7 +74,8 @@ export class EngineAccess {
    */
   beforeCalculate(atoms: Atoms): void {
     const ect = this.ect;
-    if (ect !== null && this.warm && this.cell !== null && !sameNumbers(this.cell, atoms.cell)) {
+    this.newCell = this.cell !== null && !sameNumbers(this.cell, atoms.cell);
+    if (ect !== null && this.warm && this.newCell) {
       const state = ect.solverState();
       ect.sync(atoms);
       ect.setSolverState(state);
@@ -78,6 +86,8 @@ export class EngineAccess {
   /** The cell of the last evaluation, and whether the solver has a converged warm start. */
   private cell: Float64Array | null = null;
   private warm = false;
+  /** The cell changed before this evaluation (a barostat step): the list is rebuilt for that. */
+  private newCell = false;
 
   /**
    * Called after `calculate(atoms)`: when the engine rebuilt its list, records where (for restarts)
@@ -89,7 +99,10 @@ export class EngineAccess {
     if (e === null) return null;
     this.warm = true;
     const b = e.neighborStats().builds;
+    this.sinceBuild++;
     if (b === this.builds) return null;
+    if (this.builds >= 0 && this.sinceBuild === 1 && !this.newCell) this.dangerous++;
+    this.sinceBuild = 0;
     this.builds = b;
     this.list = { positions: atoms.positions.slice(), cell: atoms.cell.slice(), order: null };
     return e.length === atoms.length ? e.positions() : null;
@@ -124,6 +137,7 @@ export class EngineAccess {
       e.sync(atoms, "restart");
     }
     this.builds = e.neighborStats().builds;
+    this.sinceBuild = 1; // unknown: the run may have built long before the restart
     this.cell = (list?.cell ?? atoms.cell).slice();
     if (solver !== null && this.ect !== null) {
       this.ect.setSolverState(solver);

@@ -8,6 +8,7 @@
 import { InputError } from "../errors.js";
 import type { BarostatSpec } from "./barostat.js";
 import type { ListState, SolverState } from "./engine-access.js";
+import type { EngineLoopState } from "./engine-loop.js";
 import type { ThermostatSpec, ThermostatState } from "./thermostats.js";
 
 /** Identifies the format in the file. */
@@ -41,8 +42,10 @@ export interface RestartData {
   barostat: BarostatSpec;
   /** Where the engine's neighbor list was built (null without a wasm engine). */
   list: ListState | null;
-  /** ECT-EAM weight-solver warm start (null for other models). */
+  /** ECT-EAM weight-solver or Streitz QEq warm start (null for EAM). */
   solver: SolverState | null;
+  /** Runs inside a wasm MD loop (NVE): the engine's loop state (absent otherwise). */
+  engine?: EngineLoopState | null;
   /** Free text: the potential or model the run used (not checked, for people). */
   calculator?: string;
 }
@@ -94,7 +97,12 @@ export function parseRestart(text: string, fileName = "restart"): RestartData {
     d.list.order = d.list.order ?? null;
   }
   if (d.solver) need(d.solver.weights instanceof Float64Array && Number.isFinite(d.solver.mu), "solver must hold weights and mu");
-  return { ...d, list: d.list ?? null, solver: d.solver ?? null } as RestartData;
+  if (d.engine) {
+    need(Number.isInteger(d.engine.stepsSinceBuild) && d.engine.stepsSinceBuild >= 0, "engine.stepsSinceBuild must be an integer >= 0");
+    const ew = d.engine.ewald;
+    if (ew) need(Number.isFinite(ew.g) && ew.g > 0 && Array.isArray(ew.kmax) && ew.kmax.length === 3 && ew.kmax.every((k) => Number.isInteger(k) && k >= 1), "engine.ewald must hold g > 0 and three kmax integers");
+  }
+  return { ...d, list: d.list ?? null, solver: d.solver ?? null, engine: d.engine ?? null } as RestartData;
 }
 
 function encodeValue(value: unknown): unknown {

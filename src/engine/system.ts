@@ -479,6 +479,39 @@ export class KernelSystem {
     }
   }
 
+  /**
+   * Where the neighbor list was last built (owned positions, A, N x 3, as that build wrapped them)
+   * and the `runVerlet` steps since (what neigh_modify every/delay count). MD restarts of runs that
+   * stay in wasm save these; see {@link setStepsSinceBuild} and {@link adoptForces}.
+   */
+  listOrigin(): { positions: Float64Array; stepsSinceBuild: number } {
+    this.requireAtoms();
+    return { positions: interleave(this.f64("x0"), this.f64("y0"), this.f64("z0"), this.n), stepsSinceBuild: this.getCtx("sinceBuild") };
+  }
+
+  /** Sets the steps since the last build (a restart, after `rebuild` at the saved origin). */
+  setStepsSinceBuild(steps: number): void {
+    if (!Number.isInteger(steps) || steps < 0) throw new InputError(`steps since the last neighbor build must be an integer >= 0, got ${steps}`);
+    this.setCtx("sinceBuild", steps);
+  }
+
+  /**
+   * Takes `forces` (eV/A, N x 3, e.g. from a restart) as the forces at the current positions, so the
+   * next `runVerlet` starts without an evaluation (which would solve the charges once more).
+   */
+  adoptForces(forces: ArrayLike<number>): void {
+    this.requireAtoms();
+    if (forces.length !== 3 * this.n) throw new InputError(`expected ${3 * this.n} force components, got ${forces.length}`);
+    checkFinite(forces, "force", "restart");
+    const fx = this.f64("fx"), fy = this.f64("fy"), fz = this.f64("fz");
+    for (let i = 0; i < this.n; i++) {
+      fx[i] = forces[3 * i];
+      fy[i] = forces[3 * i + 1];
+      fz[i] = forces[3 * i + 2];
+    }
+    this.forcesValid = true;
+  }
+
   protected requireAtoms(): void {
     if (this.n === 0) throw new Error("no structure loaded: call setAtoms first");
   }

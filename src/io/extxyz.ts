@@ -375,6 +375,10 @@ function parseFrame(
   // Column storage.
   const ntot = props.reduce((s, p) => s + p.ncols, 0);
   const store = new Map<Property, Float64Array | Int32Array | string[] | boolean[]>();
+  // A count beyond the lines left is refused before arrays of that size are made.
+  if (h + n > lastContent) {
+    throw new InputError(`declares ${n} atoms, but the file ended after ${Math.max(0, lastContent - h)} atom line(s) (at line ${lastContent + 1})`, at(first));
+  }
   for (const p of props) {
     const len = n * p.ncols;
     store.set(

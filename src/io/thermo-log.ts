@@ -6,7 +6,8 @@
  * Columns, in this order: always `step,time_fs,temperature_K,potential_eV,kinetic_eV,total_eV,
  * pressure_bar`, then those the run has: `volume_A3` (periodic cells), `omega_eV` (ECT-EAM grand
  * potential), `conserved_eV` (the integrator's conserved quantity, see `DynamicsThermo.conserved`),
- * `total_charge_e,charge_min_e,charge_max_e` (variable-charge models), `solver_iterations` (ECT-EAM).
+ * `total_charge_e,charge_min_e,charge_max_e` (variable-charge models), `solver_iterations` (ECT-EAM
+ * weight solver, Streitz-Mintmire QEq CG).
  */
 import type { DynamicsThermo } from "../dynamics/driver.js";
 import { InputError } from "../errors.js";
@@ -43,6 +44,8 @@ export interface ThermoLogContent {
   ect: boolean;
   /** The model has charges. */
   charges: boolean;
+  /** The model solves for its charges (ECT-EAM, Streitz-Mintmire): solver iterations. */
+  solver?: boolean;
 }
 
 /** The columns of a log for a run with the given content. */
@@ -52,7 +55,7 @@ export function thermoColumns(c: ThermoLogContent): ThermoColumn[] {
   if (c.ect) cols.push("omega_eV");
   cols.push("conserved_eV");
   if (c.charges) cols.push("total_charge_e", "charge_min_e", "charge_max_e");
-  if (c.ect) cols.push("solver_iterations");
+  if (c.ect || c.solver) cols.push("solver_iterations");
   return cols;
 }
 

@@ -1,0 +1,180 @@
+/**
+ * NVE inside wasm: the engines' own velocity-Verlet loops behind one interface, so that
+ * `MolecularDynamics` runs every model the same way and only leaves wasm at its hooks (thermo,
+ * frames, restarts, progress). EAM and Streitz-Mintmire run whole chunks of steps in wasm with
+ * LAMMPS neigh_modify checks; ECT-EAM re-solves its weights every step in its own loop (the list is
+ * checked every step there). Calculators without such a loop get `null` and the per-step driver.
+ */
+import type { Atoms } from "../atoms.js";
+import type { Calculator, CalculatorResults } from "../calculators/protocol.js";
+import { stressFromVirial, type KernelSystem } from "../engine/system.js";
+import { kernelSystemOf, type ListState, type SolverState } from "./engine-access.js";
+
+/**
+ * What a restart of an in-wasm run holds about the engine beyond positions, velocities, the list
+ * (`ListState`) and the solver's warm start.
+ */
+export interface EngineLoopState {
+  /** Steps since the last neighbor build (neigh_modify every/delay count them). */
+  stepsSinceBuild: number;
+  /** Streitz-Mintmire with Ewald: the splitting g (1/A) and k-vector extents used by the run. */
+  ewald?: { g: number; kmax: [number, number, number] };
+}
+
+type VerletEngine = KernelSystem & { runVerlet(steps: number, dt: number, opts?: unknown): unknown };
+type EctLike = VerletEngine & {
+  runVerlet(steps: number, dt: number): { iterations: number };
+  grandPotential(): number;
+  charges(): Float64Array;
+  solverReport(): { iterations: number };
+};
+type StreitzLike = VerletEngine & {
+  runVerlet(steps: number, dt: number, opts: { every?: number; delay?: number }): void;
+  charges(): Float64Array;
+  qeqReport(): { loopsS: number; loopsT: number; loopSum: number; solves: number };
+  ewaldSettings(): { g: number; kmax: [number, number, number] } | null;
+  setEwald(cell: ArrayLike<number>, g: number, kmax: readonly [number, number, number]): unknown;
+};
+type WarmStart = { solverState(): SolverState; setSolverState(s: SolverState): void };
+
+/** One model's wasm MD loop. */
+export interface EngineLoop {
+  readonly engine: KernelSystem;
+  readonly kind: "eam" | "ect" | "streitz";
+  /** Whether the loop checks the list as neigh_modify every/delay (else: every step). */
+  readonly neighborChecks: boolean;
+  /** Runs `steps` NVE steps of `dt` fs from the engine's state; returns solver iterations spent. */
+  run(steps: number, dt: number, every: number, delay: number): number;
+  /** Energy, forces, virial, stress (and charges, Omega) at the engine's current state. */
+  results(atoms: Atoms): CalculatorResults;
+  /** The restart state of the engine (steps since the build, Streitz Ewald settings). */
+  state(): EngineLoopState;
+  /** Where the neighbor list was built (wrapped positions, A) and its current order. */
+  list(atoms: Atoms): ListState;
+  /**
+   * Puts a saved state back: the list built where it was built, in its order, then `atoms`'
+   * positions and velocities, the solver's warm start and the saved forces, so the next `run`
+   * continues as the uninterrupted one did.
+   */
+  restore(atoms: Atoms, list: ListState, state: EngineLoopState, solver: SolverState | null, forces: Float64Array): void;
+}
+
+/** The wasm MD loop of `calc`'s engine, or null when it has none. */
+export function engineLoopOf(calc: Calculator): EngineLoop | null {
+  const e = kernelSystemOf(calc) as (VerletEngine & Record<string, unknown>) | null;
+  if (e === null || typeof e.runVerlet !== "function") return null;
+  // The Streitz calculator keeps its engine as `engine` too; its EAM part is not a loop of its own.
+  if ((calc as { engine?: unknown }).engine !== e) return null;
+  if (typeof e.grandPotential === "function") return ectLoop(e as unknown as EctLike);
+  if (typeof e.qeqReport === "function") return streitzLoop(e as unknown as StreitzLike);
+  return eamLoop(e);
+}
+
+function baseResults(e: KernelSystem, atoms: Atoms): CalculatorResults {
+  const virial = e.virial();
+  return { energy: e.energy(), forces: e.forces(), virial, stress: stressFromVirial(virial, atoms) };
+}
+
+function loopState(e: KernelSystem): EngineLoopState {
+  return { stepsSinceBuild: e.listOrigin().stepsSinceBuild };
+}
+
+function listOf(e: KernelSystem, atoms: Atoms): ListState {
+  return { positions: e.listOrigin().positions, cell: atoms.cell.slice(), order: e.neighborOrder() };
+}
+
+function restoreList(e: KernelSystem, atoms: Atoms, list: ListState, state: EngineLoopState, beforeBuild?: () => void): void {
+  const at = atoms.copy();
+  at.positions = list.positions.slice();
+  at.cell = list.cell.slice();
+  e.sync(at, "restart");
+  beforeBuild?.();
+  e.rebuild();
+  if (list.order !== null) e.setNeighborOrder(list.order);
+  e.setStepsSinceBuild(state.stepsSinceBuild);
+}
+
+function finishRestore(e: KernelSystem, atoms: Atoms, solver: SolverState | null, forces: Float64Array): void {
+  e.setPositions(atoms.positions);
+  e.setVelocities(atoms.velocities!);
+  const warm = e as unknown as Partial<WarmStart>;
+  if (solver !== null && typeof warm.setSolverState === "function") warm.setSolverState(solver);
+  e.adoptForces(forces);
+}
+
+/** State, list and restore of a loop whose engine needs nothing beyond the list (EAM, ECT-EAM). */
+function savedState(e: KernelSystem): Pick<EngineLoop, "state" | "list" | "restore"> {
+  return {
+    state: () => loopState(e),
+    list: (atoms) => listOf(e, atoms),
+    restore(atoms, list, state, solver, forces) {
+      restoreList(e, atoms, list, state);
+      finishRestore(e, atoms, solver, forces);
+    },
+  };
+}
+
+function eamLoop(e: VerletEngine): EngineLoop {
+  return {
+    engine: e,
+    kind: "eam",
+    neighborChecks: true,
+    run(steps, dt, every, delay) {
+      e.runVerlet(steps, dt, { every, delay });
+      return 0;
+    },
+    results(atoms) {
+      return { ...baseResults(e, atoms), energies: e.energies() };
+    },
+    ...savedState(e),
+  };
+}
+
+function ectLoop(e: EctLike): EngineLoop {
+  return {
+    engine: e,
+    kind: "ect",
+    neighborChecks: false,
+    run(steps, dt) {
+      return (e.runVerlet(steps, dt) as { iterations: number }).iterations;
+    },
+    results(atoms) {
+      return {
+        ...baseResults(e, atoms),
+        energies: e.energies(),
+        grandPotential: e.grandPotential(),
+        charges: e.charges(),
+        iterations: e.solverReport().iterations,
+      } as CalculatorResults;
+    },
+    ...savedState(e),
+  };
+}
+
+function streitzLoop(e: StreitzLike): EngineLoop {
+  return {
+    engine: e,
+    kind: "streitz",
+    neighborChecks: true,
+    run(steps, dt, every, delay) {
+      const before = e.qeqReport().loopSum;
+      e.runVerlet(steps, dt, { every, delay });
+      return (e.qeqReport().loopSum - before) / 2;
+    },
+    results(atoms) {
+      const r = e.qeqReport();
+      return { ...baseResults(e, atoms), charges: e.charges(), qeqIterations: Math.trunc((r.loopsS + r.loopsT) / 2) } as CalculatorResults;
+    },
+    list: (atoms) => listOf(e, atoms),
+    state() {
+      const s = loopState(e);
+      const ew = e.ewaldSettings();
+      return ew ? { ...s, ewald: { g: ew.g, kmax: [ew.kmax[0], ew.kmax[1], ew.kmax[2]] } } : s;
+    },
+    restore(atoms, list, state, solver, forces) {
+      // The Ewald k-vectors lay out buffers anew (the list with them): set them before the build.
+      restoreList(e, atoms, list, state, state.ewald ? () => e.setEwald(atoms.cell, state.ewald!.g, state.ewald!.kmax) : undefined);
+      finishRestore(e, atoms, solver, forces);
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Stops runs that have blown up instead of letting them finish with garbage: non-finite positions or
+ * velocities, atoms that left a periodic cell far between neighbor builds, a conserved quantity that
+ * drifted by more than an eV per atom, a runaway temperature (the only check left with a barostat,
+ * which conserves nothing) and dangerous neighbor-list builds. The limits are far beyond any sane
+ * run (a too-large time step crosses them within a few dozen steps) so that they never stop a
+ * physical one.
+ */
+import type { Atoms } from "../atoms.js";
+import { cellFrame } from "../engine/geometry.js";
+import { CalculationFailed } from "../errors.js";
+
+/** Limits of a run; `MolecularDynamics` checks them at every hook point. */
+export interface GuardLimits {
+  /**
+   * Largest temperature, K (default: 1e5 K, or a hundred times the starting temperature or the
+   * thermostat's target when that is higher). A small cluster falling into a deep well can heat to
+   * 15,000 K in a physical NVE run; the energy check is what catches a too-large time step there.
+   */
+  maxTemperature?: number;
+  /** Largest change of the conserved quantity per atom, eV (default 1; runs with a barostat conserve nothing). */
+  maxDriftPerAtom?: number;
+  /** Stop at a dangerous neighbor-list build (default true; never with a zero skin, which rebuilds every step). */
+  stopOnDangerousBuilds?: boolean;
+}
+
+/** What the guard is shown at each check. */
+export interface GuardSample {
+  step: number;
+  atoms: Atoms;
+  temperature: number;
+  conserved: number | null;
+  dangerousBuilds: number;
+}
+
+/** Checks one run against its limits; `begin` at the start, `check` at each hook point. */
+export class RunGuard {
+  private limits: Required<GuardLimits> = { maxTemperature: Infinity, maxDriftPerAtom: 1, stopOnDangerousBuilds: true };
+  private conserved0: number | null = null;
+  private dangerous0 = 0;
+
+  constructor(private readonly options: GuardLimits = {}, private readonly skin = 1) {}
+
+  /** Records the starting state; `target` is a thermostat's temperature (K) when there is one. */
+  begin(s: GuardSample, target?: number): void {
+    const hottest = Math.max(s.temperature, target ?? 0);
+    this.limits = {
+      maxTemperature: this.options.maxTemperature ?? Math.max(1e5, 100 * hottest),
+      maxDriftPerAtom: this.options.maxDriftPerAtom ?? 1,
+      stopOnDangerousBuilds: (this.options.stopOnDangerousBuilds ?? true) && this.skin > 0,
+    };
+    this.conserved0 = s.conserved;
+    this.dangerous0 = s.dangerousBuilds;
+    this.check(s);
+  }
+
+  /** Throws CalculationFailed naming the step and what went wrong. */
+  check(s: GuardSample): void {
+    const a = s.atoms, n = a.length;
+    const at = `MD stopped at step ${s.step}`;
+    const advice = "the time step is probably too large for this system (try a smaller --dt)";
+    const v = a.velocities;
+    for (let k = 0; k < 3 * n; k++) {
+      if (!Number.isFinite(a.positions[k]) || (v !== null && !Number.isFinite(v[k]))) {
+        throw new CalculationFailed(`${at}: atom ${Math.floor(k / 3)} has a non-finite position or velocity; ${advice}`);
+      }
+    }
+    const lost = lostAtom(a);
+    if (lost !== null) {
+      throw new CalculationFailed(`${at}: atom ${lost} left the periodic cell by more than a cell length between neighbor builds (lost); ${advice}`);
+    }
+    if (!(s.temperature <= this.limits.maxTemperature)) {
+      throw new CalculationFailed(`${at}: temperature ${s.temperature.toExponential(3)} K is beyond ${this.limits.maxTemperature.toExponential(3)} K (runaway); ${advice}`);
+    }
+    if (this.conserved0 !== null && s.conserved !== null) {
+      const drift = (s.conserved - this.conserved0) / n;
+      if (!(Math.abs(drift) <= this.limits.maxDriftPerAtom)) {
+        throw new CalculationFailed(
+          `${at}: the conserved energy changed by ${drift.toExponential(3)} eV/atom since the start (limit ${this.limits.maxDriftPerAtom}); ${advice}`,
+        );
+      }
+    }
+    if (this.limits.stopOnDangerousBuilds && s.dangerousBuilds > this.dangerous0) {
+      throw new CalculationFailed(
+        `${at}: ${s.dangerousBuilds - this.dangerous0} dangerous neighbor-list build(s) (an atom moved more than half the ${this.skin} A skin ` +
+          `before the list was checked, so interactions may have been missed); use a smaller --dt, a larger --skin or --neigh-every 1 --neigh-delay 0`,
+      );
+    }
+  }
+}
+
+/** An atom whose fractional coordinate along a periodic direction is outside [-1, 2], or null. */
+function lostAtom(a: Atoms): number | null {
+  if (!a.pbc.some((p) => p)) return null;
+  const g = cellFrame(a.cell, a.pbc).g;
+  const x = a.positions;
+  for (let i = 0; i < a.length; i++) {
+    for (let d = 0; d < 3; d++) {
+      if (!a.pbc[d]) continue;
+      const f = x[3 * i] * g[d] + x[3 * i + 1] * g[3 + d] + x[3 * i + 2] * g[6 + d];
+      if (f < -1 || f > 2) return i;
+    }
+  }
+  return null;
+}
