@@ -51,7 +51,8 @@ async function checkRestart(make: () => Promise<Calculator>, atoms: Atoms, optio
   const buildsBefore = buildsOf(firstCalc);
   const text = formatRestart(first.restartData());
   const secondCalc = await make();
-  const second = MolecularDynamics.fromRestart(secondCalc, parseRestart(text, "test.restart"));
+  const { dt: _dt, thermostat: _t, barostat: _b, ...loopOptions } = options;
+  const second = MolecularDynamics.fromRestart(secondCalc, parseRestart(text, "test.restart"), loopOptions);
   const b0 = buildsOf(secondCalc);
   second.run(n - k);
   const buildsAfter = buildsOf(secondCalc) - b0;
@@ -122,6 +123,41 @@ describe("restart reproduces the uninterrupted run bit for bit", () => {
     expect(q).toBeGreaterThan(0.05); // fractional: the resonance coupling is at work
     expect(q).toBeLessThan(0.95);
   }, 60_000);
+});
+
+describe("restarts of NVE runs inside the engines' wasm loops", () => {
+  it("EAM Cu with neighbor checks every 3 steps after a 4-step delay (steps since the build are saved)", async () => {
+    const calc = () => EamCalculator.create(cu, { skin: 0.5 });
+    const r = await checkRestart(calc, hotCu(1500, 6), { dt: 4, neighborEvery: 3, neighborDelay: 4 }, 37, 120);
+    expect(r.straight.loop?.kind).toBe("eam");
+    expect(r.buildsAfter).toBeGreaterThan(1);
+  }, 60_000);
+
+  const streitz = async (summation: "wolf" | "ewald", xl: boolean) => {
+    const { StreitzCalculator } = await import("../src/streitz/calculator.js");
+    const { readStreitzFile } = await import("../src/streitz/params-file.js");
+    const calc = await StreitzCalculator.create({
+      eam: readEamPotentialFile(join(ROOT, "potentials", "AlO.eam.alloy")),
+      streitz: readStreitzFile(join(ROOT, "potentials", "AlO.streitz")),
+      summation,
+      engine: { skin: 0.3 },
+    });
+    if (xl) calc.engine.qeqXl = { order: 5, loops: 3 };
+    return calc;
+  };
+  const crystal = async (summation: string) => {
+    const { readExtxyzFile } = await import("../src/io/extxyz-file.js");
+    const a = readExtxyzFile(join(ROOT, "test", "fixtures", "streitz", `al2o3_rattled_2x1x1_${summation}.extxyz`))[0];
+    a.velocities = maxwellBoltzmann(a.masses, 600, 8);
+    return a;
+  };
+  for (const [summation, xl] of [["wolf", false], ["ewald", false], ["wolf", true]] as const) {
+    it(`Streitz-Mintmire ${summation}${xl ? " with extended-Lagrangian charges" : ""}: charges, QEq history${summation === "ewald" ? ", Ewald g and kmax" : ""}${xl ? ", propagator" : ""}`, async () => {
+      const r = await checkRestart(() => streitz(summation, xl), await crystal(summation), { dt: 0.5 }, 9, 20);
+      expect(r.straight.loop?.kind).toBe("streitz");
+      expectBitwise(r.second.results!.charges!, r.straight.results!.charges!, "charges");
+    }, 60_000);
+  }
 });
 
 describe("restart format", () => {

@@ -19,6 +19,8 @@ export interface EngineLoopState {
   stepsSinceBuild: number;
   /** Streitz-Mintmire with Ewald: the splitting g (1/A) and k-vector extents used by the run. */
   ewald?: { g: number; kmax: [number, number, number] };
+  /** Streitz-Mintmire with extended-Lagrangian charges: the propagator's state (`StreitzEngine.xlState`). */
+  xl?: Float64Array;
 }
 
 type VerletEngine = KernelSystem & { runVerlet(steps: number, dt: number, opts?: unknown): unknown };
@@ -33,6 +35,8 @@ type StreitzLike = VerletEngine & {
   charges(): Float64Array;
   qeqReport(): { loopsS: number; loopsT: number; loopSum: number; solves: number };
   ewaldSettings(): { g: number; kmax: [number, number, number] } | null;
+  xlState?(): Float64Array | null;
+  setXlState?(state: ArrayLike<number> | null): void;
   setEwald(cell: ArrayLike<number>, g: number, kmax: readonly [number, number, number]): unknown;
 };
 type WarmStart = { solverState(): SolverState; setSolverState(s: SolverState): void };
@@ -169,12 +173,18 @@ function streitzLoop(e: StreitzLike): EngineLoop {
     state() {
       const s = loopState(e);
       const ew = e.ewaldSettings();
-      return ew ? { ...s, ewald: { g: ew.g, kmax: [ew.kmax[0], ew.kmax[1], ew.kmax[2]] } } : s;
+      const xl = typeof e.xlState === "function" ? e.xlState() : null;
+      return {
+        ...s,
+        ...(ew ? { ewald: { g: ew.g, kmax: [ew.kmax[0], ew.kmax[1], ew.kmax[2]] as [number, number, number] } } : {}),
+        ...(xl ? { xl } : {}),
+      };
     },
     restore(atoms, list, state, solver, forces) {
       // The Ewald k-vectors lay out buffers anew (the list with them): set them before the build.
       restoreList(e, atoms, list, state, state.ewald ? () => e.setEwald(atoms.cell, state.ewald!.g, state.ewald!.kmax) : undefined);
       finishRestore(e, atoms, solver, forces);
+      if (state.xl && typeof e.setXlState === "function") e.setXlState(state.xl);
     },
   };
 }

@@ -100,6 +100,7 @@ export function parseRestart(text: string, fileName = "restart"): RestartData {
   if (d.engine) {
     need(Number.isInteger(d.engine.stepsSinceBuild) && d.engine.stepsSinceBuild >= 0, "engine.stepsSinceBuild must be an integer >= 0");
     const ew = d.engine.ewald;
+    if (d.engine.xl !== undefined) need(d.engine.xl instanceof Float64Array, "engine.xl must be a Float64 array");
     if (ew) need(Number.isFinite(ew.g) && ew.g > 0 && Array.isArray(ew.kmax) && ew.kmax.length === 3 && ew.kmax.every((k) => Number.isInteger(k) && k >= 1), "engine.ewald must hold g > 0 and three kmax integers");
   }
   return { ...d, list: d.list ?? null, solver: d.solver ?? null, engine: d.engine ?? null } as RestartData;
