@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { checkOutputDir, writeFileAtomic } from "../io/output-file.js";
 import { join } from "node:path";
 import { EctCalculator } from "../ect/calculator.js";
 import { readEctModelFile } from "../ect/model-file.js";
@@ -50,6 +50,7 @@ async function exportLammps(opts: ExportFlags): Promise<void> {
   if ((opts.potential === undefined) === (opts.model === undefined)) {
     throw new InputError("export-lammps needs exactly one of --potential FILE (EAM) or --model FILE (ECT-EAM)");
   }
+  checkOutputDir(opts.outputDir, "--output-dir");
   const frames = readStructureFile(opts.input, speciesOption(opts.species));
   const k = numberOption("--frame", opts.frame, { integer: true, min: 0 })!;
   if (k >= frames.length) throw new InputError(`--frame ${k}: the input has ${frames.length} frame(s)`, { file: opts.input });
@@ -84,7 +85,6 @@ async function exportLammps(opts: ExportFlags): Promise<void> {
     );
     for (const n of f.notes) process.stderr.write(`note: ${n}\n`);
   }
-  mkdirSync(opts.outputDir, { recursive: true });
-  for (const [name, text] of Object.entries(ex.files)) writeFileSync(join(opts.outputDir, name), text);
+  for (const [name, text] of Object.entries(ex.files)) writeFileAtomic(join(opts.outputDir, name), text, "--output-dir");
   process.stderr.write(`wrote ${Object.keys(ex.files).join(", ")} to ${opts.outputDir}; run: cd ${opts.outputDir} && lmp -in in.lammps\n`);
 }

@@ -5,7 +5,8 @@
  * equilibrium properties of every referenced diatomic.
  */
 import type { Command } from "commander";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { checkOutputDir, checkOutputPaths, writeFileAtomic } from "../io/output-file.js";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -86,6 +87,8 @@ async function runFit(opts: FitFlags): Promise<void> {
   const maxIterations = numberOption("--max-iterations", opts.maxIterations, { integer: true, min: 1 })!;
   const workers = numberOption("--workers", opts.workers, { integer: true, min: 1 }) ?? availableParallelism();
   const frames = sets.reduce((n, s) => n + s.frames.length, 0);
+  checkOutputPaths([["--output", opts.output]]);
+  if (opts.report) checkOutputDir(opts.report, "--report");
   if (stages) process.stderr.write(`fit: ${stages.length} stages\n`);
   else process.stderr.write(`fit: ${params.length} parameters, ${frames} frames in ${sets.length} datasets, ${workers} worker(s)\n`);
 
@@ -137,7 +140,7 @@ async function runFit(opts: FitFlags): Promise<void> {
     bar?.stop();
     const seconds = (performance.now() - t0) / 1000;
     const fitted = { ...fit.model, description: `${String(fit.model.description ?? "")} Fitted by 'ect-eam fit' to ${sets.map((s) => s.name).join(", ")} (cost ${fit.cost.toPrecision(6)}).`.trim() };
-    writeFileSync(opts.output, JSON.stringify(fitted, null, 1) + "\n");
+    writeFileAtomic(opts.output, JSON.stringify(fitted, null, 1) + "\n", "--output");
     const fittedText = JSON.stringify(fitted);
     const results = await evaluator.evaluate(fittedText, sets.flatMap((s) => s.frames.map((f) => f.atoms)));
     const references = readReferences(opts.reference);
@@ -148,9 +151,8 @@ async function runFit(opts: FitFlags): Promise<void> {
     process.stdout.write(md);
     process.stdout.write(`\n${seconds.toFixed(1)} s on ${workers} worker(s)\n`);
     if (opts.report) {
-      mkdirSync(opts.report, { recursive: true });
-      writeFileSync(join(opts.report, "report.md"), md);
-      writeFileSync(join(opts.report, "report.json"), JSON.stringify(report, null, 1) + "\n");
+      writeFileAtomic(join(opts.report, "report.md"), md, "--report");
+      writeFileAtomic(join(opts.report, "report.json"), JSON.stringify(report, null, 1) + "\n", "--report");
       for (const s of sets.filter((t) => diatomics.includes(t.name))) {
         const [a, b] = s.frames[0].atoms.symbols;
         const rs = s.frames.map((f) => f.bondLength!).sort((x, y) => x - y);
@@ -166,7 +168,7 @@ async function runFit(opts: FitFlags): Promise<void> {
           ],
           "R (A)",
         );
-        writeFileSync(join(opts.report, `${s.name}.svg`), svg);
+        writeFileAtomic(join(opts.report, `${s.name}.svg`), svg, "--report");
       }
       process.stderr.write(`report written to ${opts.report}/\n`);
     }

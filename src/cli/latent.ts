@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { writeFileSync } from "node:fs";
+import { checkOutputPaths, writeFileAtomic } from "../io/output-file.js";
+import { formatExtxyz } from "../io/extxyz.js";
 import { InputError } from "../errors.js";
 import { readStructureFile } from "../io/structure-file.js";
-import { writeExtxyzFile } from "../io/extxyz-file.js";
 import { readEctModelFile } from "../ect/model-file.js";
 import { buildEctTables } from "../ect/tables.js";
 import { EctCalculator, MAX_STATES } from "../ect/calculator.js";
@@ -26,6 +26,7 @@ export function registerLatent(program: Command): void {
 }
 
 async function runLatent(opts: { model: string; input: string; output?: string; csv?: string; species?: string; follow?: boolean }): Promise<void> {
+  checkOutputPaths([["--output", opts.output], ["--csv", opts.csv]]);
   const model = readEctModelFile(opts.model);
   const tables = buildEctTables(model);
   const frames = readStructureFile(opts.input, speciesOption(opts.species));
@@ -57,6 +58,6 @@ async function runLatent(opts: { model: string; input: string; output?: string; 
     a.arrays.electronegativity = { kind: "R", ncols: 1, data: r.electronegativities };
     return a;
   });
-  if (opts.csv) writeFileSync(opts.csv, csv.join("\n") + "\n");
-  if (opts.output) writeExtxyzFile(opts.output, written);
+  if (opts.csv) writeFileAtomic(opts.csv, csv.join("\n") + "\n", "--csv");
+  if (opts.output) writeFileAtomic(opts.output, formatExtxyz(written), "--output");
 }

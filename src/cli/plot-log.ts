@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { checkOutputPaths, writeFileAtomic } from "../io/output-file.js";
 import { InputError } from "../errors.js";
 import { parseThermoCsv, type ThermoLog } from "../io/log-csv.js";
 import { runCommand } from "./common.js";
@@ -85,6 +86,7 @@ async function plotLog(file: string, opts: { output?: string; columns?: string }
   if (output.toLowerCase().endsWith(".png")) {
     throw new InputError("PNG output needs a raster renderer this package does not ship; write SVG (--output FILE.svg) and convert it (e.g. rsvg-convert)");
   }
+  checkOutputPaths([["--output", output]]);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -93,6 +95,6 @@ async function plotLog(file: string, opts: { output?: string; columns?: string }
   }
   const only = opts.columns?.split(",").map((s) => s.trim()).filter((s) => s !== "");
   const { xTitle, panels } = logPanels(parseThermoCsv(text, file), file, only);
-  writeFileSync(output, await linePlotsSvg(panels, xTitle));
+  writeFileAtomic(output, await linePlotsSvg(panels, xTitle), "--output");
   process.stderr.write(`wrote ${output} (${panels.map((p) => p.title).join(", ")})\n`);
 }

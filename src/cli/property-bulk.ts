@@ -1,6 +1,6 @@
 // `ect-eam property eos | lattice | elastic`: bulk properties of a periodic structure.
 import type { Command } from "commander";
-import { writeFileSync } from "node:fs";
+import { checkOutputPaths, writeFileAtomic } from "../io/output-file.js";
 import type { Atoms } from "../atoms.js";
 import type { Calculator } from "../calculators/protocol.js";
 import { CalculationFailed, InputError } from "../errors.js";
@@ -84,6 +84,7 @@ export function registerBulkProperties(property: Command): void {
 async function runEos(o: EosFlags): Promise<void> {
   const strain = numberOption("--strain", o.strain, { positive: true })!;
   const points = numberOption("--points", o.points, { integer: true, min: 5 })!;
+  checkOutputPaths([["--csv", o.csv], ["--plot", o.plot]]);
   const loaded = await loadCalculator(o, "property eos");
   const s = loadStructure(o, loaded.elements, "property eos");
   const r = equationOfState(loaded.calculator, s.atoms, { strain, points, relax: o.relax, latticeConstant: s.lattice?.a });
@@ -102,7 +103,7 @@ async function runEos(o: EosFlags): Promise<void> {
   if (f.v0 < vmin || f.v0 > vmax) process.stderr.write(`warning: V0 = ${f.v0} A^3 is outside the scanned volumes [${vmin}, ${vmax}]; shift the scan\n`);
   if (o.csv) {
     const rows = r.volumes.map((v, k) => `${r.scales[k]},${v},${r.energies[k]},${birchMurnaghanEnergy(f, v)}`);
-    writeFileSync(o.csv, ["scale,volume_A3,energy_eV,bm3_fit_eV", ...rows].join("\n") + "\n");
+    writeFileAtomic(o.csv, ["scale,volume_A3,energy_eV,bm3_fit_eV", ...rows].join("\n") + "\n", "--csv");
   }
   if (o.plot) {
     const fine = Array.from({ length: 101 }, (_, k) => vmin + ((vmax - vmin) * k) / 100);
@@ -117,7 +118,7 @@ async function runEos(o: EosFlags): Promise<void> {
       }],
       "volume (A^3)",
     );
-    writeFileSync(o.plot, svg);
+    writeFileAtomic(o.plot, svg, "--plot");
   }
 }
 

@@ -1,6 +1,6 @@
 // `ect-eam property vacancy | surface`: defect energies with relaxed and unrelaxed values.
 import type { Command } from "commander";
-import { writeFileSync } from "node:fs";
+import { checkOutputPaths, writeFileAtomic } from "../io/output-file.js";
 import { InputError } from "../errors.js";
 import { latticeConstant, surfaceEnergy, vacancyFormationEnergy } from "../properties/index.js";
 import { EV_PER_A2_IN_J_PER_M2 } from "../properties/units.js";
@@ -75,6 +75,7 @@ async function runVacancy(o: VacancyFlags): Promise<void> {
   const index = numberOption("--index", o.index, { integer: true, min: 0 })!;
   const fmax = numberOption("--fmax", o.fmax, { positive: true })!;
   const optimizer = optimizerOption(o.optimizer);
+  checkOutputPaths([["--output", o.output]]);
   const loaded = await loadCalculator(o, "property vacancy");
   const s = loadStructure(o, loaded.elements, "property vacancy");
   const out = process.stdout;
@@ -92,7 +93,7 @@ async function runVacancy(o: VacancyFlags): Promise<void> {
     out.write(`vacancy formation energy, relaxed = ${r.relaxed.toFixed(6)} eV\n`);
     out.write(`# ${optimizer} ${r.relaxation.converged ? "converged" : "did NOT converge"} in ${r.relaxation.steps} steps (fmax ${r.relaxation.fmax.toExponential(2)} eV/A), constant volume\n`);
     if (!r.relaxation.converged) process.exitCode = 1;
-    if (o.output) writeFileSync(o.output, resultFrame(r.structure, r.relaxation.results, { vacancy_formation_energy: r.relaxed }));
+    if (o.output) writeFileAtomic(o.output, resultFrame(r.structure, r.relaxation.results, { vacancy_formation_energy: r.relaxed }), "--output");
   }
   out.write(`# finite-size check: repeat with a larger --repeat; the vacancy interacts with its periodic images\n`);
 }
@@ -110,6 +111,7 @@ async function runSurface(o: SurfaceFlags): Promise<void> {
   if (size.some((l) => !Number.isInteger(l) || l < 1)) throw new InputError(`--size expects two positive integers, got '${o.size}'`);
   const millers = o.miller.split(",").map((m) => m.trim().replace(/[()]/g, ""));
   for (const m of millers) if (!["100", "110", "111"].includes(m)) throw new InputError(`--miller: surface '${m}' is not built (choose 100, 110, 111)`);
+  checkOutputPaths([["--output", o.output]]);
   const loaded = await loadCalculator(o, "property surface");
   const element = o.element ?? loaded.elements[0];
   const out = process.stdout;
@@ -145,6 +147,6 @@ async function runSurface(o: SurfaceFlags): Promise<void> {
   for (const n of notes) out.write(`# thickness convergence ${n}\n`);
   if (notes.length === 0) out.write("# give two or more --layers values to see how the slab thickness converges\n");
   out.write(`# gamma = (E_slab - N e_bulk) / (2 A); 1 eV/A^2 = ${EV_PER_A2_IN_J_PER_M2} J/m^2\n`);
-  if (o.output) writeFileSync(o.output, frames.join(""));
+  if (o.output) writeFileAtomic(o.output, frames.join(""), "--output");
   if (failed) process.exitCode = 1;
 }

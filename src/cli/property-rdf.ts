@@ -1,6 +1,6 @@
 // `ect-eam property rdf`: radial distribution functions of a structure or a trajectory.
 import type { Command } from "commander";
-import { writeFileSync } from "node:fs";
+import { checkOutputPaths, writeFileAtomic } from "../io/output-file.js";
 import type { Atoms } from "../atoms.js";
 import { InputError } from "../errors.js";
 import { readStructureFile } from "../io/structure-file.js";
@@ -49,6 +49,7 @@ async function runRdf(o: RdfFlags): Promise<void> {
   const bins = numberOption("--bins", o.bins, { integer: true, min: 1 })!;
   const skip = numberOption("--skip", o.skip, { integer: true, min: 0 })!;
   const stride = numberOption("--stride", o.stride, { integer: true, min: 1 })!;
+  checkOutputPaths([["--csv", o.csv], ["--plot", o.plot]]);
   let frames: Atoms[];
   let source: string;
   if (o.input !== undefined && o.lattice !== undefined) throw new InputError("property rdf: give either --input or --lattice, not both");
@@ -74,13 +75,13 @@ async function runRdf(o: RdfFlags): Promise<void> {
     ["r_A", ...curves.flatMap((c) => [`g_${name(c)}`, `n_${name(c)}`])].join(","),
     ...Array.from(r.r, (x, k) => [x.toPrecision(8), ...curves.flatMap((c) => [c.g[k].toPrecision(8), c.coordination[k].toPrecision(8)])].join(",")),
   ];
-  if (o.csv) writeFileSync(o.csv, lines.join("\n") + "\n");
+  if (o.csv) writeFileAtomic(o.csv, lines.join("\n") + "\n", "--csv");
   else process.stdout.write(lines.join("\n") + "\n");
   if (o.plot) {
     const svg = await linePlotsSvg(
       [{ title: `g(r): ${source}`, yTitle: "g(r)", series: curves.map((c) => ({ label: name(c), points: Array.from(r.r, (x, k) => [x, c.g[k]] as [number, number]) })) }],
       "r (A)",
     );
-    writeFileSync(o.plot, svg);
+    writeFileAtomic(o.plot, svg, "--plot");
   }
 }

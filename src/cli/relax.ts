@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
-import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { checkOutputPaths, OutputStream, writeFileAtomic } from "../io/output-file.js";
 import { InputError } from "../errors.js";
 import { CellFilter, fire, lbfgs, PositionObjective, type StepInfo } from "../optimize/index.js";
 import { EV_PER_A3_IN_BAR } from "../properties/units.js";
@@ -74,6 +74,7 @@ async function runRelax(opts: RelaxFlags): Promise<void> {
     return m === 1;
   });
 
+  checkOutputPaths([["--output", opts.output], ["--trajectory", opts.trajectory]]);
   const loaded = await loadCalculator(opts, "relax");
   const { atoms, source } = loadStructure(opts, loaded.elements, "relax");
   const target = opts.cell
@@ -100,7 +101,7 @@ async function runRelax(opts: RelaxFlags): Promise<void> {
   const bar = process.stderr.isTTY === true
     ? new cliProgress.SingleBar({ format: "relax |{bar}| {value}/{total} steps | fmax {fmax} eV/A | {rate} steps/s", stream: process.stderr, clearOnComplete: true, hideCursor: true }, cliProgress.Presets.shades_classic)
     : null;
-  const traj = opts.trajectory ? openSync(opts.trajectory, "w") : null;
+  const traj = opts.trajectory ? OutputStream.open(opts.trajectory, { what: "--trajectory" }) : null;
   let last: StepInfo | null = null;
   let lastPrinted = -1;
   const t0 = performance.now();
@@ -116,7 +117,7 @@ async function runRelax(opts: RelaxFlags): Promise<void> {
       }
       bar?.update(s.step, { fmax: s.fmax.toExponential(2), rate: (s.step / ((performance.now() - t0) / 1000)).toFixed(1) });
       if (traj !== null && s.step % every === 0 && target.lastResults) {
-        writeSync(traj, resultFrame(atoms, target.lastResults, { step: s.step, fmax: s.fmax }));
+        traj.write(resultFrame(atoms, target.lastResults, { step: s.step, fmax: s.fmax }));
       }
     };
     const common = { fmax, smax: smaxBar / EV_PER_A3_IN_BAR, steps, callback, maxStep };
@@ -136,13 +137,14 @@ async function runRelax(opts: RelaxFlags): Promise<void> {
       const len = [0, 1, 2].map((k) => Math.hypot(c[3 * k], c[3 * k + 1], c[3 * k + 2]));
       out.write(`# cell lengths ${len.map((x) => x.toFixed(8)).join(" ")} A, volume ${atoms.volume().toFixed(6)} A^3\n`);
     }
-    if (opts.output) writeFileSync(opts.output, resultFrame(atoms, r, { converged: result.converged, steps: result.steps }));
+    traj?.commit();
+    if (opts.output) writeFileAtomic(opts.output, resultFrame(atoms, r, { converged: result.converged, steps: result.steps }), "--output");
     if (!result.converged) {
       process.stderr.write(`ect-eam: relax did not converge in ${steps} steps (fmax ${result.fmax.toExponential(3)} eV/A)\n`);
       process.exitCode = 1;
     }
   } finally {
     bar?.stop();
-    if (traj !== null) closeSync(traj);
+    traj?.discard();
   }
 }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { writeFileSync } from "node:fs";
+import { checkOutputPaths, writeFileAtomic } from "../io/output-file.js";
 import { Atoms } from "../atoms.js";
 import { InputError } from "../errors.js";
 import { readEctModelFile } from "../ect/model-file.js";
@@ -41,6 +41,7 @@ async function runScan(opts: { model: string; pair: string; from: string; to: st
   const from = numberOption("--from", opts.from, { positive: true })!;
   const to = numberOption("--to", opts.to, { positive: true })!;
   const points = numberOption("--points", opts.points, { integer: true, min: 2 })!;
+  checkOutputPaths([["--csv", opts.csv], ["--svg", opts.svg]]);
   const model = readEctModelFile(opts.model);
   const engine = await EctEngine.create(buildEctTables(model), { source: opts.model });
   engine.setAtoms(new Atoms({ symbols: pair, positions: [0, 0, 0, 0, 0, from] }), `${pair.join("-")} dimer`);
@@ -66,7 +67,7 @@ async function runScan(opts: { model: string; pair: string; from: string; to: st
   if (opts.csv) {
     const lines = ["r_A,energy_eV,omega_eV,q_" + pair[0] + "_e,q_" + pair[1] + "_e,mu_eV,iterations"];
     for (const p of rows) lines.push([p.r, p.energy, p.omega, p.qA, p.qB, p.mu, p.iterations].join(","));
-    writeFileSync(opts.csv, lines.join("\n") + "\n");
+    writeFileAtomic(opts.csv, lines.join("\n") + "\n", "--csv");
   }
   if (opts.svg) {
     const svg = await linePlotsSvg(
@@ -76,6 +77,6 @@ async function runScan(opts: { model: string; pair: string; from: string; to: st
       ],
       "R (A)",
     );
-    writeFileSync(opts.svg, svg);
+    writeFileAtomic(opts.svg, svg, "--svg");
   }
 }
