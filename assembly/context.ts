@@ -288,87 +288,89 @@
 @inline export const C_SQ_HD: usize = 1288;
 /** f64 x2 x4 per atom: previous (s, t), newest first */
 @inline export const C_SQ_HIST: usize = 1296;
+/** solutions in sqHist since it was cleared (at most 4): the linear start needs two */
+@inline export const C_SQ_HIST_COUNT: usize = 1304;
 /** relative CG residual to stop at */
-@inline export const C_QEQ_TOLERANCE: usize = 1304;
+@inline export const C_QEQ_TOLERANCE: usize = 1312;
 /** CG loop limit per solve (LAMMPS maxiter) */
-@inline export const C_QEQ_MAX_ITER: usize = 1312;
+@inline export const C_QEQ_MAX_ITER: usize = 1320;
 /** CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history, 3 linear extrapolation, 4 the vectors in sqX as they are (extended-Lagrangian) */
-@inline export const C_QEQ_GUESS: usize = 1320;
+@inline export const C_QEQ_GUESS: usize = 1328;
 /** CG preconditioner: 0 Jacobi 1/J_i (LAMMPS), 1 symmetric Gauss-Seidel over the pairs within sqShortCutoff */
-@inline export const C_QEQ_PRECOND: usize = 1328;
+@inline export const C_QEQ_PRECOND: usize = 1336;
 /** pairs within this distance (A) enter the Gauss-Seidel preconditioner */
-@inline export const C_SQ_SHORT_CUTOFF: usize = 1336;
+@inline export const C_SQ_SHORT_CUTOFF: usize = 1344;
 /** slots per atom of the preconditioner's full short list */
-@inline export const C_SQ_SHORT_STRIDE: usize = 1344;
+@inline export const C_SQ_SHORT_STRIDE: usize = 1352;
 /** i32 per atom x sqShortStride: owner index of each short neighbor (both directions) */
-@inline export const C_SQ_SHORT_NBR: usize = 1352;
+@inline export const C_SQ_SHORT_NBR: usize = 1360;
 /** f64 per atom x sqShortStride: H_ij of each short neighbor, eV/e^2 */
-@inline export const C_SQ_SHORT_VAL: usize = 1360;
+@inline export const C_SQ_SHORT_VAL: usize = 1368;
 /** i32 per owned atom: entries of its short row */
-@inline export const C_SQ_SHORT_COUNT: usize = 1368;
+@inline export const C_SQ_SHORT_COUNT: usize = 1376;
 /** f64 x2 per atom: preconditioner scratch */
-@inline export const C_SQ_Y: usize = 1376;
+@inline export const C_SQ_Y: usize = 1384;
 /** f64 x2 per atom: preconditioned residual */
-@inline export const C_SQ_Z: usize = 1384;
+@inline export const C_SQ_Z: usize = 1392;
 /** CG loops of the s solve in the last QEq (1 + iterations) */
-@inline export const C_QEQ_LOOPS_S: usize = 1392;
+@inline export const C_QEQ_LOOPS_S: usize = 1400;
 /** CG loops of the t solve */
-@inline export const C_QEQ_LOOPS_T: usize = 1400;
+@inline export const C_QEQ_LOOPS_T: usize = 1408;
 /** QEq solves that stopped at maxiter above the tolerance */
-@inline export const C_QEQ_FAILED: usize = 1408;
+@inline export const C_QEQ_FAILED: usize = 1416;
 /** QEq solves so far */
-@inline export const C_QEQ_SOLVES: usize = 1416;
+@inline export const C_QEQ_SOLVES: usize = 1424;
 /** CG loops (s + t) summed over all QEq solves so far */
-@inline export const C_QEQ_LOOP_SUM: usize = 1424;
+@inline export const C_QEQ_LOOP_SUM: usize = 1432;
 /** chemical potential sum s / sum t of the last QEq, eV/e */
-@inline export const C_QEQ_MU: usize = 1432;
+@inline export const C_QEQ_MU: usize = 1440;
 /** 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald) */
-@inline export const C_SQ_KSPACE_IN_H: usize = 1440;
+@inline export const C_SQ_KSPACE_IN_H: usize = 1448;
 /** 1: Ewald k-space part */
-@inline export const C_SQ_EWALD: usize = 1448;
+@inline export const C_SQ_EWALD: usize = 1456;
 /** Ewald k-vectors (half set) */
-@inline export const C_SK_COUNT: usize = 1456;
+@inline export const C_SK_COUNT: usize = 1464;
 /** largest |n_d| of the k-vectors */
-@inline export const C_SK_NMAX: usize = 1464;
+@inline export const C_SK_NMAX: usize = 1472;
 /** f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A) */
-@inline export const C_SK_VECS: usize = 1472;
+@inline export const C_SK_VECS: usize = 1480;
 /** i32 x4 per k-vector: n1, n2, n3, 0 */
-@inline export const C_SK_IDX: usize = 1480;
+@inline export const C_SK_IDX: usize = 1488;
 /** f64 x9: reciprocal basis vectors b_d (rows), 1/A */
-@inline export const C_SK_BASIS: usize = 1488;
+@inline export const C_SK_BASIS: usize = 1496;
 /** f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x */
-@inline export const C_SK_PHASE: usize = 1496;
+@inline export const C_SK_PHASE: usize = 1504;
 /** f64 x4 per k-vector: structure factor scratch */
-@inline export const C_SK_SUMS: usize = 1504;
+@inline export const C_SK_SUMS: usize = 1512;
 /** f64 x2 per owned atom: exp(i k.x) of the current k-vector */
-@inline export const C_SK_SCRATCH: usize = 1512;
+@inline export const C_SK_SCRATCH: usize = 1520;
 /** Ewald splitting g, 1/A */
-@inline export const C_SK_G: usize = 1520;
+@inline export const C_SK_G: usize = 1528;
 /** cell volume, A^3 */
-@inline export const C_SK_VOLUME: usize = 1528;
+@inline export const C_SK_VOLUME: usize = 1536;
 /** EAM energy, eV */
-@inline export const C_E_EAM: usize = 1536;
+@inline export const C_E_EAM: usize = 1544;
 /** coul/streitz energy incl. self terms, eV */
-@inline export const C_E_COUL_PAIR: usize = 1544;
+@inline export const C_E_COUL_PAIR: usize = 1552;
 /** Ewald k-space energy incl. self and background terms, eV */
-@inline export const C_E_KSPACE: usize = 1552;
+@inline export const C_E_KSPACE: usize = 1560;
 /** pairs closer than the first tabulated distance in the last evaluation */
-@inline export const C_TOO_CLOSE: usize = 1560;
+@inline export const C_TOO_CLOSE: usize = 1568;
 /** time step, fs */
-@inline export const C_DT: usize = 1568;
+@inline export const C_DT: usize = 1576;
 /** force/mass to acceleration: A/fs^2 per (eV/A)/amu */
-@inline export const C_FTM: usize = 1576;
+@inline export const C_FTM: usize = 1584;
 /** kinetic energy, eV */
-@inline export const C_KINETIC: usize = 1584;
+@inline export const C_KINETIC: usize = 1592;
 /** minimum steps between builds */
-@inline export const C_DELAY: usize = 1592;
+@inline export const C_DELAY: usize = 1600;
 /** check for a rebuild every this many steps */
-@inline export const C_EVERY: usize = 1600;
+@inline export const C_EVERY: usize = 1608;
 /** steps completed by the last runVerlet call */
-@inline export const C_STEPS_DONE: usize = 1608;
+@inline export const C_STEPS_DONE: usize = 1616;
 /** imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots */
-@inline export const C_NIMPORT: usize = 1616;
+@inline export const C_NIMPORT: usize = 1624;
 /** i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank */
-@inline export const C_RANK: usize = 1624;
+@inline export const C_RANK: usize = 1632;
 
-@inline export const CTX_BYTES: usize = 1632;
+@inline export const CTX_BYTES: usize = 1640;

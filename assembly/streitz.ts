@@ -14,7 +14,7 @@ import {
   C_EAM_CUTOFF, C_LIST_CUTOFF, C_NUM_NEIGH_EAM, C_SKIN, C_SQ_TABLE_Q, C_SQ_TABLE_E, C_SQ_INTERVALS, C_SQ_R0, C_SQ_RDR,
   C_SQ_COUL_CUTOFF, C_SQ_QEQ_CUTOFF, C_SQ_CHI, C_SQ_J, C_SQ_SELF_PAIR, C_SQ_DIAG_SHIFT, C_SQ_FORCE_SHIFT,
   C_SQ_NBR, C_SQ_VAL, C_SQ_COUNT, C_SQ_GHOST, C_QEQ_PRECOND, C_SQ_SHORT_CUTOFF, C_SQ_SHORT_STRIDE,
-  C_SQ_SHORT_NBR, C_SQ_SHORT_VAL, C_SQ_SHORT_COUNT, C_SQ_Y, C_SQ_Z, C_SQ_CAPACITY, C_SQ_X, C_SQ_B, C_SQ_R, C_SQ_D, C_SQ_HD, C_SQ_HIST,
+  C_SQ_SHORT_NBR, C_SQ_SHORT_VAL, C_SQ_SHORT_COUNT, C_SQ_Y, C_SQ_Z, C_SQ_HIST_COUNT, C_SQ_CAPACITY, C_SQ_X, C_SQ_B, C_SQ_R, C_SQ_D, C_SQ_HD, C_SQ_HIST,
   C_QEQ_TOLERANCE, C_QEQ_MAX_ITER, C_QEQ_GUESS, C_QEQ_LOOPS_S, C_QEQ_LOOPS_T, C_QEQ_FAILED, C_QEQ_SOLVES, C_QEQ_LOOP_SUM, C_QEQ_MU,
   C_SQ_KSPACE_IN_H, C_SQ_EWALD, C_SK_COUNT, C_SK_NMAX, C_SK_VECS, C_SK_IDX, C_SK_BASIS, C_SK_PHASE,
   C_SK_SUMS, C_SK_SCRATCH, C_SK_G, C_SK_VOLUME, C_E_EAM, C_E_COUL_PAIR, C_E_KSPACE, C_TOO_CLOSE,
@@ -327,7 +327,10 @@ function dot2Pre(ctx: usize, u: usize, v: usize): void {
 
 /** The CG start: zero, the previous solution or LAMMPS' extrapolation of the history (FixQEqSlater::init_matvec). */
 function qeqGuess(ctx: usize): void {
-  const n = ci(ctx, C_NLOCAL), mode = ci(ctx, C_QEQ_GUESS);
+  const n = ci(ctx, C_NLOCAL);
+  let mode = ci(ctx, C_QEQ_GUESS);
+  // A linear start needs two solutions (right after a cold start the older one is a zero).
+  if (mode == 3 && ci(ctx, C_SQ_HIST_COUNT) < 2) mode = 1;
   const xs = cp(ctx, C_SQ_X), hist = cp(ctx, C_SQ_HIST);
   for (let i = 0; i < n; i++) {
     const h = hist + (<usize>i << 6);
@@ -450,6 +453,7 @@ function qeqSolve(ctx: usize): void {
     store<f64>(h, s);
     store<f64>(h, t, 8);
   }
+  setI(ctx, C_SQ_HIST_COUNT, min(4, ci(ctx, C_SQ_HIST_COUNT) + 1));
 }
 
 // ------------------------------------------------------------------ Coulomb energy and forces

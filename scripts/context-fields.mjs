@@ -146,6 +146,7 @@ export const FIELDS = [
   ["sqD", "p", "f64 x2 per atom: CG directions"],
   ["sqHd", "p", "f64 x2 per atom: H times a vector"],
   ["sqHist", "p", "f64 x2 x4 per atom: previous (s, t), newest first"],
+  ["sqHistCount", "i", "solutions in sqHist since it was cleared (at most 4): the linear start needs two"],
   ["qeqTolerance", "f", "relative CG residual to stop at"],
   ["qeqMaxIter", "i", "CG loop limit per solve (LAMMPS maxiter)"],
   ["qeqGuess", "i", "CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history, 3 linear extrapolation, 4 the vectors in sqX as they are (extended-Lagrangian)"],

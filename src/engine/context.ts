@@ -164,51 +164,52 @@ export const CTX = {
   sqD: 1280, // p: f64 x2 per atom: CG directions
   sqHd: 1288, // p: f64 x2 per atom: H times a vector
   sqHist: 1296, // p: f64 x2 x4 per atom: previous (s, t), newest first
-  qeqTolerance: 1304, // f: relative CG residual to stop at
-  qeqMaxIter: 1312, // i: CG loop limit per solve (LAMMPS maxiter)
-  qeqGuess: 1320, // i: CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history, 3 linear extrapolation, 4 the vectors in sqX as they are (extended-Lagrangian)
-  qeqPrecond: 1328, // i: CG preconditioner: 0 Jacobi 1/J_i (LAMMPS), 1 symmetric Gauss-Seidel over the pairs within sqShortCutoff
-  sqShortCutoff: 1336, // f: pairs within this distance (A) enter the Gauss-Seidel preconditioner
-  sqShortStride: 1344, // i: slots per atom of the preconditioner's full short list
-  sqShortNbr: 1352, // p: i32 per atom x sqShortStride: owner index of each short neighbor (both directions)
-  sqShortVal: 1360, // p: f64 per atom x sqShortStride: H_ij of each short neighbor, eV/e^2
-  sqShortCount: 1368, // p: i32 per owned atom: entries of its short row
-  sqY: 1376, // p: f64 x2 per atom: preconditioner scratch
-  sqZ: 1384, // p: f64 x2 per atom: preconditioned residual
-  qeqLoopsS: 1392, // i: CG loops of the s solve in the last QEq (1 + iterations)
-  qeqLoopsT: 1400, // i: CG loops of the t solve
-  qeqFailed: 1408, // i: QEq solves that stopped at maxiter above the tolerance
-  qeqSolves: 1416, // i: QEq solves so far
-  qeqLoopSum: 1424, // i: CG loops (s + t) summed over all QEq solves so far
-  qeqMu: 1432, // f: chemical potential sum s / sum t of the last QEq, eV/e
-  sqKspaceInH: 1440, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
-  sqEwald: 1448, // i: 1: Ewald k-space part
-  skCount: 1456, // i: Ewald k-vectors (half set)
-  skNmax: 1464, // i: largest |n_d| of the k-vectors
-  skVecs: 1472, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
-  skIdx: 1480, // p: i32 x4 per k-vector: n1, n2, n3, 0
-  skBasis: 1488, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
-  skPhase: 1496, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
-  skSums: 1504, // p: f64 x4 per k-vector: structure factor scratch
-  skScratch: 1512, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
-  skG: 1520, // f: Ewald splitting g, 1/A
-  skVolume: 1528, // f: cell volume, A^3
-  eEam: 1536, // f: EAM energy, eV
-  eCoulPair: 1544, // f: coul/streitz energy incl. self terms, eV
-  eKspace: 1552, // f: Ewald k-space energy incl. self and background terms, eV
-  tooClose: 1560, // i: pairs closer than the first tabulated distance in the last evaluation
-  dt: 1568, // f: time step, fs
-  ftm: 1576, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
-  kinetic: 1584, // f: kinetic energy, eV
-  delay: 1592, // i: minimum steps between builds
-  every: 1600, // i: check for a rebuild every this many steps
-  stepsDone: 1608, // i: steps completed by the last runVerlet call
-  nimport: 1616, // i: imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots
-  rank: 1624, // p: i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank
+  sqHistCount: 1304, // i: solutions in sqHist since it was cleared (at most 4): the linear start needs two
+  qeqTolerance: 1312, // f: relative CG residual to stop at
+  qeqMaxIter: 1320, // i: CG loop limit per solve (LAMMPS maxiter)
+  qeqGuess: 1328, // i: CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history, 3 linear extrapolation, 4 the vectors in sqX as they are (extended-Lagrangian)
+  qeqPrecond: 1336, // i: CG preconditioner: 0 Jacobi 1/J_i (LAMMPS), 1 symmetric Gauss-Seidel over the pairs within sqShortCutoff
+  sqShortCutoff: 1344, // f: pairs within this distance (A) enter the Gauss-Seidel preconditioner
+  sqShortStride: 1352, // i: slots per atom of the preconditioner's full short list
+  sqShortNbr: 1360, // p: i32 per atom x sqShortStride: owner index of each short neighbor (both directions)
+  sqShortVal: 1368, // p: f64 per atom x sqShortStride: H_ij of each short neighbor, eV/e^2
+  sqShortCount: 1376, // p: i32 per owned atom: entries of its short row
+  sqY: 1384, // p: f64 x2 per atom: preconditioner scratch
+  sqZ: 1392, // p: f64 x2 per atom: preconditioned residual
+  qeqLoopsS: 1400, // i: CG loops of the s solve in the last QEq (1 + iterations)
+  qeqLoopsT: 1408, // i: CG loops of the t solve
+  qeqFailed: 1416, // i: QEq solves that stopped at maxiter above the tolerance
+  qeqSolves: 1424, // i: QEq solves so far
+  qeqLoopSum: 1432, // i: CG loops (s + t) summed over all QEq solves so far
+  qeqMu: 1440, // f: chemical potential sum s / sum t of the last QEq, eV/e
+  sqKspaceInH: 1448, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
+  sqEwald: 1456, // i: 1: Ewald k-space part
+  skCount: 1464, // i: Ewald k-vectors (half set)
+  skNmax: 1472, // i: largest |n_d| of the k-vectors
+  skVecs: 1480, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
+  skIdx: 1488, // p: i32 x4 per k-vector: n1, n2, n3, 0
+  skBasis: 1496, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
+  skPhase: 1504, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
+  skSums: 1512, // p: f64 x4 per k-vector: structure factor scratch
+  skScratch: 1520, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
+  skG: 1528, // f: Ewald splitting g, 1/A
+  skVolume: 1536, // f: cell volume, A^3
+  eEam: 1544, // f: EAM energy, eV
+  eCoulPair: 1552, // f: coul/streitz energy incl. self terms, eV
+  eKspace: 1560, // f: Ewald k-space energy incl. self and background terms, eV
+  tooClose: 1568, // i: pairs closer than the first tabulated distance in the last evaluation
+  dt: 1576, // f: time step, fs
+  ftm: 1584, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
+  kinetic: 1592, // f: kinetic energy, eV
+  delay: 1600, // i: minimum steps between builds
+  every: 1608, // i: check for a rebuild every this many steps
+  stepsDone: 1616, // i: steps completed by the last runVerlet call
+  nimport: 1624, // i: imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots
+  rank: 1632, // p: i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 1632;
+export const CTX_BYTES = 1640;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -375,6 +376,7 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   sqD: "p",
   sqHd: "p",
   sqHist: "p",
+  sqHistCount: "i",
   qeqTolerance: "f",
   qeqMaxIter: "i",
   qeqGuess: "i",

@@ -134,6 +134,7 @@ export class StreitzEngine extends KernelSystem {
       this.f64("sqHist").fill(0);
       this.f64("charge").fill(0);
     }
+    this.setCtx("sqHistCount", 0);
     this.xl = null;
     this.forcesValid = false;
   }
@@ -299,6 +300,15 @@ export class StreitzEngine extends KernelSystem {
     const w = Float64Array.from(state.weights);
     this.f64("charge").set(w.subarray(0, n));
     this.f64("sqHist").set(w.subarray(n), 0);
+    // solutions present: the history slots that are not all zero (newest first)
+    let count = 0;
+    for (let k = 0; k < 4; k++) {
+      let any = false;
+      for (let i = 0; i < n && !any; i++) any = w[n + 8 * i + 2 * k] !== 0 || w[n + 8 * i + 2 * k + 1] !== 0;
+      if (!any) break;
+      count++;
+    }
+    this.setCtx("sqHistCount", count);
     this.forcesValid = false;
   }
 
@@ -308,6 +318,7 @@ export class StreitzEngine extends KernelSystem {
     super.setAtoms(atoms, source);
     this.f64("sqHist").fill(0);
     this.f64("charge").fill(0);
+    this.setCtx("sqHistCount", 0);
     this.xl = null;
     if (this.ewaldState && this.ewaldState.cell !== JSON.stringify(Array.from(atoms.cell))) {
       // The k-vectors belong to the old cell: the caller must call setEwald again.
