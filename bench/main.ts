@@ -3,8 +3,11 @@
 // several runs in microseconds per atom-step, ratios, the share of time in neighbor builds and the
 // wasm memory per atom; then the ECT-EAM section (bench/ect.ts), the worker-pool batch (bench/workers.ts),
 // one MD run over spatial domains (bench/domain.ts) and Streitz-Mintmire against LAMMPS examples/streitz (bench/streitz.ts).
-// Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers|domain|streitz]
+// Whole-process timings (bench/process.ts): in.eam as `ect-eam md` against `lmp`, with start-up on its own line
+// (with --only process also the Streitz example).
+// Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers|domain|streitz|process]
 //        node dist/bench.js --json [--quick] [--scalar]: the portable suite (src/benchmark), JSON report only
+import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import { bulk } from "../src/structures/lattice.js";
@@ -17,6 +20,7 @@ import { benchWorkers } from "./workers.js";
 import { benchDomain } from "./domain.js";
 import { benchJson } from "./json.js";
 import { benchStreitz } from "./streitz.js";
+import { benchProcess } from "./process.js";
 
 const POTENTIAL = "potentials/Cu_u3.eam";
 const A = 3.615;
@@ -92,6 +96,12 @@ function fmt(v: number, d = 3): string {
   return v.toFixed(d);
 }
 
+/** Whether this build's `ect-eam md` has the --qeq-xl option (extended-Lagrangian Streitz charges). */
+function cliHasQeqXl(): boolean {
+  const r = spawnSync(process.execPath, ["dist/cli.js", "md", "--help"], { encoding: "utf8" });
+  return (r.stdout ?? "").includes("--qeq-xl");
+}
+
 async function main(): Promise<void> {
   if (values.json) return benchJson({ quick, simd: !values.scalar });
   const lmp = findLammps();
@@ -99,6 +109,7 @@ async function main(): Promise<void> {
   if (values.only === "workers") return benchWorkers({ quick, runs });
   if (values.only === "streitz") return benchStreitz({ quick, runs: Math.min(runs, 3), lmp });
   if (values.only === "domain") return benchDomain({ quick, runs });
+  if (values.only === "process") return benchProcess({ quick, runs: 3, lmp, streitz: true, xl: cliHasQeqXl() });
   const styles = lmp ? lammpsPairStyles(lmp) : new Set<string>();
   console.log(`# ect-eam benchmark: LAMMPS bench/in.eam workload (fcc Cu a=${A} A, ${POTENTIAL}, ${TEMPERATURE} K, dt ${DT} fs, skin ${SKIN} A, neigh every 1 delay 5 check yes)`);
   console.log(`# node ${process.version}, ${runs} runs per entry (median), LAMMPS: ${lmp ?? "not installed (apt-get install lammps)"}`);
@@ -143,6 +154,7 @@ async function main(): Promise<void> {
     const scalar = rows.find((r) => r.name === "ect-eam scalar")!;
     console.log(`SIMD speed-up over scalar: ${fmt(scalar.us / simd.us, 2)}x`);
   }
+  await benchProcess({ quick, runs: 3, lmp, streitz: false, xl: false });
   if (values.only !== "eam") {
     await benchEct({ quick, lmp, runs });
     await benchWorkers({ quick, runs });

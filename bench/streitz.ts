@@ -104,7 +104,17 @@ function runLammps(lmp: string, summation: "wolf" | "ewald", steps: number, tole
   }
 }
 
+/** How our QEq runs in MD: LAMMPS' own algorithm, the default (Gauss-Seidel, linear start) or extended-Lagrangian. */
+type Solver = "lammps" | "default" | "xl";
+const SOLVER_LABEL: Record<Solver, string> = {
+  lammps: "ect-eam, LAMMPS' QEq (Jacobi CG, 4-solution extrapolation)",
+  default: "ect-eam (Gauss-Seidel CG, linear start)",
+  xl: "ect-eam --qeq-xl (extended Lagrangian K=5, 4 CG loops/step)",
+};
+
 interface OurRun {
+  /** Total energy change over the run, eV/atom. */
+  drift: number;
   usPerAtomStep: number;
   cpuShare: number;
   loopsPerStep: number;
@@ -140,6 +150,7 @@ async function runOurs(
   start: Atoms,
   ewald?: { g: number; kmax: [number, number, number] },
   tolerance = 1e-6,
+  solver: Solver = "default",
 ): Promise<OurRun> {
   const calc = await StreitzCalculator.create({
     eam: readEamPotentialFile("potentials/AlO.eam.alloy"),
@@ -156,7 +167,14 @@ async function runOurs(
   });
   const first = calc.calculate(start);
   const eng = calc.engine;
+  if (solver === "lammps") {
+    eng.mdQeqPreconditioner = "jacobi";
+    eng.mdQeqStart = "extrapolate";
+  } else if (solver === "xl") {
+    eng.qeqXl = { order: 5, loops: 4 };
+  }
   eng.rebuild(); // LAMMPS builds its lists at setup as well; not part of the timed loop either way
+  const e0 = eng.energy() + eng.kineticEnergy();
   const before = eng.qeqReport();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -165,6 +183,7 @@ async function runOurs(
   const cpu = process.cpuUsage(c0);
   const after = eng.qeqReport();
   return {
+    drift: (eng.energy() + eng.kineticEnergy() - e0) / start.length,
     usPerAtomStep: (ms * 1000) / (steps * start.length),
     cpuShare: (cpu.user + cpu.system) / 1000 / ms,
     loopsPerStep: (after.loopSum - before.loopSum) / Math.max(1, after.solves - before.solves),
@@ -191,7 +210,7 @@ function exampleAtoms(): Atoms {
 /** Runs the Streitz section: LAMMPS (when installed) and ours, Wolf and Ewald. */
 export async function benchStreitz(opts: { quick: boolean; runs: number; lmp: string | null }): Promise<void> {
   const steps = opts.quick ? 20 : 100;
-  const lammpsRuns = opts.quick ? 1 : Math.min(opts.runs, 2);
+  const lammpsRuns = opts.quick ? 1 : Math.max(3, opts.runs);
   const load0 = loadavg();
   console.log(`\n## Streitz-Mintmire: LAMMPS examples/streitz (alpha-Al2O3, 2160 atoms, QEq every step, tolerance 1e-6, maxiter 100, dt ${DT} fs, ${steps} steps)`);
   console.log(`# load average before: ${load0.map((v) => v.toFixed(2)).join(" ")} (2 cores shared: wall times include waiting; "cpu" is the process's share of the wall time)`);
@@ -214,26 +233,28 @@ export async function benchStreitz(opts: { quick: boolean; runs: number; lmp: st
       atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 42128);
     }
     // Without LAMMPS, Ewald takes g and kmax from the accuracy and the equilibrated charges (StreitzCalculator).
-    const ours: OurRun[] = [];
-    await runOurs(summation, Math.min(5, steps), atoms, ewald); // warm-up (wasm tier-up)
-    for (let r = 0; r < opts.runs; r++) ours.push(await runOurs(summation, steps, atoms, ewald));
-    const us = median(ours.map((o) => o.usPerAtomStep));
     const lmpUs = lammps.length ? median(lammps.map((l) => l.usPerAtomStep)) : NaN;
-    const ourCpu = median(ours.map((o) => o.usPerAtomStep * o.cpuShare));
     const lmpCpu = lammps.length ? median(lammps.map((l) => l.usPerAtomStep * l.cpuShare)) : NaN;
-    // Final charges: ours and LAMMPS' against each other, and each against the converged charges
-    // at its own final positions (what "within the solver tolerance" means at tolerance 1e-6).
-    const own = maxDiff(ours[0].charges, await exactCharges(atoms, ours[0].positions));
-    let dq = `ours vs converged ${own.toExponential(2)} e`;
-    if (lammps.length) {
-      const l = lammps[0].end;
-      dq = `final charges vs LAMMPS ${maxDiff(ours[0].charges, l.q).toExponential(2)} e (${dq}, LAMMPS vs converged ${maxDiff(l.q, await exactCharges(atoms, l.x)).toExponential(2)} e)`;
+    for (const solver of ["lammps", "default", "xl"] as const) {
+      const ours: OurRun[] = [];
+      await runOurs(summation, Math.min(5, steps), atoms, ewald, 1e-6, solver); // warm-up (wasm tier-up)
+      for (let r = 0; r < opts.runs; r++) ours.push(await runOurs(summation, steps, atoms, ewald, 1e-6, solver));
+      const us = median(ours.map((o) => o.usPerAtomStep));
+      const ourCpu = median(ours.map((o) => o.usPerAtomStep * o.cpuShare));
+      // Final charges: ours and LAMMPS' against each other, and each against the converged charges
+      // at its own final positions (what "within the solver tolerance" means at tolerance 1e-6).
+      const own = maxDiff(ours[0].charges, await exactCharges(atoms, ours[0].positions));
+      let dq = `ours vs converged ${own.toExponential(2)} e`;
+      if (lammps.length) {
+        const l = lammps[0].end;
+        dq = `final charges vs LAMMPS ${maxDiff(ours[0].charges, l.q).toExponential(2)} e (${dq}, LAMMPS vs converged ${maxDiff(l.q, await exactCharges(atoms, l.x)).toExponential(2)} e)`;
+      }
+      console.log(
+        `| ${summation} | ${SOLVER_LABEL[solver]} | ${us.toFixed(2)} | ${(100 * median(ours.map((o) => o.cpuShare))).toFixed(0)} % | ${Number.isFinite(lmpUs) ? (us / lmpUs).toFixed(3) : "-"} | ` +
+          `${Number.isFinite(lmpCpu) ? (ourCpu / lmpCpu).toFixed(3) : "-"} | ` +
+          `${median(ours.map((o) => o.loopsPerStep)).toFixed(1)} CG loops (s + t)/step | ${opts.runs} runs; ${ours[0].ewald}; ${dq}; total energy change ${ours[0].drift.toExponential(2)} eV/atom |`,
+      );
     }
-    console.log(
-      `| ${summation} | ect-eam (wasm, simd) | ${us.toFixed(2)} | ${(100 * median(ours.map((o) => o.cpuShare))).toFixed(0)} % | ${Number.isFinite(lmpUs) ? (us / lmpUs).toFixed(3) : "-"} | ` +
-        `${Number.isFinite(lmpCpu) ? (ourCpu / lmpCpu).toFixed(3) : "-"} | ` +
-        `${median(ours.map((o) => o.loopsPerStep)).toFixed(1)} CG loops (s + t)/step | ${opts.runs} runs; ${ours[0].ewald}; ${dq} |`,
-    );
     if (lammps.length) {
       const l = lammps[0];
       console.log(
