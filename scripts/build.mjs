@@ -1,15 +1,24 @@
 // Bundles the TypeScript entry points with esbuild and places the wasm kernels next to them.
 // Run after `asc` (npm run build does both).
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, chmodSync } from "node:fs";
+import { copyFileSync, mkdirSync, chmodSync, readFileSync } from "node:fs";
 
 const common = { bundle: true, format: "esm", target: "es2022", sourcemap: true, logLevel: "warning" };
 const node = { ...common, platform: "node", packages: "external" };
 
+// `node dist/bench.js --help`: the usage is the leading comment of bench/main.ts (kept there by the
+// benchmark's authors), printed before the benchmark parses its arguments.
+const benchUsage = readFileSync("bench/main.ts", "utf8")
+  .split("\n")
+  .filter((l, i, all) => all.slice(0, i + 1).every((m) => m.startsWith("//")))
+  .map((l) => l.replace(/^\/\/ ?/, ""))
+  .join("\n");
+const benchHelp = `if (process.argv.includes("--help") || process.argv.includes("-h")) { console.log(${JSON.stringify(benchUsage)}); process.exit(0); }`;
+
 await Promise.all([
   build({ ...node, entryPoints: ["src/index.ts"], outfile: "dist/index.js" }),
   build({ ...node, entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js", banner: { js: "#!/usr/bin/env node" } }),
-  build({ ...node, entryPoints: ["bench/main.ts"], outfile: "dist/bench.js" }),
+  build({ ...node, entryPoints: ["bench/main.ts"], outfile: "dist/bench.js", banner: { js: benchHelp } }),
   // node:* imports in core code are dynamic and only taken under Node.
   build({ ...common, platform: "browser", external: ["node:*"], entryPoints: ["src/core.ts"], outfile: "dist/browser/index.js" }),
   // Worker-pool workers (src/workers): found by the pool as ./worker.js next to its own bundle.

@@ -346,7 +346,7 @@ describe("command line (dist/cli.js)", () => {
 
   it("relax --cell writes the relaxed structure; property rdf reads it", () => {
     const xyz = join(dir, "relaxed.xyz");
-    const out = cli("relax", ...POT, "--lattice", "fcc", "--a", "3.5", "--repeat", "2", "--cell", "--optimizer", "lbfgs", "--fmax", "1e-4", "--smax", "0.1", "--output", xyz, "--log", "0");
+    const out = cli("relax", ...POT, "--lattice", "fcc", "--a", "3.5", "--repeat", "2", "--cell", "--optimizer", "lbfgs", "--fmax", "1e-4", "--smax", "0.1", "--output", xyz, "--print-every", "0");
     expect(out).toMatch(/# converged after \d+ steps/);
     const [frame] = parseExtxyz(readFileSync(xyz, "utf8"));
     expect(frame.cell[0] / 2).toBeCloseTo(3.615, 4);

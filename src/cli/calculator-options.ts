@@ -16,6 +16,7 @@ import type { EctModel } from "../ect/model.js";
 import { StreitzCalculator } from "../streitz/calculator.js";
 import { readStreitzFile } from "../streitz/params-file.js";
 import { loadPotential, numberOption } from "./common.js";
+import { choiceOption, simdOption, styleOption } from "./options.js";
 import { streitzSettings, usesStreitz, type StreitzFlags } from "./streitz.js";
 import type { ModelKind } from "./md-table.js";
 
@@ -50,8 +51,8 @@ export function addCalculatorOptions(cmd: Command): Command {
   return cmd
     .option("--potential <file>", "EAM potential (.eam funcfl, .eam.alloy setfl, .eam.fs Finnis-Sinclair)")
     .option("--model <file>", "ECT-EAM model (JSON)")
-    .option("--style <style>", "eam | eam/alloy | eam/fs (default: from the potential file name)")
-    .option("--simd <on|off>", "use the SIMD kernels (default on)", "on");
+    .addOption(styleOption())
+    .addOption(simdOption());
 }
 
 const LONG_RANGE = ["direct", "dsf", "ewald"] as const;
@@ -61,7 +62,7 @@ const LONG_RANGE = ["direct", "dsf", "ewald"] as const;
  * bring their own) `--coul-cutoff`; with `charge`, also `--charge`.
  */
 export function addModelOverrideOptions(cmd: Command, opts: { charge?: boolean; coulCutoff?: boolean } = {}): Command {
-  cmd.option("--long-range <direct|dsf|ewald>", "ECT-EAM: point-charge long range, overriding the model file's electrostatics.longRange");
+  cmd.addOption(choiceOption("--long-range <direct|dsf|ewald>", "ECT-EAM: point-charge long range, overriding the model file's electrostatics.longRange", LONG_RANGE));
   if (opts.coulCutoff !== false) cmd.option("--coul-cutoff <A>", "ECT-EAM: long-range cutoff, A, overriding the model file's electrostatics.cutoff");
   if (opts.charge) cmd.option("--charge <e>", "ECT-EAM: total charge of the system, e, overriding the model file's totalCharge");
   return cmd;

@@ -14,11 +14,17 @@ export function loadPotential(path: string, style?: string): EamPotential {
   return readEamPotentialFile(path, style as EamStyle | undefined);
 }
 
-/** Parses a number option, naming the flag when it is not one. */
+/** Plain decimal numbers: digits with an optional sign, point and exponent (no hex, binary, Infinity or blanks). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Parses a number option strictly (decimal notation only: `0x10`, `1_000`, `Infinity` and blanks
+ * are refused), naming the flag when it is not one.
+ */
 export function numberOption(flag: string, value: string | undefined, opts: { integer?: boolean; min?: number; positive?: boolean } = {}): number | undefined {
   if (value === undefined) return undefined;
   const v = Number(value);
-  if (value.trim() === "" || !Number.isFinite(v)) throw new InputError(`${flag} expects a number, got '${value}'`);
+  if (!DECIMAL.test(value) || !Number.isFinite(v)) throw new InputError(`${flag} expects a number, got '${value}'`);
   if (opts.integer && !Number.isInteger(v)) throw new InputError(`${flag} expects an integer, got '${value}'`);
   if (opts.positive && !(v > 0)) throw new InputError(`${flag} must be > 0, got ${value}`);
   if (opts.min !== undefined && v < opts.min) throw new InputError(`${flag} must be >= ${opts.min}, got ${value}`);

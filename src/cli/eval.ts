@@ -16,6 +16,7 @@ import { setEnergies, voigtToFull, withoutResults } from "../io/result-frame.js"
 import { loadPotential, numberOption, runCommand, speciesOption } from "./common.js";
 import { addModelOverrideOptions, loadModel, type CalculatorFlags } from "./calculator-options.js";
 import { checkStructure } from "./sanity.js";
+import { simdOption, styleOption } from "./options.js";
 import { addStreitzOptions, evalStreitz, usesStreitz } from "./streitz.js";
 
 /** `ect-eam eval`: energy, forces, per-atom energies, virial and stress of every input frame. */
@@ -30,9 +31,9 @@ export function registerEval(program: Command): void {
     .option("--qeq-from <file>", "with --model qeq: the ECT model whose atomic data (IP, EA) set chi and J", "")
     .requiredOption("--input <file>", "structure(s): extended XYZ (all frames) or LAMMPS data file (.data, .lmp)")
     .requiredOption("--output <file>", "extended XYZ output")
-    .option("--style <style>", "eam | eam/alloy | eam/fs (default: from the potential file name)")
+    .addOption(styleOption())
     .option("--species <list>", "LAMMPS data input: symbols of atom types 1..n, comma-separated")
-    .option("--simd <on|off>", "use the SIMD kernels (default on)", "on")
+    .addOption(simdOption())
     .action((opts) =>
       runCommand(async () => {
         checkOutputPaths([["--output", opts.output], ["--cube", opts.cube]]);
@@ -66,7 +67,7 @@ export function registerEval(program: Command): void {
       }),
     );
   addStreitzOptions(cmd);
-  addModelOverrideOptions(cmd, { coulCutoff: false });
+  addModelOverrideOptions(cmd, { coulCutoff: false, charge: true });
 }
 
 /** The bundled starter model, next to the package (dist/cli.js -> models/). */

@@ -9,6 +9,7 @@ import { readStructureFile } from "../io/structure-file.js";
 import { exportEamLammps, exportEctLammps, type LammpsExport } from "../export/lammps.js";
 import type { LongRangeExport } from "../export/ect-frozen.js";
 import { addCalculatorOptions } from "./calculator-options.js";
+import { choiceOption } from "./options.js";
 import { loadPotential, numberOption, runCommand, speciesOption } from "./common.js";
 
 const LONG_RANGE: LongRangeExport[] = ["dsf", "coul-dsf", "ewald", "cut"];
@@ -38,7 +39,7 @@ export function registerExportLammps(program: Command): void {
     .description("write a LAMMPS run (setfl table, data file, input script) reproducing this package's energy and forces; ECT-EAM at frozen charges")
     .requiredOption("--input <file>", "structure: extended XYZ or LAMMPS data file")
     .requiredOption("--output-dir <dir>", "directory for potential.eam.alloy (or .eam.fs), data.lmp, in.lammps, README.txt")
-    .option("--long-range <kind>", "ECT-EAM point charges in LAMMPS: dsf (folded into the tables), coul-dsf, ewald or cut (default: the model's own)")
+    .addOption(choiceOption("--long-range <kind>", "ECT-EAM point charges in LAMMPS: dsf (folded into the tables), coul-dsf, ewald or cut (default: the model's own)", LONG_RANGE))
     .option("--type-tolerance <w>", "ECT-EAM: atoms of one element whose weights differ by at most this share a LAMMPS type", "1e-9")
     .option("--max-types <n>", "ECT-EAM: refuse to write more atom types than this", "24")
     .option("--frame <k>", "frame of a multi-frame input (0-based)", "0")

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { registerEval } from "./eval.js";
 import { registerMd } from "./md.js";
@@ -14,13 +15,36 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
   if (err.code === "EPIPE") process.exit(0);
   throw err;
 });
+// Ctrl-C: exit through process.exit, so unfinished output files are removed (src/io/output-file.ts).
+process.on("SIGINT", () => process.exit(130));
+process.on("SIGTERM", () => process.exit(143));
+
+/** The package version, from the package.json next to dist/ (the bundle sits in dist/cli.js). */
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Commander's error text as one line: its suggestion inline, then where the options are listed. */
+function usageError(text: string): string {
+  const [first, ...rest] = text.trim().replace(/^error: /, "").split("\n");
+  const hint = rest.map((l) => l.replace(/^\((.*)\)$/, "$1").replace(/^Did you mean/, "did you mean")).join("; ");
+  return `ect-eam: ${first.replace(/\.$/, "")}${hint ? ` (${hint})` : ""}; 'ect-eam <command> --help' lists the options\n`;
+}
 
 /** The `ect-eam` command line: one subcommand per file in this folder. */
 const program = new Command();
 program
   .name("ect-eam")
   .description("Embedded-atom potentials (LAMMPS eam, eam/alloy, eam/fs), ECT-EAM and Streitz-Mintmire in SIMD WebAssembly")
-  .showHelpAfterError();
+  .version(version(), "-V, --version", "print the version")
+  // Usage errors (unknown flag, missing value, bad choice): one line with commander's suggestion and
+  // a hint instead of the whole usage, exit status 2 like every other input error.
+  .configureOutput({ outputError: (text, write) => write(usageError(text)) })
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 registerEval(program);
 registerMd(program);
 registerScan(program);

@@ -18,7 +18,7 @@ import { formatLammpsDump } from "../io/lammps-dump.js";
 import { checkOutputPaths, OutputStream } from "../io/output-file.js";
 import { readStructureFile } from "../io/structure-file.js";
 import { formatThermoHeader, formatThermoRow, thermoColumns, type ThermoLogContent } from "../io/thermo-log.js";
-import { bulk, type CubicStructure } from "../structures/lattice.js";
+import { crystal, type CrystalStructure } from "../structures/lattice.js";
 import type { StreitzCalculator } from "../streitz/calculator.js";
 import { loadCalculator, type CalculatorFlags, type LoadedCalculator } from "./calculator-options.js";
 import { numberOption, speciesOption } from "./common.js";
@@ -26,6 +26,7 @@ import { runDomainMd } from "./md-domain.js";
 import { mdThermoTable } from "./md-table.js";
 import { progressBar } from "./progress.js";
 import { checkStructure } from "./sanity.js";
+import { crystalElements } from "./structure-options.js";
 
 /** The flags of `md`, as commander names them. */
 export interface MdFlags extends CalculatorFlags {
@@ -136,7 +137,8 @@ function loadStructure(opts: MdFlags, elements: string[]): Atoms {
     const a = numberOption("--a", opts.a, { positive: true });
     if (a === undefined) throw new InputError("--lattice needs --a (lattice constant, A)");
     const repeat = numberOption("--repeat", opts.repeat, { integer: true, min: 1 })!;
-    return bulk(opts.element ?? elements[0], opts.lattice as CubicStructure, a, repeat);
+    const structure = opts.lattice as CrystalStructure;
+    return crystal(crystalElements(opts.element, structure, elements), structure, a, repeat);
   }
   throw new InputError("md needs a structure: --input FILE or --lattice fcc --a 3.615 --repeat 10 (or --restart FILE)");
 }

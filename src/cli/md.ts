@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { choiceOption, CUBIC, simdOption, styleOption } from "./options.js";
 import { runCommand } from "./common.js";
 import { addModelOverrideOptions } from "./calculator-options.js";
 import { runMd, type MdFlags } from "./md-run.js";
@@ -16,12 +17,12 @@ export function registerMd(program: Command): void {
     .option("--potential <file>", "EAM potential (.eam, .eam.alloy, .eam.fs); with --streitz the EAM part of Streitz-Mintmire")
     .option("--model <file>", "ECT-EAM model (JSON): charges evolve; reports E, Omega, total charge and solver iterations")
     .option("--input <file>", "starting structure: extended XYZ (first frame) or LAMMPS data file")
-    .option("--lattice <fcc|bcc|sc|diamond>", "build a cubic crystal instead of --input")
+    .addOption(choiceOption("--lattice <fcc|bcc|sc|diamond|rocksalt>", "build a cubic crystal instead of --input", CUBIC))
     .option("--a <A>", "lattice constant for --lattice, A")
     .option("--repeat <n>", "conventional cells per edge for --lattice", "10")
-    .option("--element <symbol>", "element for --lattice (default: the potential's first)")
+    .option("--element <symbols>", "element for --lattice (default: the potential's first); rocksalt: cation,anion (e.g. Na,Cl)")
     .option("--species <list>", "LAMMPS data input: symbols of atom types 1..n, comma-separated")
-    .option("--style <style>", "eam | eam/alloy | eam/fs (default: from the potential file name)")
+    .addOption(styleOption())
     .option("--steps <n>", "number of steps", "1000")
     .option("--dt <fs>", "time step, fs", "1")
     .option("--temperature <K>", "initial temperature for Maxwell-Boltzmann velocities, K", "300")
@@ -33,15 +34,15 @@ export function registerMd(program: Command): void {
     .option("--thermo <n>", "thermo output every n steps (default: steps/10)")
     .option("--trajectory <file>", "write frames to this extended XYZ file (positions, velocities as ASE momenta, forces, charges)")
     .option("--every <n>", "trajectory interval in steps", "100")
-    .option("--simd <on|off>", "use the SIMD kernels (default on)", "on")
-    .option("--thermostat <none|langevin|nose-hoover>", "NVT thermostat (default none: NVE)")
+    .addOption(simdOption())
+    .addOption(choiceOption("--thermostat <none|langevin|nose-hoover>", "NVT thermostat (default none: NVE)", ["none", "langevin", "nose-hoover"]))
     .option("--target-temperature <K>", "thermostat target temperature, K (default: --temperature)")
     .option("--tdamp <fs>", "thermostat damping time, fs (Langevin 1/friction; Nose-Hoover period)", "100")
     .option("--chain <n>", "Nose-Hoover chain length", "3")
-    .option("--barostat <none|berendsen>", "pressure coupling for periodic cells (default none)")
+    .addOption(choiceOption("--barostat <none|berendsen>", "pressure coupling for periodic cells (default none)", ["none", "berendsen"]))
     .option("--pressure <bar>", "barostat target pressure, bar", "0")
     .option("--pdamp <fs>", "barostat relaxation time, fs", "1000")
-    .option("--couple <iso|aniso>", "barostat: one scale factor (iso) or one per axis (aniso)", "iso")
+    .addOption(choiceOption("--couple <iso|aniso>", "barostat: one scale factor (iso) or one per axis (aniso)", ["iso", "aniso"], "iso"))
     .option("--compressibility <1/bar>", "barostat: assumed compressibility, 1/bar (default 1e-6, a metal's)")
     .option("--dump <file>", "write a LAMMPS dump custom file (id type element x y z vx vy vz fx fy fz [q])")
     .option("--dump-every <n>", "dump interval in steps", "100")

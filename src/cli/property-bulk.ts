@@ -7,16 +7,24 @@ import { CalculationFailed, InputError } from "../errors.js";
 import { CellFilter, lbfgs } from "../optimize/index.js";
 import { birchMurnaghanEnergy, elasticConstants, equationOfState, latticeConstant } from "../properties/index.js";
 import { EV_PER_A3_IN_BAR, EV_PER_A3_IN_GPA } from "../properties/units.js";
-import type { CubicStructure } from "../structures/lattice.js";
-import { addCalculatorOptions, loadCalculator, type CalculatorFlags } from "./calculator-options.js";
+import type { CrystalStructure } from "../structures/lattice.js";
+import { addCalculatorOptions, addModelOverrideOptions, loadCalculator, type CalculatorFlags } from "./calculator-options.js";
 import { numberOption, runCommand } from "./common.js";
 import { linePlotsSvg } from "./plot.js";
-import { addStructureOptions, loadStructure, type StructureFlags } from "./structure-options.js";
+import { addStructureOptions, crystalElements, loadStructure, type StructureFlags } from "./structure-options.js";
+import { choiceOption, CUBIC } from "./options.js";
+import { progressBar } from "./progress.js";
 
 /** Relaxes cell and positions to zero stress (L-BFGS, stress residual < 1e-7 eV/A^3 = 0.16 bar). */
 export function relaxToZeroStress(calculator: Calculator, atoms: Atoms): { steps: number } {
   const filter = new CellFilter(atoms, calculator);
-  const r = lbfgs(filter, { fmax: 1e-5, smax: 1e-7, steps: 2000 });
+  const bar = progressBar("cell relaxation", 2000);
+  let r;
+  try {
+    r = lbfgs(filter, { fmax: 1e-5, smax: 1e-7, steps: 2000, callback: (s) => bar.update(s.step, `stress ${s.stressResidual.toExponential(1)} eV/A^3`) });
+  } finally {
+    bar.stop();
+  }
   if (!r.converged) {
     throw new CalculationFailed(`relaxing the cell to zero stress did not converge in ${r.steps} steps (fmax ${r.fmax} eV/A, stress residual ${r.stressResidual} eV/A^3); pass --no-relax-cell to skip it`);
   }
@@ -48,25 +56,33 @@ export function registerBulkProperties(property: Command): void {
     .option("--csv <file>", "write the scan as CSV (scale, volume A^3, energy eV, BM3 fit eV)")
     .option("--plot <file>", "write E(V) with the fit as SVG");
   addStructureOptions(eos);
-  addCalculatorOptions(eos).action((o: EosFlags) => runCommand(() => runEos(o)));
+  addModelOverrideOptions(addCalculatorOptions(eos)).action((o: EosFlags) => runCommand(() => runEos(o)));
 
   const lattice = property
     .command("lattice")
     .description("lattice constant and cohesive energy of a cubic crystal (isotropic cell relaxation)")
-    .requiredOption("--lattice <fcc|bcc|sc|diamond>", "crystal structure")
+    .addOption(choiceOption("--lattice <fcc|bcc|sc|diamond|rocksalt>", "crystal structure", CUBIC).makeOptionMandatory())
     .requiredOption("--a <A>", "starting lattice constant, A")
-    .option("--element <symbol>", "element (default: the potential's first)")
+    .option("--element <symbols>", "element (default: the potential's first); rocksalt: cation,anion (e.g. Na,Cl)")
     .option("--pressure <bar>", "target pressure, bar", "0");
-  addCalculatorOptions(lattice).action((o: CalculatorFlags & { lattice: string; a: string; element?: string; pressure: string }) =>
+  addModelOverrideOptions(addCalculatorOptions(lattice)).action((o: CalculatorFlags & { lattice: string; a: string; element?: string; pressure: string }) =>
     runCommand(async () => {
       const loaded = await loadCalculator(o, "property lattice");
       const a = numberOption("--a", o.a, { positive: true })!;
       const p = numberOption("--pressure", o.pressure)! / EV_PER_A3_IN_BAR;
-      const el = o.element ?? loaded.elements[0];
-      const r = latticeConstant(loaded.calculator, el, o.lattice as CubicStructure, a, { pressure: p });
+      const structure = o.lattice as CrystalStructure;
+      const els = crystalElements(o.element, structure, loaded.elements);
+      const bar = progressBar("lattice", 200);
+      let r;
+      try {
+        r = latticeConstant(loaded.calculator, els, structure, a, { pressure: p, onStep: (k) => bar.update(k) });
+      } finally {
+        bar.stop();
+      }
       const out = process.stdout;
-      out.write(`# ${o.lattice} ${el}, ${loaded.description}\n`);
+      out.write(`# ${o.lattice} ${els.join("")}, ${loaded.description}\n`);
       out.write(`a0 = ${r.a0.toFixed(6)} A\nenergy per atom = ${r.energyPerAtom.toFixed(6)} eV\ncohesive energy = ${r.cohesiveEnergy.toFixed(6)} eV/atom\n`);
+      if (structure === "rocksalt") out.write(`cohesive energy = ${(2 * r.cohesiveEnergy).toFixed(6)} eV per formula unit ${els.join("")}\n`);
       out.write(`# residual pressure ${(r.pressureGPa * 1e4).toExponential(3)} bar after ${r.steps} L-BFGS steps\n`);
     }),
   );
@@ -78,7 +94,7 @@ export function registerBulkProperties(property: Command): void {
     .option("--no-relax", "do not relax atomic positions in the strained cells (clamped-ion constants)")
     .option("--no-relax-cell", "use the cell as given instead of relaxing it to zero stress first");
   addStructureOptions(elastic);
-  addCalculatorOptions(elastic).action((o: ElasticFlags) => runCommand(() => runElastic(o)));
+  addModelOverrideOptions(addCalculatorOptions(elastic)).action((o: ElasticFlags) => runCommand(() => runElastic(o)));
 }
 
 async function runEos(o: EosFlags): Promise<void> {
@@ -87,7 +103,13 @@ async function runEos(o: EosFlags): Promise<void> {
   checkOutputPaths([["--csv", o.csv], ["--plot", o.plot]]);
   const loaded = await loadCalculator(o, "property eos");
   const s = loadStructure(o, loaded.elements, "property eos");
-  const r = equationOfState(loaded.calculator, s.atoms, { strain, points, relax: o.relax, latticeConstant: s.lattice?.a });
+  const bar = progressBar("eos", points, "volumes");
+  let r;
+  try {
+    r = equationOfState(loaded.calculator, s.atoms, { strain, points, relax: o.relax, latticeConstant: s.lattice?.a, onProgress: (k) => bar.update(k) });
+  } finally {
+    bar.stop();
+  }
   const out = process.stdout;
   const f = r.fit;
   out.write(`# equation of state of ${s.source} (${r.atoms} atoms), ${loaded.description}\n`);
@@ -133,7 +155,13 @@ async function runElastic(o: ElasticFlags): Promise<void> {
     const c = s.atoms.cell;
     out.write(`# cell relaxed to zero stress in ${steps} steps; lengths ${[0, 1, 2].map((k) => Math.hypot(c[3 * k], c[3 * k + 1], c[3 * k + 2]).toFixed(6)).join(" ")} A\n`);
   }
-  const r = elasticConstants(loaded.calculator, s.atoms, { strain, relax: o.relax });
+  const bar = progressBar("elastic", 13, "strains");
+  let r;
+  try {
+    r = elasticConstants(loaded.calculator, s.atoms, { strain, relax: o.relax, onProgress: (k) => bar.update(k) });
+  } finally {
+    bar.stop();
+  }
   const s0 = Math.max(...r.stress0.map(Math.abs));
   if (s0 * EV_PER_A3_IN_GPA > 0.01) {
     process.stderr.write(`warning: the unstrained structure is under stress (max |sigma| = ${(s0 * EV_PER_A3_IN_GPA).toFixed(3)} GPa); C_ij are then not the elastic constants of the relaxed crystal\n`);

@@ -5,8 +5,10 @@ import { InputError } from "../errors.js";
 import { latticeConstant, surfaceEnergy, vacancyFormationEnergy } from "../properties/index.js";
 import { EV_PER_A2_IN_J_PER_M2 } from "../properties/units.js";
 import type { MillerIndex, SlabLattice } from "../structures/slab.js";
-import { addCalculatorOptions, loadCalculator, type CalculatorFlags } from "./calculator-options.js";
+import { addCalculatorOptions, addModelOverrideOptions, loadCalculator, type CalculatorFlags } from "./calculator-options.js";
 import { numberOption, runCommand } from "./common.js";
+import { choiceOption } from "./options.js";
+import { progressBar } from "./progress.js";
 import { relaxToZeroStress } from "./property-bulk.js";
 import { addStructureOptions, loadStructure, numberListOption, resultFrame, type StructureFlags } from "./structure-options.js";
 
@@ -48,15 +50,15 @@ export function registerDefectProperties(property: Command): void {
     .option("--no-relax", "report only the unrelaxed value")
     .option("--no-relax-cell", "use the perfect crystal's cell as given instead of relaxing it to zero stress first")
     .option("--fmax <eV/A>", "force criterion of the relaxation", "1e-4")
-    .option("--optimizer <fire|lbfgs>", "optimizer", "fire")
+    .addOption(choiceOption("--optimizer <fire|lbfgs>", "optimizer", ["fire", "lbfgs"], "fire"))
     .option("--output <file>", "relaxed defect cell as extended XYZ");
   addStructureOptions(vacancy, "3");
-  addCalculatorOptions(vacancy).action((o: VacancyFlags) => runCommand(() => runVacancy(o)));
+  addModelOverrideOptions(addCalculatorOptions(vacancy)).action((o: VacancyFlags) => runCommand(() => runVacancy(o)));
 
   const surface = property
     .command("surface")
     .description("surface energies of (100), (110), (111) slabs, unrelaxed and relaxed, J/m^2 and eV/A^2")
-    .requiredOption("--lattice <fcc|bcc>", "crystal structure")
+    .addOption(choiceOption("--lattice <fcc|bcc>", "crystal structure", ["fcc", "bcc"]).makeOptionMandatory())
     .requiredOption("--a <A>", "lattice constant, A (relaxed first unless --no-relax-cell)")
     .option("--element <symbol>", "element (default: the potential's first)")
     .option("--miller <list>", "surfaces, comma-separated", "100,110,111")
@@ -66,9 +68,9 @@ export function registerDefectProperties(property: Command): void {
     .option("--no-relax", "report only unrelaxed values")
     .option("--no-relax-cell", "use --a as given instead of the zero-pressure lattice constant")
     .option("--fmax <eV/A>", "force criterion of the relaxation", "1e-4")
-    .option("--optimizer <fire|lbfgs>", "optimizer", "fire")
+    .addOption(choiceOption("--optimizer <fire|lbfgs>", "optimizer", ["fire", "lbfgs"], "fire"))
     .option("--output <file>", "relaxed slabs as extended XYZ (one frame per slab)");
-  addCalculatorOptions(surface).action((o: SurfaceFlags) => runCommand(() => runSurface(o)));
+  addModelOverrideOptions(addCalculatorOptions(surface)).action((o: SurfaceFlags) => runCommand(() => runSurface(o)));
 }
 
 async function runVacancy(o: VacancyFlags): Promise<void> {
@@ -84,7 +86,13 @@ async function runVacancy(o: VacancyFlags): Promise<void> {
     const { steps } = relaxToZeroStress(loaded.calculator, s.atoms);
     out.write(`# perfect crystal relaxed to zero stress in ${steps} steps (volume ${s.atoms.volume().toFixed(6)} A^3)\n`);
   }
-  const r = vacancyFormationEnergy(loaded.calculator, s.atoms, { index, relax: o.relax, relaxOptions: { fmax, optimizer } });
+  const bar = progressBar("vacancy relaxation", 1000);
+  let r;
+  try {
+    r = vacancyFormationEnergy(loaded.calculator, s.atoms, { index, relax: o.relax, relaxOptions: { fmax, optimizer, callback: (st) => bar.update(st.step, `fmax ${st.fmax.toExponential(1)} eV/A`) } });
+  } finally {
+    bar.stop();
+  }
   out.write(`E(N) = ${r.bulkEnergy.toFixed(8)} eV (N = ${r.atoms})\n`);
   out.write(`E(N-1) unrelaxed = ${r.defectEnergyUnrelaxed.toFixed(8)} eV\n`);
   out.write(`vacancy formation energy, unrelaxed = ${r.unrelaxed.toFixed(6)} eV\n`);
@@ -126,23 +134,30 @@ async function runSurface(o: SurfaceFlags): Promise<void> {
   const frames: string[] = [];
   const notes: string[] = [];
   let failed = false;
-  for (const m of millers) {
-    const rows: number[] = [];
-    for (const layers of layersList) {
-      const r = surfaceEnergy(loaded.calculator, element, structure, a, m as MillerIndex, {
-        layers, vacuum, repeat: [size[0], size[1]], relax: o.relax, relaxOptions: { fmax, optimizer },
-      });
-      const converged = r.relaxation ? r.relaxation.converged : true;
-      failed ||= !converged;
-      out.write([m, layers, r.atoms, r.area.toFixed(6), r.unrelaxedJm2.toFixed(6), o.relax ? r.relaxedJm2.toFixed(6) : "",
-        r.unrelaxed.toFixed(8), o.relax ? r.relaxed.toFixed(8) : "", r.relaxation?.steps ?? 0, converged].join(",") + "\n");
-      rows.push(o.relax ? r.relaxedJm2 : r.unrelaxedJm2);
-      if (o.output && r.relaxation) frames.push(resultFrame(r.structure, r.relaxation.results, { surface_energy_J_m2: r.relaxedJm2 }));
+  const bar = progressBar("surface", millers.length * layersList.length, "slabs");
+  let slabs = 0;
+  try {
+    for (const m of millers) {
+      const rows: number[] = [];
+      for (const layers of layersList) {
+        const r = surfaceEnergy(loaded.calculator, element, structure, a, m as MillerIndex, {
+          layers, vacuum, repeat: [size[0], size[1]], relax: o.relax, relaxOptions: { fmax, optimizer },
+        });
+        bar.update(++slabs);
+        const converged = r.relaxation ? r.relaxation.converged : true;
+        failed ||= !converged;
+        bar.around(() => out.write([m, layers, r.atoms, r.area.toFixed(6), r.unrelaxedJm2.toFixed(6), o.relax ? r.relaxedJm2.toFixed(6) : "",
+          r.unrelaxed.toFixed(8), o.relax ? r.relaxed.toFixed(8) : "", r.relaxation?.steps ?? 0, converged].join(",") + "\n"));
+        rows.push(o.relax ? r.relaxedJm2 : r.unrelaxedJm2);
+        if (o.output && r.relaxation) frames.push(resultFrame(r.structure, r.relaxation.results, { surface_energy_J_m2: r.relaxedJm2 }));
+      }
+      if (rows.length >= 2) {
+        const d = rows[rows.length - 1] - rows[rows.length - 2];
+        notes.push(`(${m}): ${layersList[layersList.length - 2]} -> ${layersList[layersList.length - 1]} layers changes gamma by ${d.toExponential(2)} J/m^2 (${((100 * d) / rows[rows.length - 1]).toExponential(2)} %)`);
+      }
     }
-    if (rows.length >= 2) {
-      const d = rows[rows.length - 1] - rows[rows.length - 2];
-      notes.push(`(${m}): ${layersList[layersList.length - 2]} -> ${layersList[layersList.length - 1]} layers changes gamma by ${d.toExponential(2)} J/m^2 (${((100 * d) / rows[rows.length - 1]).toExponential(2)} %)`);
-    }
+  } finally {
+    bar.stop();
   }
   for (const n of notes) out.write(`# thickness convergence ${n}\n`);
   if (notes.length === 0) out.write("# give two or more --layers values to see how the slab thickness converges\n");

@@ -8,6 +8,7 @@ import { radialDistribution } from "../properties/index.js";
 import { bulk, type CubicStructure } from "../structures/lattice.js";
 import { numberOption, runCommand, speciesOption } from "./common.js";
 import { linePlotsSvg } from "./plot.js";
+import { choiceOption, CUBIC } from "./options.js";
 
 interface RdfFlags {
   input?: string;
@@ -31,7 +32,7 @@ export function registerRdfProperty(property: Command): void {
     .description("radial distribution function g(r) (total and partial g_ab) of a structure or of every frame of a trajectory")
     .option("--input <file>", "extended XYZ (all frames are averaged) or LAMMPS data file")
     .option("--species <list>", "LAMMPS data input: symbols of atom types 1..n, comma-separated")
-    .option("--lattice <fcc|bcc|sc|diamond>", "build a cubic crystal instead of --input")
+    .addOption(choiceOption("--lattice <fcc|bcc|sc|diamond>", "build a cubic crystal instead of --input", CUBIC))
     .option("--a <A>", "lattice constant for --lattice, A")
     .option("--repeat <n>", "conventional cells per edge for --lattice", "3")
     .option("--element <symbol>", "element for --lattice", "Cu")

@@ -4,8 +4,9 @@ import { checkOutputPaths, OutputStream, writeFileAtomic } from "../io/output-fi
 import { InputError } from "../errors.js";
 import { CellFilter, fire, lbfgs, PositionObjective, type StepInfo } from "../optimize/index.js";
 import { EV_PER_A3_IN_BAR } from "../properties/units.js";
-import { addCalculatorOptions, loadCalculator, type CalculatorFlags } from "./calculator-options.js";
+import { addCalculatorOptions, addModelOverrideOptions, loadCalculator, type CalculatorFlags } from "./calculator-options.js";
 import { numberOption, runCommand } from "./common.js";
+import { choiceOption } from "./options.js";
 import { addStructureOptions, indexListOption, loadStructure, numberListOption, resultFrame, type StructureFlags } from "./structure-options.js";
 
 interface RelaxFlags extends CalculatorFlags, StructureFlags {
@@ -25,7 +26,8 @@ interface RelaxFlags extends CalculatorFlags, StructureFlags {
   output?: string;
   trajectory?: string;
   every: string;
-  log: string;
+  log?: string;
+  printEvery: string;
 }
 
 /** `ect-eam relax`: FIRE or L-BFGS on positions, optionally with the cell under a target stress. */
@@ -33,7 +35,7 @@ export function registerRelax(program: Command): void {
   const cmd = program
     .command("relax")
     .description("relax positions (and optionally the cell) with FIRE or L-BFGS until max |F| < fmax, as ASE's optimizers")
-    .option("--optimizer <fire|lbfgs>", "optimizer", "fire")
+    .addOption(choiceOption("--optimizer <fire|lbfgs>", "optimizer", ["fire", "lbfgs"], "fire"))
     .option("--fmax <eV/A>", "converged when every free atom's force is below this", "0.05")
     .option("--smax <bar>", "with --cell: converged when every stress-residual component is below this", "10")
     .option("--steps <n>", "step limit", "1000")
@@ -49,9 +51,10 @@ export function registerRelax(program: Command): void {
     .option("--output <file>", "final structure as extended XYZ (energy, forces, stress, charges)")
     .option("--trajectory <file>", "extended XYZ frames during the relaxation")
     .option("--every <n>", "trajectory interval in steps", "1")
-    .option("--log <n>", "print a table line every n steps (0: first and last only)", "1");
+    .option("--print-every <n>", "print a table line every n steps (0: first and last only)", "1")
+    .option("--log <file>", "write every step as CSV: step, energy, fmax (and stress residual, volume with --cell), evaluations");
   addStructureOptions(cmd);
-  addCalculatorOptions(cmd).action((opts: RelaxFlags) => runCommand(() => runRelax(opts)));
+  addModelOverrideOptions(addCalculatorOptions(cmd)).action((opts: RelaxFlags) => runCommand(() => runRelax(opts)));
 }
 
 async function runRelax(opts: RelaxFlags): Promise<void> {
@@ -60,7 +63,7 @@ async function runRelax(opts: RelaxFlags): Promise<void> {
   const steps = numberOption("--steps", opts.steps, { integer: true, min: 0 })!;
   const maxStep = numberOption("--max-step", opts.maxStep, { positive: true });
   const every = numberOption("--every", opts.every, { integer: true, min: 1 })!;
-  const logEvery = numberOption("--log", opts.log, { integer: true, min: 0 })!;
+  const logEvery = numberOption("--print-every", opts.printEvery, { integer: true, min: 0 })!;
   if (opts.optimizer !== "fire" && opts.optimizer !== "lbfgs") throw new InputError(`--optimizer must be fire or lbfgs, got '${opts.optimizer}'`);
   const cellOnly = ["pressure", "stress", "hydrostatic", "constantVolume", "mask"] as const;
   for (const k of cellOnly) {
@@ -74,7 +77,7 @@ async function runRelax(opts: RelaxFlags): Promise<void> {
     return m === 1;
   });
 
-  checkOutputPaths([["--output", opts.output], ["--trajectory", opts.trajectory]]);
+  checkOutputPaths([["--output", opts.output], ["--trajectory", opts.trajectory], ["--log", opts.log]]);
   const loaded = await loadCalculator(opts, "relax");
   const { atoms, source } = loadStructure(opts, loaded.elements, "relax");
   const target = opts.cell
@@ -102,6 +105,8 @@ async function runRelax(opts: RelaxFlags): Promise<void> {
     ? new cliProgress.SingleBar({ format: "relax |{bar}| {value}/{total} steps | fmax {fmax} eV/A | {rate} steps/s", stream: process.stderr, clearOnComplete: true, hideCursor: true }, cliProgress.Presets.shades_classic)
     : null;
   const traj = opts.trajectory ? OutputStream.open(opts.trajectory, { what: "--trajectory" }) : null;
+  const log = opts.log ? OutputStream.open(opts.log, { what: "--log" }) : null;
+  log?.write(["step", "energy_eV", "fmax_eV_A", ...(opts.cell ? ["stress_residual_bar", "volume_A3"] : []), "evaluations"].join(",") + "\n");
   let last: StepInfo | null = null;
   let lastPrinted = -1;
   const t0 = performance.now();
@@ -109,6 +114,7 @@ async function runRelax(opts: RelaxFlags): Promise<void> {
   try {
     const callback = (s: StepInfo) => {
       last = s;
+      log?.write([s.step, s.energy, s.fmax, ...(opts.cell ? [s.stressResidual * EV_PER_A3_IN_BAR, atoms.volume()] : []), s.evaluations].join(",") + "\n");
       if (logEvery > 0 ? s.step % logEvery === 0 : s.step === 0) {
         bar?.stop();
         out.write(line(s));
@@ -138,6 +144,7 @@ async function runRelax(opts: RelaxFlags): Promise<void> {
       out.write(`# cell lengths ${len.map((x) => x.toFixed(8)).join(" ")} A, volume ${atoms.volume().toFixed(6)} A^3\n`);
     }
     traj?.commit();
+    log?.commit();
     if (opts.output) writeFileAtomic(opts.output, resultFrame(atoms, r, { converged: result.converged, steps: result.steps }), "--output");
     if (!result.converged) {
       process.stderr.write(`ect-eam: relax did not converge in ${steps} steps (fmax ${result.fmax.toExponential(3)} eV/A)\n`);
@@ -146,5 +153,6 @@ async function runRelax(opts: RelaxFlags): Promise<void> {
   } finally {
     bar?.stop();
     traj?.discard();
+    log?.discard();
   }
 }

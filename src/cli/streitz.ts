@@ -15,6 +15,7 @@ import { readStructureFile } from "../io/structure-file.js";
 import { StreitzCalculator, STREITZ_DEFAULTS, type StreitzCalculatorOptions } from "../streitz/calculator.js";
 import { readStreitzFile } from "../streitz/params-file.js";
 import { loadPotential, numberOption, speciesOption } from "./common.js";
+import { choiceOption } from "./options.js";
 
 /** The Streitz flags, as commander names them in `opts`. */
 export interface StreitzFlags {
@@ -67,7 +68,7 @@ export function addStreitzOptions(cmd: Command): Command {
   ) as Record<keyof typeof STREITZ_DEFAULTS, string>;
   return cmd
     .option("--streitz <file>", "Streitz-Mintmire: coul/streitz parameter file (.streitz); --potential is the EAM part (eam/alloy); writes charges, energy_eam=, energy_coul=")
-    .option("--summation <wolf|ewald>", "with --streitz (required): Wolf summation or Ewald (kspace_style ewald)")
+    .addOption(choiceOption("--summation <wolf|ewald>", "with --streitz (required): Wolf summation or Ewald (kspace_style ewald)", ["wolf", "ewald"]))
     .option("--coul-cutoff <A>", `real-space Coulomb cutoff, A: with --streitz (default ${d.coulCutoff}), or with --model overriding the model's electrostatics.cutoff`)
     .option("--wolf-alpha <1/A>", `with --summation wolf: damping alpha, 1/A (default ${d.wolfAlpha})`)
     .option("--ewald-accuracy <acc>", `with --summation ewald: relative accuracy choosing g and kmax where not given (default ${d.ewaldAccuracy})`)
@@ -77,9 +78,12 @@ export function addStreitzOptions(cmd: Command): Command {
     .option("--qeq-maxiter <n>", `with --streitz: fix qeq/slater maxiter per CG solve (default ${d.qeqMaxIter})`)
     .option("--qeq-cutoff <A>", "with --streitz: fix qeq/slater cutoff, A (default: --coul-cutoff)")
     .option("--qeq-alpha <1/A>", `with --streitz: fix qeq/slater alpha, 1/A (default ${d.qeqAlpha})`)
-    .option(
-      "--streitz-mode <lammps|consistent>",
-      "with --streitz: lammps (default: LAMMPS 29Sep2021 exactly) or consistent (charges minimise the reported energy, forces its exact gradient)",
+    .addOption(
+      choiceOption(
+        "--streitz-mode <lammps|consistent>",
+        "with --streitz: lammps (default: LAMMPS 29Sep2021 exactly) or consistent (charges minimise the reported energy, forces its exact gradient)",
+        ["lammps", "consistent"],
+      ),
     );
 }
 

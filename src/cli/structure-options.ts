@@ -9,8 +9,9 @@ import { formatExtxyz } from "../io/extxyz.js";
 import { setEnergies, voigtToFull, withoutResults } from "../io/result-frame.js";
 import { readStructureFile } from "../io/structure-file.js";
 import type { CalculatorResults } from "../calculators/protocol.js";
-import { bulk, type CubicStructure } from "../structures/lattice.js";
+import { crystal, type CrystalStructure } from "../structures/lattice.js";
 import { numberOption, speciesOption } from "./common.js";
+import { choiceOption, CUBIC } from "./options.js";
 
 /** The flags `addStructureOptions` registers. */
 export interface StructureFlags {
@@ -29,17 +30,17 @@ export function addStructureOptions(cmd: Command, defaultRepeat = "1"): Command 
     .option("--input <file>", "structure: extended XYZ (see --frame) or LAMMPS data file")
     .option("--frame <n>", "frame of a multi-frame extended XYZ input, 0-based; negative counts from the end", "0")
     .option("--species <list>", "LAMMPS data input: symbols of atom types 1..n, comma-separated")
-    .option("--lattice <fcc|bcc|sc|diamond>", "build a cubic crystal instead of --input")
+    .addOption(choiceOption("--lattice <fcc|bcc|sc|diamond|rocksalt>", "build a cubic crystal instead of --input", CUBIC))
     .option("--a <A>", "lattice constant for --lattice, A")
     .option("--repeat <n>", "conventional cells per edge for --lattice", defaultRepeat)
-    .option("--element <symbol>", "element for --lattice (default: the potential's first)");
+    .option("--element <symbols>", "element for --lattice (default: the potential's first); rocksalt: cation,anion (e.g. Na,Cl)");
 }
 
 /** A loaded or built structure and, for --lattice, what it was built from. */
 export interface LoadedStructure {
   atoms: Atoms;
   source: string;
-  lattice?: { structure: CubicStructure; a: number; element: string; repeat: number };
+  lattice?: { structure: CrystalStructure; a: number; elements: string[]; repeat: number };
 }
 
 /** Reads --input (one frame) or builds --lattice; exactly one is required. */
@@ -56,11 +57,22 @@ export function loadStructure(flags: StructureFlags, elements: string[], command
     const a = numberOption("--a", flags.a, { positive: true });
     if (a === undefined) throw new InputError(`${command}: --lattice needs --a (lattice constant, A)`);
     const repeat = numberOption("--repeat", flags.repeat ?? "1", { integer: true, min: 1 })!;
-    const element = flags.element ?? elements[0];
-    const structure = flags.lattice as CubicStructure;
-    return { atoms: bulk(element, structure, a, repeat), source: `${flags.lattice} ${element} a=${a} x${repeat}`, lattice: { structure, a, element, repeat } };
+    const structure = flags.lattice as CrystalStructure;
+    const symbols = crystalElements(flags.element, structure, elements);
+    return { atoms: crystal(symbols, structure, a, repeat), source: `${flags.lattice} ${symbols.join("")} a=${a} x${repeat}`, lattice: { structure, a, elements: symbols, repeat } };
   }
   throw new InputError(`${command} needs a structure: --input FILE or --lattice fcc --a 3.615`);
+}
+
+/**
+ * The elements of a `--lattice` crystal: `--element` (comma-separated for rocksalt), else the
+ * potential's first element, or for rocksalt its two elements when it has exactly two.
+ */
+export function crystalElements(element: string | undefined, structure: CrystalStructure, elements: readonly string[]): string[] {
+  if (element !== undefined) return element.split(",").map((s) => s.trim());
+  if (structure !== "rocksalt") return [elements[0]];
+  if (elements.length === 2) return elements.slice();
+  throw new InputError(`--lattice rocksalt needs --element CATION,ANION (the model has ${elements.join(", ")})`);
 }
 
 /** One extended XYZ frame of `atoms` with the calculator's results (energy, forces, stress, charges). */

@@ -16,6 +16,8 @@ export interface ElasticOptions {
   relax?: boolean;
   /** Optimizer settings of those relaxations (default FIRE, fmax 1e-5 eV/A). */
   relaxOptions?: RelaxOptions;
+  /** Called after each of the 13 stress evaluations with the count done and 13 (progress bars). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Elastic constants from finite strain. */
@@ -44,10 +46,12 @@ export function elasticConstants(calculator: Calculator, atoms: Atoms, opts: Ela
   const strain = opts.strain ?? 0.005;
   if (!(strain > 0 && strain < 0.1)) throw new InputError(`strain must be in (0, 0.1), got ${strain}`);
   if (!atoms.pbc.every((p) => p)) throw new InputError("elastic constants need a structure periodic in all three directions");
+  let done = 0;
   const stressOf = (a: Atoms): Float64Array => {
     if (opts.relax ?? true) relax(a, calculator, { fmax: 1e-5, steps: 2000, ...opts.relaxOptions });
     const s = calculator.calculate(a).stress;
     if (!s) throw new CalculationFailed("the calculator returned no stress");
+    opts.onProgress?.(++done, 13);
     return s;
   };
   const stress0 = Array.from(stressOf(atoms.copy()));

@@ -109,6 +109,8 @@ export interface EosOptions {
    * constant a0 = a (V0/V)^(1/3) (meaningful for cubic cells).
    */
   latticeConstant?: number;
+  /** Called after each volume with the points done and the total (progress bars). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Equation of state of a periodic structure: scan, fit, derived quantities. */
@@ -180,6 +182,7 @@ export function equationOfState(calculator: Calculator, atoms: Atoms, opts: EosO
     scales.push(s);
     volumes.push(a.volume());
     energies.push(e);
+    opts.onProgress?.(k + 1, points);
   }
   const fit = fitBirchMurnaghan(volumes, energies);
   const scale0 = Math.cbrt(fit.v0 / vIn);

@@ -2,7 +2,7 @@ import { forceEnergy, type Calculator } from "../calculators/protocol.js";
 import { CalculationFailed } from "../errors.js";
 import { lbfgs } from "../optimize/lbfgs.js";
 import { CellFilter } from "../optimize/cell-filter.js";
-import { bulk, type CubicStructure } from "../structures/lattice.js";
+import { crystal, type CrystalStructure } from "../structures/lattice.js";
 import { cohesiveEnergy } from "./eos.js";
 import { EV_PER_A3_IN_GPA } from "./units.js";
 
@@ -21,21 +21,23 @@ export interface LatticeResult {
 }
 
 /**
- * Lattice constant and cohesive energy of a cubic crystal (fcc, bcc, sc, diamond; one conventional
- * cell), by isotropic cell relaxation (L-BFGS on the cell filter, hydrostatic strain only) from the
- * guess `a` (A) to the target pressure (eV/A^3, default 0) with stress residual below `smax`
- * (eV/A^3, default 1e-7, i.e. 16 kPa).
+ * Lattice constant and cohesive energy of a cubic crystal (fcc, bcc, sc, diamond of `symbol`, or
+ * rocksalt of `symbol` = [cation, anion]; one conventional cell), by isotropic cell relaxation
+ * (L-BFGS on the cell filter, hydrostatic strain only) from the guess `a` (A) to the target pressure
+ * (eV/A^3, default 0) with stress residual below `smax` (eV/A^3, default 1e-7, i.e. 16 kPa).
+ * Energies are per atom (a rocksalt formula unit is two atoms). `onStep` sees every L-BFGS step.
  */
 export function latticeConstant(
   calculator: Calculator,
-  symbol: string,
-  structure: CubicStructure,
+  symbol: string | readonly string[],
+  structure: CrystalStructure,
   a: number,
-  opts: { pressure?: number; smax?: number; steps?: number } = {},
+  opts: { pressure?: number; smax?: number; steps?: number; onStep?: (step: number, limit: number) => void } = {},
 ): LatticeResult {
-  const atoms = bulk(symbol, structure, a, 1);
+  const atoms = crystal(typeof symbol === "string" ? [symbol] : symbol, structure, a, 1);
   const filter = new CellFilter(atoms, calculator, { hydrostatic: true, pressure: opts.pressure ?? 0 });
-  const r = lbfgs(filter, { fmax: 1e-4, smax: opts.smax ?? 1e-7, steps: opts.steps ?? 200 });
+  const limit = opts.steps ?? 200;
+  const r = lbfgs(filter, { fmax: 1e-4, smax: opts.smax ?? 1e-7, steps: limit, callback: opts.onStep ? (s) => opts.onStep!(s.step, limit) : undefined });
   if (!r.converged) throw new CalculationFailed(`the lattice relaxation did not converge in ${r.steps} steps (stress residual ${r.stressResidual} eV/A^3)`);
   const res = filter.lastResults!;
   const a0 = Math.cbrt(atoms.volume());

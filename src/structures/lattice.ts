@@ -5,6 +5,14 @@ import { InputError } from "../errors.js";
 /** Cubic crystal structures understood by {@link bulk}. */
 export type CubicStructure = "fcc" | "bcc" | "sc" | "diamond";
 
+/** Every crystal {@link crystal} builds: the one-element cubic ones and rocksalt (two elements). */
+export type CrystalStructure = CubicStructure | "rocksalt";
+
+/** Elements a structure takes: rocksalt two (cation, anion), the others one. */
+export function elementsOf(structure: CrystalStructure): number {
+  return structure === "rocksalt" ? 2 : 1;
+}
+
 /** Fractional coordinates of the basis atoms in one conventional cubic cell, in the order they are emitted. */
 const BASIS: Record<CubicStructure, readonly (readonly [number, number, number])[]> = {
   sc: [[0, 0, 0]],
@@ -131,4 +139,21 @@ export function rocksalt(cation: string, anion: string, a: number, repeat: [numb
     }
   }
   return new Atoms({ symbols, positions, cell: cations.cell, pbc: [true, true, true], masses });
+}
+
+/**
+ * A cubic crystal of `symbols` (one element, or cation and anion for rocksalt), lattice constant `a`
+ * in A, `repeat` conventional cells per edge: {@link bulk} or {@link rocksalt}.
+ * @throws InputError when the number of symbols does not fit the structure
+ */
+export function crystal(symbols: readonly string[], structure: CrystalStructure, a: number, repeat: [number, number, number] | number): Atoms {
+  const need = elementsOf(structure);
+  if (symbols.length !== need) {
+    throw new InputError(
+      structure === "rocksalt"
+        ? `rocksalt needs two elements, cation and anion (e.g. Na,Cl), got ${symbols.length ? symbols.join(",") : "none"}`
+        : `${structure} takes one element, got ${symbols.join(",")}`,
+    );
+  }
+  return structure === "rocksalt" ? rocksalt(symbols[0], symbols[1], a, repeat) : bulk(symbols[0], structure, a, repeat);
 }

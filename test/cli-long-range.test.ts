@@ -1,0 +1,132 @@
+// Issue 12, item 8 (command-line side): --long-range direct|dsf|ewald with --coul-cutoff override the
+// ECT-EAM model file on eval, md, relax, scan and property; --charge Q on eval, md and scan either
+// runs with that total charge or fails in one line (exit 2); property eos and lattice take
+// --lattice rocksalt with every periodic long-range choice.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseExtxyz } from "../src/io/extxyz.js";
+import { rocksalt } from "../src/structures/lattice.js";
+import { formatExtxyz } from "../src/io/extxyz.js";
+
+const ROOT = join(import.meta.dirname, "..");
+const dir = mkdtempSync(join(tmpdir(), "cli-long-range-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const f = (name: string) => join(dir, name);
+const run = (...args: string[]) => spawnSync("node", ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8" });
+const MODEL = ["--model", "models/ect-fitted.json"];
+
+writeFileSync(f("nacl-crystal.xyz"), formatExtxyz(rocksalt("Na", "Cl", 5.64, 1)));
+writeFileSync(f("nacl-dimer.xyz"), '2\npbc="F F F"\nNa 0 0 0\nCl 0 0 2.4\n');
+
+function energyOf(file: string): number {
+  return parseExtxyz(readFileSync(file, "utf8"))[0].info.free_energy as number;
+}
+
+describe("--long-range and --coul-cutoff override the model file", () => {
+  it("eval: DSF and Ewald give different energies of the same crystal; the cutoff changes DSF's", () => {
+    const e: Record<string, number> = {};
+    for (const [tag, extra] of [["dsf", ["--long-range", "dsf"]], ["dsf9", ["--long-range", "dsf", "--coul-cutoff", "9"]], ["ewald", ["--long-range", "ewald"]]] as const) {
+      const r = run("eval", ...MODEL, "--input", f("nacl-crystal.xyz"), "--output", f(`${tag}.xyz`), ...extra);
+      expect(r.status, r.stderr).toBe(0);
+      e[tag] = energyOf(f(`${tag}.xyz`));
+      expect(Number.isFinite(e[tag])).toBe(true);
+    }
+    expect(e.dsf).not.toBe(e.ewald);
+    expect(e.dsf9).not.toBe(e.dsf);
+  });
+
+  it("md, relax and property name the long range they used in their headers", () => {
+    const cases: [string[], RegExp][] = [
+      [["md", ...MODEL, "--input", f("nacl-crystal.xyz"), "--steps", "2", "--long-range", "ewald", "--coul-cutoff", "8"], /ewald long range, cutoff 8 A/],
+      [["relax", ...MODEL, "--input", f("nacl-crystal.xyz"), "--steps", "2", "--long-range", "dsf", "--coul-cutoff", "10"], /dsf long range, cutoff 10 A/],
+      [["property", "elastic", ...MODEL, "--input", f("nacl-crystal.xyz"), "--no-relax-cell", "--no-relax", "--long-range", "ewald"], /ewald long range/],
+      [["md", ...MODEL, "--input", f("nacl-dimer.xyz"), "--steps", "2", "--long-range", "direct"], /direct long range/],
+    ];
+    for (const [args, header] of cases) {
+      const r = run(...args);
+      expect(r.status, `${args.join(" ")}: ${r.stderr}`).not.toBe(1);
+      expect(r.stdout, args.join(" ")).toMatch(header);
+    }
+  }, 60_000);
+
+  it("scan takes them too", () => {
+    const r = run("scan", ...MODEL, "--pair", "Na,Cl", "--points", "3", "--from", "2", "--to", "6", "--long-range", "dsf", "--coul-cutoff", "9", "--csv", f("scan.csv"));
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(f("scan.csv"), "utf8").trim().split("\n")).toHaveLength(4);
+  });
+
+  it("bad values and misplaced flags: one line, exit 2", () => {
+    const cases: [string[], RegExp][] = [
+      [["eval", ...MODEL, "--input", f("nacl-dimer.xyz"), "--output", f("x.xyz"), "--long-range", "pppm"], /Allowed choices are direct, dsf, ewald/],
+      [["eval", ...MODEL, "--input", f("nacl-dimer.xyz"), "--output", f("x.xyz"), "--coul-cutoff", "-3"], /--coul-cutoff must be > 0/],
+      [["md", "--potential", "potentials/Cu_u3.eam", "--lattice", "fcc", "--a", "3.6", "--long-range", "dsf"], /--long-range applies to ECT-EAM models/],
+      [["md", "--potential", "potentials/Cu_u3.eam", "--lattice", "fcc", "--a", "3.6", "--coul-cutoff", "9"], /--coul-cutoff needs --streitz FILE/],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(...args);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+});
+
+describe("--charge on eval, md and scan", () => {
+  const cases: string[][] = [
+    ["eval", ...MODEL, "--input", f("nacl-dimer.xyz"), "--output", f("charged.xyz")],
+    ["md", ...MODEL, "--input", f("nacl-dimer.xyz"), "--steps", "3"],
+    ["scan", ...MODEL, "--pair", "Na,Cl", "--points", "2", "--from", "2.4", "--to", "3"],
+  ];
+  for (const args of cases) {
+    it(`${args[0]} --charge 1: the total charge, or one clean line (exit 2)`, () => {
+      const r = run(...args, "--charge", "1");
+      if (r.status === 0) {
+        if (args[0] === "eval") {
+          const q = parseExtxyz(readFileSync(f("charged.xyz"), "utf8"))[0].arrays.charges.data as Float64Array;
+          expect(q[0] + q[1]).toBeCloseTo(1, 6);
+        }
+      } else {
+        expect(r.status).toBe(2);
+        expect(r.stderr.trim().split("\n")).toHaveLength(1);
+        expect(r.stderr).toMatch(/^ect-eam: /);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+    });
+  }
+  it("--charge 0 is the neutral run", () => {
+    const r = run("eval", ...MODEL, "--input", f("nacl-dimer.xyz"), "--output", f("neutral.xyz"), "--charge", "0");
+    expect(r.status, r.stderr).toBe(0);
+  });
+});
+
+describe("property eos and lattice of rocksalt with every periodic long range", () => {
+  for (const lr of ["dsf", "ewald"]) {
+    it(`eos, ${lr}`, () => {
+      // around the model's own minimum (the fitted model is still being reworked: issue 12)
+      const r = run("property", "eos", ...MODEL, "--lattice", "rocksalt", "--element", "Na,Cl", "--a", "4.03", "--points", "7", "--long-range", lr);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/rocksalt NaCl a=4\.03/);
+      expect(r.stdout).toMatch(/B0 = -?\d/);
+      expect(r.stdout).toMatch(/a0 = \d/);
+    }, 60_000);
+    it(`lattice, ${lr}`, () => {
+      const r = run("property", "lattice", ...MODEL, "--lattice", "rocksalt", "--element", "Na,Cl", "--a", "5.64", "--long-range", lr);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/a0 = \d+\.\d+ A/);
+      expect(r.stdout).toMatch(/eV per formula unit NaCl/);
+    }, 60_000);
+  }
+  it("direct summation of a periodic crystal is refused in one line", () => {
+    const r = run("property", "lattice", ...MODEL, "--lattice", "rocksalt", "--element", "Na,Cl", "--a", "5.64", "--long-range", "direct");
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+  it("rocksalt needs two elements", () => {
+    const r = run("property", "lattice", ...MODEL, "--lattice", "rocksalt", "--a", "5.64");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--lattice rocksalt needs --element CATION,ANION/);
+  });
+});
