@@ -449,7 +449,7 @@ describe("ect-eam export-lammps (command line)", () => {
     const xyz = join(root, "nacl8.xyz"), modelFile = join(root, "dsf8.json");
     writeFileSync(xyz, formatExtxyz([rocksalt("Na", "Cl", 5.64, 1)]));
     writeFileSync(modelFile, JSON.stringify({ ...starter, electrostatics: { longRange: "dsf", cutoff: 9, dsfAlpha: 0.25 } }));
-    expect(fail("--model", modelFile, "--input", xyz, "--output-dir", join(root, "x"), "--long-range", "pme")).toMatch(/--long-range must be one of dsf, coul-dsf, ewald, cut/);
+    expect(fail("--model", modelFile, "--input", xyz, "--output-dir", join(root, "x"), "--long-range", "pme")).toMatch(/option '--long-range <kind>' argument 'pme' is invalid. Allowed choices are dsf, coul-dsf, ewald, cut/);
     expect(fail("--model", modelFile, "--input", xyz, "--output-dir", join(root, "x"), "--long-range", "cut")).toMatch(/cut .* is for clusters/);
     expect(fail("--input", xyz, "--output-dir", join(root, "x"))).toMatch(/exactly one of --potential FILE \(EAM\) or --model FILE/);
   }, 60_000);

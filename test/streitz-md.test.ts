@@ -81,7 +81,7 @@ describe("ect-eam md --streitz", () => {
   });
 
   const bad: [string, string[], RegExp][] = [
-    ["an unknown --streitz-mode", [...base, "--summation", "wolf", "--streitz-mode", "exact", "--input", rattled], /--streitz-mode must be lammps or consistent, got 'exact'/],
+    ["an unknown --streitz-mode", [...base, "--summation", "wolf", "--streitz-mode", "exact", "--input", rattled], /argument 'exact' is invalid. Allowed choices are lammps, consistent/],
     ["--qeq-alpha in consistent mode", [...base, "--summation", "wolf", "--streitz-mode", "consistent", "--qeq-alpha", "0.2", "--input", rattled], /--qeq-alpha does not apply to --streitz-mode consistent/],
     ["no --summation", [...base, "--input", rattled], /--streitz needs --summation wolf or --summation ewald/],
     ["Ewald on a cluster", [...base, "--summation", "ewald", "--input", join(FIX, "al2o3_cluster_a_wolf.extxyz")], /Ewald needs a structure periodic in all three directions/],
