@@ -21,6 +21,7 @@ import { benchDomain } from "./domain.js";
 import { benchJson } from "./json.js";
 import { benchStreitz } from "./streitz.js";
 import { benchProcess } from "./process.js";
+import { runLammpsJsEam } from "./lammps-js.js";
 
 const POTENTIAL = "potentials/Cu_u3.eam";
 const A = 3.615;
@@ -142,6 +143,12 @@ async function main(): Promise<void> {
         rows.push({ name: `LAMMPS ${style}`, us, extra: `pair only ${fmt(pair)} us/atom-step, ${fmt(100 * neigh, 1)} % in Neigh (${samples[0].lammpsVersion})` });
       }
     }
+    const ljs = await runLammpsJsEam({ repeat, steps, runs: Math.min(runs, 3), potentialPath: POTENTIAL });
+    rows.push(
+      ljs
+        ? { name: `lammps.js ${ljs.version} (wasm-atomify, eam)`, us: ljs.usPerAtomStep, extra: `WebAssembly LAMMPS in this Node process, serial; module load ${(ljs.loadMs / 1000).toFixed(1)} s` }
+        : { name: "lammps.js", us: NaN, extra: "not installed (npm i --no-save lammps.js adds this row)" },
+    );
     const ref = rows.find((r) => r.name === "LAMMPS eam/opt" && Number.isFinite(r.us));
     console.log(`\n## ${n} atoms, ${steps} steps`);
     console.log(`| engine | us/atom-step | ratio to LAMMPS eam/opt | notes |`);

@@ -60,10 +60,32 @@ async function readBytes(variant: KernelVariant): Promise<BufferSource> {
 export async function loadKernelModule(variant: KernelVariant = "simd", bytes?: BufferSource): Promise<WebAssembly.Module> {
   let mod = modules.get(variant);
   if (!mod) {
-    mod = await WebAssembly.compile(bytes ?? (await readBytes(variant)));
+    mod = (bytes === undefined ? await compileStreamingInBrowser(variant) : null) ?? (await WebAssembly.compile(bytes ?? (await readBytes(variant))));
     modules.set(variant, mod);
   }
   return mod;
+}
+
+/**
+ * In a browser, compiles straight from the response (WebAssembly.compileStreaming), which lets the
+ * browser keep the compiled code in its HTTP cache for the next page load; null elsewhere or when the
+ * server does not send application/wasm (the caller then compiles the bytes). In Node the compile
+ * itself takes ~2 ms (functions are compiled lazily on first call) and there is no API to persist
+ * compiled wasm (v8.serialize of a Module holds only an in-process transfer id), so nothing is cached
+ * beyond the per-process module map.
+ */
+async function compileStreamingInBrowser(variant: KernelVariant): Promise<WebAssembly.Module | null> {
+  const isNode = typeof process !== "undefined" && !!process.versions?.node;
+  if (isNode || typeof WebAssembly.compileStreaming !== "function" || typeof fetch !== "function") return null;
+  for (const url of [new URL(`./${wasmFileName(variant)}`, import.meta.url), new URL(`../../dist/${wasmFileName(variant)}`, import.meta.url)]) {
+    try {
+      const res = await fetch(url);
+      if (res.ok && (res.headers.get("content-type") ?? "").startsWith("application/wasm")) return await WebAssembly.compileStreaming(res);
+    } catch {
+      // try the next location, then the byte path
+    }
+  }
+  return null;
 }
 
 /** A new instance with its own linear memory, through @assemblyscript/loader (Node and browser alike). */

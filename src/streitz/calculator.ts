@@ -40,7 +40,7 @@ import { stressFromVirial } from "../engine/system.js";
 import { CalculationFailed, InputError } from "../errors.js";
 import type { EamPotential } from "../potentials/types.js";
 import { QQRD2E_METAL, type StreitzSummation } from "./coulomb.js";
-import { StreitzEngine, type StreitzMode } from "./engine.js";
+import { StreitzEngine, type QeqXlSettings, type StreitzMode } from "./engine.js";
 import { lammpsBox } from "./ewald.js";
 import { streitzElements, type StreitzParameters } from "./params.js";
 
@@ -99,6 +99,12 @@ export interface StreitzCalculatorOptions {
   engine?: EngineOptions;
   /** Spacing of the radial tables, A (default 0.02). */
   tableSpacing?: number;
+  /**
+   * Extended-Lagrangian charges in MD (`engine.runVerlet`): auxiliary (s, t) propagated with the
+   * positions, at most `loops` CG loops per step (defaults: order 5, 4 loops). Absent or null: every
+   * step solved to the tolerance. Single points always solve to the tolerance.
+   */
+  qeqXl?: QeqXlSettings | null;
 }
 
 /** Results of one evaluation; arrays are owned by the caller. */
@@ -286,6 +292,7 @@ export class StreitzCalculator {
       kmax: opts.kmax ? ([opts.kmax[0], opts.kmax[1], opts.kmax[2]] as const) : undefined,
     };
     const engine = await StreitzEngine.create(opts.eam, opts.streitz, { ...settings, summation: opts.summation, mode, tableSpacing: opts.tableSpacing }, opts.engine ?? {});
+    engine.qeqXl = opts.qeqXl ?? null;
     return new StreitzCalculator(engine, opts, settings);
   }
 
