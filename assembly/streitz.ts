@@ -158,7 +158,47 @@ function qeqMatrix(ctx: usize): void {
     const first = getI(firstNeigh, i), end = first + getI(numNeigh, i);
     let w = first;
     let ai = 0.0;
-    for (let e = first; e < end; e++) {
+    let e = first;
+    if (ASC_FEATURE_SIMD) {
+      // Two entries per iteration for the geometry, the square root and the grid position (the
+      // scalar code's operations per lane); the tables and sums per entry in list order, so the
+      // results equal the scalar loop's. The list is sorted by distance: entries past the QEq
+      // cutoff (or too close) come at the end of the pairs, and the scalar loop takes them.
+      const xv = f64x2.splat(xi), yv = f64x2.splat(yi), zv = f64x2.splat(zi);
+      const rcv = f64x2.splat(rcsq), r0v = f64x2.splat(r0), rdrv = f64x2.splat(rdr), zero = f64x2.splat(0.0);
+      for (; e + 1 < end; e += 2) {
+        const ja = getI(neigh, e), jb = getI(neigh, e + 1);
+        const oa = <usize>ja << 3, ob = <usize>jb << 3;
+        const dxv = f64x2.sub(xv, v128.load64_lane(x + ob, v128.load64_zero(x + oa), 1));
+        const dyv = f64x2.sub(yv, v128.load64_lane(y + ob, v128.load64_zero(y + oa), 1));
+        const dzv = f64x2.sub(zv, v128.load64_lane(z + ob, v128.load64_zero(z + oa), 1));
+        const rsqv = f64x2.add(f64x2.add(f64x2.mul(dxv, dxv), f64x2.mul(dyv, dyv)), f64x2.mul(dzv, dzv));
+        if (!i64x2.all_true(f64x2.le(rsqv, rcv))) break;
+        const tv = f64x2.mul(f64x2.sub(f64x2.sqrt(rsqv), r0v), rdrv);
+        if (!i64x2.all_true(f64x2.ge(tv, zero))) break;
+        const mv = i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(tv), i32x4.splat(nint - 1));
+        const pv = f64x2.sub(tv, f64x2.convert_low_i32x4_s(mv));
+        for (let k = 0; k < 2; k++) {
+          const j = k == 0 ? ja : jb;
+          const jo = j < n ? j : getI(owner, j - n);
+          putI(nbr, w, jo);
+          putI(ghost, w, j);
+          const m = k == 0 ? i32x4.extract_lane(mv, 0) : i32x4.extract_lane(mv, 1);
+          const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
+          const pl = f64x2.splat(k == 0 ? f64x2.extract_lane(pv, 0) : f64x2.extract_lane(pv, 1));
+          const a = vpoly5(rec, pl);
+          const h = f64x2.extract_lane(vpoly5(rec + 96, pl), 0);
+          ai += f64x2.extract_lane(a, 0);
+          const bj = lane0(b, jo);
+          store<f64>(bj, load<f64>(bj) + f64x2.extract_lane(a, 1));
+          putF(val, w, h);
+          const rsq = k == 0 ? f64x2.extract_lane(rsqv, 0) : f64x2.extract_lane(rsqv, 1);
+          if (rsq < scsq && jo != i) addShortPair(sNbr, sVal, sCount, stride, i, jo, h);
+          w++;
+        }
+      }
+    }
+    for (; e < end; e++) {
       const j = getI(neigh, e);
       const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
       const rsq = dx * dx + dy * dy + dz * dz;
@@ -192,11 +232,7 @@ function qeqMatrix(ctx: usize): void {
         store<f64>(bj, load<f64>(bj) + poly5(rec + 8, p));
       }
       putF(val, w, h);
-      if (rsq < scsq && jo != i) {
-        const ci_ = getI(sCount, i), cj = getI(sCount, jo);
-        if (ci_ < stride) { putI(sNbr, i * stride + ci_, jo); putF(sVal, i * stride + ci_, h); putI(sCount, i, ci_ + 1); }
-        if (cj < stride) { putI(sNbr, jo * stride + cj, i); putF(sVal, jo * stride + cj, h); putI(sCount, jo, cj + 1); }
-      }
+      if (rsq < scsq && jo != i) addShortPair(sNbr, sVal, sCount, stride, i, jo, h);
       w++;
     }
     const bi = lane0(b, i);
@@ -209,6 +245,13 @@ function qeqMatrix(ctx: usize): void {
     store<f64>(bi, -1.0, 8);
   }
   setI(ctx, C_TOO_CLOSE, close);
+}
+
+/** The pair (i, jo) with H_ij = h in both short rows of the Gauss-Seidel preconditioner (a full row drops it). */
+@inline function addShortPair(sNbr: usize, sVal: usize, sCount: usize, stride: i32, i: i32, jo: i32, h: f64): void {
+  const ci_ = getI(sCount, i), cj = getI(sCount, jo);
+  if (ci_ < stride) { putI(sNbr, i * stride + ci_, jo); putF(sVal, i * stride + ci_, h); putI(sCount, i, ci_ + 1); }
+  if (cj < stride) { putI(sNbr, jo * stride + cj, i); putF(sVal, jo * stride + cj, h); putI(sCount, jo, cj + 1); }
 }
 
 /**
@@ -487,7 +530,68 @@ function coulombPass(ctx: usize): void {
     const row = table + <usize>(getI(type, i) * nt) * pairStride;
     const first = getI(firstNeigh, i), end = first + getI(count, i);
     let fxi = 0.0, fyi = 0.0, fzi = 0.0;
-    for (let e = first; e < end; e++) {
+    let e = first;
+    if (ASC_FEATURE_SIMD) {
+      // Two entries per iteration, one per lane, for the geometry, the square root, the grid
+      // position and the force (one divide for both); the radial functions stay lane pairs per
+      // entry and are regrouped by entry. Each entry's force is the scalar build's double; the
+      // sums over entries run per lane (a different rounding order). Entries past rc (beyond it
+      // only when the QEq cutoff is longer) end the paired loop.
+      const xv = f64x2.splat(xi), yv = f64x2.splat(yi), zv = f64x2.splat(zi), qiv = f64x2.splat(qi);
+      const rcv = f64x2.splat(rcsq), r0v = f64x2.splat(r0), rdrv = f64x2.splat(rdr), fsv = f64x2.splat(fshift);
+      let fxv = f64x2.splat(0.0), fyv = f64x2.splat(0.0), fzv = f64x2.splat(0.0);
+      for (; e + 1 < end; e += 2) {
+        const ga = <usize>getI(ghost, e) << 3, gb = <usize>getI(ghost, e + 1) << 3;
+        const dxv = f64x2.sub(xv, v128.load64_lane(x + gb, v128.load64_zero(x + ga), 1));
+        const dyv = f64x2.sub(yv, v128.load64_lane(y + gb, v128.load64_zero(y + ga), 1));
+        const dzv = f64x2.sub(zv, v128.load64_lane(z + gb, v128.load64_zero(z + ga), 1));
+        const rsqv = f64x2.add(f64x2.add(f64x2.mul(dxv, dxv), f64x2.mul(dyv, dyv)), f64x2.mul(dzv, dzv));
+        if (!i64x2.all_true(f64x2.le(rsqv, rcv))) break;
+        const ja = getI(nbr, e), jb = getI(nbr, e + 1);
+        const rv = f64x2.sqrt(rsqv);
+        const tv = f64x2.max(f64x2.mul(f64x2.sub(rv, r0v), rdrv), f64x2.splat(0.0));
+        const mv = i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(tv), i32x4.splat(nint - 1));
+        const pv = f64x2.sub(tv, f64x2.convert_low_i32x4_s(mv));
+        const reca = row + <usize>getI(type, ja) * pairStride + <usize>i32x4.extract_lane(mv, 0) * REC;
+        const recb = row + <usize>getI(type, jb) * pairStride + <usize>i32x4.extract_lane(mv, 1) * REC;
+        const pa = f64x2.splat(f64x2.extract_lane(pv, 0)), pb = f64x2.splat(f64x2.extract_lane(pv, 1));
+        const bba = vpoly5(reca + 96, pa), bbb = vpoly5(recb + 96, pb);
+        const daa = vpoly4(reca + 192, pa), dab = vpoly4(recb + 192, pb);
+        const qjv = v128.load64_lane(q + (<usize>jb << 3), v128.load64_zero(q + (<usize>ja << 3)), 1);
+        const qqv = f64x2.mul(qiv, qjv);
+        if (tally) {
+          const aa = vpoly5(reca, pa), ab = vpoly5(recb, pb);
+          epair += qi * f64x2.extract_lane(aa, 0) + f64x2.extract_lane(qjv, 0) * f64x2.extract_lane(aa, 1) + f64x2.extract_lane(qqv, 0) * f64x2.extract_lane(bba, 0);
+          epair += qi * f64x2.extract_lane(ab, 0) + f64x2.extract_lane(qjv, 1) * f64x2.extract_lane(ab, 1) + f64x2.extract_lane(qqv, 1) * f64x2.extract_lane(bbb, 0);
+        }
+        const dai = i64x2.shuffle(daa, dab, 0, 2), daj = i64x2.shuffle(daa, dab, 1, 3), dbv = i64x2.shuffle(bba, bbb, 1, 3);
+        const dev = f64x2.add(f64x2.add(f64x2.mul(qiv, dai), f64x2.mul(qjv, daj)), f64x2.mul(qqv, f64x2.add(dbv, fsv)));
+        const fpair = f64x2.div(f64x2.neg(dev), rv);
+        const gx = f64x2.mul(dxv, fpair), gy = f64x2.mul(dyv, fpair), gz = f64x2.mul(dzv, fpair);
+        fxv = f64x2.add(fxv, gx); fyv = f64x2.add(fyv, gy); fzv = f64x2.add(fzv, gz);
+        const oa = <usize>ja << 3, ob = <usize>jb << 3;
+        store<f64>(fx + oa, load<f64>(fx + oa) - f64x2.extract_lane(gx, 0));
+        store<f64>(fy + oa, load<f64>(fy + oa) - f64x2.extract_lane(gy, 0));
+        store<f64>(fz + oa, load<f64>(fz + oa) - f64x2.extract_lane(gz, 0));
+        store<f64>(fx + ob, load<f64>(fx + ob) - f64x2.extract_lane(gx, 1));
+        store<f64>(fy + ob, load<f64>(fy + ob) - f64x2.extract_lane(gy, 1));
+        store<f64>(fz + ob, load<f64>(fz + ob) - f64x2.extract_lane(gz, 1));
+        if (tally) {
+          const wxx = f64x2.mul(dxv, gx), wyy = f64x2.mul(dyv, gy), wzz = f64x2.mul(dzv, gz);
+          const wyz = f64x2.mul(dyv, gz), wxz = f64x2.mul(dxv, gz), wxy = f64x2.mul(dxv, gy);
+          vxx += f64x2.extract_lane(wxx, 0) + f64x2.extract_lane(wxx, 1);
+          vyy += f64x2.extract_lane(wyy, 0) + f64x2.extract_lane(wyy, 1);
+          vzz += f64x2.extract_lane(wzz, 0) + f64x2.extract_lane(wzz, 1);
+          vyz += f64x2.extract_lane(wyz, 0) + f64x2.extract_lane(wyz, 1);
+          vxz += f64x2.extract_lane(wxz, 0) + f64x2.extract_lane(wxz, 1);
+          vxy += f64x2.extract_lane(wxy, 0) + f64x2.extract_lane(wxy, 1);
+        }
+      }
+      fxi = f64x2.extract_lane(fxv, 0) + f64x2.extract_lane(fxv, 1);
+      fyi = f64x2.extract_lane(fyv, 0) + f64x2.extract_lane(fyv, 1);
+      fzi = f64x2.extract_lane(fzv, 0) + f64x2.extract_lane(fzv, 1);
+    }
+    for (; e < end; e++) {
       const jg = getI(ghost, e);
       const dx = xi - getF(x, jg), dy = yi - getF(y, jg), dz = zi - getF(z, jg);
       const rsq = dx * dx + dy * dy + dz * dz;
