@@ -94,11 +94,14 @@ async function runLammps(dir: string, n: number): Promise<{ pe: number; forces: 
   if (!m) throw new Error(`no EXPORT_PE line in ${dir}/log.lammps`);
   const dump = readFileSync(join(dir, "forces.dump"), "utf8").split("\n");
   const head = dump.findIndex((l) => l.startsWith("ITEM: ATOMS"));
+  const cols = dump[head].trim().split(/\s+/).slice(2);
+  expect(cols).toEqual(["id", "type", "element", "x", "y", "z", "fx", "fy", "fz", "c_peatom"]);
   const forces = new Float64Array(3 * n);
   for (const l of dump.slice(head + 1)) {
     if (l.trim() === "") continue;
-    const t = l.trim().split(/\s+/).map(Number);
-    forces.set(t.slice(5, 8), 3 * (t[0] - 1));
+    const t = l.trim().split(/\s+/);
+    expect(t[2]).toMatch(/^[A-Z][a-z]?$/);
+    forces.set(t.slice(6, 9).map(Number), 3 * (Number(t[0]) - 1));
   }
   return { pe: Number(m[1]), forces };
 }

@@ -242,11 +242,16 @@ describe("header parsing (ASE key_val_str_to_dict rules)", () => {
     expect(a.arrays.tag).toEqual({ kind: "I", ncols: 1, data: Int32Array.from([3, -7]) });
     expect(a.arrays.fixed).toEqual({ kind: "L", ncols: 3, data: [true, false, true, false, false, false] });
     expect(a.arrays.label).toEqual({ kind: "S", ncols: 1, data: ["a1", "b2"] });
-    const out = formatExtxyz(a);
+    // written with velo on request (exact), and by default as ASE's momenta (to ~1 ulp)
+    const out = formatExtxyz(a, { velocityColumn: "velo" });
     expect(out.split("\n")[1]).toBe(
       "Properties=species:S:1:pos:R:3:velo:R:3:masses:R:1:charges:R:1:tag:I:1:fixed:L:3:label:S:1 pbc=\"F F F\"",
     );
     expectSameAtoms(parseExtxyz(out)[0], a);
+    const ase = formatExtxyz(a);
+    expect(ase.split("\n")[1]).toMatch(/^Properties=species:S:1:pos:R:3:momenta:R:3:masses:R:1:/);
+    const back = parseExtxyz(ase)[0].velocities!;
+    for (let k = 0; k < 6; k++) expect(Math.abs(back[k] - a.velocities![k])).toBeLessThanOrEqual(1e-15 * Math.abs(a.velocities![k]) + 1e-300);
 
     // Z instead of species
     const [z] = parseExtxyz("2\nProperties=Z:I:1:pos:R:3\n29 0 0 0\n26 1 1 1");

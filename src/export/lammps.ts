@@ -80,6 +80,8 @@ export interface InputScriptOptions {
   kspace?: string[];
   /** Type labels in type order, for the comments. */
   typeLabels: string[];
+  /** Element symbol of each type, in type order (the dump's `element` column). */
+  typeElements: string[];
   /** Lines added as comments at the top (what is exact, constants to add). */
   notes?: string[];
 }
@@ -111,8 +113,8 @@ export function lammpsInputScript(o: InputScriptOptions): string {
     "compute         peatom all pe/atom",
     "thermo_style    custom step pe ke etotal temp press vol",
     "thermo_modify   format float %.16g",
-    "dump            forces all custom 1 forces.dump id type x y z fx fy fz c_peatom",
-    "dump_modify     forces format float %.17g sort id",
+    "dump            forces all custom 1 forces.dump id type element x y z fx fy fz c_peatom",
+    `dump_modify     forces format float %.17g sort id element ${o.typeElements.join(" ")}`,
     "run             0",
     'print           "EXPORT_PE $(pe:%.17g)"',
     "undump          forces",
@@ -156,7 +158,7 @@ function readme(p: Provenance, body: string[]): string {
     ...body,
     "",
     "Run:  lmp -in in.lammps        (MPI: mpirun -np 8 lmp -in in.lammps)",
-    "The run prints EXPORT_PE (total potential energy, eV) and writes forces.dump (eV/A).",
+    "The run prints EXPORT_PE (total potential energy, eV) and writes forces.dump (id type element x y z fx fy fz pe/atom; eV/A, eV).",
     "",
   ]
     .filter((l, i, all) => l !== "" || all[i - 1] !== "")
@@ -185,6 +187,7 @@ export function exportEamLammps(pot: EamPotential, atoms: Atoms, prov: Provenanc
     pairStyle: table.style,
     pairCoeffs: [`* * ${table.fileName} ${labels.join(" ")}`],
     typeLabels: labels,
+    typeElements: labels,
   });
   const body = [
     `potential: ${table.fileName} (pair_style ${table.style}), the tables of ${pot.source} (${pot.style}) on the same grids`,
@@ -232,6 +235,7 @@ export function exportEctLammps(tables: EctTables, atoms: Atoms, weights: ArrayL
     pairCoeffs: frozen.pairCoeffs(potentialFile),
     kspace: frozen.kspace,
     typeLabels: labels,
+    typeElements: frozen.types.map((t) => t.element),
     notes,
   });
   const typeTable = frozen.types.map(

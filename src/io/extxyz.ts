@@ -41,9 +41,10 @@ export interface FormatExtxyzOptions {
    */
   columns?: string[];
   /**
-   * How velocities are written by default: `velo` (A/fs, exact round trip, QUIP convention; ASE reads it
-   * as a plain array) or `momenta` (ASE's convention, so `ase.io.read` restores velocities; the unit
-   * conversion makes the round trip accurate to ~1 ulp rather than exact). Default `velo`.
+   * How velocities are written by default: `momenta` (the default: ASE's convention, so
+   * `ase.io.read(...).get_velocities()` finds them; the unit conversion makes our own round trip
+   * accurate to ~1 ulp rather than exact; masses are written too when they are not ASE's defaults) or
+   * `velo` (A/fs, exact round trip, QUIP convention, which ASE keeps as a plain array).
    */
   velocityColumn?: "velo" | "momenta";
 }
@@ -591,7 +592,7 @@ interface OutColumn {
 function frameColumns(atoms: Atoms, frame: number, opts: FormatExtxyzOptions): OutColumn[] {
   const n = atoms.length;
   const loc = { frame };
-  const velName = opts.velocityColumn ?? "velo";
+  const velName = opts.velocityColumn ?? "momenta";
   let names: string[];
   if (opts.columns) {
     names = opts.columns.filter((c) => c !== "species" && c !== "pos");
@@ -723,7 +724,8 @@ function formatFrame(atoms: Atoms, frame: number, opts: FormatExtxyzOptions): st
  * `Properties`, the `info` entries in insertion order (numbers, booleans as T/F, arrays quoted and space
  * separated, strings quoted when needed; strings that would otherwise read back as numbers or booleans,
  * string arrays and one-element arrays as ASE's `_JSON` form), then `pbc="T T T"`.
- * Columns: `species`, `pos` (A), then `velo` (A/fs) when there are velocities, `masses` (amu) when some
+ * Columns: `species`, `pos` (A), then `momenta` (ASE's, amu A per ASE time unit; or `velo` in A/fs,
+ * `opts.velocityColumn`) when there are velocities, `masses` (amu) when some
  * mass is not the standard atomic weight, then every `arrays` column (or `opts.columns`).
  * Numbers are written with the shortest representation that round-trips the double exactly
  * (JavaScript `String(x)`, `-0` kept). Frames are concatenated.
