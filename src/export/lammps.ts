@@ -44,30 +44,54 @@ export interface Provenance {
 }
 
 /**
- * The structure in a box LAMMPS accepts: periodic cells as given (they must already be in LAMMPS'
- * restricted-triclinic orientation); clusters (no periodic direction) shifted into an orthogonal box
- * with {@link CLUSTER_MARGIN} A around the atoms. Energies and forces do not change under the shift.
- * Mixed periodicity keeps the cell and needs the atoms inside it along the open directions.
+ * The structure in a box LAMMPS accepts. Periodic cell vectors are kept as given (they must already
+ * be in LAMMPS' restricted-triclinic orientation: a along x, b in the xy plane). Every open
+ * direction gets an axis vector (a: x, b: y, c: z) as long as the atoms' extent along it plus
+ * {@link CLUSTER_MARGIN} A on each side, and the atoms are shifted along that axis into the middle,
+ * so dimers, linear molecules, monolayers and wires have a box of finite thickness (LAMMPS refuses
+ * a flat one: "box size << cutoff"). Energies and forces do not change under the shift.
  */
 export function lammpsFrame(atoms: Atoms): Atoms {
-  if (atoms.pbc.some((p) => p)) return atoms.copy();
   const out = atoms.copy();
-  const n = atoms.length;
-  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < n; i++) {
-    for (let d = 0; d < 3; d++) {
-      lo[d] = Math.min(lo[d], atoms.positions[3 * i + d]);
-      hi[d] = Math.max(hi[d], atoms.positions[3 * i + d]);
-    }
+  const open = [0, 1, 2].filter((d) => !atoms.pbc[d]);
+  if (open.length === 0) return out;
+  const h = Float64Array.from(atoms.cell);
+  for (const d of open) for (let k = 0; k < 3; k++) h[3 * d + k] = k === d ? 1 : 0;
+  const g = inverse3(h);
+  if (g === null) {
+    throw new InputError("the periodic cell vectors lie along an open direction's axis; rotate the structure so that a is along x and b in the xy plane");
   }
-  for (let i = 0; i < n; i++) for (let d = 0; d < 3; d++) out.positions[3 * i + d] = atoms.positions[3 * i + d] - lo[d] + CLUSTER_MARGIN;
-  out.cell = Float64Array.of(hi[0] - lo[0] + 2 * CLUSTER_MARGIN, 0, 0, 0, hi[1] - lo[1] + 2 * CLUSTER_MARGIN, 0, 0, 0, hi[2] - lo[2] + 2 * CLUSTER_MARGIN);
+  const n = atoms.length;
+  for (const d of open) {
+    // s_d = x . column d of g: the coordinate along the open axis in A (its row is a unit vector)
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const s = atoms.positions[3 * i] * g[d] + atoms.positions[3 * i + 1] * g[3 + d] + atoms.positions[3 * i + 2] * g[6 + d];
+      lo = Math.min(lo, s);
+      hi = Math.max(hi, s);
+    }
+    for (let i = 0; i < n; i++) out.positions[3 * i + d] += CLUSTER_MARGIN - lo;
+    out.cell[3 * d + d] = hi - lo + 2 * CLUSTER_MARGIN;
+    for (let k = 0; k < 3; k++) if (k !== d) out.cell[3 * d + k] = 0;
+  }
   return out;
 }
 
-/** LAMMPS boundary: p where periodic, s (shrink-wrapped: atoms that move out are not lost) where open. */
+/** Inverse of a 3x3 row-major matrix, or null when it is singular. */
+function inverse3(m: Float64Array): Float64Array | null {
+  const [a, b, c, d, e, f, g, h, i] = m;
+  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
+  const det = a * A + b * B + c * C;
+  if (!(Math.abs(det) > 1e-12)) return null;
+  return Float64Array.of(A / det, -(b * i - c * h) / det, (b * f - c * e) / det, B / det, (a * i - c * g) / det, -(a * f - c * d) / det, C / det, -(a * h - b * g) / det, (a * e - b * d) / det);
+}
+
+/**
+ * LAMMPS boundary: p where periodic, m where open (shrink-wrapped, but never tighter than the box
+ * written: plain s would shrink a dimer's box to zero width, which LAMMPS cannot bin).
+ */
 function boundary(pbc: readonly boolean[]): string {
-  return pbc.map((p) => (p ? "p" : "s")).join(" ");
+  return pbc.map((p) => (p ? "p" : "m")).join(" ");
 }
 
 /** Options of {@link lammpsInputScript}. */
