@@ -7,6 +7,11 @@ import { buildEctTables } from "../ect/tables.js";
 import { InputError } from "../errors.js";
 import { readStructureFile } from "../io/structure-file.js";
 import { exportEamLammps, exportEctLammps, type LammpsExport } from "../export/lammps.js";
+import { exportStreitzLammps } from "../export/streitz.js";
+import { StreitzCalculator } from "../streitz/calculator.js";
+import { readStreitzFile } from "../streitz/params-file.js";
+import { addStreitzOptions, streitzSettings, usesStreitz, type StreitzFlags } from "./streitz.js";
+import { checkStructure } from "./sanity.js";
 import type { LongRangeExport } from "../export/ect-frozen.js";
 import { addCalculatorOptions } from "./calculator-options.js";
 import { choiceOption } from "./options.js";
@@ -14,7 +19,7 @@ import { loadPotential, numberOption, runCommand, speciesOption } from "./common
 
 const LONG_RANGE: LongRangeExport[] = ["dsf", "coul-dsf", "ewald", "cut"];
 
-interface ExportFlags {
+interface ExportFlags extends StreitzFlags {
   potential?: string;
   model?: string;
   style?: string;
@@ -44,7 +49,7 @@ export function registerExportLammps(program: Command): void {
     .option("--max-types <n>", "ECT-EAM: refuse to write more atom types than this", "24")
     .option("--frame <k>", "frame of a multi-frame input (0-based)", "0")
     .option("--species <list>", "LAMMPS data input: symbols of atom types 1..n, comma-separated");
-  addCalculatorOptions(cmd).action((opts: ExportFlags) => runCommand(() => exportLammps(opts)));
+  addStreitzOptions(addCalculatorOptions(cmd)).action((opts: ExportFlags) => runCommand(() => exportLammps(opts)));
 }
 
 async function exportLammps(opts: ExportFlags): Promise<void> {
@@ -58,11 +63,27 @@ async function exportLammps(opts: ExportFlags): Promise<void> {
   const atoms = frames[k];
   const command = `ect-eam export-lammps ${process.argv.slice(3).join(" ")}`;
   let ex: LammpsExport;
-  if (opts.potential !== undefined) {
+  if (usesStreitz(opts)) {
+    if (opts.longRange !== undefined) throw new InputError("--long-range applies to ECT-EAM models (--model) only; Streitz-Mintmire takes --summation");
+    const settings = streitzSettings({ ...opts, input: opts.input, output: "" });
+    const eam = loadPotential(opts.potential!, opts.style);
+    const params = readStreitzFile(opts.streitz!);
+    const calc = await StreitzCalculator.create({ ...settings, eam, streitz: params });
+    calc.onWarning = (m) => process.stderr.write(`warning: ${m}\n`);
+    // LAMMPS takes the masses from the eam/alloy file; the same here
+    atoms.masses = Float64Array.from(atoms.symbols, (s, i) => (eam.elements.includes(s) ? eam.masses[eam.elements.indexOf(s)] : atoms.masses[i]));
+    const r = calc.calculate(atoms, opts.input);
+    checkStructure(calc, opts.input);
+    ex = exportStreitzLammps(eam, params, { ...calc.settings, summation: calc.summation, mode: calc.mode, ewald: r.ewald }, atoms, r.charges, {
+      command, source: `${opts.potential} + ${opts.streitz}`, structure: opts.input, energy: r.energy,
+    });
+    process.stderr.write(`Streitz-Mintmire: E = ${r.energy.toFixed(10)} eV, charges ${Math.min(...r.charges).toFixed(6)} .. ${Math.max(...r.charges).toFixed(6)} e\n`);
+  } else if (opts.potential !== undefined) {
     if (opts.longRange !== undefined) throw new InputError("--long-range applies to ECT-EAM models (--model) only");
     const pot = loadPotential(opts.potential, opts.style);
     ex = exportEamLammps(pot, atoms, { command, source: opts.potential, structure: opts.input });
   } else {
+    if (opts.coulCutoff !== undefined) throw new InputError("--coul-cutoff applies to Streitz-Mintmire (--streitz FILE); an ECT-EAM export takes the model's own cutoff");
     const longRange = opts.longRange as LongRangeExport | undefined;
     if (longRange !== undefined && !LONG_RANGE.includes(longRange)) {
       throw new InputError(`--long-range must be one of ${LONG_RANGE.join(", ")}, got '${opts.longRange}'`);

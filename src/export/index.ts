@@ -12,3 +12,4 @@ export {
   type Provenance,
   type InputScriptOptions,
 } from "./lammps.js";
+export { exportStreitzLammps, formatStreitzFile, type StreitzExportSettings } from "./streitz.js";
