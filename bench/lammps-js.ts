@@ -17,7 +17,12 @@ async function installedVersion(): Promise<string | null> {
   try {
     const { createRequire } = await import("node:module");
     const req = createRequire(import.meta.url);
-    return (JSON.parse(readFileSync(req.resolve("lammps.js/package.json"), "utf8")) as { version: string }).version;
+    // The package's exports map hides package.json: find it above the resolved entry.
+    const entry = req.resolve("lammps.js");
+    const at = entry.replace(/\\/g, "/").indexOf("/node_modules/lammps.js/");
+    if (at < 0) return null;
+    const root = entry.slice(0, at + "/node_modules/lammps.js".length);
+    return (JSON.parse(readFileSync(`${root}/package.json`, "utf8")) as { version: string }).version;
   } catch {
     return null;
   }

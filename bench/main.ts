@@ -8,6 +8,7 @@
 // Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers|domain|streitz|process]
 //        node dist/bench.js --json [--quick] [--scalar]: the portable suite (src/benchmark), JSON report only
 import { spawnSync } from "node:child_process";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import { bulk } from "../src/structures/lattice.js";
@@ -114,32 +115,43 @@ async function main(): Promise<void> {
   const styles = lmp ? lammpsPairStyles(lmp) : new Set<string>();
   console.log(`# ect-eam benchmark: LAMMPS bench/in.eam workload (fcc Cu a=${A} A, ${POTENTIAL}, ${TEMPERATURE} K, dt ${DT} fs, skin ${SKIN} A, neigh every 1 delay 5 check yes)`);
   console.log(`# node ${process.version}, ${runs} runs per entry (median), LAMMPS: ${lmp ?? "not installed (apt-get install lammps)"}`);
+  console.log(`# load average: ${loadavg().map((v) => v.toFixed(2)).join(" ")} (2 cores, shared with other work)`);
   for (const repeat of repeats) {
     const n = 4 * repeat ** 3;
     const steps = stepsFor(n);
     const rows: { name: string; us: number; extra: string }[] = [];
+    // Rounds: each runs every engine once, so that a change of the machine's load hits all of them;
+    // the ratio column is the median of the per-round ratios.
+    const lmpStyles = lmp ? (["eam", "eam/opt"] as const).filter((st) => styles.has(st)) : [];
+    const oursSamples: Record<KernelVariant, Sample[]> = { simd: [], scalar: [] };
+    const lmpSamples: Record<string, ReturnType<typeof runLammpsEam>[]> = { eam: [], "eam/opt": [] };
+    for (let r = 0; r < runs; r++) {
+      for (const variant of ["simd", "scalar"] as KernelVariant[]) oursSamples[variant].push(await ours(variant, repeat, steps));
+      if (r < 3) for (const style of lmpStyles) lmpSamples[style].push(runLammpsEam({ lmp: lmp!, repeat, steps, variant: style, potentialPath: POTENTIAL }));
+    }
+    const roundRatio = (xs: number[]) => {
+      const opt = lmpSamples["eam/opt"];
+      return opt.length ? median(opt.map((o, k) => xs[k] / o.usPerAtomStep)) : NaN;
+    };
     for (const variant of ["simd", "scalar"] as KernelVariant[]) {
-      const samples: Sample[] = [];
-      for (let r = 0; r < runs; r++) samples.push(await ours(variant, repeat, steps));
+      const samples = oursSamples[variant];
+      const rr = roundRatio(samples.map((x) => x.usPerAtomStep));
       rows.push({
         name: `ect-eam ${variant}`,
-        us: median(samples.map((s) => s.usPerAtomStep)),
-        extra: `neighbor builds ${samples[0].builds}, ~${fmt(100 * median(samples.map((s) => s.neighShare)), 1)} % of time in builds, wasm memory ${fmt(samples[0].bytesPerAtom, 0)} B/atom`,
+        us: median(samples.map((x) => x.usPerAtomStep)),
+        extra: `neighbor builds ${samples[0].builds}, ~${fmt(100 * median(samples.map((x) => x.neighShare)), 1)} % of time in builds, wasm memory ${fmt(samples[0].bytesPerAtom, 0)} B/atom${Number.isFinite(rr) ? `; median of per-round ratios to eam/opt ${fmt(rr, 2)}` : ""}`,
       });
     }
     if (lmp) {
       for (const style of ["eam", "eam/opt"] as const) {
-        if (!styles.has(style)) {
+        const samples = lmpSamples[style];
+        if (!styles.has(style) || samples.length === 0) {
           rows.push({ name: `LAMMPS ${style}`, us: NaN, extra: "not available in this LAMMPS build" });
           continue;
         }
-        const samples = [];
-        for (let r = 0; r < Math.min(runs, 3); r++) {
-          samples.push(runLammpsEam({ lmp, repeat, steps, variant: style, potentialPath: POTENTIAL }));
-        }
-        const us = median(samples.map((s) => s.usPerAtomStep));
-        const pair = median(samples.map((s) => (s.pairSeconds * 1e6) / (s.atoms * s.steps)));
-        const neigh = median(samples.map((s) => s.neighSeconds / s.loopSeconds));
+        const us = median(samples.map((x) => x.usPerAtomStep));
+        const pair = median(samples.map((x) => (x.pairSeconds * 1e6) / (x.atoms * x.steps)));
+        const neigh = median(samples.map((x) => x.neighSeconds / x.loopSeconds));
         rows.push({ name: `LAMMPS ${style}`, us, extra: `pair only ${fmt(pair)} us/atom-step, ${fmt(100 * neigh, 1)} % in Neigh (${samples[0].lammpsVersion})` });
       }
     }
