@@ -1,7 +1,8 @@
 // `ect-eam md --streitz ...` (src/cli/streitz-md.ts) run from the bundle: the thermo table, the
 // drift and speed lines, step 0 against the LAMMPS fixture, and the flag checks.
 import { execFileSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readExtxyzFile } from "../src/io/extxyz-file.js";
@@ -94,4 +95,20 @@ describe("ect-eam md --streitz", () => {
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
     });
   }
+
+  it("--qeq-xl: extended-Lagrangian charges (4 CG loops per evaluation), a restart continues bit for bit", () => {
+    const dir = mkdtempSync(join(tmpdir(), "streitz-xl-"));
+    try {
+      const run = ["--summation", "wolf", "--dt", "0.4", "--qeq-xl"];
+      const start = ["--input", rattled, "--temperature", "300", "--seed", "3"];
+      const whole = cli(...base, ...run, ...start, "--steps", "20", "--thermo", "10");
+      expect(whole).toMatch(/4\.00 QEq CG iterations per evaluation/);
+      cli(...base, ...run, ...start, "--steps", "10", "--thermo", "10", "--write-restart", join(dir, "r.json"));
+      const resumed = cli(...base, ...run, "--steps", "10", "--thermo", "10", "--restart", join(dir, "r.json"));
+      const last = (out: string) => rows(out).find((r) => r[0] === 20);
+      expect(last(resumed)).toEqual(last(whole));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -29,6 +29,8 @@ export interface CalculatorFlags extends StreitzFlags {
   skin?: string;
   longRange?: string;
   charge?: string;
+  /** md --streitz: extended-Lagrangian QEq charges. */
+  qeqXl?: boolean;
 }
 
 /** A loaded calculator with what commands need to know about it. */
@@ -120,7 +122,7 @@ export async function loadCalculator(flags: CalculatorFlags, command: string): P
     const settings = streitzSettings({ ...flags, input: "", output: "" });
     const eam = loadPotential(flags.potential!, flags.style);
     const params = readStreitzFile(flags.streitz!);
-    const calc = await StreitzCalculator.create({ ...settings, eam, streitz: params, engine: { ...settings.engine, variant, skin } });
+    const calc = await StreitzCalculator.create({ ...settings, eam, streitz: params, engine: { ...settings.engine, variant, skin }, qeqXl: flags.qeqXl ? {} : null });
     calc.onWarning = (m) => process.stderr.write(`warning: ${m}\n`);
     return {
       calculator: calc,
