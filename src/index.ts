@@ -7,3 +7,4 @@ export { readStructureFile } from "./io/structure-file.js";
 export { readEctModelFile } from "./ect/model-file.js";
 export { readStreitzFile } from "./streitz/params-file.js";
 export { readRestartFile, writeRestartFile } from "./dynamics/restart-file.js";
+export { packageFile } from "./package-files.js";

@@ -47,8 +47,11 @@ describe("thermo log CSV", () => {
   it("puts the energies together and leaves out columns without values; x is time_fs", () => {
     const { xTitle, panels } = logPanels(parseThermoCsv(sampleLog(), "log.csv"), "log.csv");
     expect(xTitle).toBe("time (fs)");
-    expect(panels.map((p) => p.title)).toEqual(["energy", "temperature", "charges", "charge solver"]);
-    expect(panels[0].series.map((s) => s.label)).toEqual(["potential", "kinetic", "total", "Omega", "conserved"]);
+    expect(panels.map((p) => p.title)).toEqual(["energy", "conserved energy", "temperature", "charges", "charge solver"]);
+    expect(panels[0].series.map((s) => s.label)).toEqual(["potential", "kinetic", "total", "Omega"]);
+    // the conserved quantity on its own panel, with units, so that its drift is visible
+    expect(panels[1].series.map((s) => s.label)).toEqual(["conserved"]);
+    expect(panels[1].yTitle).toBe("conserved energy (eV)");
     expect(panels[0].series[0].points[2]).toEqual([10, -50 - 0.1 * Math.sin(2 / 3)]);
   });
 
@@ -90,12 +93,16 @@ describe("ect-eam plot", () => {
     expect(cli("plot", csv).status).toBe(0);
     const svg = readFileSync(join(dir, "run.svg"), "utf8");
     expect(svg.startsWith("<svg")).toBe(true);
-    for (const title of ["energy", "temperature", "charges"]) expect(svg).toContain(`Title text '${title}'`);
-    expect(svg).not.toContain("Title text 'pressure'");
-    for (const series of ["potential", "kinetic", "total", "Omega", "conserved", "T", "q min", "q max"]) expect(svg).toContain(`series: ${series}`);
+    for (const title of ["energy", "conserved energy", "temperature", "charges"]) expect(svg).toContain(`data-title="${title}"`);
+    expect(svg).not.toContain('data-title="pressure"');
+    for (const series of ["potential", "kinetic", "total", "Omega", "conserved", "T", "q min", "q max"]) expect(svg).toContain(`data-series="${series}"`);
     // 21 points per series, with the first temperature at 300 K
-    expect(svg).toContain("time (fs): 0; K: 300; series: T");
-    expect(svg.match(/series: kinetic" role="graphics-symbol" aria-roledescription="point"/g)).toHaveLength(21);
+    expect(svg).toContain("time (fs): 0; temperature (K): 300; series: T");
+    expect(svg.match(/series: kinetic<\/title><\/circle>/g)).toHaveLength(21);
+    // the conserved energy's own axis spans its drift (0.01 eV here), not the tens of eV of the energies
+    const conserved = svg.slice(svg.indexOf('data-title="conserved energy"'), svg.indexOf('data-title="temperature"'));
+    const ticks = [...conserved.matchAll(/class="tick" x="72" [^>]*>([^<]+)</g)].map((m) => Number(m[1]));
+    expect(Math.max(...ticks) - Math.min(...ticks)).toBeLessThan(0.5);
   }, 60_000);
 
   it("--output and --columns", () => {
@@ -103,8 +110,8 @@ describe("ect-eam plot", () => {
     writeFileSync(csv, sampleLog());
     expect(cli("plot", csv, "--output", out, "--columns", "temperature_K").status).toBe(0);
     const svg = readFileSync(out, "utf8");
-    expect(svg).toContain("Title text 'temperature'");
-    expect(svg).not.toContain("Title text 'energy'");
+    expect(svg).toContain('data-title="temperature"');
+    expect(svg).not.toContain('data-title="energy"');
   }, 60_000);
 
   it("errors: missing file, bad field, PNG", () => {

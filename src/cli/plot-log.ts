@@ -6,25 +6,29 @@ import { parseThermoCsv, type ThermoLog } from "../io/log-csv.js";
 import { runCommand } from "./common.js";
 import { linePlotsSvg, type Series } from "./plot.js";
 
-/** Panels of a thermo log, in drawing order: which columns go together, with titles and units. */
+/**
+ * Panels of a thermo log, in drawing order: which columns go together, with titles and units. The
+ * conserved quantity has a panel of its own: on the energy panel's scale (potential and kinetic
+ * energy tens of eV apart) its drift would be a flat line.
+ */
 export const LOG_PANELS: { title: string; yTitle: string; columns: [string, string][] }[] = [
   {
     title: "energy",
-    yTitle: "eV",
+    yTitle: "energy (eV)",
     columns: [
       ["potential_eV", "potential"],
       ["kinetic_eV", "kinetic"],
       ["total_eV", "total"],
       ["omega_eV", "Omega"],
-      ["conserved_eV", "conserved"],
     ],
   },
-  { title: "temperature", yTitle: "K", columns: [["temperature_K", "T"]] },
-  { title: "pressure", yTitle: "bar", columns: [["pressure_bar", "P"]] },
-  { title: "volume", yTitle: "A^3", columns: [["volume_A3", "V"]] },
+  { title: "conserved energy", yTitle: "conserved energy (eV)", columns: [["conserved_eV", "conserved"]] },
+  { title: "temperature", yTitle: "temperature (K)", columns: [["temperature_K", "T"]] },
+  { title: "pressure", yTitle: "pressure (bar)", columns: [["pressure_bar", "P"]] },
+  { title: "volume", yTitle: "volume (A^3)", columns: [["volume_A3", "V"]] },
   {
     title: "charges",
-    yTitle: "e",
+    yTitle: "charge (e)",
     columns: [
       ["total_charge_e", "q total"],
       ["charge_min_e", "q min"],
