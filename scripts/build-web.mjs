@@ -39,6 +39,8 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ["web/main.ts"], outfile: join(out, "main.js") }),
   build({ ...common, entryPoints: ["web/md.worker.ts"], outfile: join(out, "md.worker.js") }),
+  // The spatial-domain workers an MD run on several cores starts (src/domain), next to md.worker.js.
+  build({ ...common, entryPoints: ["src/domain/worker.ts"], outfile: join(out, "domain-worker.js") }),
 ]);
 
 const copies = [

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Serves the browser demo (dist/web/, built by scripts/build-web.mjs) on this machine only and prints
-// its URL. Port from $PORT (default 8080; 0 picks a free one), address from $HOST (default 127.0.0.1).
+// its URL, cross-origin isolated (COOP same-origin, COEP require-corp) so that MD can use every core
+// through SharedArrayBuffers. Port from $PORT (default 8080; 0 picks a free one), address from $HOST (default 127.0.0.1).
 // Usage: npm run demo   (builds first)   or   node scripts/serve-demo.mjs
 import { createServer } from "node:http";
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -62,6 +63,9 @@ const server = createServer((req, res) => {
     "content-type": TYPES[extname(file).toLowerCase()] ?? "application/octet-stream",
     "content-length": body.length,
     "cache-control": "no-cache",
+    // Cross-origin isolation: SharedArrayBuffer for MD on all cores (spatial domains in Web Workers).
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-embedder-policy": "require-corp",
   });
   res.end(req.method === "HEAD" ? undefined : body);
 });

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { CHROMIUM, startDemo, type DemoSession } from "./helpers/demo-server.js";
-import { Atoms, EamEngine, VelocityVerlet, bulk, formatExtxyz, maxwellBoltzmann, parseEamPotential, type ThermoRow } from "../src/core.js";
+import { Atoms, EamEngine, VelocityVerlet, bulk, formatExtxyz, formatLammpsData, maxwellBoltzmann, parseEamPotential, parseExtxyz, type ThermoRow } from "../src/core.js";
+import { parseThermoCsv } from "../src/io/log-csv.js";
 
 
 /** What the page's test hook `window.ectDemo.run` resolves to (web/main.ts RunResult). */
@@ -34,7 +35,8 @@ interface PageResult {
   rows: PageRow[];
   shown: Record<string, string>;
 }
-type DemoWindow = { ectDemo: { run(opts: Record<string, unknown>): Promise<PageResult>; state(): string } };
+type DemoFiles = { trajectory: string; thermo: string; plots: string };
+type DemoWindow = { ectDemo: { run(opts: Record<string, unknown>): Promise<PageResult>; state(): string; downloads(): DemoFiles | null } };
 
 describe.runIf(existsSync(CHROMIUM))("browser demo page", () => {
   let session: DemoSession;
@@ -51,12 +53,12 @@ describe.runIf(existsSync(CHROMIUM))("browser demo page", () => {
   });
 
   /** A page on the demo that fails the test on script errors and refuses requests to other hosts. */
-  async function openDemo(): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  async function openDemo(viewport = { width: 1400, height: 900 }): Promise<{ page: Page; problems: string[] }> {
+    const page = await browser.newPage({ viewport, acceptDownloads: true });
     const problems: string[] = [];
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     page.on("console", (m) => {
-      if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+      if (m.type() === "error" && !/GL Driver Message/.test(m.text())) problems.push(`console error: ${m.text()}`);
     });
     await page.route("**/*", (route) => {
       const url = route.request().url();
@@ -242,4 +244,118 @@ describe.runIf(existsSync(CHROMIUM))("browser demo page", () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
+
+  // ---- issue 14, item 10: downloads, thermostats, LAMMPS data, phone width, all cores
+  it("offers the run's trajectory (extxyz), thermo (CSV) and plots (SVG) for download", async () => {
+    const { page, problems } = await openDemo();
+    const result = await page.evaluate(() => (window as unknown as DemoWindow).ectDemo.run({ example: "cu", steps: 50, frameEvery: 10 }));
+    const files = (await page.evaluate(() => (window as unknown as DemoWindow).ectDemo.downloads()))!;
+    // the trajectory: a frame per drawn frame, positions and energies of the run
+    const frames = parseExtxyz(files.trajectory);
+    expect(frames.map((f) => f.info.step)).toEqual([0, 10, 20, 30, 40, 50]);
+    expect(frames[5].length).toBe(500);
+    expect(frames[5].info.energy).toBe(result.rows[result.rows.length - 1].potential);
+    // the thermo log: the md --log column names, one row per thermo row, readable by ect-eam plot
+    const log = parseThermoCsv(files.thermo, "thermo.csv");
+    expect(log.columns.slice(0, 6)).toEqual(["step", "time_fs", "temperature_K", "potential_eV", "kinetic_eV", "total_eV"]);
+    expect(log.rows).toBe(result.rows.length);
+    expect(log.values[3][log.rows - 1]).toBe(result.rows[result.rows.length - 1].potential);
+    // the plots: energy, total energy and temperature panels
+    for (const t of ["energy", "total energy", "temperature"]) expect(files.plots).toContain(`data-title="${t}"`);
+    // and the links hand out the same bytes
+    for (const [id, text] of [["#download-trajectory", files.trajectory], ["#download-thermo", files.thermo], ["#download-plots", files.plots]] as const) {
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click(id)]);
+      const path = await download.path();
+      expect(readFileSync(path!, "utf8")).toBe(text);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("runs NVT: Langevin and Nose-Hoover thermostats, with the conserved energy shown", async () => {
+    const { page, problems } = await openDemo();
+    for (const thermostat of ["langevin", "nose-hoover"]) {
+      const result = await page.evaluate((t) => (window as unknown as DemoWindow).ectDemo.run({ example: "cu", steps: 400, dt: 2, temperature: 100, thermostat: t, targetTemperature: 900, tdamp: 50 }), thermostat);
+      expect(result).toMatchObject({ kind: "eam", mode: "md", reason: "finished", steps: 400 });
+      const last = result.rows[result.rows.length - 1] as PageRow & { conserved?: number };
+      // heated from 100 K toward 900 K (the lattice takes half of the kinetic energy it is given)
+      expect(last.temperature).toBeGreaterThan(450);
+      expect(Number.isFinite(last.conserved)).toBe(true);
+      expect(await page.locator('#readout td[data-key="conserved"]').isVisible()).toBe(true);
+      const files = (await page.evaluate(() => (window as unknown as DemoWindow).ectDemo.downloads()))!;
+      expect(files.thermo.split("\n")[0]).toContain("conserved_eV");
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("runs a LAMMPS data file (atom_style charge, types named in the page) with an EAM potential", async () => {
+    const { page, problems } = await openDemo();
+    const dir = mkdtempSync(join(tmpdir(), "ect-eam-demo-data-"));
+    const atoms = bulk("Cu", "fcc", 3.615, 2);
+    atoms.arrays.charges = { kind: "R", ncols: 1, data: new Float64Array(atoms.length) };
+    const text = formatLammpsData(atoms, { species: ["Cu"] }).replace(/ # Cu/, "");
+    const file = join(dir, "cu.data");
+    writeFileSync(file, text);
+    await page.selectOption("#example", "file");
+    await page.setInputFiles("#structure-file", file);
+    await page.setInputFiles("#potential-file", "potentials/Cu_u3.eam");
+    await page.fill("#species", "Cu");
+    await page.fill("#steps", "40");
+    await page.fill("#frame-every", "10");
+    await page.click("#start");
+    await page.waitForFunction(() => document.body.dataset.state === "idle" && /^(finished|stopped|error)/.test(document.getElementById("status")!.textContent ?? ""), undefined, { timeout: 20_000 });
+    expect(await page.textContent("#status")).toMatch(/^finished at step 40/);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("lays out at phone width (420 px) without sideways scrolling, also after a run", async () => {
+    const { page, problems } = await openDemo({ width: 420, height: 860 });
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth);
+    expect(await overflow()).toBeLessThanOrEqual(420);
+    await page.evaluate(() => (window as unknown as DemoWindow).ectDemo.run({ example: "nacl", steps: 40 }));
+    expect(await overflow()).toBeLessThanOrEqual(420);
+    // a wide benchmark table scrolls inside its box
+    await page.evaluate(() => {
+      const t = document.getElementById("bench-table") as HTMLTableElement;
+      t.hidden = false;
+      const tr = t.tBodies[0].insertRow();
+      for (let k = 0; k < 8; k++) tr.insertCell().textContent = "eam-32000-simd-median-rate";
+    });
+    expect(await overflow()).toBeLessThanOrEqual(420);
+    for (const id of ["#start", "#example", "#viewer", "#plot-energy"]) {
+      const box = await page.locator(id).boundingBox();
+      expect(box!.x + box!.width).toBeLessThanOrEqual(420);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("runs MD on all cores through spatial domains (the demo server sends COOP/COEP)", async () => {
+    const res = await fetch(base);
+    expect(res.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+    expect(res.headers.get("cross-origin-embedder-policy")).toBe("require-corp");
+    const { page, problems } = await openDemo();
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    // 8,000 atoms over two domains, against the same run on one engine in Node
+    const result = await page.evaluate(() => (window as unknown as DemoWindow).ectDemo.run({ example: "cu-cores", steps: 40, frameEvery: 20, workers: 2 }));
+    expect(result).toMatchObject({ example: "cu-cores", kind: "eam", mode: "md", reason: "finished", steps: 40 });
+    if (cores >= 2) expect((result as unknown as { domains: number }).domains).toBe(2);
+    expect(await page.textContent("#status")).toMatch(/^finished at step 40/);
+    const atoms = bulk("Cu", "fcc", 3.615, 20);
+    atoms.velocities = Float64Array.from(result.initialVelocities);
+    const engine = await EamEngine.create(parseEamPotential(readFileSync("potentials/Cu_u3.eam", "utf8"), { fileName: "Cu_u3.eam" }));
+    engine.setAtoms(atoms);
+    const rows: ThermoRow[] = [];
+    new VelocityVerlet(engine, atoms, { dt: 2 }).run(40, { thermoEvery: 20, onThermo: (r) => rows.push(r) });
+    result.rows.forEach((r, k) => {
+      expect(Math.abs(r.potential - rows[k].potential)).toBeLessThan(1e-9 * Math.abs(rows[k].potential));
+      expect(Math.abs(r.kinetic - rows[k].kinetic)).toBeLessThan(1e-9 * Math.abs(rows[k].kinetic) + 1e-12);
+    });
+    console.log(`demo on ${cores} reported cores: ${await page.evaluate(() => (document.getElementById("status") as HTMLElement).textContent)}`);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

@@ -2,7 +2,7 @@
 // default settings. Data files are copied to dist/web/data/ by scripts/build-web.mjs.
 import type { RunSettings, StructureSpec } from "./protocol.js";
 
-export type ExampleId = "cu" | "nacl" | "lih" | "lih-fitted";
+export type ExampleId = "cu" | "cu-cores" | "nacl" | "lih" | "lih-fitted";
 
 export interface Example {
   id: ExampleId;
@@ -25,7 +25,14 @@ const base: RunSettings = {
   frameDelayMs: 0,
   keepVelocities: false,
   groundState: true,
+  thermostat: "none",
+  targetTemperature: 300,
+  tdamp: 100,
+  workers: 1,
 };
+
+/** The cores this browser reports (at least 1). */
+export const CORES = Math.max(1, (typeof navigator !== "undefined" && navigator.hardwareConcurrency) || 1);
 
 /** Pull length per step for the dimers, A. */
 const DZ = 0.01;
@@ -49,6 +56,18 @@ export const EXAMPLES: Example[] = [
     potentialUrl: "data/Cu_u3.eam",
     potentialKind: "eam",
     settings: { ...base, dt: 1, temperature: 600, seed: 1, steps: 5000, frameEvery: 5 },
+  },
+  {
+    id: "cu-cores",
+    label: `Cu crystal on all ${CORES} cores (EAM, 32,000 atoms)`,
+    about:
+      "fcc copper, 20 x 20 x 20 cubic cells (32,000 atoms), Cu_u3 EAM, NVE from 600 K, run over one Web Worker per core by " +
+      "spatial domain decomposition (slabs exchanging boundary atoms through SharedArrayBuffers; the page must be cross-origin " +
+      "isolated, which npm run demo's server is). Results equal the one-worker run to round-off.",
+    structure: { kind: "bulk", symbol: "Cu", lattice: "fcc", a: 3.615, repeat: 20 },
+    potentialUrl: "data/Cu_u3.eam",
+    potentialKind: "eam",
+    settings: { ...base, dt: 2, temperature: 600, seed: 1, steps: 1000, frameEvery: 20, workers: CORES },
   },
   {
     id: "nacl",

@@ -4,9 +4,10 @@
 import * as $3Dmol from "3dmol";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { EXAMPLES, exampleById, type Example } from "./examples.js";
-import type { BenchmarkReply, FrameMessage, FromWorker, PotentialText, ReadyMessage, RunSettings, StartMessage, StructureSpec, ThermoRow, ToWorker } from "./protocol.js";
+import { CORES, EXAMPLES, exampleById, type Example } from "./examples.js";
+import type { BenchmarkReply, FrameMessage, FromWorker, PotentialText, ReadyMessage, RunSettings, StartMessage, StructureSpec, ThermostatKind as ThermoKind, ThermoRow, ToWorker } from "./protocol.js";
 import type { BenchmarkReport } from "../src/benchmark/suite.js";
+import { runDownloads, type RunRecord } from "./downloads.js";
 
 // ------------------------------------------------------------------------------------------------
 // DOM
@@ -22,6 +23,14 @@ const filesBox = $("files") as HTMLFieldSetElement;
 const structureFile = $("structure-file") as HTMLInputElement;
 const potentialFile = $("potential-file") as HTMLInputElement;
 const keepVelocities = $("keep-velocities") as HTMLInputElement;
+const speciesInput = $("species") as HTMLInputElement;
+const thermostatSelect = $("thermostat") as HTMLSelectElement;
+const downloadsBox = $("downloads");
+const downloadLinks = {
+  trajectory: $("download-trajectory") as HTMLAnchorElement,
+  thermo: $("download-thermo") as HTMLAnchorElement,
+  plots: $("download-plots") as HTMLAnchorElement,
+};
 const groundState = $("ground-state") as HTMLInputElement;
 const groundStateLabel = $("ground-state-label");
 const startButton = $("start") as HTMLButtonElement;
@@ -34,7 +43,11 @@ const inputs = {
   steps: $("steps") as HTMLInputElement,
   frameEvery: $("frame-every") as HTMLInputElement,
   frameDelayMs: $("frame-delay") as HTMLInputElement,
+  targetTemperature: $("target-temperature") as HTMLInputElement,
+  tdamp: $("tdamp") as HTMLInputElement,
+  workers: $("workers") as HTMLInputElement,
 };
+inputs.workers.max = String(CORES);
 
 const FILE_CHOICE = "file";
 const FILE_DEFAULTS: RunSettings = {
@@ -46,6 +59,10 @@ const FILE_DEFAULTS: RunSettings = {
   frameDelayMs: 0,
   keepVelocities: true,
   groundState: false,
+  thermostat: "none",
+  targetTemperature: 300,
+  tdamp: 100,
+  workers: 1,
 };
 
 for (const ex of EXAMPLES) exampleSelect.add(new Option(ex.label, ex.id));
@@ -60,6 +77,10 @@ function fillForm(s: RunSettings): void {
   inputs.frameDelayMs.value = String(s.frameDelayMs);
   keepVelocities.checked = s.keepVelocities;
   groundState.checked = s.groundState;
+  thermostatSelect.value = s.thermostat;
+  inputs.targetTemperature.value = String(s.targetTemperature);
+  inputs.tdamp.value = String(s.tdamp);
+  inputs.workers.value = String(s.workers);
 }
 
 function readForm(): RunSettings {
@@ -73,6 +94,10 @@ function readForm(): RunSettings {
     frameDelayMs: Math.max(0, num(inputs.frameDelayMs) || 0),
     keepVelocities: keepVelocities.checked,
     groundState: groundState.checked,
+    thermostat: thermostatSelect.value as ThermoKind,
+    targetTemperature: num(inputs.targetTemperature),
+    tdamp: num(inputs.tdamp),
+    workers: num(inputs.workers),
   };
 }
 
@@ -91,7 +116,8 @@ function onExampleChange(): void {
   fillForm(ex.settings);
   groundStateLabel.hidden = ex.potentialKind !== "ect";
   const pull = ex.structure.kind === "dimer";
-  for (const el of [inputs.dt, inputs.temperature, inputs.seed]) el.disabled = pull;
+  for (const el of [inputs.dt, inputs.temperature, inputs.seed, inputs.targetTemperature, inputs.tdamp, inputs.workers]) el.disabled = pull;
+  thermostatSelect.disabled = pull;
 }
 exampleSelect.addEventListener("change", onExampleChange);
 
@@ -292,6 +318,7 @@ function showRow(r: ThermoRow, ready: ReadyMessage, computeMs: number): void {
   set("kinetic", String(r.kinetic));
   set("total", String(r.total));
   set("temperature", String(r.temperature));
+  set("conserved", r.conserved === undefined ? "" : String(r.conserved));
   set("omega", r.omega === undefined ? "" : String(r.omega));
   const fixed = (q: number) => (Math.abs(q) < 5e-4 ? "0.000" : q > 0 ? `+${q.toFixed(3)}` : q.toFixed(3));
   set("charges", r.charges ? r.charges.map((q, i) => `${ready.chargeLabels[i].replace(/^q /, "")} ${fixed(q)}`).join(", ") : "");
@@ -308,6 +335,7 @@ function showRow(r: ThermoRow, ready: ReadyMessage, computeMs: number): void {
 function setReadoutLabels(ready: ReadyMessage): void {
   const ect = ready.kind === "ect";
   document.body.classList.toggle("ect", ect);
+  document.body.classList.toggle("nvt", ready.mode === "md" && ready.settings.thermostat !== "none");
   const label = (k: string, text: string) => {
     const th = document.querySelector<HTMLElement>(`#readout th[data-label="${k}"]`);
     if (th) th.textContent = text;
@@ -326,6 +354,8 @@ interface RunState {
   example: string;
   ready: ReadyMessage | null;
   rows: ThermoRow[];
+  /** Every frame the worker posted (the trajectory download). */
+  frames: RunRecord["frames"];
   lastFrame: FrameMessage | null;
   pendingDraw: boolean;
   finished: Promise<RunResult>;
@@ -344,6 +374,8 @@ export interface RunResult {
   computeMs: number;
   /** The velocities the run started from (A/fs, N x 3). */
   initialVelocities: number[];
+  /** Workers the run used (spatial domains). */
+  domains: number;
   /** Every thermo row the page received and plotted. */
   rows: ThermoRow[];
   /** The readout as shown (text of each value cell). */
@@ -399,9 +431,13 @@ worker.onmessage = (event: MessageEvent) => {
     setupViewer(msg);
     setupPlots(msg);
     const warn = msg.warnings.length ? `\nmodel warnings: ${msg.warnings.join("; ")}` : "";
-    setStatus(`running (${msg.kind === "ect" ? "ECT-EAM" : "EAM"}, ${msg.symbols.length} atoms, ${msg.variant} kernels)${warn}`);
+    const cores = msg.domains > 1 ? `, ${msg.domains} cores` : "";
+    const note = msg.coresNote ? `\n${msg.coresNote}` : "";
+    setStatus(`running (${msg.kind === "ect" ? "ECT-EAM" : "EAM"}, ${msg.symbols.length} atoms, ${msg.variant} kernels${cores})${warn}${note}`);
   } else if (msg.type === "frame") {
     r.rows.push(...msg.rows);
+    r.frames.push(...msg.trajectory);
+    downloadsBox.hidden = false;
     appendRows(msg.rows);
     r.lastFrame = msg;
     if (!r.pendingDraw) {
@@ -423,6 +459,7 @@ worker.onmessage = (event: MessageEvent) => {
         steps: msg.step,
         computeMs: msg.computeMs,
         initialVelocities: Array.from(r.ready?.initialVelocities ?? []),
+        domains: r.ready?.domains ?? 1,
         rows: r.rows,
         shown: shownValues(),
       });
@@ -457,9 +494,14 @@ async function inputsFor(choice: string): Promise<{ structure: StructureSpec; po
   }
   const sf = structureFile.files?.[0];
   const pf = potentialFile.files?.[0];
-  if (!sf || !pf) throw new Error("choose a structure file (extended XYZ) and a potential file (EAM) or model (.json) first");
+  if (!sf || !pf) throw new Error("choose a structure file (extended XYZ or LAMMPS data) and a potential file (EAM) or model (.json) first");
   const kind = /\.json$/i.test(pf.name) ? "ect" : "eam";
-  return { structure: { kind: "extxyz", text: await sf.text(), name: sf.name }, potential: { kind, text: await pf.text(), name: pf.name } };
+  const potential: PotentialText = { kind, text: await pf.text(), name: pf.name };
+  if (/\.(data|lmp)$/i.test(sf.name) || /^data\./i.test(sf.name)) {
+    const list = speciesInput.value.split(",").map((x) => x.trim()).filter((x) => x !== "");
+    return { structure: { kind: "lammps-data", text: await sf.text(), name: sf.name, species: list.length ? list : undefined }, potential };
+  }
+  return { structure: { kind: "extxyz", text: await sf.text(), name: sf.name }, potential };
 }
 
 /** Starts a run of the selected example (or files) with the form's settings. */
@@ -473,7 +515,8 @@ async function start(): Promise<RunResult> {
   const finished = new Promise<RunResult>((ok, fail) => {
     settle = (r) => (r instanceof Error ? fail(r) : ok(r));
   });
-  const state: RunState = { runId, example: exampleSelect.value, ready: null, rows: [], lastFrame: null, pendingDraw: false, finished, settle };
+  const state: RunState = { runId, example: exampleSelect.value, ready: null, rows: [], frames: [], lastFrame: null, pendingDraw: false, finished, settle };
+  downloadsBox.hidden = true;
   run = state;
   setRunning(true);
   setStatus("starting…");
@@ -497,6 +540,26 @@ startButton.addEventListener("click", () => {
   start().catch(() => undefined); // shown in the status line
 });
 stopButton.addEventListener("click", stop);
+
+// ------------------------------------------------------------------------------------------------
+// Downloads: built from what the page received, when a link is clicked.
+
+/** The current run's files, or null before its first frame. */
+function currentDownloads(): ReturnType<typeof runDownloads> | null {
+  const r = run;
+  if (!r || !r.ready || r.frames.length === 0) return null;
+  return runDownloads({ ready: r.ready, rows: r.rows, frames: r.frames });
+}
+
+for (const [key, type] of [["trajectory", "chemical/x-extxyz"], ["thermo", "text/csv"], ["plots", "image/svg+xml"]] as const) {
+  const link = downloadLinks[key];
+  link.addEventListener("click", () => {
+    const files = currentDownloads();
+    if (!files) return;
+    if (link.href.startsWith("blob:")) URL.revokeObjectURL(link.href);
+    link.href = URL.createObjectURL(new Blob([files[key]], { type }));
+  });
+}
 
 // ------------------------------------------------------------------------------------------------
 // Benchmark panel: the portable suite (src/benchmark/suite.ts) in the worker; the page shows its
@@ -616,6 +679,8 @@ const hook = {
   },
   stop,
   state: (): string => document.body.dataset.state ?? "",
+  /** The files the download links give for the current run (null before its first frame). */
+  downloads: () => currentDownloads(),
   /** Runs the benchmark suite in the worker, as the panel's button does. */
   benchmark: (opts: { quick?: boolean } = {}): Promise<BenchmarkReport> => runBenchmark(opts.quick === true),
 };

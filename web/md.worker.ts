@@ -1,20 +1,27 @@
 // The MD worker of the demo page (a module Web Worker): builds the structure and the engine, runs
 // the dynamics (or the dimer pull) in chunks of `frameEvery` steps and posts a frame after each
-// chunk. The page only renders; it acknowledges each frame after drawing it, and while it is busy
+// chunk. NVE runs the engine's own loop; a thermostat runs MolecularDynamics (src/dynamics/driver.ts);
+// an EAM NVE run on several cores runs over spatial domains (createDomainMd, nested Web Workers). The page only renders; it acknowledges each frame after drawing it, and while it is busy
 // the worker goes on computing and collects the thermo rows for the next frame (none is dropped).
 // Between chunks the worker yields to its event loop, so "stop" and "ack" messages get through.
 import {
   Atoms,
+  EamCalculator,
   EamEngine,
+  EctCalculator,
   EctEngine,
+  MolecularDynamics,
   buildEctTables,
   bulk,
+  createDomainMd,
   loadKernelModule,
   maxwellBoltzmann,
   parseEamPotential,
   parseEctModelText,
   parseExtxyz,
+  parseLammpsData,
   temperatureOf,
+  type DomainMd,
   type KernelVariant,
 } from "../src/core.js";
 import { runBenchmarkSuite } from "../src/benchmark/suite.js";
@@ -34,17 +41,26 @@ function post(message: FromWorker | BenchmarkReply, transfer: Transferable[] = [
 interface Simulation {
   kind: "eam" | "ect";
   mode: "md" | "pull";
-  engine: EamEngine | EctEngine;
+  /** Kernel build, potential source and elements (for the page). */
+  variant: string;
+  source: string;
+  elements: string[];
+  /** Workers in use (spatial domains), and why fewer than asked. */
+  domains: number;
+  coresNote: string;
   atoms: Atoms;
   xLabel: string;
   chargeLabels: string[];
   viewPositions: number[];
   warnings: string[];
   /** Advances `steps` steps (MD steps or pull points). */
-  advance(steps: number): void;
+  advance(steps: number): void | Promise<void>;
   /** The thermo row of the current state, `step` steps into the run. */
   row(step: number): ThermoRow;
+  positions(): Float64Array | Promise<Float64Array>;
   charges(): Float64Array | null;
+  /** Frees what the run holds (domain workers). */
+  close(): Promise<void>;
 }
 
 /** Most atoms whose charges are plotted one by one; above it, the smallest and largest. */
@@ -69,9 +85,23 @@ function buildStructure(msg: StartMessage): Atoms {
   const s = msg.structure;
   if (s.kind === "bulk") return bulk(s.symbol, s.lattice, s.a, s.repeat);
   if (s.kind === "dimer") return new Atoms({ symbols: [...s.symbols], positions: [0, 0, 0, 0, 0, s.r0] });
+  if (s.kind === "lammps-data") return parseLammpsData(s.text, { fileName: s.name, species: s.species });
   const frames = parseExtxyz(s.text, s.name);
   if (frames.length === 0) throw new Error(`${s.name}: no frames`);
   return frames[0];
+}
+
+/** Domains for an EAM NVE run on `workers` cores: the count, or 1 and the reason. */
+function domainCount(msg: StartMessage): { domains: number; note: string } {
+  const want = msg.settings.workers;
+  if (!(want > 1)) return { domains: 1, note: "" };
+  if (msg.potential.kind !== "eam" || msg.structure.kind === "dimer" || msg.settings.thermostat !== "none") {
+    return { domains: 1, note: "several cores run EAM NVE only: this run uses one" };
+  }
+  if (!(self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated) {
+    return { domains: 1, note: "several cores need a cross-origin isolated page (COOP/COEP headers; npm run demo sends them): this run uses one" };
+  }
+  return { domains: want, note: "" };
 }
 
 async function createSimulation(msg: StartMessage): Promise<Simulation> {
@@ -83,6 +113,9 @@ async function createSimulation(msg: StartMessage): Promise<Simulation> {
   if (pull) atoms.velocities = new Float64Array(3 * n);
   else if (!(settings.keepVelocities && atoms.velocities)) atoms.velocities = maxwellBoltzmann(atoms.masses, settings.temperature, settings.seed);
   const { variant, module } = await kernels();
+  const cores = domainCount(msg);
+  if (!pull && cores.domains > 1) return domainSimulation(msg, atoms, module, variant, cores.domains);
+  if (!pull && settings.thermostat !== "none") return thermostatSimulation(msg, atoms, module, variant, cores.note);
 
   let engine: EamEngine | EctEngine;
   let warnings: string[] = [];
@@ -97,16 +130,6 @@ async function createSimulation(msg: StartMessage): Promise<Simulation> {
   const ect = engine instanceof EctEngine ? engine : null;
 
   const chargeLabels = !ect ? [] : n <= MAX_CHARGE_SERIES ? atoms.symbols.map((s, i) => `q ${s}${i + 1}`) : ["min q", "max q"];
-  const chargeSeries = (q: Float64Array): number[] => {
-    if (n <= MAX_CHARGE_SERIES) return Array.from(q);
-    let lo = Infinity, hi = -Infinity;
-    for (const v of q) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-    return [lo, hi];
-  };
-
   const row = (step: number, x: number): ThermoRow => {
     const kinetic = engine.kineticEnergy();
     const temperature = temperatureOf(kinetic, n);
@@ -130,7 +153,20 @@ async function createSimulation(msg: StartMessage): Promise<Simulation> {
     };
   };
 
-  const common = { kind: ect ? "ect" : "eam", engine, atoms, chargeLabels, warnings, charges: () => (ect ? ect.charges() : null) } as const;
+  const common = {
+    kind: ect ? "ect" : "eam",
+    variant: engine.variant,
+    source: engine.source,
+    elements: engine.elements.slice(),
+    domains: 1,
+    coresNote: cores.note,
+    atoms,
+    chargeLabels,
+    warnings,
+    positions: () => engine.positions(),
+    charges: () => (ect ? ect.charges() : null),
+    close: async () => {},
+  } as const;
 
   if (pull) {
     // A quasi-static pull: atom 0 stays at the origin, atom 1 moves out along z by dz per step,
@@ -180,6 +216,110 @@ async function createSimulation(msg: StartMessage): Promise<Simulation> {
   };
 }
 
+/** The charges plotted: every atom's up to MAX_CHARGE_SERIES atoms, else the smallest and largest. */
+function chargeSeries(q: Float64Array): number[] {
+  if (q.length <= MAX_CHARGE_SERIES) return Array.from(q);
+  let lo = Infinity, hi = -Infinity;
+  for (const v of q) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return [lo, hi];
+}
+
+/** MD with a Langevin or Nose-Hoover thermostat on the generic driver, EAM or ECT-EAM. */
+async function thermostatSimulation(msg: StartMessage, atoms: Atoms, module: WebAssembly.Module, variant: KernelVariant, note: string): Promise<Simulation> {
+  const { settings, potential } = msg;
+  const n = atoms.length;
+  let warnings: string[] = [];
+  let calc: EamCalculator | EctCalculator;
+  if (potential.kind === "eam") {
+    calc = await EamCalculator.create(parseEamPotential(potential.text, { fileName: potential.name }), { module, variant });
+  } else {
+    const model = parseEctModelText(potential.text, potential.name);
+    warnings = model.warnings;
+    calc = await EctCalculator.create(buildEctTables(model), { module, variant, source: potential.name });
+  }
+  const t = settings.thermostat;
+  const thermostat =
+    t === "langevin"
+      ? ({ kind: "langevin", temperature: settings.targetTemperature, tdamp: settings.tdamp, seed: settings.seed + 1 } as const)
+      : ({ kind: "nose-hoover", temperature: settings.targetTemperature, tdamp: settings.tdamp, chain: 3 } as const);
+  const md = new MolecularDynamics(calc, atoms, { dt: settings.dt, thermostat });
+  md.evaluate();
+  const ect = potential.kind === "ect";
+  return {
+    kind: ect ? "ect" : "eam",
+    mode: "md",
+    variant: calc.engine.variant,
+    source: calc.engine.source,
+    elements: calc.engine.elements.slice(),
+    domains: 1,
+    coresNote: note,
+    atoms,
+    xLabel: "time (fs)",
+    chargeLabels: !ect ? [] : n <= MAX_CHARGE_SERIES ? atoms.symbols.map((s, i) => `q ${s}${i + 1}`) : ["min q", "max q"],
+    viewPositions: Array.from(atoms.positions),
+    warnings,
+    advance(steps) {
+      for (let s = 0; s < steps; s++) md.stepOnce();
+    },
+    row(step) {
+      const r = md.thermo();
+      const q = md.results?.charges;
+      const base: ThermoRow = { step, x: r.time, potential: r.potential, kinetic: r.kinetic, total: (r.omega ?? r.potential) + r.kinetic, temperature: r.temperature, conserved: r.conserved ?? undefined };
+      if (!ect || !q) return base;
+      return { ...base, omega: r.omega ?? undefined, charges: chargeSeries(q), totalCharge: r.totalCharge ?? 0, iterations: r.solverIterations ?? undefined };
+    },
+    positions: () => Float64Array.from(md.atoms.positions),
+    charges: () => (md.results?.charges ? Float64Array.from(md.results.charges) : null),
+    close: async () => {},
+  };
+}
+
+/** EAM NVE over `domains` Web Workers by spatial domain decomposition (src/domain). */
+async function domainSimulation(msg: StartMessage, atoms: Atoms, module: WebAssembly.Module, variant: KernelVariant, domains: number): Promise<Simulation> {
+  const { settings, potential } = msg;
+  const warnings: string[] = [];
+  const md: DomainMd = await createDomainMd({
+    potential: { kind: "eam", text: potential.text, fileName: potential.name },
+    atoms,
+    dt: settings.dt,
+    workers: domains,
+    variant,
+    module,
+    workerUrl: new URL("./domain-worker.js", import.meta.url),
+    onWarning: (m) => warnings.push(m),
+  });
+  const pot = parseEamPotential(potential.text, { fileName: potential.name });
+  let positions = Float64Array.from(atoms.positions);
+  return {
+    kind: "eam",
+    mode: "md",
+    variant,
+    source: pot.source,
+    elements: pot.elements.slice(),
+    domains: md.domains,
+    coresNote: md.limitedBy,
+    atoms,
+    xLabel: "time (fs)",
+    chargeLabels: [],
+    viewPositions: Array.from(atoms.positions),
+    warnings,
+    async advance(steps) {
+      await md.run(steps);
+      positions = Float64Array.from((await md.state()).positions);
+    },
+    row(step) {
+      const r = md.thermo();
+      return { step, x: step * settings.dt, potential: r.potential, kinetic: r.kinetic, total: r.total, temperature: r.temperature };
+    },
+    positions: () => Float64Array.from(positions),
+    charges: () => null,
+    close: () => md.close(),
+  };
+}
+
 // ------------------------------------------------------------------------------------------------
 // Run loop
 
@@ -225,19 +365,25 @@ function checkSettings(s: RunSettings, mode: "md" | "pull"): void {
   int(s.steps, "steps", 0);
   int(s.frameEvery, "frame interval", 1);
   int(s.seed, "seed", 0);
+  int(s.workers, "cores", 1);
   if (mode === "md" && !(s.dt > 0 && Number.isFinite(s.dt))) throw new Error(`time step must be > 0 fs, got ${s.dt}`);
+  if (s.thermostat !== "none" && mode === "md") {
+    if (!(s.targetTemperature > 0 && Number.isFinite(s.targetTemperature))) throw new Error(`thermostat temperature must be > 0 K, got ${s.targetTemperature}`);
+    if (!(s.tdamp > 0 && Number.isFinite(s.tdamp))) throw new Error(`thermostat damping time must be > 0 fs, got ${s.tdamp}`);
+  }
   if (!(s.temperature >= 0 && Number.isFinite(s.temperature))) throw new Error(`temperature must be >= 0 K, got ${s.temperature}`);
 }
 
 async function run(msg: StartMessage): Promise<void> {
   const token = { runId: msg.runId, stop: false };
   current = token;
+  let sim: Simulation | null = null;
   const { runId, settings } = msg;
   try {
     checkSettings(settings, msg.structure.kind === "dimer" ? "pull" : "md");
     let computeMs = 0;
     const t0 = performance.now();
-    const sim = await createSimulation(msg);
+    sim = await createSimulation(msg);
     computeMs += performance.now() - t0;
     post({
       type: "ready",
@@ -247,9 +393,11 @@ async function run(msg: StartMessage): Promise<void> {
       symbols: sim.atoms.symbols.slice(),
       cell: Array.from(sim.atoms.cell),
       pbc: [...sim.atoms.pbc],
-      variant: sim.engine.variant,
-      source: sim.engine.source,
-      elements: sim.engine.elements.slice(),
+      variant: sim.variant,
+      domains: sim.domains,
+      coresNote: sim.coresNote,
+      source: sim.source,
+      elements: sim.elements,
       xLabel: sim.xLabel,
       chargeLabels: sim.chargeLabels,
       viewPositions: sim.viewPositions,
@@ -257,34 +405,45 @@ async function run(msg: StartMessage): Promise<void> {
       warnings: sim.warnings,
       initialVelocities: Float64Array.from(sim.atoms.velocities ?? new Float64Array(3 * sim.atoms.length)),
     });
-    let rows: ThermoRow[] = [sim.row(0)];
+    const s = sim;
+    let rows: ThermoRow[] = [s.row(0)];
+    let trajectory: { step: number; positions: Float64Array; charges: Float64Array | null }[] = [];
     let step = 0;
-    const flush = () => {
-      const positions = sim.engine.positions();
-      const charges = sim.charges();
-      post({ type: "frame", runId, rows, step, positions, charges, computeMs }, charges ? [positions.buffer, charges.buffer] : [positions.buffer]);
+    const record = async () => {
+      trajectory.push({ step, positions: Float64Array.from(await s.positions()), charges: s.charges() });
+    };
+    const flush = async () => {
+      const last = trajectory[trajectory.length - 1];
+      const positions = Float64Array.from(last.positions);
+      const charges = last.charges ? Float64Array.from(last.charges) : null;
+      const transfer: Transferable[] = trajectory.flatMap((t) => (t.charges ? [t.positions.buffer, t.charges.buffer] : [t.positions.buffer]));
+      post({ type: "frame", runId, rows, step, positions, charges, computeMs, trajectory }, transfer);
       rows = [];
+      trajectory = [];
       acked = false;
     };
     acked = true;
-    flush();
+    await record();
+    await flush();
     while (step < settings.steps && !token.stop) {
       const c0 = performance.now();
       const k = Math.min(settings.frameEvery, settings.steps - step);
-      sim.advance(k);
+      await s.advance(k);
       step += k;
-      rows.push(sim.row(step));
+      rows.push(s.row(step));
+      await record();
       computeMs += performance.now() - c0;
-      if (acked || step === settings.steps) flush();
+      if (acked || step === settings.steps) await flush();
       const wait = settings.frameDelayMs - (performance.now() - c0);
       await (wait > 0 ? sleep(wait) : yieldToEvents());
     }
-    if (rows.length > 0) flush();
+    if (rows.length > 0) await flush();
     post({ type: "done", runId, step, reason: token.stop ? "stopped" : "finished", computeMs });
   } catch (err) {
     const e = err as Error;
     post({ type: "error", runId, message: e && e.message ? e.message : String(err) });
   } finally {
+    await sim?.close().catch(() => undefined);
     if (current === token) current = null;
   }
 }

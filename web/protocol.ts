@@ -13,7 +13,12 @@ export type StructureSpec =
    */
   | { kind: "dimer"; symbols: [string, string]; r0: number; dz: number; rEnd: number }
   /** The first frame of an extended XYZ file. */
-  | { kind: "extxyz"; text: string; name: string };
+  | { kind: "extxyz"; text: string; name: string }
+  /** A LAMMPS data file (atom_style atomic or charge); `species` names atom types 1..n when its Masses section does not. */
+  | { kind: "lammps-data"; text: string; name: string; species?: string[] };
+
+/** The thermostats the page offers (src/dynamics/thermostats.ts). */
+export type ThermostatKind = "none" | "langevin" | "nose-hoover";
 
 /** The potential: an EAM table file (funcfl/setfl/fs, by file name) or an ECT-EAM model (JSON). */
 export interface PotentialText {
@@ -43,6 +48,15 @@ export interface RunSettings {
    * step instead of warm-starting from the previous step's weights.
    */
   groundState: boolean;
+  /** NVT thermostat (MD only; "none": NVE), its target temperature (K) and damping time (fs). */
+  thermostat: ThermostatKind;
+  targetTemperature: number;
+  tdamp: number;
+  /**
+   * Cores for an EAM NVE run: more than 1 runs it over that many Web Workers by spatial domain
+   * decomposition (needs a cross-origin isolated page); other runs use one.
+   */
+  workers: number;
 }
 
 export interface StartMessage {
@@ -84,6 +98,8 @@ export interface ThermoRow {
   totalCharge?: number;
   /** ECT-EAM only: weight-solver iterations of the last evaluation. */
   iterations?: number;
+  /** With a thermostat: the conserved quantity (total + the energy the thermostat exchanged), eV. */
+  conserved?: number;
 }
 
 export interface ReadyMessage {
@@ -98,6 +114,10 @@ export interface ReadyMessage {
   pbc: [boolean, boolean, boolean];
   /** Kernel build actually used ("simd" or "scalar"). */
   variant: string;
+  /** Workers the run uses: 1, or the spatial domains of a run over several cores. */
+  domains: number;
+  /** Why fewer cores than asked are used ("" when none). */
+  coresNote: string;
   /** Where the potential came from, and its elements. */
   source: string;
   elements: string[];
@@ -124,6 +144,11 @@ export interface FrameMessage {
   /** Positions (A, N x 3) and, for ECT-EAM, charges (e) at `step`. */
   positions: Float64Array;
   charges: Float64Array | null;
+  /**
+   * Every chunk's state since the last frame message, this one's last (the trajectory: frames the
+   * page was too busy to draw are not lost).
+   */
+  trajectory: { step: number; positions: Float64Array; charges: Float64Array | null }[];
   /** Wall time spent computing so far, ms. */
   computeMs: number;
 }
