@@ -258,7 +258,7 @@ export async function runMd(opts: MdFlags, given: (flag: string) => boolean): Pr
     const stats = md.stats;
     const solves = stats.solves - stats0.solves;
     const solver = loaded.kind === "eam" || solves === 0 ? "" : `, ${((stats.solverIterations - stats0.solverIterations) / solves).toFixed(2)} ${loaded.kind === "ect" ? "weight-solver" : "QEq CG"} iterations per evaluation on average`;
-    out.write(`# speed: ${summary.usPerAtomStep.toFixed(3)} us/atom-step (${summary.seconds.toFixed(3)} s for ${steps} steps of ${atoms.length} atoms), ` +
+    out.write(`# speed: ${summary.usPerAtomStep.toFixed(3)} us/atom-step (${summary.seconds.toFixed(3)} s for ${steps} steps of ${atoms.length} atoms; ${summary.wallSeconds.toFixed(3)} s with the outputs), ` +
       `${stats.neighborBuilds - stats0.neighborBuilds} neighbor builds, ${stats.dangerousBuilds - stats0.dangerousBuilds} dangerous${solver}\n`);
     out.write(driftLine(first, last, atoms.length, steps, loaded));
     if (opts.writeRestart !== undefined) out.write(`# restart at step ${md.step} written to ${opts.writeRestart}\n`);

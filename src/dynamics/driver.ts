@@ -102,8 +102,12 @@ export interface DynamicsHooks {
 /** Timing of a run. */
 export interface DynamicsSummary {
   steps: number;
+  /** Wall time of the steps, s, without the time spent in the hooks (writing outputs). */
   seconds: number;
+  /** The same per atom and step, microseconds: the speed of the dynamics whatever it writes. */
   usPerAtomStep: number;
+  /** Wall time of the whole run, hooks included, s. */
+  wallSeconds: number;
 }
 
 /** Solver iterations of an evaluation (ECT-EAM `iterations`, Streitz `qeqIterations`), or null. */
@@ -316,6 +320,7 @@ export class MolecularDynamics {
     hooks.onThermo?.(first);
     if (frameEvery > 0 && this.step % frameEvery === 0) hooks.onFrame?.(this);
     const t0 = performance.now();
+    let hookMs = 0;
     while (this.step < end) {
       let next = Math.min(end, start + (Math.floor((this.step - start) / checkEvery) + 1) * checkEvery);
       for (const k of [thermoEvery, frameEvery, hooks.onRestart ? restartEvery : 0]) if (k > 0) next = Math.min(next, nextMultiple(this.step, k));
@@ -324,13 +329,16 @@ export class MolecularDynamics {
       const s = this.step, last = s === end;
       const row = this.thermo();
       guard.check(this.sample(row));
+      const h0 = performance.now();
       if (hooks.onProgress && ((s - start) % progressEvery === 0 || last)) hooks.onProgress(s - start, steps);
       if ((thermoEvery > 0 && s % thermoEvery === 0) || last) hooks.onThermo?.(row);
       if (frameEvery > 0 && s % frameEvery === 0) hooks.onFrame?.(this);
       if (hooks.onRestart && ((restartEvery > 0 && s % restartEvery === 0) || last)) hooks.onRestart(this.restartData());
+      hookMs += performance.now() - h0;
     }
-    const ms = performance.now() - t0;
-    return { steps, seconds: ms / 1000, usPerAtomStep: steps > 0 ? (ms * 1000) / (steps * this.atoms.length) : 0 };
+    const wall = performance.now() - t0;
+    const ms = wall - hookMs;
+    return { steps, seconds: ms / 1000, usPerAtomStep: steps > 0 ? (ms * 1000) / (steps * this.atoms.length) : 0, wallSeconds: wall / 1000 };
   }
 
   private sample(row: DynamicsThermo) {
