@@ -260,7 +260,7 @@ export async function runMd(opts: MdFlags, given: (flag: string) => boolean): Pr
     const solver = loaded.kind === "eam" || solves === 0 ? "" : `, ${((stats.solverIterations - stats0.solverIterations) / solves).toFixed(2)} ${loaded.kind === "ect" ? "weight-solver" : "QEq CG"} iterations per evaluation on average`;
     out.write(`# speed: ${summary.usPerAtomStep.toFixed(3)} us/atom-step (${summary.seconds.toFixed(3)} s for ${steps} steps of ${atoms.length} atoms; ${summary.wallSeconds.toFixed(3)} s with the outputs), ` +
       `${stats.neighborBuilds - stats0.neighborBuilds} neighbor builds, ${stats.dangerousBuilds - stats0.dangerousBuilds} dangerous${solver}\n`);
-    out.write(driftLine(first, last, atoms.length, steps, loaded));
+    out.write(driftLine(first, last, atoms.length, steps, loaded, thermostat.kind !== "none"));
     if (opts.writeRestart !== undefined) out.write(`# restart at step ${md.step} written to ${opts.writeRestart}\n`);
     offTableWarning(loaded);
   } catch (err) {
@@ -271,10 +271,11 @@ export async function runMd(opts: MdFlags, given: (flag: string) => boolean): Pr
 }
 
 /** The change of the conserved quantity over the run, per atom. */
-function driftLine(first: DynamicsThermo | null, last: DynamicsThermo | null, n: number, steps: number, loaded: LoadedCalculator): string {
+function driftLine(first: DynamicsThermo | null, last: DynamicsThermo | null, n: number, steps: number, loaded: LoadedCalculator, thermostat: boolean): string {
   if (first === null || last === null || first.conserved === null || last.conserved === null) return "";
   const d = last.conserved - first.conserved;
-  const what = loaded.kind === "ect" ? "the conserved energy (Omega + kinetic + thermostat)" : "the conserved energy (total + thermostat)";
+  const parts = [loaded.kind === "ect" ? "Omega + kinetic" : "total energy", ...(thermostat ? ["the thermostat's exchange"] : [])];
+  const what = `the conserved energy (${parts.join(" + ")})`;
   const streitz = loaded.kind === "streitz" ? (loaded.calculator as StreitzCalculator).mode : "";
   const note = streitz === "lammps" ? "; lammps mode forces are not the gradient of its energy: use --streitz-mode consistent for NVE conservation" : "";
   return `# drift: ${(d / n).toExponential(3)} eV/atom in ${what} over ${steps} steps (${d.toExponential(3)} eV)${note}\n`;
