@@ -35,7 +35,7 @@ export function registerMd(program: Command): void {
     .option("--trajectory <file>", "write frames to this extended XYZ file (positions, velocities as ASE momenta, forces, charges)")
     .option("--every <n>", "trajectory interval in steps", "100")
     .addOption(simdOption())
-    .option("--qeq-xl", "with --streitz: extended-Lagrangian QEq charges (auxiliary charges move with the atoms; at most 4 CG loops per step; src/streitz/README.md)")
+    .option("--qeq-xl", "with --streitz, NVE: extended-Lagrangian QEq charges (auxiliary charges move with the atoms; at most 4 CG loops per step; src/streitz/README.md); thermostat and barostat runs solve every step")
     .addOption(choiceOption("--thermostat <none|langevin|nose-hoover>", "NVT thermostat (default none: NVE)", ["none", "langevin", "nose-hoover"]))
     .option("--target-temperature <K>", "thermostat target temperature, K (default: --temperature)")
     .option("--tdamp <fs>", "thermostat damping time, fs (Langevin 1/friction; Nose-Hoover period)", "100")
