@@ -1,10 +1,36 @@
-import { defineConfig } from "vitest/config";
+import { availableParallelism } from "node:os";
+import { configDefaults, defineConfig } from "vitest/config";
 
-// Several tests run whole MD runs, LAMMPS or a browser; on a loaded 2-core machine vitest's default
-// 5 s per test is too tight. Slow tests still show up in the report's timings.
-export default defineConfig({
+// Three selections of the tests, chosen with vitest's --mode (package.json scripts):
+//   npm test            --mode unit    test/*.test.ts: every claim, in about a minute and a half on 2 idle cores
+//   npm run verify      --mode verify  test/verify/*.test.ts: long physics runs (statistics of thermostats
+//                                      and barostats, long NVE), which CI (.ci/run) runs after npm test
+//   npm run test:quick  --mode quick   the unit tests without the ones that start programs (the CLI, LAMMPS,
+//                                      a browser, npm), build bundles, start worker threads or fit models:
+//                                      the inner loop while editing src/ (run the others by name)
+// Without a mode (`npx vitest run test/foo.test.ts`) every file is eligible, so any file runs by name.
+const UNIT = ["test/*.test.ts"];
+const VERIFY = ["test/verify/**/*.test.ts"];
+const STARTS_PROGRAMS = [
+  "test/ase-read.test.ts", "test/benchmark.test.ts", "test/browser.test.ts", "test/build-wasm.test.ts",
+  "test/cli-*.test.ts", "test/demo.test.ts", "test/dump-log.test.ts", "test/ect-cli.test.ts", "test/export-*.test.ts",
+  "test/io-empty-input.test.ts", "test/lammps-crosscheck.test.ts", "test/md-cli.test.ts", "test/package.test.ts",
+  "test/serverless.test.ts", "test/streitz-cli.test.ts", "test/properties.test.ts",
+];
+const SLOW_IN_PROCESS = ["test/domain.test.ts", "test/workers.test.ts", "test/fit*.test.ts", "test/ect-transfer.test.ts"];
+
+export default defineConfig(({ mode }) => ({
   test: {
+    include: mode === "verify" ? VERIFY : mode === "unit" || mode === "quick" ? UNIT : [...UNIT, ...VERIFY],
+    exclude: [...configDefaults.exclude, ...(mode === "quick" ? [...STARTS_PROGRAMS, ...SLOW_IN_PROCESS] : [])],
+    // Several tests run MD, LAMMPS or a browser; on a loaded 2-core machine vitest's default 5 s per
+    // test is too tight. Slow tests still show up in the report's timings.
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // vitest's default is one worker fewer than the cores (one on 2 cores); the tests spend their time
+    // in wasm and child processes, not in vitest's own process, so use them all.
+    maxWorkers: availableParallelism(),
+    // Fails the run when a test was skipped while the program it needs is installed (test/helpers/tools.ts).
+    reporters: ["default", "./test/helpers/skip-guard.ts"],
   },
-});
+}));

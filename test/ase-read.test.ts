@@ -3,18 +3,15 @@
 // energy Omega as free_energy, stress, charges (ASE 3.22 reads a charges column as initial charges); no stale keys copied from an input; LAMMPS dumps with an
 // element column (ours and the ones exported runs write). Skipped as a whole where python3-ase is
 // missing; CI installs it.
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseExtxyz } from "../src/io/extxyz.js";
-import { findLammps } from "../bench/lammps.js";
+import { describeWith, itWith, need } from "./helpers/tools.js";
 
 const ROOT = join(import.meta.dirname, "..");
-const PY = "/usr/bin/python3";
-const haveAse = existsSync(PY) && spawnSync(PY, ["-c", "import ase.io"], { encoding: "utf8" }).status === 0;
-const lmp = findLammps();
 const dir = mkdtempSync(join(tmpdir(), "ase-read-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const f = (name: string) => join(dir, name);
@@ -23,11 +20,11 @@ const cli = (...args: string[]) => execFileSync("node", ["dist/cli.js", ...args]
 /** Runs a Python snippet with ASE; `read` below is ase.io.read; prints JSON, which is returned. */
 function ase(script: string): any {
   const code = `import json, sys\nimport numpy as np\nfrom ase.io import read\nfrom ase import units\n${script}`;
-  const out = execFileSync(PY, ["-c", code], { encoding: "utf8", env: { ...process.env, PYTHONPATH: "" } });
+  const out = execFileSync(need("python3-ase"), ["-c", code], { encoding: "utf8", env: { ...process.env, PYTHONPATH: "" } });
   return JSON.parse(out);
 }
 
-describe.skipIf(!haveAse)("ASE reads our files", () => {
+describeWith("python3-ase", "ASE reads our files", () => {
   it("md trajectory: velocities, forces and energies of every frame", () => {
     cli("md", "--potential", "potentials/CuNi.eam.alloy", "--lattice", "fcc", "--a", "3.56", "--repeat", "2", "--steps", "20", "--dt", "2",
       "--temperature", "800", "--trajectory", f("traj.xyz"), "--every", "10");
@@ -96,10 +93,10 @@ print(json.dumps([{"s": a.get_chemical_symbols(), "p": a.get_positions().ravel()
     });
   }, 60_000);
 
-  it.skipIf(!lmp)("export-lammps: the dump LAMMPS writes has an element column ASE reads", () => {
+  itWith("lmp", "export-lammps: the dump LAMMPS writes has an element column ASE reads", () => {
     writeFileSync(f("cuni.xyz"), readFileSync(join(ROOT, "test/fixtures/ref/cuni_rattled_2x2x3.extxyz"), "utf8"));
     cli("export-lammps", "--potential", "potentials/CuNi.eam.alloy", "--input", f("cuni.xyz"), "--output-dir", f("export"));
-    execFileSync(lmp!, ["-in", "in.lammps", "-log", "none", "-screen", "none"], { cwd: f("export"), env: { ...process.env, OMP_NUM_THREADS: "1" } });
+    execFileSync(need("lmp"), ["-in", "in.lammps", "-log", "none", "-screen", "none"], { cwd: f("export"), env: { ...process.env, OMP_NUM_THREADS: "1" } });
     const ours = parseExtxyz(readFileSync(f("cuni.xyz"), "utf8"))[0];
     const got = ase(`
 a = read(${JSON.stringify(join(f("export"), "forces.dump"))}, format="lammps-dump-text")

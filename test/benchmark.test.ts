@@ -1,11 +1,12 @@
 // The portable benchmark suite (src/benchmark/suite.ts): in Node (quick mode) it returns a
 // well-formed report; in headless chromium the demo page's Benchmark panel runs the same suite in the
 // page's Web Worker and offers a JSON report of the same shape through its "Download JSON" link.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { CHROMIUM, startDemo, type DemoSession } from "./helpers/demo-server.js";
+import { startDemo, type DemoSession } from "./helpers/demo-server.js";
+import { describeWith } from "./helpers/tools.js";
 import { SUITE_ID, runBenchmarkSuite, type BenchmarkReport } from "../src/benchmark/suite.js";
 
 
@@ -68,7 +69,7 @@ describe("portable benchmark suite", () => {
   }, 30_000);
 });
 
-describe.runIf(existsSync(CHROMIUM))("benchmark panel of the demo page", () => {
+describeWith("chromium", "benchmark panel of the demo page", () => {
   let session: DemoSession;
   let browser: Browser;
   let base = "";
@@ -104,9 +105,18 @@ describe.runIf(existsSync(CHROMIUM))("benchmark panel of the demo page", () => {
     expect(await page.isDisabled("#bench-run")).toBe(true);
     // The page answers while the worker benchmarks, and shows the progress.
     await page.waitForFunction(() => /^running: /.test(document.getElementById("bench-status")!.textContent ?? ""), undefined, { timeout: 15_000 });
-    const t0 = performance.now();
-    await page.evaluate(() => document.title);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    // The page's event loop keeps turning while the worker benchmarks (five timer turns, all with the
+    // benchmark still running). No wall-clock bound: that would measure the machine's load.
+    const turns = await page.evaluate(async () => {
+      const status = document.getElementById("bench-status")!;
+      let n = 0;
+      while (n < 5 && /^running: /.test(status.textContent ?? "")) {
+        await new Promise((ok) => setTimeout(ok, 0));
+        n++;
+      }
+      return n;
+    });
+    expect(turns).toBe(5);
     await page.waitForFunction(() => document.body.dataset.bench === "idle", undefined, { timeout: 30_000 });
     expect(await page.textContent("#bench-status")).toMatch(/^finished in \d/);
     expect(await page.locator("#bench-table tbody tr").count()).toBe(3);

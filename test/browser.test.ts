@@ -3,21 +3,23 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { extname, join, normalize } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS } from "./helpers/demo-server.js";
+import { CHROMIUM_ARGS } from "./helpers/demo-server.js";
+import { describeWith, need } from "./helpers/tools.js";
 import { EamCalculator } from "../src/engine/calculator.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import { bulk } from "../src/structures/lattice.js";
 
 const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".eam": "text/plain" };
 
-describe.runIf(existsSync(CHROMIUM) && existsSync("dist/browser/index.js"))("browser bundle", () => {
+describeWith("chromium", "browser bundle", () => {
   let server: Server;
   let browser: Browser;
   let port = 0;
 
   beforeAll(async () => {
+    if (!existsSync("dist/browser/index.js")) throw new Error("dist/browser/index.js is missing: npm test builds it (npm run build)");
     const root = process.cwd();
     server = createServer((req, res) => {
       const path = normalize(join(root, decodeURIComponent((req.url ?? "/").split("?")[0])));
@@ -30,7 +32,7 @@ describe.runIf(existsSync(CHROMIUM) && existsSync("dist/browser/index.js"))("bro
     await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
     port = (server.address() as { port: number }).port;
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: need("chromium"),
       args: CHROMIUM_ARGS,
     });
   }, 60_000);

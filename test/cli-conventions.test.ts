@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { describeWith, need } from "./helpers/tools.js";
 import { numberOption } from "../src/cli/common.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -68,11 +69,11 @@ describe("--log is a file everywhere", () => {
 function onTerminal(args: string[]): { status: number | null; terminal: string; stdout: string } {
   const out = f(`tty-${Math.random().toString(36).slice(2)}.txt`);
   const cmd = `node dist/cli.js ${args.map((a) => `'${a}'`).join(" ")} > ${out}`;
-  const r = spawnSync("script", ["-qec", cmd, "/dev/null"], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(need("script"), ["-qec", cmd, "/dev/null"], { cwd: ROOT, encoding: "utf8" });
   return { status: r.status, terminal: r.stdout, stdout: readFileSync(out, "utf8") };
 }
 
-describe("progress bars on a terminal (rate and time left), clean output otherwise", () => {
+describeWith("script", "progress bars on a terminal (rate and time left), clean output otherwise", () => {
   writeFileSync(f("nacl.xyz"), '2\npbc="F F F"\nNa 0 0 0\nCl 0.1 0.05 2.45\n');
   const cases: [string, string[], RegExp][] = [
     ["md (ECT-EAM)", ["md", "--model", "models/ect-starter.json", "--input", f("nacl.xyz"), "--steps", "400", "--dt", "0.5"], /md \|.*steps\/s.*ETA/],

@@ -2,12 +2,13 @@
 // in headless chromium: the Cu example run in the page's Web Worker shows the same energies as the
 // same run in Node, bit for bit; the pulled dimers lose their charges; the page answers while the
 // worker computes. A screenshot of the Cu run is saved to a temporary folder.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { CHROMIUM, startDemo, type DemoSession } from "./helpers/demo-server.js";
+import { startDemo, type DemoSession } from "./helpers/demo-server.js";
+import { describeWith } from "./helpers/tools.js";
 import { Atoms, EamEngine, VelocityVerlet, bulk, formatExtxyz, formatLammpsData, maxwellBoltzmann, parseEamPotential, parseExtxyz, type ThermoRow } from "../src/core.js";
 import { parseThermoCsv } from "../src/io/log-csv.js";
 
@@ -38,7 +39,7 @@ interface PageResult {
 type DemoFiles = { trajectory: string; thermo: string; plots: string };
 type DemoWindow = { ectDemo: { run(opts: Record<string, unknown>): Promise<PageResult>; state(): string; downloads(): DemoFiles | null } };
 
-describe.runIf(existsSync(CHROMIUM))("browser demo page", () => {
+describeWith("chromium", "browser demo page", () => {
   let session: DemoSession;
   let browser: Browser;
   let base = "";
@@ -226,18 +227,19 @@ describe.runIf(existsSync(CHROMIUM))("browser demo page", () => {
       void (window as unknown as DemoWindow).ectDemo.run({ example: "cu", steps: 100_000 }).catch(() => undefined);
     });
     await page.waitForFunction(() => Number(document.querySelector('#readout td[data-key="step"]')?.textContent) > 0, undefined, { timeout: 15_000 });
-    const trips: number[] = [];
-    const steps = new Set<string>();
+    // The main thread answers again and again while MD runs flat out (the run is still going at every
+    // answer), and the readout moves between answers. No wall-clock bound: how fast it answers
+    // depends on the machine's load, not on the page (speed is measured in bench/).
+    const answers: { step: string; state: string }[] = [];
     for (let k = 0; k < 15; k++) {
-      const t0 = performance.now();
-      steps.add(await page.evaluate(() => document.querySelector('#readout td[data-key="step"]')?.textContent ?? ""));
-      trips.push(performance.now() - t0);
+      answers.push(await page.evaluate(() => ({
+        step: document.querySelector('#readout td[data-key="step"]')?.textContent ?? "",
+        state: document.body.dataset.state ?? "",
+      })));
       await new Promise((ok) => setTimeout(ok, 40));
     }
-    trips.sort((a, b) => a - b);
-    // The main thread answers within a few frames while MD runs flat out, and the page keeps updating.
-    expect(trips[Math.floor(trips.length / 2)]).toBeLessThan(250);
-    expect(steps.size).toBeGreaterThan(3);
+    expect(answers.map((a) => a.state)).toEqual(new Array(15).fill("running"));
+    expect(new Set(answers.map((a) => a.step)).size).toBeGreaterThan(3);
     await page.click("#stop");
     await page.waitForFunction(() => document.body.dataset.state === "idle", undefined, { timeout: 15_000 });
     expect(await page.textContent("#status")).toMatch(/^stopped at step \d+/);

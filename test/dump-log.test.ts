@@ -13,6 +13,7 @@ import { parseExtxyz } from "../src/io/extxyz.js";
 import { bulk } from "../src/structures/lattice.js";
 import type { DynamicsThermo } from "../src/dynamics/driver.js";
 import { InputError } from "../src/errors.js";
+import { describeWith, need } from "./helpers/tools.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dump-log-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -176,8 +177,7 @@ describe("md writes logs, dumps and trajectories", () => {
   }, 60_000);
 });
 
-const LMP = ["/usr/bin/lmp", "/usr/local/bin/lmp"].find((p) => existsSync(p));
-describe.skipIf(!LMP)("LAMMPS reads our dumps", () => {
+describeWith("lmp", "LAMMPS reads our dumps", () => {
   it("rerun of a Langevin dump gives our potential energies to 1e-8 eV/atom", () => {
     const log = join(dir, "rerun.csv"), dump = join(dir, "rerun.dump");
     cli("md", "--potential", "potentials/Cu_u3.eam", "--lattice", "fcc", "--a", "3.615", "--repeat", "3", "--steps", "200", "--dt", "2",
@@ -190,7 +190,7 @@ describe.skipIf(!LMP)("LAMMPS reads our dumps", () => {
       "thermo_style custom step pe", "thermo_modify format float %.17g", "thermo 1",
       "rerun rerun.dump dump x y z vx vy vz box yes", "",
     ].join("\n"));
-    const r = spawnSync(LMP!, ["-in", "in.rerun", "-log", "rerun.log", "-screen", "none"], { cwd: dir, encoding: "utf8" });
+    const r = spawnSync(need("lmp"), ["-in", "in.rerun", "-log", "rerun.log", "-screen", "none"], { cwd: dir, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     const lines = readFileSync(join(dir, "rerun.log"), "utf8").split("\n");
     const pe = new Map<number, number>();

@@ -138,8 +138,9 @@ describe("periodic ECT-EAM (Ewald)", () => {
     const d = await EctEngine.create(tables);
     d.setAtoms(atoms);
     d.compute();
-    // DSF is an approximation of the same sum: close, not equal.
-    expect(Math.abs(d.grandPotential() - e.grandPotential()) / atoms.length).toBeLessThan(0.05);
+    // DSF is an approximation of the same sum: close, not equal. At alpha 0.25 1/A and a 9 A cutoff it
+    // misses 0.0119 eV/atom here (deterministic: the method's error at these settings, not noise).
+    expect(Math.abs(d.grandPotential() - e.grandPotential()) / atoms.length).toBeLessThan(0.015);
     expect(await forceError(e, atoms, 7)).toBeLessThan(1e-6);
     expect(await stressError(ewald, atoms, [[0, 0], [2, 2], [1, 2], [0, 1]])).toBeLessThan(1e-7);
   });

@@ -14,10 +14,9 @@ import { readEctModelFile } from "../src/ect/model-file.js";
 import { buildEctTables } from "../src/ect/tables.js";
 import { exportEamLammps, exportEctLammps, lammpsFrame, type LammpsExport } from "../src/export/lammps.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
-import { findLammps } from "../bench/lammps.js";
+import { describeWith, need } from "./helpers/tools.js";
 
 const ROOT = join(import.meta.dirname, "..");
-const lmp = findLammps();
 const dir = mkdtempSync(join(tmpdir(), "export-flat-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -26,7 +25,7 @@ function runLammps(name: string, ex: LammpsExport): { pe: number; forces: Float6
   const d = join(dir, name);
   mkdirSync(d, { recursive: true });
   for (const [file, text] of Object.entries(ex.files)) writeFileSync(join(d, file), text);
-  execFileSync(lmp!, ["-in", "in.lammps", "-log", "log.lammps", "-screen", "none"], { cwd: d, env: { ...process.env, OMP_NUM_THREADS: "1" } });
+  execFileSync(need("lmp"), ["-in", "in.lammps", "-log", "log.lammps", "-screen", "none"], { cwd: d, env: { ...process.env, OMP_NUM_THREADS: "1" } });
   const log = readFileSync(join(d, "log.lammps"), "utf8");
   const pe = Number(/^EXPORT_PE (\S+)$/m.exec(log)![1]);
   const dump = readFileSync(join(d, "forces.dump"), "utf8").split("\n");
@@ -60,7 +59,7 @@ const FLAT: { name: string; atoms: (el: [string, string]) => Atoms }[] = [
   },
 ];
 
-describe.skipIf(!lmp)("export-lammps of flat and thin structures runs in LAMMPS", () => {
+describeWith("lmp", "export-lammps of flat and thin structures runs in LAMMPS", () => {
   it("the box has room around the atoms along every open direction", () => {
     for (const c of FLAT) {
       const f = lammpsFrame(c.atoms(["Cu", "Cu"]));

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { findLammps } from "../bench/lammps.js";
+import { itWith, need } from "./helpers/tools.js";
 import { Atoms } from "../src/atoms.js";
 import { EamCalculator, type EamResults } from "../src/engine/calculator.js";
 import { EctCalculator, type EctResults } from "../src/ect/calculator.js";
@@ -28,7 +28,6 @@ import { ewaldVectors } from "../src/ect/longrange.js";
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const TOL = { energyPerAtom: 1e-8, force: 1e-7 };
-const lmp = findLammps();
 const root = mkdtempSync(join(tmpdir(), "export-lammps-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -69,7 +68,7 @@ function writeExport(name: string, ex: LammpsExport): string {
 /** Runs in.lammps of an export directory; returns pe (eV) and forces (eV/A, data-file order). */
 async function runLammps(dir: string, n: number): Promise<{ pe: number; forces: Float64Array }> {
   const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(lmp!, ["-in", "in.lammps", "-log", "log.lammps", "-screen", "none"], {
+    const child = spawn(need("lmp"), ["-in", "in.lammps", "-log", "log.lammps", "-screen", "none"], {
       cwd: dir,
       env: { ...process.env, OMP_NUM_THREADS: "1" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -164,7 +163,7 @@ describe("EAM potentials: setfl/fs export", () => {
         expect(mismatch(again.forces, ours.forces)).toBe(-1);
       }, 30_000);
 
-      it.skipIf(!lmp)("LAMMPS reproduces our energy and forces on the exported files", async () => {
+      itWith("lmp", "LAMMPS reproduces our energy and forces on the exported files", async () => {
         const got = await runLammps(dir, atoms.length);
         const d = record(`EAM ${c.file}`, atoms.length, got.pe, ours.energy, got.forces, ours.forces);
         expect(d.energy).toBeLessThan(TOL.energyPerAtom);
@@ -375,14 +374,14 @@ describe.each(ectCases)("ECT-EAM $name", (c) => {
     }
   });
 
-  it.skipIf(!lmp)("LAMMPS reproduces the full ECT-EAM energy and forces at the converged state", async () => {
+  itWith("lmp", "LAMMPS reproduces the full ECT-EAM energy and forces at the converged state", async () => {
     const got = await runLammps(dir, atoms.length);
     const d = record(`ECT LAMMPS vs full: ${c.name}`, atoms.length, got.pe, ours.energy, got.forces, ours.forces);
     expect(d.energy).toBeLessThan(TOL.energyPerAtom);
     expect(d.force).toBeLessThan(c.engineForceTolerance ?? TOL.force);
   });
 
-  it.skipIf(!lmp)("away from it (atoms moved, weights kept frozen) LAMMPS and our frozen-weight reference agree", async () => {
+  itWith("lmp", "away from it (atoms moved, weights kept frozen) LAMMPS and our frozen-weight reference agree", async () => {
     const moved = rattled(atoms, 0.05, 23);
     const ex2 = exportEctLammps(tables, moved, ours.weights, { source: "models/ect-starter.json" });
     const dir2 = writeExport(`${c.name.replace(/[^A-Za-z0-9]+/g, "_")}_moved`, ex2);
@@ -395,7 +394,7 @@ describe.each(ectCases)("ECT-EAM $name", (c) => {
 });
 
 describe("ECT-EAM long range through LAMMPS' own coul/dsf (not exact)", () => {
-  it.skipIf(!lmp)("agrees to the accuracy of LAMMPS' polynomial erfc (measured, documented in docs/export-lammps.md)", async () => {
+  itWith("lmp", "agrees to the accuracy of LAMMPS' polynomial erfc (measured, documented in docs/export-lammps.md)", async () => {
     const tables = modelWith({ longRange: "dsf", cutoff: 9, dsfAlpha: 0.25 });
     const atoms = rattled(rocksalt("Na", "Cl", 5.64, 1), 0.1, 26);
     const ours = (await EctCalculator.create(tables)).calculate(atoms);
@@ -414,17 +413,20 @@ describe("ECT-EAM long range through LAMMPS' own coul/dsf (not exact)", () => {
 describe("ect-eam export-lammps (command line)", () => {
   const cli = (...args: string[]) => execFileSync("node", ["dist/cli.js", "export-lammps", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
-  it("writes the four files for an EAM potential, and LAMMPS runs them", async () => {
-    const atoms = rattled(bulk("Cu", "fcc", 3.615, 2), 0.05, 31);
-    const xyz = join(root, "cu.xyz"), out = join(root, "cli_cu");
-    writeFileSync(xyz, formatExtxyz([atoms]));
-    cli("--potential", "potentials/Cu_u3.eam", "--input", xyz, "--output-dir", out);
-    for (const f of ["potential.eam.alloy", "data.lmp", "in.lammps", "README.txt"]) expect(readFileSync(join(out, f), "utf8").length).toBeGreaterThan(0);
-    expect(readFileSync(join(out, "README.txt"), "utf8")).toContain("potentials/Cu_u3.eam");
-    if (!lmp) return;
-    const ours = (await EamCalculator.create(readEamPotentialFile("potentials/Cu_u3.eam"))).calculate(atoms);
-    const got = await runLammps(out, atoms.length);
-    expect(Math.abs(got.pe - ours.energy) / atoms.length).toBeLessThan(TOL.energyPerAtom);
+  const cuAtoms = rattled(bulk("Cu", "fcc", 3.615, 2), 0.05, 31);
+  const cuOut = join(root, "cli_cu");
+  it("writes the four files for an EAM potential", () => {
+    const xyz = join(root, "cu.xyz");
+    writeFileSync(xyz, formatExtxyz([cuAtoms]));
+    cli("--potential", "potentials/Cu_u3.eam", "--input", xyz, "--output-dir", cuOut);
+    for (const f of ["potential.eam.alloy", "data.lmp", "in.lammps", "README.txt"]) expect(readFileSync(join(cuOut, f), "utf8").length).toBeGreaterThan(0);
+    expect(readFileSync(join(cuOut, "README.txt"), "utf8")).toContain("potentials/Cu_u3.eam");
+  }, 60_000);
+
+  itWith("lmp", "LAMMPS runs the files it wrote and gives our energy", async () => {
+    const ours = (await EamCalculator.create(readEamPotentialFile("potentials/Cu_u3.eam"))).calculate(cuAtoms);
+    const got = await runLammps(cuOut, cuAtoms.length);
+    expect(Math.abs(got.pe - ours.energy) / cuAtoms.length).toBeLessThan(TOL.energyPerAtom);
   }, 60_000);
 
   it("exports an ECT-EAM model at frozen charges with the model's long range", () => {

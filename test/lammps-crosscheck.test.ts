@@ -16,7 +16,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findLammps } from "../bench/lammps.js";
+import { describeWith, need } from "./helpers/tools.js";
 import { Atoms } from "../src/atoms.js";
 import { bulk, type CubicStructure } from "../src/structures/lattice.js";
 import { EamCalculator, type EamResults } from "../src/engine/calculator.js";
@@ -38,7 +38,6 @@ const TOL = {
   virial: 1e-8, // eV, each component (clusters have no stress; this is what test/reference uses)
 };
 
-const lmp = findLammps();
 
 // ------------------------------------------------------------------------------------------------
 // Seeded PRNG (mulberry32) with Gaussian deviates, so the structures are the same on every run.
@@ -536,7 +535,7 @@ function record(what: string, d: number, where: string): void {
   if (!worst[what] || !(d <= worst[what].d)) worst[what] = { d, where };
 }
 
-describe.runIf(lmp !== null)("LAMMPS cross-check on generated structures", () => {
+describeWith("lmp", "LAMMPS cross-check on generated structures", () => {
   const cases = buildCases();
   const runs = new Map<string, Promise<LammpsPoint>>();
   let dir = "";
@@ -564,7 +563,7 @@ describe.runIf(lmp !== null)("LAMMPS cross-check on generated structures", () =>
       const sub = join(dir, name);
       mkdirSync(sub);
       const p = acquire().then(() =>
-        runLammpsPoint({ name, lmp: lmp!, dir: sub, atoms: c.atoms, potentialPath: join(POT, c.potential), pairStyle: c.style }).finally(release),
+        runLammpsPoint({ name, lmp: need("lmp"), dir: sub, atoms: c.atoms, potentialPath: join(POT, c.potential), pairStyle: c.style }).finally(release),
       );
       p.catch(() => {}); // reported by the test that awaits it
       runs.set(c.name, p);

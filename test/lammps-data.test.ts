@@ -8,6 +8,7 @@ import { bulk } from "../src/structures/lattice.js";
 import { InputError } from "../src/errors.js";
 import { formatLammpsData, parseLammpsData } from "../src/io/lammps-data.js";
 import { readLammpsDataFile } from "../src/io/lammps-data-file.js";
+import { describeWith, need } from "./helpers/tools.js";
 
 /** A small sheared Cu/Ni cell with velocities (A/fs), restricted triclinic. */
 function sheared(): Atoms {
@@ -265,9 +266,7 @@ describe("parseLammpsData", () => {
   });
 });
 
-const hasLammps = spawnSync("lmp", ["-h"], { stdio: "ignore" }).status === 0;
-
-describe.skipIf(!hasLammps)("with LAMMPS", () => {
+describeWith("lmp", "with LAMMPS", () => {
   it("LAMMPS reads what we write and writes back the same structure", () => {
     const at = sheared();
     const dir = mkdtempSync(join(tmpdir(), "lmpdata-"));
@@ -277,7 +276,7 @@ describe.skipIf(!hasLammps)("with LAMMPS", () => {
         join(dir, "in.lmp"),
         "units metal\natom_style atomic\nboundary p p p\nread_data in.data\nwrite_data out.data\n",
       );
-      const r = spawnSync("lmp", ["-in", "in.lmp", "-screen", "none", "-log", "log.lammps"], {
+      const r = spawnSync(need("lmp"), ["-in", "in.lmp", "-screen", "none", "-log", "log.lammps"], {
         cwd: dir,
         env: { ...process.env, OMP_NUM_THREADS: "1" },
         timeout: 60_000,

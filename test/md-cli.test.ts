@@ -2,10 +2,11 @@
 // the same log, dump and restart bytes as the uninterrupted one; bad flag values are refused with
 // a message naming the flag; progress goes to a terminal only.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { itWith, need } from "./helpers/tools.js";
 
 const dir = mkdtempSync(join(tmpdir(), "md-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,11 +90,11 @@ describe("progress", () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe("");
   }, 60_000);
-  it.skipIf(!existsSync("/usr/bin/script"))("rate and time left on a terminal", () => {
+  itWith("script", "rate and time left on a terminal", () => {
     // `script` gives the program a pseudo-terminal; stdout goes to a file so the bar is on stderr alone
     const out = f("tty-out.txt");
     const cmd = `node dist/cli.js ${[...CU, ...LATTICE, "--steps", "3000", "--thermostat", "nose-hoover"].join(" ")} > ${out}`;
-    const r = spawnSync("script", ["-qec", cmd, "/dev/null"], { encoding: "utf8" });
+    const r = spawnSync(need("script"), ["-qec", cmd, "/dev/null"], { encoding: "utf8" });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/steps\/s/);
     expect(r.stdout).toMatch(/ETA/);

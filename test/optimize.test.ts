@@ -22,7 +22,7 @@ import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import { bulk, rocksalt } from "../src/structures/lattice.js";
 import { equationOfState } from "../src/properties/eos.js";
 import { removeAtoms, supercell } from "../src/structures/supercell.js";
-import { findLammps } from "../bench/lammps.js";
+import { describeWith, need } from "./helpers/tools.js";
 
 // Each case takes well under 5 s alone, but the suite runs beside other processes on 2 cores.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -361,8 +361,7 @@ describe("optimizer mechanics on a known quadratic", () => {
 });
 
 // ------------------------------------------------------------------------------------------------
-const lmp = findLammps();
-describe.runIf(lmp !== null)("LAMMPS minimize of the same vacancy cell (lmp installed)", () => {
+describeWith("lmp", "LAMMPS minimize of the same vacancy cell", () => {
   let dir = "";
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "ect-relax-"));
@@ -383,7 +382,7 @@ describe.runIf(lmp !== null)("LAMMPS minimize of the same vacancy cell (lmp inst
       "min_style cg", "minimize 0.0 1.0e-8 10000 100000",
       'print "REF_PE $(pe:%.17g) REF_FMAX $(fmax:%.17g)"', "",
     ].join("\n"));
-    const run = spawnSync(lmp!, ["-in", "in.min", "-log", "log.min", "-screen", "none"], { cwd: dir, env: { ...process.env, OMP_NUM_THREADS: "1" } });
+    const run = spawnSync(need("lmp"), ["-in", "in.min", "-log", "log.min", "-screen", "none"], { cwd: dir, env: { ...process.env, OMP_NUM_THREADS: "1" } });
     expect(run.status).toBe(0);
     const m = /^REF_PE (\S+) REF_FMAX (\S+)$/m.exec(readFileSync(join(dir, "log.min"), "utf8"));
     expect(m).not.toBeNull();

@@ -58,6 +58,14 @@ const post = (id: string, payload: unknown): Req => ({ id, method: "POST", body:
 const NACL_DIMER = '2\nProperties=species:S:1:pos:R:3 pbc="F F F"\nNa 0 0 0\nCl 2.36 0 0\n';
 const NACL_SQUARE = '4\nProperties=species:S:1:pos:R:3 pbc="F F F"\nNa 0 0 0\nCl 2.6 0 0\nNa 2.6 2.6 0.1\nCl 0 2.6 0\n';
 const CU = fixture("cu_u3_rattled_3x3x3.extxyz");
+/** The GOOD structures that are LAMMPS reference fixtures (test/fixtures/ref: LAMMPS energy, forces, stress). */
+const FROM_LAMMPS: Record<string, string> = {
+  cu: "cu_u3_rattled_3x3x3.extxyz",
+  cuni: "cuni_rattled_2x2x3.extxyz",
+  fe: "fe_mm_rattled_4x4x4.extxyz",
+  alfe: "alfe_mm_rattled_3x3x3.extxyz",
+  "cu-cluster": "cu_u3_cluster.extxyz",
+};
 const GOOD: [string, string, string][] = [
   ["cu", "Cu_u3.eam", CU],
   ["nacl-dimer", "ect-starter", NACL_DIMER],
@@ -100,52 +108,62 @@ const REQUESTS: Req[] = [
   post("cu-after-errors", { structure: CU, potential: "Cu_u3.eam" }),
 ];
 
-// ------------------------------------------------------------------------------ in-process reference
-/** What a user of the library gets from a fresh calculator, in the handler's JSON shape. */
-async function reference(potential: string, text: string): Promise<Record<string, unknown>> {
+// ------------------------------------------------------------------------------ what an answer must hold
+/** The keys docs/serverless.md lists for an answer: every model, and ECT-EAM's two more. */
+const ANSWER_KEYS = ["charges", "energy", "forces", "natoms", "potential", "stress"];
+const ECT_KEYS = [...ANSWER_KEYS, "mu", "omega"].sort();
+
+/** A library user's fresh calculator on the same structure: the numbers an answer must carry. */
+interface InProcess {
+  natoms: number;
+  energy: number;
+  forces: Float64Array;
+  stress: Float64Array | null;
+  charges: Float64Array | null;
+  omega?: number;
+  mu?: number;
+}
+
+async function inProcess(potential: string, text: string): Promise<InProcess> {
   const atoms = parseExtxyz(text, "structure")[0];
-  const rows = (a: Float64Array) => Array.from({ length: a.length / 3 }, (_, i) => [a[3 * i], a[3 * i + 1], a[3 * i + 2]]);
   if (potential.startsWith("ect-")) {
     const model = parseEctModelText(readFileSync(join(ROOT, "models", `${potential}.json`), "utf8"), potential);
-    const calc = await EctCalculator.create(buildEctTables(model), { source: potential });
-    const r = calc.calculate(atoms);
-    return {
-      potential,
-      natoms: atoms.length,
-      energy: r.energy,
-      forces: rows(r.forces),
-      stress: r.stress ? Array.from(r.stress) : null,
-      charges: Array.from(r.charges),
-      omega: r.grandPotential,
-      mu: r.mu,
-    };
+    const r = (await EctCalculator.create(buildEctTables(model), { source: potential })).calculate(atoms);
+    return { natoms: atoms.length, energy: r.energy, forces: r.forces, stress: r.stress, charges: r.charges, omega: r.grandPotential, mu: r.mu };
   }
   const calc = await EamCalculator.create(parseEamPotential(readFileSync(join(ROOT, "potentials", potential), "utf8"), { fileName: potential }));
   calc.onWarning = () => {};
   const r = calc.calculate(atoms);
-  return {
-    potential,
-    natoms: atoms.length,
-    energy: r.energy,
-    forces: rows(r.forces),
-    stress: r.stress ? Array.from(r.stress) : null,
-    charges: null,
-  };
+  return { natoms: atoms.length, energy: r.energy, forces: r.forces, stress: r.stress, charges: null };
 }
 
-/**
- * Same values, number by number: `===` on finite doubles is equality of bits except for the sign
- * of zero, which JSON does not carry; the energies are compared with Object.is as well.
- */
-function expectSameNumbers(actual: unknown, expected: unknown, path: string): void {
-  if (Array.isArray(expected)) {
-    expect(Array.isArray(actual) && actual.length === expected.length, `${path}: length`).toBe(true);
-    expected.forEach((v, i) => expectSameNumbers((actual as unknown[])[i], v, `${path}[${i}]`));
-  } else if (expected !== null && typeof expected === "object") {
-    expect(Object.keys(actual as object).sort(), path).toEqual(Object.keys(expected).sort());
-    for (const [k, v] of Object.entries(expected)) expectSameNumbers((actual as Record<string, unknown>)[k], v, `${path}.${k}`);
-  } else {
-    expect(actual === expected, `${path}: ${String(actual)} vs ${String(expected)}`).toBe(true);
+/** `===` on finite doubles is equality of bits except for the sign of zero, which JSON does not carry. */
+function expectSameNumbers(actual: unknown, expected: ArrayLike<number>, what: string): void {
+  expect(Array.isArray(actual) && actual.length === expected.length, `${what}: length`).toBe(true);
+  for (let i = 0; i < expected.length; i++) {
+    const v = (actual as unknown[])[i];
+    expect(v === expected[i], `${what}[${i}]: ${String(v)} vs ${expected[i]}`).toBe(true);
+  }
+}
+
+/** Checks an answer against docs/serverless.md's description of each field and the in-process numbers. */
+function expectAnswer(got: Record<string, unknown>, potential: string, want: InProcess, where: string): void {
+  expect(Object.keys(got).sort(), where).toEqual(want.omega === undefined ? ANSWER_KEYS : ECT_KEYS);
+  expect(got.potential, where).toBe(potential);
+  expect(got.natoms, where).toBe(want.natoms);
+  expect(Object.is(got.energy, want.energy), `${where} energy ${String(got.energy)} vs ${want.energy}`).toBe(true);
+  // one [fx, fy, fz] per atom, in input order
+  const rows = got.forces as number[][];
+  expect(rows.length, `${where} forces`).toBe(want.natoms);
+  for (const row of rows) expect(row.length, `${where} forces`).toBe(3);
+  expectSameNumbers(rows.flat(), want.forces, `${where} forces`);
+  if (want.stress === null) expect(got.stress, `${where} stress`).toBeNull();
+  else expectSameNumbers(got.stress, want.stress, `${where} stress`);
+  if (want.charges === null) expect(got.charges, `${where} charges`).toBeNull();
+  else expectSameNumbers(got.charges, want.charges, `${where} charges`);
+  if (want.omega !== undefined) {
+    expect(Object.is(got.omega, want.omega), `${where} omega`).toBe(true);
+    expect(Object.is(got.mu, want.mu), `${where} mu`).toBe(true);
   }
 }
 
@@ -207,11 +225,11 @@ async function dispatchAll(mf: Miniflare, requests: Req[]): Promise<Map<string, 
 
 let nodeResults: Map<string, Res>;
 let edgeResults: Map<string, Res>;
-const references = new Map<string, Record<string, unknown>>();
+const references = new Map<string, InProcess>();
 
 beforeAll(async () => {
   ensureBundles();
-  for (const [id, potential, structure] of GOOD) references.set(id, await reference(potential, structure));
+  for (const [id, potential, structure] of GOOD) references.set(id, await inProcess(potential, structure));
   references.set("cu-after-errors", references.get("cu")!);
   const mf = new Miniflare({
     modules: true,
@@ -241,18 +259,33 @@ describe("serverless bundles answer like the in-process calculators, bit for bit
         const res = results.get(id)!;
         expect(res.status, `${name}: ${res.body.slice(0, 300)}`).toBe(200);
         expect(res.contentType).toMatch(/^application\/json/);
-        const got = JSON.parse(res.body) as Record<string, unknown>;
-        expect(Object.is(got.energy, expected.energy), `${name} energy ${got.energy} vs ${expected.energy}`).toBe(true);
-        if (potential === "ect-starter") {
-          expect(Object.is(got.omega, expected.omega), `${name} omega`).toBe(true);
-          expect(Object.is(got.mu, expected.mu), `${name} mu`).toBe(true);
-        }
-        expectSameNumbers(got, expected, `${name} ${id}`);
+        expectAnswer(JSON.parse(res.body) as Record<string, unknown>, potential, expected, `${name} ${id}`);
       }
       // Both runtimes print the same JSON text.
       expect(edgeResults.get(id)!.body).toBe(nodeResults.get(id)!.body);
     });
   }
+
+  it("EAM answers agree with LAMMPS on the reference fixtures (the tolerances of test/reference.test.ts)", () => {
+    for (const [id, file] of Object.entries(FROM_LAMMPS)) {
+      const ref = parseExtxyz(fixture(file), file)[0];
+      const n = ref.length;
+      const f = ref.arrays.forces.data as Float64Array;
+      const s = ref.info.stress as number[] | undefined;
+      for (const [name, results] of targets()) {
+        const got = JSON.parse(results.get(id)!.body) as { energy: number; forces: number[][]; stress: number[] | null };
+        expect(Math.abs(got.energy - (ref.info.energy as number)) / n, `${name} ${id} energy`).toBeLessThan(1e-9);
+        const flat = got.forces.flat();
+        for (let k = 0; k < 3 * n; k++) expect(Math.abs(flat[k] - f[k]), `${name} ${id} force ${k}`).toBeLessThan(1e-8);
+        if (s === undefined) expect(got.stress).toBeNull();
+        else {
+          // 3x3 row-major in the fixture, Voigt xx yy zz yz xz xy in the answer; both -virial/V
+          const voigt = [s[0], s[4], s[8], s[5], s[2], s[1]];
+          for (let k = 0; k < 6; k++) expect(Math.abs(got.stress![k] - voigt[k]), `${name} ${id} stress ${k}`).toBeLessThan(1e-9);
+        }
+      }
+    }
+  });
 
   it("stress is null for a cluster, six numbers for a crystal; charges only for ECT", () => {
     const cluster = JSON.parse(nodeResults.get("cu-cluster")!.body);

@@ -4,8 +4,8 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
+import { need } from "./tools.js";
 
-export const CHROMIUM = "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -63,7 +63,7 @@ export async function startDemo(): Promise<DemoSession> {
     server.stderr!.on("data", read);
     server.on("exit", (code) => fail(new Error(`serve-demo exited (${code}): ${out}`)));
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: need("chromium"), args: CHROMIUM_ARGS });
   return {
     base,
     browser,

@@ -85,18 +85,22 @@ export function lammpsInput(name: string, potFile: string, pairStyle: EamStyle, 
   ].join("\n");
 }
 
-/** Runs LAMMPS once (serial, OMP_NUM_THREADS=1) and parses the dump and the printed REF lines. */
-export async function runLammpsPoint(inp: LammpsPointInput): Promise<LammpsPoint> {
-  const { name, lmp, dir, atoms, pairStyle } = inp;
-  if (!/^[\w-]+$/.test(name)) throw new Error(`bad run name '${name}'`);
-  const typeSpecies = [...new Set(atoms.symbols)].sort();
-  if (pairStyle === "eam" && typeSpecies.length !== 1) throw new Error(`${name}: funcfl (pair_style eam) runs take one species`);
-  const potFile = basename(inp.potentialPath);
-  copyFileSync(inp.potentialPath, join(dir, potFile));
-  writeFileSync(join(dir, `${name}.data`), formatLammpsData(atoms, { species: typeSpecies, comment: `cross-check ${name}` }));
-  const input = lammpsInput(name, potFile, pairStyle, boundaryOf(atoms.pbc), typeSpecies);
-  writeFileSync(join(dir, `in.${name}`), input);
+/** Output of one LAMMPS run: the log, and the numbers of every `print "REF_KEY v1 v2 ..."` line by key. */
+export interface LammpsRun {
+  log: string;
+  ref: (key: string) => number[];
+  /** Throws with the log's tail (the place LAMMPS stopped). */
+  fail: (why: string) => never;
+}
 
+/**
+ * Runs `lmp -in in.NAME` in `dir` (serial, OMP_NUM_THREADS=1), after writing `input` there and copying
+ * `files` (potentials) into it. Scripts report results as `print "REF_KEY $(expr:%.17g) ..."`.
+ */
+export async function runLammpsInput(lmp: string, dir: string, name: string, input: string, files: string[] = []): Promise<LammpsRun> {
+  if (!/^[\w-]+$/.test(name)) throw new Error(`bad run name '${name}'`);
+  for (const f of files) copyFileSync(f, join(dir, basename(f)));
+  writeFileSync(join(dir, `in.${name}`), input);
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     const child = spawn(lmp, ["-in", `in.${name}`, "-log", `log.${name}`, "-screen", "none"], {
       cwd: dir,
@@ -120,14 +124,27 @@ export async function runLammpsPoint(inp: LammpsPointInput): Promise<LammpsPoint
     throw new Error(`LAMMPS run '${name}' in ${dir}: ${why}\n${tail}`);
   };
   if (code !== 0) fail(`exit code ${code}`);
-
-  const line = (key: string): number[] => {
-    const m = new RegExp(`^${key} (.*)$`, "m").exec(log);
-    if (!m) return fail(`no ${key} line in log.${name}`);
+  const ref = (key: string): number[] => {
+    const m = new RegExp(`^REF_${key} (.*)$`, "m").exec(log);
+    if (!m) return fail(`no REF_${key} line in log.${name}`);
     const v = m[1].trim().split(/\s+/).map(Number);
-    if (!v.every(Number.isFinite)) fail(`bad ${key} line: ${m[0]}`);
+    if (!v.every(Number.isFinite)) fail(`bad REF_${key} line: ${m[0]}`);
     return v;
   };
+  return { log, ref, fail };
+}
+
+/** Runs LAMMPS once (serial, OMP_NUM_THREADS=1) and parses the dump and the printed REF lines. */
+export async function runLammpsPoint(inp: LammpsPointInput): Promise<LammpsPoint> {
+  const { name, lmp, dir, atoms, pairStyle } = inp;
+  if (!/^[\w-]+$/.test(name)) throw new Error(`bad run name '${name}'`);
+  const typeSpecies = [...new Set(atoms.symbols)].sort();
+  if (pairStyle === "eam" && typeSpecies.length !== 1) throw new Error(`${name}: funcfl (pair_style eam) runs take one species`);
+  const potFile = basename(inp.potentialPath);
+  writeFileSync(join(dir, `${name}.data`), formatLammpsData(atoms, { species: typeSpecies, comment: `cross-check ${name}` }));
+  const input = lammpsInput(name, potFile, pairStyle, boundaryOf(atoms.pbc), typeSpecies);
+  const { ref, fail } = await runLammpsInput(lmp, dir, name, input, [inp.potentialPath]);
+  const line = (key: string) => ref(key.replace(/^REF_/, ""));
   const [pe] = line("REF_PE");
   const [volume] = line("REF_VOL");
   const p = line("REF_P"); // xx yy zz xy xz yz, bar

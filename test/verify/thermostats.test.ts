@@ -4,14 +4,14 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { bulk } from "../src/structures/lattice.js";
-import { MolecularDynamics, type DynamicsThermo } from "../src/dynamics/driver.js";
-import { maxwellBoltzmann, degreesOfFreedom } from "../src/dynamics/velocities.js";
-import { EamCalculator } from "../src/engine/calculator.js";
-import { readEamPotentialFile } from "../src/potentials/eam-file.js";
-import type { ThermostatSpec } from "../src/dynamics/thermostats.js";
+import { bulk } from "../../src/structures/lattice.js";
+import { MolecularDynamics, type DynamicsThermo } from "../../src/dynamics/driver.js";
+import { maxwellBoltzmann, degreesOfFreedom } from "../../src/dynamics/velocities.js";
+import { EamCalculator } from "../../src/engine/calculator.js";
+import { readEamPotentialFile } from "../../src/potentials/eam-file.js";
+import type { ThermostatSpec } from "../../src/dynamics/thermostats.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const cu = readEamPotentialFile(join(ROOT, "potentials", "Cu_u3.eam"));
 
 /**
