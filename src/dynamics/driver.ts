@@ -25,7 +25,7 @@ import { forceEnergy } from "../calculators/protocol.js";
 import { CalculationFailed, InputError } from "../errors.js";
 import { FTM } from "../engine/system.js";
 import { berendsenScale, checkBarostat, pressureTensor, type BarostatSpec } from "./barostat.js";
-import { EngineAccess } from "./engine-access.js";
+import { EngineAccess, warmStartOf } from "./engine-access.js";
 import { engineLoopOf, type EngineLoop } from "./engine-loop.js";
 import { RunGuard, type GuardLimits } from "./guard.js";
 import { setEnergies, withoutResults } from "../io/result-frame.js";
@@ -474,7 +474,6 @@ export class MolecularDynamics {
   }
 
   private loopSolver() {
-    const e = this.loop!.engine as unknown as { solverState?: () => { weights: Float64Array; mu: number } };
-    return typeof e.solverState === "function" ? e.solverState() : null;
+    return warmStartOf(this.calculator)?.solverState() ?? null;
   }
 }

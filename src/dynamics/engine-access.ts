@@ -6,7 +6,9 @@
  */
 import { Atoms } from "../atoms.js";
 import type { Calculator } from "../calculators/protocol.js";
-import { KernelSystem } from "../engine/system.js";
+import type { EctEngine } from "../ect/engine.js";
+import type { KernelSystem } from "../engine/system.js";
+import type { StreitzEngine } from "../streitz/engine.js";
 
 /**
  * The engine's neighbor list: where it was built (positions in A as handed to the engine, before
@@ -26,23 +28,28 @@ export interface SolverState {
   mu: number;
 }
 
-/** A KernelSystem with a solver warm start (EctEngine, StreitzEngine). */
-export type WarmStartEngine = KernelSystem & {
-  solverState(): SolverState;
-  setSolverState(state: SolverState): void;
-};
+/** An engine whose solver carries a warm start between evaluations. */
+export type WarmStartEngine = EctEngine | StreitzEngine;
 
-/** The wasm engine a calculator evaluates with: its own (EAM, ECT-EAM) or its EAM part (Streitz). */
+/** The wasm engine a calculator evaluates with (its declared `wasm`), or null. */
 export function kernelSystemOf(calc: Calculator): KernelSystem | null {
-  const c = calc as { engine?: unknown; eam?: { engine?: unknown } };
-  if (c.engine instanceof KernelSystem) return c.engine;
-  if (c.eam?.engine instanceof KernelSystem) return c.eam.engine;
-  return null;
+  return calc.wasm?.engine ?? null;
+}
+
+/** The engine of a calculator whose solver has a warm start (ECT-EAM weights, Streitz QEq), or null. */
+export function warmStartOf(calc: Calculator): WarmStartEngine | null {
+  const w = calc.wasm;
+  return w === undefined || w.kind === "eam" ? null : w.engine;
 }
 
 /** Tracks neighbor-list builds and solver state of a calculator's engine across MD steps. */
 export class EngineAccess {
   readonly engine: KernelSystem | null;
+  /**
+   * Engines whose solver carries a warm start between calls (ECT-EAM weights, Streitz QEq charges
+   * and history); null for EAM.
+   */
+  readonly ect: WarmStartEngine | null;
   private builds = -1;
   /** Evaluations since the last build the driver saw. */
   private sinceBuild = 0;
@@ -56,15 +63,7 @@ export class EngineAccess {
 
   constructor(calc: Calculator) {
     this.engine = kernelSystemOf(calc);
-  }
-
-  /**
-   * Engines whose solver carries a warm start between calls (ECT-EAM weights, Streitz QEq charges
-   * and history); null for EAM.
-   */
-  get ect(): WarmStartEngine | null {
-    const e = this.engine as (KernelSystem & Partial<WarmStartEngine>) | null;
-    return e !== null && typeof e.solverState === "function" && typeof e.setSolverState === "function" ? (e as WarmStartEngine) : null;
+    this.ect = warmStartOf(calc);
   }
 
   /**

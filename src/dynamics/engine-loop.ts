@@ -7,8 +7,11 @@
  */
 import type { Atoms } from "../atoms.js";
 import type { Calculator, CalculatorResults } from "../calculators/protocol.js";
+import type { EctEngine } from "../ect/engine.js";
+import type { EamEngine } from "../engine/engine.js";
 import { stressFromVirial, type KernelSystem } from "../engine/system.js";
-import { kernelSystemOf, type ListState, type SolverState } from "./engine-access.js";
+import type { StreitzEngine } from "../streitz/engine.js";
+import type { ListState, SolverState } from "./engine-access.js";
 
 /**
  * What a restart of an in-wasm run holds about the engine beyond positions, velocities, the list
@@ -23,23 +26,6 @@ export interface EngineLoopState {
   xl?: Float64Array;
 }
 
-type VerletEngine = KernelSystem & { runVerlet(steps: number, dt: number, opts?: unknown): unknown };
-type EctLike = VerletEngine & {
-  runVerlet(steps: number, dt: number): { iterations: number };
-  grandPotential(): number;
-  charges(): Float64Array;
-  solverReport(): { iterations: number };
-};
-type StreitzLike = VerletEngine & {
-  runVerlet(steps: number, dt: number, opts: { every?: number; delay?: number }): void;
-  charges(): Float64Array;
-  qeqReport(): { loopsS: number; loopsT: number; loopSum: number; solves: number };
-  ewaldSettings(): { g: number; kmax: [number, number, number] } | null;
-  xlState?(): Float64Array | null;
-  setXlState?(state: ArrayLike<number> | null): void;
-  setEwald(cell: ArrayLike<number>, g: number, kmax: readonly [number, number, number]): unknown;
-};
-type WarmStart = { solverState(): SolverState; setSolverState(s: SolverState): void };
 
 /** One model's wasm MD loop. */
 export interface EngineLoop {
@@ -63,15 +49,18 @@ export interface EngineLoop {
   restore(atoms: Atoms, list: ListState, state: EngineLoopState, solver: SolverState | null, forces: Float64Array): void;
 }
 
-/** The wasm MD loop of `calc`'s engine, or null when it has none. */
+/** The wasm MD loop of `calc`'s engine (by the model its `wasm` names), or null when it has none. */
 export function engineLoopOf(calc: Calculator): EngineLoop | null {
-  const e = kernelSystemOf(calc) as (VerletEngine & Record<string, unknown>) | null;
-  if (e === null || typeof e.runVerlet !== "function") return null;
-  // The Streitz calculator keeps its engine as `engine` too; its EAM part is not a loop of its own.
-  if ((calc as { engine?: unknown }).engine !== e) return null;
-  if (typeof e.grandPotential === "function") return ectLoop(e as unknown as EctLike);
-  if (typeof e.qeqReport === "function") return streitzLoop(e as unknown as StreitzLike);
-  return eamLoop(e);
+  const w = calc.wasm;
+  if (w === undefined) return null;
+  switch (w.kind) {
+    case "eam":
+      return eamLoop(w.engine);
+    case "ect":
+      return ectLoop(w.engine);
+    case "streitz":
+      return streitzLoop(w.engine);
+  }
 }
 
 function baseResults(e: KernelSystem, atoms: Atoms): CalculatorResults {
@@ -98,27 +87,26 @@ function restoreList(e: KernelSystem, atoms: Atoms, list: ListState, state: Engi
   e.setStepsSinceBuild(state.stepsSinceBuild);
 }
 
-function finishRestore(e: KernelSystem, atoms: Atoms, solver: SolverState | null, forces: Float64Array): void {
+function finishRestore(e: KernelSystem, atoms: Atoms, solver: SolverState | null, forces: Float64Array, warm: EctEngine | StreitzEngine | null): void {
   e.setPositions(atoms.positions);
   e.setVelocities(atoms.velocities!);
-  const warm = e as unknown as Partial<WarmStart>;
-  if (solver !== null && typeof warm.setSolverState === "function") warm.setSolverState(solver);
+  if (solver !== null && warm !== null) warm.setSolverState(solver);
   e.adoptForces(forces);
 }
 
 /** State, list and restore of a loop whose engine needs nothing beyond the list (EAM, ECT-EAM). */
-function savedState(e: KernelSystem): Pick<EngineLoop, "state" | "list" | "restore"> {
+function savedState(e: KernelSystem, warm: EctEngine | null): Pick<EngineLoop, "state" | "list" | "restore"> {
   return {
     state: () => loopState(e),
     list: (atoms) => listOf(e, atoms),
     restore(atoms, list, state, solver, forces) {
       restoreList(e, atoms, list, state);
-      finishRestore(e, atoms, solver, forces);
+      finishRestore(e, atoms, solver, forces, warm);
     },
   };
 }
 
-function eamLoop(e: VerletEngine): EngineLoop {
+function eamLoop(e: EamEngine): EngineLoop {
   return {
     engine: e,
     kind: "eam",
@@ -130,17 +118,17 @@ function eamLoop(e: VerletEngine): EngineLoop {
     results(atoms) {
       return { ...baseResults(e, atoms), energies: e.energies() };
     },
-    ...savedState(e),
+    ...savedState(e, null),
   };
 }
 
-function ectLoop(e: EctLike): EngineLoop {
+function ectLoop(e: EctEngine): EngineLoop {
   return {
     engine: e,
     kind: "ect",
     neighborChecks: false,
     run(steps, dt) {
-      return (e.runVerlet(steps, dt) as { iterations: number }).iterations;
+      return e.runVerlet(steps, dt).iterations;
     },
     results(atoms) {
       return {
@@ -151,11 +139,11 @@ function ectLoop(e: EctLike): EngineLoop {
         iterations: e.solverReport().iterations,
       } as CalculatorResults;
     },
-    ...savedState(e),
+    ...savedState(e, e),
   };
 }
 
-function streitzLoop(e: StreitzLike): EngineLoop {
+function streitzLoop(e: StreitzEngine): EngineLoop {
   return {
     engine: e,
     kind: "streitz",
@@ -173,7 +161,7 @@ function streitzLoop(e: StreitzLike): EngineLoop {
     state() {
       const s = loopState(e);
       const ew = e.ewaldSettings();
-      const xl = typeof e.xlState === "function" ? e.xlState() : null;
+      const xl = e.xlState();
       return {
         ...s,
         ...(ew ? { ewald: { g: ew.g, kmax: [ew.kmax[0], ew.kmax[1], ew.kmax[2]] as [number, number, number] } } : {}),
@@ -183,8 +171,8 @@ function streitzLoop(e: StreitzLike): EngineLoop {
     restore(atoms, list, state, solver, forces) {
       // The Ewald k-vectors lay out buffers anew (the list with them): set them before the build.
       restoreList(e, atoms, list, state, state.ewald ? () => e.setEwald(atoms.cell, state.ewald!.g, state.ewald!.kmax) : undefined);
-      finishRestore(e, atoms, solver, forces);
-      if (state.xl && typeof e.setXlState === "function") e.setXlState(state.xl);
+      finishRestore(e, atoms, solver, forces, e);
+      if (state.xl) e.setXlState(state.xl);
     },
   };
 }

@@ -1,4 +1,6 @@
 import type { Atoms } from "../atoms.js";
+import { CachedCalculator } from "../calculators/cached.js";
+import type { WasmEngine } from "../calculators/protocol.js";
 import { stressFromVirial, type EngineOptions } from "../engine/system.js";
 import { EctEngine, MAX_STATES } from "./engine.js";
 import type { EctTables } from "./tables.js";
@@ -34,12 +36,26 @@ export interface EctResults {
   residual: number;
 }
 
-/** ASE-style calculator for ECT-EAM models (see `EamCalculator` for classic EAM). */
-export class EctCalculator {
+/** The properties `calculate` returns, as ASE's `implemented_properties`. */
+export const ECT_PROPERTIES = [
+  "energy", "grandPotential", "mu", "forces", "energies", "virial", "stress", "charges", "weights", "hostDensities",
+  "electronegativities", "dipole", "iterations", "residual",
+] as const;
+
+/**
+ * ASE-style calculator for ECT-EAM models (see `EamCalculator` for classic EAM). The weights of one
+ * evaluation are the solver's warm start for the next of the same system; `getPotentialEnergy`,
+ * `getForces` and `getStress` of unchanged atoms share one evaluation.
+ */
+export class EctCalculator extends CachedCalculator<EctResults> {
+  readonly implementedProperties = ECT_PROPERTIES;
   readonly engine: EctEngine;
+  readonly wasm: WasmEngine;
 
   private constructor(engine: EctEngine) {
+    super();
     this.engine = engine;
+    this.wasm = { kind: "ect", engine };
   }
 
   /** Creates a calculator from built tables (`buildEctTables(readEctModelFile(path))`). */
@@ -48,7 +64,7 @@ export class EctCalculator {
   }
 
   /** Evaluates a structure; the same system keeps its weights as the solver's warm start. */
-  calculate(atoms: Atoms, source?: string): EctResults {
+  protected evaluate(atoms: Atoms, source?: string): EctResults {
     this.engine.sync(atoms, source);
     const e = this.engine;
     e.compute();
@@ -71,6 +87,16 @@ export class EctCalculator {
       iterations: rep.iterations,
       residual: rep.residual,
     };
+  }
+
+  /** The next evaluation starts the weight solver cold (results then do not depend on earlier calls). */
+  coldStart(): void {
+    this.engine.coldStart();
+    this.reset();
+  }
+
+  protected release(): void {
+    this.engine.dispose();
   }
 }
 

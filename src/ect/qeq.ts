@@ -16,6 +16,8 @@
  * Units: eV, A, e; exponents in 1/A. Browser-safe (no Node imports).
  */
 import type { Atoms } from "../atoms.js";
+import { CachedCalculator } from "../calculators/cached.js";
+import type { CalculatorResults } from "../calculators/protocol.js";
 import { CalculationFailed, InputError, ModelError } from "../errors.js";
 import { COULOMB_K, rbfCoulombIntegral, type RbfShape } from "./coulomb.js";
 import { asymptoticSlaterExponent, type EctElement, type EctModel, type EctState } from "./model.js";
@@ -307,4 +309,62 @@ export function qeqCalculate(atoms: Atoms, params: QeqParameters, totalCharge = 
     throw new CalculationFailed("QEq produced non-finite charges, energy or forces");
   }
   return { energy, charges: q, forces, dipole, chi: lambda };
+}
+
+/** Results of {@link QeqCalculator}: the calculator protocol's fields plus QEq's own. */
+export interface QeqResults extends CalculatorResults {
+  /** Charges q_i, e; they sum to the total charge. */
+  charges: Float64Array;
+  /** Virial W_ab = sum_i r_ia f_ib, eV, 3x3 (a cluster: no periodic images). */
+  virial: Float64Array;
+  /** Always null: QEq here is for clusters. */
+  stress: null;
+  /** Dipole moment sum_i q_i R_i, e*A. */
+  dipole: [number, number, number];
+  /** Equalized electronegativity dE/dq_i, eV. */
+  chi: number;
+}
+
+/** The properties {@link QeqCalculator} computes, as ASE's `implemented_properties`. */
+export const QEQ_PROPERTIES = ["energy", "forces", "virial", "stress", "charges", "dipole", "chi"] as const;
+
+/**
+ * The QEq baseline as a calculator (`qeqCalculate` behind the calculator protocol), so that
+ * optimizers, the MD driver and property tools run it like the other models. Clusters only; no
+ * wasm engine, so MD uses the per-step driver.
+ */
+export class QeqCalculator extends CachedCalculator<QeqResults> {
+  readonly implementedProperties = QEQ_PROPERTIES;
+  readonly parameters: QeqParameters;
+  /** Total charge Q, e. */
+  readonly totalCharge: number;
+
+  private constructor(parameters: QeqParameters, totalCharge: number) {
+    super();
+    this.parameters = parameters;
+    this.totalCharge = totalCharge;
+  }
+
+  /**
+   * A QEq calculator (asynchronous like the other calculators' factories, though nothing waits).
+   * @param parameters per-element chi, J, zeta (`qeqFromEctModel` gives them from an ECT-EAM model)
+   * @param opts.totalCharge total charge Q, e (default 0)
+   */
+  static async create(parameters: QeqParameters, opts: { totalCharge?: number } = {}): Promise<QeqCalculator> {
+    const q = opts.totalCharge ?? 0;
+    if (!Number.isFinite(q)) throw new InputError(`QEq total charge must be finite, got ${q}`);
+    return new QeqCalculator(parameters, q);
+  }
+
+  protected evaluate(atoms: Atoms): QeqResults {
+    const r = qeqCalculate(atoms, this.parameters, this.totalCharge);
+    const virial = new Float64Array(9);
+    const p = atoms.positions;
+    for (let i = 0; i < atoms.length; i++) {
+      for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) virial[3 * a + b] += p[3 * i + a] * r.forces[3 * i + b];
+    }
+    return { energy: r.energy, forces: r.forces, virial, stress: null, charges: r.charges, dipole: r.dipole, chi: r.chi };
+  }
+
+  protected release(): void {}
 }

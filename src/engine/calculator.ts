@@ -1,5 +1,6 @@
 import type { Atoms } from "../atoms.js";
-import { InputError } from "../errors.js";
+import { CachedCalculator } from "../calculators/cached.js";
+import type { WasmEngine } from "../calculators/protocol.js";
 import { stressFromVirial } from "./system.js";
 import type { EamPotential } from "../potentials/types.js";
 import { EamEngine, type EngineOptions } from "./engine.js";
@@ -27,22 +28,26 @@ export interface EamResults {
 }
 
 /** The properties `calculate` returns, as ASE's `implemented_properties`. */
-export const IMPLEMENTED_PROPERTIES = ["energy", "forces", "energies", "stress", "virial", "densities"] as const;
+export const IMPLEMENTED_PROPERTIES = ["energy", "forces", "energies", "stress", "virial", "densities", "offTableDensities"] as const;
 
 /**
  * An ASE-style calculator for classic EAM: hand it structures, get energies, forces and stress.
  * It keeps one engine (one wasm instance) and reuses the neighbor list between calls on the same
- * system while atoms stay within half the skin of where the list was built.
+ * system while atoms stay within half the skin of where the list was built; `getPotentialEnergy`,
+ * `getForces` and `getStress` of unchanged atoms share one evaluation.
  */
-export class EamCalculator {
+export class EamCalculator extends CachedCalculator<EamResults> {
   readonly implementedProperties = IMPLEMENTED_PROPERTIES;
   readonly engine: EamEngine;
+  readonly wasm: WasmEngine;
   private warned = false;
   /** Called once per calculator when densities leave the embedding table (default: console.warn). */
   onWarning: (message: string) => void = (m) => console.warn(m);
 
   private constructor(engine: EamEngine) {
+    super();
     this.engine = engine;
+    this.wasm = { kind: "eam", engine };
   }
 
   /** Creates a calculator for a tabulated potential (see `readEamPotentialFile`). */
@@ -51,7 +56,7 @@ export class EamCalculator {
   }
 
   /** Evaluates energy, forces, per-atom energies and stress of `atoms`. */
-  calculate(atoms: Atoms, source?: string): EamResults {
+  protected evaluate(atoms: Atoms, source?: string): EamResults {
     this.engine.sync(atoms, source);
     const e = this.engine;
     e.compute();
@@ -75,18 +80,7 @@ export class EamCalculator {
     };
   }
 
-  /** Potential energy in eV. */
-  getPotentialEnergy(atoms: Atoms): number {
-    return this.calculate(atoms).energy;
-  }
-  /** Forces in eV/A, row-major N x 3. */
-  getForces(atoms: Atoms): Float64Array {
-    return this.calculate(atoms).forces;
-  }
-  /** Stress in eV/A^3 (Voigt xx yy zz yz xz xy, ASE sign). */
-  getStress(atoms: Atoms): Float64Array {
-    const s = this.calculate(atoms).stress;
-    if (!s) throw new InputError("stress is not defined for a structure with no periodic direction");
-    return s;
+  protected release(): void {
+    this.engine.dispose();
   }
 }

@@ -49,7 +49,8 @@ export class KernelSystem {
   readonly elements: string[];
   /** Where the potential or model came from, for messages. */
   readonly source: string;
-  protected readonly k: KernelExports;
+  /** The instance's exports; replaced by a stub that throws once the engine is disposed. */
+  protected k: KernelExports;
   protected readonly ctx: number;
   protected tablesEnd = 0;
   private regions = new Map<string, Region>();
@@ -93,6 +94,21 @@ export class KernelSystem {
   /** Number of owned atoms. */
   get length(): number {
     return this.n;
+  }
+
+  /**
+   * Lets go of the wasm instance and its memory (wasm memory cannot shrink; once nothing holds the
+   * instance, the garbage collector frees it). Views from `view` keep the old memory alive, so drop
+   * them too. Any later use of the engine throws; a second call does nothing.
+   */
+  dispose(): void {
+    const source = this.source;
+    this.k = new Proxy({} as KernelExports, {
+      get() {
+        throw new Error(`this engine (${source}) was disposed`);
+      },
+    });
+    this.cache.clear();
   }
 
   // ---------------------------------------------------------------- context access

@@ -152,7 +152,10 @@ export function createHandler(opts: HandlerOptions): FetchHandler {
       return json(200, compute(entry, atoms, potential));
     } catch (e) {
       // A failed evaluation may leave the instance mid-way: start the next request from a fresh one.
-      if (!(e instanceof InputError)) calculators.delete(potential);
+      if (!(e instanceof InputError)) {
+        calculators.delete(potential);
+        entry.calc.dispose();
+      }
       throw e;
     }
   }

@@ -35,6 +35,8 @@
  * bitwise LAMMPS parity on tilted cells; orthogonal cells and explicit kmax are exact.
  */
 import type { Atoms } from "../atoms.js";
+import { CachedCalculator } from "../calculators/cached.js";
+import type { WasmEngine } from "../calculators/protocol.js";
 import type { EngineOptions } from "../engine/engine.js";
 import { stressFromVirial } from "../engine/system.js";
 import { CalculationFailed, InputError } from "../errors.js";
@@ -106,6 +108,12 @@ export interface StreitzCalculatorOptions {
    */
   qeqXl?: QeqXlSettings | null;
 }
+
+/** The properties `calculate` returns, as ASE's `implemented_properties`. */
+export const STREITZ_PROPERTIES = [
+  "energy", "energyEam", "energyCoul", "energyCoulPair", "energyCoulKspace", "forces", "virial", "stress", "charges",
+  "qeqIterations", "qeqLoops", "chemicalPotential", "ewald",
+] as const;
 
 /** Results of one evaluation; arrays are owned by the caller. */
 export interface StreitzResults {
@@ -216,10 +224,11 @@ export function lammpsEwaldParameters(
  * An ASE-style calculator for the Streitz-Mintmire model (LAMMPS coul/streitz + eam/alloy + fix
  * qeq/slater): charges by QEq, then energy, forces, virial and stress at those charges, in wasm.
  */
-export class StreitzCalculator {
-  readonly implementedProperties = ["energy", "forces", "stress", "virial", "charges"] as const;
+export class StreitzCalculator extends CachedCalculator<StreitzResults> {
+  readonly implementedProperties = STREITZ_PROPERTIES;
   /** The wasm engine (one instance, reused between calls). */
   readonly engine: StreitzEngine;
+  readonly wasm: WasmEngine;
   readonly streitz: StreitzParameters;
   readonly summation: StreitzSummation;
   readonly mode: StreitzMode;
@@ -239,7 +248,9 @@ export class StreitzCalculator {
   onWarning: (message: string) => void = (m) => console.warn(m);
 
   private constructor(engine: StreitzEngine, opts: StreitzCalculatorOptions, settings: StreitzCalculator["settings"]) {
+    super();
     this.engine = engine;
+    this.wasm = { kind: "streitz", engine };
     this.streitz = opts.streitz;
     this.summation = opts.summation;
     this.mode = opts.mode ?? "lammps";
@@ -299,6 +310,7 @@ export class StreitzCalculator {
   /** The next calculation's QEq starts from zero charges (results then do not depend on earlier calls). */
   coldStart(): void {
     this.engine.coldStart();
+    this.reset();
   }
 
   /**
@@ -327,7 +339,7 @@ export class StreitzCalculator {
    *   non-restricted-triclinic cell, or atoms closer than 0.5 A
    * @throws CalculationFailed when the QEq does not converge within qeqMaxIter
    */
-  calculate(atoms: Atoms, source?: string): StreitzResults {
+  protected evaluate(atoms: Atoms, source?: string): StreitzResults {
     const where = (e: unknown): never => {
       if (source && (e instanceof InputError || e instanceof CalculationFailed)) {
         const E = e instanceof InputError ? InputError : CalculationFailed;
@@ -336,13 +348,17 @@ export class StreitzCalculator {
       throw e;
     };
     try {
-      return this.evaluate(atoms, source);
+      return this.solveAndEvaluate(atoms, source);
     } catch (e) {
       return where(e);
     }
   }
 
-  private evaluate(atoms: Atoms, source?: string): StreitzResults {
+  protected release(): void {
+    this.engine.dispose();
+  }
+
+  private solveAndEvaluate(atoms: Atoms, source?: string): StreitzResults {
     const s = this.settings;
     const eng = this.engine;
     this.load(atoms, source);
@@ -402,22 +418,8 @@ export class StreitzCalculator {
     };
   }
 
-  /** Potential energy, eV. */
-  getPotentialEnergy(atoms: Atoms): number {
-    return this.calculate(atoms).energy;
-  }
-  /** Forces, eV/A, row-major N x 3. */
-  getForces(atoms: Atoms): Float64Array {
-    return this.calculate(atoms).forces;
-  }
-  /** Equilibrated charges, e. */
+  /** Equilibrated charges, e (cached as `getProperty`). */
   getCharges(atoms: Atoms): Float64Array {
-    return this.calculate(atoms).charges;
-  }
-  /** Stress in eV/A^3 (Voigt xx yy zz yz xz xy, ASE sign). */
-  getStress(atoms: Atoms): Float64Array {
-    const st = this.calculate(atoms).stress;
-    if (!st) throw new InputError("stress is not defined for a structure with no periodic direction");
-    return st;
+    return this.getProperty("charges", atoms);
   }
 }
