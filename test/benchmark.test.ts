@@ -3,9 +3,8 @@
 // page's Web Worker and offers a JSON report of the same shape through its "Download JSON" link.
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { startDemo, type DemoSession } from "./helpers/demo-server.js";
+import { describe, expect, it } from "vitest";
+import { demoSession, openPage } from "./helpers/demo-server.js";
 import { describeWith } from "./helpers/tools.js";
 import { SUITE_ID, runBenchmarkSuite, type BenchmarkReport } from "../src/benchmark/suite.js";
 
@@ -70,33 +69,10 @@ describe("portable benchmark suite", () => {
 });
 
 describeWith("chromium", "benchmark panel of the demo page", () => {
-  let session: DemoSession;
-  let browser: Browser;
-  let base = "";
-
-  beforeAll(async () => {
-    session = await startDemo();
-    ({ browser, base } = session);
-  }, 120_000);
-
-  afterAll(async () => {
-    await session?.close();
-  });
+  const demo = demoSession();
 
   it("runs the quick suite in the page's worker, shows the results and offers the JSON report", async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-    const problems: string[] = [];
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("console", (m) => {
-      if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-    });
-    await page.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith(base) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
-      problems.push(`request to another host: ${url}`);
-      return route.abort();
-    });
-    await page.goto(base);
+    const { page, problems } = await openPage(demo);
     await page.waitForFunction(() => document.body.dataset.ready === "true", undefined, { timeout: 15_000 });
     expect(await page.isHidden("#bench-download")).toBe(true);
 

@@ -3,18 +3,14 @@
 // command; progress bars on a terminal for md (every model), scan, relax, property and fit;
 // `node dist/bench.js --help`.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describeWith, need } from "./helpers/tools.js";
+import { ROOT, run, scratch } from "./helpers/cli.js";
 import { numberOption } from "../src/cli/common.js";
 
-const ROOT = join(import.meta.dirname, "..");
-const dir = mkdtempSync(join(tmpdir(), "cli-conventions-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const f = (name: string) => join(dir, name);
-const run = (...args: string[]) => spawnSync("node", ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8" });
+const { f } = scratch("cli-conventions-");
 const CU = ["--potential", "potentials/Cu_u3.eam"];
 
 describe("version and usage errors", () => {

@@ -2,20 +2,14 @@
 // ECT-EAM model file on eval, md, relax, scan and property; --charge Q on eval, md and scan either
 // runs with that total charge or fails in one line (exit 2); property eos and lattice take
 // --lattice rocksalt with every periodic long-range choice.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import { parseExtxyz } from "../src/io/extxyz.js";
 import { rocksalt } from "../src/structures/lattice.js";
 import { formatExtxyz } from "../src/io/extxyz.js";
+import { run, scratch } from "./helpers/cli.js";
 
-const ROOT = join(import.meta.dirname, "..");
-const dir = mkdtempSync(join(tmpdir(), "cli-long-range-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const f = (name: string) => join(dir, name);
-const run = (...args: string[]) => spawnSync("node", ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8" });
+const { f } = scratch("cli-long-range-");
 const MODEL = ["--model", "models/ect-fitted.json"];
 
 writeFileSync(f("nacl-crystal.xyz"), formatExtxyz(rocksalt("Na", "Cl", 5.64, 1)));

@@ -2,28 +2,18 @@
 // in headless chromium: the Cu example run in the page's Web Worker shows the same energies as the
 // same run in Node, bit for bit; the pulled dimers lose their charges; the page answers while the
 // worker computes. A screenshot of the Cu run is saved to a temporary folder.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { startDemo, type DemoSession } from "./helpers/demo-server.js";
+import { readFileSync, writeFileSync } from "node:fs";
+import { expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { demoSession, openPage } from "./helpers/demo-server.js";
 import { describeWith } from "./helpers/tools.js";
+import { scratch } from "./helpers/cli.js";
 import { Atoms, EamEngine, VelocityVerlet, bulk, formatExtxyz, formatLammpsData, maxwellBoltzmann, parseEamPotential, parseExtxyz, type ThermoRow } from "../src/core.js";
 import { parseThermoCsv } from "../src/io/log-csv.js";
+import type { ThermoRow as PageRow } from "../web/protocol.js";
 
 
-/** What the page's test hook `window.ectDemo.run` resolves to (web/main.ts RunResult). */
-interface PageRow {
-  step: number;
-  x: number;
-  potential: number;
-  kinetic: number;
-  total: number;
-  temperature: number;
-  omega?: number;
-  charges?: number[];
-}
+/** What the page's test hook `window.ectDemo.run` resolves to (web/main.ts RunResult); rows as the worker sends them. */
 interface PageResult {
   example: string;
   kind: string;
@@ -40,34 +30,12 @@ type DemoFiles = { trajectory: string; thermo: string; plots: string };
 type DemoWindow = { ectDemo: { run(opts: Record<string, unknown>): Promise<PageResult>; state(): string; downloads(): DemoFiles | null } };
 
 describeWith("chromium", "browser demo page", () => {
-  let session: DemoSession;
-  let browser: Browser;
-  let base = "";
+  const demo = demoSession();
+  const { f } = scratch("ect-eam-demo-");
 
-  beforeAll(async () => {
-    session = await startDemo();
-    ({ browser, base } = session);
-  }, 120_000);
-
-  afterAll(async () => {
-    await session?.close();
-  });
-
-  /** A page on the demo that fails the test on script errors and refuses requests to other hosts. */
+  /** A page on the demo, ready (see openPage). */
   async function openDemo(viewport = { width: 1400, height: 900 }): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport, acceptDownloads: true });
-    const problems: string[] = [];
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("console", (m) => {
-      if (m.type() === "error" && !/GL Driver Message/.test(m.text())) problems.push(`console error: ${m.text()}`);
-    });
-    await page.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith(base) || url.startsWith("data:")) return route.continue();
-      problems.push(`request to another host: ${url}`);
-      return route.abort();
-    });
-    await page.goto(base);
+    const { page, problems } = await openPage(demo, viewport);
     await page.waitForFunction(() => (window as unknown as { ectDemo?: unknown }).ectDemo !== undefined, undefined, { timeout: 15_000 });
     return { page, problems };
   }
@@ -124,8 +92,7 @@ describeWith("chromium", "browser demo page", () => {
     // NVE: the total energy stays put while potential and kinetic trade.
     expect(Math.abs(last.total - rows[0].total)).toBeLessThan(2e-3 * Math.abs(rows[0].kinetic));
 
-    const dir = mkdtempSync(join(tmpdir(), "ect-eam-demo-"));
-    const png = join(dir, "cu-100-steps.png");
+    const png = f("cu-100-steps.png");
     await page.screenshot({ path: png });
     const bytes = readFileSync(png);
     expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
@@ -186,10 +153,9 @@ describeWith("chromium", "browser demo page", () => {
 
   it("runs MD on loaded files: an extended XYZ with an EAM potential, and with an ECT-EAM model", async () => {
     const { page, problems } = await openDemo();
-    const dir = mkdtempSync(join(tmpdir(), "ect-eam-demo-files-"));
-    const cuXyz = join(dir, "cu32.xyz");
+    const cuXyz = f("cu32.xyz");
     writeFileSync(cuXyz, formatExtxyz(bulk("Cu", "fcc", 3.615, 2)));
-    const naclXyz = join(dir, "nacl.xyz");
+    const naclXyz = f("nacl.xyz");
     writeFileSync(naclXyz, formatExtxyz(new Atoms({ symbols: ["Na", "Cl"], positions: [0, 0, 0, 0, 0, 2.5] })));
     const cases = [
       { xyz: cuXyz, potential: "potentials/Cu_u3.eam", kind: "eam", atoms: 32 },
@@ -293,11 +259,10 @@ describeWith("chromium", "browser demo page", () => {
 
   it("runs a LAMMPS data file (atom_style charge, types named in the page) with an EAM potential", async () => {
     const { page, problems } = await openDemo();
-    const dir = mkdtempSync(join(tmpdir(), "ect-eam-demo-data-"));
     const atoms = bulk("Cu", "fcc", 3.615, 2);
     atoms.arrays.charges = { kind: "R", ncols: 1, data: new Float64Array(atoms.length) };
     const text = formatLammpsData(atoms, { species: ["Cu"] }).replace(/ # Cu/, "");
-    const file = join(dir, "cu.data");
+    const file = f("cu.data");
     writeFileSync(file, text);
     await page.selectOption("#example", "file");
     await page.setInputFiles("#structure-file", file);
@@ -335,7 +300,7 @@ describeWith("chromium", "browser demo page", () => {
   }, 60_000);
 
   it("runs MD on all cores through spatial domains (the demo server sends COOP/COEP)", async () => {
-    const res = await fetch(base);
+    const res = await fetch(demo.base);
     expect(res.headers.get("cross-origin-opener-policy")).toBe("same-origin");
     expect(res.headers.get("cross-origin-embedder-policy")).toBe("require-corp");
     const { page, problems } = await openDemo();

@@ -109,6 +109,11 @@ function stressFD(calc: EamCalculator, atoms: Atoms): number[] {
   });
 }
 
+/** A periodic copy of a crystal with the species `symbolOf(i)` (masses from the species). */
+function alloy(base: Atoms, symbolOf: (i: number) => string): Atoms {
+  return new Atoms({ symbols: base.symbols.map((_, i) => symbolOf(i)), positions: base.positions, cell: base.cell, pbc: [true, true, true] });
+}
+
 describe("forces = -dE/dx (central differences, h = 1e-5 A)", () => {
   const variants: KernelVariant[] = ["simd", "scalar"];
 
@@ -122,32 +127,22 @@ describe("forces = -dE/dx (central differences, h = 1e-5 A)", () => {
   });
 
   it("rattled CuNi alloy (CuNi.eam.alloy, file order Ni Cu)", async () => {
-    const pot = readEamPotentialFile(join(POT, "CuNi.eam.alloy"));
-    const base = rattle(bulk("Cu", "fcc", 3.56, [2, 2, 2]), 0.08, 2);
     const rng = new Random(3);
-    const symbols = base.symbols.map(() => (rng.uniform() < 0.5 ? "Ni" : "Cu"));
-    expect(new Set(symbols).size).toBe(2);
-    const atoms = new Atoms({ symbols, positions: base.positions, cell: base.cell, pbc: [true, true, true] });
-    const calc = await EamCalculator.create(pot);
-    checkForcesFD(calc, atoms, "CuNi");
+    const atoms = alloy(rattle(bulk("Cu", "fcc", 3.56, [2, 2, 2]), 0.08, 2), () => (rng.uniform() < 0.5 ? "Ni" : "Cu"));
+    expect(new Set(atoms.symbols).size).toBe(2);
+    checkForcesFD(await EamCalculator.create(readEamPotentialFile(join(POT, "CuNi.eam.alloy"))), atoms, "CuNi");
   });
 
   it("rattled AlFe Finnis-Sinclair cell (AlFe_mm.eam.fs)", async () => {
-    const pot = readEamPotentialFile(join(POT, "AlFe_mm.eam.fs"));
-    const base = rattle(bulk("Fe", "bcc", 2.87, [2, 2, 2]), 0.08, 4);
-    const symbols = base.symbols.map((_, i) => (i % 3 === 1 ? "Al" : "Fe"));
-    const atoms = new Atoms({ symbols, positions: base.positions, cell: base.cell, pbc: [true, true, true] });
-    const calc = await EamCalculator.create(pot);
-    checkForcesFD(calc, atoms, "AlFe fs");
+    const atoms = alloy(rattle(bulk("Fe", "bcc", 2.87, [2, 2, 2]), 0.08, 4), (i) => (i % 3 === 1 ? "Al" : "Fe"));
+    checkForcesFD(await EamCalculator.create(readEamPotentialFile(join(POT, "AlFe_mm.eam.fs"))), atoms, "AlFe fs");
   });
 
   it("compressed CuNi with host densities above rhomax (F continued linearly, as LAMMPS)", async () => {
     // setfl: the embedding table ends exactly at rhomax, so the linear continuation of F and the
     // clamped F' used for forces are consistent, and forces must still be -dE/dx.
     const pot = readEamPotentialFile(join(POT, "CuNi.eam.alloy"));
-    const base = rattle(bulk("Cu", "fcc", 2.6, [2, 2, 2]), 0.03, 6);
-    const symbols = base.symbols.map((_, i) => (i % 2 ? "Ni" : "Cu"));
-    const atoms = new Atoms({ symbols, positions: base.positions, cell: base.cell, pbc: [true, true, true] });
+    const atoms = alloy(rattle(bulk("Cu", "fcc", 2.6, [2, 2, 2]), 0.03, 6), (i) => (i % 2 ? "Ni" : "Cu"));
     const calc = await EamCalculator.create(pot);
     const warnings: string[] = [];
     calc.onWarning = (m) => warnings.push(m);

@@ -104,6 +104,15 @@ function expectStaticMatch(st: DomainState, ref: Single, n: number): void {
   expect(Math.abs(st.kinetic - ref.kinetic) / ref.kinetic).toBeLessThan(1e-12);
 }
 
+/** After the run so far, the domains' state is the single engine's after as many steps (returned). */
+async function expectSameAsSingle(md: DomainMd, s: EamPotentialSpec, atoms: Atoms, steps: number) {
+  const st = await md.state();
+  const ref = await single(s, atoms, steps);
+  expect(positionGap(st.positions, ref.positions, atoms)).toBeLessThan(1e-8);
+  expectStaticMatch(st, ref, atoms.length);
+  return st;
+}
+
 const open: DomainMd[] = [];
 afterAll(async () => {
   await Promise.all(open.map((m) => m.close()));
@@ -149,10 +158,7 @@ describe("spatial domains equal the single engine", { timeout: 60_000 }, () => {
     expect(md.domains).toBe(3);
     expectStaticMatch(await md.state(), await single(s, alloy, 0), alloy.length);
     await md.run(50);
-    const st = await md.state();
-    const ref = await single(s, alloy, 50);
-    expect(positionGap(st.positions, ref.positions, alloy)).toBeLessThan(1e-8);
-    expectStaticMatch(st, ref, alloy.length);
+    await expectSameAsSingle(md, s, alloy, 50);
   });
 
   it("a sheared (triclinic) cell cut along its longest vector, 2 domains", async () => {
@@ -169,11 +175,8 @@ describe("spatial domains equal the single engine", { timeout: 60_000 }, () => {
     const md = await start(cu, atoms, 2);
     expect(md.axis).toBe(2);
     await md.run(60, { progressEvery: 20 });
-    const st = await md.state();
-    const ref = await single(cu, atoms, 60);
+    await expectSameAsSingle(md, cu, atoms, 60);
     expect(md.stats().migrations).toBeGreaterThan(0);
-    expect(positionGap(st.positions, ref.positions, atoms)).toBeLessThan(1e-8);
-    expectStaticMatch(st, ref, atoms.length);
   });
 
   it("one worker is the single engine bit for bit", async () => {
@@ -213,10 +216,7 @@ describe("thin cells", { timeout: 60_000 }, () => {
     expect(md.limitedBy).toMatch(/wider than the neighbor reach/);
     expect(warnings.join("\n")).toMatch(/using 3 of 4 workers/);
     await md.run(30);
-    const st = await md.state();
-    const ref = await single(cu, atoms, 30);
-    expect(positionGap(st.positions, ref.positions, atoms)).toBeLessThan(1e-8);
-    expectStaticMatch(st, ref, atoms.length);
+    await expectSameAsSingle(md, cu, atoms, 30);
   });
 
   it("falls back to one domain for a cell thinner than two slabs and for a cluster", async () => {

@@ -1,7 +1,7 @@
 // LAMMPS dump custom and thermo CSV writers: parse back, box conventions (orthogonal, triclinic,
 // rotated and open cells), units, and LAMMPS itself re-reading a dump (rerun) to the same energies.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";

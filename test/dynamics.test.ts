@@ -13,6 +13,7 @@ import { BOLTZMANN, EamEngine, type EngineOptions } from "../src/engine/engine.j
 import { readExtxyzFile } from "../src/io/extxyz-file.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import type { EamPotential } from "../src/potentials/types.js";
+import { expectBitwise, maxAbsDiff } from "./helpers/compare.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const POT = join(ROOT, "potentials");
@@ -33,22 +34,6 @@ async function engineFor(atoms: Atoms, opts: EngineOptions = {}): Promise<EamEng
   const e = await EamEngine.create(cu, opts);
   e.setAtoms(atoms);
   return e;
-}
-
-/** Element-wise bitwise equality (Object.is), reporting the first difference. */
-function expectBitwise(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    if (!Object.is(got[i], want[i])) {
-      throw new Error(`${what}: not bitwise identical, first difference at ${i}: ${got[i]} vs ${want[i]} (diff ${got[i] - want[i]})`);
-    }
-  }
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d;
 }
 
 /** Least-squares slope of y against x. */

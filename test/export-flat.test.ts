@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { EamCalculator } from "../src/engine/calculator.js";
 import { EctCalculator } from "../src/ect/calculator.js";

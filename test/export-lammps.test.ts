@@ -3,12 +3,13 @@
 // and forces: the four EAM potentials of potentials/, and ECT-EAM in the fixed-charge limit for a
 // periodic NaCl cell (DSF folded into the tables) and a LiH/NaCl cluster (direct Coulomb as coul/cut).
 // Our own setfl reader reads every exported file back (round trip).
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { itWith, need } from "./helpers/tools.js";
+import { runLammpsFile } from "./helpers/lammps-run.js";
 import { Atoms } from "../src/atoms.js";
 import { EamCalculator, type EamResults } from "../src/engine/calculator.js";
 import { EctCalculator, type EctResults } from "../src/ect/calculator.js";
@@ -57,6 +58,12 @@ function rattled(atoms: Atoms, amplitude: number, seed: number): Atoms {
   return out;
 }
 
+/** Every `every`-th atom turned into `symbol` (masses follow the species). */
+function alloyed(a: Atoms, every: number, symbol: string): Atoms {
+  for (let i = 0; i < a.length; i += every) a.symbols[i] = symbol;
+  return new Atoms({ symbols: a.symbols, positions: a.positions, cell: a.cell, pbc: a.pbc });
+}
+
 /** Writes an export into a fresh directory. */
 function writeExport(name: string, ex: LammpsExport): string {
   const dir = join(root, name);
@@ -67,28 +74,7 @@ function writeExport(name: string, ex: LammpsExport): string {
 
 /** Runs in.lammps of an export directory; returns pe (eV) and forces (eV/A, data-file order). */
 async function runLammps(dir: string, n: number): Promise<{ pe: number; forces: Float64Array }> {
-  const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(need("lmp"), ["-in", "in.lammps", "-log", "log.lammps", "-screen", "none"], {
-      cwd: dir,
-      env: { ...process.env, OMP_NUM_THREADS: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let text = "";
-    child.stdout.on("data", (d) => (text += d));
-    child.stderr.on("data", (d) => (text += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const log = (() => {
-        try {
-          return readFileSync(join(dir, "log.lammps"), "utf8");
-        } catch {
-          return text;
-        }
-      })();
-      if (code !== 0) reject(new Error(`lmp failed in ${dir} (exit ${code}):\n${log.split("\n").slice(-15).join("\n")}`));
-      else resolve(log);
-    });
-  });
+  const { log: out } = await runLammpsFile(need("lmp"), dir, "in.lammps", "log.lammps");
   const m = /^EXPORT_PE (\S+)$/m.exec(out);
   if (!m) throw new Error(`no EXPORT_PE line in ${dir}/log.lammps`);
   const dump = readFileSync(join(dir, "forces.dump"), "utf8").split("\n");
@@ -109,23 +95,9 @@ async function runLammps(dir: string, n: number): Promise<{ pe: number; forces: 
 describe("EAM potentials: setfl/fs export", () => {
   const cases: { file: string; atoms: () => Atoms }[] = [
     { file: "Cu_u3.eam", atoms: () => rattled(bulk("Cu", "fcc", 3.615, 3), 0.1, 11) },
-    {
-      file: "CuNi.eam.alloy",
-      atoms: () => {
-        const a = rattled(bulk("Cu", "fcc", 3.56, 3), 0.1, 12);
-        for (let i = 0; i < a.length; i += 3) a.symbols[i] = "Ni";
-        return new Atoms({ symbols: a.symbols, positions: a.positions, cell: a.cell, pbc: a.pbc });
-      },
-    },
+    { file: "CuNi.eam.alloy", atoms: () => alloyed(rattled(bulk("Cu", "fcc", 3.56, 3), 0.1, 12), 3, "Ni") },
     { file: "Fe_mm.eam.fs", atoms: () => rattled(bulk("Fe", "bcc", 2.855, 4), 0.1, 13) },
-    {
-      file: "AlFe_mm.eam.fs",
-      atoms: () => {
-        const a = rattled(bulk("Fe", "bcc", 2.9, 4), 0.1, 14);
-        for (let i = 0; i < a.length; i += 4) a.symbols[i] = "Al";
-        return new Atoms({ symbols: a.symbols, positions: a.positions, cell: a.cell, pbc: a.pbc });
-      },
-    },
+    { file: "AlFe_mm.eam.fs", atoms: () => alloyed(rattled(bulk("Fe", "bcc", 2.9, 4), 0.1, 14), 4, "Al") },
   ];
 
   for (const c of cases) {

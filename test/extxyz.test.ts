@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
-import { InputError } from "../src/errors.js";
 import { ASE_FS, formatExtxyz, parseExtxyz } from "../src/io/extxyz.js";
 import { readExtxyzFile, writeExtxyzFile } from "../src/io/extxyz-file.js";
+import { inputError } from "./helpers/compare.js";
 
 const REF_DIR = fileURLToPath(new URL("./fixtures/ref/", import.meta.url));
 const REF_FILES = readdirSync(REF_DIR)
@@ -49,17 +49,6 @@ function expectSameAtoms(b: Atoms, a: Atoms): void {
     if (col.kind === "R" || col.kind === "I") expectExact(got.data as ArrayLike<number>, col.data, `arrays.${k}`);
     else expect(Array.from(got.data as unknown[])).toEqual(Array.from(col.data as unknown[]));
   }
-}
-
-/** Catch the InputError thrown by `fn`. */
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error("expected an InputError");
 }
 
 describe("LAMMPS reference fixtures", () => {

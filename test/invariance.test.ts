@@ -10,6 +10,7 @@ import { EamCalculator, type EamResults } from "../src/engine/calculator.js";
 import { readExtxyzFile } from "../src/io/extxyz-file.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import type { EamPotential } from "../src/potentials/types.js";
+import { expectClose } from "./helpers/compare.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const POT = join(ROOT, "potentials");
@@ -27,20 +28,6 @@ function rattle(atoms: Atoms, amplitude: number, seed: number): Atoms {
   const rng = new Random(seed);
   for (let k = 0; k < out.positions.length; k++) out.positions[k] += amplitude * rng.normal();
   return out;
-}
-
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: number, what: string): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < want.length; i++) {
-    const d = Math.abs(got[i] - want[i]);
-    if (!(d <= worst)) {
-      worst = d;
-      at = i;
-    }
-  }
-  if (!(worst <= tol)) throw new Error(`${what}: max deviation ${worst.toExponential(3)} > ${tol} at ${at} (got ${got[at]}, want ${want[at]})`);
 }
 
 function translated(atoms: Atoms, t: [number, number, number]): Atoms {
@@ -82,56 +69,56 @@ function systems(): [string, Atoms, string][] {
   ];
 }
 
-describe("translation invariance", () => {
-  for (const [label, atoms, file] of systems()) {
-    it(label, async () => {
-      const calc = await EamCalculator.create(pot(file));
-      const r0 = calc.calculate(atoms);
-      // arbitrary vectors: small, across the cell boundary, several cells away, negative
-      const shifts: [number, number, number][] = [
-        [0.123456789, -0.3141592, 0.2718281],
-        [5.4321, -7.77, 3.3],
-        [-23.45, 31.7, -17.2],
-      ];
-      for (const t of shifts) {
-        const r = calc.calculate(translated(atoms, t));
-        expect(Math.abs(r.energy - r0.energy), `${label}: energy after translating by ${t}`).toBeLessThanOrEqual(1e-10);
-        expectClose(r.forces, r0.forces, 1e-9, `${label}: forces after translating by ${t}`);
-        expectClose(r.energies, r0.energies, 1e-10, `${label}: per-atom energies after translating by ${t}`);
-        if (r0.stress) expectClose(r.stress!, r0.stress, 1e-12, `${label}: stress after translating by ${t}`);
-      }
-    });
+/** A test per system: `check` gets its label, the structure, a fresh calculator and its first results. */
+function forEachSystem(title: string, check: (label: string, atoms: Atoms, calc: EamCalculator, r0: EamResults) => void): void {
+  describe(title, () => {
+    for (const [label, atoms, file] of systems()) {
+      it(label, async () => {
+        const calc = await EamCalculator.create(pot(file));
+        check(label, atoms, calc, calc.calculate(atoms));
+      });
+    }
+  });
+}
+
+forEachSystem("translation invariance", (label, atoms, calc, r0) => {
+  // arbitrary vectors: small, across the cell boundary, several cells away, negative
+  const shifts: [number, number, number][] = [
+    [0.123456789, -0.3141592, 0.2718281],
+    [5.4321, -7.77, 3.3],
+    [-23.45, 31.7, -17.2],
+  ];
+  for (const t of shifts) {
+    const r = calc.calculate(translated(atoms, t));
+    expect(Math.abs(r.energy - r0.energy), `${label}: energy after translating by ${t}`).toBeLessThanOrEqual(1e-10);
+    expectClose(r.forces, r0.forces, 1e-9, `${label}: forces after translating by ${t}`);
+    expectClose(r.energies, r0.energies, 1e-10, `${label}: per-atom energies after translating by ${t}`);
+    if (r0.stress) expectClose(r.stress!, r0.stress, 1e-12, `${label}: stress after translating by ${t}`);
   }
 });
 
-describe("permutation of atoms", () => {
-  for (const [label, atoms, file] of systems()) {
-    it(label, async () => {
-      const calc = await EamCalculator.create(pot(file));
-      const r0 = calc.calculate(atoms);
-      const n = atoms.length;
-      // a seeded shuffle: new atom k is old atom perm[k]
-      const perm = Array.from({ length: n }, (_, i) => i);
-      const rng = new Random(42);
-      for (let i = n - 1; i > 0; i--) {
-        const j = Math.floor(rng.uniform() * (i + 1));
-        [perm[i], perm[j]] = [perm[j], perm[i]];
-      }
-      const p = new Atoms({
-        symbols: perm.map((k) => atoms.symbols[k]),
-        positions: perm.flatMap((k) => [0, 1, 2].map((d) => atoms.positions[3 * k + d])),
-        cell: atoms.cell,
-        pbc: atoms.pbc,
-      });
-      const r = calc.calculate(p);
-      expect(Math.abs(r.energy - r0.energy), `${label}: total energy after permutation`).toBeLessThanOrEqual(1e-10);
-      const wantE = perm.map((k) => r0.energies[k]);
-      const wantF = perm.flatMap((k) => [0, 1, 2].map((d) => r0.forces[3 * k + d]));
-      expectClose(r.energies, wantE, 1e-11, `${label}: per-atom energies permute`);
-      expectClose(r.forces, wantF, 1e-10, `${label}: forces permute`);
-      expectClose(r.densities, perm.map((k) => r0.densities[k]), 1e-10, `${label}: densities permute`);
-    });
+forEachSystem("permutation of atoms", (label, atoms, calc, r0) => {
+  const n = atoms.length;
+  // a seeded shuffle: new atom k is old atom perm[k]
+  const perm = Array.from({ length: n }, (_, i) => i);
+  const rng = new Random(42);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng.uniform() * (i + 1));
+    [perm[i], perm[j]] = [perm[j], perm[i]];
   }
+  const p = new Atoms({
+    symbols: perm.map((k) => atoms.symbols[k]),
+    positions: perm.flatMap((k) => [0, 1, 2].map((d) => atoms.positions[3 * k + d])),
+    cell: atoms.cell,
+    pbc: atoms.pbc,
+  });
+  const r = calc.calculate(p);
+  expect(Math.abs(r.energy - r0.energy), `${label}: total energy after permutation`).toBeLessThanOrEqual(1e-10);
+  const wantE = perm.map((k) => r0.energies[k]);
+  const wantF = perm.flatMap((k) => [0, 1, 2].map((d) => r0.forces[3 * k + d]));
+  expectClose(r.energies, wantE, 1e-11, `${label}: per-atom energies permute`);
+  expectClose(r.forces, wantF, 1e-10, `${label}: forces permute`);
+  expectClose(r.densities, perm.map((k) => r0.densities[k]), 1e-10, `${label}: densities permute`);
 });
 
 describe("rotation of a cluster", () => {
@@ -167,30 +154,24 @@ describe("rotation of a cluster", () => {
   }
 });
 
-describe("Newton's third law and per-atom energies", () => {
-  for (const [label, atoms, file] of systems()) {
-    it(label, async () => {
-      const calc = await EamCalculator.create(pot(file));
-      const r = calc.calculate(atoms);
-      const n = atoms.length;
-      const sum = [0, 0, 0];
-      for (let i = 0; i < n; i++) for (let d = 0; d < 3; d++) sum[d] += r.forces[3 * i + d];
-      for (let d = 0; d < 3; d++) expect(Math.abs(sum[d]), `${label}: total force ${"xyz"[d]}`).toBeLessThanOrEqual(1e-10 * n);
-      const esum = r.energies.reduce((s, e) => s + e, 0);
-      expect(Math.abs(esum - r.energy), `${label}: sum of per-atom energies ${esum} vs energy ${r.energy}`).toBeLessThanOrEqual(1e-10 * n);
-      // a free cluster also has zero total torque
-      if (!atoms.pbc.some((p) => p)) {
-        const tq = [0, 0, 0];
-        for (let i = 0; i < n; i++) {
-          const [x, y, z] = [0, 1, 2].map((d) => atoms.positions[3 * i + d]);
-          const [fx, fy, fz] = [0, 1, 2].map((d) => r.forces[3 * i + d]);
-          tq[0] += y * fz - z * fy;
-          tq[1] += z * fx - x * fz;
-          tq[2] += x * fy - y * fx;
-        }
-        for (let d = 0; d < 3; d++) expect(Math.abs(tq[d]), `${label}: total torque ${"xyz"[d]}`).toBeLessThanOrEqual(1e-9 * n);
-      }
-    });
+forEachSystem("Newton's third law and per-atom energies", (label, atoms, _calc, r) => {
+  const n = atoms.length;
+  const sum = [0, 0, 0];
+  for (let i = 0; i < n; i++) for (let d = 0; d < 3; d++) sum[d] += r.forces[3 * i + d];
+  for (let d = 0; d < 3; d++) expect(Math.abs(sum[d]), `${label}: total force ${"xyz"[d]}`).toBeLessThanOrEqual(1e-10 * n);
+  const esum = r.energies.reduce((s, e) => s + e, 0);
+  expect(Math.abs(esum - r.energy), `${label}: sum of per-atom energies ${esum} vs energy ${r.energy}`).toBeLessThanOrEqual(1e-10 * n);
+  // a free cluster also has zero total torque
+  if (!atoms.pbc.some((p) => p)) {
+    const tq = [0, 0, 0];
+    for (let i = 0; i < n; i++) {
+      const [x, y, z] = [0, 1, 2].map((d) => atoms.positions[3 * i + d]);
+      const [fx, fy, fz] = [0, 1, 2].map((d) => r.forces[3 * i + d]);
+      tq[0] += y * fz - z * fy;
+      tq[1] += z * fx - x * fz;
+      tq[2] += x * fy - y * fx;
+    }
+    for (let d = 0; d < 3; d++) expect(Math.abs(tq[d]), `${label}: total torque ${"xyz"[d]}`).toBeLessThanOrEqual(1e-9 * n);
   }
 });
 

@@ -22,9 +22,9 @@ import { bulk, type CubicStructure } from "../src/structures/lattice.js";
 import { EamCalculator, type EamResults } from "../src/engine/calculator.js";
 import type { KernelVariant } from "../src/engine/wasm.js";
 import { parseExtxyz } from "../src/io/extxyz.js";
-import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import type { EamPotential, EamStyle } from "../src/potentials/types.js";
 import { runLammpsPoint, type LammpsPoint } from "./helpers/lammps-run.js";
+import { bundledPotential, maxDiff } from "./helpers/compare.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const POT = join(ROOT, "potentials");
@@ -37,7 +37,6 @@ const TOL = {
   stress: 1e-9, // eV/A^3, each Voigt component
   virial: 1e-8, // eV, each component (clusters have no stress; this is what test/reference uses)
 };
-
 
 // ------------------------------------------------------------------------------------------------
 // Seeded PRNG (mulberry32) with Gaussian deviates, so the structures are the same on every run.
@@ -328,15 +327,7 @@ const POTS: Record<string, EamStyle> = {
   "AlFe_mm.eam.fs": "eam/fs",
 };
 
-const potCache = new Map<string, EamPotential>();
-function potential(name: string): EamPotential {
-  let p = potCache.get(name);
-  if (!p) {
-    p = readEamPotentialFile(join(POT, name));
-    potCache.set(name, p);
-  }
-  return p;
-}
+const potential = bundledPotential;
 
 /** Widths (distance between opposite faces) of the periodic directions. */
 function widths(atoms: Atoms): number[] {
@@ -519,15 +510,6 @@ function referenceExtxyz(c: Case, ref: LammpsPoint): string {
 }
 
 // ------------------------------------------------------------------------------------------------
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): { d: number; at: number } {
-  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let d = 0, at = -1;
-  for (let i = 0; i < a.length; i++) {
-    const e = Math.abs(a[i] - b[i]);
-    if (!(e <= d)) [d, at] = [e, i];
-  }
-  return { d, at };
-}
 
 /** Worst error seen per quantity over the whole file (printed at the end). */
 const worst: Record<string, { d: number; where: string }> = {};

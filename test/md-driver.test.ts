@@ -10,15 +10,10 @@ import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
 import { EamCalculator } from "../src/engine/calculator.js";
 import { EamEngine } from "../src/engine/engine.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
+import { maxAbsDiff } from "./helpers/compare.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const cu = readEamPotentialFile(join(ROOT, "potentials", "Cu_u3.eam"));
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d;
-}
 
 describe("generic driver, NVE", () => {
   it("follows the wasm VelocityVerlet trajectory over 100 steps (EAM Cu, 108 atoms, 800 K)", async () => {

@@ -2,10 +2,9 @@
 // stress targets, fixed atoms, ECT-EAM molecules (forces = -dOmega/dR at the stationary point), and a
 // LAMMPS `minimize` of the same vacancy cell when lmp is installed.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { forceEnergy, type Calculator } from "../src/calculators/protocol.js";
 import { EamCalculator } from "../src/engine/calculator.js";
@@ -21,8 +20,9 @@ import {
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import { bulk, rocksalt } from "../src/structures/lattice.js";
 import { equationOfState } from "../src/properties/eos.js";
-import { removeAtoms, supercell } from "../src/structures/supercell.js";
+import { removeAtoms } from "../src/structures/supercell.js";
 import { describeWith, need } from "./helpers/tools.js";
+import { scratch } from "./helpers/cli.js";
 
 // Each case takes well under 5 s alone, but the suite runs beside other processes on 2 cores.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -362,13 +362,7 @@ describe("optimizer mechanics on a known quadratic", () => {
 
 // ------------------------------------------------------------------------------------------------
 describeWith("lmp", "LAMMPS minimize of the same vacancy cell", () => {
-  let dir = "";
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "ect-relax-"));
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const { dir } = scratch("ect-relax-");
 
   it("LAMMPS' conjugate gradient reaches the same relaxed energy as FIRE (to 1e-6 eV)", () => {
     const atoms = vacancyCell();

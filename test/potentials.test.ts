@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../src/errors.js";
 import {
   FUNCFL_Z2R_FACTOR,
   parseEamPotential,
@@ -11,6 +10,7 @@ import {
 } from "../src/potentials/eam-file.js";
 import { interpolate, lagrangeRegrid, splineEval } from "../src/potentials/spline.js";
 import type { EamPotential, SplineTable } from "../src/potentials/types.js";
+import { inputError } from "./helpers/compare.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const POT = join(ROOT, "potentials");
@@ -43,17 +43,6 @@ function numbersAfter(t: string, skip: number): number[] {
 
 /** Value column c6 of a table: the tabulated function at its grid nodes. */
 const nodes = (t: SplineTable) => Array.from({ length: t.n }, (_, k) => t.coeffs[7 * k + 6]);
-
-/** Expect a thrown InputError and return it. */
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error("expected an InputError, nothing was thrown");
-}
 
 /** Small synthetic setfl / fs file with smooth functions. */
 function makeSetfl(o: { elements?: string[]; fs?: boolean; n?: number; countLine?: string; grid?: string } = {}) {

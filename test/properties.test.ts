@@ -21,6 +21,7 @@ import { layerSpacing, surfaceSlab } from "../src/structures/slab.js";
 import { supercell } from "../src/structures/supercell.js";
 import { NKTV2P, runLammpsInput } from "./helpers/lammps-run.js";
 import { describeWith, need } from "./helpers/tools.js";
+import { scratch } from "./helpers/cli.js";
 
 // Each case takes well under 5 s alone, but the suite runs beside other processes on 2 cores.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -48,13 +49,7 @@ const LAMMPS_MODEL = [
 ];
 
 describeWith("lmp", "Cu_u3 properties against LAMMPS computing them with the same potential file", () => {
-  let dir = "";
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "ect-props-"));
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const { dir } = scratch("ect-props-");
   const lammps = (name: string, lines: string[]) => runLammpsInput(need("lmp"), dir, name, [...lines, ""].join("\n"), [POTENTIAL]);
 
   it("lattice constant (the file's 3.615 A) and cohesive energy: LAMMPS fix box/relax", async () => {

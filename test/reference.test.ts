@@ -12,12 +12,11 @@ import { Random } from "../src/dynamics/random.js";
 import { EamCalculator } from "../src/engine/calculator.js";
 import type { KernelVariant } from "../src/engine/wasm.js";
 import { readExtxyzFile } from "../src/io/extxyz-file.js";
-import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import type { EamPotential } from "../src/potentials/types.js";
+import { bundledPotential, expectClose } from "./helpers/compare.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const REF = join(ROOT, "test", "fixtures", "ref");
-const POT = join(ROOT, "potentials");
 const FIXTURES = readdirSync(REF)
   .filter((f) => f.endsWith(".extxyz"))
   .sort();
@@ -33,37 +32,7 @@ const TOL = {
   virial: 1e-8, // eV (clusters: magnitudes ~40 eV, so ~1e-10 relative)
 };
 
-const potCache = new Map<string, EamPotential>();
-function potential(name: string): EamPotential {
-  let p = potCache.get(name);
-  if (!p) {
-    p = readEamPotentialFile(join(POT, name));
-    potCache.set(name, p);
-  }
-  return p;
-}
-
-/** Largest |a_i - b_i| and where it happens. */
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): { d: number; at: number } {
-  expect(a.length).toBe(b.length);
-  let d = 0;
-  let at = -1;
-  for (let i = 0; i < a.length; i++) {
-    const e = Math.abs(a[i] - b[i]);
-    if (!(e <= d)) {
-      d = e;
-      at = i;
-    }
-  }
-  return { d, at };
-}
-
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: number, what: string): void {
-  const { d, at } = maxDiff(got, want);
-  if (!(d <= tol)) {
-    throw new Error(`${what}: max |got - want| = ${d.toExponential(3)} > ${tol} at index ${at} (got ${got[at]}, want ${want[at]})`);
-  }
-}
+const potential = bundledPotential;
 
 /** Full row-major 3x3 -> Voigt xx yy zz yz xz xy. */
 function voigt(m: ArrayLike<number>): number[] {

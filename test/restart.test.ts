@@ -17,20 +17,11 @@ import { buildEctTables } from "../src/ect/tables.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import type { Calculator } from "../src/calculators/protocol.js";
 import { InputError } from "../src/errors.js";
+import { expectBitwise } from "./helpers/compare.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const cu = readEamPotentialFile(join(ROOT, "potentials", "Cu_u3.eam"));
 const ectTables = buildEctTables(readEctModelFile(join(ROOT, "models", "ect-starter.json")));
-
-/** Element-wise bitwise equality (Object.is), reporting the first difference. */
-function expectBitwise(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    if (!Object.is(got[i], want[i])) {
-      throw new Error(`${what}: not bitwise identical, first difference at ${i}: ${got[i]} vs ${want[i]} (diff ${got[i] - want[i]})`);
-    }
-  }
-}
 
 function buildsOf(calc: Calculator): number {
   return (calc as unknown as { engine: { neighborStats(): { builds: number } } }).engine.neighborStats().builds;

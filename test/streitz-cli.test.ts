@@ -1,9 +1,7 @@
 // `ect-eam eval --streitz` (Streitz-Mintmire: coul/streitz + eam/alloy + fix qeq/slater) run from the
 // bundle against the LAMMPS 29Sep2021 single points in test/fixtures/streitz, each with its own
 // settings from its header; plus StreitzCalculator's Ewald accuracy path and the flag checks.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Atoms } from "../src/atoms.js";
@@ -13,46 +11,14 @@ import { streitzSettings, type StreitzEvalOptions } from "../src/cli/streitz.js"
 import { InputError } from "../src/errors.js";
 import { lammpsEwaldParameters, StreitzCalculator } from "../src/streitz/calculator.js";
 import { readStreitzFile } from "../src/streitz/params-file.js";
+import { cli, cliFails, ensureCliBuilt, ROOT, scratch } from "./helpers/cli.js";
+import { maxAbsDiff } from "./helpers/compare.js";
 
-const ROOT = join(import.meta.dirname, "..");
 const FIX = join(ROOT, "test", "fixtures", "streitz");
 const POT = join(ROOT, "potentials");
-const CLI = join(ROOT, "dist", "cli.js");
 const FIXTURES = readdirSync(FIX).filter((f) => f.endsWith(".extxyz")).sort();
-
-const dir = mkdtempSync(join(tmpdir(), "streitz-cli-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Newest modification time of the .ts files in `folder`. */
-function newest(folder: string): number {
-  return Math.max(...readdirSync(folder).filter((f) => f.endsWith(".ts")).map((f) => statSync(join(folder, f)).mtimeMs));
-}
-
-beforeAll(() => {
-  // `npm test` builds first; when run alone after editing the sources, rebuild the JS bundle.
-  const sources = Math.max(newest(join(ROOT, "src", "cli")), newest(join(ROOT, "src", "streitz")));
-  let built = 0;
-  try {
-    built = statSync(CLI).mtimeMs;
-  } catch {
-    built = 0;
-  }
-  if (built < sources) execFileSync("node", ["scripts/build.mjs"], { cwd: ROOT, stdio: "ignore" });
-}, 120_000);
-
-const cli = (...args: string[]) =>
-  execFileSync("node", [CLI, ...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-
-/** Runs the CLI expecting failure: exit status and stderr. */
-function cliFails(...args: string[]): { status: number; stderr: string } {
-  try {
-    cli(...args);
-  } catch (err) {
-    const e = err as { status: number; stderr: string };
-    return { status: e.status, stderr: String(e.stderr) };
-  }
-  throw new Error(`expected failure: ${args.join(" ")}`);
-}
+const { dir } = scratch("streitz-cli-");
+beforeAll(() => ensureCliBuilt(["cli", "streitz"]), 120_000);
 
 function num(a: Atoms, key: string): number {
   const v = a.info[key];
@@ -64,13 +30,6 @@ function real(a: Atoms, name: string): Float64Array {
   const col = a.arrays[name];
   if (!col || col.kind !== "R") throw new Error(`no real column ${name}`);
   return col.data;
-}
-
-function maxAbsDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  expect(x.length).toBe(y.length);
-  let m = 0;
-  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
-  return m;
 }
 
 /** The fixture's own settings as eval flags. */

@@ -16,6 +16,7 @@ import { streitzElements, type StreitzParameters } from "../src/streitz/params.j
 import { streitzQeq } from "../src/streitz/qeq.js";
 import { buildStreitzTable, evalStreitzTable, pairFunctions, type StreitzTableSpec } from "../src/streitz/tables.js";
 import { taperedEam } from "./helpers/tapered-eam.js";
+import { maxAbsDiff } from "./helpers/compare.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const FIX = join(ROOT, "test", "fixtures", "streitz");
@@ -35,12 +36,6 @@ function column(a: Atoms, name: string): Float64Array {
   const c = a.arrays[name];
   if (!c || c.kind !== "R") throw new Error(`fixture has no real column ${name}`);
   return c.data;
-}
-
-function maxAbsDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
-  return m;
 }
 
 /** Calculator settings of a fixture header (its own summation, cutoffs, QEq and Ewald settings). */

@@ -1,43 +1,15 @@
 // `ect-eam md --streitz ...` (src/cli/streitz-md.ts) run from the bundle: the thermo table, the
 // drift and speed lines, step 0 against the LAMMPS fixture, and the flag checks.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readExtxyzFile } from "../src/io/extxyz-file.js";
+import { cli, cliFails, ensureCliBuilt, ROOT } from "./helpers/cli.js";
 
-const ROOT = join(import.meta.dirname, "..");
 const FIX = join(ROOT, "test", "fixtures", "streitz");
 const POT = join(ROOT, "potentials");
-const CLI = join(ROOT, "dist", "cli.js");
-
-function newest(folder: string): number {
-  return Math.max(...readdirSync(folder).filter((f) => f.endsWith(".ts")).map((f) => statSync(join(folder, f)).mtimeMs));
-}
-
-beforeAll(() => {
-  const sources = Math.max(newest(join(ROOT, "src", "cli")), newest(join(ROOT, "src", "streitz")));
-  let built = 0;
-  try {
-    built = statSync(CLI).mtimeMs;
-  } catch {
-    built = 0;
-  }
-  if (built < sources) execFileSync("node", ["scripts/build.mjs"], { cwd: ROOT, stdio: "ignore" });
-}, 120_000);
-
-const cli = (...args: string[]) => execFileSync("node", [CLI, ...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-
-function cliFails(...args: string[]): { status: number; stderr: string } {
-  try {
-    cli(...args);
-  } catch (err) {
-    const e = err as { status: number; stderr: string };
-    return { status: e.status, stderr: String(e.stderr) };
-  }
-  throw new Error(`expected failure: ${args.join(" ")}`);
-}
+beforeAll(() => ensureCliBuilt(["cli", "streitz"]), 120_000);
 
 const base = ["md", "--potential", join(POT, "AlO.eam.alloy"), "--streitz", join(POT, "AlO.streitz")];
 const rattled = join(FIX, "al2o3_rattled_2x1x1_wolf.extxyz");

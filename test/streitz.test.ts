@@ -20,6 +20,7 @@ import {
 import { readStreitzFile } from "../src/streitz/params-file.js";
 import { parseStreitz, streitzElements, type StreitzParameters } from "../src/streitz/params.js";
 import { streitzQeq } from "../src/streitz/qeq.js";
+import { maxAbsDiff } from "./helpers/compare.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const FIX = join(ROOT, "test", "fixtures", "streitz");
@@ -49,12 +50,6 @@ function fixtureOptions(a: Atoms): StreitzCoulombOptions {
     opts.ewaldKmax = [kmax[0], kmax[1], kmax[2]];
   }
   return opts;
-}
-
-function maxAbsDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
-  return m;
 }
 
 const ALO_STREITZ = `# DATE: 2015-02-19 UNITS: metal CONTRIBUTOR: Ray Shan

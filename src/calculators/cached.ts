@@ -1,6 +1,7 @@
 import type { Atoms } from "../atoms.js";
+import { stressFromVirial, type KernelSystem } from "../engine/system.js";
 import { InputError } from "../errors.js";
-import type { CalculatorResults, ModelCalculator } from "./protocol.js";
+import type { CalculatorResults, ModelCalculator, WasmEngine } from "./protocol.js";
 
 /** What an evaluation depends on (ASE's `check_state`): species, positions, cell and periodicity. */
 class AtomsState {
@@ -93,5 +94,30 @@ export abstract class CachedCalculator<R extends CalculatorResults> implements M
 
   private checkAlive(): void {
     if (this.disposed) throw new Error("this calculator was disposed");
+  }
+}
+
+/** A cached calculator on one wasm engine, which `dispose` releases. */
+export abstract class WasmCalculator<R extends CalculatorResults, E extends KernelSystem & { compute(): void }> extends CachedCalculator<R> {
+  /** The wasm engine (one instance, reused between calls). */
+  readonly engine: E;
+  readonly wasm: WasmEngine;
+
+  protected constructor(wasm: WasmEngine & { readonly engine: E }) {
+    super();
+    this.engine = wasm.engine;
+    this.wasm = wasm;
+  }
+
+  /** Loads `atoms` (positions only for the same system) and runs the engine; its virial and stress. */
+  protected runEngine(atoms: Atoms, source?: string): { virial: Float64Array; stress: Float64Array | null } {
+    this.engine.sync(atoms, source);
+    this.engine.compute();
+    const virial = this.engine.virial();
+    return { virial, stress: stressFromVirial(virial, atoms) };
+  }
+
+  protected release(): void {
+    this.engine.dispose();
   }
 }

@@ -53,15 +53,12 @@ export interface EngineLoop {
 export function engineLoopOf(calc: Calculator): EngineLoop | null {
   const w = calc.wasm;
   if (w === undefined) return null;
-  switch (w.kind) {
-    case "eam":
-      return eamLoop(w.engine);
-    case "ect":
-      return ectLoop(w.engine);
-    case "streitz":
-      return streitzLoop(w.engine);
-  }
+  const parts = w.kind === "eam" ? eamLoop(w.engine) : w.kind === "ect" ? ectLoop(w.engine) : streitzLoop(w.engine);
+  return { engine: w.engine, kind: w.kind, ...parts };
 }
+
+/** What each model's loop adds to its engine and kind. */
+type LoopParts = Omit<EngineLoop, "engine" | "kind">;
 
 function baseResults(e: KernelSystem, atoms: Atoms): CalculatorResults {
   const virial = e.virial();
@@ -106,10 +103,8 @@ function savedState(e: KernelSystem, warm: EctEngine | null): Pick<EngineLoop, "
   };
 }
 
-function eamLoop(e: EamEngine): EngineLoop {
+function eamLoop(e: EamEngine): LoopParts {
   return {
-    engine: e,
-    kind: "eam",
     neighborChecks: true,
     run(steps, dt, every, delay) {
       e.runVerlet(steps, dt, { every, delay });
@@ -122,10 +117,8 @@ function eamLoop(e: EamEngine): EngineLoop {
   };
 }
 
-function ectLoop(e: EctEngine): EngineLoop {
+function ectLoop(e: EctEngine): LoopParts {
   return {
-    engine: e,
-    kind: "ect",
     neighborChecks: false,
     run(steps, dt) {
       return e.runVerlet(steps, dt).iterations;
@@ -143,10 +136,8 @@ function ectLoop(e: EctEngine): EngineLoop {
   };
 }
 
-function streitzLoop(e: StreitzEngine): EngineLoop {
+function streitzLoop(e: StreitzEngine): LoopParts {
   return {
-    engine: e,
-    kind: "streitz",
     neighborChecks: true,
     run(steps, dt, every, delay) {
       const before = e.qeqReport().loopSum;

@@ -1,7 +1,6 @@
 import type { Atoms } from "../atoms.js";
-import { CachedCalculator } from "../calculators/cached.js";
-import type { WasmEngine } from "../calculators/protocol.js";
-import { stressFromVirial, type EngineOptions } from "../engine/system.js";
+import { WasmCalculator } from "../calculators/cached.js";
+import type { EngineOptions } from "../engine/system.js";
 import { EctEngine, MAX_STATES } from "./engine.js";
 import type { EctTables } from "./tables.js";
 
@@ -47,15 +46,11 @@ export const ECT_PROPERTIES = [
  * evaluation are the solver's warm start for the next of the same system; `getPotentialEnergy`,
  * `getForces` and `getStress` of unchanged atoms share one evaluation.
  */
-export class EctCalculator extends CachedCalculator<EctResults> {
+export class EctCalculator extends WasmCalculator<EctResults, EctEngine> {
   readonly implementedProperties = ECT_PROPERTIES;
-  readonly engine: EctEngine;
-  readonly wasm: WasmEngine;
 
   private constructor(engine: EctEngine) {
-    super();
-    this.engine = engine;
-    this.wasm = { kind: "ect", engine };
+    super({ kind: "ect", engine });
   }
 
   /** Creates a calculator from built tables (`buildEctTables(readEctModelFile(path))`). */
@@ -65,11 +60,8 @@ export class EctCalculator extends CachedCalculator<EctResults> {
 
   /** Evaluates a structure; the same system keeps its weights as the solver's warm start. */
   protected evaluate(atoms: Atoms, source?: string): EctResults {
-    this.engine.sync(atoms, source);
+    const { virial, stress } = this.runEngine(atoms, source);
     const e = this.engine;
-    e.compute();
-    const virial = e.virial();
-    const stress = stressFromVirial(virial, atoms);
     const rep = e.solverReport();
     return {
       energy: e.energy(),
@@ -93,10 +85,6 @@ export class EctCalculator extends CachedCalculator<EctResults> {
   coldStart(): void {
     this.engine.coldStart();
     this.reset();
-  }
-
-  protected release(): void {
-    this.engine.dispose();
   }
 }
 

@@ -1,7 +1,5 @@
 import type { Atoms } from "../atoms.js";
-import { CachedCalculator } from "../calculators/cached.js";
-import type { WasmEngine } from "../calculators/protocol.js";
-import { stressFromVirial } from "./system.js";
+import { WasmCalculator } from "../calculators/cached.js";
 import type { EamPotential } from "../potentials/types.js";
 import { EamEngine, type EngineOptions } from "./engine.js";
 
@@ -36,18 +34,14 @@ export const IMPLEMENTED_PROPERTIES = ["energy", "forces", "energies", "stress",
  * system while atoms stay within half the skin of where the list was built; `getPotentialEnergy`,
  * `getForces` and `getStress` of unchanged atoms share one evaluation.
  */
-export class EamCalculator extends CachedCalculator<EamResults> {
+export class EamCalculator extends WasmCalculator<EamResults, EamEngine> {
   readonly implementedProperties = IMPLEMENTED_PROPERTIES;
-  readonly engine: EamEngine;
-  readonly wasm: WasmEngine;
   private warned = false;
   /** Called once per calculator when densities leave the embedding table (default: console.warn). */
   onWarning: (message: string) => void = (m) => console.warn(m);
 
   private constructor(engine: EamEngine) {
-    super();
-    this.engine = engine;
-    this.wasm = { kind: "eam", engine };
+    super({ kind: "eam", engine });
   }
 
   /** Creates a calculator for a tabulated potential (see `readEamPotentialFile`). */
@@ -57,9 +51,8 @@ export class EamCalculator extends CachedCalculator<EamResults> {
 
   /** Evaluates energy, forces, per-atom energies and stress of `atoms`. */
   protected evaluate(atoms: Atoms, source?: string): EamResults {
-    this.engine.sync(atoms, source);
+    const { virial, stress } = this.runEngine(atoms, source);
     const e = this.engine;
-    e.compute();
     const off = e.offTableCount();
     if (off > 0 && !this.warned) {
       this.warned = true;
@@ -67,8 +60,6 @@ export class EamCalculator extends CachedCalculator<EamResults> {
         `${off} atom(s) have a host density above rhomax of ${e.potential.source}; F was continued linearly (as LAMMPS does)`,
       );
     }
-    const virial = e.virial();
-    const stress = stressFromVirial(virial, atoms);
     return {
       energy: e.energy(),
       forces: e.forces(),
@@ -80,7 +71,4 @@ export class EamCalculator extends CachedCalculator<EamResults> {
     };
   }
 
-  protected release(): void {
-    this.engine.dispose();
-  }
 }

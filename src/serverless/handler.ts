@@ -13,6 +13,8 @@ import {
   parseExtxyz,
   styleFromFileName,
   type Atoms,
+  type EamResults,
+  type EctResults,
 } from "../core.js";
 
 /** Largest request body, bytes (5 MiB). */
@@ -184,33 +186,21 @@ function compute(entry: Entry, atoms: Atoms, potential: string): Record<string, 
   // setAtoms first: `calculate` alone would reuse the previous request's neighbor list or ECT
   // weights when the same system comes again, and the answer would depend on request history.
   entry.calc.engine.setAtoms(atoms, "structure");
-  if (entry.kind === "eam") {
-    const r = entry.calc.calculate(atoms, "structure");
-    const warnings: string[] = [];
-    if (r.offTableDensities > 0) {
-      warnings.push(`${r.offTableDensities} atom(s) have a host density above rhomax of ${potential}; F was continued linearly (as LAMMPS does)`);
-    }
-    return {
-      potential,
-      natoms: atoms.length,
-      energy: r.energy,
-      forces: rows(r.forces),
-      stress: r.stress ? Array.from(r.stress) : null,
-      charges: null,
-      ...(warnings.length ? { warnings } : {}),
-    };
-  }
   const r = entry.calc.calculate(atoms, "structure");
-  return {
+  const answer = {
     potential,
     natoms: atoms.length,
     energy: r.energy,
     forces: rows(r.forces),
     stress: r.stress ? Array.from(r.stress) : null,
-    charges: Array.from(r.charges),
-    omega: r.grandPotential,
-    mu: r.mu,
   };
+  if (entry.kind === "ect") {
+    const e = r as EctResults;
+    return { ...answer, charges: Array.from(e.charges), omega: e.grandPotential, mu: e.mu };
+  }
+  const off = (r as EamResults).offTableDensities;
+  const warnings = off > 0 ? [`${off} atom(s) have a host density above rhomax of ${potential}; F was continued linearly (as LAMMPS does)`] : [];
+  return { ...answer, charges: null, ...(warnings.length ? { warnings } : {}) };
 }
 
 function rows(a: Float64Array): number[][] {

@@ -35,8 +35,7 @@
  * bitwise LAMMPS parity on tilted cells; orthogonal cells and explicit kmax are exact.
  */
 import type { Atoms } from "../atoms.js";
-import { CachedCalculator } from "../calculators/cached.js";
-import type { WasmEngine } from "../calculators/protocol.js";
+import { WasmCalculator } from "../calculators/cached.js";
 import type { EngineOptions } from "../engine/engine.js";
 import { stressFromVirial } from "../engine/system.js";
 import { CalculationFailed, InputError } from "../errors.js";
@@ -224,11 +223,8 @@ export function lammpsEwaldParameters(
  * An ASE-style calculator for the Streitz-Mintmire model (LAMMPS coul/streitz + eam/alloy + fix
  * qeq/slater): charges by QEq, then energy, forces, virial and stress at those charges, in wasm.
  */
-export class StreitzCalculator extends CachedCalculator<StreitzResults> {
+export class StreitzCalculator extends WasmCalculator<StreitzResults, StreitzEngine> {
   readonly implementedProperties = STREITZ_PROPERTIES;
-  /** The wasm engine (one instance, reused between calls). */
-  readonly engine: StreitzEngine;
-  readonly wasm: WasmEngine;
   readonly streitz: StreitzParameters;
   readonly summation: StreitzSummation;
   readonly mode: StreitzMode;
@@ -248,9 +244,7 @@ export class StreitzCalculator extends CachedCalculator<StreitzResults> {
   onWarning: (message: string) => void = (m) => console.warn(m);
 
   private constructor(engine: StreitzEngine, opts: StreitzCalculatorOptions, settings: StreitzCalculator["settings"]) {
-    super();
-    this.engine = engine;
-    this.wasm = { kind: "streitz", engine };
+    super({ kind: "streitz", engine });
     this.streitz = opts.streitz;
     this.summation = opts.summation;
     this.mode = opts.mode ?? "lammps";
@@ -352,10 +346,6 @@ export class StreitzCalculator extends CachedCalculator<StreitzResults> {
     } catch (e) {
       return where(e);
     }
-  }
-
-  protected release(): void {
-    this.engine.dispose();
   }
 
   private solveAndEvaluate(atoms: Atoms, source?: string): StreitzResults {

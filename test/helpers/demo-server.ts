@@ -3,7 +3,8 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { need } from "./tools.js";
 
 export const CHROMIUM_ARGS = [
@@ -72,4 +73,47 @@ export async function startDemo(): Promise<DemoSession> {
       server.kill();
     },
   };
+}
+
+/**
+ * The demo server and browser for the tests of one describe block: started before them, closed after.
+ * Read `browser` and `base` inside the tests.
+ */
+export function demoSession(): { readonly browser: Browser; readonly base: string } {
+  let session: DemoSession | undefined;
+  beforeAll(async () => {
+    session = await startDemo();
+  }, 120_000);
+  afterAll(async () => {
+    await session?.close();
+  });
+  return {
+    get browser() {
+      return session!.browser;
+    },
+    get base() {
+      return session!.base;
+    },
+  };
+}
+
+/**
+ * A new page on the demo that records script errors (`problems`, which a test expects empty) and
+ * refuses requests to other hosts.
+ */
+export async function openPage(demo: { browser: Browser; base: string }, viewport = { width: 1400, height: 900 }): Promise<{ page: Page; problems: string[] }> {
+  const page = await demo.browser.newPage({ viewport, acceptDownloads: true });
+  const problems: string[] = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/GL Driver Message/.test(m.text())) problems.push(`console error: ${m.text()}`);
+  });
+  await page.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(demo.base) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
+    problems.push(`request to another host: ${url}`);
+    return route.abort();
+  });
+  await page.goto(demo.base);
+  return { page, problems };
 }

@@ -94,15 +94,12 @@ export interface LammpsRun {
 }
 
 /**
- * Runs `lmp -in in.NAME` in `dir` (serial, OMP_NUM_THREADS=1), after writing `input` there and copying
- * `files` (potentials) into it. Scripts report results as `print "REF_KEY $(expr:%.17g) ..."`.
+ * Runs `lmp -in INPUT -log LOG` in `dir` (serial, OMP_NUM_THREADS=1), where INPUT is already there.
+ * Scripts report results as `print "REF_KEY $(expr:%.17g) ..."`; a failed run throws with the log's tail.
  */
-export async function runLammpsInput(lmp: string, dir: string, name: string, input: string, files: string[] = []): Promise<LammpsRun> {
-  if (!/^[\w-]+$/.test(name)) throw new Error(`bad run name '${name}'`);
-  for (const f of files) copyFileSync(f, join(dir, basename(f)));
-  writeFileSync(join(dir, `in.${name}`), input);
+export async function runLammpsFile(lmp: string, dir: string, input: string, logFile: string, name = input): Promise<LammpsRun> {
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(lmp, ["-in", `in.${name}`, "-log", `log.${name}`, "-screen", "none"], {
+    const child = spawn(lmp, ["-in", input, "-log", logFile, "-screen", "none"], {
       cwd: dir,
       env: { ...process.env, OMP_NUM_THREADS: "1" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -115,7 +112,7 @@ export async function runLammpsInput(lmp: string, dir: string, name: string, inp
   });
   let log = "";
   try {
-    log = readFileSync(join(dir, `log.${name}`), "utf8");
+    log = readFileSync(join(dir, logFile), "utf8");
   } catch {
     // reported below
   }
@@ -126,12 +123,20 @@ export async function runLammpsInput(lmp: string, dir: string, name: string, inp
   if (code !== 0) fail(`exit code ${code}`);
   const ref = (key: string): number[] => {
     const m = new RegExp(`^REF_${key} (.*)$`, "m").exec(log);
-    if (!m) return fail(`no REF_${key} line in log.${name}`);
+    if (!m) return fail(`no REF_${key} line in ${logFile}`);
     const v = m[1].trim().split(/\s+/).map(Number);
     if (!v.every(Number.isFinite)) fail(`bad REF_${key} line: ${m[0]}`);
     return v;
   };
   return { log, ref, fail };
+}
+
+/** Writes `input` to `dir`/in.NAME, copies `files` (potentials) there, and runs it (`runLammpsFile`). */
+export async function runLammpsInput(lmp: string, dir: string, name: string, input: string, files: string[] = []): Promise<LammpsRun> {
+  if (!/^[\w-]+$/.test(name)) throw new Error(`bad run name '${name}'`);
+  for (const f of files) copyFileSync(f, join(dir, basename(f)));
+  writeFileSync(join(dir, `in.${name}`), input);
+  return runLammpsFile(lmp, dir, `in.${name}`, `log.${name}`, name);
 }
 
 /** Runs LAMMPS once (serial, OMP_NUM_THREADS=1) and parses the dump and the printed REF lines. */
