@@ -7,6 +7,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseExtxyz } from "../src/io/extxyz.js";
 import { parseCube } from "../src/io/cube.js";
 import { integrateGrid } from "../src/ect/density-grid.js";
+import { EctCalculator } from "../src/ect/calculator.js";
+import { readEctModelFile } from "../src/ect/model-file.js";
+import { qeqCalculate, qeqFromEctModel } from "../src/ect/qeq.js";
+import { buildEctTables } from "../src/ect/tables.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ect-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,21 +35,38 @@ describe("ect-eam scan", () => {
 });
 
 describe("ect-eam eval --model", () => {
-  it("writes energy, omega, mu, forces, charges and weights for every frame", () => {
+  it("writes energy, omega, mu, dipole, virial, forces, charges and weights of every frame: the API's numbers", async () => {
     const input = join(dir, "in.xyz"), output = join(dir, "out.xyz");
     writeFileSync(input, "2\npbc=\"F F F\"\nNa 0 0 0\nCl 0 0 2.4\n2\npbc=\"F F F\"\nLi 0 0 0\nH 0 0 20\n");
     cli("eval", "--model", "models/ect-starter.json", "--input", input, "--output", output);
     const frames = parseExtxyz(readFileSync(output, "utf8"));
+    const inputs = parseExtxyz(readFileSync(input, "utf8"));
     expect(frames).toHaveLength(2);
-    for (const f of frames) {
-      for (const key of ["energy", "omega", "mu", "virial"]) expect(f.info).toHaveProperty(key);
+    const tables = buildEctTables(readEctModelFile("models/ect-starter.json"));
+    for (let k = 0; k < 2; k++) {
+      // every frame from a cold start, as a fresh calculator does
+      const r = (await EctCalculator.create(tables)).calculate(inputs[k]);
+      const f = frames[k];
+      expect(f.info.energy).toBe(r.energy);
+      expect(f.info.free_energy).toBe(r.grandPotential);
+      expect(f.info.omega).toBe(r.grandPotential);
+      expect(f.info.mu).toBe(r.mu);
+      expect(f.info.dipole).toEqual(r.dipole);
+      expect(f.info.virial).toEqual(Array.from(r.virial));
       expect(f.info).not.toHaveProperty("stress");
-      expect(f.arrays.charges.ncols).toBe(1);
-      expect(f.arrays.weights.ncols).toBe(4);
-      expect(f.arrays.forces.ncols).toBe(3);
+      const column = (name: string, ncols: number) => {
+        expect(f.arrays[name].ncols, name).toBe(ncols);
+        return Array.from(f.arrays[name].data as Float64Array);
+      };
+      expect(column("forces", 3)).toEqual(Array.from(r.forces));
+      expect(column("energies", 1)).toEqual(Array.from(r.energies));
+      expect(column("charges", 1)).toEqual(Array.from(r.charges));
+      expect(column("weights", 4)).toEqual(Array.from(r.weights));
+      expect(column("host_density", 1)).toEqual(Array.from(r.hostDensities));
+      expect(column("electronegativity", 1)).toEqual(Array.from(r.electronegativities));
     }
-    const q = frames[1].arrays.charges.data as Float64Array;
-    expect(Math.abs(q[0])).toBeLessThan(1e-6);
+    // Li and H 20 A apart end neutral
+    expect(Math.abs((frames[1].arrays.charges.data as Float64Array)[0])).toBeLessThan(1e-6);
   });
 
   it("--cube writes the valence electron density, which integrates to the electron count", () => {
@@ -63,6 +84,9 @@ describe("ect-eam eval --model", () => {
     cli("eval", "--model", "models/ect-starter.json", "--input", input, "--output", ect);
     const qq = parseExtxyz(readFileSync(qeq, "utf8"))[0].arrays.charges.data as Float64Array;
     const qe = parseExtxyz(readFileSync(ect, "utf8"))[0].arrays.charges.data as Float64Array;
+    // the bundled starter model's QEq parameters, as the API gives them
+    const api = qeqCalculate(parseExtxyz(readFileSync(input, "utf8"))[0], qeqFromEctModel(readEctModelFile("models/ect-starter.json")));
+    expect(Array.from(qq)).toEqual(Array.from(api.charges));
     expect(qq[0]).toBeGreaterThan(0.3);
     expect(Math.abs(qe[0])).toBeLessThan(1e-6);
   });
