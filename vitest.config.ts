@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
 
 // Three selections of the tests, chosen with vitest's --mode (package.json scripts):
-//   npm test            --mode unit    test/*.test.ts: every claim, in about a minute and a half on 2 idle cores
+//   npm test            --mode unit    test/*.test.ts: every claim (about 190 s of CPU, on all cores)
 //   npm run verify      --mode verify  test/verify/*.test.ts: long physics runs (statistics of thermostats
 //                                      and barostats, long NVE), which CI (.ci/run) runs after npm test
 //   npm run test:quick  --mode quick   the unit tests without the ones that start programs (the CLI, LAMMPS,
