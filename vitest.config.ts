@@ -3,8 +3,8 @@ import { configDefaults, defineConfig } from "vitest/config";
 
 // Three selections of the tests, chosen with vitest's --mode (package.json scripts):
 //   npm test            --mode unit    test/*.test.ts: every claim (about 190 s of CPU, on all cores)
-//   npm run verify      --mode verify  test/verify/*.test.ts: long physics runs (statistics of thermostats
-//                                      and barostats, long NVE), which CI (.ci/run) runs after npm test
+//   npm run verify      --mode verify  test/verify/*.test.ts: long physics runs (thermostat statistics over 50 ps
+//                                      and the barostat), which CI (.ci/run) runs after npm test
 //   npm run test:quick  --mode quick   the unit tests without the ones that start programs (the CLI, LAMMPS,
 //                                      a browser, npm), build bundles, start worker threads or fit models:
 //                                      the inner loop while editing src/ (run the others by name)
