@@ -24,6 +24,16 @@ const calcFor = (m: EctModel) => EctCalculator.create(buildEctTables(m));
 const dimer = (a: string, b: string, r: number) => new Atoms({ symbols: [a, b], positions: [0, 0, 0, 0.1, -0.2, r] });
 const ewald = (cutoff = 9) => (m: Record<string, any>) => (m.electrostatics = { longRange: "ewald", cutoff, ewaldAccuracy: 1e-8 });
 const dsf = (m: Record<string, any>) => (m.electrostatics = { longRange: "dsf", cutoff: 11, dsfAlpha: 0.28 });
+/** Induction on: anions and cations polarizable (hand-set values of the order of the free ions'). */
+const polarizable = (m: Record<string, any>) => {
+  m.polarization = { cutoff: 8 };
+  const alpha: Record<string, number[]> = { H: [0, 0.67, 3], Li: [0.03, 20, 30], Na: [0.15, 20, 30], F: [0.5, 0.6, 1.0], Cl: [1.5, 2.2, 3.5] };
+  for (const [el, a] of Object.entries(alpha)) {
+    if (!m.elements[el]) continue;
+    m.elements[el].dampingRadius = 0.4;
+    m.elements[el].states.forEach((st: Record<string, unknown>, k: number) => (st.polarizability = a[k]));
+  }
+};
 
 /** Largest |analytic - central difference| of the forces, eV/A. */
 function forceError(calc: EctCalculator, atoms: Atoms, h = 1e-4): number {
@@ -71,6 +81,38 @@ describe("bond transfer: derivatives", () => {
     const calc = await calcFor(model());
     const atoms = new Atoms({ symbols: ["Na", "Cl", "Li", "F"], positions: [0, 0, 0, 2.5, 0.3, 0, 0.2, 3.1, 0.5, 2.6, 3.0, -0.4] });
     expect(forceError(calc, atoms)).toBeLessThan(2e-5);
+  });
+
+  it("with induction: the latent-variable gradient and the forces match central differences", async () => {
+    const calc = await calcFor(model(polarizable));
+    const atoms = new Atoms({ symbols: ["Na", "Cl", "Li", "F", "H"], positions: [0, 0, 0, 2.5, 0.3, 0, 0.2, 3.1, 0.5, 2.6, 3.0, -0.4, -1.2, 1.4, 1.1] });
+    calc.calculate(atoms);
+    expect(Math.abs(calc.engine.energyTerms().induction)).toBeGreaterThan(0.05);
+    const e = calc.engine;
+    const x0 = e.bond!.x.slice();
+    for (let k = 0; k < x0.length; k++) x0[k] = 0.8 * x0[k] + 0.01 * ((k % 5) - 2);
+    const g = new Float64Array(x0.length);
+    e.transferEnergyAt(x0, g);
+    let worst = 0;
+    for (let k = 0; k < x0.length; k++) {
+      const xp = x0.slice(), xm = x0.slice();
+      xp[k] += 1e-6;
+      xm[k] -= 1e-6;
+      worst = Math.max(worst, Math.abs((e.transferEnergyAt(xp) - e.transferEnergyAt(xm)) / 2e-6 - g[k]));
+    }
+    expect(worst).toBeLessThan(1e-6);
+    expect(forceError(calc, atoms)).toBeLessThan(2e-5);
+  });
+
+  it("with induction: the field vanishes in a perfect rock-salt crystal and forces and stress stay exact when rattled", async () => {
+    const calc = await calcFor(model((m) => (polarizable(m), ewald()(m))));
+    calc.calculate(rocksalt("Na", "Cl", 5.5, 1));
+    expect(Math.abs(calc.engine.energyTerms().induction)).toBeLessThan(1e-12);
+    const base = rocksalt("Na", "Cl", 5.4, 1);
+    const p = Float64Array.from(base.positions);
+    for (let k = 0; k < p.length; k++) p[k] += 0.07 * Math.sin(3.1 * k + 1);
+    const atoms = new Atoms({ symbols: base.symbols, positions: p, cell: base.cell, pbc: base.pbc });
+    expect(forceError(calc, atoms)).toBeLessThan(5e-5);
   });
 
   it("forces and stress are exact in a periodic cell (Ewald)", async () => {

@@ -12,6 +12,7 @@ import { minimizeWeights, type WeightSystem } from "./solver-newton.js";
 import { BondTransfer, BOND_SOLVER_DEFAULTS, type BondSolverOptions } from "./transfer/bond-transfer.js";
 import { bondForces } from "./transfer/bonds.js";
 import type { NeighborView } from "./transfer/bond-list.js";
+import { Polarization } from "./transfer/polarization.js";
 import { transferEnergy, TransferWork, weightsFromVariables, type MeanFieldSystem } from "./transfer/transfer-energy.js";
 
 /** State slots per atom in the kernels (assembly/ect.ts). */
@@ -82,13 +83,18 @@ export class EctEngine extends KernelSystem {
   bondSolver: BondSolverOptions = { ...BOND_SOLVER_DEFAULTS };
   /** Energy of the bond terms at the last solve (eV). */
   private eBonds = 0;
+  /** Induction (models with `polarization`), else null. */
+  readonly polarization: Polarization | null;
+  /** Induction energy of the last mean-field evaluation (eV). */
+  private ePol = 0;
 
   private constructor(tables: EctTables, k: KernelExports, variant: KernelVariant, skin: number, source: string) {
     const lr = tables.longRange;
-    const reach = Math.max(tables.cutoff, lr.kind === "direct" ? 0 : lr.cutoff, tables.bond?.maxCutoff ?? 0);
+    const reach = Math.max(tables.cutoff, lr.kind === "direct" ? 0 : lr.cutoff, tables.bond?.maxCutoff ?? 0, tables.polarization?.cutoff ?? 0);
     super(k, variant, skin, tables.elements, reach, source);
     this.tables = tables;
     this.bond = tables.bond ? new BondTransfer(tables) : null;
+    this.polarization = tables.polarization ? new Polarization(tables.polarization, tables) : null;
     this.solver = { tolerance: 1e-11, maxIterations: 1000, mixing: 0.5, history: 8, annealFrom: 0.25 };
     this.placeEctTables(reach);
   }
@@ -956,7 +962,8 @@ export class EctEngine extends KernelSystem {
         this.f64("weights").set(w.subarray(0, size));
         this.kx.ectEvaluate(this.ctx);
         eps.set(this.f64("eps").subarray(0, size));
-        return this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong");
+        this.ePol = this.polarization ? this.polarization.energy(w, eps) : 0;
+        return this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong") + this.ePol;
       },
     };
   }
@@ -983,13 +990,15 @@ export class EctEngine extends KernelSystem {
     this.spent = 0;
     this.setCtx("epsForces", 0);
     const types = this.raw("type") as Int32Array;
-    bond.collect(this.neighborView());
+    const view = this.neighborView();
+    bond.collect(view);
+    this.polarization?.collect(view);
     const report = bond.solve(this.meanField(), types, this.bondSolver);
     // Once more with pair forces on, at the weights the solver kept (the kernels hold them).
     this.setCtx("epsForces", 1);
     this.spent++;
     this.kx.ectEvaluate(this.ctx);
-    this.eBonds = report.energy - (this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong"));
+    this.eBonds = report.energy - (this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong") + this.ePol);
     this.lastResidual = report.gradient;
     this.lastReport = { iterations: this.spent, residual: report.gradient, mu: 0 };
     this.cold = false;
@@ -1031,7 +1040,9 @@ export class EctEngine extends KernelSystem {
     this.setCtx("tiersValid", 0);
     if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
     this.setCtx("epsForces", 0);
-    bond.collect(this.neighborView());
+    const view = this.neighborView();
+    bond.collect(view);
+    this.polarization?.collect(view);
     const e = transferEnergy(bond.problem(), this.meanField(), bond.x, new Float64Array(bond.x.length), new TransferWork(this.n, bond.bonds!.count));
     this.forcesValid = false;
     return e;
@@ -1044,6 +1055,8 @@ export class EctEngine extends KernelSystem {
     const virial = new Float64Array(6);
     const fx = this.f64("fx"), fy = this.f64("fy"), fz = this.f64("fz");
     this.eBonds = bondForces(bond.bonds!, forward, reverse, bond.neutralWeights(), fx, fy, fz, virial, tally ? this.f64("eatom") : undefined);
+    // The last mean-field evaluation was at the solution: its fields are the induction's.
+    this.polarization?.forces(fx, fy, fz, virial, tally ? this.f64("eatom") : undefined);
     if (tally) {
       (["vxx", "vyy", "vzz", "vyz", "vxz", "vxy"] as const).forEach((f, k) => this.setCtx(f, this.getCtx(f) + virial[k]));
     }
@@ -1057,12 +1070,12 @@ export class EctEngine extends KernelSystem {
 
   /** Total energy E in eV. */
   energy(): number {
-    return this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong") + (this.bond ? this.eBonds : 0);
+    return this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong") + (this.bond ? this.eBonds + this.ePol : 0);
   }
 
   /** The parts of E (eV): on-site sum_M w (E_AM + F_AM), short-range pairs and Coulomb remainder, long-range point charges. */
-  energyTerms(): { onsite: number; pair: number; longRange: number; bonds: number } {
-    return { onsite: this.getCtx("eOnsite"), pair: this.getCtx("ePair"), longRange: this.getCtx("eLong"), bonds: this.bond ? this.eBonds : 0 };
+  energyTerms(): { onsite: number; pair: number; longRange: number; bonds: number; induction: number } {
+    return { onsite: this.getCtx("eOnsite"), pair: this.getCtx("ePair"), longRange: this.getCtx("eLong"), bonds: this.bond ? this.eBonds : 0, induction: this.ePol };
   }
 
   /** Grand potential Omega = E - kT sum_i S_i (eV), the quantity forces derive from. */
@@ -1141,7 +1154,10 @@ export class EctEngine extends KernelSystem {
     return out;
   }
 
-  /** Dipole moment sum_i q_i r_i (e*A) of the owned atoms at their current (wrapped) positions. */
+  /**
+   * Dipole moment sum_i q_i r_i (e*A) of the owned atoms at their current (wrapped) positions, plus
+   * the induced dipoles of models with polarization.
+   */
   dipole(): [number, number, number] {
     const q = this.f64("charge"), x = this.f64("x"), y = this.f64("y"), z = this.f64("z");
     const d: [number, number, number] = [0, 0, 0];
@@ -1149,6 +1165,11 @@ export class EctEngine extends KernelSystem {
       d[0] += q[i] * x[i];
       d[1] += q[i] * y[i];
       d[2] += q[i] * z[i];
+    }
+    // Models with induction: the induced dipoles alpha_i E_i at the solution add to the charges'.
+    if (this.polarization && this.bond?.bonds) {
+      const mu = this.polarization.dipole();
+      for (let k = 0; k < 3; k++) d[k] += mu[k];
     }
     return d;
   }

@@ -79,6 +79,14 @@ export interface EctState {
   ionizationEnergy?: number;
   density: DensityTerm[];
   embedding: EmbeddingSpec;
+  /**
+   * "free-ion" (default): the density's tail should decay like the isolated state's,
+   * exp(-2 sqrt(2 I) r), and the loader warns when it does not. "compressed": the tail was made more
+   * compact on purpose (an anion in condensed phases; see docs/ect-eam.md), no warning.
+   */
+  asymptoticDecay?: "free-ion" | "compressed";
+  /** Dipole polarizability of the state (A^3); used when the model has `polarization`. Default 0. */
+  polarizability: number;
   comment?: string;
 }
 
@@ -89,7 +97,15 @@ export interface EctElement {
   /** amu. */
   mass: number;
   states: EctState[];
+  /** Damping radius rho_A of the charge-dipole interaction (A), used with `polarization`. */
+  dampingRadius?: number;
   comment?: string;
+}
+
+/** Induction (docs/ect-eam.md): the range of the damped field that polarizes the state ensembles. */
+export interface EctPolarization {
+  /** A; the field is tapered to 0 over cutoffs.taper ending here. */
+  cutoff: number;
 }
 
 /** Cutoffs in A; each radial function goes smoothly to zero over `taper` ending at its cutoff. */
@@ -142,6 +158,8 @@ export interface EctModel {
   electronicTemperature: number;
   /** How charge moves between atoms. */
   transfer: TransferKind;
+  /** Induction by the damped field of the charges (bond transfer only), or null. */
+  polarization: EctPolarization | null;
   cutoffs: EctCutoffs;
   electrostatics: EctElectrostatics;
   /** Total charge of the system (e). */
@@ -193,14 +211,16 @@ export const MODEL_KEYS = {
     "electrostatics",
     "totalCharge",
     "transfer",
+    "polarization",
     "elements",
     "pairs",
     "resonance",
   ],
   cutoffs: ["density", "pair", "coulombShortRange", "resonance", "taper"],
   electrostatics: ["longRange", "cutoff", "dsfAlpha", "ewaldAccuracy"],
-  element: ["Z", "mass", "states", "comment"],
-  state: ["name", "electrons", "energy", "ionizationEnergy", "density", "embedding", "comment"],
+  element: ["Z", "mass", "states", "dampingRadius", "comment"],
+  state: ["name", "electrons", "energy", "ionizationEnergy", "density", "embedding", "asymptoticDecay", "polarizability", "comment"],
+  polarization: ["cutoff"],
   densityTerm: ["type", "exponent", "electrons"],
   embedding: {
     zero: ["form"],
@@ -358,10 +378,25 @@ export function parseEctModel(json: unknown, source: string): EctModel {
   const electrostatics = parseElectrostatics(c, root.electrostatics);
   const totalCharge = root.totalCharge === undefined ? ECT_DEFAULTS.totalCharge : c.number(root.totalCharge, "totalCharge");
 
+  let polarization: EctPolarization | null = null;
+  if (root.polarization !== undefined) {
+    if (transfer !== "bond") c.fail("polarization", "induction is implemented with bond transfer only (\"transfer\": \"bond\")");
+    const o = c.object(root.polarization, "polarization");
+    c.keys(o, "polarization", MODEL_KEYS.polarization, ["cutoff"]);
+    const cutoff = c.positive(o.cutoff, "polarization.cutoff");
+    if (!(cutoff > cutoffs.taper)) c.fail("polarization.cutoff", `expected a cutoff > cutoffs.taper = ${cutoffs.taper}, got ${cutoff}`);
+    polarization = { cutoff };
+  }
+
   const elemsObj = c.object(root.elements, "elements");
   const symbols = Object.keys(elemsObj);
   if (symbols.length === 0) c.fail("elements", "expected at least one element");
   const elements = symbols.map((sym) => parseElement(c, sym, elemsObj[sym]));
+  if (polarization) {
+    for (const el of elements) {
+      if (el.dampingRadius === undefined) c.fail(`elements.${el.symbol}.dampingRadius`, "missing required field (the model has polarization)");
+    }
+  }
 
   const pairs = parsePairTable(c, root.pairs, "pairs", symbols, (v, path, key, a, b): EctPair => {
     const o = c.object(v, path);
@@ -410,6 +445,7 @@ export function parseEctModel(json: unknown, source: string): EctModel {
     description,
     electronicTemperature,
     transfer,
+    polarization,
     cutoffs,
     electrostatics,
     totalCharge,
@@ -463,6 +499,7 @@ function parseElement(c: Checker, symbol: string, v: Json): EctElement {
   c.keys(o, path, MODEL_KEYS.element, ["Z", "states"]);
   const Z = c.integer(o.Z, `${path}.Z`, 1, z);
   const mass = o.mass === undefined ? massOf(symbol) : c.positive(o.mass, `${path}.mass`);
+  const dampingRadius = o.dampingRadius === undefined ? undefined : c.positive(o.dampingRadius, `${path}.dampingRadius`);
   const comment = o.comment === undefined ? undefined : c.string(o.comment, `${path}.comment`, false);
   const arr = c.array(o.states, `${path}.states`);
   if (arr.length === 0) c.fail(`${path}.states`, "expected at least one state (the neutral)");
@@ -491,7 +528,7 @@ function parseElement(c: Checker, symbol: string, v: Json): EctElement {
       `expected exactly one neutral ground state (electrons == Z = ${Z} and energy 0), found ${neutrals.length}`,
     );
   }
-  return { symbol, Z, mass, states, ...(comment !== undefined ? { comment } : {}) };
+  return { symbol, Z, mass, states, ...(dampingRadius !== undefined ? { dampingRadius } : {}), ...(comment !== undefined ? { comment } : {}) };
 }
 
 function parseState(c: Checker, v: Json, path: string, Z: number): EctState {
@@ -521,6 +558,12 @@ function parseState(c: Checker, v: Json, path: string, Z: number): EctState {
   }
 
   const embedding = parseEmbedding(c, o.embedding, `${path}.embedding`);
+  const asymptoticDecay = o.asymptoticDecay === undefined ? undefined : c.oneOf(o.asymptoticDecay, `${path}.asymptoticDecay`, ["free-ion", "compressed"] as const);
+  let polarizability = 0;
+  if (o.polarizability !== undefined) {
+    polarizability = c.number(o.polarizability, `${path}.polarizability`);
+    if (polarizability < 0) c.fail(`${path}.polarizability`, `expected a polarizability >= 0 (A^3), got ${polarizability}`);
+  }
   return {
     name,
     electrons,
@@ -529,6 +572,8 @@ function parseState(c: Checker, v: Json, path: string, Z: number): EctState {
     ...(ionizationEnergy !== undefined ? { ionizationEnergy } : {}),
     density,
     embedding,
+    ...(asymptoticDecay !== undefined ? { asymptoticDecay } : {}),
+    polarizability,
     ...(comment !== undefined ? { comment } : {}),
   };
 }
@@ -648,7 +693,8 @@ function physicalWarnings(model: EctModel): string[] {
           }
         }
       }
-      // asymptotic decay exp(-2 sqrt(2 I) r)
+      // asymptotic decay exp(-2 sqrt(2 I) r), unless the file says the tail is compressed on purpose
+      if (s.asymptoticDecay === "compressed") return;
       const I = stateIonizationEnergy(el, m);
       if (I === undefined) return;
       if (!(I > 0)) {

@@ -22,6 +22,7 @@ import {
   type RadialFunction,
 } from "./forms.js";
 import type { EctModel, LongRangeKind, TransferKind } from "./model.js";
+import type { PolarizationTables } from "./transfer/polarization.js";
 
 export interface EctTables {
   elements: string[];
@@ -71,6 +72,8 @@ export interface EctTables {
   transfer: TransferKind;
   /** Bond transfer: the channels' couplings, per element pair (null with ensemble transfer). */
   bond: BondTables | null;
+  /** Induction settings (null when the model has no polarization). */
+  polarization: PolarizationTables | null;
 }
 
 /**
@@ -305,5 +308,13 @@ export function buildEctTables(model: EctModel, opts: { dr?: number; drho?: numb
     coulombConstant: COULOMB_K,
     transfer: model.transfer,
     bond: model.transfer === "bond" ? bondTables(model) : null,
+    polarization: model.polarization
+      ? {
+          cutoff: model.polarization.cutoff,
+          taper: c.taper,
+          damping: els.map((e) => e.dampingRadius ?? 1),
+          alpha: els.map((e) => e.states.map((s) => s.polarizability)),
+        }
+      : null,
   };
 }
