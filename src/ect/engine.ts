@@ -991,7 +991,7 @@ export class EctEngine extends KernelSystem {
     this.setCtx("epsForces", 0);
     const types = this.raw("type") as Int32Array;
     const view = this.neighborView();
-    bond.collect(view);
+    bond.collect(view, this.getCtx("builds"), this.getCtx("skin"));
     this.polarization?.collect(view);
     const report = bond.solve(this.meanField(), types, this.bondSolver);
     // Once more with pair forces on, at the weights the solver kept (the kernels hold them).
@@ -1041,7 +1041,7 @@ export class EctEngine extends KernelSystem {
     if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
     this.setCtx("epsForces", 0);
     const view = this.neighborView();
-    bond.collect(view);
+    bond.collect(view, this.getCtx("builds"), this.getCtx("skin"));
     this.polarization?.collect(view);
     const e = transferEnergy(bond.problem(), this.meanField(), bond.x, new Float64Array(bond.x.length), new TransferWork(this.n, bond.bonds!.count));
     this.forcesValid = false;

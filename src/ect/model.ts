@@ -145,6 +145,11 @@ export interface EctResonance extends ResonanceSpec {
   b: number;
   /** Transfer cutoff of this pair (A), bond transfer only (default cutoffs.resonance). */
   cutoff?: number;
+  /**
+   * Bond transfer: the element that gives the electron when only one direction of transfer is
+   * modelled (its ionic configuration A+ B-); both channels when absent.
+   */
+  donor?: string;
   comment?: string;
 }
 
@@ -233,7 +238,7 @@ export const MODEL_KEYS = {
     "born-mayer": ["form", "A", "rho", "comment"],
     morse: ["form", "D", "alpha", "r0", "comment"],
   },
-  resonance: ["h0", "kappa", "cutoff", "comment"],
+  resonance: ["h0", "kappa", "cutoff", "donor", "comment"],
 } as const;
 
 /**
@@ -428,6 +433,11 @@ export function parseEctModel(json: unknown, source: string): EctModel {
       cutoff = c.positive(o.cutoff, join(path, "cutoff"));
       if (!(cutoff > cutoffs.taper)) c.fail(join(path, "cutoff"), `expected a cutoff > cutoffs.taper = ${cutoffs.taper}, got ${cutoff}`);
     }
+    let donor: string | undefined;
+    if (o.donor !== undefined) {
+      if (transfer !== "bond") c.fail(join(path, "donor"), "a donor is used by bond transfer only");
+      donor = c.oneOf(o.donor, join(path, "donor"), [symbols[a], symbols[b]]);
+    }
     return {
       key,
       a,
@@ -435,6 +445,7 @@ export function parseEctModel(json: unknown, source: string): EctModel {
       h0: c.number(o.h0, join(path, "h0")),
       kappa: c.positive(o.kappa, join(path, "kappa")),
       ...(cutoff !== undefined ? { cutoff } : {}),
+      ...(donor !== undefined ? { donor } : {}),
       ...(comment !== undefined ? { comment } : {}),
     };
   });

@@ -88,6 +88,8 @@ export interface BondTables {
   coupling: RadialFunction[][];
   /** Largest transfer cutoff (A). */
   maxCutoff: number;
+  /** [a][b]: whether the channel a -> b (a gives an electron to b) exists. */
+  channel: boolean[][];
 }
 
 /** Default radial grid spacing (A). */
@@ -176,6 +178,7 @@ export function bondTables(model: EctModel): BondTables {
   const n = model.elements.length;
   const cutoff = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   const coupling = Array.from({ length: n }, () => new Array<RadialFunction>(n).fill(ZERO_R));
+  const channel = Array.from({ length: n }, () => new Array<boolean>(n).fill(false));
   let maxCutoff = 0;
   for (const r of model.resonance) {
     if (r.h0 === 0) continue;
@@ -183,8 +186,11 @@ export function bondTables(model: EctModel): BondTables {
     cutoff[r.a][r.b] = cutoff[r.b][r.a] = rc;
     coupling[r.a][r.b] = coupling[r.b][r.a] = tapered(resonanceFunction(r), smoothCutoff(rc, model.cutoffs.taper));
     maxCutoff = Math.max(maxCutoff, rc);
+    const d = r.donor === undefined ? -1 : model.elements.findIndex((e) => e.symbol === r.donor);
+    channel[r.a][r.b] = d < 0 || d === r.a;
+    channel[r.b][r.a] = d < 0 || d === r.b;
   }
-  return { cutoff, coupling, maxCutoff };
+  return { cutoff, coupling, maxCutoff, channel };
 }
 
 /** Tabulated Coulomb remainders by (state, state, cutoffs, grid); tables are never mutated. */

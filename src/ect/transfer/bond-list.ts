@@ -66,7 +66,7 @@ function channelCorrelation(tables: EctTables, a: number, b: number, r: number):
  * cutoff and which is closer than it. Channels exist where the donor has a cation state and the
  * acceptor an anion state.
  */
-export function collectBonds(tables: EctTables, view: NeighborView, reuse?: BondSet): BondSet {
+export function collectBonds(tables: EctTables, view: NeighborView, reuse?: BondSet, margin = 0): BondSet {
   const bt = tables.bond;
   if (!bt) throw new Error("internal: collectBonds needs a bond-transfer model");
   const { n, type, x, y, z, ghostOwner, ghostShift, numNeigh, firstNeigh, neigh } = view;
@@ -95,37 +95,73 @@ export function collectBonds(tables: EctTables, view: NeighborView, reuse?: Bond
       if (rc === 0) continue;
       const dx = x[j] + sx - xi, dy = y[j] + sy - yi, dz = z[j] + sz - zi;
       const r2 = dx * dx + dy * dy + dz * dz;
-      if (r2 >= rc * rc) continue;
+      if (r2 >= (rc + margin) * (rc + margin)) continue;
       if (count === b.i.length) {
         const bigger = allocateBonds(2 * b.i.length);
         copyBonds(b, bigger, count);
         b = bigger;
       }
-      const r = Math.sqrt(r2);
       b.i[count] = i;
       b.j[count] = j;
-      b.dx[count] = dx;
-      b.dy[count] = dy;
-      b.dz[count] = dz;
-      b.r[count] = r;
-      const h = bt.coupling[ti][tj];
-      b.h[count] = h.value(r);
-      b.dh[count] = h.derivative(r);
-      b.fwdOn[count] = hasCation[ti] && hasAnion[tj] ? 1 : 0;
-      b.revOn[count] = hasCation[tj] && hasAnion[ti] ? 1 : 0;
-      if (b.fwdOn[count]) [b.dFwd[count], b.dFwdDr[count]] = channelCorrelation(tables, ti, tj, r);
-      else b.dFwd[count] = b.dFwdDr[count] = 0;
-      if (b.revOn[count]) [b.dRev[count], b.dRevDr[count]] = channelCorrelation(tables, tj, ti, r);
-      else b.dRev[count] = b.dRevDr[count] = 0;
+      b.sx[count] = sx;
+      b.sy[count] = sy;
+      b.sz[count] = sz;
+      b.fwdOn[count] = hasCation[ti] && hasAnion[tj] && bt.channel[ti][tj] ? 1 : 0;
+      b.revOn[count] = hasCation[tj] && hasAnion[ti] && bt.channel[tj][ti] ? 1 : 0;
       count++;
     }
   }
   b.count = count;
+  refreshBonds(tables, view, b);
   return b;
 }
 
+/**
+ * Geometry and functions of the bonds of a set at the current positions (the same pairs and images:
+ * between neighbor-list builds the set is kept and only this runs). Bonds beyond their cutoff have
+ * h = 0 and stay in the set.
+ */
+export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet): void {
+  const bt = tables.bond!;
+  const { type, x, y, z } = view;
+  for (let k = 0; k < b.count; k++) {
+    const i = b.i[k], j = b.j[k], ti = type[i], tj = type[j];
+    const dx = x[j] + b.sx[k] - x[i], dy = y[j] + b.sy[k] - y[i], dz = z[j] + b.sz[k] - z[i];
+    const r = Math.sqrt(dx * dx + dy * dy + dz * dz);
+    b.dx[k] = dx;
+    b.dy[k] = dy;
+    b.dz[k] = dz;
+    b.r[k] = r;
+    const h = bt.coupling[ti][tj];
+    const inside = r < bt.cutoff[ti][tj];
+    b.h[k] = inside ? h.value(r) : 0;
+    b.dh[k] = inside ? h.derivative(r) : 0;
+    if (b.fwdOn[k]) [b.dFwd[k], b.dFwdDr[k]] = channelCorrelation(tables, ti, tj, r);
+    else b.dFwd[k] = b.dFwdDr[k] = 0;
+    if (b.revOn[k]) [b.dRev[k], b.dRevDr[k]] = channelCorrelation(tables, tj, ti, r);
+    else b.dRev[k] = b.dRevDr[k] = 0;
+  }
+}
+
 function copyBonds(from: BondSet, to: BondSet, count: number): void {
-  for (const key of ["i", "j", "dx", "dy", "dz", "r", "h", "dh", "dFwd", "dFwdDr", "dRev", "dRevDr", "fwdOn", "revOn"] as const) {
+  for (const key of ["i", "j", "sx", "sy", "sz", "dx", "dy", "dz", "r", "h", "dh", "dFwd", "dFwdDr", "dRev", "dRevDr", "fwdOn", "revOn"] as const) {
     (to[key] as Float64Array).set((from[key] as Float64Array).subarray(0, count));
   }
+}
+
+/**
+ * The set in a canonical order (by i, j and the image shift), so that the variables' order does not
+ * depend on the neighbor list's order: restarts and other engines reproduce a run bit for bit.
+ */
+export function sortBonds(b: BondSet): BondSet {
+  const idx = Array.from({ length: b.count }, (_, k) => k);
+  idx.sort((u, v) => b.i[u] - b.i[v] || b.j[u] - b.j[v] || b.sx[u] - b.sx[v] || b.sy[u] - b.sy[v] || b.sz[u] - b.sz[v]);
+  if (idx.every((k, m) => k === m)) return b;
+  const out = allocateBonds(b.i.length);
+  for (const key of ["i", "j", "sx", "sy", "sz", "dx", "dy", "dz", "r", "h", "dh", "dFwd", "dFwdDr", "dRev", "dRevDr", "fwdOn", "revOn"] as const) {
+    const from = b[key] as Float64Array, to = out[key] as Float64Array;
+    idx.forEach((k, m) => (to[m] = from[k]));
+  }
+  out.count = b.count;
+  return out;
 }

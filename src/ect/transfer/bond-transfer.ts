@@ -8,7 +8,7 @@
 import { CalculationFailed, InputError } from "../../errors.js";
 import type { EctTables } from "../tables.js";
 import type { BondSet, StateRoles } from "./bonds.js";
-import { collectBonds, stateRoles, type NeighborView } from "./bond-list.js";
+import { collectBonds, refreshBonds, sortBonds, stateRoles, type NeighborView } from "./bond-list.js";
 import { type MeanFieldSystem, type TransferProblem, TransferWork, variableCount, weightsFromVariables } from "./transfer-energy.js";
 import { minimizeTransfer, retractReservoir, type TransferSolveResult } from "./transfer-solver.js";
 
@@ -37,6 +37,17 @@ export interface BondSolveReport {
   energy: number;
 }
 
+/** One bond's solution by identity: displacement (A), amplitudes now and at the solve before (NaN if none). */
+interface Entry {
+  dx: number;
+  dy: number;
+  dz: number;
+  f: number;
+  r: number;
+  fPrev: number;
+  rPrev: number;
+}
+
 export class BondTransfer {
   bonds: BondSet | null = null;
   roles: StateRoles | null = null;
@@ -46,8 +57,12 @@ export class BondTransfer {
   private charge = 0;
   private cold = true;
   /** Last solution by bond identity (i, j and displacement), for warm starts after a new bond list. */
-  private previous: Map<number, { dx: number; dy: number; dz: number; f: number; r: number }[]> | null = null;
+  private previous: Map<number, Entry[]> | null = null;
   private previousReservoir: Float64Array | null = null;
+  /** Neighbor-list build the bond set belongs to (between builds the set is kept and refreshed). */
+  private listBuild = -1;
+  /** The solution before the current one on the same bond set (the next start is extrapolated). */
+  private xPrev: Float64Array | null = null;
 
   constructor(readonly tables: EctTables) {}
 
@@ -58,6 +73,7 @@ export class BondTransfer {
     this.previous = null;
     this.previousReservoir = null;
     this.bonds = null;
+    this.xPrev = null;
   }
 
   /** True when the next solve searches for the ground state from scratch. */
@@ -77,18 +93,28 @@ export class BondTransfer {
   }
 
   /**
-   * Rebuilds the bond set at the current positions and carries the last solution over to it (each
-   * bond takes the amplitudes of the same pair at the nearest displacement, within 1.5 A).
+   * The bond set at the current positions. Within one neighbor-list build (`build`, the engine's
+   * build counter) the set is kept and only its geometry refreshed; after a new build it is
+   * collected again (pairs within the transfer cutoff + `margin`, the list's skin, in a canonical
+   * order) and the last solution carried over by bond identity (same pair, nearest displacement
+   * within 1.5 A).
    */
-  collect(view: NeighborView): void {
+  collect(view: NeighborView, build = -1, margin = 0): void {
+    if (this.bonds && !this.cold && build >= 0 && build === this.listBuild) {
+      refreshBonds(this.tables, view, this.bonds);
+      return;
+    }
     const keep = this.bonds && !this.cold ? this.snapshot() : this.previous;
-    this.bonds = collectBonds(this.tables, view, this.bonds ?? undefined);
+    this.bonds = sortBonds(collectBonds(this.tables, view, this.bonds ?? undefined, margin));
+    this.listBuild = build;
     this.roles = stateRoles(this.tables, view.type, view.n);
     const b = this.bonds, n = view.n;
     this.x = new Float64Array(variableCount(b.count, n));
-    if (!this.work || this.work.atoms !== n || this.work.bondCount < b.count) this.work = new TransferWork(n, b.count);
-    if (this.work.bondCount !== b.count) this.work = new TransferWork(n, b.count);
+    this.xPrev = null;
+    if (!this.work || this.work.atoms !== n || this.work.bondCount !== b.count) this.work = new TransferWork(n, b.count);
     if (keep) {
+      const prev = new Float64Array(this.x.length);
+      let havePrev = true;
       for (let k = 0; k < b.count; k++) {
         const list = keep.get(b.i[k] * n + b.j[k]);
         if (!list) continue;
@@ -101,26 +127,41 @@ export class BondTransfer {
           }
         });
         if (best >= 0) {
-          this.x[k] = list[best].f;
-          this.x[b.count + k] = list[best].r;
+          const e = list[best];
+          this.x[k] = e.f;
+          this.x[b.count + k] = e.r;
+          if (Number.isNaN(e.fPrev)) havePrev = false;
+          prev[k] = e.fPrev;
+          prev[b.count + k] = e.rPrev;
         }
       }
-      if (this.previousReservoir && this.previousReservoir.length === n) this.x.set(this.previousReservoir, 2 * b.count);
+      if (this.previousReservoir && this.previousReservoir.length === n) {
+        this.x.set(this.previousReservoir, 2 * b.count);
+        prev.set(this.previousReservoir, 2 * b.count);
+      }
+      if (havePrev && this.extrapolating) this.xPrev = prev;
       this.previous = keep;
     }
     if (this.charge !== 0 && !keep) this.x.fill(Math.sqrt(Math.abs(this.charge) / n), 2 * b.count);
     this.makeFeasible();
   }
 
+  /** The solution before the current one (for the state: extrapolation after a restart). */
+  private xPrevSolved: Float64Array | null = null;
+
+  /** Whether warm solves start from the last two solutions extrapolated (MD), see {@link solve}. */
+  extrapolating = true;
+
   /** The current solution keyed by bond identity. */
-  private snapshot(): Map<number, { dx: number; dy: number; dz: number; f: number; r: number }[]> {
+  private snapshot(): Map<number, Entry[]> {
     const b = this.bonds!, n = this.roles!.neutral.length;
-    const out = new Map<number, { dx: number; dy: number; dz: number; f: number; r: number }[]>();
+    const out = new Map<number, Entry[]>();
+    const pv = this.xPrevSolved;
     for (let k = 0; k < b.count; k++) {
       const key = b.i[k] * n + b.j[k];
       let list = out.get(key);
       if (!list) out.set(key, (list = []));
-      list.push({ dx: b.dx[k], dy: b.dy[k], dz: b.dz[k], f: this.x[k], r: this.x[b.count + k] });
+      list.push({ dx: b.dx[k], dy: b.dy[k], dz: b.dz[k], f: this.x[k], r: this.x[b.count + k], fPrev: pv ? pv[k] : NaN, rPrev: pv ? pv[b.count + k] : NaN });
     }
     this.previousReservoir = this.x.slice(2 * b.count);
     return out;
@@ -198,10 +239,22 @@ export class BondTransfer {
     let evaluations = 0, iterations = 0;
     let last: TransferSolveResult;
     if (!this.cold) {
+      // Along a trajectory: start from 2 x_t - x_(t-1) when that is feasible (O(dt^2) from the answer).
+      const solved = this.x.slice();
+      if (this.xPrev && this.extrapolating) {
+        const trial = this.x.slice();
+        for (let k = 0; k < trial.length; k++) trial[k] = 2 * this.x[k] - this.xPrev[k];
+        if (p.charge !== 0) retractReservoir(p, trial, 2 * this.bonds!.count);
+        if (weightsFromVariables(p, trial, this.work!) >= 0) this.x.set(trial);
+      }
       last = run(this.x);
       evaluations += last.evaluations;
       iterations += last.iterations;
       if (!last.converged) this.cold = true;
+      else {
+        this.xPrev = solved;
+        this.xPrevSolved = solved;
+      }
     }
     if (this.cold) {
       const results: { x: Float64Array; r: TransferSolveResult }[] = [];
@@ -234,6 +287,8 @@ export class BondTransfer {
         }
       }
       this.x.set(best.x);
+      this.xPrev = null;
+      this.xPrevSolved = null;
       // The mean field must be left at the kept solution.
       last = run(this.x);
       evaluations += last.evaluations;
@@ -249,8 +304,10 @@ export class BondTransfer {
 
   /**
    * The solution as a flat array that survives a new bond list (restarts, warm starts of another
-   * engine): [bond count, then per bond i, j, dx, dy, dz, forward, reverse, then one reservoir
-   * amplitude per atom]. Before any solve it is the carried-over state, or empty.
+   * engine): [bond count, then 9 values per bond, then one reservoir amplitude per atom]; a bond is
+   * i, j, dx, dy, dz, its forward and reverse amplitudes and the two amplitudes
+   * of the solve before (NaN when there is none; the next start is extrapolated from both). Before
+   * any solve it is the carried-over state, or empty.
    */
   exportState(atoms: number): Float64Array {
     const map = this.bonds && !this.cold ? this.snapshot() : this.previous;
@@ -259,7 +316,7 @@ export class BondTransfer {
     if (map) {
       for (const [key, list] of map) {
         for (const e of list) {
-          entries.push(Math.floor(key / atoms), key % atoms, e.dx, e.dy, e.dz, e.f, e.r);
+          entries.push(Math.floor(key / atoms), key % atoms, e.dx, e.dy, e.dz, e.f, e.r, e.fPrev, e.rPrev);
           count++;
         }
       }
@@ -275,15 +332,17 @@ export class BondTransfer {
   /** Takes a state of {@link exportState} (same atoms) as the warm start of the next solve. */
   importState(state: ArrayLike<number>, atoms: number): void {
     const count = state[0];
-    if (!(Number.isInteger(count) && count >= 0 && state.length === 1 + 7 * count + atoms)) {
-      throw new InputError(`bond-transfer state has ${state.length} values, expected 1 + 7 x ${count} bonds + ${atoms} atoms`);
+    if (!(Number.isInteger(count) && count >= 0 && state.length === 1 + 9 * count + atoms)) {
+      throw new InputError(`bond-transfer state has ${state.length} values, expected 1 + 9 x ${count} bonds + ${atoms} atoms`);
     }
     for (let k = 0; k < state.length; k++) {
-      if (!Number.isFinite(state[k])) throw new InputError(`bond-transfer state value ${k} is ${state[k]}, expected a finite number`);
+      // the previous amplitudes are NaN when there were none
+      const prevSlot = k >= 1 && k < 1 + 9 * count && (k - 1) % 9 >= 7;
+      if (!Number.isFinite(state[k]) && !(prevSlot && Number.isNaN(state[k]))) throw new InputError(`bond-transfer state value ${k} is ${state[k]}, expected a finite number`);
     }
-    const map = new Map<number, { dx: number; dy: number; dz: number; f: number; r: number }[]>();
+    const map = new Map<number, Entry[]>();
     for (let b = 0; b < count; b++) {
-      const o = 1 + 7 * b;
+      const o = 1 + 9 * b;
       const i = state[o], j = state[o + 1];
       if (!(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && j >= 0 && i < atoms && j < atoms)) {
         throw new InputError(`bond-transfer state bond ${b} joins atoms ${i} and ${j}, expected indices below ${atoms}`);
@@ -291,10 +350,10 @@ export class BondTransfer {
       const key = i * atoms + j;
       let list = map.get(key);
       if (!list) map.set(key, (list = []));
-      list.push({ dx: state[o + 2], dy: state[o + 3], dz: state[o + 4], f: state[o + 5], r: state[o + 6] });
+      list.push({ dx: state[o + 2], dy: state[o + 3], dz: state[o + 4], f: state[o + 5], r: state[o + 6], fPrev: state[o + 7], rPrev: state[o + 8] });
     }
     this.previous = map;
-    this.previousReservoir = Float64Array.from({ length: atoms }, (_, k) => state[1 + 7 * count + k]);
+    this.previousReservoir = Float64Array.from({ length: atoms }, (_, k) => state[1 + 9 * count + k]);
     this.bonds = null;
     this.cold = false;
   }

@@ -33,6 +33,10 @@ export interface BondSet {
   /** Owned atom indices of the two ends (i < j is not required). */
   i: Int32Array;
   j: Int32Array;
+  /** Periodic shift of j's image (A): r_j(image) = r_j + shift. */
+  sx: Float64Array;
+  sy: Float64Array;
+  sz: Float64Array;
   /** r_j - r_i (A), with the periodic image of j that the bond uses. */
   dx: Float64Array;
   dy: Float64Array;
@@ -58,6 +62,7 @@ export function allocateBonds(capacity: number): BondSet {
     count: 0,
     i: new Int32Array(capacity),
     j: new Int32Array(capacity),
+    sx: f(), sy: f(), sz: f(),
     dx: f(), dy: f(), dz: f(), r: f(), h: f(), dh: f(),
     dFwd: f(), dFwdDr: f(), dRev: f(), dRevDr: f(),
     fwdOn: new Uint8Array(capacity),

@@ -130,3 +130,25 @@ export function transferEnergy(p: TransferProblem, mf: MeanFieldSystem, x: Float
   }
   return eMF + eB;
 }
+
+/**
+ * A positive estimate of the diagonal of d^2E/dx^2 at the point of the last `transferEnergy` call
+ * (its work arrays), for preconditioning: per channel 2 (dE/dw+ of the donor + dE/dw- of the
+ * acceptor + D m^2) plus the curvature the fourth roots add through the neutral weights,
+ * |h| m a (1/w_i0 + 1/w_j0); per reservoir amplitude 2 |dE/dw|. Floored at `floor` (eV).
+ */
+export function diagonalCurvature(p: TransferProblem, x: Float64Array, work: TransferWork, out: Float64Array, floor = 0.05): void {
+  const b = p.bonds, nb = b.count, n = work.atoms;
+  const w0 = work.w0, dP = work.dPlus, dM = work.dMinus;
+  for (let k = 0; k < nb; k++) {
+    const i = b.i[k], j = b.j[k];
+    const wi = Math.max(w0[i], 1e-6), wj = Math.max(w0[j], 1e-6);
+    const m = Math.sqrt(Math.sqrt(wi * wj)), m2 = m * m;
+    const h = Math.abs(b.h[k]);
+    const f = Math.abs(x[k]), r = Math.abs(x[nb + k]);
+    out[k] = b.fwdOn[k] ? Math.max(floor, Math.abs(2 * (dP[i] + dM[j] + b.dFwd[k] * m2)) + h * m * f * (1 / wi + 1 / wj)) : 1;
+    out[nb + k] = b.revOn[k] ? Math.max(floor, Math.abs(2 * (dP[j] + dM[i] + b.dRev[k] * m2)) + h * m * r * (1 / wi + 1 / wj)) : 1;
+  }
+  for (let i = 0; i < n; i++) out[2 * nb + i] = Math.max(floor, Math.abs(2 * (p.charge > 0 ? dP[i] : dM[i])));
+}
+
