@@ -100,6 +100,9 @@ def crystal_files():
         B0 = exp['B0'] * GPA if exp['B0'] else b0
         V0 = exp['a0'] ** 3 / 4
         prov = dict(pbe_a0=a_pbe, pbe_B0_GPa=b0 / GPA, pbe_B0prime=bp)
+        if not 3.5 <= bp <= 6.5:  # five points within +-6 % pin B0' poorly: use a typical value
+            bp = 4.5
+        prov['B0prime_used'] = bp
         frames = []
         for s in (0.96, 0.98, 1.0, 1.02, 1.04):
             a = exp['a0'] * s
