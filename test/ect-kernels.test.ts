@@ -15,7 +15,7 @@ import { freezeEct, writeFrozenSetfl } from "../src/export/ect-frozen.js";
 import type { EctModel } from "../src/ect/model.js";
 
 const starter = readEctModelFile("models/ect-starter.json");
-const fitted = readEctModelFile("models/ect-fitted.json");
+const fitted = readEctModelFile("models/ect-ensemble-dimers.json");
 const dsf = { longRange: "dsf" as const, cutoff: 9, dsfAlpha: 0.25, ewaldAccuracy: 1e-8 };
 
 /** Rattled rocksalt of two elements (deterministic). */

@@ -101,7 +101,7 @@ describe("restart reproduces the uninterrupted run bit for bit", () => {
     expect(Math.abs(r.second.results!.charges![0])).toBeGreaterThan(0.5); // ionic Na+ Cl-
   }, 60_000);
   it("ECT-EAM with resonance ((LiH)2, fitted model): the start extrapolated from two solutions resumes too", async () => {
-    const fitted = buildEctTables(readEctModelFile(join(ROOT, "models", "ect-fitted.json")));
+    const fitted = buildEctTables(readEctModelFile(join(ROOT, "models", "ect-ensemble-dimers.json")));
     const atoms = new Atoms({
       symbols: ["Li", "H", "Li", "H"],
       positions: [0, 0, 0, 1.62, 0.05, 0, 0.1, 3.4, 0.2, 1.7, 3.35, 0],

@@ -138,6 +138,17 @@ def rocksalt(m, x, a):
     return Atoms([m] * 4 + [x] * 4, scaled_positions=frac, cell=[a, a, a], pbc=True)
 
 
+def copy_raw():
+    """The per-point results next to the files made from them (provenance)."""
+    import shutil
+    for src, dst in ((f'{QM}/res', 'clusters'), (f'{CP}/res', 'crystals')):
+        out = os.path.join(DATA, dst, 'raw')
+        os.makedirs(out, exist_ok=True)
+        for fn in glob.glob(f'{src}/*.json'):
+            shutil.copy(fn, out)
+
+
 if __name__ == '__main__':
     cluster_files()
     crystal_files()
+    copy_raw()

@@ -21,9 +21,11 @@ import { fitStaged, parseStages, type StageSummary } from "../fit/stages.js";
 import { datasetRmse, diatomicCurve, equilibriumTable, reportMarkdown, type FitReport, type ReferenceMolecule } from "../fit/report.js";
 import { DEBYE_PER_E_A } from "../fit/diatomic.js";
 import { linePlotsSvg } from "./plot.js";
+import { runPlanFile } from "../fit/plan-file.js";
 import { numberOption, runCommand } from "./common.js";
 
 interface FitFlags {
+  plan?: string; only?: string;
   model: string; data: string[]; output: string; report?: string; params?: string; resonance: boolean; fitTemperature?: boolean;
   energySigma: string; energySlope: string; forceSigma: string; dipoleSigma: string; starts: string; seed: string; maxIterations: string;
   workers?: string; reference?: string; stages?: string;
@@ -34,8 +36,10 @@ export function registerFit(program: Command): void {
   program
     .command("fit")
     .description("fit an ECT-EAM model to reference energies, forces and dipoles (Levenberg-Marquardt) and write a report")
-    .requiredOption("--model <file>", "starting model (JSON)")
-    .requiredOption("--data <files...>", "training sets: extended XYZ with energy= (eV) and optionally forces, dipole= (e*A)")
+    .option("--plan <file>", "fit plan of a bond-transfer model (JSON: start model, data files with tolerances, stages); replaces --model and --data")
+    .option("--only <stages>", "with --plan: comma-separated stage names to run (default all)")
+    .option("--model <file>", "starting model (JSON)")
+    .option("--data <files...>", "training sets: extended XYZ with energy= (eV) and optionally forces, dipole= (e*A)")
     .requiredOption("--output <file>", "fitted model (JSON)")
     .option("--report <dir>", "write report.md, report.json and one SVG per diatomic here")
     .option("--params <list>", "comma-separated parameter paths to fit (default: pair, resonance and embedding parameters of the data's elements)")
@@ -55,6 +59,21 @@ export function registerFit(program: Command): void {
 }
 
 async function runFit(opts: FitFlags): Promise<void> {
+  if (opts.plan) {
+    if (opts.model || opts.data) throw new InputError("--plan names the start model and the data: leave out --model and --data");
+    checkOutputPaths([["--output", opts.output]]);
+    if (opts.report) checkOutputDir(opts.report, "--report");
+    const t0 = Date.now();
+    await runPlanFile(opts.plan, {
+      output: opts.output,
+      report: opts.report ?? null,
+      stages: opts.only?.split(",").map((s) => s.trim()),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(`wrote ${opts.output}${opts.report ? ` and ${join(opts.report, "report.md")}` : ""} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+    return;
+  }
+  if (!opts.model || !opts.data) throw new InputError("fit needs --model and --data (or --plan)");
   const modelText = readText(opts.model, "model");
   let json: Record<string, unknown>;
   try {
