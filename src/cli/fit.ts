@@ -21,11 +21,12 @@ import { fitStaged, parseStages, type StageSummary } from "../fit/stages.js";
 import { datasetRmse, diatomicCurve, equilibriumTable, reportMarkdown, type FitReport, type ReferenceMolecule } from "../fit/report.js";
 import { DEBYE_PER_E_A } from "../fit/diatomic.js";
 import { linePlotsSvg } from "./plot.js";
-import { runPlanFile } from "../fit/plan-file.js";
+import { readFitPlan, runPlanFile, writeModelReport } from "../fit/plan-file.js";
+import { dirname, relative, resolve } from "node:path";
 import { numberOption, runCommand } from "./common.js";
 
 interface FitFlags {
-  plan?: string; only?: string;
+  plan?: string; only?: string; reportOnly?: boolean;
   model: string; data: string[]; output: string; report?: string; params?: string; resonance: boolean; fitTemperature?: boolean;
   energySigma: string; energySlope: string; forceSigma: string; dipoleSigma: string; starts: string; seed: string; maxIterations: string;
   workers?: string; reference?: string; stages?: string;
@@ -38,6 +39,7 @@ export function registerFit(program: Command): void {
     .description("fit an ECT-EAM model to reference energies, forces and dipoles (Levenberg-Marquardt) and write a report")
     .option("--plan <file>", "fit plan of a bond-transfer model (JSON: start model, data files with tolerances, stages); replaces --model and --data")
     .option("--only <stages>", "with --plan: comma-separated stage names to run (default all)")
+    .option("--report-only", "with --plan: write the report of the model at --output (no fit)")
     .option("--model <file>", "starting model (JSON)")
     .option("--data <files...>", "training sets: extended XYZ with energy= (eV) and optionally forces, dipole= (e*A)")
     .requiredOption("--output <file>", "fitted model (JSON)")
@@ -61,6 +63,16 @@ export function registerFit(program: Command): void {
 async function runFit(opts: FitFlags): Promise<void> {
   if (opts.plan) {
     if (opts.model || opts.data) throw new InputError("--plan names the start model and the data: leave out --model and --data");
+    if (opts.reportOnly) {
+      if (!opts.report) throw new InputError("--report-only needs --report DIR");
+      checkOutputDir(opts.report, "--report");
+      const plan = readFitPlan(opts.plan);
+      const planDir = dirname(resolve(opts.plan));
+      const root = resolve(planDir, "..");
+      await writeModelReport(opts.output, opts.report, root, plan.data.map((d) => relative(root, resolve(planDir, d.file))), (line) => process.stderr.write(`${line}\n`));
+      process.stdout.write(`wrote ${join(opts.report, "report.md")}\n`);
+      return;
+    }
     checkOutputPaths([["--output", opts.output]]);
     if (opts.report) checkOutputDir(opts.report, "--report");
     const t0 = Date.now();
