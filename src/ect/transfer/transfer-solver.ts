@@ -104,6 +104,14 @@ export function minimizeTransfer(p: TransferProblem, mf: MeanFieldSystem, x: Flo
   const memory = opts.memory ?? 12;
   const maxStep = opts.maxStep ?? 0.25;
   retractReservoir(p, x, resStart);
+  // The variables that can move: existing channels, and the reservoir of a charged system. The
+  // quasi-Newton history lives on these only (donor-only pairs leave half the channel slots empty).
+  const act: number[] = [];
+  for (let k = 0; k < nb; k++) if (p.bonds.fwdOn[k]) act.push(k);
+  for (let k = 0; k < nb; k++) if (p.bonds.revOn[k]) act.push(nb + k);
+  if (p.charge !== 0) for (let i = 0; i < n; i++) act.push(resStart + i);
+  const na = act.length;
+  const gc = new Float64Array(na);
   const g = new Float64Array(nv), gNew = new Float64Array(nv), d = new Float64Array(nv), xNew = new Float64Array(nv);
   const S: Float64Array[] = [], Y: Float64Array[] = [], rho: number[] = [];
   const alphaH = new Float64Array(memory);
@@ -119,28 +127,31 @@ export function minimizeTransfer(p: TransferProblem, mf: MeanFieldSystem, x: Flo
   let it = 0;
   let lastAt: Float64Array | null = null; // where the mean field was last evaluated, when not at x
   for (; it < opts.maxIterations && gmax > opts.tolerance; it++) {
-    // Two-loop recursion: d = -H g.
-    d.set(g);
+    // Two-loop recursion on the movable variables: d = -H g.
+    for (let a = 0; a < na; a++) gc[a] = g[act[a]];
     for (let m = S.length - 1; m >= 0; m--) {
-      const a = rho[m] * dot(S[m], d);
+      const a = rho[m] * dot(S[m], gc);
       alphaH[m] = a;
-      for (let k = 0; k < nv; k++) d[k] -= a * Y[m][k];
+      const ym = Y[m];
+      for (let k = 0; k < na; k++) gc[k] -= a * ym[k];
     }
     if (S.length > 0) {
       // H0 = gamma D^-1 with gamma from the last pair (s.y / y.D^-1 y)
-      const last = S.length - 1;
+      const last = S.length - 1, yl = Y[last];
       let yDy = 0;
-      for (let k = 0; k < nv; k++) yDy += (Y[last][k] * Y[last][k]) / diag[k];
-      const gamma = dot(S[last], Y[last]) / yDy;
-      for (let k = 0; k < nv; k++) d[k] *= gamma / diag[k];
+      for (let k = 0; k < na; k++) yDy += (yl[k] * yl[k]) / diag[act[k]];
+      const gamma = dot(S[last], yl) / yDy;
+      for (let k = 0; k < na; k++) gc[k] *= gamma / diag[act[k]];
     } else {
-      for (let k = 0; k < nv; k++) d[k] /= diag[k];
+      for (let k = 0; k < na; k++) gc[k] /= diag[act[k]];
     }
     for (let m = 0; m < S.length; m++) {
-      const bta = rho[m] * dot(Y[m], d);
-      for (let k = 0; k < nv; k++) d[k] += S[m][k] * (alphaH[m] - bta);
+      const bta = rho[m] * dot(Y[m], gc);
+      const sm = S[m];
+      for (let k = 0; k < na; k++) gc[k] += sm[k] * (alphaH[m] - bta);
     }
-    for (let k = 0; k < nv; k++) d[k] = -d[k];
+    d.fill(0);
+    for (let a = 0; a < na; a++) d[act[a]] = -gc[a];
     project(p, x, d, resStart);
     let slope = dot(g, d);
     if (!(slope < 0)) {
@@ -175,12 +186,13 @@ export function minimizeTransfer(p: TransferProblem, mf: MeanFieldSystem, x: Flo
     }
     project(p, xNew, gNew, resStart);
     // The history pair goes into a recycled buffer (the oldest when the memory is full).
-    const s = S.length === memory ? S.shift()! : new Float64Array(nv);
-    const y = Y.length === memory ? Y.shift()! : new Float64Array(nv);
+    const s = S.length === memory ? S.shift()! : new Float64Array(na);
+    const y = Y.length === memory ? Y.shift()! : new Float64Array(na);
     if (rho.length === memory) rho.shift();
-    for (let k = 0; k < nv; k++) {
-      s[k] = xNew[k] - x[k];
-      y[k] = gNew[k] - g[k];
+    for (let a = 0; a < na; a++) {
+      const k = act[a];
+      s[a] = xNew[k] - x[k];
+      y[a] = gNew[k] - g[k];
     }
     const sy = dot(s, y);
     if (sy > 1e-16 * Math.sqrt(dot(s, s) * dot(y, y))) {
