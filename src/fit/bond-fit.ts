@@ -132,7 +132,7 @@ export async function fitBondModel(
     (x) => objective.jacobianAt(x),
     (x) => objective.residualsAt(x),
     x0,
-    { maxIterations: plan.maxIterations ?? 30, onIteration, maxStep: 1.0 },
+    { maxIterations: plan.maxIterations ?? 30, onIteration, maxStep: 1.0, costTolerance: 1e-5 },
   );
   const m = run.residuals.length, n = params.length;
   const { jtj } = normalEquations(run.jacobian, run.residuals, n);
