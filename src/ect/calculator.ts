@@ -61,24 +61,7 @@ export class EctCalculator extends WasmCalculator<EctResults, EctEngine> {
   /** Evaluates a structure; the same system keeps its weights as the solver's warm start. */
   protected evaluate(atoms: Atoms, source?: string): EctResults {
     const { virial, stress } = this.runEngine(atoms, source);
-    const e = this.engine;
-    const rep = e.solverReport();
-    return {
-      energy: e.energy(),
-      grandPotential: e.grandPotential(),
-      mu: rep.mu,
-      forces: e.forces(),
-      energies: e.energies(),
-      virial,
-      stress,
-      charges: e.charges(),
-      weights: e.weights(),
-      hostDensities: e.densities(),
-      electronegativities: e.electronegativities(),
-      dipole: e.dipole(),
-      iterations: rep.iterations,
-      residual: rep.residual,
-    };
+    return ectResults(this.engine, virial, stress);
   }
 
   /** The next evaluation starts the weight solver cold (results then do not depend on earlier calls). */
@@ -86,6 +69,27 @@ export class EctCalculator extends WasmCalculator<EctResults, EctEngine> {
     this.engine.coldStart();
     this.reset();
   }
+}
+
+/** The results of an engine's last evaluation (copies), with the virial and stress the caller computed. */
+export function ectResults(e: EctEngine, virial: Float64Array, stress: Float64Array | null): EctResults {
+  const rep = e.solverReport();
+  return {
+    energy: e.energy(),
+    grandPotential: e.grandPotential(),
+    mu: rep.mu,
+    forces: e.forces(),
+    energies: e.energies(),
+    virial,
+    stress,
+    charges: e.charges(),
+    weights: e.weights(),
+    hostDensities: e.densities(),
+    electronegativities: e.electronegativities(),
+    dipole: e.dipole(),
+    iterations: rep.iterations,
+    residual: rep.residual,
+  };
 }
 
 export { MAX_STATES };

@@ -9,7 +9,7 @@
  * model restricted to its elements (smaller tables, same physics).
  */
 import type { Atoms } from "../atoms.js";
-import { EctCalculator, type EctResults } from "../ect/calculator.js";
+import { EctCalculator, ectResults, type EctResults } from "../ect/calculator.js";
 import { parseEctModel } from "../ect/model.js";
 import { buildEctTables } from "../ect/tables.js";
 import { CalculationFailed } from "../errors.js";
@@ -183,22 +183,5 @@ export class BondFitObjective {
 }
 
 function resultsOf(calc: EctCalculator): EctResults {
-  const e = calc.engine;
-  const rep = e.solverReport();
-  return {
-    energy: e.energy(),
-    grandPotential: e.grandPotential(),
-    mu: rep.mu,
-    forces: e.forces(),
-    energies: new Float64Array(0),
-    virial: e.virial(),
-    stress: null,
-    charges: e.charges(),
-    weights: e.weights(),
-    hostDensities: e.densities(),
-    electronegativities: new Float64Array(0),
-    dipole: e.dipole(),
-    iterations: rep.iterations,
-    residual: rep.residual,
-  };
+  return ectResults(calc.engine, calc.engine.virial(), null);
 }

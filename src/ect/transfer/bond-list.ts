@@ -26,6 +26,26 @@ export interface NeighborView {
   neigh: Int32Array;
 }
 
+/**
+ * Calls `visit(i, j, sx, sy, sz)` for every listed pair of distinct owned atoms: j is the owner of a
+ * ghost entry and (sx, sy, sz) the ghost's periodic shift (0 for owned partners). An atom and its own
+ * periodic image are skipped (they exchange nothing and their fields cancel).
+ */
+export function forEachListedPair(view: NeighborView, visit: (i: number, j: number, sx: number, sy: number, sz: number) => void): void {
+  const { n, ghostOwner, ghostShift, numNeigh, firstNeigh, neigh } = view;
+  for (let i = 0; i < n; i++) {
+    for (let q = firstNeigh[i], end = firstNeigh[i] + numNeigh[i]; q < end; q++) {
+      const e = neigh[q];
+      if (e < n) {
+        if (e !== i) visit(i, e, 0, 0, 0);
+        continue;
+      }
+      const g = e - n, j = ghostOwner[g];
+      if (j !== i) visit(i, j, ghostShift[3 * g], ghostShift[3 * g + 1], ghostShift[3 * g + 2]);
+    }
+  }
+}
+
 /** Cation, neutral and anion slots of every atom (from its element's states). */
 export function stateRoles(tables: EctTables, type: Int32Array, n: number): StateRoles {
   const cation = new Int32Array(n), neutral = new Int32Array(n), anion = new Int32Array(n);
@@ -69,48 +89,33 @@ function channelCorrelation(tables: EctTables, a: number, b: number, r: number):
 export function collectBonds(tables: EctTables, view: NeighborView, reuse?: BondSet, margin = 0): BondSet {
   const bt = tables.bond;
   if (!bt) throw new Error("internal: collectBonds needs a bond-transfer model");
-  const { n, type, x, y, z, ghostOwner, ghostShift, numNeigh, firstNeigh, neigh } = view;
+  const { n, type, x, y, z, numNeigh } = view;
   let total = 0;
   for (let i = 0; i < n; i++) total += numNeigh[i];
   let b = reuse && reuse.i.length >= Math.min(total, 1 << 20) ? reuse : allocateBonds(Math.max(16, Math.min(total, 1 << 20)));
   const hasCation = tables.states.map((st) => st.some((s) => s.charge === 1));
   const hasAnion = tables.states.map((st) => st.some((s) => s.charge === -1));
   let count = 0;
-  for (let i = 0; i < n; i++) {
-    const ti = type[i];
-    const xi = x[i], yi = y[i], zi = z[i];
-    for (let q = firstNeigh[i], end = firstNeigh[i] + numNeigh[i]; q < end; q++) {
-      const e = neigh[q];
-      let j = e, sx = 0, sy = 0, sz = 0;
-      if (e >= n) {
-        const g = e - n;
-        j = ghostOwner[g];
-        sx = ghostShift[3 * g];
-        sy = ghostShift[3 * g + 1];
-        sz = ghostShift[3 * g + 2];
-      }
-      if (j === i) continue; // an atom and its own image exchange nothing
-      const tj = type[j];
-      const rc = bt.cutoff[ti][tj];
-      if (rc === 0) continue;
-      const dx = x[j] + sx - xi, dy = y[j] + sy - yi, dz = z[j] + sz - zi;
-      const r2 = dx * dx + dy * dy + dz * dz;
-      if (r2 >= (rc + margin) * (rc + margin)) continue;
-      if (count === b.i.length) {
-        const bigger = allocateBonds(2 * b.i.length);
-        copyBonds(b, bigger, count);
-        b = bigger;
-      }
-      b.i[count] = i;
-      b.j[count] = j;
-      b.sx[count] = sx;
-      b.sy[count] = sy;
-      b.sz[count] = sz;
-      b.fwdOn[count] = hasCation[ti] && hasAnion[tj] && bt.channel[ti][tj] ? 1 : 0;
-      b.revOn[count] = hasCation[tj] && hasAnion[ti] && bt.channel[tj][ti] ? 1 : 0;
-      count++;
+  forEachListedPair(view, (i, j, sx, sy, sz) => {
+    const ti = type[i], tj = type[j];
+    const rc = bt.cutoff[ti][tj];
+    if (rc === 0) return;
+    const dx = x[j] + sx - x[i], dy = y[j] + sy - y[i], dz = z[j] + sz - z[i];
+    if (dx * dx + dy * dy + dz * dz >= (rc + margin) * (rc + margin)) return;
+    if (count === b.i.length) {
+      const bigger = allocateBonds(2 * b.i.length);
+      copyBonds(b, bigger, count);
+      b = bigger;
     }
-  }
+    b.i[count] = i;
+    b.j[count] = j;
+    b.sx[count] = sx;
+    b.sy[count] = sy;
+    b.sz[count] = sz;
+    b.fwdOn[count] = hasCation[ti] && hasAnion[tj] && bt.channel[ti][tj] ? 1 : 0;
+    b.revOn[count] = hasCation[tj] && hasAnion[ti] && bt.channel[tj][ti] ? 1 : 0;
+    count++;
+  });
   b.count = count;
   refreshBonds(tables, view, b);
   return b;

@@ -11,7 +11,7 @@
  * Browser-safe; no wasm.
  */
 import type { EctTables } from "../tables.js";
-import type { NeighborView } from "./bond-list.js";
+import { forEachListedPair, type NeighborView } from "./bond-list.js";
 import { SLOTS } from "./transfer-energy.js";
 
 /** Pairs within the polarization range, d = r_i - r_j, with s(r) and s'(r). */
@@ -68,45 +68,33 @@ export class Polarization {
 
   /** Pairs of the current positions from the engine's neighbor list (self-images cancel and are left out). */
   collect(view: NeighborView): void {
-    const { n, type, x, y, z, ghostOwner, ghostShift, numNeigh, firstNeigh, neigh } = view;
+    const { n, type, x, y, z, numNeigh } = view;
     const { cutoff, taper: width, damping } = this.settings;
     let total = 0;
     for (let i = 0; i < n; i++) total += numNeigh[i];
     if (this.pairs.i.length < total) this.pairs = allocate(total);
     const p = this.pairs;
     let c = 0;
-    for (let i = 0; i < n; i++) {
-      for (let q = firstNeigh[i], end = firstNeigh[i] + numNeigh[i]; q < end; q++) {
-        const e = neigh[q];
-        let j = e, sx = 0, sy = 0, sz = 0;
-        if (e >= n) {
-          const g = e - n;
-          j = ghostOwner[g];
-          sx = ghostShift[3 * g];
-          sy = ghostShift[3 * g + 1];
-          sz = ghostShift[3 * g + 2];
-        }
-        if (j === i) continue;
-        const dx = x[i] - (x[j] + sx), dy = y[i] - (y[j] + sy), dz = z[i] - (z[j] + sz);
-        const r2 = dx * dx + dy * dy + dz * dz;
-        if (r2 >= cutoff * cutoff) continue;
-        const r = Math.sqrt(r2);
-        const rho = damping[type[i]] + damping[type[j]];
-        const u = r / rho, eu = Math.exp(-u);
-        const d = 1 - (1 + u + 0.5 * u * u) * eu;
-        const dd = (0.5 * u * u * eu) / rho; // d/dr of the damping
-        const [t, dt] = taper(r, cutoff, width);
-        p.i[c] = i;
-        p.j[c] = j;
-        p.dx[c] = dx;
-        p.dy[c] = dy;
-        p.dz[c] = dz;
-        p.r[c] = r;
-        p.s[c] = d * t;
-        p.ds[c] = dd * t + d * dt;
-        c++;
-      }
-    }
+    forEachListedPair(view, (i, j, sx, sy, sz) => {
+      const dx = x[i] - (x[j] + sx), dy = y[i] - (y[j] + sy), dz = z[i] - (z[j] + sz);
+      const r2 = dx * dx + dy * dy + dz * dz;
+      if (r2 >= cutoff * cutoff) return;
+      const r = Math.sqrt(r2);
+      const rho = damping[type[i]] + damping[type[j]];
+      const u = r / rho, eu = Math.exp(-u);
+      const d = 1 - (1 + u + 0.5 * u * u) * eu;
+      const dd = (0.5 * u * u * eu) / rho; // d/dr of the damping
+      const [t, dt] = taper(r, cutoff, width);
+      p.i[c] = i;
+      p.j[c] = j;
+      p.dx[c] = dx;
+      p.dy[c] = dy;
+      p.dz[c] = dz;
+      p.r[c] = r;
+      p.s[c] = d * t;
+      p.ds[c] = dd * t + d * dt;
+      c++;
+    });
     p.count = c;
     this.n = n;
     this.type = type;

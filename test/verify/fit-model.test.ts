@@ -9,20 +9,23 @@
  * model's dipole (charges and induced dipoles), like with like.
  */
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
-import { Atoms } from "../src/atoms.js";
-import { EctCalculator } from "../src/ect/calculator.js";
-import { parseEctModelText, type EctModel } from "../src/ect/model.js";
-import { buildEctTables } from "../src/ect/tables.js";
-import { DEBYE_PER_E_A, diatomicProperties } from "../src/fit/diatomic.js";
-import { localEvaluator } from "../src/fit/evaluator.js";
-import { parseTrainingSet } from "../src/fit/dataset.js";
-import { fire } from "../src/optimize/fire.js";
-import { PositionObjective } from "../src/optimize/positions.js";
-import { equationOfState } from "../src/properties/eos.js";
-import { rocksalt } from "../src/structures/lattice.js";
+import { describe, expect, it, vi } from "vitest";
 
-const root = new URL("../", import.meta.url);
+// Long physics runs (npm run verify): each test may take minutes on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 1_800_000 });
+import { Atoms } from "../../src/atoms.js";
+import { EctCalculator } from "../../src/ect/calculator.js";
+import { parseEctModelText, type EctModel } from "../../src/ect/model.js";
+import { buildEctTables } from "../../src/ect/tables.js";
+import { DEBYE_PER_E_A, diatomicProperties } from "../../src/fit/diatomic.js";
+import { localEvaluator } from "../../src/fit/evaluator.js";
+import { parseTrainingSet } from "../../src/fit/dataset.js";
+import { fire } from "../../src/optimize/fire.js";
+import { PositionObjective } from "../../src/optimize/positions.js";
+import { equationOfState } from "../../src/properties/eos.js";
+import { rocksalt } from "../../src/structures/lattice.js";
+
+const root = new URL("../../", import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, root), "utf8");
 const modelText = read("models/ect-fitted.json");
 const model = (edit?: (m: EctModel) => void): EctModel => {

@@ -5,15 +5,18 @@
  * of a picosecond); the issue's 216-atom, 10 ps run is measured by the command in reports/fit/report.md.
  */
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
-import { EctCalculator } from "../src/ect/calculator.js";
-import { parseEctModelText } from "../src/ect/model.js";
-import { buildEctTables } from "../src/ect/tables.js";
-import { MolecularDynamics } from "../src/dynamics/driver.js";
-import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
-import { rocksalt } from "../src/structures/lattice.js";
+import { describe, expect, it, vi } from "vitest";
 
-const modelText = readFileSync(new URL("../models/ect-fitted.json", import.meta.url), "utf8");
+// Long physics runs (npm run verify): each test may take minutes on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 1_800_000 });
+import { EctCalculator } from "../../src/ect/calculator.js";
+import { parseEctModelText } from "../../src/ect/model.js";
+import { buildEctTables } from "../../src/ect/tables.js";
+import { MolecularDynamics } from "../../src/dynamics/driver.js";
+import { maxwellBoltzmann } from "../../src/dynamics/velocities.js";
+import { rocksalt } from "../../src/structures/lattice.js";
+
+const modelText = readFileSync(new URL("../../models/ect-fitted.json", import.meta.url), "utf8");
 
 /** Least-squares slope of y(x). */
 function slope(x: number[], y: number[]): number {
