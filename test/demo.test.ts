@@ -142,9 +142,10 @@ describeWith("chromium", "browser demo page", () => {
     const result = await page.evaluate((ex) => (window as unknown as DemoWindow).ectDemo.run({ example: ex, frameDelayMs: 0 }), "lih-fitted");
     expect(result).toMatchObject({ example: "lih-fitted", kind: "ect", mode: "pull", reason: "finished" });
     const q = result.rows.map((r) => r.charges![0]);
-    // The fitted model's dipole at R_e is 5.55 D (reference 5.86 D): q = 0.73 e (test/fit-model.test.ts).
+    // The fitted model's atomic charge at R_e is fractional (near 0.9 e; with the induced dipole of H-
+    // the dipole-derived charge is near the reference 0.77 e, test/verify/fit-model.test.ts).
     expect(q[0]).toBeGreaterThan(0.6);
-    expect(q[0]).toBeLessThan(0.9);
+    expect(q[0]).toBeLessThan(0.999);
     expect(Math.abs(q[q.length - 1])).toBeLessThan(1e-6);
     expect(result.rows.every((r) => Math.abs(r.charges![0] + r.charges![1]) < 1e-9)).toBe(true);
     expect(problems).toEqual([]);

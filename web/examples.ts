@@ -95,9 +95,9 @@ export const EXAMPLES: Example[] = [
     id: "lih-fitted",
     label: "LiH dimer pulled apart (fitted ECT-EAM)",
     about:
-      "Li-H at the fitted model's bond length 1.580 A, H pulled along z by 0.01 A per step to 8 A (Li held) with " +
-      "models/ect-fitted.json (fitted to full-CI curves): the resonance coupling mixes ionic and covalent states, so the " +
-      "charge is fractional (about 0.73 e at the bond length) and fades continuously to neutral atoms.",
+      "Li-H from 1.58 A, H pulled along z by 0.01 A per step to 8 A (Li held) with models/ect-fitted.json (bond " +
+      "transfer, fitted to molecules, clusters and crystals): the Li -> H channel mixes the ionic and covalent " +
+      "configurations, so the charge is fractional near the bond length and fades continuously to neutral atoms.",
     structure: lihFitted.structure,
     potentialUrl: "data/ect-fitted.json",
     potentialKind: "ect",

@@ -20,7 +20,7 @@ export interface BondSolverOptions {
   maxIterations: number;
 }
 
-export const BOND_SOLVER_DEFAULTS: BondSolverOptions = { tolerance: 1e-9, maxIterations: 3000 };
+export const BOND_SOLVER_DEFAULTS: BondSolverOptions = { tolerance: 1e-8, maxIterations: 3000 };
 
 /** Electronegativity difference (eV) above which a bond starts ionic in the ionic cold start. */
 const IONIC_START_GAP = 1.0;

@@ -26,6 +26,17 @@
 /** Weights below this are treated as this inside the fourth roots (their derivative is then 0). */
 export const NEUTRAL_FLOOR = 1e-14;
 
+/**
+ * Cost of moving ionic weight through a weak channel, lambda p / (|h| + eps) (lambda in eV^2, eps in
+ * eV). Near the ionic limit (w0 -> 0) every channel's coupling is multiplied by a vanishing m, and
+ * which bonds carry the transferred electron becomes nearly degenerate: the solver then crawled along
+ * that valley (thousands of iterations for compressed LiF). This term gives the weight to the
+ * strongly coupled bonds, lambda / |h| is 1e-4 eV per unit weight for a 1 eV coupling (changing
+ * fitted energies by ~1e-5 eV) and pins channels at the end of the coupling's taper (h -> 0) to 0.
+ */
+export const WEAK_CHANNEL_COST = 1e-4;
+const WEAK_CHANNEL_EPS = 1e-8;
+
 /** A bond list with per-bond geometry and tabulated functions at the current positions. */
 export interface BondSet {
   /** Number of bonds. */
@@ -104,9 +115,10 @@ export function bondEnergy(
     const f = b.fwdOn[k] ? af[k] : 0, rv = b.revOn[k] ? ar[k] : 0;
     const h = b.h[k];
     const df = b.dFwd[k], dr = b.dRev[k];
-    e += 2 * h * (f + rv) * m + (df * f * f + dr * rv * rv) * m2;
-    gf[k] = b.fwdOn[k] ? 2 * h * m + 2 * df * f * m2 : 0;
-    gr[k] = b.revOn[k] ? 2 * h * m + 2 * dr * rv * m2 : 0;
+    const weak = WEAK_CHANNEL_COST / (Math.abs(h) + WEAK_CHANNEL_EPS);
+    e += 2 * h * (f + rv) * m + (df * f * f + dr * rv * rv) * m2 + weak * (f * f + rv * rv);
+    gf[k] = b.fwdOn[k] ? 2 * h * m + 2 * df * f * m2 + 2 * weak * f : 0;
+    gr[k] = b.revOn[k] ? 2 * h * m + 2 * dr * rv * m2 + 2 * weak * rv : 0;
     // dE/dm, then dm/dw0 = m / (4 w0) (0 below the floor, where the clamp holds w0 constant)
     const dEdm = 2 * h * (f + rv) + 2 * (df * f * f + dr * rv * rv) * m;
     if (w0[i] > NEUTRAL_FLOOR) g0[i] += (dEdm * m) / (4 * wi);
@@ -139,8 +151,11 @@ export function bondForces(
     const m = Math.sqrt(Math.sqrt(wi * wj));
     const m2 = m * m;
     const f = b.fwdOn[k] ? af[k] : 0, rv = b.revOn[k] ? ar[k] : 0;
-    const ek = 2 * b.h[k] * (f + rv) * m + (b.dFwd[k] * f * f + b.dRev[k] * rv * rv) * m2;
-    const dEdr = 2 * b.dh[k] * (f + rv) * m + (b.dFwdDr[k] * f * f + b.dRevDr[k] * rv * rv) * m2;
+    const ah = Math.abs(b.h[k]) + WEAK_CHANNEL_EPS;
+    const ek = 2 * b.h[k] * (f + rv) * m + (b.dFwd[k] * f * f + b.dRev[k] * rv * rv) * m2 + (WEAK_CHANNEL_COST * (f * f + rv * rv)) / ah;
+    // d|h|/dr = sign(h) h'
+    const dWeak = (-WEAK_CHANNEL_COST * (f * f + rv * rv) * Math.sign(b.h[k]) * b.dh[k]) / (ah * ah);
+    const dEdr = 2 * b.dh[k] * (f + rv) * m + (b.dFwdDr[k] * f * f + b.dRevDr[k] * rv * rv) * m2 + dWeak;
     e += ek;
     if (energies) {
       energies[i] += 0.5 * ek;

@@ -14,7 +14,7 @@
  *
  * Browser-safe; no wasm.
  */
-import { bondEnergy, type BondSet, type StateRoles } from "./bonds.js";
+import { bondEnergy, WEAK_CHANNEL_COST, type BondSet, type StateRoles } from "./bonds.js";
 
 /** Weight slots per atom in the kernels' weight rows. */
 export const SLOTS = 4;
@@ -146,8 +146,9 @@ export function diagonalCurvature(p: TransferProblem, x: Float64Array, work: Tra
     const m = Math.sqrt(Math.sqrt(wi * wj)), m2 = m * m;
     const h = Math.abs(b.h[k]);
     const f = Math.abs(x[k]), r = Math.abs(x[nb + k]);
-    out[k] = b.fwdOn[k] ? Math.max(floor, Math.abs(2 * (dP[i] + dM[j] + b.dFwd[k] * m2)) + h * m * f * (1 / wi + 1 / wj)) : 1;
-    out[nb + k] = b.revOn[k] ? Math.max(floor, Math.abs(2 * (dP[j] + dM[i] + b.dRev[k] * m2)) + h * m * r * (1 / wi + 1 / wj)) : 1;
+    const weak = (2 * WEAK_CHANNEL_COST) / (h + 1e-8);
+    out[k] = b.fwdOn[k] ? Math.max(floor, Math.abs(2 * (dP[i] + dM[j] + b.dFwd[k] * m2)) + h * m * f * (1 / wi + 1 / wj) + weak) : 1;
+    out[nb + k] = b.revOn[k] ? Math.max(floor, Math.abs(2 * (dP[j] + dM[i] + b.dRev[k] * m2)) + h * m * r * (1 / wi + 1 / wj) + weak) : 1;
   }
   for (let i = 0; i < n; i++) out[2 * nb + i] = Math.max(floor, Math.abs(2 * (p.charge > 0 ? dP[i] : dM[i])));
 }
