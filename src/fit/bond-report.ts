@@ -1,7 +1,7 @@
 /**
  * The fit report of a bond-transfer model (reports/fit/report.md and its plots): what the model gives
  * for every target of the issue "ECT-EAM that transfers", next to the reference, computed with the
- * public API. The acceptance decisions are the tests' (test/fit-model.test.ts); this file measures
+ * public API. The acceptance decisions are the tests' (test/verify/fit-model.test.ts); this file measures
  * and tabulates. Browser-safe apart from nothing: it returns text, the caller writes files.
  */
 import { Atoms } from "../atoms.js";
@@ -60,7 +60,7 @@ export async function bondFitReport(inp: ReportInputs): Promise<{ markdown: stri
   const md: string[] = [];
   const say = (w: string) => inp.onProgress?.(w);
   md.push(`# Fit report: ${inp.modelFile}`, "", `Model: **${model().name}**. ${model().description}`, "");
-  md.push("Every number below is computed from the shipped model file with the package's public API (src/fit/bond-report.ts); the acceptance bands are asserted in test/fit-model.test.ts.", "");
+  md.push("Every number below is computed from the shipped model file with the package's public API (src/fit/bond-report.ts); the acceptance bands are asserted in test/verify/fit-model.test.ts.", "");
 
   if (inp.stages?.length) {
     md.push("## Fit stages", "", "| stage | frames (rows) | parameters | cost start | cost end | LM iterations | stop |", "|---|---|---|---|---|---|---|");
