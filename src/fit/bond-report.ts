@@ -13,6 +13,7 @@ import { PositionObjective } from "../optimize/positions.js";
 import { equationOfState } from "../properties/eos.js";
 import { rocksalt } from "../structures/lattice.js";
 import { parseTrainingSet, type TrainingSet } from "./dataset.js";
+import { scanCrossing } from "./crossing.js";
 import { DEBYE_PER_E_A, diatomicProperties } from "./diatomic.js";
 import { localEvaluator } from "./evaluator.js";
 import type { BondFitResult } from "./bond-fit.js";
@@ -121,16 +122,8 @@ export async function bondFitReport(inp: ReportInputs): Promise<{ markdown: stri
   say("crossings");
   md.push("## Ionic-covalent crossings (warm scan, 0.01 A steps)", "", "| pair | range (A) | charge before | charge after | largest charge step | largest force step (eV/A) |", "|---|---|---|---|---|---|");
   for (const [a, b, lo, hi] of [["Li", "F", 6, 9.2], ["Na", "Cl", 8, 11.2]] as const) {
-    calc.engine.coldStart();
-    let prevQ = NaN, prevF = NaN, dq = 0, df = 0, q0 = NaN, q1 = NaN;
-    for (let r = lo; r <= hi + 1e-9; r += 0.01) {
-      const res = calc.calculate(new Atoms({ symbols: [a, b], positions: [0, 0, 0, 0, 0, r] }));
-      const q = res.charges[0], f = res.forces[5];
-      if (Number.isNaN(q0)) q0 = q;
-      if (Number.isFinite(prevQ)) { dq = Math.max(dq, Math.abs(q - prevQ)); df = Math.max(df, Math.abs(f - prevF)); }
-      prevQ = q; prevF = f; q1 = q;
-    }
-    md.push(`| ${a}${b} | ${lo}-${hi} | ${f3(q0)} | ${e1(q1)} | ${f3(dq)} | ${f3(df)} |`);
+    const c = scanCrossing(calc, a, b, lo, hi);
+    md.push(`| ${a}${b} | ${lo}-${hi} | ${f3(c.chargeInner)} | ${e1(c.chargeOuter)} | ${f3(c.largestChargeStep)} | ${f3(c.largestForceStep)} |`);
   }
   md.push("");
 

@@ -1,8 +1,10 @@
 /**
  * Dynamics of the shipped model (models/ect-fitted.json) in rock-salt NaCl: NVE conserves Omega +
  * kinetic energy, and NPT at 300 K and 0 bar keeps the crystal rock-salt near the experimental 300 K
- * lattice constant. Cell sizes and run lengths here are what a test can afford (64 atoms, a fraction
- * of a picosecond); the issue's 216-atom, 10 ps run is measured by the command in reports/fit/report.md.
+ * lattice constant; LiF and LiH stay rock-salt at 300 K (no polarization catastrophe: first-order
+ * induction has no dipole-dipole or overlap term to stop one, so the anion polarizabilities must be
+ * small enough, docs/ect-eam.md). Cell sizes and run lengths here are what a test can afford (64
+ * atoms, a fraction of a picosecond); the issue's 216-atom, 10 ps NPT run is not run here.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
@@ -18,6 +20,22 @@ import { rocksalt } from "../../src/structures/lattice.js";
 
 const modelText = readFileSync(new URL("../../models/ect-fitted.json", import.meta.url), "utf8");
 
+/** Every cation has six anions and no cation within `cut` (A), minimum image in a cubic cell. */
+function expectRockSalt(atoms: { positions: Float64Array; cell: Float64Array; symbols: string[]; length: number }, cation: string, cut: number): void {
+  const p = atoms.positions, L = atoms.cell[0];
+  const d = (i: number, j: number) => {
+    let s = 0;
+    for (let c = 0; c < 3; c++) { let x = p[3 * j + c] - p[3 * i + c]; x -= L * Math.round(x / L); s += x * x; }
+    return Math.sqrt(s);
+  };
+  for (let i = 0; i < atoms.length; i++) {
+    if (atoms.symbols[i] !== cation) continue;
+    let anions = 0, cations = 0;
+    for (let j = 0; j < atoms.length; j++) if (j !== i && d(i, j) < cut) atoms.symbols[j] === cation ? cations++ : anions++;
+    expect([anions, cations], `neighbours of atom ${i} within ${cut} A`).toEqual([6, 0]);
+  }
+}
+
 /** Least-squares slope of y(x). */
 function slope(x: number[], y: number[]): number {
   const n = x.length, mx = x.reduce((a, b) => a + b) / n, my = y.reduce((a, b) => a + b) / n;
@@ -26,14 +44,8 @@ function slope(x: number[], y: number[]): number {
   return sxy / sxx;
 }
 
-/*
- * Not met yet (the issue stays open): with the shipped model both runs stop with "bond-transfer
- * solver did not converge" after ~280 steps (NVE: Omega + kinetic drifts from step ~240 on while
- * the temperature climbs from 140 to 580 K; some Na reach neutral weights of 0.003, where the fourth
- * root of the couplings makes the solve stiff). They run as `it.fails` so that a fix shows up here.
- */
 describe("MD of rock-salt NaCl with the fitted model (64 atoms, DSF)", () => {
-  it.fails("NVE: Omega + kinetic energy drifts by less than 1e-5 eV/atom/ps", async () => {
+  it("NVE: Omega + kinetic energy drifts by less than 1e-5 eV/atom/ps", async () => {
     const calc = await EctCalculator.create(buildEctTables(parseEctModelText(modelText, "ect-fitted.json")));
     const atoms = rocksalt("Na", "Cl", 5.60, 2);
     atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 7);
@@ -44,7 +56,7 @@ describe("MD of rock-salt NaCl with the fitted model (64 atoms, DSF)", () => {
     expect(Math.abs(drift), `drift ${drift} eV/atom/ps`).toBeLessThan(1e-5);
   });
 
-  it.fails("NPT at 300 K and 0 bar (Langevin + Berendsen): stays rock-salt with a within 2 % of 5.64 A", async () => {
+  it("NPT at 300 K and 0 bar (Langevin + Berendsen): stays rock-salt with a within 2 % of 5.64 A", async () => {
     const calc = await EctCalculator.create(buildEctTables(parseEctModelText(modelText, "ect-fitted.json")));
     const atoms = rocksalt("Na", "Cl", 5.64, 2);
     atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 3);
@@ -57,18 +69,27 @@ describe("MD of rock-salt NaCl with the fitted model (64 atoms, DSF)", () => {
     md.run(1000, { thermoEvery: 10, onThermo: (row) => row.step >= 500 && a.push(Math.cbrt(row.volume! / 8)) });
     const mean = a.reduce((s, v) => s + v) / a.length;
     expect(Math.abs(mean / 5.64 - 1), `mean a = ${mean} A`).toBeLessThanOrEqual(0.02);
-    // rock-salt: every Na has six Cl within 3.4 A and no Na within 3.4 A
-    const p = md.atoms.positions, cell = md.atoms.cell, L = cell[0];
-    const d = (i: number, j: number) => {
-      let s = 0;
-      for (let c = 0; c < 3; c++) { let x = p[3 * j + c] - p[3 * i + c]; x -= L * Math.round(x / L); s += x * x; }
-      return Math.sqrt(s);
-    };
-    for (let i = 0; i < md.atoms.length; i++) {
-      if (md.atoms.symbols[i] !== "Na") continue;
-      let cl = 0, na = 0;
-      for (let j = 0; j < md.atoms.length; j++) if (j !== i && d(i, j) < 3.4) md.atoms.symbols[j] === "Cl" ? cl++ : na++;
-      expect([cl, na]).toEqual([6, 0]);
-    }
+    expectRockSalt(md.atoms, "Na", 3.4);
   });
+});
+
+describe("LiF and LiH with the fitted model keep their structure at 300 K (64 atoms, DSF, NVE)", () => {
+  for (const [cation, anion, a] of [["Li", "F", 3.99], ["Li", "H", 3.99]] as const) {
+    // LiH does not hold yet (the issue stays open): its soft Li-Li repulsion has no hard core and two
+    // Li meet at 0.8 A within ~80 fs (docs/ect-eam.md, "Polarization catastrophe"). `it.fails` keeps
+    // it running, so that a fix shows up here.
+    (anion === "H" ? it.fails : it)(`${cation}${anion}: 300 steps from the perfect lattice at 300 K; the temperature settles near equipartition (mean of the last 150 steps below 250 K) and the crystal stays rock-salt`, async () => {
+      const calc = await EctCalculator.create(buildEctTables(parseEctModelText(modelText, "ect-fitted.json")));
+      const atoms = rocksalt(cation, anion, a, 2);
+      atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 11);
+      const md = new MolecularDynamics(calc, atoms, { dt: 0.5 });
+      const temps: number[] = [];
+      md.run(300, { thermoEvery: 10, onThermo: (row) => row.step >= 150 && temps.push(row.temperature!) });
+      // From a perfect lattice, 300 K of kinetic energy shares itself with the potential energy:
+      // a harmonic crystal settles near 150 K. A soft mode (polarization catastrophe) heats it instead.
+      const mean = temps.reduce((x, y) => x + y) / temps.length;
+      expect(mean, `mean T ${mean} K`).toBeLessThan(250);
+      expectRockSalt(md.atoms, cation, 0.6 * a);
+    });
+  }
 });
