@@ -184,6 +184,17 @@ describe("bond transfer: one pair is the two-configuration valence-bond problem"
     expect(maxForceMismatch).toBeLessThan(1e-3);
   });
 
+  it("a pair still in the bond list but past its coupling's cutoff solves cold to two neutral atoms (finite energy)", async () => {
+    // Li-H couples up to 6 A; the list reaches further (skin). The ionic start must not divide 0 by 0.
+    const calc = await calcFor(model());
+    for (const r of [6.0005, 6.0096, 6.05, 6.3]) {
+      calc.engine.coldStart();
+      const res = calc.calculate(dimer("Li", "H", r));
+      expect(Number.isFinite(res.grandPotential), `Omega at ${r} A`).toBe(true);
+      expect(Math.abs(res.charges[0]), `q at ${r} A`).toBeLessThan(1e-9);
+    }
+  });
+
   it("a symmetric pair (H2) stays neutral at every separation", async () => {
     const calc = await calcFor(model());
     for (const r of [0.6, 0.74, 1.2, 2, 3.5, 6]) {

@@ -216,6 +216,8 @@ export class BondTransfer {
       }
       for (let k = 0; k < nb; k++) {
         const h2 = b.h[k] * b.h[k];
+        // A listed bond past its coupling's cutoff (h = 0) starts empty (0 / 0 otherwise).
+        if (h2 === 0) continue;
         if (eligible(k, true)) this.x[k] = Math.sqrt(IONIC_START_WEIGHT * Math.min(h2 / out[b.i[k]], h2 / into[b.j[k]]));
         if (eligible(k, false)) this.x[nb + k] = Math.sqrt(IONIC_START_WEIGHT * Math.min(h2 / out[b.j[k]], h2 / into[b.i[k]]));
       }
@@ -280,7 +282,9 @@ export class BondTransfer {
         iterations += r.iterations;
         results.push({ x, r });
       }
-      results.sort((u, v) => (u.r.converged === v.r.converged ? u.r.energy - v.r.energy : u.r.converged ? -1 : 1));
+      // Converged runs with a finite energy first, then the lower energy.
+      const ok = (r: TransferSolveResult) => r.converged && Number.isFinite(r.energy);
+      results.sort((u, v) => (ok(u.r) === ok(v.r) ? u.r.energy - v.r.energy : ok(u.r) ? -1 : 1));
       let best = results[0];
       const comp = this.components();
       const groups = new Set(comp);
