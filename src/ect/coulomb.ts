@@ -16,7 +16,7 @@
  * short-range parts v = 1/R - V and j = 1/R - J, and the state-pair remainder, are singular like 1/R.
  * Browser-safe (no Node imports).
  */
-import type { DensityTerm, RbfType } from "./model.js";
+import type { DensityTerm, RbfType } from "./model-types.js";
 import type { RadialFunction } from "./forms.js";
 
 /** Coulomb constant k in eV*A/e^2 (LAMMPS `metal` qqr2e). */

@@ -9,7 +9,7 @@
  *
  * Units: r in A, rhobar and densities in e/A^3, energies in eV. Browser-safe.
  */
-import type { DensityTerm, EmbeddingSpec, PairSpec, ResonanceSpec } from "./model.js";
+import type { DensityTerm, EmbeddingSpec, PairSpec, ResonanceSpec } from "./model-types.js";
 
 /** A function of one variable with its first derivative (r in A or rhobar in e/A^3). */
 export interface RadialFunction {
