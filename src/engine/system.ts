@@ -1,8 +1,19 @@
+/**
+ * `KernelSystem`, the base of every wasm engine (EAM, ECT-EAM, Streitz, a domain's EAM): one system
+ * of atoms in one wasm instance. It composes a memory arena (`arena.ts`: context block, tables,
+ * buffers, views) and a neighbor-list handle (`neighbor-list.ts`), and holds what ties them to atoms:
+ * capacities, the per-atom buffer layout, structure loading, growth on kernel status, MD chunking
+ * and results. Also the LAMMPS metal-unit constants and the stress from a virial.
+ */
 import type { Atoms } from "../atoms.js";
 import { CalculationFailed, InputError } from "../errors.js";
-import { CTX, CTX_BYTES, CTX_KIND } from "./context.js";
+import { WasmArena, type Field } from "./arena.js";
+import { CTX_BYTES } from "./context.js";
 import { cellFrame, type CellFrame } from "./geometry.js";
+import { estimateNeighbors, KERNEL_STATUS, NeighborList } from "./neighbor-list.js";
 import type { KernelExports, KernelVariant } from "./wasm.js";
+
+export type { Field } from "./arena.js";
 
 /** LAMMPS metal-unit constants (src/update.cpp), so dynamics match LAMMPS runs. */
 export const MVV2E = 1.0364269e-4; // eV per amu*A^2/ps^2
@@ -10,11 +21,6 @@ export const MVV2E = 1.0364269e-4; // eV per amu*A^2/ps^2
 export const FTM = 1e-6 / MVV2E;
 /** Boltzmann constant in eV/K (LAMMPS metal). */
 export const BOLTZMANN = 8.617343e-5;
-
-const STATUS = ["ok", "ghost arrays", "bin arrays", "neighbor list"];
-const PAGE = 65536;
-
-export type Field = keyof typeof CTX;
 
 /** Names of the per-atom buffers that `EamEngine.view` exposes. */
 export type PerAtomBuffer = "x" | "y" | "z" | "vx" | "vy" | "vz" | "fx" | "fy" | "fz" | "eatom" | "rho" | "fp" | "type";
@@ -28,12 +34,6 @@ export interface EngineOptions {
   skin?: number;
   /** A precompiled kernel module (for workers and bundlers); otherwise loaded once per variant. */
   module?: WebAssembly.Module;
-}
-
-interface Region {
-  name: string;
-  offset: number;
-  bytes: number;
 }
 
 /**
@@ -51,10 +51,11 @@ export class KernelSystem {
   readonly source: string;
   /** The instance's exports; replaced by a stub that throws once the engine is disposed. */
   protected k: KernelExports;
+  /** Context block, tables and buffers of the instance. */
+  protected readonly arena: WasmArena;
+  /** The half neighbor list in the arena. */
+  protected readonly neighborList: NeighborList;
   protected readonly ctx: number;
-  protected tablesEnd = 0;
-  private regions = new Map<string, Region>();
-  private cache = new Map<string, Float64Array | Int32Array>();
   protected n = 0;
   /** Slots in owned-only arrays (at least n; a spatial domain keeps room for arriving atoms). */
   protected ownedCapacity = 0;
@@ -81,8 +82,9 @@ export class KernelSystem {
     if (k.contextBytes() !== CTX_BYTES) {
       throw new Error(`internal: kernel context is ${k.contextBytes()} bytes, TypeScript expects ${CTX_BYTES}; rebuild`);
     }
-    this.ctx = align(k.heapBase(), 64);
-    this.tablesEnd = align(this.ctx + CTX_BYTES, 64);
+    this.arena = new WasmArena(() => this.k.memory, k.heapBase());
+    this.neighborList = new NeighborList(this.arena);
+    this.ctx = this.arena.ctx;
     this.setCtx("ntypes", elements.length);
     this.setCtx("cutoff", cutoff);
     this.setCtx("skin", skin);
@@ -108,7 +110,7 @@ export class KernelSystem {
         throw new Error(`this engine (${source}) was disposed`);
       },
     });
-    this.cache.clear();
+    this.arena.clearViews();
   }
 
   // ---------------------------------------------------------------- context access
@@ -116,24 +118,16 @@ export class KernelSystem {
     return this.k.memory;
   }
   protected setCtx(f: Field, v: number): void {
-    const dv = new DataView(this.mem.buffer);
-    const at = this.ctx + CTX[f];
-    if (CTX_KIND[f] === "f") dv.setFloat64(at, v, true);
-    else dv.setInt32(at, v, true);
+    this.arena.setCtx(f, v);
   }
   protected getCtx(f: Field): number {
-    const dv = new DataView(this.mem.buffer);
-    const at = this.ctx + CTX[f];
-    return CTX_KIND[f] === "f" ? dv.getFloat64(at, true) : dv.getInt32(at, true);
+    return this.arena.getCtx(f);
   }
 
   // ---------------------------------------------------------------- layout
-  private ensureBytes(end: number): void {
-    const have = this.mem.buffer.byteLength;
-    if (end > have) {
-      this.mem.grow(Math.ceil((end - have) / PAGE));
-      this.cache.clear();
-    }
+  /** Where the buffers start: after the context block and the tables. */
+  protected get tablesEnd(): number {
+    return this.arena.tablesEnd;
   }
 
   /**
@@ -141,17 +135,7 @@ export class KernelSystem {
    * stores each one's address in its context field.
    */
   protected placeTables(tables: { field: Field; data: Float64Array | Int32Array }[]): void {
-    if (this.regions.has("x")) throw new Error("internal: tables must be placed before atoms are loaded");
-    let at = this.tablesEnd;
-    for (const { field, data } of tables) {
-      this.ensureBytes(at + data.byteLength);
-      const view = data instanceof Float64Array ? new Float64Array(this.mem.buffer, at, data.length) : new Int32Array(this.mem.buffer, at, data.length);
-      view.set(data as never);
-      this.setCtx(field, at);
-      this.regions.set(field, { name: field, offset: at, bytes: data.byteLength });
-      at = align(at + data.byteLength, 64);
-    }
-    this.tablesEnd = at;
+    this.arena.placeTables(tables);
   }
 
   /** Called after every layout: subclasses refill their extraRegions here. */
@@ -164,7 +148,7 @@ export class KernelSystem {
 
   /** Lays the buffers out again (after extraRegions changed size), keeping owned-atom data. */
   protected relayout(): void {
-    if (this.regions.has("x")) this.layout();
+    if (this.arena.has("x")) this.layout();
   }
 
   /** Owned-atom data that survives a relayout: [buffer, values per atom]. */
@@ -180,7 +164,7 @@ export class KernelSystem {
   /** Lays out every per-atom buffer for the current capacities, keeping owned-atom data. */
   protected layout(): void {
     const keep: Record<string, Float64Array | Int32Array> = {};
-    if (this.regions.has("x")) {
+    if (this.arena.has("x")) {
       for (const [name, per] of this.preservedPerAtom()) keep[name] = this.raw(name).slice(0, this.n * per);
     }
     const n = Math.max(this.n, this.ownedCapacity), cap = this.capacity, g = this.ghostCapacity;
@@ -197,17 +181,7 @@ export class KernelSystem {
       ["neigh", 4 * this.neighCapacity], ["binStart", 4 * this.binCapacity],
       ...this.extraRegions(),
     ];
-    let at = this.tablesEnd;
-    for (const [name, bytes] of spec) {
-      this.regions.set(name, { name, offset: at, bytes });
-      this.setCtx(name, at);
-      at = align(at + Math.max(bytes, 8), 64);
-    }
-    this.ensureBytes(at);
-    // Fresh buffers start at zero (a grown layout lands on the old one's data; the ECT solver mixes
-    // whole state rows, including slots an element does not use).
-    new Uint8Array(this.mem.buffer, this.tablesEnd, at - this.tablesEnd).fill(0);
-    this.cache.clear();
+    this.arena.layout(spec);
     this.setCtx("nlocal", this.n);
     this.setCtx("capacity", cap);
     this.setCtx("ghostCapacity", g);
@@ -220,9 +194,7 @@ export class KernelSystem {
 
   /** Bytes of wasm linear memory in use (tables and per-atom buffers), and the total reserved. */
   memoryUse(): { used: number; reserved: number } {
-    let used = 0;
-    for (const r of this.regions.values()) used = Math.max(used, r.offset + r.bytes);
-    return { used, reserved: this.mem.buffer.byteLength };
+    return this.arena.memoryUse();
   }
 
   /**
@@ -239,15 +211,7 @@ export class KernelSystem {
 
   /** The whole region of a buffer (owned and ghost slots, or list capacity). */
   protected raw(name: string): Float64Array | Int32Array {
-    let v = this.cache.get(name);
-    if (!v || v.buffer !== this.mem.buffer) {
-      const r = this.regions.get(name);
-      if (!r) throw new Error(`no buffer named '${name}'`);
-      const isInt = ["type", "binAtoms", "binOf", "numNeigh", "firstNeigh", "numPairs", "ghostOwner", "neigh", "binStart", "rank", "activeStates", "tierEnds", "pairM", "coulBlocks", "innerBlocks"].includes(name);
-      v = isInt ? new Int32Array(this.mem.buffer, r.offset, r.bytes / 4) : new Float64Array(this.mem.buffer, r.offset, r.bytes / 8);
-      this.cache.set(name, v);
-    }
-    return v;
+    return this.arena.raw(name);
   }
   protected f64(name: string): Float64Array {
     return this.raw(name) as Float64Array;
@@ -353,11 +317,11 @@ export class KernelSystem {
 
   /** Owned positions (A) as a new row-major N x 3 array (wrapped into the cell after a rebuild). */
   positions(): Float64Array {
-    return interleave(this.f64("x"), this.f64("y"), this.f64("z"), this.n);
+    return this.arena.interleave("x", "y", "z", this.n);
   }
   /** Velocities (A/fs) as a new row-major N x 3 array. */
   velocities(): Float64Array {
-    return interleave(this.f64("vx"), this.f64("vy"), this.f64("vz"), this.n);
+    return this.arena.interleave("vx", "vy", "vz", this.n);
   }
   /** Sets velocities (A/fs, row-major N x 3). */
   setVelocities(v: ArrayLike<number>): void {
@@ -389,7 +353,7 @@ export class KernelSystem {
   protected withGrowth(call: () => number, retry: () => number = call): void {
     let status = call();
     for (let attempt = 0; status !== 0; attempt++) {
-      if (attempt > 20) throw new CalculationFailed(`neighbor arrays kept overflowing (${STATUS[status]})`);
+      if (attempt > 20) throw new CalculationFailed(`neighbor arrays kept overflowing (${KERNEL_STATUS[status]})`);
       this.grow(status);
       status = retry();
     }
@@ -459,15 +423,7 @@ export class KernelSystem {
   neighborOrder(): Int32Array {
     this.requireAtoms();
     if (!this.listValid) throw new Error("internal: no neighbor list to save");
-    const num = this.raw("numNeigh"), first = this.raw("firstNeigh"), neigh = this.raw("neigh");
-    let total = 0;
-    for (let i = 0; i < this.n; i++) total += num[i];
-    const out = new Int32Array(total);
-    for (let i = 0, at = 0; i < this.n; i++) {
-      out.set(neigh.subarray(first[i], first[i] + num[i]), at);
-      at += num[i];
-    }
-    return out;
+    return this.neighborList.order(this.n);
   }
 
   /**
@@ -477,22 +433,7 @@ export class KernelSystem {
   setNeighborOrder(order: ArrayLike<number>): void {
     this.requireAtoms();
     if (!this.listValid) throw new Error("internal: rebuild the neighbor list before restoring its order");
-    const num = this.raw("numNeigh"), first = this.raw("firstNeigh"), neigh = this.raw("neigh");
-    let total = 0;
-    for (let i = 0; i < this.n; i++) total += num[i];
-    if (order.length !== total) {
-      throw new InputError(`saved neighbor list has ${order.length} entries, the rebuilt one ${total}: the restart belongs to another potential, skin or state`);
-    }
-    for (let i = 0, at = 0; i < this.n; i++) {
-      const seg = neigh.subarray(first[i], first[i] + num[i]);
-      const saved = Int32Array.from({ length: num[i] }, (_, k) => order[at + k]);
-      const a = seg.slice().sort(), b = saved.slice().sort();
-      for (let k = 0; k < a.length; k++) {
-        if (a[k] !== b[k]) throw new InputError(`saved neighbor list of atom ${i} differs from the rebuilt one: the restart belongs to another potential, skin or state`, { atom: i });
-      }
-      seg.set(saved);
-      at += num[i];
-    }
+    this.neighborList.restoreOrder(this.n, order);
   }
 
   /**
@@ -502,7 +443,7 @@ export class KernelSystem {
    */
   listOrigin(): { positions: Float64Array; stepsSinceBuild: number } {
     this.requireAtoms();
-    return { positions: interleave(this.f64("x0"), this.f64("y0"), this.f64("z0"), this.n), stepsSinceBuild: this.getCtx("sinceBuild") };
+    return { positions: this.neighborList.origin(this.n), stepsSinceBuild: this.getCtx("sinceBuild") };
   }
 
   /** Sets the steps since the last build (a restart, after `rebuild` at the saved origin). */
@@ -544,29 +485,8 @@ export class KernelSystem {
 
   /** Closest pair in the neighbor list (owned indices), for diagnostics. */
   closestPair(): { i: number; j: number; r: number } | null {
-    const x = this.f64("x"), y = this.f64("y"), z = this.f64("z");
-    const num = this.raw("numNeigh"), first = this.raw("firstNeigh"), neigh = this.raw("neigh");
-    const owner = this.raw("ghostOwner");
-    // Squared distances and plain numbers in the loop (it runs over the whole list at every md/eval
-    // start: Math.hypot and an object per improvement made it ~2 % of a 100-step in.eam process).
-    let bi = -1, bj = -1, best = Infinity;
-    for (let i = 0; i < this.n; i++) {
-      const xi = x[i], yi = y[i], zi = z[i];
-      for (let q = first[i], end = first[i] + num[i]; q < end; q++) {
-        const j = neigh[q];
-        const dx = xi - x[j], dy = yi - y[j], dz = zi - z[j];
-        const rsq = dx * dx + dy * dy + dz * dz;
-        if (rsq < best || bi < 0) {
-          best = rsq;
-          bi = i;
-          bj = j;
-        }
-      }
-    }
-    if (bi < 0) return null;
-    return { i: bi, j: bj < this.n ? bj : owner[bj - this.n], r: Math.sqrt(best) };
+    return this.neighborList.closestPair(this.n);
   }
-
 
   /** Total potential energy in eV (after compute). */
   energy(): number {
@@ -579,7 +499,7 @@ export class KernelSystem {
   }
   /** Forces (eV/A) as a new row-major N x 3 array. */
   forces(): Float64Array {
-    return interleave(this.f64("fx"), this.f64("fy"), this.f64("fz"), this.n);
+    return this.arena.interleave("fx", "fy", "fz", this.n);
   }
   /** Per-atom energies e_i = F_i + 1/2 sum_j phi_ij (eV), a new array. */
   energies(): Float64Array {
@@ -609,20 +529,6 @@ export class KernelSystem {
   }
 }
 
-function align(v: number, a: number): number {
-  return Math.ceil(v / a) * a;
-}
-
-function interleave(x: Float64Array, y: Float64Array, z: Float64Array, n: number): Float64Array {
-  const out = new Float64Array(3 * n);
-  for (let i = 0; i < n; i++) {
-    out[3 * i] = x[i];
-    out[3 * i + 1] = y[i];
-    out[3 * i + 2] = z[i];
-  }
-  return out;
-}
-
 function checkFinite(a: ArrayLike<number>, what: string, source: string): void {
   for (let k = 0; k < a.length; k++) {
     if (!Number.isFinite(a[k])) {
@@ -630,14 +536,6 @@ function checkFinite(a: ArrayLike<number>, what: string, source: string): void {
       throw new InputError(`${source}: atom ${atom} has a non-finite ${what} component ${"xyz"[k % 3]} = ${a[k]}`, { atom });
     }
   }
-}
-
-/** Half-list entries to reserve: a uniform-density estimate with 20 % slack, at least 32 per atom. */
-function estimateNeighbors(n: number, frame: CellFrame, reach: number): number {
-  const sphere = (4 / 3) * Math.PI * reach ** 3;
-  const density = frame.volume > 0 && Number.isFinite(frame.widths[2]) ? n / frame.volume : 0.1;
-  const perAtom = Math.max(32, 0.5 * sphere * Math.min(density, 0.2) * 1.2);
-  return Math.ceil(n * perAtom) + 1024;
 }
 
 /**
