@@ -37,6 +37,24 @@ export interface TransferSolveResult {
   gradient: number;
 }
 
+/**
+ * L-BFGS curvature pairs kept from one minimization to the next on the same variables (along a
+ * trajectory the Hessian changes slowly, so the first step of the next solve is already close to a
+ * Newton step). Belongs to one bond set: clear it when the variables change.
+ */
+export class CurvatureHistory {
+  S: Float64Array[] = [];
+  Y: Float64Array[] = [];
+  rho: number[] = [];
+  /** Active-variable count the pairs were made with (they are dropped when it differs). */
+  size = -1;
+  clear(): void {
+    this.S.length = 0;
+    this.Y.length = 0;
+    this.rho.length = 0;
+  }
+}
+
 /** Projects the reservoir block of g onto the tangent plane of its sphere (zeroes it when Q = 0). */
 function project(p: TransferProblem, x: Float64Array, g: Float64Array, start: number): void {
   const n = x.length;
@@ -96,7 +114,7 @@ function dot(a: Float64Array, b: Float64Array): number {
  * Minimizes E over x in place (x must be feasible). On return the mean-field system was last
  * evaluated at the returned x (so its forces and charges belong to it).
  */
-export function minimizeTransfer(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, opts: TransferSolveOptions, work?: TransferWork): TransferSolveResult {
+export function minimizeTransfer(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, opts: TransferSolveOptions, work?: TransferWork, history?: CurvatureHistory): TransferSolveResult {
   const nb = p.bonds.count, n = mf.atoms;
   const nv = x.length;
   const resStart = 2 * nb;
@@ -113,7 +131,11 @@ export function minimizeTransfer(p: TransferProblem, mf: MeanFieldSystem, x: Flo
   const na = act.length;
   const gc = new Float64Array(na);
   const g = new Float64Array(nv), gNew = new Float64Array(nv), d = new Float64Array(nv), xNew = new Float64Array(nv);
-  const S: Float64Array[] = [], Y: Float64Array[] = [], rho: number[] = [];
+  if (history && history.size !== na) {
+    history.clear();
+    history.size = na;
+  }
+  const S: Float64Array[] = history ? history.S : [], Y: Float64Array[] = history ? history.Y : [], rho: number[] = history ? history.rho : [];
   const alphaH = new Float64Array(memory);
   let evaluations = 1;
   let e = transferEnergy(p, mf, x, g, wk);
