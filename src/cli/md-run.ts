@@ -13,6 +13,8 @@ import { readRestartFile, writeRestartFile } from "../dynamics/restart-file.js";
 import type { ThermostatSpec } from "../dynamics/thermostats.js";
 import { maxwellBoltzmann } from "../dynamics/velocities.js";
 import { InputError } from "../errors.js";
+import { BOND_XL_DEFAULTS } from "../ect/transfer/bond-transfer.js";
+import type { EctCalculator } from "../ect/calculator.js";
 import { formatExtxyz } from "../io/extxyz.js";
 import { formatLammpsDump } from "../io/lammps-dump.js";
 import { checkOutputPaths, OutputStream } from "../io/output-file.js";
@@ -37,7 +39,25 @@ export interface MdFlags extends CalculatorFlags {
   thermostat?: string; targetTemperature?: string; tdamp: string; chain: string;
   barostat?: string; pressure: string; pdamp: string; couple: string; compressibility?: string;
   dump?: string; dumpEvery: string; log?: string; restart?: string; writeRestart?: string; restartEvery?: string;
-  workers?: string;
+  workers?: string; solver?: string;
+}
+
+/**
+ * The bond-transfer solver of an MD run (`--solver`): extended-Lagrangian starts with a few
+ * iterations per step (default) or every step solved to the tolerance. Returns the header's note.
+ */
+function chooseBondSolver(loaded: LoadedCalculator, solver: string | undefined): string {
+  const bond = loaded.kind === "ect" ? (loaded.calculator as EctCalculator).engine : null;
+  if (!bond?.bond) {
+    if (solver !== undefined) throw new InputError("--solver chooses the bond-transfer solver of ECT-EAM models with \"transfer\": \"bond\" (use --qeq-xl for Streitz-Mintmire)");
+    return "";
+  }
+  if (solver === "exact") {
+    bond.bondSolver.xl = null;
+    return ", bond solver exact (every step to the tolerance)";
+  }
+  bond.bondSolver.xl = { ...BOND_XL_DEFAULTS };
+  return `, bond solver extended-Lagrangian (order ${BOND_XL_DEFAULTS.order}, at most ${BOND_XL_DEFAULTS.iterations} iterations per step)`;
 }
 
 const THERMOSTATS = ["none", "langevin", "nose-hoover"];
@@ -207,6 +227,7 @@ export async function runMd(opts: MdFlags, given: (flag: string) => boolean): Pr
   if (workers !== undefined && workers > 1) return runOnWorkers(opts, workers, { steps, dt, thermoEvery, neighborEvery, neighborDelay, temperature, seed, restart, thermostat, barostat });
 
   const loaded = await loadCalculator(opts, "md");
+  const solverNote = chooseBondSolver(loaded, opts.solver);
   let md: MolecularDynamics;
   const options = { dt, thermostat, barostat, neighborEvery, neighborDelay };
   if (restart) {
@@ -219,12 +240,12 @@ export async function runMd(opts: MdFlags, given: (flag: string) => boolean): Pr
     md.evaluate();
     checkStructure(loaded.calculator, opts.input ?? "lattice");
   }
-  md.description = loaded.description;
+  md.description = loaded.description + solverNote;
   const atoms = md.atoms;
   const start = md.step;
 
   const out = process.stdout;
-  out.write(`# ${atoms.length} atoms, ${loaded.description}${streitzDetails(loaded)}, ${describe(thermostat, barostat)}, dt ${dt} fs, ${steps} steps` +
+  out.write(`# ${atoms.length} atoms, ${loaded.description}${streitzDetails(loaded)}${solverNote}, ${describe(thermostat, barostat)}, dt ${dt} fs, ${steps} steps` +
     `${restart ? ` from step ${start} of ${opts.restart}` : ""}\n`);
   const table = mdThermoTable(loaded.kind, { thermostat: thermostat.kind !== "none", barostat: barostat.kind !== "none" });
   out.write(table.header + "\n");
