@@ -63,8 +63,8 @@ export const MODEL_KEYS = {
   },
   pair: {
     zero: ["form", "comment"],
-    "born-mayer": ["form", "A", "rho", "comment"],
-    morse: ["form", "D", "alpha", "r0", "comment"],
+    "born-mayer": ["form", "A", "rho", "states", "comment"],
+    morse: ["form", "D", "alpha", "r0", "states", "comment"],
   },
   resonance: ["h0", "kappa", "cutoff", "donor", "comment"],
 } as const;
@@ -204,7 +204,7 @@ export function validateEctModel(json: unknown, source: string): EctModel {
   const pairs = parsePairTable(c, root.pairs, "pairs", symbols, (v, path, key, a, b): EctPair => {
     const o = c.object(v, path);
     const form = c.oneOf(o.form, join(path, "form"), ["zero", "born-mayer", "morse"] as const);
-    c.keys(o, path, MODEL_KEYS.pair[form], MODEL_KEYS.pair[form].filter((k) => k !== "comment"));
+    c.keys(o, path, MODEL_KEYS.pair[form], MODEL_KEYS.pair[form].filter((k) => k !== "comment" && k !== "states"));
     let spec: PairSpec;
     if (form === "zero") spec = { form };
     else if (form === "born-mayer") {
@@ -218,7 +218,14 @@ export function validateEctModel(json: unknown, source: string): EctModel {
       };
     }
     const comment = o.comment === undefined ? undefined : c.string(o.comment, join(path, "comment"), false);
-    return { key, a, b, spec, ...(comment !== undefined ? { comment } : {}) };
+    const states = o.states === undefined ? "all" : c.oneOf(o.states, join(path, "states"), ["all", "neutral"] as const);
+    if (states === "neutral") {
+      if (cutoffs.pair > cutoffs.coulombShortRange) c.fail(join(path, "states"), `"neutral" pairs are tabulated with the Coulomb remainder: needs cutoffs.pair <= cutoffs.coulombShortRange (${cutoffs.pair} > ${cutoffs.coulombShortRange})`);
+      for (const el of [elements[a], elements[b]]) {
+        if (!el.states.some((st) => st.charge === 0)) c.fail(join(path, "states"), `"neutral" needs a neutral state (charge 0) of ${el.symbol}`);
+      }
+    }
+    return { key, a, b, spec, states, ...(comment !== undefined ? { comment } : {}) };
   });
 
   const resonance = parsePairTable(c, root.resonance, "resonance", symbols, (v, path, key, a, b): EctResonance => {

@@ -123,6 +123,13 @@ export interface EctPair {
   a: number;
   b: number;
   spec: PairSpec;
+  /**
+   * Which configurations the pair energy belongs to: "all" (phi(r) whatever the states) or
+   * "neutral" (w_i0 w_j0 phi(r): the covalent configuration of two neutral atoms only, so that,
+   * for example, the H2 bond does not bind two H- ions; tabulated with the neutral-neutral Coulomb
+   * remainder).
+   */
+  states: "all" | "neutral";
   comment?: string;
 }
 

@@ -139,7 +139,13 @@ export function ectFunctions(model: EctModel): EctFunctions {
 
   const pair: RadialFunction[][] = Array.from({ length: n }, () => new Array<RadialFunction>(n));
   for (let a = 0; a < n; a++) for (let b = a; b < n; b++) pair[a][b] = pair[b][a] = ZERO_R;
-  for (const p of model.pairs) pair[p.a][p.b] = pair[p.b][p.a] = tapered(pairFunction(p.spec), pairTaper);
+  // Pairs of the neutral configuration only join the neutral-neutral Coulomb remainder below.
+  const neutralPairs = new Map<string, RadialFunction>();
+  for (const p of model.pairs) {
+    const f = tapered(pairFunction(p.spec), pairTaper);
+    if (p.states === "neutral") neutralPairs.set(`${p.a}|${p.b}`, f).set(`${p.b}|${p.a}`, f);
+    else pair[p.a][p.b] = pair[p.b][p.a] = f;
+  }
 
   const coulomb: RadialFunction[][][][] = els.map((ea) =>
     ea.states.map(() => els.map((eb) => new Array<RadialFunction>(eb.states.length))),
@@ -153,7 +159,10 @@ export function ectFunctions(model: EctModel): EctFunctions {
             { Z: els[b].Z, density: els[b].states[mm].density },
             COULOMB_K,
           ).remainder;
-          coulomb[a][m][b][mm] = coulomb[b][mm][a][m] = tapered(clampedBelow(u, COULOMB_R_MIN), coulTaper);
+          let f = tapered(clampedBelow(u, COULOMB_R_MIN), coulTaper);
+          const phi = els[a].states[m].charge === 0 && els[b].states[mm].charge === 0 ? neutralPairs.get(`${a}|${b}`) : undefined;
+          if (phi) f = sumOf(f, phi);
+          coulomb[a][m][b][mm] = coulomb[b][mm][a][m] = f;
         }
       }
     }
@@ -197,6 +206,11 @@ export function bondTables(model: EctModel): BondTables {
 const COULOMB_TABLE_CACHE = new Map<string, SplineTable>();
 
 const ZERO_R: RadialFunction = { value: () => 0, derivative: () => 0 };
+
+/** f + g. */
+function sumOf(f: RadialFunction, g: RadialFunction): RadialFunction {
+  return { value: (r) => f.value(r) + g.value(r), derivative: (r) => f.derivative(r) + g.derivative(r) };
+}
 
 /**
  * Largest host density that a close-packed environment could give: RHO_MAX_NEIGHBOURS neighbours at
@@ -269,10 +283,12 @@ export function buildEctTables(model: EctModel, opts: { dr?: number; drho?: numb
     a.map((bRow, m) =>
       bRow.map((ms, ib) =>
         ms.map((f, mm) => {
-          const key = `${stateKey(ia, m)}|${stateKey(ib, mm)}|${c.coulombShortRange}|${c.taper}|${dr}|${nr}`;
+          // A neutral-only pair function joins the neutral-neutral remainder: it is part of the key.
+          const np = els[ia].states[m].charge === 0 && els[ib].states[mm].charge === 0 ? model.pairs.find((p) => p.states === "neutral" && ((p.a === ia && p.b === ib) || (p.a === ib && p.b === ia))) : undefined;
+          const key = `${stateKey(ia, m)}|${stateKey(ib, mm)}|${c.coulombShortRange}|${c.taper}|${dr}|${nr}` + (np ? `|${JSON.stringify(np.spec)}|${c.pair}` : "");
           let t = COULOMB_TABLE_CACHE.get(key);
           if (!t) {
-            t = once(f, c.coulombShortRange);
+            t = once(f, np ? Math.max(c.coulombShortRange, c.pair) : c.coulombShortRange);
             if (COULOMB_TABLE_CACHE.size >= 1024) COULOMB_TABLE_CACHE.delete(COULOMB_TABLE_CACHE.keys().next().value as string);
             COULOMB_TABLE_CACHE.set(key, t);
           }

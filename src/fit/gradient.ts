@@ -52,6 +52,7 @@ export function omegaGradient(model: EctModel, atoms: Atoms, state: WeightState,
       const name = String(rest[0]);
       const spec = model.pairs.find((q) => samePair(q.key, String(key)));
       if (!spec) throw new InputError(`no pair ${String(key)} in the model`);
+      if (spec.states !== "all") throw new InputError(`pair ${String(key)}: analytic parameter derivatives need "states": "all" (fit bond-transfer models, which differentiate numerically)`);
       for (let i = 0; i < n; i++) {
         for (let j = i + 1; j < n; j++) {
           if (!((type[i] === spec.a && type[j] === spec.b) || (type[i] === spec.b && type[j] === spec.a))) continue;

@@ -1,0 +1,73 @@
+/**
+ * Pair functions of the neutral configuration only (`"states": "neutral"` on a `pairs` entry): the
+ * energy is w_i0 w_j0 phi(r). Two anions feel none of it, two neutral atoms all of it, forces stay
+ * -dE/dR, and the model file says clearly when the option cannot apply. Hand-set fixture
+ * (test/fixtures/ect-bond-test.json) with an H-H Morse bond.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { Atoms } from "../src/atoms.js";
+import { EctCalculator } from "../src/ect/calculator.js";
+import { parseEctModel } from "../src/ect/model.js";
+import { buildEctTables } from "../src/ect/tables.js";
+
+const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
+const MORSE = { form: "morse", D: 4.7, alpha: 1.9, r0: 0.74 };
+const json = (states: "all" | "neutral", edit?: (m: Record<string, any>) => void) => {
+  const m = JSON.parse(readFileSync(FIXTURE, "utf8"));
+  m.pairs["H-H"] = { ...MORSE, states };
+  edit?.(m);
+  return m;
+};
+const calcFor = (m: Record<string, any>, charge = 0) => {
+  m.totalCharge = charge;
+  return EctCalculator.create(buildEctTables(parseEctModel(m, "ect-bond-test.json")));
+};
+const morse = (r: number) => MORSE.D * ((1 - Math.exp(-MORSE.alpha * (r - MORSE.r0))) ** 2 - 1);
+const h2 = (r: number) => new Atoms({ symbols: ["H", "H"], positions: [0, 0, 0, 0.1, 0.05, r] });
+const distance = (r: number) => Math.hypot(0.1, 0.05, r);
+
+describe("pairs of the neutral configuration only", () => {
+  it("two H- ions (charge -2) feel none of the H-H bond; with states all they feel all of it", async () => {
+    const all = await calcFor(json("all"), -2), neutral = await calcFor(json("neutral"), -2);
+    for (const r of [0.9, 1.4, 2.5]) {
+      const a = all.calculate(h2(r)), n = neutral.calculate(h2(r));
+      expect(Array.from(a.charges)).toEqual([-1, -1]);
+      // The taper is 1 this far inside the 6 A pair cutoff.
+      expect(a.grandPotential - n.grandPotential).toBeCloseTo(morse(distance(r)), 9);
+    }
+  });
+
+  it("two neutral H atoms without a transfer channel feel all of it", async () => {
+    const noChannel = (m: Record<string, any>) => delete m.resonance["H-H"];
+    const all = await calcFor(json("all", noChannel)), neutral = await calcFor(json("neutral", noChannel));
+    for (const r of [0.74, 1.1, 2.0]) {
+      expect(neutral.calculate(h2(r)).grandPotential).toBeCloseTo(all.calculate(h2(r)).grandPotential, 10);
+    }
+  });
+
+  it("forces are -dE/dR with partial weights (H2 next to LiH, all channels open)", async () => {
+    const calc = await calcFor(json("neutral"));
+    const atoms = new Atoms({ symbols: ["H", "H", "Li", "H"], positions: [0, 0, 0, 0.05, 0.1, 0.8, 2.1, 0.3, 0.2, 2.4, -0.2, 1.7] });
+    const res = calc.calculate(atoms);
+    const w = res.weights; // the H2 atoms are partly ionic: the pair is weighted, not on or off
+    expect(w[1]).toBeGreaterThan(0.01);
+    expect(w[1]).toBeLessThan(0.99);
+    const h = 1e-4;
+    let worst = 0;
+    for (let k = 0; k < atoms.positions.length; k++) {
+      const at = (d: number) => {
+        const p = Float64Array.from(atoms.positions);
+        p[k] += d;
+        return calc.calculate(new Atoms({ symbols: atoms.symbols, positions: p })).grandPotential;
+      };
+      worst = Math.max(worst, Math.abs(-(at(h) - at(-h)) / (2 * h) - res.forces[k]));
+    }
+    expect(worst).toBeLessThan(2e-5);
+  });
+
+  it("the model file names what is wrong", () => {
+    expect(() => parseEctModel(json("neutral", (m) => (m.pairs["H-H"].states = "anion")), "m.json")).toThrow(/pairs\.H-H\.states/);
+    expect(() => parseEctModel(json("neutral", (m) => (m.cutoffs.pair = 9)), "m.json")).toThrow(/coulombShortRange/);
+  });
+});
