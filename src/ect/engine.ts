@@ -1,13 +1,12 @@
 import type { Atoms } from "../atoms.js";
 import { CalculationFailed, InputError } from "../errors.js";
-import type { SplineTable } from "../potentials/types.js";
-import { interpolate } from "../potentials/spline.js";
 import { KernelSystem, type EngineOptions, type Field } from "../engine/system.js";
 import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant } from "../engine/wasm.js";
 import type { EctTables } from "./tables.js";
-import { dsfKernel, dsfSelfCoefficient, erfc, ewaldParameters, ewaldVectors } from "./longrange.js";
+import { ewaldParameters, ewaldVectors } from "./longrange.js";
 import { AndersonMixer } from "./anderson.js";
-import { blockDirectory, packCoulombBlocks, packInnerBlocks, type PairBlocks } from "./pair-blocks.js";
+import { blockDirectory } from "./pair-blocks.js";
+import { layoutEctTables, longRangeSettings, MAX_STATES, pairBlocksFor, typesPresent, type BlockSpec, type EctPairBlocks, type LongRangeKind } from "./table-layout.js";
 import { minimizeWeights, type WeightSystem } from "./solver-newton.js";
 import { BondTransfer, BOND_SOLVER_DEFAULTS, type BondSolverOptions } from "./transfer/bond-transfer.js";
 import { bondForces } from "./transfer/bonds.js";
@@ -15,9 +14,7 @@ import type { NeighborView } from "./transfer/bond-list.js";
 import { Polarization } from "./transfer/polarization.js";
 import { transferEnergy, TransferWork, weightsFromVariables, type MeanFieldSystem } from "./transfer/transfer-energy.js";
 
-/** State slots per atom in the kernels (assembly/ect.ts). */
-export const MAX_STATES = 4;
-const RECORD = 8; // doubles per table record: c0..c6 and a pad
+export { MAX_STATES };
 /** Atoms closer than this (A) belong to the same fragment for the solver's cold-start search. */
 const BOND_RANGE = 4.0;
 /** Iteration budget of each cold-start candidate (and of each annealing level). */
@@ -142,29 +139,20 @@ export class EctEngine extends KernelSystem {
   }
 
   /** How the pair blocks are tabulated (set with the tables); see {@link usePairBlocksFor}. */
-  private blockSpec!: { coulPoints: number; innerPoints: number; fold?: { kernel: SplineTable; k: number; charges: number[][] } };
+  private blockSpec!: BlockSpec;
   /** Pair blocks of the element types of the loaded structure (src/ect/pair-blocks.ts). */
-  private blocks: { coul: PairBlocks; inner: PairBlocks } | null = null;
+  private blocks: EctPairBlocks | null = null;
 
   /**
    * Builds the pair blocks for the element types of `atoms` (species not in the model are left to
    * setAtoms' error); returns true when the set changed (the buffers must then be laid out again).
    */
   private usePairBlocksFor(atoms: Atoms): boolean {
-    const present = new Set<number>();
-    for (const sym of atoms.symbols) {
-      const t = this.elements.indexOf(sym);
-      if (t >= 0) present.add(t);
-    }
-    const types = [...present].sort((a, b) => a - b);
+    const types = typesPresent(this.elements, atoms.symbols);
     const have = this.blocks?.coul.types;
     const fold = this.lrActive !== "direct";
     if (have && this.blocksFolded === fold && have.length === types.length && have.every((t, k) => t === types[k])) return false;
-    const t = this.tables, spec = this.blockSpec;
-    this.blocks = {
-      coul: packCoulombBlocks(t.coulomb, spec.coulPoints, types, fold ? spec.fold : undefined),
-      inner: packInnerBlocks(t.pair, t.resonance, t.density, spec.innerPoints, types),
-    };
+    this.blocks = pairBlocksFor(this.tables, this.blockSpec, types, fold);
     this.blocksFolded = fold;
     return true;
   }
@@ -176,19 +164,12 @@ export class EctEngine extends KernelSystem {
    * direct sum for clusters and molecules, whatever the model's periodic choice (a damped or Ewald
    * sum of an isolated molecule would add their self terms as if it sat in a neutralizing medium).
    */
-  private lrActive: "direct" | "dsf" | "ewald" = "direct";
+  private lrActive: LongRangeKind = "direct";
 
   /** Switches the kernels' point-charge sum (setAtoms: direct for non-periodic structures). */
-  private useLongRange(kind: "direct" | "dsf" | "ewald"): void {
+  private useLongRange(kind: LongRangeKind): void {
     this.lrActive = kind;
-    const lr = this.tables.longRange;
-    const on = kind !== "direct";
-    this.setCtx("lrKind", { direct: 1, dsf: 2, ewald: 3 }[kind]);
-    this.setCtx("lrCutoff", on ? lr.cutoff : 0);
-    this.setCtx("lrFolded", on && this.blockSpec.fold ? 1 : 0);
-    this.setCtx("lrTable", on ? this.lrTableAddress : 0);
-    const ewaldAlpha = ewaldParameters(lr.cutoff, lr.ewaldAccuracy).alpha;
-    this.setCtx("selfCoef", kind === "dsf" ? dsfSelfCoefficient(lr.dsfAlpha, lr.cutoff) : kind === "ewald" ? ewaldAlpha / Math.sqrt(Math.PI) : 0);
+    for (const [field, value] of longRangeSettings(kind, this.tables.longRange, this.blockSpec.fold !== undefined, this.lrTableAddress)) this.setCtx(field, value);
   }
 
   /** Address of the tabulated long-range kernel (0 for direct models). */
@@ -198,118 +179,15 @@ export class EctEngine extends KernelSystem {
     return [...super.preservedPerAtom(), ["weights", MAX_STATES]];
   }
 
-  /** Packs every radial function into one record array and the directories that address it. */
+  /** Places the tables (src/ect/table-layout.ts) after the context block and sets the grids, cutoffs and sum. */
   private placeEctTables(reach: number): void {
-    const t = this.tables;
-    const nt = t.elements.length;
-    if (t.maxStates > MAX_STATES) throw new InputError(`the kernels support ${MAX_STATES} states per element, the model has ${t.maxStates}`);
-    // One radial grid for everything: the model's, extended with zero records out to the long-range cutoff.
-    const nr = Math.max(t.nr, Math.ceil(reach / t.dr) + 2);
-    const radial: SplineTable[] = [];
-    const add = (s: SplineTable) => radial.push(s);
-    const dirEmbed = new Int32Array(nt * MAX_STATES).fill(-1);
-    const dirRes = new Int32Array(nt * nt).fill(-1);
-    const roles = new Int32Array(nt * 4).fill(-1);
-    const radialIndex = new Map<SplineTable, number>();
-    const indexOf = (s: SplineTable) => {
-      let k = radialIndex.get(s);
-      if (k === undefined) {
-        k = radial.length;
-        add(s);
-        radialIndex.set(s, k);
-      }
-      return k;
-    };
-    for (let a = 0; a < nt; a++) {
-      for (const [role, charge] of [[0, 1], [1, 0], [2, -1]] as const) roles[a * 4 + role] = t.states[a].findIndex((st) => st.charge === charge);
-      for (let b = 0; b < nt; b++) {
-        if (t.resonance) dirRes[a * nt + b] = indexOf(t.resonance[a][b]);
-      }
-    }
-    const lr = t.longRange;
-    let lrIndex = -1;
-    const rMin = 0.25; // A: keeps 1/r finite on the grid; atoms never get this close
-    if (lr.kind === "dsf") {
-      const g = new Float64Array(nr);
-      for (let m = 0; m < nr; m++) g[m] = dsfKernel(Math.max(m * t.dr, rMin), lr.dsfAlpha, lr.cutoff);
-      lrIndex = indexOf(interpolate(g, t.dr));
-    } else if (lr.kind === "ewald") {
-      const { alpha } = ewaldParameters(lr.cutoff, lr.ewaldAccuracy);
-      const g = new Float64Array(nr);
-      for (let m = 0; m < nr; m++) {
-        const r = Math.max(m * t.dr, rMin);
-        g[m] = r < lr.cutoff ? erfc(alpha * r) / r : 0;
-      }
-      lrIndex = indexOf(interpolate(g, t.dr));
-    }
-    // Coulomb remainders: one block per ordered type pair, out to the remainder cutoff (m <= cutoff/dr + 1).
-    // Inside the remainder cutoff the tabulated point-charge kernel joins the remainders (when it
-    // reaches that far), so the pair pass evaluates one record there instead of two. The pair blocks
-    // themselves are built for the elements of each structure (setAtoms).
-    const fold = lrIndex >= 0 && lr.cutoff >= t.cutoff ? { kernel: radial[lrIndex], k: t.coulombConstant, charges: t.states.map((st) => st.map((x) => x.charge)) } : undefined;
-    const innerCutoff = Math.max(t.densityCutoff, t.pairCutoff, t.resonance ? t.resonanceCutoff : 0);
-    this.blockSpec = { coulPoints: Math.min(nr, Math.ceil(t.cutoff / t.dr) + 3), innerPoints: Math.min(nr, Math.ceil(innerCutoff / t.dr) + 3), fold };
-    const records = new Float64Array(radial.length * nr * RECORD);
-    radial.forEach((s, k) => {
-      if (Math.abs(s.delta - t.dr) > 1e-15 * t.dr) throw new Error(`internal: radial table ${k} has spacing ${s.delta}, expected ${t.dr}`);
-      for (let m = 0; m < Math.min(s.n, nr); m++) {
-        for (let c = 0; c < 7; c++) records[(k * nr + m) * RECORD + c] = s.coeffs[7 * m + c];
-      }
-      // Beyond the function's own grid it is zero (every short-range function is tapered to 0).
-    });
-    const embed: SplineTable[] = [];
-    for (let a = 0; a < nt; a++) t.states[a].forEach((_, m) => (dirEmbed[a * MAX_STATES + m] = embed.push(t.embedding[a][m]) - 1));
-    const embedRecords = new Float64Array(embed.length * t.nrho * RECORD);
-    embed.forEach((s, k) => {
-      if (s.n !== t.nrho) throw new Error(`internal: embedding table ${k} has ${s.n} points, expected ${t.nrho}`);
-      for (let m = 0; m < s.n; m++) for (let c = 0; c < 7; c++) embedRecords[(k * t.nrho + m) * RECORD + c] = s.coeffs[7 * m + c];
-    });
-    const stateE = new Float64Array(nt * MAX_STATES);
-    const stateN = new Float64Array(nt * MAX_STATES);
-    const stateQ = new Float64Array(nt * MAX_STATES);
-    const nStates = new Int32Array(nt);
-    for (let a = 0; a < nt; a++) {
-      nStates[a] = t.states[a].length;
-      t.states[a].forEach((s, m) => {
-        stateE[a * MAX_STATES + m] = s.energy;
-        stateN[a * MAX_STATES + m] = s.electrons;
-        stateQ[a * MAX_STATES + m] = s.charge;
-      });
-    }
-    // Records go first so their addresses are known when the directories are written.
-    const base = this.tablesEnd;
-    const embedBase = align64(base + records.byteLength);
-    const toAddress = (d: Int32Array, at: number, stride: number) => d.map((k) => (k < 0 ? 0 : at + k * stride));
-    const radialBytes = nr * RECORD * 8;
-    const embedBytes = t.nrho * RECORD * 8;
-    this.placeTables([
-      { field: "densityTable", data: records },
-      { field: "embedTable", data: embedRecords },
-      { field: "dirEmbed", data: toAddress(dirEmbed, embedBase, embedBytes) },
-      { field: "stateE", data: stateE },
-      { field: "stateN", data: stateN },
-      { field: "stateQ", data: stateQ },
-      { field: "nStates", data: nStates },
-      { field: "roles", data: roles },
-      { field: "dirRes", data: toAddress(dirRes, base, radialBytes) },
-    ]);
-    this.setCtx("resCutoff", t.resonance ? t.resonanceCutoff : 0);
-    if (this.getCtx("embedTable") !== embedBase) throw new Error("internal: table layout changed");
-    this.lrTableAddress = lrIndex < 0 ? 0 : base + lrIndex * radialBytes;
-    this.setCtx("lrTable", this.lrTableAddress);
-    this.setCtx("nr", nr);
-    this.setCtx("rdr", 1 / t.dr);
-    this.setCtx("nrho", t.nrho);
-    this.setCtx("rdrho", 1 / t.drho);
-    this.setCtx("rhomax", t.rhoMax);
-    this.setCtx("shortCutoff", t.cutoff);
-    this.setCtx("densityCutoff", t.densityCutoff);
-    this.setCtx("pairCutoff", t.pairCutoff);
-    this.setCtx("innerCutoff", innerCutoff);
-    this.useLongRange(lr.kind);
-    this.setCtx("ewaldAlpha", ewaldParameters(lr.cutoff, lr.ewaldAccuracy).alpha);
-    this.setCtx("coulombK", t.coulombConstant);
-    this.setCtx("kT", t.kT);
+    const layout = layoutEctTables(this.tables, reach, this.tablesEnd);
+    this.blockSpec = layout.blockSpec;
+    this.placeTables(layout.tables);
+    if (this.getCtx("embedTable") !== layout.embedBase) throw new Error("internal: table layout changed");
+    this.lrTableAddress = layout.lrTableAddress;
+    for (const [field, value] of layout.settings) this.setCtx(field, value);
+    this.useLongRange(this.tables.longRange.kind);
   }
 
   /**
@@ -1180,8 +1058,4 @@ function weightsOf(bond: BondTransfer): Float64Array {
   const w = new TransferWork(bond.roles!.neutral.length, bond.bonds!.count);
   weightsFromVariables(bond.problem(), bond.x, w);
   return w.w;
-}
-
-function align64(v: number): number {
-  return Math.ceil(v / 64) * 64;
 }
