@@ -1,13 +1,13 @@
 import type { Atoms } from "../atoms.js";
-import { CalculationFailed, InputError } from "../errors.js";
+import { InputError } from "../errors.js";
 import { KernelSystem, type EngineOptions, type Field } from "../engine/system.js";
 import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant } from "../engine/wasm.js";
 import type { EctTables } from "./tables.js";
 import { ewaldParameters, ewaldVectors } from "./longrange.js";
-import { AndersonMixer } from "./anderson.js";
 import { blockDirectory } from "./pair-blocks.js";
 import { layoutEctTables, longRangeSettings, MAX_STATES, pairBlocksFor, typesPresent, type BlockSpec, type EctPairBlocks, type LongRangeKind } from "./table-layout.js";
-import { minimizeWeights, type WeightSystem } from "./solver-newton.js";
+import { EnsembleSolver, SOLVER_DEFAULTS, type EctSolverOptions, type SolverReport } from "./ensemble-solver.js";
+import type { EctKernelPort } from "./kernel-port.js";
 import { BondTransfer, BOND_SOLVER_DEFAULTS, type BondSolverOptions } from "./transfer/bond-transfer.js";
 import { bondForces } from "./transfer/bonds.js";
 import type { NeighborView } from "./transfer/bond-list.js";
@@ -15,19 +15,7 @@ import { Polarization } from "./transfer/polarization.js";
 import { transferEnergy, TransferWork, weightsFromVariables, type MeanFieldSystem } from "./transfer/transfer-energy.js";
 
 export { MAX_STATES };
-/** Atoms closer than this (A) belong to the same fragment for the solver's cold-start search. */
-const BOND_RANGE = 4.0;
-/** Iteration budget of each cold-start candidate (and of each annealing level). */
-const COLD_START_ITERATIONS = 150;
-/** Trust-region iterations and energy evaluations allowed to one Newton solve. */
-const NEWTON_ITERATIONS = 200;
-const NEWTON_EVALUATIONS = 20000;
-/** Weight moved from each atom's start state into its other ionic states in resonance-seeded starts. */
-const RESONANCE_SEED = 0.02;
-/** Share of the Boltzmann weights mixed into a start before Newton, so that no state is exactly empty. */
-const THERMAL_SEED = 1e-8;
-/** Largest atom move since the last solve (A) for which the next start is extrapolated (resonance models). */
-const EXTRAPOLATE_MAX_MOVE = 0.25;
+export type { EctSolverOptions, SolverReport };
 
 /** Kernel functions the ECT engine calls (besides the shared ones). */
 interface EctKernels extends KernelExports {
@@ -41,28 +29,6 @@ interface EctKernels extends KernelExports {
   rebuild(ctx: number): number;
 }
 
-/** Weight-solver settings. */
-export interface EctSolverOptions {
-  /** Convergence: largest weight change between iterations (default 1e-11). */
-  tolerance?: number;
-  /** Iteration limit (default 1000); exceeding it raises CalculationFailed. */
-  maxIterations?: number;
-  /** Anderson mixing parameter (default 0.5) and history depth (default 8). */
-  mixing?: number;
-  history?: number;
-  /** Cold starts anneal the electronic temperature from this kT (eV, default 0.25) down to the model's. */
-  annealFrom?: number;
-}
-
-/** What the weight solver did in the last evaluation. */
-export interface SolverReport {
-  iterations: number;
-  /** Largest weight change of the last iteration. */
-  residual: number;
-  /** Electron chemical potential, eV. */
-  mu: number;
-}
-
 /**
  * ECT-EAM on a KernelSystem: per-atom ensembles of isolated-atom states whose weights follow from
  * chemical-potential equalization at an electronic temperature, evaluated by the kernels in
@@ -72,7 +38,8 @@ export class EctEngine extends KernelSystem {
   readonly tables: EctTables;
   solver: Required<EctSolverOptions>;
   private lastReport: SolverReport = { iterations: 0, residual: 0, mu: 0 };
-  private cold = true;
+  /** The weight solver of models without bond transfer (ensemble-solver.ts). */
+  private readonly ensemble: EnsembleSolver;
 
   /** Bond transfer (models with `"transfer": "bond"`), else null. */
   readonly bond: BondTransfer | null;
@@ -92,7 +59,8 @@ export class EctEngine extends KernelSystem {
     this.tables = tables;
     this.bond = tables.bond ? new BondTransfer(tables) : null;
     this.polarization = tables.polarization ? new Polarization(tables.polarization, tables) : null;
-    this.solver = { tolerance: 1e-11, maxIterations: 1000, mixing: 0.5, history: 8, annealFrom: 0.25 };
+    this.solver = { ...SOLVER_DEFAULTS };
+    this.ensemble = new EnsembleSolver(this.port(), tables);
     this.placeEctTables(reach);
   }
 
@@ -105,6 +73,30 @@ export class EctEngine extends KernelSystem {
 
   private get kx(): EctKernels {
     return this.k as EctKernels;
+  }
+
+  /** The engine's buffers, context and kernels as its solvers see them (kernel-port.ts). */
+  private port(): EctKernelPort {
+    const engine = this;
+    return {
+      get n() {
+        return engine.n;
+      },
+      f64: (name) => this.f64(name),
+      i32: (name) => this.raw(name) as Int32Array,
+      get: (field) => this.getCtx(field),
+      set: (field, value) => this.setCtx(field, value),
+      evaluate: () => this.kx.ectEvaluate(this.ctx),
+      updateWeights: () => this.kx.ectUpdateWeights(this.ctx),
+      charges: () => this.kx.ectCharges(this.ctx),
+      resonanceHessVec: () => this.kx.ectResonanceHessVec(this.ctx),
+      energy: () => this.energy(),
+      grandPotential: () => this.grandPotential(),
+      periodic: () => this.cellInfo().pbc.some((p) => p),
+      invalidateForces: () => {
+        this.forcesValid = false;
+      },
+    };
   }
 
   protected extraPerAtom(): [Field, number][] {
@@ -233,46 +225,8 @@ export class EctEngine extends KernelSystem {
   /** Every atom in its neutral state; the electron target from the total charge; next solve is cold. */
   private resetWeights(): void {
     this.bond?.reset(this.totalCharge);
-    this.previousWeights = null;
-    this.startWeights(false);
-    this.setCtx("mu", 0);
-    this.cold = true;
+    this.ensemble.reset(this.totalCharge);
     this.forcesValid = false;
-  }
-
-  /**
-   * Initial weights: every atom neutral, or (ionic) cation/anion pairs formed greedily from the most
-   * electropositive and most electronegative atoms (chi = (IP + EA)/2 from the state energies) while
-   * their chi differ by more than 1 eV. Sets the electron target from the total charge.
-   */
-  private startWeights(ionic: boolean): void {
-    const t = this.tables;
-    const types = this.raw("type") as Int32Array;
-    const w = this.f64("weights");
-    w.fill(0, 0, this.n * MAX_STATES);
-    let electrons = 0;
-    const pick = new Int32Array(this.n);
-    for (let i = 0; i < this.n; i++) {
-      const states = t.states[types[i]];
-      pick[i] = states.findIndex((s) => s.charge === 0);
-      electrons += states[pick[i]].electrons;
-    }
-    if (ionic) {
-      const chi = (i: number) => {
-        const st = t.states[types[i]];
-        const cation = st.find((s) => s.charge === 1), anion = st.find((s) => s.charge === -1);
-        return cation && anion ? 0.5 * (cation.energy - anion.energy) : NaN;
-      };
-      const order = Array.from({ length: this.n }, (_, i) => i).filter((i) => Number.isFinite(chi(i)));
-      order.sort((a, b) => chi(a) - chi(b));
-      for (let lo = 0, hi = order.length - 1; lo < hi && chi(order[hi]) - chi(order[lo]) > 1; lo++, hi--) {
-        const a = order[lo], b = order[hi];
-        pick[a] = t.states[types[a]].findIndex((s) => s.charge === 1);
-        pick[b] = t.states[types[b]].findIndex((s) => s.charge === -1);
-      }
-    }
-    for (let i = 0; i < this.n; i++) w[i * MAX_STATES + pick[i]] = 1;
-    this.setCtx("nTotal", electrons - this.totalCharge);
   }
 
   /** Energy, forces and latent variables at the current positions (weights solved first). */
@@ -296,445 +250,15 @@ export class EctEngine extends KernelSystem {
   }
 
   /**
-   * Converges the weights at the current positions. From a cold start (new structure, or `coldStart`)
-   * the electronic temperature is annealed from `annealFrom` down to the model's kT, warm-starting each
-   * level: at high kT the grand potential has a single minimum, and following it down finds the lowest
-   * basin (ionic or neutral) instead of the stationary point nearest the neutral-atom guess. Otherwise
-   * the previous weights are the start (MD, scans), which follows a basin adiabatically.
+   * Converges the weights (or, with bond transfer, the channel amplitudes) at the current positions:
+   * the ensemble solver (ensemble-solver.ts) with the settings in {@link solver}.
    */
   private solve(): void {
     if (this.bond) {
       this.solveBonds();
       return;
     }
-    const target = this.tables.kT;
-    let total = 0;
-    this.spent = 0;
-    this.setCtx("epsForces", 0);
-    if (this.cold) {
-      // Several starts, keep the lowest grand potential. The neutral-atom start finds covalent and
-      // neutral ground states but stays in the neutral basin of ionic systems (transferring a little
-      // charge costs IP - EA to first order; the Coulomb gain is second order). The ionic start puts
-      // the most electropositive atoms in their cation and the most electronegative in their anion
-      // state. Annealing follows the high-kT minimum down. With resonance couplings, the neutral and
-      // ionic starts are also tried with some weight in every ionic state: the clamp at 1e-14 makes
-      // pure states local minima (a pocket where the coupling is off), and a seeded start lies in
-      // the basin of the mixed (avoided-crossing) minimum. Failed starts are skipped.
-      const size = this.n * MAX_STATES;
-      let best: { omega: number; w: Float64Array; mu: number } | null = null;
-      let lastError: unknown = null;
-      const starts: { ionic: boolean; seed: boolean; anneal: boolean }[] = [
-        { ionic: false, seed: false, anneal: false },
-        { ionic: true, seed: false, anneal: false },
-        { ionic: false, seed: false, anneal: true },
-      ];
-      if (this.hasResonance()) starts.push({ ionic: false, seed: true, anneal: false }, { ionic: true, seed: true, anneal: false });
-      for (const start of starts) {
-        this.startWeights(start.ionic);
-        if (start.seed) this.seedResonance();
-        try {
-          // Candidates get a shorter budget than a warm solve: a start that does not settle quickly
-          // is usually heading for a basin another start reaches directly.
-          const budget = Math.min(this.solver.maxIterations, COLD_START_ITERATIONS);
-          total += start.anneal ? this.anneal(target, budget) : this.converge(this.solver.tolerance, budget);
-        } catch (err) {
-          if (!(err instanceof CalculationFailed)) throw err;
-          lastError = err;
-          continue;
-        }
-        this.kx.ectEvaluate(this.ctx);
-        const omega = this.grandPotential();
-        if (!best || omega < best.omega - 1e-12 * Math.max(1, Math.abs(omega))) {
-          best = { omega, w: this.f64("weights").slice(0, size), mu: this.getCtx("mu") };
-        }
-      }
-      if (!best) throw lastError;
-      // Fragment by fragment (molecules further apart than BOND_RANGE), try the other starts with
-      // the rest kept: the best global candidate can pair the wrong fragments' states, and size
-      // consistency needs each fragment in its own best basin.
-      const fragments = this.fragments();
-      if (fragments.length > 1) {
-        for (const atomsOf of fragments) {
-          for (const ionic of [false, true]) {
-            for (const seed of this.hasResonance() ? [false, true] : [false]) {
-              const trial = best.w.slice();
-              this.startWeights(ionic);
-              if (seed) this.seedResonance();
-              const start = this.f64("weights");
-              for (const i of atomsOf) for (let m = 0; m < MAX_STATES; m++) trial[i * MAX_STATES + m] = start[i * MAX_STATES + m];
-              this.f64("weights").set(trial);
-              this.setCtx("mu", best.mu);
-              try {
-                total += this.converge(this.solver.tolerance);
-              } catch (err) {
-                if (!(err instanceof CalculationFailed)) throw err;
-                continue;
-              }
-              this.kx.ectEvaluate(this.ctx);
-              const omega = this.grandPotential();
-              if (omega < best.omega - 1e-12 * Math.max(1, Math.abs(omega))) {
-                best = { omega, w: this.f64("weights").slice(0, size), mu: this.getCtx("mu") };
-              }
-            }
-          }
-        }
-      }
-      this.f64("weights").set(best.w);
-      this.setCtx("mu", best.mu);
-      this.setCtx("epsForces", 1);
-      this.kx.ectEvaluate(this.ctx);
-      // The residual belongs to the kept weights (ectUpdateWeights leaves them and the kernels alone).
-      this.lastResidual = this.fixedPointResidual();
-    } else {
-      // Warm start: usually converged at the first evaluation, whose pair forces are then final.
-      this.setCtx("epsForces", 1);
-      const size = this.n * MAX_STATES;
-      // Along a trajectory (small moves since the last solve) models with resonance start from
-      // weights extrapolated from the last two solutions.
-      const smooth = this.maxMoveSinceSolve() <= EXTRAPOLATE_MAX_MOVE;
-      const last = this.hasResonance() && smooth ? this.f64("weights").slice(0, size) : null;
-      if (last && this.previousWeights) this.extrapolateWeights(last, this.previousWeights);
-      try {
-        this.evaluated = false;
-        total += this.converge(this.solver.tolerance, Math.min(200, this.solver.maxIterations));
-        this.previousWeights = last;
-      } catch (err) {
-        // The basin followed from the last step vanished (an ionic state turning unstable as a bond
-        // stretches): start again from neutral atoms with annealing.
-        if (!(err instanceof CalculationFailed)) throw err;
-        const before = this.spent;
-        this.resetWeights();
-        this.solve();
-        this.lastReport.iterations += before;
-        return;
-      }
-      // The kernels' state belongs to the converged weights already (see iterate).
-      if (!this.evaluated) this.kx.ectEvaluate(this.ctx);
-    }
-    // Every evaluation counts, including those of starts that were abandoned.
-    this.lastReport = { iterations: Math.max(total, this.spent), residual: this.lastResidual, mu: this.getCtx("mu") };
-    this.cold = false;
-    this.rememberPositions();
-  }
-
-  /** Positions (x, y, z of the owned atoms, A) of the last solve, for {@link maxMoveSinceSolve}. */
-  private solvedPositions: Float64Array | null = null;
-
-  private rememberPositions(): void {
-    const x = this.f64("x"), y = this.f64("y"), z = this.f64("z");
-    const p = this.solvedPositions?.length === 3 * this.n ? this.solvedPositions : new Float64Array(3 * this.n);
-    for (let i = 0; i < this.n; i++) {
-      p[3 * i] = x[i];
-      p[3 * i + 1] = y[i];
-      p[3 * i + 2] = z[i];
-    }
-    this.solvedPositions = p;
-  }
-
-  /** Largest displacement of an atom since the last solve (A); Infinity when there is none. */
-  private maxMoveSinceSolve(): number {
-    const p = this.solvedPositions;
-    if (!p || p.length !== 3 * this.n) return Infinity;
-    const x = this.f64("x"), y = this.f64("y"), z = this.f64("z");
-    let m2 = 0;
-    for (let i = 0; i < this.n; i++) {
-      const dx = x[i] - p[3 * i], dy = y[i] - p[3 * i + 1], dz = z[i] - p[3 * i + 2];
-      m2 = Math.max(m2, dx * dx + dy * dy + dz * dz);
-    }
-    return Math.sqrt(m2);
-  }
-
-  /**
-   * Converged weights of the solve before the last one, while consecutive warm solves follow one
-   * trajectory (models with resonance couplings only): the next start is extrapolated from the two.
-   */
-  private previousWeights: Float64Array | null = null;
-
-  /**
-   * Start of the next warm solve: linear extrapolation in square-root weights from the last two
-   * solutions, s = 2 s_last - s_previous (clipped at 0, each atom renormalized; the Newton solver
-   * restores the electron count). Along an MD trajectory this start is O(dt^2) from the answer
-   * instead of O(dt), which saves Newton iterations.
-   */
-  private extrapolateWeights(last: Float64Array, previous: Float64Array): void {
-    const w = this.f64("weights");
-    const types = this.raw("type") as Int32Array;
-    for (let i = 0; i < this.n; i++) {
-      const ns = this.tables.states[types[i]].length;
-      let sum = 0;
-      for (let m = 0; m < ns; m++) {
-        const k = i * MAX_STATES + m;
-        const s = Math.max(0, 2 * Math.sqrt(last[k]) - Math.sqrt(previous[k]));
-        w[k] = s * s;
-        sum += w[k];
-      }
-      for (let m = 0; m < ns; m++) w[i * MAX_STATES + m] = sum > 0 ? w[i * MAX_STATES + m] / sum : last[i * MAX_STATES + m];
-    }
-  }
-
-  /** True when the model has resonance couplings (their cutoff is set only then). */
-  private hasResonance(): boolean {
-    return this.getCtx("resCutoff") > 0;
-  }
-
-  /**
-   * Moves RESONANCE_SEED of each atom's dominant weight into its other cation/neutral/anion states
-   * (half each), for elements that have all three. The electron count is restored by the solver.
-   */
-  private seedResonance(): void {
-    const types = this.raw("type") as Int32Array;
-    const w = this.f64("weights");
-    for (let i = 0; i < this.n; i++) {
-      const st = this.tables.states[types[i]];
-      const roles = [1, 0, -1].map((q) => st.findIndex((s) => s.charge === q));
-      if (roles.some((m) => m < 0)) continue;
-      let top = roles[0];
-      for (const m of roles) if (w[i * MAX_STATES + m] > w[i * MAX_STATES + top]) top = m;
-      for (const m of roles) {
-        if (m === top) continue;
-        w[i * MAX_STATES + m] += 0.5 * RESONANCE_SEED * w[i * MAX_STATES + top];
-      }
-      w[i * MAX_STATES + top] *= 1 - RESONANCE_SEED;
-    }
-  }
-
-  /**
-   * Converges the weights from the current ones. Without resonance couplings: Anderson-accelerated
-   * fixed point (one iteration in warm MD), and the trust-region Newton minimization of Omega from
-   * the same start when that does not converge within its budget. With resonance couplings: Newton
-   * only, because the fixed-point map is then both stiff (fourth roots) and prone to jump into the
-   * clamped pure-state pocket, a fixed point with a higher Omega than the mixed minimum it left.
-   * Returns the kernel evaluations spent; throws CalculationFailed when no method converges.
-   */
-  private converge(tolerance: number, budget = this.solver.maxIterations): number {
-    const before = this.spent;
-    if (this.hasResonance()) {
-      this.newton(tolerance);
-      return this.spent - before;
-    }
-    const size = this.n * MAX_STATES;
-    const start = this.f64("weights").slice(0, size);
-    const mu = this.getCtx("mu");
-    try {
-      return this.iterate(tolerance, budget);
-    } catch (err) {
-      if (!(err instanceof CalculationFailed)) throw err;
-      this.f64("weights").set(start);
-      this.setCtx("mu", mu);
-      this.newton(tolerance);
-      return this.spent - before;
-    }
-  }
-
-  /**
-   * Trust-region Newton minimization of Omega (src/ect/solver-newton.ts) from the current weights,
-   * after mixing THERMAL_SEED of their Boltzmann update in (so that no state that matters starts
-   * exactly empty). Leaves the converged weights in place with the kernels evaluated at them (pair
-   * forces not included: `evaluated` is false).
-   */
-  private newton(tolerance: number): void {
-    const size = this.n * MAX_STATES;
-    const forces = this.getCtx("epsForces");
-    this.setCtx("epsForces", 0);
-    try {
-      this.spent++;
-      this.kx.ectEvaluate(this.ctx);
-      if (this.kx.ectUpdateWeights(this.ctx) < 0) {
-        throw new InputError(`total charge ${this.getCtx("nTotal")} electrons cannot be reached with the model's states`);
-      }
-      const w = this.f64("weights").slice(0, size);
-      const g = this.f64("weightsNew");
-      for (let k = 0; k < size; k++) w[k] = (1 - THERMAL_SEED) * w[k] + THERMAL_SEED * g[k];
-      const result = minimizeWeights(this.weightSystem(), w, { tolerance, maxIterations: NEWTON_ITERATIONS, maxEvaluations: NEWTON_EVALUATIONS });
-      this.spent += result.evaluations;
-      this.lastResidual = result.residual;
-      if (!result.converged) {
-        throw new CalculationFailed(
-          `ECT weight solver (trust-region Newton) did not converge in ${result.iterations} iterations at kT = ${this.getCtx("kT")} eV (largest weight change ${result.residual.toExponential(2)}, tolerance ${tolerance})`,
-        );
-      }
-    } finally {
-      this.setCtx("epsForces", forces);
-      this.evaluated = false;
-    }
-  }
-
-  /** The engine as the Newton solver sees it: energy, eps and Hessian-vector products in the weights. */
-  private weightSystem(): WeightSystem {
-    const size = this.n * MAX_STATES;
-    const types = this.raw("type") as Int32Array;
-    const atomOf = new Int32Array(size).fill(-1);
-    const electrons = new Float64Array(size);
-    for (let i = 0; i < this.n; i++) {
-      this.tables.states[types[i]].forEach((st, m) => {
-        atomOf[i * MAX_STATES + m] = i;
-        electrons[i * MAX_STATES + m] = st.electrons;
-      });
-    }
-    const resCutoff = this.getCtx("resCutoff");
-    const plus = new Float64Array(size), base = new Float64Array(size), baseW = new Float64Array(size);
-    let baseValid = false;
-    const load = (w: Float64Array) => this.f64("weights").set(w.subarray(0, size));
-    return {
-      slots: size,
-      kT: this.getCtx("kT"),
-      atomOf,
-      electrons,
-      electronTarget: this.getCtx("nTotal"),
-      energy: (w, eps) => {
-        load(w);
-        this.kx.ectEvaluate(this.ctx);
-        eps.set(this.f64("eps").subarray(0, size));
-        return this.energy();
-      },
-      hessVec: (w, u, out) => {
-        out.fill(0);
-        if (resCutoff > 0) {
-          // The fourth roots' curvature exactly, from the kernels (ghost weights restored first).
-          load(w);
-          this.kx.ectCharges(this.ctx);
-          this.f64("weightsNew").set(u.subarray(0, size));
-          this.kx.ectResonanceHessVec(this.ctx);
-          out.set(this.f64("eps").subarray(0, size));
-        }
-        // The rest is smooth (linear in w but for the embedding): a forward difference of eps from
-        // eps(w) without resonance, evaluated once per point w (the solver's CG steps at one Newton
-        // iterate share it). Its O(d) error (embedding curvature) only bends the CG direction; the
-        // gradient, which decides convergence, is exact.
-        let umax = 0;
-        for (let k = 0; k < size; k++) umax = Math.max(umax, Math.abs(u[k]));
-        if (umax === 0) return 0;
-        const d = 1e-6 / umax;
-        let spent = 1;
-        this.setCtx("resCutoff", 0);
-        try {
-          const x = this.f64("weights");
-          let same = baseValid;
-          for (let k = 0; same && k < size; k++) same = baseW[k] === w[k];
-          if (!same) {
-            baseW.set(w.subarray(0, size));
-            x.set(baseW);
-            this.kx.ectEvaluate(this.ctx);
-            base.set(this.f64("eps").subarray(0, size));
-            baseValid = true;
-            spent++;
-          }
-          for (let k = 0; k < size; k++) x[k] = w[k] + d * u[k];
-          this.kx.ectEvaluate(this.ctx);
-          plus.set(this.f64("eps").subarray(0, size));
-        } finally {
-          this.setCtx("resCutoff", resCutoff);
-        }
-        for (let k = 0; k < size; k++) out[k] += (plus[k] - base[k]) / d;
-        return spent;
-      },
-      residual: () => this.fixedPointResidual(),
-    };
-  }
-
-  /** max |G(w) - w| of the chemical-potential update at the kernels' current eps (sets mu). */
-  private fixedPointResidual(): number {
-    const size = this.n * MAX_STATES;
-    if (this.kx.ectUpdateWeights(this.ctx) < 0) {
-      throw new InputError(`total charge ${this.getCtx("nTotal")} electrons cannot be reached with the model's states`);
-    }
-    const w = this.f64("weights"), g = this.f64("weightsNew");
-    let r = 0;
-    for (let k = 0; k < size; k++) r = Math.max(r, Math.abs(g[k] - w[k]));
-    return r;
-  }
-
-  /**
-   * Groups of atoms connected by distances below BOND_RANGE (clusters only; a periodic structure is
-   * one fragment). Each group lists owned atom indices.
-   */
-  private fragments(): number[][] {
-    if (this.cellInfo().pbc.some((p) => p)) return [Array.from({ length: this.n }, (_, i) => i)];
-    const x = this.f64("x"), y = this.f64("y"), z = this.f64("z");
-    const parent = Int32Array.from({ length: this.n }, (_, i) => i);
-    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-    const r2 = BOND_RANGE * BOND_RANGE;
-    for (let i = 0; i < this.n; i++) {
-      for (let j = i + 1; j < this.n; j++) {
-        const dx = x[i] - x[j], dy = y[i] - y[j], dz = z[i] - z[j];
-        if (dx * dx + dy * dy + dz * dz < r2) parent[find(i)] = find(j);
-      }
-    }
-    const groups = new Map<number, number[]>();
-    for (let i = 0; i < this.n; i++) {
-      const r = find(i);
-      if (!groups.has(r)) groups.set(r, []);
-      groups.get(r)!.push(i);
-    }
-    return [...groups.values()];
-  }
-
-  /** Converges at kT levels halving from `annealFrom` down to the target, each from the last. */
-  private anneal(target: number, budget: number): number {
-    let total = 0;
-    try {
-      for (let t = this.solver.annealFrom; t > target; t *= 0.5) {
-        this.setCtx("kT", t);
-        total += this.converge(Math.max(1e-6, this.solver.tolerance), budget);
-      }
-    } finally {
-      this.setCtx("kT", target);
-    }
-    return total + this.converge(this.solver.tolerance, budget);
-  }
-
-  private lastResidual = 0;
-  /** True when the last iterate() ended with the kernels evaluated at the weights it kept. */
-  private evaluated = false;
-  private spent = 0;
-
-  /** Anderson-accelerated fixed point w = G(w) at the current kT; returns the iterations used. */
-  private iterate(tolerance: number, maxIterations = this.solver.maxIterations): number {
-    const { history } = this.solver;
-    const size = this.n * MAX_STATES;
-    let mixing = this.solver.mixing;
-    let mixer = new AndersonMixer(size, history, mixing);
-    let residual = Infinity;
-    let best = Infinity;
-    let sinceBest = 0;
-    let it = 0;
-    for (; it < maxIterations; it++) {
-      this.spent++;
-      this.kx.ectEvaluate(this.ctx);
-      const miss = this.kx.ectUpdateWeights(this.ctx);
-      if (miss < 0) {
-        throw new InputError(`total charge ${this.getCtx("nTotal")} electrons cannot be reached with the model's states`);
-      }
-      const w = this.f64("weights").subarray(0, size);
-      const g = this.f64("weightsNew").subarray(0, size);
-      residual = 0;
-      for (let k = 0; k < size; k++) residual = Math.max(residual, Math.abs(g[k] - w[k]));
-      if (residual <= tolerance) {
-        // Keep w: everything the kernels computed belongs to it, and G(w) differs by <= tolerance.
-        this.evaluated = true;
-        break;
-      }
-      // Safeguard: Anderson can cycle on a stiff map (strong Coulomb coupling at low kT). When the
-      // residual has not improved for a while, restart the history with half the mixing.
-      if (residual < best) {
-        best = residual;
-        sinceBest = 0;
-      } else if (++sinceBest > 2 * history && mixing > 1e-3) {
-        mixing *= 0.5;
-        mixer = new AndersonMixer(size, history, mixing);
-        best = residual;
-        sinceBest = 0;
-      }
-      mixer.step(w, g);
-      this.clampWeights(w);
-    }
-    this.lastResidual = residual;
-    if (!(residual <= tolerance)) {
-      throw new CalculationFailed(
-        `ECT weight solver did not converge in ${maxIterations} iterations at kT = ${this.getCtx("kT")} eV (largest weight change ${residual.toExponential(2)}, tolerance ${tolerance})`,
-      );
-    }
-    return it + 1;
+    this.lastReport = this.ensemble.solve(this.solver);
   }
 
   /**
@@ -745,14 +269,7 @@ export class EctEngine extends KernelSystem {
     this.requireAtoms();
     // Bond transfer: the channel amplitudes by bond identity (BondTransfer.exportState).
     if (this.bond) return { weights: this.bond.exportState(this.n), mu: 0 };
-    const w = this.weights();
-    if (!this.previousWeights) return { weights: w, mu: this.getCtx("mu") };
-    // With resonance the next start also uses the solution before (extrapolation): N x 4 current,
-    // then N x 4 previous weights.
-    const both = new Float64Array(2 * w.length);
-    both.set(w);
-    both.set(this.previousWeights.subarray(0, w.length), w.length);
-    return { weights: both, mu: this.getCtx("mu") };
+    return this.ensemble.exportState();
   }
 
   /**
@@ -763,48 +280,17 @@ export class EctEngine extends KernelSystem {
     this.requireAtoms();
     if (this.bond) {
       this.bond.importState(state.weights, this.n);
-      this.cold = false;
       this.forcesValid = false;
-      this.rememberPositions();
       return;
     }
-    const size = this.n * MAX_STATES;
-    const n = state.weights.length;
-    if (n !== size && n !== 2 * size) throw new InputError(`solver state has ${n} weights, expected ${size} (${this.n} atoms x ${MAX_STATES}), or twice that with the previous solution`);
-    for (let k = 0; k < n; k++) {
-      const w = state.weights[k];
-      const atom = Math.floor((k % size) / MAX_STATES);
-      if (!(w >= 0 && w <= 1)) throw new InputError(`solver state weight ${k} (atom ${atom}) is ${w}, expected a number in [0, 1]`, { atom });
-    }
-    if (!Number.isFinite(state.mu)) throw new InputError(`solver state mu must be a finite energy in eV, got ${state.mu}`);
-    const all = Float64Array.from(state.weights);
-    this.f64("weights").set(all.subarray(0, size), 0);
-    this.previousWeights = n === 2 * size && this.hasResonance() ? all.slice(size) : null;
-    this.setCtx("mu", state.mu);
-    this.cold = false;
+    this.ensemble.importState(state);
     this.forcesValid = false;
-    this.rememberPositions();
   }
 
   /** Forgets the weights: the next evaluation starts from neutral atoms and anneals. */
   coldStart(): void {
     if (this.n === 0) return; // nothing loaded yet: the first structure starts cold anyway
     this.resetWeights();
-  }
-
-  /** Keeps mixed weights on the simplex: no negatives, each atom's weights summing to 1. */
-  private clampWeights(w: Float64Array): void {
-    const types = this.raw("type") as Int32Array;
-    for (let i = 0; i < this.n; i++) {
-      const ns = this.tables.states[types[i]].length;
-      let s = 0;
-      for (let m = 0; m < ns; m++) {
-        const v = Math.max(w[i * MAX_STATES + m], 0);
-        w[i * MAX_STATES + m] = v;
-        s += v;
-      }
-      for (let m = 0; m < ns; m++) w[i * MAX_STATES + m] /= s;
-    }
   }
 
   /**
@@ -862,6 +348,9 @@ export class EctEngine extends KernelSystem {
     };
   }
 
+  /** Kernel evaluations of the current bond-transfer solve. */
+  private spent = 0;
+
   /** Bond transfer: collect the bonds, minimize over the channels, evaluate forces at the solution. */
   private solveBonds(): void {
     const bond = this.bond!;
@@ -877,10 +366,7 @@ export class EctEngine extends KernelSystem {
     this.spent++;
     this.kx.ectEvaluate(this.ctx);
     this.eBonds = report.energy - (this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong") + this.ePol);
-    this.lastResidual = report.gradient;
     this.lastReport = { iterations: this.spent, residual: report.gradient, mu: 0 };
-    this.cold = false;
-    this.rememberPositions();
   }
 
   /**
