@@ -8,11 +8,9 @@ import { blockDirectory } from "./pair-blocks.js";
 import { layoutEctTables, longRangeSettings, MAX_STATES, pairBlocksFor, typesPresent, type BlockSpec, type EctPairBlocks, type LongRangeKind } from "./table-layout.js";
 import { EnsembleSolver, SOLVER_DEFAULTS, type EctSolverOptions, type SolverReport } from "./ensemble-solver.js";
 import type { EctKernelPort } from "./kernel-port.js";
+import { BondKernels } from "./bond-kernels.js";
 import { BondTransfer, BOND_SOLVER_DEFAULTS, type BondSolverOptions } from "./transfer/bond-transfer.js";
-import { bondForces } from "./transfer/bonds.js";
-import type { NeighborView } from "./transfer/bond-list.js";
 import { Polarization } from "./transfer/polarization.js";
-import { transferEnergy, TransferWork, weightsFromVariables, type MeanFieldSystem } from "./transfer/transfer-energy.js";
 
 export { MAX_STATES };
 export type { EctSolverOptions, SolverReport };
@@ -45,12 +43,10 @@ export class EctEngine extends KernelSystem {
   readonly bond: BondTransfer | null;
   /** Settings of the bond-transfer solver. */
   bondSolver: BondSolverOptions = { ...BOND_SOLVER_DEFAULTS };
-  /** Energy of the bond terms at the last solve (eV). */
-  private eBonds = 0;
   /** Induction (models with `polarization`), else null. */
   readonly polarization: Polarization | null;
-  /** Induction energy of the last mean-field evaluation (eV). */
-  private ePol = 0;
+  /** Bond transfer on the kernels (bond-kernels.ts), with the bond and induction energies of the last solve; else null. */
+  private readonly bondKernels: BondKernels | null;
 
   private constructor(tables: EctTables, k: KernelExports, variant: KernelVariant, skin: number, source: string) {
     const lr = tables.longRange;
@@ -60,7 +56,9 @@ export class EctEngine extends KernelSystem {
     this.bond = tables.bond ? new BondTransfer(tables) : null;
     this.polarization = tables.polarization ? new Polarization(tables.polarization, tables) : null;
     this.solver = { ...SOLVER_DEFAULTS };
-    this.ensemble = new EnsembleSolver(this.port(), tables);
+    const port = this.port();
+    this.ensemble = new EnsembleSolver(port, tables);
+    this.bondKernels = this.bond ? new BondKernels(port, this.bond, this.polarization) : null;
     this.placeEctTables(reach);
   }
 
@@ -244,7 +242,7 @@ export class EctEngine extends KernelSystem {
     this.solve();
     // The last eps pass of the solve ran with pair forces on, at the weights kept: add the rest.
     this.kx.ectForceTail(this.ctx);
-    if (this.bond) this.addBondForces(tally);
+    this.bondKernels?.addForces(tally);
     this.forcesValid = true;
     this.checkResult();
   }
@@ -254,11 +252,7 @@ export class EctEngine extends KernelSystem {
    * the ensemble solver (ensemble-solver.ts) with the settings in {@link solver}.
    */
   private solve(): void {
-    if (this.bond) {
-      this.solveBonds();
-      return;
-    }
-    this.lastReport = this.ensemble.solve(this.solver);
+    this.lastReport = this.bondKernels ? this.bondKernels.solve(this.bondSolver) : this.ensemble.solve(this.solver);
   }
 
   /**
@@ -316,59 +310,6 @@ export class EctEngine extends KernelSystem {
     return { iterations };
   }
 
-  /** The kernels' mean field as the bond-transfer solver sees it: E_MF(w) and eps = dE_MF/dw. */
-  private meanField(): MeanFieldSystem {
-    const size = this.n * MAX_STATES;
-    return {
-      atoms: this.n,
-      energy: (w, eps) => {
-        this.spent++;
-        this.f64("weights").set(w.subarray(0, size));
-        this.kx.ectEvaluate(this.ctx);
-        eps.set(this.f64("eps").subarray(0, size));
-        this.ePol = this.polarization ? this.polarization.energy(w, eps) : 0;
-        return this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong") + this.ePol;
-      },
-    };
-  }
-
-  /** The neighbor list as bond transfer reads it. */
-  private neighborView(): NeighborView {
-    return {
-      n: this.n,
-      type: this.raw("type") as Int32Array,
-      x: this.f64("x"),
-      y: this.f64("y"),
-      z: this.f64("z"),
-      ghostOwner: this.raw("ghostOwner") as Int32Array,
-      ghostShift: this.f64("ghostShift"),
-      numNeigh: this.raw("numNeigh") as Int32Array,
-      firstNeigh: this.raw("firstNeigh") as Int32Array,
-      neigh: this.raw("neigh") as Int32Array,
-    };
-  }
-
-  /** Kernel evaluations of the current bond-transfer solve. */
-  private spent = 0;
-
-  /** Bond transfer: collect the bonds, minimize over the channels, evaluate forces at the solution. */
-  private solveBonds(): void {
-    const bond = this.bond!;
-    this.spent = 0;
-    this.setCtx("epsForces", 0);
-    const types = this.raw("type") as Int32Array;
-    const view = this.neighborView();
-    bond.collect(view, this.getCtx("builds"), this.getCtx("skin"));
-    this.polarization?.collect(view);
-    const report = bond.solve(this.meanField(), types, this.bondSolver);
-    // Once more with pair forces on, at the weights the solver kept (the kernels hold them).
-    this.setCtx("epsForces", 1);
-    this.spent++;
-    this.kx.ectEvaluate(this.ctx);
-    this.eBonds = report.energy - (this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong") + this.ePol);
-    this.lastReport = { iterations: this.spent, residual: report.gradient, mu: 0 };
-  }
-
   /**
    * Bond transfer: energy E (eV) at latent variables `x` (channel amplitudes i->j of every bond, then
    * j->i, then one reservoir amplitude per atom; the layout of `bond.x`) at the current positions and
@@ -376,20 +317,10 @@ export class EctEngine extends KernelSystem {
    * solved state is restored afterwards.
    */
   transferEnergyAt(x: Float64Array, grad?: Float64Array): number {
-    const bond = this.bond;
-    if (!bond || !bond.bonds) throw new InputError("transferEnergyAt needs a bond-transfer model and a solved structure");
-    if (x.length !== bond.x.length) throw new InputError(`transferEnergyAt: expected ${bond.x.length} variables, got ${x.length}`);
-    const g = grad ?? new Float64Array(x.length);
-    const forces = this.getCtx("epsForces");
-    this.setCtx("epsForces", 0);
-    try {
-      return transferEnergy(bond.problem(), this.meanField(), x, g, new TransferWork(this.n, bond.bonds.count));
-    } finally {
-      this.setCtx("epsForces", forces);
-      this.f64("weights").set(weightsOf(bond));
-      this.kx.ectEvaluate(this.ctx);
-      this.forcesValid = false;
-    }
+    const bk = this.bondKernels;
+    if (!bk || !bk.solved) throw new InputError("transferEnergyAt needs a bond-transfer model and a solved structure");
+    if (x.length !== bk.bond.x.length) throw new InputError(`transferEnergyAt: expected ${bk.bond.x.length} variables, got ${x.length}`);
+    return bk.energyAt(x, grad ?? new Float64Array(x.length));
   }
 
   /**
@@ -398,33 +329,12 @@ export class EctEngine extends KernelSystem {
    * fit: E is stationary in the variables, so dE/dp is the derivative at fixed variables).
    */
   energyAtSolverState(): number {
-    const bond = this.bond;
-    if (!bond) throw new InputError("energyAtSolverState needs a bond-transfer model");
+    const bk = this.bondKernels;
+    if (!bk) throw new InputError("energyAtSolverState needs a bond-transfer model");
     this.requireAtoms();
     this.setCtx("tiersValid", 0);
     if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
-    this.setCtx("epsForces", 0);
-    const view = this.neighborView();
-    bond.collect(view, this.getCtx("builds"), this.getCtx("skin"));
-    this.polarization?.collect(view);
-    const e = transferEnergy(bond.problem(), this.meanField(), bond.x, new Float64Array(bond.x.length), new TransferWork(this.n, bond.bonds!.count));
-    this.forcesValid = false;
-    return e;
-  }
-
-  /** Adds the bond terms' forces (and, when tallied, their virial and per-atom energies). */
-  private addBondForces(tally: boolean): void {
-    const bond = this.bond!;
-    const { forward, reverse } = bond.amplitudes();
-    const virial = new Float64Array(6);
-    const fx = this.f64("fx"), fy = this.f64("fy"), fz = this.f64("fz");
-    this.eBonds = bondForces(bond.bonds!, forward, reverse, bond.neutralWeights(), fx, fy, fz, virial, tally ? this.f64("eatom") : undefined);
-    // The last mean-field evaluation was at the solution: its fields are the induction's.
-    this.polarization?.forces(fx, fy, fz, virial, tally ? this.f64("eatom") : undefined);
-    if (tally) {
-      (["vxx", "vyy", "vzz", "vyz", "vxz", "vxy"] as const).forEach((f, k) => this.setCtx(f, this.getCtx(f) + virial[k]));
-    }
-    this.setCtx("energy", this.energy());
+    return bk.energyAtState();
   }
 
   /** The solver's last report. */
@@ -434,12 +344,13 @@ export class EctEngine extends KernelSystem {
 
   /** Total energy E in eV. */
   energy(): number {
-    return this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong") + (this.bond ? this.eBonds + this.ePol : 0);
+    const bk = this.bondKernels;
+    return this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong") + (bk ? bk.eBonds + bk.ePol : 0);
   }
 
   /** The parts of E (eV): on-site sum_M w (E_AM + F_AM), short-range pairs and Coulomb remainder, long-range point charges. */
   energyTerms(): { onsite: number; pair: number; longRange: number; bonds: number; induction: number } {
-    return { onsite: this.getCtx("eOnsite"), pair: this.getCtx("ePair"), longRange: this.getCtx("eLong"), bonds: this.bond ? this.eBonds : 0, induction: this.ePol };
+    return { onsite: this.getCtx("eOnsite"), pair: this.getCtx("ePair"), longRange: this.getCtx("eLong"), bonds: this.bondKernels?.eBonds ?? 0, induction: this.bondKernels?.ePol ?? 0 };
   }
 
   /** Grand potential Omega = E - kT sum_i S_i (eV), the quantity forces derive from. */
@@ -537,11 +448,4 @@ export class EctEngine extends KernelSystem {
     }
     return d;
   }
-}
-
-/** The slot weights (atoms x MAX_STATES) of a bond-transfer solution. */
-function weightsOf(bond: BondTransfer): Float64Array {
-  const w = new TransferWork(bond.roles!.neutral.length, bond.bonds!.count);
-  weightsFromVariables(bond.problem(), bond.x, w);
-  return w.w;
 }
