@@ -1,3 +1,10 @@
+/**
+ * `EctEngine`, ECT-EAM on the wasm kernels: a thin engine that places the model's tables
+ * (table-layout.ts), loads structures with the point-charge sum and pair blocks they need, hands
+ * each solve to the ensemble weight solver (ensemble-solver.ts) or to bond transfer
+ * (bond-kernels.ts) through its kernel port (kernel-port.ts), runs NVE in wasm, and reads the
+ * results (energy terms, Omega, charges, weights, electronegativities, dipole).
+ */
 import type { Atoms } from "../atoms.js";
 import { InputError } from "../errors.js";
 import { KernelSystem, type EngineOptions, type Field } from "../engine/system.js";
@@ -29,8 +36,9 @@ interface EctKernels extends KernelExports {
 
 /**
  * ECT-EAM on a KernelSystem: per-atom ensembles of isolated-atom states whose weights follow from
- * chemical-potential equalization at an electronic temperature, evaluated by the kernels in
- * assembly/ect.ts and converged here (Anderson-accelerated fixed point, warm-started).
+ * chemical-potential equalization at an electronic temperature (or, with bond transfer, from the
+ * channel amplitudes of each bond), evaluated by the kernels in assembly/ect.ts and converged by
+ * the ensemble solver (ensemble-solver.ts) or bond transfer (bond-kernels.ts), warm-started.
  */
 export class EctEngine extends KernelSystem {
   readonly tables: EctTables;
