@@ -1,36 +1,26 @@
+/**
+ * `EctEngine`, ECT-EAM on the wasm kernels: a thin engine that places the model's tables
+ * (table-layout.ts), loads structures with the point-charge sum and pair blocks they need, hands
+ * each solve to the ensemble weight solver (ensemble-solver.ts) or to bond transfer
+ * (bond-kernels.ts) through its kernel port (kernel-port.ts), runs NVE in wasm, and reads the
+ * results (energy terms, Omega, charges, weights, electronegativities, dipole).
+ */
 import type { Atoms } from "../atoms.js";
-import { CalculationFailed, InputError } from "../errors.js";
-import type { SplineTable } from "../potentials/types.js";
-import { interpolate } from "../potentials/spline.js";
+import { InputError } from "../errors.js";
 import { KernelSystem, type EngineOptions, type Field } from "../engine/system.js";
 import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant } from "../engine/wasm.js";
 import type { EctTables } from "./tables.js";
-import { dsfKernel, dsfSelfCoefficient, erfc, ewaldParameters, ewaldVectors } from "./longrange.js";
-import { AndersonMixer } from "./anderson.js";
-import { blockDirectory, packCoulombBlocks, packInnerBlocks, type PairBlocks } from "./pair-blocks.js";
-import { minimizeWeights, type WeightSystem } from "./solver-newton.js";
+import { ewaldParameters, ewaldVectors } from "./longrange.js";
+import { blockDirectory } from "./pair-blocks.js";
+import { layoutEctTables, longRangeSettings, MAX_STATES, pairBlocksFor, typesPresent, type BlockSpec, type EctPairBlocks, type LongRangeKind } from "./table-layout.js";
+import { EnsembleSolver, SOLVER_DEFAULTS, type EctSolverOptions, type SolverReport } from "./ensemble-solver.js";
+import type { EctKernelPort } from "./kernel-port.js";
+import { BondKernels } from "./bond-kernels.js";
 import { BondTransfer, BOND_SOLVER_DEFAULTS, type BondSolverOptions } from "./transfer/bond-transfer.js";
-import { bondForces } from "./transfer/bonds.js";
-import type { NeighborView } from "./transfer/bond-list.js";
 import { Polarization } from "./transfer/polarization.js";
-import { transferEnergy, TransferWork, weightsFromVariables, type MeanFieldSystem } from "./transfer/transfer-energy.js";
 
-/** State slots per atom in the kernels (assembly/ect.ts). */
-export const MAX_STATES = 4;
-const RECORD = 8; // doubles per table record: c0..c6 and a pad
-/** Atoms closer than this (A) belong to the same fragment for the solver's cold-start search. */
-const BOND_RANGE = 4.0;
-/** Iteration budget of each cold-start candidate (and of each annealing level). */
-const COLD_START_ITERATIONS = 150;
-/** Trust-region iterations and energy evaluations allowed to one Newton solve. */
-const NEWTON_ITERATIONS = 200;
-const NEWTON_EVALUATIONS = 20000;
-/** Weight moved from each atom's start state into its other ionic states in resonance-seeded starts. */
-const RESONANCE_SEED = 0.02;
-/** Share of the Boltzmann weights mixed into a start before Newton, so that no state is exactly empty. */
-const THERMAL_SEED = 1e-8;
-/** Largest atom move since the last solve (A) for which the next start is extrapolated (resonance models). */
-const EXTRAPOLATE_MAX_MOVE = 0.25;
+export { MAX_STATES };
+export type { EctSolverOptions, SolverReport };
 
 /** Kernel functions the ECT engine calls (besides the shared ones). */
 interface EctKernels extends KernelExports {
@@ -44,49 +34,27 @@ interface EctKernels extends KernelExports {
   rebuild(ctx: number): number;
 }
 
-/** Weight-solver settings. */
-export interface EctSolverOptions {
-  /** Convergence: largest weight change between iterations (default 1e-11). */
-  tolerance?: number;
-  /** Iteration limit (default 1000); exceeding it raises CalculationFailed. */
-  maxIterations?: number;
-  /** Anderson mixing parameter (default 0.5) and history depth (default 8). */
-  mixing?: number;
-  history?: number;
-  /** Cold starts anneal the electronic temperature from this kT (eV, default 0.25) down to the model's. */
-  annealFrom?: number;
-}
-
-/** What the weight solver did in the last evaluation. */
-export interface SolverReport {
-  iterations: number;
-  /** Largest weight change of the last iteration. */
-  residual: number;
-  /** Electron chemical potential, eV. */
-  mu: number;
-}
-
 /**
  * ECT-EAM on a KernelSystem: per-atom ensembles of isolated-atom states whose weights follow from
- * chemical-potential equalization at an electronic temperature, evaluated by the kernels in
- * assembly/ect.ts and converged here (Anderson-accelerated fixed point, warm-started).
+ * chemical-potential equalization at an electronic temperature (or, with bond transfer, from the
+ * channel amplitudes of each bond), evaluated by the kernels in assembly/ect.ts and converged by
+ * the ensemble solver (ensemble-solver.ts) or bond transfer (bond-kernels.ts), warm-started.
  */
 export class EctEngine extends KernelSystem {
   readonly tables: EctTables;
   solver: Required<EctSolverOptions>;
   private lastReport: SolverReport = { iterations: 0, residual: 0, mu: 0 };
-  private cold = true;
+  /** The weight solver of models without bond transfer (ensemble-solver.ts). */
+  private readonly ensemble: EnsembleSolver;
 
   /** Bond transfer (models with `"transfer": "bond"`), else null. */
   readonly bond: BondTransfer | null;
   /** Settings of the bond-transfer solver. */
   bondSolver: BondSolverOptions = { ...BOND_SOLVER_DEFAULTS };
-  /** Energy of the bond terms at the last solve (eV). */
-  private eBonds = 0;
   /** Induction (models with `polarization`), else null. */
   readonly polarization: Polarization | null;
-  /** Induction energy of the last mean-field evaluation (eV). */
-  private ePol = 0;
+  /** Bond transfer on the kernels (bond-kernels.ts), with the bond and induction energies of the last solve; else null. */
+  private readonly bondKernels: BondKernels | null;
 
   private constructor(tables: EctTables, k: KernelExports, variant: KernelVariant, skin: number, source: string) {
     const lr = tables.longRange;
@@ -95,7 +63,10 @@ export class EctEngine extends KernelSystem {
     this.tables = tables;
     this.bond = tables.bond ? new BondTransfer(tables) : null;
     this.polarization = tables.polarization ? new Polarization(tables.polarization, tables) : null;
-    this.solver = { tolerance: 1e-11, maxIterations: 1000, mixing: 0.5, history: 8, annealFrom: 0.25 };
+    this.solver = { ...SOLVER_DEFAULTS };
+    const port = this.port();
+    this.ensemble = new EnsembleSolver(port, tables);
+    this.bondKernels = this.bond ? new BondKernels(port, this.bond, this.polarization) : null;
     this.placeEctTables(reach);
   }
 
@@ -108,6 +79,30 @@ export class EctEngine extends KernelSystem {
 
   private get kx(): EctKernels {
     return this.k as EctKernels;
+  }
+
+  /** The engine's buffers, context and kernels as its solvers see them (kernel-port.ts). */
+  private port(): EctKernelPort {
+    const engine = this;
+    return {
+      get n() {
+        return engine.n;
+      },
+      f64: (name) => this.f64(name),
+      i32: (name) => this.raw(name) as Int32Array,
+      get: (field) => this.getCtx(field),
+      set: (field, value) => this.setCtx(field, value),
+      evaluate: () => this.kx.ectEvaluate(this.ctx),
+      updateWeights: () => this.kx.ectUpdateWeights(this.ctx),
+      charges: () => this.kx.ectCharges(this.ctx),
+      resonanceHessVec: () => this.kx.ectResonanceHessVec(this.ctx),
+      energy: () => this.energy(),
+      grandPotential: () => this.grandPotential(),
+      periodic: () => this.cellInfo().pbc.some((p) => p),
+      invalidateForces: () => {
+        this.forcesValid = false;
+      },
+    };
   }
 
   protected extraPerAtom(): [Field, number][] {
@@ -142,29 +137,20 @@ export class EctEngine extends KernelSystem {
   }
 
   /** How the pair blocks are tabulated (set with the tables); see {@link usePairBlocksFor}. */
-  private blockSpec!: { coulPoints: number; innerPoints: number; fold?: { kernel: SplineTable; k: number; charges: number[][] } };
+  private blockSpec!: BlockSpec;
   /** Pair blocks of the element types of the loaded structure (src/ect/pair-blocks.ts). */
-  private blocks: { coul: PairBlocks; inner: PairBlocks } | null = null;
+  private blocks: EctPairBlocks | null = null;
 
   /**
    * Builds the pair blocks for the element types of `atoms` (species not in the model are left to
    * setAtoms' error); returns true when the set changed (the buffers must then be laid out again).
    */
   private usePairBlocksFor(atoms: Atoms): boolean {
-    const present = new Set<number>();
-    for (const sym of atoms.symbols) {
-      const t = this.elements.indexOf(sym);
-      if (t >= 0) present.add(t);
-    }
-    const types = [...present].sort((a, b) => a - b);
+    const types = typesPresent(this.elements, atoms.symbols);
     const have = this.blocks?.coul.types;
     const fold = this.lrActive !== "direct";
     if (have && this.blocksFolded === fold && have.length === types.length && have.every((t, k) => t === types[k])) return false;
-    const t = this.tables, spec = this.blockSpec;
-    this.blocks = {
-      coul: packCoulombBlocks(t.coulomb, spec.coulPoints, types, fold ? spec.fold : undefined),
-      inner: packInnerBlocks(t.pair, t.resonance, t.density, spec.innerPoints, types),
-    };
+    this.blocks = pairBlocksFor(this.tables, this.blockSpec, types, fold);
     this.blocksFolded = fold;
     return true;
   }
@@ -176,19 +162,12 @@ export class EctEngine extends KernelSystem {
    * direct sum for clusters and molecules, whatever the model's periodic choice (a damped or Ewald
    * sum of an isolated molecule would add their self terms as if it sat in a neutralizing medium).
    */
-  private lrActive: "direct" | "dsf" | "ewald" = "direct";
+  private lrActive: LongRangeKind = "direct";
 
   /** Switches the kernels' point-charge sum (setAtoms: direct for non-periodic structures). */
-  private useLongRange(kind: "direct" | "dsf" | "ewald"): void {
+  private useLongRange(kind: LongRangeKind): void {
     this.lrActive = kind;
-    const lr = this.tables.longRange;
-    const on = kind !== "direct";
-    this.setCtx("lrKind", { direct: 1, dsf: 2, ewald: 3 }[kind]);
-    this.setCtx("lrCutoff", on ? lr.cutoff : 0);
-    this.setCtx("lrFolded", on && this.blockSpec.fold ? 1 : 0);
-    this.setCtx("lrTable", on ? this.lrTableAddress : 0);
-    const ewaldAlpha = ewaldParameters(lr.cutoff, lr.ewaldAccuracy).alpha;
-    this.setCtx("selfCoef", kind === "dsf" ? dsfSelfCoefficient(lr.dsfAlpha, lr.cutoff) : kind === "ewald" ? ewaldAlpha / Math.sqrt(Math.PI) : 0);
+    for (const [field, value] of longRangeSettings(kind, this.tables.longRange, this.blockSpec.fold !== undefined, this.lrTableAddress)) this.setCtx(field, value);
   }
 
   /** Address of the tabulated long-range kernel (0 for direct models). */
@@ -198,118 +177,15 @@ export class EctEngine extends KernelSystem {
     return [...super.preservedPerAtom(), ["weights", MAX_STATES]];
   }
 
-  /** Packs every radial function into one record array and the directories that address it. */
+  /** Places the tables (src/ect/table-layout.ts) after the context block and sets the grids, cutoffs and sum. */
   private placeEctTables(reach: number): void {
-    const t = this.tables;
-    const nt = t.elements.length;
-    if (t.maxStates > MAX_STATES) throw new InputError(`the kernels support ${MAX_STATES} states per element, the model has ${t.maxStates}`);
-    // One radial grid for everything: the model's, extended with zero records out to the long-range cutoff.
-    const nr = Math.max(t.nr, Math.ceil(reach / t.dr) + 2);
-    const radial: SplineTable[] = [];
-    const add = (s: SplineTable) => radial.push(s);
-    const dirEmbed = new Int32Array(nt * MAX_STATES).fill(-1);
-    const dirRes = new Int32Array(nt * nt).fill(-1);
-    const roles = new Int32Array(nt * 4).fill(-1);
-    const radialIndex = new Map<SplineTable, number>();
-    const indexOf = (s: SplineTable) => {
-      let k = radialIndex.get(s);
-      if (k === undefined) {
-        k = radial.length;
-        add(s);
-        radialIndex.set(s, k);
-      }
-      return k;
-    };
-    for (let a = 0; a < nt; a++) {
-      for (const [role, charge] of [[0, 1], [1, 0], [2, -1]] as const) roles[a * 4 + role] = t.states[a].findIndex((st) => st.charge === charge);
-      for (let b = 0; b < nt; b++) {
-        if (t.resonance) dirRes[a * nt + b] = indexOf(t.resonance[a][b]);
-      }
-    }
-    const lr = t.longRange;
-    let lrIndex = -1;
-    const rMin = 0.25; // A: keeps 1/r finite on the grid; atoms never get this close
-    if (lr.kind === "dsf") {
-      const g = new Float64Array(nr);
-      for (let m = 0; m < nr; m++) g[m] = dsfKernel(Math.max(m * t.dr, rMin), lr.dsfAlpha, lr.cutoff);
-      lrIndex = indexOf(interpolate(g, t.dr));
-    } else if (lr.kind === "ewald") {
-      const { alpha } = ewaldParameters(lr.cutoff, lr.ewaldAccuracy);
-      const g = new Float64Array(nr);
-      for (let m = 0; m < nr; m++) {
-        const r = Math.max(m * t.dr, rMin);
-        g[m] = r < lr.cutoff ? erfc(alpha * r) / r : 0;
-      }
-      lrIndex = indexOf(interpolate(g, t.dr));
-    }
-    // Coulomb remainders: one block per ordered type pair, out to the remainder cutoff (m <= cutoff/dr + 1).
-    // Inside the remainder cutoff the tabulated point-charge kernel joins the remainders (when it
-    // reaches that far), so the pair pass evaluates one record there instead of two. The pair blocks
-    // themselves are built for the elements of each structure (setAtoms).
-    const fold = lrIndex >= 0 && lr.cutoff >= t.cutoff ? { kernel: radial[lrIndex], k: t.coulombConstant, charges: t.states.map((st) => st.map((x) => x.charge)) } : undefined;
-    const innerCutoff = Math.max(t.densityCutoff, t.pairCutoff, t.resonance ? t.resonanceCutoff : 0);
-    this.blockSpec = { coulPoints: Math.min(nr, Math.ceil(t.cutoff / t.dr) + 3), innerPoints: Math.min(nr, Math.ceil(innerCutoff / t.dr) + 3), fold };
-    const records = new Float64Array(radial.length * nr * RECORD);
-    radial.forEach((s, k) => {
-      if (Math.abs(s.delta - t.dr) > 1e-15 * t.dr) throw new Error(`internal: radial table ${k} has spacing ${s.delta}, expected ${t.dr}`);
-      for (let m = 0; m < Math.min(s.n, nr); m++) {
-        for (let c = 0; c < 7; c++) records[(k * nr + m) * RECORD + c] = s.coeffs[7 * m + c];
-      }
-      // Beyond the function's own grid it is zero (every short-range function is tapered to 0).
-    });
-    const embed: SplineTable[] = [];
-    for (let a = 0; a < nt; a++) t.states[a].forEach((_, m) => (dirEmbed[a * MAX_STATES + m] = embed.push(t.embedding[a][m]) - 1));
-    const embedRecords = new Float64Array(embed.length * t.nrho * RECORD);
-    embed.forEach((s, k) => {
-      if (s.n !== t.nrho) throw new Error(`internal: embedding table ${k} has ${s.n} points, expected ${t.nrho}`);
-      for (let m = 0; m < s.n; m++) for (let c = 0; c < 7; c++) embedRecords[(k * t.nrho + m) * RECORD + c] = s.coeffs[7 * m + c];
-    });
-    const stateE = new Float64Array(nt * MAX_STATES);
-    const stateN = new Float64Array(nt * MAX_STATES);
-    const stateQ = new Float64Array(nt * MAX_STATES);
-    const nStates = new Int32Array(nt);
-    for (let a = 0; a < nt; a++) {
-      nStates[a] = t.states[a].length;
-      t.states[a].forEach((s, m) => {
-        stateE[a * MAX_STATES + m] = s.energy;
-        stateN[a * MAX_STATES + m] = s.electrons;
-        stateQ[a * MAX_STATES + m] = s.charge;
-      });
-    }
-    // Records go first so their addresses are known when the directories are written.
-    const base = this.tablesEnd;
-    const embedBase = align64(base + records.byteLength);
-    const toAddress = (d: Int32Array, at: number, stride: number) => d.map((k) => (k < 0 ? 0 : at + k * stride));
-    const radialBytes = nr * RECORD * 8;
-    const embedBytes = t.nrho * RECORD * 8;
-    this.placeTables([
-      { field: "densityTable", data: records },
-      { field: "embedTable", data: embedRecords },
-      { field: "dirEmbed", data: toAddress(dirEmbed, embedBase, embedBytes) },
-      { field: "stateE", data: stateE },
-      { field: "stateN", data: stateN },
-      { field: "stateQ", data: stateQ },
-      { field: "nStates", data: nStates },
-      { field: "roles", data: roles },
-      { field: "dirRes", data: toAddress(dirRes, base, radialBytes) },
-    ]);
-    this.setCtx("resCutoff", t.resonance ? t.resonanceCutoff : 0);
-    if (this.getCtx("embedTable") !== embedBase) throw new Error("internal: table layout changed");
-    this.lrTableAddress = lrIndex < 0 ? 0 : base + lrIndex * radialBytes;
-    this.setCtx("lrTable", this.lrTableAddress);
-    this.setCtx("nr", nr);
-    this.setCtx("rdr", 1 / t.dr);
-    this.setCtx("nrho", t.nrho);
-    this.setCtx("rdrho", 1 / t.drho);
-    this.setCtx("rhomax", t.rhoMax);
-    this.setCtx("shortCutoff", t.cutoff);
-    this.setCtx("densityCutoff", t.densityCutoff);
-    this.setCtx("pairCutoff", t.pairCutoff);
-    this.setCtx("innerCutoff", innerCutoff);
-    this.useLongRange(lr.kind);
-    this.setCtx("ewaldAlpha", ewaldParameters(lr.cutoff, lr.ewaldAccuracy).alpha);
-    this.setCtx("coulombK", t.coulombConstant);
-    this.setCtx("kT", t.kT);
+    const layout = layoutEctTables(this.tables, reach, this.tablesEnd);
+    this.blockSpec = layout.blockSpec;
+    this.placeTables(layout.tables);
+    if (this.getCtx("embedTable") !== layout.embedBase) throw new Error("internal: table layout changed");
+    this.lrTableAddress = layout.lrTableAddress;
+    for (const [field, value] of layout.settings) this.setCtx(field, value);
+    this.useLongRange(this.tables.longRange.kind);
   }
 
   /**
@@ -355,46 +231,8 @@ export class EctEngine extends KernelSystem {
   /** Every atom in its neutral state; the electron target from the total charge; next solve is cold. */
   private resetWeights(): void {
     this.bond?.reset(this.totalCharge);
-    this.previousWeights = null;
-    this.startWeights(false);
-    this.setCtx("mu", 0);
-    this.cold = true;
+    this.ensemble.reset(this.totalCharge);
     this.forcesValid = false;
-  }
-
-  /**
-   * Initial weights: every atom neutral, or (ionic) cation/anion pairs formed greedily from the most
-   * electropositive and most electronegative atoms (chi = (IP + EA)/2 from the state energies) while
-   * their chi differ by more than 1 eV. Sets the electron target from the total charge.
-   */
-  private startWeights(ionic: boolean): void {
-    const t = this.tables;
-    const types = this.raw("type") as Int32Array;
-    const w = this.f64("weights");
-    w.fill(0, 0, this.n * MAX_STATES);
-    let electrons = 0;
-    const pick = new Int32Array(this.n);
-    for (let i = 0; i < this.n; i++) {
-      const states = t.states[types[i]];
-      pick[i] = states.findIndex((s) => s.charge === 0);
-      electrons += states[pick[i]].electrons;
-    }
-    if (ionic) {
-      const chi = (i: number) => {
-        const st = t.states[types[i]];
-        const cation = st.find((s) => s.charge === 1), anion = st.find((s) => s.charge === -1);
-        return cation && anion ? 0.5 * (cation.energy - anion.energy) : NaN;
-      };
-      const order = Array.from({ length: this.n }, (_, i) => i).filter((i) => Number.isFinite(chi(i)));
-      order.sort((a, b) => chi(a) - chi(b));
-      for (let lo = 0, hi = order.length - 1; lo < hi && chi(order[hi]) - chi(order[lo]) > 1; lo++, hi--) {
-        const a = order[lo], b = order[hi];
-        pick[a] = t.states[types[a]].findIndex((s) => s.charge === 1);
-        pick[b] = t.states[types[b]].findIndex((s) => s.charge === -1);
-      }
-    }
-    for (let i = 0; i < this.n; i++) w[i * MAX_STATES + pick[i]] = 1;
-    this.setCtx("nTotal", electrons - this.totalCharge);
   }
 
   /** Energy, forces and latent variables at the current positions (weights solved first). */
@@ -412,451 +250,17 @@ export class EctEngine extends KernelSystem {
     this.solve();
     // The last eps pass of the solve ran with pair forces on, at the weights kept: add the rest.
     this.kx.ectForceTail(this.ctx);
-    if (this.bond) this.addBondForces(tally);
+    this.bondKernels?.addForces(tally);
     this.forcesValid = true;
     this.checkResult();
   }
 
   /**
-   * Converges the weights at the current positions. From a cold start (new structure, or `coldStart`)
-   * the electronic temperature is annealed from `annealFrom` down to the model's kT, warm-starting each
-   * level: at high kT the grand potential has a single minimum, and following it down finds the lowest
-   * basin (ionic or neutral) instead of the stationary point nearest the neutral-atom guess. Otherwise
-   * the previous weights are the start (MD, scans), which follows a basin adiabatically.
+   * Converges the weights (or, with bond transfer, the channel amplitudes) at the current positions:
+   * the ensemble solver (ensemble-solver.ts) with the settings in {@link solver}.
    */
   private solve(): void {
-    if (this.bond) {
-      this.solveBonds();
-      return;
-    }
-    const target = this.tables.kT;
-    let total = 0;
-    this.spent = 0;
-    this.setCtx("epsForces", 0);
-    if (this.cold) {
-      // Several starts, keep the lowest grand potential. The neutral-atom start finds covalent and
-      // neutral ground states but stays in the neutral basin of ionic systems (transferring a little
-      // charge costs IP - EA to first order; the Coulomb gain is second order). The ionic start puts
-      // the most electropositive atoms in their cation and the most electronegative in their anion
-      // state. Annealing follows the high-kT minimum down. With resonance couplings, the neutral and
-      // ionic starts are also tried with some weight in every ionic state: the clamp at 1e-14 makes
-      // pure states local minima (a pocket where the coupling is off), and a seeded start lies in
-      // the basin of the mixed (avoided-crossing) minimum. Failed starts are skipped.
-      const size = this.n * MAX_STATES;
-      let best: { omega: number; w: Float64Array; mu: number } | null = null;
-      let lastError: unknown = null;
-      const starts: { ionic: boolean; seed: boolean; anneal: boolean }[] = [
-        { ionic: false, seed: false, anneal: false },
-        { ionic: true, seed: false, anneal: false },
-        { ionic: false, seed: false, anneal: true },
-      ];
-      if (this.hasResonance()) starts.push({ ionic: false, seed: true, anneal: false }, { ionic: true, seed: true, anneal: false });
-      for (const start of starts) {
-        this.startWeights(start.ionic);
-        if (start.seed) this.seedResonance();
-        try {
-          // Candidates get a shorter budget than a warm solve: a start that does not settle quickly
-          // is usually heading for a basin another start reaches directly.
-          const budget = Math.min(this.solver.maxIterations, COLD_START_ITERATIONS);
-          total += start.anneal ? this.anneal(target, budget) : this.converge(this.solver.tolerance, budget);
-        } catch (err) {
-          if (!(err instanceof CalculationFailed)) throw err;
-          lastError = err;
-          continue;
-        }
-        this.kx.ectEvaluate(this.ctx);
-        const omega = this.grandPotential();
-        if (!best || omega < best.omega - 1e-12 * Math.max(1, Math.abs(omega))) {
-          best = { omega, w: this.f64("weights").slice(0, size), mu: this.getCtx("mu") };
-        }
-      }
-      if (!best) throw lastError;
-      // Fragment by fragment (molecules further apart than BOND_RANGE), try the other starts with
-      // the rest kept: the best global candidate can pair the wrong fragments' states, and size
-      // consistency needs each fragment in its own best basin.
-      const fragments = this.fragments();
-      if (fragments.length > 1) {
-        for (const atomsOf of fragments) {
-          for (const ionic of [false, true]) {
-            for (const seed of this.hasResonance() ? [false, true] : [false]) {
-              const trial = best.w.slice();
-              this.startWeights(ionic);
-              if (seed) this.seedResonance();
-              const start = this.f64("weights");
-              for (const i of atomsOf) for (let m = 0; m < MAX_STATES; m++) trial[i * MAX_STATES + m] = start[i * MAX_STATES + m];
-              this.f64("weights").set(trial);
-              this.setCtx("mu", best.mu);
-              try {
-                total += this.converge(this.solver.tolerance);
-              } catch (err) {
-                if (!(err instanceof CalculationFailed)) throw err;
-                continue;
-              }
-              this.kx.ectEvaluate(this.ctx);
-              const omega = this.grandPotential();
-              if (omega < best.omega - 1e-12 * Math.max(1, Math.abs(omega))) {
-                best = { omega, w: this.f64("weights").slice(0, size), mu: this.getCtx("mu") };
-              }
-            }
-          }
-        }
-      }
-      this.f64("weights").set(best.w);
-      this.setCtx("mu", best.mu);
-      this.setCtx("epsForces", 1);
-      this.kx.ectEvaluate(this.ctx);
-      // The residual belongs to the kept weights (ectUpdateWeights leaves them and the kernels alone).
-      this.lastResidual = this.fixedPointResidual();
-    } else {
-      // Warm start: usually converged at the first evaluation, whose pair forces are then final.
-      this.setCtx("epsForces", 1);
-      const size = this.n * MAX_STATES;
-      // Along a trajectory (small moves since the last solve) models with resonance start from
-      // weights extrapolated from the last two solutions.
-      const smooth = this.maxMoveSinceSolve() <= EXTRAPOLATE_MAX_MOVE;
-      const last = this.hasResonance() && smooth ? this.f64("weights").slice(0, size) : null;
-      if (last && this.previousWeights) this.extrapolateWeights(last, this.previousWeights);
-      try {
-        this.evaluated = false;
-        total += this.converge(this.solver.tolerance, Math.min(200, this.solver.maxIterations));
-        this.previousWeights = last;
-      } catch (err) {
-        // The basin followed from the last step vanished (an ionic state turning unstable as a bond
-        // stretches): start again from neutral atoms with annealing.
-        if (!(err instanceof CalculationFailed)) throw err;
-        const before = this.spent;
-        this.resetWeights();
-        this.solve();
-        this.lastReport.iterations += before;
-        return;
-      }
-      // The kernels' state belongs to the converged weights already (see iterate).
-      if (!this.evaluated) this.kx.ectEvaluate(this.ctx);
-    }
-    // Every evaluation counts, including those of starts that were abandoned.
-    this.lastReport = { iterations: Math.max(total, this.spent), residual: this.lastResidual, mu: this.getCtx("mu") };
-    this.cold = false;
-    this.rememberPositions();
-  }
-
-  /** Positions (x, y, z of the owned atoms, A) of the last solve, for {@link maxMoveSinceSolve}. */
-  private solvedPositions: Float64Array | null = null;
-
-  private rememberPositions(): void {
-    const x = this.f64("x"), y = this.f64("y"), z = this.f64("z");
-    const p = this.solvedPositions?.length === 3 * this.n ? this.solvedPositions : new Float64Array(3 * this.n);
-    for (let i = 0; i < this.n; i++) {
-      p[3 * i] = x[i];
-      p[3 * i + 1] = y[i];
-      p[3 * i + 2] = z[i];
-    }
-    this.solvedPositions = p;
-  }
-
-  /** Largest displacement of an atom since the last solve (A); Infinity when there is none. */
-  private maxMoveSinceSolve(): number {
-    const p = this.solvedPositions;
-    if (!p || p.length !== 3 * this.n) return Infinity;
-    const x = this.f64("x"), y = this.f64("y"), z = this.f64("z");
-    let m2 = 0;
-    for (let i = 0; i < this.n; i++) {
-      const dx = x[i] - p[3 * i], dy = y[i] - p[3 * i + 1], dz = z[i] - p[3 * i + 2];
-      m2 = Math.max(m2, dx * dx + dy * dy + dz * dz);
-    }
-    return Math.sqrt(m2);
-  }
-
-  /**
-   * Converged weights of the solve before the last one, while consecutive warm solves follow one
-   * trajectory (models with resonance couplings only): the next start is extrapolated from the two.
-   */
-  private previousWeights: Float64Array | null = null;
-
-  /**
-   * Start of the next warm solve: linear extrapolation in square-root weights from the last two
-   * solutions, s = 2 s_last - s_previous (clipped at 0, each atom renormalized; the Newton solver
-   * restores the electron count). Along an MD trajectory this start is O(dt^2) from the answer
-   * instead of O(dt), which saves Newton iterations.
-   */
-  private extrapolateWeights(last: Float64Array, previous: Float64Array): void {
-    const w = this.f64("weights");
-    const types = this.raw("type") as Int32Array;
-    for (let i = 0; i < this.n; i++) {
-      const ns = this.tables.states[types[i]].length;
-      let sum = 0;
-      for (let m = 0; m < ns; m++) {
-        const k = i * MAX_STATES + m;
-        const s = Math.max(0, 2 * Math.sqrt(last[k]) - Math.sqrt(previous[k]));
-        w[k] = s * s;
-        sum += w[k];
-      }
-      for (let m = 0; m < ns; m++) w[i * MAX_STATES + m] = sum > 0 ? w[i * MAX_STATES + m] / sum : last[i * MAX_STATES + m];
-    }
-  }
-
-  /** True when the model has resonance couplings (their cutoff is set only then). */
-  private hasResonance(): boolean {
-    return this.getCtx("resCutoff") > 0;
-  }
-
-  /**
-   * Moves RESONANCE_SEED of each atom's dominant weight into its other cation/neutral/anion states
-   * (half each), for elements that have all three. The electron count is restored by the solver.
-   */
-  private seedResonance(): void {
-    const types = this.raw("type") as Int32Array;
-    const w = this.f64("weights");
-    for (let i = 0; i < this.n; i++) {
-      const st = this.tables.states[types[i]];
-      const roles = [1, 0, -1].map((q) => st.findIndex((s) => s.charge === q));
-      if (roles.some((m) => m < 0)) continue;
-      let top = roles[0];
-      for (const m of roles) if (w[i * MAX_STATES + m] > w[i * MAX_STATES + top]) top = m;
-      for (const m of roles) {
-        if (m === top) continue;
-        w[i * MAX_STATES + m] += 0.5 * RESONANCE_SEED * w[i * MAX_STATES + top];
-      }
-      w[i * MAX_STATES + top] *= 1 - RESONANCE_SEED;
-    }
-  }
-
-  /**
-   * Converges the weights from the current ones. Without resonance couplings: Anderson-accelerated
-   * fixed point (one iteration in warm MD), and the trust-region Newton minimization of Omega from
-   * the same start when that does not converge within its budget. With resonance couplings: Newton
-   * only, because the fixed-point map is then both stiff (fourth roots) and prone to jump into the
-   * clamped pure-state pocket, a fixed point with a higher Omega than the mixed minimum it left.
-   * Returns the kernel evaluations spent; throws CalculationFailed when no method converges.
-   */
-  private converge(tolerance: number, budget = this.solver.maxIterations): number {
-    const before = this.spent;
-    if (this.hasResonance()) {
-      this.newton(tolerance);
-      return this.spent - before;
-    }
-    const size = this.n * MAX_STATES;
-    const start = this.f64("weights").slice(0, size);
-    const mu = this.getCtx("mu");
-    try {
-      return this.iterate(tolerance, budget);
-    } catch (err) {
-      if (!(err instanceof CalculationFailed)) throw err;
-      this.f64("weights").set(start);
-      this.setCtx("mu", mu);
-      this.newton(tolerance);
-      return this.spent - before;
-    }
-  }
-
-  /**
-   * Trust-region Newton minimization of Omega (src/ect/solver-newton.ts) from the current weights,
-   * after mixing THERMAL_SEED of their Boltzmann update in (so that no state that matters starts
-   * exactly empty). Leaves the converged weights in place with the kernels evaluated at them (pair
-   * forces not included: `evaluated` is false).
-   */
-  private newton(tolerance: number): void {
-    const size = this.n * MAX_STATES;
-    const forces = this.getCtx("epsForces");
-    this.setCtx("epsForces", 0);
-    try {
-      this.spent++;
-      this.kx.ectEvaluate(this.ctx);
-      if (this.kx.ectUpdateWeights(this.ctx) < 0) {
-        throw new InputError(`total charge ${this.getCtx("nTotal")} electrons cannot be reached with the model's states`);
-      }
-      const w = this.f64("weights").slice(0, size);
-      const g = this.f64("weightsNew");
-      for (let k = 0; k < size; k++) w[k] = (1 - THERMAL_SEED) * w[k] + THERMAL_SEED * g[k];
-      const result = minimizeWeights(this.weightSystem(), w, { tolerance, maxIterations: NEWTON_ITERATIONS, maxEvaluations: NEWTON_EVALUATIONS });
-      this.spent += result.evaluations;
-      this.lastResidual = result.residual;
-      if (!result.converged) {
-        throw new CalculationFailed(
-          `ECT weight solver (trust-region Newton) did not converge in ${result.iterations} iterations at kT = ${this.getCtx("kT")} eV (largest weight change ${result.residual.toExponential(2)}, tolerance ${tolerance})`,
-        );
-      }
-    } finally {
-      this.setCtx("epsForces", forces);
-      this.evaluated = false;
-    }
-  }
-
-  /** The engine as the Newton solver sees it: energy, eps and Hessian-vector products in the weights. */
-  private weightSystem(): WeightSystem {
-    const size = this.n * MAX_STATES;
-    const types = this.raw("type") as Int32Array;
-    const atomOf = new Int32Array(size).fill(-1);
-    const electrons = new Float64Array(size);
-    for (let i = 0; i < this.n; i++) {
-      this.tables.states[types[i]].forEach((st, m) => {
-        atomOf[i * MAX_STATES + m] = i;
-        electrons[i * MAX_STATES + m] = st.electrons;
-      });
-    }
-    const resCutoff = this.getCtx("resCutoff");
-    const plus = new Float64Array(size), base = new Float64Array(size), baseW = new Float64Array(size);
-    let baseValid = false;
-    const load = (w: Float64Array) => this.f64("weights").set(w.subarray(0, size));
-    return {
-      slots: size,
-      kT: this.getCtx("kT"),
-      atomOf,
-      electrons,
-      electronTarget: this.getCtx("nTotal"),
-      energy: (w, eps) => {
-        load(w);
-        this.kx.ectEvaluate(this.ctx);
-        eps.set(this.f64("eps").subarray(0, size));
-        return this.energy();
-      },
-      hessVec: (w, u, out) => {
-        out.fill(0);
-        if (resCutoff > 0) {
-          // The fourth roots' curvature exactly, from the kernels (ghost weights restored first).
-          load(w);
-          this.kx.ectCharges(this.ctx);
-          this.f64("weightsNew").set(u.subarray(0, size));
-          this.kx.ectResonanceHessVec(this.ctx);
-          out.set(this.f64("eps").subarray(0, size));
-        }
-        // The rest is smooth (linear in w but for the embedding): a forward difference of eps from
-        // eps(w) without resonance, evaluated once per point w (the solver's CG steps at one Newton
-        // iterate share it). Its O(d) error (embedding curvature) only bends the CG direction; the
-        // gradient, which decides convergence, is exact.
-        let umax = 0;
-        for (let k = 0; k < size; k++) umax = Math.max(umax, Math.abs(u[k]));
-        if (umax === 0) return 0;
-        const d = 1e-6 / umax;
-        let spent = 1;
-        this.setCtx("resCutoff", 0);
-        try {
-          const x = this.f64("weights");
-          let same = baseValid;
-          for (let k = 0; same && k < size; k++) same = baseW[k] === w[k];
-          if (!same) {
-            baseW.set(w.subarray(0, size));
-            x.set(baseW);
-            this.kx.ectEvaluate(this.ctx);
-            base.set(this.f64("eps").subarray(0, size));
-            baseValid = true;
-            spent++;
-          }
-          for (let k = 0; k < size; k++) x[k] = w[k] + d * u[k];
-          this.kx.ectEvaluate(this.ctx);
-          plus.set(this.f64("eps").subarray(0, size));
-        } finally {
-          this.setCtx("resCutoff", resCutoff);
-        }
-        for (let k = 0; k < size; k++) out[k] += (plus[k] - base[k]) / d;
-        return spent;
-      },
-      residual: () => this.fixedPointResidual(),
-    };
-  }
-
-  /** max |G(w) - w| of the chemical-potential update at the kernels' current eps (sets mu). */
-  private fixedPointResidual(): number {
-    const size = this.n * MAX_STATES;
-    if (this.kx.ectUpdateWeights(this.ctx) < 0) {
-      throw new InputError(`total charge ${this.getCtx("nTotal")} electrons cannot be reached with the model's states`);
-    }
-    const w = this.f64("weights"), g = this.f64("weightsNew");
-    let r = 0;
-    for (let k = 0; k < size; k++) r = Math.max(r, Math.abs(g[k] - w[k]));
-    return r;
-  }
-
-  /**
-   * Groups of atoms connected by distances below BOND_RANGE (clusters only; a periodic structure is
-   * one fragment). Each group lists owned atom indices.
-   */
-  private fragments(): number[][] {
-    if (this.cellInfo().pbc.some((p) => p)) return [Array.from({ length: this.n }, (_, i) => i)];
-    const x = this.f64("x"), y = this.f64("y"), z = this.f64("z");
-    const parent = Int32Array.from({ length: this.n }, (_, i) => i);
-    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-    const r2 = BOND_RANGE * BOND_RANGE;
-    for (let i = 0; i < this.n; i++) {
-      for (let j = i + 1; j < this.n; j++) {
-        const dx = x[i] - x[j], dy = y[i] - y[j], dz = z[i] - z[j];
-        if (dx * dx + dy * dy + dz * dz < r2) parent[find(i)] = find(j);
-      }
-    }
-    const groups = new Map<number, number[]>();
-    for (let i = 0; i < this.n; i++) {
-      const r = find(i);
-      if (!groups.has(r)) groups.set(r, []);
-      groups.get(r)!.push(i);
-    }
-    return [...groups.values()];
-  }
-
-  /** Converges at kT levels halving from `annealFrom` down to the target, each from the last. */
-  private anneal(target: number, budget: number): number {
-    let total = 0;
-    try {
-      for (let t = this.solver.annealFrom; t > target; t *= 0.5) {
-        this.setCtx("kT", t);
-        total += this.converge(Math.max(1e-6, this.solver.tolerance), budget);
-      }
-    } finally {
-      this.setCtx("kT", target);
-    }
-    return total + this.converge(this.solver.tolerance, budget);
-  }
-
-  private lastResidual = 0;
-  /** True when the last iterate() ended with the kernels evaluated at the weights it kept. */
-  private evaluated = false;
-  private spent = 0;
-
-  /** Anderson-accelerated fixed point w = G(w) at the current kT; returns the iterations used. */
-  private iterate(tolerance: number, maxIterations = this.solver.maxIterations): number {
-    const { history } = this.solver;
-    const size = this.n * MAX_STATES;
-    let mixing = this.solver.mixing;
-    let mixer = new AndersonMixer(size, history, mixing);
-    let residual = Infinity;
-    let best = Infinity;
-    let sinceBest = 0;
-    let it = 0;
-    for (; it < maxIterations; it++) {
-      this.spent++;
-      this.kx.ectEvaluate(this.ctx);
-      const miss = this.kx.ectUpdateWeights(this.ctx);
-      if (miss < 0) {
-        throw new InputError(`total charge ${this.getCtx("nTotal")} electrons cannot be reached with the model's states`);
-      }
-      const w = this.f64("weights").subarray(0, size);
-      const g = this.f64("weightsNew").subarray(0, size);
-      residual = 0;
-      for (let k = 0; k < size; k++) residual = Math.max(residual, Math.abs(g[k] - w[k]));
-      if (residual <= tolerance) {
-        // Keep w: everything the kernels computed belongs to it, and G(w) differs by <= tolerance.
-        this.evaluated = true;
-        break;
-      }
-      // Safeguard: Anderson can cycle on a stiff map (strong Coulomb coupling at low kT). When the
-      // residual has not improved for a while, restart the history with half the mixing.
-      if (residual < best) {
-        best = residual;
-        sinceBest = 0;
-      } else if (++sinceBest > 2 * history && mixing > 1e-3) {
-        mixing *= 0.5;
-        mixer = new AndersonMixer(size, history, mixing);
-        best = residual;
-        sinceBest = 0;
-      }
-      mixer.step(w, g);
-      this.clampWeights(w);
-    }
-    this.lastResidual = residual;
-    if (!(residual <= tolerance)) {
-      throw new CalculationFailed(
-        `ECT weight solver did not converge in ${maxIterations} iterations at kT = ${this.getCtx("kT")} eV (largest weight change ${residual.toExponential(2)}, tolerance ${tolerance})`,
-      );
-    }
-    return it + 1;
+    this.lastReport = this.bondKernels ? this.bondKernels.solve(this.bondSolver) : this.ensemble.solve(this.solver);
   }
 
   /**
@@ -867,14 +271,7 @@ export class EctEngine extends KernelSystem {
     this.requireAtoms();
     // Bond transfer: the channel amplitudes by bond identity (BondTransfer.exportState).
     if (this.bond) return { weights: this.bond.exportState(this.n), mu: 0 };
-    const w = this.weights();
-    if (!this.previousWeights) return { weights: w, mu: this.getCtx("mu") };
-    // With resonance the next start also uses the solution before (extrapolation): N x 4 current,
-    // then N x 4 previous weights.
-    const both = new Float64Array(2 * w.length);
-    both.set(w);
-    both.set(this.previousWeights.subarray(0, w.length), w.length);
-    return { weights: both, mu: this.getCtx("mu") };
+    return this.ensemble.exportState();
   }
 
   /**
@@ -885,48 +282,17 @@ export class EctEngine extends KernelSystem {
     this.requireAtoms();
     if (this.bond) {
       this.bond.importState(state.weights, this.n);
-      this.cold = false;
       this.forcesValid = false;
-      this.rememberPositions();
       return;
     }
-    const size = this.n * MAX_STATES;
-    const n = state.weights.length;
-    if (n !== size && n !== 2 * size) throw new InputError(`solver state has ${n} weights, expected ${size} (${this.n} atoms x ${MAX_STATES}), or twice that with the previous solution`);
-    for (let k = 0; k < n; k++) {
-      const w = state.weights[k];
-      const atom = Math.floor((k % size) / MAX_STATES);
-      if (!(w >= 0 && w <= 1)) throw new InputError(`solver state weight ${k} (atom ${atom}) is ${w}, expected a number in [0, 1]`, { atom });
-    }
-    if (!Number.isFinite(state.mu)) throw new InputError(`solver state mu must be a finite energy in eV, got ${state.mu}`);
-    const all = Float64Array.from(state.weights);
-    this.f64("weights").set(all.subarray(0, size), 0);
-    this.previousWeights = n === 2 * size && this.hasResonance() ? all.slice(size) : null;
-    this.setCtx("mu", state.mu);
-    this.cold = false;
+    this.ensemble.importState(state);
     this.forcesValid = false;
-    this.rememberPositions();
   }
 
   /** Forgets the weights: the next evaluation starts from neutral atoms and anneals. */
   coldStart(): void {
     if (this.n === 0) return; // nothing loaded yet: the first structure starts cold anyway
     this.resetWeights();
-  }
-
-  /** Keeps mixed weights on the simplex: no negatives, each atom's weights summing to 1. */
-  private clampWeights(w: Float64Array): void {
-    const types = this.raw("type") as Int32Array;
-    for (let i = 0; i < this.n; i++) {
-      const ns = this.tables.states[types[i]].length;
-      let s = 0;
-      for (let m = 0; m < ns; m++) {
-        const v = Math.max(w[i * MAX_STATES + m], 0);
-        w[i * MAX_STATES + m] = v;
-        s += v;
-      }
-      for (let m = 0; m < ns; m++) w[i * MAX_STATES + m] /= s;
-    }
   }
 
   /**
@@ -952,59 +318,6 @@ export class EctEngine extends KernelSystem {
     return { iterations };
   }
 
-  /** The kernels' mean field as the bond-transfer solver sees it: E_MF(w) and eps = dE_MF/dw. */
-  private meanField(): MeanFieldSystem {
-    const size = this.n * MAX_STATES;
-    return {
-      atoms: this.n,
-      energy: (w, eps) => {
-        this.spent++;
-        this.f64("weights").set(w.subarray(0, size));
-        this.kx.ectEvaluate(this.ctx);
-        eps.set(this.f64("eps").subarray(0, size));
-        this.ePol = this.polarization ? this.polarization.energy(w, eps) : 0;
-        return this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong") + this.ePol;
-      },
-    };
-  }
-
-  /** The neighbor list as bond transfer reads it. */
-  private neighborView(): NeighborView {
-    return {
-      n: this.n,
-      type: this.raw("type") as Int32Array,
-      x: this.f64("x"),
-      y: this.f64("y"),
-      z: this.f64("z"),
-      ghostOwner: this.raw("ghostOwner") as Int32Array,
-      ghostShift: this.f64("ghostShift"),
-      numNeigh: this.raw("numNeigh") as Int32Array,
-      firstNeigh: this.raw("firstNeigh") as Int32Array,
-      neigh: this.raw("neigh") as Int32Array,
-    };
-  }
-
-  /** Bond transfer: collect the bonds, minimize over the channels, evaluate forces at the solution. */
-  private solveBonds(): void {
-    const bond = this.bond!;
-    this.spent = 0;
-    this.setCtx("epsForces", 0);
-    const types = this.raw("type") as Int32Array;
-    const view = this.neighborView();
-    bond.collect(view, this.getCtx("builds"), this.getCtx("skin"));
-    this.polarization?.collect(view);
-    const report = bond.solve(this.meanField(), types, this.bondSolver);
-    // Once more with pair forces on, at the weights the solver kept (the kernels hold them).
-    this.setCtx("epsForces", 1);
-    this.spent++;
-    this.kx.ectEvaluate(this.ctx);
-    this.eBonds = report.energy - (this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong") + this.ePol);
-    this.lastResidual = report.gradient;
-    this.lastReport = { iterations: this.spent, residual: report.gradient, mu: 0 };
-    this.cold = false;
-    this.rememberPositions();
-  }
-
   /**
    * Bond transfer: energy E (eV) at latent variables `x` (channel amplitudes i->j of every bond, then
    * j->i, then one reservoir amplitude per atom; the layout of `bond.x`) at the current positions and
@@ -1012,20 +325,10 @@ export class EctEngine extends KernelSystem {
    * solved state is restored afterwards.
    */
   transferEnergyAt(x: Float64Array, grad?: Float64Array): number {
-    const bond = this.bond;
-    if (!bond || !bond.bonds) throw new InputError("transferEnergyAt needs a bond-transfer model and a solved structure");
-    if (x.length !== bond.x.length) throw new InputError(`transferEnergyAt: expected ${bond.x.length} variables, got ${x.length}`);
-    const g = grad ?? new Float64Array(x.length);
-    const forces = this.getCtx("epsForces");
-    this.setCtx("epsForces", 0);
-    try {
-      return transferEnergy(bond.problem(), this.meanField(), x, g, new TransferWork(this.n, bond.bonds.count));
-    } finally {
-      this.setCtx("epsForces", forces);
-      this.f64("weights").set(weightsOf(bond));
-      this.kx.ectEvaluate(this.ctx);
-      this.forcesValid = false;
-    }
+    const bk = this.bondKernels;
+    if (!bk || !bk.solved) throw new InputError("transferEnergyAt needs a bond-transfer model and a solved structure");
+    if (x.length !== bk.bond.x.length) throw new InputError(`transferEnergyAt: expected ${bk.bond.x.length} variables, got ${x.length}`);
+    return bk.energyAt(x, grad ?? new Float64Array(x.length));
   }
 
   /**
@@ -1034,33 +337,12 @@ export class EctEngine extends KernelSystem {
    * fit: E is stationary in the variables, so dE/dp is the derivative at fixed variables).
    */
   energyAtSolverState(): number {
-    const bond = this.bond;
-    if (!bond) throw new InputError("energyAtSolverState needs a bond-transfer model");
+    const bk = this.bondKernels;
+    if (!bk) throw new InputError("energyAtSolverState needs a bond-transfer model");
     this.requireAtoms();
     this.setCtx("tiersValid", 0);
     if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
-    this.setCtx("epsForces", 0);
-    const view = this.neighborView();
-    bond.collect(view, this.getCtx("builds"), this.getCtx("skin"));
-    this.polarization?.collect(view);
-    const e = transferEnergy(bond.problem(), this.meanField(), bond.x, new Float64Array(bond.x.length), new TransferWork(this.n, bond.bonds!.count));
-    this.forcesValid = false;
-    return e;
-  }
-
-  /** Adds the bond terms' forces (and, when tallied, their virial and per-atom energies). */
-  private addBondForces(tally: boolean): void {
-    const bond = this.bond!;
-    const { forward, reverse } = bond.amplitudes();
-    const virial = new Float64Array(6);
-    const fx = this.f64("fx"), fy = this.f64("fy"), fz = this.f64("fz");
-    this.eBonds = bondForces(bond.bonds!, forward, reverse, bond.neutralWeights(), fx, fy, fz, virial, tally ? this.f64("eatom") : undefined);
-    // The last mean-field evaluation was at the solution: its fields are the induction's.
-    this.polarization?.forces(fx, fy, fz, virial, tally ? this.f64("eatom") : undefined);
-    if (tally) {
-      (["vxx", "vyy", "vzz", "vyz", "vxz", "vxy"] as const).forEach((f, k) => this.setCtx(f, this.getCtx(f) + virial[k]));
-    }
-    this.setCtx("energy", this.energy());
+    return bk.energyAtState();
   }
 
   /** The solver's last report. */
@@ -1070,12 +352,13 @@ export class EctEngine extends KernelSystem {
 
   /** Total energy E in eV. */
   energy(): number {
-    return this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong") + (this.bond ? this.eBonds + this.ePol : 0);
+    const bk = this.bondKernels;
+    return this.getCtx("eOnsite") + this.getCtx("ePair") + this.getCtx("eLong") + (bk ? bk.eBonds + bk.ePol : 0);
   }
 
   /** The parts of E (eV): on-site sum_M w (E_AM + F_AM), short-range pairs and Coulomb remainder, long-range point charges. */
   energyTerms(): { onsite: number; pair: number; longRange: number; bonds: number; induction: number } {
-    return { onsite: this.getCtx("eOnsite"), pair: this.getCtx("ePair"), longRange: this.getCtx("eLong"), bonds: this.bond ? this.eBonds : 0, induction: this.ePol };
+    return { onsite: this.getCtx("eOnsite"), pair: this.getCtx("ePair"), longRange: this.getCtx("eLong"), bonds: this.bondKernels?.eBonds ?? 0, induction: this.bondKernels?.ePol ?? 0 };
   }
 
   /** Grand potential Omega = E - kT sum_i S_i (eV), the quantity forces derive from. */
@@ -1173,15 +456,4 @@ export class EctEngine extends KernelSystem {
     }
     return d;
   }
-}
-
-/** The slot weights (atoms x MAX_STATES) of a bond-transfer solution. */
-function weightsOf(bond: BondTransfer): Float64Array {
-  const w = new TransferWork(bond.roles!.neutral.length, bond.bonds!.count);
-  weightsFromVariables(bond.problem(), bond.x, w);
-  return w.w;
-}
-
-function align64(v: number): number {
-  return Math.ceil(v / 64) * 64;
 }
