@@ -1,7 +1,7 @@
 /**
  * Dynamics of the shipped model (models/ect-fitted.json) in rock-salt NaCl: NVE conserves Omega +
  * kinetic energy, and NPT at 300 K and 0 bar keeps the crystal rock-salt near the experimental 300 K
- * lattice constant; LiF (and, not yet, LiH) stays rock-salt at 300 K (no polarization catastrophe: first-order
+ * lattice constant; LiF and LiH stay rock-salt at 300 K (no polarization catastrophe: first-order
  * induction has no dipole-dipole or overlap term to stop one, so the anion polarizabilities must be
  * small enough, docs/ect-eam.md). Cell sizes and run lengths here are what a test can afford (64
  * atoms, a fraction of a picosecond); the issue's 216-atom, 10 ps NPT run is not run here.
@@ -113,16 +113,17 @@ describe("MD of rock-salt NaCl with the fitted model (64 atoms, DSF)", () => {
 
 describe("LiF and LiH with the fitted model keep their structure at 300 K (64 atoms, DSF, NVE)", () => {
   for (const [cation, anion, a] of [["Li", "F", 3.99], ["Li", "H", 3.99]] as const) {
-    // LiH does not hold yet (the issue stays open): two Li lose their charge and meet at 0.8 A
-    // within ~80 fs (docs/ect-eam.md, "LiH in MD"). `it.fails` keeps it running, so that a fix
-    // shows up here.
-    (anion === "H" ? it.fails : it)(`${cation}${anion}: 300 steps from the perfect lattice at 300 K; the temperature settles near equipartition (mean of the last 150 steps below 250 K) and the crystal stays rock-salt`, async () => {
+    // LiH fell apart here until 2026-12-06 (two H- bound by the H-H Morse pair and a coupling that
+    // did not decay; docs/ect-eam.md, "LiH in MD"). Extended-Lagrangian solves (md --solver xl)
+    // make 0.5 ps affordable.
+    it(`${cation}${anion}: 1000 steps of 0.5 fs from the perfect lattice at 300 K; the temperature settles near equipartition (mean of the last 500 steps below 250 K) and the crystal stays rock-salt`, async () => {
       const calc = await EctCalculator.create(buildEctTables(parseEctModelText(modelText, "ect-fitted.json")));
+      calc.engine.bondSolver.xl = { order: 5, iterations: 8 };
       const atoms = rocksalt(cation, anion, a, 2);
       atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 11);
       const md = new MolecularDynamics(calc, atoms, { dt: 0.5 });
       const temps: number[] = [];
-      md.run(300, { thermoEvery: 10, onThermo: (row) => row.step >= 150 && temps.push(row.temperature!) });
+      md.run(1000, { thermoEvery: 10, onThermo: (row) => row.step >= 500 && temps.push(row.temperature!) });
       // From a perfect lattice, 300 K of kinetic energy shares itself with the potential energy:
       // a harmonic crystal settles near 150 K. A soft mode (polarization catastrophe) heats it instead.
       const mean = temps.reduce((x, y) => x + y) / temps.length;
