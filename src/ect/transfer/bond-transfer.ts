@@ -10,7 +10,7 @@ import type { EctTables } from "../tables.js";
 import type { BondSet, StateRoles } from "./bonds.js";
 import { collectBonds, refreshBonds, sortBonds, stateRoles, type NeighborView } from "./bond-list.js";
 import { type MeanFieldSystem, type TransferProblem, TransferWork, variableCount, weightsFromVariables } from "./transfer-energy.js";
-import { CurvatureHistory, minimizeTransfer, retractReservoir, type TransferSolveResult } from "./transfer-solver.js";
+import { activeVariables, CurvatureHistory, minimizeTransfer, retractReservoir, type TransferSolveResult } from "./transfer-solver.js";
 import { XlPropagator } from "../../xl/propagator.js";
 import type { XlOrder } from "../../xl/coefficients.js";
 
@@ -85,6 +85,8 @@ interface Entry {
   dz: number;
   /** forward, reverse amplitude of slot 0, then of slot 1, ... */
   v: Float64Array;
+  /** The bond's index in the set the entry was taken from (-1 when read from a state). */
+  index: number;
 }
 
 /** The latent state carried across a new bond list (or a restart): entries by pair key, reservoirs per slot. */
@@ -93,6 +95,11 @@ interface Carry {
   map: Map<number, Entry[]>;
   /** One array of atom reservoir amplitudes per slot (or null when none was saved). */
   reservoir: Float64Array[] | null;
+  /**
+   * The bond set whose layout the L-BFGS curvature pairs live on, when the entries' indices refer to
+   * it (bonds and atoms of that set); null otherwise (a state read from outside, an older set).
+   */
+  layout: { bonds: number; atoms: number } | null;
 }
 
 export class BondTransfer {
@@ -115,8 +122,19 @@ export class BondTransfer {
   private xl: XlPropagator | null = null;
   /** Solves since the history was started (the first K + 1 run to the tolerance). */
   private xlSteps = 0;
-  /** L-BFGS pairs carried from solve to solve on one bond set (extended-Lagrangian runs). */
+  /**
+   * L-BFGS pairs carried from solve to solve (extended-Lagrangian runs), remapped by bond identity
+   * onto a new bond set like the amplitudes.
+   */
   private curvature = new CurvatureHistory();
+  /**
+   * The last {@link exportState} (a copy) and the carried state it encodes, with the identity of the
+   * curvature's variables, while nothing has changed since (no solve, no new bond set, no import).
+   * When exactly that state is imported next, also after a {@link reset} (the barostat reloads the
+   * cell with the solver state it just saved), the pairs are carried onto the next bond set; any
+   * other import, and a cold solve, drops them.
+   */
+  private exported: { state: Float64Array; carry: Carry } | null = null;
 
   /** Whether warm solves start from the last two solutions extrapolated (MD), see {@link solve}. */
   extrapolating = true;
@@ -125,6 +143,8 @@ export class BondTransfer {
 
   /** A new structure: the next solve starts cold. `charge` is its total charge (e). */
   reset(charge: number): void {
+    // The curvature stays for an import of the state just exported (see `exported`); a cold solve
+    // (collect) drops it.
     this.charge = charge;
     this.cold = true;
     this.previous = null;
@@ -155,7 +175,8 @@ export class BondTransfer {
    * build counter) the set is kept and only its geometry refreshed; after a new build it is
    * collected again (pairs within the transfer cutoff + `margin`, the list's skin, in a canonical
    * order) and the last state carried over by bond identity (same pair, nearest displacement
-   * within 1.5 A): the solution, the one before it and the extended-Lagrangian history.
+   * within 1.5 A): the solution, the one before it, the extended-Lagrangian history and the L-BFGS
+   * curvature pairs (their components on unmatched variables set to 0).
    */
   collect(view: NeighborView, build = -1, margin = 0): void {
     if (this.bonds && !this.cold && build >= 0 && build === this.listBuild) {
@@ -171,8 +192,10 @@ export class BondTransfer {
     this.xPrev = null;
     this.xPrevSolved = null;
     this.xl = null;
-    this.curvature.clear();
+    this.exported = null;
     if (!this.work || this.work.atoms !== n || this.work.bondCount !== nb) this.work = new TransferWork(n, nb);
+    // The index of each new bond in the set the curvature pairs live on (-1: none).
+    const oldIndex = new Int32Array(nb).fill(-1);
     if (keep) {
       const slots = Array.from({ length: keep.slots }, () => new Float64Array(this.x.length));
       for (let k = 0; k < nb; k++) {
@@ -187,6 +210,7 @@ export class BondTransfer {
           }
         });
         if (best < 0) continue;
+        oldIndex[k] = list[best].index;
         const v = list[best].v;
         for (let s = 0; s < keep.slots; s++) {
           slots[s][k] = v[2 * s];
@@ -207,10 +231,41 @@ export class BondTransfer {
         for (let s = 2; s < keep.slots; s++) flat.set(slots[s], (s - 2) * this.x.length);
         this.xl.setState(flat);
       }
-      this.previous = keep;
+      // Its indices refer to the old set, which the pairs no longer live on.
+      this.previous = keep.layout ? { ...keep, layout: null } : keep;
     }
+    if (!this.cold && keep?.layout && keep.layout.atoms === n && this.curvature.S.length > 0) this.remapCurvature(keep.layout.bonds, oldIndex);
+    else this.curvature.clear();
     if (this.charge !== 0 && !keep) this.x.fill(Math.sqrt(Math.abs(this.charge) / n), 2 * nb);
     this.makeFeasible();
+  }
+
+  /**
+   * The curvature pairs onto the active variables of the new bond set: a channel takes the
+   * components of the same channel of its bond in the old set (`oldIndex`, bond by bond; `oldBonds`
+   * bonds there), an atom's reservoir those of its reservoir; anything else gets 0.
+   */
+  private remapCurvature(oldBonds: number, oldIndex: Int32Array): void {
+    const c = this.curvature, old = c.vars;
+    if (!old) return c.clear();
+    const nb = this.bonds!.count, n = this.roles!.neutral.length;
+    // Position of each old variable in the old active list.
+    const pos = new Int32Array(2 * oldBonds + n).fill(-1);
+    for (let a = 0; a < old.length; a++) if (old[a] < pos.length) pos[old[a]] = a;
+    const vars = activeVariables(this.problem(), n);
+    const from = new Int32Array(vars.length);
+    for (let a = 0; a < vars.length; a++) {
+      const v = vars[a];
+      let o = -1;
+      if (v < 2 * nb) {
+        const k = v < nb ? v : v - nb, ko = oldIndex[k];
+        if (ko >= 0 && ko < oldBonds) o = v < nb ? ko : oldBonds + ko;
+      } else {
+        o = 2 * oldBonds + (v - 2 * nb);
+      }
+      from[a] = o >= 0 ? pos[o] : -1;
+    }
+    c.remap(vars, from);
   }
 
   /** The current state keyed by bond identity. */
@@ -231,9 +286,9 @@ export class BondTransfer {
         v[2 * s] = x[k];
         v[2 * s + 1] = x[nb + k];
       });
-      list.push({ dx: b.dx[k], dy: b.dy[k], dz: b.dz[k], v });
+      list.push({ dx: b.dx[k], dy: b.dy[k], dz: b.dz[k], v, index: k });
     }
-    return { slots: vectors.length, map, reservoir: vectors.map((x) => x.slice(2 * nb)) };
+    return { slots: vectors.length, map, reservoir: vectors.map((x) => x.slice(2 * nb)), layout: { bonds: nb, atoms: n } };
   }
 
   /** Scales the channel amplitudes down until every neutral weight is >= 1e-3 (starts only). */
@@ -314,6 +369,7 @@ export class BondTransfer {
    */
   solve(mf: MeanFieldSystem, type: Int32Array, opts: BondSolverOptions): BondSolveReport {
     const p = this.problem();
+    this.exported = null;
     const run = (x: Float64Array, maxIterations = opts.maxIterations, curvature?: CurvatureHistory): TransferSolveResult =>
       minimizeTransfer(p, mf, x, maxIterations === opts.maxIterations ? opts : { ...opts, maxIterations }, this.work!, curvature);
     let evaluations = 0, iterations = 0;
@@ -440,23 +496,35 @@ export class BondTransfer {
    */
   exportState(atoms: number): Float64Array {
     const carry = this.bonds && !this.cold ? this.snapshot() : this.previous;
+    const out = this.encode(carry, atoms);
+    if (carry?.layout) this.exported = { state: out.slice(), carry };
+    return out;
+  }
+
+  /** A carried state in the form of {@link exportState}. */
+  private encode(carry: Carry | null, atoms: number): Float64Array {
     const slots = carry?.slots ?? 2;
-    const entries: number[] = [];
+    const per = 5 + 2 * slots, head = 4;
     let count = 0;
+    if (carry) for (const list of carry.map.values()) count += list.length;
+    const out = new Float64Array(head + per * count + slots * atoms);
+    out.set([-1, count, slots, this.xlSteps]);
     if (carry) {
+      let o = head;
       for (const [key, list] of carry.map) {
         for (const e of list) {
-          entries.push(Math.floor(key / atoms), key % atoms, e.dx, e.dy, e.dz, ...e.v);
-          count++;
+          out[o] = Math.floor(key / atoms);
+          out[o + 1] = key % atoms;
+          out[o + 2] = e.dx;
+          out[o + 3] = e.dy;
+          out[o + 4] = e.dz;
+          out.set(e.v, o + 5);
+          o += per;
         }
       }
     }
-    const head = 4;
-    const out = new Float64Array(head + entries.length + slots * atoms);
-    out.set([-1, count, slots, this.xlSteps]);
-    out.set(entries, head);
     const res = carry?.reservoir;
-    if (res) res.forEach((r, s) => r.length === atoms && out.set(r, head + entries.length + s * atoms));
+    if (res) res.forEach((r, s) => r.length === atoms && out.set(r, head + per * count + s * atoms));
     return out;
   }
 
@@ -490,12 +558,19 @@ export class BondTransfer {
       const key = i * atoms + j;
       let list = map.get(key);
       if (!list) map.set(key, (list = []));
-      list.push({ dx: state[o + 2], dy: state[o + 3], dz: state[o + 4], v: Float64Array.from({ length: 2 * slots }, (_, m) => state[o + 5 + m]) });
+      list.push({ dx: state[o + 2], dy: state[o + 3], dz: state[o + 4], v: Float64Array.from({ length: 2 * slots }, (_, m) => state[o + 5 + m]), index: -1 });
     }
     const resAt = (s: number) => Float64Array.from({ length: atoms }, (_, k) => state[head + per * count + s * atoms + k]);
     // The older form kept one reservoir; the solution before had the same.
     const reservoir = legacy ? [resAt(0), resAt(0)] : Array.from({ length: slots }, (_, s) => resAt(s));
-    this.previous = { slots, map, reservoir };
+    // The state this solver just exported, with the identity of the curvature's variables: when
+    // `state` is exactly that (a cell reloaded with its own state), the pairs are carried onto the
+    // next bond set; otherwise they belong to something else and are dropped.
+    const ex = this.exported;
+    const same = ex !== null && sameState(state, ex.state);
+    if (!same) this.curvature.clear();
+    this.previous = same ? ex.carry : { slots, map, reservoir, layout: null };
+    this.exported = null;
     this.xlSteps = xlSteps;
     this.bonds = null;
     this.cold = false;
@@ -512,4 +587,11 @@ export class BondTransfer {
     const nb = this.bonds!.count;
     return { forward: this.x.subarray(0, nb), reverse: this.x.subarray(nb, 2 * nb) };
   }
+}
+
+/** Same numbers, bit for bit (NaN equal to NaN: the slot before the first solution). */
+function sameState(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) return false;
+  return true;
 }

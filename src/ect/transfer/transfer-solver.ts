@@ -40,19 +40,74 @@ export interface TransferSolveResult {
 /**
  * L-BFGS curvature pairs kept from one minimization to the next on the same variables (along a
  * trajectory the Hessian changes slowly, so the first step of the next solve is already close to a
- * Newton step). Belongs to one bond set: clear it when the variables change.
+ * Newton step). Belongs to one bond set: clear it, or {@link remap} it, when the variables change.
  */
 export class CurvatureHistory {
   S: Float64Array[] = [];
   Y: Float64Array[] = [];
   rho: number[] = [];
-  /** Active-variable count the pairs were made with (they are dropped when it differs). */
-  size = -1;
+  /**
+   * The active variables the pairs were made on (indices into the variables, {@link activeVariables});
+   * a minimization on other variables drops the pairs. Null before the first.
+   */
+  vars: Int32Array | null = null;
   clear(): void {
     this.S.length = 0;
     this.Y.length = 0;
     this.rho.length = 0;
   }
+
+  /**
+   * Carries the pairs onto new active variables `vars`: component a of every pair comes from
+   * component `from[a]` of the old one (-1: a variable without a counterpart, which gets 0). A pair
+   * whose s.y is then no longer clearly positive (the test the minimizer applies to new pairs) is
+   * dropped; the order of the others (oldest first) is kept.
+   */
+  remap(vars: Int32Array, from: Int32Array): void {
+    const na = vars.length;
+    const S: Float64Array[] = [], Y: Float64Array[] = [], rho: number[] = [];
+    for (let m = 0; m < this.S.length; m++) {
+      const s0 = this.S[m], y0 = this.Y[m];
+      const s = new Float64Array(na), y = new Float64Array(na);
+      for (let a = 0; a < na; a++) {
+        const f = from[a];
+        if (f >= 0) {
+          s[a] = s0[f];
+          y[a] = y0[f];
+        }
+      }
+      const sy = dot(s, y);
+      if (sy > 1e-16 * Math.sqrt(dot(s, s) * dot(y, y))) {
+        S.push(s);
+        Y.push(y);
+        rho.push(1 / sy);
+      }
+    }
+    this.S = S;
+    this.Y = Y;
+    this.rho = rho;
+    this.vars = vars;
+  }
+}
+
+/**
+ * The variables that can move, as indices into the variables (the layout of the quasi-Newton
+ * history): the forward channels that exist, then the reverse ones, then the reservoir of a
+ * charged system.
+ */
+export function activeVariables(p: TransferProblem, atoms: number): Int32Array {
+  const b = p.bonds, nb = b.count;
+  const act: number[] = [];
+  for (let k = 0; k < nb; k++) if (b.fwdOn[k]) act.push(k);
+  for (let k = 0; k < nb; k++) if (b.revOn[k]) act.push(nb + k);
+  if (p.charge !== 0) for (let i = 0; i < atoms; i++) act.push(2 * nb + i);
+  return Int32Array.from(act);
+}
+
+function sameVariables(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** Projects the reservoir block of g onto the tangent plane of its sphere (zeroes it when Q = 0). */
@@ -124,16 +179,13 @@ export function minimizeTransfer(p: TransferProblem, mf: MeanFieldSystem, x: Flo
   retractReservoir(p, x, resStart);
   // The variables that can move: existing channels, and the reservoir of a charged system. The
   // quasi-Newton history lives on these only (donor-only pairs leave half the channel slots empty).
-  const act: number[] = [];
-  for (let k = 0; k < nb; k++) if (p.bonds.fwdOn[k]) act.push(k);
-  for (let k = 0; k < nb; k++) if (p.bonds.revOn[k]) act.push(nb + k);
-  if (p.charge !== 0) for (let i = 0; i < n; i++) act.push(resStart + i);
+  const act = activeVariables(p, n);
   const na = act.length;
   const gc = new Float64Array(na);
   const g = new Float64Array(nv), gNew = new Float64Array(nv), d = new Float64Array(nv), xNew = new Float64Array(nv);
-  if (history && history.size !== na) {
+  if (history && !(history.vars && sameVariables(history.vars, act))) {
     history.clear();
-    history.size = na;
+    history.vars = act;
   }
   const S: Float64Array[] = history ? history.S : [], Y: Float64Array[] = history ? history.Y : [], rho: number[] = history ? history.rho : [];
   const alphaH = new Float64Array(memory);
