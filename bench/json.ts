@@ -9,6 +9,7 @@ export async function benchJsonReport(opts: { quick: boolean; simd?: boolean; pr
   return await runBenchmarkSuite({
     potentialText: readFileSync("potentials/Cu_u3.eam", "utf8"),
     modelText: readFileSync("models/ect-starter.json", "utf8"),
+    fittedModelText: readFileSync("models/ect-fitted.json", "utf8"),
     quick: opts.quick,
     simd: opts.simd,
     runtime: { cores: availableParallelism() },

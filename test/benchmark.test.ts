@@ -12,7 +12,7 @@ import { SUITE_ID, runBenchmarkSuite, type BenchmarkReport } from "../src/benchm
 const REPORT_KEYS = ["date", "entries", "quick", "runtime", "seconds", "simd", "suite", "version", "workers"];
 const RUNTIME_KEYS = ["cores", "kind", "platform", "version"];
 const ENTRY_KEYS = ["atoms", "cost", "costUnit", "id", "max", "median", "min", "name", "notes", "runs", "steps", "structures", "unit"];
-const QUICK_ENTRIES = ["eam-4000", "ect-nacl-512", "batch-cu108"];
+const QUICK_ENTRIES = ["eam-4000", "ect-nacl-512", "ect-fitted-nacl-xl", "batch-cu108"];
 
 /** Checks the shape and numbers of a quick report; returns it for runtime-specific checks. */
 function checkQuickReport(report: BenchmarkReport): void {
@@ -49,10 +49,15 @@ function checkQuickReport(report: BenchmarkReport): void {
   const byId = Object.fromEntries(report.entries.map((e) => [e.id, e]));
   expect(byId["eam-4000"].atoms).toBe(4000);
   expect(byId["ect-nacl-512"].atoms).toBe(512);
+  expect(byId["ect-fitted-nacl-xl"].atoms).toBe(64);
   expect(byId["batch-cu108"].atoms).toBe(108);
 }
 
-const texts = () => ({ potentialText: readFileSync("potentials/Cu_u3.eam", "utf8"), modelText: readFileSync("models/ect-starter.json", "utf8") });
+const texts = () => ({
+  potentialText: readFileSync("potentials/Cu_u3.eam", "utf8"),
+  modelText: readFileSync("models/ect-starter.json", "utf8"),
+  fittedModelText: readFileSync("models/ect-fitted.json", "utf8"),
+});
 
 describe("portable benchmark suite", () => {
   it("runs the quick suite in Node and returns a well-formed report", async () => {
@@ -95,7 +100,7 @@ describeWith("chromium", "benchmark panel of the demo page", () => {
     expect(turns).toBe(5);
     await page.waitForFunction(() => document.body.dataset.bench === "idle", undefined, { timeout: 30_000 });
     expect(await page.textContent("#bench-status")).toMatch(/^finished in \d/);
-    expect(await page.locator("#bench-table tbody tr").count()).toBe(3);
+    expect(await page.locator("#bench-table tbody tr").count()).toBe(QUICK_ENTRIES.length);
     expect(await page.locator("#bench-table tbody tr td:first-child").allTextContents()).toEqual(QUICK_ENTRIES);
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#bench-download")]);

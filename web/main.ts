@@ -643,8 +643,8 @@ async function runBenchmark(quick: boolean): Promise<BenchmarkReport> {
   document.body.dataset.bench = "running";
   setBenchStatus("starting…");
   try {
-    const [potentialText, modelText] = await Promise.all([fetchText("data/Cu_u3.eam"), fetchText("data/ect-starter.json")]);
-    send({ type: "benchmark", benchId, quick, potentialText, modelText });
+    const [potentialText, modelText, fittedModelText] = await Promise.all([fetchText("data/Cu_u3.eam"), fetchText("data/ect-starter.json"), fetchText("data/ect-fitted.json")]);
+    send({ type: "benchmark", benchId, quick, potentialText, modelText, fittedModelText });
   } catch (err) {
     bench = null;
     benchButton.disabled = false;

@@ -455,6 +455,7 @@ async function benchmark(msg: BenchmarkMessage): Promise<void> {
     const report = await runBenchmarkSuite({
       potentialText: msg.potentialText,
       modelText: msg.modelText,
+      fittedModelText: msg.fittedModelText,
       quick: msg.quick,
       onProgress: (message) => post({ type: "benchmark-progress", benchId, message }),
     });

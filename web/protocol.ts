@@ -72,9 +72,10 @@ export interface BenchmarkMessage {
   type: "benchmark";
   benchId: number;
   quick: boolean;
-  /** Texts of Cu_u3.eam and ect-starter.json. */
+  /** Texts of Cu_u3.eam, ect-starter.json and ect-fitted.json. */
   potentialText: string;
   modelText: string;
+  fittedModelText: string;
 }
 
 export type ToWorker = StartMessage | BenchmarkMessage | { type: "stop" } | { type: "ack" };
