@@ -112,6 +112,35 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
 }
 
+/**
+ * ECT-EAM MD timing shared by the ECT entries: a cold start (timed apart), `warmSteps` untimed steps,
+ * then `runs` blocks of `steps` steps continuing one trajectory. Rates in atom-steps/s.
+ */
+async function timeEctMd(
+  engine: EctEngine,
+  atoms: Atoms,
+  o: { id: string; steps: number; runs: number; warmSteps: number; prepare?: () => void; progress: (m: string) => void },
+): Promise<{ rates: number[]; coldSeconds: number; perStep: number }> {
+  o.progress(`${o.id}: cold start`);
+  await breathe();
+  engine.setAtoms(atoms);
+  const c0 = performance.now();
+  engine.compute();
+  const coldSeconds = (performance.now() - c0) / 1000;
+  o.prepare?.();
+  engine.runVerlet(o.warmSteps, 1.0);
+  const rates: number[] = [];
+  let iterations = 0;
+  for (let r = 0; r < o.runs; r++) {
+    o.progress(`${o.id}: run ${r + 1} of ${o.runs}`);
+    await breathe();
+    const t0 = performance.now();
+    iterations += engine.runVerlet(o.steps, 1.0).iterations;
+    rates.push((atoms.length * o.steps) / ((performance.now() - t0) / 1000));
+  }
+  return { rates, coldSeconds, perStep: iterations / (o.runs * o.steps) };
+}
+
 /** Lets the event loop run between timed runs (worker messages, progress output). */
 const breathe = () => new Promise<void>((ok) => setTimeout(ok, 0));
 
@@ -212,25 +241,9 @@ export async function runBenchmarkSuite(opts: BenchmarkOptions): Promise<Benchma
     const atoms = rocksalt("Na", "Cl", A_NACL, 4);
     atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 11);
     const n = atoms.length;
-    progress(`${id}: cold start`);
-    await breathe();
-    engine.setAtoms(atoms);
-    const c0 = performance.now();
-    engine.compute();
-    const coldSeconds = (performance.now() - c0) / 1000;
-    engine.runVerlet(1, 1.0); // warm-up step
-    // The runs continue one trajectory: each times `steps` more warm-started MD steps.
+    // The runs continue one trajectory: each times `steps` more warm-started MD steps (one warm-up step first).
     const steps = quick ? 5 : 20;
-    const rates: number[] = [];
-    let iterations = 0;
-    for (let r = 0; r < runs; r++) {
-      progress(`${id}: run ${r + 1} of ${runs}`);
-      await breathe();
-      const t0 = performance.now();
-      iterations += engine.runVerlet(steps, 1.0).iterations;
-      const s = (performance.now() - t0) / 1000;
-      rates.push((n * steps) / s);
-    }
+    const { rates, coldSeconds, perStep } = await timeEctMd(engine, atoms, { id, steps, runs, warmSteps: 1, progress });
     entries.push(
       entry(
         {
@@ -240,7 +253,7 @@ export async function runBenchmarkSuite(opts: BenchmarkOptions): Promise<Benchma
           steps,
           structures: 0,
           unit: "atom-steps/s",
-          notes: `cold start ${coldSeconds.toFixed(2)} s (not timed); ${(iterations / (runs * steps)).toFixed(1)} solver iterations per step`,
+          notes: `cold start ${coldSeconds.toFixed(2)} s (not timed); ${perStep.toFixed(1)} solver iterations per step`,
         },
         rates,
       ),
@@ -254,26 +267,11 @@ export async function runBenchmarkSuite(opts: BenchmarkOptions): Promise<Benchma
     const atoms = rocksalt("Na", "Cl", A_NACL, quick ? 2 : 3);
     atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 11);
     const n = atoms.length;
-    progress(`${id}: cold start`);
-    await breathe();
-    engine.setAtoms(atoms);
-    const c0 = performance.now();
-    engine.compute();
-    const coldSeconds = (performance.now() - c0) / 1000;
-    engine.bondSolver.xl = { ...BOND_XL_DEFAULTS };
-    // The first order + 1 extended-Lagrangian solves fill its history and run to the tolerance.
-    engine.runVerlet(BOND_XL_DEFAULTS.order + 2, 1.0);
     const steps = quick ? 3 : 5;
-    const rates: number[] = [];
-    let iterations = 0;
-    for (let r = 0; r < runs; r++) {
-      progress(`${id}: run ${r + 1} of ${runs}`);
-      await breathe();
-      const t0 = performance.now();
-      iterations += engine.runVerlet(steps, 1.0).iterations;
-      const s = (performance.now() - t0) / 1000;
-      rates.push((n * steps) / s);
-    }
+    // The first order + 1 extended-Lagrangian solves fill its history and run to the tolerance.
+    const { rates, coldSeconds, perStep } = await timeEctMd(engine, atoms, {
+      id, steps, runs, warmSteps: BOND_XL_DEFAULTS.order + 2, progress, prepare: () => (engine.bondSolver.xl = { ...BOND_XL_DEFAULTS }),
+    });
     entries.push(
       entry(
         {
@@ -283,7 +281,7 @@ export async function runBenchmarkSuite(opts: BenchmarkOptions): Promise<Benchma
           steps,
           structures: 0,
           unit: "atom-steps/s",
-          notes: `cold start ${coldSeconds.toFixed(2)} s and ${BOND_XL_DEFAULTS.order + 2} history-filling steps (not timed); ${(iterations / (runs * steps)).toFixed(1)} solver evaluations per step`,
+          notes: `cold start ${coldSeconds.toFixed(2)} s and ${BOND_XL_DEFAULTS.order + 2} history-filling steps (not timed); ${perStep.toFixed(1)} solver evaluations per step`,
         },
         rates,
       ),
