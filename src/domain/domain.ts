@@ -18,6 +18,7 @@ import { domainOf, fractional } from "./decompose.js";
 import { DomainEngine, type AtomBlock, type OwnedBlock } from "./engine.js";
 import { Exchange, Slot } from "./exchange.js";
 import type { DomainGathered, DomainPartial, DomainSetup } from "./protocol.js";
+import { interleave3 } from "../math/interleave.js";
 
 /** Values per atom in the per-step sections (positions and forces+energy use all, rho and F' one). */
 const STRIDE = 4;
@@ -156,15 +157,7 @@ export class Domain {
 
   gather(): DomainGathered {
     const e = this.engine, n = e.length;
-    const pack = (a: Float64Array, b: Float64Array, c: Float64Array) => {
-      const out = new Float64Array(3 * n);
-      for (let i = 0; i < n; i++) {
-        out[3 * i] = a[i];
-        out[3 * i + 1] = b[i];
-        out[3 * i + 2] = c[i];
-      }
-      return out;
-    };
+    const pack = (a: Float64Array, b: Float64Array, c: Float64Array) => interleave3(a, b, c, n);
     return {
       gid: this.gid.slice(0, n),
       positions: pack(e.array("x"), e.array("y"), e.array("z")),

@@ -5,6 +5,7 @@
  * `KernelSystem` (`system.ts`) decides what the buffers are and how large, the arena places them.
  */
 import { CTX, CTX_BYTES, CTX_KIND } from "./context.js";
+import { interleave3 } from "../math/interleave.js";
 
 /** A field of the context block (a pointer, size, scalar or result shared with the kernels). */
 export type Field = keyof typeof CTX;
@@ -135,14 +136,7 @@ export class WasmArena {
 
   /** The first `n` entries of three float64 buffers (x, y, z components) as a new row-major n x 3 array. */
   interleave(x: string, y: string, z: string, n: number): Float64Array {
-    const bx = this.raw(x), by = this.raw(y), bz = this.raw(z);
-    const out = new Float64Array(3 * n);
-    for (let i = 0; i < n; i++) {
-      out[3 * i] = bx[i];
-      out[3 * i + 1] = by[i];
-      out[3 * i + 2] = bz[i];
-    }
-    return out;
+    return interleave3(this.raw(x), this.raw(y), this.raw(z), n);
   }
 
   /** Forgets the cached views (the memory is being let go). */
