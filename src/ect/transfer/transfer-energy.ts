@@ -58,6 +58,17 @@ export class TransferWork {
     this.dPlus = new Float64Array(atoms);
     this.dMinus = new Float64Array(atoms);
   }
+
+  private readonly buffers: Float64Array[] = [];
+  /**
+   * Scratch vector number `slot` of at least `length` entries (the minimizer's; reused from call to
+   * call, contents undefined).
+   */
+  scratch(slot: number, length: number): Float64Array {
+    let v = this.buffers[slot];
+    if (!v || v.length < length) v = this.buffers[slot] = new Float64Array(length);
+    return v.length === length ? v : v.subarray(0, length);
+  }
 }
 
 /** Number of variables of a problem with `bonds` bonds and `atoms` atoms. */
@@ -104,9 +115,10 @@ export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: 
 /**
  * Energy E (eV) and its gradient dE/dx (eV per unit amplitude) at the variables x, which must be
  * feasible (every neutral weight >= 0). The reservoir part of the gradient is not projected here.
+ * `weightsCurrent`: the last `weightsFromVariables` call on `work` was at this x (it is not repeated).
  */
-export function transferEnergy(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, grad: Float64Array, work: TransferWork): number {
-  weightsFromVariables(p, x, work);
+export function transferEnergy(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, grad: Float64Array, work: TransferWork, weightsCurrent = false): number {
+  if (!weightsCurrent) weightsFromVariables(p, x, work);
   const eMF = mf.energy(work.w, work.eps);
   const b = p.bonds, nb = b.count, n = work.atoms;
   const af = x.subarray(0, nb), ar = x.subarray(nb, 2 * nb);
