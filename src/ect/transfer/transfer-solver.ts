@@ -175,6 +175,33 @@ function dot(a: Float64Array, b: Float64Array): number {
 }
 
 /**
+ * q += c u, returning v.q of the new q, summed in index order (unrolled by four with the loads
+ * ahead of the running sum, whose add latency bounds the loop).
+ */
+function axpyDot(q: Float64Array, u: Float64Array, c: number, v: Float64Array): number {
+  const n = q.length, n4 = n - (n % 4);
+  let acc = 0, k = 0;
+  for (; k < n4; k += 4) {
+    const q0 = q[k] + c * u[k], q1 = q[k + 1] + c * u[k + 1], q2 = q[k + 2] + c * u[k + 2], q3 = q[k + 3] + c * u[k + 3];
+    q[k] = q0;
+    q[k + 1] = q1;
+    q[k + 2] = q2;
+    q[k + 3] = q3;
+    const p0 = v[k] * q0, p1 = v[k + 1] * q1, p2 = v[k + 2] * q2, p3 = v[k + 3] * q3;
+    acc += p0;
+    acc += p1;
+    acc += p2;
+    acc += p3;
+  }
+  for (; k < n; k++) {
+    const qk = q[k] + c * u[k];
+    q[k] = qk;
+    acc += v[k] * qk;
+  }
+  return acc;
+}
+
+/**
  * The two-loop recursion d = -H g over the active variables, with H0 = gamma D^-1 (D the diagonal
  * curvature `diag`, gamma = s.y / y.D^-1 y of the newest pair; H0 = D^-1 without pairs). Each pass
  * over the vectors does the update of one pair and the dot product of the next, so that q is read
@@ -198,45 +225,23 @@ function twoLoop(S: Float64Array[], Y: Float64Array[], rho: number[], alpha: Flo
   }
   alpha[M - 1] = rho[M - 1] * sq;
   const gamma = sy / yDy;
-  // Newest to oldest: q -= alpha_m y_m, fused with s_{m-1}.q (or, for the oldest, the scaling by H0
-  // and y_0.q of the second loop).
+  // Newest to oldest: q -= alpha_m y_m, fused with s_{m-1}.q (for the oldest, q = H0 q and y_0.q of
+  // the second loop). q - a y is q + (-a) y exactly.
+  for (let m = M - 1; m > 0; m--) alpha[m - 1] = rho[m - 1] * axpyDot(q, Y[m], -alpha[m], S[m - 1]);
   let acc = 0;
-  for (let m = M - 1; m >= 0; m--) {
-    const a = alpha[m], ym = Y[m];
-    acc = 0;
-    if (m > 0) {
-      const sp = S[m - 1];
-      for (let k = 0; k < na; k++) {
-        const v = q[k] - a * ym[k];
-        q[k] = v;
-        acc += sp[k] * v;
-      }
-      alpha[m - 1] = rho[m - 1] * acc;
-    } else {
-      const y0 = Y[0];
-      for (let k = 0; k < na; k++) {
-        let v = q[k] - a * ym[k];
-        v *= gamma / diag[k];
-        q[k] = v;
-        acc += y0[k] * v;
-      }
+  {
+    const a = alpha[0], y0 = Y[0];
+    for (let k = 0; k < na; k++) {
+      let v = q[k] - a * y0[k];
+      v *= gamma / diag[k];
+      q[k] = v;
+      acc += y0[k] * v;
     }
   }
   // Oldest to newest: q += s_m (alpha_m - beta_m), fused with y_{m+1}.q; the last writes d = -q.
-  for (let m = 0; m < M; m++) {
-    const bta = rho[m] * acc, c = alpha[m] - bta, sm = S[m];
-    acc = 0;
-    if (m < M - 1) {
-      const yn = Y[m + 1];
-      for (let k = 0; k < na; k++) {
-        const v = q[k] + sm[k] * c;
-        q[k] = v;
-        acc += yn[k] * v;
-      }
-    } else {
-      for (let k = 0; k < na; k++) d[k] = -(q[k] + sm[k] * c);
-    }
-  }
+  for (let m = 0; m < M - 1; m++) acc = axpyDot(q, S[m], alpha[m] - rho[m] * acc, Y[m + 1]);
+  const c = alpha[M - 1] - rho[M - 1] * acc, sm = S[M - 1];
+  for (let k = 0; k < na; k++) d[k] = -(q[k] + sm[k] * c);
 }
 
 /**
