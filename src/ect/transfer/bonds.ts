@@ -107,8 +107,16 @@ export function bondEnergy(
   let e = 0;
   g0.fill(0);
   const bi = b.i, bj = b.j, bh = b.h, dFwd = b.dFwd, dRev = b.dRev, fwdOn = b.fwdOn, revOn = b.revOn;
+  // g0 of the first atom is summed in a local while consecutive bonds share it (runs of one i in a
+  // sorted set), in the order of the plain sums (the other end is never that atom).
+  let run = -1, g0Run = 0;
   for (let k = 0, nb = b.count; k < nb; k++) {
     const i = bi[k], j = bj[k];
+    if (i !== run) {
+      if (run >= 0) g0[run] = g0Run;
+      run = i;
+      g0Run = g0[i];
+    }
     const w0i = w0[i], w0j = w0[j];
     const wi = w0i > NEUTRAL_FLOOR ? w0i : NEUTRAL_FLOOR;
     const wj = w0j > NEUTRAL_FLOOR ? w0j : NEUTRAL_FLOOR;
@@ -124,9 +132,14 @@ export function bondEnergy(
     gr[k] = rOn ? 2 * h * m + 2 * dr * rv * m2 + 2 * weak * rv : 0;
     // dE/dm, then dm/dw0 = m / (4 w0) (0 below the floor, where the clamp holds w0 constant)
     const dEdm = 2 * h * (f + rv) + 2 * (df * f * f + dr * rv * rv) * m;
-    if (w0i > NEUTRAL_FLOOR) g0[i] += (dEdm * m) / (4 * wi);
-    if (w0j > NEUTRAL_FLOOR) g0[j] += (dEdm * m) / (4 * wj);
+    if (w0i > NEUTRAL_FLOOR) g0Run += (dEdm * m) / (4 * wi);
+    if (w0j > NEUTRAL_FLOOR) {
+      // (j === i does not occur in a bond set of distinct atoms; kept exact all the same)
+      if (j === run) g0Run += (dEdm * m) / (4 * wj);
+      else g0[j] += (dEdm * m) / (4 * wj);
+    }
   }
+  if (run >= 0) g0[run] = g0Run;
   return e;
 }
 

@@ -86,18 +86,37 @@ export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: 
   wp.fill(0);
   wm.fill(0);
   const bi = b.i, bj = b.j, fwdOn = b.fwdOn, revOn = b.revOn;
+  // w+ and w- of the bonds' first atom are summed in locals while consecutive bonds share it (runs
+  // of one i in a sorted set), in the order of the plain sums (the other end is never that atom).
+  let run = -1, wpRun = 0, wmRun = 0;
   for (let k = 0; k < nb; k++) {
     const i = bi[k], j = bj[k];
+    if (i !== run) {
+      if (run >= 0) {
+        wp[run] = wpRun;
+        wm[run] = wmRun;
+      }
+      run = i;
+      wpRun = wp[i];
+      wmRun = wm[i];
+    }
+    // (j === i does not occur in a bond set of distinct atoms; kept exact all the same)
     if (fwdOn[k]) {
       const xf = x[k], f = xf * xf;
-      wp[i] += f;
-      wm[j] += f;
+      wpRun += f;
+      if (j === run) wmRun += f;
+      else wm[j] += f;
     }
     if (revOn[k]) {
       const xr = x[nb + k], r = xr * xr;
-      wp[j] += r;
-      wm[i] += r;
+      if (j === run) wpRun += r;
+      else wp[j] += r;
+      wmRun += r;
     }
+  }
+  if (run >= 0) {
+    wp[run] = wpRun;
+    wm[run] = wmRun;
   }
   const res = 2 * nb;
   if (p.charge > 0) for (let i = 0; i < n; i++) wp[i] += x[res + i] * x[res + i];
