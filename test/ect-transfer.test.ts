@@ -12,6 +12,8 @@ import { EctCalculator } from "../src/ect/calculator.js";
 import { parseEctModel, type EctModel } from "../src/ect/model.js";
 import { buildEctTables } from "../src/ect/tables.js";
 import { rocksalt } from "../src/structures/lattice.js";
+import { allocateBonds, bondEnergy } from "../src/ect/transfer/bonds.js";
+import { TransferWork, weightsFromVariables } from "../src/ect/transfer/transfer-energy.js";
 
 const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
 const json = () => JSON.parse(readFileSync(FIXTURE, "utf8"));
@@ -347,5 +349,54 @@ describe("bond transfer: dynamics", () => {
     let worst = 0;
     e.runVerlet(100, 1.0, () => (worst = Math.max(worst, Math.abs(total() - start))));
     expect(worst / atoms.symbols.length).toBeLessThan(2e-5);
+  });
+});
+
+describe("bond transfer: bond sums in any bond order", () => {
+  it("weights and bond terms of an unsorted bond set (one atom's bonds not consecutive, a self pair) match the plain per-bond sums", () => {
+    const n = 5, pairs = [[0, 1], [2, 0], [0, 3], [1, 2], [0, 4], [3, 1], [3, 3], [0, 2], [4, 3]];
+    const b = allocateBonds(pairs.length);
+    b.count = pairs.length;
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    pairs.forEach(([i, j], k) => {
+      b.i[k] = i;
+      b.j[k] = j;
+      b.h[k] = rnd() - 0.5;
+      b.dFwd[k] = rnd();
+      b.dRev[k] = rnd();
+      b.fwdOn[k] = k % 3 === 2 ? 0 : 1;
+      b.revOn[k] = k % 4 === 1 ? 0 : 1;
+    });
+    const roles = { cation: Int32Array.from([0, 0, -1, 0, 0]), neutral: Int32Array.from([1, 1, 0, 1, 1]), anion: Int32Array.from([2, 2, 1, -1, 2]) };
+    const x = Float64Array.from({ length: 2 * b.count + n }, () => 0.2 * rnd());
+    const work = new TransferWork(n, b.count);
+    const lowest = weightsFromVariables({ bonds: b, roles, charge: 0 }, x, work);
+    const wp = new Float64Array(n), wm = new Float64Array(n);
+    for (let k = 0; k < b.count; k++) {
+      const f = b.fwdOn[k] ? x[k] ** 2 : 0, r = b.revOn[k] ? x[b.count + k] ** 2 : 0;
+      wp[b.i[k]] += f;
+      wm[b.j[k]] += f;
+      wp[b.j[k]] += r;
+      wm[b.i[k]] += r;
+    }
+    for (let i = 0; i < n; i++) {
+      expect(work.wPlus[i]).toBe(wp[i]);
+      expect(work.wMinus[i]).toBe(wm[i]);
+      expect(work.w0[i]).toBe(1 - wp[i] - wm[i]);
+    }
+    expect(lowest).toBe(Math.min(...work.w0));
+    const g0 = new Float64Array(n), gf = new Float64Array(b.count), gr = new Float64Array(b.count);
+    bondEnergy(b, x.subarray(0, b.count), x.subarray(b.count, 2 * b.count), work.w0, g0, gf, gr);
+    const ref = new Float64Array(n);
+    for (let k = 0; k < b.count; k++) {
+      const i = b.i[k], j = b.j[k], wi = work.w0[i], wj = work.w0[j];
+      const m = Math.sqrt(Math.sqrt(wi * wj));
+      const f = b.fwdOn[k] ? x[k] : 0, rv = b.revOn[k] ? x[b.count + k] : 0;
+      const dEdm = 2 * b.h[k] * (f + rv) + 2 * (b.dFwd[k] * f * f + b.dRev[k] * rv * rv) * m;
+      ref[i] += (dEdm * m) / (4 * wi);
+      ref[j] += (dEdm * m) / (4 * wj);
+    }
+    for (let i = 0; i < n; i++) expect(g0[i]).toBe(ref[i]);
   });
 });

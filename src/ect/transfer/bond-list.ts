@@ -6,6 +6,7 @@
  * Browser-safe; no wasm.
  */
 import { splineEval } from "../../potentials/spline.js";
+import type { SplineTable } from "../../potentials/types.js";
 import type { EctTables } from "../tables.js";
 import { allocateBonds, type BondSet, type StateRoles } from "./bonds.js";
 
@@ -60,25 +61,49 @@ export function stateRoles(tables: EctTables, type: Int32Array, n: number): Stat
 }
 
 /**
- * Channel correlation D_{A->B}(r) = u_{A+,B-} + u_{A0,B0} - u_{A+,B0} - u_{A0,B-} - k/r (eV) and its
- * derivative, from the tabulated Coulomb remainders (the same tables as the mean field).
+ * The four Coulomb-remainder tables of channel A -> B, in the order they are summed: (A+, B-),
+ * (A0, B0), (A+, B0), (A0, B-).
  */
-function channelCorrelation(tables: EctTables, a: number, b: number, r: number): [number, number] {
+function channelTables(tables: EctTables, a: number, b: number): SplineTable[] {
   const sa = tables.states[a], sb = tables.states[b];
   const ca = sa.findIndex((s) => s.charge === 1), za = sa.findIndex((s) => s.charge === 0);
   const ab = sb.findIndex((s) => s.charge === -1), zb = sb.findIndex((s) => s.charge === 0);
-  const k = tables.coulombConstant;
+  const u = tables.coulomb[a];
+  return [u[ca][b][ab], u[za][b][zb], u[ca][b][zb], u[za][b][ab]];
+}
+
+/** channelTables of every ordered element pair with a channel (else null), per set of tables. */
+const channelCache = new WeakMap<EctTables, (SplineTable[] | null)[][]>();
+
+function channelTablesOf(tables: EctTables): (SplineTable[] | null)[][] {
+  let c = channelCache.get(tables);
+  if (!c) {
+    const ne = tables.states.length, bt = tables.bond;
+    const hasCation = tables.states.map((st) => st.some((s) => s.charge === 1));
+    const hasAnion = tables.states.map((st) => st.some((s) => s.charge === -1));
+    c = Array.from({ length: ne }, (_, a) =>
+      Array.from({ length: ne }, (_, b) => (bt && bt.channel[a][b] && hasCation[a] && hasAnion[b] ? channelTables(tables, a, b) : null)),
+    );
+    channelCache.set(tables, c);
+  }
+  return c;
+}
+
+/**
+ * Channel correlation D_{A->B}(r) = u_{A+,B-} + u_{A0,B0} - u_{A+,B0} - u_{A0,B-} - k/r (eV) into
+ * out[at], and its derivative into dOut[at], from the tabulated Coulomb remainders (the same tables
+ * as the mean field; `t` from channelTables).
+ */
+function channelCorrelation(t: SplineTable[], k: number, r: number, out: Float64Array, dOut: Float64Array, at: number): void {
   let v = -k / r, d = k / (r * r);
-  const add = (m: number, mm: number, sign: number) => {
-    const [u, du] = splineEval(tables.coulomb[a][m][b][mm], r);
+  for (let q = 0; q < 4; q++) {
+    const sign = q < 2 ? 1 : -1;
+    const [u, du] = splineEval(t[q], r);
     v += sign * u;
     d += sign * du;
-  };
-  add(ca, ab, 1);
-  add(za, zb, 1);
-  add(ca, zb, -1);
-  add(za, ab, -1);
-  return [v, d];
+  }
+  out[at] = v;
+  dOut[at] = d;
 }
 
 /**
@@ -129,6 +154,7 @@ export function collectBonds(tables: EctTables, view: NeighborView, reuse?: Bond
 export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet): void {
   const bt = tables.bond!;
   const { type, x, y, z } = view;
+  const channels = channelTablesOf(tables), kc = tables.coulombConstant;
   for (let k = 0; k < b.count; k++) {
     const i = b.i[k], j = b.j[k], ti = type[i], tj = type[j];
     const dx = x[j] + b.sx[k] - x[i], dy = y[j] + b.sy[k] - y[i], dz = z[j] + b.sz[k] - z[i];
@@ -141,9 +167,9 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
     const inside = r < bt.cutoff[ti][tj];
     b.h[k] = inside ? h.value(r) : 0;
     b.dh[k] = inside ? h.derivative(r) : 0;
-    if (b.fwdOn[k]) [b.dFwd[k], b.dFwdDr[k]] = channelCorrelation(tables, ti, tj, r);
+    if (b.fwdOn[k]) channelCorrelation(channels[ti][tj]!, kc, r, b.dFwd, b.dFwdDr, k);
     else b.dFwd[k] = b.dFwdDr[k] = 0;
-    if (b.revOn[k]) [b.dRev[k], b.dRevDr[k]] = channelCorrelation(tables, tj, ti, r);
+    if (b.revOn[k]) channelCorrelation(channels[tj][ti]!, kc, r, b.dRev, b.dRevDr, k);
     else b.dRev[k] = b.dRevDr[k] = 0;
   }
 }

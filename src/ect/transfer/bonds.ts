@@ -106,24 +106,40 @@ export function bondEnergy(
 ): number {
   let e = 0;
   g0.fill(0);
-  for (let k = 0; k < b.count; k++) {
-    const i = b.i[k], j = b.j[k];
-    const wi = w0[i] > NEUTRAL_FLOOR ? w0[i] : NEUTRAL_FLOOR;
-    const wj = w0[j] > NEUTRAL_FLOOR ? w0[j] : NEUTRAL_FLOOR;
+  const bi = b.i, bj = b.j, bh = b.h, dFwd = b.dFwd, dRev = b.dRev, fwdOn = b.fwdOn, revOn = b.revOn;
+  // g0 of the first atom is summed in a local while consecutive bonds share it (runs of one i in a
+  // sorted set), in the order of the plain sums (the other end is never that atom).
+  let run = -1, g0Run = 0;
+  for (let k = 0, nb = b.count; k < nb; k++) {
+    const i = bi[k], j = bj[k];
+    if (i !== run) {
+      if (run >= 0) g0[run] = g0Run;
+      run = i;
+      g0Run = g0[i];
+    }
+    const w0i = w0[i], w0j = w0[j];
+    const wi = w0i > NEUTRAL_FLOOR ? w0i : NEUTRAL_FLOOR;
+    const wj = w0j > NEUTRAL_FLOOR ? w0j : NEUTRAL_FLOOR;
     const m = Math.sqrt(Math.sqrt(wi * wj));
     const m2 = m * m;
-    const f = b.fwdOn[k] ? af[k] : 0, rv = b.revOn[k] ? ar[k] : 0;
-    const h = b.h[k];
-    const df = b.dFwd[k], dr = b.dRev[k];
+    const fOn = fwdOn[k], rOn = revOn[k];
+    const f = fOn ? af[k] : 0, rv = rOn ? ar[k] : 0;
+    const h = bh[k];
+    const df = dFwd[k], dr = dRev[k];
     const weak = WEAK_CHANNEL_COST / (Math.abs(h) + WEAK_CHANNEL_EPS);
     e += 2 * h * (f + rv) * m + (df * f * f + dr * rv * rv) * m2 + weak * (f * f + rv * rv);
-    gf[k] = b.fwdOn[k] ? 2 * h * m + 2 * df * f * m2 + 2 * weak * f : 0;
-    gr[k] = b.revOn[k] ? 2 * h * m + 2 * dr * rv * m2 + 2 * weak * rv : 0;
+    gf[k] = fOn ? 2 * h * m + 2 * df * f * m2 + 2 * weak * f : 0;
+    gr[k] = rOn ? 2 * h * m + 2 * dr * rv * m2 + 2 * weak * rv : 0;
     // dE/dm, then dm/dw0 = m / (4 w0) (0 below the floor, where the clamp holds w0 constant)
     const dEdm = 2 * h * (f + rv) + 2 * (df * f * f + dr * rv * rv) * m;
-    if (w0[i] > NEUTRAL_FLOOR) g0[i] += (dEdm * m) / (4 * wi);
-    if (w0[j] > NEUTRAL_FLOOR) g0[j] += (dEdm * m) / (4 * wj);
+    if (w0i > NEUTRAL_FLOOR) g0Run += (dEdm * m) / (4 * wi);
+    if (w0j > NEUTRAL_FLOOR) {
+      // (j === i does not occur in a bond set of distinct atoms; kept exact all the same)
+      if (j === run) g0Run += (dEdm * m) / (4 * wj);
+      else g0[j] += (dEdm * m) / (4 * wj);
+    }
   }
+  if (run >= 0) g0[run] = g0Run;
   return e;
 }
 

@@ -58,6 +58,17 @@ export class TransferWork {
     this.dPlus = new Float64Array(atoms);
     this.dMinus = new Float64Array(atoms);
   }
+
+  private readonly buffers: Float64Array[] = [];
+  /**
+   * Scratch vector number `slot` of at least `length` entries (the minimizer's; reused from call to
+   * call, contents undefined).
+   */
+  scratch(slot: number, length: number): Float64Array {
+    let v = this.buffers[slot];
+    if (!v || v.length < length) v = this.buffers[slot] = new Float64Array(length);
+    return v.length === length ? v : v.subarray(0, length);
+  }
 }
 
 /** Number of variables of a problem with `bonds` bonds and `atoms` atoms. */
@@ -70,30 +81,55 @@ export function variableCount(bonds: number, atoms: number): number {
  * smallest neutral weight (negative when x is outside the feasible set).
  */
 export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: TransferWork): number {
-  const n = work.atoms, nb = p.bonds.count, b = p.bonds;
+  const n = work.atoms, b = p.bonds, nb = b.count;
   const wp = work.wPlus, wm = work.wMinus;
   wp.fill(0);
   wm.fill(0);
+  const bi = b.i, bj = b.j, fwdOn = b.fwdOn, revOn = b.revOn;
+  // w+ and w- of the bonds' first atom are summed in locals while consecutive bonds share it (runs
+  // of one i in a sorted set), in the order of the plain sums (the other end is never that atom).
+  let run = -1, wpRun = 0, wmRun = 0;
   for (let k = 0; k < nb; k++) {
-    const f = b.fwdOn[k] ? x[k] * x[k] : 0;
-    const r = b.revOn[k] ? x[nb + k] * x[nb + k] : 0;
-    wp[b.i[k]] += f;
-    wm[b.j[k]] += f;
-    wp[b.j[k]] += r;
-    wm[b.i[k]] += r;
+    const i = bi[k], j = bj[k];
+    if (i !== run) {
+      if (run >= 0) {
+        wp[run] = wpRun;
+        wm[run] = wmRun;
+      }
+      run = i;
+      wpRun = wp[i];
+      wmRun = wm[i];
+    }
+    // (j === i does not occur in a bond set of distinct atoms; kept exact all the same)
+    if (fwdOn[k]) {
+      const xf = x[k], f = xf * xf;
+      wpRun += f;
+      if (j === run) wmRun += f;
+      else wm[j] += f;
+    }
+    if (revOn[k]) {
+      const xr = x[nb + k], r = xr * xr;
+      if (j === run) wpRun += r;
+      else wp[j] += r;
+      wmRun += r;
+    }
+  }
+  if (run >= 0) {
+    wp[run] = wpRun;
+    wm[run] = wmRun;
   }
   const res = 2 * nb;
   if (p.charge > 0) for (let i = 0; i < n; i++) wp[i] += x[res + i] * x[res + i];
   else if (p.charge < 0) for (let i = 0; i < n; i++) wm[i] += x[res + i] * x[res + i];
   let lowest = Infinity;
-  const w = work.w;
+  const w = work.w, w0s = work.w0, cation = p.roles.cation, neutral = p.roles.neutral, anion = p.roles.anion;
   w.fill(0);
   for (let i = 0; i < n; i++) {
     const w0 = 1 - wp[i] - wm[i];
-    work.w0[i] = w0;
+    w0s[i] = w0;
     if (w0 < lowest) lowest = w0;
     const row = i * SLOTS;
-    const c = p.roles.cation[i], z = p.roles.neutral[i], a = p.roles.anion[i];
+    const c = cation[i], z = neutral[i], a = anion[i];
     w[row + z] = w0 > 0 ? w0 : 0;
     if (c >= 0) w[row + c] = wp[i];
     if (a >= 0) w[row + a] = wm[i];
@@ -104,30 +140,34 @@ export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: 
 /**
  * Energy E (eV) and its gradient dE/dx (eV per unit amplitude) at the variables x, which must be
  * feasible (every neutral weight >= 0). The reservoir part of the gradient is not projected here.
+ * `weightsCurrent`: the last `weightsFromVariables` call on `work` was at this x (it is not repeated).
  */
-export function transferEnergy(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, grad: Float64Array, work: TransferWork): number {
-  weightsFromVariables(p, x, work);
+export function transferEnergy(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, grad: Float64Array, work: TransferWork, weightsCurrent = false): number {
+  if (!weightsCurrent) weightsFromVariables(p, x, work);
   const eMF = mf.energy(work.w, work.eps);
   const b = p.bonds, nb = b.count, n = work.atoms;
   const af = x.subarray(0, nb), ar = x.subarray(nb, 2 * nb);
-  const eB = bondEnergy(b, af, ar, work.w0, work.g0, work.gf, work.gr);
-  const eps = work.eps, g0 = work.g0, roles = p.roles;
+  const gf = work.gf, gr = work.gr;
+  const eB = bondEnergy(b, af, ar, work.w0, work.g0, gf, gr);
+  const eps = work.eps, g0 = work.g0, cation = p.roles.cation, neutral = p.roles.neutral, anion = p.roles.anion;
   // dE/dw+ and dE/dw- of each atom with w0 = 1 - w+ - w- eliminated (0 where the state is missing).
   const dPlus = work.dPlus, dMinus = work.dMinus;
   for (let i = 0; i < n; i++) {
-    const row = i * SLOTS, z = eps[row + roles.neutral[i]] + g0[i];
-    dPlus[i] = roles.cation[i] >= 0 ? eps[row + roles.cation[i]] - z : 0;
-    dMinus[i] = roles.anion[i] >= 0 ? eps[row + roles.anion[i]] - z : 0;
+    const row = i * SLOTS, z = eps[row + neutral[i]] + g0[i];
+    const c = cation[i], a = anion[i];
+    dPlus[i] = c >= 0 ? eps[row + c] - z : 0;
+    dMinus[i] = a >= 0 ? eps[row + a] - z : 0;
   }
+  const bi = b.i, bj = b.j, fwdOn = b.fwdOn, revOn = b.revOn;
   for (let k = 0; k < nb; k++) {
-    const i = b.i[k], j = b.j[k];
-    grad[k] = b.fwdOn[k] ? 2 * af[k] * (dPlus[i] + dMinus[j]) + work.gf[k] : 0;
-    grad[nb + k] = b.revOn[k] ? 2 * ar[k] * (dPlus[j] + dMinus[i]) + work.gr[k] : 0;
+    const i = bi[k], j = bj[k];
+    grad[k] = fwdOn[k] ? 2 * x[k] * (dPlus[i] + dMinus[j]) + gf[k] : 0;
+    grad[nb + k] = revOn[k] ? 2 * x[nb + k] * (dPlus[j] + dMinus[i]) + gr[k] : 0;
   }
   const res = 2 * nb;
-  for (let i = 0; i < n; i++) {
-    grad[res + i] = p.charge > 0 ? 2 * x[res + i] * dPlus[i] : p.charge < 0 ? 2 * x[res + i] * dMinus[i] : 0;
-  }
+  if (p.charge > 0) for (let i = 0; i < n; i++) grad[res + i] = 2 * x[res + i] * dPlus[i];
+  else if (p.charge < 0) for (let i = 0; i < n; i++) grad[res + i] = 2 * x[res + i] * dMinus[i];
+  else for (let i = 0; i < n; i++) grad[res + i] = 0;
   return eMF + eB;
 }
 
@@ -140,16 +180,22 @@ export function transferEnergy(p: TransferProblem, mf: MeanFieldSystem, x: Float
 export function diagonalCurvature(p: TransferProblem, x: Float64Array, work: TransferWork, out: Float64Array, floor = 0.05): void {
   const b = p.bonds, nb = b.count, n = work.atoms;
   const w0 = work.w0, dP = work.dPlus, dM = work.dMinus;
+  const bi = b.i, bj = b.j, bh = b.h, dFwd = b.dFwd, dRev = b.dRev, fwdOn = b.fwdOn, revOn = b.revOn;
   for (let k = 0; k < nb; k++) {
-    const i = b.i[k], j = b.j[k];
+    const fOn = fwdOn[k], rOn = revOn[k];
+    if (!fOn && !rOn) {
+      out[k] = 1;
+      out[nb + k] = 1;
+      continue;
+    }
+    const i = bi[k], j = bj[k];
     const wi = Math.max(w0[i], 1e-6), wj = Math.max(w0[j], 1e-6);
     const m = Math.sqrt(Math.sqrt(wi * wj)), m2 = m * m;
-    const h = Math.abs(b.h[k]);
-    const f = Math.abs(x[k]), r = Math.abs(x[nb + k]);
+    const h = Math.abs(bh[k]);
     const weak = (2 * WEAK_CHANNEL_COST) / (h + 1e-8);
-    out[k] = b.fwdOn[k] ? Math.max(floor, Math.abs(2 * (dP[i] + dM[j] + b.dFwd[k] * m2)) + h * m * f * (1 / wi + 1 / wj) + weak) : 1;
-    out[nb + k] = b.revOn[k] ? Math.max(floor, Math.abs(2 * (dP[j] + dM[i] + b.dRev[k] * m2)) + h * m * r * (1 / wi + 1 / wj) + weak) : 1;
+    const inv = 1 / wi + 1 / wj;
+    out[k] = fOn ? Math.max(floor, Math.abs(2 * (dP[i] + dM[j] + dFwd[k] * m2)) + h * m * Math.abs(x[k]) * inv + weak) : 1;
+    out[nb + k] = rOn ? Math.max(floor, Math.abs(2 * (dP[j] + dM[i] + dRev[k] * m2)) + h * m * Math.abs(x[nb + k]) * inv + weak) : 1;
   }
   for (let i = 0; i < n; i++) out[2 * nb + i] = Math.max(floor, Math.abs(2 * (p.charge > 0 ? dP[i] : dM[i])));
 }
-

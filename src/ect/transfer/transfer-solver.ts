@@ -93,15 +93,18 @@ export class CurvatureHistory {
 /**
  * The variables that can move, as indices into the variables (the layout of the quasi-Newton
  * history): the forward channels that exist, then the reverse ones, then the reservoir of a
- * charged system.
+ * charged system. The list is ascending.
  */
 export function activeVariables(p: TransferProblem, atoms: number): Int32Array {
-  const b = p.bonds, nb = b.count;
-  const act: number[] = [];
-  for (let k = 0; k < nb; k++) if (b.fwdOn[k]) act.push(k);
-  for (let k = 0; k < nb; k++) if (b.revOn[k]) act.push(nb + k);
-  if (p.charge !== 0) for (let i = 0; i < atoms; i++) act.push(2 * nb + i);
-  return Int32Array.from(act);
+  const b = p.bonds, nb = b.count, fwdOn = b.fwdOn, revOn = b.revOn;
+  let na = p.charge !== 0 ? atoms : 0;
+  for (let k = 0; k < nb; k++) na += fwdOn[k] + revOn[k];
+  const act = new Int32Array(na);
+  let a = 0;
+  for (let k = 0; k < nb; k++) if (fwdOn[k]) act[a++] = k;
+  for (let k = 0; k < nb; k++) if (revOn[k]) act[a++] = nb + k;
+  if (p.charge !== 0) for (let i = 0; i < atoms; i++) act[a++] = 2 * nb + i;
+  return act;
 }
 
 function sameVariables(a: Int32Array, b: Int32Array): boolean {
@@ -125,6 +128,21 @@ function project(p: TransferProblem, x: Float64Array, g: Float64Array, start: nu
   if (xx > 0) for (let k = start; k < n; k++) g[k] -= (gx / xx) * x[k];
 }
 
+/**
+ * {@link project} on a vector v over the active variables `act` (ascending), whose reservoir block
+ * starts at position `from` of act (none when Q = 0).
+ */
+function projectActive(x: Float64Array, v: Float64Array, act: Int32Array, from: number): void {
+  const na = act.length;
+  let gx = 0, xx = 0;
+  for (let a = from; a < na; a++) {
+    const xk = x[act[a]];
+    gx += v[a] * xk;
+    xx += xk * xk;
+  }
+  if (xx > 0) for (let a = from; a < na; a++) v[a] -= (gx / xx) * x[act[a]];
+}
+
 /** Scales the reservoir amplitudes back onto sum r^2 = |Q|. */
 export function retractReservoir(p: TransferProblem, x: Float64Array, start: number): void {
   if (p.charge === 0) return;
@@ -140,15 +158,6 @@ export function retractReservoir(p: TransferProblem, x: Float64Array, start: num
 }
 
 const DEBUG = typeof process !== "undefined" && !!process.env?.DEBUG_TRANSFER;
-
-function maxScaled(g: Float64Array, c: Float64Array): number {
-  let m = 0;
-  for (let k = 0; k < g.length; k++) {
-    const a = Math.abs(g[k]) / c[k];
-    if (a > m) m = a;
-  }
-  return m;
-}
 
 function maxAbs(v: Float64Array): number {
   let m = 0;
@@ -166,23 +175,102 @@ function dot(a: Float64Array, b: Float64Array): number {
 }
 
 /**
+ * q += c u, returning v.q of the new q, summed in index order (unrolled by four with the loads
+ * ahead of the running sum, whose add latency bounds the loop).
+ */
+function axpyDot(q: Float64Array, u: Float64Array, c: number, v: Float64Array): number {
+  const n = q.length, n4 = n - (n % 4);
+  let acc = 0, k = 0;
+  for (; k < n4; k += 4) {
+    const q0 = q[k] + c * u[k], q1 = q[k + 1] + c * u[k + 1], q2 = q[k + 2] + c * u[k + 2], q3 = q[k + 3] + c * u[k + 3];
+    q[k] = q0;
+    q[k + 1] = q1;
+    q[k + 2] = q2;
+    q[k + 3] = q3;
+    const p0 = v[k] * q0, p1 = v[k + 1] * q1, p2 = v[k + 2] * q2, p3 = v[k + 3] * q3;
+    acc += p0;
+    acc += p1;
+    acc += p2;
+    acc += p3;
+  }
+  for (; k < n; k++) {
+    const qk = q[k] + c * u[k];
+    q[k] = qk;
+    acc += v[k] * qk;
+  }
+  return acc;
+}
+
+/**
+ * The two-loop recursion d = -H g over the active variables, with H0 = gamma D^-1 (D the diagonal
+ * curvature `diag`, gamma = s.y / y.D^-1 y of the newest pair; H0 = D^-1 without pairs). Each pass
+ * over the vectors does the update of one pair and the dot product of the next, so that q is read
+ * and written once per pair; the arithmetic is that of the textbook loops. `q` is scratch.
+ */
+function twoLoop(S: Float64Array[], Y: Float64Array[], rho: number[], alpha: Float64Array, g: Float64Array, diag: Float64Array, q: Float64Array, d: Float64Array): void {
+  const na = g.length, M = S.length;
+  if (M === 0) {
+    for (let k = 0; k < na; k++) d[k] = -(g[k] / diag[k]);
+    return;
+  }
+  // alpha of the newest pair, and gamma from it (s.y / y.D^-1 y)
+  const sl = S[M - 1], yl = Y[M - 1];
+  let sq = 0, sy = 0, yDy = 0;
+  for (let k = 0; k < na; k++) {
+    const qk = g[k], yk = yl[k];
+    q[k] = qk;
+    sq += sl[k] * qk;
+    sy += sl[k] * yk;
+    yDy += (yk * yk) / diag[k];
+  }
+  alpha[M - 1] = rho[M - 1] * sq;
+  const gamma = sy / yDy;
+  // Newest to oldest: q -= alpha_m y_m, fused with s_{m-1}.q (for the oldest, q = H0 q and y_0.q of
+  // the second loop). q - a y is q + (-a) y exactly.
+  for (let m = M - 1; m > 0; m--) alpha[m - 1] = rho[m - 1] * axpyDot(q, Y[m], -alpha[m], S[m - 1]);
+  let acc = 0;
+  {
+    const a = alpha[0], y0 = Y[0];
+    for (let k = 0; k < na; k++) {
+      let v = q[k] - a * y0[k];
+      v *= gamma / diag[k];
+      q[k] = v;
+      acc += y0[k] * v;
+    }
+  }
+  // Oldest to newest: q += s_m (alpha_m - beta_m), fused with y_{m+1}.q; the last writes d = -q.
+  for (let m = 0; m < M - 1; m++) acc = axpyDot(q, S[m], alpha[m] - rho[m] * acc, Y[m + 1]);
+  const c = alpha[M - 1] - rho[M - 1] * acc, sm = S[M - 1];
+  for (let k = 0; k < na; k++) d[k] = -(q[k] + sm[k] * c);
+}
+
+/**
  * Minimizes E over x in place (x must be feasible). On return the mean-field system was last
  * evaluated at the returned x (so its forces and charges belong to it).
  */
-export function minimizeTransfer(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, opts: TransferSolveOptions, work?: TransferWork, history?: CurvatureHistory): TransferSolveResult {
+export function minimizeTransfer(p: TransferProblem, mf: MeanFieldSystem, xOut: Float64Array, opts: TransferSolveOptions, work?: TransferWork, history?: CurvatureHistory): TransferSolveResult {
   const nb = p.bonds.count, n = mf.atoms;
-  const nv = x.length;
+  const nv = xOut.length;
   const resStart = 2 * nb;
   const wk = work ?? new TransferWork(n, nb);
   const memory = opts.memory ?? 12;
   const maxStep = opts.maxStep ?? 0.25;
-  retractReservoir(p, x, resStart);
+  retractReservoir(p, xOut, resStart);
   // The variables that can move: existing channels, and the reservoir of a charged system. The
-  // quasi-Newton history lives on these only (donor-only pairs leave half the channel slots empty).
+  // quasi-Newton history lives on these only (donor-only pairs leave half the channel slots empty),
+  // and so does every vector of the minimizer but the points and gradients the energy sees (the
+  // inactive components of x never change, and those of the gradient and the step are 0).
   const act = activeVariables(p, n);
   const na = act.length;
-  const gc = new Float64Array(na);
-  const g = new Float64Array(nv), gNew = new Float64Array(nv), d = new Float64Array(nv), xNew = new Float64Array(nv);
+  // Where the reservoir starts in the active list (na when it does not move).
+  const resA = p.charge !== 0 ? na - n : na;
+  // Points and full gradients: the current one and the trial, swapped on acceptance (x starts as the
+  // caller's array, which receives the result at the end).
+  let x = xOut, xNew = wk.scratch(0, nv), g = wk.scratch(1, nv), gNew = wk.scratch(2, nv);
+  xNew.set(x);
+  const diag = wk.scratch(3, nv);
+  // Over the active variables: gradient, diagonal curvature, step, two-loop scratch.
+  const gc = wk.scratch(4, na), dc = wk.scratch(5, na), d = wk.scratch(6, na), q = wk.scratch(7, na);
   if (history && !(history.vars && sameVariables(history.vars, act))) {
     history.clear();
     history.vars = act;
@@ -191,49 +279,34 @@ export function minimizeTransfer(p: TransferProblem, mf: MeanFieldSystem, x: Flo
   const alphaH = new Float64Array(memory);
   let evaluations = 1;
   let e = transferEnergy(p, mf, x, g, wk);
+  project(p, x, g, resStart);
+  for (let a = 0; a < na; a++) gc[a] = g[act[a]];
   // Diagonal preconditioner (the initial inverse Hessian of the two-loop recursion), refreshed at
   // every accepted point: channels of very different stiffness get steps of their own scale.
-  const diag = new Float64Array(nv);
-  const refresh = () => diagonalCurvature(p, x, wk, diag);
-  refresh();
-  project(p, x, g, resStart);
-  let gmax = maxScaled(g, diag);
+  const refresh = () => {
+    diagonalCurvature(p, x, wk, diag);
+    let m = 0;
+    for (let a = 0; a < na; a++) {
+      const c = diag[act[a]];
+      dc[a] = c;
+      const r = Math.abs(gc[a]) / c;
+      if (r > m) m = r;
+    }
+    return m; // max |g| / c
+  };
+  let gmax = refresh();
   let it = 0;
-  let lastAt: Float64Array | null = null; // where the mean field was last evaluated, when not at x
+  let stale = false; // the mean field was last evaluated at a rejected trial, not at x
   let stalled = false;
   for (; it < opts.maxIterations && gmax > opts.tolerance; it++) {
-    // Two-loop recursion on the movable variables: d = -H g.
-    for (let a = 0; a < na; a++) gc[a] = g[act[a]];
-    for (let m = S.length - 1; m >= 0; m--) {
-      const a = rho[m] * dot(S[m], gc);
-      alphaH[m] = a;
-      const ym = Y[m];
-      for (let k = 0; k < na; k++) gc[k] -= a * ym[k];
-    }
-    if (S.length > 0) {
-      // H0 = gamma D^-1 with gamma from the last pair (s.y / y.D^-1 y)
-      const last = S.length - 1, yl = Y[last];
-      let yDy = 0;
-      for (let k = 0; k < na; k++) yDy += (yl[k] * yl[k]) / diag[act[k]];
-      const gamma = dot(S[last], yl) / yDy;
-      for (let k = 0; k < na; k++) gc[k] *= gamma / diag[act[k]];
-    } else {
-      for (let k = 0; k < na; k++) gc[k] /= diag[act[k]];
-    }
-    for (let m = 0; m < S.length; m++) {
-      const bta = rho[m] * dot(Y[m], gc);
-      const sm = S[m];
-      for (let k = 0; k < na; k++) gc[k] += sm[k] * (alphaH[m] - bta);
-    }
-    d.fill(0);
-    for (let a = 0; a < na; a++) d[act[a]] = -gc[a];
-    project(p, x, d, resStart);
-    let slope = dot(g, d);
+    twoLoop(S, Y, rho, alphaH, gc, dc, q, d);
+    if (resA < na) projectActive(x, d, act, resA);
+    let slope = dot(gc, d);
     if (!(slope < 0)) {
       // Not a descent direction (a curvature pair went bad): restart from steepest descent.
       S.length = 0; Y.length = 0; rho.length = 0;
-      for (let k = 0; k < nv; k++) d[k] = -g[k] / diag[k];
-      slope = dot(g, d);
+      for (let a = 0; a < na; a++) d[a] = -gc[a] / dc[a];
+      slope = dot(gc, d);
     }
     let step = 1;
     const dmax = maxAbs(d);
@@ -241,14 +314,17 @@ export function minimizeTransfer(p: TransferProblem, mf: MeanFieldSystem, x: Flo
     let accepted = false;
     let eNew = e;
     for (let tries = 0; tries < 60; tries++) {
-      for (let k = 0; k < nv; k++) xNew[k] = x[k] + step * d[k];
+      for (let a = 0; a < na; a++) {
+        const k = act[a];
+        xNew[k] = x[k] + step * d[a];
+      }
       retractReservoir(p, xNew, resStart);
       if (weightsFromVariables(p, xNew, wk) < 0) {
         step *= 0.5;
         continue;
       }
       evaluations++;
-      eNew = transferEnergy(p, mf, xNew, gNew, wk);
+      eNew = transferEnergy(p, mf, xNew, gNew, wk, true);
       if (Number.isFinite(eNew) && eNew <= e + 1e-4 * step * slope + 1e-13 * Math.abs(e)) {
         accepted = true;
         break;
@@ -258,7 +334,7 @@ export function minimizeTransfer(p: TransferProblem, mf: MeanFieldSystem, x: Flo
     if (!accepted) {
       // No step lowers E any more: the energy has converged to rounding. Accept when the gradient
       // is within a factor 100 of the tolerance (its last digits are noise there).
-      lastAt = xNew.slice();
+      stale = true;
       stalled = true;
       break;
     }
@@ -267,30 +343,37 @@ export function minimizeTransfer(p: TransferProblem, mf: MeanFieldSystem, x: Flo
     const s = S.length === memory ? S.shift()! : new Float64Array(na);
     const y = Y.length === memory ? Y.shift()! : new Float64Array(na);
     if (rho.length === memory) rho.shift();
+    let sy = 0, ss = 0, yy = 0;
     for (let a = 0; a < na; a++) {
       const k = act[a];
-      s[a] = xNew[k] - x[k];
-      y[a] = gNew[k] - g[k];
+      const sa = xNew[k] - x[k], gk = gNew[k], ya = gk - gc[a];
+      s[a] = sa;
+      y[a] = ya;
+      gc[a] = gk;
+      sy += sa * ya;
+      ss += sa * sa;
+      yy += ya * ya;
     }
-    const sy = dot(s, y);
-    if (sy > 1e-16 * Math.sqrt(dot(s, s) * dot(y, y))) {
+    if (sy > 1e-16 * Math.sqrt(ss * yy)) {
       S.push(s); Y.push(y); rho.push(1 / sy);
     }
     if (DEBUG) console.error(`it ${it} e ${eNew.toFixed(12)} g ${maxAbs(gNew).toExponential(2)} step ${step.toExponential(2)} |d| ${dmax.toExponential(2)} hist ${S.length}`);
-    x.set(xNew);
-    g.set(gNew);
+    [x, xNew] = [xNew, x];
+    [g, gNew] = [gNew, g];
     e = eNew;
-    refresh();
-    gmax = maxScaled(g, diag);
-    lastAt = null;
+    gmax = refresh();
   }
-  if (lastAt) {
+  if (x !== xOut) {
+    xOut.set(x);
+    x = xOut;
+  }
+  if (stale) {
     // The last trial was rejected: evaluate the kept point again so that the system belongs to it.
     evaluations++;
     e = transferEnergy(p, mf, x, g, wk);
     project(p, x, g, resStart);
-    refresh();
-    gmax = maxScaled(g, diag);
+    for (let a = 0; a < na; a++) gc[a] = g[act[a]];
+    gmax = refresh();
   }
   if (DEBUG) {
     const order = Array.from({ length: nv }, (_, k) => k).sort((u, v) => Math.abs(g[v]) / diag[v] - Math.abs(g[u]) / diag[u]).slice(0, 6);
