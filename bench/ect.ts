@@ -56,16 +56,16 @@ function naclCrystal(repeat: number): Atoms {
   return atoms;
 }
 
-/** ECT-EAM NVE: cold start (timed separately), warm-up, then `runs` timed blocks of `steps`. */
-async function ectMd(tables: EctTables, repeat: number, steps: number, runs: number, variant: "simd" | "scalar" = "simd"): Promise<EctRun> {
-  const engine = await EctEngine.create(tables, { source: "ect-starter (dsf)", variant });
-  engine.solver.annealFrom = tables.kT; // the ionic start finds rocksalt's ground state
-  const atoms = naclCrystal(repeat);
+/**
+ * NVE timing shared by the ECT rows: a cold start (timed apart), `afterCold` (settings for the run),
+ * WARM_UP steps, then `runs` timed blocks of `steps`; us/atom-step per block.
+ */
+function timedNve(engine: EctEngine, atoms: Atoms, steps: number, runs: number, afterCold?: () => void): { coldSeconds: number; start: number; samples: number[]; iterations: number } {
   engine.setAtoms(atoms);
   const c0 = performance.now();
   engine.compute();
   const coldSeconds = (performance.now() - c0) / 1000;
-  const weights = engine.weights();
+  afterCold?.();
   engine.runVerlet(WARM_UP, DT);
   const start = engine.grandPotential() + engine.kineticEnergy();
   const samples: number[] = [];
@@ -75,6 +75,16 @@ async function ectMd(tables: EctTables, repeat: number, steps: number, runs: num
     iterations += engine.runVerlet(steps, DT).iterations;
     samples.push(((performance.now() - t0) * 1000) / (steps * atoms.length));
   }
+  return { coldSeconds, start, samples, iterations };
+}
+
+/** ECT-EAM NVE: cold start (timed separately), warm-up, then `runs` timed blocks of `steps`. */
+async function ectMd(tables: EctTables, repeat: number, steps: number, runs: number, variant: "simd" | "scalar" = "simd"): Promise<EctRun> {
+  const engine = await EctEngine.create(tables, { source: "ect-starter (dsf)", variant });
+  engine.solver.annealFrom = tables.kT; // the ionic start finds rocksalt's ground state
+  const atoms = naclCrystal(repeat);
+  let weights: Float64Array = new Float64Array(0);
+  const { coldSeconds, start, samples, iterations } = timedNve(engine, atoms, steps, runs, () => (weights = engine.weights()));
   const ps = (runs * steps * DT) / 1000;
   return {
     atoms,
@@ -173,19 +183,7 @@ async function productionMd(repeat: number, steps: number, runs: number, solver:
   const engine = await EctEngine.create(tables, { source: "ect-fitted" });
   if (solver === "xl") engine.bondSolver.xl = { ...BOND_XL_DEFAULTS };
   const atoms = naclCrystal(repeat);
-  engine.setAtoms(atoms);
-  const c0 = performance.now();
-  engine.compute();
-  const coldSeconds = (performance.now() - c0) / 1000;
-  engine.runVerlet(WARM_UP, DT);
-  const start = engine.grandPotential() + engine.kineticEnergy();
-  const samples: number[] = [];
-  let iterations = 0;
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    iterations += engine.runVerlet(steps, DT).iterations;
-    samples.push(((performance.now() - t0) * 1000) / (steps * atoms.length));
-  }
+  const { coldSeconds, start, samples, iterations } = timedNve(engine, atoms, steps, runs);
   // The energy against a solve converged to the tolerance at the same positions (warm-started from this state).
   const ref = await EctEngine.create(tables, { source: "ect-fitted (reference)" });
   ref.setAtoms(new Atoms({ symbols: atoms.symbols, positions: engine.positions(), cell: atoms.cell, pbc: atoms.pbc }));

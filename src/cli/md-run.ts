@@ -47,16 +47,16 @@ export interface MdFlags extends CalculatorFlags {
  * iterations per step (default) or every step solved to the tolerance. Returns the header's note.
  */
 function chooseBondSolver(loaded: LoadedCalculator, solver: string | undefined): string {
-  const bond = loaded.kind === "ect" ? (loaded.calculator as EctCalculator).engine : null;
-  if (!bond?.bond) {
+  const engine = loaded.kind === "ect" ? (loaded.calculator as EctCalculator).engine : null;
+  if (!engine?.bond) {
     if (solver !== undefined) throw new InputError("--solver chooses the bond-transfer solver of ECT-EAM models with \"transfer\": \"bond\" (use --qeq-xl for Streitz-Mintmire)");
     return "";
   }
   if (solver === "exact") {
-    bond.bondSolver.xl = null;
+    engine.bondSolver.xl = null;
     return ", bond solver exact (every step to the tolerance)";
   }
-  bond.bondSolver.xl = { ...BOND_XL_DEFAULTS };
+  engine.bondSolver.xl = { ...BOND_XL_DEFAULTS };
   return `, bond solver extended-Lagrangian (order ${BOND_XL_DEFAULTS.order}, at most ${BOND_XL_DEFAULTS.iterations} iterations per step)`;
 }
 
