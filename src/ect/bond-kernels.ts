@@ -21,6 +21,8 @@ export class BondKernels {
   ePol = 0;
   /** Kernel evaluations of the current solve. */
   private spent = 0;
+  /** Whether the mean field's last evaluation computed the pair forces (epsForces on). */
+  private lastWithForces = false;
 
   constructor(
     private readonly k: EctKernelPort,
@@ -38,8 +40,10 @@ export class BondKernels {
     const size = this.k.n * MAX_STATES;
     return {
       atoms: this.k.n,
-      energy: (w, eps) => {
+      energy: (w, eps, forces = false) => {
         this.spent++;
+        this.k.set("epsForces", forces ? 1 : 0);
+        this.lastWithForces = forces;
         this.k.f64("weights").set(w.subarray(0, size));
         this.k.evaluate();
         eps.set(this.k.f64("eps").subarray(0, size));
@@ -82,11 +86,15 @@ export class BondKernels {
     this.k.set("epsForces", 0);
     const types = this.k.i32("type");
     this.collect();
+    this.lastWithForces = false;
     const report = bond.solve(this.meanField(), types, settings);
-    // Once more with pair forces on, at the weights the solver kept (the kernels hold them).
-    this.k.set("epsForces", 1);
-    this.spent++;
-    this.k.evaluate();
+    // Once more with pair forces on, at the weights the solver kept (the kernels hold them), unless
+    // the solver's last evaluation there already had them.
+    if (!this.lastWithForces) {
+      this.k.set("epsForces", 1);
+      this.spent++;
+      this.k.evaluate();
+    }
     this.eBonds = report.energy - (this.k.get("eOnsite") + this.k.get("ePair") + this.k.get("eLong") + this.ePol);
     return { iterations: this.spent, residual: report.gradient, mu: 0 };
   }

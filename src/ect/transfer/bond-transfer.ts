@@ -12,28 +12,11 @@ import { collectBonds, refreshBonds, sortBonds, stateRoles, type NeighborView } 
 import { type MeanFieldSystem, type TransferProblem, TransferWork, variableCount, weightsFromVariables } from "./transfer-energy.js";
 import { activeVariables, CurvatureHistory, minimizeTransfer, retractReservoir, type TransferSolveResult } from "./transfer-solver.js";
 import { XlPropagator } from "../../xl/propagator.js";
+import { newtonXlStep } from "./xl-newton.js";
 import type { XlOrder } from "../../xl/coefficients.js";
+import type { BondSolverOptions } from "./bond-solver-options.js";
 
-/** Settings of the bond-transfer solver. */
-export interface BondSolverOptions {
-  /** Convergence: largest |dE/d amplitude| (eV). */
-  tolerance: number;
-  /** Iterations of one minimization. */
-  maxIterations: number;
-  /** Extended-Lagrangian warm starts along a trajectory (absent or null: extrapolated starts, solved to the tolerance). */
-  xl?: BondXlOptions | null;
-}
-
-/**
- * Extended-Lagrangian warm starts (src/xl): along a trajectory each solve starts from auxiliary
- * amplitudes propagated by Niklasson's time-reversible Verlet step with dissipation of `order`, and
- * runs at most `iterations` L-BFGS iterations (stopping earlier at the tolerance). Without it, every
- * warm solve starts from the last two solutions extrapolated and runs to the tolerance.
- */
-export interface BondXlOptions {
-  order: XlOrder;
-  iterations: number;
-}
+export { BOND_SOLVER_DEFAULTS, BOND_XL_DEFAULTS, type BondSolverOptions, type BondXlOptions } from "./bond-solver-options.js";
 
 /**
  * With extended-Lagrangian starts, a capped solve whose scaled gradient is still above this
@@ -48,16 +31,6 @@ const DEBUG_XL = typeof process !== "undefined" && !!process.env?.DEBUG_XL;
 const COLD_SECOND_START_FACTOR = 4;
 /** ... and at least this many. */
 const COLD_SECOND_START_MIN = 400;
-
-export const BOND_SOLVER_DEFAULTS: BondSolverOptions = { tolerance: 1e-8, maxIterations: 3000 };
-
-/**
- * Extended-Lagrangian settings of MD runs (`ect-eam md --solver xl`): dissipation order 5, at most 8
- * iterations per step. Measured on 64-atom rock-salt NaCl, 300 K, dt 1 fs (docs/ect-eam.md): 3
- * iterations drift 8e-5 eV/atom/ps, 5 iterations 4e-5, 8 iterations 6e-6 with energies 1e-9 eV/atom
- * above the converged solve.
- */
-export const BOND_XL_DEFAULTS: BondXlOptions = { order: 5, iterations: 8 };
 
 /** Electronegativity difference (eV) above which a bond starts ionic in the ionic cold start. */
 const IONIC_START_GAP = 1.0;
@@ -395,8 +368,10 @@ export class BondTransfer {
         const start = capped ? this.xl.current.slice() : this.extrapolated();
         if (p.charge !== 0) retractReservoir(p, start, 2 * this.bonds!.count);
         if (weightsFromVariables(p, start, this.work!) >= 0) this.x.set(start);
-        if (!capped) this.curvature.clear();
-        last = run(this.x, capped ? xl.iterations : opts.maxIterations, capped ? this.curvature : undefined);
+        if (!capped || xl.method !== "lbfgs") this.curvature.clear();
+        if (!capped) last = run(this.x);
+        else if ((xl.method ?? "newton") === "newton") last = newtonXlStep(p, mf, this.x, xl.iterations, this.work!);
+        else last = run(this.x, xl.iterations, this.curvature);
         evaluations += last.evaluations;
         iterations += last.iterations;
         if (DEBUG_XL) console.error(`xl step ${this.xlSteps} capped ${capped} it ${last.iterations} ev ${last.evaluations} g ${last.gradient.toExponential(2)} conv ${last.converged}`);

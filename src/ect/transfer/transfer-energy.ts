@@ -22,7 +22,11 @@ export const SLOTS = 4;
 /** The mean-field energy: E(w) and eps = dE/dw for weights w (atoms x SLOTS, state order of each element). */
 export interface MeanFieldSystem {
   readonly atoms: number;
-  energy(w: Float64Array, eps: Float64Array): number;
+  /**
+   * `forces`: this evaluation is the last of a solve, at the kept variables, so the system may
+   * compute its forces along with it (the engine then needs no further evaluation).
+   */
+  energy(w: Float64Array, eps: Float64Array, forces?: boolean): number;
 }
 
 /** Everything the transfer energy needs besides the mean field. */
@@ -141,10 +145,11 @@ export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: 
  * Energy E (eV) and its gradient dE/dx (eV per unit amplitude) at the variables x, which must be
  * feasible (every neutral weight >= 0). The reservoir part of the gradient is not projected here.
  * `weightsCurrent`: the last `weightsFromVariables` call on `work` was at this x (it is not repeated).
+ * `forces`: passed to the mean field (the last evaluation of a solve, at the kept x).
  */
-export function transferEnergy(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, grad: Float64Array, work: TransferWork, weightsCurrent = false): number {
+export function transferEnergy(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, grad: Float64Array, work: TransferWork, weightsCurrent = false, forces = false): number {
   if (!weightsCurrent) weightsFromVariables(p, x, work);
-  const eMF = mf.energy(work.w, work.eps);
+  const eMF = mf.energy(work.w, work.eps, forces);
   const b = p.bonds, nb = b.count, n = work.atoms;
   const af = x.subarray(0, nb), ar = x.subarray(nb, 2 * nb);
   const gf = work.gf, gr = work.gr;

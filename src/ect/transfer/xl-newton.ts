@@ -1,0 +1,100 @@
+/**
+ * One extended-Lagrangian step of bond transfer without a minimization: from the auxiliary
+ * amplitudes n (src/xl) a truncated Newton step d solving H d = -g(n) by `rank` iterations of
+ * conjugate gradients preconditioned with the diagonal curvature, each Hessian-vector product a
+ * forward difference of the gradient (one energy evaluation). The answer x = n + d is what the step
+ * reports (its energy, the forces at it) and what the propagator is pulled towards.
+ *
+ * Why: the auxiliary amplitudes already sit within O(dt^2) of the ground state, so what a step needs
+ * is the response of the ground state to the new positions, not a search. A fixed number of
+ * conjugate-gradient products makes the map n -> x smooth (no line search, no stopping test), which
+ * keeps the dynamics time-reversible up to the dissipation (Niklasson's Krylov-kernel XL-BOMD,
+ * J. Chem. Phys. 152, 104103 (2020), applied to the amplitudes instead of a density).
+ *
+ * Browser-safe; no wasm.
+ */
+import { diagonalCurvature, transferEnergy, weightsFromVariables, type MeanFieldSystem, type TransferProblem, type TransferWork } from "./transfer-energy.js";
+import { activeVariables, type TransferSolveResult } from "./transfer-solver.js";
+
+/** Largest amplitude change of a difference probe: small against amplitudes of ~0.1-1, large against rounding. */
+const PROBE = 1e-5;
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k] * b[k];
+  return s;
+}
+
+function maxAbs(v: Float64Array): number {
+  let m = 0;
+  for (let k = 0; k < v.length; k++) m = Math.max(m, Math.abs(v[k]));
+  return m;
+}
+
+/**
+ * Replaces x (feasible, neutral system) by x + d with d from `rank` preconditioned CG iterations on
+ * the Newton equations at x. On return the mean field was last evaluated at the returned x.
+ */
+export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork): TransferSolveResult {
+  const nv = x.length, n = mf.atoms;
+  const act = activeVariables(p, n), na = act.length;
+  const g = wk.scratch(1, nv), probe = wk.scratch(0, nv), diag = wk.scratch(3, nv);
+  let evaluations = 1;
+  transferEnergy(p, mf, x, g, wk);
+  diagonalCurvature(p, x, wk, diag);
+  const g0 = wk.scratch(4, na), D = wk.scratch(5, na), r = wk.scratch(6, na), z = wk.scratch(7, na);
+  const dir = wk.scratch(8, na), Hd = wk.scratch(9, na), step = wk.scratch(10, na);
+  for (let a = 0; a < na; a++) {
+    g0[a] = g[act[a]];
+    D[a] = diag[act[a]];
+    r[a] = -g0[a];
+    z[a] = r[a] / D[a];
+    dir[a] = z[a];
+    step[a] = 0;
+  }
+  const hv = (v: Float64Array, out: Float64Array): void => {
+    const h = PROBE / Math.max(maxAbs(v), 1e-300);
+    probe.set(x);
+    for (let a = 0; a < na; a++) probe[act[a]] += h * v[a];
+    evaluations++;
+    transferEnergy(p, mf, probe, g, wk);
+    for (let a = 0; a < na; a++) out[a] = (g[act[a]] - g0[a]) / h;
+  };
+  let rz = dot(r, z);
+  for (let it = 0; it < rank && rz > 0; it++) {
+    // H dir by a forward difference of the gradient along dir.
+    const h = PROBE / Math.max(maxAbs(dir), 1e-300);
+    probe.set(x);
+    for (let a = 0; a < na; a++) probe[act[a]] += h * dir[a];
+    evaluations++;
+    transferEnergy(p, mf, probe, g, wk);
+    for (let a = 0; a < na; a++) Hd[a] = (g[act[a]] - g0[a]) / h;
+    const curv = dot(dir, Hd);
+    if (!(curv > 0)) break;
+    const alpha = rz / curv;
+    for (let a = 0; a < na; a++) {
+      step[a] += alpha * dir[a];
+      r[a] -= alpha * Hd[a];
+      z[a] = r[a] / D[a];
+    }
+    const rzNew = dot(r, z);
+    const beta = rzNew / rz;
+    rz = rzNew;
+    for (let a = 0; a < na; a++) dir[a] = z[a] + beta * dir[a];
+  }
+  // The Newton step, halved until every neutral weight stays >= 0.
+  let scale = 1;
+  for (let t = 0; t < 30; t++) {
+    probe.set(x);
+    for (let a = 0; a < na; a++) probe[act[a]] += scale * step[a];
+    if (weightsFromVariables(p, probe, wk) >= 0) break;
+    scale *= 0.5;
+  }
+  x.set(probe);
+  evaluations++;
+  const energy = transferEnergy(p, mf, x, g, wk, true, true);
+  diagonalCurvature(p, x, wk, diag);
+  let gmax = 0;
+  for (let a = 0; a < na; a++) gmax = Math.max(gmax, Math.abs(g[act[a]]) / diag[act[a]]);
+  return { converged: false, iterations: rank, evaluations, energy, gradient: gmax };
+}
