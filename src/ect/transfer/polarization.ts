@@ -25,11 +25,15 @@ interface FieldPairs {
   r: Float64Array;
   s: Float64Array;
   ds: Float64Array;
+  /** s(r) d / r^3 (the field per unit charge), computed once per collect for the solver's many energies. */
+  gx: Float64Array;
+  gy: Float64Array;
+  gz: Float64Array;
 }
 
 function allocate(n: number): FieldPairs {
   const f = () => new Float64Array(n);
-  return { count: 0, i: new Int32Array(n), j: new Int32Array(n), dx: f(), dy: f(), dz: f(), r: f(), s: f(), ds: f() };
+  return { count: 0, i: new Int32Array(n), j: new Int32Array(n), dx: f(), dy: f(), dz: f(), r: f(), s: f(), ds: f(), gx: f(), gy: f(), gz: f() };
 }
 
 /** The polarization settings of a model's tables (see EctTables.polarization). */
@@ -60,6 +64,8 @@ export class Polarization {
   readonly field: Float64Array[] = [new Float64Array(0), new Float64Array(0), new Float64Array(0)];
   private alpha = new Float64Array(0);
   private q = new Float64Array(0);
+  /** dE_pol/dq per atom (scratch of `energy`). */
+  private dq = new Float64Array(0);
 
   constructor(
     readonly settings: PolarizationTables,
@@ -93,6 +99,10 @@ export class Polarization {
       p.r[c] = r;
       p.s[c] = d * t;
       p.ds[c] = dd * t + d * dt;
+      const g = p.s[c] / (r * r * r);
+      p.gx[c] = g * dx;
+      p.gy[c] = g * dy;
+      p.gz[c] = g * dz;
       c++;
     });
     p.count = c;
@@ -101,6 +111,7 @@ export class Polarization {
     if (this.alpha.length !== n) {
       this.alpha = new Float64Array(n);
       this.q = new Float64Array(n);
+      this.dq = new Float64Array(n);
       for (let k = 0; k < 3; k++) this.field[k] = new Float64Array(n);
     }
   }
@@ -132,24 +143,25 @@ export class Polarization {
     ex.fill(0);
     ey.fill(0);
     ez.fill(0);
+    const pi = p.i, pj = p.j, pgx = p.gx, pgy = p.gy, pgz = p.gz, q = this.q, alpha = this.alpha;
     for (let c = 0; c < p.count; c++) {
-      const i = p.i[c], j = p.j[c];
-      const g = p.s[c] / (p.r[c] * p.r[c] * p.r[c]);
-      const gx = g * p.dx[c], gy = g * p.dy[c], gz = g * p.dz[c];
+      const i = pi[c], j = pj[c];
+      const gx = pgx[c], gy = pgy[c], gz = pgz[c];
       // field at i from q_j along d; at j from q_i along -d
-      ex[i] += this.q[j] * gx; ey[i] += this.q[j] * gy; ez[i] += this.q[j] * gz;
-      ex[j] -= this.q[i] * gx; ey[j] -= this.q[i] * gy; ez[j] -= this.q[i] * gz;
+      const qi = q[i], qj = q[j];
+      ex[i] += qj * gx; ey[i] += qj * gy; ez[i] += qj * gz;
+      ex[j] -= qi * gx; ey[j] -= qi * gy; ez[j] -= qi * gz;
     }
     let e = 0;
     // dE/dq_i = -k sum_j alpha_j E_j . dE_j/dq_i, accumulated per atom
-    const dq = new Float64Array(this.n);
+    const dq = this.dq;
+    dq.fill(0);
     for (let c = 0; c < p.count; c++) {
-      const i = p.i[c], j = p.j[c];
-      const g = p.s[c] / (p.r[c] * p.r[c] * p.r[c]);
-      const gx = g * p.dx[c], gy = g * p.dy[c], gz = g * p.dz[c];
+      const i = pi[c], j = pj[c];
+      const gx = pgx[c], gy = pgy[c], gz = pgz[c];
       // E_i depends on q_j through +G, E_j on q_i through -G
-      dq[j] += -k * this.alpha[i] * (ex[i] * gx + ey[i] * gy + ez[i] * gz);
-      dq[i] += k * this.alpha[j] * (ex[j] * gx + ey[j] * gy + ez[j] * gz);
+      dq[j] += -k * alpha[i] * (ex[i] * gx + ey[i] * gy + ez[i] * gz);
+      dq[i] += k * alpha[j] * (ex[j] * gx + ey[j] * gy + ez[j] * gz);
     }
     const st = this.tables.states, al = this.settings.alpha;
     for (let i = 0; i < this.n; i++) {
