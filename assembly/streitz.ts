@@ -19,7 +19,7 @@ import {
   C_SQ_KSPACE_IN_H, C_SQ_EWALD, C_SK_COUNT, C_SK_NMAX, C_SK_VECS, C_SK_IDX, C_SK_BASIS, C_SK_PHASE,
   C_SK_SUMS, C_SK_SCRATCH, C_SK_G, C_SK_VOLUME, C_E_EAM, C_E_COUL_PAIR, C_E_KSPACE, C_TOO_CLOSE,
   C_NEED_NEIGH, C_NEED_GHOSTS, C_GHOST_CAPACITY, C_TALLY,
-  C_STEPS_DONE,
+  C_STEPS_DONE, STATUS_QEQ_LIST, STREITZ_RECORD,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
 import { wrapOwned, makeGhosts, updateGhostPositions } from "./cell";
@@ -27,10 +27,8 @@ import { binAtoms, buildNeighborList, rebuildDue } from "./neighbors";
 import { densityPass, embeddingPass, forcePass } from "./eam";
 import { finalIntegrate, initialIntegrate, verletSteps } from "./integrate";
 
-/** Status: the compact QEq list needs `needNeigh` slots (the caller grows sqNbr/sqVal). */
-export const STATUS_QEQ_LIST: i32 = 4;
-
-@inline const REC: usize = 34 * 8;
+// STATUS_QEQ_LIST: the compact QEq list needs `needNeigh` slots (the caller grows sqNbr/sqVal).
+@inline const REC: usize = STREITZ_RECORD; // bytes
 @inline const MY_PIS: f64 = 1.77245385090551602729;
 @inline const MY_PI: f64 = 3.14159265358979323846;
 

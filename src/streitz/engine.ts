@@ -18,7 +18,8 @@ import { CalculationFailed, InputError } from "../errors.js";
 import type { EamPotential } from "../potentials/types.js";
 import { KernelSystem, type EngineOptions, type Field } from "../engine/system.js";
 import { packTables } from "../engine/tables.js";
-import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant } from "../engine/wasm.js";
+import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant, type StreitzKernelExports } from "../engine/wasm.js";
+import { STATUS_QEQ_LIST } from "../engine/bindings.generated.js";
 import { MY_PIS, QQRD2E_METAL, type StreitzSummation } from "./coulomb.js";
 import { erfc } from "./erfc.js";
 import { ewaldKVectors } from "./ewald.js";
@@ -85,15 +86,6 @@ export interface QeqXlSettings {
   loops?: number;
 }
 
-interface StreitzKernels extends KernelExports {
-  streitzCompute(ctx: number): void;
-  streitzStep(ctx: number, tally: number): number;
-  streitzRunVerlet(ctx: number, steps: number): number;
-  streitzFinishStep(ctx: number): number;
-  streitzRebuild(ctx: number): number;
-}
-
-const STATUS_QEQ_LIST = 4;
 const GUESS: Record<QeqStart, number> = { zero: 0, previous: 1, extrapolate: 2, linear: 3 };
 
 /** woself = erfc(a rc)/(2 rc) + a/sqrt(pi) (1/A), LAMMPS' Wolf self coefficient. */
@@ -230,8 +222,8 @@ export class StreitzEngine extends KernelSystem {
     return new StreitzEngine(eam, params, settings, instantiateKernels(mod), variant, opts.skin ?? 1.0);
   }
 
-  private get kx(): StreitzKernels {
-    return this.k as StreitzKernels;
+  private get kx(): StreitzKernelExports {
+    return this.k as StreitzKernelExports;
   }
 
   // ---------------------------------------------------------------- buffers
