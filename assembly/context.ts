@@ -184,7 +184,7 @@
 @inline export const C_COUL_RECORDS: usize = 872;
 /** address of the long-range kernel g(r) records (damped shifted force), or 0 */
 @inline export const C_LR_TABLE: usize = 880;
-/** 0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list */
+/** 0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list, 3 Ewald (the real-space part as 2, plus the reciprocal sum) */
 @inline export const C_LR_KIND: usize = 888;
 /** cutoff of the tabulated long-range kernel, A */
 @inline export const C_LR_CUTOFF: usize = 896;
@@ -294,9 +294,9 @@
 @inline export const C_QEQ_TOLERANCE: usize = 1312;
 /** CG loop limit per solve (LAMMPS maxiter) */
 @inline export const C_QEQ_MAX_ITER: usize = 1320;
-/** CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history, 3 linear extrapolation, 4 the vectors in sqX as they are (extended-Lagrangian) */
+/** CG start: a QEQ_GUESS_* code (scripts/wasm-interface.mjs) */
 @inline export const C_QEQ_GUESS: usize = 1328;
-/** CG preconditioner: 0 Jacobi 1/J_i (LAMMPS), 1 symmetric Gauss-Seidel over the pairs within sqShortCutoff */
+/** CG preconditioner: a QEQ_PRECOND_* code (scripts/wasm-interface.mjs) */
 @inline export const C_QEQ_PRECOND: usize = 1336;
 /** pairs within this distance (A) enter the Gauss-Seidel preconditioner */
 @inline export const C_SQ_SHORT_CUTOFF: usize = 1344;
@@ -398,3 +398,17 @@
 @inline export const STATUS_NEIGH: i32 = 3;
 /** Kernel status (Streitz): the compact QEq list needs needNeigh slots. */
 @inline export const STATUS_QEQ_LIST: i32 = 4;
+/** qeqGuess: start from zero. */
+@inline export const QEQ_GUESS_ZERO: i32 = 0;
+/** qeqGuess: start from the previous solution. */
+@inline export const QEQ_GUESS_PREVIOUS: i32 = 1;
+/** qeqGuess: LAMMPS' extrapolation of the last four solutions. */
+@inline export const QEQ_GUESS_EXTRAPOLATE: i32 = 2;
+/** qeqGuess: linear extrapolation of the last two solutions (previous until there are two). */
+@inline export const QEQ_GUESS_LINEAR: i32 = 3;
+/** qeqGuess: the vectors in sqX as the caller left them (extended-Lagrangian). */
+@inline export const QEQ_GUESS_GIVEN: i32 = 4;
+/** qeqPrecond: Jacobi, 1/J_i (LAMMPS). */
+@inline export const QEQ_PRECOND_JACOBI: i32 = 0;
+/** qeqPrecond: symmetric Gauss-Seidel over the pairs within sqShortCutoff. */
+@inline export const QEQ_PRECOND_SGS: i32 = 1;

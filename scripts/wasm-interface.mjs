@@ -80,4 +80,13 @@ export const CONSTANTS = [
   { name: "STATUS_BINS", value: 2, exported: true, doc: "Kernel status: bin arrays short (grow to needBins)." },
   { name: "STATUS_NEIGH", value: 3, exported: true, doc: "Kernel status: neighbor list short (grow to needNeigh)." },
   { name: "STATUS_QEQ_LIST", value: 4, doc: "Kernel status (Streitz): the compact QEq list needs needNeigh slots." },
+  // codes of the context field qeqGuess (the CG start of the Streitz QEq)
+  { name: "QEQ_GUESS_ZERO", value: 0, doc: "qeqGuess: start from zero." },
+  { name: "QEQ_GUESS_PREVIOUS", value: 1, doc: "qeqGuess: start from the previous solution." },
+  { name: "QEQ_GUESS_EXTRAPOLATE", value: 2, doc: "qeqGuess: LAMMPS' extrapolation of the last four solutions." },
+  { name: "QEQ_GUESS_LINEAR", value: 3, doc: "qeqGuess: linear extrapolation of the last two solutions (previous until there are two)." },
+  { name: "QEQ_GUESS_GIVEN", value: 4, doc: "qeqGuess: the vectors in sqX as the caller left them (extended-Lagrangian)." },
+  // codes of the context field qeqPrecond
+  { name: "QEQ_PRECOND_JACOBI", value: 0, doc: "qeqPrecond: Jacobi, 1/J_i (LAMMPS)." },
+  { name: "QEQ_PRECOND_SGS", value: 1, doc: "qeqPrecond: symmetric Gauss-Seidel over the pairs within sqShortCutoff." },
 ];

@@ -100,6 +100,20 @@ export const STATUS_BINS = 2;
 export const STATUS_NEIGH = 3;
 /** Kernel status (Streitz): the compact QEq list needs needNeigh slots. */
 export const STATUS_QEQ_LIST = 4;
+/** qeqGuess: start from zero. */
+export const QEQ_GUESS_ZERO = 0;
+/** qeqGuess: start from the previous solution. */
+export const QEQ_GUESS_PREVIOUS = 1;
+/** qeqGuess: LAMMPS' extrapolation of the last four solutions. */
+export const QEQ_GUESS_EXTRAPOLATE = 2;
+/** qeqGuess: linear extrapolation of the last two solutions (previous until there are two). */
+export const QEQ_GUESS_LINEAR = 3;
+/** qeqGuess: the vectors in sqX as the caller left them (extended-Lagrangian). */
+export const QEQ_GUESS_GIVEN = 4;
+/** qeqPrecond: Jacobi, 1/J_i (LAMMPS). */
+export const QEQ_PRECOND_JACOBI = 0;
+/** qeqPrecond: symmetric Gauss-Seidel over the pairs within sqShortCutoff. */
+export const QEQ_PRECOND_SGS = 1;
 
 /** Element type of the buffer each pointer field of the context addresses. */
 export const BUFFER_ELEMENT = {

@@ -112,7 +112,7 @@ export const CTX = {
   eLongPairs: 864, // f: point-charge energy of the folded pairs, moved from ePair to eLong on tallied evaluations, eV
   coulRecords: 872, // p: the Coulomb-remainder blocks themselves (coulBlocks points into them)
   lrTable: 880, // p: address of the long-range kernel g(r) records (damped shifted force), or 0
-  lrKind: 888, // i: 0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list
+  lrKind: 888, // i: 0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list, 3 Ewald (the real-space part as 2, plus the reciprocal sum)
   lrCutoff: 896, // f: cutoff of the tabulated long-range kernel, A
   kvecs: 904, // p: Ewald reciprocal vectors: 4 f64 each (kx, ky, kz in 1/A; 4 pi k_e/V exp(-k^2/4a^2)/k^2 in eV*A/e^2 per A^3), half space
   nk: 912, // i: number of Ewald reciprocal vectors
@@ -167,8 +167,8 @@ export const CTX = {
   sqHistCount: 1304, // i: solutions in sqHist since it was cleared (at most 4): the linear start needs two
   qeqTolerance: 1312, // f: relative CG residual to stop at
   qeqMaxIter: 1320, // i: CG loop limit per solve (LAMMPS maxiter)
-  qeqGuess: 1328, // i: CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history, 3 linear extrapolation, 4 the vectors in sqX as they are (extended-Lagrangian)
-  qeqPrecond: 1336, // i: CG preconditioner: 0 Jacobi 1/J_i (LAMMPS), 1 symmetric Gauss-Seidel over the pairs within sqShortCutoff
+  qeqGuess: 1328, // i: CG start: a QEQ_GUESS_* code (scripts/wasm-interface.mjs)
+  qeqPrecond: 1336, // i: CG preconditioner: a QEQ_PRECOND_* code (scripts/wasm-interface.mjs)
   sqShortCutoff: 1344, // f: pairs within this distance (A) enter the Gauss-Seidel preconditioner
   sqShortStride: 1352, // i: slots per atom of the preconditioner's full short list
   sqShortNbr: 1360, // p: i32 per atom x sqShortStride: owner index of each short neighbor (both directions)
