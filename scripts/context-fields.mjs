@@ -3,6 +3,7 @@
 // the buffer element types of src/engine/bindings.generated.ts from it (see wasm-interface.mjs).
 // Kind: i = i32 (stored in the low half of the slot), f = f64, pf / pi = pointer (u32 byte address)
 // to a buffer of f64 / i32 (records of tables count as f64).
+import { fileURLToPath } from "node:url";
 
 export const FIELDS = [
   // sizes
@@ -195,3 +196,12 @@ export const FIELDS = [
 
 /** Bytes per context field. */
 export const SLOT_BYTES = 8;
+
+// Running this file (the habit from before wasm-bindings.mjs) regenerates everything, as `--write` there.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  // no top-level await: wasm-bindings.mjs imports this module, which must finish evaluating first
+  import("./wasm-bindings.mjs").then(({ writeGenerated }) => {
+    const changed = writeGenerated();
+    console.log(changed.length ? `wrote ${changed.join(", ")}` : "generated wasm bindings up to date");
+  });
+}

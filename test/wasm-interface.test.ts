@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 // @ts-expect-error plain ESM script without types
-import { describedExports, exportProblems, parseSignature, staleFiles, wasmExports } from "../scripts/wasm-bindings.mjs";
+import { describedExports, exportProblems, parseSignature, staleFiles, validateDescription, wasmExports } from "../scripts/wasm-bindings.mjs";
 // @ts-expect-error plain ESM script without types
 import { EXPORTS } from "../scripts/wasm-interface.mjs";
 import * as bindings from "../src/engine/bindings.generated.js";
@@ -54,7 +54,10 @@ describe("generated wasm bindings", () => {
     ]);
   });
 
-  it("reject malformed signatures", () => {
+  it("reject malformed descriptions and signatures", () => {
+    expect(() => validateDescription([["x", "p", "a pointer without its element type"]], [])).toThrow(/kind 'p': use i, f, pf .* or pi/);
+    expect(() => validateDescription([["x", "f", ""], ["x", "i", ""]], [])).toThrow(/declared twice/);
+    expect(() => validateDescription([], [{ name: "A", value: 1, f64: 1, doc: "" }])).toThrow(/exactly one of value and f64/);
     expect(parseSignature("step(ctx: usize, n: i32): i32")).toEqual({ name: "step", params: [{ name: "ctx", type: "usize" }, { name: "n", type: "i32" }], result: "i32" });
     expect(() => parseSignature("step(ctx: u8): void")).toThrow(/bad parameter type/);
     expect(() => parseSignature("step(ctx: usize)")).toThrow(/bad export signature/);
