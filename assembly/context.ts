@@ -140,21 +140,21 @@
 @inline export const C_DANGEROUS: usize = 696;
 /** steps since the last build */
 @inline export const C_SINCE_BUILD: usize = 704;
-/** f64 x4 ensemble weights per extended atom */
+/** f64 x MAX_STATES ensemble weights per extended atom */
 @inline export const C_WEIGHTS: usize = 712;
-/** f64 x4 weights from the last chemical-potential update (owned) */
+/** f64 x MAX_STATES weights from the last chemical-potential update (owned) */
 @inline export const C_WEIGHTS_NEW: usize = 720;
-/** f64 x4 dE/dweight per extended atom, eV */
+/** f64 x MAX_STATES dE/dweight per extended atom, eV */
 @inline export const C_EPS: usize = 728;
 /** f64 atomic charge q = sum_M w_M Q_M, e */
 @inline export const C_CHARGE: usize = 736;
 /** f64 long-range electrostatic potential at each atom, eV/e */
 @inline export const C_POT_L_R: usize = 744;
-/** f64 x4 per type: state energies, eV */
+/** f64 x MAX_STATES per type: state energies, eV */
 @inline export const C_STATE_E: usize = 752;
-/** f64 x4 per type: valence electrons */
+/** f64 x MAX_STATES per type: valence electrons */
 @inline export const C_STATE_N: usize = 760;
-/** f64 x4 per type: state charges, e */
+/** f64 x MAX_STATES per type: state charges, e */
 @inline export const C_STATE_Q: usize = 768;
 /** i32 per type: number of states */
 @inline export const C_N_STATES: usize = 776;
@@ -164,7 +164,7 @@
 @inline export const C_DIR_RES: usize = 792;
 /** cutoff of the resonance coupling, A (0: no resonance) */
 @inline export const C_RES_CUTOFF: usize = 800;
-/** i32 x4 per type: address of F_AM(rhobar) records */
+/** i32 x MAX_STATES per type: address of F_AM(rhobar) records */
 @inline export const C_DIR_EMBED: usize = 808;
 /** i32 per ordered type pair (A,B): address of its Coulomb-remainder block (all state pairs in one record per grid point; src/ect/pair-blocks.ts) */
 @inline export const C_COUL_BLOCKS: usize = 816;

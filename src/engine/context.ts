@@ -90,19 +90,19 @@ export const CTX = {
   builds: 688, // i: neighbor builds so far
   dangerous: 696, // i: builds triggered on the first step allowed by the delay
   sinceBuild: 704, // i: steps since the last build
-  weights: 712, // p: f64 x4 ensemble weights per extended atom
-  weightsNew: 720, // p: f64 x4 weights from the last chemical-potential update (owned)
-  eps: 728, // p: f64 x4 dE/dweight per extended atom, eV
+  weights: 712, // p: f64 x MAX_STATES ensemble weights per extended atom
+  weightsNew: 720, // p: f64 x MAX_STATES weights from the last chemical-potential update (owned)
+  eps: 728, // p: f64 x MAX_STATES dE/dweight per extended atom, eV
   charge: 736, // p: f64 atomic charge q = sum_M w_M Q_M, e
   potLR: 744, // p: f64 long-range electrostatic potential at each atom, eV/e
-  stateE: 752, // p: f64 x4 per type: state energies, eV
-  stateN: 760, // p: f64 x4 per type: valence electrons
-  stateQ: 768, // p: f64 x4 per type: state charges, e
+  stateE: 752, // p: f64 x MAX_STATES per type: state energies, eV
+  stateN: 760, // p: f64 x MAX_STATES per type: valence electrons
+  stateQ: 768, // p: f64 x MAX_STATES per type: state charges, e
   nStates: 776, // p: i32 per type: number of states
   roles: 784, // p: i32 x4 per type: slots of the cation, neutral and anion states (-1 when absent)
   dirRes: 792, // p: i32 per type pair: address of the resonance h_AB(r) records, 0 when none
   resCutoff: 800, // f: cutoff of the resonance coupling, A (0: no resonance)
-  dirEmbed: 808, // p: i32 x4 per type: address of F_AM(rhobar) records
+  dirEmbed: 808, // p: i32 x MAX_STATES per type: address of F_AM(rhobar) records
   coulBlocks: 816, // p: i32 per ordered type pair (A,B): address of its Coulomb-remainder block (all state pairs in one record per grid point; src/ect/pair-blocks.ts)
   coulStride: 824, // i: bytes per grid point of a Coulomb-remainder block
   innerBlocks: 832, // p: i32 per ordered type pair (A,B): address of its inner block (phi_AB and h_AB, then f_AM and f_BM per state, f64x2-interleaved; src/ect/pair-blocks.ts)
