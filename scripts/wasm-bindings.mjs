@@ -213,7 +213,8 @@ export function wasmExports(bytes) {
         if (kind === 0) funcs.push(u32());
         else if (kind === 1) (at++, limits());
         else if (kind === 2) limits();
-        else at += 2; // global: value type, mutability
+        else if (kind === 3) at += 2; // global: value type, mutability
+        else (at++, u32()); // tag: attribute, type index
       }
     } else if (id === 3) {
       for (let n = u32(); n > 0; n--) funcs.push(u32());
