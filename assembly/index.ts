@@ -7,6 +7,7 @@ import {
   CTX_BYTES, C_GHOST_CAPACITY, C_NEED_GHOSTS, C_STEPS_DONE,
   C_TALLY, C_FP,
 } from "./context";
+import * as shared from "./context";
 import { ci, cp, setI } from "./mem";
 import { wrapOwned, makeGhosts, updateGhostPositions, copyToGhosts } from "./cell";
 import { binAtoms, buildNeighborList, needsRebuild, rebuildDue } from "./neighbors";
@@ -16,10 +17,12 @@ import { ectCharges, ectDensityPass, ectEmbeddingPass, ectEpsPass, ectLongRange 
 
 export { kineticEnergy, needsRebuild, initialIntegrate, finalIntegrate };
 
-export const STATUS_OK: i32 = 0;
-export const STATUS_GHOSTS: i32 = 1;
-export const STATUS_BINS: i32 = 2;
-export const STATUS_NEIGH: i32 = 3;
+// Status codes, exported as globals too (scripts/wasm-interface.mjs, generated into context.ts). They
+// are declared here rather than re-exported so that the globals keep their place in the module.
+export const STATUS_OK: i32 = shared.STATUS_OK;
+export const STATUS_GHOSTS: i32 = shared.STATUS_GHOSTS;
+export const STATUS_BINS: i32 = shared.STATUS_BINS;
+export const STATUS_NEIGH: i32 = shared.STATUS_NEIGH;
 
 /** First free byte after static data: TypeScript lays out all buffers from here. */
 export function heapBase(): usize { return __heap_base; }

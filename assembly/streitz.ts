@@ -19,7 +19,8 @@ import {
   C_SQ_KSPACE_IN_H, C_SQ_EWALD, C_SK_COUNT, C_SK_NMAX, C_SK_VECS, C_SK_IDX, C_SK_BASIS, C_SK_PHASE,
   C_SK_SUMS, C_SK_SCRATCH, C_SK_G, C_SK_VOLUME, C_E_EAM, C_E_COUL_PAIR, C_E_KSPACE, C_TOO_CLOSE,
   C_NEED_NEIGH, C_NEED_GHOSTS, C_GHOST_CAPACITY, C_TALLY,
-  C_STEPS_DONE,
+  C_STEPS_DONE, STATUS_QEQ_LIST, STREITZ_RECORD, QEQ_GUESS_ZERO, QEQ_GUESS_PREVIOUS, QEQ_GUESS_LINEAR,
+  QEQ_GUESS_GIVEN, QEQ_PRECOND_SGS,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
 import { wrapOwned, makeGhosts, updateGhostPositions } from "./cell";
@@ -27,10 +28,8 @@ import { binAtoms, buildNeighborList, rebuildDue } from "./neighbors";
 import { densityPass, embeddingPass, forcePass } from "./eam";
 import { finalIntegrate, initialIntegrate, verletSteps } from "./integrate";
 
-/** Status: the compact QEq list needs `needNeigh` slots (the caller grows sqNbr/sqVal). */
-export const STATUS_QEQ_LIST: i32 = 4;
-
-@inline const REC: usize = 34 * 8;
+// STATUS_QEQ_LIST: the compact QEq list needs `needNeigh` slots (the caller grows sqNbr/sqVal).
+@inline const REC: usize = STREITZ_RECORD; // bytes
 @inline const MY_PIS: f64 = 1.77245385090551602729;
 @inline const MY_PI: f64 = 3.14159265358979323846;
 
@@ -144,7 +143,7 @@ function qeqMatrix(ctx: usize): void {
   const rk = max(rc, cf(ctx, C_SQ_COUL_CUTOFF)), rksq = rk * rk;
   const chi = cp(ctx, C_SQ_CHI);
   const pairStride = <usize>nint * REC;
-  const short = ci(ctx, C_QEQ_PRECOND) == 1;
+  const short = ci(ctx, C_QEQ_PRECOND) == QEQ_PRECOND_SGS;
   const sc = cf(ctx, C_SQ_SHORT_CUTOFF), scsq = short ? sc * sc : -1.0;
   const stride = ci(ctx, C_SQ_SHORT_STRIDE);
   const sNbr = cp(ctx, C_SQ_SHORT_NBR), sVal = cp(ctx, C_SQ_SHORT_VAL), sCount = cp(ctx, C_SQ_SHORT_COUNT);
@@ -373,22 +372,22 @@ function qeqGuess(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL);
   let mode = ci(ctx, C_QEQ_GUESS);
   // A linear start needs two solutions (right after a cold start the older one is a zero).
-  if (mode == 3 && ci(ctx, C_SQ_HIST_COUNT) < 2) mode = 1;
+  if (mode == QEQ_GUESS_LINEAR && ci(ctx, C_SQ_HIST_COUNT) < 2) mode = QEQ_GUESS_PREVIOUS;
   const xs = cp(ctx, C_SQ_X), hist = cp(ctx, C_SQ_HIST);
   for (let i = 0; i < n; i++) {
     const h = hist + (<usize>i << 6);
     const o = lane0(xs, i);
-    if (mode == 0) {
+    if (mode == QEQ_GUESS_ZERO) {
       store<f64>(o, 0.0); store<f64>(o, 0.0, 8);
-    } else if (mode == 1) {
+    } else if (mode == QEQ_GUESS_PREVIOUS) {
       store<f64>(o, load<f64>(h)); store<f64>(o, load<f64>(h, 8), 8);
-    } else if (mode == 3) {
+    } else if (mode == QEQ_GUESS_LINEAR) {
       store<f64>(o, 2.0 * load<f64>(h) - load<f64>(h, 16));
       store<f64>(o, 2.0 * load<f64>(h, 8) - load<f64>(h, 24), 8);
-    } else if (mode == 4) {
+    } else if (mode == QEQ_GUESS_GIVEN) {
       // extended-Lagrangian: the caller has put the auxiliary (s, t) in sqX
     } else {
-      // s = 4 (s0 + s2) - (6 s1 + s3);  t = t2 + 3 (t0 - t1)
+      // QEQ_GUESS_EXTRAPOLATE: s = 4 (s0 + s2) - (6 s1 + s3);  t = t2 + 3 (t0 - t1)
       const s0 = load<f64>(h), s1 = load<f64>(h, 16), s2 = load<f64>(h, 32), s3 = load<f64>(h, 48);
       const t0 = load<f64>(h, 8), t1 = load<f64>(h, 24), t2 = load<f64>(h, 40);
       store<f64>(o, 4.0 * (s0 + s2) - (6.0 * s1 + s3));
@@ -409,7 +408,7 @@ function qeqSolve(ctx: usize): void {
   const xs = cp(ctx, C_SQ_X), b = cp(ctx, C_SQ_B), r = cp(ctx, C_SQ_R), d = cp(ctx, C_SQ_D), hd = cp(ctx, C_SQ_HD);
   const zv = cp(ctx, C_SQ_Z);
   const tol = cf(ctx, C_QEQ_TOLERANCE), maxIter = ci(ctx, C_QEQ_MAX_ITER);
-  const sgs = ci(ctx, C_QEQ_PRECOND) == 1;
+  const sgs = ci(ctx, C_QEQ_PRECOND) == QEQ_PRECOND_SGS;
   qeqGuess(ctx);
   matvec(ctx, xs, hd);
   for (let i = 0; i < n; i++) {

@@ -12,6 +12,5 @@
 //   evaluates to exactly the same double as LAMMPS' quadratic (0*p + c0 == c0).
 // Embedding record, 8 f64: [c0 c1 c2 c3 c4 c5 c6 pad] per type and grid point.
 
-@inline export const DENSITY_RECORD: usize = 64;
-@inline export const FORCE_RECORD: usize = 128;
-@inline export const EMBED_RECORD: usize = 64;
+// The sizes (bytes here, f64 words in TypeScript) come from scripts/wasm-interface.mjs via context.ts.
+export { DENSITY_RECORD, FORCE_RECORD, EMBED_RECORD } from "./context";

@@ -3,12 +3,15 @@
 // into dist/.wasm-inputs; a build whose hash matches (and whose outputs exist) is skipped. A fresh
 // clone has no dist/, so it builds everything. binaryen's "Last converge was suboptimal." notice
 // (printed once per target by asc's `converge` option; it is not an error) is filtered out.
+// Every run, built or not, also checks the wasm interface for drift (scripts/wasm-bindings.mjs): the
+// generated bindings must match their description and the kernels must export what it describes.
 // Usage: node scripts/build-wasm.mjs [--force]
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkInterface } from "./wasm-bindings.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const TARGETS = ["simd", "scalar"];
@@ -67,16 +70,23 @@ function compile(target) {
   });
 }
 
-/** Builds when needed; returns true when it compiled. */
+/**
+ * Builds when needed; returns true when it compiled. Throws (one-line message) when the generated
+ * bindings are stale, before compiling, or when the kernels' exports differ from their description.
+ */
 export async function buildWasm({ force = false } = {}) {
+  checkInterface(ROOT);
   const hash = wasmInputsHash();
-  if (!force && wasmUpToDate()) return false;
-  mkdirSync(join(ROOT, "dist"), { recursive: true });
-  // Stale stamp first: a build that fails half way must not look up to date next time.
-  writeFileSync(join(ROOT, STAMP), "building\n");
-  await Promise.all(TARGETS.map(compile));
-  writeFileSync(join(ROOT, STAMP), hash + "\n");
-  return true;
+  const built = force || !wasmUpToDate();
+  if (built) {
+    mkdirSync(join(ROOT, "dist"), { recursive: true });
+    // Stale stamp first: a build that fails half way must not look up to date next time.
+    writeFileSync(join(ROOT, STAMP), "building\n");
+    await Promise.all(TARGETS.map(compile));
+    writeFileSync(join(ROOT, STAMP), hash + "\n");
+  }
+  checkInterface(ROOT, TARGETS.map((t) => `dist/eam.${t}.wasm`));
+  return built;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -1,7 +1,9 @@
 // Single source of truth for the kernel context block: one 8-byte slot per field, in this order.
-// `node scripts/context-fields.mjs` writes assembly/context.ts and src/engine/context.ts from it.
-// Kind: i = i32 (stored in the low half of the slot), f = f64, p = pointer (u32 byte address).
-import { writeFileSync } from "node:fs";
+// `node scripts/wasm-bindings.mjs --write` writes assembly/context.ts, src/engine/context.ts and
+// the buffer element types of src/engine/bindings.generated.ts from it (see wasm-interface.mjs).
+// Kind: i = i32 (stored in the low half of the slot), f = f64, pf / pi = pointer (u32 byte address)
+// to a buffer of f64 / i32 (records of tables count as f64).
+import { fileURLToPath } from "node:url";
 
 export const FIELDS = [
   // sizes
@@ -10,29 +12,29 @@ export const FIELDS = [
   ["capacity", "i", "slots in extended per-atom arrays (owned + ghosts)"],
   ["ntypes", "i", "number of atom types (potential elements)"],
   // extended per-atom arrays (capacity slots)
-  ["x", "p", "f64 positions, A"], ["y", "p", ""], ["z", "p", ""],
-  ["fx", "p", "f64 forces, eV/A"], ["fy", "p", ""], ["fz", "p", ""],
-  ["type", "p", "i32 type index"],
-  ["rho", "p", "f64 host density"],
-  ["fp", "p", "f64 dF/drho, eV"],
-  ["eatom", "p", "f64 per-atom energy, eV"],
-  ["binAtoms", "p", "i32 extended atom indices sorted by bin"],
+  ["x", "pf", "f64 positions, A"], ["y", "pf", ""], ["z", "pf", ""],
+  ["fx", "pf", "f64 forces, eV/A"], ["fy", "pf", ""], ["fz", "pf", ""],
+  ["type", "pi", "i32 type index"],
+  ["rho", "pf", "f64 host density"],
+  ["fp", "pf", "f64 dF/drho, eV"],
+  ["eatom", "pf", "f64 per-atom energy, eV"],
+  ["binAtoms", "pi", "i32 extended atom indices sorted by bin"],
   // owned-only arrays (nlocal slots)
-  ["vx", "p", "f64 velocities, A/fs"], ["vy", "p", ""], ["vz", "p", ""],
-  ["invMass", "p", "f64 1/mass, 1/amu"],
-  ["x0", "p", "f64 positions at the last neighbor build"], ["y0", "p", ""], ["z0", "p", ""],
-  ["numNeigh", "p", "i32 half-list neighbors per owned atom"],
-  ["firstNeigh", "p", "i32 offset of each owned atom's neighbors in neigh"],
-  ["numPairs", "p", "i32 in-cutoff neighbors per owned atom (moved to the front of its list)"],
+  ["vx", "pf", "f64 velocities, A/fs"], ["vy", "pf", ""], ["vz", "pf", ""],
+  ["invMass", "pf", "f64 1/mass, 1/amu"],
+  ["x0", "pf", "f64 positions at the last neighbor build"], ["y0", "pf", ""], ["z0", "pf", ""],
+  ["numNeigh", "pi", "i32 half-list neighbors per owned atom"],
+  ["firstNeigh", "pi", "i32 offset of each owned atom's neighbors in neigh"],
+  ["numPairs", "pi", "i32 in-cutoff neighbors per owned atom (moved to the front of its list)"],
   // ghosts (ghostCapacity slots)
   ["ghostCapacity", "i", "capacity of ghost arrays"],
-  ["ghostOwner", "p", "i32 owned atom a ghost is an image of"],
-  ["ghostShift", "p", "f64 x3 Cartesian image shift, A"],
+  ["ghostOwner", "pi", "i32 owned atom a ghost is an image of"],
+  ["ghostShift", "pf", "f64 x3 Cartesian image shift, A"],
   // lists
-  ["neigh", "p", "i32 half neighbor list (extended indices), skin included"],
+  ["neigh", "pi", "i32 half neighbor list (extended indices), skin included"],
   ["neighCapacity", "i", ""],
-  ["binStart", "p", "i32 start of each bin in binAtoms (bins+1 entries)"],
-  ["binOf", "p", "i32 scratch: bin index of each extended atom"],
+  ["binStart", "pi", "i32 start of each bin in binAtoms (bins+1 entries)"],
+  ["binOf", "pi", "i32 scratch: bin index of each extended atom"],
   ["binCapacity", "i", ""],
   // geometry
   ["h00", "f", "cell rows a, b, c (A)"], ["h01", "f", ""], ["h02", "f", ""],
@@ -46,9 +48,9 @@ export const FIELDS = [
   ["cutoff", "f", "pair cutoff, A"],
   ["skin", "f", "neighbor skin, A"],
   // tables
-  ["densityTable", "p", "pair records for the density pass (8 f64 per grid point per ordered type pair)"],
-  ["forceTable", "p", "pair records for the force pass (16 f64 per grid point per ordered type pair)"],
-  ["embedTable", "p", "embedding records (8 f64 per grid point per type)"],
+  ["densityTable", "pf", "pair records for the density pass (8 f64 per grid point per ordered type pair)"],
+  ["forceTable", "pf", "pair records for the force pass (16 f64 per grid point per ordered type pair)"],
+  ["embedTable", "pf", "embedding records (8 f64 per grid point per type)"],
   ["nr", "i", "radial grid points"],
   ["rdr", "f", "1/dr, 1/A"],
   ["nrho", "i", "embedding grid points"],
@@ -70,34 +72,34 @@ export const FIELDS = [
   ["builds", "i", "neighbor builds so far"],
   ["dangerous", "i", "builds triggered on the first step allowed by the delay"],
   ["sinceBuild", "i", "steps since the last build"],
-  // ECT-EAM (ensemble charge transfer); 4 state slots per atom
-  ["weights", "p", "f64 x4 ensemble weights per extended atom"],
-  ["weightsNew", "p", "f64 x4 weights from the last chemical-potential update (owned)"],
-  ["eps", "p", "f64 x4 dE/dweight per extended atom, eV"],
-  ["charge", "p", "f64 atomic charge q = sum_M w_M Q_M, e"],
-  ["potLR", "p", "f64 long-range electrostatic potential at each atom, eV/e"],
-  ["stateE", "p", "f64 x4 per type: state energies, eV"],
-  ["stateN", "p", "f64 x4 per type: valence electrons"],
-  ["stateQ", "p", "f64 x4 per type: state charges, e"],
-  ["nStates", "p", "i32 per type: number of states"],
-  ["roles", "p", "i32 x4 per type: slots of the cation, neutral and anion states (-1 when absent)"],
-  ["dirRes", "p", "i32 per type pair: address of the resonance h_AB(r) records, 0 when none"],
+  // ECT-EAM (ensemble charge transfer); MAX_STATES (wasm-interface.mjs) state slots per atom
+  ["weights", "pf", "f64 x MAX_STATES ensemble weights per extended atom"],
+  ["weightsNew", "pf", "f64 x MAX_STATES weights from the last chemical-potential update (owned)"],
+  ["eps", "pf", "f64 x MAX_STATES dE/dweight per extended atom, eV"],
+  ["charge", "pf", "f64 atomic charge q = sum_M w_M Q_M, e"],
+  ["potLR", "pf", "f64 long-range electrostatic potential at each atom, eV/e"],
+  ["stateE", "pf", "f64 x MAX_STATES per type: state energies, eV"],
+  ["stateN", "pf", "f64 x MAX_STATES per type: valence electrons"],
+  ["stateQ", "pf", "f64 x MAX_STATES per type: state charges, e"],
+  ["nStates", "pi", "i32 per type: number of states"],
+  ["roles", "pi", "i32 x4 per type: slots of the cation, neutral and anion states (-1 when absent)"],
+  ["dirRes", "pi", "i32 per type pair: address of the resonance h_AB(r) records, 0 when none"],
   ["resCutoff", "f", "cutoff of the resonance coupling, A (0: no resonance)"],
-  ["dirEmbed", "p", "i32 x4 per type: address of F_AM(rhobar) records"],
-  ["coulBlocks", "p", "i32 per ordered type pair (A,B): address of its Coulomb-remainder block (all state pairs in one record per grid point; src/ect/pair-blocks.ts)"],
+  ["dirEmbed", "pi", "i32 x MAX_STATES per type: address of F_AM(rhobar) records"],
+  ["coulBlocks", "pi", "i32 per ordered type pair (A,B): address of its Coulomb-remainder block (all state pairs in one record per grid point; src/ect/pair-blocks.ts)"],
   ["coulStride", "i", "bytes per grid point of a Coulomb-remainder block"],
-  ["innerBlocks", "p", "i32 per ordered type pair (A,B): address of its inner block (phi_AB and h_AB, then f_AM and f_BM per state, f64x2-interleaved; src/ect/pair-blocks.ts)"],
+  ["innerBlocks", "pi", "i32 per ordered type pair (A,B): address of its inner block (phi_AB and h_AB, then f_AM and f_BM per state, f64x2-interleaved; src/ect/pair-blocks.ts)"],
   ["innerStride", "i", "bytes per grid point of an inner block"],
-  ["innerRecords", "p", "the inner blocks themselves (innerBlocks points into them)"],
+  ["innerRecords", "pf", "the inner blocks themselves (innerBlocks points into them)"],
   ["lrFolded", "i", "1: the Coulomb blocks include k Q Q' g(r) of the tabulated long-range kernel, so the eps pass skips g for pairs inside shortCutoff"],
   ["eLongPairs", "f", "point-charge energy of the folded pairs, moved from ePair to eLong on tallied evaluations, eV"],
-  ["coulRecords", "p", "the Coulomb-remainder blocks themselves (coulBlocks points into them)"],
-  ["lrTable", "p", "address of the long-range kernel g(r) records (damped shifted force), or 0"],
-  ["lrKind", "i", "0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list"],
+  ["coulRecords", "pf", "the Coulomb-remainder blocks themselves (coulBlocks points into them)"],
+  ["lrTable", "pf", "address of the long-range kernel g(r) records (damped shifted force), or 0"],
+  ["lrKind", "i", "0 none, 1 direct sum over owned atoms (clusters), 2 tabulated pair kernel over the list, 3 Ewald (the real-space part as 2, plus the reciprocal sum)"],
   ["lrCutoff", "f", "cutoff of the tabulated long-range kernel, A"],
-  ["kvecs", "p", "Ewald reciprocal vectors: 4 f64 each (kx, ky, kz in 1/A; 4 pi k_e/V exp(-k^2/4a^2)/k^2 in eV*A/e^2 per A^3), half space"],
+  ["kvecs", "pf", "Ewald reciprocal vectors: 4 f64 each (kx, ky, kz in 1/A; 4 pi k_e/V exp(-k^2/4a^2)/k^2 in eV*A/e^2 per A^3), half space"],
   ["nk", "i", "number of Ewald reciprocal vectors"],
-  ["ewaldSums", "p", "f64 x2 per reciprocal vector: sum q cos(k.r), sum q sin(k.r)"],
+  ["ewaldSums", "pf", "f64 x2 per reciprocal vector: sum q cos(k.r), sum q sin(k.r)"],
   ["ewaldAlpha", "f", "Ewald splitting parameter, 1/A"],
   ["ewaldBackground", "f", "neutralizing-background coefficient: E_bg = -ewaldBackground * Q^2, eV/e^2"],
   ["shortCutoff", "f", "largest cutoff of the short-range ECT functions (Coulomb remainder), A"],
@@ -112,52 +114,52 @@ export const FIELDS = [
   ["eOnsite", "f", "sum of w (E_AM + F_AM), eV"],
   ["ePair", "f", "short-range pair and Coulomb remainder energy, eV"],
   ["eLong", "f", "long-range point-charge energy, eV"],
-  ["activeStates", "p", "i32 per extended atom: bit M set when w_M >= 1e-17 (the states whose weights multiply table values)"],
-  ["tierEnds", "p", "i32 x3 per owned atom: list entries (from firstNeigh) within innerCutoff, shortCutoff and the long-range cutoff (the list is sorted into these tiers)"],
-  ["pairM", "p", "i32 per list slot: radial grid index m of the entry (inside the tiers; written by the tier sort)"],
-  ["pairP", "p", "f64 per list slot: fraction p within grid interval m"],
+  ["activeStates", "pi", "i32 per extended atom: bit M set when w_M >= 1e-17 (the states whose weights multiply table values)"],
+  ["tierEnds", "pi", "i32 x3 per owned atom: list entries (from firstNeigh) within innerCutoff, shortCutoff and the long-range cutoff (the list is sorted into these tiers)"],
+  ["pairM", "pi", "i32 per list slot: radial grid index m of the entry (inside the tiers; written by the tier sort)"],
+  ["pairP", "pf", "f64 per list slot: fraction p within grid interval m"],
   ["tierScratchLimit", "i", "segments longer than this are tier-sorted in place instead of through the scratch (0: the scratch size; tests lower it)"],
   ["tiersValid", "i", "1 while the tier order belongs to the current positions (the engine resets it when atoms move or the list is rebuilt)"],
   ["innerCutoff", "f", "largest cutoff of the densities, pair functions and resonance couplings, A"],
   // Streitz-Mintmire (assembly/streitz.ts): EAM + coul/streitz + fix qeq/slater on one list
   ["eamCutoff", "f", "EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs)"],
   ["listCutoff", "f", "neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A"],
-  ["numNeighEam", "p", "i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build)"],
-  ["sqTableQ", "p", "QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji"],
-  ["sqTableE", "p", "energy/force pair records: B, A_ij, A_ji values and slopes"],
+  ["numNeighEam", "pi", "i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build)"],
+  ["sqTableQ", "pf", "QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji"],
+  ["sqTableE", "pf", "energy/force pair records: B, A_ij, A_ji values and slopes"],
   ["sqIntervals", "i", "intervals per type pair of the Streitz tables"],
   ["sqR0", "f", "first tabulated distance, A"],
   ["sqRdr", "f", "1/spacing of the Streitz tables, 1/A"],
   ["sqCoulCutoff", "f", "coul/streitz cutoff, A"],
   ["sqQeqCutoff", "f", "QEq cutoff, A"],
-  ["sqChi", "p", "f64 per type: chi, eV/e"],
-  ["sqJ", "p", "f64 per type: J, eV/e^2"],
+  ["sqChi", "pf", "f64 per type: chi, eV/e"],
+  ["sqJ", "pf", "f64 per type: J, eV/e^2"],
   ["sqSelfPair", "f", "pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2"],
   ["sqDiagShift", "f", "QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2"],
   ["sqForceShift", "f", "added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2)"],
-  ["sqNbr", "p", "i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff"],
-  ["sqVal", "p", "f64 compact QEq list: H_ij, eV/e^2"],
-  ["sqCount", "p", "i32 per owned atom: entries of the compact QEq list"],
-  ["sqGhost", "p", "i32 per compact entry: extended index of the neighbor (its position), for the Coulomb force pass"],
+  ["sqNbr", "pi", "i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff"],
+  ["sqVal", "pf", "f64 compact QEq list: H_ij, eV/e^2"],
+  ["sqCount", "pi", "i32 per owned atom: entries of the compact QEq list"],
+  ["sqGhost", "pi", "i32 per compact entry: extended index of the neighbor (its position), for the Coulomb force pass"],
   ["sqCapacity", "i", "slots of sqNbr and sqVal"],
-  ["sqX", "p", "f64 x2 per atom: QEq solutions (s, t)"],
-  ["sqB", "p", "f64 x2 per atom: right-hand sides (-chi_eff, -1)"],
-  ["sqR", "p", "f64 x2 per atom: CG residuals"],
-  ["sqD", "p", "f64 x2 per atom: CG directions"],
-  ["sqHd", "p", "f64 x2 per atom: H times a vector"],
-  ["sqHist", "p", "f64 x2 x4 per atom: previous (s, t), newest first"],
+  ["sqX", "pf", "f64 x2 per atom: QEq solutions (s, t)"],
+  ["sqB", "pf", "f64 x2 per atom: right-hand sides (-chi_eff, -1)"],
+  ["sqR", "pf", "f64 x2 per atom: CG residuals"],
+  ["sqD", "pf", "f64 x2 per atom: CG directions"],
+  ["sqHd", "pf", "f64 x2 per atom: H times a vector"],
+  ["sqHist", "pf", "f64 x2 x4 per atom: previous (s, t), newest first"],
   ["sqHistCount", "i", "solutions in sqHist since it was cleared (at most 4): the linear start needs two"],
   ["qeqTolerance", "f", "relative CG residual to stop at"],
   ["qeqMaxIter", "i", "CG loop limit per solve (LAMMPS maxiter)"],
-  ["qeqGuess", "i", "CG start: 0 zero, 1 previous solution, 2 LAMMPS' extrapolation of the history, 3 linear extrapolation, 4 the vectors in sqX as they are (extended-Lagrangian)"],
-  ["qeqPrecond", "i", "CG preconditioner: 0 Jacobi 1/J_i (LAMMPS), 1 symmetric Gauss-Seidel over the pairs within sqShortCutoff"],
+  ["qeqGuess", "i", "CG start: a QEQ_GUESS_* code (scripts/wasm-interface.mjs)"],
+  ["qeqPrecond", "i", "CG preconditioner: a QEQ_PRECOND_* code (scripts/wasm-interface.mjs)"],
   ["sqShortCutoff", "f", "pairs within this distance (A) enter the Gauss-Seidel preconditioner"],
   ["sqShortStride", "i", "slots per atom of the preconditioner's full short list"],
-  ["sqShortNbr", "p", "i32 per atom x sqShortStride: owner index of each short neighbor (both directions)"],
-  ["sqShortVal", "p", "f64 per atom x sqShortStride: H_ij of each short neighbor, eV/e^2"],
-  ["sqShortCount", "p", "i32 per owned atom: entries of its short row"],
-  ["sqY", "p", "f64 x2 per atom: preconditioner scratch"],
-  ["sqZ", "p", "f64 x2 per atom: preconditioned residual"],
+  ["sqShortNbr", "pi", "i32 per atom x sqShortStride: owner index of each short neighbor (both directions)"],
+  ["sqShortVal", "pf", "f64 per atom x sqShortStride: H_ij of each short neighbor, eV/e^2"],
+  ["sqShortCount", "pi", "i32 per owned atom: entries of its short row"],
+  ["sqY", "pf", "f64 x2 per atom: preconditioner scratch"],
+  ["sqZ", "pf", "f64 x2 per atom: preconditioned residual"],
   ["qeqLoopsS", "i", "CG loops of the s solve in the last QEq (1 + iterations)"],
   ["qeqLoopsT", "i", "CG loops of the t solve"],
   ["qeqFailed", "i", "QEq solves that stopped at maxiter above the tolerance"],
@@ -168,12 +170,12 @@ export const FIELDS = [
   ["sqEwald", "i", "1: Ewald k-space part"],
   ["skCount", "i", "Ewald k-vectors (half set)"],
   ["skNmax", "i", "largest |n_d| of the k-vectors"],
-  ["skVecs", "p", "f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)"],
-  ["skIdx", "p", "i32 x4 per k-vector: n1, n2, n3, 0"],
-  ["skBasis", "p", "f64 x9: reciprocal basis vectors b_d (rows), 1/A"],
-  ["skPhase", "p", "f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x"],
-  ["skSums", "p", "f64 x4 per k-vector: structure factor scratch"],
-  ["skScratch", "p", "f64 x2 per owned atom: exp(i k.x) of the current k-vector"],
+  ["skVecs", "pf", "f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)"],
+  ["skIdx", "pi", "i32 x4 per k-vector: n1, n2, n3, 0"],
+  ["skBasis", "pf", "f64 x9: reciprocal basis vectors b_d (rows), 1/A"],
+  ["skPhase", "pf", "f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x"],
+  ["skSums", "pf", "f64 x4 per k-vector: structure factor scratch"],
+  ["skScratch", "pf", "f64 x2 per owned atom: exp(i k.x) of the current k-vector"],
   ["skG", "f", "Ewald splitting g, 1/A"],
   ["skVolume", "f", "cell volume, A^3"],
   ["eEam", "f", "EAM energy, eV"],
@@ -189,37 +191,17 @@ export const FIELDS = [
   ["stepsDone", "i", "steps completed by the last runVerlet call"],
   // spatial domains (src/domain); both stay 0 for a whole system in one engine
   ["nimport", "i", "imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots"],
-  ["rank", "p", "i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank"],
+  ["rank", "pi", "i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank"],
 ];
 
+/** Bytes per context field. */
 export const SLOT_BYTES = 8;
 
-function generate() {
-  const as = [
-    "// Generated by scripts/context-fields.mjs: do not edit by hand.",
-    "// The context block holds every pointer, size and scalar the kernels share with TypeScript.",
-    "// One 8-byte slot per field; i32 fields use the low half, pointers are byte addresses.",
-    "",
-  ];
-  const ts = [
-    "// Generated by scripts/context-fields.mjs: do not edit by hand.",
-    "/** Byte offsets of the kernel context fields (one 8-byte slot each). */",
-    "export const CTX = {",
-  ];
-  FIELDS.forEach(([name, kind, doc], k) => {
-    const c = `C_${name.replace(/([A-Z])/g, "_$1").toUpperCase()}`;
-    if (doc) as.push(`/** ${doc} */`);
-    as.push(`@inline export const ${c}: usize = ${k * SLOT_BYTES};`);
-    ts.push(`  ${name}: ${k * SLOT_BYTES},${doc ? ` // ${kind}: ${doc}` : ` // ${kind}`}`);
+// Running this file (the habit from before wasm-bindings.mjs) regenerates everything, as `--write` there.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  // no top-level await: wasm-bindings.mjs imports this module, which must finish evaluating first
+  import("./wasm-bindings.mjs").then(({ writeGenerated }) => {
+    const changed = writeGenerated();
+    console.log(changed.length ? `wrote ${changed.join(", ")}` : "generated wasm bindings up to date");
   });
-  ts.push("} as const;", "", `/** Total size of the context block in bytes. */`, `export const CTX_BYTES = ${FIELDS.length * SLOT_BYTES};`, "");
-  ts.push(`/** Field kinds: i = i32, f = f64, p = pointer. */`);
-  ts.push(`export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {`);
-  FIELDS.forEach(([name, kind]) => ts.push(`  ${name}: "${kind}",`));
-  ts.push("};", "");
-  as.push("", `@inline export const CTX_BYTES: usize = ${FIELDS.length * SLOT_BYTES};`, "");
-  writeFileSync(new URL("../assembly/context.ts", import.meta.url), as.join("\n"));
-  writeFileSync(new URL("../src/engine/context.ts", import.meta.url), ts.join("\n"));
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) generate();

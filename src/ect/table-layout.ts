@@ -12,10 +12,11 @@ import type { SplineTable } from "../potentials/types.js";
 import { dsfKernel, dsfSelfCoefficient, erfc, ewaldParameters } from "./longrange.js";
 import { packCoulombBlocks, packInnerBlocks, type PairBlocks } from "./pair-blocks.js";
 import type { EctTables } from "./tables.js";
+import { ECT_RECORD as RECORD, MAX_STATES } from "../engine/bindings.generated.js";
 
-/** State slots per atom in the kernels (assembly/ect.ts). */
-export const MAX_STATES = 4;
-const RECORD = 8; // doubles per table record: c0..c6 and a pad
+// State slots per atom in the kernels and doubles per table record (c0..c6 and a pad), from
+// scripts/wasm-interface.mjs.
+export { MAX_STATES };
 
 /** The point-charge sums the kernels know. */
 export type LongRangeKind = "direct" | "dsf" | "ewald";

@@ -1,24 +1,10 @@
 import { instantiateSync } from "@assemblyscript/loader";
 
-/** The functions the EAM kernels export (see assembly/index.ts). Pointers are byte addresses. */
-export interface KernelExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  contextBytes(): number;
-  simdEnabled(): number;
-  rebuild(ctx: number): number;
-  computeForces(ctx: number): number;
-  runVerlet(ctx: number, steps: number): number;
-  finishStep(ctx: number): number;
-  needsRebuild(ctx: number): number;
-  kineticEnergy(ctx: number): number;
-  initialIntegrate(ctx: number): void;
-  finalIntegrate(ctx: number): void;
-  passDensity(ctx: number): void;
-  passEmbedding(ctx: number): void;
-  passForce(ctx: number): void;
-  ghostFp(ctx: number): void;
-}
+import { KERNEL_FUNCTIONS, type KernelExports } from "./bindings.generated.js";
+
+// The export interfaces are generated from scripts/wasm-interface.mjs (npm run build:wasm checks them
+// against the compiled kernels).
+export type { KernelExports, EctKernelExports, StreitzKernelExports } from "./bindings.generated.js";
 
 /** Which build of the kernels: `simd` (f64x2, the default) or `scalar` (same source, no SIMD). */
 export type KernelVariant = "simd" | "scalar";
@@ -91,5 +77,9 @@ async function compileStreamingInBrowser(variant: KernelVariant): Promise<WebAss
 /** A new instance with its own linear memory, through @assemblyscript/loader (Node and browser alike). */
 export function instantiateKernels(mod: WebAssembly.Module): KernelExports {
   const { exports } = instantiateSync<Record<string, unknown>>(mod, {});
+  // A kernel file older than this code (a bundle shipped with stale wasm) fails here, by name,
+  // instead of as "not a function" somewhere in an engine.
+  const missing = KERNEL_FUNCTIONS.filter((name) => typeof exports[name] !== "function");
+  if (missing.length > 0) throw new Error(`the wasm kernels lack ${missing.join(", ")}: they are older than this code; rebuild them (npm run build)`);
   return exports as unknown as KernelExports;
 }

@@ -18,7 +18,10 @@ import { CalculationFailed, InputError } from "../errors.js";
 import type { EamPotential } from "../potentials/types.js";
 import { KernelSystem, type EngineOptions, type Field } from "../engine/system.js";
 import { packTables } from "../engine/tables.js";
-import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant } from "../engine/wasm.js";
+import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant, type StreitzKernelExports } from "../engine/wasm.js";
+import {
+  QEQ_GUESS_EXTRAPOLATE, QEQ_GUESS_GIVEN, QEQ_GUESS_LINEAR, QEQ_GUESS_PREVIOUS, QEQ_GUESS_ZERO, QEQ_PRECOND_JACOBI, QEQ_PRECOND_SGS, STATUS_QEQ_LIST,
+} from "../engine/bindings.generated.js";
 import { MY_PIS, QQRD2E_METAL, type StreitzSummation } from "./coulomb.js";
 import { erfc } from "./erfc.js";
 import { ewaldKVectors } from "./ewald.js";
@@ -85,16 +88,7 @@ export interface QeqXlSettings {
   loops?: number;
 }
 
-interface StreitzKernels extends KernelExports {
-  streitzCompute(ctx: number): void;
-  streitzStep(ctx: number, tally: number): number;
-  streitzRunVerlet(ctx: number, steps: number): number;
-  streitzFinishStep(ctx: number): number;
-  streitzRebuild(ctx: number): number;
-}
-
-const STATUS_QEQ_LIST = 4;
-const GUESS: Record<QeqStart, number> = { zero: 0, previous: 1, extrapolate: 2, linear: 3 };
+const GUESS: Record<QeqStart, number> = { zero: QEQ_GUESS_ZERO, previous: QEQ_GUESS_PREVIOUS, extrapolate: QEQ_GUESS_EXTRAPOLATE, linear: QEQ_GUESS_LINEAR };
 
 /** woself = erfc(a rc)/(2 rc) + a/sqrt(pi) (1/A), LAMMPS' Wolf self coefficient. */
 function woself(a: number, rc: number): number {
@@ -230,8 +224,8 @@ export class StreitzEngine extends KernelSystem {
     return new StreitzEngine(eam, params, settings, instantiateKernels(mod), variant, opts.skin ?? 1.0);
   }
 
-  private get kx(): StreitzKernels {
-    return this.k as StreitzKernels;
+  private get kx(): StreitzKernelExports {
+    return this.k as StreitzKernelExports;
   }
 
   // ---------------------------------------------------------------- buffers
@@ -422,7 +416,7 @@ export class StreitzEngine extends KernelSystem {
       this.xl.init(this.f64("sqX").subarray(0, size));
     }
     const xl = this.xl;
-    this.setCtx("qeqGuess", 4);
+    this.setCtx("qeqGuess", QEQ_GUESS_GIVEN);
     this.setCtx("qeqMaxIter", loops);
     try {
       for (let k = 0; k < steps; k++) {
@@ -465,7 +459,7 @@ export class StreitzEngine extends KernelSystem {
 
   /** Selects the CG preconditioner of the next solves, with its stopping tolerance. */
   private usePreconditioner(p: QeqPreconditioner): void {
-    this.setCtx("qeqPrecond", p === "sgs" ? 1 : 0);
+    this.setCtx("qeqPrecond", p === "sgs" ? QEQ_PRECOND_SGS : QEQ_PRECOND_JACOBI);
     this.setCtx("qeqTolerance", this.settings.qeqTolerance * (p === "sgs" ? SGS_TOLERANCE_FACTOR : 1));
   }
 
@@ -491,7 +485,7 @@ export class StreitzEngine extends KernelSystem {
       if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
       this.f64("sqX").set(this.xl.previous);
       this.setCtx("tally", 1);
-      this.setCtx("qeqGuess", 4);
+      this.setCtx("qeqGuess", QEQ_GUESS_GIVEN);
       this.usePreconditioner(this.mdQeqPreconditioner);
       this.setCtx("qeqMaxIter", this.qeqXl.loops ?? XL_LOOPS);
       try {

@@ -25,9 +25,10 @@ import { erfc } from "./erfc.js";
 import { MY_PIS } from "./coulomb.js";
 import { slaterIntegrals, slaterPair } from "./integrals.js";
 import type { StreitzElement } from "./params.js";
+import { STREITZ_RECORD } from "../engine/bindings.generated.js";
 
-/** Doubles per table record (see the header). */
-export const STREITZ_RECORD = 34;
+// Doubles per table record (see the header): from scripts/wasm-interface.mjs, like the kernels' size.
+export { STREITZ_RECORD };
 /** First tabulated distance, A: closer pairs are refused (no physical Al-O structure has them). */
 export const STREITZ_TABLE_R0 = 0.5;
 /** Default table spacing, A: for AlO.streitz, errors < 2e-13 eV/e^2 in values and < 7e-11 eV/(A e^2) in slopes (test/streitz-engine.test.ts). */
