@@ -52,6 +52,7 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
     dir[a] = z[a];
     step[a] = 0;
   }
+  // H v by a forward difference of the gradient along v (one evaluation).
   const hv = (v: Float64Array, out: Float64Array): void => {
     const h = PROBE / Math.max(maxAbs(v), 1e-300);
     probe.set(x);
@@ -62,13 +63,7 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
   };
   let rz = dot(r, z);
   for (let it = 0; it < rank && rz > 0; it++) {
-    // H dir by a forward difference of the gradient along dir.
-    const h = PROBE / Math.max(maxAbs(dir), 1e-300);
-    probe.set(x);
-    for (let a = 0; a < na; a++) probe[act[a]] += h * dir[a];
-    evaluations++;
-    transferEnergy(p, mf, probe, g, wk);
-    for (let a = 0; a < na; a++) Hd[a] = (g[act[a]] - g0[a]) / h;
+    hv(dir, Hd);
     const curv = dot(dir, Hd);
     if (!(curv > 0)) break;
     const alpha = rz / curv;
