@@ -14,6 +14,7 @@ vi.setConfig({ testTimeout: 1_800_000 });
 import { EctCalculator } from "../../src/ect/calculator.js";
 import { parseEctModelText } from "../../src/ect/model.js";
 import { buildEctTables } from "../../src/ect/tables.js";
+import { BOND_XL_DEFAULTS } from "../../src/ect/transfer/bond-transfer.js";
 import { MolecularDynamics } from "../../src/dynamics/driver.js";
 import { maxwellBoltzmann } from "../../src/dynamics/velocities.js";
 import { rocksalt } from "../../src/structures/lattice.js";
@@ -56,10 +57,10 @@ describe("MD of rock-salt NaCl with the fitted model (64 atoms, DSF)", () => {
     expect(Math.abs(drift), `drift ${drift} eV/atom/ps`).toBeLessThan(1e-5);
   });
 
-  it("NVE with extended-Lagrangian bond solves (md --solver xl): drift below 1e-5 eV/atom/ps over 1 ps, energies within 1e-5 eV/atom and forces within 1e-3 eV/A of converged solves, under 15 evaluations per step", async () => {
+  it("NVE with extended-Lagrangian bond solves (md --solver xl): drift below 1e-5 eV/atom/ps over 1 ps, energies within 1e-5 eV/atom and forces within 1e-3 eV/A of converged solves, under 8 evaluations per step", async () => {
     const tables = buildEctTables(parseEctModelText(modelText, "ect-fitted.json"));
     const calc = await EctCalculator.create(tables);
-    calc.engine.bondSolver.xl = { order: 5, iterations: 8 };
+    calc.engine.bondSolver.xl = { ...BOND_XL_DEFAULTS };
     const ref = await EctCalculator.create(tables);
     const atoms = rocksalt("Na", "Cl", 5.60, 2);
     atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 7);
@@ -91,7 +92,8 @@ describe("MD of rock-salt NaCl with the fitted model (64 atoms, DSF)", () => {
     expect(Math.abs(drift), `drift ${drift} eV/atom/ps`).toBeLessThan(1e-5);
     expect(worstE, "energy against the converged solve, eV/atom").toBeLessThan(1e-5);
     expect(worstF, "forces against the converged solve, eV/A").toBeLessThan(1e-3);
-    expect(evaluations / steps, "solver evaluations per step").toBeLessThan(15);
+    console.log(`NaCl xl: drift ${slope(t, e).toExponential(2)} eV/atom/ps, E ${worstE.toExponential(2)} eV/atom, F ${worstF.toExponential(2)} eV/A, ${(evaluations / steps).toFixed(2)} evaluations per step`);
+    expect(evaluations / steps, "solver evaluations per step").toBeLessThan(8);
   });
 
   it("NPT at 300 K and 0 bar (Langevin + Berendsen): stays rock-salt with a within 2 % of 5.64 A", async () => {
@@ -116,14 +118,24 @@ describe("LiF and LiH with the fitted model keep their structure at 300 K (64 at
     // LiH fell apart here until 2026-12-06 (two H- bound by the H-H Morse pair and a coupling that
     // did not decay; docs/ect-eam.md, "LiH in MD"). Extended-Lagrangian solves (md --solver xl)
     // make 0.5 ps affordable.
-    it(`${cation}${anion}: 1000 steps of 0.5 fs from the perfect lattice at 300 K; the temperature settles near equipartition (mean of the last 500 steps below 250 K) and the crystal stays rock-salt`, async () => {
+    it(`${cation}${anion}: 1000 steps of 0.5 fs from the perfect lattice at 300 K; the temperature settles near equipartition (mean of the last 500 steps below 250 K), the crystal stays rock-salt, and Omega + kinetic energy drifts by less than 1e-5 eV/atom/ps`, async () => {
       const calc = await EctCalculator.create(buildEctTables(parseEctModelText(modelText, "ect-fitted.json")));
-      calc.engine.bondSolver.xl = { order: 5, iterations: 8 };
+      calc.engine.bondSolver.xl = { ...BOND_XL_DEFAULTS };
       const atoms = rocksalt(cation, anion, a, 2);
       atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 11);
       const md = new MolecularDynamics(calc, atoms, { dt: 0.5 });
-      const temps: number[] = [];
-      md.run(1000, { thermoEvery: 10, onThermo: (row) => row.step >= 500 && temps.push(row.temperature!) });
+      const temps: number[] = [], t: number[] = [], e: number[] = [];
+      md.run(1000, {
+        thermoEvery: 10,
+        onThermo: (row) => {
+          if (row.step >= 500) temps.push(row.temperature!);
+          t.push(row.time / 1000);
+          e.push((row.conserved ?? NaN) / atoms.length);
+        },
+      });
+      const drift = slope(t, e);
+      console.log(`${cation}${anion} xl at 0.5 fs: drift ${drift.toExponential(2)} eV/atom/ps`);
+      expect(Math.abs(drift), `drift ${drift} eV/atom/ps`).toBeLessThan(1e-5);
       // From a perfect lattice, 300 K of kinetic energy shares itself with the potential energy:
       // a harmonic crystal settles near 150 K. A soft mode (polarization catastrophe) heats it instead.
       const mean = temps.reduce((x, y) => x + y) / temps.length;
@@ -139,7 +151,7 @@ describe("216-atom LiH with a thermostat and barostat (the run that found a pola
   // neutral Li, induction -1805 eV (docs/ect-eam.md, "Polarization catastrophe"). At 1 A^3 it holds.
   it("Langevin 300 K + Berendsen 0 bar, 400 steps of 0.5 fs: every solve converges and the crystal stays rock-salt", async () => {
     const calc = await EctCalculator.create(buildEctTables(parseEctModelText(modelText, "ect-fitted.json")));
-    calc.engine.bondSolver.xl = { order: 5, iterations: 8 };
+    calc.engine.bondSolver.xl = { ...BOND_XL_DEFAULTS };
     const atoms = rocksalt("Li", "H", 3.99, 3);
     atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 2);
     const md = new MolecularDynamics(calc, atoms, {
