@@ -88,8 +88,8 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
   x.set(probe);
   evaluations++;
   const energy = transferEnergy(p, mf, x, g, wk, true, true);
-  diagonalCurvature(p, x, wk, diag);
+  // The residual in Newton-step units, over the curvature of the start (it moved by O(d) only).
   let gmax = 0;
-  for (let a = 0; a < na; a++) gmax = Math.max(gmax, Math.abs(g[act[a]]) / diag[act[a]]);
+  for (let a = 0; a < na; a++) gmax = Math.max(gmax, Math.abs(g[act[a]]) / D[a]);
   return { converged: false, iterations: rank, evaluations, energy, gradient: gmax };
 }
