@@ -98,6 +98,32 @@ describe("bond transfer: extended-Lagrangian warm starts", () => {
     expect(newton.itXl).toBeLessThan(lbfgs.itXl);
   });
 
+  it("a step from auxiliary amplitudes far from the ground state is finished to the tolerance (the trust test), an ordinary one is not", async () => {
+    const atoms = start();
+    const a = await engineAt(atoms);
+    a.bondSolver.xl = { ...XL };
+    a.compute();
+    a.runVerlet(20, 1.0);
+    const state = Float64Array.from(a.solverState().weights);
+    // Bond-transfer state: [-1, bonds, slots, xlSteps], then per bond i, j, dx, dy, dz and the
+    // forward and reverse amplitude of each slot (0 solution, 1 the one before, 2.. the history).
+    const bonds = state[1], slots = state[2], per = 5 + 2 * slots;
+    const off = Float64Array.from(state);
+    for (let b = 0; b < bonds; b++) for (let v = 5 + 4; v < per; v++) off[4 + b * per + v] *= 0.7;
+    const run = async (s: Float64Array) => {
+      const e = await engineAt(new Atoms({ symbols: atoms.symbols, positions: a.positions(), cell: atoms.cell, pbc: atoms.pbc }));
+      e.bondSolver.xl = { ...XL };
+      e.setSolverState({ ...a.solverState(), weights: s });
+      e.compute();
+      return e;
+    };
+    const ordinary = await run(state), far = await run(off);
+    const ref = await converged(a, atoms);
+    expect(ordinary.solverReport().iterations).toBe(XL.iterations + 2);
+    expect(far.solverReport().iterations).toBeGreaterThan(3 * (XL.iterations + 2));
+    expect(Math.abs(far.grandPotential() - ref.grandPotential()) / atoms.length).toBeLessThan(1e-9);
+  });
+
   it("a restart file continues the run bit for bit (the auxiliary amplitudes are part of the state)", async () => {
     const make = async () => {
       const calc = await EctCalculator.create(tables());

@@ -35,6 +35,8 @@ export interface TransferSolveResult {
   energy: number;
   /** Largest |dE/dx_k| / c_k there (projected gradient over the curvature estimate, amplitude units). */
   gradient: number;
+  /** 1/2 g D^-1 g per atom there (eV), D the diagonal curvature estimate; set by the truncated Newton steps. */
+  decrement?: number;
 }
 
 /**

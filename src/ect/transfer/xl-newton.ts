@@ -89,7 +89,11 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
   evaluations++;
   const energy = transferEnergy(p, mf, x, g, wk, true, true);
   // The residual in Newton-step units, over the curvature of the start (it moved by O(d) only).
-  let gmax = 0;
-  for (let a = 0; a < na; a++) gmax = Math.max(gmax, Math.abs(g[act[a]]) / D[a]);
-  return { converged: false, iterations: rank, evaluations, energy, gradient: gmax };
+  let gmax = 0, decrement = 0;
+  for (let a = 0; a < na; a++) {
+    const ga = g[act[a]];
+    gmax = Math.max(gmax, Math.abs(ga) / D[a]);
+    decrement += (ga * ga) / D[a];
+  }
+  return { converged: false, iterations: rank, evaluations, energy, gradient: gmax, decrement: (0.5 * decrement) / n };
 }
