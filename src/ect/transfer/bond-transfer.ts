@@ -13,6 +13,7 @@ import { type MeanFieldSystem, type TransferProblem, TransferWork, variableCount
 import { activeVariables, CurvatureHistory, minimizeTransfer, retractReservoir, type TransferSolveResult } from "./transfer-solver.js";
 import { XlPropagator } from "../../xl/propagator.js";
 import { newtonXlStep } from "./xl-newton.js";
+import { allocateCarry, decodeCarry, encodeCarry, type Carry } from "./bond-carry.js";
 import type { XlOrder } from "../../xl/coefficients.js";
 import type { BondSolverOptions } from "./bond-solver-options.js";
 
@@ -54,34 +55,6 @@ export interface BondSolveReport {
   iterations: number;
   gradient: number;
   energy: number;
-}
-
-/**
- * One bond's latent values by identity: its displacement (A) and, per slot, the forward and reverse
- * amplitudes. Slot 0 is the solution, slot 1 the solution before (NaN when there is none), slots
- * 2.. the extended-Lagrangian history (newest first), when there is one.
- */
-interface Entry {
-  dx: number;
-  dy: number;
-  dz: number;
-  /** forward, reverse amplitude of slot 0, then of slot 1, ... */
-  v: Float64Array;
-  /** The bond's index in the set the entry was taken from (-1 when read from a state). */
-  index: number;
-}
-
-/** The latent state carried across a new bond list (or a restart): entries by pair key, reservoirs per slot. */
-interface Carry {
-  slots: number;
-  map: Map<number, Entry[]>;
-  /** One array of atom reservoir amplitudes per slot (or null when none was saved). */
-  reservoir: Float64Array[] | null;
-  /**
-   * The bond set whose layout the L-BFGS curvature pairs live on, when the entries' indices refer to
-   * it (bonds and atoms of that set); null otherwise (a state read from outside, an older set).
-   */
-  layout: { bonds: number; atoms: number } | null;
 }
 
 export class BondTransfer {
@@ -180,23 +153,26 @@ export class BondTransfer {
     const oldIndex = new Int32Array(nb).fill(-1);
     if (keep) {
       const slots = Array.from({ length: keep.slots }, () => new Float64Array(this.x.length));
+      // One merge over both sets in (i, j) order; within a pair, the nearest displacement (1.5 A).
+      let o = 0;
+      const before = (m: number, i: number, j: number) => keep.i[m] < i || (keep.i[m] === i && keep.j[m] < j);
       for (let k = 0; k < nb; k++) {
-        const list = keep.map.get(b.i[k] * n + b.j[k]);
-        if (!list) continue;
+        const i = b.i[k], j = b.j[k];
+        while (o < keep.count && before(o, i, j)) o++;
         let best = -1, bestD = 1.5 * 1.5;
-        list.forEach((e, m) => {
-          const d = (e.dx - b.dx[k]) ** 2 + (e.dy - b.dy[k]) ** 2 + (e.dz - b.dz[k]) ** 2;
+        for (let m = o; m < keep.count && keep.i[m] === i && keep.j[m] === j; m++) {
+          const d = (keep.dx[m] - b.dx[k]) ** 2 + (keep.dy[m] - b.dy[k]) ** 2 + (keep.dz[m] - b.dz[k]) ** 2;
           if (d < bestD) {
             bestD = d;
             best = m;
           }
-        });
+        }
         if (best < 0) continue;
-        oldIndex[k] = list[best].index;
-        const v = list[best].v;
+        oldIndex[k] = keep.index[best];
+        const row = best * 2 * keep.slots;
         for (let s = 0; s < keep.slots; s++) {
-          slots[s][k] = v[2 * s];
-          slots[s][nb + k] = v[2 * s + 1];
+          slots[s][k] = keep.v[row + 2 * s];
+          slots[s][nb + k] = keep.v[row + 2 * s + 1];
         }
       }
       if (keep.reservoir && keep.reservoir[0].length === n) keep.reservoir.forEach((r, s) => slots[s].set(r, 2 * nb));
@@ -250,7 +226,7 @@ export class BondTransfer {
     c.remap(vars, from);
   }
 
-  /** The current state keyed by bond identity. */
+  /** The current state by bond identity. */
   private snapshot(): Carry {
     const b = this.bonds!, n = this.roles!.neutral.length, nb = b.count;
     const vectors: Float64Array[] = [this.x, this.xPrevSolved ?? new Float64Array(this.x.length).fill(NaN)];
@@ -258,19 +234,22 @@ export class BondTransfer {
       const st = this.xl.state(), len = this.x.length;
       for (let s = 0; s <= this.xl.order; s++) vectors.push(st.subarray(s * len, (s + 1) * len));
     }
-    const map = new Map<number, Entry[]>();
-    for (let k = 0; k < nb; k++) {
-      const key = b.i[k] * n + b.j[k];
-      let list = map.get(key);
-      if (!list) map.set(key, (list = []));
-      const v = new Float64Array(2 * vectors.length);
-      vectors.forEach((x, s) => {
-        v[2 * s] = x[k];
-        v[2 * s + 1] = x[nb + k];
-      });
-      list.push({ dx: b.dx[k], dy: b.dy[k], dz: b.dz[k], v, index: k });
-    }
-    return { slots: vectors.length, map, reservoir: vectors.map((x) => x.slice(2 * nb)), layout: { bonds: nb, atoms: n } };
+    const S = vectors.length, c = allocateCarry(S, nb);
+    c.i.set(b.i.subarray(0, nb));
+    c.j.set(b.j.subarray(0, nb));
+    c.dx.set(b.dx.subarray(0, nb));
+    c.dy.set(b.dy.subarray(0, nb));
+    c.dz.set(b.dz.subarray(0, nb));
+    for (let k = 0; k < nb; k++) c.index[k] = k;
+    vectors.forEach((x, s) => {
+      for (let k = 0; k < nb; k++) {
+        c.v[k * 2 * S + 2 * s] = x[k];
+        c.v[k * 2 * S + 2 * s + 1] = x[nb + k];
+      }
+    });
+    c.reservoir = vectors.map((x) => x.slice(2 * nb));
+    c.layout = { bonds: nb, atoms: n };
+    return c;
   }
 
   /** Scales the channel amplitudes down until every neutral weight is >= 1e-3 (starts only). */
@@ -487,35 +466,8 @@ export class BondTransfer {
    */
   exportState(atoms: number): Float64Array {
     const carry = this.bonds && !this.cold ? this.snapshot() : this.previous;
-    const out = this.encode(carry, atoms);
+    const out = encodeCarry(carry, atoms, this.xlSteps);
     if (carry?.layout) this.exported = { state: out.slice(), carry };
-    return out;
-  }
-
-  /** A carried state in the form of {@link exportState}. */
-  private encode(carry: Carry | null, atoms: number): Float64Array {
-    const slots = carry?.slots ?? 2;
-    const per = 5 + 2 * slots, head = 4;
-    let count = 0;
-    if (carry) for (const list of carry.map.values()) count += list.length;
-    const out = new Float64Array(head + per * count + slots * atoms);
-    out.set([-1, count, slots, this.xlSteps]);
-    if (carry) {
-      let o = head;
-      for (const [key, list] of carry.map) {
-        for (const e of list) {
-          out[o] = Math.floor(key / atoms);
-          out[o + 1] = key % atoms;
-          out[o + 2] = e.dx;
-          out[o + 3] = e.dy;
-          out[o + 4] = e.dz;
-          out.set(e.v, o + 5);
-          o += per;
-        }
-      }
-    }
-    const res = carry?.reservoir;
-    if (res) res.forEach((r, s) => r.length === atoms && out.set(r, head + per * count + s * atoms));
     return out;
   }
 
@@ -533,42 +485,10 @@ export class BondTransfer {
       this.cold = false;
       return;
     }
-    const legacy = state[0] >= 0;
-    const count = legacy ? state[0] : state[1];
-    const slots = legacy ? 2 : state[2];
-    const head = legacy ? 1 : 4;
-    const per = 5 + 2 * slots;
-    const resSlots = legacy ? 1 : slots;
-    const expected = head + per * count + resSlots * atoms;
-    if (!(Number.isInteger(count) && count >= 0 && Number.isInteger(slots) && (slots === 2 || (slots >= 7 && slots <= 10)) && state.length === expected)) {
-      throw new InputError(`bond-transfer state has ${state.length} values, expected ${head} + ${per} x ${count} bonds + ${resSlots} x ${atoms} atoms`);
-    }
-    const xlSteps = legacy ? 0 : state[3];
-    if (!(Number.isInteger(xlSteps) && xlSteps >= 0)) throw new InputError(`bond-transfer state: extended-Lagrangian step count ${xlSteps}, expected a whole number >= 0`);
-    for (let k = head; k < state.length; k++) {
-      // the previous amplitudes (slot 1) are NaN when there were none
-      const inBond = k < head + per * count, o = (k - head) % per;
-      const prevSlot = inBond ? o === 7 || o === 8 : !legacy && Math.floor((k - head - per * count) / atoms) === 1;
-      if (!Number.isFinite(state[k]) && !(prevSlot && Number.isNaN(state[k]))) throw new InputError(`bond-transfer state value ${k} is ${state[k]}, expected a finite number`);
-    }
-    const map = new Map<number, Entry[]>();
-    for (let b = 0; b < count; b++) {
-      const o = head + per * b;
-      const i = state[o], j = state[o + 1];
-      if (!(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && j >= 0 && i < atoms && j < atoms)) {
-        throw new InputError(`bond-transfer state bond ${b} joins atoms ${i} and ${j}, expected indices below ${atoms}`);
-      }
-      const key = i * atoms + j;
-      let list = map.get(key);
-      if (!list) map.set(key, (list = []));
-      list.push({ dx: state[o + 2], dy: state[o + 3], dz: state[o + 4], v: Float64Array.from({ length: 2 * slots }, (_, m) => state[o + 5 + m]), index: -1 });
-    }
-    const resAt = (s: number) => Float64Array.from({ length: atoms }, (_, k) => state[head + per * count + s * atoms + k]);
-    // The older form kept one reservoir; the solution before had the same.
-    const reservoir = legacy ? [resAt(0), resAt(0)] : Array.from({ length: slots }, (_, s) => resAt(s));
+    const { carry: carried, xlSteps } = decodeCarry(state, atoms);
     // Another state than the one just exported: the curvature pairs belong to something else.
     this.curvature.clear();
-    this.previous = { slots, map, reservoir, layout: null };
+    this.previous = carried;
     this.exported = null;
     this.xlSteps = xlSteps;
     this.bonds = null;
