@@ -8,7 +8,7 @@
 import type { Atoms } from "../atoms.js";
 import { InputError } from "../errors.js";
 import { KernelSystem, type EngineOptions, type Field } from "../engine/system.js";
-import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant } from "../engine/wasm.js";
+import { instantiateKernels, loadKernelModule, type EctKernelExports, type KernelExports, type KernelVariant } from "../engine/wasm.js";
 import type { EctTables } from "./tables.js";
 import { ewaldParameters, ewaldVectors } from "./longrange.js";
 import { blockDirectory } from "./pair-blocks.js";
@@ -21,18 +21,6 @@ import { Polarization } from "./transfer/polarization.js";
 
 export { MAX_STATES };
 export type { EctSolverOptions, SolverReport };
-
-/** Kernel functions the ECT engine calls (besides the shared ones). */
-interface EctKernels extends KernelExports {
-  initialIntegrate(ctx: number): void;
-  finalIntegrate(ctx: number): void;
-  ectEvaluate(ctx: number): void;
-  ectUpdateWeights(ctx: number): number;
-  ectForceTail(ctx: number): void;
-  ectCharges(ctx: number): void;
-  ectResonanceHessVec(ctx: number): void;
-  rebuild(ctx: number): number;
-}
 
 /**
  * ECT-EAM on a KernelSystem: per-atom ensembles of isolated-atom states whose weights follow from
@@ -77,8 +65,8 @@ export class EctEngine extends KernelSystem {
     return new EctEngine(tables, instantiateKernels(mod), variant, opts.skin ?? 1.0, opts.source ?? "ECT-EAM model");
   }
 
-  private get kx(): EctKernels {
-    return this.k as EctKernels;
+  private get kx(): EctKernelExports {
+    return this.k as EctKernelExports;
   }
 
   /** The engine's buffers, context and kernels as its solvers see them (kernel-port.ts). */
