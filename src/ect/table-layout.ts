@@ -20,8 +20,9 @@ import {
 // scripts/wasm-interface.mjs.
 export { MAX_STATES };
 
-/** The point-charge sums the kernels know. */
-export type LongRangeKind = "direct" | "dsf" | "ewald";
+// The point-charge sums the kernels know: the model's long-range kinds.
+import type { LongRangeKind } from "./model-types.js";
+export type { LongRangeKind };
 
 /** The kernels' code (context field lrKind) of each point-charge sum. */
 const LR_KIND_CODE: Record<LongRangeKind, number> = { direct: LR_KIND_DIRECT, dsf: LR_KIND_DSF, ewald: LR_KIND_EWALD };
