@@ -51,6 +51,9 @@ export interface SolverReport {
   mu: number;
 }
 
+/** What the weight solver reads of the model's tables: the states of each element and the electronic kT (eV). */
+export type EnsembleTables = Pick<EctTables, "states" | "kT">;
+
 /** The weight solver of one engine: its warm start (weights in the kernels' buffer, mu, the solution before) and counters. */
 export class EnsembleSolver {
   /** True when the next solve searches from scratch (new structure, `reset`). */
@@ -65,7 +68,7 @@ export class EnsembleSolver {
 
   constructor(
     private readonly k: EctKernelPort,
-    private readonly tables: EctTables,
+    private readonly tables: EnsembleTables,
   ) {}
 
   /**
