@@ -290,6 +290,16 @@ describe("ensemble weight solver on a TypeScript mean field", () => {
     expect(() => resumed.importState({ weights: new Float64Array(3), mu: 0 })).toThrow(InputError);
   });
 
+  it("refuses settings that cannot drive a solve, before touching the weights", () => {
+    const port = new MeanField([0, 1], [[0, 0, 0], [R, 0, 0]]);
+    const solver = new EnsembleSolver(port, TABLES);
+    solver.reset(0);
+    for (const bad of [{ tolerance: 0 }, { tolerance: NaN }, { maxIterations: 0.5 }, { mixing: 0 }, { history: 0 }, { annealFrom: Infinity }]) {
+      expect(() => solver.solve(settings(bad))).toThrow(new RegExp(`${Object.keys(bad)[0]} must be`));
+    }
+    expect(port.evaluations).toBe(0);
+  });
+
   it("refuses a total charge the states cannot hold", () => {
     const port = new MeanField([0, 1], [[0, 0, 0], [R, 0, 0]]);
     const solver = new EnsembleSolver(port, TABLES);

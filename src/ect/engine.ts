@@ -30,6 +30,11 @@ export type { EctSolverOptions, SolverReport };
  */
 export class EctEngine extends KernelSystem {
   readonly tables: EctTables;
+  /**
+   * Settings of the ensemble weight solver, passed to each solve (models without bond transfer):
+   * change a field (`engine.solver.tolerance = 1e-13`) and the next evaluation uses it; a setting
+   * that cannot drive a solve raises InputError there.
+   */
   solver: Required<EctSolverOptions>;
   private lastReport: SolverReport = { iterations: 0, residual: 0, mu: 0 };
   /** The weight solver of models without bond transfer (ensemble-solver.ts). */
