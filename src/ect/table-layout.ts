@@ -11,6 +11,7 @@ import { interpolate } from "../potentials/spline.js";
 import type { SplineTable } from "../potentials/types.js";
 import { dsfKernel, dsfSelfCoefficient, erfc, ewaldParameters } from "./longrange.js";
 import { packCoulombBlocks, packInnerBlocks, type PairBlocks } from "./pair-blocks.js";
+import type { LongRangeKind } from "./model-types.js";
 import type { EctTables } from "./tables.js";
 import {
   ECT_RECORD as RECORD, LR_KIND_DIRECT, LR_KIND_DSF, LR_KIND_EWALD, MAX_STATES, ROLE_ANION, ROLE_CATION, ROLE_NEUTRAL, ROLE_SLOTS,
@@ -21,7 +22,6 @@ import {
 export { MAX_STATES };
 
 // The point-charge sums the kernels know: the model's long-range kinds.
-import type { LongRangeKind } from "./model-types.js";
 export type { LongRangeKind };
 
 /** The kernels' code (context field lrKind) of each point-charge sum. */
