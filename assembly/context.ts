@@ -378,6 +378,14 @@
 // Constants shared with TypeScript (record sizes in bytes here, in f64 words there).
 /** State slots per atom in the ECT weights, weightsNew and eps buffers, and per type in stateE, stateN, stateQ and dirEmbed. */
 @inline export const MAX_STATES: i32 = 4;
+/** Slots per type in the ECT roles buffer: the state index of the cation, neutral and anion (ROLE_*), -1 when absent; the fourth is padding. */
+@inline export const ROLE_SLOTS: i32 = 4;
+/** roles: slot of the state with charge +1. */
+@inline export const ROLE_CATION: i32 = 0;
+/** roles: slot of the state with charge 0. */
+@inline export const ROLE_NEUTRAL: i32 = 1;
+/** roles: slot of the state with charge -1. */
+@inline export const ROLE_ANION: i32 = 2;
 /** EAM density record per grid point and ordered type pair (assembly/tables.ts). Bytes (8 f64). */
 @inline export const DENSITY_RECORD: usize = 64;
 /** EAM force record per grid point and ordered type pair (assembly/tables.ts). Bytes (16 f64). */
@@ -398,6 +406,12 @@
 @inline export const STATUS_NEIGH: i32 = 3;
 /** Kernel status (Streitz): the compact QEq list needs needNeigh slots. */
 @inline export const STATUS_QEQ_LIST: i32 = 4;
+/** lrKind: direct O(N^2) sum over the owned atoms (finite systems). */
+@inline export const LR_KIND_DIRECT: i32 = 1;
+/** lrKind: damped shifted force, a tabulated kernel within lrCutoff. */
+@inline export const LR_KIND_DSF: i32 = 2;
+/** lrKind: Ewald, the tabulated real-space kernel plus the reciprocal sum. */
+@inline export const LR_KIND_EWALD: i32 = 3;
 /** qeqGuess: start from zero. */
 @inline export const QEQ_GUESS_ZERO: i32 = 0;
 /** qeqGuess: start from the previous solution. */

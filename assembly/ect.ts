@@ -19,12 +19,13 @@ import {
   C_SHORT_CUTOFF, C_COULOMB_K, C_SELF_COEF, C_K_T, C_N_TOTAL, C_MU, C_E_ONSITE, C_E_PAIR, C_E_LONG,
   C_DENSITY_CUTOFF, C_PAIR_CUTOFF, C_KVECS, C_NK, C_EPS_FORCES, C_ROLES, C_DIR_RES, C_RES_CUTOFF, C_TALLY, C_EWALD_SUMS, C_EWALD_ALPHA, C_EWALD_BACKGROUND,
   C_ACTIVE_STATES, C_TIER_ENDS, C_TIERS_VALID, C_TIER_SCRATCH_LIMIT, C_INNER_CUTOFF, C_PAIR_M, C_PAIR_P, C_INNER_BLOCKS, C_INNER_STRIDE, C_LR_FOLDED, C_E_LONG_PAIRS,
+  MAX_STATES, ECT_RECORD, ROLE_SLOTS, ROLE_CATION, ROLE_NEUTRAL, ROLE_ANION, LR_KIND_DIRECT, LR_KIND_DSF, LR_KIND_EWALD,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
 import { foldGhosts, copyToGhosts } from "./cell";
 
-@inline const MAXS: i32 = 4;
-@inline const REC: usize = 64;
+@inline const MAXS: i32 = MAX_STATES; // state slots per atom
+@inline const REC: usize = ECT_RECORD; // bytes
 /** Weights below this are skipped where they only multiply a table value (contributions < 1e-16 eV). */
 @inline const WMIN: f64 = 1e-17;
 
@@ -187,7 +188,7 @@ function sortTiers(ctx: usize): void {
   const ends = cp(ctx, C_TIER_ENDS), pairM = cp(ctx, C_PAIR_M), pairP = cp(ctx, C_PAIR_P);
   const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
   const inner = cf(ctx, C_INNER_CUTOFF), short = max(inner, cf(ctx, C_SHORT_CUTOFF));
-  const lrc = ci(ctx, C_LR_KIND) >= 2 ? max(short, cf(ctx, C_LR_CUTOFF)) : short;
+  const lrc = ci(ctx, C_LR_KIND) >= LR_KIND_DSF ? max(short, cf(ctx, C_LR_CUTOFF)) : short;
   const asq = inner * inner, bsq = short * short, csq = lrc * lrc;
   const limit = ci(ctx, C_TIER_SCRATCH_LIMIT) > 0 ? min(ci(ctx, C_TIER_SCRATCH_LIMIT), SCRATCH_ENTRIES) : SCRATCH_ENTRIES;
   for (let i = 0; i < n; i++) {
@@ -357,7 +358,7 @@ export function ectEmbeddingPass(ctx: usize): void {
 
 /** Role slots (cation, neutral, anion) of type t, or -1 when the element lacks one of them. */
 @inline function roleSlot(roles: usize, t: i32, role: i32): i32 {
-  return load<i32>(roles + (<usize>(t * 4 + role) << 2));
+  return load<i32>(roles + (<usize>(t * ROLE_SLOTS + role) << 2));
 }
 
 /**
@@ -370,8 +371,8 @@ let lastResonanceSlope: f64 = 0.0;
 @inline function resonancePair(
   w: usize, eps: usize, roles: usize, i: i32, j: i32, ti: i32, tj: i32, h: f64, hp: f64, epsToo: bool,
 ): f64 {
-  const ci_ = roleSlot(roles, ti, 0), ni_ = roleSlot(roles, ti, 1), ai_ = roleSlot(roles, ti, 2);
-  const cj_ = roleSlot(roles, tj, 0), nj_ = roleSlot(roles, tj, 1), aj_ = roleSlot(roles, tj, 2);
+  const ci_ = roleSlot(roles, ti, ROLE_CATION), ni_ = roleSlot(roles, ti, ROLE_NEUTRAL), ai_ = roleSlot(roles, ti, ROLE_ANION);
+  const cj_ = roleSlot(roles, tj, ROLE_CATION), nj_ = roleSlot(roles, tj, ROLE_NEUTRAL), aj_ = roleSlot(roles, tj, ROLE_ANION);
   lastResonanceSlope = 0.0;
   if ((ci_ | ni_ | ai_ | cj_ | nj_ | aj_) < 0) return 0.0;
   const wci = load<f64>(slot(w, i, ci_)), wni = load<f64>(slot(w, i, ni_)), wai = load<f64>(slot(w, i, ai_));
@@ -434,7 +435,7 @@ export function ectResonanceHessVec(ctx: usize): void {
     const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
     for (let i = 0; i < n; i++) {
       const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i), ti = getI(type, i);
-      const ci_ = roleSlot(roles, ti, 0), ni_ = roleSlot(roles, ti, 1), ai_ = roleSlot(roles, ti, 2);
+      const ci_ = roleSlot(roles, ti, ROLE_CATION), ni_ = roleSlot(roles, ti, ROLE_NEUTRAL), ai_ = roleSlot(roles, ti, ROLE_ANION);
       if ((ci_ | ni_ | ai_) < 0) continue;
       const first = getI(firstNeigh, i), cnt = getI(numNeigh, i);
       for (let e = first; e < first + cnt; e++) {
@@ -445,7 +446,7 @@ export function ectResonanceHessVec(ctx: usize): void {
         const tj = getI(type, j);
         const ht = dir(dres, ti * nt + tj);
         if (ht == 0) continue;
-        const cj_ = roleSlot(roles, tj, 0), nj_ = roleSlot(roles, tj, 1), aj_ = roleSlot(roles, tj, 2);
+        const cj_ = roleSlot(roles, tj, ROLE_CATION), nj_ = roleSlot(roles, tj, ROLE_NEUTRAL), aj_ = roleSlot(roles, tj, ROLE_ANION);
         if ((cj_ | nj_ | aj_) < 0) continue;
         const r = sqrt(rsq);
         const m = gridIndex(r, rdr, nr), p = gridFraction(r, rdr, m);
@@ -508,12 +509,12 @@ export function ectEpsPass(ctx: usize): void {
   const rc = cf(ctx, C_SHORT_CUTOFF), rcsq = rc * rc;
   // The tabulated long-range kernel (DSF or Ewald real space) shares this traversal of the list.
   const kind = ci(ctx, C_LR_KIND), q = cp(ctx, C_CHARGE), pot = cp(ctx, C_POT_L_R);
-  const lrTab = cp(ctx, C_LR_TABLE), lrc = kind >= 2 ? cf(ctx, C_LR_CUTOFF) : 0.0, lrcsq = lrc * lrc;
+  const lrTab = cp(ctx, C_LR_TABLE), lrc = kind >= LR_KIND_DSF ? cf(ctx, C_LR_CUTOFF) : 0.0, lrcsq = lrc * lrc;
   const kc = cf(ctx, C_COULOMB_K);
   memory.fill(pot, 0, <usize>(n + ci(ctx, C_NGHOST)) << 3);
   const rdsq = cf(ctx, C_DENSITY_CUTOFF) * cf(ctx, C_DENSITY_CUTOFF), rpsq = cf(ctx, C_PAIR_CUTOFF) * cf(ctx, C_PAIR_CUTOFF);
   // Point-charge pairs inside shortCutoff are in the Coulomb blocks (lrFolded).
-  const folded = ci(ctx, C_LR_FOLDED) != 0 && kind >= 2;
+  const folded = ci(ctx, C_LR_FOLDED) != 0 && kind >= LR_KIND_DSF;
   let epair = 0.0, eLongPairs = 0.0;
   for (let i = 0; i < n; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
@@ -716,10 +717,10 @@ export function ectEpsPass(ctx: usize): void {
 
 /**
  * Long-range point-charge potential potLR_i (eV/e) and energy eLong, and eps_iM += Q_AM * dE_long/dq_i.
- * kind 1: direct Coulomb sum over owned atoms (clusters: no periodic direction);
- * kind 2: tabulated pair kernel g(r) over the neighbor list (damped shifted force; the pair sums
+ * LR_KIND_DIRECT: direct Coulomb sum over owned atoms (clusters: no periodic direction);
+ * LR_KIND_DSF: tabulated pair kernel g(r) over the neighbor list (damped shifted force; the pair sums
  * are accumulated by ectEpsPass, which must run first), with its self energy -k*selfCoef*q_i^2;
- * kind 3: Ewald: the real-space erfc(a r)/r as kind 2 (self coefficient a/sqrt(pi)) plus the
+ * LR_KIND_EWALD: the real-space erfc(a r)/r as LR_KIND_DSF (self coefficient a/sqrt(pi)) plus the
  * reciprocal sum over the half space of k vectors and the neutralizing background.
  */
 export function ectLongRange(ctx: usize): void {
@@ -729,7 +730,7 @@ export function ectLongRange(ctx: usize): void {
   const q = cp(ctx, C_CHARGE), pot = cp(ctx, C_POT_L_R), eps = cp(ctx, C_EPS);
   const stateQ = cp(ctx, C_STATE_Q), nStates = cp(ctx, C_N_STATES);
   const k = cf(ctx, C_COULOMB_K);
-  if (kind == 1) {
+  if (kind == LR_KIND_DIRECT) {
     memory.fill(pot, 0, <usize>nall << 3);
     for (let i = 0; i < n; i++) {
       const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i), qi = getF(q, i);
@@ -742,12 +743,12 @@ export function ectLongRange(ctx: usize): void {
       }
       addF(pot, i, pi);
     }
-  } else if (kind >= 2) {
+  } else if (kind >= LR_KIND_DSF) {
     // The pair sums were accumulated by ectEpsPass during its traversal of the list.
     foldGhosts(ctx, pot);
     const self = -2.0 * k * cf(ctx, C_SELF_COEF);
     for (let i = 0; i < n; i++) addF(pot, i, self * getF(q, i));
-    if (kind == 3) ewaldReciprocalPotential(ctx);
+    if (kind == LR_KIND_EWALD) ewaldReciprocalPotential(ctx);
   }
   // E_long is quadratic in q: E = 1/2 sum_i q_i pot_i with pot including the self term's derivative.
   let e = 0.0;
@@ -760,7 +761,7 @@ export function ectLongRange(ctx: usize): void {
     }
   }
   // Folded pairs (lrFolded) are not in potLR: their energy comes from the eps pass (tallied evaluations).
-  setF(ctx, C_E_LONG, 0.5 * e + (kind >= 2 ? cf(ctx, C_E_LONG_PAIRS) : 0.0));
+  setF(ctx, C_E_LONG, 0.5 * e + (kind >= LR_KIND_DSF ? cf(ctx, C_E_LONG_PAIRS) : 0.0));
 }
 
 /** Structure factors C_k = sum q cos(k.r), S_k = sum q sin(k.r) over owned atoms. */
@@ -948,7 +949,7 @@ export function ectForceTail(ctx: usize): void {
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
   const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ), eatom = cp(ctx, C_EATOM), q = cp(ctx, C_CHARGE);
   const kind = ci(ctx, C_LR_KIND), k = cf(ctx, C_COULOMB_K);
-  if (kind == 1) {
+  if (kind == LR_KIND_DIRECT) {
     for (let i = 0; i < n; i++) {
       const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i), qi = getF(q, i);
       let fxi = 0.0, fyi = 0.0, fzi = 0.0, ei = 0.0;
@@ -968,9 +969,9 @@ export function ectForceTail(ctx: usize): void {
       addF(eatom, i, ei);
     }
     storeVirial(ctx);
-  } else if (kind >= 2) {
+  } else if (kind >= LR_KIND_DSF) {
     const self = -k * cf(ctx, C_SELF_COEF);
     for (let i = 0; i < n; i++) { const qi = getF(q, i); addF(eatom, i, self * qi * qi); }
   }
-  if (kind == 3) ewaldReciprocalForces(ctx);
+  if (kind == LR_KIND_EWALD) ewaldReciprocalForces(ctx);
 }

@@ -70,6 +70,10 @@ export const EXPORTS = {
  */
 export const CONSTANTS = [
   { name: "MAX_STATES", value: 4, doc: "State slots per atom in the ECT weights, weightsNew and eps buffers, and per type in stateE, stateN, stateQ and dirEmbed." },
+  { name: "ROLE_SLOTS", value: 4, doc: "Slots per type in the ECT roles buffer: the state index of the cation, neutral and anion (ROLE_*), -1 when absent; the fourth is padding." },
+  { name: "ROLE_CATION", value: 0, doc: "roles: slot of the state with charge +1." },
+  { name: "ROLE_NEUTRAL", value: 1, doc: "roles: slot of the state with charge 0." },
+  { name: "ROLE_ANION", value: 2, doc: "roles: slot of the state with charge -1." },
   { name: "DENSITY_RECORD", f64: 8, doc: "EAM density record per grid point and ordered type pair (assembly/tables.ts)." },
   { name: "FORCE_RECORD", f64: 16, doc: "EAM force record per grid point and ordered type pair (assembly/tables.ts)." },
   { name: "EMBED_RECORD", f64: 8, doc: "EAM embedding record per grid point and type (assembly/tables.ts)." },
@@ -80,6 +84,10 @@ export const CONSTANTS = [
   { name: "STATUS_BINS", value: 2, exported: true, doc: "Kernel status: bin arrays short (grow to needBins)." },
   { name: "STATUS_NEIGH", value: 3, exported: true, doc: "Kernel status: neighbor list short (grow to needNeigh)." },
   { name: "STATUS_QEQ_LIST", value: 4, doc: "Kernel status (Streitz): the compact QEq list needs needNeigh slots." },
+  // codes of the context field lrKind (the ECT point-charge sum); the tabulated kinds are >= LR_KIND_DSF
+  { name: "LR_KIND_DIRECT", value: 1, doc: "lrKind: direct O(N^2) sum over the owned atoms (finite systems)." },
+  { name: "LR_KIND_DSF", value: 2, doc: "lrKind: damped shifted force, a tabulated kernel within lrCutoff." },
+  { name: "LR_KIND_EWALD", value: 3, doc: "lrKind: Ewald, the tabulated real-space kernel plus the reciprocal sum." },
   // codes of the context field qeqGuess (the CG start of the Streitz QEq)
   { name: "QEQ_GUESS_ZERO", value: 0, doc: "qeqGuess: start from zero." },
   { name: "QEQ_GUESS_PREVIOUS", value: 1, doc: "qeqGuess: start from the previous solution." },

@@ -13,7 +13,6 @@ import { instantiateKernels } from "../src/engine/wasm.js";
 import { WasmArena } from "../src/engine/arena.js";
 import { KERNEL_STATUS } from "../src/engine/neighbor-list.js";
 import { packTables } from "../src/engine/tables.js";
-import { MAX_STATES as MODEL_MAX_STATES } from "../src/ect/model-types.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -73,10 +72,6 @@ describe("generated wasm bindings", () => {
 // Guards for the places docs/architecture.md lists as still synced by hand: each fails when its
 // copy disagrees with the description. Migrating a place to the generated import makes its guard moot.
 describe("places still synced by hand agree with the description", () => {
-  it("the model's state limit (src/ect/model-types.ts)", () => {
-    expect(MODEL_MAX_STATES).toBe(bindings.MAX_STATES);
-  });
-
   it("the EAM record sizes of packTables (src/engine/tables.ts)", () => {
     const pot = readEamPotentialFile(join(ROOT, "potentials/Cu_u3.eam"));
     const t = packTables(pot);

@@ -8,7 +8,7 @@
 import type { Atoms } from "../atoms.js";
 import { InputError } from "../errors.js";
 import { KernelSystem, type EngineOptions, type Field } from "../engine/system.js";
-import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant } from "../engine/wasm.js";
+import { instantiateKernels, loadKernelModule, type EctKernelExports, type KernelExports, type KernelVariant } from "../engine/wasm.js";
 import type { EctTables } from "./tables.js";
 import { ewaldParameters, ewaldVectors } from "./longrange.js";
 import { blockDirectory } from "./pair-blocks.js";
@@ -22,18 +22,6 @@ import { Polarization } from "./transfer/polarization.js";
 export { MAX_STATES };
 export type { EctSolverOptions, SolverReport };
 
-/** Kernel functions the ECT engine calls (besides the shared ones). */
-interface EctKernels extends KernelExports {
-  initialIntegrate(ctx: number): void;
-  finalIntegrate(ctx: number): void;
-  ectEvaluate(ctx: number): void;
-  ectUpdateWeights(ctx: number): number;
-  ectForceTail(ctx: number): void;
-  ectCharges(ctx: number): void;
-  ectResonanceHessVec(ctx: number): void;
-  rebuild(ctx: number): number;
-}
-
 /**
  * ECT-EAM on a KernelSystem: per-atom ensembles of isolated-atom states whose weights follow from
  * chemical-potential equalization at an electronic temperature (or, with bond transfer, from the
@@ -42,6 +30,11 @@ interface EctKernels extends KernelExports {
  */
 export class EctEngine extends KernelSystem {
   readonly tables: EctTables;
+  /**
+   * Settings of the ensemble weight solver, passed to each solve (models without bond transfer):
+   * change a field (`engine.solver.tolerance = 1e-13`) and the next evaluation uses it; a setting
+   * that cannot drive a solve raises InputError there.
+   */
   solver: Required<EctSolverOptions>;
   private lastReport: SolverReport = { iterations: 0, residual: 0, mu: 0 };
   /** The weight solver of models without bond transfer (ensemble-solver.ts). */
@@ -77,8 +70,8 @@ export class EctEngine extends KernelSystem {
     return new EctEngine(tables, instantiateKernels(mod), variant, opts.skin ?? 1.0, opts.source ?? "ECT-EAM model");
   }
 
-  private get kx(): EctKernels {
-    return this.k as EctKernels;
+  private get kx(): EctKernelExports {
+    return this.k as EctKernelExports;
   }
 
   /** The engine's buffers, context and kernels as its solvers see them (kernel-port.ts). */

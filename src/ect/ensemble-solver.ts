@@ -42,6 +42,20 @@ export interface EctSolverOptions {
 /** The defaults of {@link EctSolverOptions}. */
 export const SOLVER_DEFAULTS: Required<EctSolverOptions> = { tolerance: 1e-11, maxIterations: 1000, mixing: 0.5, history: 8, annealFrom: 0.25 };
 
+/**
+ * Throws InputError when `opts` cannot drive a solve: the settings are a plain object that callers
+ * change between evaluations (`EctEngine.solver`), so a NaN or zero tolerance would otherwise only
+ * show up as a solve that never converges.
+ */
+export function checkSolverSettings(opts: Required<EctSolverOptions>): void {
+  const bad = (name: string, want: string) => new InputError(`ECT weight solver: ${name} must be ${want}, got ${opts[name as keyof EctSolverOptions]}`);
+  if (!(opts.tolerance > 0 && opts.tolerance < 1)) throw bad("tolerance", "a weight change in (0, 1)");
+  if (!(Number.isInteger(opts.maxIterations) && opts.maxIterations >= 1)) throw bad("maxIterations", "a whole number >= 1");
+  if (!(opts.mixing > 0 && opts.mixing <= 1)) throw bad("mixing", "in (0, 1]");
+  if (!(Number.isInteger(opts.history) && opts.history >= 1)) throw bad("history", "a whole number >= 1");
+  if (!(opts.annealFrom > 0 && opts.annealFrom < Infinity)) throw bad("annealFrom", "a positive kT in eV");
+}
+
 /** What the weight solver did in the last evaluation. */
 export interface SolverReport {
   iterations: number;
@@ -50,6 +64,9 @@ export interface SolverReport {
   /** Electron chemical potential, eV. */
   mu: number;
 }
+
+/** What the weight solver reads of the model's tables: the states of each element and the electronic kT (eV). */
+export type EnsembleTables = Pick<EctTables, "states" | "kT">;
 
 /** The weight solver of one engine: its warm start (weights in the kernels' buffer, mu, the solution before) and counters. */
 export class EnsembleSolver {
@@ -65,7 +82,7 @@ export class EnsembleSolver {
 
   constructor(
     private readonly k: EctKernelPort,
-    private readonly tables: EctTables,
+    private readonly tables: EnsembleTables,
   ) {}
 
   /**
@@ -96,9 +113,11 @@ export class EnsembleSolver {
    * the electronic temperature is annealed from `annealFrom` down to the model's kT, warm-starting each
    * level: at high kT the grand potential has a single minimum, and following it down finds the lowest
    * basin (ionic or neutral) instead of the stationary point nearest the neutral-atom guess. Otherwise
-   * the previous weights are the start (MD, scans), which follows a basin adiabatically.
+   * the previous weights are the start (MD, scans), which follows a basin adiabatically. `opts` are
+   * this solve's settings (checked first: InputError).
    */
   solve(opts: Required<EctSolverOptions>): SolverReport {
+    checkSolverSettings(opts);
     const target = this.tables.kT;
     let total = 0;
     this.spent = 0;

@@ -1,8 +1,9 @@
 /**
- * The ECT engine's wasm state as its solvers see it (ensemble-solver.ts, bond-solve.ts): per-atom
+ * The ECT engine's wasm state as its solvers see it (ensemble-solver.ts, bond-kernels.ts): per-atom
  * buffers, context fields and the kernel passes, without the engine class and its protected API.
  * `EctEngine` implements it over its wasm instance; a test can implement it over plain arrays and a
- * TypeScript energy to run a solver without wasm.
+ * TypeScript energy to run a solver without wasm (test/ect-ensemble-solver.test.ts does, with a
+ * QEq-like mean field).
  */
 import type { Field } from "../engine/system.js";
 
@@ -15,6 +16,7 @@ export interface EctKernelPort {
   i32(name: string): Int32Array;
   /** A context field (eV, A, e or a count, as the field's declaration in scripts/context-fields.mjs says). */
   get(field: Field): number;
+  /** Sets a context field (the solvers set mu, nTotal, kT, epsForces and, for a moment, resCutoff). */
   set(field: Field, value: number): void;
   /** `ectEvaluate`: charges, densities, embedding, eps and the energy terms at the weights in the buffer (pair forces too when `epsForces` is 1). */
   evaluate(): void;

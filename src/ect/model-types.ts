@@ -1,8 +1,9 @@
 /**
  * Types of a validated ECT-EAM model (what `parseEctModel` returns) and the kernels' state limit.
-* No imports and no logic: the radial forms (`forms.ts`), the Coulomb integrals (`coulomb.ts`), the
- * parser (`model-parse.ts`) and the physics checks (`model-warnings.ts`) all depend on these types,
- * and keeping them apart lets those modules import them without importing each other.
+ * No logic, and no import but the kernels' state limit (generated, itself importing nothing): the
+ * radial forms (`forms.ts`), the Coulomb integrals (`coulomb.ts`), the parser (`model-parse.ts`) and
+ * the physics checks (`model-warnings.ts`) all depend on these types, and keeping them apart lets
+ * those modules import them without importing each other.
  * Units: lengths in A, energies in eV, charges in e, masses in amu.
  */
 
@@ -173,5 +174,5 @@ export interface EctModel {
   warnings: string[];
 }
 
-/** Most states an element may have (the wasm kernels' per-atom weight vector is 4 wide). */
-export const MAX_STATES = 4;
+// Most states an element may have: the wasm kernels' state slots per atom (scripts/wasm-interface.mjs).
+export { MAX_STATES } from "../engine/bindings.generated.js";

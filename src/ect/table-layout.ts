@@ -11,15 +11,21 @@ import { interpolate } from "../potentials/spline.js";
 import type { SplineTable } from "../potentials/types.js";
 import { dsfKernel, dsfSelfCoefficient, erfc, ewaldParameters } from "./longrange.js";
 import { packCoulombBlocks, packInnerBlocks, type PairBlocks } from "./pair-blocks.js";
+import type { LongRangeKind } from "./model-types.js";
 import type { EctTables } from "./tables.js";
-import { ECT_RECORD as RECORD, MAX_STATES } from "../engine/bindings.generated.js";
+import {
+  ECT_RECORD as RECORD, LR_KIND_DIRECT, LR_KIND_DSF, LR_KIND_EWALD, MAX_STATES, ROLE_ANION, ROLE_CATION, ROLE_NEUTRAL, ROLE_SLOTS,
+} from "../engine/bindings.generated.js";
 
 // State slots per atom in the kernels and doubles per table record (c0..c6 and a pad), from
 // scripts/wasm-interface.mjs.
 export { MAX_STATES };
 
-/** The point-charge sums the kernels know. */
-export type LongRangeKind = "direct" | "dsf" | "ewald";
+// The point-charge sums the kernels know: the model's long-range kinds.
+export type { LongRangeKind };
+
+/** The kernels' code (context field lrKind) of each point-charge sum. */
+const LR_KIND_CODE: Record<LongRangeKind, number> = { direct: LR_KIND_DIRECT, dsf: LR_KIND_DSF, ewald: LR_KIND_EWALD };
 
 /** How the pair blocks are tabulated: grid points of the Coulomb and inner blocks, the folded kernel. */
 export interface BlockSpec {
@@ -62,7 +68,7 @@ export function layoutEctTables(t: EctTables, reach: number, base: number): EctT
   const add = (s: SplineTable) => radial.push(s);
   const dirEmbed = new Int32Array(nt * MAX_STATES).fill(-1);
   const dirRes = new Int32Array(nt * nt).fill(-1);
-  const roles = new Int32Array(nt * 4).fill(-1);
+  const roles = new Int32Array(nt * ROLE_SLOTS).fill(-1);
   const radialIndex = new Map<SplineTable, number>();
   const indexOf = (s: SplineTable) => {
     let k = radialIndex.get(s);
@@ -74,7 +80,7 @@ export function layoutEctTables(t: EctTables, reach: number, base: number): EctT
     return k;
   };
   for (let a = 0; a < nt; a++) {
-    for (const [role, charge] of [[0, 1], [1, 0], [2, -1]] as const) roles[a * 4 + role] = t.states[a].findIndex((st) => st.charge === charge);
+    for (const [role, charge] of [[ROLE_CATION, 1], [ROLE_NEUTRAL, 0], [ROLE_ANION, -1]] as const) roles[a * ROLE_SLOTS + role] = t.states[a].findIndex((st) => st.charge === charge);
     for (let b = 0; b < nt; b++) {
       if (t.resonance) dirRes[a * nt + b] = indexOf(t.resonance[a][b]);
     }
@@ -175,7 +181,7 @@ export function longRangeSettings(kind: LongRangeKind, lr: EctTables["longRange"
   const on = kind !== "direct";
   const ewaldAlpha = ewaldParameters(lr.cutoff, lr.ewaldAccuracy).alpha;
   return [
-    ["lrKind", { direct: 1, dsf: 2, ewald: 3 }[kind]],
+    ["lrKind", LR_KIND_CODE[kind]],
     ["lrCutoff", on ? lr.cutoff : 0],
     ["lrFolded", on && folded ? 1 : 0],
     ["lrTable", on ? lrTable : 0],

@@ -21,76 +21,11 @@ import {
   tapered,
   type RadialFunction,
 } from "./forms.js";
-import type { EctModel, LongRangeKind, TransferKind } from "./model.js";
-import type { PolarizationTables } from "./transfer/polarization.js";
+import type { EctModel } from "./model.js";
+import type { BondTables, EctTables } from "./table-types.js";
 
-export interface EctTables {
-  elements: string[];
-  masses: number[];
-  Z: number[];
-  /** [element][state]. */
-  states: { name: string; electrons: number; charge: number /* Q = Z - N */; energy: number /* eV */ }[][];
-  /** Max states of any element (<= 4). */
-  maxStates: number;
-  /** k_B T_e, eV. */
-  kT: number;
-  /** e. */
-  totalCharge: number;
-  /** Common radial grid: r_m = m*dr, m = 0..nr-1, covers the largest cutoff. */
-  nr: number;
-  dr: number;
-  /** Largest short-range cutoff (density, pair, Coulomb remainder, resonance), A. */
-  cutoff: number;
-  /** Where the embedding densities f_AM end (A); kernels skip them beyond. */
-  densityCutoff: number;
-  /** Where the pair functions phi_AB end (A). */
-  pairCutoff: number;
-  /** Where the resonance couplings h_AB end (A). */
-  resonanceCutoff: number;
-  /** Embedding grid: rhobar_m = m*drho, m = 0..nrho-1; (nrho-1)*drho = rhoMax. */
-  nrho: number;
-  drho: number;
-  /** Above it F is continued linearly (as EAM). */
-  rhoMax: number;
-  /** [element][state]: f_AM(r), embedding density incl. taper (e/A^3). */
-  density: SplineTable[][];
-  /** [element][state]: F_AM(rhobar) in eV. */
-  embedding: SplineTable[][];
-  /** [A][B] symmetric: phi_AB(r) in eV (NOT r*phi), incl. taper; pair[a][b] and pair[b][a] are the same object. */
-  pair: SplineTable[][];
-  /**
-   * [A][M][B][M']: u(r) = U_{AM,BM'}(r) - k Q_AM Q_BM' / r, eV, incl. taper (short-ranged remainder);
-   * coulomb[a][m][b][mm] and coulomb[b][mm][a][m] are the same object.
-   */
-  coulomb: SplineTable[][][][];
-  /** [A][B]: h_AB(r) eV incl. taper, or null when the model has none (no entry with h0 != 0). */
-  resonance: SplineTable[][] | null;
-  longRange: { kind: LongRangeKind; cutoff: number; dsfAlpha: number; ewaldAccuracy: number };
-  /** 14.399645 eV*A/e^2. */
-  coulombConstant: number;
-  /** How charge moves (model.transfer). */
-  transfer: TransferKind;
-  /** Bond transfer: the channels' couplings, per element pair (null with ensemble transfer). */
-  bond: BondTables | null;
-  /** Induction settings (null when the model has no polarization). */
-  polarization: PolarizationTables | null;
-}
-
-/**
- * What bond transfer needs besides the mean-field tables: per element pair (a, b) the transfer
- * cutoff (0 when the pair has no resonance entry: no bond) and the tapered coupling h_ab(r). The
- * channel correlation D uses the Coulomb remainder tables (`coulomb`) and k/r.
- */
-export interface BondTables {
-  /** [a][b] symmetric, A; 0 = no bond between these elements. */
-  cutoff: number[][];
-  /** [a][b] symmetric, h(r) (eV) with the taper ending at cutoff[a][b]. */
-  coupling: RadialFunction[][];
-  /** Largest transfer cutoff (A). */
-  maxCutoff: number;
-  /** [a][b]: whether the channel a -> b (a gives an electron to b) exists. */
-  channel: boolean[][];
-}
+// The tables' types live in table-types.ts, which the transfer modules import without this file.
+export type { BondTables, EctTables, PolarizationTables } from "./table-types.js";
 
 /** Default radial grid spacing (A). */
 export const DEFAULT_DR = 0.002;

@@ -80,6 +80,14 @@ export const KERNEL_FUNCTIONS = ["_initialize", "heapBase", "contextBytes", "sim
 
 /** State slots per atom in the ECT weights, weightsNew and eps buffers, and per type in stateE, stateN, stateQ and dirEmbed. */
 export const MAX_STATES = 4;
+/** Slots per type in the ECT roles buffer: the state index of the cation, neutral and anion (ROLE_*), -1 when absent; the fourth is padding. */
+export const ROLE_SLOTS = 4;
+/** roles: slot of the state with charge +1. */
+export const ROLE_CATION = 0;
+/** roles: slot of the state with charge 0. */
+export const ROLE_NEUTRAL = 1;
+/** roles: slot of the state with charge -1. */
+export const ROLE_ANION = 2;
 /** EAM density record per grid point and ordered type pair (assembly/tables.ts). f64 words. */
 export const DENSITY_RECORD = 8;
 /** EAM force record per grid point and ordered type pair (assembly/tables.ts). f64 words. */
@@ -100,6 +108,12 @@ export const STATUS_BINS = 2;
 export const STATUS_NEIGH = 3;
 /** Kernel status (Streitz): the compact QEq list needs needNeigh slots. */
 export const STATUS_QEQ_LIST = 4;
+/** lrKind: direct O(N^2) sum over the owned atoms (finite systems). */
+export const LR_KIND_DIRECT = 1;
+/** lrKind: damped shifted force, a tabulated kernel within lrCutoff. */
+export const LR_KIND_DSF = 2;
+/** lrKind: Ewald, the tabulated real-space kernel plus the reciprocal sum. */
+export const LR_KIND_EWALD = 3;
 /** qeqGuess: start from zero. */
 export const QEQ_GUESS_ZERO = 0;
 /** qeqGuess: start from the previous solution. */

@@ -7,7 +7,7 @@
  */
 import { splineEval } from "../../potentials/spline.js";
 import type { SplineTable } from "../../potentials/types.js";
-import type { EctTables } from "../tables.js";
+import type { EctTables } from "../table-types.js";
 import { allocateBonds, type BondSet, type StateRoles } from "./bonds.js";
 
 /** The parts of a neighbor list that the bond set is built from (owned atoms 0..n-1, ghosts after). */

@@ -10,7 +10,7 @@
  *
  * Browser-safe; no wasm.
  */
-import type { EctTables } from "../tables.js";
+import type { EctTables, PolarizationTables } from "../table-types.js";
 import { forEachListedPair, type NeighborView } from "./bond-list.js";
 import { SLOTS } from "./transfer-energy.js";
 
@@ -34,16 +34,6 @@ interface FieldPairs {
 function allocate(n: number): FieldPairs {
   const f = () => new Float64Array(n);
   return { count: 0, i: new Int32Array(n), j: new Int32Array(n), dx: f(), dy: f(), dz: f(), r: f(), s: f(), ds: f(), gx: f(), gy: f(), gz: f() };
-}
-
-/** The polarization settings of a model's tables (see EctTables.polarization). */
-export interface PolarizationTables {
-  cutoff: number;
-  taper: number;
-  /** [element] damping radius rho_A (A). */
-  damping: number[];
-  /** [element][state] polarizability (A^3). */
-  alpha: number[][];
 }
 
 /** C2 quintic smoothstep from 1 at rc - w to 0 at rc, and its derivative. */
