@@ -37,10 +37,11 @@ export const BOND_SOLVER_DEFAULTS: BondSolverOptions = { tolerance: 1e-8, maxIte
 
 /**
  * Extended-Lagrangian settings of MD runs (`ect-eam md --solver xl`): dissipation order 5, truncated
- * Newton steps of 4 conjugate-gradient products (6 evaluations per step, forces included). Measured
- * on 64-atom rock-salt cells at 300 K over 1000 steps (docs/ect-eam.md): NaCl at dt 1 fs drifts
- * 4e-6 eV/atom over 1 ps with energies 2e-9 eV/atom above the converged solve, LiH at 0.5 fs 3e-6
- * over 0.5 ps; 2 products lose the ground state, 3 drift 2e-5. The L-BFGS scheme before it needed
- * 10 evaluations per step for 1e-5 (NaCl) and drifted 4e-5 in LiH.
+ * Newton steps of 5 conjugate-gradient products (7 evaluations per step, forces included). Measured
+ * on 64-atom rock-salt cells at 300 K (docs/ect-eam.md): with 4 products NaCl at dt 1 fs kept Omega +
+ * KE within 6e-6 eV/atom of its start over 10 ps, but LiH at 0.5 fs drifted steadily (-4.4e-5 eV/atom
+ * over 10 ps); with 5 or 6 LiH shows no trend over 2 ps. 2 products lose the ground state, 3 drift
+ * 2e-5 eV/atom/ps on NaCl. The capped L-BFGS scheme before it needed 10 evaluations per step on NaCl
+ * and drifted 9e-5 eV/atom/ps in LiH.
  */
-export const BOND_XL_DEFAULTS: BondXlOptions = { order: 5, method: "newton", iterations: 4 };
+export const BOND_XL_DEFAULTS: BondXlOptions = { order: 5, method: "newton", iterations: 5 };
