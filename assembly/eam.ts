@@ -18,9 +18,13 @@ import { foldGhosts, copyToGhosts } from "./cell";
 @inline function gridLanes(tv: v128, nr: i32): v128 {
   return i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(tv), i32x4.splat(nr - 1));
 }
-/** Fractions p = min(t - m, 1) of the two lanes, as the scalar code computes them. */
+/**
+ * Fractions p = min(t - m, 1) of the two lanes, as the scalar code computes them. pmin (1 < x ? 1 : x)
+ * is that same choice for every x, NaN and -0 included, and one instruction where wasm's min (with
+ * its NaN and signed-zero rules) is a sequence of them.
+ */
 @inline function gridFractions(tv: v128, mv: v128): v128 {
-  return f64x2.min(f64x2.sub(tv, f64x2.convert_low_i32x4_s(mv)), f64x2.splat(1.0));
+  return f64x2.pmin(f64x2.sub(tv, f64x2.convert_low_i32x4_s(mv)), f64x2.splat(1.0));
 }
 
 /**
