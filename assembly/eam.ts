@@ -64,10 +64,10 @@ export function densityPass(ctx: usize): void {
         const dyv = f64x2.sub(yv, v128.load64_lane(y + ob, v128.load64_zero(y + oa), 1));
         const dzv = f64x2.sub(zv, v128.load64_lane(z + ob, v128.load64_zero(z + oa), 1));
         const rsqv = f64x2.add(f64x2.add(f64x2.mul(dxv, dxv), f64x2.mul(dyv, dyv)), f64x2.mul(dzv, dzv));
-        const inside = f64x2.lt(rsqv, f64x2.splat(cutsq));
-        const both = i64x2.all_true(inside);
-        if (!both && !v128.any_true(inside)) continue;
-        if (both) {
+        // (one movmsk for both tests: all_true and any_true are longer sequences in V8)
+        const inside = i64x2.bitmask(f64x2.lt(rsqv, f64x2.splat(cutsq)));
+        if (inside == 0) continue;
+        if (inside == 3) {
           const rv = f64x2.sqrt(rsqv);
           const tv = f64x2.add(f64x2.mul(rv, f64x2.splat(rdr)), f64x2.splat(1.0));
           const mv = gridLanes(tv, nr);
