@@ -10,17 +10,29 @@ import { DENSITY_RECORD, FORCE_RECORD, EMBED_RECORD } from "./tables";
 import { foldGhosts, copyToGhosts } from "./cell";
 
 /**
- * Grid intervals of two distances at once from t = r/dr + 1 (lanes 0, 1): m = min(int(t), nr - 1) in
- * i32x4 lanes 0 and 1. The packed conversions give the same numbers as the scalar code's
- * `<i32>t` and clamp, without V8's scalar float-to-int sequence, which costs more than the rest of
- * a pair's geometry.
+ * Grid intervals of two distances at once from t = r/dr + 1 (lanes 0, 1): m = min(int(t), nr - 1),
+ * as a double in each lane. t is finite and >= 1 here (in-cutoff pairs), so floor is the scalar
+ * code's truncation; floor and pmin are one instruction each, where V8 lowers the saturating
+ * float-to-int conversion to a sequence (and V8's scalar float-to-int costs more than the rest of a
+ * pair's geometry).
  */
 @inline function gridLanes(tv: v128, nr: i32): v128 {
-  return i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(tv), i32x4.splat(nr - 1));
+  return f64x2.pmin(f64x2.floor(tv), f64x2.splat(<f64>(nr - 1)));
 }
-/** Fractions p = min(t - m, 1) of the two lanes, as the scalar code computes them. */
+/**
+ * The integer of `mv` (whole numbers below 2^31) in i32x4 lanes 0 and 2: added to 2^52 a whole
+ * number is the low word of the sum's bits.
+ */
+@inline function gridIndices(mv: v128): v128 {
+  return f64x2.add(mv, f64x2.splat(4503599627370496.0));
+}
+/**
+ * Fractions p = min(t - m, 1) of the two lanes, as the scalar code computes them. pmin (1 < x ? 1 : x)
+ * is that same choice for every x, NaN and -0 included, and one instruction where wasm's min (with
+ * its NaN and signed-zero rules) is a sequence of them.
+ */
 @inline function gridFractions(tv: v128, mv: v128): v128 {
-  return f64x2.min(f64x2.sub(tv, f64x2.convert_low_i32x4_s(mv)), f64x2.splat(1.0));
+  return f64x2.pmin(f64x2.sub(tv, mv), f64x2.splat(1.0));
 }
 
 /**
@@ -60,14 +72,14 @@ export function densityPass(ctx: usize): void {
         const dyv = f64x2.sub(yv, v128.load64_lane(y + ob, v128.load64_zero(y + oa), 1));
         const dzv = f64x2.sub(zv, v128.load64_lane(z + ob, v128.load64_zero(z + oa), 1));
         const rsqv = f64x2.add(f64x2.add(f64x2.mul(dxv, dxv), f64x2.mul(dyv, dyv)), f64x2.mul(dzv, dzv));
-        const inside = f64x2.lt(rsqv, f64x2.splat(cutsq));
-        const both = i64x2.all_true(inside);
-        if (!both && !v128.any_true(inside)) continue;
-        if (both) {
+        // (one movmsk for both tests: all_true and any_true are longer sequences in V8)
+        const inside = i64x2.bitmask(f64x2.lt(rsqv, f64x2.splat(cutsq)));
+        if (inside == 0) continue;
+        if (inside == 3) {
           const rv = f64x2.sqrt(rsqv);
           const tv = f64x2.add(f64x2.mul(rv, f64x2.splat(rdr)), f64x2.splat(1.0));
-          const mv = gridLanes(tv, nr);
-          const ma = i32x4.extract_lane(mv, 0), mb = i32x4.extract_lane(mv, 1);
+          const mv = gridLanes(tv, nr), iv = gridIndices(mv);
+          const ma = i32x4.extract_lane(iv, 0), mb = i32x4.extract_lane(iv, 2);
           const pv = gridFractions(tv, mv);
           const pa = f64x2.extract_lane(pv, 0), pb = f64x2.extract_lane(pv, 1);
           const ra = row + <usize>getI(type, ja) * typeStride + <usize>(ma - 1) * DENSITY_RECORD;
@@ -226,8 +238,8 @@ export function forcePass(ctx: usize): void {
         const dzv = f64x2.sub(zv, v128.load64_lane(z + ob, v128.load64_zero(z + oa), 1));
         const rv = f64x2.sqrt(f64x2.add(f64x2.add(f64x2.mul(dxv, dxv), f64x2.mul(dyv, dyv)), f64x2.mul(dzv, dzv)));
         const tv = f64x2.add(f64x2.mul(rv, f64x2.splat(rdr)), f64x2.splat(1.0));
-        const mv = gridLanes(tv, nr);
-        const ma = i32x4.extract_lane(mv, 0), mb = i32x4.extract_lane(mv, 1);
+        const mv = gridLanes(tv, nr), iv = gridIndices(mv);
+        const ma = i32x4.extract_lane(iv, 0), mb = i32x4.extract_lane(iv, 2);
         const pv = gridFractions(tv, mv);
         const pa = f64x2.extract_lane(pv, 0), pb = f64x2.extract_lane(pv, 1);
         const ra = row + <usize>getI(type, ja) * typeStride + <usize>(ma - 1) * FORCE_RECORD;

@@ -138,7 +138,26 @@ export function buildNeighborList(ctx: usize): i32 {
         if (k + (e - s) <= cap) {
           // Branch-free: about a quarter of the candidates are kept, in no predictable pattern,
           // so every candidate is written and the count advances only for kept ones.
-          for (let q = s; q < e; q++) {
+          let q = s;
+          if (ASC_FEATURE_SIMD) {
+            // Two consecutive candidates per iteration (the bin-sorted copies are contiguous): the
+            // same distance and key tests in two lanes, then both written in order as below.
+            for (; q + 1 < e; q += 2) {
+              const o = <usize>q << 3;
+              const dx = f64x2.sub(f64x2.splat(xi), v128.load(xb + o));
+              const dy = f64x2.sub(f64x2.splat(yi), v128.load(yb + o));
+              const dz = f64x2.sub(f64x2.splat(zi), v128.load(zb + o));
+              const near = f64x2.lt(f64x2.add(f64x2.add(f64x2.mul(dx, dx), f64x2.mul(dy, dy)), f64x2.mul(dz, dz)), f64x2.splat(reachSq));
+              const oq = <usize>q << 2;
+              const above = i64x2.extend_low_i32x4_s(i32x4.gt_s(v128.load64_zero(key + oq), i32x4.splat(ki)));
+              const bits = i64x2.bitmask(v128.and(near, above));
+              putI(neigh, k, load<i32>(atoms + oq));
+              k += bits & 1;
+              putI(neigh, k, load<i32>(atoms + oq, 4));
+              k += bits >> 1;
+            }
+          }
+          for (; q < e; q++) {
             const dx = xi - getF(xb, q), dy = yi - getF(yb, q), dz = zi - getF(zb, q);
             const keep = (dx * dx + dy * dy + dz * dz < reachSq) & (getI(key, q) > ki);
             putI(neigh, k, getI(atoms, q));

@@ -4,8 +4,8 @@
 // wasm memory per atom; then the ECT-EAM section (bench/ect.ts), the worker-pool batch (bench/workers.ts),
 // one MD run over spatial domains (bench/domain.ts) and Streitz-Mintmire against LAMMPS examples/streitz (bench/streitz.ts).
 // Whole-process timings (bench/process.ts): in.eam as `ect-eam md` against `lmp`, with start-up on its own line
-// (with --only process also the Streitz example).
-// Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers|domain|streitz|process]
+// (with --only process also the Streitz example; --only process-eam: in.eam only, --runs N of each).
+// Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers|domain|streitz|process|process-eam]
 //        node dist/bench.js --json [--quick] [--scalar]: the portable suite (src/benchmark), JSON report only
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
@@ -112,6 +112,7 @@ async function main(): Promise<void> {
   if (values.only === "streitz") return benchStreitz({ quick, runs: Math.min(runs, 3), lmp });
   if (values.only === "domain") return benchDomain({ quick, runs });
   if (values.only === "process") return benchProcess({ quick, runs: 3, lmp, streitz: true, xl: cliHasQeqXl() });
+  if (values.only === "process-eam") return benchProcess({ quick, runs: Math.max(3, runs), lmp, streitz: false, xl: false });
   const styles = lmp ? lammpsPairStyles(lmp) : new Set<string>();
   console.log(`# ect-eam benchmark: LAMMPS bench/in.eam workload (fcc Cu a=${A} A, ${POTENTIAL}, ${TEMPERATURE} K, dt ${DT} fs, skin ${SKIN} A, neigh every 1 delay 5 check yes)`);
   console.log(`# node ${process.version}, ${runs} runs per entry (median), LAMMPS: ${lmp ?? "not installed (apt-get install lammps)"}`);

@@ -272,7 +272,8 @@ export async function runMd(opts: MdFlags, given: (flag: string) => boolean): Pr
       },
       restartEvery,
       onRestart: opts.writeRestart !== undefined ? (data) => writeRestartFile(opts.writeRestart!, data) : undefined,
-      onProgress: (done) => bar.update(done),
+      // Without a bar no progress is reported: each report is a check point where the wasm loop stops.
+      onProgress: bar.live ? (done) => bar.update(done) : undefined,
     });
     bar.stop();
     outputs.commit();

@@ -2,10 +2,13 @@
  * Progress bars for long commands (md, relax, scan, fit, property): cli-progress on stderr, only when
  * stderr is a terminal, so pipes, logs and tests see clean output.
  */
-import cliProgress from "cli-progress";
+import { createRequire } from "node:module";
+import type * as CliProgress from "cli-progress";
 
 /** A bar that pauses around lines written to stdout (thermo tables) and can be advanced. */
 export interface Progress {
+  /** Whether a bar is shown (false: every call does nothing, so callers need not report progress). */
+  readonly live: boolean;
   /** Sets the position (units of `total`) and optional extra text shown after the bar. */
   update(done: number, note?: string): void;
   /** Runs `write` with the bar hidden, so table lines do not mix with it. */
@@ -14,7 +17,15 @@ export interface Progress {
   stop(): void;
 }
 
-const NONE: Progress = { update: () => {}, around: (w) => w(), stop: () => {} };
+const NONE: Progress = { live: false, update: () => {}, around: (w) => w(), stop: () => {} };
+
+/**
+ * cli-progress, loaded on first use: only a terminal shows a bar, and loading the package cost
+ * every command's start-up ~10 ms (more under load) in pipes and scripts, where no bar is drawn.
+ */
+function cliProgress(): typeof CliProgress {
+  return createRequire(import.meta.url)("cli-progress") as typeof CliProgress;
+}
 
 /**
  * A bar labelled `label` counting to `total` `unit`s, with the rate and the time left; a no-op
@@ -22,7 +33,8 @@ const NONE: Progress = { update: () => {}, around: (w) => w(), stop: () => {} };
  */
 export function progressBar(label: string, total: number, unit = "steps"): Progress {
   if (process.stderr.isTTY !== true || !(total > 0)) return NONE;
-  const bar = new cliProgress.SingleBar(
+  const lib = cliProgress();
+  const bar = new lib.SingleBar(
     {
       format: `${label} |{bar}| {percentage}% {value}/{total} ${unit} | {rate} ${unit}/s | ETA {eta_formatted}{note}`,
       stream: process.stderr,
@@ -30,7 +42,7 @@ export function progressBar(label: string, total: number, unit = "steps"): Progr
       hideCursor: true,
       etaBuffer: 20,
     },
-    cliProgress.Presets.shades_classic,
+    lib.Presets.shades_classic,
   );
   const t0 = performance.now();
   let done = 0;
@@ -42,6 +54,7 @@ export function progressBar(label: string, total: number, unit = "steps"): Progr
     return s > 0 && done > 0 ? (done / s).toPrecision(3) : "-";
   };
   return {
+    live: true,
     update(d, n) {
       done = d;
       if (n !== undefined) note = ` | ${n}`;

@@ -27,7 +27,7 @@ import { FTM } from "../engine/system.js";
 import { berendsenScale, checkBarostat, pressureTensor, type BarostatSpec } from "./barostat.js";
 import { EngineAccess, warmStartOf } from "./engine-access.js";
 import { engineLoopOf, type EngineLoop } from "./engine-loop.js";
-import { RunGuard, type GuardLimits } from "./guard.js";
+import { RunGuard, type GuardLimits, type GuardSample } from "./guard.js";
 import { setEnergies, withoutResults } from "../io/result-frame.js";
 import type { ThermoRow } from "./md.js";
 import { RESTART_FORMAT, RESTART_VERSION, type RestartData } from "./restart.js";
@@ -124,14 +124,21 @@ function nextMultiple(step: number, every: number): number {
 /** MD of one structure with one calculator; `atoms` evolves in place (positions, velocities, cell). */
 export class MolecularDynamics {
   readonly calculator: Calculator;
-  readonly atoms: Atoms;
   readonly dt: number;
   readonly thermostat: Thermostat;
   readonly barostat: BarostatSpec;
   /** Steps done since the start of the simulation (continues across restarts). */
   step = 0;
-  /** The last evaluation (forces at the current positions, before a barostat scaling). */
-  results: CalculatorResults | null = null;
+  /** The structure (positions, velocities, cell), evolved in place. */
+  private readonly current: Atoms;
+  /** The last evaluation; behind the engine while `stale`. */
+  private last: CalculatorResults | null = null;
+  /**
+   * The wasm loop ran steps whose positions, velocities and results are still only in the engine:
+   * between hook points `run` leaves them there (copying 32,000 atoms' state out at every check cost
+   * more than the checks) and `atoms`/`results` read them back on first use.
+   */
+  private stale = false;
   /** Free text stored in restarts: which potential or model ran. */
   description = "";
   /** Neighbor checks (neigh_modify every/delay). */
@@ -153,8 +160,8 @@ export class MolecularDynamics {
     if (!(options.dt > 0) || !Number.isFinite(options.dt)) throw new InputError(`time step must be > 0 fs, got ${options.dt}`);
     if (atoms.length === 0) throw new InputError("MD needs at least one atom");
     this.calculator = calculator;
-    this.atoms = atoms.copy();
-    if (!this.atoms.velocities) this.atoms.velocities = new Float64Array(3 * atoms.length);
+    this.current = atoms.copy();
+    if (!this.current.velocities) this.current.velocities = new Float64Array(3 * atoms.length);
     this.dt = options.dt;
     this.thermostat = makeThermostat(options.thermostat ?? { kind: "none" });
     this.thermostat.init(this.atoms.length);
@@ -200,6 +207,22 @@ export class MolecularDynamics {
     };
   }
 
+  /** The structure (positions, velocities, cell); `atoms` is evolved in place by `step` and `run`. */
+  get atoms(): Atoms {
+    if (this.stale) this.readBack();
+    return this.current;
+  }
+
+  /** The last evaluation (forces at the current positions, before a barostat scaling). */
+  get results(): CalculatorResults | null {
+    if (this.stale) this.readBack();
+    return this.last;
+  }
+  set results(r: CalculatorResults | null) {
+    this.stale = false;
+    this.last = r;
+  }
+
   /** Simulated time, fs. */
   get time(): number {
     return this.origin.time + (this.step - this.origin.step) * this.dt;
@@ -229,23 +252,53 @@ export class MolecularDynamics {
     return r;
   }
 
-  /** `steps` NVE steps in the wasm loop, then positions, velocities and results read back. */
+  /**
+   * `steps` NVE steps in the wasm loop. Positions, velocities and results stay in the engine until
+   * `atoms` or `results` are read (`readBack`).
+   */
   private advanceInEngine(steps: number): void {
-    const loop = this.loop!, e = loop.engine, a = this.atoms;
+    const loop = this.loop!, e = loop.engine;
     if (!this.results) this.evaluate();
     if (!this.loaded) {
-      e.setVelocities(a.velocities!);
+      e.setVelocities(this.current.velocities!);
       this.loaded = true;
     }
+    this.stale = true;
     const iterations = loop.run(steps, this.dt, this.neighborEvery, this.neighborDelay);
     if (loop.kind !== "eam") {
       this.solverWork.iterations += iterations;
       this.solverWork.solves += steps;
     }
     this.step += steps;
+  }
+
+  /** Copies the wasm loop's positions, velocities and results into `atoms` and `results`. */
+  private readBack(): void {
+    const loop = this.loop!, e = loop.engine, a = this.current;
+    this.stale = false;
     a.positions.set(e.positions());
     a.velocities!.set(e.velocities());
-    this.results = loop.results(a);
+    this.last = loop.results(a);
+  }
+
+  /**
+   * What the guard checks between hook points of a wasm loop, read in place from the engine: its
+   * position and velocity columns, its kinetic and potential energy (no copies of per-atom arrays).
+   */
+  private engineSample(): GuardSample {
+    const loop = this.loop!, e = loop.engine, a = this.current, n = e.length;
+    const kinetic = e.kineticEnergy();
+    const col = (name: "x" | "y" | "z" | "vx" | "vy" | "vz") => e.view(name);
+    return {
+      step: this.step,
+      atoms: {
+        n, cell: a.cell, pbc: a.pbc,
+        pos: [col("x"), col("y"), col("z")], vel: [col("vx"), col("vy"), col("vz")], off: [0, 0, 0], stride: 1,
+      },
+      temperature: temperatureOf(kinetic, n),
+      conserved: this.barostat.kind === "none" ? loop.potential() + kinetic + this.thermostat.extendedEnergy() : null,
+      dangerousBuilds: this.stats.dangerousBuilds,
+    };
   }
 
   /** Advances one time step. */
@@ -327,13 +380,17 @@ export class MolecularDynamics {
       if (this.loop !== null) this.advanceInEngine(next - this.step);
       else while (this.step < next) this.stepOnce();
       const s = this.step, last = s === end;
-      const row = this.thermo();
-      guard.check(this.sample(row));
+      const thermo = (thermoEvery > 0 && s % thermoEvery === 0) || last;
+      const frame = frameEvery > 0 && s % frameEvery === 0;
+      const restart = hooks.onRestart !== undefined && ((restartEvery > 0 && s % restartEvery === 0) || last);
+      // A check with no output to write leaves a wasm loop's state in the engine and checks it there.
+      const row = this.stale && !thermo && !frame && !restart ? null : this.thermo();
+      guard.check(row === null ? this.engineSample() : this.sample(row));
       const h0 = performance.now();
       if (hooks.onProgress && ((s - start) % progressEvery === 0 || last)) hooks.onProgress(s - start, steps);
-      if ((thermoEvery > 0 && s % thermoEvery === 0) || last) hooks.onThermo?.(row);
-      if (frameEvery > 0 && s % frameEvery === 0) hooks.onFrame?.(this);
-      if (hooks.onRestart && ((restartEvery > 0 && s % restartEvery === 0) || last)) hooks.onRestart(this.restartData());
+      if (thermo) hooks.onThermo?.(row!);
+      if (frame) hooks.onFrame?.(this);
+      if (restart) hooks.onRestart!(this.restartData());
       hookMs += performance.now() - h0;
     }
     const wall = performance.now() - t0;

@@ -37,6 +37,11 @@ export interface EngineLoop {
   run(steps: number, dt: number, every: number, delay: number): number;
   /** Energy, forces, virial, stress (and charges, Omega) at the engine's current state. */
   results(atoms: Atoms): CalculatorResults;
+  /**
+   * The energy the forces derive from at the engine's current state (eV: E, or Omega for ECT-EAM),
+   * read without copying any per-atom array out (the run's checks between outputs).
+   */
+  potential(): number;
   /** The restart state of the engine (steps since the build, Streitz Ewald settings). */
   state(): EngineLoopState;
   /** Where the neighbor list was built (wrapped positions, A) and its current order. */
@@ -113,6 +118,7 @@ function eamLoop(e: EamEngine): LoopParts {
     results(atoms) {
       return { ...baseResults(e, atoms), energies: e.energies() };
     },
+    potential: () => e.energy(),
     ...savedState(e, null),
   };
 }
@@ -132,6 +138,7 @@ function ectLoop(e: EctEngine): LoopParts {
         iterations: e.solverReport().iterations,
       } as CalculatorResults;
     },
+    potential: () => e.grandPotential(),
     ...savedState(e, e),
   };
 }
@@ -148,6 +155,7 @@ function streitzLoop(e: StreitzEngine): LoopParts {
       const r = e.qeqReport();
       return { ...baseResults(e, atoms), charges: e.charges(), qeqIterations: Math.trunc((r.loopsS + r.loopsT) / 2) } as CalculatorResults;
     },
+    potential: () => e.energy(),
     list: (atoms) => listOf(e, atoms),
     state() {
       const s = loopState(e);

@@ -24,10 +24,32 @@ export interface GuardLimits {
   stopOnDangerousBuilds?: boolean;
 }
 
+/**
+ * Positions and velocities as the guard reads them: row-major N x 3 arrays (an `Atoms`), or the
+ * x/y/z and vx/vy/vz columns a wasm engine holds (checked in place between hook points, without
+ * copying the state out of the engine).
+ */
+export interface GuardColumns {
+  n: number;
+  cell: ArrayLike<number>;
+  pbc: readonly boolean[];
+  /** Component d of atom i is `pos[d][off[d] + stride * i]` (likewise `vel`, null without velocities). */
+  pos: [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
+  vel: [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>] | null;
+  off: [number, number, number];
+  stride: number;
+}
+
+/** The columns of an `Atoms` (interleaved). */
+export function atomsColumns(a: Atoms): GuardColumns {
+  const x = a.positions, v = a.velocities;
+  return { n: a.length, cell: a.cell, pbc: a.pbc, pos: [x, x, x], vel: v ? [v, v, v] : null, off: [0, 1, 2], stride: 3 };
+}
+
 /** What the guard is shown at each check. */
 export interface GuardSample {
   step: number;
-  atoms: Atoms;
+  atoms: Atoms | GuardColumns;
   temperature: number;
   conserved: number | null;
   dangerousBuilds: number;
@@ -56,15 +78,11 @@ export class RunGuard {
 
   /** Throws CalculationFailed naming the step and what went wrong. */
   check(s: GuardSample): void {
-    const a = s.atoms, n = a.length;
+    const a = "stride" in s.atoms ? s.atoms : atomsColumns(s.atoms), n = a.n;
     const at = `MD stopped at step ${s.step}`;
     const advice = "the time step is probably too large for this system (try a smaller --dt)";
-    const v = a.velocities;
-    for (let k = 0; k < 3 * n; k++) {
-      if (!Number.isFinite(a.positions[k]) || (v !== null && !Number.isFinite(v[k]))) {
-        throw new CalculationFailed(`${at}: atom ${Math.floor(k / 3)} has a non-finite position or velocity; ${advice}`);
-      }
-    }
+    const bad = nonFinite(a);
+    if (bad !== null) throw new CalculationFailed(`${at}: atom ${bad} has a non-finite position or velocity; ${advice}`);
     const lost = lostAtom(a);
     if (lost !== null) {
       throw new CalculationFailed(`${at}: atom ${lost} left the periodic cell by more than a cell length between neighbor builds (lost); ${advice}`);
@@ -89,15 +107,28 @@ export class RunGuard {
   }
 }
 
+/** The first atom with a non-finite position or velocity component, or null. */
+function nonFinite(a: GuardColumns): number | null {
+  const { pos, vel, off, stride } = a;
+  for (let i = 0; i < a.n; i++) {
+    for (let d = 0; d < 3; d++) {
+      const k = off[d] + stride * i;
+      if (!Number.isFinite(pos[d][k]) || (vel !== null && !Number.isFinite(vel[d][k]))) return i;
+    }
+  }
+  return null;
+}
+
 /** An atom whose fractional coordinate along a periodic direction is outside [-1, 2], or null. */
-function lostAtom(a: Atoms): number | null {
+function lostAtom(a: GuardColumns): number | null {
   if (!a.pbc.some((p) => p)) return null;
   const g = cellFrame(a.cell, a.pbc).g;
-  const x = a.positions;
-  for (let i = 0; i < a.length; i++) {
+  const [x, y, z] = a.pos, [ox, oy, oz] = a.off, st = a.stride;
+  for (let i = 0; i < a.n; i++) {
+    const xi = x[ox + st * i], yi = y[oy + st * i], zi = z[oz + st * i];
     for (let d = 0; d < 3; d++) {
       if (!a.pbc[d]) continue;
-      const f = x[3 * i] * g[d] + x[3 * i + 1] * g[3 + d] + x[3 * i + 2] * g[6 + d];
+      const f = xi * g[d] + yi * g[3 + d] + zi * g[6 + d];
       if (f < -1 || f > 2) return i;
     }
   }
