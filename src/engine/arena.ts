@@ -5,6 +5,7 @@
  * `KernelSystem` (`system.ts`) decides what the buffers are and how large, the arena places them.
  */
 import { CTX, CTX_BYTES, CTX_KIND } from "./context.js";
+import { BUFFER_ELEMENT } from "./bindings.generated.js";
 import { interleave3 } from "../math/interleave.js";
 
 /** A field of the context block (a pointer, size, scalar or result shared with the kernels). */
@@ -12,8 +13,10 @@ export type Field = keyof typeof CTX;
 
 const PAGE = 65536;
 
-/** Buffers of 32-bit integers; every other buffer holds float64. */
-const INT_BUFFERS = ["type", "binAtoms", "binOf", "numNeigh", "firstNeigh", "numPairs", "ghostOwner", "neigh", "binStart", "rank", "activeStates", "tierEnds", "pairM", "coulBlocks", "innerBlocks"];
+/** True for buffers of 32-bit integers (the description's element type); every other buffer holds float64. */
+function isIntBuffer(name: string): boolean {
+  return (BUFFER_ELEMENT as Record<string, string>)[name] === "i32";
+}
 
 interface Region {
   name: string;
@@ -127,7 +130,7 @@ export class WasmArena {
     if (!v || v.buffer !== this.mem.buffer) {
       const r = this.regions.get(name);
       if (!r) throw new Error(`no buffer named '${name}'`);
-      const isInt = INT_BUFFERS.includes(name);
+      const isInt = isIntBuffer(name);
       v = isInt ? new Int32Array(this.mem.buffer, r.offset, r.bytes / 4) : new Float64Array(this.mem.buffer, r.offset, r.bytes / 8);
       this.cache.set(name, v);
     }

@@ -6,10 +6,16 @@
  */
 import { InputError } from "../errors.js";
 import type { WasmArena } from "./arena.js";
+import { STATUS_BINS, STATUS_GHOSTS, STATUS_NEIGH, STATUS_OK } from "./bindings.generated.js";
 import type { CellFrame } from "./geometry.js";
 
-/** What a non-zero kernel status says is short: 1 ghost arrays, 2 bin arrays, 3 the neighbor list. */
-export const KERNEL_STATUS = ["ok", "ghost arrays", "bin arrays", "neighbor list"];
+/** What a kernel status says is short, by its STATUS_* code (scripts/wasm-interface.mjs). */
+export const KERNEL_STATUS: Record<number, string> = {
+  [STATUS_OK]: "ok",
+  [STATUS_GHOSTS]: "ghost arrays",
+  [STATUS_BINS]: "bin arrays",
+  [STATUS_NEIGH]: "neighbor list",
+};
 
 /** Half-list entries to reserve: a uniform-density estimate with 20 % slack, at least 32 per atom. */
 export function estimateNeighbors(n: number, frame: CellFrame, reach: number): number {

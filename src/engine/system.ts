@@ -9,6 +9,7 @@ import type { Atoms } from "../atoms.js";
 import { CalculationFailed, InputError } from "../errors.js";
 import { WasmArena, type Field } from "./arena.js";
 import { CTX_BYTES } from "./context.js";
+import { STATUS_BINS, STATUS_GHOSTS, STATUS_NEIGH } from "./bindings.generated.js";
 import { cellFrame, type CellFrame } from "./geometry.js";
 import { estimateNeighbors, KERNEL_STATUS, NeighborList } from "./neighbor-list.js";
 import type { KernelExports, KernelVariant } from "./wasm.js";
@@ -395,12 +396,12 @@ export class KernelSystem {
   }
 
   protected grow(status: number): void {
-    if (status === 1) {
+    if (status === STATUS_GHOSTS) {
       this.ghostCapacity = Math.ceil(this.getCtx("needGhosts") * 1.2) + 64;
       this.capacity = this.n + this.ghostCapacity;
-    } else if (status === 2) {
+    } else if (status === STATUS_BINS) {
       this.binCapacity = Math.ceil(this.getCtx("needBins") * 1.2) + 64;
-    } else if (status === 3) {
+    } else if (status === STATUS_NEIGH) {
       this.neighCapacity = Math.ceil(this.getCtx("needNeigh") * 1.15) + 256;
     } else {
       throw new Error(`internal: unknown kernel status ${status}`);

@@ -1,9 +1,7 @@
 import type { EamPotential, SplineTable } from "../potentials/types.js";
 
-// Record sizes in doubles; see assembly/tables.ts for the lane layout.
-const DENSITY_RECORD = 8;
-const FORCE_RECORD = 16;
-const EMBED_RECORD = 8;
+// Record sizes in doubles (generated from scripts/wasm-interface.mjs); see assembly/tables.ts for the lane layout.
+import { DENSITY_RECORD, EMBED_RECORD, FORCE_RECORD } from "./bindings.generated.js";
 
 /** Packed tables in the layout the kernels read, ready to copy into wasm memory. */
 export interface PackedTables {

@@ -256,7 +256,7 @@ export class StreitzEngine extends KernelSystem {
     this.setCtx("skNmax", ks ? ks.nmax : 0);
     if (ks) {
       this.f64("skVecs").set(ks.vecs);
-      new Int32Array(this.mem.buffer, this.getCtx("skIdx"), ks.idx.length).set(ks.idx);
+      (this.raw("skIdx") as Int32Array).set(ks.idx);
       this.f64("skBasis").set(ks.basis);
     }
   }
