@@ -67,3 +67,13 @@ describe("src/ module graph", () => {
     expect(findCycle(new Map([["a", ["b"]], ["b", []], ["c", ["a", "b"]]]))).toBeNull();
   });
 });
+
+// Issue 15's size rule: a file past 600 lines is a file that does several things.
+describe("module size", () => {
+  it("no module in src/ has more than 600 lines", () => {
+    const long = sources(SRC)
+      .map((f) => [relative(SRC, f), readFileSync(f, "utf8").split("\n").length - 1] as const)
+      .filter(([, lines]) => lines > 600);
+    expect(long).toEqual([]);
+  });
+});

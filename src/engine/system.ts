@@ -11,7 +11,7 @@ import { WasmArena, type Field } from "./arena.js";
 import { CTX_BYTES } from "./context.js";
 import { STATUS_BINS, STATUS_GHOSTS, STATUS_NEIGH } from "./bindings.generated.js";
 import { cellFrame, type CellFrame } from "./geometry.js";
-import { estimateNeighbors, KERNEL_STATUS, NeighborList } from "./neighbor-list.js";
+import { estimateGhostsAndBins, estimateNeighbors, KERNEL_STATUS, NeighborList } from "./neighbor-list.js";
 import type { KernelExports, KernelVariant } from "./wasm.js";
 
 export type { Field } from "./arena.js";
@@ -529,39 +529,6 @@ export class KernelSystem {
   kineticEnergy(): number {
     return this.k.kineticEnergy(this.ctx);
   }
-}
-
-/**
- * Ghost and bin slots a first build will ask for, estimated with the growth's 20 % slack from the
- * cell at uniform density (each periodic direction adds 2 reach / width of the atoms as images) and
- * the bounding box of the positions widened by the ghosts' reach. Sizing the first layout from them
- * spares the first build two rounds of "arrays short", each a partial build and a new layout (~10 ms
- * at 32,000 atoms); a low estimate only means the growth happens as before.
- */
-function estimateGhostsAndBins(p: ArrayLike<number>, frame: CellFrame, pbc: readonly boolean[], reach: number): { ghosts: number; bins: number } {
-  const n = p.length / 3;
-  let images = 1;
-  for (let k = 0; k < 3; k++) if (pbc[k] && frame.widths[k] > 0) images *= 1 + (2 * reach) / frame.widths[k];
-  const ghosts = Math.ceil(n * (images - 1) * 1.2) + 64;
-  if (!Number.isFinite(ghosts)) return { ghosts: 0, bins: 0 };
-  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < n; i++) {
-    for (let d = 0; d < 3; d++) {
-      const v = p[3 * i + d];
-      if (v < lo[d]) lo[d] = v;
-      if (v > hi[d]) hi[d] = v;
-    }
-  }
-  // Ghosts reach past the cell by reach/width of each periodic cell vector (fractional margin).
-  let bins = 1;
-  for (let d = 0; d < 3; d++) {
-    let pad = 0;
-    for (let r = 0; r < 3; r++) if (pbc[r]) pad += (reach / frame.widths[r]) * Math.abs(frame.h[3 * r + d]);
-    bins *= Math.floor((hi[d] - lo[d] + 2 * pad) / (0.5 * reach)) + 2;
-  }
-  // the kernel coarsens grids beyond 8 bins per atom (binAtoms): never ask for more
-  bins = Math.min(bins, Math.max(8 * (n + ghosts) + 64, 4096));
-  return { ghosts, bins: Number.isFinite(bins) ? Math.ceil(bins * 1.2) + 64 : 0 };
 }
 
 function checkFinite(a: ArrayLike<number>, what: string, source: string): void {
