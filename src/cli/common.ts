@@ -2,7 +2,6 @@ import { basename } from "node:path";
 import { CalculationFailed, InputError, ModelError } from "../errors.js";
 import { readEamPotentialFile } from "../potentials/eam-file.js";
 import type { EamPotential, EamStyle } from "../potentials/types.js";
-import type { ThermoRow } from "../dynamics/md.js";
 
 const STYLES: EamStyle[] = ["eam", "eam/alloy", "eam/fs"];
 
@@ -42,27 +41,6 @@ export async function runCommand(body: () => Promise<void> | void): Promise<void
     }
     throw err;
   }
-}
-
-const COLUMNS = ["Step", "Time(fs)", "Temp(K)", "PotEng(eV)", "KinEng(eV)", "TotEng(eV)", "Press(bar)"];
-
-/** Header of the thermo table. */
-export function thermoHeader(): string {
-  return COLUMNS.map((c, i) => (i === 0 ? c.padStart(8) : c.padStart(16))).join(" ");
-}
-
-/** One thermo line, fixed-width columns. */
-export function thermoLine(r: ThermoRow): string {
-  const f = (v: number, d: number) => v.toFixed(d).padStart(16);
-  return [
-    String(r.step).padStart(8),
-    f(r.time, 2),
-    f(r.temperature, 3),
-    f(r.potential, 6),
-    f(r.kinetic, 6),
-    f(r.total, 6),
-    r.pressure === null ? "-".padStart(16) : f(r.pressure, 3),
-  ].join(" ");
 }
 
 /** A short name for messages. */

@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import type { Atoms } from "../atoms.js";
 import { createDomainMd } from "../domain/index.js";
 import type { EamPotential } from "../potentials/types.js";
-import { thermoHeader, thermoLine } from "./common.js";
+import type { ThermoRow } from "../dynamics/md.js";
+import { mdThermoTable } from "./md-table.js";
 
 /** Runs the domain-decomposed NVE loop and prints thermo lines every `thermoEvery` steps. */
 export async function runDomainMd(
@@ -30,10 +31,13 @@ export async function runDomainMd(
   });
   try {
     out.write(`# ${atoms.length} atoms, ${pot.source} (${pot.style}), ${md.domains} domain worker(s), dt ${o.dt} fs, ${o.steps} steps\n`);
-    out.write(thermoHeader() + "\n");
-    out.write(thermoLine(md.thermo()) + "\n");
+    // The single-engine run's table (NVE EAM columns), so that both print one format.
+    const table = mdThermoTable("eam", { thermostat: false, barostat: false });
+    const line = (r: ThermoRow) => table.line({ ...r, volume: null, omega: null, conserved: null, totalCharge: null, chargeMin: null, chargeMax: null, solverIterations: null });
+    out.write(table.header + "\n");
+    out.write(line(md.thermo()) + "\n");
     const t0 = performance.now();
-    await md.run(o.steps, { progressEvery: o.thermoEvery, onProgress: (_done, _total, row) => out.write(thermoLine(row) + "\n") });
+    await md.run(o.steps, { progressEvery: o.thermoEvery, onProgress: (_done, _total, row) => out.write(line(row) + "\n") });
     const seconds = (performance.now() - t0) / 1000;
     out.write(`# speed: ${((seconds * 1e6) / Math.max(1, o.steps * atoms.length)).toFixed(3)} us/atom-step (${seconds.toFixed(3)} s for ${o.steps} steps of ${atoms.length} atoms on ${md.domains} workers)\n`);
   } finally {
