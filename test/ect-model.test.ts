@@ -340,7 +340,7 @@ describe("Coulomb closed forms", () => {
 
   it("the quadrature reproduces the Gaussian-Gaussian closed form; Gaussian-Slater matches reference values", () => {
     for (const R of [0.01, 0.5, 3]) expect(rel(shellCoulombIntegral(G(1.5), G(0.4), R)[0], gaussianGaussianJ(1.5, 0.4, R))).toBeLessThan(1e-12);
-    // reference: 40-digit mpmath quadrature of the same integral
+    // reference: 40-digit mpmath quadrature of the same integral (test/fixtures/scripts/mpmath-references.py)
     const ref: [number, number, number, number][] = [
       [1.3, 0.9, 0, 0.6924440299069859328],
       [1.3, 0.9, 0.7, 0.6449375846648156444],

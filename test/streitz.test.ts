@@ -103,7 +103,7 @@ describe("parseStreitz", () => {
 });
 
 describe("erfc", () => {
-  // mpmath, 40 digits
+  // mpmath, 40 digits (test/fixtures/scripts/mpmath-references.py)
   const ref: [number, number][] = [
     [0, 1],
     [1e-8, 0.99999998871620832904],
