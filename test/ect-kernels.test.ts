@@ -44,10 +44,9 @@ async function evaluate(
   tables: EctTables, atoms: Atoms,
   opts: { variant?: "simd" | "scalar"; skin?: number; scratchLimit?: number; reference?: Float64Array } = {},
 ): Promise<Result> {
-  const e = await EctEngine.create(tables, { variant: opts.variant, skin: opts.skin });
+  const e = await EctEngine.create(tables, { variant: opts.variant, skin: opts.skin, tierScratchLimit: opts.scratchLimit });
   e.solver.tolerance = 1e-11;
   e.setAtoms(atoms);
-  if (opts.scratchLimit) (e as unknown as { setCtx(f: string, v: number): void }).setCtx("tierScratchLimit", opts.scratchLimit);
   e.compute();
   const weights = e.weights();
   const omegaAtReference = e.grandPotentialAt(opts.reference ?? weights);

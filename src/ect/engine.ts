@@ -63,11 +63,21 @@ export class EctEngine extends KernelSystem {
     this.placeEctTables(reach);
   }
 
-  /** Creates an engine for built ECT tables (see `buildEctTables`). */
-  static async create(tables: EctTables, opts: EngineOptions & { source?: string } = {}): Promise<EctEngine> {
+  /**
+   * Creates an engine for built ECT tables (see `buildEctTables`). `tierScratchLimit` (tests and
+   * diagnostics): list segments longer than this many entries are tier-sorted in place instead of
+   * through the scratch buffer, so that small systems exercise that path too (the results are the
+   * same either way).
+   */
+  static async create(tables: EctTables, opts: EngineOptions & { source?: string; tierScratchLimit?: number } = {}): Promise<EctEngine> {
     const variant = opts.variant ?? "simd";
     const mod = opts.module ?? (await loadKernelModule(variant));
-    return new EctEngine(tables, instantiateKernels(mod), variant, opts.skin ?? 1.0, opts.source ?? "ECT-EAM model");
+    const engine = new EctEngine(tables, instantiateKernels(mod), variant, opts.skin ?? 1.0, opts.source ?? "ECT-EAM model");
+    if (opts.tierScratchLimit !== undefined) {
+      if (!(Number.isInteger(opts.tierScratchLimit) && opts.tierScratchLimit >= 0)) throw new InputError(`tierScratchLimit must be a whole number >= 0, got ${opts.tierScratchLimit}`);
+      engine.setCtx("tierScratchLimit", opts.tierScratchLimit);
+    }
+    return engine;
   }
 
   private get kx(): EctKernelExports {
