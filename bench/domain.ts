@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { createDomainMd } from "../src/domain/index.js";
 import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
-import { EamEngine } from "../src/engine/engine.js";
+import { EamEngine } from "../src/eam/engine.js";
 import { parseEamPotential } from "../src/potentials/eam-parse.js";
 import { bulk } from "../src/structures/lattice.js";
 import type { Atoms } from "../src/atoms.js";

@@ -15,7 +15,7 @@ import { BOND_XL_DEFAULTS } from "../src/ect/transfer/bond-transfer.js";
 import { readEctModelFile } from "../src/ect/model-file.js";
 import { buildEctTables, type EctTables } from "../src/ect/tables.js";
 import { EctEngine } from "../src/ect/engine.js";
-import { EamEngine } from "../src/engine/engine.js";
+import { EamEngine } from "../src/eam/engine.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import { parseEamPotential } from "../src/potentials/eam-parse.js";
 import { freezeEct, writeFrozenSetfl } from "../src/export/ect-frozen.js";

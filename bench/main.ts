@@ -12,7 +12,7 @@ import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import { bulk } from "../src/structures/lattice.js";
-import { EamEngine } from "../src/engine/engine.js";
+import { EamEngine } from "../src/eam/engine.js";
 import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
 import type { KernelVariant } from "../src/engine/wasm.js";
 import { findLammps, lammpsPairStyles, runLammpsEam } from "./lammps.js";

@@ -6,14 +6,14 @@
 // tier (src/core.ts) and may change between minor versions. Runs anywhere (no file system).
 
 // Engines: one wasm instance each.
-export { EamEngine, BOLTZMANN, FTM, MVV2E } from "./engine/engine.js";
+export { EamEngine, BOLTZMANN, FTM, MVV2E } from "./eam/engine.js";
 export type { PerAtomBuffer } from "./engine/system.js";
 export { loadKernelModule } from "./engine/wasm.js";
 export { EctEngine, type EctSolverOptions, type SolverReport } from "./ect/engine.js";
 export { MAX_STATES, ECT_PROPERTIES } from "./ect/calculator.js";
 export { buildEctTables, type EctTables } from "./ect/tables.js";
 export { qeqCalculate, qeqShielding, QEQ_PROPERTIES, type QeqResult } from "./ect/qeq.js";
-export { IMPLEMENTED_PROPERTIES } from "./engine/calculator.js";
+export { IMPLEMENTED_PROPERTIES } from "./eam/calculator.js";
 export type { SplineTable } from "./potentials/types.js";
 export { CachedCalculator } from "./calculators/cached.js";
 export type { WasmEngine } from "./calculators/protocol.js";

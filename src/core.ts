@@ -34,7 +34,7 @@ export {
 export { forceEnergy, type Calculator, type CalculatorResults, type ModelCalculator } from "./calculators/protocol.js";
 export type { EngineOptions } from "./engine/system.js";
 export type { KernelVariant } from "./engine/wasm.js";
-export { EamCalculator, type EamResults } from "./engine/calculator.js";
+export { EamCalculator, type EamResults } from "./eam/calculator.js";
 export { EctCalculator, type EctResults } from "./ect/calculator.js";
 export { StreitzCalculator, type StreitzCalculatorOptions, type StreitzResults, type StreitzMode } from "./streitz/calculator.js";
 export { QeqCalculator, type QeqResults } from "./ect/qeq.js";

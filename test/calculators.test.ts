@@ -11,7 +11,7 @@ import { EctCalculator } from "../src/ect/calculator.js";
 import { readEctModelFile } from "../src/ect/model-file.js";
 import { QeqCalculator, qeqCalculate, qeqFromEctModel } from "../src/ect/qeq.js";
 import { buildEctTables } from "../src/ect/tables.js";
-import { EamCalculator } from "../src/engine/calculator.js";
+import { EamCalculator } from "../src/eam/calculator.js";
 import { InputError } from "../src/errors.js";
 import { MolecularDynamics } from "../src/dynamics/driver.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";

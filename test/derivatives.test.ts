@@ -17,7 +17,7 @@ import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { bulk } from "../src/structures/lattice.js";
 import { Random } from "../src/dynamics/random.js";
-import { EamCalculator } from "../src/engine/calculator.js";
+import { EamCalculator } from "../src/eam/calculator.js";
 import type { KernelVariant } from "../src/engine/wasm.js";
 import { readExtxyzFile } from "../src/io/extxyz-file.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";

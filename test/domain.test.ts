@@ -12,7 +12,7 @@ import { Atoms } from "../src/atoms.js";
 import { createDomainMd, type DomainMd, type DomainState } from "../src/domain/index.js";
 import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
 import { Random } from "../src/dynamics/random.js";
-import { EamEngine } from "../src/engine/engine.js";
+import { EamEngine } from "../src/eam/engine.js";
 import { InputError } from "../src/errors.js";
 import { parseEamPotential } from "../src/potentials/eam-parse.js";
 import { bulk } from "../src/structures/lattice.js";

@@ -9,7 +9,7 @@ import { readEctModelFile } from "../src/ect/model-file.js";
 import { buildEctTables, type EctTables } from "../src/ect/tables.js";
 import { EctEngine } from "../src/ect/engine.js";
 import { rocksalt } from "../src/structures/lattice.js";
-import { EamEngine } from "../src/engine/engine.js";
+import { EamEngine } from "../src/eam/engine.js";
 import { parseEamPotential } from "../src/potentials/eam-parse.js";
 import { freezeEct, writeFrozenSetfl } from "../src/export/ect-frozen.js";
 import type { EctModel } from "../src/ect/model.js";

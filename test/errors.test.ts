@@ -10,7 +10,7 @@ import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { bulk } from "../src/structures/lattice.js";
-import { EamCalculator } from "../src/engine/calculator.js";
+import { EamCalculator } from "../src/eam/calculator.js";
 import { CalculationFailed, InputError } from "../src/errors.js";
 import { readExtxyzFile } from "../src/io/extxyz-file.js";
 import { parseExtxyz } from "../src/io/extxyz.js";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
-import { EamCalculator } from "../src/engine/calculator.js";
+import { EamCalculator } from "../src/eam/calculator.js";
 import { EctCalculator } from "../src/ect/calculator.js";
 import { readEctModelFile } from "../src/ect/model-file.js";
 import { buildEctTables } from "../src/ect/tables.js";

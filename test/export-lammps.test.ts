@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { itWith, need } from "./helpers/tools.js";
 import { runLammpsFile } from "./helpers/lammps-run.js";
 import { Atoms } from "../src/atoms.js";
-import { EamCalculator, type EamResults } from "../src/engine/calculator.js";
+import { EamCalculator, type EamResults } from "../src/eam/calculator.js";
 import { EctCalculator, type EctResults } from "../src/ect/calculator.js";
 import { parseEctModel } from "../src/ect/model.js";
 import { buildEctTables, type EctTables } from "../src/ect/tables.js";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { bulk } from "../src/structures/lattice.js";
 import { Random } from "../src/dynamics/random.js";
-import { EamCalculator, type EamResults } from "../src/engine/calculator.js";
+import { EamCalculator, type EamResults } from "../src/eam/calculator.js";
 import { readExtxyzFile } from "../src/io/extxyz-file.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import type { EamPotential } from "../src/potentials/types.js";

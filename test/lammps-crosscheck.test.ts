@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeWith, need } from "./helpers/tools.js";
 import { Atoms } from "../src/atoms.js";
 import { bulk, type CubicStructure } from "../src/structures/lattice.js";
-import { EamCalculator, type EamResults } from "../src/engine/calculator.js";
+import { EamCalculator, type EamResults } from "../src/eam/calculator.js";
 import type { KernelVariant } from "../src/engine/wasm.js";
 import { parseExtxyz } from "../src/io/extxyz.js";
 import type { EamPotential, EamStyle } from "../src/potentials/types.js";

@@ -7,8 +7,8 @@ import { bulk } from "../src/structures/lattice.js";
 import { VelocityVerlet } from "../src/dynamics/md.js";
 import { MolecularDynamics } from "../src/dynamics/driver.js";
 import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
-import { EamCalculator } from "../src/engine/calculator.js";
-import { EamEngine } from "../src/engine/engine.js";
+import { EamCalculator } from "../src/eam/calculator.js";
+import { EamEngine } from "../src/eam/engine.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import { maxAbsDiff } from "./helpers/compare.js";
 

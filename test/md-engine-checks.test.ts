@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { bulk } from "../src/structures/lattice.js";
 import { MolecularDynamics, type DynamicsThermo } from "../src/dynamics/driver.js";
 import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
-import { EamCalculator } from "../src/engine/calculator.js";
+import { EamCalculator } from "../src/eam/calculator.js";
 import { CalculationFailed } from "../src/errors.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 

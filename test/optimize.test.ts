@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { forceEnergy, type Calculator } from "../src/calculators/protocol.js";
-import { EamCalculator } from "../src/engine/calculator.js";
+import { EamCalculator } from "../src/eam/calculator.js";
 import { EctCalculator } from "../src/ect/calculator.js";
 import { readEctModelFile } from "../src/ect/model-file.js";
 import { buildEctTables } from "../src/ect/tables.js";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Atoms } from "../src/atoms.js";
-import { EamCalculator } from "../src/engine/calculator.js";
+import { EamCalculator } from "../src/eam/calculator.js";
 import { parseExtxyz } from "../src/io/extxyz.js";
 import { CellFilter, lbfgs } from "../src/optimize/index.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";

@@ -10,7 +10,7 @@ import { MolecularDynamics, type DynamicsOptions } from "../src/dynamics/driver.
 import { base64ToFloat64, float64ToBase64, formatRestart, parseRestart } from "../src/dynamics/restart.js";
 import { Random } from "../src/dynamics/random.js";
 import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
-import { EamCalculator } from "../src/engine/calculator.js";
+import { EamCalculator } from "../src/eam/calculator.js";
 import { EctCalculator } from "../src/ect/calculator.js";
 import { readEctModelFile } from "../src/ect/model-file.js";
 import { buildEctTables } from "../src/ect/tables.js";

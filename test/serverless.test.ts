@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EctCalculator } from "../src/ect/calculator.js";
 import { parseEctModelText } from "../src/ect/model.js";
 import { buildEctTables } from "../src/ect/tables.js";
-import { EamCalculator } from "../src/engine/calculator.js";
+import { EamCalculator } from "../src/eam/calculator.js";
 import { parseExtxyz } from "../src/io/extxyz.js";
 import { parseEamPotential } from "../src/potentials/eam-parse.js";
 

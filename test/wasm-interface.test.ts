@@ -12,7 +12,7 @@ import * as bindings from "../src/engine/bindings.generated.js";
 import { instantiateKernels } from "../src/engine/wasm.js";
 import { WasmArena } from "../src/engine/arena.js";
 import { KERNEL_STATUS } from "../src/engine/neighbor-list.js";
-import { packTables } from "../src/engine/tables.js";
+import { packTables } from "../src/eam/tables.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -72,7 +72,7 @@ describe("generated wasm bindings", () => {
 // Guards for the places docs/architecture.md lists as still synced by hand: each fails when its
 // copy disagrees with the description. Migrating a place to the generated import makes its guard moot.
 describe("the engines read the description's constants and element types", () => {
-  it("the EAM record sizes of packTables (src/engine/tables.ts)", () => {
+  it("the EAM record sizes of packTables (src/eam/tables.ts)", () => {
     const pot = readEamPotentialFile(join(ROOT, "potentials/Cu_u3.eam"));
     const t = packTables(pot);
     expect(t.density.length / (t.nr * t.ntypes ** 2)).toBe(bindings.DENSITY_RECORD);

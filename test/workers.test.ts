@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { bulk } from "../src/structures/lattice.js";
 import { Random } from "../src/dynamics/random.js";
-import { EamCalculator } from "../src/engine/calculator.js";
+import { EamCalculator } from "../src/eam/calculator.js";
 import { EctCalculator } from "../src/ect/calculator.js";
 import { parseEctModelText } from "../src/ect/model.js";
 import { buildEctTables } from "../src/ect/tables.js";

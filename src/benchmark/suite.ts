@@ -14,8 +14,8 @@
 //                        EamCalculator in-process; structures/s
 // Each entry is timed `runs` times; the report gives the median, min and max of the rates.
 import pkg from "../../package.json" with { type: "json" };
-import { EamCalculator } from "../engine/calculator.js";
-import { EamEngine } from "../engine/engine.js";
+import { EamCalculator } from "../eam/calculator.js";
+import { EamEngine } from "../eam/engine.js";
 import { loadKernelModule, type KernelVariant } from "../engine/wasm.js";
 import { parseEamPotential } from "../potentials/eam-parse.js";
 import { parseEctModelText } from "../ect/model.js";

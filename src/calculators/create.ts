@@ -7,7 +7,7 @@ import { EctCalculator } from "../ect/calculator.js";
 import type { EctModel } from "../ect/model.js";
 import { QeqCalculator, type QeqParameters } from "../ect/qeq.js";
 import { buildEctTables } from "../ect/tables.js";
-import { EamCalculator } from "../engine/calculator.js";
+import { EamCalculator } from "../eam/calculator.js";
 import type { EngineOptions } from "../engine/system.js";
 import { InputError } from "../errors.js";
 import type { EamPotential } from "../potentials/types.js";

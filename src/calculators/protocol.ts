@@ -1,6 +1,6 @@
 import type { Atoms } from "../atoms.js";
 import type { EctEngine } from "../ect/engine.js";
-import type { EamEngine } from "../engine/engine.js";
+import type { EamEngine } from "../eam/engine.js";
 import type { StreitzEngine } from "../streitz/engine.js";
 
 /**

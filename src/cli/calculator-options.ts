@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import type { Atoms } from "../atoms.js";
-import { EamCalculator } from "../engine/calculator.js";
+import { EamCalculator } from "../eam/calculator.js";
 import { EctCalculator } from "../ect/calculator.js";
 import { readEctModelFile } from "../ect/model-file.js";
 import { buildEctTables } from "../ect/tables.js";

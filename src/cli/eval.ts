@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { EamCalculator } from "../engine/calculator.js";
+import { EamCalculator } from "../eam/calculator.js";
 import { readStructureFile } from "../io/structure-file.js";
 import { formatExtxyz } from "../io/extxyz.js";
 import { Atoms } from "../atoms.js";

@@ -4,7 +4,7 @@
  * then periodic images of both along the directions that are not cut. The worker drives the passes
  * one by one and communicates between them (see worker.ts).
  */
-import { eamTableSetup } from "../engine/engine.js";
+import { eamTableSetup } from "../eam/engine.js";
 import type { CellFrame } from "../engine/geometry.js";
 import { KernelSystem, type Field } from "../engine/system.js";
 import { instantiateKernels, type KernelVariant } from "../engine/wasm.js";

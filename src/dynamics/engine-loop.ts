@@ -8,7 +8,7 @@
 import type { Atoms } from "../atoms.js";
 import type { Calculator, CalculatorResults } from "../calculators/protocol.js";
 import type { EctEngine } from "../ect/engine.js";
-import type { EamEngine } from "../engine/engine.js";
+import type { EamEngine } from "../eam/engine.js";
 import { stressFromVirial, type KernelSystem } from "../engine/system.js";
 import type { StreitzEngine } from "../streitz/engine.js";
 import type { ListState, SolverState } from "./engine-access.js";

@@ -1,6 +1,6 @@
 import { Atoms } from "../atoms.js";
 import { InputError } from "../errors.js";
-import type { EamEngine } from "../engine/engine.js";
+import type { EamEngine } from "../eam/engine.js";
 import { temperatureOf } from "./velocities.js";
 
 /** LAMMPS metal nktv2p: eV/A^3 to bar. */

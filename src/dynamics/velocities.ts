@@ -1,5 +1,5 @@
 import { InputError } from "../errors.js";
-import { BOLTZMANN, FTM } from "../engine/engine.js";
+import { BOLTZMANN, FTM } from "../eam/engine.js";
 import { Random } from "./random.js";
 
 /** Degrees of freedom of N atoms with the centre-of-mass momentum removed (LAMMPS' default). */

@@ -36,7 +36,7 @@
  */
 import type { Atoms } from "../atoms.js";
 import { WasmCalculator } from "../calculators/cached.js";
-import type { EngineOptions } from "../engine/engine.js";
+import type { EngineOptions } from "../eam/engine.js";
 import { stressFromVirial } from "../engine/system.js";
 import { CalculationFailed, InputError } from "../errors.js";
 import type { EamPotential } from "../potentials/types.js";

@@ -17,7 +17,7 @@ import type { Atoms } from "../atoms.js";
 import { CalculationFailed, InputError } from "../errors.js";
 import type { EamPotential } from "../potentials/types.js";
 import { KernelSystem, type EngineOptions, type Field } from "../engine/system.js";
-import { packTables } from "../engine/tables.js";
+import { packTables } from "../eam/tables.js";
 import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant, type StreitzKernelExports } from "../engine/wasm.js";
 import {
   QEQ_GUESS_EXTRAPOLATE, QEQ_GUESS_GIVEN, QEQ_GUESS_LINEAR, QEQ_GUESS_PREVIOUS, QEQ_GUESS_ZERO, QEQ_PRECOND_JACOBI, QEQ_PRECOND_SGS, STATUS_QEQ_LIST,

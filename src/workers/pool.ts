@@ -12,7 +12,7 @@
  */
 import { transfer } from "comlink";
 import type { Atoms } from "../atoms.js";
-import type { EamResults } from "../engine/calculator.js";
+import type { EamResults } from "../eam/calculator.js";
 import { loadKernelModule, type KernelVariant } from "../engine/wasm.js";
 import type { EctResults } from "../ect/calculator.js";
 import { CalculationFailed, InputError } from "../errors.js";

@@ -6,7 +6,7 @@
  * Browser-safe: no Node imports.
  */
 import { Atoms } from "../atoms.js";
-import type { EamResults } from "../engine/calculator.js";
+import type { EamResults } from "../eam/calculator.js";
 import type { KernelVariant } from "../engine/wasm.js";
 import type { EctResults } from "../ect/calculator.js";
 import { CalculationFailed, InputError, ModelError, describeLocation, type InputLocation } from "../errors.js";

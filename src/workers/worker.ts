@@ -10,7 +10,7 @@
  */
 import { expose, transfer } from "comlink";
 import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
-import { EamCalculator } from "../engine/calculator.js";
+import { EamCalculator } from "../eam/calculator.js";
 import type { KernelVariant } from "../engine/wasm.js";
 import { EctCalculator } from "../ect/calculator.js";
 import { parseEctModelText } from "../ect/model.js";

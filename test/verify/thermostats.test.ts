@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { bulk } from "../../src/structures/lattice.js";
 import { MolecularDynamics, type DynamicsThermo } from "../../src/dynamics/driver.js";
 import { maxwellBoltzmann, degreesOfFreedom } from "../../src/dynamics/velocities.js";
-import { EamCalculator } from "../../src/engine/calculator.js";
+import { EamCalculator } from "../../src/eam/calculator.js";
 import { readEamPotentialFile } from "../../src/potentials/eam-file.js";
 import type { ThermostatSpec } from "../../src/dynamics/thermostats.js";
 

@@ -1,10 +1,10 @@
 import type { EamPotential } from "../potentials/types.js";
-import { KernelSystem, type Field } from "./system.js";
+import { KernelSystem, type Field } from "../engine/system.js";
 import { packTables } from "./tables.js";
-import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant } from "./wasm.js";
+import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant } from "../engine/wasm.js";
 
-export { MVV2E, FTM, BOLTZMANN, type PerAtomBuffer, type EngineOptions } from "./system.js";
-import type { EngineOptions } from "./system.js";
+export { MVV2E, FTM, BOLTZMANN, type PerAtomBuffer, type EngineOptions } from "../engine/system.js";
+import type { EngineOptions } from "../engine/system.js";
 
 /**
  * Classic EAM (LAMMPS eam, eam/alloy, eam/fs) on a KernelSystem: LAMMPS-exact tables, the density,

@@ -1,7 +1,7 @@
 import type { EamPotential, SplineTable } from "../potentials/types.js";
 
 // Record sizes in doubles (generated from scripts/wasm-interface.mjs); see assembly/tables.ts for the lane layout.
-import { DENSITY_RECORD, EMBED_RECORD, FORCE_RECORD } from "./bindings.generated.js";
+import { DENSITY_RECORD, EMBED_RECORD, FORCE_RECORD } from "../engine/bindings.generated.js";
 
 /** Packed tables in the layout the kernels read, ready to copy into wasm memory. */
 export interface PackedTables {
