@@ -59,10 +59,11 @@ import { finalIntegrate, initialIntegrate, verletSteps } from "./integrate";
 
 /**
  * Grid intervals of two table positions t (lanes 0, 1): m = min(int(t), nint - 1) as a double in
- * each lane. The callers have t finite and >= 0 (pairs within the cutoff, t clamped or checked), so
- * floor is the scalar code's truncation, and the doubles are the same numbers the packed saturating
- * conversion gave; floor and pmin are one instruction each, where V8 lowers the saturating
- * float-to-int conversion (and wasm's NaN-propagating min) to sequences.
+ * each lane. The callers have t finite and >= 0 (pairs within the cutoff, t clamped or checked) and
+ * never -0 ((r - r0) rdr is +0 when r == r0), so floor is the scalar code's truncation, and the
+ * doubles are the same numbers the packed saturating conversion gave; with neither lane NaN or -0,
+ * pmin (top < x ? top : x) is min. floor and pmin are one instruction each, where V8 lowers the
+ * saturating float-to-int conversion and f64x2.min (NaN- and zero-sign-safe) to sequences.
  */
 @inline function gridLanes(tv: v128, top: v128): v128 {
   return f64x2.pmin(f64x2.floor(tv), top);
