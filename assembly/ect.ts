@@ -121,8 +121,8 @@ function partitionBelow(jb: usize, from: i32, to: i32, cutsq: f64, x: usize, y: 
 
 /**
  * Grid index m and fraction p of the entries jb[0..cnt) of atom i, into ms/ps (and the tier code of
- * each into ts when `tiers`). Two entries at a time with f64x2 in the SIMD build: the packed
- * conversions avoid the scalar float-int round trip, which costs more than the rest of the geometry.
+ * each into ts when `tiers`). Two entries at a time with f64x2 in the SIMD build: the packed grid
+ * positions avoid the scalar float-int round trip, which costs more than the rest of the geometry.
  */
 function entryGeometry(
   jb: usize, cnt: i32, ms: usize, ps: usize, ts: usize, tiers: bool,
@@ -132,7 +132,8 @@ function entryGeometry(
   let q = 0;
   if (ASC_FEATURE_SIMD) {
     const xv = f64x2.splat(xi), yv = f64x2.splat(yi), zv = f64x2.splat(zi);
-    const rdrv = f64x2.splat(rdr), one = f64x2.splat(1.0), top = i32x4.splat(nr - 1);
+    const rdrv = f64x2.splat(rdr), one = f64x2.splat(1.0), top = f64x2.splat(<f64>(nr - 1));
+    const two52 = f64x2.splat(4503599627370496.0);
     for (; q + 1 < cnt; q += 2) {
       const oa = <usize>load<i32>(jb + (<usize>q << 2)) << 3, ob = <usize>load<i32>(jb + (<usize>q << 2), 4) << 3;
       const dxv = f64x2.sub(xv, v128.load64_lane(x + ob, v128.load64_zero(x + oa), 1));
@@ -140,9 +141,16 @@ function entryGeometry(
       const dzv = f64x2.sub(zv, v128.load64_lane(z + ob, v128.load64_zero(z + oa), 1));
       const rsqv = f64x2.add(f64x2.add(f64x2.mul(dxv, dxv), f64x2.mul(dyv, dyv)), f64x2.mul(dzv, dzv));
       const tv = f64x2.add(f64x2.mul(f64x2.sqrt(rsqv), rdrv), one);
-      const mv = i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(tv), top);
-      const pv = f64x2.min(f64x2.sub(tv, f64x2.convert_low_i32x4_s(mv)), one);
-      v128.store64_lane(ms + (<usize>q << 2), mv, 0);
+      // m = min(int(t), nr - 1) as a double: t = r rdr + 1 >= 1, so floor is the truncation (+inf
+      // gives nr - 1 as before; pmin(top, NaN) is top, an index inside the table, where the
+      // saturating conversion gave 0). floor and pmin are one instruction each; V8 lowers the
+      // saturating conversion and wasm's min to sequences.
+      const mv = f64x2.pmin(top, f64x2.floor(tv));
+      // pmin(1, d) is d < 1 ? d : 1, gridFraction's choice for every d (min's differs only for NaN)
+      const pv = f64x2.pmin(one, f64x2.sub(tv, mv));
+      // the whole numbers of mv (below 2^31) are the low words of mv + 2^52: lanes 0 and 2
+      const iv = f64x2.add(mv, two52);
+      v128.store64_lane(ms + (<usize>q << 2), i32x4.shuffle(iv, iv, 0, 2, 0, 2), 0);
       v128.store(ps + (<usize>q << 3), pv);
       if (tiers) {
         const ra = f64x2.extract_lane(rsqv, 0), rb = f64x2.extract_lane(rsqv, 1);

@@ -57,6 +57,25 @@ import { finalIntegrate, initialIntegrate, verletSteps } from "./integrate";
 /** Per-atom pair of doubles (lane 0, lane 1). */
 @inline function lane0(base: usize, i: i32): usize { return base + (<usize>i << 4); }
 
+/**
+ * Grid intervals of two table positions t (lanes 0, 1): m = min(int(t), nint - 1) as a double in
+ * each lane. The callers have t finite and >= 0 (pairs within the cutoff, t clamped or checked) and
+ * never -0 ((r - r0) rdr is +0 when r == r0), so floor is the scalar code's truncation, and the
+ * doubles are the same numbers the packed saturating conversion gave; with neither lane NaN or -0,
+ * pmin (top < x ? top : x) is min. floor and pmin are one instruction each, where V8 lowers the
+ * saturating float-to-int conversion and f64x2.min (NaN- and zero-sign-safe) to sequences.
+ */
+@inline function gridLanes(tv: v128, top: v128): v128 {
+  return f64x2.pmin(f64x2.floor(tv), top);
+}
+/**
+ * The integers of `mv` (whole numbers in [0, 2^31)) in i32x4 lanes 0 and 2: added to 2^52 a whole
+ * number below 2^52 is the low word of the sum's bits (exact, the spacing of doubles there is 1).
+ */
+@inline function gridIndices(mv: v128): v128 {
+  return f64x2.add(mv, f64x2.splat(4503599627370496.0));
+}
+
 // ------------------------------------------------------------------ neighbor list
 
 /** Ghosts, bins and the half list at the list cutoff; STATUS_QEQ_LIST when the compact list is short. */
@@ -165,6 +184,7 @@ function qeqMatrix(ctx: usize): void {
       // cutoff (or too close) come at the end of the pairs, and the scalar loop takes them.
       const xv = f64x2.splat(xi), yv = f64x2.splat(yi), zv = f64x2.splat(zi);
       const rcv = f64x2.splat(rcsq), r0v = f64x2.splat(r0), rdrv = f64x2.splat(rdr), zero = f64x2.splat(0.0);
+      const topv = f64x2.splat(<f64>(nint - 1));
       for (; e + 1 < end; e += 2) {
         const ja = getI(neigh, e), jb = getI(neigh, e + 1);
         const oa = <usize>ja << 3, ob = <usize>jb << 3;
@@ -172,17 +192,19 @@ function qeqMatrix(ctx: usize): void {
         const dyv = f64x2.sub(yv, v128.load64_lane(y + ob, v128.load64_zero(y + oa), 1));
         const dzv = f64x2.sub(zv, v128.load64_lane(z + ob, v128.load64_zero(z + oa), 1));
         const rsqv = f64x2.add(f64x2.add(f64x2.mul(dxv, dxv), f64x2.mul(dyv, dyv)), f64x2.mul(dzv, dzv));
-        if (!i64x2.all_true(f64x2.le(rsqv, rcv))) break;
+        // (a bitmask compare per test: V8 lowers all_true to a longer sequence)
+        if (i64x2.bitmask(f64x2.le(rsqv, rcv)) != 3) break;
         const tv = f64x2.mul(f64x2.sub(f64x2.sqrt(rsqv), r0v), rdrv);
-        if (!i64x2.all_true(f64x2.ge(tv, zero))) break;
-        const mv = i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(tv), i32x4.splat(nint - 1));
-        const pv = f64x2.sub(tv, f64x2.convert_low_i32x4_s(mv));
+        if (i64x2.bitmask(f64x2.ge(tv, zero)) != 3) break;
+        // t in [0, (rc - r0) rdr] here: floor is the truncation
+        const mv = gridLanes(tv, topv), iv = gridIndices(mv);
+        const pv = f64x2.sub(tv, mv);
         for (let k = 0; k < 2; k++) {
           const j = k == 0 ? ja : jb;
           const jo = j < n ? j : getI(owner, j - n);
           putI(nbr, w, jo);
           putI(ghost, w, j);
-          const m = k == 0 ? i32x4.extract_lane(mv, 0) : i32x4.extract_lane(mv, 1);
+          const m = k == 0 ? i32x4.extract_lane(iv, 0) : i32x4.extract_lane(iv, 2);
           const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
           const pl = f64x2.splat(k == 0 ? f64x2.extract_lane(pv, 0) : f64x2.extract_lane(pv, 1));
           const a = vpoly5(rec, pl);
@@ -538,6 +560,7 @@ function coulombPass(ctx: usize): void {
       // only when the QEq cutoff is longer) end the paired loop.
       const xv = f64x2.splat(xi), yv = f64x2.splat(yi), zv = f64x2.splat(zi), qiv = f64x2.splat(qi);
       const rcv = f64x2.splat(rcsq), r0v = f64x2.splat(r0), rdrv = f64x2.splat(rdr), fsv = f64x2.splat(fshift);
+      const topv = f64x2.splat(<f64>(nint - 1));
       let fxv = f64x2.splat(0.0), fyv = f64x2.splat(0.0), fzv = f64x2.splat(0.0);
       for (; e + 1 < end; e += 2) {
         const ga = <usize>getI(ghost, e) << 3, gb = <usize>getI(ghost, e + 1) << 3;
@@ -545,14 +568,18 @@ function coulombPass(ctx: usize): void {
         const dyv = f64x2.sub(yv, v128.load64_lane(y + gb, v128.load64_zero(y + ga), 1));
         const dzv = f64x2.sub(zv, v128.load64_lane(z + gb, v128.load64_zero(z + ga), 1));
         const rsqv = f64x2.add(f64x2.add(f64x2.mul(dxv, dxv), f64x2.mul(dyv, dyv)), f64x2.mul(dzv, dzv));
-        if (!i64x2.all_true(f64x2.le(rsqv, rcv))) break;
+        // (a bitmask compare: V8 lowers all_true to a longer sequence)
+        if (i64x2.bitmask(f64x2.le(rsqv, rcv)) != 3) break;
         const ja = getI(nbr, e), jb = getI(nbr, e + 1);
         const rv = f64x2.sqrt(rsqv);
-        const tv = f64x2.max(f64x2.mul(f64x2.sub(rv, r0v), rdrv), f64x2.splat(0.0));
-        const mv = i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(tv), i32x4.splat(nint - 1));
-        const pv = f64x2.sub(tv, f64x2.convert_low_i32x4_s(mv));
-        const reca = row + <usize>getI(type, ja) * pairStride + <usize>i32x4.extract_lane(mv, 0) * REC;
-        const recb = row + <usize>getI(type, jb) * pairStride + <usize>i32x4.extract_lane(mv, 1) * REC;
+        // pmax(t, 0) is t < 0 ? 0 : t, the scalar code's clamp for every t; max differs only at
+        // t = -0, which (r - r0) rdr never is (r - r0 is +0 when r == r0), and V8 lowers it to a
+        // NaN- and zero-sign-safe sequence where pmax is one instruction
+        const tv = f64x2.pmax(f64x2.mul(f64x2.sub(rv, r0v), rdrv), f64x2.splat(0.0));
+        const mv = gridLanes(tv, topv), iv = gridIndices(mv);
+        const pv = f64x2.sub(tv, mv);
+        const reca = row + <usize>getI(type, ja) * pairStride + <usize>i32x4.extract_lane(iv, 0) * REC;
+        const recb = row + <usize>getI(type, jb) * pairStride + <usize>i32x4.extract_lane(iv, 2) * REC;
         const pa = f64x2.splat(f64x2.extract_lane(pv, 0)), pb = f64x2.splat(f64x2.extract_lane(pv, 1));
         const bba = vpoly5(reca + 96, pa), bbb = vpoly5(recb + 96, pb);
         const daa = vpoly4(reca + 192, pa), dab = vpoly4(recb + 192, pb);
