@@ -1,8 +1,8 @@
 // `ect-eam md` with thermostats, barostat and restarts, run from the bundle: a resumed run writes
 // the same log, dump and restart bytes as the uninterrupted one; bad flag values are refused with
 // a message naming the flag; progress goes to a terminal only.
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -120,4 +120,29 @@ describe("md --workers (one system over worker threads by domain decomposition)"
     expect(t.status).toBe(2);
     expect(t.stderr).toMatch(/--workers prints the thermo table only/);
   }, 60_000);
+});
+
+describe("md stops on Ctrl-C", () => {
+  for (const thermo of [[], ["--thermostat", "langevin"]]) {
+    it(`a long run ${thermo.length ? "with a thermostat " : ""}exits with 130 soon after SIGINT and leaves no output files behind`, async () => {
+      const out = mkdtempSync(join(tmpdir(), "md-sigint-"));
+      try {
+        const child = spawn("node", [join(process.cwd(), "dist/cli.js"), ...CU.slice(0, 1), "--potential", join(process.cwd(), "potentials/Cu_u3.eam"), "--lattice", "fcc", "--a", "3.615", "--repeat", "6", "--steps", "10000000", "--thermo", "100", ...thermo, "--log", "l.csv", "--trajectory", "t.xyz"], { cwd: out, stdio: ["ignore", "pipe", "pipe"] });
+        let text = "";
+        const started = new Promise<void>((resolve) => child.stdout.on("data", (d) => { text += d; if (/\n\s+100\s/.test(text)) resolve(); }));
+        const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+        await started;
+        const t0 = Date.now();
+        child.kill("SIGINT");
+        const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 20_000));
+        const code = await Promise.race([exited, timeout]);
+        if (code === "timeout") child.kill("SIGKILL");
+        expect(code).toBe(130);
+        expect(Date.now() - t0).toBeLessThan(20_000);
+        expect(readdirSync(out)).toEqual([]);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    }, 60_000);
+  }
 });

@@ -256,7 +256,8 @@ export async function runMd(opts: MdFlags, given: (flag: string) => boolean): Pr
   let first: DynamicsThermo | null = null;
   let last: DynamicsThermo | null = null;
   try {
-    const summary = md.run(steps, {
+    // Asynchronous: the run hands control back now and then, so Ctrl-C (main.ts) stops it.
+    const summary = await md.runAsync(steps, {
       thermoEvery,
       onThermo: (row) => {
         first ??= row;

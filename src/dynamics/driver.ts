@@ -351,6 +351,40 @@ export class MolecularDynamics {
    * run that blew up throws CalculationFailed naming the step and the cause.
    */
   run(steps: number, hooks: DynamicsHooks = {}): DynamicsSummary {
+    const it = this.runSteps(steps, hooks);
+    for (;;) {
+      const r = it.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /**
+   * {@link run}, handing control back to the event loop at check points at most every `yieldMs`
+   * milliseconds of work, so that a long run in one process stays responsive: signal handlers
+   * (Ctrl-C in the CLI), timers and I/O get their turn. The trajectory is the same as run's.
+   */
+  async runAsync(steps: number, hooks: DynamicsHooks = {}, yieldMs = 200): Promise<DynamicsSummary> {
+    const it = this.runSteps(steps, hooks);
+    let since = performance.now(), paused = 0;
+    for (;;) {
+      const r = it.next();
+      if (r.done) {
+        // The time spent away is not the run's.
+        const s = r.value;
+        const ms = Math.max(0, s.seconds * 1000 - paused);
+        return { ...s, seconds: ms / 1000, usPerAtomStep: s.steps > 0 ? (ms * 1000) / (s.steps * this.atoms.length) : 0 };
+      }
+      const now = performance.now();
+      if (now - since >= yieldMs) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        since = performance.now();
+        paused += since - now;
+      }
+    }
+  }
+
+  /** The body of {@link run}: yields after every check point, returns the timing. */
+  private *runSteps(steps: number, hooks: DynamicsHooks): Generator<void, DynamicsSummary> {
     if (!Number.isInteger(steps) || steps < 0) throw new InputError(`steps must be a non-negative integer, got ${steps}`);
     const every = (k: number | undefined, name: string) => {
       const v = k ?? 0;
@@ -392,6 +426,7 @@ export class MolecularDynamics {
       if (frame) hooks.onFrame?.(this);
       if (restart) hooks.onRestart!(this.restartData());
       hookMs += performance.now() - h0;
+      if (!last) yield;
     }
     const wall = performance.now() - t0;
     const ms = wall - hookMs;
