@@ -342,15 +342,16 @@ export class BondTransfer {
       // exact path, which is itself slow there: the reservoir amplitudes on their sphere).
       const xl = p.charge === 0 ? (opts.xl ?? null) : null;
       if (xl) {
-        // Extended Lagrangian: start from the auxiliary amplitudes, a few iterations at most.
+        // Extended Lagrangian: from the auxiliary amplitudes, a fixed amount of work per step.
         if (!this.xl || this.xl.order !== xl.order || this.xl.size !== this.x.length) {
           this.xl = new XlPropagator(this.x.length, xl.order);
           this.xl.init(this.x);
           this.xlSteps = 0;
         }
         // The history is filled with real solutions first: those solves start extrapolated and run
-        // to the tolerance. Then each solve starts from the auxiliary amplitudes and keeps the
-        // L-BFGS pairs of the solves before (measured on 64-atom NaCl: without them three
+        // to the tolerance. Then each step is one truncated Newton step from the auxiliary
+        // amplitudes (newton, xl-newton.ts), or capped L-BFGS from them that keeps the curvature
+        // pairs of the steps before (lbfgs; measured on 64-atom NaCl: without the pairs three
         // iterations leave the energy 1e-5 eV/atom above the ground state, with them 1e-7).
         const capped = this.xlSteps > xl.order;
         const start = capped ? this.xl.current.slice() : this.extrapolated();
