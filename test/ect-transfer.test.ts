@@ -12,7 +12,7 @@ import { EctCalculator } from "../src/ect/calculator.js";
 import { parseEctModel, type EctModel } from "../src/ect/model.js";
 import { buildEctTables } from "../src/ect/tables.js";
 import { rocksalt } from "../src/structures/lattice.js";
-import { allocateBonds, bondEnergy } from "../src/ect/transfer/bonds.js";
+import { allocateBonds, bondEnergy, updateLive } from "../src/ect/transfer/bonds.js";
 import { TransferWork, weightsFromVariables } from "../src/ect/transfer/transfer-energy.js";
 
 const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
@@ -365,9 +365,10 @@ describe("bond transfer: bond sums in any bond order", () => {
       b.h[k] = rnd() - 0.5;
       b.dFwd[k] = rnd();
       b.dRev[k] = rnd();
-      b.fwdOn[k] = k % 3 === 2 ? 0 : 1;
-      b.revOn[k] = k % 4 === 1 ? 0 : 1;
+      b.fwdCap[k] = k % 3 === 2 ? 0 : 1;
+      b.revCap[k] = k % 4 === 1 ? 0 : 1;
     });
+    updateLive(b);
     const roles = { cation: Int32Array.from([0, 0, -1, 0, 0]), neutral: Int32Array.from([1, 1, 0, 1, 1]), anion: Int32Array.from([2, 2, 1, -1, 2]) };
     const x = Float64Array.from({ length: 2 * b.count + n }, () => 0.2 * rnd());
     const work = new TransferWork(n, b.count);

@@ -6,6 +6,7 @@
  * such models and keeps the energy terms it reports here.
  */
 import { bondForces } from "./transfer/bonds.js";
+import { screeningForces } from "./transfer/screening.js";
 import type { NeighborView } from "./transfer/bond-list.js";
 import type { BondSolverOptions, BondTransfer } from "./transfer/bond-transfer.js";
 import type { Polarization } from "./transfer/polarization.js";
@@ -137,7 +138,11 @@ export class BondKernels {
     const { forward, reverse } = bond.amplitudes();
     const virial = new Float64Array(6);
     const fx = this.k.f64("fx"), fy = this.k.f64("fy"), fz = this.k.f64("fz");
-    this.eBonds = bondForces(bond.bonds!, forward, reverse, bond.neutralWeights(), fx, fy, fz, virial, tally ? this.k.f64("eatom") : undefined);
+    const b = bond.bonds!, screening = bond.tables.bond?.screening ?? null;
+    const dEdh = screening && b.around ? new Float64Array(b.count) : undefined;
+    this.eBonds = bondForces(b, forward, reverse, bond.neutralWeights(), fx, fy, fz, virial, tally ? this.k.f64("eatom") : undefined, dEdh);
+    // The screening factors depend on the positions of the screening atoms too.
+    if (dEdh) screeningForces(b, b.around!, this.neighborView(), screening!, dEdh, fx, fy, fz, virial);
     // The last mean-field evaluation was at the solution: its fields are the induction's.
     this.polarization?.forces(fx, fy, fz, virial, tally ? this.k.f64("eatom") : undefined);
     if (tally) {

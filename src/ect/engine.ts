@@ -51,7 +51,7 @@ export class EctEngine extends KernelSystem {
 
   private constructor(tables: EctTables, k: KernelExports, variant: KernelVariant, skin: number, source: string) {
     const lr = tables.longRange;
-    const reach = Math.max(tables.cutoff, lr.kind === "direct" ? 0 : lr.cutoff, tables.bond?.maxCutoff ?? 0, tables.polarization?.cutoff ?? 0);
+    const reach = Math.max(tables.cutoff, lr.kind === "direct" ? 0 : lr.cutoff, tables.bond?.reach ?? 0, tables.polarization?.cutoff ?? 0);
     super(k, variant, skin, tables.elements, reach, source);
     this.tables = tables;
     this.bond = tables.bond ? new BondTransfer(tables) : null;

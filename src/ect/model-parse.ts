@@ -14,6 +14,7 @@ import {
   type EctModel,
   type EctPair,
   type EctPolarization,
+  type EctScreening,
   type EctResonance,
   type EctState,
   type EmbeddingSpec,
@@ -45,6 +46,7 @@ export const MODEL_KEYS = {
     "totalCharge",
     "transfer",
     "polarization",
+    "screening",
     "elements",
     "pairs",
     "resonance",
@@ -54,6 +56,7 @@ export const MODEL_KEYS = {
   element: ["Z", "mass", "states", "dampingRadius", "comment"],
   state: ["name", "electrons", "energy", "ionizationEnergy", "density", "embedding", "asymptoticDecay", "polarizability", "comment"],
   polarization: ["cutoff"],
+  screening: ["cmin", "cmax"],
   densityTerm: ["type", "exponent", "electrons"],
   embedding: {
     zero: ["form"],
@@ -191,6 +194,18 @@ export function validateEctModel(json: unknown, source: string): EctModel {
     polarization = { cutoff };
   }
 
+  let screening: EctScreening | null = null;
+  if (root.screening !== undefined) {
+    if (transfer !== "bond") c.fail("screening", "screening of the couplings is implemented with bond transfer only (\"transfer\": \"bond\")");
+    const o = c.object(root.screening, "screening");
+    c.keys(o, "screening", MODEL_KEYS.screening, ["cmin", "cmax"]);
+    const cmin = c.number(o.cmin, "screening.cmin");
+    const cmax = c.number(o.cmax, "screening.cmax");
+    if (!(cmin >= 0)) c.fail("screening.cmin", `expected a number >= 0, got ${cmin}`);
+    if (!(cmax > cmin && cmax > 1)) c.fail("screening.cmax", `expected cmax > cmin and > 1, got ${cmax}`);
+    screening = { cmin, cmax };
+  }
+
   const elemsObj = c.object(root.elements, "elements");
   const symbols = Object.keys(elemsObj);
   if (symbols.length === 0) c.fail("elements", "expected at least one element");
@@ -262,6 +277,7 @@ export function validateEctModel(json: unknown, source: string): EctModel {
     electronicTemperature,
     transfer,
     polarization,
+    screening,
     cutoffs,
     electrostatics,
     totalCharge,

@@ -96,6 +96,16 @@ export interface EctPolarization {
   cutoff: number;
 }
 
+/**
+ * Screening of the bond couplings by the atoms between a pair (bond transfer only), MEAM's ellipse
+ * form: an atom k with ellipse parameter C <= cmin blocks the pair, C >= cmax does nothing
+ * (src/ect/transfer/screening.ts).
+ */
+export interface EctScreening {
+  cmin: number;
+  cmax: number;
+}
+
 /** Cutoffs in A; each radial function goes smoothly to zero over `taper` ending at its cutoff. */
 export interface EctCutoffs {
   density: number;
@@ -160,6 +170,8 @@ export interface EctModel {
   transfer: TransferKind;
   /** Induction by the damped field of the charges (bond transfer only), or null. */
   polarization: EctPolarization | null;
+  /** Screening of the couplings (bond transfer only), or null: every pair within its cutoff couples. */
+  screening: EctScreening | null;
   cutoffs: EctCutoffs;
   electrostatics: EctElectrostatics;
   /** Total charge of the system (e). */

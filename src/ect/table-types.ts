@@ -7,6 +7,7 @@
 import type { SplineTable } from "../potentials/types.js";
 import type { RadialFunction } from "./forms.js";
 import type { LongRangeKind, TransferKind } from "./model-types.js";
+import type { ScreeningParams } from "./transfer/screening.js";
 
 /** An ECT-EAM model tabulated for the kernels and the TypeScript solvers (see `buildEctTables`). */
 export interface EctTables {
@@ -75,6 +76,10 @@ export interface BondTables {
   maxCutoff: number;
   /** [a][b]: whether the channel a -> b (a gives an electron to b) exists. */
   channel: boolean[][];
+  /** Screening of the couplings by atoms between the pair, or null (none). */
+  screening: ScreeningParams | null;
+  /** Range the neighbor list must cover for bonds and their screeners (A). */
+  reach: number;
 }
 
 /** The polarization settings of a model's tables (see EctTables.polarization). */

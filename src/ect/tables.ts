@@ -23,6 +23,7 @@ import {
 } from "./forms.js";
 import type { EctModel } from "./model.js";
 import type { BondTables, EctTables } from "./table-types.js";
+import { screeningReach2 } from "./transfer/screening.js";
 
 // The tables' types live in table-types.ts, which the transfer modules import without this file.
 export type { BondTables, EctTables, PolarizationTables } from "./table-types.js";
@@ -134,7 +135,10 @@ export function bondTables(model: EctModel): BondTables {
     channel[r.a][r.b] = d < 0 || d === r.a;
     channel[r.b][r.a] = d < 0 || d === r.b;
   }
-  return { cutoff, coupling, maxCutoff, channel };
+  const screening = model.screening ? { cmin: model.screening.cmin, cmax: model.screening.cmax } : null;
+  // A screener of a bond of length r lies within sqrt(screeningReach2) r of both ends.
+  const reach = screening ? maxCutoff * Math.sqrt(screeningReach2(screening)) : maxCutoff;
+  return { cutoff, coupling, maxCutoff, channel, screening, reach };
 }
 
 /** Tabulated Coulomb remainders by (state, state, cutoffs, grid); tables are never mutated. */

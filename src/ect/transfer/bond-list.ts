@@ -8,7 +8,8 @@
 import { splineEval } from "../../potentials/spline.js";
 import type { SplineTable } from "../../potentials/types.js";
 import type { EctTables } from "../table-types.js";
-import { allocateBonds, type BondSet, type StateRoles } from "./bonds.js";
+import { allocateBonds, updateLive, type BondSet, type StateRoles } from "./bonds.js";
+import { neighborhood, screenBonds } from "./screening.js";
 
 /** The parts of a neighbor list that the bond set is built from (owned atoms 0..n-1, ghosts after). */
 export interface NeighborView {
@@ -137,11 +138,12 @@ export function collectBonds(tables: EctTables, view: NeighborView, reuse?: Bond
     b.sx[count] = sx;
     b.sy[count] = sy;
     b.sz[count] = sz;
-    b.fwdOn[count] = hasCation[ti] && hasAnion[tj] && bt.channel[ti][tj] ? 1 : 0;
-    b.revOn[count] = hasCation[tj] && hasAnion[ti] && bt.channel[tj][ti] ? 1 : 0;
+    b.fwdCap[count] = hasCation[ti] && hasAnion[tj] && bt.channel[ti][tj] ? 1 : 0;
+    b.revCap[count] = hasCation[tj] && hasAnion[ti] && bt.channel[tj][ti] ? 1 : 0;
     count++;
   });
   b.count = count;
+  b.around = bt.screening ? neighborhood(view) : null;
   refreshBonds(tables, view, b);
   return b;
 }
@@ -149,7 +151,7 @@ export function collectBonds(tables: EctTables, view: NeighborView, reuse?: Bond
 /**
  * Geometry and functions of the bonds of a set at the current positions (the same pairs and images:
  * between neighbor-list builds the set is kept and only this runs). Bonds beyond their cutoff have
- * h = 0 and stay in the set.
+ * h = 0 and stay in the set with dead channels (`updateLive`).
  */
 export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet): void {
   const bt = tables.bond!;
@@ -167,15 +169,25 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
     const inside = r < bt.cutoff[ti][tj];
     b.h[k] = inside ? h.value(r) : 0;
     b.dh[k] = inside ? h.derivative(r) : 0;
-    if (b.fwdOn[k]) channelCorrelation(channels[ti][tj]!, kc, r, b.dFwd, b.dFwdDr, k);
+    b.screen[k] = inside ? 1 : 0;
+  }
+  if (bt.screening && b.around) screenBonds(b, b.around, view, bt.screening);
+  // Channel correlations of the coupled bonds only (a dead channel's amplitude is 0).
+  for (let k = 0; k < b.count; k++) {
+    const ti = type[b.i[k]], tj = type[b.j[k]], on = b.h[k] !== 0, r = b.r[k];
+    if (b.fwdCap[k] && on) channelCorrelation(channels[ti][tj]!, kc, r, b.dFwd, b.dFwdDr, k);
     else b.dFwd[k] = b.dFwdDr[k] = 0;
-    if (b.revOn[k]) channelCorrelation(channels[tj][ti]!, kc, r, b.dRev, b.dRevDr, k);
+    if (b.revCap[k] && on) channelCorrelation(channels[tj][ti]!, kc, r, b.dRev, b.dRevDr, k);
     else b.dRev[k] = b.dRevDr[k] = 0;
   }
+  updateLive(b);
 }
 
+/** The per-bond arrays of a set (the live list is derived from them by `updateLive`). */
+const BOND_FIELDS = ["i", "j", "sx", "sy", "sz", "dx", "dy", "dz", "r", "h", "dh", "screen", "dFwd", "dFwdDr", "dRev", "dRevDr", "fwdCap", "revCap", "fwdOn", "revOn"] as const;
+
 function copyBonds(from: BondSet, to: BondSet, count: number): void {
-  for (const key of ["i", "j", "sx", "sy", "sz", "dx", "dy", "dz", "r", "h", "dh", "dFwd", "dFwdDr", "dRev", "dRevDr", "fwdOn", "revOn"] as const) {
+  for (const key of BOND_FIELDS) {
     (to[key] as Float64Array).set((from[key] as Float64Array).subarray(0, count));
   }
 }
@@ -189,10 +201,12 @@ export function sortBonds(b: BondSet): BondSet {
   idx.sort((u, v) => b.i[u] - b.i[v] || b.j[u] - b.j[v] || b.sx[u] - b.sx[v] || b.sy[u] - b.sy[v] || b.sz[u] - b.sz[v]);
   if (idx.every((k, m) => k === m)) return b;
   const out = allocateBonds(b.i.length);
-  for (const key of ["i", "j", "sx", "sy", "sz", "dx", "dy", "dz", "r", "h", "dh", "dFwd", "dFwdDr", "dRev", "dRevDr", "fwdOn", "revOn"] as const) {
+  for (const key of BOND_FIELDS) {
     const from = b[key] as Float64Array, to = out[key] as Float64Array;
     idx.forEach((k, m) => (to[m] = from[k]));
   }
   out.count = b.count;
+  out.around = b.around;
+  updateLive(out);
   return out;
 }

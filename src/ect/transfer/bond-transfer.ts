@@ -7,7 +7,7 @@
  */
 import { CalculationFailed, InputError } from "../../errors.js";
 import type { EctTables } from "../tables.js";
-import type { BondSet, StateRoles } from "./bonds.js";
+import { zeroDeadChannels, type BondSet, type StateRoles } from "./bonds.js";
 import { collectBonds, refreshBonds, sortBonds, stateRoles, type NeighborView } from "./bond-list.js";
 import { type MeanFieldSystem, type TransferProblem, TransferWork, variableCount, weightsFromVariables } from "./transfer-energy.js";
 import { activeVariables, CurvatureHistory, minimizeTransfer, retractReservoir, type TransferSolveResult } from "./transfer-solver.js";
@@ -136,6 +136,9 @@ export class BondTransfer {
   collect(view: NeighborView, build = -1, margin = 0): void {
     if (this.bonds && !this.cold && build >= 0 && build === this.listBuild) {
       refreshBonds(this.tables, view, this.bonds);
+      // A channel that died (its coupling went to 0) leaves the variables; one that comes alive
+      // starts from 0 (its optimum grows like h^2).
+      zeroDeadChannels(this.bonds, this.x);
       return;
     }
     const keep = this.bonds && !this.cold ? this.snapshot() : this.previous;
@@ -195,6 +198,7 @@ export class BondTransfer {
     if (!this.cold && keep?.layout && keep.layout.atoms === n && this.curvature.S.length > 0) this.remapCurvature(keep.layout.bonds, oldIndex);
     else this.curvature.clear();
     if (this.charge !== 0 && !keep) this.x.fill(Math.sqrt(Math.abs(this.charge) / n), 2 * nb);
+    zeroDeadChannels(b, this.x);
     this.makeFeasible();
   }
 
@@ -355,6 +359,7 @@ export class BondTransfer {
         // iterations leave the energy 1e-5 eV/atom above the ground state, with them 1e-7).
         const capped = this.xlSteps > xl.order;
         const start = capped ? this.xl.current.slice() : this.extrapolated();
+        zeroDeadChannels(p.bonds, start);
         if (p.charge !== 0) retractReservoir(p, start, 2 * this.bonds!.count);
         if (weightsFromVariables(p, start, this.work!) >= 0) this.x.set(start);
         if (!capped || xl.method !== "lbfgs") this.curvature.clear();
@@ -388,6 +393,7 @@ export class BondTransfer {
         }
       } else {
         const trial = this.extrapolated();
+        zeroDeadChannels(p.bonds, trial);
         if (p.charge !== 0) retractReservoir(p, trial, 2 * this.bonds!.count);
         if (weightsFromVariables(p, trial, this.work!) >= 0) this.x.set(trial);
         last = run(this.x);

@@ -23,6 +23,8 @@
  * Browser-safe; no wasm.
  */
 
+import type { Neighborhood } from "./screening.js";
+
 /** Weights below this are treated as this inside the fourth roots (their derivative is then 0). */
 export const NEUTRAL_FLOOR = 1e-14;
 
@@ -53,17 +55,58 @@ export interface BondSet {
   dy: Float64Array;
   dz: Float64Array;
   r: Float64Array;
-  /** h(r) (eV) and dh/dr (eV/A); both 0 at and beyond the transfer cutoff. */
+  /**
+   * The coupling h(r) S (eV) and dh/dr S (eV/A) with S the screening factor; both 0 at and beyond
+   * the transfer cutoff and where the bond is screened.
+   */
   h: Float64Array;
   dh: Float64Array;
+  /** Screening factor S of the bond (1 without screening; 0 beyond the cutoff). */
+  screen: Float64Array;
+  /** Every atom image around each atom, for the screening (null without screening). */
+  around: Neighborhood | null;
   /** D of channel i -> j (forward) and j -> i (reverse), eV, and their r-derivatives, eV/A. */
   dFwd: Float64Array;
   dFwdDr: Float64Array;
   dRev: Float64Array;
   dRevDr: Float64Array;
-  /** 1 when the channel exists (the donor has a cation and the acceptor an anion state, r < cutoff). */
+  /** 1 when the elements allow the channel (the donor has a cation and the acceptor an anion state). */
+  fwdCap: Uint8Array;
+  revCap: Uint8Array;
+  /**
+   * 1 when the channel is live: allowed and coupled at the current positions (h != 0: inside the
+   * cutoff and not screened). A dead channel's amplitude is 0 and not a variable of the solver; its
+   * energy and every derivative vanish there (the optimum amplitude goes to 0 like h^2 as h -> 0,
+   * through the weak-channel cost), so a channel switching on or off changes nothing discontinuously.
+   */
   fwdOn: Uint8Array;
   revOn: Uint8Array;
+  /** Indices of the bonds with a live channel, ascending (the per-evaluation loops run over these). */
+  live: Int32Array;
+  liveCount: number;
+}
+
+/** Recomputes fwdOn, revOn and the live list from the capabilities and the couplings h. */
+export function updateLive(b: BondSet): void {
+  const { fwdCap, revCap, fwdOn, revOn, live, h } = b;
+  let n = 0;
+  for (let k = 0; k < b.count; k++) {
+    const on = h[k] !== 0 ? 1 : 0;
+    const f = fwdCap[k] & on, r = revCap[k] & on;
+    fwdOn[k] = f;
+    revOn[k] = r;
+    if (f | r) live[n++] = k;
+  }
+  b.liveCount = n;
+}
+
+/** Sets the amplitudes of dead channels in a variable vector (bonds' layout) to 0. */
+export function zeroDeadChannels(b: BondSet, x: Float64Array): void {
+  const nb = b.count;
+  for (let k = 0; k < nb; k++) {
+    if (!b.fwdOn[k]) x[k] = 0;
+    if (!b.revOn[k]) x[nb + k] = 0;
+  }
 }
 
 /** An empty bond set with room for `capacity` bonds. */
@@ -74,10 +117,14 @@ export function allocateBonds(capacity: number): BondSet {
     i: new Int32Array(capacity),
     j: new Int32Array(capacity),
     sx: f(), sy: f(), sz: f(),
-    dx: f(), dy: f(), dz: f(), r: f(), h: f(), dh: f(),
+    dx: f(), dy: f(), dz: f(), r: f(), h: f(), dh: f(), screen: f(), around: null,
     dFwd: f(), dFwdDr: f(), dRev: f(), dRevDr: f(),
+    fwdCap: new Uint8Array(capacity),
+    revCap: new Uint8Array(capacity),
     fwdOn: new Uint8Array(capacity),
     revOn: new Uint8Array(capacity),
+    live: new Int32Array(capacity),
+    liveCount: 0,
   };
 }
 
@@ -93,7 +140,8 @@ export interface StateRoles {
  * (j -> i) and neutral weights `w0` (per atom).
  *
  * Writes, per atom, g0[i] = dE_bonds/dw_i0 at fixed amplitudes; per bond, the explicit derivatives
- * gf[b] = dE_bonds/d af_b and gr[b] = dE_bonds/d ar_b at fixed w0. Returns E_bonds (eV).
+ * gf[b] = dE_bonds/d af_b and gr[b] = dE_bonds/d ar_b at fixed w0 (0 for dead channels). Only live
+ * bonds are visited (`updateLive`). Returns E_bonds (eV).
  */
 export function bondEnergy(
   b: BondSet,
@@ -106,12 +154,14 @@ export function bondEnergy(
 ): number {
   let e = 0;
   g0.fill(0);
-  const bi = b.i, bj = b.j, bh = b.h, dFwd = b.dFwd, dRev = b.dRev, fwdOn = b.fwdOn, revOn = b.revOn;
+  gf.fill(0, 0, b.count);
+  gr.fill(0, 0, b.count);
+  const bi = b.i, bj = b.j, bh = b.h, dFwd = b.dFwd, dRev = b.dRev, fwdOn = b.fwdOn, revOn = b.revOn, live = b.live;
   // g0 of the first atom is summed in a local while consecutive bonds share it (runs of one i in a
   // sorted set), in the order of the plain sums (the other end is never that atom).
   let run = -1, g0Run = 0;
-  for (let k = 0, nb = b.count; k < nb; k++) {
-    const i = bi[k], j = bj[k];
+  for (let q = 0, nl = b.liveCount; q < nl; q++) {
+    const k = live[q], i = bi[k], j = bj[k];
     if (i !== run) {
       if (run >= 0) g0[run] = g0Run;
       run = i;
@@ -146,7 +196,8 @@ export function bondEnergy(
 /**
  * Adds the bond terms' forces -dE/dR at fixed amplitudes and weights to fx, fy, fz (owned atoms),
  * their virial sum r_a f_b to `virial` (xx, yy, zz, yz, xz, xy) and half of each bond's energy to
- * each end in `energies` (when given). Returns E_bonds (eV).
+ * each end in `energies` (when given). `dEdh` (when given) receives each bond's dE/dh (the
+ * derivative by its coupling h, for the screening forces; 0 for dead bonds). Returns E_bonds (eV).
  */
 export function bondForces(
   b: BondSet,
@@ -158,10 +209,12 @@ export function bondForces(
   fz: Float64Array,
   virial: Float64Array,
   energies?: Float64Array,
+  dEdh?: Float64Array,
 ): number {
   let e = 0;
-  for (let k = 0; k < b.count; k++) {
-    const i = b.i[k], j = b.j[k];
+  dEdh?.fill(0, 0, b.count);
+  for (let q = 0; q < b.liveCount; q++) {
+    const k = b.live[q], i = b.i[k], j = b.j[k];
     const wi = w0[i] > NEUTRAL_FLOOR ? w0[i] : NEUTRAL_FLOOR;
     const wj = w0[j] > NEUTRAL_FLOOR ? w0[j] : NEUTRAL_FLOOR;
     const m = Math.sqrt(Math.sqrt(wi * wj));
@@ -173,6 +226,8 @@ export function bondForces(
     const dWeak = (-WEAK_CHANNEL_COST * (f * f + rv * rv) * Math.sign(b.h[k]) * b.dh[k]) / (ah * ah);
     const dEdr = 2 * b.dh[k] * (f + rv) * m + (b.dFwdDr[k] * f * f + b.dRevDr[k] * rv * rv) * m2 + dWeak;
     e += ek;
+    // d|h|/dh = sign(h)
+    if (dEdh) dEdh[k] = 2 * (f + rv) * m - (WEAK_CHANNEL_COST * (f * f + rv * rv) * Math.sign(b.h[k])) / (ah * ah);
     if (energies) {
       energies[i] += 0.5 * ek;
       energies[j] += 0.5 * ek;

@@ -89,12 +89,13 @@ export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: 
   const wp = work.wPlus, wm = work.wMinus;
   wp.fill(0);
   wm.fill(0);
-  const bi = b.i, bj = b.j, fwdOn = b.fwdOn, revOn = b.revOn;
+  const bi = b.i, bj = b.j, fwdOn = b.fwdOn, revOn = b.revOn, live = b.live;
   // w+ and w- of the bonds' first atom are summed in locals while consecutive bonds share it (runs
   // of one i in a sorted set), in the order of the plain sums (the other end is never that atom).
+  // Only live bonds carry weight (dead channels' amplitudes are ignored).
   let run = -1, wpRun = 0, wmRun = 0;
-  for (let k = 0; k < nb; k++) {
-    const i = bi[k], j = bj[k];
+  for (let q = 0, nl = b.liveCount; q < nl; q++) {
+    const k = live[q], i = bi[k], j = bj[k];
     if (i !== run) {
       if (run >= 0) {
         wp[run] = wpRun;
@@ -163,9 +164,10 @@ export function transferEnergy(p: TransferProblem, mf: MeanFieldSystem, x: Float
     dPlus[i] = c >= 0 ? eps[row + c] - z : 0;
     dMinus[i] = a >= 0 ? eps[row + a] - z : 0;
   }
-  const bi = b.i, bj = b.j, fwdOn = b.fwdOn, revOn = b.revOn;
-  for (let k = 0; k < nb; k++) {
-    const i = bi[k], j = bj[k];
+  const bi = b.i, bj = b.j, fwdOn = b.fwdOn, revOn = b.revOn, live = b.live;
+  grad.fill(0, 0, 2 * nb);
+  for (let q = 0, nl = b.liveCount; q < nl; q++) {
+    const k = live[q], i = bi[k], j = bj[k];
     grad[k] = fwdOn[k] ? 2 * x[k] * (dPlus[i] + dMinus[j]) + gf[k] : 0;
     grad[nb + k] = revOn[k] ? 2 * x[nb + k] * (dPlus[j] + dMinus[i]) + gr[k] : 0;
   }
@@ -185,14 +187,10 @@ export function transferEnergy(p: TransferProblem, mf: MeanFieldSystem, x: Float
 export function diagonalCurvature(p: TransferProblem, x: Float64Array, work: TransferWork, out: Float64Array, floor = 0.05): void {
   const b = p.bonds, nb = b.count, n = work.atoms;
   const w0 = work.w0, dP = work.dPlus, dM = work.dMinus;
-  const bi = b.i, bj = b.j, bh = b.h, dFwd = b.dFwd, dRev = b.dRev, fwdOn = b.fwdOn, revOn = b.revOn;
-  for (let k = 0; k < nb; k++) {
-    const fOn = fwdOn[k], rOn = revOn[k];
-    if (!fOn && !rOn) {
-      out[k] = 1;
-      out[nb + k] = 1;
-      continue;
-    }
+  const bi = b.i, bj = b.j, bh = b.h, dFwd = b.dFwd, dRev = b.dRev, fwdOn = b.fwdOn, revOn = b.revOn, live = b.live;
+  out.fill(1, 0, 2 * nb);
+  for (let q = 0, nl = b.liveCount; q < nl; q++) {
+    const k = live[q], fOn = fwdOn[k], rOn = revOn[k];
     const i = bi[k], j = bj[k];
     const wi = Math.max(w0[i], 1e-6), wj = Math.max(w0[j], 1e-6);
     const m = Math.sqrt(Math.sqrt(wi * wj)), m2 = m * m;

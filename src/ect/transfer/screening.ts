@@ -1,0 +1,219 @@
+/**
+ * Screening of the bond couplings by the atoms between a pair, in the form of MEAM's many-body
+ * screening (M. I. Baskes, Phys. Rev. B 46, 2727 (1992); the ellipse form of M. I. Baskes, Mater.
+ * Chem. Phys. 50, 152 (1997), as LAMMPS' pair meam implements it):
+ *
+ *   h_eff(i, j) = h(r_ij) S_ij,   S_ij = prod_k S_ikj,   S_ikj = f_c((C_ikj - C_min) / (C_max - C_min)),
+ *   C_ikj = (2 (X_ik + X_kj) - (X_ik - X_kj)^2 - 1) / (1 - (X_ik - X_kj)^2),  X_ik = (r_ik / r_ij)^2,
+ *   f_c(x) = [1 - (1 - x)^4]^2 on 0 < x < 1, 0 below, 1 above.
+ *
+ * C is the parameter of the ellipse through k with i and j on its axis: C = 0 on the segment, C
+ * large far from it. An atom k well inside the ellipse C_min (C <= C_min) blocks the pair; outside
+ * C_max it does nothing. Why: without it every pair within the coupling's range (11 A for Na-Cl, to
+ * keep the dimer's ionic-covalent crossing at 9.4 A avoided) is a bond, 82 per atom in rock-salt
+ * NaCl, although an electron moves between neighbours, not through them. With it a dimer and a
+ * rhombus keep every coupling, and in rock salt every pair beyond the first shell is screened by
+ * the first shell (second shell C = 1, third shell C = 1/6), independently of the lattice constant.
+ *
+ * Browser-safe; no wasm.
+ */
+import type { BondSet } from "./bonds.js";
+import type { NeighborView } from "./bond-list.js";
+
+/** The screening parameters of a model (dimensionless ellipse parameters, C_min < C_max). */
+export interface ScreeningParams {
+  cmin: number;
+  cmax: number;
+}
+
+/**
+ * Largest (r_ik / r_ij)^2 of an atom k with C_ikj < C_max (the ellipse's reach along its axis):
+ * atoms farther from i than sqrt of this times r_ij never screen the pair.
+ */
+export function screeningReach2(s: ScreeningParams): number {
+  return (s.cmax * s.cmax) / (4 * (s.cmax - 1));
+}
+
+/**
+ * Every periodic image within the neighbor list's range of each owned atom, as offsets from it:
+ * compressed rows (row i: start[i] .. start[i + 1]) of the image's owner and its periodic shift.
+ * Built from the half list (each pair of images once), so each image appears once per row; an
+ * atom's own periodic images are included (they can screen its bonds in a small cell).
+ */
+export interface Neighborhood {
+  start: Int32Array;
+  owner: Int32Array;
+  sx: Float64Array;
+  sy: Float64Array;
+  sz: Float64Array;
+}
+
+/** The neighborhood of every owned atom from the engine's half neighbor list. */
+export function neighborhood(view: NeighborView): Neighborhood {
+  const { n, ghostOwner, ghostShift, numNeigh, firstNeigh, neigh } = view;
+  const count = new Int32Array(n + 1);
+  const each = (visit: (i: number, j: number, sx: number, sy: number, sz: number) => void) => {
+    for (let i = 0; i < n; i++) {
+      for (let q = firstNeigh[i], end = firstNeigh[i] + numNeigh[i]; q < end; q++) {
+        const e = neigh[q];
+        if (e < n) visit(i, e, 0, 0, 0);
+        else visit(i, ghostOwner[e - n], ghostShift[3 * (e - n)], ghostShift[3 * (e - n) + 1], ghostShift[3 * (e - n) + 2]);
+      }
+    }
+  };
+  each((i, j) => {
+    count[i]++;
+    count[j]++;
+  });
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) start[i + 1] = start[i] + count[i];
+  const total = start[n];
+  const out: Neighborhood = { start, owner: new Int32Array(total), sx: new Float64Array(total), sy: new Float64Array(total), sz: new Float64Array(total) };
+  const fill = start.slice(0, n);
+  const put = (i: number, j: number, sx: number, sy: number, sz: number) => {
+    const q = fill[i]++;
+    out.owner[q] = j;
+    out.sx[q] = sx;
+    out.sy[q] = sy;
+    out.sz[q] = sz;
+  };
+  // Pair (i, image of j at shift s): j is i's neighbor at +s, i is j's at -s (also when j = i).
+  each((i, j, sx, sy, sz) => {
+    put(i, j, sx, sy, sz);
+    put(j, i, -sx, -sy, -sz);
+  });
+  return out;
+}
+
+/** f_c of the screening and its derivative, into fc[0], fc[1]. */
+function cutoffFunction(x: number, fc: Float64Array): void {
+  if (x >= 1) {
+    fc[0] = 1;
+    fc[1] = 0;
+  } else if (x <= 0) {
+    fc[0] = 0;
+    fc[1] = 0;
+  } else {
+    const u = 1 - x, u3 = u * u * u, v = 1 - u3 * u;
+    fc[0] = v * v;
+    fc[1] = 8 * v * u3;
+  }
+}
+
+/**
+ * Visits every atom image k that partially or fully screens bond `b` (C_ikj < C_max) with its
+ * squared distances and factor: `visit(owner, kx, ky, kz, a, bb, C, S_ikj, dS_ikj/dC)`, positions
+ * relative to atom i. Returns early (false) once `visit` returns false.
+ */
+function forEachScreener(
+  bonds: BondSet,
+  b: number,
+  around: Neighborhood,
+  view: NeighborView,
+  s: ScreeningParams,
+  fc: Float64Array,
+  visit: (owner: number, kx: number, ky: number, kz: number, a: number, bb: number, c: number) => boolean,
+): void {
+  const i = bonds.i[b];
+  const dx = bonds.dx[b], dy = bonds.dy[b], dz = bonds.dz[b];
+  const rij2 = dx * dx + dy * dy + dz * dz;
+  const reach = screeningReach2(s) * rij2;
+  const xi = view.x[i], yi = view.y[i], zi = view.z[i];
+  const { x, y, z } = view;
+  for (let q = around.start[i], end = around.start[i + 1]; q < end; q++) {
+    const o = around.owner[q];
+    const kx = x[o] + around.sx[q] - xi, ky = y[o] + around.sy[q] - yi, kz = z[o] + around.sz[q] - zi;
+    const rik2 = kx * kx + ky * ky + kz * kz;
+    if (rik2 >= reach) continue;
+    const ex = kx - dx, ey = ky - dy, ez = kz - dz;
+    const rjk2 = ex * ex + ey * ey + ez * ez;
+    // j itself (or an image on top of it) does not screen its own bond.
+    if (rjk2 >= reach || rjk2 < 1e-12 * rij2) continue;
+    const a = rik2 / rij2, bb = rjk2 / rij2, u = a - bb, den = 1 - u * u;
+    if (den <= 0) continue;
+    const c = (2 * (a + bb) - u * u - 1) / den;
+    if (c >= s.cmax) continue;
+    cutoffFunction((c - s.cmin) / (s.cmax - s.cmin), fc);
+    if (!visit(o, kx, ky, kz, a, bb, c)) return;
+  }
+}
+
+/**
+ * Screening factors of the bonds at the current positions: b.screen[k] = S_ij, computed for bonds
+ * with an unscreened coupling (b.h != 0); b.h and b.dh are multiplied by it (dh stays the derivative
+ * along r_ij at fixed S; the rest of dS goes through {@link screeningForces}).
+ */
+export function screenBonds(bonds: BondSet, around: Neighborhood, view: NeighborView, s: ScreeningParams): void {
+  const fc = new Float64Array(2);
+  for (let k = 0; k < bonds.count; k++) {
+    if (bonds.h[k] === 0) {
+      bonds.screen[k] = 0;
+      continue;
+    }
+    let S = 1;
+    forEachScreener(bonds, k, around, view, s, fc, () => {
+      S *= fc[0];
+      return S !== 0;
+    });
+    bonds.screen[k] = S;
+    bonds.h[k] *= S;
+    bonds.dh[k] *= S;
+  }
+}
+
+/**
+ * Adds the forces of the screening factors' dependence on the positions of i, j and the screening
+ * atoms k: with G_b = dE/dh_eff of bond b (eV/eV) at the solved amplitudes, dE = G_b h(r) dS_b, and
+ * S_b depends on the three squared distances of each partial screener (0 < S_ikj < 1). Each such
+ * term is a central force along i-j, i-k and j-k. Adds the virial sum r_a f_b to `virial` (xx, yy,
+ * zz, yz, xz, xy). `hRaw[b]` is the unscreened coupling h(r_ij).
+ */
+export function screeningForces(
+  bonds: BondSet,
+  around: Neighborhood,
+  view: NeighborView,
+  s: ScreeningParams,
+  dEdh: Float64Array,
+  fx: Float64Array,
+  fy: Float64Array,
+  fz: Float64Array,
+  virial: Float64Array,
+): void {
+  const fc = new Float64Array(2);
+  const span = s.cmax - s.cmin;
+  // Central force between atoms p and q from dE/d(r_pq^2) = g, with d = r_q - r_p.
+  const central = (p: number, q: number, g: number, ddx: number, ddy: number, ddz: number) => {
+    const ux = -2 * g * ddx, uy = -2 * g * ddy, uz = -2 * g * ddz;
+    fx[q] += ux; fy[q] += uy; fz[q] += uz;
+    fx[p] -= ux; fy[p] -= uy; fz[p] -= uz;
+    virial[0] += ddx * ux;
+    virial[1] += ddy * uy;
+    virial[2] += ddz * uz;
+    virial[3] += ddy * uz;
+    virial[4] += ddx * uz;
+    virial[5] += ddx * uy;
+  };
+  for (let k = 0; k < bonds.count; k++) {
+    const S = bonds.screen[k];
+    if (!(S > 0 && S < 1) || dEdh[k] === 0) continue;
+    const hRaw = bonds.h[k] / S;
+    const gS = dEdh[k] * hRaw; // dE/dS
+    const i = bonds.i[k], j = bonds.j[k];
+    const dx = bonds.dx[k], dy = bonds.dy[k], dz = bonds.dz[k];
+    const rij2 = dx * dx + dy * dy + dz * dz;
+    forEachScreener(bonds, k, around, view, s, fc, (o, kx, ky, kz, a, bb, c) => {
+      if (fc[0] >= 1 || fc[0] <= 0) return true;
+      // dS/dC_m = S / S_m * f_c'(x) / span.
+      const dEdC = (gS * S * fc[1]) / (fc[0] * span);
+      const u = a - bb, den = 1 - u * u, num = 2 * (a + bb) - u * u - 1;
+      const ca = (2 * (1 - u) * den + 2 * u * num) / (den * den);
+      const cb = (2 * (1 + u) * den - 2 * u * num) / (den * den);
+      // C(a, b) with a = r_ik^2 / r_ij^2 and b = r_jk^2 / r_ij^2.
+      central(i, o, (dEdC * ca) / rij2, kx, ky, kz);
+      central(j, o, (dEdC * cb) / rij2, kx - dx, ky - dy, kz - dz);
+      central(i, j, (-dEdC * (a * ca + bb * cb)) / rij2, dx, dy, dz);
+      void c;
+      return true;
+    });
+  }
+}
