@@ -83,6 +83,8 @@ describe("one NVE loop: VelocityVerlet and MolecularDynamics", () => {
     expectBitwise(resumed.atoms.velocities!, one.atoms.velocities!, "velocities");
     const langevin = { kind: "langevin", temperature: 300, tdamp: 100, seed: 1 } as const;
     expect(inputError(() => MolecularDynamics.fromEngine(calc, atoms, { dt: 1, thermostat: langevin })).message).toMatch(/NVE in the engine's loop/);
+    const empty = await EamEngine.create(cu);
+    expect(inputError(() => new VelocityVerlet(empty, atoms, { dt: 1 }).run(10)).message).toMatch(/no structure \(call setAtoms first\)/);
   }, 60_000);
 
   it("ECT-EAM with a cold solver start at every step: the engine's coldStart + runVerlet(1) per step, bit for bit", async () => {

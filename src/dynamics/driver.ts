@@ -193,6 +193,7 @@ export class MolecularDynamics {
   static fromEngine(calculator: Calculator, template: Atoms, options: DynamicsOptions, step = 0): MolecularDynamics {
     const e = calculator.wasm?.engine;
     if (e === undefined) throw new InputError("MolecularDynamics.fromEngine needs a calculator with a wasm engine");
+    if (e.length === 0) throw new InputError("MolecularDynamics.fromEngine: the engine holds no structure (call setAtoms first)");
     const atoms = new Atoms({ symbols: e.species(), positions: e.positions(), cell: template.cell, pbc: template.pbc, masses: e.masses(), velocities: e.velocities() });
     const md = new MolecularDynamics(calculator, atoms, options);
     const loop = md.loop;
