@@ -1,6 +1,6 @@
 // The browser demo (web/, built to dist/web/ by scripts/build-web.mjs, served by scripts/serve-demo.mjs)
 // in headless chromium: the Cu example run in the page's Web Worker shows the same energies as the
-// same run in Node, bit for bit; the pulled dimers lose their charges; the page answers while the
+// same run in Node on the same driver (MolecularDynamics, which the CLI runs), bit for bit; the pulled dimers lose their charges; the page answers while the
 // worker computes. A screenshot of the Cu run is saved to a temporary folder.
 import { readFileSync, writeFileSync } from "node:fs";
 import { expect, it } from "vitest";
@@ -8,7 +8,10 @@ import type { Page } from "playwright-core";
 import { demoSession, openPage } from "./helpers/demo-server.js";
 import { describeWith } from "./helpers/tools.js";
 import { scratch } from "./helpers/cli.js";
-import { Atoms, EamEngine, VelocityVerlet, bulk, formatExtxyz, formatLammpsData, maxwellBoltzmann, parseEamPotential, parseExtxyz, type ThermoRow } from "../src/core.js";
+import {
+  Atoms, EamCalculator, EamEngine, MolecularDynamics, VelocityVerlet, bulk, formatExtxyz, formatLammpsData, maxwellBoltzmann, parseEamPotential, parseExtxyz,
+  type DynamicsThermo, type ThermoRow,
+} from "../src/core.js";
 import { parseThermoCsv } from "../src/io/log-csv.js";
 import type { ThermoRow as PageRow } from "../web/protocol.js";
 
@@ -51,8 +54,8 @@ describeWith("chromium", "browser demo page", () => {
     // The example's settings, which the Node run below repeats.
     expect(result.settings).toMatchObject({ dt: 1, temperature: 600, seed: 1, steps: 100, frameEvery: 5 });
 
-    // The same run in Node: the same structure and Maxwell-Boltzmann call (seeded), the same dt,
-    // thermo every 5 steps.
+    // The same run in Node on the page's driver: the same structure and Maxwell-Boltzmann call
+    // (seeded), the same dt, thermo every 5 steps.
     const potential = parseEamPotential(readFileSync("potentials/Cu_u3.eam", "utf8"), { fileName: "Cu_u3.eam" });
     const atoms = bulk("Cu", "fcc", 3.615, 5);
     expect(atoms.length).toBe(500);
@@ -65,10 +68,8 @@ describeWith("chromium", "browser demo page", () => {
     const dmax = result.initialVelocities.reduce((m, v, k) => Math.max(m, Math.abs(v - drawn[k])), 0);
     expect(dmax).toBeLessThan(1e-14 * vmax);
     atoms.velocities = Float64Array.from(result.initialVelocities);
-    const engine = await EamEngine.create(potential);
-    engine.setAtoms(atoms);
-    const rows: ThermoRow[] = [];
-    new VelocityVerlet(engine, atoms, { dt: 1 }).run(100, { thermoEvery: 5, onThermo: (r) => rows.push(r) });
+    const rows: DynamicsThermo[] = [];
+    new MolecularDynamics(await EamCalculator.create(potential), atoms, { dt: 1 }).run(100, { thermoEvery: 5, onThermo: (r) => rows.push(r) });
 
     expect(result.rows.map((r) => r.step)).toEqual(rows.map((r) => r.step));
     expect(rows.length).toBe(21);

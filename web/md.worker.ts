@@ -1,13 +1,13 @@
 // The MD worker of the demo page (a module Web Worker): builds the structure and the engine, runs
 // the dynamics (or the dimer pull) in chunks of `frameEvery` steps and posts a frame after each
-// chunk. NVE runs the engine's own loop; a thermostat runs MolecularDynamics (src/dynamics/driver.ts);
-// an EAM NVE run on several cores runs over spatial domains (createDomainMd, nested Web Workers). The page only renders; it acknowledges each frame after drawing it, and while it is busy
+// chunk. MD runs on MolecularDynamics (src/dynamics/driver.ts), the CLI's driver: NVE in the
+// engine's wasm loop, thermostats step by step; an EAM NVE run on several cores runs over spatial
+// domains (createDomainMd, nested Web Workers). The page only renders; it acknowledges each frame after drawing it, and while it is busy
 // the worker goes on computing and collects the thermo rows for the next frame (none is dropped).
 // Between chunks the worker yields to its event loop, so "stop" and "ack" messages get through.
 import {
   Atoms,
   EamCalculator,
-  EamEngine,
   EctCalculator,
   EctEngine,
   MolecularDynamics,
@@ -105,114 +105,91 @@ function domainCount(msg: StartMessage): { domains: number; note: string } {
 }
 
 async function createSimulation(msg: StartMessage): Promise<Simulation> {
-  const { settings, potential } = msg;
+  const { settings } = msg;
   const atoms = buildStructure(msg);
-  const n = atoms.length;
   const pull = msg.structure.kind === "dimer" ? msg.structure : null;
-  const source = msg.structure.kind === "extxyz" ? msg.structure.name : "structure";
-  if (pull) atoms.velocities = new Float64Array(3 * n);
+  if (pull) atoms.velocities = new Float64Array(3 * atoms.length);
   else if (!(settings.keepVelocities && atoms.velocities)) atoms.velocities = maxwellBoltzmann(atoms.masses, settings.temperature, settings.seed);
   const { variant, module } = await kernels();
   const cores = domainCount(msg);
-  if (!pull && cores.domains > 1) return domainSimulation(msg, atoms, module, variant, cores.domains);
-  if (!pull && settings.thermostat !== "none") return thermostatSimulation(msg, atoms, module, variant, cores.note);
+  if (pull) return pullSimulation(msg, atoms, pull, module, variant, cores.note);
+  if (cores.domains > 1) return domainSimulation(msg, atoms, module, variant, cores.domains);
+  return dynamicsSimulation(msg, atoms, module, variant, cores.note);
+}
 
-  let engine: EamEngine | EctEngine;
-  let warnings: string[] = [];
+/** The calculator of the run's potential (EAM) or model (ECT-EAM), and the model's warnings. */
+async function makeCalculator(msg: StartMessage, module: WebAssembly.Module, variant: KernelVariant): Promise<{ calc: EamCalculator | EctCalculator; warnings: string[] }> {
+  const { potential } = msg;
   if (potential.kind === "eam") {
-    engine = EamEngine.fromModule(parseEamPotential(potential.text, { fileName: potential.name }), module, variant);
-  } else {
-    const model = parseEctModelText(potential.text, potential.name);
-    warnings = model.warnings;
-    engine = await EctEngine.create(buildEctTables(model), { module, variant, source: potential.name });
+    return { calc: await EamCalculator.create(parseEamPotential(potential.text, { fileName: potential.name }), { module, variant }), warnings: [] };
   }
-  engine.setAtoms(atoms, source);
+  const model = parseEctModelText(potential.text, potential.name);
+  return { calc: await EctCalculator.create(buildEctTables(model), { module, variant, source: potential.name }), warnings: model.warnings };
+}
+
+/** The name errors about the structure quote: an extended XYZ file's, else none. */
+function structureSource(msg: StartMessage): string {
+  return msg.structure.kind === "extxyz" ? msg.structure.name : "structure";
+}
+
+/** The plotted charge series' labels: one per atom up to MAX_CHARGE_SERIES atoms, else the extremes. */
+function chargeLabelsOf(atoms: Atoms, ect: boolean): string[] {
+  return !ect ? [] : atoms.length <= MAX_CHARGE_SERIES ? atoms.symbols.map((s, i) => `q ${s}${i + 1}`) : ["min q", "max q"];
+}
+
+/**
+ * A quasi-static pull of a dimer: atom 0 stays at the origin, atom 1 moves out along z by dz per
+ * point, and the energy and weights are evaluated at every point (warm-started from the previous
+ * point, or from a cold, annealed start for the ground state). A scan, not dynamics: it drives the
+ * engine directly.
+ */
+async function pullSimulation(msg: StartMessage, atoms: Atoms, pull: StartMessage["structure"] & { kind: "dimer" }, module: WebAssembly.Module, variant: KernelVariant, note: string): Promise<Simulation> {
+  const { settings } = msg;
+  const { calc, warnings } = await makeCalculator(msg, module, variant);
+  const engine = calc.engine;
+  engine.setAtoms(atoms, structureSource(msg));
   const ect = engine instanceof EctEngine ? engine : null;
-
-  const chargeLabels = !ect ? [] : n <= MAX_CHARGE_SERIES ? atoms.symbols.map((s, i) => `q ${s}${i + 1}`) : ["min q", "max q"];
-  const row = (step: number, x: number): ThermoRow => {
-    const kinetic = engine.kineticEnergy();
-    const temperature = temperatureOf(kinetic, n);
-    if (!ect) {
-      const potentialEnergy = engine.energy();
-      return { step, x, potential: potentialEnergy, kinetic, total: potentialEnergy + kinetic, temperature };
-    }
-    const omega = ect.grandPotential();
-    const q = ect.charges();
-    return {
-      step,
-      x,
-      potential: ect.energy(),
-      kinetic,
-      total: omega + kinetic,
-      temperature,
-      omega,
-      charges: chargeSeries(q),
-      totalCharge: q.reduce((a, b) => a + b, 0),
-      iterations: ect.solverReport().iterations,
-    };
-  };
-
-  const common = {
+  const pos = Float64Array.from(atoms.positions);
+  let done = 0;
+  engine.compute();
+  return {
     kind: ect ? "ect" : "eam",
+    mode: "pull",
     variant: engine.variant,
     source: engine.source,
     elements: engine.elements.slice(),
     domains: 1,
-    coresNote: cores.note,
+    coresNote: note,
     atoms,
-    chargeLabels,
+    xLabel: "separation R (Å)",
+    chargeLabels: chargeLabelsOf(atoms, ect !== null),
+    viewPositions: [0, 0, 0, 0, 0, pull.r0 + settings.steps * pull.dz],
     warnings,
+    advance(steps) {
+      for (let s = 0; s < steps; s++) {
+        done++;
+        pos[5] = pull.r0 + done * pull.dz;
+        engine.setPositions(pos);
+        if (ect && settings.groundState) ect.coldStart();
+        engine.compute();
+      }
+    },
+    row(step) {
+      // At rest: the kinetic energy is zero; the total is the energy the forces derive from.
+      const x = pos[5] - pos[2];
+      const kinetic = engine.kineticEnergy();
+      const temperature = temperatureOf(kinetic, atoms.length);
+      if (!ect) return { step, x, potential: engine.energy(), kinetic, total: engine.energy() + kinetic, temperature };
+      const omega = ect.grandPotential();
+      const q = ect.charges();
+      return {
+        step, x, potential: ect.energy(), kinetic, total: omega + kinetic, temperature, omega,
+        charges: chargeSeries(q), totalCharge: q.reduce((a, b) => a + b, 0), iterations: ect.solverReport().iterations,
+      };
+    },
     positions: () => engine.positions(),
     charges: () => (ect ? ect.charges() : null),
     close: async () => {},
-  } as const;
-
-  if (pull) {
-    // A quasi-static pull: atom 0 stays at the origin, atom 1 moves out along z by dz per step,
-    // and the energy and weights are evaluated at every point (warm-started from the previous
-    // point as in MD, or from a cold, annealed start for the ground state).
-    const pos = Float64Array.from(atoms.positions);
-    let done = 0;
-    engine.compute();
-    return {
-      ...common,
-      mode: "pull",
-      xLabel: "separation R (Å)",
-      viewPositions: [0, 0, 0, 0, 0, pull.r0 + settings.steps * pull.dz],
-      advance(steps) {
-        for (let s = 0; s < steps; s++) {
-          done++;
-          pos[5] = pull.r0 + done * pull.dz;
-          engine.setPositions(pos);
-          if (ect && settings.groundState) ect.coldStart();
-          engine.compute();
-        }
-      },
-      row: (step) => row(step, pos[5] - pos[2]),
-    };
-  }
-
-  // Molecular dynamics, NVE velocity Verlet. EAM: the same engine calls as VelocityVerlet.run
-  // (runVerlet(0, dt) for the forces at the start, then runVerlet(chunk, dt)), so a run here
-  // repeats a Node run with the same structure, velocities, dt and output interval bit for bit.
-  engine.runVerlet(0, settings.dt);
-  return {
-    ...common,
-    mode: "md",
-    xLabel: "time (fs)",
-    viewPositions: Array.from(atoms.positions),
-    advance(steps) {
-      if (ect && settings.groundState) {
-        for (let s = 0; s < steps; s++) {
-          ect.coldStart();
-          ect.runVerlet(1, settings.dt);
-        }
-      } else {
-        engine.runVerlet(steps, settings.dt);
-      }
-    },
-    row: (step) => row(step, step * settings.dt),
   };
 }
 
@@ -227,27 +204,29 @@ function chargeSeries(q: Float64Array): number[] {
   return [lo, hi];
 }
 
-/** MD with a Langevin or Nose-Hoover thermostat on the generic driver, EAM or ECT-EAM. */
-async function thermostatSimulation(msg: StartMessage, atoms: Atoms, module: WebAssembly.Module, variant: KernelVariant, note: string): Promise<Simulation> {
+/**
+ * MD on one core, EAM or ECT-EAM, NVE or with a Langevin or Nose-Hoover thermostat: the driver the
+ * CLI runs (MolecularDynamics, src/dynamics/driver.ts), so the page repeats a Node run with the same
+ * structure, velocities, dt and output interval bit for bit. NVE stays in the engine's wasm loop
+ * between frames; the ECT-EAM "ground state" mode cold-starts the weight solver before every step.
+ */
+async function dynamicsSimulation(msg: StartMessage, atoms: Atoms, module: WebAssembly.Module, variant: KernelVariant, note: string): Promise<Simulation> {
   const { settings, potential } = msg;
-  const n = atoms.length;
-  let warnings: string[] = [];
-  let calc: EamCalculator | EctCalculator;
-  if (potential.kind === "eam") {
-    calc = await EamCalculator.create(parseEamPotential(potential.text, { fileName: potential.name }), { module, variant });
-  } else {
-    const model = parseEctModelText(potential.text, potential.name);
-    warnings = model.warnings;
-    calc = await EctCalculator.create(buildEctTables(model), { module, variant, source: potential.name });
-  }
+  const { calc, warnings } = await makeCalculator(msg, module, variant);
+  const ect = potential.kind === "ect";
+  // Loads the structure once under its own name, so that a species the potential lacks is reported
+  // against the file; the driver's first evaluation then only sets the same positions again.
+  calc.engine.setAtoms(atoms, structureSource(msg));
   const t = settings.thermostat;
   const thermostat =
-    t === "langevin"
-      ? ({ kind: "langevin", temperature: settings.targetTemperature, tdamp: settings.tdamp, seed: settings.seed + 1 } as const)
-      : ({ kind: "nose-hoover", temperature: settings.targetTemperature, tdamp: settings.tdamp, chain: 3 } as const);
-  const md = new MolecularDynamics(calc, atoms, { dt: settings.dt, thermostat });
-  md.evaluate();
-  const ect = potential.kind === "ect";
+    t === "none"
+      ? undefined
+      : t === "langevin"
+        ? ({ kind: "langevin", temperature: settings.targetTemperature, tdamp: settings.tdamp, seed: settings.seed + 1 } as const)
+        : ({ kind: "nose-hoover", temperature: settings.targetTemperature, tdamp: settings.tdamp, chain: 3 } as const);
+  // The ground state every step is an NVE mode of the engine's loop; thermostat runs follow the state.
+  const md = new MolecularDynamics(calc, atoms, { dt: settings.dt, thermostat, coldStartEachStep: ect && settings.groundState && !thermostat });
+  let latest = md.thermo();
   return {
     kind: ect ? "ect" : "eam",
     mode: "md",
@@ -258,16 +237,20 @@ async function thermostatSimulation(msg: StartMessage, atoms: Atoms, module: Web
     coresNote: note,
     atoms,
     xLabel: "time (fs)",
-    chargeLabels: !ect ? [] : n <= MAX_CHARGE_SERIES ? atoms.symbols.map((s, i) => `q ${s}${i + 1}`) : ["min q", "max q"],
+    chargeLabels: chargeLabelsOf(atoms, ect),
     viewPositions: Array.from(atoms.positions),
     warnings,
     advance(steps) {
-      for (let s = 0; s < steps; s++) md.stepOnce();
+      // The row at the end comes with the run (its last thermo row), not from a second evaluation.
+      md.run(steps, { onThermo: (r) => (latest = r) });
     },
     row(step) {
-      const r = md.thermo();
+      const r = latest;
+      const base: ThermoRow = {
+        step, x: r.time, potential: r.potential, kinetic: r.kinetic, total: (r.omega ?? r.potential) + r.kinetic, temperature: r.temperature,
+        ...(thermostat ? { conserved: r.conserved ?? undefined } : {}),
+      };
       const q = md.results?.charges;
-      const base: ThermoRow = { step, x: r.time, potential: r.potential, kinetic: r.kinetic, total: (r.omega ?? r.potential) + r.kinetic, temperature: r.temperature, conserved: r.conserved ?? undefined };
       if (!ect || !q) return base;
       return { ...base, omega: r.omega ?? undefined, charges: chargeSeries(q), totalCharge: r.totalCharge ?? 0, iterations: r.solverIterations ?? undefined };
     },

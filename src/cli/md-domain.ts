@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import type { Atoms } from "../atoms.js";
 import { createDomainMd } from "../domain/index.js";
 import type { EamPotential } from "../potentials/types.js";
-import type { ThermoRow } from "../dynamics/md.js";
+import { asDynamicsThermo, type ThermoRow } from "../dynamics/thermo.js";
 import { mdThermoTable } from "./md-table.js";
 
 /** Runs the domain-decomposed NVE loop and prints thermo lines every `thermoEvery` steps. */
@@ -33,7 +33,7 @@ export async function runDomainMd(
     out.write(`# ${atoms.length} atoms, ${pot.source} (${pot.style}), ${md.domains} domain worker(s), dt ${o.dt} fs, ${o.steps} steps\n`);
     // The single-engine run's table (NVE EAM columns), so that both print one format.
     const table = mdThermoTable("eam", { thermostat: false, barostat: false });
-    const line = (r: ThermoRow) => table.line({ ...r, volume: null, omega: null, conserved: null, totalCharge: null, chargeMin: null, chargeMax: null, solverIterations: null });
+    const line = (r: ThermoRow) => table.line(asDynamicsThermo(r));
     out.write(table.header + "\n");
     out.write(line(md.thermo()) + "\n");
     const t0 = performance.now();

@@ -5,7 +5,7 @@
  * Pressure is "-" for clusters; thermostats add the conserved quantity, a barostat the volume;
  * variable-charge models add their charges and solver iterations.
  */
-import type { DynamicsThermo } from "../dynamics/driver.js";
+import type { DynamicsThermo } from "../dynamics/thermo.js";
 
 /** Which potential family ran. */
 export type ModelKind = "eam" | "ect" | "streitz";

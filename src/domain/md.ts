@@ -8,8 +8,7 @@
  */
 import { transfer } from "comlink";
 import type { Atoms } from "../atoms.js";
-import { EV_PER_A3_TO_BAR, type ThermoRow } from "../dynamics/md.js";
-import { temperatureOf } from "../dynamics/velocities.js";
+import { engineThermoRow, type ThermoRow } from "../dynamics/thermo.js";
 import { cellFrame } from "../engine/geometry.js";
 import { stressFromVirial } from "../engine/system.js";
 import { loadKernelModule, type KernelVariant } from "../engine/wasm.js";
@@ -307,21 +306,12 @@ class Session implements DomainMd {
     }
   }
 
+  /** The row of the whole system from the domains' sums (the same computation as VelocityVerlet's). */
   thermo(): ThermoRow {
-    const potential = this.sum((p) => p.energy), kinetic = this.sum((p) => p.kinetic);
-    const w = this.virial();
-    const t = this.template;
-    const volume = t.pbc.some((p) => p) ? t.volume() : 0;
-    const pressure = volume > 0 ? (((2 * kinetic) / 3 + (w[0] + w[4] + w[8]) / 3) / volume) * EV_PER_A3_TO_BAR : null;
-    return {
-      step: this.step,
-      time: this.step * this.dt,
-      temperature: temperatureOf(kinetic, this.length),
-      potential,
-      kinetic,
-      total: potential + kinetic,
-      pressure,
-    };
+    return engineThermoRow({
+      step: this.step, time: this.step * this.dt, n: this.length,
+      potential: this.sum((p) => p.energy), kinetic: this.sum((p) => p.kinetic), virial: this.virial(), cell: this.template,
+    });
   }
 
   private sum(f: (p: DomainPartial) => number): number {

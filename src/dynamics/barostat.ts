@@ -7,7 +7,9 @@
  */
 import { CalculationFailed, InputError } from "../errors.js";
 import { FTM } from "../engine/system.js";
-import { EV_PER_A3_TO_BAR } from "./md.js";
+
+/** LAMMPS metal nktv2p: eV/A^3 to bar. */
+export const EV_PER_A3_TO_BAR = 1.6021765e6;
 
 /**
  * Default compressibility, 1/bar: 1/(100 GPa), a typical metal's (Cu 140 GPa, Al 76, Fe 170). A

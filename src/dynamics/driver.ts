@@ -13,11 +13,15 @@
  *   barostat            (Berendsen: scale cell and x, as LAMMPS' end_of_step; forces are not re-evaluated)
  *
  * The NVE part repeats the wasm kernel's arithmetic (`assembly/integrate.ts`) operation by operation,
- * so for EAM it gives the wasm `VelocityVerlet` trajectory to round-off.
+ * so for EAM it gives the engine loop's trajectory to round-off.
  *
  * NVE runs of a calculator with a wasm MD loop (EAM, ECT-EAM, Streitz-Mintmire; src/dynamics/
  * engine-loop.ts) do not take this path: they stay in wasm between hook points, so logs, dumps and
  * restarts cost nothing per step. Either way a `RunGuard` stops runs that blew up.
+ *
+ * This is the one MD loop: the CLI (`md`), `VelocityVerlet` (a compatibility layer, src/dynamics/
+ * md.ts, through `fromEngine`) and the demo page's worker all run on it. Only the domain-decomposed
+ * EAM run (src/domain) steps in its own workers; docs/architecture.md says why.
  */
 import { Atoms } from "../atoms.js";
 import type { Calculator, CalculatorResults } from "../calculators/protocol.js";
@@ -29,10 +33,12 @@ import { EngineAccess, warmStartOf } from "./engine-access.js";
 import { engineLoopOf, type EngineLoop } from "./engine-loop.js";
 import { RunGuard, type GuardLimits, type GuardSample } from "./guard.js";
 import { setEnergies, withoutResults } from "../io/result-frame.js";
-import type { ThermoRow } from "./md.js";
 import { RESTART_FORMAT, RESTART_VERSION, type RestartData } from "./restart.js";
 import { makeThermostat, type Thermostat, type ThermostatSpec } from "./thermostats.js";
-import { kineticEnergy, temperatureOf } from "./velocities.js";
+import { dynamicsThermo, solverIterations, type DynamicsThermo } from "./thermo.js";
+import { temperatureOf } from "./velocities.js";
+
+export type { DynamicsThermo } from "./thermo.js";
 
 /** Settings of a run. */
 export interface DynamicsOptions {
@@ -53,6 +59,12 @@ export interface DynamicsOptions {
   loop?: "auto" | "per-step";
   /** When to stop a run that blew up (see `RunGuard`). */
   guard?: GuardLimits;
+  /**
+   * ECT-EAM NVE in the engine's loop: drop the weight solver's warm start before every step, so each
+   * step starts from a cold, annealed solve at its positions (the atoms follow the ground state, not
+   * the state continued from the start; the demo page's "ground state" mode). Refused elsewhere.
+   */
+  coldStartEachStep?: boolean;
 }
 
 /** Work counters of a driver since it was made. */
@@ -64,26 +76,6 @@ export interface DynamicsStats {
   /** Neighbor-list builds and dangerous builds of the engine (0 without one). */
   neighborBuilds: number;
   dangerousBuilds: number;
-}
-
-/** A thermo row with what the generic driver knows beyond NVE (null where it does not exist). */
-export interface DynamicsThermo extends ThermoRow {
-  /** Cell volume, A^3 (null for a cluster). */
-  volume: number | null;
-  /** ECT-EAM grand potential Omega, eV (null for other models). */
-  omega: number | null;
-  /**
-   * The quantity the integrator conserves, eV: Omega (or E) + kinetic + thermostat reservoir
-   * (Langevin: energy given to the bath; Nose-Hoover: chain energy). Null with a Berendsen barostat,
-   * which conserves nothing.
-   */
-  conserved: number | null;
-  /** Sum, smallest and largest charge, e (variable-charge models). */
-  totalCharge: number | null;
-  chargeMin: number | null;
-  chargeMax: number | null;
-  /** Weight/charge solver iterations of the last evaluation (ECT-EAM). */
-  solverIterations: number | null;
 }
 
 /** Callbacks of `run`; each is optional. Intervals are in steps and count from step 0 of the whole run. */
@@ -108,13 +100,6 @@ export interface DynamicsSummary {
   usPerAtomStep: number;
   /** Wall time of the whole run, hooks included, s. */
   wallSeconds: number;
-}
-
-/** Solver iterations of an evaluation (ECT-EAM `iterations`, Streitz `qeqIterations`), or null. */
-function solverIterations(r: CalculatorResults): number | null {
-  const o = r as { iterations?: unknown; qeqIterations?: unknown };
-  const v = o.iterations ?? o.qeqIterations;
-  return typeof v === "number" ? v : null;
 }
 
 function nextMultiple(step: number, every: number): number {
@@ -180,7 +165,10 @@ export class MolecularDynamics {
     if (!Number.isInteger(this.neighborEvery) || this.neighborEvery < 1) throw new InputError(`neighbor check interval must be an integer >= 1, got ${this.neighborEvery}`);
     if (!Number.isInteger(this.neighborDelay) || this.neighborDelay < 0) throw new InputError(`neighbor delay must be an integer >= 0, got ${this.neighborDelay}`);
     const nve = this.thermostat.spec.kind === "none" && this.barostat.kind === "none";
-    this.loop = nve && options.loop !== "per-step" ? engineLoopOf(calculator) : null;
+    this.loop = nve && options.loop !== "per-step" ? engineLoopOf(calculator, { coldStartEachStep: options.coldStartEachStep }) : null;
+    if (options.coldStartEachStep && this.loop?.kind !== "ect") {
+      throw new InputError("a cold start of the solver at every step applies to NVE runs of ECT-EAM in the engine's loop (no thermostat, barostat or per-step loop)");
+    }
     if ((this.neighborEvery !== 1 || this.neighborDelay !== 0) && !this.loop?.neighborChecks) {
       throw new InputError(
         "neighbor checks other than every step (--neigh-every 1 --neigh-delay 0) apply to NVE runs of EAM and Streitz-Mintmire, " +
@@ -193,6 +181,30 @@ export class MolecularDynamics {
       const st = e.neighborStats();
       this.builds0 = { builds: st.builds, dangerous: st.dangerous };
     }
+  }
+
+  /**
+   * MD continuing from the state the calculator's wasm engine already holds: its positions (A),
+   * velocities (A/fs) and, when still current, its forces, with `template`'s cell and pbc. Nothing is
+   * re-evaluated (a new evaluation would reorder the neighbor list and change the last bits), so
+   * steps continue the engine's trajectory exactly; `step` is the step count to continue from (time
+   * step * dt fs). NVE in the engine's own loop only (what `VelocityVerlet` runs on).
+   */
+  static fromEngine(calculator: Calculator, template: Atoms, options: DynamicsOptions, step = 0): MolecularDynamics {
+    const e = calculator.wasm?.engine;
+    if (e === undefined) throw new InputError("MolecularDynamics.fromEngine needs a calculator with a wasm engine");
+    if (e.length === 0) throw new InputError("MolecularDynamics.fromEngine: the engine holds no structure (call setAtoms first)");
+    const atoms = new Atoms({ symbols: e.species(), positions: e.positions(), cell: template.cell, pbc: template.pbc, masses: e.masses(), velocities: e.velocities() });
+    const md = new MolecularDynamics(calculator, atoms, options);
+    const loop = md.loop;
+    if (loop === null) throw new InputError("MolecularDynamics.fromEngine runs NVE in the engine's loop (no thermostat, barostat or per-step loop)");
+    md.step = step;
+    md.origin = { step, time: step * md.dt };
+    // Forces at the engine's positions, computed only when the engine has none (0 steps).
+    loop.run(0, md.dt, md.neighborEvery, md.neighborDelay);
+    md.loaded = true;
+    md.stale = true;
+    return md;
   }
 
   /** Solver iterations, neighbor builds and dangerous builds since this driver was made. */
@@ -440,44 +452,7 @@ export class MolecularDynamics {
   /** The current thermodynamic state (evaluates first if needed). */
   thermo(): DynamicsThermo {
     const r = this.results ?? this.evaluate();
-    const a = this.atoms;
-    const kinetic = kineticEnergy(a.velocities!, a.masses);
-    const periodic = a.pbc.some((p) => p) && a.volume() > 0;
-    const volume = periodic ? a.volume() : null;
-    let pressure: number | null = null;
-    if (volume !== null) {
-      const p = pressureTensor(a.velocities!, a.masses, r.virial, volume);
-      pressure = (p[0] + p[4] + p[8]) / 3;
-    }
-    const q = r.charges;
-    let qs: number | null = null, qmin: number | null = null, qmax: number | null = null;
-    if (q && q.length > 0) {
-      qs = 0;
-      qmin = Infinity;
-      qmax = -Infinity;
-      for (const c of q) {
-        qs += c;
-        qmin = Math.min(qmin, c);
-        qmax = Math.max(qmax, c);
-      }
-    }
-    const iters = solverIterations(r);
-    return {
-      step: this.step,
-      time: this.time,
-      temperature: temperatureOf(kinetic, a.length),
-      potential: r.energy,
-      kinetic,
-      total: r.energy + kinetic,
-      pressure,
-      volume,
-      omega: r.grandPotential ?? null,
-      conserved: this.barostat.kind === "none" ? forceEnergy(r) + kinetic + this.thermostat.extendedEnergy() : null,
-      totalCharge: qs,
-      chargeMin: qmin,
-      chargeMax: qmax,
-      solverIterations: iters,
-    };
+    return dynamicsThermo(this.step, this.time, this.atoms, r, this.barostat.kind === "none" ? this.thermostat.extendedEnergy() : null);
   }
 
   /**

@@ -6,7 +6,7 @@
  * checked every step there). Calculators without such a loop get `null` and the per-step driver.
  */
 import type { Atoms } from "../atoms.js";
-import type { Calculator, CalculatorResults } from "../calculators/protocol.js";
+import type { Calculator, CalculatorResults, WasmEngine } from "../calculators/protocol.js";
 import type { EctEngine } from "../ect/engine.js";
 import type { EamEngine } from "../eam/engine.js";
 import { stressFromVirial, type KernelSystem } from "../engine/system.js";
@@ -54,12 +54,41 @@ export interface EngineLoop {
   restore(atoms: Atoms, list: ListState, state: EngineLoopState, solver: SolverState | null, forces: Float64Array): void;
 }
 
+/** Variants of a loop. */
+export interface EngineLoopOptions {
+  /**
+   * ECT-EAM: forget the weight solver's warm start before every step, so that each step starts from
+   * the forces of a cold, annealed solve at its positions (the ground state at every step rather than
+   * the state followed adiabatically from the start). Other models have no such loop.
+   */
+  coldStartEachStep?: boolean;
+}
+
 /** The wasm MD loop of `calc`'s engine (by the model its `wasm` names), or null when it has none. */
-export function engineLoopOf(calc: Calculator): EngineLoop | null {
+export function engineLoopOf(calc: Calculator, options: EngineLoopOptions = {}): EngineLoop | null {
   const w = calc.wasm;
   if (w === undefined) return null;
-  const parts = w.kind === "eam" ? eamLoop(w.engine) : w.kind === "ect" ? ectLoop(w.engine) : streitzLoop(w.engine);
+  const parts = w.kind === "eam" ? eamLoop(w.engine) : w.kind === "ect" ? ectLoop(w.engine, options.coldStartEachStep === true) : streitzLoop(w.engine);
   return { engine: w.engine, kind: w.kind, ...parts };
+}
+
+/**
+ * A calculator over an engine that already holds a structure (as `VelocityVerlet` receives one), for
+ * `MolecularDynamics.fromEngine`: its steps run in the engine's loop; `calculate` loads `atoms` and
+ * evaluates, with the results the loop reads (energy eV, forces eV/A, virial eV, stress eV/A^3).
+ */
+export function engineCalculator(wasm: WasmEngine): Calculator {
+  const calc: Calculator = {
+    wasm,
+    calculate(atoms, source) {
+      const e = wasm.engine;
+      e.sync(atoms, source);
+      e.compute();
+      return loop.results(atoms);
+    },
+  };
+  const loop = engineLoopOf(calc)!;
+  return calc;
 }
 
 /** What each model's loop adds to its engine and kind. */
@@ -123,11 +152,18 @@ function eamLoop(e: EamEngine): LoopParts {
   };
 }
 
-function ectLoop(e: EctEngine): LoopParts {
+function ectLoop(e: EctEngine, coldStartEachStep: boolean): LoopParts {
   return {
     neighborChecks: false,
     run(steps, dt) {
-      return e.runVerlet(steps, dt).iterations;
+      if (!coldStartEachStep || steps === 0) return e.runVerlet(steps, dt).iterations;
+      // The cold start drops the forces too: runVerlet re-solves at the step's start positions.
+      let iterations = 0;
+      for (let s = 0; s < steps; s++) {
+        e.coldStart();
+        iterations += e.runVerlet(1, dt).iterations;
+      }
+      return iterations;
     },
     results(atoms) {
       return {

@@ -1,25 +1,20 @@
 import { Atoms } from "../atoms.js";
+import type { Calculator } from "../calculators/protocol.js";
 import { InputError } from "../errors.js";
 import type { EamEngine } from "../eam/engine.js";
-import { temperatureOf } from "./velocities.js";
+import { MolecularDynamics } from "./driver.js";
+import { engineCalculator } from "./engine-loop.js";
+import type { GuardLimits } from "./guard.js";
+import { engineThermoRow, type ThermoRow } from "./thermo.js";
 
-/** LAMMPS metal nktv2p: eV/A^3 to bar. */
-export const EV_PER_A3_TO_BAR = 1.6021765e6;
+export type { ThermoRow } from "./thermo.js";
 
-/** One line of the thermo table. */
-export interface ThermoRow {
-  step: number;
-  /** Simulated time, fs. */
-  time: number;
-  /** Instantaneous temperature, K (3N-3 degrees of freedom). */
-  temperature: number;
-  /** Potential, kinetic and total energy, eV. */
-  potential: number;
-  kinetic: number;
-  total: number;
-  /** Pressure including the kinetic term, bar (LAMMPS sign: positive = compressed); null for clusters. */
-  pressure: number | null;
-}
+/**
+ * The run checks VelocityVerlet keeps: it stops on non-finite or lost atoms only, never on the
+ * temperature, energy drift or dangerous-build limits, which it did not have before it ran on
+ * MolecularDynamics (a thin skin on purpose, say, stays allowed).
+ */
+const NO_LIMITS: GuardLimits = { maxTemperature: Infinity, maxDriftPerAtom: Infinity, stopOnDangerousBuilds: false };
 
 /** Options of a velocity-Verlet run. */
 export interface VerletOptions {
@@ -54,13 +49,17 @@ export interface RunSummary {
 }
 
 /**
- * NVE molecular dynamics with velocity Verlet, run inside wasm in chunks between outputs, so no
- * per-step work crosses the JS/wasm boundary. `template` supplies the cell and pbc for frames.
+ * NVE molecular dynamics with velocity Verlet of an EAM engine that already holds the structure
+ * (`engine.setAtoms`): a thin layer over `MolecularDynamics` (src/dynamics/driver.ts), whose NVE runs
+ * stay in the engine's wasm loop between outputs, so no per-step work crosses the JS/wasm boundary.
+ * The engine holds the state between runs (change its velocities or positions there); `template`
+ * supplies the cell and pbc for frames and the pressure. Units: A, fs, eV, K, bar.
  */
 export class VelocityVerlet {
   readonly engine: EamEngine;
   readonly options: Required<VerletOptions>;
   private readonly template: Atoms;
+  private readonly calculator: Calculator;
   /** Steps done so far. */
   step = 0;
 
@@ -69,26 +68,19 @@ export class VelocityVerlet {
     this.engine = engine;
     this.template = template;
     this.options = { neighborEvery: 1, neighborDelay: 0, ...options };
+    this.calculator = engineCalculator({ kind: "eam", engine });
   }
 
-  /** The current thermodynamic state (computes forces first if needed). */
+  /**
+   * The current thermodynamic state from the engine's sums (its energy, kinetic energy and virial):
+   * energies eV, temperature K, pressure bar. Call after `run` (which computes the forces).
+   */
   thermo(): ThermoRow {
     const e = this.engine;
-    const potential = e.energy();
-    const kinetic = e.kineticEnergy();
-    const n = e.length;
-    const volume = this.template.pbc.some((p) => p) ? this.template.volume() : 0;
-    const w = e.virial();
-    const pressure = volume > 0 ? (((2 * kinetic) / 3 + (w[0] + w[4] + w[8]) / 3) / volume) * EV_PER_A3_TO_BAR : null;
-    return {
-      step: this.step,
-      time: this.step * this.options.dt,
-      temperature: temperatureOf(kinetic, n),
-      potential,
-      kinetic,
-      total: potential + kinetic,
-      pressure,
-    };
+    return engineThermoRow({
+      step: this.step, time: this.step * this.options.dt, n: e.length,
+      potential: e.energy(), kinetic: e.kineticEnergy(), virial: e.virial(), cell: this.template,
+    });
   }
 
   /** The current state as Atoms: wrapped positions, velocities, and forces/energies columns. */
@@ -111,47 +103,44 @@ export class VelocityVerlet {
     });
   }
 
-  /** Runs `steps` steps, calling the hooks at their intervals; returns timing. */
+  /**
+   * Runs `steps` steps from the engine's state, calling the hooks at their intervals (the first
+   * thermo row, and a frame when frames are asked for, at the start); returns timing (s, us per
+   * atom-step) and the neighbor-list builds of the run.
+   */
   run(steps: number, hooks: RunHooks = {}): RunSummary {
     if (!Number.isInteger(steps) || steps < 0) throw new InputError(`steps must be a non-negative integer, got ${steps}`);
     const e = this.engine;
     const { dt, neighborEvery, neighborDelay } = this.options;
-    const thermoEvery = hooks.thermoEvery ?? 0;
     const frameEvery = hooks.frameEvery ?? 0;
-    const progressEvery = hooks.progressEvery ?? Math.max(1, Math.floor(steps / 100));
     const start = this.step;
-    const end = start + steps;
     const before = e.neighborStats();
-    e.runVerlet(0, dt); // forces at the starting positions
-    hooks.onThermo?.(this.thermo());
-    if (frameEvery > 0) hooks.onFrame?.(this.snapshot(), this.step);
-    let computeMs = 0;
-    while (this.step < end) {
-      let next = end;
-      if (thermoEvery > 0) next = Math.min(next, nextMultiple(this.step, thermoEvery));
-      if (frameEvery > 0) next = Math.min(next, nextMultiple(this.step, frameEvery));
-      if (hooks.onProgress) next = Math.min(next, this.step + progressEvery);
-      const c0 = performance.now();
-      e.runVerlet(next - this.step, dt, { every: neighborEvery, delay: neighborDelay });
-      computeMs += performance.now() - c0;
-      this.step = next;
-      hooks.onProgress?.(this.step - start, steps);
-      const last = this.step === end;
-      if ((thermoEvery > 0 && this.step % thermoEvery === 0) || last) hooks.onThermo?.(this.thermo());
-      if (frameEvery > 0 && this.step % frameEvery === 0) hooks.onFrame?.(this.snapshot(), this.step);
-    }
+    // A new driver each run: the engine, which the caller may have changed since, is the state.
+    const md = MolecularDynamics.fromEngine(this.calculator, this.template, { dt, neighborEvery, neighborDelay, guard: NO_LIMITS }, start);
+    const summary = md.run(steps, {
+      thermoEvery: hooks.thermoEvery,
+      onThermo: () => {
+        this.step = md.step;
+        hooks.onThermo?.(this.thermo());
+        // Frames start with every run, also one begun off the frame interval (the driver's do not).
+        if (md.step === start && frameEvery > 0 && start % frameEvery !== 0) hooks.onFrame?.(this.snapshot(), start);
+      },
+      frameEvery,
+      onFrame: () => {
+        this.step = md.step;
+        hooks.onFrame?.(this.snapshot(), this.step);
+      },
+      progressEvery: hooks.progressEvery,
+      onProgress: hooks.onProgress,
+    });
+    this.step = md.step;
     const after = e.neighborStats();
-    const seconds = computeMs / 1000;
     return {
       steps,
-      seconds,
-      usPerAtomStep: steps > 0 ? (computeMs * 1000) / (steps * e.length) : 0,
+      seconds: summary.seconds,
+      usPerAtomStep: summary.usPerAtomStep,
       neighborBuilds: after.builds - before.builds,
       dangerousBuilds: after.dangerous - before.dangerous,
     };
   }
-}
-
-function nextMultiple(step: number, every: number): number {
-  return (Math.floor(step / every) + 1) * every;
 }
