@@ -7,7 +7,6 @@
 import type { SplineTable } from "../potentials/types.js";
 import type { RadialFunction } from "./forms.js";
 import type { LongRangeKind, TransferKind } from "./model-types.js";
-import type { ScreeningParams } from "./transfer/screening.js";
 
 /** An ECT-EAM model tabulated for the kernels and the TypeScript solvers (see `buildEctTables`). */
 export interface EctTables {
@@ -80,6 +79,12 @@ export interface BondTables {
   screening: ScreeningParams | null;
   /** Range the neighbor list must cover for bonds and their screeners (A). */
   reach: number;
+}
+
+/** The screening parameters of a model (dimensionless ellipse parameters, cmin < cmax; transfer/screening.ts). */
+export interface ScreeningParams {
+  cmin: number;
+  cmax: number;
 }
 
 /** The polarization settings of a model's tables (see EctTables.polarization). */

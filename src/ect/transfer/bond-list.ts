@@ -8,25 +8,11 @@
 import { splineEval } from "../../potentials/spline.js";
 import type { SplineTable } from "../../potentials/types.js";
 import type { EctTables } from "../table-types.js";
-import { allocateBonds, updateLive, type BondSet, type StateRoles } from "./bonds.js";
+import { allocateBonds, updateLive, type BondSet, type NeighborView, type StateRoles } from "./bonds.js";
 import { neighborhood, screenBonds } from "./screening.js";
 
-/** The parts of a neighbor list that the bond set is built from (owned atoms 0..n-1, ghosts after). */
-export interface NeighborView {
-  n: number;
-  /** Element index of each owned atom. */
-  type: Int32Array;
-  /** Owned positions (A). */
-  x: Float64Array;
-  y: Float64Array;
-  z: Float64Array;
-  /** Owner of ghost g (extended index n + g) and its shift (3 per ghost, A). */
-  ghostOwner: Int32Array;
-  ghostShift: Float64Array;
-  numNeigh: Int32Array;
-  firstNeigh: Int32Array;
-  neigh: Int32Array;
-}
+export type { NeighborView };
+
 
 /**
  * Calls `visit(i, j, sx, sy, sz)` for every listed pair of distinct owned atoms: j is the owner of a
@@ -143,7 +129,7 @@ export function collectBonds(tables: EctTables, view: NeighborView, reuse?: Bond
     count++;
   });
   b.count = count;
-  b.around = bt.screening ? neighborhood(view) : null;
+  b.around = bt.screening ? neighborhood(view, margin) : null;
   refreshBonds(tables, view, b);
   return b;
 }

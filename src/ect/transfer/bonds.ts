@@ -23,8 +23,6 @@
  * Browser-safe; no wasm.
  */
 
-import type { Neighborhood } from "./screening.js";
-
 /** Weights below this are treated as this inside the fourth roots (their derivative is then 0). */
 export const NEUTRAL_FLOOR = 1e-14;
 
@@ -38,6 +36,41 @@ export const NEUTRAL_FLOOR = 1e-14;
  */
 export const WEAK_CHANNEL_COST = 1e-4;
 const WEAK_CHANNEL_EPS = 1e-8;
+
+/** The parts of a neighbor list that the bond set is built from (owned atoms 0..n-1, ghosts after). */
+export interface NeighborView {
+  n: number;
+  /** Element index of each owned atom. */
+  type: Int32Array;
+  /** Owned positions (A). */
+  x: Float64Array;
+  y: Float64Array;
+  z: Float64Array;
+  /** Owner of ghost g (extended index n + g) and its shift (3 per ghost, A). */
+  ghostOwner: Int32Array;
+  ghostShift: Float64Array;
+  numNeigh: Int32Array;
+  firstNeigh: Int32Array;
+  neigh: Int32Array;
+}
+
+/**
+ * Every periodic image (for the screening of the couplings, screening.ts) within the neighbor list's range of each owned atom, as offsets from it:
+ * compressed rows (row i: start[i] .. start[i + 1]) of the image's owner and its periodic shift,
+ * sorted by the distance at the list build (`dist`). Built from the half list (each pair of images
+ * once), so each image appears once per row; an atom's own periodic images are included (they can
+ * screen its bonds in a small cell). Until the next build every atom moves less than `margin` / 2,
+ * so a distance changes by less than `margin`.
+ */
+export interface Neighborhood {
+  start: Int32Array;
+  owner: Int32Array;
+  sx: Float64Array;
+  sy: Float64Array;
+  sz: Float64Array;
+  dist: Float64Array;
+  margin: number;
+}
 
 /** A bond list with per-bond geometry and tabulated functions at the current positions. */
 export interface BondSet {

@@ -17,14 +17,11 @@
  *
  * Browser-safe; no wasm.
  */
-import type { BondSet } from "./bonds.js";
-import type { NeighborView } from "./bond-list.js";
+import type { BondSet, Neighborhood, NeighborView } from "./bonds.js";
+import type { ScreeningParams } from "../table-types.js";
 
-/** The screening parameters of a model (dimensionless ellipse parameters, C_min < C_max). */
-export interface ScreeningParams {
-  cmin: number;
-  cmax: number;
-}
+export type { ScreeningParams };
+
 
 /**
  * Largest (r_ik / r_ij)^2 of an atom k with C_ikj < C_max (the ellipse's reach along its axis):
@@ -34,22 +31,12 @@ export function screeningReach2(s: ScreeningParams): number {
   return (s.cmax * s.cmax) / (4 * (s.cmax - 1));
 }
 
-/**
- * Every periodic image within the neighbor list's range of each owned atom, as offsets from it:
- * compressed rows (row i: start[i] .. start[i + 1]) of the image's owner and its periodic shift.
- * Built from the half list (each pair of images once), so each image appears once per row; an
- * atom's own periodic images are included (they can screen its bonds in a small cell).
- */
-export interface Neighborhood {
-  start: Int32Array;
-  owner: Int32Array;
-  sx: Float64Array;
-  sy: Float64Array;
-  sz: Float64Array;
-}
 
-/** The neighborhood of every owned atom from the engine's half neighbor list. */
-export function neighborhood(view: NeighborView): Neighborhood {
+/**
+ * The neighborhood of every owned atom from the engine's half neighbor list; `margin` is the list's
+ * skin (A).
+ */
+export function neighborhood(view: NeighborView, margin: number): Neighborhood {
   const { n, ghostOwner, ghostShift, numNeigh, firstNeigh, neigh } = view;
   const count = new Int32Array(n + 1);
   const each = (visit: (i: number, j: number, sx: number, sy: number, sz: number) => void) => {
@@ -68,20 +55,36 @@ export function neighborhood(view: NeighborView): Neighborhood {
   const start = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) start[i + 1] = start[i] + count[i];
   const total = start[n];
-  const out: Neighborhood = { start, owner: new Int32Array(total), sx: new Float64Array(total), sy: new Float64Array(total), sz: new Float64Array(total) };
+  const owner = new Int32Array(total), sx = new Float64Array(total), sy = new Float64Array(total), sz = new Float64Array(total), dist = new Float64Array(total);
   const fill = start.slice(0, n);
-  const put = (i: number, j: number, sx: number, sy: number, sz: number) => {
+  const { x, y, z } = view;
+  const put = (i: number, j: number, tx: number, ty: number, tz: number) => {
     const q = fill[i]++;
-    out.owner[q] = j;
-    out.sx[q] = sx;
-    out.sy[q] = sy;
-    out.sz[q] = sz;
+    owner[q] = j;
+    sx[q] = tx;
+    sy[q] = ty;
+    sz[q] = tz;
+    dist[q] = Math.hypot(x[j] + tx - x[i], y[j] + ty - y[i], z[j] + tz - z[i]);
   };
   // Pair (i, image of j at shift s): j is i's neighbor at +s, i is j's at -s (also when j = i).
-  each((i, j, sx, sy, sz) => {
-    put(i, j, sx, sy, sz);
-    put(j, i, -sx, -sy, -sz);
+  each((i, j, tx, ty, tz) => {
+    put(i, j, tx, ty, tz);
+    put(j, i, -tx, -ty, -tz);
   });
+  // Nearest first: a screened bond meets its screener early, an unscreened one stops at its reach.
+  const out: Neighborhood = { start, owner: new Int32Array(total), sx: new Float64Array(total), sy: new Float64Array(total), sz: new Float64Array(total), dist: new Float64Array(total), margin };
+  for (let i = 0; i < n; i++) {
+    const idx = Array.from({ length: start[i + 1] - start[i] }, (_, m) => start[i] + m);
+    idx.sort((u, v) => dist[u] - dist[v] || u - v);
+    idx.forEach((from, m) => {
+      const q = start[i] + m;
+      out.owner[q] = owner[from];
+      out.sx[q] = sx[from];
+      out.sy[q] = sy[from];
+      out.sz[q] = sz[from];
+      out.dist[q] = dist[from];
+    });
+  }
   return out;
 }
 
@@ -118,9 +121,12 @@ function forEachScreener(
   const dx = bonds.dx[b], dy = bonds.dy[b], dz = bonds.dz[b];
   const rij2 = dx * dx + dy * dy + dz * dz;
   const reach = screeningReach2(s) * rij2;
+  // Rows are sorted by the build's distances, which are within `margin` of today's.
+  const last = Math.sqrt(reach) + around.margin;
   const xi = view.x[i], yi = view.y[i], zi = view.z[i];
   const { x, y, z } = view;
   for (let q = around.start[i], end = around.start[i + 1]; q < end; q++) {
+    if (around.dist[q] > last) break;
     const o = around.owner[q];
     const kx = x[o] + around.sx[q] - xi, ky = y[o] + around.sy[q] - yi, kz = z[o] + around.sz[q] - zi;
     const rik2 = kx * kx + ky * ky + kz * kz;
