@@ -84,6 +84,14 @@ describe("screened bond couplings", () => {
     }
   });
 
+  it("screening.pairs limits it to the listed pairs; an unknown pair is an error", async () => {
+    const calc = await calcFor(ewald, (m) => (m.screening = { cmin: 2, cmax: 2.8, pairs: ["Li-F"] }));
+    calc.calculate(rocksalt("Na", "Cl", 5.64, 1));
+    const b = calc.engine.bond!.bonds!;
+    for (let k = 0; k < b.count; k++) if (b.h[k] !== 0) expect(b.screen[k]).toBe(1);
+    expect(() => calcFor((m) => (m.screening = { cmin: 2, cmax: 2.8, pairs: ["Na-Xe"] }))).toThrow(/screening.pairs\[0\].*not a resonance pair/);
+  });
+
   it("forces are -dE/dR in a cluster with partially screened bonds (three-body terms)", async () => {
     const calc = await calcFor(screened(0.6, 2.8));
     const atoms = new Atoms({ symbols: ["Na", "Cl", "Li", "F", "Na"], positions: [0, 0, 0, 2.5, 0.3, 0, 0.2, 3.1, 0.5, 2.6, 3.0, -0.4, 1.3, 1.9, 1.6] });

@@ -56,7 +56,7 @@ export const MODEL_KEYS = {
   element: ["Z", "mass", "states", "dampingRadius", "comment"],
   state: ["name", "electrons", "energy", "ionizationEnergy", "density", "embedding", "asymptoticDecay", "polarizability", "comment"],
   polarization: ["cutoff"],
-  screening: ["cmin", "cmax"],
+  screening: ["cmin", "cmax", "pairs"],
   densityTerm: ["type", "exponent", "electrons"],
   embedding: {
     zero: ["form"],
@@ -203,7 +203,12 @@ export function validateEctModel(json: unknown, source: string): EctModel {
     const cmax = c.number(o.cmax, "screening.cmax");
     if (!(cmin >= 0)) c.fail("screening.cmin", `expected a number >= 0, got ${cmin}`);
     if (!(cmax > cmin && cmax > 1)) c.fail("screening.cmax", `expected cmax > cmin and > 1, got ${cmax}`);
-    screening = { cmin, cmax };
+    let pairs: string[] | undefined;
+    if (o.pairs !== undefined) {
+      if (!Array.isArray(o.pairs)) c.fail("screening.pairs", "expected an array of resonance pairs such as \"Na-Cl\"");
+      pairs = (o.pairs as Json[]).map((v, k) => c.string(v, `screening.pairs[${k}]`, false));
+    }
+    screening = pairs ? { cmin, cmax, pairs } : { cmin, cmax };
   }
 
   const elemsObj = c.object(root.elements, "elements");
@@ -269,6 +274,15 @@ export function validateEctModel(json: unknown, source: string): EctModel {
       ...(comment !== undefined ? { comment } : {}),
     };
   });
+
+  if (screening?.pairs) {
+    screening.pairs.forEach((key, k) => {
+      const [a, b] = key.split("-");
+      if (!resonance.some((r) => (symbols[r.a] === a && symbols[r.b] === b) || (symbols[r.a] === b && symbols[r.b] === a))) {
+        c.fail(`screening.pairs[${k}]`, `"${key}" is not a resonance pair of the model`);
+      }
+    });
+  }
 
   return {
     source,

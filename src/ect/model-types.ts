@@ -104,6 +104,8 @@ export interface EctPolarization {
 export interface EctScreening {
   cmin: number;
   cmax: number;
+  /** The resonance pairs ("A-B") that are screened; all when absent. */
+  pairs?: string[];
 }
 
 /** Cutoffs in A; each radial function goes smoothly to zero over `taper` ending at its cutoff. */

@@ -85,6 +85,8 @@ export interface BondTables {
 export interface ScreeningParams {
   cmin: number;
   cmax: number;
+  /** [a][b] symmetric: whether bonds between these elements are screened. */
+  screened: boolean[][];
 }
 
 /** The polarization settings of a model's tables (see EctTables.polarization). */

@@ -22,7 +22,7 @@ import {
   type RadialFunction,
 } from "./forms.js";
 import type { EctModel } from "./model.js";
-import type { BondTables, EctTables } from "./table-types.js";
+import type { BondTables, EctTables, ScreeningParams } from "./table-types.js";
 import { screeningReach2 } from "./transfer/screening.js";
 
 // The tables' types live in table-types.ts, which the transfer modules import without this file.
@@ -135,9 +135,16 @@ export function bondTables(model: EctModel): BondTables {
     channel[r.a][r.b] = d < 0 || d === r.a;
     channel[r.b][r.a] = d < 0 || d === r.b;
   }
-  const screening = model.screening ? { cmin: model.screening.cmin, cmax: model.screening.cmax } : null;
-  // A screener of a bond of length r lies within sqrt(screeningReach2) r of both ends.
-  const reach = screening ? maxCutoff * Math.sqrt(screeningReach2(screening)) : maxCutoff;
+  let screening: ScreeningParams | null = null;
+  let reach = maxCutoff;
+  if (model.screening) {
+    const names = model.elements.map((e) => e.symbol), only = model.screening.pairs;
+    const screened = names.map((a) => names.map((b) => !only || only.includes(`${a}-${b}`) || only.includes(`${b}-${a}`)));
+    screening = { cmin: model.screening.cmin, cmax: model.screening.cmax, screened };
+    // A screener of a bond of length r lies within sqrt(screeningReach2) r of both ends.
+    const grow = Math.sqrt(screeningReach2(screening));
+    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (screened[a][b]) reach = Math.max(reach, cutoff[a][b] * grow);
+  }
   return { cutoff, coupling, maxCutoff, channel, screening, reach };
 }
 

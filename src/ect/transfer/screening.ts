@@ -150,12 +150,13 @@ function forEachScreener(
  * along r_ij at fixed S; the rest of dS goes through {@link screeningForces}).
  */
 export function screenBonds(bonds: BondSet, around: Neighborhood, view: NeighborView, s: ScreeningParams): void {
-  const fc = new Float64Array(2);
+  const fc = new Float64Array(2), type = view.type;
   for (let k = 0; k < bonds.count; k++) {
     if (bonds.h[k] === 0) {
       bonds.screen[k] = 0;
       continue;
     }
+    if (!s.screened[type[bonds.i[k]]][type[bonds.j[k]]]) continue;
     let S = 1;
     forEachScreener(bonds, k, around, view, s, fc, () => {
       S *= fc[0];
