@@ -89,7 +89,8 @@ describe("screened bond couplings", () => {
     calc.calculate(rocksalt("Na", "Cl", 5.64, 1));
     const b = calc.engine.bond!.bonds!;
     for (let k = 0; k < b.count; k++) if (b.h[k] !== 0) expect(b.screen[k]).toBe(1);
-    expect(() => calcFor((m) => (m.screening = { cmin: 2, cmax: 2.8, pairs: ["Na-Xe"] }))).toThrow(/screening.pairs\[0\].*not a resonance pair/);
+    expect(() => calcFor((m) => (m.screening = { cmin: 2, cmax: 2.8, pairs: ["Li-Na"] }))).toThrow(/screening.pairs\[0\].*not a resonance pair/);
+    expect(() => calcFor((m) => (m.screening = { cmin: 2, cmax: 2.8, pairs: ["NaCl"] }))).toThrow(/screening.pairs\[0\].*element symbols/);
   });
 
   it("forces are -dE/dR in a cluster with partially screened bonds (three-body terms)", async () => {

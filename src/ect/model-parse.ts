@@ -278,6 +278,11 @@ export function validateEctModel(json: unknown, source: string): EctModel {
   if (screening?.pairs) {
     screening.pairs.forEach((key, k) => {
       const [a, b] = key.split("-");
+      // A pair of elements the model does not have is allowed (fits cut models down to a dataset's elements).
+      if (!(symbols.includes(a) && symbols.includes(b))) {
+        if (!/^[A-Z][a-z]?-[A-Z][a-z]?$/.test(key)) c.fail(`screening.pairs[${k}]`, `expected a pair of element symbols such as "Na-Cl", got "${key}"`);
+        return;
+      }
       if (!resonance.some((r) => (symbols[r.a] === a && symbols[r.b] === b) || (symbols[r.a] === b && symbols[r.b] === a))) {
         c.fail(`screening.pairs[${k}]`, `"${key}" is not a resonance pair of the model`);
       }
