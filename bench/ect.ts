@@ -199,6 +199,8 @@ export async function benchEct(opts: { quick: boolean; lmp: string | null; runs?
   const runs = Math.max(1, Math.min(opts.runs ?? 3, 5));
   const repeats = opts.quick ? [8] : [8, 16];
   const tables = benchModel();
+  // The frozen-charge EAM times by atom count (ours, LAMMPS), for the shipped model's ratios below.
+  const frozenUs = new Map<number, { ours: number; lammps: number | null }>();
   console.log(`\n## ECT-EAM MD: rocksalt NaCl, starter model with DSF long range (cutoff 9 A, alpha 0.25), dt ${DT} fs, ${TEMPERATURE} K`);
   console.log(`us/atom-step: median of ${runs} timed blocks after ${WARM_UP} warm-up steps; "ECT / row" = ECT-EAM time over the row's time at the same size.`);
   console.log(`"frozen-charge EAM" is the same crystal as a plain eam/alloy potential: the converged weights frozen, DSF folded into the pair tables (src/export/ect-frozen.ts).`);
@@ -209,6 +211,7 @@ export async function benchEct(opts: { quick: boolean; lmp: string | null; runs?
     const ect = await ectMd(tables, repeat, steps, runs);
     const scalar = await ectMd(tables, repeat, steps, runs, "scalar");
     const frozen = await frozenEamMd(ect, steps, runs);
+    frozenUs.set(ect.atoms.length, { ours: frozen.usPerAtomStep, lammps: null });
     const cu = await cuMd(ect.atoms.length, 50, runs);
     const ratio = (us: number) => (ect.usPerAtomStep / us).toFixed(2);
     const rate = (us: number) => Math.round(1e6 / us).toLocaleString("en-US");
@@ -217,17 +220,23 @@ export async function benchEct(opts: { quick: boolean; lmp: string | null; runs?
     console.log(`| frozen-charge EAM NaCl (ours) | ${ect.atoms.length} | ${frozen.usPerAtomStep.toFixed(2)} | ${rate(frozen.usPerAtomStep)} | - | ${ratio(frozen.usPerAtomStep)} | ${frozen.types} atom types, 9 A cutoff |`);
     if (opts.lmp) {
       const lf = lammpsFrozen(opts.lmp, ect, steps);
+      if (lf) frozenUs.get(ect.atoms.length)!.lammps = lf.usPerAtomStep;
       if (lf) console.log(`| frozen-charge EAM NaCl (LAMMPS eam/alloy) | ${lf.atoms} | ${lf.usPerAtomStep.toFixed(2)} | ${rate(lf.usPerAtomStep)} | - | ${ratio(lf.usPerAtomStep)} | same tables, serial |`);
       else console.log(`| frozen-charge EAM NaCl (LAMMPS eam/alloy) | - | - | - | - | - | LAMMPS failed |`);
     }
     console.log(`| EAM Cu_u3 fcc (ours) | ${cu.atoms} | ${cu.usPerAtomStep.toFixed(3)} | ${rate(cu.usPerAtomStep)} | - | ${ratio(cu.usPerAtomStep)} | 4.95 A cutoff: 42 neighbors per atom, against 136 within 9 A in NaCl |`);
   }
   console.log(`\n## ECT-EAM MD with the shipped model (models/ect-fitted.json: bond transfer, induction, DSF 11 A): rocksalt NaCl, dt ${DT} fs, ${TEMPERATURE} K, NVE`);
-  console.log(`"xl" = extended-Lagrangian steps (md --solver xl, the default: order ${BOND_XL_DEFAULTS.order}, truncated Newton steps of ${BOND_XL_DEFAULTS.iterations} conjugate-gradient products; timed after ${WARM_UP} warm-up steps, which fill its history); "exact" = every step solved to the tolerance. Without --quick, 4,096 atoms with xl only (an exact step there costs about 80 evaluations).`);
-  console.log(`| atoms | solver | us/atom-step | ms/step | solver evaluations/step | cold start (s) | Omega+KE change over the timed steps (eV/atom) | Omega - converged Omega (eV/atom) | exact / xl |`);
-  console.log(`|---:|---|---:|---:|---:|---:|---:|---:|---:|`);
+  console.log(`"xl" = extended-Lagrangian steps (md --solver xl, the default: order ${BOND_XL_DEFAULTS.order}, truncated Newton steps of ${BOND_XL_DEFAULTS.iterations} conjugate-gradient products; timed after ${WARM_UP} warm-up steps, which fill its history); "exact" = every step solved to the tolerance. Without --quick, 4,096 and 32,768 atoms with xl only (an exact step there costs about 50-80 evaluations); "x frozen EAM" = us/atom-step over the frozen-charge EAM of the same crystal above (ours, LAMMPS eam/alloy).`);
+  console.log(`| atoms | solver | us/atom-step | ms/step | solver evaluations/step | cold start (s) | Omega+KE change over the timed steps (eV/atom) | Omega - converged Omega (eV/atom) | exact / xl | x frozen EAM (ours, LAMMPS) |`);
+  console.log(`|---:|---|---:|---:|---:|---:|---:|---:|---:|---|`);
+  const times = (p: { atoms: number; usPerAtomStep: number }) => {
+    const f = frozenUs.get(p.atoms);
+    if (!f) return "-";
+    return `${(p.usPerAtomStep / f.ours).toFixed(0)}x, ${f.lammps === null ? "-" : `${(p.usPerAtomStep / f.lammps).toFixed(0)}x`}`;
+  };
   const row = (name: string, p: Awaited<ReturnType<typeof productionMd>>, exactUs: number | null) =>
-    console.log(`| ${p.atoms} | ${name} | ${p.usPerAtomStep.toFixed(0)} | ${((p.usPerAtomStep * p.atoms) / 1000).toFixed(0)} | ${p.iterationsPerStep.toFixed(1)} | ${p.coldSeconds.toFixed(1)} | ${p.change.toExponential(1)} | ${p.energyError.toExponential(1)} | ${exactUs === null ? "-" : (exactUs / p.usPerAtomStep).toFixed(2)} |`);
+    console.log(`| ${p.atoms} | ${name} | ${p.usPerAtomStep.toFixed(0)} | ${((p.usPerAtomStep * p.atoms) / 1000).toFixed(0)} | ${p.iterationsPerStep.toFixed(1)} | ${p.coldSeconds.toFixed(1)} | ${p.change.toExponential(1)} | ${p.energyError.toExponential(1)} | ${exactUs === null ? "-" : (exactUs / p.usPerAtomStep).toFixed(2)} | ${times(p)} |`);
   for (const repeat of [2, 3]) {
     const steps = 5;
     const exact = await productionMd(repeat, steps, runs, "exact");
@@ -235,7 +244,13 @@ export async function benchEct(opts: { quick: boolean; lmp: string | null; runs?
     row("exact", exact, exact.usPerAtomStep);
     row("xl", xl, exact.usPerAtomStep);
   }
-  if (!opts.quick) row("xl", await productionMd(8, 5, runs, "xl"), null);
+  if (opts.quick) {
+    // The quick run's frozen-charge rows are at 4,096 atoms; so is this row.
+    row("xl", await productionMd(8, 5, 1, "xl"), null);
+  } else {
+    row("xl", await productionMd(8, 5, runs, "xl"), null);
+    row("xl", await productionMd(16, 5, runs, "xl"), null);
+  }
   if (opts.lmp) {
     const lammps = lammpsStreitz(opts.lmp, 10, 2);
     if (lammps) console.log(`| LAMMPS Streitz-Mintmire (examples/streitz x2, Wolf, qeq/slater every step, tol 1e-6) | ${lammps.atoms} | ${lammps.usPerAtomStep.toFixed(2)} | ${Math.round(1e6 / lammps.usPerAtomStep).toLocaleString("en-US")} | - | - | 10 steps, LAMMPS' own settings |`);

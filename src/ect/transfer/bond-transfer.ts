@@ -419,6 +419,7 @@ export class BondTransfer {
         const first = results[0]?.r;
         const budget = first?.converged ? Math.min(opts.maxIterations, Math.max(COLD_SECOND_START_MIN, COLD_SECOND_START_FACTOR * first.iterations)) : opts.maxIterations;
         const r = run(x, budget);
+        if (DEBUG_XL) console.error(`cold ${kind}: ${r.iterations} iterations, ${r.evaluations} evaluations, converged ${r.converged}, E ${r.energy}`);
         evaluations += r.evaluations;
         iterations += r.iterations;
         results.push({ x, r });
