@@ -11,6 +11,7 @@ import { EctCalculator } from "../src/ect/calculator.js";
 import { parseEctModel } from "../src/ect/model.js";
 import { buildEctTables } from "../src/ect/tables.js";
 import { rocksalt } from "../src/structures/lattice.js";
+import { forceError, stressTraceCheck } from "./helpers/ect-finite-diff.js";
 
 const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
 type Edit = (m: Record<string, any>) => void;
@@ -21,23 +22,6 @@ const calcFor = (...edits: Edit[]) => {
 };
 const screened = (cmin: number, cmax: number): Edit => (m) => (m.screening = { cmin, cmax });
 const ewald: Edit = (m) => (m.electrostatics = { longRange: "ewald", cutoff: 9, ewaldAccuracy: 1e-8 });
-
-/** Largest |analytic - central difference| of the forces (eV/A). */
-function forceError(calc: EctCalculator, atoms: Atoms, h = 1e-4): number {
-  const res = calc.calculate(atoms);
-  const forces = Float64Array.from(res.forces);
-  let worst = 0;
-  for (let k = 0; k < atoms.positions.length; k++) {
-    const energyAt = (d: number) => {
-      const p = Float64Array.from(atoms.positions);
-      p[k] += d;
-      return calc.calculate(new Atoms({ symbols: atoms.symbols, positions: p, cell: atoms.cell, pbc: atoms.pbc })).grandPotential;
-    };
-    worst = Math.max(worst, Math.abs(-(energyAt(h) - energyAt(-h)) / (2 * h) - forces[k]));
-  }
-  calc.calculate(atoms);
-  return worst;
-}
 
 /** Screening factors of the bonds with a coupling inside their cutoff. */
 function factors(calc: EctCalculator): number[] {
@@ -108,15 +92,7 @@ describe("screened bond couplings", () => {
     calc.calculate(atoms);
     expect(factors(calc).some((v) => v > 0 && v < 1)).toBe(true);
     expect(forceError(calc, atoms)).toBeLessThan(5e-5);
-    const res = calc.calculate(atoms);
-    const energyAtStrain = (s: number) => {
-      const cell = Array.from(atoms.cell, (v) => v * (1 + s));
-      const pos = Array.from(atoms.positions, (v) => v * (1 + s));
-      return calc.calculate(new Atoms({ symbols: atoms.symbols, positions: pos, cell, pbc: atoms.pbc })).grandPotential;
-    };
-    const h = 1e-5;
-    const dEds = (energyAtStrain(h) - energyAtStrain(-h)) / (2 * h);
-    const trace = res.stress![0] + res.stress![1] + res.stress![2];
-    expect(Math.abs(trace * atoms.volume() - dEds)).toBeLessThan(1e-5 * Math.max(1, Math.abs(dEds)));
+    const { traceTimesVolume, dEds } = stressTraceCheck(calc, atoms);
+    expect(Math.abs(traceTimesVolume - dEds)).toBeLessThan(1e-5 * Math.max(1, Math.abs(dEds)));
   });
 });

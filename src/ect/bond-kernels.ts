@@ -22,6 +22,8 @@ export class BondKernels {
   ePol = 0;
   /** Kernel evaluations of the current solve. */
   private spent = 0;
+  /** dE/dh of each bond at the last force pass (screened models; reused from step to step). */
+  private dEdh = new Float64Array(0);
   /** Whether the mean field's last evaluation computed the pair forces (epsForces on). */
   private lastWithForces = false;
 
@@ -139,7 +141,8 @@ export class BondKernels {
     const virial = new Float64Array(6);
     const fx = this.k.f64("fx"), fy = this.k.f64("fy"), fz = this.k.f64("fz");
     const b = bond.bonds!, screening = bond.tables.bond?.screening ?? null;
-    const dEdh = screening && b.around ? new Float64Array(b.count) : undefined;
+    if (screening && b.around && this.dEdh.length < b.count) this.dEdh = new Float64Array(b.i.length);
+    const dEdh = screening && b.around ? this.dEdh : undefined;
     this.eBonds = bondForces(b, forward, reverse, bond.neutralWeights(), fx, fy, fz, virial, tally ? this.k.f64("eatom") : undefined, dEdh);
     // The screening factors depend on the positions of the screening atoms too.
     if (dEdh) screeningForces(b, b.around!, this.neighborView(), screening!, dEdh, fx, fy, fz, virial);

@@ -142,6 +142,24 @@ export function zeroDeadChannels(b: BondSet, x: Float64Array): void {
   }
 }
 
+/**
+ * Adds a central pair force: u (eV/A) on atom q and -u on atom p, and its virial d (x) u, d = r_q - r_p
+ * (A), to `virial` (xx, yy, zz, yz, xz, xy).
+ */
+export function addPairForce(
+  p: number, q: number, dx: number, dy: number, dz: number, ux: number, uy: number, uz: number,
+  fx: Float64Array, fy: Float64Array, fz: Float64Array, virial: Float64Array,
+): void {
+  fx[q] += ux; fy[q] += uy; fz[q] += uz;
+  fx[p] -= ux; fy[p] -= uy; fz[p] -= uz;
+  virial[0] += dx * ux;
+  virial[1] += dy * uy;
+  virial[2] += dz * uz;
+  virial[3] += dy * uz;
+  virial[4] += dx * uz;
+  virial[5] += dx * uy;
+}
+
 /** An empty bond set with room for `capacity` bonds. */
 export function allocateBonds(capacity: number): BondSet {
   const f = () => new Float64Array(capacity);
@@ -268,15 +286,7 @@ export function bondForces(
     if (dEdr === 0) continue;
     // The energy depends on r = |r_j - r_i|: force on j is -dE/dr (d/r), on i the opposite.
     const s = -dEdr / b.r[k];
-    const ux = s * b.dx[k], uy = s * b.dy[k], uz = s * b.dz[k];
-    fx[j] += ux; fy[j] += uy; fz[j] += uz;
-    fx[i] -= ux; fy[i] -= uy; fz[i] -= uz;
-    virial[0] += b.dx[k] * ux;
-    virial[1] += b.dy[k] * uy;
-    virial[2] += b.dz[k] * uz;
-    virial[3] += b.dy[k] * uz;
-    virial[4] += b.dx[k] * uz;
-    virial[5] += b.dx[k] * uy;
+    addPairForce(i, j, b.dx[k], b.dy[k], b.dz[k], s * b.dx[k], s * b.dy[k], s * b.dz[k], fx, fy, fz, virial);
   }
   return e;
 }

@@ -13,6 +13,7 @@
 import type { EctTables, PolarizationTables } from "../table-types.js";
 import { forEachListedPair, type NeighborView } from "./bond-list.js";
 import { SLOTS } from "./transfer-energy.js";
+import { addPairForce } from "./bonds.js";
 
 /** Pairs within the polarization range, d = r_i - r_j, with s(r) and s'(r). */
 interface FieldPairs {
@@ -182,14 +183,8 @@ export class Polarization {
       const du = dx * ux + dy * uy + dz * uz;
       // dE/dr_i = -k J u; the force on i is +k J u, on j the opposite
       const fxi = k * (a * ux + b * dx * du), fyi = k * (a * uy + b * dy * du), fzi = k * (a * uz + b * dz * du);
-      fx[i] += fxi; fy[i] += fyi; fz[i] += fzi;
-      fx[j] -= fxi; fy[j] -= fyi; fz[j] -= fzi;
-      virial[0] += dx * fxi;
-      virial[1] += dy * fyi;
-      virial[2] += dz * fzi;
-      virial[3] += dy * fzi;
-      virial[4] += dx * fzi;
-      virial[5] += dx * fyi;
+      // (d = r_i - r_j: the force on i is the pair's "q" side)
+      addPairForce(j, i, dx, dy, dz, fxi, fyi, fzi, fx, fy, fz, virial);
     }
     if (energies) {
       for (let i = 0; i < this.n; i++) energies[i] += -0.5 * k * this.alpha[i] * (ex[i] * ex[i] + ey[i] * ey[i] + ez[i] * ez[i]);

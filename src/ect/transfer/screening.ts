@@ -17,7 +17,7 @@
  *
  * Browser-safe; no wasm.
  */
-import type { BondSet, Neighborhood, NeighborView } from "./bonds.js";
+import { addPairForce, type BondSet, type Neighborhood, type NeighborView } from "./bonds.js";
 import type { ScreeningParams } from "../table-types.js";
 
 export type { ScreeningParams };
@@ -189,17 +189,8 @@ export function screeningForces(
   const fc = new Float64Array(2);
   const span = s.cmax - s.cmin;
   // Central force between atoms p and q from dE/d(r_pq^2) = g, with d = r_q - r_p.
-  const central = (p: number, q: number, g: number, ddx: number, ddy: number, ddz: number) => {
-    const ux = -2 * g * ddx, uy = -2 * g * ddy, uz = -2 * g * ddz;
-    fx[q] += ux; fy[q] += uy; fz[q] += uz;
-    fx[p] -= ux; fy[p] -= uy; fz[p] -= uz;
-    virial[0] += ddx * ux;
-    virial[1] += ddy * uy;
-    virial[2] += ddz * uz;
-    virial[3] += ddy * uz;
-    virial[4] += ddx * uz;
-    virial[5] += ddx * uy;
-  };
+  const central = (p: number, q: number, g: number, ddx: number, ddy: number, ddz: number) =>
+    addPairForce(p, q, ddx, ddy, ddz, -2 * g * ddx, -2 * g * ddy, -2 * g * ddz, fx, fy, fz, virial);
   for (let k = 0; k < bonds.count; k++) {
     const S = bonds.screen[k];
     if (!(S > 0 && S < 1) || dEdh[k] === 0) continue;
