@@ -142,6 +142,8 @@ describe("model validation names the bad field", () => {
     ["pair form", (m) => (m.pairs["Li-H"].form = "buckingham"), "pairs.Li-H.form", /"zero", "born-mayer", "morse"/],
     ["Born-Mayer rho", (m) => (m.pairs["Li-H"].rho = -0.3), "pairs.Li-H.rho", /> 0/],
     ["Born-Mayer missing A", (m) => delete m.pairs["Li-H"].A, "pairs.Li-H.A", /missing required field/],
+    ["Born-Mayer A2 without rho2", (m) => (m.pairs["Li-H"].A2 = 1), "pairs.Li-H.A2", /needs both A2 and rho2/],
+    ["Born-Mayer rho2", (m) => Object.assign(m.pairs["Li-H"], { A2: 1, rho2: 0 }), "pairs.Li-H.rho2", /> 0/],
     ["Morse key on Born-Mayer", (m) => (m.pairs["Li-H"].D = 1), "pairs.Li-H.D", /unknown key 'D'/],
     ["Morse alpha", (m) => (m.pairs["Li-H"] = { form: "morse", D: 1, alpha: 0, r0: 1.6 }), "pairs.Li-H.alpha", /> 0/],
     ["resonance kappa", (m) => (m.resonance["Li-F"].kappa = -1), "resonance.Li-F.kappa", /> 0/],

@@ -20,12 +20,16 @@ describe("analytic parameter gradients (Hellmann-Feynman) equal central differen
   // The starter with the Li-H and H-F couplings switched on strongly enough to mix the weights.
   const fitStart = structuredClone(starter);
   for (const key of ["Li-H", "H-F"]) fitStart.resonance[key] = { h0: 8, kappa: 0.5 };
+  // A Born-Mayer pair with its optional second exponential.
+  const twoExponentials = structuredClone(starter);
+  Object.assign(twoExponentials.pairs["Na-Cl"], { A2: 40, rho2: 0.6 });
   const cases: [string, string, number, string[], unknown?][] = [
     ["Li", "H", 1.6, ["resonance.Li-H.h0", "resonance.Li-H.kappa", "pairs.Li-H.A", "elements.Li.states[0].embedding.a"], fitStart],
     ["H", "F", 0.95, ["resonance.H-F.h0", "resonance.H-F.kappa", "pairs.H-F.A", "pairs.H-F.rho", "elements.F.states[1].embedding.a"], fitStart],
     ["Li", "H", 1.6, ["pairs.Li-H.A", "pairs.Li-H.rho", "elements.Li.states[0].embedding.a", "elements.Li.states[0].embedding.rho0", "elements.H.states[1].embedding.a", "electronicTemperature"]],
     ["H", "F", 0.95, ["pairs.H-F.A", "pairs.H-F.rho", "elements.F.states[1].embedding.a", "elements.F.states[1].embedding.rho0", "elements.H.states[1].embedding.rho0"]],
     ["Na", "Cl", 2.4, ["pairs.Na-Cl.A", "pairs.Na-Cl.rho", "elements.Na.states[0].embedding.a"]],
+    ["Na", "Cl", 2.4, ["pairs.Na-Cl.A", "pairs.Na-Cl.rho", "pairs.Na-Cl.A2", "pairs.Na-Cl.rho2"], twoExponentials],
   ];
   for (const [a, b, r, labels, model] of cases) {
     it(`${a}${b} at ${r} A${model ? " (resonance on)" : ""}`, async () => {

@@ -211,11 +211,15 @@ export function embeddingFunction(spec: EmbeddingSpec): RadialFunction {
 // Pair functions phi(r) and resonance h(r)
 // ------------------------------------------------------------------------------------------------
 
-/** Born-Mayer repulsion phi = A exp(-r/rho) (eV). */
-export function bornMayer(A: number, rho: number): RadialFunction {
+/**
+ * Born-Mayer repulsion phi = A exp(-r/rho) (eV), plus an optional second exponential
+ * A2 exp(-r/rho2): an overlap repulsion whose steepness changes with distance (a compressible
+ * anion is soft at the crystal's contact distance and hard closer in, where a molecule sits).
+ */
+export function bornMayer(A: number, rho: number, A2 = 0, rho2 = 1): RadialFunction {
   return {
-    value: (r) => A * Math.exp(-r / rho),
-    derivative: (r) => (-A / rho) * Math.exp(-r / rho),
+    value: (r) => A * Math.exp(-r / rho) + A2 * Math.exp(-r / rho2),
+    derivative: (r) => (-A / rho) * Math.exp(-r / rho) - (A2 / rho2) * Math.exp(-r / rho2),
   };
 }
 
@@ -239,7 +243,7 @@ export function pairFunction(spec: PairSpec): RadialFunction {
     case "zero":
       return ZERO;
     case "born-mayer":
-      return bornMayer(spec.A, spec.rho);
+      return bornMayer(spec.A, spec.rho, spec.A2, spec.rho2);
     case "morse":
       return morse(spec.D, spec.alpha, spec.r0);
   }

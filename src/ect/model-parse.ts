@@ -66,7 +66,7 @@ export const MODEL_KEYS = {
   },
   pair: {
     zero: ["form", "comment"],
-    "born-mayer": ["form", "A", "rho", "states", "comment"],
+    "born-mayer": ["form", "A", "rho", "A2", "rho2", "states", "comment"],
     morse: ["form", "D", "alpha", "r0", "states", "comment"],
   },
   resonance: ["h0", "kappa", "cutoff", "donor", "comment"],
@@ -224,11 +224,17 @@ export function validateEctModel(json: unknown, source: string): EctModel {
   const pairs = parsePairTable(c, root.pairs, "pairs", symbols, (v, path, key, a, b): EctPair => {
     const o = c.object(v, path);
     const form = c.oneOf(o.form, join(path, "form"), ["zero", "born-mayer", "morse"] as const);
-    c.keys(o, path, MODEL_KEYS.pair[form], MODEL_KEYS.pair[form].filter((k) => k !== "comment" && k !== "states"));
+    const optional: readonly string[] = ["comment", "states", "A2", "rho2"];
+    c.keys(o, path, MODEL_KEYS.pair[form], MODEL_KEYS.pair[form].filter((k) => !optional.includes(k)));
     let spec: PairSpec;
     if (form === "zero") spec = { form };
     else if (form === "born-mayer") {
       spec = { form, A: c.number(o.A, join(path, "A")), rho: c.positive(o.rho, join(path, "rho")) };
+      if ((o.A2 === undefined) !== (o.rho2 === undefined)) c.fail(join(path, o.A2 === undefined ? "rho2" : "A2"), "the second exponential needs both A2 and rho2");
+      if (o.A2 !== undefined) {
+        spec.A2 = c.number(o.A2, join(path, "A2"));
+        spec.rho2 = c.positive(o.rho2, join(path, "rho2"));
+      }
     } else {
       spec = {
         form,

@@ -32,7 +32,7 @@ export type EmbeddingSpec =
 /** Pair function phi_AB(r) (eV, before the taper). */
 export type PairSpec =
   | { form: "zero" }
-  | { form: "born-mayer"; A: number; rho: number }
+  | { form: "born-mayer"; A: number; rho: number; A2?: number; rho2?: number }
   | { form: "morse"; D: number; alpha: number; r0: number };
 
 /** Resonance coupling h_AB(r) = -h0 exp(-kappa r) (eV, before the taper). */

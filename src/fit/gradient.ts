@@ -114,6 +114,11 @@ export function pairParameterDerivative(spec: Record<string, number | string>, n
       const e = Math.exp(-r / rho);
       if (name === "A") return e;
       if (name === "rho") return (A * r * e) / (rho * rho);
+      if (spec.A2 === undefined) break;
+      const A2 = spec.A2 as number, rho2 = spec.rho2 as number;
+      const e2 = Math.exp(-r / rho2);
+      if (name === "A2") return e2;
+      if (name === "rho2") return (A2 * r * e2) / (rho2 * rho2);
       break;
     }
     case "morse": {

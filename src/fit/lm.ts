@@ -11,7 +11,7 @@ export type ResidualOnly = (x: Float64Array) => Promise<Float64Array>;
 
 export interface LmOptions {
   maxIterations?: number;
-  /** Stop when the relative decrease of the cost over an accepted step is below this (default 1e-9). */
+  /** Stop when the relative decrease of the cost over an accepted step is below this (default 1e-9) and lambda (after the step) is below 1. */
   costTolerance?: number;
   /** Stop when the largest |step| in internal variables is below this (default 1e-9). */
   stepTolerance?: number;
@@ -53,14 +53,24 @@ export async function levenbergMarquardt(f: ResidualJacobian, fr: ResidualOnly, 
       reason = "gradient zero";
       break;
     }
+    // Marquardt's scaling damps each parameter by its own curvature; a floor keeps a parameter the
+    // residuals hardly see from being left undamped.
+    let maxDiag = 0;
+    for (let k = 0; k < n; k++) maxDiag = Math.max(maxDiag, jtj[k * n + k]);
+    const dampingFloor = Math.max(1e-8 * maxDiag, 1e-12);
     let accepted = false;
     for (let tries = 0; tries < 12; tries++) {
       const a = Float64Array.from(jtj);
-      for (let k = 0; k < n; k++) a[k * n + k] += lambda * Math.max(jtj[k * n + k], 1e-12);
+      for (let k = 0; k < n; k++) a[k * n + k] += lambda * Math.max(jtj[k * n + k], dampingFloor);
       const step = solveSpd(a, jtr.map((v) => -v), n);
+      // Clip each component, not the whole step: a parameter the residuals hardly see (tiny J^T J
+      // diagonal, so hardly damped) can ask for a huge step, and scaling the whole vector down to
+      // it froze every other parameter (LiF's fit with F's damping radius free: step 6421 in log).
       let big = 0;
-      for (const s of step) big = Math.max(big, Math.abs(s));
-      if (big > maxStep) for (let k = 0; k < n; k++) step[k] *= maxStep / big;
+      for (let k = 0; k < n; k++) {
+        big = Math.max(big, Math.abs(step[k]));
+        step[k] = Math.max(-maxStep, Math.min(maxStep, step[k]));
+      }
       const xt = x.map((v, k) => v + step[k]);
       let rt: Float64Array | null = null;
       try {
@@ -76,7 +86,9 @@ export async function levenbergMarquardt(f: ResidualJacobian, fr: ResidualOnly, 
         ({ residuals, jacobian } = await f(x));
         cost = half2(residuals);
         accepted = true;
-        if (rel < costTol) reason = "cost converged";
+        // A small decrease under heavy damping (lambda >= 1: short gradient-like steps) is slow
+        // progress, not convergence.
+        if (rel < costTol && lambda < 1) reason = "cost converged";
         else if (Math.min(big, maxStep) < stepTol) reason = "step converged";
         break;
       }
