@@ -1,8 +1,9 @@
 /**
- * Pair functions of the neutral configuration only (`"states": "neutral"` on a `pairs` entry): the
- * energy is w_i0 w_j0 phi(r). Two anions feel none of it, two neutral atoms all of it, forces stay
- * -dE/dR, and the model file says clearly when the option cannot apply. Hand-set fixture
- * (test/fixtures/ect-bond-test.json) with an H-H Morse bond.
+ * Pair functions of one configuration only (`"states": "neutral"` or `"anion"` on a `pairs` entry):
+ * the energy is w_i0 w_j0 phi(r) or w_i- w_j- phi(r). Two anions feel none of a neutral pair and
+ * all of an anion pair, two neutral atoms the opposite; a pair's value may list several functions;
+ * forces stay -dE/dR, and the model file says clearly when the option cannot apply. Hand-set
+ * fixture (test/fixtures/ect-bond-test.json) with an H-H Morse bond.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -67,7 +68,51 @@ describe("pairs of the neutral configuration only", () => {
   });
 
   it("the model file names what is wrong", () => {
-    expect(() => parseEctModel(json("neutral", (m) => (m.pairs["H-H"].states = "anion")), "m.json")).toThrow(/pairs\.H-H\.states/);
+    expect(() => parseEctModel(json("neutral", (m) => (m.pairs["H-H"].states = "cation")), "m.json")).toThrow(/pairs\.H-H\.states/);
     expect(() => parseEctModel(json("neutral", (m) => (m.cutoffs.pair = 9)), "m.json")).toThrow(/coulombShortRange/);
+    expect(() => parseEctModel(json("neutral", (m) => (m.pairs["H-H"] = [])), "m.json")).toThrow(/pairs\.H-H: expected a pair spec or a non-empty list/);
+    expect(() => parseEctModel(json("neutral", (m) => (m.pairs["H-H"] = [m.pairs["H-H"], { ...REPULSION, rho: -1 }])), "m.json")).toThrow(/pairs\.H-H\[1\]\.rho/);
+  });
+});
+
+// An overlap repulsion of two H- ions beside the neutral-only Morse bond (the form the shipped
+// model gives H-H).
+const REPULSION = { form: "born-mayer", A: 30, rho: 0.5, states: "anion" };
+const withRepulsion = (m: Record<string, any>) => (m.pairs["H-H"] = [m.pairs["H-H"], REPULSION]);
+const repulsion = (r: number) => REPULSION.A * Math.exp(-r / REPULSION.rho);
+
+describe("pairs of the anionic configuration only, and lists of pair functions", () => {
+  it("two H- ions (charge -2) feel all of the anion pair and none of the neutral bond", async () => {
+    const both = await calcFor(json("neutral", withRepulsion), -2), neutral = await calcFor(json("neutral"), -2);
+    for (const r of [0.9, 1.4, 2.5]) {
+      const b = both.calculate(h2(r)), n = neutral.calculate(h2(r));
+      expect(Array.from(b.charges)).toEqual([-1, -1]);
+      expect(b.grandPotential - n.grandPotential).toBeCloseTo(repulsion(distance(r)), 9);
+    }
+  });
+
+  it("two neutral H atoms without a transfer channel feel none of it", async () => {
+    const noChannel = (m: Record<string, any>) => delete m.resonance["H-H"];
+    const both = await calcFor(json("neutral", (m) => (noChannel(m), withRepulsion(m)))), neutral = await calcFor(json("neutral", noChannel));
+    for (const r of [0.74, 1.1, 2.0]) {
+      expect(both.calculate(h2(r)).grandPotential).toBeCloseTo(neutral.calculate(h2(r)).grandPotential, 10);
+    }
+  });
+
+  it("forces are -dE/dR with partial weights (H2 next to LiH, all channels open)", async () => {
+    const calc = await calcFor(json("neutral", withRepulsion));
+    const atoms = new Atoms({ symbols: ["H", "H", "Li", "H"], positions: [0, 0, 0, 0.05, 0.1, 1.3, 2.1, 0.3, 0.2, 2.4, -0.2, 1.7] });
+    const res = calc.calculate(atoms);
+    const h = 1e-4;
+    let worst = 0;
+    for (let k = 0; k < atoms.positions.length; k++) {
+      const at = (d: number) => {
+        const p = Float64Array.from(atoms.positions);
+        p[k] += d;
+        return calc.calculate(new Atoms({ symbols: atoms.symbols, positions: p })).grandPotential;
+      };
+      worst = Math.max(worst, Math.abs(-(at(h) - at(-h)) / (2 * h) - res.forces[k]));
+    }
+    expect(worst).toBeLessThan(2e-5);
   });
 });

@@ -8,6 +8,7 @@ import { ModelError } from "../errors.js";
 import { atomicNumber, massOf } from "../elements.js";
 import {
   MAX_STATES,
+  statePairKind,
   type EctCutoffs,
   type EctElectrostatics,
   type EctElement,
@@ -221,7 +222,14 @@ export function validateEctModel(json: unknown, source: string): EctModel {
     }
   }
 
-  const pairs = parsePairTable(c, root.pairs, "pairs", symbols, (v, path, key, a, b): EctPair => {
+  // A pair's value is one spec or a list of specs (e.g. H-H: a Morse bond of the neutral atoms and
+  // an overlap repulsion of the anions); their energies add.
+  const pairs = parsePairTable(c, root.pairs, "pairs", symbols, (v, path, key, a, b): EctPair[] => {
+    if (!Array.isArray(v)) return [parsePair(v, path, key, a, b)];
+    if (v.length === 0) c.fail(path, "expected a pair spec or a non-empty list of them");
+    return v.map((item, k) => parsePair(item, `${path}[${k}]`, key, a, b));
+  }).flat();
+  function parsePair(v: Json, path: string, key: string, a: number, b: number): EctPair {
     const o = c.object(v, path);
     const form = c.oneOf(o.form, join(path, "form"), ["zero", "born-mayer", "morse"] as const);
     const optional: readonly string[] = ["comment", "states", "A2", "rho2"];
@@ -244,15 +252,15 @@ export function validateEctModel(json: unknown, source: string): EctModel {
       };
     }
     const comment = o.comment === undefined ? undefined : c.string(o.comment, join(path, "comment"), false);
-    const states = o.states === undefined ? "all" : c.oneOf(o.states, join(path, "states"), ["all", "neutral"] as const);
-    if (states === "neutral") {
-      if (cutoffs.pair > cutoffs.coulombShortRange) c.fail(join(path, "states"), `"neutral" pairs are tabulated with the Coulomb remainder: needs cutoffs.pair <= cutoffs.coulombShortRange (${cutoffs.pair} > ${cutoffs.coulombShortRange})`);
+    const states = o.states === undefined ? "all" : c.oneOf(o.states, join(path, "states"), ["all", "neutral", "anion"] as const);
+    if (states !== "all") {
+      if (cutoffs.pair > cutoffs.coulombShortRange) c.fail(join(path, "states"), `"${states}" pairs are tabulated with the Coulomb remainder: needs cutoffs.pair <= cutoffs.coulombShortRange (${cutoffs.pair} > ${cutoffs.coulombShortRange})`);
       for (const el of [elements[a], elements[b]]) {
-        if (!el.states.some((st) => st.charge === 0)) c.fail(join(path, "states"), `"neutral" needs a neutral state (charge 0) of ${el.symbol}`);
+        if (!el.states.some((st) => statePairKind(st.charge) === states)) c.fail(join(path, "states"), `"${states}" needs ${states === "neutral" ? "a neutral state (charge 0)" : "an anionic state (charge < 0)"} of ${el.symbol}`);
       }
     }
     return { key, a, b, spec, states, ...(comment !== undefined ? { comment } : {}) };
-  });
+  }
 
   const resonance = parsePairTable(c, root.resonance, "resonance", symbols, (v, path, key, a, b): EctResonance => {
     const o = c.object(v, path);

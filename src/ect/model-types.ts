@@ -140,9 +140,10 @@ export interface EctPair {
    * Which configurations the pair energy belongs to: "all" (phi(r) whatever the states) or
    * "neutral" (w_i0 w_j0 phi(r): the covalent configuration of two neutral atoms only, so that,
    * for example, the H2 bond does not bind two H- ions; tabulated with the neutral-neutral Coulomb
-   * remainder).
+   * remainder), or "anion" (w_i- w_j- phi(r): the overlap repulsion of two anions, which the
+   * neutral-only H-H bond leaves out; tabulated with the anion-anion remainder).
    */
-  states: "all" | "neutral";
+  states: "all" | "neutral" | "anion";
   comment?: string;
 }
 
@@ -190,3 +191,8 @@ export interface EctModel {
 
 // Most states an element may have: the wasm kernels' state slots per atom (scripts/wasm-interface.mjs).
 export { MAX_STATES } from "../engine/bindings.generated.js";
+
+/** The state-resolved pair kind (EctPair.states) a state of charge `q` (e) belongs to; cations none. */
+export function statePairKind(q: number): "neutral" | "anion" | null {
+  return q === 0 ? "neutral" : q < 0 ? "anion" : null;
+}

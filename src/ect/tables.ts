@@ -22,6 +22,7 @@ import {
   type RadialFunction,
 } from "./forms.js";
 import type { EctModel } from "./model.js";
+import { statePairKind } from "./model-types.js";
 import type { BondTables, EctTables, ScreeningParams } from "./table-types.js";
 import { screeningReach2 } from "./transfer/screening.js";
 
@@ -75,12 +76,14 @@ export function ectFunctions(model: EctModel): EctFunctions {
 
   const pair: RadialFunction[][] = Array.from({ length: n }, () => new Array<RadialFunction>(n));
   for (let a = 0; a < n; a++) for (let b = a; b < n; b++) pair[a][b] = pair[b][a] = ZERO_R;
-  // Pairs of the neutral configuration only join the neutral-neutral Coulomb remainder below.
-  const neutralPairs = new Map<string, RadialFunction>();
+  // Pairs of one configuration only ("neutral", "anion") join that state pair's Coulomb remainder
+  // below; the others add to the element pair's phi.
+  const statePairs = new Map<string, RadialFunction>();
   for (const p of model.pairs) {
     const f = tapered(pairFunction(p.spec), pairTaper);
-    if (p.states === "neutral") neutralPairs.set(`${p.a}|${p.b}`, f).set(`${p.b}|${p.a}`, f);
-    else pair[p.a][p.b] = pair[p.b][p.a] = f;
+    if (p.states !== "all") {
+      for (const key of new Set([`${p.a}|${p.b}|${p.states}`, `${p.b}|${p.a}|${p.states}`])) statePairs.set(key, statePairs.has(key) ? sumOf(statePairs.get(key)!, f) : f);
+    } else pair[p.a][p.b] = pair[p.b][p.a] = pair[p.a][p.b] === ZERO_R ? f : sumOf(pair[p.a][p.b], f);
   }
 
   const coulomb: RadialFunction[][][][] = els.map((ea) =>
@@ -96,7 +99,8 @@ export function ectFunctions(model: EctModel): EctFunctions {
             COULOMB_K,
           ).remainder;
           let f = tapered(clampedBelow(u, COULOMB_R_MIN), coulTaper);
-          const phi = els[a].states[m].charge === 0 && els[b].states[mm].charge === 0 ? neutralPairs.get(`${a}|${b}`) : undefined;
+          const kind = statePairKind(els[a].states[m].charge);
+          const phi = kind !== null && kind === statePairKind(els[b].states[mm].charge) ? statePairs.get(`${a}|${b}|${kind}`) : undefined;
           if (phi) f = sumOf(f, phi);
           coulomb[a][m][b][mm] = coulomb[b][mm][a][m] = f;
         }
@@ -229,12 +233,13 @@ export function buildEctTables(model: EctModel, opts: { dr?: number; drho?: numb
     a.map((bRow, m) =>
       bRow.map((ms, ib) =>
         ms.map((f, mm) => {
-          // A neutral-only pair function joins the neutral-neutral remainder: it is part of the key.
-          const np = els[ia].states[m].charge === 0 && els[ib].states[mm].charge === 0 ? model.pairs.find((p) => p.states === "neutral" && ((p.a === ia && p.b === ib) || (p.a === ib && p.b === ia))) : undefined;
-          const key = `${stateKey(ia, m)}|${stateKey(ib, mm)}|${c.coulombShortRange}|${c.taper}|${dr}|${nr}` + (np ? `|${JSON.stringify(np.spec)}|${c.pair}` : "");
+          // A state-resolved pair function joins its state pair's remainder: it is part of the key.
+          const kind = statePairKind(els[ia].states[m].charge);
+          const np = kind !== null && kind === statePairKind(els[ib].states[mm].charge) ? model.pairs.filter((p) => p.states === kind && ((p.a === ia && p.b === ib) || (p.a === ib && p.b === ia))) : [];
+          const key = `${stateKey(ia, m)}|${stateKey(ib, mm)}|${c.coulombShortRange}|${c.taper}|${dr}|${nr}` + (np.length ? `|${JSON.stringify(np.map((p) => p.spec))}|${c.pair}` : "");
           let t = COULOMB_TABLE_CACHE.get(key);
           if (!t) {
-            t = once(f, np ? Math.max(c.coulombShortRange, c.pair) : c.coulombShortRange);
+            t = once(f, np.length ? Math.max(c.coulombShortRange, c.pair) : c.coulombShortRange);
             if (COULOMB_TABLE_CACHE.size >= 1024) COULOMB_TABLE_CACHE.delete(COULOMB_TABLE_CACHE.keys().next().value as string);
             COULOMB_TABLE_CACHE.set(key, t);
           }
