@@ -20,7 +20,7 @@ import {
   C_SK_SUMS, C_SK_SCRATCH, C_SK_G, C_SK_VOLUME, C_E_EAM, C_E_COUL_PAIR, C_E_KSPACE, C_TOO_CLOSE,
   C_NEED_NEIGH, C_NEED_GHOSTS, C_GHOST_CAPACITY, C_TALLY,
   C_STEPS_DONE, STATUS_QEQ_LIST, STREITZ_RECORD, QEQ_GUESS_ZERO, QEQ_GUESS_PREVIOUS, QEQ_GUESS_LINEAR,
-  QEQ_GUESS_GIVEN, QEQ_PRECOND_SGS,
+  QEQ_GUESS_GIVEN, QEQ_GUESS_SHADOW, QEQ_PRECOND_SGS,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
 import { wrapOwned, makeGhosts, updateGhostPositions } from "./cell";
@@ -406,7 +406,7 @@ function qeqGuess(ctx: usize): void {
     } else if (mode == QEQ_GUESS_LINEAR) {
       store<f64>(o, 2.0 * load<f64>(h) - load<f64>(h, 16));
       store<f64>(o, 2.0 * load<f64>(h, 8) - load<f64>(h, 24), 8);
-    } else if (mode == QEQ_GUESS_GIVEN) {
+    } else if (mode == QEQ_GUESS_GIVEN || mode == QEQ_GUESS_SHADOW) {
       // extended-Lagrangian: the caller has put the auxiliary (s, t) in sqX
     } else {
       // QEQ_GUESS_EXTRAPOLATE: s = 4 (s0 + s2) - (6 s1 + s3);  t = t2 + 3 (t0 - t1)
@@ -432,6 +432,10 @@ function qeqSolve(ctx: usize): void {
   const tol = cf(ctx, C_QEQ_TOLERANCE), maxIter = ci(ctx, C_QEQ_MAX_ITER);
   const sgs = ci(ctx, C_QEQ_PRECOND) == QEQ_PRECOND_SGS;
   qeqGuess(ctx);
+  // Shadow-potential forces: the charges are fixed by the start (the auxiliary variables), before
+  // the CG moves sqX; the CG result only drives the auxiliary variables.
+  const shadow = ci(ctx, C_QEQ_GUESS) == QEQ_GUESS_SHADOW;
+  if (shadow) chargesFromSolution(ctx);
   matvec(ctx, xs, hd);
   for (let i = 0; i < n; i++) {
     const inv = 1.0 / getF(jt, getI(type, i));
@@ -499,6 +503,22 @@ function qeqSolve(ctx: usize): void {
   setI(ctx, C_QEQ_LOOPS_T, loopT);
   setI(ctx, C_QEQ_SOLVES, ci(ctx, C_QEQ_SOLVES) + 1);
   setI(ctx, C_QEQ_LOOP_SUM, ci(ctx, C_QEQ_LOOP_SUM) + loopS + loopT);
+  if (!shadow) chargesFromSolution(ctx);
+  const hist = cp(ctx, C_SQ_HIST);
+  for (let i = 0; i < n; i++) {
+    const px = lane0(xs, i);
+    const h = hist + (<usize>i << 6);
+    memory.copy(h + 16, h, 48);
+    store<f64>(h, load<f64>(px));
+    store<f64>(h, load<f64>(px, 8), 8);
+  }
+  setI(ctx, C_SQ_HIST_COUNT, min(4, ci(ctx, C_SQ_HIST_COUNT) + 1));
+}
+
+/** q = s - (sum s / sum t) t from the (s, t) in sqX (FixQEq::calculate_Q); mu = sum s / sum t. */
+function chargesFromSolution(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const xs = cp(ctx, C_SQ_X), q = cp(ctx, C_CHARGE);
   let ss = 0.0, st = 0.0;
   for (let i = 0; i < n; i++) {
     const px = lane0(xs, i);
@@ -507,17 +527,10 @@ function qeqSolve(ctx: usize): void {
   }
   const u = ss / st;
   setF(ctx, C_QEQ_MU, u);
-  const q = cp(ctx, C_CHARGE), hist = cp(ctx, C_SQ_HIST);
   for (let i = 0; i < n; i++) {
     const px = lane0(xs, i);
-    const s = load<f64>(px), t = load<f64>(px, 8);
-    putF(q, i, s - u * t);
-    const h = hist + (<usize>i << 6);
-    memory.copy(h + 16, h, 48);
-    store<f64>(h, s);
-    store<f64>(h, t, 8);
+    putF(q, i, load<f64>(px) - u * load<f64>(px, 8));
   }
-  setI(ctx, C_SQ_HIST_COUNT, min(4, ci(ctx, C_SQ_HIST_COUNT) + 1));
 }
 
 // ------------------------------------------------------------------ Coulomb energy and forces

@@ -20,7 +20,7 @@ import { KernelSystem, type EngineOptions, type Field } from "../engine/system.j
 import { packTables } from "../eam/tables.js";
 import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant, type StreitzKernelExports } from "../engine/wasm.js";
 import {
-  QEQ_GUESS_EXTRAPOLATE, QEQ_GUESS_GIVEN, QEQ_GUESS_LINEAR, QEQ_GUESS_PREVIOUS, QEQ_GUESS_ZERO, QEQ_PRECOND_JACOBI, QEQ_PRECOND_SGS, STATUS_QEQ_LIST,
+  QEQ_GUESS_EXTRAPOLATE, QEQ_GUESS_GIVEN, QEQ_GUESS_LINEAR, QEQ_GUESS_SHADOW, QEQ_GUESS_PREVIOUS, QEQ_GUESS_ZERO, QEQ_PRECOND_JACOBI, QEQ_PRECOND_SGS, STATUS_QEQ_LIST,
 } from "../engine/bindings.generated.js";
 import { MY_PIS, QQRD2E_METAL, type StreitzSummation } from "./coulomb.js";
 import { erfc } from "./erfc.js";
@@ -76,6 +76,8 @@ const SGS_TOLERANCE_FACTOR = 0.5;
 /** Extended-Lagrangian defaults: dissipation order and CG loops per step. */
 const XL_ORDER: XlOrder = 5;
 const XL_LOOPS = 4;
+/** CG loops (matrix-vector products) per step with shadow-potential forces. */
+const XL_SHADOW_LOOPS = 1;
 
 /**
  * Extended-Lagrangian charges in MD: auxiliary (s, t) propagated with the positions (src/xl), each
@@ -84,8 +86,14 @@ const XL_LOOPS = 4;
 export interface QeqXlSettings {
   /** Dissipation order K (4..7; default 5). */
   order?: XlOrder;
-  /** CG loops per step at most (default 4). */
+  /** CG loops per step at most (matrix-vector products; default 4, with `shadow` 1). */
   loops?: number;
+  /**
+   * Shadow-potential forces (default false): the charges are those of the auxiliary (s, t) themselves,
+   * so the forces are the exact gradient of a shadow energy E(R, q(x)) whatever the solve; the capped
+   * CG from x, plus one preconditioned residual step, only drives the auxiliary variables.
+   */
+  shadow?: boolean;
 }
 
 const GUESS: Record<QeqStart, number> = { zero: QEQ_GUESS_ZERO, previous: QEQ_GUESS_PREVIOUS, extrapolate: QEQ_GUESS_EXTRAPOLATE, linear: QEQ_GUESS_LINEAR };
@@ -407,7 +415,8 @@ export class StreitzEngine extends KernelSystem {
    * at most `loops` loops, and its result drives the auxiliary variables to the next step.
    */
   private runXl(steps: number, opts: QeqXlSettings): void {
-    const order = opts.order ?? XL_ORDER, loops = opts.loops ?? XL_LOOPS;
+    const shadow = opts.shadow === true;
+    const order = opts.order ?? XL_ORDER, loops = opts.loops ?? (shadow ? XL_SHADOW_LOOPS : XL_LOOPS);
     if (!(Number.isInteger(loops) && loops >= 1)) throw new InputError(`extended-Lagrangian CG loops must be a positive integer, got ${loops}`);
     const size = 2 * this.n;
     if (!this.xl || this.xl.order !== order || this.xl.size !== size) {
@@ -416,7 +425,7 @@ export class StreitzEngine extends KernelSystem {
       this.xl.init(this.f64("sqX").subarray(0, size));
     }
     const xl = this.xl;
-    this.setCtx("qeqGuess", QEQ_GUESS_GIVEN);
+    this.setCtx("qeqGuess", shadow ? QEQ_GUESS_SHADOW : QEQ_GUESS_GIVEN);
     this.setCtx("qeqMaxIter", loops);
     try {
       for (let k = 0; k < steps; k++) {
@@ -425,10 +434,28 @@ export class StreitzEngine extends KernelSystem {
           this.f64("sqX").set(start);
           this.runVerletChunks(1, () => this.kx.streitzStep(this.ctx, tally), () => this.kx.streitzFinishStep(this.ctx), () => this.checkClose());
           out.set(this.f64("sqX").subarray(0, size));
+          if (shadow) this.addPreconditionedResidual(out, loops);
         });
       }
     } finally {
       this.setCtx("qeqMaxIter", this.settings.qeqMaxIter);
+    }
+  }
+
+  /**
+   * out += M^-1 r, r the capped CG's last residual and M its preconditioner: the shadow-force driver
+   * of the auxiliary variables (a preconditioned Richardson step past the CG; no matrix-vector product,
+   * r comes from the CG's recurrence). With one loop the CG made no update and r = b - H x.
+   */
+  private addPreconditionedResidual(out: Float64Array, loops: number): void {
+    const size = out.length;
+    if (this.getCtx("qeqPrecond") === QEQ_PRECOND_SGS) {
+      // one loop: M^-1 r0 is the first search direction (sqD); later loops leave M^-1 r in sqZ
+      const z = this.f64(loops === 1 ? "sqD" : "sqZ");
+      for (let i = 0; i < size; i++) out[i] += z[i];
+    } else {
+      const r = this.f64("sqR"), type = this.raw("type"), J = this.f64("sqJ");
+      for (let i = 0; i < size; i++) out[i] += r[i] / J[type[i >> 1]];
     }
   }
 
@@ -485,9 +512,10 @@ export class StreitzEngine extends KernelSystem {
       if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
       this.f64("sqX").set(this.xl.previous);
       this.setCtx("tally", 1);
-      this.setCtx("qeqGuess", QEQ_GUESS_GIVEN);
+      const shadow = this.qeqXl.shadow === true;
+      this.setCtx("qeqGuess", shadow ? QEQ_GUESS_SHADOW : QEQ_GUESS_GIVEN);
       this.usePreconditioner(this.mdQeqPreconditioner);
-      this.setCtx("qeqMaxIter", this.qeqXl.loops ?? XL_LOOPS);
+      this.setCtx("qeqMaxIter", this.qeqXl.loops ?? (shadow ? XL_SHADOW_LOOPS : XL_LOOPS));
       try {
         this.kx.streitzCompute(this.ctx);
       } finally {
