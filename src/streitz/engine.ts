@@ -76,8 +76,14 @@ const SGS_TOLERANCE_FACTOR = 0.5;
 /** Extended-Lagrangian defaults: dissipation order and CG loops per step. */
 const XL_ORDER: XlOrder = 5;
 const XL_LOOPS = 4;
-/** CG loops (matrix-vector products) per step with shadow-potential forces. */
-const XL_SHADOW_LOOPS = 1;
+/** CG loops per step with shadow forces: two, so the auxiliary variables are driven by a CG result. */
+const XL_SHADOW_LOOPS = 2;
+/**
+ * One loop makes no CG update; the driver x + g M^-1 r0 is a Verlet step in a well of stiffness
+ * kappa g lambda (lambda: eigenvalues of M^-1 H), stable below 4. g = 1 blew up on the 120-atom
+ * rattled cell in lammps mode (lambda ~2.5); g = 0.5 allows lambda up to 4.4.
+ */
+const SHADOW_ONE_LOOP_GAIN = 0.5;
 
 /**
  * Extended-Lagrangian charges in MD: auxiliary (s, t) propagated with the positions (src/xl), each
@@ -418,6 +424,7 @@ export class StreitzEngine extends KernelSystem {
     const shadow = opts.shadow === true;
     const order = opts.order ?? XL_ORDER, loops = opts.loops ?? (shadow ? XL_SHADOW_LOOPS : XL_LOOPS);
     if (!(Number.isInteger(loops) && loops >= 1)) throw new InputError(`extended-Lagrangian CG loops must be a positive integer, got ${loops}`);
+    if (shadow) this.checkShadow(loops);
     const size = 2 * this.n;
     if (!this.xl || this.xl.order !== order || this.xl.size !== size) {
       // Start on the last solution (that of the forces now in place, solved to the tolerance).
@@ -434,7 +441,7 @@ export class StreitzEngine extends KernelSystem {
           this.f64("sqX").set(start);
           this.runVerletChunks(1, () => this.kx.streitzStep(this.ctx, tally), () => this.kx.streitzFinishStep(this.ctx), () => this.checkClose());
           out.set(this.f64("sqX").subarray(0, size));
-          if (shadow) this.addPreconditionedResidual(out, loops);
+          if (shadow && loops === 1) this.addPreconditionedResidual(out);
         });
       }
     } finally {
@@ -443,20 +450,28 @@ export class StreitzEngine extends KernelSystem {
   }
 
   /**
-   * out += M^-1 r, r the capped CG's last residual and M its preconditioner: the shadow-force driver
-   * of the auxiliary variables (a preconditioned Richardson step past the CG; no matrix-vector product,
-   * r comes from the CG's recurrence). With one loop the CG made no update and r = b - H x.
+   * With one loop the driver x + g M^-1 r0 needs the eigenvalues of M^-1 H bounded (SHADOW_ONE_LOOP_GAIN):
+   * with Jacobi they reach 5.6 (consistent) and 11 (lammps) on the 2160-atom example, and with the
+   * reciprocal sum in H (consistent Ewald), which M leaves out, a run blew up: both refused. Two or
+   * more loops drive by the CG result, which is stable as the plain extended-Lagrangian scheme is.
    */
-  private addPreconditionedResidual(out: Float64Array, loops: number): void {
-    const size = out.length;
-    if (this.getCtx("qeqPrecond") === QEQ_PRECOND_SGS) {
-      // one loop: M^-1 r0 is the first search direction (sqD); later loops leave M^-1 r in sqZ
-      const z = this.f64(loops === 1 ? "sqD" : "sqZ");
-      for (let i = 0; i < size; i++) out[i] += z[i];
-    } else {
-      const r = this.f64("sqR"), type = this.raw("type"), J = this.f64("sqJ");
-      for (let i = 0; i < size; i++) out[i] += r[i] / J[type[i >> 1]];
+  private checkShadow(loops: number): void {
+    if (loops > 1) return;
+    if (this.mdQeqPreconditioner !== "sgs") {
+      throw new InputError("shadow-potential extended-Lagrangian charges with one CG loop need the Gauss-Seidel MD preconditioner (mdQeqPreconditioner \"sgs\"): with Jacobi the auxiliary charges are unstable");
     }
+    if (this.settings.mode === "consistent" && this.settings.summation === "ewald") {
+      throw new InputError("shadow-potential extended-Lagrangian charges with one CG loop are unstable with the reciprocal sum in the QEq matrix (consistent mode with Ewald): use two loops or more");
+    }
+  }
+
+  /**
+   * out += SHADOW_ONE_LOOP_GAIN M^-1 r0, r0 = b - H x: the driver of the auxiliary variables when the
+   * CG stops at its first loop without an update (M^-1 r0 is its first search direction, sqD).
+   */
+  private addPreconditionedResidual(out: Float64Array): void {
+    const z = this.f64("sqD");
+    for (let i = 0; i < out.length; i++) out[i] += SHADOW_ONE_LOOP_GAIN * z[i];
   }
 
   /**
@@ -513,9 +528,11 @@ export class StreitzEngine extends KernelSystem {
       this.f64("sqX").set(this.xl.previous);
       this.setCtx("tally", 1);
       const shadow = this.qeqXl.shadow === true;
+      const loops = this.qeqXl.loops ?? (shadow ? XL_SHADOW_LOOPS : XL_LOOPS);
+      if (shadow) this.checkShadow(loops);
       this.setCtx("qeqGuess", shadow ? QEQ_GUESS_SHADOW : QEQ_GUESS_GIVEN);
       this.usePreconditioner(this.mdQeqPreconditioner);
-      this.setCtx("qeqMaxIter", this.qeqXl.loops ?? (shadow ? XL_SHADOW_LOOPS : XL_LOOPS));
+      this.setCtx("qeqMaxIter", loops);
       try {
         this.kx.streitzCompute(this.ctx);
       } finally {
