@@ -92,12 +92,12 @@ const SHADOW_ONE_LOOP_GAIN = 0.5;
 export interface QeqXlSettings {
   /** Dissipation order K (4..7; default 5). */
   order?: XlOrder;
-  /** CG loops per step at most (matrix-vector products; default 4, with `shadow` 1). */
+  /** CG loops per step at most (matrix-vector products; default 4, with `shadow` 2). */
   loops?: number;
   /**
    * Shadow-potential forces (default false): the charges are those of the auxiliary (s, t) themselves,
    * so the forces are the exact gradient of a shadow energy E(R, q(x)) whatever the solve; the capped
-   * CG from x, plus one preconditioned residual step, only drives the auxiliary variables.
+   * CG from x only drives the auxiliary variables (with one loop: x + 0.5 M^-1 r).
    */
   shadow?: boolean;
 }
