@@ -422,6 +422,8 @@
 @inline export const QEQ_GUESS_LINEAR: i32 = 3;
 /** qeqGuess: the vectors in sqX as the caller left them (extended-Lagrangian). */
 @inline export const QEQ_GUESS_GIVEN: i32 = 4;
+/** qeqGuess: as QEQ_GUESS_GIVEN, but the charges are those of the start itself (shadow-potential forces); the CG only improves sqX. */
+@inline export const QEQ_GUESS_SHADOW: i32 = 5;
 /** qeqPrecond: Jacobi, 1/J_i (LAMMPS). */
 @inline export const QEQ_PRECOND_JACOBI: i32 = 0;
 /** qeqPrecond: symmetric Gauss-Seidel over the pairs within sqShortCutoff. */

@@ -20,7 +20,7 @@ import {
   C_SK_SUMS, C_SK_SCRATCH, C_SK_G, C_SK_VOLUME, C_E_EAM, C_E_COUL_PAIR, C_E_KSPACE, C_TOO_CLOSE,
   C_NEED_NEIGH, C_NEED_GHOSTS, C_GHOST_CAPACITY, C_TALLY,
   C_STEPS_DONE, STATUS_QEQ_LIST, STREITZ_RECORD, QEQ_GUESS_ZERO, QEQ_GUESS_PREVIOUS, QEQ_GUESS_LINEAR,
-  QEQ_GUESS_GIVEN, QEQ_PRECOND_SGS,
+  QEQ_GUESS_GIVEN, QEQ_GUESS_SHADOW, QEQ_PRECOND_SGS,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
 import { wrapOwned, makeGhosts, updateGhostPositions } from "./cell";
@@ -316,6 +316,19 @@ function precondSgs(ctx: usize, r: usize, zo: usize): void {
   }
 }
 
+/** out += (D + K) v, D = diag(J - shift), K the reciprocal sum when it is in H: out = H v after the shadow walk's (H - D - K) v. */
+function matvecDiagonal(ctx: usize, v: usize, out: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const type = cp(ctx, C_TYPE), jt = cp(ctx, C_SQ_J), shift = cf(ctx, C_SQ_DIAG_SHIFT);
+  for (let i = 0; i < n; i++) {
+    const d = getF(jt, getI(type, i)) - shift;
+    const a = lane0(v, i), o = lane0(out, i);
+    store<f64>(o, load<f64>(o) + d * load<f64>(a));
+    store<f64>(o, load<f64>(o, 8) + d * load<f64>(a, 8), 8);
+  }
+  if (ci(ctx, C_SQ_KSPACE_IN_H)) kspaceMatvec(ctx, v, out);
+}
+
 /** out = H v for two vectors at once (lanes), H = diag(J - shift) + compact list (+ Ewald). */
 function matvec(ctx: usize, v: usize, out: usize): void {
   const n = ci(ctx, C_NLOCAL);
@@ -406,7 +419,7 @@ function qeqGuess(ctx: usize): void {
     } else if (mode == QEQ_GUESS_LINEAR) {
       store<f64>(o, 2.0 * load<f64>(h) - load<f64>(h, 16));
       store<f64>(o, 2.0 * load<f64>(h, 8) - load<f64>(h, 24), 8);
-    } else if (mode == QEQ_GUESS_GIVEN) {
+    } else if (mode == QEQ_GUESS_GIVEN || mode == QEQ_GUESS_SHADOW) {
       // extended-Lagrangian: the caller has put the auxiliary (s, t) in sqX
     } else {
       // QEQ_GUESS_EXTRAPOLATE: s = 4 (s0 + s2) - (6 s1 + s3);  t = t2 + 3 (t0 - t1)
@@ -432,7 +445,12 @@ function qeqSolve(ctx: usize): void {
   const tol = cf(ctx, C_QEQ_TOLERANCE), maxIter = ci(ctx, C_QEQ_MAX_ITER);
   const sgs = ci(ctx, C_QEQ_PRECOND) == QEQ_PRECOND_SGS;
   qeqGuess(ctx);
-  matvec(ctx, xs, hd);
+  // Shadow-potential forces: shadowStep set the charges from the start (the auxiliary variables)
+  // before the CG moves sqX, and its walk left (H - D) x in sqHd; the CG result only drives the
+  // auxiliary variables.
+  const shadow = ci(ctx, C_QEQ_GUESS) == QEQ_GUESS_SHADOW;
+  if (shadow) matvecDiagonal(ctx, xs, hd);
+  else matvec(ctx, xs, hd);
   for (let i = 0; i < n; i++) {
     const inv = 1.0 / getF(jt, getI(type, i));
     const pb = lane0(b, i), ph = lane0(hd, i), pr = lane0(r, i), pd = lane0(d, i);
@@ -499,6 +517,28 @@ function qeqSolve(ctx: usize): void {
   setI(ctx, C_QEQ_LOOPS_T, loopT);
   setI(ctx, C_QEQ_SOLVES, ci(ctx, C_QEQ_SOLVES) + 1);
   setI(ctx, C_QEQ_LOOP_SUM, ci(ctx, C_QEQ_LOOP_SUM) + loopS + loopT);
+  if (!shadow) chargesFromSolution(ctx);
+  shiftHistory(ctx);
+}
+
+/** The solution in sqX becomes the newest of the four (s, t) the starts extrapolate from. */
+function shiftHistory(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const xs = cp(ctx, C_SQ_X), hist = cp(ctx, C_SQ_HIST);
+  for (let i = 0; i < n; i++) {
+    const px = lane0(xs, i);
+    const h = hist + (<usize>i << 6);
+    memory.copy(h + 16, h, 48);
+    store<f64>(h, load<f64>(px));
+    store<f64>(h, load<f64>(px, 8), 8);
+  }
+  setI(ctx, C_SQ_HIST_COUNT, min(4, ci(ctx, C_SQ_HIST_COUNT) + 1));
+}
+
+/** q = s - (sum s / sum t) t from the (s, t) in sqX (FixQEq::calculate_Q); mu = sum s / sum t. */
+function chargesFromSolution(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const xs = cp(ctx, C_SQ_X), q = cp(ctx, C_CHARGE);
   let ss = 0.0, st = 0.0;
   for (let i = 0; i < n; i++) {
     const px = lane0(xs, i);
@@ -507,17 +547,10 @@ function qeqSolve(ctx: usize): void {
   }
   const u = ss / st;
   setF(ctx, C_QEQ_MU, u);
-  const q = cp(ctx, C_CHARGE), hist = cp(ctx, C_SQ_HIST);
   for (let i = 0; i < n; i++) {
     const px = lane0(xs, i);
-    const s = load<f64>(px), t = load<f64>(px, 8);
-    putF(q, i, s - u * t);
-    const h = hist + (<usize>i << 6);
-    memory.copy(h + 16, h, 48);
-    store<f64>(h, s);
-    store<f64>(h, t, 8);
+    putF(q, i, load<f64>(px) - u * load<f64>(px, 8));
   }
-  setI(ctx, C_SQ_HIST_COUNT, min(4, ci(ctx, C_SQ_HIST_COUNT) + 1));
 }
 
 // ------------------------------------------------------------------ Coulomb energy and forces
@@ -529,27 +562,67 @@ function qeqSolve(ctx: usize): void {
  * MD loop's last step of a chunk, and single points): between outputs only the forces are needed.
  */
 function coulombPass(ctx: usize): void {
-  if (ci(ctx, C_TALLY)) coulombLoop(ctx, true);
-  else coulombLoop(ctx, false);
+  if (ci(ctx, C_TALLY)) coulombLoop(ctx, true, false, false);
+  else coulombLoop(ctx, false, false, false);
   coulombSelf(ctx);
 }
 
-@inline function coulombLoop(ctx: usize, tally: bool): void {
+/** Shadow walk, QEq entry (i, j) in f64x2: b_j += A_ji, (H - D) x gets h x_i at j; returns acc + h x_j (lanes s, t). */
+@inline function shadowEntry(b: usize, hx: usize, xs: usize, j: i32, aj: f64, h: f64, xvi: v128, acc: v128): v128 {
+  const bj = lane0(b, j);
+  store<f64>(bj, load<f64>(bj) + aj);
+  const hxj = lane0(hx, j);
+  v128.store(hxj, f64x2.add(v128.load(hxj), f64x2.mul(f64x2.splat(h), xvi)));
+  return f64x2.add(acc, f64x2.mul(f64x2.splat(h), v128.load(lane0(xs, j))));
+}
+
+/**
+ * The Coulomb pair walk. Plain (`shadow` false): over the compact list of the QEq pass, at the
+ * charges the CG found. Shadow-potential step (`shadow`): the charges were set from the auxiliary
+ * (s, t) before the walk, so it runs over the neighbor list itself and also does the QEq pass's work
+ * and the CG's first product: b, (H - D) x into sqHd, the Gauss-Seidel rows and, when `keep` (the CG
+ * goes past its first loop), the compact list. `tally`, `shadow` and `keep` are constants at each
+ * call, so each use compiles to its own loop without the others' work.
+ */
+@inline function coulombLoop(ctx: usize, tally: bool, shadow: bool, keep: bool): void {
   const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
   const type = cp(ctx, C_TYPE), q = cp(ctx, C_CHARGE);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
   const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
-  const firstNeigh = cp(ctx, C_FIRST_NEIGH), nbr = cp(ctx, C_SQ_NBR), count = cp(ctx, C_SQ_COUNT), ghost = cp(ctx, C_SQ_GHOST);
+  const firstNeigh = cp(ctx, C_FIRST_NEIGH), nbr = cp(ctx, C_SQ_NBR), owner = cp(ctx, C_GHOST_OWNER);
+  // the extended index of j (its position) per entry, and the entries per atom
+  const list = shadow ? cp(ctx, C_NEIGH) : cp(ctx, C_SQ_GHOST);
+  const count = shadow ? cp(ctx, C_NUM_NEIGH) : cp(ctx, C_SQ_COUNT);
   const table = cp(ctx, C_SQ_TABLE_E), nint = ci(ctx, C_SQ_INTERVALS), r0 = cf(ctx, C_SQ_R0), rdr = cf(ctx, C_SQ_RDR);
   const rc = cf(ctx, C_SQ_COUL_CUTOFF), rcsq = rc * rc, fshift = cf(ctx, C_SQ_FORCE_SHIFT);
   const pairStride = <usize>nint * REC;
+  // shadow: the QEq side
+  const xs = cp(ctx, C_SQ_X), b = cp(ctx, C_SQ_B), hx = cp(ctx, C_SQ_HD), val = cp(ctx, C_SQ_VAL), kept = cp(ctx, C_SQ_COUNT);
+  const tableQ = cp(ctx, C_SQ_TABLE_Q), chi = cp(ctx, C_SQ_CHI);
+  const rq = cf(ctx, C_SQ_QEQ_CUTOFF), rqsq = shadow ? rq * rq : rcsq;
+  const short = shadow && ci(ctx, C_QEQ_PRECOND) == QEQ_PRECOND_SGS;
+  const sc = cf(ctx, C_SQ_SHORT_CUTOFF), scsq = short ? sc * sc : -1.0;
+  const stride = ci(ctx, C_SQ_SHORT_STRIDE);
+  const sNbr = cp(ctx, C_SQ_SHORT_NBR), sVal = cp(ctx, C_SQ_SHORT_VAL), sCount = cp(ctx, C_SQ_SHORT_COUNT);
+  // the paired loop stops at the first entry past either cutoff; the scalar one skips past both
+  const both = min(rqsq, rcsq), reach = max(rqsq, rcsq);
+  let close = 0;
   let epair = 0.0;
   let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
+  if (shadow) {
+    memory.fill(b, 0, <usize>n << 4);
+    memory.fill(hx, 0, <usize>n << 4);
+    if (short) for (let i = 0; i < n; i++) putI(sCount, i, 0);
+  }
   for (let i = 0; i < n; i++) {
     const qi = getF(q, i);
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
-    const row = table + <usize>(getI(type, i) * nt) * pairStride;
+    const offI = <usize>(getI(type, i) * nt) * pairStride;
+    const row = table + offI, rowQ = tableQ + offI;
     const first = getI(firstNeigh, i), end = first + getI(count, i);
+    const xi0 = shadow ? load<f64>(lane0(xs, i)) : 0.0, xi1 = shadow ? load<f64>(lane0(xs, i), 8) : 0.0;
+    let w = first;
+    let ai = 0.0, acc0 = 0.0, acc1 = 0.0;
     let fxi = 0.0, fyi = 0.0, fzi = 0.0;
     let e = first;
     if (ASC_FEATURE_SIMD) {
@@ -559,28 +632,58 @@ function coulombPass(ctx: usize): void {
       // sums over entries run per lane (a different rounding order). Entries past rc (beyond it
       // only when the QEq cutoff is longer) end the paired loop.
       const xv = f64x2.splat(xi), yv = f64x2.splat(yi), zv = f64x2.splat(zi), qiv = f64x2.splat(qi);
-      const rcv = f64x2.splat(rcsq), r0v = f64x2.splat(r0), rdrv = f64x2.splat(rdr), fsv = f64x2.splat(fshift);
+      const rcv = f64x2.splat(both), r0v = f64x2.splat(r0), rdrv = f64x2.splat(rdr), fsv = f64x2.splat(fshift);
       const topv = f64x2.splat(<f64>(nint - 1));
+      const xvi = shadow ? v128.load(lane0(xs, i)) : f64x2.splat(0.0);
+      let acc = f64x2.splat(0.0);
       let fxv = f64x2.splat(0.0), fyv = f64x2.splat(0.0), fzv = f64x2.splat(0.0);
       for (; e + 1 < end; e += 2) {
-        const ga = <usize>getI(ghost, e) << 3, gb = <usize>getI(ghost, e + 1) << 3;
+        const ga = <usize>getI(list, e) << 3, gb = <usize>getI(list, e + 1) << 3;
         const dxv = f64x2.sub(xv, v128.load64_lane(x + gb, v128.load64_zero(x + ga), 1));
         const dyv = f64x2.sub(yv, v128.load64_lane(y + gb, v128.load64_zero(y + ga), 1));
         const dzv = f64x2.sub(zv, v128.load64_lane(z + gb, v128.load64_zero(z + ga), 1));
         const rsqv = f64x2.add(f64x2.add(f64x2.mul(dxv, dxv), f64x2.mul(dyv, dyv)), f64x2.mul(dzv, dzv));
         // (a bitmask compare: V8 lowers all_true to a longer sequence)
         if (i64x2.bitmask(f64x2.le(rsqv, rcv)) != 3) break;
-        const ja = getI(nbr, e), jb = getI(nbr, e + 1);
         const rv = f64x2.sqrt(rsqv);
+        const traw = f64x2.mul(f64x2.sub(rv, r0v), rdrv);
+        // too close: the plain walk's QEq pass has counted it; the shadow walk counts it in the scalar loop
+        if (shadow && i64x2.bitmask(f64x2.ge(traw, f64x2.splat(0.0))) != 3) break;
         // pmax(t, 0) is t < 0 ? 0 : t, the scalar code's clamp for every t; max differs only at
         // t = -0, which (r - r0) rdr never is (r - r0 is +0 when r == r0), and V8 lowers it to a
         // NaN- and zero-sign-safe sequence where pmax is one instruction
-        const tv = f64x2.pmax(f64x2.mul(f64x2.sub(rv, r0v), rdrv), f64x2.splat(0.0));
+        const tv = f64x2.pmax(traw, f64x2.splat(0.0));
         const mv = gridLanes(tv, topv), iv = gridIndices(mv);
         const pv = f64x2.sub(tv, mv);
-        const reca = row + <usize>getI(type, ja) * pairStride + <usize>i32x4.extract_lane(iv, 0) * REC;
-        const recb = row + <usize>getI(type, jb) * pairStride + <usize>i32x4.extract_lane(iv, 2) * REC;
+        let ja = 0, jb = 0;
+        if (shadow) {
+          const ea = getI(list, e), eb = getI(list, e + 1);
+          ja = ea < n ? ea : getI(owner, ea - n);
+          jb = eb < n ? eb : getI(owner, eb - n);
+        } else {
+          ja = getI(nbr, e);
+          jb = getI(nbr, e + 1);
+        }
+        const offa = <usize>getI(type, ja) * pairStride + <usize>i32x4.extract_lane(iv, 0) * REC;
+        const offb = <usize>getI(type, jb) * pairStride + <usize>i32x4.extract_lane(iv, 2) * REC;
         const pa = f64x2.splat(f64x2.extract_lane(pv, 0)), pb = f64x2.splat(f64x2.extract_lane(pv, 1));
+        if (shadow) {
+          // QEq: b and (H - D) x, entry a then entry b (the QEq pass's order)
+          const qa = vpoly5(rowQ + offa, pa), qb = vpoly5(rowQ + offb, pb);
+          const ha = f64x2.extract_lane(vpoly5(rowQ + offa + 96, pa), 0), hb = f64x2.extract_lane(vpoly5(rowQ + offb + 96, pb), 0);
+          ai += f64x2.extract_lane(qa, 0);
+          acc = shadowEntry(b, hx, xs, ja, f64x2.extract_lane(qa, 1), ha, xvi, acc);
+          ai += f64x2.extract_lane(qb, 0);
+          acc = shadowEntry(b, hx, xs, jb, f64x2.extract_lane(qb, 1), hb, xvi, acc);
+          if (keep) {
+            putI(nbr, w, ja); putF(val, w, ha);
+            putI(nbr, w + 1, jb); putF(val, w + 1, hb);
+            w += 2;
+          }
+          if (f64x2.extract_lane(rsqv, 0) < scsq && ja != i) addShortPair(sNbr, sVal, sCount, stride, i, ja, ha);
+          if (f64x2.extract_lane(rsqv, 1) < scsq && jb != i) addShortPair(sNbr, sVal, sCount, stride, i, jb, hb);
+        }
+        const reca = row + offa, recb = row + offb;
         const bba = vpoly5(reca + 96, pa), bbb = vpoly5(recb + 96, pb);
         const daa = vpoly4(reca + 192, pa), dab = vpoly4(recb + 192, pb);
         const qjv = v128.load64_lane(q + (<usize>jb << 3), v128.load64_zero(q + (<usize>ja << 3)), 1);
@@ -616,20 +719,51 @@ function coulombPass(ctx: usize): void {
       fxi = f64x2.extract_lane(fxv, 0) + f64x2.extract_lane(fxv, 1);
       fyi = f64x2.extract_lane(fyv, 0) + f64x2.extract_lane(fyv, 1);
       fzi = f64x2.extract_lane(fzv, 0) + f64x2.extract_lane(fzv, 1);
+      acc0 = f64x2.extract_lane(acc, 0);
+      acc1 = f64x2.extract_lane(acc, 1);
     }
     for (; e < end; e++) {
-      const jg = getI(ghost, e);
+      const jg = getI(list, e);
       const dx = xi - getF(x, jg), dy = yi - getF(y, jg), dz = zi - getF(z, jg);
       const rsq = dx * dx + dy * dy + dz * dz;
-      if (rsq > rcsq) continue;
-      const j = getI(nbr, e);
+      if (rsq > reach) continue;
+      let j = 0;
+      if (shadow) j = jg < n ? jg : getI(owner, jg - n);
+      else j = getI(nbr, e);
       const r = sqrt(rsq);
       let t = (r - r0) * rdr;
-      if (t < 0.0) t = 0.0; // flagged by the QEq pass
+      if (t < 0.0) { // flagged by the QEq pass (plain) or here (shadow)
+        t = 0.0;
+        if (shadow) close++;
+      }
       let m = <i32>t;
       if (m > nint - 1) m = nint - 1;
       const p = t - <f64>m;
-      const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
+      const off = <usize>getI(type, j) * pairStride + <usize>m * REC;
+      if (shadow && rsq <= rqsq) {
+        let h = 0.0;
+        const bj = lane0(b, j);
+        if (ASC_FEATURE_SIMD) {
+          const pv = f64x2.splat(p);
+          const a = vpoly5(rowQ + off, pv);
+          h = f64x2.extract_lane(vpoly5(rowQ + off + 96, pv), 0);
+          ai += f64x2.extract_lane(a, 0);
+          store<f64>(bj, load<f64>(bj) + f64x2.extract_lane(a, 1));
+        } else {
+          h = poly5(rowQ + off + 96, p);
+          ai += poly5(rowQ + off, p);
+          store<f64>(bj, load<f64>(bj) + poly5(rowQ + off + 8, p));
+        }
+        const xj = lane0(xs, j), hxj = lane0(hx, j);
+        acc0 += h * load<f64>(xj);
+        acc1 += h * load<f64>(xj, 8);
+        store<f64>(hxj, load<f64>(hxj) + h * xi0);
+        store<f64>(hxj, load<f64>(hxj, 8) + h * xi1, 8);
+        if (keep) { putI(nbr, w, j); putF(val, w, h); w++; }
+        if (rsq < scsq && j != i) addShortPair(sNbr, sVal, sCount, stride, i, j, h);
+      }
+      if (rsq > rcsq) continue;
+      const rec = row + off;
       const qj = getF(q, j), qq = qi * qj;
       let de = 0.0;
       if (ASC_FEATURE_SIMD) {
@@ -654,6 +788,22 @@ function coulombPass(ctx: usize): void {
       }
     }
     addF(fx, i, fxi); addF(fy, i, fyi); addF(fz, i, fzi);
+    if (shadow) {
+      const bi = lane0(b, i);
+      store<f64>(bi, load<f64>(bi) + ai);
+      const hxi = lane0(hx, i);
+      store<f64>(hxi, load<f64>(hxi) + acc0);
+      store<f64>(hxi, load<f64>(hxi, 8) + acc1, 8);
+      if (keep) putI(kept, i, w - first);
+    }
+  }
+  if (shadow) {
+    for (let i = 0; i < n; i++) {
+      const bi = lane0(b, i);
+      store<f64>(bi, -(getF(chi, getI(type, i)) + load<f64>(bi)));
+      store<f64>(bi, -1.0, 8);
+    }
+    setI(ctx, C_TOO_CLOSE, close);
   }
   setF(ctx, C_E_COUL_PAIR, epair);
   if (tally) {
@@ -673,6 +823,27 @@ function coulombSelf(ctx: usize): void {
     eself += qi * (getF(chi, t) + qi * (0.5 * getF(jt, t) - selfPair));
   }
   setF(ctx, C_E_COUL_PAIR, cf(ctx, C_E_COUL_PAIR) + eself);
+}
+
+// ------------------------------------------------------------------ shadow-potential step (one walk)
+
+/**
+ * Extended-Lagrangian step with shadow-potential forces (qeqGuess QEQ_GUESS_SHADOW): the charges are
+ * those of the auxiliary (s, t) in sqX, known before any pair is seen, so one walk over the list does
+ * the work of the QEq pass, the CG's first matrix-vector product and the Coulomb pass: the right-hand
+ * sides b, (H - D) x accumulated on the fly into sqHd, the Gauss-Seidel rows, the Coulomb forces
+ * (energy and virial when tallied) and, only when the CG goes on past its first loop, the compact
+ * list. The capped CG from x then only drives the auxiliary variables (src/streitz/engine.ts).
+ */
+function shadowStep(ctx: usize): void {
+  chargesFromSolution(ctx);
+  const tally = ci(ctx, C_TALLY) != 0, more = ci(ctx, C_QEQ_MAX_ITER) > 1;
+  if (tally && more) coulombLoop(ctx, true, true, true);
+  else if (tally) coulombLoop(ctx, true, true, false);
+  else if (more) coulombLoop(ctx, false, true, true);
+  else coulombLoop(ctx, false, true, false);
+  coulombSelf(ctx);
+  qeqSolve(ctx);
 }
 
 // ------------------------------------------------------------------ Ewald reciprocal space
@@ -868,9 +1039,13 @@ export function streitzCompute(ctx: usize): void {
   setF(ctx, C_E_EAM, eam);
   const ewald = ci(ctx, C_SQ_EWALD) != 0;
   if (ewald) kspacePhases(ctx);
-  qeqMatrix(ctx);
-  qeqSolve(ctx);
-  coulombPass(ctx);
+  if (ci(ctx, C_QEQ_GUESS) == QEQ_GUESS_SHADOW) {
+    shadowStep(ctx);
+  } else {
+    qeqMatrix(ctx);
+    qeqSolve(ctx);
+    coulombPass(ctx);
+  }
   setF(ctx, C_E_KSPACE, 0.0);
   if (ewald) kspacePass(ctx);
   setF(ctx, C_ENERGY, eam + cf(ctx, C_E_COUL_PAIR) + cf(ctx, C_E_KSPACE));

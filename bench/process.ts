@@ -72,16 +72,17 @@ function eamPair(steps: number): Pair {
   };
 }
 
-function streitzPair(summation: "wolf" | "ewald", steps: number, xl: boolean): Pair {
+/** The Streitz example; ours with `xl` ("--qeq-xl" or "--qeq-xl-shadow") when given. */
+function streitzPair(summation: "wolf" | "ewald", steps: number, xl?: "--qeq-xl" | "--qeq-xl-shadow"): Pair {
   const stock = readFileSync(join("bench/streitz", `in.streitz.${summation}`), "utf8").replace(/^run\s+\d+\s*$/m, `run ${steps}`);
   const ewald = summation === "ewald" ? ["--ewald-g", "0.31013173", "--ewald-kmax", "10,11,10"] : [];
   return {
-    name: `examples/streitz ${summation}, 2160 atoms, ${steps} steps${xl ? ", ours with --qeq-xl" : ""}`,
+    name: `examples/streitz ${summation}, 2160 atoms, ${steps} steps${xl ? `, ours with ${xl}` : ""}`,
     ours: {
       cmd: process.execPath,
       args: ["dist/cli.js", "md", "--potential", "potentials/AlO.eam.alloy", "--streitz", "potentials/AlO.streitz", "--summation", summation,
         ...ewald, "--input", "bench/streitz/data.streitz", "--species", "Al,O", "--steps", String(steps), "--dt", "0.4",
-        "--temperature", "300", "--seed", "42128", "--neigh-every", "10", "--thermo", "10", ...(xl ? ["--qeq-xl"] : [])],
+        "--temperature", "300", "--seed", "42128", "--neigh-every", "10", "--thermo", "10", ...(xl ? [xl] : [])],
     },
     lammps: { input: stock, files: ["bench/streitz/data.streitz", "potentials/AlO.eam.alloy", "potentials/AlO.streitz"] },
   };
@@ -146,8 +147,12 @@ export async function benchProcess(opts: { runs: number; lmp: string | null; qui
   const eamSteps = opts.quick ? 20 : 100;
   const pairs: Pair[] = [eamPair(0), eamPair(eamSteps)];
   if (opts.streitz) {
-    for (const s of ["wolf", "ewald"] as const) pairs.push(streitzPair(s, opts.quick ? 10 : 100, false));
-    if (opts.xl) for (const s of ["wolf", "ewald"] as const) pairs.push(streitzPair(s, opts.quick ? 10 : 100, true));
+    for (const s of ["wolf", "ewald"] as const) pairs.push(streitzPair(s, opts.quick ? 10 : 100));
+    if (opts.xl) {
+      for (const xl of ["--qeq-xl", "--qeq-xl-shadow"] as const) {
+        for (const s of ["wolf", "ewald"] as const) pairs.push(streitzPair(s, opts.quick ? 10 : 100, xl));
+      }
+    }
   }
   const results: { ours: Timing; lammps: Timing | null }[] = [];
   const f = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? "-" : v.toFixed(3));

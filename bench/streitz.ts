@@ -14,8 +14,10 @@ import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
 import { readLammpsDataFile } from "../src/io/lammps-data-file.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import { StreitzCalculator } from "../src/streitz/calculator.js";
+import type { QeqXlSettings } from "../src/streitz/engine.js";
 import { readStreitzFile } from "../src/streitz/params-file.js";
 import { parseLammpsLog } from "./lammps.js";
+import { taperedEam } from "../test/helpers/tapered-eam.js";
 
 const DIR = "bench/streitz";
 const DT = 0.4; // fs (timestep 0.0004 ps)
@@ -104,12 +106,25 @@ function runLammps(lmp: string, summation: "wolf" | "ewald", steps: number, tole
   }
 }
 
-/** How our QEq runs in MD: LAMMPS' own algorithm, the default (Gauss-Seidel, linear start) or extended-Lagrangian. */
-type Solver = "lammps" | "default" | "xl";
+/**
+ * How our QEq runs in MD: LAMMPS' own algorithm, the default (Gauss-Seidel, linear start),
+ * extended-Lagrangian with the CG's charges, or with shadow-potential forces (two loops or one).
+ */
+type Solver = "lammps" | "default" | "xl" | "shadow" | "shadow1";
 const SOLVER_LABEL: Record<Solver, string> = {
   lammps: "ect-eam, LAMMPS' QEq (Jacobi CG, 4-solution extrapolation)",
   default: "ect-eam (Gauss-Seidel CG, linear start)",
   xl: "ect-eam --qeq-xl (extended Lagrangian K=5, 4 CG loops/step)",
+  shadow: "ect-eam --qeq-xl-shadow (shadow forces, one list walk + 1 CG loop/step)",
+  shadow1: "ect-eam, shadow forces with 1 loop (one list walk/step, engine.qeqXl = { shadow: true, loops: 1 })",
+};
+/** The engine's extended-Lagrangian settings of each solver (null: solved to the tolerance every step). */
+const XL_SETTINGS: Record<Solver, QeqXlSettings | null> = {
+  lammps: null,
+  default: null,
+  xl: { order: 5, loops: 4 },
+  shadow: { order: 5, shadow: true },
+  shadow1: { order: 5, shadow: true, loops: 1 },
 };
 
 interface OurRun {
@@ -170,9 +185,8 @@ async function runOurs(
   if (solver === "lammps") {
     eng.mdQeqPreconditioner = "jacobi";
     eng.mdQeqStart = "extrapolate";
-  } else if (solver === "xl") {
-    eng.qeqXl = { order: 5, loops: 4 };
   }
+  eng.qeqXl = XL_SETTINGS[solver];
   eng.rebuild(); // LAMMPS builds its lists at setup as well; not part of the timed loop either way
   const e0 = eng.energy() + eng.kineticEnergy();
   const before = eng.qeqReport();
@@ -235,7 +249,7 @@ export async function benchStreitz(opts: { quick: boolean; runs: number; lmp: st
     // Without LAMMPS, Ewald takes g and kmax from the accuracy and the equilibrated charges (StreitzCalculator).
     const lmpUs = lammps.length ? median(lammps.map((l) => l.usPerAtomStep)) : NaN;
     const lmpCpu = lammps.length ? median(lammps.map((l) => l.usPerAtomStep * l.cpuShare)) : NaN;
-    for (const solver of ["lammps", "default", "xl"] as const) {
+    for (const solver of ["lammps", "default", "xl", "shadow", "shadow1"] as const) {
       const ours: OurRun[] = [];
       await runOurs(summation, Math.min(5, steps), atoms, ewald, 1e-6, solver); // warm-up (wasm tier-up)
       for (let r = 0; r < opts.runs; r++) ours.push(await runOurs(summation, steps, atoms, ewald, 1e-6, solver));
@@ -287,5 +301,58 @@ export async function benchStreitz(opts: { quick: boolean; runs: number; lmp: st
         `positions by ${dx.toExponential(2)} A; ${o.usPerAtomStep.toFixed(2)} vs ${l.usPerAtomStep.toFixed(2)} us/atom-step (${o.loopsPerStep.toFixed(1)} CG loops/step)`,
     );
   }
+  await benchConservation(opts.quick);
   console.log(`# load average after: ${loadavg().map((v) => v.toFixed(2)).join(" ")}`);
+}
+
+/**
+ * Energy conservation and charge error of the extended-Lagrangian solvers against the exact solve, in
+ * consistent mode (forces the gradient of the energy; EAM tapered to zero before its cutoff, whose
+ * jumps otherwise dominate: test/helpers/tapered-eam.ts), Wolf, the same 2160 atoms at 300 K.
+ */
+async function benchConservation(quick: boolean): Promise<void> {
+  const steps = quick ? 20 : 100, every = 5;
+  const eam = taperedEam(readEamPotentialFile("potentials/AlO.eam.alloy"), 6.5);
+  const streitz = readStreitzFile("potentials/AlO.streitz");
+  const atoms = exampleAtoms();
+  atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 42128);
+  const make = (tolerance: number) =>
+    StreitzCalculator.create({ eam, streitz, summation: "wolf", mode: "consistent", coulCutoff: 12, wolfAlpha: 0.31, qeqTolerance: tolerance, qeqMaxIter: 1000 });
+  const converged = async (positions: Float64Array) => {
+    const a = atoms.copy();
+    a.positions = Float64Array.from(positions);
+    return (await make(1e-12)).calculate(a).charges;
+  };
+  const mean = (xs: number[]) => xs.reduce((p, v) => p + v, 0) / xs.length;
+  console.log(`\n## Streitz-Mintmire consistent mode (Wolf 0.31, EAM tapered from 6.5 A), 2160 atoms at 300 K, ${steps} steps of ${DT} fs: energy and charges against the exact solve`);
+  console.log(`| solver | CPU us/atom-step | CG loops (s + t)/step | max abs(E - E0) (eV/atom) | drift (eV/atom) | final charges vs exact run (e) | vs converged at own positions (e) |`);
+  console.log(`|---|---:|---:|---:|---:|---:|---:|`);
+  let reference: Float64Array | null = null;
+  for (const [label, solver, tolerance] of [["exact (tolerance 1e-10)", "default", 1e-10], ["default (tolerance 1e-6)", "default", 1e-6], ["--qeq-xl", "xl", 1e-6], ["--qeq-xl-shadow", "shadow", 1e-6], ["shadow, 1 loop", "shadow1", 1e-6]] as const) {
+    const calc = await make(tolerance);
+    calc.calculate(atoms);
+    const eng = calc.engine;
+    eng.qeqXl = XL_SETTINGS[solver];
+    const n = atoms.length, e0 = eng.energy() + eng.kineticEnergy();
+    const before = eng.qeqReport();
+    const trace: number[] = [];
+    let cpu = 0;
+    for (let k = 0; k < steps; k += every) {
+      const c0 = process.cpuUsage();
+      eng.runVerlet(every, DT);
+      const c = process.cpuUsage(c0);
+      cpu += c.user + c.system;
+      trace.push((eng.energy() + eng.kineticEnergy() - e0) / n);
+    }
+    const after = eng.qeqReport();
+    const q = eng.charges();
+    reference ??= q;
+    const quarter = trace.length >> 2;
+    console.log(
+      `| ${label} | ${(cpu / (steps * n)).toFixed(2)} | ${((after.loopSum - before.loopSum) / Math.max(1, after.solves - before.solves)).toFixed(1)} | ` +
+        `${Math.max(...trace.map(Math.abs)).toExponential(2)} | ${(mean(trace.slice(3 * quarter)) - mean(trace.slice(quarter, 2 * quarter))).toExponential(2)} | ` +
+        `${maxDiff(q, reference).toExponential(2)} | ${maxDiff(q, await converged(eng.positions())).toExponential(2)} |`,
+    );
+  }
+  console.log(`# drift: mean of the last quarter of the energy samples (every ${every} steps) minus that of the second quarter`);
 }

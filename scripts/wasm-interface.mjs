@@ -94,6 +94,7 @@ export const CONSTANTS = [
   { name: "QEQ_GUESS_EXTRAPOLATE", value: 2, doc: "qeqGuess: LAMMPS' extrapolation of the last four solutions." },
   { name: "QEQ_GUESS_LINEAR", value: 3, doc: "qeqGuess: linear extrapolation of the last two solutions (previous until there are two)." },
   { name: "QEQ_GUESS_GIVEN", value: 4, doc: "qeqGuess: the vectors in sqX as the caller left them (extended-Lagrangian)." },
+  { name: "QEQ_GUESS_SHADOW", value: 5, doc: "qeqGuess: as QEQ_GUESS_GIVEN, but the charges are those of the start itself (shadow-potential forces); the CG only improves sqX." },
   // codes of the context field qeqPrecond
   { name: "QEQ_PRECOND_JACOBI", value: 0, doc: "qeqPrecond: Jacobi, 1/J_i (LAMMPS)." },
   { name: "QEQ_PRECOND_SGS", value: 1, doc: "qeqPrecond: symmetric Gauss-Seidel over the pairs within sqShortCutoff." },

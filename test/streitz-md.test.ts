@@ -68,13 +68,13 @@ describe("ect-eam md --streitz", () => {
     });
   }
 
-  it("--qeq-xl: extended-Lagrangian charges (4 CG loops per evaluation), a restart continues bit for bit", () => {
+  for (const [flag, loops] of [["--qeq-xl", "4.00"], ["--qeq-xl-shadow", "2.00"]]) it(`${flag}: extended-Lagrangian charges (${loops} CG loops per evaluation), a restart continues bit for bit`, () => {
     const dir = mkdtempSync(join(tmpdir(), "streitz-xl-"));
     try {
-      const run = ["--summation", "wolf", "--dt", "0.4", "--qeq-xl"];
+      const run = ["--summation", "wolf", "--dt", "0.4", flag];
       const start = ["--input", rattled, "--temperature", "300", "--seed", "3"];
       const whole = cli(...base, ...run, ...start, "--steps", "20", "--thermo", "10");
-      expect(whole).toMatch(/4\.00 QEq CG iterations per evaluation/);
+      expect(whole).toMatch(new RegExp(`${loops.replace(".", "\\.")} QEq CG iterations per evaluation`));
       cli(...base, ...run, ...start, "--steps", "10", "--thermo", "10", "--write-restart", join(dir, "r.json"));
       const resumed = cli(...base, ...run, "--steps", "10", "--thermo", "10", "--restart", join(dir, "r.json"));
       const last = (out: string) => rows(out).find((r) => r[0] === 20);

@@ -31,6 +31,8 @@ export interface CalculatorFlags extends StreitzFlags {
   charge?: string;
   /** md --streitz: extended-Lagrangian QEq charges. */
   qeqXl?: boolean;
+  /** md --streitz: extended-Lagrangian QEq charges with shadow-potential forces. */
+  qeqXlShadow?: boolean;
 }
 
 /** A loaded calculator with what commands need to know about it. */
@@ -122,7 +124,7 @@ export async function loadCalculator(flags: CalculatorFlags, command: string): P
     const settings = streitzSettings({ ...flags, input: "", output: "" });
     const eam = loadPotential(flags.potential!, flags.style);
     const params = readStreitzFile(flags.streitz!);
-    const calc = await StreitzCalculator.create({ ...settings, eam, streitz: params, engine: { ...settings.engine, variant, skin }, qeqXl: flags.qeqXl ? {} : null });
+    const calc = await StreitzCalculator.create({ ...settings, eam, streitz: params, engine: { ...settings.engine, variant, skin }, qeqXl: flags.qeqXlShadow ? { shadow: true } : flags.qeqXl ? {} : null });
     calc.onWarning = (m) => process.stderr.write(`warning: ${m}\n`);
     return {
       calculator: calc,

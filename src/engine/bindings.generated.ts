@@ -124,6 +124,8 @@ export const QEQ_GUESS_EXTRAPOLATE = 2;
 export const QEQ_GUESS_LINEAR = 3;
 /** qeqGuess: the vectors in sqX as the caller left them (extended-Lagrangian). */
 export const QEQ_GUESS_GIVEN = 4;
+/** qeqGuess: as QEQ_GUESS_GIVEN, but the charges are those of the start itself (shadow-potential forces); the CG only improves sqX. */
+export const QEQ_GUESS_SHADOW = 5;
 /** qeqPrecond: Jacobi, 1/J_i (LAMMPS). */
 export const QEQ_PRECOND_JACOBI = 0;
 /** qeqPrecond: symmetric Gauss-Seidel over the pairs within sqShortCutoff. */

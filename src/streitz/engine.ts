@@ -20,7 +20,7 @@ import { KernelSystem, type EngineOptions, type Field } from "../engine/system.j
 import { packTables } from "../eam/tables.js";
 import { instantiateKernels, loadKernelModule, type KernelExports, type KernelVariant, type StreitzKernelExports } from "../engine/wasm.js";
 import {
-  QEQ_GUESS_EXTRAPOLATE, QEQ_GUESS_GIVEN, QEQ_GUESS_LINEAR, QEQ_GUESS_PREVIOUS, QEQ_GUESS_ZERO, QEQ_PRECOND_JACOBI, QEQ_PRECOND_SGS, STATUS_QEQ_LIST,
+  QEQ_GUESS_EXTRAPOLATE, QEQ_GUESS_GIVEN, QEQ_GUESS_LINEAR, QEQ_GUESS_SHADOW, QEQ_GUESS_PREVIOUS, QEQ_GUESS_ZERO, QEQ_PRECOND_JACOBI, QEQ_PRECOND_SGS, STATUS_QEQ_LIST,
 } from "../engine/bindings.generated.js";
 import { MY_PIS, QQRD2E_METAL, type StreitzSummation } from "./coulomb.js";
 import { erfc } from "./erfc.js";
@@ -76,6 +76,14 @@ const SGS_TOLERANCE_FACTOR = 0.5;
 /** Extended-Lagrangian defaults: dissipation order and CG loops per step. */
 const XL_ORDER: XlOrder = 5;
 const XL_LOOPS = 4;
+/** CG loops per step with shadow forces: two, so the auxiliary variables are driven by a CG result. */
+const XL_SHADOW_LOOPS = 2;
+/**
+ * One loop makes no CG update; the driver x + g M^-1 r0 is a Verlet step in a well of stiffness
+ * kappa g lambda (lambda: eigenvalues of M^-1 H), stable below 4. g = 1 blew up on the 120-atom
+ * rattled cell in lammps mode (lambda ~2.5); g = 0.5 allows lambda up to 4.4.
+ */
+const SHADOW_ONE_LOOP_GAIN = 0.5;
 
 /**
  * Extended-Lagrangian charges in MD: auxiliary (s, t) propagated with the positions (src/xl), each
@@ -84,8 +92,14 @@ const XL_LOOPS = 4;
 export interface QeqXlSettings {
   /** Dissipation order K (4..7; default 5). */
   order?: XlOrder;
-  /** CG loops per step at most (default 4). */
+  /** CG loops per step at most (matrix-vector products; default 4, with `shadow` 2). */
   loops?: number;
+  /**
+   * Shadow-potential forces (default false): the charges are those of the auxiliary (s, t) themselves,
+   * so the forces are the exact gradient of a shadow energy E(R, q(x)) whatever the solve; the capped
+   * CG from x only drives the auxiliary variables (with one loop: x + 0.5 M^-1 r).
+   */
+  shadow?: boolean;
 }
 
 const GUESS: Record<QeqStart, number> = { zero: QEQ_GUESS_ZERO, previous: QEQ_GUESS_PREVIOUS, extrapolate: QEQ_GUESS_EXTRAPOLATE, linear: QEQ_GUESS_LINEAR };
@@ -407,8 +421,10 @@ export class StreitzEngine extends KernelSystem {
    * at most `loops` loops, and its result drives the auxiliary variables to the next step.
    */
   private runXl(steps: number, opts: QeqXlSettings): void {
-    const order = opts.order ?? XL_ORDER, loops = opts.loops ?? XL_LOOPS;
+    const shadow = opts.shadow === true;
+    const order = opts.order ?? XL_ORDER, loops = opts.loops ?? (shadow ? XL_SHADOW_LOOPS : XL_LOOPS);
     if (!(Number.isInteger(loops) && loops >= 1)) throw new InputError(`extended-Lagrangian CG loops must be a positive integer, got ${loops}`);
+    if (shadow) this.checkShadow(loops);
     const size = 2 * this.n;
     if (!this.xl || this.xl.order !== order || this.xl.size !== size) {
       // Start on the last solution (that of the forces now in place, solved to the tolerance).
@@ -416,7 +432,7 @@ export class StreitzEngine extends KernelSystem {
       this.xl.init(this.f64("sqX").subarray(0, size));
     }
     const xl = this.xl;
-    this.setCtx("qeqGuess", QEQ_GUESS_GIVEN);
+    this.setCtx("qeqGuess", shadow ? QEQ_GUESS_SHADOW : QEQ_GUESS_GIVEN);
     this.setCtx("qeqMaxIter", loops);
     try {
       for (let k = 0; k < steps; k++) {
@@ -425,11 +441,37 @@ export class StreitzEngine extends KernelSystem {
           this.f64("sqX").set(start);
           this.runVerletChunks(1, () => this.kx.streitzStep(this.ctx, tally), () => this.kx.streitzFinishStep(this.ctx), () => this.checkClose());
           out.set(this.f64("sqX").subarray(0, size));
+          if (shadow && loops === 1) this.addPreconditionedResidual(out);
         });
       }
     } finally {
       this.setCtx("qeqMaxIter", this.settings.qeqMaxIter);
     }
+  }
+
+  /**
+   * With one loop the driver x + g M^-1 r0 needs the eigenvalues of M^-1 H bounded (SHADOW_ONE_LOOP_GAIN):
+   * with Jacobi they reach 5.6 (consistent) and 11 (lammps) on the 2160-atom example, and with the
+   * reciprocal sum in H (consistent Ewald), which M leaves out, a run blew up: both refused. Two or
+   * more loops drive by the CG result, which is stable as the plain extended-Lagrangian scheme is.
+   */
+  private checkShadow(loops: number): void {
+    if (loops > 1) return;
+    if (this.mdQeqPreconditioner !== "sgs") {
+      throw new InputError("shadow-potential extended-Lagrangian charges with one CG loop need the Gauss-Seidel MD preconditioner (mdQeqPreconditioner \"sgs\"): with Jacobi the auxiliary charges are unstable");
+    }
+    if (this.settings.mode === "consistent" && this.settings.summation === "ewald") {
+      throw new InputError("shadow-potential extended-Lagrangian charges with one CG loop are unstable with the reciprocal sum in the QEq matrix (consistent mode with Ewald): use two loops or more");
+    }
+  }
+
+  /**
+   * out += SHADOW_ONE_LOOP_GAIN M^-1 r0, r0 = b - H x: the driver of the auxiliary variables when the
+   * CG stops at its first loop without an update (M^-1 r0 is its first search direction, sqD).
+   */
+  private addPreconditionedResidual(out: Float64Array): void {
+    const z = this.f64("sqD");
+    for (let i = 0; i < out.length; i++) out[i] += SHADOW_ONE_LOOP_GAIN * z[i];
   }
 
   /**
@@ -485,9 +527,12 @@ export class StreitzEngine extends KernelSystem {
       if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
       this.f64("sqX").set(this.xl.previous);
       this.setCtx("tally", 1);
-      this.setCtx("qeqGuess", QEQ_GUESS_GIVEN);
+      const shadow = this.qeqXl.shadow === true;
+      const loops = this.qeqXl.loops ?? (shadow ? XL_SHADOW_LOOPS : XL_LOOPS);
+      if (shadow) this.checkShadow(loops);
+      this.setCtx("qeqGuess", shadow ? QEQ_GUESS_SHADOW : QEQ_GUESS_GIVEN);
       this.usePreconditioner(this.mdQeqPreconditioner);
-      this.setCtx("qeqMaxIter", this.qeqXl.loops ?? XL_LOOPS);
+      this.setCtx("qeqMaxIter", loops);
       try {
         this.kx.streitzCompute(this.ctx);
       } finally {
