@@ -365,6 +365,7 @@ export class BondTransfer {
         if (!capped || xl.method !== "lbfgs") this.curvature.clear();
         if (!capped) last = run(this.x);
         else if ((xl.method ?? "newton") === "newton") last = newtonXlStep(p, mf, this.x, xl.iterations, this.work!);
+        else if (xl.method === "frozen") last = newtonXlStep(p, mf, this.x, xl.iterations, this.work!, "frozen");
         else last = run(this.x, xl.iterations, this.curvature);
         evaluations += last.evaluations;
         iterations += last.iterations;
