@@ -29,7 +29,7 @@ export interface BondXlOptions {
    * at the answer, which also gives the forces). `lbfgs`: at most `iterations` L-BFGS iterations
    * from there with the curvature pairs of the steps before (the earlier scheme, kept to compare).
    */
-  method?: "newton" | "lbfgs" | "shadow";
+  method?: "newton" | "frozen" | "lbfgs";
   iterations: number;
 }
 
