@@ -16,17 +16,23 @@ import { SLOTS } from "./transfer-energy.js";
 import { addPairForce } from "./bonds.js";
 
 /**
- * Pairs within the polarization range (plus the neighbor list's skin), d = r_i - r_j, with s(r),
- * s'(r) and the field per unit charge s(r) d / r^3 at the current positions (0 beyond the cutoff).
+ * Candidate pairs of one neighbor-list build: the listed pairs within the polarization range plus
+ * the list's skin, j's image at r_j + shift.
  */
+interface Candidates {
+  count: number;
+  i: Int32Array;
+  j: Int32Array;
+  sx: Float64Array;
+  sy: Float64Array;
+  sz: Float64Array;
+}
+
+/** Pairs within the cutoff at the current positions, d = r_i - r_j, with s(r), s'(r) and the field per unit charge s(r) d / r^3. */
 interface FieldPairs {
   count: number;
   i: Int32Array;
   j: Int32Array;
-  /** Periodic shift of j (A): its image sits at r_j + shift. */
-  sx: Float64Array;
-  sy: Float64Array;
-  sz: Float64Array;
   dx: Float64Array;
   dy: Float64Array;
   dz: Float64Array;
@@ -38,12 +44,18 @@ interface FieldPairs {
   gz: Float64Array;
 }
 
+function allocateCandidates(n: number): Candidates {
+  const f = () => new Float64Array(n);
+  return { count: 0, i: new Int32Array(n), j: new Int32Array(n), sx: f(), sy: f(), sz: f() };
+}
+
 function allocate(n: number): FieldPairs {
   const f = () => new Float64Array(n);
-  return { count: 0, i: new Int32Array(n), j: new Int32Array(n), sx: f(), sy: f(), sz: f(), dx: f(), dy: f(), dz: f(), r: f(), s: f(), ds: f(), gx: f(), gy: f(), gz: f() };
+  return { count: 0, i: new Int32Array(n), j: new Int32Array(n), dx: f(), dy: f(), dz: f(), r: f(), s: f(), ds: f(), gx: f(), gy: f(), gz: f() };
 }
 
 export class Polarization {
+  private candidates: Candidates = allocateCandidates(64);
   private pairs: FieldPairs = allocate(64);
   private n = 0;
   private type: Int32Array = new Int32Array(0);
@@ -99,8 +111,8 @@ export class Polarization {
     const reach = this.settings.cutoff + margin, reach2 = reach * reach;
     let total = 0;
     for (let i = 0; i < n; i++) total += numNeigh[i];
-    if (this.pairs.i.length < total) this.pairs = allocate(total);
-    const p = this.pairs;
+    if (this.candidates.i.length < total) this.candidates = allocateCandidates(total);
+    const p = this.candidates;
     let c = 0;
     forEachListedPair(view, (i, j, sx, sy, sz) => {
       const dx = x[i] - (x[j] + sx), dy = y[i] - (y[j] + sy), dz = z[i] - (z[j] + sz);
@@ -138,24 +150,20 @@ export class Polarization {
     }
   }
 
-  /** Geometry, damping and taper of the gathered pairs at the current positions (0 at and past the cutoff). */
+  /** Geometry, damping and taper at the current positions of the candidates within the cutoff, in their order. */
   private refresh(view: NeighborView): void {
     const { type, x, y, z } = view;
     const { cutoff, taper: width, damping } = this.settings;
+    const cand = this.candidates;
+    if (this.pairs.i.length < cand.count) this.pairs = allocate(cand.i.length);
     const p = this.pairs, cut2 = cutoff * cutoff, inner = cutoff - width;
-    const pi = p.i, pj = p.j, psx = p.sx, psy = p.sy, psz = p.sz;
-    for (let c = 0; c < p.count; c++) {
-      const i = pi[c], j = pj[c];
-      const dx = x[i] - (x[j] + psx[c]), dy = y[i] - (y[j] + psy[c]), dz = z[i] - (z[j] + psz[c]);
+    const ci = cand.i, cj = cand.j, csx = cand.sx, csy = cand.sy, csz = cand.sz;
+    let c = 0;
+    for (let m = 0; m < cand.count; m++) {
+      const i = ci[m], j = cj[m];
+      const dx = x[i] - (x[j] + csx[m]), dy = y[i] - (y[j] + csy[m]), dz = z[i] - (z[j] + csz[m]);
       const r2 = dx * dx + dy * dy + dz * dz;
-      p.dx[c] = dx;
-      p.dy[c] = dy;
-      p.dz[c] = dz;
-      if (r2 >= cut2) {
-        p.r[c] = Math.sqrt(r2);
-        p.s[c] = p.ds[c] = p.gx[c] = p.gy[c] = p.gz[c] = 0;
-        continue;
-      }
+      if (r2 >= cut2) continue;
       const r = Math.sqrt(r2);
       const rho = damping[type[i]] + damping[type[j]];
       const u = r / rho, eu = Math.exp(-u);
@@ -168,6 +176,11 @@ export class Polarization {
         t = v * v * v * (10 - 15 * v + 6 * v * v);
         dt = (30 * v * v - 60 * v * v * v + 30 * v * v * v * v) * (-1 / width);
       }
+      p.i[c] = i;
+      p.j[c] = j;
+      p.dx[c] = dx;
+      p.dy[c] = dy;
+      p.dz[c] = dz;
       p.r[c] = r;
       const sc = d * t;
       p.s[c] = sc;
@@ -176,7 +189,9 @@ export class Polarization {
       p.gx[c] = g * dx;
       p.gy[c] = g * dy;
       p.gz[c] = g * dz;
+      c++;
     }
+    p.count = c;
   }
 
   /** Charges and polarizabilities from slot weights (atoms x SLOTS). */
