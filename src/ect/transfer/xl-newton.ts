@@ -92,12 +92,17 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
   // H v by a forward difference of the gradient along v (one evaluation).
   const hv = (v: Float64Array, out: Float64Array): void => {
     const h = PROBE / Math.max(maxAbs(v), 1e-300);
-    probe.set(x);
-    for (let a = 0; a < na; a++) probe[act[a]] += h * v[a];
+    // Only the active entries change (the rest of probe is x from the copy below): in a screened
+    // crystal they are a few percent of the listed channels.
+    for (let a = 0; a < na; a++) {
+      const k = act[a];
+      probe[k] = x[k] + h * v[a];
+    }
     if (!frozen) evaluations++;
     transferEnergy(p, hvSystem, probe, g, wk);
     for (let a = 0; a < na; a++) out[a] = (g[act[a]] - g0[a]) / h;
   };
+  probe.set(x);
   let rz = dot(r, z);
   for (let it = 0; it < rank && rz > 0; it++) {
     hv(dir, Hd);
@@ -117,8 +122,10 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
   // The Newton step, halved until every neutral weight stays >= 0.
   let scale = 1;
   for (let t = 0; t < 30; t++) {
-    probe.set(x);
-    for (let a = 0; a < na; a++) probe[act[a]] += scale * step[a];
+    for (let a = 0; a < na; a++) {
+      const k = act[a];
+      probe[k] = x[k] + scale * step[a];
+    }
     if (weightsFromVariables(p, probe, wk) >= 0) break;
     scale *= 0.5;
   }
