@@ -66,21 +66,19 @@ describe("bond transfer: extended-Lagrangian steps with the mean field frozen in
 
   it("keeps energies and forces within the step's error of converged solves at two evaluations per step, conserving Omega + KE", async () => {
     const atoms = start(), n = atoms.length;
-    const xl = await engineAt(atoms), exact = await engineAt(atoms, null);
+    const xl = await engineAt(atoms);
     xl.compute();
-    exact.compute();
     const e0 = xl.grandPotential() + xl.kineticEnergy();
-    let worstE = 0, worstF = 0, worstDrift = 0, itXl = 0, itExact = 0;
+    let worstE = 0, worstF = 0, worstDrift = 0, itXl = 0;
     for (let block = 0; block < 6; block++) {
       itXl += xl.runVerlet(20, 1.0).iterations;
-      itExact += exact.runVerlet(20, 1.0).iterations;
       worstDrift = Math.max(worstDrift, Math.abs(xl.grandPotential() + xl.kineticEnergy() - e0) / n);
       const ref = await converged(xl, atoms);
       worstE = Math.max(worstE, (xl.grandPotential() - ref.grandPotential()) / n);
       const f = xl.forces(), g = ref.forces();
       for (let k = 0; k < f.length; k++) worstF = Math.max(worstF, Math.abs(f[k] - g[k]));
     }
-    console.log(`xl frozen: E ${worstE.toExponential(2)} eV/atom, F ${worstF.toExponential(2)} eV/A, drift ${worstDrift.toExponential(2)} eV/atom, evaluations ${itXl} against ${itExact}`);
+    console.log(`xl frozen: E ${worstE.toExponential(2)} eV/atom, F ${worstF.toExponential(2)} eV/A, drift ${worstDrift.toExponential(2)} eV/atom, evaluations ${itXl} over 120 steps`);
     // Variational: the answer lies above the ground state by the square of its error.
     expect(worstE).toBeGreaterThanOrEqual(-1e-12);
     expect(worstE).toBeLessThan(1e-8);
@@ -88,7 +86,8 @@ describe("bond transfer: extended-Lagrangian steps with the mean field frozen in
     expect(worstDrift).toBeLessThan(3e-5);
     // An ordinary step: the evaluation at the auxiliary amplitudes and the one at the answer.
     expect(xl.solverReport().iterations).toBe(2);
-    expect(itXl).toBeLessThan(0.25 * itExact);
+    // 2 per step once the history is filled (its first 6 steps solve to the tolerance).
+    expect(itXl).toBeLessThan(2 * 114 + 6 * 40);
   });
 
   it("Omega + KE fluctuates like a Verlet integrator's: halving dt quarters the largest excursion", async () => {
