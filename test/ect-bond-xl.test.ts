@@ -16,6 +16,8 @@ import { rocksalt } from "../src/structures/lattice.js";
 import { type BondXlOptions } from "../src/ect/transfer/bond-transfer.js";
 import { formatRestart, parseRestart } from "../src/dynamics/restart.js";
 import { expectBitwise } from "./helpers/compare.js";
+import { convergedAt, rattledNaCl } from "./helpers/ect-xl-cell.js";
+import type { EctEngine } from "../src/ect/engine.js";
 
 const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
 const tables = () => {
@@ -31,13 +33,7 @@ const tables = () => {
 const XL: BondXlOptions = { order: 5, method: "newton", iterations: 5 };
 
 /** A rattled 8-atom rock-salt NaCl cell with velocities of about 300 K. */
-function start(): Atoms {
-  const atoms = rocksalt("Na", "Cl", 5.6, 1);
-  const p = Float64Array.from(atoms.positions);
-  for (let k = 0; k < p.length; k++) p[k] += 0.05 * Math.cos(5.1 * k);
-  const v = Float64Array.from({ length: p.length }, (_, k) => 0.004 * Math.sin(2.3 * k + 1));
-  return new Atoms({ symbols: atoms.symbols, positions: p, cell: atoms.cell, pbc: atoms.pbc, velocities: v });
-}
+const start = rattledNaCl;
 
 async function engineAt(atoms: Atoms, skin?: number) {
   const calc = await EctCalculator.create(tables(), skin === undefined ? {} : { skin });
@@ -46,12 +42,7 @@ async function engineAt(atoms: Atoms, skin?: number) {
 }
 
 /** A second engine at the same positions, warm-started from `from`'s state and solved to the tolerance. */
-async function converged(from: Awaited<ReturnType<typeof engineAt>>, atoms: Atoms) {
-  const ref = await engineAt(new Atoms({ symbols: atoms.symbols, positions: from.positions(), cell: atoms.cell, pbc: atoms.pbc }));
-  ref.setSolverState(from.solverState());
-  ref.compute();
-  return ref;
-}
+const converged = (from: EctEngine, atoms: Atoms) => convergedAt(from, atoms, (a) => engineAt(a));
 
 describe("bond transfer: extended-Lagrangian warm starts", () => {
   const againstExact = async (options: BondXlOptions) => {
