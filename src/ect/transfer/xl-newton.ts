@@ -15,8 +15,8 @@
  * - `exact` (method "newton"): the gradient difference with the mean field evaluated again at the
  *   probe, one kernel evaluation per product: rank + 2 evaluations per step.
  * - `frozen` (method "frozen"): the mean field linearized at n, E_MF(w(n)) + eps(n) . (w - w(n)), so
- *   a product differences only the bond terms, the induction-free chain rule through w(x) and the
- *   weights (no kernel pass, about a tenth of one): 2 evaluations per step. The curvature it leaves
+ *   a product differences only the bond terms and the chain rule through the weights w(x) with eps
+ *   held (no kernel pass and no induction: about a tenth of an evaluation), 2 evaluations per step. The curvature it leaves
  *   out is the mean field's coupling between atoms (Coulomb and embedding through the weights); the
  *   extended-Lagrangian integration absorbs it like the missing part of a kernel in Niklasson's
  *   scheme (the step is the linear response of the auxiliary amplitudes, the propagator converges the
@@ -68,7 +68,9 @@ function frozenMeanField(wk: TransferWork, atoms: number): MeanFieldSystem {
 /**
  * Replaces x (feasible, neutral system) by x + d with d from `rank` preconditioned CG iterations on
  * the Newton equations at x, with `exact` or `frozen` Hessian-vector products (see above). On return
- * the mean field was last evaluated at the returned x, with forces.
+ * the mean field was last evaluated at the returned x, with forces. Reports the kernel evaluations
+ * spent, the energy at the answer (eV), its largest gradient component over the diagonal curvature
+ * (amplitude units) and the Newton decrement 1/2 g D^-1 g per atom (eV) of the trust test.
  */
 export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: "exact" | "frozen" = "exact"): TransferSolveResult {
   const nv = x.length, n = mf.atoms;
