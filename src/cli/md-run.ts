@@ -57,7 +57,7 @@ function chooseBondSolver(loaded: LoadedCalculator, solver: string | undefined):
     return ", bond solver exact (every step to the tolerance)";
   }
   engine.bondSolver.xl = { ...BOND_XL_DEFAULTS };
-  return `, bond solver extended-Lagrangian (order ${BOND_XL_DEFAULTS.order}, truncated Newton steps of ${BOND_XL_DEFAULTS.iterations} products)`;
+  return `, bond solver extended-Lagrangian (order ${BOND_XL_DEFAULTS.order}, truncated Newton steps of ${BOND_XL_DEFAULTS.iterations} ${BOND_XL_DEFAULTS.method === "frozen" ? "frozen-mean-field " : ""}products)`;
 }
 
 const THERMOSTATS = ["none", "langevin", "nose-hoover"];

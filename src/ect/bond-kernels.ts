@@ -76,7 +76,7 @@ export class BondKernels {
   private collect(): void {
     const view = this.neighborView();
     this.bond.collect(view, this.k.get("builds"), this.k.get("skin"));
-    this.polarization?.collect(view);
+    this.polarization?.collect(view, this.k.get("builds"), this.k.get("skin"));
   }
 
   /**

@@ -234,6 +234,7 @@ export class EctEngine extends KernelSystem {
   /** Every atom in its neutral state; the electron target from the total charge; next solve is cold. */
   private resetWeights(): void {
     this.bond?.reset(this.totalCharge);
+    this.polarization?.invalidate();
     this.ensemble.reset(this.totalCharge);
     this.forcesValid = false;
   }

@@ -24,12 +24,14 @@ export interface BondSolverOptions {
 export interface BondXlOptions {
   order: XlOrder;
   /**
-   * `newton` (the default): a truncated Newton step from the auxiliary amplitudes, `iterations`
-   * conjugate-gradient products (xl-newton.ts; one evaluation each, plus one at the start and one
-   * at the answer, which also gives the forces). `lbfgs`: at most `iterations` L-BFGS iterations
+   * `frozen` (the default): a truncated Newton step from the auxiliary amplitudes, `iterations`
+   * conjugate-gradient products with the mean field's eps frozen at the auxiliary amplitudes
+   * (xl-newton.ts; a product costs the bond terms only, no kernel pass): one evaluation at the start
+   * and one at the answer, which also gives the forces. `newton`: the same with exact products, one
+   * evaluation each. `lbfgs`: at most `iterations` L-BFGS iterations
    * from there with the curvature pairs of the steps before (the earlier scheme, kept to compare).
    */
-  method?: "newton" | "lbfgs";
+  method?: "newton" | "frozen" | "lbfgs";
   iterations: number;
 }
 
@@ -37,11 +39,12 @@ export const BOND_SOLVER_DEFAULTS: BondSolverOptions = { tolerance: 1e-8, maxIte
 
 /**
  * Extended-Lagrangian settings of MD runs (`ect-eam md --solver xl`): dissipation order 5, truncated
- * Newton steps of 5 conjugate-gradient products (7 evaluations per step, forces included). Measured
- * on 64-atom rock-salt cells at 300 K (docs/ect-eam.md): with 4 products NaCl at dt 1 fs kept Omega +
- * KE within 6e-6 eV/atom of its start over 10 ps, but LiH at 0.5 fs drifted steadily (-4.4e-5 eV/atom
- * over 10 ps); with 5 or 6 LiH shows no trend over 2 ps. 2 products lose the ground state, 3 drift
- * 2e-5 eV/atom/ps on NaCl. The capped L-BFGS scheme before it needed 10 evaluations per step on NaCl
- * and drifted 9e-5 eV/atom/ps in LiH.
+ * Newton steps of 8 conjugate-gradient products with the mean field frozen at the auxiliary
+ * amplitudes (`frozen`, xl-newton.ts): 2 kernel evaluations per step, forces included. Measured on
+ * 64-atom rock-salt cells at 300 K (docs/ect-speed.md): drift 3e-8 to 2e-7 eV/atom/ps over 2-4 ps
+ * of NaCl (1 fs), LiF and LiH (0.5 fs), energies within 1e-9 eV/atom of the converged solve; 5
+ * products lost the ground state in LiF, 6 and 7 held. The exact-product scheme before it
+ * (`newton`, 5 products) cost 7 evaluations per step with the same accuracy; 2 exact products lost
+ * the ground state, 3 drifted 2e-5 eV/atom/ps on NaCl.
  */
-export const BOND_XL_DEFAULTS: BondXlOptions = { order: 5, method: "newton", iterations: 5 };
+export const BOND_XL_DEFAULTS: BondXlOptions = { order: 5, method: "frozen", iterations: 8 };

@@ -11,7 +11,7 @@ import { zeroDeadChannels, type BondSet, type StateRoles } from "./bonds.js";
 import { collectBonds, refreshBonds, sortBonds, stateRoles, type NeighborView } from "./bond-list.js";
 import { type MeanFieldSystem, type TransferProblem, TransferWork, variableCount, weightsFromVariables } from "./transfer-energy.js";
 import { activeVariables, CurvatureHistory, minimizeTransfer, retractReservoir, type TransferSolveResult } from "./transfer-solver.js";
-import { XlPropagator } from "../../xl/propagator.js";
+import { LiveXlHistory } from "./xl-live.js";
 import { newtonXlStep } from "./xl-newton.js";
 import { allocateCarry, decodeCarry, encodeCarry, type Carry } from "./bond-carry.js";
 import type { XlOrder } from "../../xl/coefficients.js";
@@ -74,7 +74,7 @@ export class BondTransfer {
   /** The solution before the current one (for the state: extrapolation after a restart). */
   private xPrevSolved: Float64Array | null = null;
   /** Extended-Lagrangian history on the current bond set (null: none yet). */
-  private xl: XlPropagator | null = null;
+  private xl: LiveXlHistory | null = null;
   /** Solves since the history was started (the first K + 1 run to the tolerance). */
   private xlSteps = 0;
   /**
@@ -187,7 +187,7 @@ export class BondTransfer {
       }
       if (keep.slots > 2) {
         const order = (keep.slots - 3) as XlOrder;
-        this.xl = new XlPropagator(this.x.length, order);
+        this.xl = new LiveXlHistory(this.x.length, order);
         const flat = new Float64Array((order + 1) * this.x.length);
         for (let s = 2; s < keep.slots; s++) flat.set(slots[s], (s - 2) * this.x.length);
         this.xl.setState(flat);
@@ -309,6 +309,20 @@ export class BondTransfer {
     this.makeFeasible();
   }
 
+  /** Two buffers for the solution before the current one, used in turn (no allocation per MD step). */
+  private spares: Float64Array[] = [];
+
+  /** A copy of `x` in a buffer that neither {@link xPrev} nor {@link xPrevSolved} holds. */
+  private spare(x: Float64Array): Float64Array {
+    let b = this.spares.find((v) => v !== this.xPrev && v !== this.xPrevSolved && v.length === x.length);
+    if (!b) {
+      b = new Float64Array(x.length);
+      this.spares = [...this.spares.filter((v) => v.length === x.length).slice(-1), b];
+    }
+    b.set(x);
+    return b;
+  }
+
   /** Along a trajectory the next start: 2 x_t - x_(t-1) (O(dt^2) from the answer), or x_t without a solution before. */
   private extrapolated(): Float64Array {
     const trial = this.x.slice();
@@ -340,7 +354,8 @@ export class BondTransfer {
     let evaluations = 0, iterations = 0;
     let last: TransferSolveResult;
     if (!this.cold) {
-      const solved = this.x.slice();
+      // The solution before this solve, in a buffer of its own (not the one xPrev holds).
+      const solved = this.spare(this.x);
       // Charged systems solve every step to the tolerance: there the capped solves did not hold
       // (64-atom NaCl cell with Q = +1, 300 K: about 570 evaluations per step against 337 for the
       // exact path, which is itself slow there: the reservoir amplitudes on their sphere).
@@ -348,7 +363,7 @@ export class BondTransfer {
       if (xl) {
         // Extended Lagrangian: from the auxiliary amplitudes, a fixed amount of work per step.
         if (!this.xl || this.xl.order !== xl.order || this.xl.size !== this.x.length) {
-          this.xl = new XlPropagator(this.x.length, xl.order);
+          this.xl = new LiveXlHistory(this.x.length, xl.order);
           this.xl.init(this.x);
           this.xlSteps = 0;
         }
@@ -358,13 +373,15 @@ export class BondTransfer {
         // pairs of the steps before (lbfgs; measured on 64-atom NaCl: without the pairs three
         // iterations leave the energy 1e-5 eV/atom above the ground state, with them 1e-7).
         const capped = this.xlSteps > xl.order;
-        const start = capped ? this.xl.current.slice() : this.extrapolated();
+        const start = capped ? this.work!.scratch(23, this.x.length) : this.extrapolated();
+        if (capped) start.set(this.xl.current);
         zeroDeadChannels(p.bonds, start);
         if (p.charge !== 0) retractReservoir(p, start, 2 * this.bonds!.count);
         if (weightsFromVariables(p, start, this.work!) >= 0) this.x.set(start);
         if (!capped || xl.method !== "lbfgs") this.curvature.clear();
         if (!capped) last = run(this.x);
         else if ((xl.method ?? "newton") === "newton") last = newtonXlStep(p, mf, this.x, xl.iterations, this.work!);
+        else if (xl.method === "frozen") last = newtonXlStep(p, mf, this.x, xl.iterations, this.work!, "frozen");
         else last = run(this.x, xl.iterations, this.curvature);
         evaluations += last.evaluations;
         iterations += last.iterations;
@@ -386,7 +403,7 @@ export class BondTransfer {
           this.cold = true;
           this.xl = null;
         } else {
-          this.xl.update(this.x);
+          this.xl.update(this.x, activeVariables(p, this.roles!.neutral.length));
           this.xlSteps++;
           this.xPrev = solved;
           this.xPrevSolved = solved;

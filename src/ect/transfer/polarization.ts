@@ -15,7 +15,20 @@ import { forEachListedPair, type NeighborView } from "./bond-list.js";
 import { SLOTS } from "./transfer-energy.js";
 import { addPairForce } from "./bonds.js";
 
-/** Pairs within the polarization range, d = r_i - r_j, with s(r) and s'(r). */
+/**
+ * Candidate pairs of one neighbor-list build: the listed pairs within the polarization range plus
+ * the list's skin, j's image at r_j + shift.
+ */
+interface Candidates {
+  count: number;
+  i: Int32Array;
+  j: Int32Array;
+  sx: Float64Array;
+  sy: Float64Array;
+  sz: Float64Array;
+}
+
+/** Pairs within the cutoff at the current positions, d = r_i - r_j, with s(r), s'(r) and the field per unit charge s(r) d / r^3. */
 interface FieldPairs {
   count: number;
   i: Int32Array;
@@ -26,10 +39,14 @@ interface FieldPairs {
   r: Float64Array;
   s: Float64Array;
   ds: Float64Array;
-  /** s(r) d / r^3 (the field per unit charge), computed once per collect for the solver's many energies. */
   gx: Float64Array;
   gy: Float64Array;
   gz: Float64Array;
+}
+
+function allocateCandidates(n: number): Candidates {
+  const f = () => new Float64Array(n);
+  return { count: 0, i: new Int32Array(n), j: new Int32Array(n), sx: f(), sy: f(), sz: f() };
 }
 
 function allocate(n: number): FieldPairs {
@@ -37,20 +54,13 @@ function allocate(n: number): FieldPairs {
   return { count: 0, i: new Int32Array(n), j: new Int32Array(n), dx: f(), dy: f(), dz: f(), r: f(), s: f(), ds: f(), gx: f(), gy: f(), gz: f() };
 }
 
-/** C2 quintic smoothstep from 1 at rc - w to 0 at rc, and its derivative. */
-function taper(r: number, rc: number, w: number): [number, number] {
-  if (r <= rc - w) return [1, 0];
-  if (r >= rc) return [0, 0];
-  const t = (rc - r) / w;
-  const v = t * t * t * (10 - 15 * t + 6 * t * t);
-  const dv = (30 * t * t - 60 * t * t * t + 30 * t * t * t * t) * (-1 / w);
-  return [v, dv];
-}
-
 export class Polarization {
+  private candidates: Candidates = allocateCandidates(64);
   private pairs: FieldPairs = allocate(64);
   private n = 0;
   private type: Int32Array = new Int32Array(0);
+  /** Neighbor-list build the pairs were gathered from (-1: none, or gather at every collect). */
+  private build = -1;
   /** Fields E_i (3 per atom, e/A^2) of the last energy call. */
   readonly field: Float64Array[] = [new Float64Array(0), new Float64Array(0), new Float64Array(0)];
   private alpha = new Float64Array(0);
@@ -63,40 +73,24 @@ export class Polarization {
     readonly tables: EctTables,
   ) {}
 
-  /** Pairs of the current positions from the engine's neighbor list (self-images cancel and are left out). */
-  collect(view: NeighborView): void {
-    const { n, type, x, y, z, numNeigh } = view;
-    const { cutoff, taper: width, damping } = this.settings;
-    let total = 0;
-    for (let i = 0; i < n; i++) total += numNeigh[i];
-    if (this.pairs.i.length < total) this.pairs = allocate(total);
-    const p = this.pairs;
-    let c = 0;
-    forEachListedPair(view, (i, j, sx, sy, sz) => {
-      const dx = x[i] - (x[j] + sx), dy = y[i] - (y[j] + sy), dz = z[i] - (z[j] + sz);
-      const r2 = dx * dx + dy * dy + dz * dz;
-      if (r2 >= cutoff * cutoff) return;
-      const r = Math.sqrt(r2);
-      const rho = damping[type[i]] + damping[type[j]];
-      const u = r / rho, eu = Math.exp(-u);
-      const d = 1 - (1 + u + 0.5 * u * u) * eu;
-      const dd = (0.5 * u * u * eu) / rho; // d/dr of the damping
-      const [t, dt] = taper(r, cutoff, width);
-      p.i[c] = i;
-      p.j[c] = j;
-      p.dx[c] = dx;
-      p.dy[c] = dy;
-      p.dz[c] = dz;
-      p.r[c] = r;
-      p.s[c] = d * t;
-      p.ds[c] = dd * t + d * dt;
-      const g = p.s[c] / (r * r * r);
-      p.gx[c] = g * dx;
-      p.gy[c] = g * dy;
-      p.gz[c] = g * dz;
-      c++;
-    });
-    p.count = c;
+  /** Forgets the gathered pairs (a new structure: the next collect gathers them from the list). */
+  invalidate(): void {
+    this.build = -1;
+  }
+
+  /**
+   * Pairs of the current positions from the engine's neighbor list (self-images cancel and are left
+   * out). With `build` (the engine's list-build counter) and `margin` (its skin, A) the pairs within
+   * cutoff + margin are gathered once per build and only their geometry is refreshed at later calls
+   * of the same build: every pair that can come within the cutoff before the next build is among
+   * them. Why: walking the whole list (reach 11 A and more, about three times the pairs within 8 A)
+   * through a callback at every MD step was an eighth of a step with the extended-Lagrangian solves.
+   */
+  collect(view: NeighborView, build = -1, margin = 0): void {
+    const { n, type } = view;
+    if (build < 0 || build !== this.build || n !== this.n) this.gather(view, margin);
+    this.build = build;
+    this.refresh(view);
     this.n = n;
     this.type = type;
     if (this.alpha.length !== n) {
@@ -105,6 +99,99 @@ export class Polarization {
       this.dq = new Float64Array(n);
       for (let k = 0; k < 3; k++) this.field[k] = new Float64Array(n);
     }
+  }
+
+  /**
+   * The listed pairs within cutoff + margin, in a canonical order (by i, then j, then the shift), so
+   * that the sums do not depend on the order of the list's segments (the kernels re-sort them into
+   * distance tiers at every step, and a restart restores that order instead of the build's).
+   */
+  private gather(view: NeighborView, margin: number): void {
+    const { n, x, y, z, numNeigh } = view;
+    const reach = this.settings.cutoff + margin, reach2 = reach * reach;
+    let total = 0;
+    for (let i = 0; i < n; i++) total += numNeigh[i];
+    if (this.candidates.i.length < total) this.candidates = allocateCandidates(total);
+    const p = this.candidates;
+    let c = 0;
+    forEachListedPair(view, (i, j, sx, sy, sz) => {
+      const dx = x[i] - (x[j] + sx), dy = y[i] - (y[j] + sy), dz = z[i] - (z[j] + sz);
+      if (dx * dx + dy * dy + dz * dz >= reach2) return;
+      p.i[c] = i;
+      p.j[c] = j;
+      p.sx[c] = sx;
+      p.sy[c] = sy;
+      p.sz[c] = sz;
+      c++;
+    });
+    p.count = c;
+    // Insertion sort of each atom's run (the list visits i in ascending order; runs are short).
+    const pi = p.i, pj = p.j, psx = p.sx, psy = p.sy, psz = p.sz;
+    const after = (a: number, bj: number, bx: number, by: number, bz: number) =>
+      pj[a] > bj || (pj[a] === bj && (psx[a] > bx || (psx[a] === bx && (psy[a] > by || (psy[a] === by && psz[a] > bz)))));
+    for (let lo = 0; lo < c; ) {
+      let hi = lo + 1;
+      while (hi < c && pi[hi] === pi[lo]) hi++;
+      for (let a = lo + 1; a < hi; a++) {
+        const j = pj[a], sx = psx[a], sy = psy[a], sz = psz[a];
+        let b = a - 1;
+        for (; b >= lo && after(b, j, sx, sy, sz); b--) {
+          pj[b + 1] = pj[b];
+          psx[b + 1] = psx[b];
+          psy[b + 1] = psy[b];
+          psz[b + 1] = psz[b];
+        }
+        pj[b + 1] = j;
+        psx[b + 1] = sx;
+        psy[b + 1] = sy;
+        psz[b + 1] = sz;
+      }
+      lo = hi;
+    }
+  }
+
+  /** Geometry, damping and taper at the current positions of the candidates within the cutoff, in their order. */
+  private refresh(view: NeighborView): void {
+    const { type, x, y, z } = view;
+    const { cutoff, taper: width, damping } = this.settings;
+    const cand = this.candidates;
+    if (this.pairs.i.length < cand.count) this.pairs = allocate(cand.i.length);
+    const p = this.pairs, cut2 = cutoff * cutoff, inner = cutoff - width;
+    const ci = cand.i, cj = cand.j, csx = cand.sx, csy = cand.sy, csz = cand.sz;
+    let c = 0;
+    for (let m = 0; m < cand.count; m++) {
+      const i = ci[m], j = cj[m];
+      const dx = x[i] - (x[j] + csx[m]), dy = y[i] - (y[j] + csy[m]), dz = z[i] - (z[j] + csz[m]);
+      const r2 = dx * dx + dy * dy + dz * dz;
+      if (r2 >= cut2) continue;
+      const r = Math.sqrt(r2);
+      const rho = damping[type[i]] + damping[type[j]];
+      const u = r / rho, eu = Math.exp(-u);
+      const d = 1 - (1 + u + 0.5 * u * u) * eu;
+      const dd = (0.5 * u * u * eu) / rho; // d/dr of the damping
+      // C2 quintic smoothstep from 1 at cutoff - width to 0 at the cutoff, and its derivative.
+      let t = 1, dt = 0;
+      if (r > inner) {
+        const v = (cutoff - r) / width;
+        t = v * v * v * (10 - 15 * v + 6 * v * v);
+        dt = (30 * v * v - 60 * v * v * v + 30 * v * v * v * v) * (-1 / width);
+      }
+      p.i[c] = i;
+      p.j[c] = j;
+      p.dx[c] = dx;
+      p.dy[c] = dy;
+      p.dz[c] = dz;
+      p.r[c] = r;
+      const sc = d * t;
+      p.s[c] = sc;
+      p.ds[c] = dd * t + d * dt;
+      const g = sc / (r * r * r);
+      p.gx[c] = g * dx;
+      p.gy[c] = g * dy;
+      p.gz[c] = g * dz;
+      c++;
+    }
+    p.count = c;
   }
 
   /** Charges and polarizabilities from slot weights (atoms x SLOTS). */

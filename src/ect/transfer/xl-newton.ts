@@ -2,14 +2,27 @@
  * One extended-Lagrangian step of bond transfer without a minimization: from the auxiliary
  * amplitudes n (src/xl) a truncated Newton step d solving H d = -g(n) by `rank` iterations of
  * conjugate gradients preconditioned with the diagonal curvature, each Hessian-vector product a
- * forward difference of the gradient (one energy evaluation). The answer x = n + d is what the step
- * reports (its energy, the forces at it) and what the propagator is pulled towards.
+ * forward difference of the gradient. The answer x = n + d is what the step reports (its energy, the
+ * forces at it) and what the propagator is pulled towards.
  *
  * Why: the auxiliary amplitudes already sit within O(dt^2) of the ground state, so what a step needs
  * is the response of the ground state to the new positions, not a search. A fixed number of
  * conjugate-gradient products makes the map n -> x smooth (no line search, no stopping test), which
  * keeps the dynamics time-reversible up to the dissipation (Niklasson's Krylov-kernel XL-BOMD,
  * J. Chem. Phys. 152, 104103 (2020), applied to the amplitudes instead of a density).
+ *
+ * Two kinds of products:
+ * - `exact` (method "newton"): the gradient difference with the mean field evaluated again at the
+ *   probe, one kernel evaluation per product: rank + 2 evaluations per step.
+ * - `frozen` (method "frozen"): the mean field linearized at n, E_MF(w(n)) + eps(n) . (w - w(n)), so
+ *   a product differences only the bond terms and the chain rule through the weights w(x) with eps
+ *   held (no kernel pass and no induction: about a tenth of an evaluation), 2 evaluations per step. The curvature it leaves
+ *   out is the mean field's coupling between atoms (Coulomb and embedding through the weights); the
+ *   extended-Lagrangian integration absorbs it like the missing part of a kernel in Niklasson's
+ *   scheme (the step is the linear response of the auxiliary amplitudes, the propagator converges the
+ *   rest over steps). This is the mean-field analogue of the shadow potentials of A. M. N. Niklasson,
+ *   J. Chem. Phys. 147, 054103 (2017), where one diagonalization with the Coulomb potential of the
+ *   auxiliary charges frozen replaces the self-consistent solve.
  *
  * Browser-safe; no wasm.
  */
@@ -32,16 +45,42 @@ function maxAbs(v: Float64Array): number {
 }
 
 /**
- * Replaces x (feasible, neutral system) by x + d with d from `rank` preconditioned CG iterations on
- * the Newton equations at x. On return the mean field was last evaluated at the returned x.
+ * The mean field linearized at the weights and eps of the last evaluation on `wk` (copied into
+ * scratch slots 20 and 21): E(w) = E0 + eps0 . (w - w0), eps(w) = eps0. Its constant E0 is left out
+ * (the products use gradients only).
  */
-export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork): TransferSolveResult {
+function frozenMeanField(wk: TransferWork, atoms: number): MeanFieldSystem {
+  const size = wk.w.length;
+  const w0 = wk.scratch(20, size), eps0 = wk.scratch(21, size);
+  w0.set(wk.w);
+  eps0.set(wk.eps);
+  return {
+    atoms,
+    energy: (w, eps) => {
+      eps.set(eps0);
+      let e = 0;
+      for (let k = 0; k < size; k++) e += eps0[k] * (w[k] - w0[k]);
+      return e;
+    },
+  };
+}
+
+/**
+ * Replaces x (feasible, neutral system) by x + d with d from `rank` preconditioned CG iterations on
+ * the Newton equations at x, with `exact` or `frozen` Hessian-vector products (see above). On return
+ * the mean field was last evaluated at the returned x, with forces. Reports the kernel evaluations
+ * spent, the energy at the answer (eV), its largest gradient component over the diagonal curvature
+ * (amplitude units) and the Newton decrement 1/2 g D^-1 g per atom (eV) of the trust test.
+ */
+export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: "exact" | "frozen" = "exact"): TransferSolveResult {
   const nv = x.length, n = mf.atoms;
   const act = activeVariables(p, n), na = act.length;
   const g = wk.scratch(1, nv), probe = wk.scratch(0, nv), diag = wk.scratch(3, nv);
   let evaluations = 1;
   transferEnergy(p, mf, x, g, wk);
   diagonalCurvature(p, x, wk, diag);
+  const frozen = products === "frozen";
+  const hvSystem = frozen ? frozenMeanField(wk, n) : mf;
   const g0 = wk.scratch(4, na), D = wk.scratch(5, na), r = wk.scratch(6, na), z = wk.scratch(7, na);
   const dir = wk.scratch(8, na), Hd = wk.scratch(9, na), step = wk.scratch(10, na);
   for (let a = 0; a < na; a++) {
@@ -55,12 +94,17 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
   // H v by a forward difference of the gradient along v (one evaluation).
   const hv = (v: Float64Array, out: Float64Array): void => {
     const h = PROBE / Math.max(maxAbs(v), 1e-300);
-    probe.set(x);
-    for (let a = 0; a < na; a++) probe[act[a]] += h * v[a];
-    evaluations++;
-    transferEnergy(p, mf, probe, g, wk);
+    // Only the active entries change (the rest of probe is x from the copy below): in a screened
+    // crystal they are a few percent of the listed channels.
+    for (let a = 0; a < na; a++) {
+      const k = act[a];
+      probe[k] = x[k] + h * v[a];
+    }
+    if (!frozen) evaluations++;
+    transferEnergy(p, hvSystem, probe, g, wk);
     for (let a = 0; a < na; a++) out[a] = (g[act[a]] - g0[a]) / h;
   };
+  probe.set(x);
   let rz = dot(r, z);
   for (let it = 0; it < rank && rz > 0; it++) {
     hv(dir, Hd);
@@ -80,8 +124,10 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
   // The Newton step, halved until every neutral weight stays >= 0.
   let scale = 1;
   for (let t = 0; t < 30; t++) {
-    probe.set(x);
-    for (let a = 0; a < na; a++) probe[act[a]] += scale * step[a];
+    for (let a = 0; a < na; a++) {
+      const k = act[a];
+      probe[k] = x[k] + scale * step[a];
+    }
     if (weightsFromVariables(p, probe, wk) >= 0) break;
     scale *= 0.5;
   }
