@@ -54,6 +54,24 @@ export interface BondFitResult {
   evaluations: number;
 }
 
+/**
+ * Checks every stage of `plan` against the start model before anything runs: each data file is
+ * listed in the plan's data, each parameter path exists in the model (a stage five hours in should
+ * not be the first to say so). Throws an InputError naming the stage and the field.
+ */
+export function checkFitPlan(plan: FitPlan, modelJson: Record<string, unknown>): void {
+  for (const st of plan.stages) {
+    for (const f of st.data) {
+      if (!plan.data.some((x) => x.file === f)) throw new InputError(`fit plan stage '${st.name}': data file '${f}' is not listed in data`);
+    }
+    try {
+      parseParameterPaths(modelJson, st.params);
+    } catch (e) {
+      throw new InputError(`fit plan stage '${st.name}': ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
+
 /** Reads the frames of a plan (`read(file)` returns a data file's text). */
 export function planFrames(data: readonly PlanData[], elements: readonly string[], read: (file: string) => string): FitFrame[] {
   const out: FitFrame[] = [];
