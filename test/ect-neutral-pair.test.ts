@@ -11,6 +11,7 @@ import { Atoms } from "../src/atoms.js";
 import { EctCalculator } from "../src/ect/calculator.js";
 import { parseEctModel } from "../src/ect/model.js";
 import { buildEctTables } from "../src/ect/tables.js";
+import { forceError } from "./helpers/ect-finite-diff.js";
 
 const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
 const MORSE = { form: "morse", D: 4.7, alpha: 1.9, r0: 0.74 };
@@ -54,17 +55,7 @@ describe("pairs of the neutral configuration only", () => {
     const w = res.weights; // the H2 atoms are partly ionic: the pair is weighted, not on or off
     expect(w[1]).toBeGreaterThan(0.01);
     expect(w[1]).toBeLessThan(0.99);
-    const h = 1e-4;
-    let worst = 0;
-    for (let k = 0; k < atoms.positions.length; k++) {
-      const at = (d: number) => {
-        const p = Float64Array.from(atoms.positions);
-        p[k] += d;
-        return calc.calculate(new Atoms({ symbols: atoms.symbols, positions: p })).grandPotential;
-      };
-      worst = Math.max(worst, Math.abs(-(at(h) - at(-h)) / (2 * h) - res.forces[k]));
-    }
-    expect(worst).toBeLessThan(2e-5);
+    expect(forceError(calc, atoms)).toBeLessThan(2e-5);
   });
 
   it("the model file names what is wrong", () => {
@@ -102,17 +93,6 @@ describe("pairs of the anionic configuration only, and lists of pair functions",
   it("forces are -dE/dR with partial weights (H2 next to LiH, all channels open)", async () => {
     const calc = await calcFor(json("neutral", withRepulsion));
     const atoms = new Atoms({ symbols: ["H", "H", "Li", "H"], positions: [0, 0, 0, 0.05, 0.1, 1.3, 2.1, 0.3, 0.2, 2.4, -0.2, 1.7] });
-    const res = calc.calculate(atoms);
-    const h = 1e-4;
-    let worst = 0;
-    for (let k = 0; k < atoms.positions.length; k++) {
-      const at = (d: number) => {
-        const p = Float64Array.from(atoms.positions);
-        p[k] += d;
-        return calc.calculate(new Atoms({ symbols: atoms.symbols, positions: p })).grandPotential;
-      };
-      worst = Math.max(worst, Math.abs(-(at(h) - at(-h)) / (2 * h) - res.forces[k]));
-    }
-    expect(worst).toBeLessThan(2e-5);
+    expect(forceError(calc, atoms)).toBeLessThan(2e-5);
   });
 });

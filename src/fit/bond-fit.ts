@@ -111,15 +111,12 @@ export async function runFitPlan(
   read: (file: string) => string,
   report: { onStage?: (name: string, frames: number, params: number) => void; onIteration?: (info: { iteration: number; cost: number; lambda: number }) => void; onStageDone?: (name: string, r: BondFitResult) => void } = {},
 ): Promise<{ model: Record<string, unknown>; stages: { name: string; result: BondFitResult }[] }> {
+  checkFitPlan(plan, modelJson);
   let model = modelJson;
   const stages: { name: string; result: BondFitResult }[] = [];
   const elements = Object.keys(modelJson.elements as Record<string, unknown>);
   for (const st of plan.stages) {
-    const data = st.data.map((f) => {
-      const d = plan.data.find((x) => x.file === f);
-      if (!d) throw new InputError(`fit plan stage '${st.name}': data file '${f}' is not listed in data`);
-      return d;
-    });
+    const data = st.data.map((f) => plan.data.find((x) => x.file === f)!);
     const frames = planFrames(data, elements, read);
     report.onStage?.(st.name, frames.length, st.params.length);
     const result = await fitBondModel(model, st, frames, report.onIteration);

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { bondFitReport } from "./bond-report.js";
-import { checkFitPlan, runFitPlan, type BondFitResult, type FitPlan } from "./bond-fit.js";
+import { runFitPlan, type BondFitResult, type FitPlan } from "./bond-fit.js";
 
 /** Writes a file through a temporary name, so that a failed run leaves no half-written file. */
 function writeAtomic(path: string, text: string): void {
@@ -50,7 +50,6 @@ export async function runPlanFile(planPath: string, opts: PlanRunOptions): Promi
   const root = opts.root ?? resolve(dir, "..");
   if (opts.stages) plan.stages = plan.stages.filter((s) => opts.stages!.includes(s.name));
   const modelJson = JSON.parse(readFileSync(resolve(dir, plan.model), "utf8")) as Record<string, unknown>;
-  checkFitPlan(plan, modelJson);
   const read = (f: string) => readFileSync(resolve(dir, f), "utf8");
   const t0 = Date.now();
   const secs = () => `${((Date.now() - t0) / 1000).toFixed(0)} s`;

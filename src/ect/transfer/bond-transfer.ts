@@ -11,7 +11,7 @@ import { zeroDeadChannels, type BondSet, type StateRoles } from "./bonds.js";
 import { collectBonds, refreshBonds, sortBonds, stateRoles, type NeighborView } from "./bond-list.js";
 import { type MeanFieldSystem, type TransferProblem, TransferWork, variableCount, weightsFromVariables } from "./transfer-energy.js";
 import { activeVariables, CurvatureHistory, minimizeTransfer, retractReservoir, type TransferSolveResult } from "./transfer-solver.js";
-import { LiveXlHistory } from "./xl-live.js";
+import { XlPropagator } from "../../xl/propagator.js";
 import { newtonXlStep } from "./xl-newton.js";
 import { allocateCarry, decodeCarry, encodeCarry, type Carry } from "./bond-carry.js";
 import type { XlOrder } from "../../xl/coefficients.js";
@@ -74,7 +74,7 @@ export class BondTransfer {
   /** The solution before the current one (for the state: extrapolation after a restart). */
   private xPrevSolved: Float64Array | null = null;
   /** Extended-Lagrangian history on the current bond set (null: none yet). */
-  private xl: LiveXlHistory | null = null;
+  private xl: XlPropagator | null = null;
   /** Solves since the history was started (the first K + 1 run to the tolerance). */
   private xlSteps = 0;
   /**
@@ -187,7 +187,7 @@ export class BondTransfer {
       }
       if (keep.slots > 2) {
         const order = (keep.slots - 3) as XlOrder;
-        this.xl = new LiveXlHistory(this.x.length, order);
+        this.xl = new XlPropagator(this.x.length, order);
         const flat = new Float64Array((order + 1) * this.x.length);
         for (let s = 2; s < keep.slots; s++) flat.set(slots[s], (s - 2) * this.x.length);
         this.xl.setState(flat);
@@ -363,7 +363,7 @@ export class BondTransfer {
       if (xl) {
         // Extended Lagrangian: from the auxiliary amplitudes, a fixed amount of work per step.
         if (!this.xl || this.xl.order !== xl.order || this.xl.size !== this.x.length) {
-          this.xl = new LiveXlHistory(this.x.length, xl.order);
+          this.xl = new XlPropagator(this.x.length, xl.order);
           this.xl.init(this.x);
           this.xlSteps = 0;
         }
