@@ -54,7 +54,7 @@ export const MODEL_KEYS = {
   ],
   cutoffs: ["density", "pair", "coulombShortRange", "resonance", "taper"],
   electrostatics: ["longRange", "cutoff", "dsfAlpha", "ewaldAccuracy"],
-  element: ["Z", "mass", "states", "dampingRadius", "comment"],
+  element: ["Z", "mass", "states", "dampingRadius", "confinement", "comment"],
   state: ["name", "electrons", "energy", "ionizationEnergy", "density", "embedding", "asymptoticDecay", "polarizability", "comment"],
   polarization: ["cutoff"],
   screening: ["cmin", "cmax", "pairs"],
@@ -220,6 +220,8 @@ export function validateEctModel(json: unknown, source: string): EctModel {
     for (const el of elements) {
       if (el.dampingRadius === undefined) c.fail(`elements.${el.symbol}.dampingRadius`, "missing required field (the model has polarization)");
     }
+  } else {
+    for (const el of elements) if (el.confinement) c.fail(`elements.${el.symbol}.confinement`, "confines the polarizability: needs the model's \"polarization\"");
   }
 
   // A pair's value is one spec or a list of specs (e.g. H-H: a Morse bond of the neutral atoms and
@@ -363,6 +365,12 @@ function parseElement(c: Checker, symbol: string, v: Json): EctElement {
   const Z = c.integer(o.Z, `${path}.Z`, 1, z);
   const mass = o.mass === undefined ? massOf(symbol) : c.positive(o.mass, `${path}.mass`);
   const dampingRadius = o.dampingRadius === undefined ? undefined : c.positive(o.dampingRadius, `${path}.dampingRadius`);
+  let confinement: EctElement["confinement"];
+  if (o.confinement !== undefined) {
+    const co = c.object(o.confinement, `${path}.confinement`);
+    c.keys(co, `${path}.confinement`, ["strength", "radius"], ["strength", "radius"]);
+    confinement = { strength: c.positive(co.strength, `${path}.confinement.strength`), radius: c.positive(co.radius, `${path}.confinement.radius`) };
+  }
   const comment = o.comment === undefined ? undefined : c.string(o.comment, `${path}.comment`, false);
   const arr = c.array(o.states, `${path}.states`);
   if (arr.length === 0) c.fail(`${path}.states`, "expected at least one state (the neutral)");
@@ -391,7 +399,7 @@ function parseElement(c: Checker, symbol: string, v: Json): EctElement {
       `expected exactly one neutral ground state (electrons == Z = ${Z} and energy 0), found ${neutrals.length}`,
     );
   }
-  return { symbol, Z, mass, states, ...(dampingRadius !== undefined ? { dampingRadius } : {}), ...(comment !== undefined ? { comment } : {}) };
+  return { symbol, Z, mass, states, ...(dampingRadius !== undefined ? { dampingRadius } : {}), ...(confinement ? { confinement } : {}), ...(comment !== undefined ? { comment } : {}) };
 }
 
 function parseState(c: Checker, v: Json, path: string, Z: number): EctState {

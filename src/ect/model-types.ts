@@ -87,6 +87,13 @@ export interface EctElement {
   states: EctState[];
   /** Damping radius rho_A of the charge-dipole interaction (A), used with `polarization`. */
   dampingRadius?: number;
+  /**
+   * Confinement of the polarizability by the neighbours (used with `polarization`): the atom's
+   * polarizability is divided by 1 + strength * n_i, n_i = sum_j exp(-(r_ij / radius)^2) (tapered at
+   * the polarization cutoff), so an anion between six cations polarizes less than the same anion
+   * beside one (the in-crystal polarizabilities of Fowler and Madden). Absent: no confinement.
+   */
+  confinement?: { strength: number; radius: number };
   comment?: string;
 }
 

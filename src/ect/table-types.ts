@@ -97,4 +97,7 @@ export interface PolarizationTables {
   damping: number[];
   /** [element][state] polarizability (A^3). */
   alpha: number[][];
+  /** [element] confinement strength gamma_A (0: none) and radius R_A (A): alpha_i / (1 + gamma n_i), n_i = sum_j exp(-(r/R_A)^2). */
+  confineStrength: number[];
+  confineRadius: number[];
 }

@@ -287,6 +287,8 @@ export function buildEctTables(model: EctModel, opts: { dr?: number; drho?: numb
           taper: c.taper,
           damping: els.map((e) => e.dampingRadius ?? 1),
           alpha: els.map((e) => e.states.map((s) => s.polarizability)),
+          confineStrength: els.map((e) => e.confinement?.strength ?? 0),
+          confineRadius: els.map((e) => e.confinement?.radius ?? 1),
         }
       : null,
   };

@@ -68,8 +68,8 @@ export function withValues(json: unknown, params: readonly FitParameter[], x: Ar
   return copy;
 }
 
-const POSITIVE = new Set(["A", "rho", "D", "alpha", "h0", "kappa", "rho0", "electronicTemperature", "polarizability", "dampingRadius", "exponent"]);
-const UNITS: Record<string, string> = { polarizability: "A^3", dampingRadius: "A", exponent: "1/A", A: "eV", rho: "A", D: "eV", alpha: "1/A", r0: "A", h0: "eV", kappa: "1/A", a: "eV", rho0: "e/A^3", electronicTemperature: "eV" };
+const POSITIVE = new Set(["A", "rho", "D", "alpha", "h0", "kappa", "rho0", "electronicTemperature", "polarizability", "dampingRadius", "exponent", "A2", "rho2", "strength", "radius"]);
+const UNITS: Record<string, string> = { A2: "eV", rho2: "A", strength: "", radius: "A", polarizability: "A^3", dampingRadius: "A", exponent: "1/A", A: "eV", rho: "A", D: "eV", alpha: "1/A", r0: "A", h0: "eV", kappa: "1/A", a: "eV", rho0: "e/A^3", electronicTemperature: "eV" };
 
 function param(path: (string | number)[]): FitParameter {
   const name = String(path[path.length - 1]);

@@ -3,7 +3,10 @@
  * the damped field of the other atoms' charges polarizes it (first order, no dipole-dipole terms):
  *   E_pol = -1/2 k sum_i alpha_i |E_i|^2,   E_i = sum_j q_j s(r_ij) (r_i - r_j) / r_ij^3,
  *   s(r) = [1 - (1 + x + x^2/2) e^-x] T(r),  x = r / (rho_A + rho_B),
- * with T the smooth cutoff of the model's polarization range. The induced dipoles mu_i = alpha_i E_i
+ * with T the smooth cutoff of the model's polarization range. Elements with a `confinement` divide
+ * the ensemble's polarizability by 1 + gamma_A n_i, n_i = sum_j exp(-(r_ij/R_A)^2) T(r_ij): an
+ * anion among six cations polarizes less than beside one (in-crystal polarizabilities), which keeps
+ * free-ion-like values for molecules without the crystals' polarization catastrophe. The induced dipoles mu_i = alpha_i E_i
  * (e*A) add to the dipole moment. In a centrosymmetric site (an ion in a perfect rock-salt crystal)
  * the field vanishes, in a molecule it does not: this is the classical (Rittner) difference between
  * alkali-halide molecules, clusters and crystals that spherical state densities cannot express.
@@ -42,6 +45,9 @@ interface FieldPairs {
   gx: Float64Array;
   gy: Float64Array;
   gz: Float64Array;
+  /** d/dr of the pair's terms in n_i and n_j (confinement; 0 when the element has none). */
+  dni: Float64Array;
+  dnj: Float64Array;
 }
 
 function allocateCandidates(n: number): Candidates {
@@ -51,7 +57,7 @@ function allocateCandidates(n: number): Candidates {
 
 function allocate(n: number): FieldPairs {
   const f = () => new Float64Array(n);
-  return { count: 0, i: new Int32Array(n), j: new Int32Array(n), dx: f(), dy: f(), dz: f(), r: f(), s: f(), ds: f(), gx: f(), gy: f(), gz: f() };
+  return { count: 0, i: new Int32Array(n), j: new Int32Array(n), dx: f(), dy: f(), dz: f(), r: f(), s: f(), ds: f(), gx: f(), gy: f(), gz: f(), dni: f(), dnj: f() };
 }
 
 export class Polarization {
@@ -64,6 +70,12 @@ export class Polarization {
   /** Fields E_i (3 per atom, e/A^2) of the last energy call. */
   readonly field: Float64Array[] = [new Float64Array(0), new Float64Array(0), new Float64Array(0)];
   private alpha = new Float64Array(0);
+  /** Confinement factor c_i = 1 / (1 + gamma n_i) of the current positions (1 without confinement). */
+  private confine = new Float64Array(0);
+  /** Coordination n_i of the confinement. */
+  private coordination = new Float64Array(0);
+  /** Whether any element has a confinement. */
+  private readonly confined: boolean;
   private q = new Float64Array(0);
   /** dE_pol/dq per atom (scratch of `energy`). */
   private dq = new Float64Array(0);
@@ -71,7 +83,9 @@ export class Polarization {
   constructor(
     readonly settings: PolarizationTables,
     readonly tables: EctTables,
-  ) {}
+  ) {
+    this.confined = settings.confineStrength.some((g) => g > 0);
+  }
 
   /** Forgets the gathered pairs (a new structure: the next collect gathers them from the list). */
   invalidate(): void {
@@ -90,15 +104,17 @@ export class Polarization {
     const { n, type } = view;
     if (build < 0 || build !== this.build || n !== this.n) this.gather(view, margin);
     this.build = build;
-    this.refresh(view);
-    this.n = n;
-    this.type = type;
     if (this.alpha.length !== n) {
       this.alpha = new Float64Array(n);
+      this.confine = new Float64Array(n);
+      this.coordination = new Float64Array(n);
       this.q = new Float64Array(n);
       this.dq = new Float64Array(n);
       for (let k = 0; k < 3; k++) this.field[k] = new Float64Array(n);
     }
+    this.n = n;
+    this.type = type;
+    this.refresh(view);
   }
 
   /**
@@ -157,6 +173,7 @@ export class Polarization {
     const cand = this.candidates;
     if (this.pairs.i.length < cand.count) this.pairs = allocate(cand.i.length);
     const p = this.pairs, cut2 = cutoff * cutoff, inner = cutoff - width;
+    this.coordination.fill(0);
     const ci = cand.i, cj = cand.j, csx = cand.sx, csy = cand.sy, csz = cand.sz;
     let c = 0;
     for (let m = 0; m < cand.count; m++) {
@@ -189,9 +206,19 @@ export class Polarization {
       p.gx[c] = g * dx;
       p.gy[c] = g * dy;
       p.gz[c] = g * dz;
+      if (this.confined) {
+        // n_i += exp(-(r/R_A)^2) T(r), and the same for j with its own radius
+        const ri = r / this.settings.confineRadius[type[i]], rj = r / this.settings.confineRadius[type[j]];
+        const gi = Math.exp(-ri * ri), gj = Math.exp(-rj * rj);
+        this.coordination[i] += gi * t;
+        this.coordination[j] += gj * t;
+        p.dni[c] = gi * dt - ((2 * ri) / this.settings.confineRadius[type[i]]) * gi * t;
+        p.dnj[c] = gj * dt - ((2 * rj) / this.settings.confineRadius[type[j]]) * gj * t;
+      }
       c++;
     }
     p.count = c;
+    for (let i = 0; i < this.n; i++) this.confine[i] = 1 / (1 + this.settings.confineStrength[type[i]] * this.coordination[i]);
   }
 
   /** Charges and polarizabilities from slot weights (atoms x SLOTS). */
@@ -206,7 +233,7 @@ export class Polarization {
         a += wm * al[t][m];
       }
       this.q[i] = q;
-      this.alpha[i] = a;
+      this.alpha[i] = a * this.confine[i];
     }
   }
 
@@ -246,7 +273,8 @@ export class Polarization {
       const e2 = ex[i] * ex[i] + ey[i] * ey[i] + ez[i] * ez[i];
       e += -0.5 * k * this.alpha[i] * e2;
       const t = this.type[i];
-      for (let m = 0; m < st[t].length; m++) eps[i * SLOTS + m] += -0.5 * k * al[t][m] * e2 + dq[i] * st[t][m].charge;
+      const ci = this.confine[i];
+      for (let m = 0; m < st[t].length; m++) eps[i * SLOTS + m] += -0.5 * k * al[t][m] * ci * e2 + dq[i] * st[t][m].charge;
     }
     return e;
   }
@@ -272,6 +300,23 @@ export class Polarization {
       const fxi = k * (a * ux + b * dx * du), fyi = k * (a * uy + b * dy * du), fzi = k * (a * uz + b * dz * du);
       // (d = r_i - r_j: the force on i is the pair's "q" side)
       addPairForce(j, i, dx, dy, dz, fxi, fyi, fzi, fx, fy, fz, virial);
+    }
+    if (this.confined) {
+      // E = -1/2 k sum_i a_i c_i |E_i|^2 with c_i = 1 / (1 + gamma n_i): dE/dn_i = 1/2 k gamma c_i |E_i|^2 alpha_i
+      // (alpha_i = a_i c_i), and n_i depends on r through the pair's term.
+      const dEdn = this.dq; // scratch: dq is only needed inside energy()
+      const gamma = this.settings.confineStrength;
+      for (let i = 0; i < this.n; i++) {
+        const e2 = ex[i] * ex[i] + ey[i] * ey[i] + ez[i] * ez[i];
+        dEdn[i] = 0.5 * k * gamma[this.type[i]] * this.confine[i] * this.alpha[i] * e2;
+      }
+      for (let c = 0; c < p.count; c++) {
+        const i = p.i[c], j = p.j[c];
+        const dEdr = dEdn[i] * p.dni[c] + dEdn[j] * p.dnj[c];
+        if (dEdr === 0) continue;
+        const r = p.r[c], f = -dEdr / r; // force on i along d = r_i - r_j
+        addPairForce(j, i, p.dx[c], p.dy[c], p.dz[c], f * p.dx[c], f * p.dy[c], f * p.dz[c], fx, fy, fz, virial);
+      }
     }
     if (energies) {
       for (let i = 0; i < this.n; i++) energies[i] += -0.5 * k * this.alpha[i] * (ex[i] * ex[i] + ey[i] * ey[i] + ez[i] * ez[i]);
