@@ -204,7 +204,7 @@ export async function benchProcess(opts: { runs: number; lmp: string | null; qui
   console.log(`# start-up phases (ours, fresh processes, medians of ${runs}, wall): ${startupPhases(runs)}`);
   console.log(
     `# compiled wasm: compiling all kernel functions ahead of time takes ${eagerCompileMs(runs).toFixed(1)} ms CPU (node --no-wasm-lazy-compilation); ` +
-      `the CLI compiles the dozen it calls on first call instead. Node ${process.version} has no persistent cache for compiled wasm ` +
+      `the CLI compiles the twenty or so it calls, each on its first call. Node ${process.version} has no persistent cache for compiled wasm ` +
       `(v8.serialize of a WebAssembly.Module gives an in-process handle that no other process can read), so none is kept.`,
   );
   console.log(`# commands: ${pairs.map((p) => `${p.ours.args.join(" ")}`).slice(0, 2).join(" ; ")} ; lmp -in in.run -screen none -log none (in.eam with pair_style eam/opt)`);
