@@ -42,6 +42,12 @@ import { foldGhosts, copyToGhosts } from "./cell";
  * needing a second list.
  */
 export function densityPass(ctx: usize): void {
+  // A one-element potential has one table row for every pair: a copy of the loop without type lookups.
+  if (ci(ctx, C_NTYPES) == 1) densityLoop(ctx, true);
+  else densityLoop(ctx, false);
+}
+
+@inline function densityLoop(ctx: usize, single: bool): void {
   const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST), nt = ci(ctx, C_NTYPES);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), rho = cp(ctx, C_RHO);
   const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
@@ -53,7 +59,8 @@ export function densityPass(ctx: usize): void {
   memory.fill(rho, 0, <usize>nall << 3);
   for (let i = 0; i < n; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
-    const row = table + <usize>(getI(type, i) * nt) * typeStride;
+    // one record before the row: grid interval m (from 1) is at row + m * DENSITY_RECORD
+    const row = table + <usize>(getI(type, i) * nt) * typeStride - DENSITY_RECORD;
     const jb = neigh + (<usize>getI(firstNeigh, i) << 2);
     const jn = getI(numNeigh, i);
     let w = 0;
@@ -82,8 +89,8 @@ export function densityPass(ctx: usize): void {
           const ma = i32x4.extract_lane(iv, 0), mb = i32x4.extract_lane(iv, 2);
           const pv = gridFractions(tv, mv);
           const pa = f64x2.extract_lane(pv, 0), pb = f64x2.extract_lane(pv, 1);
-          const ra = row + <usize>getI(type, ja) * typeStride + <usize>(ma - 1) * DENSITY_RECORD;
-          const rb = row + <usize>getI(type, jbb) * typeStride + <usize>(mb - 1) * DENSITY_RECORD;
+          const ra = (single ? row : row + <usize>getI(type, ja) * typeStride) + <usize>ma * DENSITY_RECORD;
+          const rb = (single ? row : row + <usize>getI(type, jbb) * typeStride) + <usize>mb * DENSITY_RECORD;
           const pva = f64x2.splat(pa), pvb = f64x2.splat(pb);
           let ca = f64x2.add(f64x2.mul(v128.load(ra), pva), v128.load(ra, 16));
           let cb = f64x2.add(f64x2.mul(v128.load(rb), pvb), v128.load(rb, 16));
@@ -124,7 +131,7 @@ export function densityPass(ctx: usize): void {
         if (m > nr - 1) m = nr - 1;
         p -= <f64>m;
         if (p > 1.0) p = 1.0;
-        const rec = row + <usize>getI(type, j) * typeStride + <usize>(m - 1) * DENSITY_RECORD;
+        const rec = (single ? row : row + <usize>getI(type, j) * typeStride) + <usize>m * DENSITY_RECORD;
         if (ASC_FEATURE_SIMD) {
           const pv = f64x2.splat(p);
           let acc = v128.load(rec);
@@ -196,12 +203,14 @@ export function embeddingPass(ctx: usize): void {
  * energies are folded into their owners at the end.
  */
 export function forcePass(ctx: usize): void {
-  // Two copies of the loop with the flag as a constant, so MD steps pay nothing for tallies.
-  if (ci(ctx, C_TALLY)) forceLoop(ctx, true);
-  else forceLoop(ctx, false);
+  // Copies of the loop with the flags as constants, so MD steps pay nothing for tallies and a
+  // one-element potential nothing for type lookups (its table row is the same for every pair).
+  if (ci(ctx, C_TALLY)) forceLoop(ctx, true, false);
+  else if (ci(ctx, C_NTYPES) == 1) forceLoop(ctx, false, true);
+  else forceLoop(ctx, false, false);
 }
 
-@inline function forceLoop(ctx: usize, tally: bool): void {
+@inline function forceLoop(ctx: usize, tally: bool, single: bool): void {
   const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST), nt = ci(ctx, C_NTYPES);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE);
   const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
@@ -217,7 +226,8 @@ export function forcePass(ctx: usize): void {
   for (let i = 0; i < n; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
     const fpi = getF(fp, i);
-    const row = table + <usize>(getI(type, i) * nt) * typeStride;
+    // one record before the row: grid interval m (from 1) is at row + m * FORCE_RECORD
+    const row = table + <usize>(getI(type, i) * nt) * typeStride - FORCE_RECORD;
     const jb = neigh + (<usize>getI(firstNeigh, i) << 2);
     const cnt = getI(numPairs, i);
     let fxi = 0.0, fyi = 0.0, fzi = 0.0, ei = 0.0;
@@ -242,8 +252,8 @@ export function forcePass(ctx: usize): void {
         const ma = i32x4.extract_lane(iv, 0), mb = i32x4.extract_lane(iv, 2);
         const pv = gridFractions(tv, mv);
         const pa = f64x2.extract_lane(pv, 0), pb = f64x2.extract_lane(pv, 1);
-        const ra = row + <usize>getI(type, ja) * typeStride + <usize>(ma - 1) * FORCE_RECORD;
-        const rb = row + <usize>getI(type, jbb) * typeStride + <usize>(mb - 1) * FORCE_RECORD;
+        const ra = (single ? row : row + <usize>getI(type, ja) * typeStride) + <usize>ma * FORCE_RECORD;
+        const rb = (single ? row : row + <usize>getI(type, jbb) * typeStride) + <usize>mb * FORCE_RECORD;
         const pva = f64x2.splat(pa), pvb = f64x2.splat(pb);
         let da = f64x2.add(f64x2.mul(v128.load(ra), pva), v128.load(ra, 16));
         let db = f64x2.add(f64x2.mul(v128.load(rb), pvb), v128.load(rb, 16));
@@ -303,7 +313,7 @@ export function forcePass(ctx: usize): void {
       if (m > nr - 1) m = nr - 1;
       p -= <f64>m;
       if (p > 1.0) p = 1.0;
-      const rec = row + <usize>getI(type, j) * typeStride + <usize>(m - 1) * FORCE_RECORD;
+      const rec = (single ? row : row + <usize>getI(type, j) * typeStride) + <usize>m * FORCE_RECORD;
       const rhojp = (load<f64>(rec) * p + load<f64>(rec, 16)) * p + load<f64>(rec, 32);
       const rhoip = (load<f64>(rec, 8) * p + load<f64>(rec, 24)) * p + load<f64>(rec, 40);
       const z2 = ((load<f64>(rec, 64) * p + load<f64>(rec, 80)) * p + load<f64>(rec, 96)) * p + load<f64>(rec, 112);

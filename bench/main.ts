@@ -106,6 +106,8 @@ function cliHasQeqXl(): boolean {
 
 async function main(): Promise<void> {
   if (values.json) return benchJson({ quick, simd: !values.scalar });
+  // Every figure below comes from this command line, so it heads the output.
+  console.log(`# command: node dist/bench.js ${process.argv.slice(2).join(" ")} (${new Date().toISOString().slice(0, 16)} UTC)`);
   const lmp = findLammps();
   if (values.only === "ect") return benchEct({ quick, lmp, runs });
   if (values.only === "workers") return benchWorkers({ quick, runs });
@@ -172,7 +174,7 @@ async function main(): Promise<void> {
     }
     const simd = rows.find((r) => r.name === "ect-eam simd")!;
     const scalar = rows.find((r) => r.name === "ect-eam scalar")!;
-    console.log(`SIMD speed-up over scalar: ${fmt(scalar.us / simd.us, 2)}x`);
+    console.log(`SIMD speed-up over scalar: ${fmt(scalar.us / simd.us, 2)}x; load average after: ${loadavg().map((v) => v.toFixed(2)).join(" ")}`);
   }
   await benchProcess({ quick, runs: 3, lmp, streitz: false, xl: false });
   if (values.only !== "eam") {

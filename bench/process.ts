@@ -5,7 +5,8 @@
 // median wall time and, where /usr/bin/time is installed, the median CPU time (user + system) of the
 // process, and their ratios. The start-up line runs the same commands with 0 steps, and an in-process
 // breakdown times the phases of our start-up (module import, wasm compile, reading the potential,
-// building the structure, the first forces).
+// building the structure, the first forces), and a probe times compiling every kernel ahead of time
+// (the most a cache of compiled wasm could save; Node 20 offers none that outlives the process).
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -109,8 +110,8 @@ function runPair(p: Pair, lmp: string | null, runs: number, withTime: boolean): 
   }
 }
 
-/** Our start-up phases, timed inside one fresh Node process (ms). */
-function startupPhases(): string {
+/** Our start-up phases, timed inside fresh Node processes (ms, medians of `runs`). */
+function startupPhases(runs: number): string {
   const script = `
 const t0 = performance.now();
 const api = await import(${JSON.stringify(resolve("dist/index.js"))});
@@ -128,11 +129,37 @@ e.compute();
 const t5 = performance.now();
 console.log([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4].map((v) => v.toFixed(1)).join(" "));
 `;
-  // --no-liftoff as the CLI sets it (src/cli/main.ts): kernels optimized from their first call.
-  const r = spawnSync(process.execPath, ["--no-liftoff", "--input-type=module", "-e", script], { encoding: "utf8" });
-  if (r.status !== 0) return `(phase timing failed: ${(r.stderr ?? "").trim().split("\n").pop()})`;
-  const [imp, wasm, pot, atoms, first] = r.stdout.trim().split(" ");
-  return `import dist/index.js ${imp} ms, compile the wasm ${wasm} ms, read Cu_u3.eam ${pot} ms, build 32,000 atoms + velocities ${atoms} ms, engine + first forces (incl. neighbor list) ${first} ms`;
+  const rows: number[][] = [];
+  for (let r = 0; r < runs; r++) {
+    // --no-liftoff as the CLI sets it (src/cli/main.ts): kernels optimized from their first call.
+    const out = spawnSync(process.execPath, ["--no-liftoff", "--input-type=module", "-e", script], { encoding: "utf8" });
+    if (out.status !== 0) return `(phase timing failed: ${(out.stderr ?? "").trim().split("\n").pop()})`;
+    rows.push(out.stdout.trim().split(" ").map(Number));
+  }
+  const [imp, wasm, pot, atoms, first] = rows[0].map((_, k) => median(rows.map((r) => r[k])).toFixed(1));
+  return `import dist/index.js ${imp} ms, compile the wasm ${wasm} ms, read Cu_u3.eam ${pot} ms, build 32,000 atoms + velocities ${atoms} ms, ` +
+    `engine + first forces (incl. neighbor list and the first-call compilation of the kernels used) ${first} ms`;
+}
+
+/**
+ * CPU time (ms, median of `runs` fresh processes) of compiling every kernel function ahead of time
+ * with TurboFan, what a cache of the compiled module could save at most; the CLI compiles only the
+ * functions it calls, lazily.
+ */
+function eagerCompileMs(runs: number): number {
+  const script = `
+const bytes = (await import("node:fs")).readFileSync(${JSON.stringify(resolve("dist/eam.simd.wasm"))});
+const c0 = process.cpuUsage();
+await WebAssembly.compile(bytes);
+const c = process.cpuUsage(c0);
+console.log((c.user + c.system) / 1000);
+`;
+  const xs: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const out = spawnSync(process.execPath, ["--no-liftoff", "--no-wasm-lazy-compilation", "--input-type=module", "-e", script], { encoding: "utf8" });
+    if (out.status === 0) xs.push(Number(out.stdout.trim()));
+  }
+  return xs.length ? median(xs) : NaN;
 }
 
 /** The whole-process section: in.eam (and the Streitz example with `streitz`). */
@@ -174,7 +201,12 @@ export async function benchProcess(opts: { runs: number; lmp: string | null; qui
     `# in.eam steps alone (${eamSteps}-step process minus the 0-step one), us/atom-step: ours ${f(oursStep)} CPU / ${f(oursWall)} wall, ` +
       `LAMMPS eam/opt ${f(lmpStep)} CPU / ${f(lmpWall)} wall; ratio ${f(oursStep / lmpStep)} (CPU), ${f(oursWall / lmpWall)} (wall)`,
   );
-  console.log(`# start-up phases (ours, in one fresh process): ${startupPhases()}`);
+  console.log(`# start-up phases (ours, fresh processes, medians of ${runs}, wall): ${startupPhases(runs)}`);
+  console.log(
+    `# compiled wasm: compiling all kernel functions ahead of time takes ${eagerCompileMs(runs).toFixed(1)} ms CPU (node --no-wasm-lazy-compilation); ` +
+      `the CLI compiles the twenty or so it calls, each on its first call. Node ${process.version} has no persistent cache for compiled wasm ` +
+      `(v8.serialize of a WebAssembly.Module gives an in-process handle that no other process can read), so none is kept.`,
+  );
   console.log(`# commands: ${pairs.map((p) => `${p.ours.args.join(" ")}`).slice(0, 2).join(" ; ")} ; lmp -in in.run -screen none -log none (in.eam with pair_style eam/opt)`);
   console.log(`# load average after: ${loadavg().map((v) => v.toFixed(2)).join(" ")}`);
 }

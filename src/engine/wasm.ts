@@ -56,9 +56,11 @@ export async function loadKernelModule(variant: KernelVariant = "simd", bytes?: 
  * In a browser, compiles straight from the response (WebAssembly.compileStreaming), which lets the
  * browser keep the compiled code in its HTTP cache for the next page load; null elsewhere or when the
  * server does not send application/wasm (the caller then compiles the bytes). In Node the compile
- * itself takes ~2 ms (functions are compiled lazily on first call) and there is no API to persist
- * compiled wasm (v8.serialize of a Module holds only an in-process transfer id), so nothing is cached
- * beyond the per-process module map.
+ * itself takes ~2 ms: functions are compiled on first call, and an MD run calls about twenty of the
+ * module's ~60 (all of them ahead of time: ~63 ms of CPU, `npm run bench -- --only process-eam`).
+ * Node 20 has no API to persist compiled wasm: v8.serialize of a Module gives 2 bytes, an in-process
+ * transfer id that v8.deserialize refuses even in the same process, and V8's own wasm code cache is
+ * not reachable from Node. So nothing is cached beyond the per-process module map.
  */
 async function compileStreamingInBrowser(variant: KernelVariant): Promise<WebAssembly.Module | null> {
   const isNode = typeof process !== "undefined" && !!process.versions?.node;
