@@ -11,14 +11,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
-import { MolecularDynamics } from "../src/dynamics/driver.js";
 import { EctCalculator } from "../src/ect/calculator.js";
 import { parseEctModel } from "../src/ect/model.js";
 import { buildEctTables } from "../src/ect/tables.js";
 import { BOND_XL_DEFAULTS, type BondXlOptions } from "../src/ect/transfer/bond-transfer.js";
-import { formatRestart, parseRestart } from "../src/dynamics/restart.js";
 import { expectBitwise } from "./helpers/compare.js";
-import { convergedAt, rattledNaCl } from "./helpers/ect-xl-cell.js";
+import { atPositionsOf, convergedAt, expectRestartBitwise, ordinaryAndFarStates, rattledNaCl, xlAgainstConverged } from "./helpers/ect-xl-cell.js";
 import type { EctEngine } from "../src/ect/engine.js";
 
 const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
@@ -55,19 +53,10 @@ describe("bond transfer: extended-Lagrangian steps with the mean field frozen in
   });
 
   it("keeps energies and forces within the step's error of converged solves at two evaluations per step, conserving Omega + KE", async () => {
-    const atoms = start(), n = atoms.length;
+    const atoms = start();
     const xl = await engineAt(atoms);
     xl.compute();
-    const e0 = xl.grandPotential() + xl.kineticEnergy();
-    let worstE = 0, worstF = 0, worstDrift = 0, itXl = 0;
-    for (let block = 0; block < 6; block++) {
-      itXl += xl.runVerlet(20, 1.0).iterations;
-      worstDrift = Math.max(worstDrift, Math.abs(xl.grandPotential() + xl.kineticEnergy() - e0) / n);
-      const ref = await converged(xl, atoms);
-      worstE = Math.max(worstE, (xl.grandPotential() - ref.grandPotential()) / n);
-      const f = xl.forces(), g = ref.forces();
-      for (let k = 0; k < f.length; k++) worstF = Math.max(worstF, Math.abs(f[k] - g[k]));
-    }
+    const { worstE, worstF, worstDrift, itXl } = await xlAgainstConverged(xl, atoms, 6, converged);
     console.log(`xl frozen: E ${worstE.toExponential(2)} eV/atom, F ${worstF.toExponential(2)} eV/A, drift ${worstDrift.toExponential(2)} eV/atom, evaluations ${itXl} over 120 steps`);
     // Variational: the answer lies above the ground state by the square of its error.
     expect(worstE).toBeGreaterThanOrEqual(-1e-12);
@@ -104,14 +93,9 @@ describe("bond transfer: extended-Lagrangian steps with the mean field frozen in
     const a = await engineAt(atoms);
     a.compute();
     a.runVerlet(20, 1.0);
-    const state = Float64Array.from(a.solverState().weights);
-    // [-1, bonds, slots, xlSteps], then per bond i, j, dx, dy, dz and the forward and reverse
-    // amplitude of each slot (0 solution, 1 the one before, 2.. the history).
-    const bonds = state[1], slots = state[2], per = 5 + 2 * slots;
-    const off = Float64Array.from(state);
-    for (let b = 0; b < bonds; b++) for (let v = 5 + 4; v < per; v++) off[4 + b * per + v] *= 0.7;
+    const { ordinary: state, far: off } = ordinaryAndFarStates(a);
     const run = async (s: Float64Array) => {
-      const e = await engineAt(new Atoms({ symbols: atoms.symbols, positions: a.positions(), cell: atoms.cell, pbc: atoms.pbc }));
+      const e = await engineAt(atPositionsOf(a, atoms));
       e.setSolverState({ ...a.solverState(), weights: s });
       e.compute();
       return e;
@@ -129,20 +113,8 @@ describe("bond transfer: extended-Lagrangian steps with the mean field frozen in
       calc.engine.bondSolver.xl = { ...FROZEN };
       return calc;
     };
-    const atoms = start();
-    const straightCalc = await make();
-    const straight = new MolecularDynamics(straightCalc, atoms, { dt: 1 });
-    straight.run(60);
-    const first = new MolecularDynamics(await make(), atoms, { dt: 1 });
-    first.run(27);
-    const second = MolecularDynamics.fromRestart(await make(), parseRestart(formatRestart(first.restartData()), "xl.restart"), {});
-    second.run(33);
-    expect(second.step).toBe(60);
+    const straightCalc = await expectRestartBitwise(make, start(), 60, 27);
     expect(straightCalc.engine.neighborStats().builds).toBeGreaterThan(2);
-    expectBitwise(second.atoms.positions, straight.atoms.positions, "positions");
-    expectBitwise(second.atoms.velocities!, straight.atoms.velocities!, "velocities");
-    expectBitwise(second.results!.forces, straight.results!.forces, "forces");
-    expect(Object.is(second.thermo().conserved, straight.thermo().conserved)).toBe(true);
   });
 
   it("induction pairs kept within a neighbor-list build give, bit for bit, what gathering them at every step gives", async () => {

@@ -1,11 +1,17 @@
 /**
  * The small cell of the extended-Lagrangian bond-solver tests (test/ect-bond-xl.test.ts,
- * test/ect-xl-frozen.test.ts): a rattled 8-atom rock-salt NaCl cell with velocities of about 300 K,
- * and the converged reference solve at an engine's positions.
+ * test/ect-xl-frozen.test.ts), the converged reference solve at an engine's positions, and the runs
+ * both files make of their scheme: blocks of steps measured against converged solves, the trust
+ * test's far start, and a restart that must continue bit for bit.
  */
+import { expect } from "vitest";
 import { Atoms } from "../../src/atoms.js";
+import { MolecularDynamics } from "../../src/dynamics/driver.js";
+import { formatRestart, parseRestart } from "../../src/dynamics/restart.js";
+import type { EctCalculator } from "../../src/ect/calculator.js";
 import type { EctEngine } from "../../src/ect/engine.js";
 import { rocksalt } from "../../src/structures/lattice.js";
+import { expectBitwise } from "./compare.js";
 
 /** A rattled 8-atom rock-salt NaCl cell (a = 5.6 A) with velocities of about 300 K (A/fs). */
 export function rattledNaCl(): Atoms {
@@ -16,13 +22,72 @@ export function rattledNaCl(): Atoms {
   return new Atoms({ symbols: atoms.symbols, positions: p, cell: atoms.cell, pbc: atoms.pbc, velocities: v });
 }
 
+/** `like`'s species and cell at the engine's current positions. */
+export function atPositionsOf(e: EctEngine, like: Atoms): Atoms {
+  return new Atoms({ symbols: like.symbols, positions: e.positions(), cell: like.cell, pbc: like.pbc });
+}
+
 /**
  * A second engine (from `make`, loaded with the positions of `from`) warm-started from `from`'s
  * solver state and solved to the tolerance: the converged solve the XL answers are measured against.
  */
 export async function convergedAt(from: EctEngine, atoms: Atoms, make: (atoms: Atoms) => Promise<EctEngine>): Promise<EctEngine> {
-  const ref = await make(new Atoms({ symbols: atoms.symbols, positions: from.positions(), cell: atoms.cell, pbc: atoms.pbc }));
+  const ref = await make(atPositionsOf(from, atoms));
   ref.setSolverState(from.solverState());
   ref.compute();
   return ref;
+}
+
+/**
+ * Runs the computed engine `xl` for `blocks` blocks of 20 steps of 1 fs; after each block, the
+ * energy per atom above a converged solve at the same positions (`converged`), the largest force
+ * component's difference from it, the drift of Omega + KE per atom, and the evaluations so far.
+ */
+export async function xlAgainstConverged(xl: EctEngine, atoms: Atoms, blocks: number, converged: (from: EctEngine, atoms: Atoms) => Promise<EctEngine>) {
+  const n = atoms.length;
+  const e0 = xl.grandPotential() + xl.kineticEnergy();
+  let worstE = 0, worstF = 0, worstDrift = 0, itXl = 0;
+  for (let block = 0; block < blocks; block++) {
+    itXl += xl.runVerlet(20, 1.0).iterations;
+    worstDrift = Math.max(worstDrift, Math.abs(xl.grandPotential() + xl.kineticEnergy() - e0) / n);
+    const ref = await converged(xl, atoms);
+    worstE = Math.max(worstE, (xl.grandPotential() - ref.grandPotential()) / n);
+    const f = xl.forces(), g = ref.forces();
+    for (let k = 0; k < f.length; k++) worstF = Math.max(worstF, Math.abs(f[k] - g[k]));
+  }
+  return { worstE, worstF, worstDrift, itXl };
+}
+
+/**
+ * The trust test's two starts from engine `a`'s bond-transfer state: the state itself (an ordinary
+ * step) and the state with every bond's history amplitudes scaled by 0.7 (far from the ground
+ * state). State layout: [-1, bonds, slots, xlSteps], then per bond i, j, dx, dy, dz and the forward
+ * and reverse amplitude of each slot (0 solution, 1 the one before, 2.. the history).
+ */
+export function ordinaryAndFarStates(a: EctEngine): { ordinary: Float64Array; far: Float64Array } {
+  const ordinary = Float64Array.from(a.solverState().weights);
+  const bonds = ordinary[1], slots = ordinary[2], per = 5 + 2 * slots;
+  const far = Float64Array.from(ordinary);
+  for (let b = 0; b < bonds; b++) for (let v = 5 + 4; v < per; v++) far[4 + b * per + v] *= 0.7;
+  return { ordinary, far };
+}
+
+/**
+ * Runs `total` steps of 1 fs straight, and `split` steps then a restart file then the rest, each on a
+ * calculator from `make`; the two must end bit for bit alike. Returns the straight run's calculator.
+ */
+export async function expectRestartBitwise(make: () => Promise<EctCalculator>, atoms: Atoms, total: number, split: number): Promise<EctCalculator> {
+  const straightCalc = await make();
+  const straight = new MolecularDynamics(straightCalc, atoms, { dt: 1 });
+  straight.run(total);
+  const first = new MolecularDynamics(await make(), atoms, { dt: 1 });
+  first.run(split);
+  const second = MolecularDynamics.fromRestart(await make(), parseRestart(formatRestart(first.restartData()), "xl.restart"), {});
+  second.run(total - split);
+  expect(second.step).toBe(total);
+  expectBitwise(second.atoms.positions, straight.atoms.positions, "positions");
+  expectBitwise(second.atoms.velocities!, straight.atoms.velocities!, "velocities");
+  expectBitwise(second.results!.forces, straight.results!.forces, "forces");
+  expect(Object.is(second.thermo().conserved, straight.thermo().conserved)).toBe(true);
+  return straightCalc;
 }

@@ -18,6 +18,7 @@ import { BOND_XL_DEFAULTS } from "../../src/ect/transfer/bond-transfer.js";
 import { MolecularDynamics } from "../../src/dynamics/driver.js";
 import { maxwellBoltzmann } from "../../src/dynamics/velocities.js";
 import { rocksalt } from "../../src/structures/lattice.js";
+import { slope } from "../helpers/series.js";
 
 const modelText = readFileSync(new URL("../../models/ect-fitted.json", import.meta.url), "utf8");
 
@@ -35,14 +36,6 @@ function expectRockSalt(atoms: { positions: Float64Array; cell: Float64Array; sy
     for (let j = 0; j < atoms.length; j++) if (j !== i && d(i, j) < cut) atoms.symbols[j] === cation ? cations++ : anions++;
     expect([anions, cations], `neighbours of atom ${i} within ${cut} A`).toEqual([6, 0]);
   }
-}
-
-/** Least-squares slope of y(x). */
-function slope(x: number[], y: number[]): number {
-  const n = x.length, mx = x.reduce((a, b) => a + b) / n, my = y.reduce((a, b) => a + b) / n;
-  let sxy = 0, sxx = 0;
-  for (let k = 0; k < n; k++) { sxy += (x[k] - mx) * (y[k] - my); sxx += (x[k] - mx) ** 2; }
-  return sxy / sxx;
 }
 
 describe("MD of rock-salt NaCl with the fitted model (64 atoms, DSF)", () => {
