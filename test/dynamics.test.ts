@@ -2,39 +2,22 @@
 // crossing periodic boundaries. Energy conservation over 2000 steps is a long run: test/verify/nve.test.ts.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { bulk } from "../src/structures/lattice.js";
 import { VelocityVerlet } from "../src/dynamics/md.js";
 import { Random } from "../src/dynamics/random.js";
 import { degreesOfFreedom, kineticEnergy, maxwellBoltzmann, temperatureOf } from "../src/dynamics/velocities.js";
 import { EamCalculator } from "../src/eam/calculator.js";
-import { BOLTZMANN, EamEngine, type EngineOptions } from "../src/eam/engine.js";
+import { BOLTZMANN, type EamEngine } from "../src/eam/engine.js";
 import { readExtxyzFile } from "../src/io/extxyz-file.js";
-import { readEamPotentialFile } from "../src/potentials/eam-file.js";
-import type { EamPotential } from "../src/potentials/types.js";
-import { expectBitwise, maxAbsDiff } from "./helpers/compare.js";
+import { bundledPotential, expectBitwise, maxAbsDiff } from "./helpers/compare.js";
+import { cuEngine, hotCrystal } from "./helpers/cu-md.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const POT = join(ROOT, "potentials");
+const cu = bundledPotential("Cu_u3.eam");
 
-let cu: EamPotential;
-beforeAll(() => {
-  cu = readEamPotentialFile(join(POT, "Cu_u3.eam"));
-});
-
-/** fcc Cu n x n x n with Maxwell-Boltzmann velocities at `temperature` K from `seed`. */
-function hotCrystal(n: number, temperature: number, seed: number): Atoms {
-  const atoms = bulk("Cu", "fcc", 3.615, n);
-  atoms.velocities = maxwellBoltzmann(atoms.masses, temperature, seed);
-  return atoms;
-}
-
-async function engineFor(atoms: Atoms, opts: EngineOptions = {}): Promise<EamEngine> {
-  const e = await EamEngine.create(cu, opts);
-  e.setAtoms(atoms);
-  return e;
-}
+const engineFor = cuEngine;
 
 describe("Maxwell-Boltzmann velocities", () => {
   it("give exactly the requested temperature (3N-3 dof) and zero total momentum", () => {

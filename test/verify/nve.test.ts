@@ -8,34 +8,21 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it, vi } from "vitest";
 import { Atoms } from "../../src/atoms.js";
 import { VelocityVerlet, type ThermoRow } from "../../src/dynamics/md.js";
-import { maxwellBoltzmann } from "../../src/dynamics/velocities.js";
-import { EamEngine, type EngineOptions } from "../../src/eam/engine.js";
+import type { EamEngine } from "../../src/eam/engine.js";
 import { EctCalculator } from "../../src/ect/calculator.js";
 import { parseEctModel } from "../../src/ect/model.js";
 import { buildEctTables } from "../../src/ect/tables.js";
-import { readEamPotentialFile } from "../../src/potentials/eam-file.js";
-import { bulk, rocksalt } from "../../src/structures/lattice.js";
+import { rocksalt } from "../../src/structures/lattice.js";
 import { maxAbsDiff } from "../helpers/compare.js";
+import { cuEngine, hotCrystal } from "../helpers/cu-md.js";
 import { slope } from "../helpers/series.js";
 
 // Long physics runs: each test may take a minute on a loaded 2-core machine.
 vi.setConfig({ testTimeout: 600_000 });
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const cu = readEamPotentialFile(join(ROOT, "potentials", "Cu_u3.eam"));
 
-/** fcc Cu n x n x n with Maxwell-Boltzmann velocities at `temperature` K from `seed`. */
-function hotCrystal(n: number, temperature: number, seed: number): Atoms {
-  const atoms = bulk("Cu", "fcc", 3.615, n);
-  atoms.velocities = maxwellBoltzmann(atoms.masses, temperature, seed);
-  return atoms;
-}
-
-async function engineFor(atoms: Atoms, opts: EngineOptions = {}): Promise<EamEngine> {
-  const e = await EamEngine.create(cu, opts);
-  e.setAtoms(atoms);
-  return e;
-}
+const engineFor = cuEngine;
 
 /**
  * Total-energy series checks, per atom: the largest excursion from E(0) and the linear trend over
