@@ -39,6 +39,16 @@ async function engineAt(atoms: Atoms, skin?: number) {
   return calc.engine;
 }
 
+/** An XL engine (Newton steps) on the rattled cell, computed and run `steps` steps of 1 fs. */
+async function xlAfter(steps: number) {
+  const atoms = start();
+  const a = await engineAt(atoms);
+  a.bondSolver.xl = { ...XL };
+  a.compute();
+  a.runVerlet(steps, 1.0);
+  return { atoms, a };
+}
+
 /** A second engine at the same positions, warm-started from `from`'s state and solved to the tolerance. */
 const converged = (from: EctEngine, atoms: Atoms) => convergedAt(from, atoms, (a) => engineAt(a));
 
@@ -87,11 +97,7 @@ describe("bond transfer: extended-Lagrangian warm starts", () => {
   });
 
   it("a step from auxiliary amplitudes far from the ground state is finished to the tolerance (the trust test), an ordinary one is not", async () => {
-    const atoms = start();
-    const a = await engineAt(atoms);
-    a.bondSolver.xl = { ...XL };
-    a.compute();
-    a.runVerlet(20, 1.0);
+    const { atoms, a } = await xlAfter(20);
     const { ordinary: state, far: off } = ordinaryAndFarStates(a);
     const run = async (s: Float64Array) => {
       const e = await engineAt(atPositionsOf(a, atoms));
@@ -117,11 +123,7 @@ describe("bond transfer: extended-Lagrangian warm starts", () => {
   });
 
   it("the auxiliary history travels with the solver state: another engine continues the run", async () => {
-    const atoms = start();
-    const a = await engineAt(atoms);
-    a.bondSolver.xl = { ...XL };
-    a.compute();
-    a.runVerlet(30, 1.0);
+    const { atoms, a } = await xlAfter(30);
     const b = await engineAt(atPositionsOf(a, atoms));
     b.bondSolver.xl = { ...XL };
     b.setVelocities(a.velocities());
@@ -247,11 +249,7 @@ describe("bond transfer: the L-BFGS curvature pairs of the capped solves across 
       return { positions: Array.from(e.positions()), forces: Array.from(e.forces()), omega: e.grandPotential(), state: Array.from(e.solverState().weights) };
     };
     const used = async () => {
-      const a = await engineAt(start());
-      a.bondSolver.xl = { ...XL };
-      a.setVelocities(start().velocities!);
-      a.compute();
-      a.runVerlet(30, 1.0);
+      const { a } = await xlAfter(30);
       a.solverState();
       return a;
     };
