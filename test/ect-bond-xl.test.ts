@@ -1,34 +1,22 @@
 /**
- * Extended-Lagrangian warm starts of the bond-transfer solver (`bondSolver.xl`): along an NVE run the
- * energies and forces stay within the capped solves' error of a solve converged to the tolerance at
- * the same positions, Omega + kinetic energy is conserved as with exact solves, each step costs a
- * fraction of the evaluations, and the auxiliary history travels with the solver state (also across
- * the older state format, which is still read). Hand-set fixture model (test/fixtures/ect-bond-test.json).
+ * Extended-Lagrangian warm starts of the bond-transfer solver (`bondSolver.xl`) with truncated Newton
+ * steps: a step far from the ground state is finished to the tolerance, the auxiliary history
+ * travels with the solver state (also across the older state format, which is still read), the
+ * L-BFGS curvature pairs survive rebuilds and barostat steps and never reach a new structure.
+ * Hand-set fixture model (test/fixtures/ect-bond-test.json). The 200-step runs of the Newton and
+ * L-BFGS schemes against converged and exact solves: test/verify/ect-bond-xl-schemes.test.ts (the
+ * default frozen-mean-field scheme's: test/ect-xl-frozen.test.ts).
  */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { MolecularDynamics } from "../src/dynamics/driver.js";
 import { EctCalculator } from "../src/ect/calculator.js";
-import { parseEctModel } from "../src/ect/model.js";
-import { buildEctTables } from "../src/ect/tables.js";
 import { rocksalt } from "../src/structures/lattice.js";
-import { type BondXlOptions } from "../src/ect/transfer/bond-transfer.js";
-import { atPositionsOf, convergedAt, expectRestartBitwise, ordinaryAndFarStates, rattledNaCl, xlAgainstConverged } from "./helpers/ect-xl-cell.js";
+import { NEWTON_XL, atPositionsOf, bondFixtureTables, convergedAt, expectRestartBitwise, ordinaryAndFarStates, rattledNaCl } from "./helpers/ect-xl-cell.js";
 import type { EctEngine } from "../src/ect/engine.js";
 
-const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
-const tables = () => {
-  const m = JSON.parse(readFileSync(FIXTURE, "utf8"));
-  m.electrostatics = { longRange: "dsf", cutoff: 11, dsfAlpha: 0.28 };
-  return buildEctTables(parseEctModel(m, "ect-bond-test.json"));
-};
-/**
- * Truncated Newton steps of 5 exact products (the library's default until 2026-12-07; the default
- * now freezes the mean field in the products, test/ect-xl-frozen.test.ts): the numbers below are
- * measured with it.
- */
-const XL: BondXlOptions = { order: 5, method: "newton", iterations: 5 };
+const tables = () => bondFixtureTables();
+const XL = NEWTON_XL;
 
 /** A rattled 8-atom rock-salt NaCl cell with velocities of about 300 K. */
 const start = rattledNaCl;
@@ -53,49 +41,6 @@ async function xlAfter(steps: number) {
 const converged = (from: EctEngine, atoms: Atoms) => convergedAt(from, atoms, (a) => engineAt(a));
 
 describe("bond transfer: extended-Lagrangian warm starts", () => {
-  /** The exact solves' evaluation count over the 200 steps of `againstExact` (one run shared by both schemes). */
-  let exactIterations: Promise<number> | null = null;
-  const exactRun = () =>
-    (exactIterations ??= (async () => {
-      const exact = await engineAt(start());
-      exact.compute();
-      let it = 0;
-      for (let block = 0; block < 10; block++) it += exact.runVerlet(20, 1.0).iterations;
-      return it;
-    })());
-  const againstExact = async (options: BondXlOptions) => {
-    const atoms = start();
-    const xl = await engineAt(atoms);
-    xl.bondSolver.xl = { ...options };
-    xl.compute();
-    return { ...(await xlAgainstConverged(xl, atoms, 10, converged)), itExact: await exactRun() };
-  };
-  /** The Newton scheme's run, which both tests below compare against. */
-  let newtonRun: ReturnType<typeof againstExact> | null = null;
-  const newton = () => (newtonRun ??= againstExact(XL));
-
-  it("keep energies and forces within the truncated Newton steps' error of the converged solve, conserve Omega + KE, and cost fewer evaluations", async () => {
-    const { worstE, worstF, worstDrift, itXl, itExact } = await newton();
-    console.log(`xl newton: E ${worstE.toExponential(2)} eV/atom, F ${worstF.toExponential(2)} eV/A, drift ${worstDrift.toExponential(2)} eV/atom, evaluations ${itXl} against ${itExact}`);
-    // Variational: the answer lies above the ground state, by the square of its error; the forces
-    // are first order in it.
-    expect(worstE).toBeGreaterThanOrEqual(-1e-12);
-    expect(worstE).toBeLessThan(1e-8);
-    expect(worstF).toBeLessThan(1e-4);
-    expect(worstDrift).toBeLessThan(3e-5);
-    expect(itXl).toBeLessThan(0.6 * itExact);
-  });
-
-  it("the earlier capped L-BFGS scheme (method lbfgs) still holds, at more evaluations than the Newton steps", async () => {
-    const lbfgs = await againstExact({ order: 5, method: "lbfgs", iterations: 8 });
-    console.log(`xl lbfgs: E ${lbfgs.worstE.toExponential(2)} eV/atom, F ${lbfgs.worstF.toExponential(2)} eV/A, drift ${lbfgs.worstDrift.toExponential(2)} eV/atom, evaluations ${lbfgs.itXl}`);
-    expect(lbfgs.worstE).toBeGreaterThanOrEqual(-1e-12);
-    expect(lbfgs.worstE).toBeLessThan(1e-8);
-    expect(lbfgs.worstF).toBeLessThan(1e-4);
-    expect(lbfgs.worstDrift).toBeLessThan(3e-5);
-    expect((await newton()).itXl).toBeLessThan(lbfgs.itXl);
-  });
-
   it("a step from auxiliary amplitudes far from the ground state is finished to the tolerance (the trust test), an ordinary one is not", async () => {
     const { atoms, a } = await xlAfter(20);
     const { ordinary: state, far: off } = ordinaryAndFarStates(a);

@@ -8,30 +8,24 @@
  * neighbor-list build to the next give what gathering them again gives. Hand-set fixture model with
  * DSF and induction (test/fixtures/ect-bond-test.json).
  */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { EctCalculator } from "../src/ect/calculator.js";
-import { parseEctModel } from "../src/ect/model.js";
-import { buildEctTables } from "../src/ect/tables.js";
 import { BOND_XL_DEFAULTS, type BondXlOptions } from "../src/ect/transfer/bond-transfer.js";
 import { expectBitwise } from "./helpers/compare.js";
-import { atPositionsOf, convergedAt, expectRestartBitwise, ordinaryAndFarStates, rattledNaCl, xlAgainstConverged } from "./helpers/ect-xl-cell.js";
+import { atPositionsOf, bondFixtureTables, convergedAt, expectRestartBitwise, ordinaryAndFarStates, rattledNaCl, xlAgainstConverged } from "./helpers/ect-xl-cell.js";
 import type { EctEngine } from "../src/ect/engine.js";
 
-const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
-const tables = () => {
-  const m = JSON.parse(readFileSync(FIXTURE, "utf8"));
-  m.electrostatics = { longRange: "dsf", cutoff: 11, dsfAlpha: 0.28 };
-  // Induction on (hand-set polarizabilities of the order of the free ions'), as in the shipped model.
-  m.polarization = { cutoff: 8 };
-  const alpha: Record<string, number[]> = { Na: [0.15, 5, 5], Cl: [1.5, 2.2, 1.5] };
-  for (const [el, e] of Object.entries(m.elements as Record<string, { dampingRadius: number; states: Record<string, unknown>[] }>)) {
-    e.dampingRadius = 0.4;
-    e.states.forEach((st, k) => (st.polarizability = alpha[el]?.[k] ?? 0.5));
-  }
-  return buildEctTables(parseEctModel(m, "ect-bond-test.json"));
-};
+// Induction on (hand-set polarizabilities of the order of the free ions'), as in the shipped model.
+const tables = () =>
+  bondFixtureTables((m) => {
+    m.polarization = { cutoff: 8 };
+    const alpha: Record<string, number[]> = { Na: [0.15, 5, 5], Cl: [1.5, 2.2, 1.5] };
+    for (const [el, e] of Object.entries(m.elements as Record<string, { dampingRadius: number; states: Record<string, unknown>[] }>)) {
+      e.dampingRadius = 0.4;
+      e.states.forEach((st, k) => (st.polarizability = alpha[el]?.[k] ?? 0.5));
+    }
+  });
 const FROZEN: BondXlOptions = { order: 5, method: "frozen", iterations: 8 };
 
 /** A rattled 8-atom rock-salt NaCl cell with velocities of about 300 K. */

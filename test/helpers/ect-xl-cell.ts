@@ -4,14 +4,36 @@
  * both files make of their scheme: blocks of steps measured against converged solves, the trust
  * test's far start, and a restart that must continue bit for bit.
  */
+import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import { Atoms } from "../../src/atoms.js";
 import { MolecularDynamics } from "../../src/dynamics/driver.js";
 import { formatRestart, parseRestart } from "../../src/dynamics/restart.js";
-import type { EctCalculator } from "../../src/ect/calculator.js";
+import { EctCalculator } from "../../src/ect/calculator.js";
 import type { EctEngine } from "../../src/ect/engine.js";
+import { parseEctModel } from "../../src/ect/model.js";
+import { buildEctTables } from "../../src/ect/tables.js";
+import type { BondXlOptions } from "../../src/ect/transfer/bond-transfer.js";
 import { rocksalt } from "../../src/structures/lattice.js";
 import { expectBitwise } from "./compare.js";
+
+/**
+ * Tables of the hand-set bond-transfer fixture model (test/fixtures/ect-bond-test.json) with DSF
+ * (11 A, alpha 0.28 1/A); `edit` changes the model's JSON before it is parsed.
+ */
+export function bondFixtureTables(edit?: (m: Record<string, any>) => void) {
+  const m = JSON.parse(readFileSync(new URL("../fixtures/ect-bond-test.json", import.meta.url), "utf8"));
+  m.electrostatics = { longRange: "dsf", cutoff: 11, dsfAlpha: 0.28 };
+  edit?.(m);
+  return buildEctTables(parseEctModel(m, "ect-bond-test.json"));
+}
+
+/**
+ * Truncated Newton steps of 5 exact products (the library's default until 2026-12-07; the default
+ * now freezes the mean field in the products, test/ect-xl-frozen.test.ts): test/ect-bond-xl.test.ts
+ * and test/verify/ect-bond-xl-schemes.test.ts measure with it.
+ */
+export const NEWTON_XL: BondXlOptions = { order: 5, method: "newton", iterations: 5 };
 
 /** A rattled 8-atom rock-salt NaCl cell (a = 5.6 A) with velocities of about 300 K (A/fs). */
 export function rattledNaCl(): Atoms {
