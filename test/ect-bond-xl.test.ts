@@ -15,7 +15,9 @@ import { rocksalt } from "../src/structures/lattice.js";
 import { NEWTON_XL, atPositionsOf, bondFixtureTables, convergedAt, expectRestartBitwise, ordinaryAndFarStates, rattledNaCl } from "./helpers/ect-xl-cell.js";
 import type { EctEngine } from "../src/ect/engine.js";
 
-const tables = () => bondFixtureTables();
+// Built once: engines copy the tables into their own memory.
+let fixtureTables: ReturnType<typeof bondFixtureTables> | null = null;
+const tables = () => (fixtureTables ??= bondFixtureTables());
 const XL = NEWTON_XL;
 
 /** A rattled 8-atom rock-salt NaCl cell with velocities of about 300 K. */

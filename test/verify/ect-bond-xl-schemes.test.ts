@@ -16,8 +16,11 @@ import { NEWTON_XL as XL, bondFixtureTables, convergedAt, rattledNaCl as start, 
 // Long runs: each test may take a minute on a loaded 2-core machine.
 vi.setConfig({ testTimeout: 600_000 });
 
+// Built once: engines copy the tables into their own memory.
+const tables = bondFixtureTables();
+
 async function engineAt(atoms: Atoms) {
-  const calc = await EctCalculator.create(bondFixtureTables());
+  const calc = await EctCalculator.create(tables);
   calc.engine.setAtoms(atoms);
   return calc.engine;
 }
