@@ -28,6 +28,19 @@ export function bondFixtureTables(edit?: (m: Record<string, any>) => void) {
   return buildEctTables(parseEctModel(m, "ect-bond-test.json"));
 }
 
+/** Induction on (hand-set polarizabilities of the order of the free ions'), as in the shipped model: an edit for {@link bondFixtureTables}. */
+export function withInduction(m: Record<string, any>): void {
+  m.polarization = { cutoff: 8 };
+  const alpha: Record<string, number[]> = { Na: [0.15, 5, 5], Cl: [1.5, 2.2, 1.5] };
+  for (const [el, e] of Object.entries(m.elements as Record<string, { dampingRadius: number; states: Record<string, unknown>[] }>)) {
+    e.dampingRadius = 0.4;
+    e.states.forEach((st, k) => (st.polarizability = alpha[el]?.[k] ?? 0.5));
+  }
+}
+
+/** The frozen-mean-field XL steps (the library's default, `BOND_XL_DEFAULTS`). */
+export const FROZEN_XL: BondXlOptions = { order: 5, method: "frozen", iterations: 8 };
+
 /**
  * Truncated Newton steps of 5 exact products (the library's default until 2026-12-07; the default
  * now freezes the mean field in the products, test/ect-xl-frozen.test.ts): test/ect-bond-xl.test.ts

@@ -4,14 +4,15 @@
  * test/ect-bond-xl.test.ts with the same bands): energies and forces stay within the capped solves'
  * error of a solve converged to the tolerance at the same positions, Omega + kinetic energy is
  * conserved, and each costs a fraction of the exact solves' evaluations, Newton fewer than L-BFGS.
- * The default frozen-mean-field scheme's run is in test/ect-xl-frozen.test.ts.
+ * The default frozen-mean-field scheme (with induction) against converged solves is checked in
+ * test/ect-xl-frozen.test.ts; here its Omega + KE fluctuation against dt (moved from there).
  */
 import { describe, expect, it, vi } from "vitest";
 import type { Atoms } from "../../src/atoms.js";
 import { EctCalculator } from "../../src/ect/calculator.js";
 import type { EctEngine } from "../../src/ect/engine.js";
 import type { BondXlOptions } from "../../src/ect/transfer/bond-transfer.js";
-import { NEWTON_XL as XL, bondFixtureTables, convergedAt, rattledNaCl as start, xlAgainstConverged } from "../helpers/ect-xl-cell.js";
+import { FROZEN_XL, NEWTON_XL as XL, bondFixtureTables, convergedAt, rattledNaCl as start, withInduction, xlAgainstConverged } from "../helpers/ect-xl-cell.js";
 
 // Long runs: each test may take a minute on a loaded 2-core machine.
 vi.setConfig({ testTimeout: 600_000 });
@@ -72,4 +73,29 @@ describe("bond transfer: extended-Lagrangian warm starts over 200 steps", () => 
     expect((await newton()).itXl).toBeLessThan(lbfgs.itXl);
   });
 
+});
+
+describe("bond transfer: frozen-mean-field extended-Lagrangian steps (the default), fixture with induction", () => {
+  const inductionTables = bondFixtureTables(withInduction);
+  it("Omega + KE fluctuates like a Verlet integrator's: halving dt quarters the largest excursion", async () => {
+    const excursion = async (dt: number) => {
+      const atoms = start();
+      const calc = await EctCalculator.create(inductionTables);
+      const e = calc.engine;
+      e.setAtoms(atoms);
+      e.bondSolver.xl = { ...FROZEN_XL };
+      e.compute();
+      // The history filled (6 solves to the tolerance) before the reference point.
+      e.runVerlet(10, dt);
+      const e0 = e.grandPotential() + e.kineticEnergy();
+      let worst = 0;
+      const steps = Math.round(100 / dt);
+      e.runVerlet(steps, dt, () => (worst = Math.max(worst, Math.abs(e.grandPotential() + e.kineticEnergy() - e0))));
+      return worst / atoms.length;
+    };
+    const big = await excursion(1.0), small = await excursion(0.5);
+    console.log(`xl frozen: largest |Omega + KE - start| ${big.toExponential(2)} eV/atom at 1 fs, ${small.toExponential(2)} at 0.5 fs`);
+    expect(big / small).toBeGreaterThan(2.5);
+    expect(big / small).toBeLessThan(6);
+  });
 });
