@@ -1,36 +1,24 @@
 /**
- * Extended-Lagrangian warm starts of the bond-transfer solver (`bondSolver.xl`): along an NVE run the
- * energies and forces stay within the capped solves' error of a solve converged to the tolerance at
- * the same positions, Omega + kinetic energy is conserved as with exact solves, each step costs a
- * fraction of the evaluations, and the auxiliary history travels with the solver state (also across
- * the older state format, which is still read). Hand-set fixture model (test/fixtures/ect-bond-test.json).
+ * Extended-Lagrangian warm starts of the bond-transfer solver (`bondSolver.xl`) with truncated Newton
+ * steps: a step far from the ground state is finished to the tolerance, the auxiliary history
+ * travels with the solver state (also across the older state format, which is still read), the
+ * L-BFGS curvature pairs survive rebuilds and barostat steps and never reach a new structure.
+ * Hand-set fixture model (test/fixtures/ect-bond-test.json). The 200-step runs of the Newton and
+ * L-BFGS schemes against converged and exact solves: test/verify/ect-bond-xl-schemes.test.ts (the
+ * default frozen-mean-field scheme's: test/ect-xl-frozen.test.ts).
  */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { MolecularDynamics } from "../src/dynamics/driver.js";
 import { EctCalculator } from "../src/ect/calculator.js";
-import { parseEctModel } from "../src/ect/model.js";
-import { buildEctTables } from "../src/ect/tables.js";
 import { rocksalt } from "../src/structures/lattice.js";
-import { type BondXlOptions } from "../src/ect/transfer/bond-transfer.js";
-import { formatRestart, parseRestart } from "../src/dynamics/restart.js";
-import { expectBitwise } from "./helpers/compare.js";
-import { convergedAt, rattledNaCl } from "./helpers/ect-xl-cell.js";
+import { NEWTON_XL, atPositionsOf, bondFixtureTables, convergedAt, expectRestartBitwise, ordinaryAndFarStates, rattledNaCl } from "./helpers/ect-xl-cell.js";
 import type { EctEngine } from "../src/ect/engine.js";
 
-const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
-const tables = () => {
-  const m = JSON.parse(readFileSync(FIXTURE, "utf8"));
-  m.electrostatics = { longRange: "dsf", cutoff: 11, dsfAlpha: 0.28 };
-  return buildEctTables(parseEctModel(m, "ect-bond-test.json"));
-};
-/**
- * Truncated Newton steps of 5 exact products (the library's default until 2026-12-07; the default
- * now freezes the mean field in the products, test/ect-xl-frozen.test.ts): the numbers below are
- * measured with it.
- */
-const XL: BondXlOptions = { order: 5, method: "newton", iterations: 5 };
+// Built once: engines copy the tables into their own memory.
+let fixtureTables: ReturnType<typeof bondFixtureTables> | null = null;
+const tables = () => (fixtureTables ??= bondFixtureTables());
+const XL = NEWTON_XL;
 
 /** A rattled 8-atom rock-salt NaCl cell with velocities of about 300 K. */
 const start = rattledNaCl;
@@ -41,68 +29,25 @@ async function engineAt(atoms: Atoms, skin?: number) {
   return calc.engine;
 }
 
+/** An XL engine (Newton steps) on the rattled cell, computed and run `steps` steps of 1 fs. */
+async function xlAfter(steps: number) {
+  const atoms = start();
+  const a = await engineAt(atoms);
+  a.bondSolver.xl = { ...XL };
+  a.compute();
+  a.runVerlet(steps, 1.0);
+  return { atoms, a };
+}
+
 /** A second engine at the same positions, warm-started from `from`'s state and solved to the tolerance. */
 const converged = (from: EctEngine, atoms: Atoms) => convergedAt(from, atoms, (a) => engineAt(a));
 
 describe("bond transfer: extended-Lagrangian warm starts", () => {
-  const againstExact = async (options: BondXlOptions) => {
-    const atoms = start();
-    const xl = await engineAt(atoms), exact = await engineAt(atoms);
-    xl.bondSolver.xl = { ...options };
-    xl.compute();
-    exact.compute();
-    const n = atoms.length;
-    const e0 = xl.grandPotential() + xl.kineticEnergy();
-    let worstE = 0, worstF = 0, worstDrift = 0, itXl = 0, itExact = 0;
-    for (let block = 0; block < 10; block++) {
-      itXl += xl.runVerlet(20, 1.0).iterations;
-      itExact += exact.runVerlet(20, 1.0).iterations;
-      worstDrift = Math.max(worstDrift, Math.abs(xl.grandPotential() + xl.kineticEnergy() - e0) / n);
-      const ref = await converged(xl, atoms);
-      worstE = Math.max(worstE, (xl.grandPotential() - ref.grandPotential()) / n);
-      const f = xl.forces(), g = ref.forces();
-      for (let k = 0; k < f.length; k++) worstF = Math.max(worstF, Math.abs(f[k] - g[k]));
-    }
-    return { worstE, worstF, worstDrift, itXl, itExact };
-  };
-
-  it("keep energies and forces within the truncated Newton steps' error of the converged solve, conserve Omega + KE, and cost fewer evaluations", async () => {
-    const { worstE, worstF, worstDrift, itXl, itExact } = await againstExact(XL);
-    console.log(`xl newton: E ${worstE.toExponential(2)} eV/atom, F ${worstF.toExponential(2)} eV/A, drift ${worstDrift.toExponential(2)} eV/atom, evaluations ${itXl} against ${itExact}`);
-    // Variational: the answer lies above the ground state, by the square of its error; the forces
-    // are first order in it.
-    expect(worstE).toBeGreaterThanOrEqual(-1e-12);
-    expect(worstE).toBeLessThan(1e-8);
-    expect(worstF).toBeLessThan(1e-4);
-    expect(worstDrift).toBeLessThan(3e-5);
-    expect(itXl).toBeLessThan(0.6 * itExact);
-  });
-
-  it("the earlier capped L-BFGS scheme (method lbfgs) still holds, at more evaluations than the Newton steps", async () => {
-    const newton = await againstExact(XL);
-    const lbfgs = await againstExact({ order: 5, method: "lbfgs", iterations: 8 });
-    console.log(`xl lbfgs: E ${lbfgs.worstE.toExponential(2)} eV/atom, F ${lbfgs.worstF.toExponential(2)} eV/A, drift ${lbfgs.worstDrift.toExponential(2)} eV/atom, evaluations ${lbfgs.itXl}`);
-    expect(lbfgs.worstE).toBeGreaterThanOrEqual(-1e-12);
-    expect(lbfgs.worstE).toBeLessThan(1e-8);
-    expect(lbfgs.worstF).toBeLessThan(1e-4);
-    expect(lbfgs.worstDrift).toBeLessThan(3e-5);
-    expect(newton.itXl).toBeLessThan(lbfgs.itXl);
-  });
-
   it("a step from auxiliary amplitudes far from the ground state is finished to the tolerance (the trust test), an ordinary one is not", async () => {
-    const atoms = start();
-    const a = await engineAt(atoms);
-    a.bondSolver.xl = { ...XL };
-    a.compute();
-    a.runVerlet(20, 1.0);
-    const state = Float64Array.from(a.solverState().weights);
-    // Bond-transfer state: [-1, bonds, slots, xlSteps], then per bond i, j, dx, dy, dz and the
-    // forward and reverse amplitude of each slot (0 solution, 1 the one before, 2.. the history).
-    const bonds = state[1], slots = state[2], per = 5 + 2 * slots;
-    const off = Float64Array.from(state);
-    for (let b = 0; b < bonds; b++) for (let v = 5 + 4; v < per; v++) off[4 + b * per + v] *= 0.7;
+    const { atoms, a } = await xlAfter(20);
+    const { ordinary: state, far: off } = ordinaryAndFarStates(a);
     const run = async (s: Float64Array) => {
-      const e = await engineAt(new Atoms({ symbols: atoms.symbols, positions: a.positions(), cell: atoms.cell, pbc: atoms.pbc }));
+      const e = await engineAt(atPositionsOf(a, atoms));
       e.bondSolver.xl = { ...XL };
       e.setSolverState({ ...a.solverState(), weights: s });
       e.compute();
@@ -121,27 +66,12 @@ describe("bond transfer: extended-Lagrangian warm starts", () => {
       calc.engine.bondSolver.xl = { ...XL };
       return calc;
     };
-    const atoms = start();
-    const straight = new MolecularDynamics(await make(), atoms, { dt: 1 });
-    straight.run(40);
-    const first = new MolecularDynamics(await make(), atoms, { dt: 1 });
-    first.run(17);
-    const second = MolecularDynamics.fromRestart(await make(), parseRestart(formatRestart(first.restartData()), "xl.restart"), {});
-    second.run(23);
-    expect(second.step).toBe(40);
-    expectBitwise(second.atoms.positions, straight.atoms.positions, "positions");
-    expectBitwise(second.atoms.velocities!, straight.atoms.velocities!, "velocities");
-    expectBitwise(second.results!.forces, straight.results!.forces, "forces");
-    expect(Object.is(second.thermo().conserved, straight.thermo().conserved)).toBe(true);
+    await expectRestartBitwise(make, start(), 40, 17);
   });
 
   it("the auxiliary history travels with the solver state: another engine continues the run", async () => {
-    const atoms = start();
-    const a = await engineAt(atoms);
-    a.bondSolver.xl = { ...XL };
-    a.compute();
-    a.runVerlet(30, 1.0);
-    const b = await engineAt(new Atoms({ symbols: atoms.symbols, positions: a.positions(), cell: atoms.cell, pbc: atoms.pbc }));
+    const { atoms, a } = await xlAfter(30);
+    const b = await engineAt(atPositionsOf(a, atoms));
     b.bondSolver.xl = { ...XL };
     b.setVelocities(a.velocities());
     b.rebuild();
@@ -179,7 +109,7 @@ describe("bond transfer: extended-Lagrangian warm starts", () => {
     legacy.set(s.subarray(4, 4 + 9 * count), 1);
     legacy.set(s.subarray(4 + 9 * count, 4 + 9 * count + n), 1 + 9 * count);
     const run = async (weights: Float64Array) => {
-      const e = await engineAt(new Atoms({ symbols: atoms.symbols, positions: a.positions(), cell: atoms.cell, pbc: atoms.pbc }));
+      const e = await engineAt(atPositionsOf(a, atoms));
       e.setVelocities(a.velocities());
       e.rebuild();
       e.setSolverState({ weights, mu: 0 });
@@ -266,11 +196,7 @@ describe("bond transfer: the L-BFGS curvature pairs of the capped solves across 
       return { positions: Array.from(e.positions()), forces: Array.from(e.forces()), omega: e.grandPotential(), state: Array.from(e.solverState().weights) };
     };
     const used = async () => {
-      const a = await engineAt(start());
-      a.bondSolver.xl = { ...XL };
-      a.setVelocities(start().velocities!);
-      a.compute();
-      a.runVerlet(30, 1.0);
+      const { a } = await xlAfter(30);
       a.solverState();
       return a;
     };

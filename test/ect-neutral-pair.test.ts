@@ -29,15 +29,21 @@ const morse = (r: number) => MORSE.D * ((1 - Math.exp(-MORSE.alpha * (r - MORSE.
 const h2 = (r: number) => new Atoms({ symbols: ["H", "H"], positions: [0, 0, 0, 0.1, 0.05, r] });
 const distance = (r: number) => Math.hypot(0.1, 0.05, r);
 
+/**
+ * Two H- ions (charge -2) at three distances: both stay anions, and Omega with a pair term minus
+ * Omega without it is that term at the H-H distance (the taper is 1 this far inside the 6 A pair cutoff).
+ */
+async function expectAnionPairTerm(withTerm: EctCalculator, without: EctCalculator, term: (r: number) => number) {
+  for (const r of [0.9, 1.4, 2.5]) {
+    const a = withTerm.calculate(h2(r)), n = without.calculate(h2(r));
+    expect(Array.from(a.charges)).toEqual([-1, -1]);
+    expect(a.grandPotential - n.grandPotential).toBeCloseTo(term(distance(r)), 9);
+  }
+}
+
 describe("pairs of the neutral configuration only", () => {
   it("two H- ions (charge -2) feel none of the H-H bond; with states all they feel all of it", async () => {
-    const all = await calcFor(json("all"), -2), neutral = await calcFor(json("neutral"), -2);
-    for (const r of [0.9, 1.4, 2.5]) {
-      const a = all.calculate(h2(r)), n = neutral.calculate(h2(r));
-      expect(Array.from(a.charges)).toEqual([-1, -1]);
-      // The taper is 1 this far inside the 6 A pair cutoff.
-      expect(a.grandPotential - n.grandPotential).toBeCloseTo(morse(distance(r)), 9);
-    }
+    await expectAnionPairTerm(await calcFor(json("all"), -2), await calcFor(json("neutral"), -2), morse);
   });
 
   it("two neutral H atoms without a transfer channel feel all of it", async () => {
@@ -74,12 +80,7 @@ const repulsion = (r: number) => REPULSION.A * Math.exp(-r / REPULSION.rho);
 
 describe("pairs of the anionic configuration only, and lists of pair functions", () => {
   it("two H- ions (charge -2) feel all of the anion pair and none of the neutral bond", async () => {
-    const both = await calcFor(json("neutral", withRepulsion), -2), neutral = await calcFor(json("neutral"), -2);
-    for (const r of [0.9, 1.4, 2.5]) {
-      const b = both.calculate(h2(r)), n = neutral.calculate(h2(r));
-      expect(Array.from(b.charges)).toEqual([-1, -1]);
-      expect(b.grandPotential - n.grandPotential).toBeCloseTo(repulsion(distance(r)), 9);
-    }
+    await expectAnionPairTerm(await calcFor(json("neutral", withRepulsion), -2), await calcFor(json("neutral"), -2), repulsion);
   });
 
   it("two neutral H atoms without a transfer channel feel none of it", async () => {

@@ -7,7 +7,7 @@ import { readEctModelFile } from "../src/ect/model-file.js";
 import { buildEctTables } from "../src/ect/tables.js";
 import { EctEngine } from "../src/ect/engine.js";
 import type { EctTables } from "../src/ect/tables.js";
-import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
+import { worstExcursion } from "./helpers/ect-nve.js";
 
 const model = readEctModelFile("models/ect-starter.json");
 const tables = buildEctTables(model);
@@ -188,14 +188,7 @@ describe("dynamics", () => {
         positions: [0, 0, 0, 0.1, 0.05, 2.45, 4.5, 0, 1.0, 4.6, 0.1, 1.74],
         pbc: [false, false, false],
       });
-      atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 3);
-      e.setAtoms(atoms);
-      e.compute();
-      const start = e.grandPotential() + e.kineticEnergy();
-      let worst = 0;
-      e.runVerlet(Math.round(250 / dt), dt, () => {
-        worst = Math.max(worst, Math.abs(e.grandPotential() + e.kineticEnergy() - start));
-      });
+      const worst = worstExcursion(e, atoms, 250, dt);
       expect(Math.abs(e.charges()[0])).toBeGreaterThan(0.5);
       return worst / atoms.length;
     };

@@ -12,6 +12,7 @@ import { EctEngine } from "../src/ect/engine.js";
 import { rocksalt } from "../src/structures/lattice.js";
 import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
 import type { EctModel } from "../src/ect/model.js";
+import { worstExcursion } from "./helpers/ect-nve.js";
 
 const base = readEctModelFile("models/ect-starter.json");
 const index = (sym: string) => base.elements.findIndex((e) => e.symbol === sym);
@@ -211,15 +212,7 @@ describe("resonance: forces and dynamics", () => {
     const drift = async (dt: number) => {
       const e = await EctEngine.create(lih);
       const atoms = new Atoms({ symbols: ["Li", "H", "Li", "H"], positions: [0, 0, 0, 1.62, 0.1, 0, 0.2, 2.3, 0.1, 1.5, 2.1, -0.2] });
-      atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 3);
-      e.setAtoms(atoms);
-      e.compute();
-      const start = e.grandPotential() + e.kineticEnergy();
-      let worst = 0;
-      e.runVerlet(Math.round(8 / dt), dt, () => {
-        expect(e.solverReport().residual).toBeLessThanOrEqual(e.solver.tolerance);
-        worst = Math.max(worst, Math.abs(e.grandPotential() + e.kineticEnergy() - start));
-      });
+      const worst = worstExcursion(e, atoms, 8, dt, () => expect(e.solverReport().residual).toBeLessThanOrEqual(e.solver.tolerance));
       const q = e.charges();
       expect(q[0]).toBeGreaterThan(0.1);
       expect(q[0]).toBeLessThan(0.9);

@@ -2,7 +2,7 @@
  * Bond transfer (models with "transfer": "bond"): the latent-variable gradient, forces and stress
  * against finite differences, the two-configuration limit of one pair, smooth avoided crossings,
  * fragments that keep their charge, separated atoms in periodic boxes, charged systems and PPLB
- * linearity, and energy conservation in MD. The model is a hand-set test fixture (not fitted): these
+ * linearity (energy conservation in MD: test/verify/nve.test.ts). The model is a hand-set test fixture (not fitted): these
  * are properties of the formulation, true for any parameters.
  */
 import { readFileSync } from "node:fs";
@@ -307,23 +307,6 @@ describe("bond transfer: long range and restarts", () => {
     b.engine.runVerlet(5, 1.0);
     expect(Array.from(b.engine.positions())).toEqual(Array.from(a.engine.positions()));
     expect(b.engine.grandPotential()).toBe(a.engine.grandPotential());
-  });
-});
-
-describe("bond transfer: dynamics", () => {
-  it("NVE of a rattled NaCl crystal conserves Omega + kinetic energy", async () => {
-    const calc = await calcFor(model(dsf));
-    const atoms = rocksalt("Na", "Cl", 5.6, 2);
-    const p = Float64Array.from(atoms.positions);
-    for (let k = 0; k < p.length; k++) p[k] += 0.05 * Math.sin(7.3 * k);
-    const e = calc.engine;
-    e.setAtoms(new Atoms({ symbols: atoms.symbols, positions: p, cell: atoms.cell, pbc: atoms.pbc }));
-    e.compute();
-    const total = () => e.grandPotential() + e.kineticEnergy();
-    const start = total();
-    let worst = 0;
-    e.runVerlet(100, 1.0, () => (worst = Math.max(worst, Math.abs(total() - start))));
-    expect(worst / atoms.symbols.length).toBeLessThan(2e-5);
   });
 });
 

@@ -2,39 +2,25 @@
  * Extended-Lagrangian bond solves with frozen-mean-field Newton steps (`method: "frozen"`, the
  * default of `md --solver xl`): the Hessian-vector products of each step's truncated Newton step hold
  * the mean field's eps at the auxiliary amplitudes, so a step costs two kernel evaluations. Along NVE
- * runs energies and forces stay within the step's error of a converged solve, Omega + KE is conserved
- * and its fluctuation shrinks with dt like a Verlet integrator's, a restart continues bit for bit, a
- * step far from the ground state is finished to the tolerance, and the induction pairs kept from one
- * neighbor-list build to the next give what gathering them again gives. Hand-set fixture model with
- * DSF and induction (test/fixtures/ect-bond-test.json).
+ * runs energies and forces stay within the step's error of a converged solve and Omega + KE is
+ * conserved (its fluctuation against dt: test/verify/ect-bond-xl-schemes.test.ts), a restart continues
+ * bit for bit, a step far from the ground state is finished to the tolerance, and the induction pairs
+ * kept from one neighbor-list build to the next give what gathering them again gives. Hand-set
+ * fixture model with DSF and induction (test/fixtures/ect-bond-test.json).
  */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
-import { MolecularDynamics } from "../src/dynamics/driver.js";
 import { EctCalculator } from "../src/ect/calculator.js";
-import { parseEctModel } from "../src/ect/model.js";
-import { buildEctTables } from "../src/ect/tables.js";
 import { BOND_XL_DEFAULTS, type BondXlOptions } from "../src/ect/transfer/bond-transfer.js";
-import { formatRestart, parseRestart } from "../src/dynamics/restart.js";
 import { expectBitwise } from "./helpers/compare.js";
-import { convergedAt, rattledNaCl } from "./helpers/ect-xl-cell.js";
+import { FROZEN_XL, atPositionsOf, bondFixtureTables, withInduction, convergedAt, expectRestartBitwise, ordinaryAndFarStates, rattledNaCl, xlAgainstConverged } from "./helpers/ect-xl-cell.js";
 import type { EctEngine } from "../src/ect/engine.js";
 
-const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
-const tables = () => {
-  const m = JSON.parse(readFileSync(FIXTURE, "utf8"));
-  m.electrostatics = { longRange: "dsf", cutoff: 11, dsfAlpha: 0.28 };
-  // Induction on (hand-set polarizabilities of the order of the free ions'), as in the shipped model.
-  m.polarization = { cutoff: 8 };
-  const alpha: Record<string, number[]> = { Na: [0.15, 5, 5], Cl: [1.5, 2.2, 1.5] };
-  for (const [el, e] of Object.entries(m.elements as Record<string, { dampingRadius: number; states: Record<string, unknown>[] }>)) {
-    e.dampingRadius = 0.4;
-    e.states.forEach((st, k) => (st.polarizability = alpha[el]?.[k] ?? 0.5));
-  }
-  return buildEctTables(parseEctModel(m, "ect-bond-test.json"));
-};
-const FROZEN: BondXlOptions = { order: 5, method: "frozen", iterations: 8 };
+// Induction on (hand-set polarizabilities of the order of the free ions'), as in the shipped model.
+// Built once: engines copy the tables into their own memory.
+let fixtureTables: ReturnType<typeof bondFixtureTables> | null = null;
+const tables = () => (fixtureTables ??= bondFixtureTables(withInduction));
+const FROZEN = FROZEN_XL;
 
 /** A rattled 8-atom rock-salt NaCl cell with velocities of about 300 K. */
 const start = rattledNaCl;
@@ -55,19 +41,10 @@ describe("bond transfer: extended-Lagrangian steps with the mean field frozen in
   });
 
   it("keeps energies and forces within the step's error of converged solves at two evaluations per step, conserving Omega + KE", async () => {
-    const atoms = start(), n = atoms.length;
+    const atoms = start();
     const xl = await engineAt(atoms);
     xl.compute();
-    const e0 = xl.grandPotential() + xl.kineticEnergy();
-    let worstE = 0, worstF = 0, worstDrift = 0, itXl = 0;
-    for (let block = 0; block < 6; block++) {
-      itXl += xl.runVerlet(20, 1.0).iterations;
-      worstDrift = Math.max(worstDrift, Math.abs(xl.grandPotential() + xl.kineticEnergy() - e0) / n);
-      const ref = await converged(xl, atoms);
-      worstE = Math.max(worstE, (xl.grandPotential() - ref.grandPotential()) / n);
-      const f = xl.forces(), g = ref.forces();
-      for (let k = 0; k < f.length; k++) worstF = Math.max(worstF, Math.abs(f[k] - g[k]));
-    }
+    const { worstE, worstF, worstDrift, itXl } = await xlAgainstConverged(xl, atoms, 6, converged);
     console.log(`xl frozen: E ${worstE.toExponential(2)} eV/atom, F ${worstF.toExponential(2)} eV/A, drift ${worstDrift.toExponential(2)} eV/atom, evaluations ${itXl} over 120 steps`);
     // Variational: the answer lies above the ground state by the square of its error.
     expect(worstE).toBeGreaterThanOrEqual(-1e-12);
@@ -80,38 +57,14 @@ describe("bond transfer: extended-Lagrangian steps with the mean field frozen in
     expect(itXl).toBeLessThan(2 * 114 + 6 * 40);
   });
 
-  it("Omega + KE fluctuates like a Verlet integrator's: halving dt quarters the largest excursion", async () => {
-    const excursion = async (dt: number) => {
-      const atoms = start();
-      const e = await engineAt(atoms);
-      e.compute();
-      // The history filled (6 solves to the tolerance) before the reference point.
-      e.runVerlet(10, dt);
-      const e0 = e.grandPotential() + e.kineticEnergy();
-      let worst = 0;
-      const steps = Math.round(100 / dt);
-      e.runVerlet(steps, dt, () => (worst = Math.max(worst, Math.abs(e.grandPotential() + e.kineticEnergy() - e0))));
-      return worst / atoms.length;
-    };
-    const big = await excursion(1.0), small = await excursion(0.5);
-    console.log(`xl frozen: largest |Omega + KE - start| ${big.toExponential(2)} eV/atom at 1 fs, ${small.toExponential(2)} at 0.5 fs`);
-    expect(big / small).toBeGreaterThan(2.5);
-    expect(big / small).toBeLessThan(6);
-  });
-
   it("a step from auxiliary amplitudes far from the ground state is finished to the tolerance (the trust test), an ordinary one is not", async () => {
     const atoms = start();
     const a = await engineAt(atoms);
     a.compute();
     a.runVerlet(20, 1.0);
-    const state = Float64Array.from(a.solverState().weights);
-    // [-1, bonds, slots, xlSteps], then per bond i, j, dx, dy, dz and the forward and reverse
-    // amplitude of each slot (0 solution, 1 the one before, 2.. the history).
-    const bonds = state[1], slots = state[2], per = 5 + 2 * slots;
-    const off = Float64Array.from(state);
-    for (let b = 0; b < bonds; b++) for (let v = 5 + 4; v < per; v++) off[4 + b * per + v] *= 0.7;
+    const { ordinary: state, far: off } = ordinaryAndFarStates(a);
     const run = async (s: Float64Array) => {
-      const e = await engineAt(new Atoms({ symbols: atoms.symbols, positions: a.positions(), cell: atoms.cell, pbc: atoms.pbc }));
+      const e = await engineAt(atPositionsOf(a, atoms));
       e.setSolverState({ ...a.solverState(), weights: s });
       e.compute();
       return e;
@@ -129,20 +82,8 @@ describe("bond transfer: extended-Lagrangian steps with the mean field frozen in
       calc.engine.bondSolver.xl = { ...FROZEN };
       return calc;
     };
-    const atoms = start();
-    const straightCalc = await make();
-    const straight = new MolecularDynamics(straightCalc, atoms, { dt: 1 });
-    straight.run(60);
-    const first = new MolecularDynamics(await make(), atoms, { dt: 1 });
-    first.run(27);
-    const second = MolecularDynamics.fromRestart(await make(), parseRestart(formatRestart(first.restartData()), "xl.restart"), {});
-    second.run(33);
-    expect(second.step).toBe(60);
+    const straightCalc = await expectRestartBitwise(make, start(), 60, 27);
     expect(straightCalc.engine.neighborStats().builds).toBeGreaterThan(2);
-    expectBitwise(second.atoms.positions, straight.atoms.positions, "positions");
-    expectBitwise(second.atoms.velocities!, straight.atoms.velocities!, "velocities");
-    expectBitwise(second.results!.forces, straight.results!.forces, "forces");
-    expect(Object.is(second.thermo().conserved, straight.thermo().conserved)).toBe(true);
   });
 
   it("induction pairs kept within a neighbor-list build give, bit for bit, what gathering them at every step gives", async () => {

@@ -132,13 +132,13 @@ describe("md stops on Ctrl-C", () => {
         const started = new Promise<void>((resolve) => child.stdout.on("data", (d) => { text += d; if (/\n\s+100\s/.test(text)) resolve(); }));
         const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
         await started;
-        const t0 = Date.now();
         child.kill("SIGINT");
+        // "Soon": the run stops at the end of the chunk it is in; the 20 s race only catches a run that
+        // ignores the signal, whatever the load (no bound on how soon: that depends on the machine).
         const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 20_000));
         const code = await Promise.race([exited, timeout]);
         if (code === "timeout") child.kill("SIGKILL");
         expect(code).toBe(130);
-        expect(Date.now() - t0).toBeLessThan(20_000);
         expect(readdirSync(out)).toEqual([]);
       } finally {
         rmSync(out, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // `ect-eam eval --streitz` (Streitz-Mintmire: coul/streitz + eam/alloy + fix qeq/slater) run from the
 // bundle against the LAMMPS 29Sep2021 single points in test/fixtures/streitz, each with its own
 // settings from its header; plus StreitzCalculator's Ewald accuracy path and the flag checks.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Atoms } from "../src/atoms.js";
@@ -11,26 +11,12 @@ import { streitzSettings, type StreitzEvalOptions } from "../src/cli/streitz.js"
 import { InputError } from "../src/errors.js";
 import { lammpsEwaldParameters, StreitzCalculator } from "../src/streitz/calculator.js";
 import { readStreitzFile } from "../src/streitz/params-file.js";
-import { cli, cliFails, ensureCliBuilt, ROOT, scratch } from "./helpers/cli.js";
+import { cli, cliFails, ensureCliBuilt, scratch } from "./helpers/cli.js";
 import { maxAbsDiff } from "./helpers/compare.js";
+import { FIX, FIXTURES, POT, num, realColumn as real } from "./helpers/streitz-fixtures.js";
 
-const FIX = join(ROOT, "test", "fixtures", "streitz");
-const POT = join(ROOT, "potentials");
-const FIXTURES = readdirSync(FIX).filter((f) => f.endsWith(".extxyz")).sort();
 const { dir } = scratch("streitz-cli-");
 beforeAll(() => ensureCliBuilt(["cli", "streitz"]), 120_000);
-
-function num(a: Atoms, key: string): number {
-  const v = a.info[key];
-  if (typeof v !== "number") throw new Error(`no number ${key} in the header`);
-  return v;
-}
-
-function real(a: Atoms, name: string): Float64Array {
-  const col = a.arrays[name];
-  if (!col || col.kind !== "R") throw new Error(`no real column ${name}`);
-  return col.data;
-}
 
 /** The fixture's own settings as eval flags. */
 function fixtureFlags(a: Atoms): string[] {

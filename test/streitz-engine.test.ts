@@ -1,11 +1,11 @@
 // The wasm Streitz-Mintmire engine (src/streitz/engine.ts, assembly/streitz.ts): its radial tables
 // against the closed forms, the LAMMPS fixtures through StreitzCalculator (SIMD and scalar kernels),
-// the consistent mode (forces = -dE/dx, NVE energy error ~ dt^2) and the input checks.
+// the consistent mode (forces = -dE/dx; its NVE energy error ~ dt^2: test/verify/streitz-nve.test.ts)
+// and the input checks.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Atoms } from "../src/atoms.js";
-import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
 import { InputError } from "../src/errors.js";
 import { readExtxyzFile } from "../src/io/extxyz-file.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
@@ -175,34 +175,6 @@ describe("consistent mode", () => {
     expect(Math.max(...gaps)).toBeGreaterThan(5e-3);
   });
 
-  /** Largest |E_tot(t) - E_tot(0)| per atom over 40 fs of NVE at time step dt (fs), sampled every 1.6 fs. */
-  async function nveError(mode: "lammps" | "consistent", dt: number): Promise<{ max: number; end: number }> {
-    const atoms = readExtxyzFile(join(FIX, "al2o3_rattled_2x1x1_wolf.extxyz"))[0];
-    atoms.velocities = maxwellBoltzmann(atoms.masses, 600, 7);
-    const calc = await StreitzCalculator.create({ eam: smooth, streitz, summation: "wolf", mode, qeqTolerance: 1e-10 });
-    calc.calculate(atoms);
-    const e = calc.engine;
-    const e0 = e.energy() + e.kineticEnergy();
-    const every = Math.round(1.6 / dt);
-    let max = 0;
-    for (let s = 0; s < Math.round(40 / dt); s += every) {
-      e.runVerlet(every, dt);
-      max = Math.max(max, Math.abs(e.energy() + e.kineticEnergy() - e0));
-    }
-    return { max: max / atoms.length, end: (e.energy() + e.kineticEnergy() - e0) / atoms.length };
-  }
-
-  it("NVE (Wolf): the energy error is small and scales as dt^2; lammps mode drifts whatever dt", async () => {
-    const coarse = await nveError("consistent", 0.8);
-    const fine = await nveError("consistent", 0.4);
-    // measured: 3.2e-5 and 8.1e-6 eV/atom (ratio 4.0)
-    expect(fine.max).toBeLessThan(2e-5);
-    expect(coarse.max / fine.max).toBeGreaterThan(3.5);
-    expect(coarse.max / fine.max).toBeLessThan(4.6);
-    const lammps = await nveError("lammps", 0.4);
-    // measured: 4.4e-4 eV/atom gained in 40 fs, at dt 0.8, 0.4 and 0.2 alike
-    expect(lammps.end).toBeGreaterThan(20 * fine.max);
-  });
 });
 
 describe("input checks", () => {

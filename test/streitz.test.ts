@@ -1,6 +1,5 @@
 // Streitz-Mintmire reference layer (src/streitz) against LAMMPS 29Sep2021 coul/streitz + eam/alloy
 // + fix qeq/slater single points (test/fixtures/streitz, provenance in its README.md).
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
@@ -21,36 +20,7 @@ import { readStreitzFile } from "../src/streitz/params-file.js";
 import { parseStreitz, streitzElements, type StreitzParameters } from "../src/streitz/params.js";
 import { streitzQeq } from "../src/streitz/qeq.js";
 import { maxAbsDiff } from "./helpers/compare.js";
-
-const ROOT = join(import.meta.dirname, "..");
-const FIX = join(ROOT, "test", "fixtures", "streitz");
-const POT = join(ROOT, "potentials");
-const FIXTURES = readdirSync(FIX).filter((f) => f.endsWith(".extxyz")).sort();
-
-function realColumn(a: Atoms, name: string): Float64Array {
-  const col = a.arrays[name];
-  if (!col || col.kind !== "R") throw new Error(`fixture has no real column ${name}`);
-  return col.data;
-}
-
-function num(a: Atoms, key: string): number {
-  const v = a.info[key];
-  if (typeof v !== "number") throw new Error(`fixture header has no number ${key}`);
-  return v;
-}
-
-/** The fixture's own pair_style / kspace settings. */
-function fixtureOptions(a: Atoms): StreitzCoulombOptions {
-  const summation = a.info.summation;
-  if (summation !== "wolf" && summation !== "ewald") throw new Error(`bad summation ${String(summation)}`);
-  const opts: StreitzCoulombOptions = { summation, cutoff: num(a, "coul_cutoff"), wolfAlpha: num(a, "wolf_alpha") };
-  if (summation === "ewald") {
-    const kmax = a.info.ewald_kmax as number[];
-    opts.ewaldG = num(a, "ewald_g");
-    opts.ewaldKmax = [kmax[0], kmax[1], kmax[2]];
-  }
-  return opts;
-}
+import { FIX, FIXTURES, LARGE_FIXTURES, POT, expectCoulombFixture, expectQeqFixture, fixtureOptions, num, realColumn } from "./helpers/streitz-fixtures.js";
 
 const ALO_STREITZ = `# DATE: 2015-02-19 UNITS: metal CONTRIBUTOR: Ray Shan
 # X (eV)  J (eV)  gamma (1/ang)  zeta (1/ang)  Z (e)
@@ -198,38 +168,13 @@ describe("LAMMPS fixtures: coul/streitz + ewald with the fixture charges, eam/al
 
   it("has all 8 shared fixtures", () => {
     expect(FIXTURES).toHaveLength(8);
+    expect(FIXTURES).toEqual(expect.arrayContaining(LARGE_FIXTURES));
   });
 
-  for (const file of FIXTURES) {
+  // (the 2160-atom fixture: test/verify/streitz-reference.test.ts)
+  for (const file of FIXTURES.filter((f) => !LARGE_FIXTURES.includes(f))) {
     it(`${file}: energies to 1e-9 eV/atom, forces to 1e-7 eV/A, virial to 1e-10 eV/atom`, () => {
-      const atoms = readExtxyzFile(join(FIX, file))[0];
-      const n = atoms.length;
-      const q = realColumn(atoms, "charges");
-      const ref = realColumn(atoms, "forces");
-      const opts = fixtureOptions(atoms);
-      const coul = streitzCoulomb(atoms, q, params, opts);
-      const e = eam.calculate(atoms);
-
-      expect(Math.abs(coul.energyPair - num(atoms, "energy_coul_pair")) / n).toBeLessThan(1e-9);
-      expect(Math.abs(coul.energyKspace - num(atoms, "energy_coul_kspace")) / n).toBeLessThan(1e-9);
-      expect(Math.abs(coul.energy - num(atoms, "energy_coul")) / n).toBeLessThan(1e-9);
-      expect(Math.abs(e.energy - num(atoms, "energy_eam")) / n).toBeLessThan(1e-9);
-      expect(Math.abs(coul.energy + e.energy - num(atoms, "energy")) / n).toBeLessThan(1e-9);
-
-      const total = coul.forces.map((f, m) => f + e.forces[m]);
-      expect(maxAbsDiff(total, ref)).toBeLessThan(1e-7);
-
-      const w = atoms.info.virial as number[];
-      const wTotal = coul.virial.map((v, m) => v + e.virial[m]);
-      expect(maxAbsDiff(wTotal, w) / n).toBeLessThan(1e-10);
-
-      if (opts.summation === "ewald") {
-        expect(coul.kcount).toBeGreaterThan(1000);
-        // the real-space part alone is LAMMPS' compute pair coul/streitz
-        const real = streitzCoulomb(atoms, q, params, { ...opts, kspace: false });
-        expect(real.energy).toBe(coul.energyPair);
-        expect(real.energyKspace).toBe(0);
-      }
+      expectCoulombFixture(file, params, eam);
     });
   }
 });
@@ -332,25 +277,11 @@ describe("fix qeq/slater reference (dense)", () => {
   });
 
   // Wolf and Ewald runs of one geometry have bitwise identical LAMMPS charges; solve each geometry once.
-  const geometries = FIXTURES.filter((f) => !(f.endsWith("_ewald.extxyz") && FIXTURES.includes(f.replace("_ewald", "_wolf"))));
+  // (the 2160-atom fixture: test/verify/streitz-reference.test.ts)
+  const geometries = FIXTURES.filter((f) => !(f.endsWith("_ewald.extxyz") && FIXTURES.includes(f.replace("_ewald", "_wolf"))) && !LARGE_FIXTURES.includes(f));
   for (const file of geometries) {
     it(`${file}: charges match LAMMPS to 1e-11 e`, () => {
-      const atoms = readExtxyzFile(join(FIX, file))[0];
-      const ref = realColumn(atoms, "charges");
-      const r = streitzQeq(atoms, params, {
-        cutoff: num(atoms, "qeq_cutoff"),
-        tolerance: num(atoms, "qeq_tolerance"),
-        maxIter: num(atoms, "qeq_maxiter"),
-        alpha: num(atoms, "qeq_alpha"),
-      });
-      expect(maxAbsDiff(r.charges, ref)).toBeLessThan(1e-11);
-      expect(Math.abs(r.charges.reduce((s, v) => s + v, 0))).toBeLessThan(1e-11);
-      expect(r.cgLoops.s).toBeGreaterThan(1);
-      expect(r.cgLoops.t).toBeGreaterThan(1);
-      const twin = file.replace("_wolf", "_ewald");
-      if (twin !== file && FIXTURES.includes(twin)) {
-        expect(Array.from(realColumn(readExtxyzFile(join(FIX, twin))[0], "charges"))).toEqual(Array.from(ref));
-      }
+      expectQeqFixture(file, params);
     });
   }
 

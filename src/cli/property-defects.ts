@@ -41,17 +41,26 @@ function optimizerOption(v: string): "fire" | "lbfgs" {
   return v;
 }
 
+/**
+ * The relaxation options vacancy and surface share: --no-relax, --no-relax-cell (what is used
+ * instead of the relaxed cell: `asGiven`), the force criterion, the optimizer and the relaxed output.
+ */
+function addRelaxationOptions(cmd: Command, asGiven: string, output: string): Command {
+  return cmd
+    .option("--no-relax", "report only the unrelaxed values")
+    .option("--no-relax-cell", `use ${asGiven}`)
+    .option("--fmax <eV/A>", "force criterion of the relaxation", "1e-4")
+    .addOption(choiceOption("--optimizer <fire|lbfgs>", "optimizer", ["fire", "lbfgs"], "fire"))
+    .option("--output <file>", output);
+}
+
 /** Registers `vacancy` and `surface` under `property`. */
 export function registerDefectProperties(property: Command): void {
   const vacancy = property
     .command("vacancy")
     .description("vacancy formation energy E(N-1) - (N-1)/N E(N), unrelaxed and relaxed (positions, constant volume)")
-    .option("--index <i>", "atom to remove, 0-based", "0")
-    .option("--no-relax", "report only the unrelaxed value")
-    .option("--no-relax-cell", "use the perfect crystal's cell as given instead of relaxing it to zero stress first")
-    .option("--fmax <eV/A>", "force criterion of the relaxation", "1e-4")
-    .addOption(choiceOption("--optimizer <fire|lbfgs>", "optimizer", ["fire", "lbfgs"], "fire"))
-    .option("--output <file>", "relaxed defect cell as extended XYZ");
+    .option("--index <i>", "atom to remove, 0-based", "0");
+  addRelaxationOptions(vacancy, "the perfect crystal's cell as given instead of relaxing it to zero stress first", "relaxed defect cell as extended XYZ");
   addStructureOptions(vacancy, "3");
   addModelOverrideOptions(addCalculatorOptions(vacancy)).action((o: VacancyFlags) => runCommand(() => runVacancy(o)));
 
@@ -64,12 +73,8 @@ export function registerDefectProperties(property: Command): void {
     .option("--miller <list>", "surfaces, comma-separated", "100,110,111")
     .option("--layers <list>", "slab thicknesses in atomic layers, comma-separated (the last two show convergence)", "8,12,16")
     .option("--vacuum <A>", "box length beyond the slab along the open z direction, A", "10")
-    .option("--size <nx,ny>", "in-plane repeats of the smallest surface cell", "1,1")
-    .option("--no-relax", "report only unrelaxed values")
-    .option("--no-relax-cell", "use --a as given instead of the zero-pressure lattice constant")
-    .option("--fmax <eV/A>", "force criterion of the relaxation", "1e-4")
-    .addOption(choiceOption("--optimizer <fire|lbfgs>", "optimizer", ["fire", "lbfgs"], "fire"))
-    .option("--output <file>", "relaxed slabs as extended XYZ (one frame per slab)");
+    .option("--size <nx,ny>", "in-plane repeats of the smallest surface cell", "1,1");
+  addRelaxationOptions(surface, "--a as given instead of the zero-pressure lattice constant", "relaxed slabs as extended XYZ (one frame per slab)");
   addModelOverrideOptions(addCalculatorOptions(surface)).action((o: SurfaceFlags) => runCommand(() => runSurface(o)));
 }
 

@@ -10,6 +10,7 @@ import { maxwellBoltzmann, degreesOfFreedom } from "../../src/dynamics/velocitie
 import { EamCalculator } from "../../src/eam/calculator.js";
 import { readEamPotentialFile } from "../../src/potentials/eam-file.js";
 import type { ThermostatSpec } from "../../src/dynamics/thermostats.js";
+import { slope } from "../helpers/series.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const cu = readEamPotentialFile(join(ROOT, "potentials", "Cu_u3.eam"));
@@ -47,18 +48,6 @@ async function sampleTemperature(thermostat: ThermostatSpec, equilibrate: number
   md.run(production, { thermoEvery: 1, onThermo: (r) => rows.push(r) });
   console.log(`${thermostat.kind}: ${production} steps in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return { rows: rows.slice(1), n: atoms.length };
-}
-
-/** Least-squares slope of y against x. */
-function slope(x: number[], y: number[]): number {
-  const n = x.length;
-  const mx = x.reduce((s, v) => s + v, 0) / n, my = y.reduce((s, v) => s + v, 0) / n;
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-  }
-  return sxy / sxx;
 }
 
 // 108 atoms: Nf = 321 and the canonical relative std of the kinetic temperature is sqrt(2/Nf) =
