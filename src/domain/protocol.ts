@@ -4,6 +4,7 @@
  * through the shared outboxes (`exchange.ts`). Browser-safe.
  */
 import type { KernelVariant } from "../engine/wasm.js";
+import type { StreitzEngineSettings } from "../streitz/engine.js";
 import type { EamPotentialSpec, SerializedError } from "../workers/protocol.js";
 import type { Decomposition } from "./decompose.js";
 import type { SharedBlocks } from "./exchange.js";
@@ -22,10 +23,30 @@ export interface InitialAtoms {
   masses: Float64Array;
 }
 
+/**
+ * A Streitz-Mintmire model for the domain workers: the eam/alloy file and the .streitz parameter
+ * file (texts, parsed once per worker) and the engine settings (Wolf summation; the QEq CG runs with
+ * the Jacobi preconditioner, see docs/domain-decomposition.md).
+ */
+export interface DomainStreitzSpec {
+  kind: "streitz";
+  eam: { text: string; fileName: string };
+  streitz: { text: string; fileName: string };
+  settings: StreitzEngineSettings;
+}
+
+/** Charge-solve counters of one domain (identical on every domain: the CG decisions are global). */
+export interface DomainQeqReport {
+  /** Solves so far, CG loops (s + t) summed over them, solves that stopped at the loop limit. */
+  solves: number;
+  loopSum: number;
+  failures: number;
+}
+
 export interface DomainSetup {
   module: WebAssembly.Module;
   variant: KernelVariant;
-  potential: EamPotentialSpec;
+  potential: EamPotentialSpec | DomainStreitzSpec;
   blocks: SharedBlocks;
   /** This worker's domain. */
   index: number;
@@ -61,6 +82,8 @@ export interface DomainPartial {
   offTable: number;
   /** Copies of other domains' atoms held at the last build. */
   imports: number;
+  /** Streitz-Mintmire: the charge solves (null for EAM). */
+  qeq: DomainQeqReport | null;
 }
 
 /** A domain's atoms with their global ids (arrays transferred). */
@@ -69,8 +92,10 @@ export interface DomainGathered {
   positions: Float64Array;
   velocities: Float64Array;
   forces: Float64Array;
-  /** Per-atom energies, eV (tallied on the last step of the last chunk). */
+  /** Per-atom energies, eV (tallied on the last step of the last chunk; EAM part only for Streitz-Mintmire). */
   energies: Float64Array;
+  /** Charges, e (Streitz-Mintmire; null for EAM). */
+  charges: Float64Array | null;
 }
 
 export type Reply<T> = { status: "ok"; value: T } | { status: "error"; error: SerializedError; aborted: boolean };

@@ -1,0 +1,150 @@
+/**
+ * The engine of one Streitz-Mintmire spatial domain: a StreitzEngine (tables, buffers, settings)
+ * whose extended atoms are its owned atoms, its imports and the ghosts of both (`slots.ts`), driven
+ * pass by pass through the domain kernels (assembly/domain.ts) so that the worker can communicate
+ * between them. The charge solve itself is `streitz-qeq.ts`. Units: A, eV, e, fs.
+ */
+import type { CellFrame } from "../engine/geometry.js";
+import type { Field } from "../engine/system.js";
+import { instantiateKernels, type KernelVariant } from "../engine/wasm.js";
+import { QEQ_PRECOND_JACOBI, type StreitzDomainKernelExports } from "../engine/bindings.generated.js";
+import { parseEamPotential } from "../potentials/eam-parse.js";
+import { StreitzEngine, type StreitzEngineSettings } from "../streitz/engine.js";
+import { parseStreitz } from "../streitz/params.js";
+import type { SlabArray, SlabEngine } from "./engine.js";
+import type { DomainStreitzSpec } from "./protocol.js";
+import { ImportSlots, type AtomBlock, type OwnedBlock, type SlotHost } from "./slots.js";
+
+/** Builds a domain's Streitz-Mintmire engine from the files' texts (parsed in the worker). */
+export function createStreitzSlabEngine(spec: DomainStreitzSpec, mod: WebAssembly.Module, variant: KernelVariant, skin: number): StreitzSlabEngine {
+  const eam = parseEamPotential(spec.eam.text, { fileName: spec.eam.fileName, style: "eam/alloy" });
+  const params = parseStreitz(spec.streitz.text, spec.streitz.fileName);
+  return new StreitzSlabEngine(eam, params, spec.settings, mod, variant, skin);
+}
+
+export class StreitzSlabEngine extends StreitzEngine implements SlabEngine {
+  private readonly slots = new ImportSlots(this as unknown as SlotHost);
+  private ranked = true;
+
+  constructor(
+    eam: ReturnType<typeof parseEamPotential>,
+    params: ReturnType<typeof parseStreitz>,
+    settings: StreitzEngineSettings,
+    mod: WebAssembly.Module,
+    variant: KernelVariant,
+    skin: number,
+  ) {
+    super(eam, params, settings, instantiateKernels(mod), variant, skin);
+    // The CG runs in the worker with global dot products; the Gauss-Seidel rows would reach imports.
+    this.setCtx("qeqPrecond", QEQ_PRECOND_JACOBI);
+  }
+
+  private get kd(): StreitzDomainKernelExports {
+    return this.k as StreitzDomainKernelExports;
+  }
+
+  configure(frame: CellFrame, ghostPbc: readonly boolean[], ranked: boolean, every: number, delay: number, dt: number): void {
+    this.setFrame(frame, ghostPbc);
+    this.ranked = ranked;
+    this.setCtx("every", every);
+    this.setCtx("delay", delay);
+    this.setCtx("dt", dt);
+  }
+
+  protected extraPerAtom(): [Field, number][] {
+    return [...super.extraPerAtom(), ["rank", 4]];
+  }
+  protected preservedPerAtom(): [string, number][] {
+    return [...super.preservedPerAtom(), ["rank", 1]];
+  }
+  protected afterLayout(): void {
+    super.afterLayout();
+    if (!this.ranked) this.setCtx("rank", 0);
+    this.slots.write();
+  }
+
+  resizeOwned(n: number, neighborsPerAtom: number): void {
+    this.slots.resizeOwned(n, neighborsPerAtom);
+  }
+  setOwned(o: OwnedBlock, neighborsPerAtom: number): void {
+    this.slots.setOwned(o, neighborsPerAtom);
+  }
+  setImports(b: AtomBlock): void {
+    this.slots.setImports(b);
+  }
+  get importCount(): number {
+    return this.slots.imports.count;
+  }
+  closestListedPair(): { i: number; j: number; r: number } | null {
+    return this.slots.closestListedPair();
+  }
+  /** The last two (s, t) solutions travel with an atom: the linear CG start reads them. */
+  carried(): [string, number, number][] {
+    return [["sqHist", 8, 4]];
+  }
+
+  rebuildLocal(): void {
+    if (this.n === 0) {
+      this.setCtx("nghost", this.importCount);
+      return;
+    }
+    this.rebuild();
+  }
+
+  array(name: SlabArray | "charge" | "sqX" | "sqB" | "sqR" | "sqD" | "sqHd" | "sqHist"): Float64Array {
+    return this.f64(name);
+  }
+  ints(name: "type" | "rank"): Int32Array {
+    return this.raw(name) as Int32Array;
+  }
+  /** Per-type hardness J (eV/e^2), for the Jacobi preconditioner 1/J_i. */
+  hardness(): Float64Array {
+    return this.f64("sqJ");
+  }
+  /** The QEq tolerance and loop limit the engine was set up with. */
+  get qeqLimits(): { tolerance: number; maxIter: number } {
+    return { tolerance: this.settings.qeqTolerance, maxIter: this.settings.qeqMaxIter };
+  }
+  /** Atoms closer than the tables reach, counted by the last QEq pair pass. */
+  tooClose(): number {
+    return this.getCtx("tooClose");
+  }
+
+  setTally(on: boolean): void {
+    this.setCtx("tally", on ? 1 : 0);
+  }
+  initialIntegrate(): void {
+    this.k.initialIntegrate(this.ctx);
+  }
+  finalIntegrate(): void {
+    this.k.finalIntegrate(this.ctx);
+  }
+  needsRebuildNow(): boolean {
+    return this.n > 0 && this.k.needsRebuild(this.ctx) !== 0;
+  }
+  density(): void {
+    this.kd.streitzDomainDensity(this.ctx);
+  }
+  embedding(): void {
+    this.kd.streitzDomainEmbedding(this.ctx);
+  }
+  ghostFp(): void {
+    this.k.ghostFp(this.ctx);
+  }
+  force(): void {
+    this.kd.streitzDomainForce(this.ctx);
+  }
+  qeqPairs(): void {
+    this.kd.streitzDomainQeqPairs(this.ctx);
+  }
+  qeqRhs(): void {
+    this.kd.streitzDomainQeqRhs(this.ctx);
+  }
+  /** sqHd = H sqX (`fromX`) or H sqD. */
+  matvec(fromX: boolean): void {
+    this.kd.streitzDomainMatvec(this.ctx, fromX ? 1 : 0);
+  }
+  coulomb(): void {
+    this.kd.streitzDomainCoulomb(this.ctx);
+  }
+}

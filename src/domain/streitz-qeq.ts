@@ -1,0 +1,198 @@
+/**
+ * The Streitz-Mintmire charge solve of one spatial domain (fix qeq/slater's two CG solves,
+ * H s = -chi_eff and H t = -1, as lanes of one vector): the matrix-vector products are each
+ * domain's half-shell pairs (assembly/domain.ts) with the values of its imports sent forward and
+ * the products on them sent back (halo.ts), and every dot product is a global sum, so the CG takes
+ * on all domains the steps the single engine's CG takes (Jacobi preconditioner 1/J_i, LAMMPS'
+ * stopping test per lane), up to the order of floating-point sums. Then q = s - (sum s/sum t) t with
+ * global sums, the charges go to the imports, and the Coulomb pass adds its forces.
+ * Starts as the engine's MD default "linear": 2 x0 - x1 of the last two solutions (the previous one
+ * after one solve, zero at the first). Units: e, eV.
+ */
+import { CalculationFailed, InputError } from "../errors.js";
+import type { StreitzEngineSettings } from "../streitz/engine.js";
+import type { SlabEngine } from "./engine.js";
+import type { Halo } from "./halo.js";
+import type { DomainQeqReport } from "./protocol.js";
+import type { StreitzSlabEngine } from "./streitz-engine.js";
+
+/** Values per atom in the (s, t) history: four solutions, newest first (the engine's sqHist layout). */
+const HIST = 8;
+
+export class DomainQeq {
+  private readonly e: StreitzSlabEngine;
+  private readonly tol: number;
+  private readonly maxIter: number;
+  /** Solutions in the history (0 to 2 used; the same on every domain). */
+  private histCount = 0;
+  private solves = 0;
+  private loopSum = 0;
+  private failures = 0;
+  private lastFailed = false;
+
+  constructor(
+    engine: SlabEngine,
+    private readonly halo: Halo,
+    settings: StreitzEngineSettings,
+  ) {
+    this.e = engine as StreitzSlabEngine;
+    this.tol = settings.qeqTolerance;
+    this.maxIter = settings.qeqMaxIter;
+  }
+
+  /** Counters of the solves so far. */
+  report(): DomainQeqReport {
+    return { solves: this.solves, loopSum: this.loopSum, failures: this.failures };
+  }
+
+  /** Charges of the owned atoms (e), a new array. */
+  charges(): Float64Array {
+    return this.e.array("charge").slice(0, this.e.length);
+  }
+
+  /** After the step: atoms closer than the tables reach stop the run (as the single engine does). */
+  check(): void {
+    if (this.e.tooClose() > 0) {
+      const p = this.e.closestListedPair();
+      throw new InputError(`two atoms are ${p ? p.r.toPrecision(4) : "?"} A apart, closer than the Streitz tables reach (0.5 A)`);
+    }
+  }
+
+  /** QEq at the current positions, then the Coulomb forces (energy and virial when `tally`). Collective. */
+  solve(tally: boolean): void {
+    const e = this.e, h = this.halo, n = e.length;
+    e.setTally(tally); // (already set by the worker's step; the Coulomb pass reads it)
+    e.qeqPairs();
+    const b = e.array("sqB");
+    // Pair sums on imports belong to their owners (lane 0; lane 1 is set by qeqRhs).
+    h.reverse(n, [b], 2);
+    e.qeqRhs();
+    this.start();
+    this.cg();
+    this.chargesFromSolution();
+    h.forward(n, [e.array("charge")]);
+    e.coulomb();
+  }
+
+  /** The CG start in sqX: zero, the previous solution, or 2 x0 - x1 (the engine's QEQ_GUESS_LINEAR). */
+  private start(): void {
+    const e = this.e, n = e.length, x = e.array("sqX"), hist = e.array("sqHist");
+    for (let i = 0; i < n; i++) {
+      const o = HIST * i;
+      for (let l = 0; l < 2; l++) {
+        x[2 * i + l] = this.histCount === 0 ? 0 : this.histCount === 1 ? hist[o + l] : 2.0 * hist[o + l] - hist[o + 2 + l];
+      }
+    }
+  }
+
+  /**
+   * FixQEq::CG on both lanes (assembly/streitz.ts qeqSolve with the Jacobi preconditioner), each
+   * dot product a global sum. Per loop three collective steps: the products on imports back to
+   * their owners, d.Hd, and r.M^-1 r together with the new preconditioned residual of the sent
+   * atoms (from which each domain updates its imports' search directions as their owners do).
+   */
+  private cg(): void {
+    const e = this.e, h = this.halo, n = e.length;
+    const x = e.array("sqX"), b = e.array("sqB"), r = e.array("sqR"), d = e.array("sqD"), hd = e.array("sqHd");
+    const inv = this.inverseHardness();
+    const tol = this.tol;
+    h.forward(n, [x], 2);
+    e.matvec(true);
+    h.reverse(n, [hd], 2);
+    let bb0 = 0, bb1 = 0, rd0 = 0, rd1 = 0;
+    for (let i = 0; i < n; i++) {
+      const a = 2 * i, c = a + 1;
+      const r0 = b[a] - hd[a], r1 = b[c] - hd[c];
+      r[a] = r0;
+      r[c] = r1;
+      d[a] = r0 * inv[i];
+      d[c] = r1 * inv[i];
+      bb0 += b[a] * b[a];
+      bb1 += b[c] * b[c];
+      rd0 += r0 * d[a];
+      rd1 += r1 * d[c];
+    }
+    const s0 = h.allreduce([bb0, bb1, rd0, rd1]);
+    const bn0 = Math.sqrt(s0[0]), bn1 = Math.sqrt(s0[1]);
+    let sig0 = s0[2], sig1 = s0[3];
+    let rz0 = sig0, rz1 = sig1;
+    h.forward(n, [d], 2);
+    let loop = 1, loopS = 1, loopT = 1;
+    let on0 = Math.sqrt(sig0) / bn0 > tol, on1 = Math.sqrt(sig1) / bn1 > tol;
+    while (loop < this.maxIter && (on0 || on1)) {
+      e.matvec(false);
+      h.reverse(n, [hd], 2);
+      let dh0 = 0, dh1 = 0;
+      for (let a = 0; a < 2 * n; a += 2) {
+        dh0 += d[a] * hd[a];
+        dh1 += d[a + 1] * hd[a + 1];
+      }
+      const dh = h.allreduce([dh0, dh1]);
+      const a0 = on0 ? rz0 / dh[0] : 0.0, a1 = on1 ? rz1 / dh[1] : 0.0;
+      let rr0 = 0, rr1 = 0;
+      for (let i = 0; i < n; i++) {
+        const a = 2 * i, c = a + 1;
+        x[a] += a0 * d[a];
+        x[c] += a1 * d[c];
+        r[a] -= a0 * hd[a];
+        r[c] -= a1 * hd[c];
+        // r.J^-1 r as the kernel's dot2Pre computes it
+        rr0 += r[a] * (r[a] * inv[i]);
+        rr1 += r[c] * (r[c] * inv[i]);
+      }
+      // The imports' search directions follow their owners' update: x of the imports is not needed.
+      const sums = h.allreduce([rr0, rr1]);
+      const new0 = on0 ? sums[0] : sig0, new1 = on1 ? sums[1] : sig1;
+      sig0 = new0;
+      sig1 = new1;
+      const be0 = on0 ? new0 / rz0 : 0.0, be1 = on1 ? new1 / rz1 : 0.0;
+      rz0 = new0;
+      rz1 = new1;
+      for (let i = 0; i < n; i++) {
+        const a = 2 * i, c = a + 1;
+        d[a] = r[a] * inv[i] + be0 * d[a];
+        d[c] = r[c] * inv[i] + be1 * d[c];
+      }
+      loop++;
+      if (on0) loopS = loop;
+      if (on1) loopT = loop;
+      on0 = on0 && Math.sqrt(sig0) / bn0 > tol;
+      on1 = on1 && Math.sqrt(sig1) / bn1 > tol;
+      if (loop < this.maxIter && (on0 || on1)) h.forward(n, [d], 2);
+    }
+    this.lastFailed = Math.sqrt(sig0) / bn0 > tol || Math.sqrt(sig1) / bn1 > tol;
+    if (this.lastFailed) this.failures++;
+    this.solves++;
+    this.loopSum += loopS + loopT;
+  }
+
+  /** 1/J_i of the owned atoms. */
+  private inverseHardness(): Float64Array {
+    const e = this.e, n = e.length, type = e.ints("type"), J = e.hardness();
+    const inv = new Float64Array(n);
+    for (let i = 0; i < n; i++) inv[i] = 1.0 / J[type[i]];
+    return inv;
+  }
+
+  /** q = s - (sum s / sum t) t with global sums (FixQEq::calculate_Q); the solution becomes the newest in the history. */
+  private chargesFromSolution(): void {
+    const e = this.e, h = this.halo, n = e.length;
+    const x = e.array("sqX"), q = e.array("charge"), hist = e.array("sqHist");
+    let ss = 0, st = 0;
+    for (let i = 0; i < n; i++) {
+      ss += x[2 * i];
+      st += x[2 * i + 1];
+    }
+    const [S, T] = h.allreduce([ss, st]);
+    if (!(T !== 0) || !Number.isFinite(S / T)) throw new CalculationFailed(`QEq: sum of t is ${T}; the charges are undefined`);
+    const u = S / T;
+    for (let i = 0; i < n; i++) {
+      q[i] = x[2 * i] - u * x[2 * i + 1];
+      const o = HIST * i;
+      hist.copyWithin(o + 2, o, o + 6);
+      hist[o] = x[2 * i];
+      hist[o + 1] = x[2 * i + 1];
+    }
+    this.histCount = Math.min(2, this.histCount + 1);
+  }
+}
