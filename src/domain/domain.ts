@@ -21,6 +21,7 @@ import { Halo, OUTBOX_HEAD, sectionValues, type SendList } from "./halo.js";
 import type { DomainGathered, DomainPartial, DomainSetup } from "./protocol.js";
 import { DomainQeq } from "./streitz-qeq.js";
 import { createStreitzSlabEngine } from "./streitz-engine.js";
+import { DomainThermostat } from "./thermostat.js";
 import { interleave3 } from "../math/interleave.js";
 
 /** Values per migrating atom before the engine's carried data: destination, gid, type, x, y, z, vx, vy, vz, 1/mass. */
@@ -39,6 +40,10 @@ export class Domain {
   private readonly halo: Halo;
   /** The charge solve of Streitz-Mintmire (null for EAM). */
   private readonly qeq: DomainQeq | null;
+  private readonly thermostat: DomainThermostat;
+  private readonly dt: number;
+  /** Steps since the session started (the same on every domain; Langevin's noise is keyed on it). */
+  private stepCount = 0;
   /** Carried per-atom engine data of migrants: [buffer, values per atom, values carried]. */
   private readonly carried: [string, number, number][];
   private readonly frame: CellFrame;
@@ -83,6 +88,8 @@ export class Domain {
     this.ex = new Exchange(setup.blocks, this.d, this.p);
     this.halo = new Halo(this.ex, this.d, this.p);
     this.qeq = spec.kind === "streitz" ? new DomainQeq(this.engine, this.halo, spec.settings) : null;
+    this.thermostat = new DomainThermostat(setup.thermostat, setup.totalAtoms, this.halo);
+    this.dt = setup.dt;
     const ghostPbc = this.pbc.slice() as [boolean, boolean, boolean];
     if (this.p > 1) ghostPbc[this.axis] = false;
     this.engine.configure(this.frame, ghostPbc, this.p > 1, this.every, this.delay, setup.dt);
@@ -125,7 +132,10 @@ export class Domain {
     for (let s = 0; s < steps; s++) {
       const tally = s === steps - 1;
       e.setTally(tally);
-      e.initialIntegrate();
+      this.thermostat.preKick(e, this.dt);
+      if (this.thermostat.ownsDrift) this.thermostat.langevinFirstHalf(e, this.gid, this.stepCount, this.dt);
+      else e.initialIntegrate();
+      this.stepCount++;
       this.since++;
       const due = this.since >= this.delay && this.since % this.every === 0 && e.needsRebuildNow();
       let rebuild = due;
@@ -142,6 +152,7 @@ export class Domain {
       }
       this.forces(tally);
       e.finalIntegrate();
+      this.thermostat.postKick(e, this.dt);
     }
     return this.partial();
   }
@@ -172,6 +183,7 @@ export class Domain {
       offTable: e.offTableCount(),
       imports: e.importCount,
       qeq: this.qeq ? this.qeq.report() : null,
+      thermostat: this.thermostat.energyShare(this.d),
     };
   }
 

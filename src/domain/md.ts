@@ -9,6 +9,7 @@
 import { transfer } from "comlink";
 import type { Atoms } from "../atoms.js";
 import { engineThermoRow, type ThermoRow } from "../dynamics/thermo.js";
+import { checkThermostat, type ThermostatSpec } from "../dynamics/thermostats.js";
 import { cellFrame } from "../engine/geometry.js";
 import { stressFromVirial } from "../engine/system.js";
 import { loadKernelModule, type KernelVariant } from "../engine/wasm.js";
@@ -45,6 +46,12 @@ export interface DomainMdOptions {
   neighborEvery?: number;
   /** ... once this many steps have passed since the last build (default 0). */
   neighborDelay?: number;
+  /**
+   * Thermostat (default none: NVE): Nose-Hoover chain or Langevin (BAOAB), as `MolecularDynamics`'
+   * (src/dynamics/thermostats.ts). Langevin's noise here is keyed on atom and step, so the
+   * trajectory is the same on any number of workers (see docs/domain-decomposition.md).
+   */
+  thermostat?: ThermostatSpec;
   /** Kernel build: "simd" (default) or "scalar". */
   variant?: KernelVariant;
   /** The domain worker script (default: `domain-worker.js` next to this bundle). */
@@ -110,6 +117,11 @@ export interface DomainMd {
   readonly step: number;
   /** Thermo row at the current step (potential and kinetic energy, temperature, pressure). */
   thermo(): ThermoRow;
+  /**
+   * Energy the thermostat holds (eV: Nose-Hoover chain energy, Langevin energy given to the bath;
+   * 0 for NVE): potential + kinetic + this is conserved.
+   */
+  thermostatEnergy(): number;
   /** Runs NVE velocity-Verlet steps; resolves with the thermo row at the end. */
   run(steps: number, hooks?: DomainRunHooks): Promise<ThermoRow>;
   /** Gathers positions, velocities, forces and per-atom energies from the workers. */
@@ -139,6 +151,7 @@ export async function createDomainMd(opts: DomainMdOptions): Promise<DomainMd> {
   if (!Number.isInteger(delay) || delay < 0) throw new InputError(`neighborDelay must be an integer >= 0, got ${delay}`);
   const variant = opts.variant ?? "simd";
   const warn = opts.onWarning ?? ((m: string) => console.warn(m));
+  const thermostat = checkThermostat(opts.thermostat ?? { kind: "none" });
 
   let pot, cutoff: number, workerSpec: EamPotentialSpec | DomainStreitzSpec;
   if (spec.kind === "streitz") {
@@ -197,6 +210,8 @@ export async function createDomainMd(opts: DomainMdOptions): Promise<DomainMd> {
             every,
             delay,
             neighborsPerAtom,
+            thermostat,
+            totalAtoms: n,
             atoms: parts[d],
           },
           [parts[d].gid.buffer, parts[d].type.buffer, parts[d].positions.buffer, parts[d].velocities.buffer, parts[d].masses.buffer] as ArrayBuffer[],
@@ -334,6 +349,10 @@ class Session implements DomainMd {
 
   private sum(f: (p: DomainPartial) => number): number {
     return this.partials.reduce((s, p) => s + f(p), 0);
+  }
+
+  thermostatEnergy(): number {
+    return this.sum((p) => p.thermostat);
   }
 
   private virial(): Float64Array {

@@ -5,6 +5,7 @@
  */
 import type { KernelVariant } from "../engine/wasm.js";
 import type { StreitzEngineSettings } from "../streitz/engine.js";
+import type { ThermostatSpec } from "../dynamics/thermostats.js";
 import type { EamPotentialSpec, SerializedError } from "../workers/protocol.js";
 import type { Decomposition } from "./decompose.js";
 import type { SharedBlocks } from "./exchange.js";
@@ -59,6 +60,9 @@ export interface DomainSetup {
   skin: number;
   every: number;
   delay: number;
+  /** Thermostat (the same on every domain) and the atoms of the whole system. */
+  thermostat: ThermostatSpec;
+  totalAtoms: number;
   /** Half-list entries to reserve per owned atom. */
   neighborsPerAtom: number;
   atoms: InitialAtoms;
@@ -82,6 +86,8 @@ export interface DomainPartial {
   offTable: number;
   /** Copies of other domains' atoms held at the last build. */
   imports: number;
+  /** The domain's share of the thermostat energy (eV; the shares sum to it). */
+  thermostat: number;
   /** Streitz-Mintmire: the charge solves (null for EAM). */
   qeq: DomainQeqReport | null;
 }
