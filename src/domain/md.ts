@@ -101,8 +101,11 @@ export interface DomainStats {
   imports: number;
   /** Owned atoms per domain. */
   atoms: number[];
-  /** Streitz-Mintmire: charge solves, CG loops (s + t) summed over them, solves stopped at the loop limit. */
-  qeq: { solves: number; loopSum: number; failures: number } | null;
+  /**
+   * Streitz-Mintmire: charge solves, CG loops (s + t) summed over them and of the last solve, solves
+   * stopped at the loop limit, and the smallest and largest charge now (e).
+   */
+  qeq: { solves: number; loopSum: number; failures: number; lastLoops: number; qMin: number; qMax: number } | null;
 }
 
 /** A running domain-decomposed MD session. Not usable after an error (its workers are stopped). */
@@ -368,7 +371,13 @@ class Session implements DomainMd {
       migrations: this.sum((p) => p.arrivals),
       imports: this.sum((p) => p.imports),
       atoms: this.partials.map((p) => p.atoms),
-      qeq: this.partials[0]?.qeq ?? null,
+      qeq: this.partials[0]?.qeq
+        ? {
+            ...this.partials[0].qeq,
+            qMin: Math.min(...this.partials.map((p) => p.qeq!.qMin)),
+            qMax: Math.max(...this.partials.map((p) => p.qeq!.qMax)),
+          }
+        : null,
     };
   }
 

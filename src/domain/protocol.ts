@@ -42,6 +42,11 @@ export interface DomainQeqReport {
   solves: number;
   loopSum: number;
   failures: number;
+  /** CG loops (s + t) of the last solve. */
+  lastLoops: number;
+  /** Smallest and largest charge of the domain's atoms now, e (+-Infinity without atoms). */
+  qMin: number;
+  qMax: number;
 }
 
 export interface DomainSetup {

@@ -28,7 +28,7 @@ export class DomainQeq {
   private solves = 0;
   private loopSum = 0;
   private failures = 0;
-  private lastFailed = false;
+  private lastLoops = 0;
 
   constructor(
     engine: SlabEngine,
@@ -42,7 +42,13 @@ export class DomainQeq {
 
   /** Counters of the solves so far. */
   report(): DomainQeqReport {
-    return { solves: this.solves, loopSum: this.loopSum, failures: this.failures };
+    const q = this.e.array("charge"), n = this.e.length;
+    let qMin = Infinity, qMax = -Infinity;
+    for (let i = 0; i < n; i++) {
+      qMin = Math.min(qMin, q[i]);
+      qMax = Math.max(qMax, q[i]);
+    }
+    return { solves: this.solves, loopSum: this.loopSum, failures: this.failures, lastLoops: this.lastLoops, qMin, qMax };
   }
 
   /** Charges of the owned atoms (e), a new array. */
@@ -160,10 +166,10 @@ export class DomainQeq {
       on1 = on1 && Math.sqrt(sig1) / bn1 > tol;
       if (loop < this.maxIter && (on0 || on1)) h.forward(n, [d], 2);
     }
-    this.lastFailed = Math.sqrt(sig0) / bn0 > tol || Math.sqrt(sig1) / bn1 > tol;
-    if (this.lastFailed) this.failures++;
+    if (Math.sqrt(sig0) / bn0 > tol || Math.sqrt(sig1) / bn1 > tol) this.failures++;
     this.solves++;
     this.loopSum += loopS + loopT;
+    this.lastLoops = loopS + loopT;
   }
 
   /** 1/J_i of the owned atoms. */
