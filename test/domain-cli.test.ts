@@ -40,7 +40,7 @@ describe("md --workers: Streitz-Mintmire and thermostats", () => {
 
   const refusals: [string, string[], RegExp][] = [
     ["the Ewald summation", [...streitz.map((a) => (a === "wolf" ? "ewald" : a)), "--workers", "2"], /--workers runs Streitz-Mintmire with --summation wolf only/],
-    ["extended-Lagrangian charges", [...streitz, "--qeq-xl", "--workers", "2"], /no --qeq-xl or --qeq-xl-shadow yet/],
+    ["shadow-potential forces", [...streitz, "--qeq-xl-shadow", "--workers", "2"], /not --qeq-xl-shadow \(shadow-potential forces\) yet/],
     ["ECT-EAM", ["md", "--model", "models/ect-fitted.json", "--lattice", "rocksalt", "--a", "5.64", "--repeat", "4", "--workers", "2"], /not ECT-EAM \(--model\) yet/],
     ["a barostat", [...streitz, "--barostat", "berendsen", "--workers", "2"], /--workers runs without a barostat or restarts/],
   ];

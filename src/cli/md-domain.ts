@@ -1,6 +1,7 @@
 /**
  * `ect-eam md --workers N`: one run of EAM (`--potential FILE`) or Streitz-Mintmire with the Wolf
- * summation (`--potential FILE --streitz FILE --summation wolf`) over N worker threads by spatial
+ * summation (`--potential FILE --streitz FILE --summation wolf`, charges solved every step or
+ * extended-Lagrangian with `--qeq-xl`) over N worker threads by spatial
  * domain decomposition (src/domain, docs/domain-decomposition.md), NVE or with a Nose-Hoover or
  * Langevin thermostat. Same thermo table as the single-engine run; EAM results equal it to
  * round-off, Streitz-Mintmire charges to the CG's own error (the docs give the numbers).
@@ -31,7 +32,7 @@ export interface DomainRunOptions {
 /**
  * The potential of `loaded` for the workers: the EAM file, or the Streitz-Mintmire files with the
  * calculator's resolved settings.
- * @throws InputError for what the workers do not run (ECT-EAM, Ewald, extended-Lagrangian charges)
+ * @throws InputError for what the workers do not run (ECT-EAM, Ewald, shadow-potential forces)
  */
 export function domainPotential(files: { potential: string; streitz?: string }, loaded: LoadedCalculator): DomainMdOptions["potential"] {
   const text = (f: string) => readFileSync(f, "utf8");
@@ -41,7 +42,8 @@ export function domainPotential(files: { potential: string; streitz?: string }, 
   }
   const calc = loaded.calculator as StreitzCalculator;
   if (calc.summation !== "wolf") throw new InputError("--workers runs Streitz-Mintmire with --summation wolf only (the Ewald reciprocal sum is not split across workers)");
-  if (calc.engine.qeqXl) throw new InputError("--workers solves the Streitz-Mintmire charges every step (no --qeq-xl or --qeq-xl-shadow yet)");
+  const xl = calc.engine.qeqXl;
+  if (xl?.shadow) throw new InputError("--workers runs --qeq-xl (extended-Lagrangian charges) but not --qeq-xl-shadow (shadow-potential forces) yet");
   const s = calc.settings, lammps = calc.mode === "lammps";
   return {
     kind: "streitz",
@@ -53,6 +55,7 @@ export function domainPotential(files: { potential: string; streitz?: string }, 
     ...(lammps ? { qeqCutoff: s.qeqCutoff, qeqAlpha: s.qeqAlpha } : {}),
     qeqTolerance: s.qeqTolerance,
     qeqMaxIter: s.qeqMaxIter,
+    qeqXl: xl ? { order: xl.order, loops: xl.loops } : null,
   };
 }
 

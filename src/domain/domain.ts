@@ -15,7 +15,7 @@ import { CalculationFailed, InputError } from "../errors.js";
 import { cellFrame, type CellFrame } from "../engine/geometry.js";
 import { parseEamPotential } from "../potentials/eam-parse.js";
 import { domainOf, fractional } from "./decompose.js";
-import { DomainEngine, type AtomBlock, type OwnedBlock, type SlabEngine } from "./engine.js";
+import { DomainEngine, type AtomBlock, type Carried, type OwnedBlock, type SlabEngine } from "./engine.js";
 import { Exchange, Slot } from "./exchange.js";
 import { Halo, OUTBOX_HEAD, sectionValues, type SendList } from "./halo.js";
 import type { DomainGathered, DomainPartial, DomainSetup } from "./protocol.js";
@@ -44,8 +44,8 @@ export class Domain {
   private readonly dt: number;
   /** Steps since the session started (the same on every domain; Langevin's noise is keyed on it). */
   private stepCount = 0;
-  /** Carried per-atom engine data of migrants: [buffer, values per atom, values carried]. */
-  private readonly carried: [string, number, number][];
+  /** Per-atom data of the engine and the charge solve that migrants carry. */
+  private readonly carried: Carried[];
   private readonly frame: CellFrame;
   private readonly pbc: [boolean, boolean, boolean];
   private readonly p: number;
@@ -73,7 +73,6 @@ export class Domain {
       const potential = parseEamPotential(spec.text, { fileName: spec.fileName, style: spec.style });
       this.engine = new DomainEngine(potential, setup.module, setup.variant, setup.skin);
     }
-    this.carried = this.engine.carried();
     const dec = setup.decomposition;
     this.p = dec.domains;
     this.d = setup.index;
@@ -87,7 +86,8 @@ export class Domain {
     this.pbc = setup.pbc;
     this.ex = new Exchange(setup.blocks, this.d, this.p);
     this.halo = new Halo(this.ex, this.d, this.p);
-    this.qeq = spec.kind === "streitz" ? new DomainQeq(this.engine, this.halo, spec.settings) : null;
+    this.qeq = spec.kind === "streitz" ? new DomainQeq(this.engine, this.halo, spec.settings, spec.xl ?? null) : null;
+    this.carried = [...this.engine.carried(), ...(this.qeq ? this.qeq.carried() : [])];
     this.thermostat = new DomainThermostat(setup.thermostat, setup.totalAtoms, this.halo);
     this.dt = setup.dt;
     const ghostPbc = this.pbc.slice() as [boolean, boolean, boolean];
@@ -204,7 +204,7 @@ export class Domain {
       e.ghostFp();
     }
     e.force();
-    if (this.qeq) this.qeq.solve(tally);
+    if (this.qeq) this.qeq.solve(tally, this.started);
     const f = [e.array("fx"), e.array("fy"), e.array("fz")];
     h.reverse(n, tally ? [...f, e.array("eatom")] : f);
     if (!Number.isFinite(e.energy())) this.diagnose();
@@ -272,8 +272,8 @@ export class Domain {
     for (let i = 0; i < n; i++) {
       if (dest[i] === d) continue;
       let at = o + MIGRANT;
-      for (const [name, per, count] of carried) {
-        const a = e.array(name as "x");
+      for (const { array, per, count } of carried) {
+        const a = array();
         for (let c = 0; c < count; c++) box[at++] = a[i * per + c];
       }
       box[o] = dest[i];
@@ -313,10 +313,7 @@ export class Domain {
         vy[k] = vy[i];
         vz[k] = vz[i];
         im[k] = im[i];
-        for (const [name, per] of carried) {
-          const a = e.array(name as "x");
-          a.copyWithin(k * per, i * per, (i + 1) * per);
-        }
+        for (const { array, per } of carried) array().copyWithin(k * per, i * per, (i + 1) * per);
       }
       k++;
     }
@@ -328,13 +325,14 @@ export class Domain {
     }
     // Room for the arrivals (a relayout keeps the first `total` owned slots), then fresh views.
     e.resizeOwned(total, this.neighborsPerAtom);
+    for (const c of carried) c.resize?.(total);
     const X = e.array("x"), Y = e.array("y"), Z = e.array("z");
     const VX = e.array("vx"), VY = e.array("vy"), VZ = e.array("vz"), IM = e.array("invMass");
     const TYPE = e.ints("type"), rank = e.ints("rank");
     for (let w = 0; w < this.p; w++) {
       if (w === d) continue;
       const b = ex.box(w), m = ex.migrants(w);
-      const CARRIED = carried.map(([name, per, count]) => [e.array(name as "x"), per, count] as const);
+      const CARRIED = carried.map((c) => [c.array(), c.per, c.count] as const);
       for (let r = 0, o2 = OUTBOX_HEAD; r < m; r++, o2 += rec) {
         if (b[o2] !== d) continue;
         let at = o2 + MIGRANT;
@@ -361,7 +359,7 @@ export class Domain {
 
   /** Values per migrating atom, the engine's carried data included. */
   private get migrantRecord(): number {
-    return MIGRANT + this.carried.reduce((s, [, , count]) => s + count, 0);
+    return MIGRANT + this.carried.reduce((s, c) => s + c.count, 0);
   }
 
   /**

@@ -42,11 +42,20 @@ export interface SlabEngine {
   virial(): Float64Array;
   offTableCount(): number;
   closestListedPair(): { i: number; j: number; r: number } | null;
-  /**
-   * Owned per-atom data that travels with a migrating atom besides position, velocity, type and
-   * mass: [buffer, values per atom in the buffer, leading values carried].
-   */
-  carried(): [string, number, number][];
+  /** Owned per-atom data that travels with a migrating atom besides position, velocity, type and mass. */
+  carried(): Carried[];
+}
+
+/**
+ * Per-atom data of owned atoms that moves with them between domains: `count` leading values of
+ * `per` per atom in `array()` (fetched again after the engine's arrays grow); `resize` makes room
+ * for n atoms keeping the first ones (data outside the engine's buffers).
+ */
+export interface Carried {
+  array(): Float64Array;
+  per: number;
+  count: number;
+  resize?(n: number): void;
 }
 
 export class DomainEngine extends KernelSystem implements SlabEngine {
@@ -101,7 +110,7 @@ export class DomainEngine extends KernelSystem implements SlabEngine {
   closestListedPair(): { i: number; j: number; r: number } | null {
     return this.slots.closestListedPair();
   }
-  carried(): [string, number, number][] {
+  carried(): Carried[] {
     return [];
   }
 

@@ -6,6 +6,7 @@
 import type { KernelVariant } from "../engine/wasm.js";
 import type { StreitzEngineSettings } from "../streitz/engine.js";
 import type { ThermostatSpec } from "../dynamics/thermostats.js";
+import type { XlOrder } from "../xl/coefficients.js";
 import type { EamPotentialSpec, SerializedError } from "../workers/protocol.js";
 import type { Decomposition } from "./decompose.js";
 import type { SharedBlocks } from "./exchange.js";
@@ -34,6 +35,8 @@ export interface DomainStreitzSpec {
   eam: { text: string; fileName: string };
   streitz: { text: string; fileName: string };
   settings: StreitzEngineSettings;
+  /** Extended-Lagrangian charges in MD (null: every step solved to the tolerance). */
+  xl: { order: XlOrder; loops: number } | null;
 }
 
 /** Charge-solve counters of one domain (identical on every domain: the CG decisions are global). */

@@ -11,7 +11,7 @@ import { QEQ_PRECOND_JACOBI, type StreitzDomainKernelExports } from "../engine/b
 import { parseEamPotential } from "../potentials/eam-parse.js";
 import { StreitzEngine, type StreitzEngineSettings } from "../streitz/engine.js";
 import { parseStreitz } from "../streitz/params.js";
-import type { SlabArray, SlabEngine } from "./engine.js";
+import type { Carried, SlabArray, SlabEngine } from "./engine.js";
 import type { DomainStreitzSpec } from "./protocol.js";
 import { ImportSlots, type AtomBlock, type OwnedBlock, type SlotHost } from "./slots.js";
 
@@ -79,8 +79,8 @@ export class StreitzSlabEngine extends StreitzEngine implements SlabEngine {
     return this.slots.closestListedPair();
   }
   /** The last two (s, t) solutions travel with an atom: the linear CG start reads them. */
-  carried(): [string, number, number][] {
-    return [["sqHist", 8, 4]];
+  carried(): Carried[] {
+    return [{ array: () => this.f64("sqHist"), per: 8, count: 4 }];
   }
 
   rebuildLocal(): void {

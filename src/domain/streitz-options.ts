@@ -7,6 +7,7 @@ import { parseEamPotential } from "../potentials/eam-parse.js";
 import type { EamPotential } from "../potentials/types.js";
 import { STREITZ_DEFAULTS } from "../streitz/calculator.js";
 import type { StreitzEngineSettings, StreitzMode } from "../streitz/engine.js";
+import { XL_COEFFICIENTS, type XlOrder } from "../xl/coefficients.js";
 import { parseStreitz } from "../streitz/params.js";
 import type { DomainStreitzSpec } from "./protocol.js";
 
@@ -35,6 +36,12 @@ export interface DomainStreitzPotential {
   qeqMaxIter?: number;
   /** Radial table spacing, A (default 0.02). */
   tableSpacing?: number;
+  /**
+   * Extended-Lagrangian charges in MD, as `StreitzEngine.qeqXl` without shadow forces: auxiliary
+   * (s, t) propagated with the positions, each step's CG from them capped at `loops` loops
+   * (defaults: order 5, 4 loops). Absent or null: every step solved to the tolerance.
+   */
+  qeqXl?: { order?: XlOrder; loops?: number; shadow?: boolean } | null;
 }
 
 /** The checked model for a structure of `species`: the spec the workers get, the parsed EAM part and the reach of the list (A, without skin). */
@@ -79,6 +86,14 @@ export function resolveStreitz(o: DomainStreitzPotential, species: readonly stri
   for (const el of new Set(species)) {
     if (eam.elements.includes(el) && !params.bySymbol.has(el)) throw new InputError(`species '${el}' has no parameters in ${params.source}`);
   }
-  const spec: DomainStreitzSpec = { kind: "streitz", eam: { text: o.eam.text, fileName: o.eam.fileName }, streitz: { text: o.streitz.text, fileName: o.streitz.fileName }, settings };
+  let xl: DomainStreitzSpec["xl"] = null;
+  if (o.qeqXl) {
+    if (o.qeqXl.shadow) throw new InputError("Streitz-Mintmire on domain workers: extended-Lagrangian charges without shadow-potential forces only (qeqXl.shadow is not split across domains)");
+    const order = o.qeqXl.order ?? 5, loops = o.qeqXl.loops ?? 4;
+    if (!(order in XL_COEFFICIENTS)) throw new InputError(`qeqXl.order must be 4..7, got ${order}`);
+    if (!(Number.isInteger(loops) && loops >= 1)) throw new InputError(`qeqXl.loops must be a positive integer, got ${loops}`);
+    xl = { order, loops };
+  }
+  const spec: DomainStreitzSpec = { kind: "streitz", eam: { text: o.eam.text, fileName: o.eam.fileName }, streitz: { text: o.streitz.text, fileName: o.streitz.fileName }, settings, xl };
   return { spec, eam, cutoff: Math.max(eam.cutoff, coulCutoff, settings.qeqCutoff) };
 }

@@ -7,11 +7,15 @@
  * stopping test per lane), up to the order of floating-point sums. Then q = s - (sum s/sum t) t with
  * global sums, the charges go to the imports, and the Coulomb pass adds its forces.
  * Starts as the engine's MD default "linear": 2 x0 - x1 of the last two solutions (the previous one
- * after one solve, zero at the first). Units: e, eV.
+ * after one solve, zero at the first). With extended-Lagrangian charges (as `StreitzEngine.qeqXl`
+ * without shadow forces) each MD step's CG starts from the auxiliary (s, t) of its atoms and runs at
+ * most `loops` loops; its result drives the auxiliary variables (Niklasson's step with dissipation,
+ * src/xl), whose history of K + 1 (s, t) per atom travels with migrating atoms. Units: e, eV.
  */
 import { CalculationFailed, InputError } from "../errors.js";
 import type { StreitzEngineSettings } from "../streitz/engine.js";
-import type { SlabEngine } from "./engine.js";
+import { XL_COEFFICIENTS, type XlOrder } from "../xl/coefficients.js";
+import type { Carried, SlabEngine } from "./engine.js";
 import type { Halo } from "./halo.js";
 import type { DomainQeqReport } from "./protocol.js";
 import type { StreitzSlabEngine } from "./streitz-engine.js";
@@ -30,14 +34,42 @@ export class DomainQeq {
   private failures = 0;
   private lastLoops = 0;
 
+  /** Extended-Lagrangian history per owned atom: K + 1 (s, t) pairs, newest first; null until the first XL step. */
+  private xlHist: Float64Array | null = null;
+
   constructor(
     engine: SlabEngine,
     private readonly halo: Halo,
     settings: StreitzEngineSettings,
+    private readonly xl: { order: XlOrder; loops: number } | null,
   ) {
     this.e = engine as StreitzSlabEngine;
     this.tol = settings.qeqTolerance;
     this.maxIter = settings.qeqMaxIter;
+  }
+
+  /** Values per atom of the extended-Lagrangian history. */
+  private get xlPer(): number {
+    return this.xl ? 2 * (this.xl.order + 1) : 0;
+  }
+
+  /** The extended-Lagrangian history travels with migrating atoms (once it exists). */
+  carried(): Carried[] {
+    if (!this.xl) return [];
+    const per = this.xlPer;
+    return [{
+      array: () => this.xlHist ?? new Float64Array(0),
+      per,
+      count: per,
+      resize: (n: number) => {
+        const h = this.xlHist;
+        if (h && h.length < n * per) {
+          const grown = new Float64Array(Math.ceil(n * 1.05 + 64) * per);
+          grown.set(h);
+          this.xlHist = grown;
+        }
+      },
+    }];
   }
 
   /** Counters of the solves so far. */
@@ -64,8 +96,12 @@ export class DomainQeq {
     }
   }
 
-  /** QEq at the current positions, then the Coulomb forces (energy and virial when `tally`). Collective. */
-  solve(tally: boolean): void {
+  /**
+   * QEq at the current positions, then the Coulomb forces (energy and virial when `tally`).
+   * `md`: an MD step (extended-Lagrangian when set up; the first forces are always solved to the
+   * tolerance). Collective.
+   */
+  solve(tally: boolean, md = false): void {
     const e = this.e, h = this.halo, n = e.length;
     e.setTally(tally); // (already set by the worker's step; the Coulomb pass reads it)
     e.qeqPairs();
@@ -73,8 +109,10 @@ export class DomainQeq {
     // Pair sums on imports belong to their owners (lane 0; lane 1 is set by qeqRhs).
     h.reverse(n, [b], 2);
     e.qeqRhs();
-    this.start();
-    this.cg();
+    const xl = md && this.xl ? this.xlStart() : false;
+    if (!xl) this.start();
+    this.cg(xl ? this.xl!.loops : this.maxIter);
+    if (xl) this.xlUpdate();
     this.chargesFromSolution();
     h.forward(n, [e.array("charge")]);
     e.coulomb();
@@ -97,7 +135,7 @@ export class DomainQeq {
    * their owners, d.Hd, and r.M^-1 r together with the new preconditioned residual of the sent
    * atoms (from which each domain updates its imports' search directions as their owners do).
    */
-  private cg(): void {
+  private cg(maxIter: number): void {
     const e = this.e, h = this.halo, n = e.length;
     const x = e.array("sqX"), b = e.array("sqB"), r = e.array("sqR"), d = e.array("sqD"), hd = e.array("sqHd");
     const inv = this.inverseHardness();
@@ -125,7 +163,7 @@ export class DomainQeq {
     h.forward(n, [d], 2);
     let loop = 1, loopS = 1, loopT = 1;
     let on0 = Math.sqrt(sig0) / bn0 > tol, on1 = Math.sqrt(sig1) / bn1 > tol;
-    while (loop < this.maxIter && (on0 || on1)) {
+    while (loop < maxIter && (on0 || on1)) {
       e.matvec(false);
       h.reverse(n, [hd], 2);
       let dh0 = 0, dh1 = 0;
@@ -164,12 +202,52 @@ export class DomainQeq {
       if (on1) loopT = loop;
       on0 = on0 && Math.sqrt(sig0) / bn0 > tol;
       on1 = on1 && Math.sqrt(sig1) / bn1 > tol;
-      if (loop < this.maxIter && (on0 || on1)) h.forward(n, [d], 2);
+      if (loop < maxIter && (on0 || on1)) h.forward(n, [d], 2);
     }
     if (Math.sqrt(sig0) / bn0 > tol || Math.sqrt(sig1) / bn1 > tol) this.failures++;
     this.solves++;
     this.loopSum += loopS + loopT;
     this.lastLoops = loopS + loopT;
+  }
+
+  /**
+   * The CG start of an extended-Lagrangian step: x_n of every owned atom. The first such step
+   * starts the history at the last solution (in sqX: that of the forces now in place), as
+   * `StreitzEngine` does.
+   */
+  private xlStart(): boolean {
+    const e = this.e, n = e.length, x = e.array("sqX"), per = this.xlPer;
+    if (!this.xlHist) {
+      const h = (this.xlHist = new Float64Array(Math.ceil(n * 1.05 + 64) * per));
+      for (let i = 0; i < n; i++) for (let k = 0; k < per; k += 2) {
+        h[i * per + k] = x[2 * i];
+        h[i * per + k + 1] = x[2 * i + 1];
+      }
+    }
+    const h = this.xlHist;
+    for (let i = 0; i < n; i++) {
+      x[2 * i] = h[i * per];
+      x[2 * i + 1] = h[i * per + 1];
+    }
+    return true;
+  }
+
+  /** x_{n+1} = 2 x_n - x_{n-1} + kappa (q_n - x_n) + alpha sum_k c_k x_{n-k} per atom and lane (XlPropagator.update), q_n the CG result in sqX. */
+  private xlUpdate(): void {
+    const e = this.e, n = e.length, q = e.array("sqX"), h = this.xlHist!, per = this.xlPer, K = this.xl!.order;
+    const { kappa, alpha, c } = XL_COEFFICIENTS[this.xl!.order];
+    for (let i = 0; i < n; i++) {
+      const o = i * per;
+      for (let l = 0; l < 2; l++) {
+        let d = 0;
+        for (let k = 0; k <= K; k++) d += c[k] * h[o + 2 * k + l];
+        const x0 = h[o + l], x1 = h[o + 2 + l];
+        const next = 2 * x0 - x1 + kappa * (q[2 * i + l] - x0) + alpha * d;
+        // the oldest pair drops out: shift the rest one place back, then the new one first
+        for (let k = K; k > 0; k--) h[o + 2 * k + l] = h[o + 2 * (k - 1) + l];
+        h[o + l] = next;
+      }
+    }
   }
 
   /** 1/J_i of the owned atoms. */
