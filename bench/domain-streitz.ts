@@ -1,10 +1,12 @@
 // Streitz-Mintmire over spatial domains (`node dist/bench.js --only domain-streitz`): LAMMPS'
 // examples/streitz alpha-alumina (AlO.eam.alloy + AlO.streitz, Wolf 0.31 1/A, 12 A cutoff, QEq to
 // 1e-6 every step, dt 0.4 fs, 300 K) replicated 2 x 2 x 4 (34,560 atoms: the alumina supercell
-// nearest the issue's 32,768) as one MD run on 1 and 2 domain workers, interleaved run by run;
+// nearest the issue's 32,768) as one MD run on 1 and 2 domain workers, interleaved run by run, with
+// the charges solved every step and with extended-Lagrangian charges (--qeq-xl: 4 CG loops);
 // medians of the runs in microseconds per atom-step after warm-up steps, the speed-up, the CG loops
-// per step, and next to them the in-process StreitzEngine with its own MD defaults (Gauss-Seidel
-// CG) for reference. The load average is printed with the table: the workers step in lockstep.
+// per step, and next to them the in-process StreitzEngine with the same charge scheme and its own
+// MD preconditioner (Gauss-Seidel) for reference. The load average is printed with the table: the
+// workers step in lockstep.
 import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { createDomainMd, type DomainStreitzPotential } from "../src/domain/index.js";
@@ -35,6 +37,9 @@ function workload(repeat: [number, number, number]): Atoms {
   return atoms;
 }
 
+/** Extended-Lagrangian settings of the XL rows (the engine's defaults). */
+const XL = { order: 5, loops: 4 } as const;
+
 const potential: DomainStreitzPotential = {
   kind: "streitz",
   eam: { text: readFileSync("potentials/AlO.eam.alloy", "utf8"), fileName: "AlO.eam.alloy" },
@@ -42,8 +47,8 @@ const potential: DomainStreitzPotential = {
 };
 
 /** us/atom-step of `steps` steps on `workers` domain workers after the warm-up, and CG loops (s + t) per step. */
-async function domains(atoms: Atoms, steps: number, workers: number): Promise<{ us: number; loops: number; imports: number }> {
-  const md = await createDomainMd({ potential, atoms, dt: DT, workers, neighborEvery: 10, neighborDelay: 0 });
+async function domains(atoms: Atoms, steps: number, workers: number, xl: boolean): Promise<{ us: number; loops: number; imports: number }> {
+  const md = await createDomainMd({ potential: { ...potential, qeqXl: xl ? XL : null }, atoms, dt: DT, workers, neighborEvery: 10, neighborDelay: 0 });
   try {
     if (md.domains !== workers) throw new Error(`internal: asked for ${workers} domains, got ${md.domains}`);
     await md.run(WARM_UP);
@@ -58,12 +63,13 @@ async function domains(atoms: Atoms, steps: number, workers: number): Promise<{ 
   }
 }
 
-/** us/atom-step of the in-process engine with its MD defaults (Gauss-Seidel CG, linear start). */
-async function singleEngine(atoms: Atoms, steps: number): Promise<{ us: number; loops: number }> {
+/** us/atom-step of the in-process engine with its MD defaults (Gauss-Seidel CG, linear start), XL or not. */
+async function singleEngine(atoms: Atoms, steps: number, xl: boolean): Promise<{ us: number; loops: number }> {
   const e = await StreitzEngine.create(parseEamPotential(potential.eam.text, { fileName: "AlO.eam.alloy" }), parseStreitz(potential.streitz.text, "AlO.streitz"), {
     summation: "wolf", mode: "lammps", coulCutoff: 12, wolfAlpha: 0.31, qeqCutoff: 12, qeqAlpha: 0.2, qeqTolerance: 1e-6, qeqMaxIter: 100,
   });
   e.setAtoms(atoms);
+  e.qeqXl = xl ? { ...XL } : null;
   e.runVerlet(WARM_UP, DT, { every: 10 });
   const l0 = e.qeqReport().loopSum;
   const t0 = performance.now();
@@ -83,22 +89,27 @@ export async function benchDomainStreitz(opts: { quick: boolean; runs: number })
   const load0 = loadavg()[0];
   console.log(`\n## Spatial domains: Streitz-Mintmire (examples/streitz alumina x ${repeat.join("x")}, Wolf 0.31, 12 A, QEq 1e-6 every step, dt ${DT} fs, neighbor every 10)`);
   console.log(`us/atom-step, median of ${runs} runs interleaved (${WARM_UP} warm-up steps, then ${steps} timed); domains: Jacobi CG with global dot products`);
-  console.log(`| atoms | single engine (Gauss-Seidel CG) | 1 worker | 2 workers | speed-up 2 vs 1 | CG loops/step (engine; workers) | imported copies (2 workers) |`);
-  console.log(`|---:|---:|---:|---:|---:|---:|---:|`);
-  const one: number[] = [], two: number[] = [];
-  let loops = 0, imports = 0;
-  for (let r = 0; r < runs; r++) {
-    const a = await domains(atoms, steps, 1);
-    const b = await domains(atoms, steps, 2);
-    one.push(a.us);
-    two.push(b.us);
-    loops = b.loops;
-    imports = b.imports;
+  console.log(`| atoms | charges | single engine (Gauss-Seidel CG) | 1 worker | 2 workers | speed-up 2 vs 1 | CG loops/step (engine; workers) | imported copies (2 workers) |`);
+  console.log(`|---:|---|---:|---:|---:|---:|---:|---:|`);
+  const notes: string[] = [];
+  for (const xl of [false, true]) {
+    const one: number[] = [], two: number[] = [];
+    let loops = 0, imports = 0;
+    for (let r = 0; r < runs; r++) {
+      const a = await domains(atoms, steps, 1, xl);
+      const b = await domains(atoms, steps, 2, xl);
+      one.push(a.us);
+      two.push(b.us);
+      loops = b.loops;
+      imports = b.imports;
+    }
+    const single = await singleEngine(atoms, steps, xl);
+    const m1 = median(one), m2 = median(two);
+    const what = xl ? `XL (K ${XL.order}, ${XL.loops} loops)` : "solved every step";
+    console.log(`| ${atoms.length} | ${what} | ${single.us.toFixed(2)} | ${m1.toFixed(2)} | ${m2.toFixed(2)} | ${(m1 / m2).toFixed(2)}x | ${single.loops.toFixed(1)}; ${loops.toFixed(1)} | ${imports} |`);
+    notes.push(`runs (us/atom-step), ${what}: 1 worker ${one.map((v) => v.toFixed(2)).join(", ")}; 2 workers ${two.map((v) => v.toFixed(2)).join(", ")}`);
   }
-  const single = await singleEngine(atoms, steps);
-  const m1 = median(one), m2 = median(two);
-  console.log(`| ${atoms.length} | ${single.us.toFixed(2)} | ${m1.toFixed(2)} | ${m2.toFixed(2)} | ${(m1 / m2).toFixed(2)}x | ${single.loops.toFixed(1)}; ${loops.toFixed(1)} | ${imports} |`);
-  console.log(`runs (us/atom-step): 1 worker ${one.map((v) => v.toFixed(2)).join(", ")}; 2 workers ${two.map((v) => v.toFixed(2)).join(", ")}`);
+  for (const n of notes) console.log(n);
   console.log(`load average (1 min) before: ${load0.toFixed(2)}, after: ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores`);
   console.log(`command: node dist/bench.js --only domain-streitz --runs ${opts.runs}${opts.quick ? " --quick" : ""}`);
 }
