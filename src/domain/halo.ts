@@ -92,9 +92,11 @@ export class Halo {
   /**
    * Forward communication: the values of each sent atom go to its copy (`lanes` values per atom in
    * each array, at most STRIDE in all); `n` is the number of owned atoms (imports follow them).
+   * `sums`: values to sum over the domains at the same barrier (returned; [] without).
    */
-  forward(n: number, arrays: Float64Array[], lanes = 1): void {
-    if (this.p === 1) return;
+  forward(n: number, arrays: Float64Array[], lanes = 1, sums: number[] = []): number[] {
+    if (this.p === 1) return sums;
+    const sp = this.writeSums(sums);
     const par = this.fwd;
     this.fwd ^= 1;
     const box = this.ex.box(this.d), m = arrays.length;
@@ -113,11 +115,13 @@ export class Halo {
         for (let k = 0; k < m; k++) for (let l = 0; l < lanes; l++) arrays[k][j + l] = from[o + k * lanes + l];
       }
     }
+    return this.readSums(sp, sums.length);
   }
 
-  /** Reverse communication: what the imports accumulated is added into their owners (layout as `forward`). */
-  reverse(n: number, arrays: Float64Array[], lanes = 1): void {
-    if (this.p === 1) return;
+  /** Reverse communication: what the imports accumulated is added into their owners (layout and `sums` as `forward`). */
+  reverse(n: number, arrays: Float64Array[], lanes = 1, sums: number[] = []): number[] {
+    if (this.p === 1) return sums;
+    const sp = this.writeSums(sums);
     const par = this.rev;
     this.rev ^= 1;
     const box = this.ex.box(this.d), m = arrays.length;
@@ -135,20 +139,33 @@ export class Halo {
         for (let k = 0; k < m; k++) for (let l = 0; l < lanes; l++) arrays[k][i + l] += from[o + k * lanes + l];
       }
     }
+    return this.readSums(sp, sums.length);
   }
 
   /** Global sums of up to SUM_SLOT values over the domains (collective; the same doubles on every worker). */
   allreduce(values: number[]): number[] {
     if (this.p === 1) return values;
+    const sp = this.writeSums(values);
+    this.ex.barrier();
+    return this.readSums(sp, values.length);
+  }
+
+  /** Writes this domain's terms into the next sum slot (none: no slot used); returns the slot. */
+  private writeSums(values: number[]): number {
+    if (values.length === 0) return -1;
     const par = this.sum;
     this.sum ^= 1;
     const box = this.ex.box(this.d), o = par * SUM_SLOT;
     for (let k = 0; k < values.length; k++) box[o + k] = values[k];
-    this.ex.barrier();
-    const out = new Array<number>(values.length).fill(0);
+    return par;
+  }
+
+  /** The sums of slot `par` over the domains, added in domain order (after the barrier). */
+  private readSums(par: number, count: number): number[] {
+    const out = new Array<number>(count).fill(0);
     for (let w = 0; w < this.p; w++) {
       const b = this.ex.box(w);
-      for (let k = 0; k < values.length; k++) out[k] += b[o + k];
+      for (let k = 0; k < count; k++) out[k] += b[par * SUM_SLOT + k];
     }
     return out;
   }

@@ -91,7 +91,7 @@ export class StreitzSlabEngine extends StreitzEngine implements SlabEngine {
     this.rebuild();
   }
 
-  array(name: SlabArray | "charge" | "sqX" | "sqB" | "sqR" | "sqD" | "sqHd" | "sqHist"): Float64Array {
+  array(name: SlabArray | "charge" | "sqX" | "sqB" | "sqR" | "sqD" | "sqHd" | "sqZ" | "sqHist"): Float64Array {
     return this.f64(name);
   }
   ints(name: "type" | "rank"): Int32Array {

@@ -131,13 +131,16 @@ export class DomainQeq {
 
   /**
    * FixQEq::CG on both lanes (assembly/streitz.ts qeqSolve with the Jacobi preconditioner), each
-   * dot product a global sum. Per loop three collective steps: the products on imports back to
-   * their owners, d.Hd, and r.M^-1 r together with the new preconditioned residual of the sent
-   * atoms (from which each domain updates its imports' search directions as their owners do).
+   * dot product a global sum. Two collective steps per loop, each one barrier: the products on
+   * imports go back to their owners together with the sum of d.Hd (each domain's owned products so
+   * far plus those on its imports, which their owners add to theirs); then the new preconditioned
+   * residual z = M^-1 r of the sent atoms goes to their copies together with the sum of r.z, and
+   * each domain updates its imports' search directions d = z + beta d as their owners do (the
+   * same doubles).
    */
   private cg(maxIter: number): void {
-    const e = this.e, h = this.halo, n = e.length;
-    const x = e.array("sqX"), b = e.array("sqB"), r = e.array("sqR"), d = e.array("sqD"), hd = e.array("sqHd");
+    const e = this.e, h = this.halo, n = e.length, ni = e.importCount;
+    const x = e.array("sqX"), b = e.array("sqB"), r = e.array("sqR"), d = e.array("sqD"), hd = e.array("sqHd"), z = e.array("sqZ");
     const inv = this.inverseHardness();
     const tol = this.tol;
     h.forward(n, [x], 2);
@@ -156,22 +159,20 @@ export class DomainQeq {
       rd0 += r0 * d[a];
       rd1 += r1 * d[c];
     }
-    const s0 = h.allreduce([bb0, bb1, rd0, rd1]);
+    const s0 = h.forward(n, [d], 2, [bb0, bb1, rd0, rd1]);
     const bn0 = Math.sqrt(s0[0]), bn1 = Math.sqrt(s0[1]);
     let sig0 = s0[2], sig1 = s0[3];
     let rz0 = sig0, rz1 = sig1;
-    h.forward(n, [d], 2);
     let loop = 1, loopS = 1, loopT = 1;
     let on0 = Math.sqrt(sig0) / bn0 > tol, on1 = Math.sqrt(sig1) / bn1 > tol;
     while (loop < maxIter && (on0 || on1)) {
       e.matvec(false);
-      h.reverse(n, [hd], 2);
       let dh0 = 0, dh1 = 0;
-      for (let a = 0; a < 2 * n; a += 2) {
+      for (let a = 0; a < 2 * (n + ni); a += 2) {
         dh0 += d[a] * hd[a];
         dh1 += d[a + 1] * hd[a + 1];
       }
-      const dh = h.allreduce([dh0, dh1]);
+      const dh = h.reverse(n, [hd], 2, [dh0, dh1]);
       const a0 = on0 ? rz0 / dh[0] : 0.0, a1 = on1 ? rz1 / dh[1] : 0.0;
       let rr0 = 0, rr1 = 0;
       for (let i = 0; i < n; i++) {
@@ -180,29 +181,29 @@ export class DomainQeq {
         x[c] += a1 * d[c];
         r[a] -= a0 * hd[a];
         r[c] -= a1 * hd[c];
+        z[a] = r[a] * inv[i];
+        z[c] = r[c] * inv[i];
         // r.J^-1 r as the kernel's dot2Pre computes it
-        rr0 += r[a] * (r[a] * inv[i]);
-        rr1 += r[c] * (r[c] * inv[i]);
+        rr0 += r[a] * z[a];
+        rr1 += r[c] * z[c];
       }
-      // The imports' search directions follow their owners' update: x of the imports is not needed.
-      const sums = h.allreduce([rr0, rr1]);
+      const sums = h.forward(n, [z], 2, [rr0, rr1]);
       const new0 = on0 ? sums[0] : sig0, new1 = on1 ? sums[1] : sig1;
       sig0 = new0;
       sig1 = new1;
       const be0 = on0 ? new0 / rz0 : 0.0, be1 = on1 ? new1 / rz1 : 0.0;
       rz0 = new0;
       rz1 = new1;
-      for (let i = 0; i < n; i++) {
-        const a = 2 * i, c = a + 1;
-        d[a] = r[a] * inv[i] + be0 * d[a];
-        d[c] = r[c] * inv[i] + be1 * d[c];
+      // owned atoms and, from their owners' z, the imports: x of the imports is not needed
+      for (let a = 0; a < 2 * (n + ni); a += 2) {
+        d[a] = z[a] + be0 * d[a];
+        d[a + 1] = z[a + 1] + be1 * d[a + 1];
       }
       loop++;
       if (on0) loopS = loop;
       if (on1) loopT = loop;
       on0 = on0 && Math.sqrt(sig0) / bn0 > tol;
       on1 = on1 && Math.sqrt(sig1) / bn1 > tol;
-      if (loop < maxIter && (on0 || on1)) h.forward(n, [d], 2);
     }
     if (Math.sqrt(sig0) / bn0 > tol || Math.sqrt(sig1) / bn1 > tol) this.failures++;
     this.solves++;
