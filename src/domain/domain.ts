@@ -23,6 +23,7 @@ import { DomainQeq } from "./streitz-qeq.js";
 import { createStreitzSlabEngine } from "./streitz-engine.js";
 import { DomainThermostat } from "./thermostat.js";
 import { interleave3 } from "../math/interleave.js";
+import { STREITZ_TABLE_R0 } from "../streitz/tables.js";
 
 /** Values per migrating atom before the engine's carried data: destination, gid, type, x, y, z, vx, vy, vz, 1/mass. */
 const MIGRANT = 10;
@@ -208,20 +209,28 @@ export class Domain {
     const f = [e.array("fx"), e.array("fy"), e.array("fz")];
     h.reverse(n, tally ? [...f, e.array("eatom")] : f);
     if (!Number.isFinite(e.energy())) this.diagnose();
-    this.qeq?.check();
+    if (this.qeq?.tooClose()) this.closeAtoms();
+  }
+
+  /** The atoms (caller's numbers) of the closest listed pair, for the errors below. */
+  private closestAtoms(): { a: number; b: number; r: number } | null {
+    const e = this.engine, pair = e.closestListedPair(), n = e.length;
+    if (!pair) return null;
+    const i = this.gid[pair.i], j = pair.j < n ? this.gid[pair.j] : this.importGid[pair.j - n];
+    return { a: Math.min(i, j), b: Math.max(i, j), r: pair.r };
+  }
+
+  /** Streitz-Mintmire: atoms closer than the tables reach stop the run, as in the single engine. */
+  private closeAtoms(): never {
+    const p = this.closestAtoms();
+    throw new InputError(`atoms ${p?.a} and ${p?.b} are ${p?.r.toPrecision(4)} A apart, closer than the Streitz tables reach (${STREITZ_TABLE_R0} A)`, { atom: p?.a });
   }
 
   private diagnose(): never {
-    const e = this.engine;
-    const pair = e.closestListedPair();
-    const n = e.length;
-    const id = (j: number) => (j < n ? this.gid[j] : this.importGid[j - n]);
-    if (pair && pair.r < 1e-6) {
-      const a = Math.min(this.gid[pair.i], id(pair.j)), b = Math.max(this.gid[pair.i], id(pair.j));
-      throw new InputError(`atoms ${a} and ${b} are ${pair.r.toExponential(3)} A apart: two atoms on top of each other`, { atom: a });
-    }
+    const p = this.closestAtoms();
+    if (p && p.r < 1e-6) throw new InputError(`atoms ${p.a} and ${p.b} are ${p.r.toExponential(3)} A apart: two atoms on top of each other`, { atom: p.a });
     throw new CalculationFailed(
-      `non-finite energy (${e.energy()}) in domain ${this.d}${pair ? `; closest pair: atoms ${this.gid[pair.i]} and ${id(pair.j)} at ${pair.r} A` : ""}`,
+      `non-finite energy (${this.engine.energy()}) in domain ${this.d}${p ? `; closest pair: atoms ${p.a} and ${p.b} at ${p.r} A` : ""}`,
     );
   }
 

@@ -101,10 +101,6 @@ export class StreitzSlabEngine extends StreitzEngine implements SlabEngine {
   hardness(): Float64Array {
     return this.f64("sqJ");
   }
-  /** The QEq tolerance and loop limit the engine was set up with. */
-  get qeqLimits(): { tolerance: number; maxIter: number } {
-    return { tolerance: this.settings.qeqTolerance, maxIter: this.settings.qeqMaxIter };
-  }
   /** Atoms closer than the tables reach, counted by the last QEq pair pass. */
   tooClose(): number {
     return this.getCtx("tooClose");

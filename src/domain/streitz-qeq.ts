@@ -12,7 +12,7 @@
  * most `loops` loops; its result drives the auxiliary variables (Niklasson's step with dissipation,
  * src/xl), whose history of K + 1 (s, t) per atom travels with migrating atoms. Units: e, eV.
  */
-import { CalculationFailed, InputError } from "../errors.js";
+import { CalculationFailed } from "../errors.js";
 import type { StreitzEngineSettings } from "../streitz/engine.js";
 import { XL_COEFFICIENTS, type XlOrder } from "../xl/coefficients.js";
 import type { Carried, SlabEngine } from "./engine.js";
@@ -88,12 +88,9 @@ export class DomainQeq {
     return this.e.array("charge").slice(0, this.e.length);
   }
 
-  /** After the step: atoms closer than the tables reach stop the run (as the single engine does). */
-  check(): void {
-    if (this.e.tooClose() > 0) {
-      const p = this.e.closestListedPair();
-      throw new InputError(`two atoms are ${p ? p.r.toPrecision(4) : "?"} A apart, closer than the Streitz tables reach (0.5 A)`);
-    }
+  /** Whether the last pair pass met atoms closer than the tables reach (the run must stop, as the single engine's does). */
+  tooClose(): boolean {
+    return this.e.tooClose() > 0;
   }
 
   /**
