@@ -8,11 +8,12 @@
 import {
   C_NLOCAL, C_NIMPORT, C_NUM_NEIGH, C_NUM_NEIGH_EAM, C_CUTOFF, C_EAM_CUTOFF, C_LIST_CUTOFF, C_ENERGY,
   C_E_EAM, C_E_COUL_PAIR, C_SQ_B, C_SQ_X, C_SQ_D, C_SQ_HD, C_GHOST_OWNER,
+  C_SK_COUNT, C_SK_SCRATCH, C_SK_SUMS, C_SK_VECS, C_CHARGE, C_COULOMB_K, C_FX, C_FY, C_FZ,
 } from "./context";
 import { ci, cf, cp, setF, putI } from "./mem";
 import { updateGhostPositions } from "./cell";
 import { densityPass, embeddingPass, forcePass } from "./eam";
-import { qeqMatrixPairs, qeqRhs, matvec, coulombPass } from "./streitz";
+import { qeqMatrixPairs, qeqRhs, matvec, coulombPass, kspacePhases, kspaceVectorPhases } from "./streitz";
 
 /** The EAM passes see their own cutoff and the front of each list segment (as in streitzCompute); returns the full counts' address. */
 @inline function eamFront(ctx: usize): u32 {
@@ -79,4 +80,52 @@ export function streitzDomainMatvec(ctx: usize, fromX: i32): void {
 export function streitzDomainCoulomb(ctx: usize): void {
   coulombPass(ctx);
   setF(ctx, C_ENERGY, cf(ctx, C_E_EAM) + cf(ctx, C_E_COUL_PAIR));
+}
+
+/**
+ * Ewald: this domain's part of the structure factors, S(k) = sum over its owned atoms of
+ * q exp(i k.r), into skSums (per k-vector: real, imaginary, two unused); the worker sums them over
+ * the domains and writes the totals back before streitzDomainKspaceForces.
+ */
+export function streitzDomainKspaceSums(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nk = ci(ctx, C_SK_COUNT);
+  const q = cp(ctx, C_CHARGE), sc = cp(ctx, C_SK_SCRATCH), sums = cp(ctx, C_SK_SUMS);
+  const nb = <usize>n << 3;
+  const ce = sc + 2 * nb, se = sc + 3 * nb;
+  kspacePhases(ctx);
+  for (let t = 0; t < nk; t++) {
+    kspaceVectorPhases(ctx, t);
+    let sr = 0.0, si = 0.0;
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 3, qi = load<f64>(q + o);
+      sr += qi * load<f64>(ce + o);
+      si += qi * load<f64>(se + o);
+    }
+    const at = sums + (<usize>t << 5);
+    store<f64>(at, sr);
+    store<f64>(at, si, 8);
+  }
+}
+
+/** Ewald forces (eV/A) on the owned atoms from the structure factors of the whole system in skSums (LAMMPS ewald). */
+export function streitzDomainKspaceForces(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL), nk = ci(ctx, C_SK_COUNT);
+  const q = cp(ctx, C_CHARGE), fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
+  const vecs = cp(ctx, C_SK_VECS), sc = cp(ctx, C_SK_SCRATCH), sums = cp(ctx, C_SK_SUMS);
+  const nb = <usize>n << 3;
+  const ce = sc + 2 * nb, se = sc + 3 * nb;
+  const kc = cf(ctx, C_COULOMB_K);
+  for (let t = 0; t < nk; t++) {
+    kspaceVectorPhases(ctx, t);
+    const at = sums + (<usize>t << 5), kv = vecs + (<usize>t << 5);
+    const kx = load<f64>(kv), ky = load<f64>(kv, 8), kz = load<f64>(kv, 16), ug = load<f64>(kv, 24);
+    const c = 2.0 * ug * kc, csr = c * load<f64>(at), csi = c * load<f64>(at, 8);
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 3;
+      const f = load<f64>(q + o) * (load<f64>(se + o) * csr - load<f64>(ce + o) * csi);
+      store<f64>(fx + o, load<f64>(fx + o) + f * kx);
+      store<f64>(fy + o, load<f64>(fy + o) + f * ky);
+      store<f64>(fz + o, load<f64>(fz + o) + f * kz);
+    }
+  }
 }

@@ -109,4 +109,5 @@ export { streitzCompute, streitzRunVerlet, streitzStep, streitzFinishStep, strei
 // Spatial domains of Streitz-Mintmire: assembly/domain.ts
 export {
   streitzDomainDensity, streitzDomainEmbedding, streitzDomainForce, streitzDomainQeqPairs, streitzDomainQeqRhs, streitzDomainMatvec, streitzDomainCoulomb,
+  streitzDomainKspaceSums, streitzDomainKspaceForces,
 } from "./domain";

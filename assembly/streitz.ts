@@ -874,7 +874,7 @@ function shadowStep(ctx: usize): void {
 }
 
 /** exp(i n b_d.x_i) for n = 0..nmax by LAMMPS' recurrence (Ewald::eik_dot_r). */
-function kspacePhases(ctx: usize): void {
+export function kspacePhases(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
   const basis = cp(ctx, C_SK_BASIS), ph = cp(ctx, C_SK_PHASE);
@@ -897,7 +897,7 @@ function kspacePhases(ctx: usize): void {
 }
 
 /** exp(i k.x_i) of k-vector t into skScratch rows 2 (cos) and 3 (sin); rows 0, 1 keep the (n1, n2) part. */
-function kspaceVectorPhases(ctx: usize, t: i32): void {
+export function kspaceVectorPhases(ctx: usize, t: i32): void {
   const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
   const ph = cp(ctx, C_SK_PHASE), idx = cp(ctx, C_SK_IDX), sc = cp(ctx, C_SK_SCRATCH);
   const nb = <usize>n << 3;

@@ -72,6 +72,8 @@ export const EXPORTS = {
       ["streitzDomainQeqRhs(ctx: usize): void", "Right-hand sides of the owned atoms from their pair sums."],
       ["streitzDomainMatvec(ctx: usize, fromX: i32): void", "sqHd = H sqX (fromX 1) or H sqD, with the products on imports left for their owners."],
       ["streitzDomainCoulomb(ctx: usize): void", "coul/streitz forces (energy and virial when tallied); energy = eEam + eCoulPair."],
+      ["streitzDomainKspaceSums(ctx: usize): void", "Ewald: the owned atoms' part of the structure factors, into skSums."],
+      ["streitzDomainKspaceForces(ctx: usize): void", "Ewald forces on the owned atoms from the whole system's structure factors in skSums."],
     ],
   },
 };

@@ -29,6 +29,13 @@ describe("md --workers: Streitz-Mintmire and thermostats", () => {
     expectSameTable(rows(out), one, 9);
   }, 60_000);
 
+  it("Streitz-Mintmire (Ewald, g and kmax from the accuracy), 2 workers: the single engine's table", () => {
+    const args = [...streitz.map((a) => (a === "wolf" ? "ewald" : a)), "--ewald-accuracy", "1e-4", "--steps", "2", "--thermo", "2", "--qeq-tolerance", "1e-10", "--qeq-maxiter", "500"];
+    const one = rows(cli(...args));
+    const two = rows(cli(...args, "--workers", "2"));
+    expectSameTable(two, one, 9);
+  }, 60_000);
+
   it("EAM with a Nose-Hoover chain, 2 workers: the single engine's table, conserved column included", () => {
     const args = ["md", "--potential", "potentials/Cu_u3.eam", "--lattice", "fcc", "--a", "3.615", "--repeat", "8", "--steps", "40", "--dt", "2",
       "--temperature", "600", "--seed", "3", "--thermo", "20", "--thermostat", "nose-hoover", "--target-temperature", "300", "--tdamp", "50"];
@@ -39,7 +46,7 @@ describe("md --workers: Streitz-Mintmire and thermostats", () => {
   }, 60_000);
 
   const refusals: [string, string[], RegExp][] = [
-    ["the Ewald summation", [...streitz.map((a) => (a === "wolf" ? "ewald" : a)), "--workers", "2"], /--workers runs Streitz-Mintmire with --summation wolf only/],
+    ["Ewald in consistent mode", [...streitz.map((a) => (a === "wolf" ? "ewald" : a)), "--streitz-mode", "consistent", "--workers", "2"], /--workers runs Ewald in lammps mode only/],
     ["shadow-potential forces", [...streitz, "--qeq-xl-shadow", "--workers", "2"], /not --qeq-xl-shadow \(shadow-potential forces\) yet/],
     ["ECT-EAM", ["md", "--model", "models/ect-fitted.json", "--lattice", "rocksalt", "--a", "5.64", "--repeat", "4", "--workers", "2"], /not ECT-EAM \(--model\) yet/],
     ["a barostat", [...streitz, "--barostat", "berendsen", "--workers", "2"], /--workers runs without a barostat or restarts/],

@@ -47,11 +47,15 @@ function model(mode: StreitzMode = "lammps", qeqTolerance = TIGHT): DomainStreit
   return { kind: "streitz", eam: EAM, streitz: STREITZ, mode, coulCutoff: RC, qeqTolerance, qeqMaxIter: 500 };
 }
 
-function engine(mode: StreitzMode, qeqTolerance: number, atoms: Atoms) {
+/** Ewald settings of the Ewald test (not LAMMPS' accuracy-based choice: the comparison needs only the same k-set). */
+const EWALD = { g: 0.31, kmax: [5, 6, 5] as [number, number, number] };
+
+function engine(mode: StreitzMode, qeqTolerance: number, atoms: Atoms, ewald = false) {
   return StreitzEngine.create(parseEamPotential(EAM.text, { fileName: EAM.fileName }), parseStreitz(STREITZ.text, STREITZ.fileName), {
-    summation: "wolf", mode, coulCutoff: RC, wolfAlpha: 0.31, qeqCutoff: RC, qeqAlpha: 0.2, qeqTolerance, qeqMaxIter: 500,
+    summation: ewald ? "ewald" : "wolf", mode, coulCutoff: RC, wolfAlpha: 0.31, qeqCutoff: RC, qeqAlpha: 0.2, qeqTolerance, qeqMaxIter: 500,
   }, { skin: SKIN }).then((e) => {
     e.setAtoms(atoms);
+    if (ewald) e.setEwald(atoms.cell, EWALD.g, EWALD.kmax);
     return e;
   });
 }
@@ -163,6 +167,26 @@ describe("Streitz-Mintmire on spatial domains equals the single engine", { timeo
     }
   });
 
+  it("Ewald (lammps mode), 2 domains: static results and 4 steps, structure factors summed over the domains", async () => {
+    const md = await createDomainMd({ potential: { ...model(), summation: "ewald", ewaldG: EWALD.g, kmax: EWALD.kmax }, atoms, dt: DT, workers: 2, skin: SKIN });
+    open.push(md);
+    const e = await engine("lammps", TIGHT, atoms, true);
+    e.mdQeqPreconditioner = "jacobi";
+    e.runVerlet(0, DT);
+    const st0 = await md.state();
+    expect(Math.abs(st0.energy - e.energy()) / Math.abs(e.energy())).toBeLessThan(1e-12);
+    expect(maxAbsDiff(st0.charges!, e.charges())).toBeLessThan(1e-9);
+    expect(maxAbsDiff(st0.forces, e.forces())).toBeLessThan(1e-8);
+    expect(maxAbsDiff(st0.virial, e.virial())).toBeLessThan(1e-12 * maxAbs(e.virial()) * Math.sqrt(atoms.length));
+    await md.run(4);
+    e.runVerlet(4, DT);
+    const st = await md.state();
+    // (after the steps the CG's stopping residual, 1e-10 of |b|, shows: energy 1e-12 relative, forces 1.1e-8 eV/A, as measured)
+    expect(Math.abs(st.energy - e.energy()) / Math.abs(e.energy())).toBeLessThan(1e-11);
+    expect(maxAbsDiff(st.charges!, e.charges())).toBeLessThan(1e-8);
+    expect(maxAbsDiff(st.forces, e.forces())).toBeLessThan(1e-7);
+  });
+
   it("consistent mode, 2 domains: charges, energy and forces of the single engine", async () => {
     const md = await start(atoms, 2, "consistent");
     const ref = await single(atoms, 0, "consistent");
@@ -185,9 +209,10 @@ describe("Streitz-Mintmire on spatial domains equals the single engine", { timeo
 });
 
 describe("Streitz-Mintmire on domains: bad input and failures", { timeout: 60_000 }, () => {
-  it("refuses the Ewald summation, an unknown mode and a bad tolerance with an InputError naming them", async () => {
+  it("refuses Ewald without g and kmax or in consistent mode, an unknown mode and a bad tolerance with an InputError naming them", async () => {
     const atoms = alumina(300, 1);
-    await expect(createDomainMd({ potential: { ...model(), summation: "ewald" }, atoms, dt: DT, workers: 2 })).rejects.toThrow(/Wolf summation only/);
+    await expect(createDomainMd({ potential: { ...model(), summation: "ewald" }, atoms, dt: DT, workers: 2 })).rejects.toThrow(/needs ewaldG .* and kmax/);
+    await expect(createDomainMd({ potential: { ...model("consistent"), summation: "ewald", ewaldG: 0.3, kmax: [4, 4, 4] }, atoms, dt: DT, workers: 2 })).rejects.toThrow(/consistent mode/);
     await expect(createDomainMd({ potential: { ...model(), mode: "exact" as StreitzMode }, atoms, dt: DT, workers: 2 })).rejects.toThrow(InputError);
     await expect(createDomainMd({ potential: { ...model(), qeqTolerance: -1 }, atoms, dt: DT, workers: 2 })).rejects.toThrow(/qeqTolerance/);
   });

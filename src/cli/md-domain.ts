@@ -1,6 +1,6 @@
 /**
- * `ect-eam md --workers N`: one run of EAM (`--potential FILE`) or Streitz-Mintmire with the Wolf
- * summation (`--potential FILE --streitz FILE --summation wolf`, charges solved every step or
+ * `ect-eam md --workers N`: one run of EAM (`--potential FILE`) or Streitz-Mintmire
+ * (`--potential FILE --streitz FILE --summation wolf|ewald`, charges solved every step or
  * extended-Lagrangian with `--qeq-xl`) over N worker threads by spatial
  * domain decomposition (src/domain, docs/domain-decomposition.md), NVE or with a Nose-Hoover or
  * Langevin thermostat. Same thermo table as the single-engine run; EAM results equal it to
@@ -32,19 +32,24 @@ export interface DomainRunOptions {
 /**
  * The potential of `loaded` for the workers: the EAM file, or the Streitz-Mintmire files with the
  * calculator's resolved settings.
- * @throws InputError for what the workers do not run (ECT-EAM, Ewald, shadow-potential forces)
+ * @throws InputError for what the workers do not run (ECT-EAM, consistent-mode Ewald, shadow-potential forces)
  */
-export function domainPotential(files: { potential: string; streitz?: string }, loaded: LoadedCalculator): DomainMdOptions["potential"] {
+export function domainPotential(files: { potential: string; streitz?: string }, loaded: LoadedCalculator, atoms: Atoms): DomainMdOptions["potential"] {
   const text = (f: string) => readFileSync(f, "utf8");
   if (loaded.kind === "eam") return { kind: "eam", text: text(files.potential), fileName: files.potential, style: loaded.potential!.style };
   if (loaded.kind !== "streitz" || files.streitz === undefined) {
-    throw new InputError("--workers runs EAM (--potential FILE) or Streitz-Mintmire (--potential FILE --streitz FILE --summation wolf), not ECT-EAM (--model) yet");
+    throw new InputError("--workers runs EAM (--potential FILE) or Streitz-Mintmire (--potential FILE --streitz FILE), not ECT-EAM (--model) yet");
   }
   const calc = loaded.calculator as StreitzCalculator;
-  if (calc.summation !== "wolf") throw new InputError("--workers runs Streitz-Mintmire with --summation wolf only (the Ewald reciprocal sum is not split across workers)");
+  if (calc.summation === "ewald" && calc.mode === "consistent") {
+    throw new InputError("--workers runs Ewald in lammps mode only (consistent mode puts the reciprocal sum in the QEq matrix, which is not split across workers)");
+  }
   const xl = calc.engine.qeqXl;
   if (xl?.shadow) throw new InputError("--workers runs --qeq-xl (extended-Lagrangian charges) but not --qeq-xl-shadow (shadow-potential forces) yet");
   const s = calc.settings, lammps = calc.mode === "lammps";
+  // Ewald: g and kmax as the single engine picks them (LAMMPS' estimates from the equilibrated
+  // charges): one single point here, whose choice the workers then use.
+  const ewald = calc.summation === "ewald" ? calc.calculate(atoms).ewald : null;
   return {
     kind: "streitz",
     eam: { text: text(files.potential), fileName: files.potential },
@@ -56,6 +61,7 @@ export function domainPotential(files: { potential: string; streitz?: string }, 
     qeqTolerance: s.qeqTolerance,
     qeqMaxIter: s.qeqMaxIter,
     qeqXl: xl ? { order: xl.order, loops: xl.loops } : null,
+    ...(ewald ? { summation: "ewald" as const, ewaldG: ewald.g, kmax: ewald.kmax } : {}),
   };
 }
 

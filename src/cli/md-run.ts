@@ -330,14 +330,14 @@ function describe(t: ThermostatSpec, b: BarostatSpec): string {
   return parts.join(" + ");
 }
 
-/** `--workers N`: EAM or Streitz-Mintmire (Wolf) over N worker threads (domain decomposition), thermo table only. */
+/** `--workers N`: EAM or Streitz-Mintmire over N worker threads (domain decomposition), thermo table only. */
 async function runOnWorkers(
   opts: MdFlags,
   workers: number,
   o: { steps: number; dt: number; thermoEvery: number; neighborEvery: number; neighborDelay: number; temperature: number; seed: number; restart: RestartData | null; thermostat: ThermostatSpec; barostat: BarostatSpec },
 ): Promise<void> {
   if (opts.model !== undefined || opts.potential === undefined) {
-    throw new InputError("--workers runs EAM (--potential FILE) or Streitz-Mintmire (--potential FILE --streitz FILE --summation wolf), not ECT-EAM (--model) yet");
+    throw new InputError("--workers runs EAM (--potential FILE) or Streitz-Mintmire (--potential FILE --streitz FILE), not ECT-EAM (--model) yet");
   }
   if (o.barostat.kind !== "none" || o.restart !== null || opts.writeRestart !== undefined) {
     throw new InputError("--workers runs without a barostat or restarts (no --barostat, --restart or --write-restart)");
@@ -346,9 +346,9 @@ async function runOnWorkers(
     throw new InputError("--workers prints the thermo table only (no --trajectory, --dump or --log yet)");
   }
   const loaded = await loadCalculator(opts, "md");
-  const potential = domainPotential({ potential: opts.potential, streitz: opts.streitz }, loaded);
   const atoms = loadStructure(opts, loaded.elements);
   loaded.prepare(atoms);
+  const potential = domainPotential({ potential: opts.potential, streitz: opts.streitz }, loaded, atoms);
   if (!opts.keepVelocities || !atoms.velocities) atoms.velocities = maxwellBoltzmann(atoms.masses, o.temperature, o.seed);
   const skin = numberOption("--skin", opts.skin, { min: 0 })!;
   return runDomainMd(potential, atoms, loaded.description, {

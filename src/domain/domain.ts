@@ -17,10 +17,10 @@ import { parseEamPotential } from "../potentials/eam-parse.js";
 import { domainOf, fractional } from "./decompose.js";
 import { DomainEngine, type AtomBlock, type Carried, type OwnedBlock, type SlabEngine } from "./engine.js";
 import { Exchange, Slot } from "./exchange.js";
-import { Halo, OUTBOX_HEAD, sectionValues, type SendList } from "./halo.js";
+import { Halo, sectionValues, type SendList } from "./halo.js";
 import type { DomainGathered, DomainPartial, DomainSetup } from "./protocol.js";
 import { DomainQeq } from "./streitz-qeq.js";
-import { createStreitzSlabEngine } from "./streitz-engine.js";
+import { createStreitzSlabEngine, type StreitzSlabEngine } from "./streitz-engine.js";
 import { DomainThermostat } from "./thermostat.js";
 import { interleave3 } from "../math/interleave.js";
 import { STREITZ_TABLE_R0 } from "../streitz/tables.js";
@@ -86,8 +86,10 @@ export class Domain {
     this.frame = cellFrame(setup.cell, setup.pbc);
     this.pbc = setup.pbc;
     this.ex = new Exchange(setup.blocks, this.d, this.p);
-    this.halo = new Halo(this.ex, this.d, this.p);
-    this.qeq = spec.kind === "streitz" ? new DomainQeq(this.engine, this.halo, spec.settings, spec.xl ?? null) : null;
+    // Ewald: the k-vectors of the cell (the whole system's); a global sum then adds 2 values per k.
+    const kcount = spec.kind === "streitz" && spec.ewald ? (this.engine as StreitzSlabEngine).setEwald(setup.cell, spec.ewald.g, spec.ewald.kmax).kcount : 0;
+    this.halo = new Halo(this.ex, this.d, this.p, 2 * kcount + 2);
+    this.qeq = spec.kind === "streitz" ? new DomainQeq(this.engine, this.halo, spec.settings, spec.xl ?? null, kcount, this.d === 0) : null;
     this.carried = [...this.engine.carried(), ...(this.qeq ? this.qeq.carried() : [])];
     this.thermostat = new DomainThermostat(setup.thermostat, setup.totalAtoms, this.halo);
     this.dt = setup.dt;
@@ -275,9 +277,10 @@ export class Domain {
       if (dest[i] !== d) leaving++;
     }
     const carried = this.carried, rec = this.migrantRecord;
-    ex.reserve(OUTBOX_HEAD + rec * leaving);
+    const head = this.halo.head;
+    ex.reserve(head + rec * leaving);
     const box = ex.box(d);
-    let o = OUTBOX_HEAD;
+    let o = head;
     for (let i = 0; i < n; i++) {
       if (dest[i] === d) continue;
       let at = o + MIGRANT;
@@ -304,7 +307,7 @@ export class Domain {
     for (let w = 0; w < this.p; w++) {
       if (w === d) continue;
       const b = ex.box(w), m = ex.migrants(w);
-      for (let r = 0; r < m; r++) if (b[OUTBOX_HEAD + r * rec] === d) coming++;
+      for (let r = 0; r < m; r++) if (b[head + r * rec] === d) coming++;
     }
     this.arrivals += coming;
     if (leaving === 0 && coming === 0) return;
@@ -342,7 +345,7 @@ export class Domain {
       if (w === d) continue;
       const b = ex.box(w), m = ex.migrants(w);
       const CARRIED = carried.map((c) => [c.array(), c.per, c.count] as const);
-      for (let r = 0, o2 = OUTBOX_HEAD; r < m; r++, o2 += rec) {
+      for (let r = 0, o2 = head; r < m; r++, o2 += rec) {
         if (b[o2] !== d) continue;
         let at = o2 + MIGRANT;
         for (const [a, per, count] of CARRIED) {
@@ -364,7 +367,7 @@ export class Domain {
   }
 
   /** Values at the start of our outbox that hold the sum slots and migrants (import records follow them). */
-  private migrantValues = OUTBOX_HEAD;
+  private migrantValues = 0;
 
   /** Values per migrating atom, the engine's carried data included. */
   private get migrantRecord(): number {

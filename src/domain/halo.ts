@@ -14,10 +14,8 @@ import { Slot, type Exchange } from "./exchange.js";
 
 /** Values per atom in a per-step section. */
 export const STRIDE = 4;
-/** Values per global-sum slot; the two slots sit at the start of every outbox. */
-export const SUM_SLOT = 8;
-/** Outbox values before the migrants (the two sum slots). */
-export const OUTBOX_HEAD = 2 * SUM_SLOT;
+/** Values per global-sum slot at least; the two slots sit at the start of every outbox. */
+const SUM_SLOT = 8;
 
 /** Atoms this domain sends to one neighbor: owned indices and the image shift of each copy (A). */
 export interface SendList {
@@ -53,11 +51,21 @@ export class Halo {
   private sum = 0;
   private positionsParity = 0;
 
+  /** Values per global-sum slot (Ewald's structure factors need 2 per k-vector). */
+  readonly slot: number;
+  /** Outbox values before the migrants: the two sum slots. */
+  readonly head: number;
+
   constructor(
     private readonly ex: Exchange,
     private readonly d: number,
     private readonly p: number,
-  ) {}
+    /** The most values one global sum adds. */
+    sumValues = SUM_SLOT,
+  ) {
+    this.slot = Math.max(SUM_SLOT, sumValues);
+    this.head = 2 * this.slot;
+  }
 
   /** Writes the positions (A) of the sent atoms, shifted by their images; read by `receivePositions` after the caller's barrier. */
   sendPositions(x: Float64Array, y: Float64Array, z: Float64Array): void {
@@ -142,7 +150,7 @@ export class Halo {
     return this.readSums(sp, sums.length);
   }
 
-  /** Global sums of up to SUM_SLOT values over the domains (collective; the same doubles on every worker). */
+  /** Global sums of up to `slot` values over the domains (collective; the same doubles on every worker). */
   allreduce(values: number[]): number[] {
     if (this.p === 1) return values;
     const sp = this.writeSums(values);
@@ -155,7 +163,8 @@ export class Halo {
     if (values.length === 0) return -1;
     const par = this.sum;
     this.sum ^= 1;
-    const box = this.ex.box(this.d), o = par * SUM_SLOT;
+    if (values.length > this.slot) throw new Error(`internal: a global sum of ${values.length} values, the slot holds ${this.slot}`);
+    const box = this.ex.box(this.d), o = par * this.slot;
     for (let k = 0; k < values.length; k++) box[o + k] = values[k];
     return par;
   }
@@ -165,7 +174,7 @@ export class Halo {
     const out = new Array<number>(count).fill(0);
     for (let w = 0; w < this.p; w++) {
       const b = this.ex.box(w);
-      for (let k = 0; k < count; k++) out[k] += b[par * SUM_SLOT + k];
+      for (let k = 0; k < count; k++) out[k] += b[par * this.slot + k];
     }
     return out;
   }

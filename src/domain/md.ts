@@ -158,7 +158,7 @@ export async function createDomainMd(opts: DomainMdOptions): Promise<DomainMd> {
 
   let pot, cutoff: number, workerSpec: EamPotentialSpec | DomainStreitzSpec;
   if (spec.kind === "streitz") {
-    const r = resolveStreitz(spec, atoms.symbols);
+    const r = resolveStreitz(spec, atoms.symbols, atoms.pbc);
     ({ eam: pot, cutoff, spec: workerSpec } = r);
   } else {
     pot = parseEamPotential(spec.text, { fileName: spec.fileName, style: spec.style });

@@ -37,6 +37,8 @@ export interface DomainStreitzSpec {
   settings: StreitzEngineSettings;
   /** Extended-Lagrangian charges in MD (null: every step solved to the tolerance). */
   xl: { order: XlOrder; loops: number } | null;
+  /** Ewald (settings.summation "ewald"): splitting g (1/A) and k-vector extents; null for Wolf. */
+  ewald: { g: number; kmax: [number, number, number] } | null;
 }
 
 /** Charge-solve counters of one domain (identical on every domain: the CG decisions are global). */

@@ -54,6 +54,17 @@ export class StreitzSlabEngine extends StreitzEngine implements SlabEngine {
   protected extraPerAtom(): [Field, number][] {
     return [...super.extraPerAtom(), ["rank", 4]];
   }
+  /** The Ewald phases are per owned atom, whose number changes at every migration: sized by the owned capacity. */
+  protected extraRegions(): [Field, number][] {
+    // the engine sizes skPhase for its n atoms: ask for one, then scale
+    const n = this.n, owned = Math.max(n, this.ownedCapacity, 1);
+    this.n = Math.max(n, 1);
+    const regions = super.extraRegions();
+    this.n = n;
+    return regions.map(([f, bytes]): [Field, number] => [f, f === "skPhase" ? (bytes / Math.max(n, 1)) * owned : bytes]);
+  }
+  /** A domain may own no atoms (an empty slab): the Ewald setup must not refuse it. */
+  protected requireAtoms(): void {}
   protected preservedPerAtom(): [string, number][] {
     return [...super.preservedPerAtom(), ["rank", 1]];
   }
@@ -142,5 +153,28 @@ export class StreitzSlabEngine extends StreitzEngine implements SlabEngine {
   }
   coulomb(): void {
     this.kd.streitzDomainCoulomb(this.ctx);
+  }
+  /** Ewald: this domain's structure factors into skSums (4 values per k-vector: Re, Im, -, -). */
+  kspaceSums(): Float64Array {
+    this.kd.streitzDomainKspaceSums(this.ctx);
+    return this.f64("skSums");
+  }
+  /** Ewald forces of the owned atoms from the whole system's structure factors, written to skSums by the caller. */
+  kspaceForces(): void {
+    this.kd.streitzDomainKspaceForces(this.ctx);
+  }
+  /** Ewald splitting g (1/A) and cell volume (A^3). */
+  kspaceScalars(): { g: number; volume: number } {
+    return { g: this.getCtx("skG"), volume: this.getCtx("skVolume") };
+  }
+  /** k-vectors: kx, ky, kz (1/A) and the prefactor ug (1/A) per k (the engine's skVecs). */
+  kspaceVectors(): Float64Array {
+    return this.f64("skVecs");
+  }
+  /** Adds an energy (eV) and a virial (eV, Voigt xx yy zz yz xz xy) to the domain's totals (the reciprocal part on domain 0). */
+  addEnergyVirial(energy: number, w: readonly number[]): void {
+    this.setCtx("energy", this.getCtx("energy") + energy);
+    this.setCtx("eKspace", energy);
+    (["vxx", "vyy", "vzz", "vyz", "vxz", "vxy"] as const).forEach((f, k) => this.setCtx(f, this.getCtx(f) + w[k]));
   }
 }

@@ -20,8 +20,11 @@ export interface DomainStreitzPotential {
   kind: "streitz";
   eam: { text: string; fileName: string };
   streitz: { text: string; fileName: string };
-  /** Long-range summation: only "wolf" runs on domains (default "wolf"). */
+  /** Long-range summation (default "wolf"); "ewald" in lammps mode, with `ewaldG` and `kmax` given. */
   summation?: "wolf" | "ewald";
+  /** Ewald splitting g (1/A) and k-vector extents (as `kspace_modify gewald` and `kmax/ewald`). */
+  ewaldG?: number;
+  kmax?: readonly [number, number, number];
   /** "lammps" (default) or "consistent", as StreitzCalculator. */
   mode?: StreitzMode;
   /** Wolf damping alpha, 1/A (default 0.31). */
@@ -45,14 +48,25 @@ export interface DomainStreitzPotential {
 }
 
 /** The checked model for a structure of `species`: the spec the workers get, the parsed EAM part and the reach of the list (A, without skin). */
-export function resolveStreitz(o: DomainStreitzPotential, species: readonly string[]): { spec: DomainStreitzSpec; eam: EamPotential; cutoff: number } {
+export function resolveStreitz(o: DomainStreitzPotential, species: readonly string[], pbc: readonly boolean[]): { spec: DomainStreitzSpec; eam: EamPotential; cutoff: number } {
   if (!o.eam || typeof o.eam.text !== "string" || !o.streitz || typeof o.streitz.text !== "string") {
     throw new InputError(`a Streitz-Mintmire potential needs {kind: "streitz", eam: {text, fileName}, streitz: {text, fileName}}`);
   }
-  if ((o.summation ?? "wolf") !== "wolf") {
-    throw new InputError(`Streitz-Mintmire on domain workers runs the Wolf summation only (the Ewald reciprocal sum is not split across domains), got ${o.summation}`);
-  }
+  const summation = o.summation ?? "wolf";
+  if (summation !== "wolf" && summation !== "ewald") throw new InputError(`summation must be "wolf" or "ewald", got ${String(summation)}`);
   const mode = o.mode ?? "lammps";
+  let ewald: DomainStreitzSpec["ewald"] = null;
+  if (summation === "ewald") {
+    if (mode === "consistent") {
+      throw new InputError("Streitz-Mintmire on domain workers: Ewald in consistent mode (the reciprocal sum in the QEq matrix) is not split across domains; use lammps mode or Wolf");
+    }
+    const k = o.kmax;
+    if (!(Number.isFinite(o.ewaldG) && o.ewaldG! > 0) || !k || k.length !== 3 || !k.every((v) => Number.isInteger(v) && v >= 1)) {
+      throw new InputError("Ewald on domain workers needs ewaldG (1/A, > 0) and kmax (three positive integers), e.g. from StreitzCalculator's results.ewald");
+    }
+    ewald = { g: o.ewaldG!, kmax: [k[0], k[1], k[2]] };
+    if (!pbc.every((p) => p)) throw new InputError("Ewald needs a structure periodic in all three directions");
+  }
   if (mode !== "lammps" && mode !== "consistent") throw new InputError(`mode must be "lammps" or "consistent", got ${String(mode)}`);
   const check = (name: string, v: number | undefined, min: number, unit: string) => {
     if (v !== undefined && !(Number.isFinite(v) && v > min)) throw new InputError(`${name} must be a finite number > ${min}${unit}, got ${v}`);
@@ -73,7 +87,7 @@ export function resolveStreitz(o: DomainStreitzPotential, species: readonly stri
   const params = parseStreitz(o.streitz.text, o.streitz.fileName);
   const coulCutoff = o.coulCutoff ?? STREITZ_DEFAULTS.coulCutoff;
   const settings: StreitzEngineSettings = {
-    summation: "wolf",
+    summation,
     mode,
     coulCutoff,
     wolfAlpha: o.wolfAlpha ?? STREITZ_DEFAULTS.wolfAlpha,
@@ -94,6 +108,6 @@ export function resolveStreitz(o: DomainStreitzPotential, species: readonly stri
     if (!(Number.isInteger(loops) && loops >= 1)) throw new InputError(`qeqXl.loops must be a positive integer, got ${loops}`);
     xl = { order, loops };
   }
-  const spec: DomainStreitzSpec = { kind: "streitz", eam: { text: o.eam.text, fileName: o.eam.fileName }, streitz: { text: o.streitz.text, fileName: o.streitz.fileName }, settings, xl };
+  const spec: DomainStreitzSpec = { kind: "streitz", eam: { text: o.eam.text, fileName: o.eam.fileName }, streitz: { text: o.streitz.text, fileName: o.streitz.fileName }, settings, xl, ewald };
   return { spec, eam, cutoff: Math.max(eam.cutoff, coulCutoff, settings.qeqCutoff) };
 }

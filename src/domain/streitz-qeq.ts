@@ -15,6 +15,7 @@
 import { CalculationFailed } from "../errors.js";
 import type { StreitzEngineSettings } from "../streitz/engine.js";
 import { XL_COEFFICIENTS, type XlOrder } from "../xl/coefficients.js";
+import { MY_PIS, QQRD2E_METAL } from "../streitz/coulomb.js";
 import type { Carried, SlabEngine } from "./engine.js";
 import type { Halo } from "./halo.js";
 import type { DomainQeqReport } from "./protocol.js";
@@ -42,6 +43,10 @@ export class DomainQeq {
     private readonly halo: Halo,
     settings: StreitzEngineSettings,
     private readonly xl: { order: XlOrder; loops: number } | null,
+    /** Ewald k-vectors (0: Wolf). */
+    private readonly kcount: number,
+    /** Whether this is domain 0, which adds the reciprocal energy and virial of the whole system. */
+    private readonly first: boolean,
   ) {
     this.e = engine as StreitzSlabEngine;
     this.tol = settings.qeqTolerance;
@@ -113,6 +118,55 @@ export class DomainQeq {
     this.chargesFromSolution();
     h.forward(n, [e.array("charge")]);
     e.coulomb();
+    if (this.kcount > 0) this.kspace();
+  }
+
+  /**
+   * Ewald's reciprocal part (LAMMPS ewald, as the engine's kspacePass): the structure factors and
+   * sum q, sum q^2 summed over the domains, the forces of the owned atoms from them, and on domain 0
+   * the energy and virial of the whole system.
+   */
+  private kspace(): void {
+    const e = this.e, n = e.length, nk = this.kcount, q = e.array("charge");
+    const sums = e.kspaceSums();
+    const local = new Array<number>(2 * nk + 2);
+    for (let t = 0; t < nk; t++) {
+      local[2 * t] = sums[4 * t];
+      local[2 * t + 1] = sums[4 * t + 1];
+    }
+    let qsum = 0, qsq = 0;
+    for (let i = 0; i < n; i++) {
+      qsum += q[i];
+      qsq += q[i] * q[i];
+    }
+    local[2 * nk] = qsum;
+    local[2 * nk + 1] = qsq;
+    const total = this.halo.allreduce(local);
+    for (let t = 0; t < nk; t++) {
+      sums[4 * t] = total[2 * t];
+      sums[4 * t + 1] = total[2 * t + 1];
+    }
+    e.kspaceForces();
+    if (!this.first) return;
+    const { g, volume } = e.kspaceScalars(), kv = e.kspaceVectors(), kc = QQRD2E_METAL;
+    let esum = 0;
+    const w = [0, 0, 0, 0, 0, 0];
+    for (let t = 0; t < nk; t++) {
+      const kx = kv[4 * t], ky = kv[4 * t + 1], kz = kv[4 * t + 2], ug = kv[4 * t + 3];
+      const sr = total[2 * t], si = total[2 * t + 1];
+      const uk = ug * (sr * sr + si * si);
+      esum += uk;
+      const vterm = -2.0 * (1.0 / (kx * kx + ky * ky + kz * kz) + 0.25 / (g * g));
+      w[0] += uk * (1.0 + vterm * kx * kx);
+      w[1] += uk * (1.0 + vterm * ky * ky);
+      w[2] += uk * (1.0 + vterm * kz * kz);
+      w[3] += uk * vterm * ky * kz;
+      w[4] += uk * vterm * kx * kz;
+      w[5] += uk * vterm * kx * ky;
+    }
+    const Q = total[2 * nk], Q2 = total[2 * nk + 1];
+    const energy = kc * (esum - (g * Q2) / MY_PIS - (0.5 * Math.PI * Q * Q) / (g * g * volume));
+    e.addEnergyVirial(energy, w.map((v) => kc * v));
   }
 
   /** The CG start in sqX: zero, the previous solution, or 2 x0 - x1 (the engine's QEQ_GUESS_LINEAR). */

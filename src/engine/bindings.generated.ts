@@ -91,10 +91,14 @@ export interface StreitzDomainKernelExports extends KernelExports {
   streitzDomainMatvec(ctx: number, fromX: number): void;
   /** coul/streitz forces (energy and virial when tallied); energy = eEam + eCoulPair. */
   streitzDomainCoulomb(ctx: number): void;
+  /** Ewald: the owned atoms' part of the structure factors, into skSums. */
+  streitzDomainKspaceSums(ctx: number): void;
+  /** Ewald forces on the owned atoms from the whole system's structure factors in skSums. */
+  streitzDomainKspaceForces(ctx: number): void;
 }
 
 /** Every exported function, checked at instantiation (a stale dist/*.wasm lacks some). */
-export const KERNEL_FUNCTIONS = ["_initialize", "heapBase", "contextBytes", "simdEnabled", "rebuild", "computeForces", "runVerlet", "finishStep", "needsRebuild", "kineticEnergy", "initialIntegrate", "finalIntegrate", "passDensity", "passEmbedding", "passForce", "ghostFp", "ectEvaluate", "ectCharges", "ectDensityPass", "ectEmbeddingPass", "ectEpsPass", "ectLongRange", "ectUpdateWeights", "ectForceTail", "ectResonanceHessVec", "streitzCompute", "streitzRunVerlet", "streitzStep", "streitzFinishStep", "streitzRebuild", "streitzDomainDensity", "streitzDomainEmbedding", "streitzDomainForce", "streitzDomainQeqPairs", "streitzDomainQeqRhs", "streitzDomainMatvec", "streitzDomainCoulomb"] as const;
+export const KERNEL_FUNCTIONS = ["_initialize", "heapBase", "contextBytes", "simdEnabled", "rebuild", "computeForces", "runVerlet", "finishStep", "needsRebuild", "kineticEnergy", "initialIntegrate", "finalIntegrate", "passDensity", "passEmbedding", "passForce", "ghostFp", "ectEvaluate", "ectCharges", "ectDensityPass", "ectEmbeddingPass", "ectEpsPass", "ectLongRange", "ectUpdateWeights", "ectForceTail", "ectResonanceHessVec", "streitzCompute", "streitzRunVerlet", "streitzStep", "streitzFinishStep", "streitzRebuild", "streitzDomainDensity", "streitzDomainEmbedding", "streitzDomainForce", "streitzDomainQeqPairs", "streitzDomainQeqRhs", "streitzDomainMatvec", "streitzDomainCoulomb", "streitzDomainKspaceSums", "streitzDomainKspaceForces"] as const;
 
 /** State slots per atom in the ECT weights, weightsNew and eps buffers, and per type in stateE, stateN, stateQ and dirEmbed. */
 export const MAX_STATES = 4;
