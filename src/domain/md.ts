@@ -28,7 +28,7 @@ export type { DomainStreitzPotential } from "./streitz-options.js";
 export interface DomainMdOptions {
   /**
    * The EAM potential (file text and name), or a Streitz-Mintmire model (eam/alloy and .streitz
-   * texts, Wolf summation); parsed once per worker.
+   * texts; Wolf, or Ewald in lammps mode); parsed once per worker.
    */
   potential: EamPotentialSpec | DomainStreitzPotential;
   /** The structure; its velocities (A/fs) are used when present, else zero. Copied, never modified. */

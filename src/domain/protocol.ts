@@ -27,7 +27,7 @@ export interface InitialAtoms {
 
 /**
  * A Streitz-Mintmire model for the domain workers: the eam/alloy file and the .streitz parameter
- * file (texts, parsed once per worker) and the engine settings (Wolf summation; the QEq CG runs with
+ * file (texts, parsed once per worker) and the engine settings (Wolf, or Ewald in lammps mode; the QEq CG runs with
  * the Jacobi preconditioner, see docs/domain-decomposition.md).
  */
 export interface DomainStreitzSpec {

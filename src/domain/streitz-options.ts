@@ -13,7 +13,7 @@ import type { DomainStreitzSpec } from "./protocol.js";
 
 /**
  * A Streitz-Mintmire model over domain workers: the eam/alloy file and the `.streitz` file (their
- * texts) and the settings of `StreitzCalculator.create` that apply (Wolf summation only; charges
+ * texts) and the settings of `StreitzCalculator.create` that apply (Wolf, or Ewald in lammps mode; charges
  * solved to `qeqTolerance` every step by Jacobi-preconditioned CG).
  */
 export interface DomainStreitzPotential {

@@ -21,6 +21,8 @@ import type { Halo } from "./halo.js";
 import type { DomainQeqReport } from "./protocol.js";
 import type { StreitzSlabEngine } from "./streitz-engine.js";
 
+/** Component pairs of the Voigt order xx yy zz yz xz xy. */
+const VOIGT: [number, number][] = [[0, 0], [1, 1], [2, 2], [1, 2], [0, 2], [0, 1]];
 /** Values per atom in the (s, t) history: four solutions, newest first (the engine's sqHist layout). */
 const HIST = 8;
 
@@ -156,13 +158,9 @@ export class DomainQeq {
       const sr = total[2 * t], si = total[2 * t + 1];
       const uk = ug * (sr * sr + si * si);
       esum += uk;
-      const vterm = -2.0 * (1.0 / (kx * kx + ky * ky + kz * kz) + 0.25 / (g * g));
-      w[0] += uk * (1.0 + vterm * kx * kx);
-      w[1] += uk * (1.0 + vterm * ky * ky);
-      w[2] += uk * (1.0 + vterm * kz * kz);
-      w[3] += uk * vterm * ky * kz;
-      w[4] += uk * vterm * kx * kz;
-      w[5] += uk * vterm * kx * ky;
+      // W_ab = uk (delta_ab + vterm k_a k_b), Voigt order
+      const vterm = -2.0 * (1.0 / (kx * kx + ky * ky + kz * kz) + 0.25 / (g * g)), k = [kx, ky, kz];
+      VOIGT.forEach(([a, c], m) => (w[m] += uk * ((a === c ? 1 : 0) + vterm * k[a] * k[c])));
     }
     const Q = total[2 * nk], Q2 = total[2 * nk + 1];
     const energy = kc * (esum - (g * Q2) / MY_PIS - (0.5 * Math.PI * Q * Q) / (g * g * volume));
