@@ -6,8 +6,9 @@
 // medians of the runs in microseconds per atom-step after warm-up steps, the speed-up, the CG loops
 // per step, and next to them the in-process StreitzEngine with the same charge scheme and its own
 // MD preconditioner (Gauss-Seidel) for reference. The load average is printed with the table: the
-// workers step in lockstep.
-import { readFileSync } from "node:fs";
+// workers step in lockstep, so on a loaded machine the wall times wait for the cores; the busiest
+// worker thread's CPU time (Linux /proc) is printed beside them as the load-independent estimate.
+import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { createDomainMd, type DomainStreitzPotential } from "../src/domain/index.js";
 import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
@@ -46,18 +47,48 @@ const potential: DomainStreitzPotential = {
   streitz: { text: readFileSync("potentials/AlO.streitz", "utf8"), fileName: "AlO.streitz" },
 };
 
-/** us/atom-step of `steps` steps on `workers` domain workers after the warm-up, and CG loops (s + t) per step. */
-async function domains(atoms: Atoms, steps: number, workers: number, xl: boolean): Promise<{ us: number; loops: number; imports: number }> {
+/** CPU time (s) of each thread of this process so far (Linux /proc; empty elsewhere). */
+function threadTimes(): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync("/proc/self/task")) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(tid, (Number(f[11]) + Number(f[12])) / 100); // utime + stime, clock ticks of 10 ms
+    }
+  } catch {
+    // not Linux: no per-thread times
+  }
+  return out;
+}
+
+/**
+ * CPU seconds of the `count` busiest threads between two `threadTimes` samples (the domain workers:
+ * the main thread waits, V8's helper threads do little), busiest first.
+ */
+function busiest(before: Map<string, number>, after: Map<string, number>, count: number): number[] {
+  return [...after].map(([tid, t]) => t - (before.get(tid) ?? 0)).sort((a, b) => b - a).slice(0, count);
+}
+
+/**
+ * us/atom-step of `steps` steps on `workers` domain workers after the warm-up, CG loops (s + t) per
+ * step, and the CPU us/atom-step of the busiest worker thread: on a loaded machine the wall time
+ * waits for the cores, while a worker's CPU time is its own work (plus barrier spins), so the ratio
+ * of the busiest workers' CPU times estimates the speed-up on idle cores.
+ */
+async function domains(atoms: Atoms, steps: number, workers: number, xl: boolean): Promise<{ us: number; cpu: number; loops: number; imports: number }> {
   const md = await createDomainMd({ potential: { ...potential, qeqXl: xl ? XL : null }, atoms, dt: DT, workers, neighborEvery: 10, neighborDelay: 0 });
   try {
     if (md.domains !== workers) throw new Error(`internal: asked for ${workers} domains, got ${md.domains}`);
     await md.run(WARM_UP);
     const q0 = md.stats().qeq!;
+    const c0 = threadTimes();
     const t0 = performance.now();
     await md.run(steps);
     const us = ((performance.now() - t0) * 1000) / (steps * atoms.length);
+    const cpu = (busiest(c0, threadTimes(), workers)[0] * 1e6) / (steps * atoms.length);
     const s = md.stats();
-    return { us, loops: (s.qeq!.loopSum - q0.loopSum) / steps, imports: s.imports };
+    return { us, cpu, loops: (s.qeq!.loopSum - q0.loopSum) / steps, imports: s.imports };
   } finally {
     await md.close();
   }
@@ -89,25 +120,27 @@ export async function benchDomainStreitz(opts: { quick: boolean; runs: number })
   const load0 = loadavg()[0];
   console.log(`\n## Spatial domains: Streitz-Mintmire (examples/streitz alumina x ${repeat.join("x")}, Wolf 0.31, 12 A, QEq 1e-6 every step, dt ${DT} fs, neighbor every 10)`);
   console.log(`us/atom-step, median of ${runs} runs interleaved (${WARM_UP} warm-up steps, then ${steps} timed); domains: Jacobi CG with global dot products`);
-  console.log(`| atoms | charges | single engine (Gauss-Seidel CG) | 1 worker | 2 workers | speed-up 2 vs 1 | CG loops/step (engine; workers) | imported copies (2 workers) |`);
-  console.log(`|---:|---|---:|---:|---:|---:|---:|---:|`);
+  console.log(`| atoms | charges | single engine (Gauss-Seidel CG) | 1 worker | 2 workers | speed-up 2 vs 1 | busiest worker's CPU: 1 / 2 workers | CPU-time speed-up | CG loops/step (engine; workers) | imported copies (2 workers) |`);
+  console.log(`|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|`);
   const notes: string[] = [];
   for (const xl of [false, true]) {
-    const one: number[] = [], two: number[] = [];
+    const one: number[] = [], two: number[] = [], cpu1: number[] = [], cpu2: number[] = [];
     let loops = 0, imports = 0;
     for (let r = 0; r < runs; r++) {
       const a = await domains(atoms, steps, 1, xl);
       const b = await domains(atoms, steps, 2, xl);
       one.push(a.us);
       two.push(b.us);
+      cpu1.push(a.cpu);
+      cpu2.push(b.cpu);
       loops = b.loops;
       imports = b.imports;
     }
     const single = await singleEngine(atoms, steps, xl);
-    const m1 = median(one), m2 = median(two);
+    const m1 = median(one), m2 = median(two), c1 = median(cpu1), c2 = median(cpu2);
     const what = xl ? `XL (K ${XL.order}, ${XL.loops} loops)` : "solved every step";
-    console.log(`| ${atoms.length} | ${what} | ${single.us.toFixed(2)} | ${m1.toFixed(2)} | ${m2.toFixed(2)} | ${(m1 / m2).toFixed(2)}x | ${single.loops.toFixed(1)}; ${loops.toFixed(1)} | ${imports} |`);
-    notes.push(`runs (us/atom-step), ${what}: 1 worker ${one.map((v) => v.toFixed(2)).join(", ")}; 2 workers ${two.map((v) => v.toFixed(2)).join(", ")}`);
+    console.log(`| ${atoms.length} | ${what} | ${single.us.toFixed(2)} | ${m1.toFixed(2)} | ${m2.toFixed(2)} | ${(m1 / m2).toFixed(2)}x | ${c1.toFixed(2)} / ${c2.toFixed(2)} | ${(c1 / c2).toFixed(2)}x | ${single.loops.toFixed(1)}; ${loops.toFixed(1)} | ${imports} |`);
+    notes.push(`runs (us/atom-step wall; busiest worker CPU), ${what}: 1 worker ${one.map((v, k) => `${v.toFixed(2)}; ${cpu1[k].toFixed(2)}`).join(", ")}; 2 workers ${two.map((v, k) => `${v.toFixed(2)}; ${cpu2[k].toFixed(2)}`).join(", ")}`);
   }
   for (const n of notes) console.log(n);
   console.log(`load average (1 min) before: ${load0.toFixed(2)}, after: ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores`);
