@@ -8,7 +8,7 @@
 // MD preconditioner (Gauss-Seidel) for reference. The load average is printed with the table: the
 // workers step in lockstep, so on a loaded machine the wall times wait for the cores; the busiest
 // worker thread's CPU time (Linux /proc) is printed beside them as the load-independent estimate.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { createDomainMd, type DomainStreitzPotential } from "../src/domain/index.js";
 import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
@@ -18,6 +18,7 @@ import { StreitzEngine } from "../src/streitz/engine.js";
 import { parseStreitz } from "../src/streitz/params.js";
 import { supercell } from "../src/structures/supercell.js";
 import type { Atoms } from "../src/atoms.js";
+import { busiest, threadTimes } from "./thread-cpu.js";
 
 const DT = 0.4;
 const WARM_UP = 3;
@@ -46,29 +47,6 @@ const potential: DomainStreitzPotential = {
   eam: { text: readFileSync("potentials/AlO.eam.alloy", "utf8"), fileName: "AlO.eam.alloy" },
   streitz: { text: readFileSync("potentials/AlO.streitz", "utf8"), fileName: "AlO.streitz" },
 };
-
-/** CPU time (s) of each thread of this process so far (Linux /proc; empty elsewhere). */
-function threadTimes(): Map<string, number> {
-  const out = new Map<string, number>();
-  try {
-    for (const tid of readdirSync("/proc/self/task")) {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      out.set(tid, (Number(f[11]) + Number(f[12])) / 100); // utime + stime, clock ticks of 10 ms
-    }
-  } catch {
-    // not Linux: no per-thread times
-  }
-  return out;
-}
-
-/**
- * CPU seconds of the `count` busiest threads between two `threadTimes` samples (the domain workers:
- * the main thread waits, V8's helper threads do little), busiest first.
- */
-function busiest(before: Map<string, number>, after: Map<string, number>, count: number): number[] {
-  return [...after].map(([tid, t]) => t - (before.get(tid) ?? 0)).sort((a, b) => b - a).slice(0, count);
-}
 
 /**
  * us/atom-step of `steps` steps on `workers` domain workers after the warm-up, CG loops (s + t) per
