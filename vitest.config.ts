@@ -19,7 +19,7 @@ const STARTS_PROGRAMS = [
   "test/io-empty-input.test.ts", "test/lammps-crosscheck.test.ts", "test/md-cli.test.ts", "test/package.test.ts",
   "test/serverless.test.ts", "test/streitz-cli.test.ts", "test/properties.test.ts",
 ];
-const SLOW_IN_PROCESS = ["test/domain.test.ts", "test/workers.test.ts", "test/fit*.test.ts", "test/ect-transfer.test.ts"];
+const SLOW_IN_PROCESS = ["test/domain*.test.ts", "test/workers.test.ts", "test/fit*.test.ts", "test/ect-transfer.test.ts"];
 
 export default defineConfig(({ mode }) => ({
   test: {

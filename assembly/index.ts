@@ -105,3 +105,9 @@ export function ectEvaluate(ctx: usize): void {
 
 // Streitz-Mintmire (eam/alloy + coul/streitz + fix qeq/slater): assembly/streitz.ts
 export { streitzCompute, streitzRunVerlet, streitzStep, streitzFinishStep, streitzRebuild } from "./streitz";
+
+// Spatial domains of Streitz-Mintmire: assembly/domain.ts
+export {
+  streitzDomainDensity, streitzDomainEmbedding, streitzDomainForce, streitzDomainQeqPairs, streitzDomainQeqRhs, streitzDomainMatvec, streitzDomainCoulomb,
+  streitzDomainKspaceSums, streitzDomainKspaceForces,
+} from "./domain";

@@ -153,6 +153,16 @@ function sortByDistance(ctx: usize): void {
  * only weakens the preconditioner).
  */
 function qeqMatrix(ctx: usize): void {
+  qeqMatrixPairs(ctx);
+  qeqRhs(ctx);
+}
+
+/**
+ * The pair part of qeqMatrix: the compact list, the short rows and, in lane 0 of sqB, sum_j A_ij of
+ * every atom the pairs reach (a spatial domain's imports included: assembly/domain.ts sends those
+ * sums to their owners before qeqRhs).
+ */
+export function qeqMatrixPairs(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), owner = cp(ctx, C_GHOST_OWNER);
   const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
@@ -160,7 +170,6 @@ function qeqMatrix(ctx: usize): void {
   const table = cp(ctx, C_SQ_TABLE_Q), nint = ci(ctx, C_SQ_INTERVALS), r0 = cf(ctx, C_SQ_R0), rdr = cf(ctx, C_SQ_RDR);
   const rc = cf(ctx, C_SQ_QEQ_CUTOFF), rcsq = rc * rc;
   const rk = max(rc, cf(ctx, C_SQ_COUL_CUTOFF)), rksq = rk * rk;
-  const chi = cp(ctx, C_SQ_CHI);
   const pairStride = <usize>nint * REC;
   const short = ci(ctx, C_QEQ_PRECOND) == QEQ_PRECOND_SGS;
   const sc = cf(ctx, C_SQ_SHORT_CUTOFF), scsq = short ? sc * sc : -1.0;
@@ -260,12 +269,18 @@ function qeqMatrix(ctx: usize): void {
     store<f64>(bi, load<f64>(bi) + ai);
     putI(count, i, w - first);
   }
+  setI(ctx, C_TOO_CLOSE, close);
+}
+
+/** Right-hand sides from the pair sums in lane 0 of sqB: b = (-(chi_i + sum_j A_ij), -1) for the owned atoms. */
+export function qeqRhs(ctx: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const type = cp(ctx, C_TYPE), b = cp(ctx, C_SQ_B), chi = cp(ctx, C_SQ_CHI);
   for (let i = 0; i < n; i++) {
     const bi = lane0(b, i);
     store<f64>(bi, -(getF(chi, getI(type, i)) + load<f64>(bi)));
     store<f64>(bi, -1.0, 8);
   }
-  setI(ctx, C_TOO_CLOSE, close);
 }
 
 /** The pair (i, jo) with H_ij = h in both short rows of the Gauss-Seidel preconditioner (a full row drops it). */
@@ -330,7 +345,7 @@ function matvecDiagonal(ctx: usize, v: usize, out: usize): void {
 }
 
 /** out = H v for two vectors at once (lanes), H = diag(J - shift) + compact list (+ Ewald). */
-function matvec(ctx: usize, v: usize, out: usize): void {
+export function matvec(ctx: usize, v: usize, out: usize): void {
   const n = ci(ctx, C_NLOCAL);
   const type = cp(ctx, C_TYPE), jt = cp(ctx, C_SQ_J), shift = cf(ctx, C_SQ_DIAG_SHIFT);
   const nbr = cp(ctx, C_SQ_NBR), val = cp(ctx, C_SQ_VAL), count = cp(ctx, C_SQ_COUNT), firstNeigh = cp(ctx, C_FIRST_NEIGH);
@@ -561,7 +576,7 @@ function chargesFromSolution(ctx: usize): void {
  * owners: a small, cache-resident array). The pair energy and virial only when `tally` is set (the
  * MD loop's last step of a chunk, and single points): between outputs only the forces are needed.
  */
-function coulombPass(ctx: usize): void {
+export function coulombPass(ctx: usize): void {
   if (ci(ctx, C_TALLY)) coulombLoop(ctx, true, false, false);
   else coulombLoop(ctx, false, false, false);
   coulombSelf(ctx);
@@ -859,7 +874,7 @@ function shadowStep(ctx: usize): void {
 }
 
 /** exp(i n b_d.x_i) for n = 0..nmax by LAMMPS' recurrence (Ewald::eik_dot_r). */
-function kspacePhases(ctx: usize): void {
+export function kspacePhases(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
   const basis = cp(ctx, C_SK_BASIS), ph = cp(ctx, C_SK_PHASE);
@@ -882,7 +897,7 @@ function kspacePhases(ctx: usize): void {
 }
 
 /** exp(i k.x_i) of k-vector t into skScratch rows 2 (cos) and 3 (sin); rows 0, 1 keep the (n1, n2) part. */
-function kspaceVectorPhases(ctx: usize, t: i32): void {
+export function kspaceVectorPhases(ctx: usize, t: i32): void {
   const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
   const ph = cp(ctx, C_SK_PHASE), idx = cp(ctx, C_SK_IDX), sc = cp(ctx, C_SK_SCRATCH);
   const nb = <usize>n << 3;

@@ -3,7 +3,7 @@
 // 4 where the machine has them), next to the single in-process engine; medians of several runs in
 // microseconds per atom-step, and the speed-up over one worker. The load average is printed with
 // the table: the workers step in lockstep, so other processes on the cores slow them more than they
-// slow one thread.
+// slow one thread; the busiest worker thread's CPU time (bench/thread-cpu.ts) is printed beside it.
 import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { createDomainMd } from "../src/domain/index.js";
@@ -12,6 +12,7 @@ import { EamEngine } from "../src/eam/engine.js";
 import { parseEamPotential } from "../src/potentials/eam-parse.js";
 import { bulk } from "../src/structures/lattice.js";
 import type { Atoms } from "../src/atoms.js";
+import { busiest, threadTimes } from "./thread-cpu.js";
 
 const POTENTIAL = "potentials/Cu_u3.eam";
 const DT = 5;
@@ -43,17 +44,22 @@ async function singleEngine(text: string, atoms: Atoms, steps: number): Promise<
   return ((performance.now() - t0) * 1000) / (steps * atoms.length);
 }
 
-/** us/atom-step of one domain-decomposed run over `steps` steps after the warm-up (workers started before the clock). */
-async function domains(text: string, atoms: Atoms, steps: number, workers: number): Promise<{ us: number; migrations: number; imports: number }> {
+/**
+ * us/atom-step of one domain-decomposed run over `steps` steps after the warm-up (workers started
+ * before the clock), and the CPU us/atom-step of its busiest worker thread (bench/thread-cpu.ts).
+ */
+async function domains(text: string, atoms: Atoms, steps: number, workers: number): Promise<{ us: number; cpu: number; migrations: number; imports: number }> {
   const md = await createDomainMd({ potential: { kind: "eam", text, fileName: "Cu_u3.eam" }, atoms, dt: DT, workers, ...NEIGHBOR });
   try {
     if (md.domains !== workers) throw new Error(`internal: asked for ${workers} domains, got ${md.domains}`);
     await md.run(WARM_UP);
+    const c0 = threadTimes();
     const t0 = performance.now();
     await md.run(steps);
     const us = ((performance.now() - t0) * 1000) / (steps * atoms.length);
+    const cpu = (busiest(c0, threadTimes(), workers)[0] * 1e6) / (steps * atoms.length);
     const s = md.stats();
-    return { us, migrations: s.migrations, imports: s.imports };
+    return { us, cpu, migrations: s.migrations, imports: s.imports };
   } finally {
     await md.close();
   }
@@ -68,8 +74,8 @@ export async function benchDomain(opts: { quick: boolean; runs: number }): Promi
   const load0 = loadavg()[0];
   console.log(`\n## Spatial domains: one MD run over several workers (bench/in.eam workload, ${POTENTIAL}, neighbor every 1 delay 5)`);
   console.log(`us/atom-step, median of ${runs} runs (${WARM_UP} warm-up steps from the same start, then the clock runs over the steps only)`);
-  console.log(`| atoms | steps | single engine | ${counts.map((w) => `${w} worker${w > 1 ? "s" : ""}`).join(" | ")} | ${counts.slice(1).map((w) => `speed-up ${w} vs 1`).join(" | ")} | atoms migrated | imported copies |`);
-  console.log(`|---:|---:|---:|${counts.map(() => "---:").join("|")}|${counts.slice(1).map(() => "---:").join("|")}|---:|---:|`);
+  console.log(`| atoms | steps | single engine | ${counts.map((w) => `${w} worker${w > 1 ? "s" : ""}`).join(" | ")} | ${counts.slice(1).map((w) => `speed-up ${w} vs 1`).join(" | ")} | busiest worker's CPU (${counts.join(" / ")}) | CPU-time speed-up ${counts.slice(1).join(", ")} vs 1 | atoms migrated | imported copies |`);
+  console.log(`|---:|---:|---:|${counts.map(() => "---:").join("|")}|${counts.slice(1).map(() => "---:").join("|")}|---:|---:|---:|---:|`);
   for (const { repeat, steps } of sizes) {
     const atoms = workload(repeat);
     const single: number[] = [];
@@ -78,10 +84,12 @@ export async function benchDomain(opts: { quick: boolean; runs: number }): Promi
     let migrations = 0, imports = 0;
     // Interleave worker counts run by run, so a change in machine load hits all columns alike.
     const samples = new Map<number, number[]>(counts.map((w) => [w, []]));
+    const cpuSamples = new Map<number, number[]>(counts.map((w) => [w, []]));
     for (let r = 0; r < runs; r++) {
       for (const w of counts) {
         const s = await domains(text, atoms, steps, w);
         samples.get(w)!.push(s.us);
+        cpuSamples.get(w)!.push(s.cpu);
         if (w === 2) ({ migrations, imports } = s);
       }
     }
@@ -89,7 +97,9 @@ export async function benchDomain(opts: { quick: boolean; runs: number }): Promi
     const one = per.get(1)!;
     const cells = counts.map((w) => per.get(w)!.toFixed(3));
     const ups = counts.slice(1).map((w) => `${(one / per.get(w)!).toFixed(2)}x`);
-    console.log(`| ${atoms.length} | ${steps} | ${median(single).toFixed(3)} | ${cells.join(" | ")} | ${ups.join(" | ")} | ${migrations} | ${imports} |`);
+    const cpu = counts.map((w) => median(cpuSamples.get(w)!));
+    const cpuUps = cpu.slice(1).map((c) => `${(cpu[0] / c).toFixed(2)}x`).join(", ");
+    console.log(`| ${atoms.length} | ${steps} | ${median(single).toFixed(3)} | ${cells.join(" | ")} | ${ups.join(" | ")} | ${cpu.map((c) => c.toFixed(3)).join(" / ")} | ${cpuUps} | ${migrations} | ${imports} |`);
   }
   console.log(`load average (1 min) before: ${load0.toFixed(2)}, after: ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores`);
 }

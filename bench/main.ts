@@ -5,7 +5,7 @@
 // one MD run over spatial domains (bench/domain.ts) and Streitz-Mintmire against LAMMPS examples/streitz (bench/streitz.ts).
 // Whole-process timings (bench/process.ts): in.eam as `ect-eam md` against `lmp`, with start-up on its own line
 // (with --only process also the Streitz example; --only process-eam: in.eam only, --runs N of each).
-// Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers|domain|streitz|process|process-eam]
+// Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers|domain|domain-streitz|streitz|process|process-eam]
 //        node dist/bench.js --json [--quick] [--scalar]: the portable suite (src/benchmark), JSON report only
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
@@ -19,6 +19,7 @@ import { findLammps, lammpsPairStyles, runLammpsEam } from "./lammps.js";
 import { benchEct } from "./ect.js";
 import { benchWorkers } from "./workers.js";
 import { benchDomain } from "./domain.js";
+import { benchDomainStreitz } from "./domain-streitz.js";
 import { benchJson } from "./json.js";
 import { benchStreitz } from "./streitz.js";
 import { benchProcess } from "./process.js";
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
   if (values.only === "workers") return benchWorkers({ quick, runs });
   if (values.only === "streitz") return benchStreitz({ quick, runs: Math.min(runs, 3), lmp });
   if (values.only === "domain") return benchDomain({ quick, runs });
+  if (values.only === "domain-streitz") return benchDomainStreitz({ quick, runs });
   if (values.only === "process") return benchProcess({ quick, runs: 3, lmp, streitz: true, xl: cliHasQeqXl() });
   if (values.only === "process-eam") return benchProcess({ quick, runs: Math.max(3, runs), lmp, streitz: false, xl: false });
   const styles = lmp ? lammpsPairStyles(lmp) : new Set<string>();

@@ -61,6 +61,21 @@ export const EXPORTS = {
       ["streitzRebuild(ctx: usize): i32", "Ghosts, bins and the half list at the list cutoff; STATUS_QEQ_LIST when the compact list is short."],
     ],
   },
+  streitzDomain: {
+    interface: "StreitzDomainKernelExports",
+    doc: "Streitz-Mintmire passes one by one for spatial domains (assembly/domain.ts), called by src/domain/streitz-engine.ts.",
+    functions: [
+      ["streitzDomainDensity(ctx: usize): void", "Ghost positions, then the EAM density pass of the Streitz model (at the EAM cutoff)."],
+      ["streitzDomainEmbedding(ctx: usize): void", "The EAM embedding pass of the Streitz model."],
+      ["streitzDomainForce(ctx: usize): void", "The EAM force pass of the Streitz model; its energy into eEam."],
+      ["streitzDomainQeqPairs(ctx: usize): void", "QEq pair pass: compact list and the right-hand side's pair sums on owned atoms and imports."],
+      ["streitzDomainQeqRhs(ctx: usize): void", "Right-hand sides of the owned atoms from their pair sums."],
+      ["streitzDomainMatvec(ctx: usize, fromX: i32): void", "sqHd = H sqX (fromX 1) or H sqD, with the products on imports left for their owners."],
+      ["streitzDomainCoulomb(ctx: usize): void", "coul/streitz forces (energy and virial when tallied); energy = eEam + eCoulPair."],
+      ["streitzDomainKspaceSums(ctx: usize): void", "Ewald: the owned atoms' part of the structure factors, into skSums."],
+      ["streitzDomainKspaceForces(ctx: usize): void", "Ewald forces on the owned atoms from the whole system's structure factors in skSums."],
+    ],
+  },
 };
 
 /**

@@ -113,9 +113,9 @@ describe("md --workers (one system over worker threads by domain decomposition)"
     two.forEach((r, k) => r.forEach((v, c) => expect(Math.abs(v - one[k][c])).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(one[k][c])))));
   }, 60_000);
   it("refuses what it cannot do yet", () => {
-    const r = fails(...args, "--workers", "2", "--thermostat", "langevin");
+    const r = fails(...args, "--workers", "2", "--barostat", "berendsen");
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--workers runs NVE without restarts/);
+    expect(r.stderr).toMatch(/--workers runs without a barostat or restarts/);
     const t = fails(...args, "--workers", "2", "--log", "x.csv");
     expect(t.status).toBe(2);
     expect(t.stderr).toMatch(/--workers prints the thermo table only/);

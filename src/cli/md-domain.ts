@@ -1,25 +1,88 @@
 /**
- * `ect-eam md --potential FILE --workers N`: one NVE EAM run over N worker threads by spatial domain
- * decomposition (src/domain, docs/domain-decomposition.md). Same thermo table as the single-engine
- * run; the results equal it to round-off.
+ * `ect-eam md --workers N`: one run of EAM (`--potential FILE`) or Streitz-Mintmire
+ * (`--potential FILE --streitz FILE --summation wolf|ewald`, charges solved every step or
+ * extended-Lagrangian with `--qeq-xl`) over N worker threads by spatial
+ * domain decomposition (src/domain, docs/domain-decomposition.md), NVE or with a Nose-Hoover or
+ * Langevin thermostat. Same thermo table as the single-engine run; EAM results equal it to
+ * round-off, Streitz-Mintmire charges to the CG's own error (the docs give the numbers).
  */
 import { readFileSync } from "node:fs";
 import type { Atoms } from "../atoms.js";
-import { createDomainMd } from "../domain/index.js";
-import type { EamPotential } from "../potentials/types.js";
-import { asDynamicsThermo, type ThermoRow } from "../dynamics/thermo.js";
+import { createDomainMd, type DomainMd, type DomainMdOptions } from "../domain/index.js";
+import { asDynamicsThermo, type DynamicsThermo, type ThermoRow } from "../dynamics/thermo.js";
+import type { ThermostatSpec } from "../dynamics/thermostats.js";
+import { InputError } from "../errors.js";
+import type { StreitzCalculator } from "../streitz/calculator.js";
+import type { LoadedCalculator } from "./calculator-options.js";
 import { mdThermoTable } from "./md-table.js";
 
-/** Runs the domain-decomposed NVE loop and prints thermo lines every `thermoEvery` steps. */
-export async function runDomainMd(
-  file: string,
-  pot: EamPotential,
-  atoms: Atoms,
-  o: { workers: number; steps: number; dt: number; skin: number; neighEvery: number; neighDelay: number; thermoEvery: number; simd: boolean },
-): Promise<void> {
+/** What the --workers run takes from the flags (already checked). */
+export interface DomainRunOptions {
+  workers: number;
+  steps: number;
+  dt: number;
+  skin: number;
+  neighEvery: number;
+  neighDelay: number;
+  thermoEvery: number;
+  simd: boolean;
+  thermostat: ThermostatSpec;
+}
+
+/**
+ * The potential of `loaded` for the workers: the EAM file, or the Streitz-Mintmire files with the
+ * calculator's resolved settings.
+ * @throws InputError for what the workers do not run (ECT-EAM, consistent-mode Ewald, shadow-potential forces)
+ */
+export function domainPotential(files: { potential: string; streitz?: string }, loaded: LoadedCalculator, atoms: Atoms): DomainMdOptions["potential"] {
+  const text = (f: string) => readFileSync(f, "utf8");
+  if (loaded.kind === "eam") return { kind: "eam", text: text(files.potential), fileName: files.potential, style: loaded.potential!.style };
+  if (loaded.kind !== "streitz" || files.streitz === undefined) {
+    throw new InputError("--workers runs EAM (--potential FILE) or Streitz-Mintmire (--potential FILE --streitz FILE), not ECT-EAM (--model) yet");
+  }
+  const calc = loaded.calculator as StreitzCalculator;
+  if (calc.summation === "ewald" && calc.mode === "consistent") {
+    throw new InputError("--workers runs Ewald in lammps mode only (consistent mode puts the reciprocal sum in the QEq matrix, which is not split across workers)");
+  }
+  const xl = calc.engine.qeqXl;
+  if (xl?.shadow) throw new InputError("--workers runs --qeq-xl (extended-Lagrangian charges) but not --qeq-xl-shadow (shadow-potential forces) yet");
+  const s = calc.settings, lammps = calc.mode === "lammps";
+  // Ewald: g and kmax as the single engine picks them (LAMMPS' estimates from the equilibrated
+  // charges): one single point here, whose choice the workers then use.
+  const ewald = calc.summation === "ewald" ? calc.calculate(atoms).ewald : null;
+  return {
+    kind: "streitz",
+    eam: { text: text(files.potential), fileName: files.potential },
+    streitz: { text: text(files.streitz), fileName: files.streitz },
+    mode: calc.mode,
+    wolfAlpha: s.wolfAlpha,
+    coulCutoff: s.coulCutoff,
+    ...(lammps ? { qeqCutoff: s.qeqCutoff, qeqAlpha: s.qeqAlpha } : {}),
+    qeqTolerance: s.qeqTolerance,
+    qeqMaxIter: s.qeqMaxIter,
+    qeqXl: xl ? { order: xl.order, loops: xl.loops } : null,
+    ...(ewald ? { summation: "ewald" as const, ewaldG: ewald.g, kmax: ewald.kmax } : {}),
+  };
+}
+
+/** The thermo row with what the table shows beyond NVE EAM: conserved energy, charges, CG loops. */
+function row(md: DomainMd, r: ThermoRow, thermostat: boolean): DynamicsThermo {
+  const q = md.stats().qeq;
+  return {
+    ...asDynamicsThermo(r),
+    conserved: thermostat ? r.total + md.thermostatEnergy() : null,
+    chargeMin: q ? q.qMin : null,
+    chargeMax: q ? q.qMax : null,
+    // as the single-engine table: the mean of the two CG solves' loops (StreitzResults.qeqIterations)
+    solverIterations: q ? Math.trunc(q.lastLoops / 2) : null,
+  };
+}
+
+/** Runs the domain-decomposed loop and prints thermo lines every `thermoEvery` steps. */
+export async function runDomainMd(potential: DomainMdOptions["potential"], atoms: Atoms, description: string, o: DomainRunOptions): Promise<void> {
   const out = process.stdout;
   const md = await createDomainMd({
-    potential: { kind: "eam", text: readFileSync(file, "utf8"), fileName: file, style: pot.style },
+    potential,
     atoms,
     dt: o.dt,
     workers: o.workers,
@@ -27,19 +90,26 @@ export async function runDomainMd(
     neighborEvery: o.neighEvery,
     neighborDelay: o.neighDelay,
     variant: o.simd ? "simd" : "scalar",
+    thermostat: o.thermostat,
     onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
   });
   try {
-    out.write(`# ${atoms.length} atoms, ${pot.source} (${pot.style}), ${md.domains} domain worker(s), dt ${o.dt} fs, ${o.steps} steps\n`);
-    // The single-engine run's table (NVE EAM columns), so that both print one format.
-    const table = mdThermoTable("eam", { thermostat: false, barostat: false });
-    const line = (r: ThermoRow) => table.line(asDynamicsThermo(r));
+    const t = o.thermostat;
+    const ensemble = t.kind === "none" ? "NVE" : t.kind === "langevin" ? `Langevin ${t.temperature} K, tdamp ${t.tdamp} fs, seed ${t.seed}` : `Nose-Hoover chain of ${t.chain ?? 3} at ${t.temperature} K, tdamp ${t.tdamp} fs`;
+    out.write(`# ${atoms.length} atoms, ${description}, ${md.domains} domain worker(s), ${ensemble}, dt ${o.dt} fs, ${o.steps} steps\n`);
+    // The single-engine run's table, so that both print one format.
+    const thermostat = t.kind !== "none";
+    const table = mdThermoTable(potential.kind, { thermostat, barostat: false });
+    const line = (r: ThermoRow) => table.line(row(md, r, thermostat));
     out.write(table.header + "\n");
     out.write(line(md.thermo()) + "\n");
+    const q0 = md.stats().qeq;
     const t0 = performance.now();
-    await md.run(o.steps, { progressEvery: o.thermoEvery, onProgress: (_done, _total, row) => out.write(line(row) + "\n") });
+    await md.run(o.steps, { progressEvery: o.thermoEvery, onProgress: (_done, _total, r) => out.write(line(r) + "\n") });
     const seconds = (performance.now() - t0) / 1000;
-    out.write(`# speed: ${((seconds * 1e6) / Math.max(1, o.steps * atoms.length)).toFixed(3)} us/atom-step (${seconds.toFixed(3)} s for ${o.steps} steps of ${atoms.length} atoms on ${md.domains} workers)\n`);
+    const q = md.stats().qeq;
+    const cg = q && q0 && q.solves > q0.solves ? `, ${((q.loopSum - q0.loopSum) / (q.solves - q0.solves)).toFixed(2)} QEq CG loops (s + t) per step` : "";
+    out.write(`# speed: ${((seconds * 1e6) / Math.max(1, o.steps * atoms.length)).toFixed(3)} us/atom-step (${seconds.toFixed(3)} s for ${o.steps} steps of ${atoms.length} atoms on ${md.domains} workers)${cg}\n`);
   } finally {
     await md.close();
   }

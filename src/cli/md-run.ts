@@ -24,7 +24,7 @@ import { crystal, type CrystalStructure } from "../structures/lattice.js";
 import type { StreitzCalculator } from "../streitz/calculator.js";
 import { loadCalculator, type CalculatorFlags, type LoadedCalculator } from "./calculator-options.js";
 import { numberOption, speciesOption } from "./common.js";
-import { runDomainMd } from "./md-domain.js";
+import { domainPotential, runDomainMd } from "./md-domain.js";
 import { mdThermoTable } from "./md-table.js";
 import { progressBar } from "./progress.js";
 import { checkStructure } from "./sanity.js";
@@ -330,24 +330,29 @@ function describe(t: ThermostatSpec, b: BarostatSpec): string {
   return parts.join(" + ");
 }
 
-/** `--workers N`: EAM NVE over N worker threads (domain decomposition), thermo table only. */
+/** `--workers N`: EAM or Streitz-Mintmire over N worker threads (domain decomposition), thermo table only. */
 async function runOnWorkers(
   opts: MdFlags,
   workers: number,
   o: { steps: number; dt: number; thermoEvery: number; neighborEvery: number; neighborDelay: number; temperature: number; seed: number; restart: RestartData | null; thermostat: ThermostatSpec; barostat: BarostatSpec },
 ): Promise<void> {
-  if (opts.model !== undefined || opts.potential === undefined || opts.streitz !== undefined) throw new InputError("--workers runs EAM (--potential FILE) only");
-  if (o.thermostat.kind !== "none" || o.barostat.kind !== "none" || o.restart !== null || opts.writeRestart !== undefined) {
-    throw new InputError("--workers runs NVE without restarts (no --thermostat, --barostat, --restart or --write-restart)");
+  if (opts.model !== undefined || opts.potential === undefined) {
+    throw new InputError("--workers runs EAM (--potential FILE) or Streitz-Mintmire (--potential FILE --streitz FILE), not ECT-EAM (--model) yet");
+  }
+  if (o.barostat.kind !== "none" || o.restart !== null || opts.writeRestart !== undefined) {
+    throw new InputError("--workers runs without a barostat or restarts (no --barostat, --restart or --write-restart)");
   }
   if (opts.trajectory !== undefined || opts.dump !== undefined || opts.log !== undefined) {
     throw new InputError("--workers prints the thermo table only (no --trajectory, --dump or --log yet)");
   }
   const loaded = await loadCalculator(opts, "md");
   const atoms = loadStructure(opts, loaded.elements);
+  loaded.prepare(atoms);
+  const potential = domainPotential({ potential: opts.potential, streitz: opts.streitz }, loaded, atoms);
   if (!opts.keepVelocities || !atoms.velocities) atoms.velocities = maxwellBoltzmann(atoms.masses, o.temperature, o.seed);
   const skin = numberOption("--skin", opts.skin, { min: 0 })!;
-  return runDomainMd(opts.potential, loaded.potential!, atoms, {
-    workers, steps: o.steps, dt: o.dt, skin, neighEvery: o.neighborEvery, neighDelay: o.neighborDelay, thermoEvery: o.thermoEvery, simd: opts.simd !== "off",
+  return runDomainMd(potential, atoms, loaded.description, {
+    workers, steps: o.steps, dt: o.dt, skin, neighEvery: o.neighborEvery, neighDelay: o.neighborDelay, thermoEvery: o.thermoEvery,
+    simd: opts.simd !== "off", thermostat: o.thermostat,
   });
 }

@@ -53,7 +53,7 @@ export function registerMd(program: Command): void {
     .option("--restart <file>", "continue the run saved in this restart file (structure, velocities, thermostat state)")
     .option("--write-restart <file>", "save a restart file (at the end, and every --restart-every steps)")
     .option("--restart-every <n>", "restart interval in steps (default: only at the end)")
-    .option("--workers <n>", "EAM NVE: run one system over n worker threads by spatial domain decomposition")
+    .option("--workers <n>", "EAM or Streitz-Mintmire: run one system over n worker threads by spatial domain decomposition (NVE, Nose-Hoover or Langevin; thermo table only)")
     .action((opts: MdFlags, command: Command) => runCommand(() => runMd(opts, (name) => command.getOptionValueSource(name) === "cli")));
   addStreitzOptions(cmd);
   addModelOverrideOptions(cmd, { charge: true, coulCutoff: false });

@@ -15,14 +15,17 @@ import { CalculationFailed, InputError } from "../errors.js";
 import { cellFrame, type CellFrame } from "../engine/geometry.js";
 import { parseEamPotential } from "../potentials/eam-parse.js";
 import { domainOf, fractional } from "./decompose.js";
-import { DomainEngine, type AtomBlock, type OwnedBlock } from "./engine.js";
+import { DomainEngine, type AtomBlock, type Carried, type OwnedBlock, type SlabEngine } from "./engine.js";
 import { Exchange, Slot } from "./exchange.js";
+import { Halo, sectionValues, type SendList } from "./halo.js";
 import type { DomainGathered, DomainPartial, DomainSetup } from "./protocol.js";
+import { DomainQeq } from "./streitz-qeq.js";
+import { createStreitzSlabEngine, type StreitzSlabEngine } from "./streitz-engine.js";
+import { DomainThermostat } from "./thermostat.js";
 import { interleave3 } from "../math/interleave.js";
+import { STREITZ_TABLE_R0 } from "../streitz/tables.js";
 
-/** Values per atom in the per-step sections (positions and forces+energy use all, rho and F' one). */
-const STRIDE = 4;
-/** Values per migrating atom: destination, gid, type, x, y, z, vx, vy, vz, 1/mass. */
+/** Values per migrating atom before the engine's carried data: destination, gid, type, x, y, z, vx, vy, vz, 1/mass. */
 const MIGRANT = 10;
 /** Values per import record: gid, type, x, y, z (already shifted by the image vector). */
 const RECORD = 5;
@@ -32,30 +35,18 @@ const RECORD = 5;
  */
 const TOP_RANK = 2 ** 30 - 1;
 
-/** Atoms this domain sends to one neighbor: owned indices and the image shift of each copy (A). */
-interface SendList {
-  to: number;
-  count: number;
-  idx: Int32Array;
-  sx: Float64Array;
-  sy: Float64Array;
-  sz: Float64Array;
-  /** Offset of this neighbor's forward section in our outbox. */
-  forward: number;
-}
-
-/** Imports from one neighbor: a contiguous run of import slots. */
-interface ImportRun {
-  from: number;
-  start: number;
-  count: number;
-  /** Offset of our reverse section for this neighbor in our outbox. */
-  reverse: number;
-}
-
 export class Domain {
-  private readonly engine: DomainEngine;
+  private readonly engine: SlabEngine;
   private readonly ex: Exchange;
+  private readonly halo: Halo;
+  /** The charge solve of Streitz-Mintmire (null for EAM). */
+  private readonly qeq: DomainQeq | null;
+  private readonly thermostat: DomainThermostat;
+  private readonly dt: number;
+  /** Steps since the session started (the same on every domain; Langevin's noise is keyed on it). */
+  private stepCount = 0;
+  /** Per-atom data of the engine and the charge solve that migrants carry. */
+  private readonly carried: Carried[];
   private readonly frame: CellFrame;
   private readonly pbc: [boolean, boolean, boolean];
   private readonly p: number;
@@ -69,8 +60,6 @@ export class Domain {
   /** Global ids of the owned atoms, in engine order, and of the imports. */
   private gid: Int32Array = new Int32Array(0);
   private importGid: Int32Array = new Int32Array(0);
-  private sends: SendList[] = [];
-  private runs: ImportRun[] = [];
   private since = 0;
   private builds = 0;
   private dangerous = 0;
@@ -78,8 +67,13 @@ export class Domain {
   private started = false;
 
   constructor(setup: DomainSetup) {
-    const potential = parseEamPotential(setup.potential.text, { fileName: setup.potential.fileName, style: setup.potential.style });
-    this.engine = new DomainEngine(potential, setup.module, setup.variant, setup.skin);
+    const spec = setup.potential;
+    if (spec.kind === "streitz") {
+      this.engine = createStreitzSlabEngine(spec, setup.module, setup.variant, setup.skin);
+    } else {
+      const potential = parseEamPotential(spec.text, { fileName: spec.fileName, style: spec.style });
+      this.engine = new DomainEngine(potential, setup.module, setup.variant, setup.skin);
+    }
     const dec = setup.decomposition;
     this.p = dec.domains;
     this.d = setup.index;
@@ -92,6 +86,13 @@ export class Domain {
     this.frame = cellFrame(setup.cell, setup.pbc);
     this.pbc = setup.pbc;
     this.ex = new Exchange(setup.blocks, this.d, this.p);
+    // Ewald: the k-vectors of the cell (the whole system's); a global sum then adds 2 values per k.
+    const kcount = spec.kind === "streitz" && spec.ewald ? (this.engine as StreitzSlabEngine).setEwald(setup.cell, spec.ewald.g, spec.ewald.kmax).kcount : 0;
+    this.halo = new Halo(this.ex, this.d, this.p, 2 * kcount + 2);
+    this.qeq = spec.kind === "streitz" ? new DomainQeq(this.engine, this.halo, spec.settings, spec.xl ?? null, kcount, this.d === 0) : null;
+    this.carried = [...this.engine.carried(), ...(this.qeq ? this.qeq.carried() : [])];
+    this.thermostat = new DomainThermostat(setup.thermostat, setup.totalAtoms, this.halo);
+    this.dt = setup.dt;
     const ghostPbc = this.pbc.slice() as [boolean, boolean, boolean];
     if (this.p > 1) ghostPbc[this.axis] = false;
     this.engine.configure(this.frame, ghostPbc, this.p > 1, this.every, this.delay, setup.dt);
@@ -134,16 +135,19 @@ export class Domain {
     for (let s = 0; s < steps; s++) {
       const tally = s === steps - 1;
       e.setTally(tally);
-      e.initialIntegrate();
+      this.thermostat.preKick(e, this.dt);
+      if (this.thermostat.ownsDrift) this.thermostat.langevinFirstHalf(e, this.gid, this.stepCount, this.dt);
+      else e.initialIntegrate();
+      this.stepCount++;
       this.since++;
       const due = this.since >= this.delay && this.since % this.every === 0 && e.needsRebuildNow();
       let rebuild = due;
       if (this.p > 1) {
         this.ex.setFlag(due ? 1 : 0);
-        this.sendPositions();
+        this.halo.sendPositions(e.array("x"), e.array("y"), e.array("z"));
         this.ex.barrier();
         rebuild = this.ex.anyFlag();
-        if (!rebuild) this.receivePositions();
+        if (!rebuild) this.halo.receivePositions(e.length, e.array("x"), e.array("y"), e.array("z"));
       }
       if (rebuild) {
         if (this.since === Math.max(this.delay, this.every)) this.dangerous++;
@@ -151,6 +155,7 @@ export class Domain {
       }
       this.forces(tally);
       e.finalIntegrate();
+      this.thermostat.postKick(e, this.dt);
     }
     return this.partial();
   }
@@ -164,6 +169,7 @@ export class Domain {
       velocities: pack(e.array("vx"), e.array("vy"), e.array("vz")),
       forces: pack(e.array("fx"), e.array("fy"), e.array("fz")),
       energies: e.array("eatom").slice(0, n),
+      charges: this.qeq ? this.qeq.charges() : null,
     };
   }
 
@@ -179,140 +185,55 @@ export class Domain {
       arrivals: this.arrivals,
       offTable: e.offTableCount(),
       imports: e.importCount,
+      qeq: this.qeq ? this.qeq.report() : null,
+      thermostat: this.thermostat.energyShare(this.d),
     };
   }
 
   // ---------------------------------------------------------------- forces
 
+  /**
+   * Forces at the current positions: EAM passes with their reverse (densities) and forward (F'(rho))
+   * communication; for Streitz-Mintmire the charge solve and the Coulomb pass; then the forces (and
+   * per-atom energies when tallying) accumulated on imports go back to their owners.
+   */
   private forces(tally: boolean): void {
-    const e = this.engine;
+    const e = this.engine, n = e.length, h = this.halo;
     e.density();
-    if (this.p > 1) {
-      this.sendReverse(false);
-      this.ex.barrier();
-      this.receiveReverse(false);
-    }
+    h.reverse(n, [e.array("rho")]);
     e.embedding();
     if (this.p > 1) {
-      this.sendFp();
-      this.ex.barrier();
-      this.receiveFp();
+      h.forward(n, [e.array("fp")]);
       e.ghostFp();
     }
     e.force();
-    if (this.p > 1) {
-      this.sendReverse(true, tally);
-      this.ex.barrier();
-      this.receiveReverse(true, tally);
-    }
+    if (this.qeq) this.qeq.solve(tally, this.started);
+    const f = [e.array("fx"), e.array("fy"), e.array("fz")];
+    h.reverse(n, tally ? [...f, e.array("eatom")] : f);
     if (!Number.isFinite(e.energy())) this.diagnose();
+    if (this.qeq?.tooClose()) this.closeAtoms();
+  }
+
+  /** The atoms (caller's numbers) of the closest listed pair, for the errors below. */
+  private closestAtoms(): { a: number; b: number; r: number } | null {
+    const e = this.engine, pair = e.closestListedPair(), n = e.length;
+    if (!pair) return null;
+    const i = this.gid[pair.i], j = pair.j < n ? this.gid[pair.j] : this.importGid[pair.j - n];
+    return { a: Math.min(i, j), b: Math.max(i, j), r: pair.r };
+  }
+
+  /** Streitz-Mintmire: atoms closer than the tables reach stop the run, as in the single engine. */
+  private closeAtoms(): never {
+    const p = this.closestAtoms();
+    throw new InputError(`atoms ${p?.a} and ${p?.b} are ${p?.r.toPrecision(4)} A apart, closer than the Streitz tables reach (${STREITZ_TABLE_R0} A)`, { atom: p?.a });
   }
 
   private diagnose(): never {
-    const e = this.engine;
-    const pair = e.closestListedPair();
-    const n = e.length;
-    const id = (j: number) => (j < n ? this.gid[j] : this.importGid[j - n]);
-    if (pair && pair.r < 1e-6) {
-      const a = Math.min(this.gid[pair.i], id(pair.j)), b = Math.max(this.gid[pair.i], id(pair.j));
-      throw new InputError(`atoms ${a} and ${b} are ${pair.r.toExponential(3)} A apart: two atoms on top of each other`, { atom: a });
-    }
+    const p = this.closestAtoms();
+    if (p && p.r < 1e-6) throw new InputError(`atoms ${p.a} and ${p.b} are ${p.r.toExponential(3)} A apart: two atoms on top of each other`, { atom: p.a });
     throw new CalculationFailed(
-      `non-finite energy (${e.energy()}) in domain ${this.d}${pair ? `; closest pair: atoms ${this.gid[pair.i]} and ${id(pair.j)} at ${pair.r} A` : ""}`,
+      `non-finite energy (${this.engine.energy()}) in domain ${this.d}${p ? `; closest pair: atoms ${p.a} and ${p.b} at ${p.r} A` : ""}`,
     );
-  }
-
-  // ---------------------------------------------------------------- per-step communication
-
-  private sendPositions(): void {
-    const e = this.engine, box = this.ex.box(this.d);
-    const x = e.array("x"), y = e.array("y"), z = e.array("z");
-    for (const s of this.sends) {
-      const { idx, sx, sy, sz } = s;
-      for (let q = 0, o = s.forward; q < s.count; q++, o += STRIDE) {
-        const i = idx[q];
-        box[o] = x[i] + sx[q];
-        box[o + 1] = y[i] + sy[q];
-        box[o + 2] = z[i] + sz[q];
-      }
-    }
-  }
-
-  private receivePositions(): void {
-    const e = this.engine, n = e.length;
-    const x = e.array("x"), y = e.array("y"), z = e.array("z");
-    for (const r of this.runs) {
-      const box = this.ex.box(r.from);
-      const at = this.ex.get(r.from, this.d, Slot.ForwardOffset);
-      for (let q = 0, o = at, j = n + r.start; q < r.count; q++, o += STRIDE, j++) {
-        x[j] = box[o];
-        y[j] = box[o + 1];
-        z[j] = box[o + 2];
-      }
-    }
-  }
-
-  private sendFp(): void {
-    const fp = this.engine.array("fp"), box = this.ex.box(this.d);
-    for (const s of this.sends) {
-      const idx = s.idx;
-      for (let q = 0, o = s.forward; q < s.count; q++, o += STRIDE) box[o] = fp[idx[q]];
-    }
-  }
-
-  private receiveFp(): void {
-    const e = this.engine, n = e.length, fp = e.array("fp");
-    for (const r of this.runs) {
-      const box = this.ex.box(r.from);
-      const at = this.ex.get(r.from, this.d, Slot.ForwardOffset);
-      for (let q = 0, o = at, j = n + r.start; q < r.count; q++, o += STRIDE, j++) fp[j] = box[o];
-    }
-  }
-
-  /** Densities (forces = false) or forces and, when tallying, per-atom energies of the imports, for their owners. */
-  private sendReverse(forces: boolean, tally = false): void {
-    const e = this.engine, n = e.length, box = this.ex.box(this.d);
-    if (!forces) {
-      const rho = e.array("rho");
-      for (const r of this.runs) {
-        for (let q = 0, o = r.reverse, j = n + r.start; q < r.count; q++, o += STRIDE, j++) box[o] = rho[j];
-      }
-      return;
-    }
-    const fx = e.array("fx"), fy = e.array("fy"), fz = e.array("fz"), ea = e.array("eatom");
-    for (const r of this.runs) {
-      for (let q = 0, o = r.reverse, j = n + r.start; q < r.count; q++, o += STRIDE, j++) {
-        box[o] = fx[j];
-        box[o + 1] = fy[j];
-        box[o + 2] = fz[j];
-        if (tally) box[o + 3] = ea[j];
-      }
-    }
-  }
-
-  private receiveReverse(forces: boolean, tally = false): void {
-    const e = this.engine;
-    if (!forces) {
-      const rho = e.array("rho");
-      for (const s of this.sends) {
-        const box = this.ex.box(s.to), idx = s.idx;
-        const at = this.ex.get(s.to, this.d, Slot.ReverseOffset);
-        for (let q = 0, o = at; q < s.count; q++, o += STRIDE) rho[idx[q]] += box[o];
-      }
-      return;
-    }
-    const fx = e.array("fx"), fy = e.array("fy"), fz = e.array("fz"), ea = e.array("eatom");
-    for (const s of this.sends) {
-      const box = this.ex.box(s.to), idx = s.idx;
-      const at = this.ex.get(s.to, this.d, Slot.ReverseOffset);
-      for (let q = 0, o = at; q < s.count; q++, o += STRIDE) {
-        const i = idx[q];
-        fx[i] += box[o];
-        fy[i] += box[o + 1];
-        fz[i] += box[o + 2];
-        if (tally) ea[i] += box[o + 3];
-      }
-    }
   }
 
   // ---------------------------------------------------------------- rebuild
@@ -355,11 +276,18 @@ export class Domain {
       dest[i] = domainOf(s, this.bounds);
       if (dest[i] !== d) leaving++;
     }
-    ex.reserve(MIGRANT * leaving);
+    const carried = this.carried, rec = this.migrantRecord;
+    const head = this.halo.head;
+    ex.reserve(head + rec * leaving);
     const box = ex.box(d);
-    let o = 0;
+    let o = head;
     for (let i = 0; i < n; i++) {
       if (dest[i] === d) continue;
+      let at = o + MIGRANT;
+      for (const { array, per, count } of carried) {
+        const a = array();
+        for (let c = 0; c < count; c++) box[at++] = a[i * per + c];
+      }
       box[o] = dest[i];
       box[o + 1] = this.gid[i];
       box[o + 2] = type[i];
@@ -370,7 +298,7 @@ export class Domain {
       box[o + 7] = vy[i];
       box[o + 8] = vz[i];
       box[o + 9] = im[i];
-      o += MIGRANT;
+      o += rec;
     }
     ex.setMigrants(leaving);
     this.migrantValues = o;
@@ -379,7 +307,7 @@ export class Domain {
     for (let w = 0; w < this.p; w++) {
       if (w === d) continue;
       const b = ex.box(w), m = ex.migrants(w);
-      for (let r = 0; r < m; r++) if (b[r * MIGRANT] === d) coming++;
+      for (let r = 0; r < m; r++) if (b[head + r * rec] === d) coming++;
     }
     this.arrivals += coming;
     if (leaving === 0 && coming === 0) return;
@@ -397,6 +325,7 @@ export class Domain {
         vy[k] = vy[i];
         vz[k] = vz[i];
         im[k] = im[i];
+        for (const { array, per } of carried) array().copyWithin(k * per, i * per, (i + 1) * per);
       }
       k++;
     }
@@ -408,14 +337,20 @@ export class Domain {
     }
     // Room for the arrivals (a relayout keeps the first `total` owned slots), then fresh views.
     e.resizeOwned(total, this.neighborsPerAtom);
+    for (const c of carried) c.resize?.(total);
     const X = e.array("x"), Y = e.array("y"), Z = e.array("z");
     const VX = e.array("vx"), VY = e.array("vy"), VZ = e.array("vz"), IM = e.array("invMass");
     const TYPE = e.ints("type"), rank = e.ints("rank");
     for (let w = 0; w < this.p; w++) {
       if (w === d) continue;
       const b = ex.box(w), m = ex.migrants(w);
-      for (let r = 0, o2 = 0; r < m; r++, o2 += MIGRANT) {
+      const CARRIED = carried.map((c) => [c.array(), c.per, c.count] as const);
+      for (let r = 0, o2 = head; r < m; r++, o2 += rec) {
         if (b[o2] !== d) continue;
+        let at = o2 + MIGRANT;
+        for (const [a, per, count] of CARRIED) {
+          for (let c = 0; c < count; c++) a[k * per + c] = b[at++];
+        }
         this.gid[k] = b[o2 + 1];
         TYPE[k] = b[o2 + 2];
         X[k] = b[o2 + 3];
@@ -431,8 +366,13 @@ export class Domain {
     for (let i = 0; i < total; i++) rank[i] = i + 1;
   }
 
-  /** Values at the start of our outbox that hold migrants (import records follow them). */
+  /** Values at the start of our outbox that hold the sum slots and migrants (import records follow them). */
   private migrantValues = 0;
+
+  /** Values per migrating atom, the engine's carried data included. */
+  private get migrantRecord(): number {
+    return MIGRANT + this.carried.reduce((s, c) => s + c.count, 0);
+  }
 
   /**
    * Half shell: sends to the neighbor below every owned atom that lies within the reach above that
@@ -483,7 +423,7 @@ export class Domain {
       out[o + 3] = y[i] + send.sy[q];
       out[o + 4] = z[i] + send.sz[q];
     }
-    this.sends = [send];
+    this.halo.sends = [send];
     ex.barrier();
     const box = ex.box(from);
     const total = ex.get(from, d, Slot.ImportCount);
@@ -505,13 +445,14 @@ export class Domain {
     }
     this.importGid = gids;
     e.setImports(b);
-    // Per-step sections after the records: forward (our sent atoms), reverse (our imports, back).
+    // Per-step sections after the records, two of each kind (halo.ts): forward (our sent atoms),
+    // reverse (our imports, back).
     send.forward = o;
     ex.set(to, Slot.ForwardOffset, o);
-    o += STRIDE * c;
-    this.runs = [{ from, start: 0, count: total, reverse: o }];
+    o += sectionValues(c);
+    this.halo.runs = [{ from, start: 0, count: total, reverse: o }];
     ex.set(from, Slot.ReverseOffset, o);
-    o += STRIDE * total;
+    o += sectionValues(total);
     ex.reserve(o);
   }
 }

@@ -6,4 +6,5 @@ export {
   type DomainState,
   type DomainRunHooks,
   type DomainStats,
+  type DomainStreitzPotential,
 } from "./md.js";

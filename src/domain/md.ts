@@ -9,6 +9,7 @@
 import { transfer } from "comlink";
 import type { Atoms } from "../atoms.js";
 import { engineThermoRow, type ThermoRow } from "../dynamics/thermo.js";
+import { checkThermostat, type ThermostatSpec } from "../dynamics/thermostats.js";
 import { cellFrame } from "../engine/geometry.js";
 import { stressFromVirial } from "../engine/system.js";
 import { loadKernelModule, type KernelVariant } from "../engine/wasm.js";
@@ -18,12 +19,18 @@ import { reviveError, type EamPotentialSpec } from "../workers/protocol.js";
 import { defaultWorkerCount, threadSpawner, type Thread } from "../workers/threads.js";
 import { decompose, domainOf, fractional, type Decomposition } from "./decompose.js";
 import { abortFromMain, createSharedBlocks, type SharedBlocks } from "./exchange.js";
-import type { DomainPartial, DomainWorkerApi, InitialAtoms, Reply } from "./protocol.js";
+import type { DomainPartial, DomainStreitzSpec, DomainWorkerApi, InitialAtoms, Reply } from "./protocol.js";
+import { resolveStreitz, type DomainStreitzPotential } from "./streitz-options.js";
+
+export type { DomainStreitzPotential } from "./streitz-options.js";
 
 /** Options of `createDomainMd`. */
 export interface DomainMdOptions {
-  /** The EAM potential (file text and name), parsed once per worker. */
-  potential: EamPotentialSpec;
+  /**
+   * The EAM potential (file text and name), or a Streitz-Mintmire model (eam/alloy and .streitz
+   * texts; Wolf, or Ewald in lammps mode); parsed once per worker.
+   */
+  potential: EamPotentialSpec | DomainStreitzPotential;
   /** The structure; its velocities (A/fs) are used when present, else zero. Copied, never modified. */
   atoms: Atoms;
   /** Time step, fs. */
@@ -39,6 +46,12 @@ export interface DomainMdOptions {
   neighborEvery?: number;
   /** ... once this many steps have passed since the last build (default 0). */
   neighborDelay?: number;
+  /**
+   * Thermostat (default none: NVE): Nose-Hoover chain or Langevin (BAOAB), as `MolecularDynamics`'
+   * (src/dynamics/thermostats.ts). Langevin's noise here is keyed on atom and step, so the
+   * trajectory is the same on any number of workers (see docs/domain-decomposition.md).
+   */
+  thermostat?: ThermostatSpec;
   /** Kernel build: "simd" (default) or "scalar". */
   variant?: KernelVariant;
   /** The domain worker script (default: `domain-worker.js` next to this bundle). */
@@ -63,8 +76,10 @@ export interface DomainState {
   positions: Float64Array;
   velocities: Float64Array;
   forces: Float64Array;
-  /** Per-atom energies, eV (tallied with the virial). */
+  /** Per-atom energies, eV (tallied with the virial; the EAM part only for Streitz-Mintmire). */
   energies: Float64Array;
+  /** Charges, e (Streitz-Mintmire; null for EAM). */
+  charges: Float64Array | null;
 }
 
 /** Callbacks of `DomainMd.run`. */
@@ -86,6 +101,11 @@ export interface DomainStats {
   imports: number;
   /** Owned atoms per domain. */
   atoms: number[];
+  /**
+   * Streitz-Mintmire: charge solves, CG loops (s + t) summed over them and of the last solve, solves
+   * stopped at the loop limit, and the smallest and largest charge now (e).
+   */
+  qeq: { solves: number; loopSum: number; failures: number; lastLoops: number; qMin: number; qMax: number } | null;
 }
 
 /** A running domain-decomposed MD session. Not usable after an error (its workers are stopped). */
@@ -100,6 +120,11 @@ export interface DomainMd {
   readonly step: number;
   /** Thermo row at the current step (potential and kinetic energy, temperature, pressure). */
   thermo(): ThermoRow;
+  /**
+   * Energy the thermostat holds (eV: Nose-Hoover chain energy, Langevin energy given to the bath;
+   * 0 for NVE): potential + kinetic + this is conserved.
+   */
+  thermostatEnergy(): number;
   /** Runs NVE velocity-Verlet steps; resolves with the thermo row at the end. */
   run(steps: number, hooks?: DomainRunHooks): Promise<ThermoRow>;
   /** Gathers positions, velocities, forces and per-atom energies from the workers. */
@@ -116,8 +141,8 @@ export interface DomainMd {
  */
 export async function createDomainMd(opts: DomainMdOptions): Promise<DomainMd> {
   const { atoms, potential: spec } = opts;
-  if (!spec || spec.kind !== "eam" || typeof spec.text !== "string") {
-    throw new InputError(`potential must be {kind: "eam", text, fileName}: domain decomposition runs classic EAM potentials`);
+  if (!spec || !((spec.kind === "eam" && typeof spec.text === "string") || spec.kind === "streitz")) {
+    throw new InputError(`potential must be {kind: "eam", text, fileName} or {kind: "streitz", eam, streitz}: domain decomposition runs EAM and Streitz-Mintmire`);
   }
   const requested = opts.workers ?? (await defaultWorkerCount());
   if (!Number.isInteger(requested) || requested < 1) throw new InputError(`workers must be a positive integer, got ${requested}`);
@@ -129,8 +154,17 @@ export async function createDomainMd(opts: DomainMdOptions): Promise<DomainMd> {
   if (!Number.isInteger(delay) || delay < 0) throw new InputError(`neighborDelay must be an integer >= 0, got ${delay}`);
   const variant = opts.variant ?? "simd";
   const warn = opts.onWarning ?? ((m: string) => console.warn(m));
+  const thermostat = checkThermostat(opts.thermostat ?? { kind: "none" });
 
-  const pot = parseEamPotential(spec.text, { fileName: spec.fileName, style: spec.style });
+  let pot, cutoff: number, workerSpec: EamPotentialSpec | DomainStreitzSpec;
+  if (spec.kind === "streitz") {
+    const r = resolveStreitz(spec, atoms.symbols, atoms.pbc);
+    ({ eam: pot, cutoff, spec: workerSpec } = r);
+  } else {
+    pot = parseEamPotential(spec.text, { fileName: spec.fileName, style: spec.style });
+    cutoff = pot.cutoff;
+    workerSpec = { kind: "eam", text: spec.text, fileName: spec.fileName, style: spec.style };
+  }
   const n = atoms.length;
   if (n === 0) throw new InputError("structure: no atoms");
   if (n >= 2 ** 30 - 2) throw new InputError(`structure: ${n} atoms; domain decomposition handles fewer than 2^30 - 2`);
@@ -145,7 +179,7 @@ export async function createDomainMd(opts: DomainMdOptions): Promise<DomainMd> {
   const velocities = atoms.velocities ? Float64Array.from(atoms.velocities) : new Float64Array(3 * n);
   checkFinite(velocities, "velocity");
   const frame = cellFrame(atoms.cell, atoms.pbc);
-  const dec = decompose(frame, atoms.pbc, requested, pot.cutoff + skin);
+  const dec = decompose(frame, atoms.pbc, requested, cutoff + skin);
   if (dec.limitedBy) warn(`domain decomposition: using ${dec.domains} of ${requested} workers: ${dec.limitedBy}`);
   const module = opts.module ?? (await loadKernelModule(variant));
 
@@ -155,11 +189,11 @@ export async function createDomainMd(opts: DomainMdOptions): Promise<DomainMd> {
   const blocks = createSharedBlocks(dec.domains, 8 * (16 * faceAtoms + 4096), 8 * (40 * n + 4096));
   const volume = frame.volume > 0 ? frame.volume : 0;
   const density = volume > 0 ? n / volume : 0.1;
-  const reach = pot.cutoff + skin;
+  const reach = cutoff + skin;
   const neighborsPerAtom = Math.max(32, 0.5 * (4 / 3) * Math.PI * reach ** 3 * Math.min(density, 0.2) * 1.3);
 
   const spawn = await threadSpawner<DomainWorkerApi>("domain-worker.js", opts.workerUrl);
-  const session = new Session(dec, blocks, atoms, n, opts.dt, warn, spec.fileName);
+  const session = new Session(dec, blocks, atoms, n, opts.dt, warn, pot.source);
   try {
     await session.spawn(spawn);
     await session.collective((t, d) =>
@@ -168,7 +202,7 @@ export async function createDomainMd(opts: DomainMdOptions): Promise<DomainMd> {
           {
             module,
             variant,
-            potential: { kind: "eam", text: spec.text, fileName: spec.fileName, style: spec.style },
+            potential: workerSpec,
             blocks,
             index: d,
             decomposition: dec,
@@ -179,6 +213,8 @@ export async function createDomainMd(opts: DomainMdOptions): Promise<DomainMd> {
             every,
             delay,
             neighborsPerAtom,
+            thermostat,
+            totalAtoms: n,
             atoms: parts[d],
           },
           [parts[d].gid.buffer, parts[d].type.buffer, parts[d].positions.buffer, parts[d].velocities.buffer, parts[d].masses.buffer] as ArrayBuffer[],
@@ -318,6 +354,10 @@ class Session implements DomainMd {
     return this.partials.reduce((s, p) => s + f(p), 0);
   }
 
+  thermostatEnergy(): number {
+    return this.sum((p) => p.thermostat);
+  }
+
   private virial(): Float64Array {
     const w = new Float64Array(9);
     for (const p of this.partials) for (let k = 0; k < 9; k++) w[k] += p.virial[k];
@@ -331,6 +371,13 @@ class Session implements DomainMd {
       migrations: this.sum((p) => p.arrivals),
       imports: this.sum((p) => p.imports),
       atoms: this.partials.map((p) => p.atoms),
+      qeq: this.partials[0]?.qeq
+        ? {
+            ...this.partials[0].qeq,
+            qMin: Math.min(...this.partials.map((p) => p.qeq!.qMin)),
+            qMax: Math.max(...this.partials.map((p) => p.qeq!.qMax)),
+          }
+        : null,
     };
   }
 
@@ -361,11 +408,13 @@ class Session implements DomainMd {
       const n = this.length;
       const positions = new Float64Array(3 * n), velocities = new Float64Array(3 * n), forces = new Float64Array(3 * n);
       const energies = new Float64Array(n);
+      const charges = parts[0]?.charges ? new Float64Array(n) : null;
       let seen = 0;
       for (const p of parts) {
         for (let k = 0; k < p.gid.length; k++) {
           const i = p.gid[k];
           energies[i] = p.energies[k];
+          if (charges && p.charges) charges[i] = p.charges[k];
           for (let c = 0; c < 3; c++) {
             positions[3 * i + c] = p.positions[3 * k + c];
             velocities[3 * i + c] = p.velocities[3 * k + c];
@@ -387,6 +436,7 @@ class Session implements DomainMd {
         velocities,
         forces,
         energies,
+        charges,
       };
     } finally {
       this.busy = false;

@@ -4,6 +4,9 @@
  * through the shared outboxes (`exchange.ts`). Browser-safe.
  */
 import type { KernelVariant } from "../engine/wasm.js";
+import type { StreitzEngineSettings } from "../streitz/engine.js";
+import type { ThermostatSpec } from "../dynamics/thermostats.js";
+import type { XlOrder } from "../xl/coefficients.js";
 import type { EamPotentialSpec, SerializedError } from "../workers/protocol.js";
 import type { Decomposition } from "./decompose.js";
 import type { SharedBlocks } from "./exchange.js";
@@ -22,10 +25,39 @@ export interface InitialAtoms {
   masses: Float64Array;
 }
 
+/**
+ * A Streitz-Mintmire model for the domain workers: the eam/alloy file and the .streitz parameter
+ * file (texts, parsed once per worker) and the engine settings (Wolf, or Ewald in lammps mode; the QEq CG runs with
+ * the Jacobi preconditioner, see docs/domain-decomposition.md).
+ */
+export interface DomainStreitzSpec {
+  kind: "streitz";
+  eam: { text: string; fileName: string };
+  streitz: { text: string; fileName: string };
+  settings: StreitzEngineSettings;
+  /** Extended-Lagrangian charges in MD (null: every step solved to the tolerance). */
+  xl: { order: XlOrder; loops: number } | null;
+  /** Ewald (settings.summation "ewald"): splitting g (1/A) and k-vector extents; null for Wolf. */
+  ewald: { g: number; kmax: [number, number, number] } | null;
+}
+
+/** Charge-solve counters of one domain (identical on every domain: the CG decisions are global). */
+export interface DomainQeqReport {
+  /** Solves so far, CG loops (s + t) summed over them, solves that stopped at the loop limit. */
+  solves: number;
+  loopSum: number;
+  failures: number;
+  /** CG loops (s + t) of the last solve. */
+  lastLoops: number;
+  /** Smallest and largest charge of the domain's atoms now, e (+-Infinity without atoms). */
+  qMin: number;
+  qMax: number;
+}
+
 export interface DomainSetup {
   module: WebAssembly.Module;
   variant: KernelVariant;
-  potential: EamPotentialSpec;
+  potential: EamPotentialSpec | DomainStreitzSpec;
   blocks: SharedBlocks;
   /** This worker's domain. */
   index: number;
@@ -38,6 +70,9 @@ export interface DomainSetup {
   skin: number;
   every: number;
   delay: number;
+  /** Thermostat (the same on every domain) and the atoms of the whole system. */
+  thermostat: ThermostatSpec;
+  totalAtoms: number;
   /** Half-list entries to reserve per owned atom. */
   neighborsPerAtom: number;
   atoms: InitialAtoms;
@@ -61,6 +96,10 @@ export interface DomainPartial {
   offTable: number;
   /** Copies of other domains' atoms held at the last build. */
   imports: number;
+  /** The domain's share of the thermostat energy (eV; the shares sum to it). */
+  thermostat: number;
+  /** Streitz-Mintmire: the charge solves (null for EAM). */
+  qeq: DomainQeqReport | null;
 }
 
 /** A domain's atoms with their global ids (arrays transferred). */
@@ -69,8 +108,10 @@ export interface DomainGathered {
   positions: Float64Array;
   velocities: Float64Array;
   forces: Float64Array;
-  /** Per-atom energies, eV (tallied on the last step of the last chunk). */
+  /** Per-atom energies, eV (tallied on the last step of the last chunk; EAM part only for Streitz-Mintmire). */
   energies: Float64Array;
+  /** Charges, e (Streitz-Mintmire; null for EAM). */
+  charges: Float64Array | null;
 }
 
 export type Reply<T> = { status: "ok"; value: T } | { status: "error"; error: SerializedError; aborted: boolean };

@@ -45,7 +45,8 @@ const api: DomainWorkerApi = {
     const reply = guarded(() => current().gather());
     if (reply.status !== "ok") return reply;
     const v = reply.value;
-    return transfer(reply, [v.gid.buffer, v.positions.buffer, v.velocities.buffer, v.forces.buffer, v.energies.buffer] as ArrayBuffer[]);
+    const buffers = [v.gid.buffer, v.positions.buffer, v.velocities.buffer, v.forces.buffer, v.energies.buffer, ...(v.charges ? [v.charges.buffer] : [])];
+    return transfer(reply, buffers as ArrayBuffer[]);
   },
 };
 

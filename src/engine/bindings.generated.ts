@@ -75,8 +75,30 @@ export interface StreitzKernelExports extends KernelExports {
   streitzRebuild(ctx: number): number;
 }
 
+/** Streitz-Mintmire passes one by one for spatial domains (assembly/domain.ts), called by src/domain/streitz-engine.ts. */
+export interface StreitzDomainKernelExports extends KernelExports {
+  /** Ghost positions, then the EAM density pass of the Streitz model (at the EAM cutoff). */
+  streitzDomainDensity(ctx: number): void;
+  /** The EAM embedding pass of the Streitz model. */
+  streitzDomainEmbedding(ctx: number): void;
+  /** The EAM force pass of the Streitz model; its energy into eEam. */
+  streitzDomainForce(ctx: number): void;
+  /** QEq pair pass: compact list and the right-hand side's pair sums on owned atoms and imports. */
+  streitzDomainQeqPairs(ctx: number): void;
+  /** Right-hand sides of the owned atoms from their pair sums. */
+  streitzDomainQeqRhs(ctx: number): void;
+  /** sqHd = H sqX (fromX 1) or H sqD, with the products on imports left for their owners. */
+  streitzDomainMatvec(ctx: number, fromX: number): void;
+  /** coul/streitz forces (energy and virial when tallied); energy = eEam + eCoulPair. */
+  streitzDomainCoulomb(ctx: number): void;
+  /** Ewald: the owned atoms' part of the structure factors, into skSums. */
+  streitzDomainKspaceSums(ctx: number): void;
+  /** Ewald forces on the owned atoms from the whole system's structure factors in skSums. */
+  streitzDomainKspaceForces(ctx: number): void;
+}
+
 /** Every exported function, checked at instantiation (a stale dist/*.wasm lacks some). */
-export const KERNEL_FUNCTIONS = ["_initialize", "heapBase", "contextBytes", "simdEnabled", "rebuild", "computeForces", "runVerlet", "finishStep", "needsRebuild", "kineticEnergy", "initialIntegrate", "finalIntegrate", "passDensity", "passEmbedding", "passForce", "ghostFp", "ectEvaluate", "ectCharges", "ectDensityPass", "ectEmbeddingPass", "ectEpsPass", "ectLongRange", "ectUpdateWeights", "ectForceTail", "ectResonanceHessVec", "streitzCompute", "streitzRunVerlet", "streitzStep", "streitzFinishStep", "streitzRebuild"] as const;
+export const KERNEL_FUNCTIONS = ["_initialize", "heapBase", "contextBytes", "simdEnabled", "rebuild", "computeForces", "runVerlet", "finishStep", "needsRebuild", "kineticEnergy", "initialIntegrate", "finalIntegrate", "passDensity", "passEmbedding", "passForce", "ghostFp", "ectEvaluate", "ectCharges", "ectDensityPass", "ectEmbeddingPass", "ectEpsPass", "ectLongRange", "ectUpdateWeights", "ectForceTail", "ectResonanceHessVec", "streitzCompute", "streitzRunVerlet", "streitzStep", "streitzFinishStep", "streitzRebuild", "streitzDomainDensity", "streitzDomainEmbedding", "streitzDomainForce", "streitzDomainQeqPairs", "streitzDomainQeqRhs", "streitzDomainMatvec", "streitzDomainCoulomb", "streitzDomainKspaceSums", "streitzDomainKspaceForces"] as const;
 
 /** State slots per atom in the ECT weights, weightsNew and eps buffers, and per type in stateE, stateN, stateQ and dirEmbed. */
 export const MAX_STATES = 4;

@@ -152,7 +152,7 @@ export class StreitzEngine extends KernelSystem {
   private kset: { vecs: Float64Array; idx: Int32Array; basis: Float64Array; nmax: number } | null = null;
   private ewaldState: { g: number; kmax: [number, number, number]; kcount: number; cell: string } | null = null;
 
-  private constructor(eam: EamPotential, params: StreitzParameters, settings: StreitzEngineSettings, k: KernelExports, variant: KernelVariant, skin: number) {
+  protected constructor(eam: EamPotential, params: StreitzParameters, settings: StreitzEngineSettings, k: KernelExports, variant: KernelVariant, skin: number) {
     const consistent = settings.mode === "consistent";
     const qeqCutoff = consistent ? settings.coulCutoff : settings.qeqCutoff;
     const reach = Math.max(eam.cutoff, settings.coulCutoff, qeqCutoff);
