@@ -18,7 +18,7 @@ import { StreitzEngine } from "../src/streitz/engine.js";
 import { parseStreitz } from "../src/streitz/params.js";
 import { supercell } from "../src/structures/supercell.js";
 import type { Atoms } from "../src/atoms.js";
-import { busiest, threadTimes } from "./thread-cpu.js";
+import { timedDomainRun } from "./thread-cpu.js";
 
 const DT = 0.4;
 const WARM_UP = 3;
@@ -58,15 +58,10 @@ async function domains(atoms: Atoms, steps: number, workers: number, xl: boolean
   const md = await createDomainMd({ potential: { ...potential, qeqXl: xl ? XL : null }, atoms, dt: DT, workers, neighborEvery: 10, neighborDelay: 0 });
   try {
     if (md.domains !== workers) throw new Error(`internal: asked for ${workers} domains, got ${md.domains}`);
-    await md.run(WARM_UP);
-    const q0 = md.stats().qeq!;
-    const c0 = threadTimes();
-    const t0 = performance.now();
-    await md.run(steps);
-    const us = ((performance.now() - t0) * 1000) / (steps * atoms.length);
-    const cpu = (busiest(c0, threadTimes(), workers)[0] * 1e6) / (steps * atoms.length);
+    let loops0 = 0;
+    const { us, cpu } = await timedDomainRun(md, WARM_UP, steps, atoms.length, workers, () => (loops0 = md.stats().qeq!.loopSum));
     const s = md.stats();
-    return { us, cpu, loops: (s.qeq!.loopSum - q0.loopSum) / steps, imports: s.imports };
+    return { us, cpu, loops: (s.qeq!.loopSum - loops0) / steps, imports: s.imports };
   } finally {
     await md.close();
   }

@@ -12,7 +12,7 @@ import { EamEngine } from "../src/eam/engine.js";
 import { parseEamPotential } from "../src/potentials/eam-parse.js";
 import { bulk } from "../src/structures/lattice.js";
 import type { Atoms } from "../src/atoms.js";
-import { busiest, threadTimes } from "./thread-cpu.js";
+import { timedDomainRun } from "./thread-cpu.js";
 
 const POTENTIAL = "potentials/Cu_u3.eam";
 const DT = 5;
@@ -52,12 +52,7 @@ async function domains(text: string, atoms: Atoms, steps: number, workers: numbe
   const md = await createDomainMd({ potential: { kind: "eam", text, fileName: "Cu_u3.eam" }, atoms, dt: DT, workers, ...NEIGHBOR });
   try {
     if (md.domains !== workers) throw new Error(`internal: asked for ${workers} domains, got ${md.domains}`);
-    await md.run(WARM_UP);
-    const c0 = threadTimes();
-    const t0 = performance.now();
-    await md.run(steps);
-    const us = ((performance.now() - t0) * 1000) / (steps * atoms.length);
-    const cpu = (busiest(c0, threadTimes(), workers)[0] * 1e6) / (steps * atoms.length);
+    const { us, cpu } = await timedDomainRun(md, WARM_UP, steps, atoms.length, workers);
     const s = md.stats();
     return { us, cpu, migrations: s.migrations, imports: s.imports };
   } finally {

@@ -26,3 +26,24 @@ export function busiest(before: Map<string, number>, after: Map<string, number>,
   return [...after].map(([tid, t]) => t - (before.get(tid) ?? 0)).sort((a, b) => b - a).slice(0, count);
 }
 
+
+/** What `timedDomainRun` needs of a domain MD (src/domain: `DomainMd`). */
+interface SteppedDomains {
+  run(steps: number): Promise<unknown>;
+}
+
+/**
+ * Runs `warmUp` untimed steps, then `steps` timed ones; returns the wall time and the busiest
+ * worker thread's CPU time, both in us per atom-step. `beforeTimed` runs between the two (to sample
+ * counters the caller differences afterwards).
+ */
+export async function timedDomainRun(md: SteppedDomains, warmUp: number, steps: number, atoms: number, workers: number, beforeTimed?: () => void): Promise<{ us: number; cpu: number }> {
+  await md.run(warmUp);
+  beforeTimed?.();
+  const c0 = threadTimes();
+  const t0 = performance.now();
+  await md.run(steps);
+  const us = ((performance.now() - t0) * 1000) / (steps * atoms);
+  const cpu = (busiest(c0, threadTimes(), workers)[0] * 1e6) / (steps * atoms);
+  return { us, cpu };
+}
