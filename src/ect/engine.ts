@@ -51,7 +51,7 @@ export class EctEngine extends KernelSystem {
 
   private constructor(tables: EctTables, k: KernelExports, variant: KernelVariant, skin: number, source: string) {
     const lr = tables.longRange;
-    const reach = Math.max(tables.cutoff, lr.kind === "direct" ? 0 : lr.cutoff, tables.bond?.reach ?? 0, tables.polarization?.cutoff ?? 0);
+    const reach = ectReach(tables, tables.cutoff);
     super(k, variant, skin, tables.elements, reach, source);
     this.tables = tables;
     this.bond = tables.bond ? new BondTransfer(tables) : null;
@@ -155,6 +155,9 @@ export class EctEngine extends KernelSystem {
     if (have && this.blocksFolded === fold && have.length === types.length && have.every((t, k) => t === types[k])) return false;
     this.blocks = pairBlocksFor(this.tables, this.blockSpec, types, fold);
     this.blocksFolded = fold;
+    // The lists reach only as far as this structure's pairs need (remainder cutoffs are per element pair).
+    this.setCtx("shortCutoff", this.blocks.shortCutoff);
+    this.setReach(ectReach(this.tables, this.blocks.shortCutoff));
     return true;
   }
 
@@ -216,6 +219,10 @@ export class EctEngine extends KernelSystem {
       // the loaded structure keeps its blocks and sum (super validates before it changes anything)
       this.blocks = kept;
       this.blocksFolded = keptFolded;
+      if (kept) {
+        this.setCtx("shortCutoff", kept.shortCutoff);
+        this.setReach(ectReach(this.tables, kept.shortCutoff));
+      }
       this.useLongRange(previousKind);
       throw err;
     }
@@ -460,4 +467,10 @@ export class EctEngine extends KernelSystem {
     }
     return d;
   }
+}
+
+/** Neighbour reach minus skin (A): the short-range cutoff, the long-range sum's, the bonds' screeners and the induction. */
+function ectReach(tables: EctTables, shortCutoff: number): number {
+  const lr = tables.longRange;
+  return Math.max(shortCutoff, lr.kind === "direct" ? 0 : lr.cutoff, tables.bond?.reach ?? 0, tables.polarization?.cutoff ?? 0);
 }

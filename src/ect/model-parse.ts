@@ -14,6 +14,7 @@ import {
   type EctElement,
   type EctModel,
   type EctPair,
+  type EctPairCutoff,
   type EctPolarization,
   type EctScreening,
   type EctResonance,
@@ -52,7 +53,7 @@ export const MODEL_KEYS = {
     "pairs",
     "resonance",
   ],
-  cutoffs: ["density", "pair", "coulombShortRange", "resonance", "taper"],
+  cutoffs: ["density", "pair", "coulombShortRange", "coulombShortRangePairs", "resonance", "taper"],
   electrostatics: ["longRange", "cutoff", "dsfAlpha", "ewaldAccuracy"],
   element: ["Z", "mass", "states", "dampingRadius", "confinement", "comment"],
   state: ["name", "electrons", "energy", "ionizationEnergy", "density", "embedding", "asymptoticDecay", "polarizability", "comment"],
@@ -216,6 +217,8 @@ export function validateEctModel(json: unknown, source: string): EctModel {
   const symbols = Object.keys(elemsObj);
   if (symbols.length === 0) c.fail("elements", "expected at least one element");
   const elements = symbols.map((sym) => parseElement(c, sym, elemsObj[sym]));
+  const remainderPairs = parseRemainderPairs(c, (root.cutoffs as Record<string, Json>).coulombShortRangePairs, symbols, cutoffs);
+  if (remainderPairs.length) cutoffs.coulombShortRangePairs = remainderPairs;
   if (polarization) {
     for (const el of elements) {
       if (el.dampingRadius === undefined) c.fail(`elements.${el.symbol}.dampingRadius`, "missing required field (the model has polarization)");
@@ -338,6 +341,30 @@ function parseCutoffs(c: Checker, v: Json): EctCutoffs {
   const coulombShortRange = cut("coulombShortRange", o.coulombShortRange);
   const resonance = o.resonance === undefined ? pair : cut("resonance", o.resonance);
   return { density, pair, coulombShortRange, resonance, taper };
+}
+
+/**
+ * `cutoffs.coulombShortRangePairs`: {"A-B": cutoff (A)}, each at least the common coulombShortRange.
+ * Pairs of elements the model does not have are skipped (fits cut models down to a dataset's elements).
+ */
+function parseRemainderPairs(c: Checker, v: Json, symbols: string[], cutoffs: EctCutoffs): EctPairCutoff[] {
+  if (v === undefined) return [];
+  const path = "cutoffs.coulombShortRangePairs";
+  const o = c.object(v, path);
+  const out: EctPairCutoff[] = [];
+  for (const key of Object.keys(o)) {
+    const at = `${path}.${key}`;
+    const parts = key.split("-");
+    if (parts.length !== 2 || parts.some((p) => atomicNumber(p) === undefined)) c.fail(at, `expected a key "A-B" of two chemical symbols, e.g. "H-H", got "${key}"`);
+    const cutoff = c.positive(o[key], at);
+    if (!(cutoff >= cutoffs.coulombShortRange)) c.fail(at, `expected a cutoff >= cutoffs.coulombShortRange = ${cutoffs.coulombShortRange} (a longer reach for this pair), got ${cutoff}`);
+    const idx = parts.map((p) => symbols.indexOf(p));
+    if (idx.some((k) => k < 0)) continue;
+    const a = Math.min(idx[0], idx[1]), b = Math.max(idx[0], idx[1]);
+    if (out.some((p) => p.a === a && p.b === b)) c.fail(at, "the pair is given twice");
+    out.push({ a, b, cutoff });
+  }
+  return out;
 }
 
 function parseElectrostatics(c: Checker, v: Json): EctElectrostatics {

@@ -115,11 +115,29 @@ export interface EctScreening {
   pairs?: string[];
 }
 
+/** The Coulomb-remainder cutoff (A) of element pair (a, b), element indices with a <= b. */
+export interface EctPairCutoff {
+  a: number;
+  b: number;
+  cutoff: number;
+}
+
+/** The Coulomb-remainder cutoff (A) between elements a and b: the pair's own when given, else the common one. */
+export function remainderCutoff(c: EctCutoffs, a: number, b: number): number {
+  const lo = Math.min(a, b), hi = Math.max(a, b);
+  return c.coulombShortRangePairs?.find((p) => p.a === lo && p.b === hi)?.cutoff ?? c.coulombShortRange;
+}
+
 /** Cutoffs in A; each radial function goes smoothly to zero over `taper` ending at its cutoff. */
 export interface EctCutoffs {
   density: number;
   pair: number;
   coulombShortRange: number;
+  /**
+   * Longer Coulomb-remainder cutoffs of some element pairs (each >= coulombShortRange): diffuse anion
+   * densities (the hydride's) need a reach that the other pairs would pay for in every structure.
+   */
+  coulombShortRangePairs?: EctPairCutoff[];
   /** Cutoff of the resonance coupling h_AB (defaults to `pair`). */
   resonance: number;
   taper: number;

@@ -6,7 +6,7 @@
  */
 import { COULOMB_K, coulombStatePair } from "./coulomb.js";
 import { rbfDensity, rbfMeanRadius } from "./forms.js";
-import type { DensityTerm, EctElement, EctModel, EctState } from "./model-types.js";
+import { remainderCutoff, type DensityTerm, type EctElement, type EctModel, type EctState } from "./model-types.js";
 
 /** Hartree energy in eV (CODATA 2018), for the asymptotic-decay rule. */
 export const HARTREE_EV = 27.211386;
@@ -130,20 +130,22 @@ export function physicalWarnings(model: EctModel): string[] {
 
 /**
  * Largest |u| (eV) of the Coulomb remainder u = U - k Q Q'/R of every state pair inside the taper
- * window [rc - taper, rc] of `cutoffs.coulombShortRange` (where the taper changes u, so this bounds
+ * window [rc - taper, rc] of its element pair's remainder cutoff (`cutoffs.coulombShortRange` or the
+ * pair's own in `coulombShortRangePairs`; where the taper changes u, so this bounds
  * the energy error of the truncation), with the worst state pairs.
  */
 export function coulombRemainderAtCutoff(model: EctModel): {
   maxAbs: number;
   failing: { pair: string; maxAbs: number; below: number }[];
 } {
-  const { coulombShortRange: rc, taper: w } = model.cutoffs;
-  const all: { Z: number; density: DensityTerm[]; label: string }[] = [];
-  for (const el of model.elements) for (const s of el.states) all.push({ Z: el.Z, density: s.density, label: `${el.symbol}:${s.name}` });
+  const w = model.cutoffs.taper;
+  const all: { Z: number; density: DensityTerm[]; label: string; element: number }[] = [];
+  model.elements.forEach((el, e) => el.states.forEach((s) => all.push({ Z: el.Z, density: s.density, label: `${el.symbol}:${s.name}`, element: e })));
   let maxAbs = 0;
   const failing: { pair: string; maxAbs: number; below: number }[] = [];
   for (let i = 0; i < all.length; i++) {
     for (let j = i; j < all.length; j++) {
+      const rc = remainderCutoff(model.cutoffs, all[i].element, all[j].element);
       const u = coulombStatePair(all[i], all[j], COULOMB_K).remainder;
       let m = 0;
       for (let k = 0; k <= 4; k++) m = Math.max(m, Math.abs(u.value(rc - w + (k * w) / 4)));
@@ -162,7 +164,6 @@ export function coulombRemainderAtCutoff(model: EctModel): {
 function coulombRemainderWarning(model: EctModel): string | undefined {
   const { failing } = coulombRemainderAtCutoff(model);
   if (failing.length === 0) return undefined;
-  const rc = model.cutoffs.coulombShortRange;
   const worst = failing
     .slice(0, 3)
     .map((f) => `${f.pair} ${f.maxAbs.toExponential(1)} eV`)
@@ -170,8 +171,8 @@ function coulombRemainderWarning(model: EctModel): string | undefined {
   const need = Math.max(...failing.map((f) => f.below));
   return (
     `cutoffs.coulombShortRange: the short-ranged Coulomb remainder u = U - kQQ'/R still exceeds ` +
-    `${COULOMB_REMAINDER_TOLERANCE} eV inside the taper window [${fmt(rc - model.cutoffs.taper)}, ${fmt(rc)}] A for ` +
+    `${COULOMB_REMAINDER_TOLERANCE} eV inside the taper window (the last ${fmt(model.cutoffs.taper)} A before the cutoff) for ` +
     `${failing.length} state pair(s) (worst: ${worst}); the taper cuts that off. |u| < ${COULOMB_REMAINDER_TOLERANCE} eV ` +
-    `needs coulombShortRange >= ${need < 200 ? fmt(need) : "200+"} A (diffuse densities decay slowly)`
+    `needs a cutoff >= ${need < 200 ? fmt(need) : "200+"} A (coulombShortRange, or coulombShortRangePairs for the elements concerned; diffuse densities decay slowly)`
   );
 }

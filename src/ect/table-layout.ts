@@ -29,8 +29,11 @@ const LR_KIND_CODE: Record<LongRangeKind, number> = { direct: LR_KIND_DIRECT, ds
 
 /** How the pair blocks are tabulated: grid points of the Coulomb and inner blocks, the folded kernel. */
 export interface BlockSpec {
-  coulPoints: number;
+  /** Points of the radial grid (the Coulomb blocks keep those within the structure's remainder reach). */
+  gridPoints: number;
   innerPoints: number;
+  /** Cutoff of the inner functions: densities, pairs, resonance (A). */
+  innerCutoff: number;
   /** The tabulated point-charge kernel (times k and the state charges) folded into the Coulomb blocks. */
   fold?: { kernel: SplineTable; k: number; charges: number[][] };
 }
@@ -39,6 +42,11 @@ export interface BlockSpec {
 export interface EctPairBlocks {
   coul: PairBlocks;
   inner: PairBlocks;
+  /**
+   * The structure's short-range cutoff (A): the inner functions' and the longest Coulomb remainder
+   * among its element pairs (the kernels' `shortCutoff`).
+   */
+  shortCutoff: number;
 }
 
 /** Everything `layoutEctTables` decided: the tables to place, their addresses and the context settings. */
@@ -105,9 +113,11 @@ export function layoutEctTables(t: EctTables, reach: number, base: number): EctT
   // Inside the remainder cutoff the tabulated point-charge kernel joins the remainders (when it
   // reaches that far), so the pair pass evaluates one record there instead of two. The pair blocks
   // themselves are built for the elements of each structure (pairBlocksFor).
-  const fold = lrIndex >= 0 && lr.cutoff >= t.cutoff ? { kernel: radial[lrIndex], k: t.coulombConstant, charges: t.states.map((st) => st.map((x) => x.charge)) } : undefined;
+  // The kernel is tabulated (zero beyond its cutoff) out to the grid's end, so it folds into blocks
+  // of any reach: inside the remainder tier the pair pass reads only the block.
+  const fold = lrIndex >= 0 ? { kernel: radial[lrIndex], k: t.coulombConstant, charges: t.states.map((st) => st.map((x) => x.charge)) } : undefined;
   const innerCutoff = Math.max(t.densityCutoff, t.pairCutoff, t.resonance ? t.resonanceCutoff : 0);
-  const blockSpec: BlockSpec = { coulPoints: Math.min(nr, Math.ceil(t.cutoff / t.dr) + 3), innerPoints: Math.min(nr, Math.ceil(innerCutoff / t.dr) + 3), fold };
+  const blockSpec: BlockSpec = { gridPoints: nr, innerPoints: Math.min(nr, Math.ceil(innerCutoff / t.dr) + 3), innerCutoff, fold };
   const records = new Float64Array(radial.length * nr * RECORD);
   radial.forEach((s, k) => {
     if (Math.abs(s.delta - t.dr) > 1e-15 * t.dr) throw new Error(`internal: radial table ${k} has spacing ${s.delta}, expected ${t.dr}`);
@@ -199,11 +209,20 @@ export function typesPresent(elements: readonly string[], symbols: readonly stri
   return [...present].sort((a, b) => a - b);
 }
 
-/** The Coulomb and inner pair blocks of element types `types`, with the long-range kernel folded in when `fold`. */
+/**
+ * The Coulomb and inner pair blocks of element types `types`, with the long-range kernel folded in
+ * when `fold`. The Coulomb blocks reach the longest remainder cutoff among these types' pairs, so a
+ * structure without the elements that need a long one (a model's hydride) does not pay for it.
+ */
 export function pairBlocksFor(t: EctTables, spec: BlockSpec, types: number[], fold: boolean): EctPairBlocks {
+  let reach = 0;
+  for (const a of types) for (const b of types) reach = Math.max(reach, t.coulombCutoff[a][b]);
+  // The pair pass reads the Coulomb blocks out to shortCutoff (zero beyond each pair's own cutoff).
+  const shortCutoff = Math.max(spec.innerCutoff, reach);
   return {
-    coul: packCoulombBlocks(t.coulomb, spec.coulPoints, types, fold ? spec.fold : undefined),
+    coul: packCoulombBlocks(t.coulomb, Math.min(spec.gridPoints, Math.ceil(shortCutoff / t.dr) + 3), types, fold ? spec.fold : undefined),
     inner: packInnerBlocks(t.pair, t.resonance, t.density, spec.innerPoints, types),
+    shortCutoff,
   };
 }
 

@@ -26,6 +26,8 @@ export interface EctTables {
   dr: number;
   /** Largest short-range cutoff (density, pair, Coulomb remainder, resonance), A. */
   cutoff: number;
+  /** [a][b] Coulomb-remainder cutoff of each element pair (A): coulombShortRange or the pair's own. */
+  coulombCutoff: number[][];
   /** Where the embedding densities f_AM end (A); kernels skip them beyond. */
   densityCutoff: number;
   /** Where the pair functions phi_AB end (A). */

@@ -22,7 +22,7 @@ import {
   type RadialFunction,
 } from "./forms.js";
 import type { EctModel } from "./model.js";
-import { statePairKind } from "./model-types.js";
+import { remainderCutoff, statePairKind } from "./model-types.js";
 import type { BondTables, EctTables, ScreeningParams } from "./table-types.js";
 import { screeningReach2 } from "./transfer/screening.js";
 
@@ -68,7 +68,6 @@ export function ectFunctions(model: EctModel): EctFunctions {
   const n = els.length;
   const densityTaper = smoothCutoff(c.density, c.taper);
   const pairTaper = smoothCutoff(c.pair, c.taper);
-  const coulTaper = smoothCutoff(c.coulombShortRange, c.taper);
   const resTaper = smoothCutoff(c.resonance, c.taper);
 
   const density = els.map((el) => el.states.map((s) => tapered(rbfDensity(s.density), densityTaper)));
@@ -98,7 +97,7 @@ export function ectFunctions(model: EctModel): EctFunctions {
             { Z: els[b].Z, density: els[b].states[mm].density },
             COULOMB_K,
           ).remainder;
-          let f = tapered(clampedBelow(u, COULOMB_R_MIN), coulTaper);
+          let f = tapered(clampedBelow(u, COULOMB_R_MIN), smoothCutoff(remainderCutoff(c, a, b), c.taper));
           const kind = statePairKind(els[a].states[m].charge);
           const phi = kind !== null && kind === statePairKind(els[b].states[mm].charge) ? statePairs.get(`${a}|${b}|${kind}`) : undefined;
           if (phi) f = sumOf(f, phi);
@@ -191,7 +190,8 @@ export function buildEctTables(model: EctModel, opts: { dr?: number; drho?: numb
   const els = model.elements;
   const fns = ectFunctions(model);
 
-  const cutoff = Math.max(c.density, c.pair, c.coulombShortRange, fns.resonance ? c.resonance : 0);
+  const coulombCutoff = els.map((_, a) => els.map((_, b) => remainderCutoff(c, a, b)));
+  const cutoff = Math.max(c.density, c.pair, ...coulombCutoff.flat(), fns.resonance ? c.resonance : 0);
   const nr = Math.ceil(cutoff / dr - 1e-9) + 3;
   const radial = (f: RadialFunction, tableCut: number): SplineTable => {
     const v = new Float64Array(nr);
@@ -236,10 +236,11 @@ export function buildEctTables(model: EctModel, opts: { dr?: number; drho?: numb
           // A state-resolved pair function joins its state pair's remainder: it is part of the key.
           const kind = statePairKind(els[ia].states[m].charge);
           const np = kind !== null && kind === statePairKind(els[ib].states[mm].charge) ? model.pairs.filter((p) => p.states === kind && ((p.a === ia && p.b === ib) || (p.a === ib && p.b === ia))) : [];
-          const key = `${stateKey(ia, m)}|${stateKey(ib, mm)}|${c.coulombShortRange}|${c.taper}|${dr}|${nr}` + (np.length ? `|${JSON.stringify(np.map((p) => p.spec))}|${c.pair}` : "");
+          const rc = coulombCutoff[ia][ib];
+          const key = `${stateKey(ia, m)}|${stateKey(ib, mm)}|${rc}|${c.taper}|${dr}|${nr}` + (np.length ? `|${JSON.stringify(np.map((p) => p.spec))}|${c.pair}` : "");
           let t = COULOMB_TABLE_CACHE.get(key);
           if (!t) {
-            t = once(f, np.length ? Math.max(c.coulombShortRange, c.pair) : c.coulombShortRange);
+            t = once(f, np.length ? Math.max(rc, c.pair) : rc);
             if (COULOMB_TABLE_CACHE.size >= 1024) COULOMB_TABLE_CACHE.delete(COULOMB_TABLE_CACHE.keys().next().value as string);
             COULOMB_TABLE_CACHE.set(key, t);
           }
@@ -261,6 +262,7 @@ export function buildEctTables(model: EctModel, opts: { dr?: number; drho?: numb
     nr,
     dr,
     cutoff,
+    coulombCutoff,
     densityCutoff: c.density,
     pairCutoff: c.pair,
     resonanceCutoff: c.resonance,

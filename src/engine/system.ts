@@ -115,6 +115,15 @@ export class KernelSystem {
   }
 
   // ---------------------------------------------------------------- context access
+  /**
+   * Changes the interaction reach (A, without the skin) for the next `setAtoms`: an engine whose
+   * range depends on the structure's elements (ECT's per-pair remainder cutoffs) sets it first.
+   */
+  protected setReach(cutoff: number): void {
+    this.reach = cutoff;
+    this.setCtx("cutoff", cutoff);
+  }
+
   protected get mem(): WebAssembly.Memory {
     return this.k.memory;
   }
