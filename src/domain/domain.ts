@@ -19,6 +19,7 @@ import { DomainEngine, type AtomBlock, type Carried, type OwnedBlock, type SlabE
 import { Exchange, Slot } from "./exchange.js";
 import { Halo, sectionValues, type SendList } from "./halo.js";
 import type { DomainGathered, DomainPartial, DomainSetup } from "./protocol.js";
+import type { EamPotentialSpec } from "../workers/protocol.js";
 import { DomainQeq } from "./streitz-qeq.js";
 import { createStreitzSlabEngine, type StreitzSlabEngine } from "./streitz-engine.js";
 import { DomainThermostat } from "./thermostat.js";
@@ -68,11 +69,13 @@ export class Domain {
 
   constructor(setup: DomainSetup) {
     const spec = setup.potential;
+    // Streitz-Mintmire: the engine also runs the charge solve's passes (DomainQeq below).
+    let streitz: StreitzSlabEngine | null = null;
     if (spec.kind === "streitz") {
-      this.engine = createStreitzSlabEngine(spec, setup.module, setup.variant, setup.skin);
+      streitz = createStreitzSlabEngine(spec, setup.module, setup.variant, setup.skin);
+      this.engine = streitz.slab;
     } else {
-      const potential = parseEamPotential(spec.text, { fileName: spec.fileName, style: spec.style });
-      this.engine = new DomainEngine(potential, setup.module, setup.variant, setup.skin);
+      this.engine = eamSlab(spec, setup);
     }
     const dec = setup.decomposition;
     this.p = dec.domains;
@@ -87,9 +90,9 @@ export class Domain {
     this.pbc = setup.pbc;
     this.ex = new Exchange(setup.blocks, this.d, this.p);
     // Ewald: the k-vectors of the cell (the whole system's); a global sum then adds 2 values per k.
-    const kcount = spec.kind === "streitz" && spec.ewald ? (this.engine as StreitzSlabEngine).setEwald(setup.cell, spec.ewald.g, spec.ewald.kmax).kcount : 0;
+    const kcount = streitz && spec.kind === "streitz" && spec.ewald ? streitz.setEwald(setup.cell, spec.ewald.g, spec.ewald.kmax).kcount : 0;
     this.halo = new Halo(this.ex, this.d, this.p, 2 * kcount + 2);
-    this.qeq = spec.kind === "streitz" ? new DomainQeq(this.engine, this.halo, spec.settings, spec.xl ?? null, kcount, this.d === 0) : null;
+    this.qeq = streitz && spec.kind === "streitz" ? new DomainQeq(streitz, this.halo, spec.settings, spec.xl ?? null, kcount, this.d === 0) : null;
     this.carried = [...this.engine.carried(), ...(this.qeq ? this.qeq.carried() : [])];
     this.thermostat = new DomainThermostat(setup.thermostat, setup.totalAtoms, this.halo);
     this.dt = setup.dt;
@@ -455,6 +458,12 @@ export class Domain {
     o += sectionValues(total);
     ex.reserve(o);
   }
+}
+
+/** The EAM engine of a domain, as the worker drives it. */
+function eamSlab(spec: EamPotentialSpec, setup: DomainSetup): SlabEngine {
+  const potential = parseEamPotential(spec.text, { fileName: spec.fileName, style: spec.style });
+  return new DomainEngine(potential, setup.module, setup.variant, setup.skin).slab;
 }
 
 function emptyOwned(n: number): OwnedBlock {
