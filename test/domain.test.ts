@@ -10,7 +10,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { createDomainMd, type DomainMd, type DomainState } from "../src/domain/index.js";
+import { MolecularDynamics } from "../src/dynamics/driver.js";
+import type { DynamicsThermo } from "../src/dynamics/thermo.js";
 import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
+import { EamCalculator } from "../src/eam/calculator.js";
 import { Random } from "../src/dynamics/random.js";
 import { EamEngine } from "../src/eam/engine.js";
 import { InputError } from "../src/errors.js";
@@ -202,6 +205,24 @@ describe("spatial domains equal the single engine", { timeout: 60_000 }, () => {
       [30, 30, 30],
     ]);
     expect(md.step).toBe(30);
+  });
+
+  it("calls onThermo on the driver's schedule (start, multiples of thermoEvery from step 0, end) with the driver's row type", async () => {
+    const md = await start(cu, atoms, 2);
+    await md.run(7);
+    const seen: number[] = [];
+    const rows: DynamicsThermo[] = [];
+    await md.run(25, { thermoEvery: 10, onThermo: (r) => (seen.push(r.step), rows.push(r)) });
+    const ref = new MolecularDynamics(await EamCalculator.create(parseEamPotential(cu.text, { fileName: cu.fileName })), atoms, { dt: DT });
+    ref.step = 7;
+    const driverSeen: number[] = [];
+    ref.run(25, { thermoEvery: 10, onThermo: (r) => driverSeen.push(r.step) });
+    expect(seen).toEqual(driverSeen);
+    expect(seen).toEqual([7, 10, 20, 30, 32]);
+    // NVE: the conserved energy is the total; no charges or solver in EAM
+    const r = rows[rows.length - 1];
+    expect(r.conserved).toBe(r.total);
+    expect([r.chargeMin, r.solverIterations, r.volume]).toEqual([null, null, null]);
   });
 });
 
