@@ -205,6 +205,7 @@ describe("spatial domains equal the single engine", { timeout: 60_000 }, () => {
       [30, 30, 30],
     ]);
     expect(md.step).toBe(30);
+    expect(md.time).toBe(30 * DT);
     // rows at the start, at multiples of thermoEvery counted from step 0, and at the end, as the
     // driver's (its schedule does not depend on the system: a small one serves as the reference)
     const rows: DynamicsThermo[] = [];

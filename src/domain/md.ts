@@ -125,6 +125,8 @@ export interface DomainMd {
   readonly length: number;
   /** Steps done since creation. */
   readonly step: number;
+  /** Simulated time since creation, fs (as `MolecularDynamics.time`). */
+  readonly time: number;
   /**
    * Thermo row at the current step (potential and kinetic energy, temperature, pressure, conserved
    * energy; for Streitz-Mintmire the charge range and CG loops), as the driver's rows.
@@ -352,12 +354,16 @@ class Session implements DomainMd {
     }
   }
 
+  get time(): number {
+    return this.step * this.dt;
+  }
+
   /** The row of the whole system from the domains' sums (the same computation as VelocityVerlet's). */
   thermo(): DynamicsThermo {
     const q = this.partials[0]?.qeq ? this.stats().qeq : null;
     return engineThermo(
       {
-        step: this.step, time: this.step * this.dt, n: this.length,
+        step: this.step, time: this.time, n: this.length,
         potential: this.sum((p) => p.energy), kinetic: this.sum((p) => p.kinetic), virial: this.virial(), cell: this.template,
       },
       {
