@@ -10,7 +10,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { createDomainMd, type DomainMd, type DomainState } from "../src/domain/index.js";
+import { MolecularDynamics } from "../src/dynamics/driver.js";
+import type { DynamicsThermo } from "../src/dynamics/thermo.js";
 import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
+import { EamCalculator } from "../src/eam/calculator.js";
 import { Random } from "../src/dynamics/random.js";
 import { EamEngine } from "../src/eam/engine.js";
 import { InputError } from "../src/errors.js";
@@ -192,7 +195,7 @@ describe("spatial domains equal the single engine", { timeout: 60_000 }, () => {
     expect(Array.from(st.positions)).toEqual(Array.from(e.positions()));
   });
 
-  it("reports progress after each chunk with the thermo row of that step", async () => {
+  it("reports progress after each chunk, and thermo rows on the driver's schedule with the driver's row type", async () => {
     const md = await start(cu, atoms, 2);
     const seen: [number, number, number][] = [];
     await md.run(30, { progressEvery: 10, onProgress: (done, total, th) => seen.push([done, total, th.step]) });
@@ -202,6 +205,22 @@ describe("spatial domains equal the single engine", { timeout: 60_000 }, () => {
       [30, 30, 30],
     ]);
     expect(md.step).toBe(30);
+    expect(md.time).toBe(30 * DT);
+    // rows at the start, at multiples of thermoEvery counted from step 0, and at the end, as the
+    // driver's (its schedule does not depend on the system: a small one serves as the reference)
+    const rows: DynamicsThermo[] = [];
+    await md.run(25, { thermoEvery: 20, onThermo: (r) => rows.push(r) });
+    const small = copper(3, 1);
+    const ref = new MolecularDynamics(await EamCalculator.create(parseEamPotential(cu.text, { fileName: cu.fileName })), small, { dt: DT });
+    ref.step = 30;
+    const driverSteps: number[] = [];
+    ref.run(25, { thermoEvery: 20, onThermo: (r) => driverSteps.push(r.step) });
+    expect(rows.map((r) => r.step)).toEqual(driverSteps);
+    expect(driverSteps).toEqual([30, 40, 55]);
+    // NVE EAM: the conserved energy is the total; no charges, solver or volume column
+    const r = rows[rows.length - 1];
+    expect(r.conserved).toBe(r.total);
+    expect([r.chargeMin, r.chargeMax, r.solverIterations, r.volume]).toEqual([null, null, null, null]);
   });
 });
 

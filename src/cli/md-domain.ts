@@ -8,13 +8,12 @@
  */
 import { readFileSync } from "node:fs";
 import type { Atoms } from "../atoms.js";
-import { createDomainMd, type DomainMd, type DomainMdOptions } from "../domain/index.js";
-import { asDynamicsThermo, type DynamicsThermo, type ThermoRow } from "../dynamics/thermo.js";
+import { createDomainMd, type DomainMdOptions } from "../domain/index.js";
 import type { ThermostatSpec } from "../dynamics/thermostats.js";
 import { InputError } from "../errors.js";
 import type { StreitzCalculator } from "../streitz/calculator.js";
 import type { LoadedCalculator } from "./calculator-options.js";
-import { mdThermoTable } from "./md-table.js";
+import { describeEnsemble, mdThermoTable } from "./md-table.js";
 
 /** What the --workers run takes from the flags (already checked). */
 export interface DomainRunOptions {
@@ -65,19 +64,6 @@ export function domainPotential(files: { potential: string; streitz?: string }, 
   };
 }
 
-/** The thermo row with what the table shows beyond NVE EAM: conserved energy, charges, CG loops. */
-function row(md: DomainMd, r: ThermoRow, thermostat: boolean): DynamicsThermo {
-  const q = md.stats().qeq;
-  return {
-    ...asDynamicsThermo(r),
-    conserved: thermostat ? r.total + md.thermostatEnergy() : null,
-    chargeMin: q ? q.qMin : null,
-    chargeMax: q ? q.qMax : null,
-    // as the single-engine table: the mean of the two CG solves' loops (StreitzResults.qeqIterations)
-    solverIterations: q ? Math.trunc(q.lastLoops / 2) : null,
-  };
-}
-
 /** Runs the domain-decomposed loop and prints thermo lines every `thermoEvery` steps. */
 export async function runDomainMd(potential: DomainMdOptions["potential"], atoms: Atoms, description: string, o: DomainRunOptions): Promise<void> {
   const out = process.stdout;
@@ -95,17 +81,13 @@ export async function runDomainMd(potential: DomainMdOptions["potential"], atoms
   });
   try {
     const t = o.thermostat;
-    const ensemble = t.kind === "none" ? "NVE" : t.kind === "langevin" ? `Langevin ${t.temperature} K, tdamp ${t.tdamp} fs, seed ${t.seed}` : `Nose-Hoover chain of ${t.chain ?? 3} at ${t.temperature} K, tdamp ${t.tdamp} fs`;
-    out.write(`# ${atoms.length} atoms, ${description}, ${md.domains} domain worker(s), ${ensemble}, dt ${o.dt} fs, ${o.steps} steps\n`);
-    // The single-engine run's table, so that both print one format.
-    const thermostat = t.kind !== "none";
-    const table = mdThermoTable(potential.kind, { thermostat, barostat: false });
-    const line = (r: ThermoRow) => table.line(row(md, r, thermostat));
+    out.write(`# ${atoms.length} atoms, ${description}, ${md.domains} domain worker(s), ${describeEnsemble(t)}, dt ${o.dt} fs, ${o.steps} steps\n`);
+    // The single-engine run's table and rows (the domains' rows are DynamicsThermo too), one format.
+    const table = mdThermoTable(potential.kind, { thermostat: t.kind !== "none", barostat: false });
     out.write(table.header + "\n");
-    out.write(line(md.thermo()) + "\n");
     const q0 = md.stats().qeq;
     const t0 = performance.now();
-    await md.run(o.steps, { progressEvery: o.thermoEvery, onProgress: (_done, _total, r) => out.write(line(r) + "\n") });
+    await md.run(o.steps, { thermoEvery: o.thermoEvery, onThermo: (r) => out.write(table.line(r) + "\n") });
     const seconds = (performance.now() - t0) / 1000;
     const q = md.stats().qeq;
     const cg = q && q0 && q.solves > q0.solves ? `, ${((q.loopSum - q0.loopSum) / (q.solves - q0.solves)).toFixed(2)} QEq CG loops (s + t) per step` : "";

@@ -25,7 +25,7 @@ import type { StreitzCalculator } from "../streitz/calculator.js";
 import { loadCalculator, type CalculatorFlags, type LoadedCalculator } from "./calculator-options.js";
 import { numberOption, speciesOption } from "./common.js";
 import { domainPotential, runDomainMd } from "./md-domain.js";
-import { mdThermoTable } from "./md-table.js";
+import { describeEnsemble, mdThermoTable } from "./md-table.js";
 import { progressBar } from "./progress.js";
 import { checkStructure } from "./sanity.js";
 import { crystalElements } from "./structure-options.js";
@@ -245,7 +245,7 @@ export async function runMd(opts: MdFlags, given: (flag: string) => boolean): Pr
   const start = md.step;
 
   const out = process.stdout;
-  out.write(`# ${atoms.length} atoms, ${loaded.description}${streitzDetails(loaded)}${solverNote}, ${describe(thermostat, barostat)}, dt ${dt} fs, ${steps} steps` +
+  out.write(`# ${atoms.length} atoms, ${loaded.description}${streitzDetails(loaded)}${solverNote}, ${describeEnsemble(thermostat, barostat)}, dt ${dt} fs, ${steps} steps` +
     `${restart ? ` from step ${start} of ${opts.restart}` : ""}\n`);
   const table = mdThermoTable(loaded.kind, { thermostat: thermostat.kind !== "none", barostat: barostat.kind !== "none" });
   out.write(table.header + "\n");
@@ -319,15 +319,6 @@ function offTableWarning(loaded: LoadedCalculator): void {
   if (loaded.kind === "eam" && off > 0) {
     process.stderr.write(`warning: ${off} atom(s) above the embedding table's rhomax at the end (F continued linearly)\n`);
   }
-}
-
-function describe(t: ThermostatSpec, b: BarostatSpec): string {
-  const parts: string[] = [];
-  if (t.kind === "none") parts.push("NVE");
-  else if (t.kind === "langevin") parts.push(`Langevin ${t.temperature} K, tdamp ${t.tdamp} fs, seed ${t.seed}`);
-  else parts.push(`Nose-Hoover chain of ${t.chain} at ${t.temperature} K, tdamp ${t.tdamp} fs`);
-  if (b.kind === "berendsen") parts.push(`Berendsen ${b.couple} ${b.pressure} bar, pdamp ${b.pdamp} fs`);
-  return parts.join(" + ");
 }
 
 /** `--workers N`: EAM or Streitz-Mintmire over N worker threads (domain decomposition), thermo table only. */

@@ -5,7 +5,9 @@
  * Pressure is "-" for clusters; thermostats add the conserved quantity, a barostat the volume;
  * variable-charge models add their charges and solver iterations.
  */
+import type { BarostatSpec } from "../dynamics/barostat.js";
 import type { DynamicsThermo } from "../dynamics/thermo.js";
+import type { ThermostatSpec } from "../dynamics/thermostats.js";
 
 /** Which potential family ran. */
 export type ModelKind = "eam" | "ect" | "streitz";
@@ -51,4 +53,14 @@ export function mdThermoTable(kind: ModelKind, ensemble: { thermostat: boolean; 
     header: cols.map((c, k) => pad(c.name, k)).join(" "),
     line: (r) => cols.map((c, k) => pad(c.value(r), k)).join(" "),
   };
+}
+
+/** The ensemble as the header comment of every md run names it (temperatures K, times fs, pressure bar). */
+export function describeEnsemble(t: ThermostatSpec, b: BarostatSpec = { kind: "none" }): string {
+  const parts: string[] = [];
+  if (t.kind === "none") parts.push("NVE");
+  else if (t.kind === "langevin") parts.push(`Langevin ${t.temperature} K, tdamp ${t.tdamp} fs, seed ${t.seed}`);
+  else parts.push(`Nose-Hoover chain of ${t.chain ?? 3} at ${t.temperature} K, tdamp ${t.tdamp} fs`);
+  if (b.kind === "berendsen") parts.push(`Berendsen ${b.couple} ${b.pressure} bar, pdamp ${b.pdamp} fs`);
+  return parts.join(" + ");
 }

@@ -12,6 +12,7 @@
  * to the domain below as import records; the per-step sections are laid out after them.
  */
 import { CalculationFailed, InputError } from "../errors.js";
+import { FTM } from "../engine/system.js";
 import { cellFrame, type CellFrame } from "../engine/geometry.js";
 import { parseEamPotential } from "../potentials/eam-parse.js";
 import { domainOf, fractional } from "./decompose.js";
@@ -19,6 +20,7 @@ import { DomainEngine, type AtomBlock, type Carried, type OwnedBlock, type SlabE
 import { Exchange, Slot } from "./exchange.js";
 import { Halo, sectionValues, type SendList } from "./halo.js";
 import type { DomainGathered, DomainPartial, DomainSetup } from "./protocol.js";
+import type { EamPotentialSpec } from "../workers/protocol.js";
 import { DomainQeq } from "./streitz-qeq.js";
 import { createStreitzSlabEngine, type StreitzSlabEngine } from "./streitz-engine.js";
 import { DomainThermostat } from "./thermostat.js";
@@ -68,11 +70,13 @@ export class Domain {
 
   constructor(setup: DomainSetup) {
     const spec = setup.potential;
+    // Streitz-Mintmire: the engine also runs the charge solve's passes (DomainQeq below).
+    let streitz: StreitzSlabEngine | null = null;
     if (spec.kind === "streitz") {
-      this.engine = createStreitzSlabEngine(spec, setup.module, setup.variant, setup.skin);
+      streitz = createStreitzSlabEngine(spec, setup.module, setup.variant, setup.skin);
+      this.engine = streitz.slab;
     } else {
-      const potential = parseEamPotential(spec.text, { fileName: spec.fileName, style: spec.style });
-      this.engine = new DomainEngine(potential, setup.module, setup.variant, setup.skin);
+      this.engine = eamSlab(spec, setup);
     }
     const dec = setup.decomposition;
     this.p = dec.domains;
@@ -87,9 +91,9 @@ export class Domain {
     this.pbc = setup.pbc;
     this.ex = new Exchange(setup.blocks, this.d, this.p);
     // Ewald: the k-vectors of the cell (the whole system's); a global sum then adds 2 values per k.
-    const kcount = spec.kind === "streitz" && spec.ewald ? (this.engine as StreitzSlabEngine).setEwald(setup.cell, spec.ewald.g, spec.ewald.kmax).kcount : 0;
+    const kcount = streitz && spec.kind === "streitz" && spec.ewald ? streitz.setEwald(setup.cell, spec.ewald.g, spec.ewald.kmax).kcount : 0;
     this.halo = new Halo(this.ex, this.d, this.p, 2 * kcount + 2);
-    this.qeq = spec.kind === "streitz" ? new DomainQeq(this.engine, this.halo, spec.settings, spec.xl ?? null, kcount, this.d === 0) : null;
+    this.qeq = streitz && spec.kind === "streitz" ? new DomainQeq(streitz, this.halo, spec.settings, spec.xl ?? null, kcount, this.d === 0) : null;
     this.carried = [...this.engine.carried(), ...(this.qeq ? this.qeq.carried() : [])];
     this.thermostat = new DomainThermostat(setup.thermostat, setup.totalAtoms, this.halo);
     this.dt = setup.dt;
@@ -131,13 +135,20 @@ export class Domain {
   /** `steps` velocity-Verlet steps (collective); per-atom energies and the virial on the last. */
   run(steps: number): DomainPartial {
     if (!this.started) throw new Error("internal: domain run before start");
-    const e = this.engine;
+    const e = this.engine, th = this.thermostat, dt = this.dt;
     for (let s = 0; s < steps; s++) {
       const tally = s === steps - 1;
       e.setTally(tally);
-      this.thermostat.preKick(e, this.dt);
-      if (this.thermostat.ownsDrift) this.thermostat.langevinFirstHalf(e, this.gid, this.stepCount, this.dt);
-      else e.initialIntegrate();
+      // The driver's step (src/dynamics/driver.ts `stepOnce`), with exchanges where the passes need them.
+      th.preKick(e, dt);
+      if (th.splitDrift) {
+        this.kick();
+        this.drift(0.5 * dt);
+        th.midDrift(e, this.gid, this.stepCount, dt);
+        this.drift(0.5 * dt);
+      } else {
+        e.initialIntegrate(); // the kernel's half kick and drift
+      }
       this.stepCount++;
       this.since++;
       const due = this.since >= this.delay && this.since % this.every === 0 && e.needsRebuildNow();
@@ -155,9 +166,31 @@ export class Domain {
       }
       this.forces(tally);
       e.finalIntegrate();
-      this.thermostat.postKick(e, this.dt);
+      th.postKick(e, dt);
     }
     return this.partial();
+  }
+
+  /** v += dt/2 F/m for the owned atoms, written as the kernel's half kick (dtf * (1/m) * F). */
+  private kick(): void {
+    const e = this.engine, n = e.length, dtf = 0.5 * this.dt * FTM;
+    const vx = e.array("vx"), vy = e.array("vy"), vz = e.array("vz");
+    const fx = e.array("fx"), fy = e.array("fy"), fz = e.array("fz"), im = e.array("invMass");
+    for (let i = 0; i < n; i++) {
+      const s = dtf * im[i];
+      vx[i] += s * fx[i];
+      vy[i] += s * fy[i];
+      vz[i] += s * fz[i];
+    }
+  }
+
+  /** x += h v for the owned atoms (h in fs). */
+  private drift(h: number): void {
+    const e = this.engine, n = e.length;
+    for (const [x, v] of [["x", "vx"], ["y", "vy"], ["z", "vz"]] as const) {
+      const xs = e.array(x), vs = e.array(v);
+      for (let i = 0; i < n; i++) xs[i] += h * vs[i];
+    }
   }
 
   gather(): DomainGathered {
@@ -455,6 +488,12 @@ export class Domain {
     o += sectionValues(total);
     ex.reserve(o);
   }
+}
+
+/** The EAM engine of a domain, as the worker drives it. */
+function eamSlab(spec: EamPotentialSpec, setup: DomainSetup): SlabEngine {
+  const potential = parseEamPotential(spec.text, { fileName: spec.fileName, style: spec.style });
+  return new DomainEngine(potential, setup.module, setup.variant, setup.skin).slab;
 }
 
 function emptyOwned(n: number): OwnedBlock {

@@ -8,7 +8,9 @@
  */
 import { transfer } from "comlink";
 import type { Atoms } from "../atoms.js";
-import { engineThermoRow, type ThermoRow } from "../dynamics/thermo.js";
+import type { DynamicsHooks } from "../dynamics/driver.js";
+import { hookInterval, isDue, nextStop } from "../dynamics/schedule.js";
+import { engineThermo, type DynamicsThermo } from "../dynamics/thermo.js";
 import { checkThermostat, type ThermostatSpec } from "../dynamics/thermostats.js";
 import { cellFrame } from "../engine/geometry.js";
 import { stressFromVirial } from "../engine/system.js";
@@ -82,12 +84,17 @@ export interface DomainState {
   charges: Float64Array | null;
 }
 
-/** Callbacks of `DomainMd.run`. */
-export interface DomainRunHooks {
-  /** Steps between progress reports (default: about 1 % of the run when onProgress is given). */
-  progressEvery?: number;
-  /** Called in the calling thread after each chunk, with the thermo row at that step. */
-  onProgress?: (done: number, total: number, thermo: ThermoRow) => void;
+/**
+ * Callbacks of `DomainMd.run`, as the driver's (`DynamicsHooks`, with the same schedule,
+ * src/dynamics/schedule.ts): thermo rows every `thermoEvery` steps counted from the session's step 0
+ * and at the end (the first row at the start), progress every `progressEvery` steps of the run.
+ */
+export interface DomainRunHooks extends Pick<DynamicsHooks, "thermoEvery" | "onThermo" | "progressEvery"> {
+  /**
+   * Called in the calling thread every `progressEvery` steps (default: about 1 % of the run) and at
+   * the end, with the thermo row at that step.
+   */
+  onProgress?: (done: number, total: number, thermo: DynamicsThermo) => void;
 }
 
 /** Counters summed over the domains. */
@@ -118,15 +125,20 @@ export interface DomainMd {
   readonly length: number;
   /** Steps done since creation. */
   readonly step: number;
-  /** Thermo row at the current step (potential and kinetic energy, temperature, pressure). */
-  thermo(): ThermoRow;
+  /** Simulated time since creation, fs (as `MolecularDynamics.time`). */
+  readonly time: number;
+  /**
+   * Thermo row at the current step (potential and kinetic energy, temperature, pressure, conserved
+   * energy; for Streitz-Mintmire the charge range and CG loops), as the driver's rows.
+   */
+  thermo(): DynamicsThermo;
   /**
    * Energy the thermostat holds (eV: Nose-Hoover chain energy, Langevin energy given to the bath;
    * 0 for NVE): potential + kinetic + this is conserved.
    */
   thermostatEnergy(): number;
-  /** Runs NVE velocity-Verlet steps; resolves with the thermo row at the end. */
-  run(steps: number, hooks?: DomainRunHooks): Promise<ThermoRow>;
+  /** Runs velocity-Verlet steps (with the thermostat, if any); resolves with the thermo row at the end. */
+  run(steps: number, hooks?: DomainRunHooks): Promise<DynamicsThermo>;
   /** Gathers positions, velocities, forces and per-atom energies from the workers. */
   state(): Promise<DomainState>;
   stats(): DomainStats;
@@ -342,12 +354,25 @@ class Session implements DomainMd {
     }
   }
 
+  get time(): number {
+    return this.step * this.dt;
+  }
+
   /** The row of the whole system from the domains' sums (the same computation as VelocityVerlet's). */
-  thermo(): ThermoRow {
-    return engineThermoRow({
-      step: this.step, time: this.step * this.dt, n: this.length,
-      potential: this.sum((p) => p.energy), kinetic: this.sum((p) => p.kinetic), virial: this.virial(), cell: this.template,
-    });
+  thermo(): DynamicsThermo {
+    const q = this.partials[0]?.qeq ? this.stats().qeq : null;
+    return engineThermo(
+      {
+        step: this.step, time: this.time, n: this.length,
+        potential: this.sum((p) => p.energy), kinetic: this.sum((p) => p.kinetic), virial: this.virial(), cell: this.template,
+      },
+      {
+        reservoir: this.thermostatEnergy(),
+        charges: q ? { min: q.qMin, max: q.qMax } : null,
+        // as the single engine's rows: the mean of the two CG solves' loops (StreitzResults.qeqIterations)
+        solverIterations: q ? Math.trunc(q.lastLoops / 2) : null,
+      },
+    );
   }
 
   private sum(f: (p: DomainPartial) => number): number {
@@ -381,19 +406,27 @@ class Session implements DomainMd {
     };
   }
 
-  async run(steps: number, hooks: DomainRunHooks = {}): Promise<ThermoRow> {
+  /**
+   * The driver's run loop (`MolecularDynamics.run`) over the workers: chunks of steps in the
+   * workers up to the next hook (schedule.ts), then the hooks with the row from the domains' sums.
+   */
+  async run(steps: number, hooks: DomainRunHooks = {}): Promise<DynamicsThermo> {
     if (!Number.isInteger(steps) || steps < 0) throw new InputError(`steps must be a non-negative integer, got ${steps}`);
-    const every = hooks.progressEvery ?? (hooks.onProgress ? Math.max(1, Math.floor(steps / 100)) : steps);
-    if (!Number.isInteger(every) || every < 1) throw new InputError(`progressEvery must be a positive integer, got ${every}`);
+    const thermoEvery = hookInterval(hooks.thermoEvery, "thermo interval");
+    const given = hookInterval(hooks.progressEvery, "progress interval");
+    // Without progress or thermo hooks the whole run is one chunk (no stops, no main-thread work).
+    const progressEvery = given || (hooks.onProgress ? Math.max(1, Math.floor(steps / 100)) : 0);
     this.enter();
     try {
-      let done = 0;
-      while (done < steps) {
-        const chunk = Math.min(every, steps - done);
-        this.absorb(await this.collective((t) => t.remote.run(chunk)));
-        done += chunk;
-        this.step += chunk;
-        hooks.onProgress?.(done, steps, this.thermo());
+      const start = this.step, end = start + steps;
+      hooks.onThermo?.(this.thermo());
+      while (this.step < end) {
+        const next = nextStop(this.step, start, end, progressEvery, [hooks.onThermo ? thermoEvery : 0]);
+        this.absorb(await this.collective((t) => t.remote.run(next - this.step)));
+        this.step = next;
+        const last = next === end, row = this.thermo();
+        if (hooks.onProgress && (isDue(next - start, progressEvery) || last)) hooks.onProgress(next - start, steps, row);
+        if (isDue(next, thermoEvery) || last) hooks.onThermo?.(row);
       }
       return this.thermo();
     } finally {

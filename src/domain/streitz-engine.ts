@@ -2,18 +2,18 @@
  * The engine of one Streitz-Mintmire spatial domain: a StreitzEngine (tables, buffers, settings)
  * whose extended atoms are its owned atoms, its imports and the ghosts of both (`slots.ts`), driven
  * pass by pass through the domain kernels (assembly/domain.ts) so that the worker can communicate
- * between them. The charge solve itself is `streitz-qeq.ts`. Units: A, eV, e, fs.
+ * between them. What the worker does with any domain engine is `Slab` (engine.ts); this file adds
+ * the model's passes and the charge solve's kernels (the solve itself is `streitz-qeq.ts`).
+ * Units: A, eV, e, fs.
  */
-import type { CellFrame } from "../engine/geometry.js";
 import type { Field } from "../engine/system.js";
 import { instantiateKernels, type KernelVariant } from "../engine/wasm.js";
 import { QEQ_PRECOND_JACOBI, type StreitzDomainKernelExports } from "../engine/bindings.generated.js";
 import { parseEamPotential } from "../potentials/eam-parse.js";
 import { StreitzEngine, type StreitzEngineSettings } from "../streitz/engine.js";
 import { parseStreitz } from "../streitz/params.js";
-import type { Carried, SlabArray, SlabEngine } from "./engine.js";
+import { Slab } from "./engine.js";
 import type { DomainStreitzSpec } from "./protocol.js";
-import { ImportSlots, type AtomBlock, type OwnedBlock, type SlotHost } from "./slots.js";
 
 /** Builds a domain's Streitz-Mintmire engine from the files' texts (parsed in the worker). */
 export function createStreitzSlabEngine(spec: DomainStreitzSpec, mod: WebAssembly.Module, variant: KernelVariant, skin: number): StreitzSlabEngine {
@@ -22,9 +22,18 @@ export function createStreitzSlabEngine(spec: DomainStreitzSpec, mod: WebAssembl
   return new StreitzSlabEngine(eam, params, spec.settings, mod, variant, skin);
 }
 
-export class StreitzSlabEngine extends StreitzEngine implements SlabEngine {
-  private readonly slots = new ImportSlots(this as unknown as SlotHost);
-  private ranked = true;
+/**
+ * A StreitzEngine laid out for a domain (ranks, imports, Ewald phases by owned capacity), with the
+ * worker's view of it (`slab`) and the charge-solve passes `DomainQeq` drives.
+ */
+export class StreitzSlabEngine extends StreitzEngine {
+  readonly slab: Slab = new Slab(this, {
+    density: () => this.kd.streitzDomainDensity(this.ctx),
+    embedding: () => this.kd.streitzDomainEmbedding(this.ctx),
+    force: () => this.kd.streitzDomainForce(this.ctx),
+    // The last two (s, t) solutions travel with an atom: the linear CG start reads them.
+    carried: () => [{ array: () => this.f64("sqHist"), per: 8, count: 4 }],
+  });
 
   constructor(
     eam: ReturnType<typeof parseEamPotential>,
@@ -41,14 +50,6 @@ export class StreitzSlabEngine extends StreitzEngine implements SlabEngine {
 
   private get kd(): StreitzDomainKernelExports {
     return this.k as StreitzDomainKernelExports;
-  }
-
-  configure(frame: CellFrame, ghostPbc: readonly boolean[], ranked: boolean, every: number, delay: number, dt: number): void {
-    this.setFrame(frame, ghostPbc);
-    this.ranked = ranked;
-    this.setCtx("every", every);
-    this.setCtx("delay", delay);
-    this.setCtx("dt", dt);
   }
 
   protected extraPerAtom(): [Field, number][] {
@@ -70,43 +71,12 @@ export class StreitzSlabEngine extends StreitzEngine implements SlabEngine {
   }
   protected afterLayout(): void {
     super.afterLayout();
-    if (!this.ranked) this.setCtx("rank", 0);
-    this.slots.write();
+    this.slab.afterLayout();
   }
 
-  resizeOwned(n: number, neighborsPerAtom: number): void {
-    this.slots.resizeOwned(n, neighborsPerAtom);
-  }
-  setOwned(o: OwnedBlock, neighborsPerAtom: number): void {
-    this.slots.setOwned(o, neighborsPerAtom);
-  }
-  setImports(b: AtomBlock): void {
-    this.slots.setImports(b);
-  }
-  get importCount(): number {
-    return this.slots.imports.count;
-  }
-  closestListedPair(): { i: number; j: number; r: number } | null {
-    return this.slots.closestListedPair();
-  }
-  /** The last two (s, t) solutions travel with an atom: the linear CG start reads them. */
-  carried(): Carried[] {
-    return [{ array: () => this.f64("sqHist"), per: 8, count: 4 }];
-  }
-
-  rebuildLocal(): void {
-    if (this.n === 0) {
-      this.setCtx("nghost", this.importCount);
-      return;
-    }
-    this.rebuild();
-  }
-
-  array(name: SlabArray | "charge" | "sqX" | "sqB" | "sqR" | "sqD" | "sqHd" | "sqZ" | "sqHist"): Float64Array {
+  /** The charge solve's buffers over the extended slots (charges e; CG vectors e and eV). */
+  array(name: "charge" | "sqX" | "sqB" | "sqR" | "sqD" | "sqHd" | "sqZ" | "sqHist"): Float64Array {
     return this.f64(name);
-  }
-  ints(name: "type" | "rank"): Int32Array {
-    return this.raw(name) as Int32Array;
   }
   /** Per-type hardness J (eV/e^2), for the Jacobi preconditioner 1/J_i. */
   hardness(): Float64Array {
@@ -117,30 +87,6 @@ export class StreitzSlabEngine extends StreitzEngine implements SlabEngine {
     return this.getCtx("tooClose");
   }
 
-  setTally(on: boolean): void {
-    this.setCtx("tally", on ? 1 : 0);
-  }
-  initialIntegrate(): void {
-    this.k.initialIntegrate(this.ctx);
-  }
-  finalIntegrate(): void {
-    this.k.finalIntegrate(this.ctx);
-  }
-  needsRebuildNow(): boolean {
-    return this.n > 0 && this.k.needsRebuild(this.ctx) !== 0;
-  }
-  density(): void {
-    this.kd.streitzDomainDensity(this.ctx);
-  }
-  embedding(): void {
-    this.kd.streitzDomainEmbedding(this.ctx);
-  }
-  ghostFp(): void {
-    this.k.ghostFp(this.ctx);
-  }
-  force(): void {
-    this.kd.streitzDomainForce(this.ctx);
-  }
   qeqPairs(): void {
     this.kd.streitzDomainQeqPairs(this.ctx);
   }

@@ -16,7 +16,7 @@ import { CalculationFailed } from "../errors.js";
 import type { StreitzEngineSettings } from "../streitz/engine.js";
 import { XL_COEFFICIENTS, type XlOrder } from "../xl/coefficients.js";
 import { MY_PIS, QQRD2E_METAL } from "../streitz/coulomb.js";
-import type { Carried, SlabEngine } from "./engine.js";
+import type { Carried } from "./engine.js";
 import type { Halo } from "./halo.js";
 import type { DomainQeqReport } from "./protocol.js";
 import type { StreitzSlabEngine } from "./streitz-engine.js";
@@ -41,7 +41,7 @@ export class DomainQeq {
   private xlHist: Float64Array | null = null;
 
   constructor(
-    engine: SlabEngine,
+    engine: StreitzSlabEngine,
     private readonly halo: Halo,
     settings: StreitzEngineSettings,
     private readonly xl: { order: XlOrder; loops: number } | null,
@@ -50,7 +50,7 @@ export class DomainQeq {
     /** Whether this is domain 0, which adds the reciprocal energy and virial of the whole system. */
     private readonly first: boolean,
   ) {
-    this.e = engine as StreitzSlabEngine;
+    this.e = engine;
     this.tol = settings.qeqTolerance;
     this.maxIter = settings.qeqMaxIter;
   }
@@ -107,7 +107,7 @@ export class DomainQeq {
    */
   solve(tally: boolean, md = false): void {
     const e = this.e, h = this.halo, n = e.length;
-    e.setTally(tally); // (already set by the worker's step; the Coulomb pass reads it)
+    e.slab.setTally(tally); // (already set by the worker's step; the Coulomb pass reads it)
     e.qeqPairs();
     const b = e.array("sqB");
     // Pair sums on imports belong to their owners (lane 0; lane 1 is set by qeqRhs).
@@ -188,7 +188,7 @@ export class DomainQeq {
    * same doubles).
    */
   private cg(maxIter: number): void {
-    const e = this.e, h = this.halo, n = e.length, ni = e.importCount;
+    const e = this.e, h = this.halo, n = e.length, ni = e.slab.importCount;
     const x = e.array("sqX"), b = e.array("sqB"), r = e.array("sqR"), d = e.array("sqD"), hd = e.array("sqHd"), z = e.array("sqZ");
     const inv = this.inverseHardness();
     const tol = this.tol;
@@ -302,7 +302,7 @@ export class DomainQeq {
 
   /** 1/J_i of the owned atoms. */
   private inverseHardness(): Float64Array {
-    const e = this.e, n = e.length, type = e.ints("type"), J = e.hardness();
+    const e = this.e, n = e.length, type = e.slab.ints("type"), J = e.hardness();
     const inv = new Float64Array(n);
     for (let i = 0; i < n; i++) inv[i] = 1.0 / J[type[i]];
     return inv;

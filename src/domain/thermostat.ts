@@ -1,32 +1,32 @@
 /**
- * Thermostats of a domain-decomposed run, stepping with the domains (`domain.ts`): the Nose-Hoover
- * chain and Langevin dynamics of the single-engine driver (src/dynamics/thermostats.ts), with what
- * they need of the whole system taken as global sums (halo.ts). Units: fs, eV, K, amu, A/fs.
+ * Thermostats of a domain-decomposed run, with the step splitting of the driver's
+ * (src/dynamics/thermostats.ts: `preKick`, `midDrift` between two half drifts, `postKick`) and with
+ * what they need of the whole system taken as global sums (halo.ts). Units: fs, eV, K, amu, A/fs.
  *
- * - Nose-Hoover chain (Martyna, Tuckerman, Tobias, Klein 1996; LAMMPS fix nvt): half a step of the
- *   chain before the first half kick and after the second, with the kinetic energy summed over the
- *   domains; every domain integrates the same chain with the same doubles, so all scale their
- *   velocities alike. Its masses and conserved energy are those of the single engine's chain.
- * - Langevin, BAOAB (Leimkuhler and Matthews 2013) as the single engine: half kick, half drift, the
- *   Ornstein-Uhlenbeck step, half drift, forces, half kick; the noise projected to zero total
- *   momentum with the momentum summed over the domains. The random numbers are a hash of (seed,
- *   atom, step, component) rather than one stream in atom order, so a run gives the same
- *   trajectory on any number of workers (not the single engine's, whose noise is another draw of
- *   the same distribution).
+ * Shared with the driver:
+ * - Nose-Hoover chain: the chain itself (`NoseHooverChainVariables`: masses, Trotter half steps,
+ *   energy). Here its kinetic energy is the sum over the domains; every domain integrates the same
+ *   chain with the same doubles, so all scale their velocities alike.
+ * - Langevin (BAOAB): the checks of the spec, the Ornstein-Uhlenbeck coefficients (`langevinDecay`)
+ *   and the step's place in the splitting.
+ * Domain-specific, and why:
+ * - Langevin's random numbers are a hash of (seed, atom, step, component) rather than the driver's
+ *   one stream in atom order, so a run gives the same trajectory on any number of workers (not the
+ *   driver's, whose noise is another draw of the same distribution); the zero-momentum projection
+ *   sums the momentum over the domains; the per-atom loops run over the engine's x/y/z columns and
+ *   1/m (the driver's over N x 3 rows and m), each in the arithmetic order main has always used, so
+ *   runs stay bit for bit what they were.
  */
 import { BOLTZMANN, FTM } from "../engine/system.js";
-import { checkThermostat, type ThermostatSpec } from "../dynamics/thermostats.js";
-import { degreesOfFreedom } from "../dynamics/velocities.js";
+import { checkThermostat, langevinDecay, NoseHooverChainVariables, type ThermostatSpec } from "../dynamics/thermostats.js";
 import type { SlabEngine } from "./engine.js";
 import type { Halo } from "./halo.js";
 
-/** The thermostat of one domain. */
+/** The thermostat of one domain. Every method is collective (all domains call it at the same step). */
 export class DomainThermostat {
   readonly spec: ThermostatSpec;
-  private readonly xi: number[] = [];
-  private readonly vxi: number[] = [];
-  private readonly q: number[] = [];
-  private readonly nf: number;
+  /** Nose-Hoover: the chain (null otherwise). */
+  private readonly chain: NoseHooverChainVariables | null = null;
   private readonly kT: number;
   /** Langevin: energy this domain's atoms gave to the bath, eV. */
   private reservoir = 0;
@@ -39,59 +39,43 @@ export class DomainThermostat {
     private readonly halo: Halo,
   ) {
     this.spec = checkThermostat(spec);
-    this.nf = degreesOfFreedom(n);
     this.kT = this.spec.kind === "none" ? 0 : BOLTZMANN * this.spec.temperature;
     if (this.spec.kind === "nose-hoover") {
-      const m = this.spec.chain ?? 3, t2 = this.spec.tdamp * this.spec.tdamp;
-      for (let k = 0; k < m; k++) {
-        this.xi.push(0);
-        this.vxi.push(0);
-        this.q.push((k === 0 ? this.nf : 1) * this.kT * t2);
-      }
+      this.chain = new NoseHooverChainVariables(this.spec);
+      this.chain.init(n);
     }
   }
 
-  /** Whether the first half of the step is this thermostat's (Langevin's BAOAB) rather than the kernel's. */
-  get ownsDrift(): boolean {
+  /** True when the drift is split in two around `midDrift` (Langevin's BAOAB), as the driver's `Thermostat`. */
+  get splitDrift(): boolean {
     return this.spec.kind === "langevin";
   }
 
-  /** Before the first half kick (Nose-Hoover: half a step of the chain). Collective. */
+  /** Before the first half kick (Nose-Hoover: half a step of the chain). */
   preKick(e: SlabEngine, dt: number): void {
-    if (this.spec.kind === "nose-hoover") this.halfChain(e, dt);
+    this.halfChain(e, dt);
   }
 
-  /** After the second half kick. Collective. */
+  /** After the second half kick (Nose-Hoover: the other half step of the chain). */
   postKick(e: SlabEngine, dt: number): void {
-    if (this.spec.kind === "nose-hoover") this.halfChain(e, dt);
+    this.halfChain(e, dt);
   }
 
   /**
-   * Langevin's first half step (B A O A) for the owned atoms with global ids `gid`, at step `step`
-   * (counted from the start of the session, the same on every domain). Collective.
+   * Between the two half drifts (Langevin: the friction and noise step over dt fs) for the owned
+   * atoms with global ids `gid`, at step `step` (counted from the start of the session, the same on
+   * every domain): v <- c1 v + c2 sqrt(kT/m) R, then the total momentum of the whole system removed.
    */
-  langevinFirstHalf(e: SlabEngine, gid: Int32Array, step: number, dt: number): void {
+  midDrift(e: SlabEngine, gid: Int32Array, step: number, dt: number): void {
     if (this.spec.kind !== "langevin") return;
     const n = e.length;
-    const x = e.array("x"), y = e.array("y"), z = e.array("z");
-    const vx = e.array("vx"), vy = e.array("vy"), vz = e.array("vz");
-    const fx = e.array("fx"), fy = e.array("fy"), fz = e.array("fz"), im = e.array("invMass");
+    const vx = e.array("vx"), vy = e.array("vy"), vz = e.array("vz"), im = e.array("invMass");
     if (this.totalMass === 0) {
       let m = 0;
       for (let i = 0; i < n; i++) m += 1 / im[i];
       this.totalMass = this.halo.allreduce([m])[0];
     }
-    const dtf = 0.5 * dt * FTM, h = 0.5 * dt;
-    for (let i = 0; i < n; i++) {
-      const s = dtf * im[i];
-      vx[i] += s * fx[i];
-      vy[i] += s * fy[i];
-      vz[i] += s * fz[i];
-      x[i] += h * vx[i];
-      y[i] += h * vy[i];
-      z[i] += h * vz[i];
-    }
-    const c1 = Math.exp(-dt / this.spec.tdamp), c2 = Math.sqrt((1 - c1) * (1 + c1));
+    const { c1, c2 } = langevinDecay(dt, this.spec.tdamp);
     const seed = this.spec.seed;
     let before = 0, px = 0, py = 0, pz = 0;
     const v = [vx, vy, vz];
@@ -112,50 +96,29 @@ export class DomainThermostat {
       vy[i] -= uy;
       vz[i] -= uz;
       after += (vx[i] * vx[i] + vy[i] * vy[i] + vz[i] * vz[i]) / im[i];
-      x[i] += h * vx[i];
-      y[i] += h * vy[i];
-      z[i] += h * vz[i];
     }
     this.reservoir += (0.5 * (before - after)) / FTM;
   }
 
   /**
-   * This domain's share of the thermostat energy that makes potential + kinetic + it conserved (eV):
-   * the Nose-Hoover chain's energy on domain 0 (0 on the others), Langevin's bath energy of its atoms.
+   * This domain's share of the thermostat energy that makes potential + kinetic + it conserved (eV;
+   * the driver's `extendedEnergy` summed over the domains): the Nose-Hoover chain's energy on domain
+   * 0 (0 on the others), Langevin's bath energy of its atoms.
    */
   energyShare(domain: number): number {
     if (this.spec.kind === "langevin") return this.reservoir;
-    if (this.spec.kind !== "nose-hoover" || domain !== 0) return 0;
-    let s = 0;
-    for (let k = 0; k < this.xi.length; k++) s += 0.5 * this.q[k] * this.vxi[k] * this.vxi[k] + (k === 0 ? this.nf : 1) * this.kT * this.xi[k];
-    return s;
+    return this.chain !== null && domain === 0 ? this.chain.energy() : 0;
   }
 
-  /** Half a time step of the chain (Trotter, as the single engine's NoseHooverChain) and the velocity scaling. */
+  /** Half a time step of the chain at the whole system's kinetic energy, and the velocity scaling. */
   private halfChain(e: SlabEngine, dt: number): void {
-    const { xi, vxi, q, kT, nf } = this;
-    const m = xi.length, h = 0.5 * dt, h2 = 0.5 * h, h4 = 0.25 * h;
-    let ke2 = 2 * this.halo.allreduce([e.kineticEnergy()])[0];
-    const force = (k: number) => (k === 0 ? (ke2 - nf * kT) / q[0] : (q[k - 1] * vxi[k - 1] * vxi[k - 1] - kT) / q[k]);
-    const sweep = (down: boolean) => {
-      for (let t = 0; t < m - 1; t++) {
-        const k = down ? m - 2 - t : t;
-        const a = Math.exp(-h4 * vxi[k + 1]);
-        vxi[k] = (vxi[k] * a + h2 * force(k)) * a;
-      }
-    };
-    vxi[m - 1] += h2 * force(m - 1);
-    sweep(true);
-    const scale = Math.exp(-h * vxi[0]);
+    if (this.chain === null) return;
+    const scale = this.chain.halfStep(dt, this.halo.allreduce([e.kineticEnergy()])[0]);
     const n = e.length;
     for (const name of ["vx", "vy", "vz"] as const) {
       const v = e.array(name);
       for (let i = 0; i < n; i++) v[i] *= scale;
     }
-    ke2 *= scale * scale;
-    for (let k = 0; k < m; k++) xi[k] += h * vxi[k];
-    sweep(false);
-    vxi[m - 1] += h2 * force(m - 1);
   }
 }
 

@@ -21,7 +21,10 @@
  *
  * This is the one MD loop: the CLI (`md`), `VelocityVerlet` (a compatibility layer, src/dynamics/
  * md.ts, through `fromEngine`) and the demo page's worker all run on it. Only the domain-decomposed
- * EAM run (src/domain) steps in its own workers; docs/architecture.md says why.
+ * run (src/domain) steps in its own workers, with barriers between the passes; its step has this
+ * step's shape and thermostat hooks, its thermostats share their algorithms with these, and its
+ * hooks follow the same schedule (schedule.ts) and thermo rows (thermo.ts). See
+ * docs/domain-decomposition.md.
  */
 import { Atoms } from "../atoms.js";
 import type { Calculator, CalculatorResults } from "../calculators/protocol.js";
@@ -32,6 +35,7 @@ import { berendsenScale, checkBarostat, pressureTensor, type BarostatSpec } from
 import { EngineAccess, warmStartOf } from "./engine-access.js";
 import { engineLoopOf, type EngineLoop } from "./engine-loop.js";
 import { RunGuard, type GuardLimits, type GuardSample } from "./guard.js";
+import { hookInterval, isDue, nextStop } from "./schedule.js";
 import { setEnergies, withoutResults } from "../io/result-frame.js";
 import { RESTART_FORMAT, RESTART_VERSION, type RestartData } from "./restart.js";
 import { makeThermostat, type Thermostat, type ThermostatSpec } from "./thermostats.js";
@@ -100,10 +104,6 @@ export interface DynamicsSummary {
   usPerAtomStep: number;
   /** Wall time of the whole run, hooks included, s. */
   wallSeconds: number;
-}
-
-function nextMultiple(step: number, every: number): number {
-  return (Math.floor(step / every) + 1) * every;
 }
 
 /** MD of one structure with one calculator; `atoms` evolves in place (positions, velocities, cell). */
@@ -398,15 +398,10 @@ export class MolecularDynamics {
   /** The body of {@link run}: yields after every check point, returns the timing. */
   private *runSteps(steps: number, hooks: DynamicsHooks): Generator<void, DynamicsSummary> {
     if (!Number.isInteger(steps) || steps < 0) throw new InputError(`steps must be a non-negative integer, got ${steps}`);
-    const every = (k: number | undefined, name: string) => {
-      const v = k ?? 0;
-      if (!Number.isInteger(v) || v < 0) throw new InputError(`${name} must be an integer >= 0, got ${v}`);
-      return v;
-    };
-    const thermoEvery = every(hooks.thermoEvery, "thermo interval");
-    const frameEvery = every(hooks.frameEvery, "frame interval");
-    const restartEvery = every(hooks.restartEvery, "restart interval");
-    const progressEvery = Math.max(1, every(hooks.progressEvery, "progress interval") || Math.floor(steps / 100));
+    const thermoEvery = hookInterval(hooks.thermoEvery, "thermo interval");
+    const frameEvery = hookInterval(hooks.frameEvery, "frame interval");
+    const restartEvery = hookInterval(hooks.restartEvery, "restart interval");
+    const progressEvery = Math.max(1, hookInterval(hooks.progressEvery, "progress interval") || Math.floor(steps / 100));
     // The run is checked (and a wasm loop left) at least this often: the progress interval, or
     // about 1 % of the run but no less than 10 steps.
     const checkEvery = hooks.onProgress ? progressEvery : Math.max(10, Math.floor(steps / 100));
@@ -421,14 +416,13 @@ export class MolecularDynamics {
     const t0 = performance.now();
     let hookMs = 0;
     while (this.step < end) {
-      let next = Math.min(end, start + (Math.floor((this.step - start) / checkEvery) + 1) * checkEvery);
-      for (const k of [thermoEvery, frameEvery, hooks.onRestart ? restartEvery : 0]) if (k > 0) next = Math.min(next, nextMultiple(this.step, k));
+      const next = nextStop(this.step, start, end, checkEvery, [thermoEvery, frameEvery, hooks.onRestart ? restartEvery : 0]);
       if (this.loop !== null) this.advanceInEngine(next - this.step);
       else while (this.step < next) this.stepOnce();
       const s = this.step, last = s === end;
-      const thermo = (thermoEvery > 0 && s % thermoEvery === 0) || last;
-      const frame = frameEvery > 0 && s % frameEvery === 0;
-      const restart = hooks.onRestart !== undefined && ((restartEvery > 0 && s % restartEvery === 0) || last);
+      const thermo = isDue(s, thermoEvery) || last;
+      const frame = isDue(s, frameEvery);
+      const restart = hooks.onRestart !== undefined && (isDue(s, restartEvery) || last);
       // A check with no output to write leaves a wasm loop's state in the engine and checks it there.
       const row = this.stale && !thermo && !frame && !restart ? null : this.thermo();
       guard.check(row === null ? this.engineSample() : this.sample(row));

@@ -6,7 +6,9 @@
  * - `engineThermoRow`: NVE rows from sums a wasm engine (or the domains' engines) keep, without
  *   per-atom arrays: `VelocityVerlet` and `DomainMd`;
  * - `asDynamicsThermo`: such a row with the columns NVE EAM lacks set to null, for the one table
- *   formatter (src/cli/md-table.ts) and the thermo log (src/io/thermo-log.ts).
+ *   formatter (src/cli/md-table.ts) and the thermo log (src/io/thermo-log.ts);
+ * - `engineThermo`: a full row from engine sums and what the engines report besides (thermostat
+ *   energy, charge range, solver loops): the domain-decomposed run (`DomainMd.thermo`).
  * Units: step count, fs, K, eV, bar, A^3, e.
  */
 import type { Atoms } from "../atoms.js";
@@ -132,4 +134,29 @@ export function engineThermoRow(s: EngineSums): ThermoRow {
 /** An NVE EAM row as a `DynamicsThermo`: the columns it does not have are null (shown as "-"). */
 export function asDynamicsThermo(row: ThermoRow): DynamicsThermo {
   return { ...row, volume: null, omega: null, conserved: null, totalCharge: null, chargeMin: null, chargeMax: null, solverIterations: null };
+}
+
+/** What a row from engine sums may add beyond NVE EAM; an absent one is null in the row. */
+export interface EngineExtras {
+  /** Thermostat energy, eV (0 without one): the conserved quantity is potential + kinetic + this. */
+  reservoir?: number;
+  /** Smallest and largest charge, e (variable-charge models). */
+  charges?: { min: number; max: number } | null;
+  /** Solver iterations of the last evaluation (Streitz-Mintmire: the mean of the two CG solves' loops). */
+  solverIterations?: number | null;
+}
+
+/**
+ * A `DynamicsThermo` row from engine totals (see `engineThermoRow`) and extras: what the
+ * domain-decomposed run reports, in the row type the driver's rows have, for the same table and log.
+ */
+export function engineThermo(s: EngineSums, x: EngineExtras = {}): DynamicsThermo {
+  const row = engineThermoRow(s);
+  return {
+    ...asDynamicsThermo(row),
+    conserved: x.reservoir === undefined ? null : row.total + x.reservoir,
+    chargeMin: x.charges ? x.charges.min : null,
+    chargeMax: x.charges ? x.charges.max : null,
+    solverIterations: x.solverIterations ?? null,
+  };
 }

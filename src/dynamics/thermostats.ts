@@ -102,6 +102,16 @@ class NoThermostat implements Thermostat {
 }
 
 /**
+ * The coefficients of Langevin's exact Ornstein-Uhlenbeck step over dt (fs) with damping time tdamp
+ * (fs): v <- c1 v + c2 sqrt(kT/m) R, c1 = exp(-dt/tdamp), c2 = sqrt(1 - c1^2) (written (1 - c1)(1 + c1),
+ * which keeps its digits when c1 is near 1). The driver's and the domain workers' Langevin share them.
+ */
+export function langevinDecay(dt: number, tdamp: number): { c1: number; c2: number } {
+  const c1 = Math.exp(-dt / tdamp);
+  return { c1, c2: Math.sqrt((1 - c1) * (1 + c1)) };
+}
+
+/**
  * Langevin dynamics with the BAOAB splitting (Leimkuhler and Matthews 2013): half kick, half drift,
  * the exact Ornstein-Uhlenbeck step v <- c1 v + sqrt(1 - c1^2) sqrt(kT/m) R with c1 = exp(-dt/tdamp),
  * half drift, forces, half kick. BAOAB samples configurations with the smallest time-step error of
@@ -128,8 +138,7 @@ class Langevin implements Thermostat {
   midDrift(v: Float64Array, masses: Float64Array, dt: number): void {
     const { temperature, tdamp } = this.spec;
     const n = masses.length;
-    const c1 = Math.exp(-dt / tdamp);
-    const c2 = Math.sqrt((1 - c1) * (1 + c1));
+    const { c1, c2 } = langevinDecay(dt, tdamp);
     const before = kineticEnergy(v, masses);
     const p = [0, 0, 0];
     let mt = 0;
@@ -163,45 +172,43 @@ class Langevin implements Thermostat {
 }
 
 /**
- * Nose-Hoover chain (Martyna, Klein and Tuckerman 1992) integrated as Martyna, Tuckerman, Tobias and
- * Klein 1996 (and LAMMPS fix nvt): half a step of the chain, velocity Verlet, half a step of the
- * chain. Masses as LAMMPS: Q1 = Nf kT tdamp^2, Qk = kT tdamp^2, so the thermostat oscillates with a
- * period of about tdamp. Nf = 3N-3: the uniform velocity scaling keeps a zero total momentum zero.
- * The conserved quantity adds sum_k Q_k vxi_k^2 / 2 + Nf kT xi_1 + kT sum_{k>1} xi_k.
+ * The variables of a Nose-Hoover chain (Martyna, Klein and Tuckerman 1992) and their half step,
+ * integrated as Martyna, Tuckerman, Tobias and Klein 1996 (and LAMMPS fix nvt). Masses as LAMMPS:
+ * Q1 = Nf kT tdamp^2, Qk = kT tdamp^2, so the thermostat oscillates with a period of about tdamp.
+ * Nf = 3N-3: the uniform velocity scaling keeps a zero total momentum zero. The conserved quantity
+ * adds sum_k Q_k vxi_k^2 / 2 + Nf kT xi_1 + kT sum_{k>1} xi_k.
+ *
+ * The chain only needs the kinetic energy and returns the factor the velocities are scaled by, so
+ * the driver's thermostat (below) and the domain workers' (src/domain/thermostat.ts, with the
+ * kinetic energy summed over the domains) integrate it with the same code and the same doubles.
  */
-class NoseHooverChain implements Thermostat {
-  readonly spec: ThermostatSpec & { kind: "nose-hoover" };
-  readonly splitDrift = false;
-  private xi: number[];
-  private vxi: number[];
+export class NoseHooverChainVariables {
+  /** Chain positions (dimensionless) and velocities (1/fs). */
+  xi: number[];
+  vxi: number[];
   private q: number[] = [];
   private nf = 0;
-  private kT: number;
+  private readonly kT: number;
 
-  constructor(spec: ThermostatSpec & { kind: "nose-hoover" }) {
-    this.spec = spec;
+  constructor(private readonly spec: ThermostatSpec & { kind: "nose-hoover" }) {
     const m = spec.chain ?? 3;
     this.xi = new Array(m).fill(0);
     this.vxi = new Array(m).fill(0);
     this.kT = BOLTZMANN * spec.temperature;
   }
 
+  /** Sizes the chain for n atoms of the whole system (degrees of freedom and masses). */
   init(n: number): void {
     this.nf = degreesOfFreedom(n);
     const t2 = this.spec.tdamp * this.spec.tdamp;
     this.q = this.xi.map((_, k) => (k === 0 ? this.nf : 1) * this.kT * t2);
   }
 
-  preKick(v: Float64Array, masses: Float64Array, dt: number): void {
-    this.halfChain(v, dt, kineticEnergy(v, masses));
-  }
-  postKick(v: Float64Array, masses: Float64Array, dt: number): void {
-    this.halfChain(v, dt, kineticEnergy(v, masses));
-  }
-  midDrift(): void {}
-
-  /** Half a time step of the chain and the velocity scaling it implies (Trotter, no Suzuki-Yoshida). */
-  private halfChain(v: Float64Array, dt: number, kinetic: number): void {
+  /**
+   * Half a time step (dt/2, dt in fs) of the chain at kinetic energy `kinetic` (eV) (Trotter, no
+   * Suzuki-Yoshida); returns the factor the caller scales all velocities by.
+   */
+  halfStep(dt: number, kinetic: number): number {
     const { xi, vxi, q, kT, nf } = this;
     if (nf === 0) throw new Error("internal: Nose-Hoover thermostat used before init()");
     const m = xi.length;
@@ -214,7 +221,6 @@ class NoseHooverChain implements Thermostat {
       vxi[k] = (vxi[k] * a + h2 * force(k)) * a;
     }
     const scale = Math.exp(-h * vxi[0]);
-    for (let k = 0; k < v.length; k++) v[k] *= scale;
     ke2 *= scale * scale;
     for (let k = 0; k < m; k++) xi[k] += h * vxi[k];
     for (let k = 0; k < m - 1; k++) {
@@ -222,17 +228,20 @@ class NoseHooverChain implements Thermostat {
       vxi[k] = (vxi[k] * a + h2 * force(k)) * a;
     }
     vxi[m - 1] += h2 * force(m - 1);
+    return scale;
   }
 
-  extendedEnergy(): number {
+  /** The chain's energy, eV: what makes kinetic + potential + it conserved. */
+  energy(): number {
     let e = 0;
     for (let k = 0; k < this.xi.length; k++) {
       e += 0.5 * this.q[k] * this.vxi[k] * this.vxi[k] + (k === 0 ? this.nf : 1) * this.kT * this.xi[k];
     }
     return e;
   }
+
   state(): ThermostatState {
-    return { reservoir: this.extendedEnergy(), xi: this.xi.slice(), vxi: this.vxi.slice() };
+    return { reservoir: this.energy(), xi: this.xi.slice(), vxi: this.vxi.slice() };
   }
   setState(s: ThermostatState): void {
     const m = this.xi.length;
@@ -241,6 +250,44 @@ class NoseHooverChain implements Thermostat {
     }
     this.xi = s.xi.map((x) => finite(x, "Nose-Hoover xi"));
     this.vxi = s.vxi.map((x) => finite(x, "Nose-Hoover vxi"));
+  }
+}
+
+/** The Nose-Hoover chain thermostat of the driver: half a chain step, velocity Verlet, half a chain step. */
+class NoseHooverChain implements Thermostat {
+  readonly spec: ThermostatSpec & { kind: "nose-hoover" };
+  readonly splitDrift = false;
+  private readonly chain: NoseHooverChainVariables;
+
+  constructor(spec: ThermostatSpec & { kind: "nose-hoover" }) {
+    this.spec = spec;
+    this.chain = new NoseHooverChainVariables(spec);
+  }
+
+  init(n: number): void {
+    this.chain.init(n);
+  }
+  preKick(v: Float64Array, masses: Float64Array, dt: number): void {
+    this.halfChain(v, masses, dt);
+  }
+  postKick(v: Float64Array, masses: Float64Array, dt: number): void {
+    this.halfChain(v, masses, dt);
+  }
+  midDrift(): void {}
+
+  private halfChain(v: Float64Array, masses: Float64Array, dt: number): void {
+    const scale = this.chain.halfStep(dt, kineticEnergy(v, masses));
+    for (let k = 0; k < v.length; k++) v[k] *= scale;
+  }
+
+  extendedEnergy(): number {
+    return this.chain.energy();
+  }
+  state(): ThermostatState {
+    return this.chain.state();
+  }
+  setState(s: ThermostatState): void {
+    this.chain.setState(s);
   }
 }
 

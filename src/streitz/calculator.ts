@@ -41,71 +41,25 @@ import { stressFromVirial } from "../engine/system.js";
 import { CalculationFailed, InputError } from "../errors.js";
 import type { EamPotential } from "../potentials/types.js";
 import { QQRD2E_METAL, type StreitzSummation } from "./coulomb.js";
-import { StreitzEngine, type QeqXlSettings, type StreitzMode } from "./engine.js";
+import { StreitzEngine, type StreitzMode } from "./engine.js";
 import { lammpsBox } from "./ewald.js";
+import { resolveStreitzSettings, type StreitzSettingsInput } from "./settings.js";
 import { streitzElements, type StreitzParameters } from "./params.js";
 
 const MY_PI = 3.14159265358979323846;
 
-/** LAMMPS examples/streitz settings, used where an option is absent. */
-export const STREITZ_DEFAULTS = {
-  /** pair_style coul/streitz cutoff, A. */
-  coulCutoff: 12.0,
-  /** pair_style coul/streitz ... wolf alpha, 1/A. */
-  wolfAlpha: 0.31,
-  /** fix qeq/slater tolerance (relative CG residual). */
-  qeqTolerance: 1e-6,
-  /** fix qeq/slater maxiter (per CG solve). */
-  qeqMaxIter: 100,
-  /** fix qeq/slater alpha keyword default, 1/A. */
-  qeqAlpha: 0.2,
-  /** kspace_style ewald accuracy (relative to the force between two unit charges 1 A apart). */
-  ewaldAccuracy: 1e-6,
-} as const;
+export { STREITZ_DEFAULTS } from "./settings.js";
 
 export type { StreitzMode } from "./engine.js";
 
-/** Settings of {@link StreitzCalculator.create}. */
-export interface StreitzCalculatorOptions {
+/** Settings of {@link StreitzCalculator.create}: the model's files, its settings (see {@link StreitzSettingsInput}) and the engine's options. */
+export interface StreitzCalculatorOptions extends StreitzSettingsInput {
   /** The EAM part (setfl eam/alloy, e.g. potentials/AlO.eam.alloy; any EAM style works). */
   eam: EamPotential;
   /** The parsed `.streitz` file (`parseStreitz` / `readStreitzFile`). */
   streitz: StreitzParameters;
-  /** Long-range Coulomb summation: "wolf" (pair_style ... wolf) or "ewald" (+ kspace_style ewald). */
-  summation: StreitzSummation;
-  /** Wolf damping alpha, 1/A (Wolf only; default 0.31). */
-  wolfAlpha?: number;
-  /** Real-space Coulomb cutoff rc, A (default 12). */
-  coulCutoff?: number;
-  /** QEq relative CG residual at which fix qeq/slater stops (default 1e-6). */
-  qeqTolerance?: number;
-  /** QEq iteration limit per CG solve (default 100); not converging throws CalculationFailed. */
-  qeqMaxIter?: number;
-  /** QEq cutoff, A (default: coulCutoff). */
-  qeqCutoff?: number;
-  /** QEq damping alpha of erfc(alpha r)/r, 1/A (fix keyword `alpha`, default 0.2). */
-  qeqAlpha?: number;
-  /**
-   * Ewald relative accuracy (`kspace_style ewald ACC`, default 1e-6): sets g_ewald and/or kmax
-   * where those are not given, with LAMMPS' estimates (Ewald::init / Ewald::setup).
-   */
-  ewaldAccuracy?: number;
-  /** Ewald splitting parameter g, 1/A (`kspace_modify gewald G`). */
-  ewaldG?: number;
-  /** Largest k index per reciprocal direction (`kspace_modify kmax/ewald KX KY KZ`). */
-  kmax?: readonly [number, number, number];
-  /** Evaluation mode: "lammps" (default) or "consistent" (qeqAlpha and qeqCutoff then do not apply). */
-  mode?: StreitzMode;
   /** Options of the wasm engine (kernel variant, skin). */
   engine?: EngineOptions;
-  /** Spacing of the radial tables, A (default 0.02). */
-  tableSpacing?: number;
-  /**
-   * Extended-Lagrangian charges in MD (`engine.runVerlet`): auxiliary (s, t) propagated with the
-   * positions, at most `loops` CG loops per step (defaults: order 5, 4 loops). Absent or null: every
-   * step solved to the tolerance. Single points always solve to the tolerance.
-   */
-  qeqXl?: QeqXlSettings | null;
 }
 
 /** The properties `calculate` returns, as ASE's `implemented_properties`. */
@@ -148,14 +102,6 @@ export interface StreitzResults {
   chemicalPotential: number;
   /** Ewald settings used (null for Wolf): g in 1/A, kmax, number of k-vectors. */
   ewald: { g: number; kmax: [number, number, number]; kcount: number } | null;
-}
-
-function positive(name: string, v: number | undefined, unit: string): void {
-  if (v !== undefined && !(v > 0 && Number.isFinite(v))) throw new InputError(`${name} must be > 0${unit}, got ${v}`);
-}
-
-function nonNegative(name: string, v: number | undefined, unit: string): void {
-  if (v !== undefined && !(v >= 0 && Number.isFinite(v))) throw new InputError(`${name} must be >= 0${unit}, got ${v}`);
 }
 
 /**
@@ -253,51 +199,25 @@ export class StreitzCalculator extends WasmCalculator<StreitzResults, StreitzEng
 
   /**
    * Creates a calculator; absent settings take the LAMMPS examples/streitz values
-   * ({@link STREITZ_DEFAULTS}).
+   * ({@link STREITZ_DEFAULTS}), checked by `resolveStreitzSettings` as the domain workers' are.
    *
    * @throws InputError for an unknown summation or mode, or an out-of-range setting
    */
   static async create(opts: StreitzCalculatorOptions): Promise<StreitzCalculator> {
-    if (opts.summation !== "wolf" && opts.summation !== "ewald") {
-      throw new InputError(`summation must be "wolf" or "ewald", got ${String(opts.summation)}`);
-    }
-    if (opts.mode !== undefined && opts.mode !== "lammps" && opts.mode !== "consistent") {
-      throw new InputError(`mode must be "lammps" or "consistent", got ${String(opts.mode)}`);
-    }
-    positive("coulCutoff", opts.coulCutoff, " A");
-    nonNegative("wolfAlpha", opts.wolfAlpha, " 1/A");
-    positive("qeqCutoff", opts.qeqCutoff, " A");
-    positive("qeqTolerance", opts.qeqTolerance, "");
-    if (opts.qeqMaxIter !== undefined && !(Number.isInteger(opts.qeqMaxIter) && opts.qeqMaxIter >= 1)) {
-      throw new InputError(`qeqMaxIter must be a positive integer, got ${opts.qeqMaxIter}`);
-    }
-    nonNegative("qeqAlpha", opts.qeqAlpha, " 1/A");
-    positive("ewaldAccuracy", opts.ewaldAccuracy, "");
-    positive("ewaldG", opts.ewaldG, " 1/A");
-    positive("tableSpacing", opts.tableSpacing, " A");
-    if (opts.kmax !== undefined) {
-      if (opts.kmax.length !== 3 || !opts.kmax.every((k) => Number.isInteger(k) && k >= 1)) {
-        throw new InputError(`kmax must be three positive integers, got ${Array.from(opts.kmax).join(" ")}`);
-      }
-    }
-    const mode = opts.mode ?? "lammps";
-    if (mode === "consistent" && (opts.qeqAlpha !== undefined || opts.qeqCutoff !== undefined)) {
-      throw new InputError("consistent mode solves the charges with the energy's own alpha and cutoff: qeqAlpha and qeqCutoff do not apply");
-    }
-    const coulCutoff = opts.coulCutoff ?? STREITZ_DEFAULTS.coulCutoff;
+    const r = resolveStreitzSettings(opts);
     const settings = {
-      coulCutoff,
-      wolfAlpha: opts.wolfAlpha ?? STREITZ_DEFAULTS.wolfAlpha,
-      qeqCutoff: mode === "consistent" ? coulCutoff : (opts.qeqCutoff ?? coulCutoff),
-      qeqTolerance: opts.qeqTolerance ?? STREITZ_DEFAULTS.qeqTolerance,
-      qeqMaxIter: opts.qeqMaxIter ?? STREITZ_DEFAULTS.qeqMaxIter,
-      qeqAlpha: opts.qeqAlpha ?? STREITZ_DEFAULTS.qeqAlpha,
-      ewaldAccuracy: opts.ewaldAccuracy ?? STREITZ_DEFAULTS.ewaldAccuracy,
-      ewaldG: opts.ewaldG,
-      kmax: opts.kmax ? ([opts.kmax[0], opts.kmax[1], opts.kmax[2]] as const) : undefined,
+      coulCutoff: r.coulCutoff,
+      wolfAlpha: r.wolfAlpha,
+      qeqCutoff: r.qeqCutoff,
+      qeqTolerance: r.qeqTolerance,
+      qeqMaxIter: r.qeqMaxIter,
+      qeqAlpha: r.qeqAlpha,
+      ewaldAccuracy: r.ewaldAccuracy,
+      ewaldG: r.ewaldG,
+      kmax: r.kmax,
     };
-    const engine = await StreitzEngine.create(opts.eam, opts.streitz, { ...settings, summation: opts.summation, mode, tableSpacing: opts.tableSpacing }, opts.engine ?? {});
-    engine.qeqXl = opts.qeqXl ?? null;
+    const engine = await StreitzEngine.create(opts.eam, opts.streitz, { ...settings, summation: r.summation, mode: r.mode, tableSpacing: r.tableSpacing }, opts.engine ?? {});
+    engine.qeqXl = r.qeqXl;
     return new StreitzCalculator(engine, opts, settings);
   }
 
