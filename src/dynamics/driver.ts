@@ -107,6 +107,9 @@ export interface DynamicsSummary {
 }
 
 /** MD of one structure with one calculator; `atoms` evolves in place (positions, velocities, cell). */
+/** Work (ms) between two check points of a run at most (see runSteps). */
+const CHECK_MS = 100;
+
 export class MolecularDynamics {
   readonly calculator: Calculator;
   readonly dt: number;
@@ -415,10 +418,24 @@ export class MolecularDynamics {
     if (frameEvery > 0 && this.step % frameEvery === 0) hooks.onFrame?.(this);
     const t0 = performance.now();
     let hookMs = 0;
+    // Chunks between check points are also cut to about CHECK_MS of work (timed on the previous
+    // chunk), so that runAsync gives signal handlers (Ctrl-C) a turn within a fraction of a second
+    // whatever the system size; where a chunk ends never changes the trajectory, and the checks
+    // (guard, hooks) stay at their fixed steps.
+    let stepsPerCheck = Math.min(checkEvery, 10);
     while (this.step < end) {
-      const next = nextStop(this.step, start, end, checkEvery, [thermoEvery, frameEvery, hooks.onRestart ? restartEvery : 0]);
+      const stop = nextStop(this.step, start, end, checkEvery, [thermoEvery, frameEvery, hooks.onRestart ? restartEvery : 0]);
+      const next = Math.min(stop, this.step + stepsPerCheck);
+      const c0 = performance.now(), from = this.step;
       if (this.loop !== null) this.advanceInEngine(next - this.step);
       else while (this.step < next) this.stepOnce();
+      const perStep = (performance.now() - c0) / Math.max(1, this.step - from);
+      stepsPerCheck = Math.max(1, Math.min(checkEvery, Math.floor(CHECK_MS / Math.max(perStep, 1e-6))));
+      // A cut inside a check interval only hands control back: the checks stay where they were.
+      if (this.step < stop) {
+        yield;
+        continue;
+      }
       const s = this.step, last = s === end;
       const thermo = isDue(s, thermoEvery) || last;
       const frame = isDue(s, frameEvery);

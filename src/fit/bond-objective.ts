@@ -8,6 +8,7 @@
  * from the solved variables. Frames are grouped by element set and each group is evaluated with the
  * model restricted to its elements (smaller tables, same physics).
  */
+import { EventLoopBreather } from "../event-loop.js";
 import type { Atoms } from "../atoms.js";
 import { EctCalculator, ectResults, type EctResults } from "../ect/calculator.js";
 import { parseEctModel } from "../ect/model.js";
@@ -96,6 +97,9 @@ export class BondFitObjective {
     return out;
   }
 
+  /** Gives the event loop a turn between frames (a fit runs for minutes; Ctrl-C must stop it). */
+  private readonly breather = new EventLoopBreather();
+
   /** Solves every frame at x from a cold start (the objective depends on x alone). */
   async evaluate(x: ArrayLike<number>): Promise<EctResults[]> {
     const calcs = await this.calculators(this.model(x));
@@ -103,6 +107,7 @@ export class BondFitObjective {
     for (const [key, idx] of this.groups) {
       const calc = calcs.get(key)!;
       for (const k of idx) {
+        await this.breather.breathe();
         const f = this.frames[k];
         calc.engine.setAtoms(f.atoms, `${f.dataset}[${f.index}]`, { totalCharge: f.charge });
         calc.engine.compute();
@@ -157,6 +162,7 @@ export class BondFitObjective {
       for (const [key, idx] of this.groups) {
         const plus = cp.get(key)!, minus = cm.get(key)!;
         for (const k of idx) {
+          await this.breather.breathe();
           const f = this.frames[k];
           const energyAt = (calc: EctCalculator) => {
             calc.engine.setAtoms(f.atoms, "fit", { totalCharge: f.charge });

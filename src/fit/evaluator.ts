@@ -4,6 +4,7 @@
  * or on the previous parameter set), so the objective is a function of the parameters alone and a
  * fit is reproducible whichever worker evaluates which frame.
  */
+import { EventLoopBreather } from "../event-loop.js";
 import type { Atoms } from "../atoms.js";
 import { EctCalculator, type EctResults } from "../ect/calculator.js";
 import { parseEctModelText } from "../ect/model.js";
@@ -20,6 +21,7 @@ export interface ModelEvaluator {
 /** Single-threaded evaluator (one wasm instance per model text, the last few kept). */
 export function localEvaluator(): ModelEvaluator {
   const cache = new Map<string, EctCalculator>();
+  const breather = new EventLoopBreather();
   return {
     workers: 1,
     async evaluate(text, frames) {
@@ -29,10 +31,14 @@ export function localEvaluator(): ModelEvaluator {
         if (cache.size >= 4) cache.delete(cache.keys().next().value as string);
         cache.set(text, calc);
       }
-      return frames.map((a) => {
-        calc!.engine.coldStart();
-        return calc!.calculate(a);
-      });
+      const out: EctResults[] = [];
+      for (const a of frames) {
+        // reports and fits evaluate thousands of frames: let Ctrl-C through between them
+        await breather.breathe();
+        calc.engine.coldStart();
+        out.push(calc.calculate(a));
+      }
+      return out;
     },
     async close() {
       cache.clear();

@@ -5,8 +5,8 @@
  * the target's directory before any work starts, so a typo in a path fails at once, not after an
  * hour of MD.
  */
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 
 /**
@@ -14,6 +14,11 @@ import { InputError } from "../errors.js";
  * program turns signals into `process.exit`, as the CLI does).
  */
 const pending = new Set<string>();
+/**
+ * Output directories that `checkOutputDir` created, parents first; those still empty when the process
+ * exits (the run failed or was interrupted before writing into them) are removed again.
+ */
+const createdDirs: string[] = [];
 let cleanupInstalled = false;
 
 function installCleanup(): void {
@@ -25,6 +30,13 @@ function installCleanup(): void {
         unlinkSync(p);
       } catch {
         // already gone
+      }
+    }
+    for (const d of [...createdDirs].reverse()) {
+      try {
+        rmdirSync(d); // only an empty directory
+      } catch {
+        // holds outputs (or is gone)
       }
     }
   });
@@ -94,7 +106,14 @@ export function checkOutputPaths(outputs: [what: string, path: string | undefine
 export function checkOutputDir(dir: string, what: string): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError(`cannot write ${what} ${dir}: it is a file, not a directory`);
   try {
-    mkdirSync(dir, { recursive: true });
+    // mkdirSync reports the first directory it created: that one and those below it are ours
+    const first = mkdirSync(dir, { recursive: true });
+    if (first !== undefined) {
+      installCleanup();
+      const chain: string[] = [];
+      for (let d = resolve(dir); d !== dirname(resolve(first)) && dirname(d) !== d; d = dirname(d)) chain.unshift(d);
+      createdDirs.push(...chain);
+    }
   } catch (err) {
     throw new InputError(`cannot create ${what} ${dir}: ${reason(err, join(dir, "x"))}`);
   }

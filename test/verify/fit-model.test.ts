@@ -42,14 +42,16 @@ const elements = model().elements.map((e) => e.symbol);
  * the suite turns red and the entry has to go.
  * - LiH R_e 1.544 A against 1.594 (0.05 A off; D_e, dipole and charges are within their bands;
  *   1.537 before the confined hydride polarizability, 1.507 before the hydride repulsion);
- * - LiH crystal: the model's 11 A and a 16 A Coulomb-remainder cutoff differ by 2.3 meV per formula
- *   unit at 0.9 a0 (1.8 at a0; 12.0 with the 10 A cutoff before 2026-12-07's sixth session: H-'s
- *   density is diffuse). LiF (0.27 meV) and NaCl (0.00) meet it.
- * Met since the refits of 2026-12-07 (docs/fitting.md, steps 7-11): NaCl R_e (2.406 A against
- * 2.412; was 2.372), LiF B0 (86.7 GPa against 70, band 87.5; was 89) and the (LiH)2 frames (0.265 eV
- * RMS against 0.3; was 0.327).
+ * - LiH B0 76 GPa against 37 (the issue asks for B0 within 25 % of experiment for all three rock
+ *   salts; datasets/crystals has no zero-point-corrected experimental B0 for LiH, so PBE's, computed
+ *   here, stands in; docs/fitting.md, "LiH's bulk modulus", says where the curvature comes from);
+ * Met since the refits of 2026-12-07 (docs/fitting.md, steps 7-12): NaCl R_e (2.406 A against
+ * 2.412; was 2.372), LiF B0 (86.7 GPa against 70, band 87.5; was 89), the (LiH)2 frames (0.265 eV
+ * RMS against 0.3; was 0.327) and the Coulomb-remainder truncation of LiH (0.08 meV per formula
+ * unit at 0.9 a0 with the 13 A H-H remainder; 2.3 with 11 A for every pair, 12.0 with 10 A).
  */
-const KNOWN_UNMET = new Set(["LiH"]);
+const LIH_B0 = "LiH B0 within 25 % of 37 GPa (PBE, the stand-in for experiment: datasets/crystals/LiH.pbe.json)";
+const KNOWN_UNMET = new Set(["LiH", LIH_B0]);
 /** `it`, or `it.fails` for a target in KNOWN_UNMET. */
 const target = (name: string) => (KNOWN_UNMET.has(name) ? it.fails : it);
 const references = (JSON.parse(read("datasets/qm/equilibrium.json")) as { molecules: Record<string, { elements: [string, string]; Re: number; De: number; dipoleDebye: number }> }).molecules;
@@ -110,6 +112,14 @@ describe("rock-salt crystals: one minimum; a0 within 2 %, cohesive energy within
       });
     }
   }
+});
+
+describe("LiH's bulk modulus", () => {
+  target(LIH_B0)(LIH_B0, async () => {
+    const calc = await calcFor(model());
+    const eos = equationOfState(calc, rocksalt("Li", "H", 3.979, 1), { latticeConstant: 3.979, strain: 0.03, points: 7 });
+    expect(Math.abs(eos.b0GPa / 37 - 1), `B0 ${eos.b0GPa} GPa`).toBeLessThanOrEqual(0.25);
+  });
 });
 
 /** Relaxed energy (eV) of a cluster with the model. */
