@@ -54,6 +54,19 @@ describe("unwritable output paths: one line, exit 2, before the work", () => {
     });
   }
 
+  it("property vacancy refuses a two-element crystal and an index outside it before relaxing anything", () => {
+    for (const [args, message] of [
+      [["--model", "models/ect-fitted.json", "--lattice", "rocksalt", "--element", "Na,Cl", "--a", "5.6", "--repeat", "2"], /defined for one element; this structure has Na, Cl/],
+      [[...CU, "--lattice", "fcc", "--a", "3.615", "--repeat", "2", "--index", "32"], /--index 32: the structure has 32 atoms \(0-31\)/],
+    ] as const) {
+      const r = run("property", "vacancy", ...args);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).not.toMatch(/relaxed to zero stress/);
+    }
+  });
+
   it("an output path that is a directory", () => {
     mkdirSync(f("adir"), { recursive: true });
     const r = run("eval", ...CU, "--input", FIXTURE, "--output", f("adir"));

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { checkOutputPaths, writeFileAtomic } from "../io/output-file.js";
 import { InputError } from "../errors.js";
-import { latticeConstant, surfaceEnergy, vacancyFormationEnergy } from "../properties/index.js";
+import { checkVacancyStructure, latticeConstant, surfaceEnergy, vacancyFormationEnergy } from "../properties/index.js";
 import { EV_PER_A2_IN_J_PER_M2 } from "../properties/units.js";
 import type { MillerIndex, SlabLattice } from "../structures/slab.js";
 import { addCalculatorOptions, addModelOverrideOptions, loadCalculator, type CalculatorFlags } from "./calculator-options.js";
@@ -86,6 +86,9 @@ async function runVacancy(o: VacancyFlags): Promise<void> {
   const loaded = await loadCalculator(o, "property vacancy");
   const s = loadStructure(o, loaded.elements, "property vacancy");
   const out = process.stdout;
+  // before the crystal's cell relaxation, which can take minutes
+  checkVacancyStructure(s.atoms);
+  if (index >= s.atoms.length) throw new InputError(`--index ${index}: the structure has ${s.atoms.length} atoms (0-${s.atoms.length - 1})`);
   out.write(`# vacancy in ${s.source} (${s.atoms.length} atoms), ${loaded.description}\n`);
   if (o.relaxCell) {
     const { steps } = relaxToZeroStress(loaded.calculator, s.atoms);

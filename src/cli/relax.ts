@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import cliProgress from "cli-progress";
 import { checkOutputPaths, OutputStream, writeFileAtomic } from "../io/output-file.js";
 import { InputError } from "../errors.js";
-import { CellFilter, fire, lbfgs, PositionObjective, type StepInfo } from "../optimize/index.js";
+import { CellFilter, drainAsync, fireSteps, lbfgsSteps, PositionObjective, type StepInfo } from "../optimize/index.js";
 import { EV_PER_A3_IN_BAR } from "../properties/units.js";
 import { addCalculatorOptions, addModelOverrideOptions, loadCalculator, type CalculatorFlags } from "./calculator-options.js";
 import { numberOption, runCommand } from "./common.js";
@@ -127,7 +127,8 @@ async function runRelax(opts: RelaxFlags): Promise<void> {
       }
     };
     const common = { fmax, smax: smaxBar / EV_PER_A3_IN_BAR, steps, callback, maxStep };
-    const result = opts.optimizer === "fire" ? fire(target, common) : lbfgs(target, { ...common, lineSearch: opts.lineSearch });
+    // Asynchronous: a long relaxation hands control back now and then, so Ctrl-C (main.ts) stops it.
+    const result = await drainAsync(opts.optimizer === "fire" ? fireSteps(target, common) : lbfgsSteps(target, { ...common, lineSearch: opts.lineSearch }));
     bar?.stop();
     if (last !== null && (last as StepInfo).step !== lastPrinted) out.write(line(last));
     const r = target.lastResults!;

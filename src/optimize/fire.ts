@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
 import { dot, RUN_DEFAULTS, type Evaluation, type Optimizable, type OptimizeResult, type RunOptions } from "./types.js";
-import { runLoop } from "./loop.js";
+import { drain, loopSteps } from "./loop.js";
 
 /**
  * ASE's unit of time, in fs: sqrt(amu A^2 / eV) = 10.1805 fs. ASE's FIRE integrates with unit
@@ -35,6 +35,11 @@ export interface FireOptions extends RunOptions {
  * stress residual) fall below the thresholds, or after `steps` steps.
  */
 export function fire(target: Optimizable, opts: FireOptions = {}): OptimizeResult {
+  return drain(fireSteps(target, opts));
+}
+
+/** {@link fire} one step at a time (see `drain`, `drainAsync`): a generator that returns the result. */
+export function fireSteps(target: Optimizable, opts: FireOptions = {}): Generator<void, OptimizeResult> {
   const fs = 1 / ASE_TIME_FS;
   let dt = (opts.dt ?? 0.1 * ASE_TIME_FS) * fs;
   const dtMax = (opts.dtMax ?? 1.0 * ASE_TIME_FS) * fs;
@@ -52,7 +57,7 @@ export function fire(target: Optimizable, opts: FireOptions = {}): OptimizeResul
   const v = new Float64Array(3 * target.rows);
   let first = true;
 
-  return runLoop(target, { ...RUN_DEFAULTS, ...opts }, (x: Float64Array, ev: Evaluation, evaluate: () => Evaluation) => {
+  return loopSteps(target, { ...RUN_DEFAULTS, ...opts }, (x: Float64Array, ev: Evaluation, evaluate: () => Evaluation) => {
     const f = ev.forces;
     if (!first) {
       const p = dot(f, v);

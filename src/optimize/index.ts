@@ -8,8 +8,9 @@ import { PositionObjective, type ConstraintOptions } from "./positions.js";
 import type { OptimizeResult } from "./types.js";
 
 export * from "./types.js";
-export { fire, ASE_TIME_FS, type FireOptions } from "./fire.js";
-export { lbfgs, type LbfgsOptions } from "./lbfgs.js";
+export { fire, fireSteps, ASE_TIME_FS, type FireOptions } from "./fire.js";
+export { lbfgs, lbfgsSteps, type LbfgsOptions } from "./lbfgs.js";
+export { drain, drainAsync } from "./loop.js";
 export { PositionObjective, type ConstraintOptions } from "./positions.js";
 export { CellFilter, type CellFilterOptions } from "./cell-filter.js";
 

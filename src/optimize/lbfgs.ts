@@ -1,5 +1,5 @@
 import { InputError } from "../errors.js";
-import { runLoop } from "./loop.js";
+import { drain, loopSteps } from "./loop.js";
 import { dot, maxRowNorm, RUN_DEFAULTS, type Evaluation, type Optimizable, type OptimizeResult, type RunOptions } from "./types.js";
 
 /** L-BFGS parameters; defaults are ASE's `LBFGS`. */
@@ -27,6 +27,11 @@ export interface LbfgsOptions extends RunOptions {
  * initial guess (steepest descent), so noisy gradients (ECT-EAM's solver tolerance) cannot stall it.
  */
 export function lbfgs(target: Optimizable, opts: LbfgsOptions = {}): OptimizeResult {
+  return drain(lbfgsSteps(target, opts));
+}
+
+/** {@link lbfgs} one step at a time (see `drain`, `drainAsync`): a generator that returns the result. */
+export function lbfgsSteps(target: Optimizable, opts: LbfgsOptions = {}): Generator<void, OptimizeResult> {
   const maxStep = opts.maxStep ?? 0.2;
   const memory = opts.memory ?? 100;
   const damping = opts.damping ?? 1;
@@ -41,7 +46,7 @@ export function lbfgs(target: Optimizable, opts: LbfgsOptions = {}): OptimizeRes
   let x0: Float64Array | null = null;
   let f0: Float64Array | null = null;
 
-  return runLoop(target, { ...RUN_DEFAULTS, ...opts }, (x: Float64Array, ev: Evaluation, evaluate: () => Evaluation) => {
+  return loopSteps(target, { ...RUN_DEFAULTS, ...opts }, (x: Float64Array, ev: Evaluation, evaluate: () => Evaluation) => {
     const f = ev.forces;
     if (x0 && f0) {
       const si = new Float64Array(x.length);

@@ -6,6 +6,6 @@ export {
 } from "./eos.js";
 export { latticeConstant, type LatticeResult } from "./lattice.js";
 export { elasticConstants, type ElasticOptions, type ElasticResult } from "./elastic.js";
-export { vacancyFormationEnergy, type VacancyOptions, type VacancyResult } from "./vacancy.js";
+export { checkVacancyStructure, vacancyFormationEnergy, type VacancyOptions, type VacancyResult } from "./vacancy.js";
 export { surfaceEnergy, type SurfaceOptions, type SurfaceResult } from "./surface.js";
 export { radialDistribution, type RdfOptions, type RdfResult, type RdfCurve } from "./rdf.js";

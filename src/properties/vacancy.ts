@@ -32,18 +32,26 @@ export interface VacancyResult {
 }
 
 /**
+ * Throws the InputError that {@link vacancyFormationEnergy} would for `bulk` (not periodic in three
+ * directions, more than one element, fewer than two atoms): callers check before relaxing the crystal.
+ */
+export function checkVacancyStructure(bulk: Atoms): void {
+  if (!bulk.pbc.every((p) => p)) throw new InputError("a vacancy formation energy needs a structure periodic in all three directions");
+  if (new Set(bulk.symbols).size !== 1) {
+    throw new InputError(`the vacancy formation energy E(N-1) - (N-1)/N E(N) is defined for one element; this structure has ${[...new Set(bulk.symbols)].join(", ")}`);
+  }
+  if (bulk.length < 2) throw new InputError("a vacancy needs a cell with at least two atoms (use a supercell)");
+}
+
+/**
  * Formation energy of a single vacancy in an elemental periodic crystal `bulk` (use a supercell
  * large enough that the vacancy's images do not interact; its cell should be the relaxed one):
  * E_f = E(N-1) - (N-1)/N E(N) in eV, unrelaxed and with positions relaxed at constant volume.
  * @throws InputError for a multi-element or non-periodic structure.
  */
 export function vacancyFormationEnergy(calculator: Calculator, bulk: Atoms, opts: VacancyOptions = {}): VacancyResult {
-  if (!bulk.pbc.every((p) => p)) throw new InputError("a vacancy formation energy needs a structure periodic in all three directions");
-  if (new Set(bulk.symbols).size !== 1) {
-    throw new InputError(`the vacancy formation energy E(N-1) - (N-1)/N E(N) is defined for one element; this structure has ${[...new Set(bulk.symbols)].join(", ")}`);
-  }
+  checkVacancyStructure(bulk);
   const n = bulk.length;
-  if (n < 2) throw new InputError("a vacancy needs a cell with at least two atoms (use a supercell)");
   const eBulk = forceEnergy(calculator.calculate(bulk));
   const defect = removeAtoms(bulk, [opts.index ?? 0]);
   const eUnrelaxed = forceEnergy(calculator.calculate(defect));
