@@ -4,8 +4,8 @@ import { checkOutputPaths, writeFileAtomic } from "../io/output-file.js";
 import type { Atoms } from "../atoms.js";
 import type { Calculator } from "../calculators/protocol.js";
 import { CalculationFailed, InputError } from "../errors.js";
-import { CellFilter, lbfgs } from "../optimize/index.js";
-import { birchMurnaghanEnergy, elasticConstants, equationOfState, latticeConstant } from "../properties/index.js";
+import { CellFilter, drainAsync, lbfgsSteps } from "../optimize/index.js";
+import { birchMurnaghanEnergy, elasticConstants, equationOfState, latticeSteps } from "../properties/index.js";
 import { EV_PER_A3_IN_BAR, EV_PER_A3_IN_GPA } from "../properties/units.js";
 import type { CrystalStructure } from "../structures/lattice.js";
 import { addCalculatorOptions, addModelOverrideOptions, loadCalculator, type CalculatorFlags } from "./calculator-options.js";
@@ -15,13 +15,16 @@ import { addStructureOptions, crystalElements, loadStructure, type StructureFlag
 import { choiceOption, CUBIC } from "./options.js";
 import { progressBar } from "./progress.js";
 
-/** Relaxes cell and positions to zero stress (L-BFGS, stress residual < 1e-7 eV/A^3 = 0.16 bar). */
-export function relaxToZeroStress(calculator: Calculator, atoms: Atoms): { steps: number } {
+/**
+ * Relaxes cell and positions to zero stress (L-BFGS, stress residual < 1e-7 eV/A^3 = 0.16 bar),
+ * giving the event loop turns (Ctrl-C) as it goes.
+ */
+export async function relaxToZeroStress(calculator: Calculator, atoms: Atoms): Promise<{ steps: number }> {
   const filter = new CellFilter(atoms, calculator);
   const bar = progressBar("cell relaxation", 2000);
   let r;
   try {
-    r = lbfgs(filter, { fmax: 1e-5, smax: 1e-7, steps: 2000, callback: (s) => bar.update(s.step, `stress ${s.stressResidual.toExponential(1)} eV/A^3`) });
+    r = await drainAsync(lbfgsSteps(filter, { fmax: 1e-5, smax: 1e-7, steps: 2000, callback: (s) => bar.update(s.step, `stress ${s.stressResidual.toExponential(1)} eV/A^3`) }));
   } finally {
     bar.stop();
   }
@@ -75,7 +78,7 @@ export function registerBulkProperties(property: Command): void {
       const bar = progressBar("lattice", 200);
       let r;
       try {
-        r = latticeConstant(loaded.calculator, els, structure, a, { pressure: p, onStep: (k) => bar.update(k) });
+        r = await drainAsync(latticeSteps(loaded.calculator, els, structure, a, { pressure: p, onStep: (k) => bar.update(k) }));
       } finally {
         bar.stop();
       }
@@ -151,7 +154,7 @@ async function runElastic(o: ElasticFlags): Promise<void> {
   const out = process.stdout;
   out.write(`# elastic constants of ${s.source} (${s.atoms.length} atoms), ${loaded.description}\n`);
   if (o.relaxCell) {
-    const { steps } = relaxToZeroStress(loaded.calculator, s.atoms);
+    const { steps } = await relaxToZeroStress(loaded.calculator, s.atoms);
     const c = s.atoms.cell;
     out.write(`# cell relaxed to zero stress in ${steps} steps; lengths ${[0, 1, 2].map((k) => Math.hypot(c[3 * k], c[3 * k + 1], c[3 * k + 2]).toFixed(6)).join(" ")} A\n`);
   }

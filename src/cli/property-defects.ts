@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import { checkOutputPaths, writeFileAtomic } from "../io/output-file.js";
 import { InputError } from "../errors.js";
-import { checkVacancyStructure, latticeConstant, surfaceEnergy, vacancyFormationEnergy } from "../properties/index.js";
+import { checkVacancyStructure, latticeSteps, surfaceSteps, vacancySteps } from "../properties/index.js";
+import { drainAsync } from "../optimize/index.js";
 import { EV_PER_A2_IN_J_PER_M2 } from "../properties/units.js";
 import type { MillerIndex, SlabLattice } from "../structures/slab.js";
 import { addCalculatorOptions, addModelOverrideOptions, loadCalculator, type CalculatorFlags } from "./calculator-options.js";
@@ -91,13 +92,13 @@ async function runVacancy(o: VacancyFlags): Promise<void> {
   if (index >= s.atoms.length) throw new InputError(`--index ${index}: the structure has ${s.atoms.length} atoms (0-${s.atoms.length - 1})`);
   out.write(`# vacancy in ${s.source} (${s.atoms.length} atoms), ${loaded.description}\n`);
   if (o.relaxCell) {
-    const { steps } = relaxToZeroStress(loaded.calculator, s.atoms);
+    const { steps } = await relaxToZeroStress(loaded.calculator, s.atoms);
     out.write(`# perfect crystal relaxed to zero stress in ${steps} steps (volume ${s.atoms.volume().toFixed(6)} A^3)\n`);
   }
   const bar = progressBar("vacancy relaxation", 1000);
   let r;
   try {
-    r = vacancyFormationEnergy(loaded.calculator, s.atoms, { index, relax: o.relax, relaxOptions: { fmax, optimizer, callback: (st) => bar.update(st.step, `fmax ${st.fmax.toExponential(1)} eV/A`) } });
+    r = await drainAsync(vacancySteps(loaded.calculator, s.atoms, { index, relax: o.relax, relaxOptions: { fmax, optimizer, callback: (st) => bar.update(st.step, `fmax ${st.fmax.toExponential(1)} eV/A`) } }));
   } finally {
     bar.stop();
   }
@@ -133,7 +134,7 @@ async function runSurface(o: SurfaceFlags): Promise<void> {
   const out = process.stdout;
   out.write(`# surface energies of ${structure} ${element}, ${loaded.description}\n`);
   if (o.relaxCell) {
-    a = latticeConstant(loaded.calculator, element, structure, a).a0;
+    a = (await drainAsync(latticeSteps(loaded.calculator, element, structure, a))).a0;
     out.write(`# zero-pressure lattice constant a0 = ${a.toFixed(6)} A\n`);
   } else {
     out.write(`# lattice constant a = ${a} A as given\n`);
@@ -148,9 +149,9 @@ async function runSurface(o: SurfaceFlags): Promise<void> {
     for (const m of millers) {
       const rows: number[] = [];
       for (const layers of layersList) {
-        const r = surfaceEnergy(loaded.calculator, element, structure, a, m as MillerIndex, {
+        const r = await drainAsync(surfaceSteps(loaded.calculator, element, structure, a, m as MillerIndex, {
           layers, vacuum, repeat: [size[0], size[1]], relax: o.relax, relaxOptions: { fmax, optimizer },
-        });
+        }));
         bar.update(++slabs);
         const converged = r.relaxation ? r.relaxation.converged : true;
         failed ||= !converged;

@@ -2,8 +2,9 @@ import type { Atoms } from "../atoms.js";
 import type { Calculator, CalculatorResults } from "../calculators/protocol.js";
 import { InputError } from "../errors.js";
 import { CellFilter, type CellFilterOptions } from "./cell-filter.js";
-import { fire, type FireOptions } from "./fire.js";
-import { lbfgs, type LbfgsOptions } from "./lbfgs.js";
+import { fireSteps, type FireOptions } from "./fire.js";
+import { lbfgsSteps, type LbfgsOptions } from "./lbfgs.js";
+import { drain } from "./loop.js";
 import { PositionObjective, type ConstraintOptions } from "./positions.js";
 import type { OptimizeResult } from "./types.js";
 
@@ -34,11 +35,16 @@ export interface RelaxResult extends OptimizeResult {
  * a cell, every stress-residual component below `smax` (eV/A^3, default 1e-5), or after `steps`.
  */
 export function relax(atoms: Atoms, calculator: Calculator, opts: RelaxOptions = {}): RelaxResult {
+  return drain(relaxSteps(atoms, calculator, opts));
+}
+
+/** {@link relax} one optimizer step at a time (a generator for `drain` / `drainAsync`). */
+export function* relaxSteps(atoms: Atoms, calculator: Calculator, opts: RelaxOptions = {}): Generator<void, RelaxResult> {
   const optimizer = opts.optimizer ?? "fire";
   if (optimizer !== "fire" && optimizer !== "lbfgs") throw new InputError(`unknown optimizer '${String(optimizer)}' (expected fire or lbfgs)`);
   const target = opts.cell
     ? new CellFilter(atoms, calculator, { ...(opts.cell === true ? {} : opts.cell), fixed: opts.fixed })
     : new PositionObjective(atoms, calculator, { fixed: opts.fixed });
-  const result = optimizer === "fire" ? fire(target, opts) : lbfgs(target, opts);
+  const result = yield* (optimizer === "fire" ? fireSteps(target, opts) : lbfgsSteps(target, opts));
   return { ...result, results: target.lastResults! };
 }

@@ -4,8 +4,8 @@ export {
   equationOfState, fitBirchMurnaghan, birchMurnaghanEnergy, isolatedAtomEnergy, cohesiveEnergy, scaled,
   type EosOptions, type EosResult, type BirchMurnaghanFit,
 } from "./eos.js";
-export { latticeConstant, type LatticeResult } from "./lattice.js";
+export { latticeConstant, latticeSteps, type LatticeOptions, type LatticeResult } from "./lattice.js";
 export { elasticConstants, type ElasticOptions, type ElasticResult } from "./elastic.js";
-export { checkVacancyStructure, vacancyFormationEnergy, type VacancyOptions, type VacancyResult } from "./vacancy.js";
-export { surfaceEnergy, type SurfaceOptions, type SurfaceResult } from "./surface.js";
+export { checkVacancyStructure, vacancyFormationEnergy, vacancySteps, type VacancyOptions, type VacancyResult } from "./vacancy.js";
+export { surfaceEnergy, surfaceSteps, type SurfaceOptions, type SurfaceResult } from "./surface.js";
 export { radialDistribution, type RdfOptions, type RdfResult, type RdfCurve } from "./rdf.js";

@@ -1,6 +1,7 @@
 import { forceEnergy, type Calculator } from "../calculators/protocol.js";
 import { CalculationFailed } from "../errors.js";
-import { lbfgs } from "../optimize/lbfgs.js";
+import { lbfgsSteps } from "../optimize/lbfgs.js";
+import { drain } from "../optimize/loop.js";
 import { CellFilter } from "../optimize/cell-filter.js";
 import { crystal, type CrystalStructure } from "../structures/lattice.js";
 import { cohesiveEnergy } from "./eos.js";
@@ -32,12 +33,31 @@ export function latticeConstant(
   symbol: string | readonly string[],
   structure: CrystalStructure,
   a: number,
-  opts: { pressure?: number; smax?: number; steps?: number; onStep?: (step: number, limit: number) => void } = {},
+  opts: LatticeOptions = {},
 ): LatticeResult {
+  return drain(latticeSteps(calculator, symbol, structure, a, opts));
+}
+
+/** Options of {@link latticeConstant}: target pressure (eV/A^3), stress residual (eV/A^3), step limit, a callback per L-BFGS step. */
+export interface LatticeOptions {
+  pressure?: number;
+  smax?: number;
+  steps?: number;
+  onStep?: (step: number, limit: number) => void;
+}
+
+/** {@link latticeConstant} one L-BFGS step at a time (a generator for `drain` / `drainAsync`). */
+export function* latticeSteps(
+  calculator: Calculator,
+  symbol: string | readonly string[],
+  structure: CrystalStructure,
+  a: number,
+  opts: LatticeOptions = {},
+): Generator<void, LatticeResult> {
   const atoms = crystal(typeof symbol === "string" ? [symbol] : symbol, structure, a, 1);
   const filter = new CellFilter(atoms, calculator, { hydrostatic: true, pressure: opts.pressure ?? 0 });
   const limit = opts.steps ?? 200;
-  const r = lbfgs(filter, { fmax: 1e-4, smax: opts.smax ?? 1e-7, steps: limit, callback: opts.onStep ? (s) => opts.onStep!(s.step, limit) : undefined });
+  const r = yield* lbfgsSteps(filter, { fmax: 1e-4, smax: opts.smax ?? 1e-7, steps: limit, callback: opts.onStep ? (s) => opts.onStep!(s.step, limit) : undefined });
   if (!r.converged) throw new CalculationFailed(`the lattice relaxation did not converge in ${r.steps} steps (stress residual ${r.stressResidual} eV/A^3)`);
   const res = filter.lastResults!;
   const a0 = Math.cbrt(atoms.volume());

@@ -1,6 +1,6 @@
 import type { Atoms } from "../atoms.js";
 import { forceEnergy, type Calculator } from "../calculators/protocol.js";
-import { relax, type RelaxOptions, type RelaxResult } from "../optimize/index.js";
+import { drain, relaxSteps, type RelaxOptions, type RelaxResult } from "../optimize/index.js";
 import { bulk } from "../structures/lattice.js";
 import { surfaceSlab, type MillerIndex, type SlabLattice, type SlabOptions } from "../structures/slab.js";
 import { EV_PER_A2_IN_J_PER_M2 } from "./units.js";
@@ -43,14 +43,19 @@ export interface SurfaceResult {
  * Reported unrelaxed and with positions relaxed. The slab must be thick enough that the two surfaces
  * do not see each other: compare two thicknesses (`ect-eam property surface --layers 8,12,16`).
  */
-export function surfaceEnergy(
+export function surfaceEnergy(...args: Parameters<typeof surfaceSteps>): SurfaceResult {
+  return drain(surfaceSteps(...args));
+}
+
+/** {@link surfaceEnergy} one relaxation step at a time (a generator for `drain` / `drainAsync`). */
+export function* surfaceSteps(
   calculator: Calculator,
   symbol: string,
   structure: SlabLattice,
   a: number,
   miller: MillerIndex,
   opts: SurfaceOptions = {},
-): SurfaceResult {
+): Generator<void, SurfaceResult> {
   const layers = opts.layers ?? 12;
   const slab = surfaceSlab(symbol, structure, a, miller, layers, opts);
   const area = slab.info.area as number;
@@ -60,7 +65,7 @@ export function surfaceEnergy(
   let relaxation: RelaxResult | null = null;
   let eRelaxed = eUnrelaxed;
   if (opts.relax ?? true) {
-    relaxation = relax(slab, calculator, { fmax: 1e-4, steps: 5000, ...opts.relaxOptions });
+    relaxation = yield* relaxSteps(slab, calculator, { fmax: 1e-4, steps: 5000, ...opts.relaxOptions });
     eRelaxed = forceEnergy(relaxation.results);
   }
   const gamma = (e: number) => (e - slab.length * eBulk) / (2 * area);

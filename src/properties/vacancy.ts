@@ -1,7 +1,7 @@
 import type { Atoms } from "../atoms.js";
 import { forceEnergy, type Calculator } from "../calculators/protocol.js";
 import { InputError } from "../errors.js";
-import { relax, type RelaxOptions, type RelaxResult } from "../optimize/index.js";
+import { drain, relaxSteps, type RelaxOptions, type RelaxResult } from "../optimize/index.js";
 import { removeAtoms } from "../structures/supercell.js";
 
 /** Options of {@link vacancyFormationEnergy}. */
@@ -50,6 +50,11 @@ export function checkVacancyStructure(bulk: Atoms): void {
  * @throws InputError for a multi-element or non-periodic structure.
  */
 export function vacancyFormationEnergy(calculator: Calculator, bulk: Atoms, opts: VacancyOptions = {}): VacancyResult {
+  return drain(vacancySteps(calculator, bulk, opts));
+}
+
+/** {@link vacancyFormationEnergy} one relaxation step at a time (a generator for `drain` / `drainAsync`). */
+export function* vacancySteps(calculator: Calculator, bulk: Atoms, opts: VacancyOptions = {}): Generator<void, VacancyResult> {
   checkVacancyStructure(bulk);
   const n = bulk.length;
   const eBulk = forceEnergy(calculator.calculate(bulk));
@@ -58,7 +63,7 @@ export function vacancyFormationEnergy(calculator: Calculator, bulk: Atoms, opts
   let relaxation: RelaxResult | null = null;
   let eRelaxed = eUnrelaxed;
   if (opts.relax ?? true) {
-    relaxation = relax(defect, calculator, { fmax: 1e-4, steps: 5000, ...opts.relaxOptions });
+    relaxation = yield* relaxSteps(defect, calculator, { fmax: 1e-4, steps: 5000, ...opts.relaxOptions });
     eRelaxed = forceEnergy(relaxation.results);
   }
   const ref = ((n - 1) / n) * eBulk;
