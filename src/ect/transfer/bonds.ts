@@ -98,6 +98,11 @@ export interface BondSet {
   screen: Float64Array;
   /** Every atom image around each atom, for the screening (null without screening). */
   around: Neighborhood | null;
+  /**
+   * Entry of `around` (in atom i's row) that blocked the bond's coupling at the last refresh (-1:
+   * none): the screening tries it first (screening.ts, `screeningFactor`).
+   */
+  screenedBy: Int32Array;
   /** D of channel i -> j (forward) and j -> i (reverse), eV, and their r-derivatives, eV/A. */
   dFwd: Float64Array;
   dFwdDr: Float64Array;
@@ -169,6 +174,7 @@ export function allocateBonds(capacity: number): BondSet {
     j: new Int32Array(capacity),
     sx: f(), sy: f(), sz: f(),
     dx: f(), dy: f(), dz: f(), r: f(), h: f(), dh: f(), screen: f(), around: null,
+    screenedBy: new Int32Array(capacity).fill(-1),
     dFwd: f(), dFwdDr: f(), dRev: f(), dRevDr: f(),
     fwdCap: new Uint8Array(capacity),
     revCap: new Uint8Array(capacity),
