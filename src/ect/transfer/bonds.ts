@@ -122,6 +122,8 @@ export interface BondSet {
   /** Indices of the bonds with a live channel, ascending (the per-evaluation loops run over these). */
   live: Int32Array;
   liveCount: number;
+  /** Counts the `updateLive` calls on this set (caches of what depends on the live channels compare it). */
+  liveVersion: number;
 }
 
 /** Recomputes fwdOn, revOn and the live list from the capabilities and the couplings h. */
@@ -136,14 +138,15 @@ export function updateLive(b: BondSet): void {
     if (f | r) live[n++] = k;
   }
   b.liveCount = n;
+  b.liveVersion++;
 }
 
 /** Sets the amplitudes of dead channels in a variable vector (bonds' layout) to 0. */
 export function zeroDeadChannels(b: BondSet, x: Float64Array): void {
-  const nb = b.count;
+  const nb = b.count, fwdOn = b.fwdOn, revOn = b.revOn;
   for (let k = 0; k < nb; k++) {
-    if (!b.fwdOn[k]) x[k] = 0;
-    if (!b.revOn[k]) x[nb + k] = 0;
+    if (!fwdOn[k]) x[k] = 0;
+    if (!revOn[k]) x[nb + k] = 0;
   }
 }
 
@@ -182,6 +185,7 @@ export function allocateBonds(capacity: number): BondSet {
     revOn: new Uint8Array(capacity),
     live: new Int32Array(capacity),
     liveCount: 0,
+    liveVersion: 0,
   };
 }
 
@@ -196,9 +200,11 @@ export interface StateRoles {
  * Bond-term energy and the pieces of its gradient at channel amplitudes `af` (i -> j) and `ar`
  * (j -> i) and neutral weights `w0` (per atom).
  *
- * Writes, per atom, g0[i] = dE_bonds/dw_i0 at fixed amplitudes; per bond, the explicit derivatives
- * gf[b] = dE_bonds/d af_b and gr[b] = dE_bonds/d ar_b at fixed w0 (0 for dead channels). Only live
- * bonds are visited (`updateLive`). Returns E_bonds (eV).
+ * Writes, per atom, g0[i] = dE_bonds/dw_i0 at fixed amplitudes; per live bond (`updateLive`), the
+ * explicit derivatives gf[b] = dE_bonds/d af_b and gr[b] = dE_bonds/d ar_b at fixed w0 (0 for a dead
+ * channel of a live bond). The entries of bonds without a live channel are left as they are (in a
+ * screened crystal they are 24 of 25 bonds, and zeroing them at every evaluation cost more than the
+ * live bonds' terms). Returns E_bonds (eV).
  */
 export function bondEnergy(
   b: BondSet,
@@ -211,8 +217,6 @@ export function bondEnergy(
 ): number {
   let e = 0;
   g0.fill(0);
-  gf.fill(0, 0, b.count);
-  gr.fill(0, 0, b.count);
   const bi = b.i, bj = b.j, bh = b.h, dFwd = b.dFwd, dRev = b.dRev, fwdOn = b.fwdOn, revOn = b.revOn, live = b.live;
   // g0 of the first atom is summed in a local while consecutive bonds share it (runs of one i in a
   // sorted set), in the order of the plain sums (the other end is never that atom).

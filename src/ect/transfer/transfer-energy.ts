@@ -147,8 +147,14 @@ export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: 
  * feasible (every neutral weight >= 0). The reservoir part of the gradient is not projected here.
  * `weightsCurrent`: the last `weightsFromVariables` call on `work` was at this x (it is not repeated).
  * `forces`: passed to the mean field (the last evaluation of a solve, at the kept x).
+ * `liveOnly`: only the entries of live bonds' channels and of the reservoirs are written (those of
+ * the active variables, all a solver reads); the other entries of `grad` are left as they are
+ * instead of being set to 0.
  */
-export function transferEnergy(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, grad: Float64Array, work: TransferWork, weightsCurrent = false, forces = false): number {
+export function transferEnergy(
+  p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, grad: Float64Array, work: TransferWork,
+  weightsCurrent = false, forces = false, liveOnly = false,
+): number {
   if (!weightsCurrent) weightsFromVariables(p, x, work);
   const eMF = mf.energy(work.w, work.eps, forces);
   const b = p.bonds, nb = b.count, n = work.atoms;
@@ -165,7 +171,7 @@ export function transferEnergy(p: TransferProblem, mf: MeanFieldSystem, x: Float
     dMinus[i] = a >= 0 ? eps[row + a] - z : 0;
   }
   const bi = b.i, bj = b.j, fwdOn = b.fwdOn, revOn = b.revOn, live = b.live;
-  grad.fill(0, 0, 2 * nb);
+  if (!liveOnly) grad.fill(0, 0, 2 * nb);
   for (let q = 0, nl = b.liveCount; q < nl; q++) {
     const k = live[q], i = bi[k], j = bj[k];
     grad[k] = fwdOn[k] ? 2 * x[k] * (dPlus[i] + dMinus[j]) + gf[k] : 0;

@@ -77,7 +77,8 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
   const act = activeVariables(p, n), na = act.length;
   const g = wk.scratch(1, nv), probe = wk.scratch(0, nv), diag = wk.scratch(3, nv);
   let evaluations = 1;
-  transferEnergy(p, mf, x, g, wk);
+  // (the gradients here are read at the active variables only)
+  transferEnergy(p, mf, x, g, wk, false, false, true);
   diagonalCurvature(p, x, wk, diag);
   const frozen = products === "frozen";
   const hvSystem = frozen ? frozenMeanField(wk, n) : mf;
@@ -101,7 +102,7 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
       probe[k] = x[k] + h * v[a];
     }
     if (!frozen) evaluations++;
-    transferEnergy(p, hvSystem, probe, g, wk);
+    transferEnergy(p, hvSystem, probe, g, wk, false, false, true);
     for (let a = 0; a < na; a++) out[a] = (g[act[a]] - g0[a]) / h;
   };
   probe.set(x);
@@ -133,7 +134,7 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
   }
   x.set(probe);
   evaluations++;
-  const energy = transferEnergy(p, mf, x, g, wk, true, true);
+  const energy = transferEnergy(p, mf, x, g, wk, true, true, true);
   // The residual in Newton-step units, over the curvature of the start (it moved by O(d) only).
   let gmax = 0, decrement = 0;
   for (let a = 0; a < na; a++) {
