@@ -76,6 +76,25 @@ function channelTablesOf(tables: EctTables): (SplineTable[] | null)[][] {
   return c;
 }
 
+/** Transfer cutoff (A) and whether the pair is screened, per element pair (row-major), per set of tables. */
+const pairCache = new WeakMap<EctTables, { types: number; cutoff: Float64Array; screened: Uint8Array }>();
+
+function pairTablesOf(tables: EctTables): { types: number; cutoff: Float64Array; screened: Uint8Array } {
+  let c = pairCache.get(tables);
+  if (!c) {
+    const ne = tables.states.length, bt = tables.bond!;
+    c = { types: ne, cutoff: new Float64Array(ne * ne), screened: new Uint8Array(ne * ne) };
+    for (let a = 0; a < ne; a++) {
+      for (let b = 0; b < ne; b++) {
+        c.cutoff[a * ne + b] = bt.cutoff[a][b];
+        c.screened[a * ne + b] = bt.screening?.screened[a][b] ? 1 : 0;
+      }
+    }
+    pairCache.set(tables, c);
+  }
+  return c;
+}
+
 /**
  * Channel correlation D_{A->B}(r) = u_{A+,B-} + u_{A0,B0} - u_{A+,B0} - u_{A0,B-} - k/r (eV) into
  * out[at], and its derivative into dOut[at], from the tabulated Coulomb remainders (the same tables
@@ -146,6 +165,7 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
   const { type, x, y, z } = view;
   const channels = channelTablesOf(tables), kc = tables.coulombConstant;
   const screening = bt.screening, around = b.around;
+  const { types: ne, cutoff, screened } = pairTablesOf(tables);
   const bi = b.i, bj = b.j, bsx = b.sx, bsy = b.sy, bsz = b.sz, bdx = b.dx, bdy = b.dy, bdz = b.dz, br = b.r;
   const bh = b.h, bdh = b.dh, screen = b.screen, witness = b.screenedBy, fwdCap = b.fwdCap, revCap = b.revCap;
   for (let k = 0, nb = b.count; k < nb; k++) {
@@ -158,14 +178,18 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
     br[k] = r;
     // The screening factor first: a blocked bond (S = 0, most bonds of a crystal) needs no coupling
     // or correlation (h S = 0 whatever h is).
-    let S = r < bt.cutoff[ti][tj] ? 1 : 0;
-    if (S !== 0 && screening && around && screening.screened[ti][tj]) S = screeningFactor(b, k, around, view, screening, witness);
-    screen[k] = S;
+    const tp = ti * ne + tj;
+    let S = r < cutoff[tp] ? 1 : 0;
+    if (S !== 0 && around && screened[tp]) S = screeningFactor(b, k, around, view, screening!, witness);
     if (S === 0) {
-      bh[k] = bdh[k] = 0;
-      b.dFwd[k] = b.dFwdDr[k] = b.dRev[k] = b.dRevDr[k] = 0;
+      // (a bond blocked at the last refresh too has these zeros already)
+      if (screen[k] !== 0 || bh[k] !== 0 || bdh[k] !== 0) {
+        screen[k] = bh[k] = bdh[k] = 0;
+        b.dFwd[k] = b.dFwdDr[k] = b.dRev[k] = b.dRevDr[k] = 0;
+      }
       continue;
     }
+    screen[k] = S;
     const h = bt.coupling[ti][tj], hr = h.value(r);
     // (with screening, a bond whose coupling vanishes counts as blocked, S = 0)
     if (hr === 0 && screening && around) screen[k] = 0;

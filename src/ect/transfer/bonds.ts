@@ -122,23 +122,30 @@ export interface BondSet {
   /** Indices of the bonds with a live channel, ascending (the per-evaluation loops run over these). */
   live: Int32Array;
   liveCount: number;
-  /** Counts the `updateLive` calls on this set (caches of what depends on the live channels compare it). */
+  /**
+   * Changes whenever `updateLive` finds other live channels than before (caches of what depends on
+   * the live channels compare it); `liveSize` is the bond count it saw.
+   */
   liveVersion: number;
+  liveSize: number;
 }
 
 /** Recomputes fwdOn, revOn and the live list from the capabilities and the couplings h. */
 export function updateLive(b: BondSet): void {
   const { fwdCap, revCap, fwdOn, revOn, live, h } = b;
-  let n = 0;
+  let n = 0, changed = b.liveCount === -1;
   for (let k = 0; k < b.count; k++) {
     const on = h[k] !== 0 ? 1 : 0;
     const f = fwdCap[k] & on, r = revCap[k] & on;
+    if (fwdOn[k] !== f || revOn[k] !== r) changed = true;
     fwdOn[k] = f;
     revOn[k] = r;
     if (f | r) live[n++] = k;
   }
+  // The version moves only when a channel switched (MD refreshes the set at every step).
+  if (changed || n !== b.liveCount || b.count !== b.liveSize) b.liveVersion++;
   b.liveCount = n;
-  b.liveVersion++;
+  b.liveSize = b.count;
 }
 
 /** Sets the amplitudes of dead channels in a variable vector (bonds' layout) to 0. */
@@ -184,8 +191,9 @@ export function allocateBonds(capacity: number): BondSet {
     fwdOn: new Uint8Array(capacity),
     revOn: new Uint8Array(capacity),
     live: new Int32Array(capacity),
-    liveCount: 0,
+    liveCount: -1,
     liveVersion: 0,
+    liveSize: 0,
   };
 }
 
