@@ -167,7 +167,7 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
   const screening = bt.screening, around = b.around;
   const { types: ne, cutoff, screened } = pairTablesOf(tables);
   const bi = b.i, bj = b.j, bsx = b.sx, bsy = b.sy, bsz = b.sz, bdx = b.dx, bdy = b.dy, bdz = b.dz, br = b.r;
-  const bh = b.h, bdh = b.dh, screen = b.screen, witness = b.screenedBy, fwdCap = b.fwdCap, revCap = b.revCap;
+  const bh = b.h, bdh = b.dh, screen = b.screen, fwdCap = b.fwdCap, revCap = b.revCap;
   for (let k = 0, nb = b.count; k < nb; k++) {
     const i = bi[k], j = bj[k], ti = type[i], tj = type[j];
     const dx = x[j] + bsx[k] - x[i], dy = y[j] + bsy[k] - y[i], dz = z[j] + bsz[k] - z[i];
@@ -180,7 +180,7 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
     // or correlation (h S = 0 whatever h is).
     const tp = ti * ne + tj;
     let S = r < cutoff[tp] ? 1 : 0;
-    if (S !== 0 && around && screened[tp]) S = screeningFactor(b, k, around, view, screening!, witness);
+    if (S !== 0 && around && screened[tp]) S = screeningFactor(b, k, around, view, screening!);
     if (S === 0) {
       // (a bond blocked at the last refresh too has these zeros already)
       if (screen[k] !== 0 || bh[k] !== 0 || bdh[k] !== 0) {
@@ -206,7 +206,7 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
 }
 
 /** The per-bond arrays of a set (the live list is derived from them by `updateLive`). */
-const BOND_FIELDS = ["i", "j", "sx", "sy", "sz", "dx", "dy", "dz", "r", "h", "dh", "screen", "screenedBy", "dFwd", "dFwdDr", "dRev", "dRevDr", "fwdCap", "revCap", "fwdOn", "revOn"] as const;
+const BOND_FIELDS = ["i", "j", "sx", "sy", "sz", "dx", "dy", "dz", "r", "h", "dh", "screen", "screenedBy", "blockSx", "blockSy", "blockSz", "blockDist", "dFwd", "dFwdDr", "dRev", "dRevDr", "fwdCap", "revCap", "fwdOn", "revOn"] as const;
 
 function copyBonds(from: BondSet, to: BondSet, count: number): void {
   for (const key of BOND_FIELDS) {

@@ -99,10 +99,15 @@ export interface BondSet {
   /** Every atom image around each atom, for the screening (null without screening). */
   around: Neighborhood | null;
   /**
-   * Entry of `around` (in atom i's row) that blocked the bond's coupling at the last refresh (-1:
-   * none): the screening tries it first (screening.ts, `screeningFactor`).
+   * The atom image that blocked the bond's coupling at the last refresh: its owner (-1: none), its
+   * periodic shift (A) and its distance from i at the neighborhood's build (A). The screening tries
+   * it first (screening.ts, `screeningFactor`).
    */
   screenedBy: Int32Array;
+  blockSx: Float64Array;
+  blockSy: Float64Array;
+  blockSz: Float64Array;
+  blockDist: Float64Array;
   /** D of channel i -> j (forward) and j -> i (reverse), eV, and their r-derivatives, eV/A. */
   dFwd: Float64Array;
   dFwdDr: Float64Array;
@@ -185,6 +190,7 @@ export function allocateBonds(capacity: number): BondSet {
     sx: f(), sy: f(), sz: f(),
     dx: f(), dy: f(), dz: f(), r: f(), h: f(), dh: f(), screen: f(), around: null,
     screenedBy: new Int32Array(capacity).fill(-1),
+    blockSx: f(), blockSy: f(), blockSz: f(), blockDist: f(),
     dFwd: f(), dFwdDr: f(), dRev: f(), dRevDr: f(),
     fwdCap: new Uint8Array(capacity),
     revCap: new Uint8Array(capacity),

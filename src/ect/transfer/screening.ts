@@ -145,18 +145,17 @@ function forEachScreener(
 }
 
 /**
- * Ellipse parameter C_ikj of the image at row entry `q` of atom i's neighborhood for the bond from
- * i (at xi, yi, zi) along (dx, dy, dz) (squared length rij2), or Infinity when the walk of
- * {@link forEachScreener} would skip that entry: beyond the row's distance bound `last` or the
- * ellipse's reach `reach` (A^2), on top of j, or with C >= C_max.
+ * Ellipse parameter C_ikj of the image of atom `o` at shift (sx, sy, sz) (A), `dist` from i at the
+ * neighborhood's build, for the bond from i (at xi, yi, zi) along (dx, dy, dz) (squared length
+ * rij2); Infinity when the walk of {@link forEachScreener} would skip that image: beyond the row's
+ * distance bound `last` or the ellipse's reach `reach` (A^2), on top of j, or with C >= C_max.
  */
 function ellipseParameter(
-  around: Neighborhood, view: NeighborView, s: ScreeningParams, q: number,
+  view: NeighborView, s: ScreeningParams, o: number, sx: number, sy: number, sz: number, dist: number,
   xi: number, yi: number, zi: number, dx: number, dy: number, dz: number, rij2: number, reach: number, last: number,
 ): number {
-  if (around.dist[q] > last) return Infinity;
-  const o = around.owner[q];
-  const kx = view.x[o] + around.sx[q] - xi, ky = view.y[o] + around.sy[q] - yi, kz = view.z[o] + around.sz[q] - zi;
+  if (dist > last) return Infinity;
+  const kx = view.x[o] + sx - xi, ky = view.y[o] + sy - yi, kz = view.z[o] + sz - zi;
   const rik2 = kx * kx + ky * ky + kz * kz;
   if (rik2 >= reach) return Infinity;
   const ex = kx - dx, ey = ky - dy, ez = kz - dz;
@@ -171,32 +170,41 @@ function ellipseParameter(
 /**
  * Screening factor S_ij of bond `k` (geometry dx, dy, dz of the current positions), the product of
  * f_c over the screeners in the order of {@link forEachScreener}, 0 as soon as one screener blocks
- * the pair. `witness[k]` is the row entry that blocked the bond last time (-1: none): it is tried
- * first, since a bond blocked at one step is nearly always blocked by the same atom at the next,
- * and a blocking screener makes the product 0 whatever the others give (the walk over the sorted
- * row to find it again was most of the screening's cost in rock salt, where 14 of 15 bonds within
- * the coupling's 11 A are blocked by the first shell).
+ * the pair. The image that blocked the bond last time (`screenedBy`, `blockSx`.., `blockDist`) is
+ * tried first: a bond blocked at one step is nearly always blocked by the same atom at the next, and
+ * a blocking screener makes the product 0 whatever the others give (the walk over the sorted row to
+ * find it again was most of the screening's cost in rock salt, where 14 of 15 bonds within the
+ * coupling's 11 A are blocked by the first shell). The image is kept per bond, not as an entry of
+ * the row, so that the check reads the bond arrays in order.
  */
-export function screeningFactor(bonds: BondSet, k: number, around: Neighborhood, view: NeighborView, s: ScreeningParams, witness: Int32Array): number {
-  const i = bonds.i[k];
-  const dx = bonds.dx[k], dy = bonds.dy[k], dz = bonds.dz[k];
+export function screeningFactor(b: BondSet, k: number, around: Neighborhood, view: NeighborView, s: ScreeningParams): number {
+  const i = b.i[k];
+  const dx = b.dx[k], dy = b.dy[k], dz = b.dz[k];
   const rij2 = dx * dx + dy * dy + dz * dz;
   const reach = screeningReach2(s) * rij2;
   // Rows are sorted by the build's distances, which are within `margin` of today's.
   const last = Math.sqrt(reach) + around.margin;
   const xi = view.x[i], yi = view.y[i], zi = view.z[i];
   const span = s.cmax - s.cmin;
-  const seen = witness[k];
-  if (seen >= 0 && (ellipseParameter(around, view, s, seen, xi, yi, zi, dx, dy, dz, rij2, reach, last) - s.cmin) / span <= 0) return 0;
+  const seen = b.screenedBy[k];
+  if (seen >= 0) {
+    const c = ellipseParameter(view, s, seen, b.blockSx[k], b.blockSy[k], b.blockSz[k], b.blockDist[k], xi, yi, zi, dx, dy, dz, rij2, reach, last);
+    if ((c - s.cmin) / span <= 0) return 0;
+  }
   let S = 1;
+  const dist = around.dist, owner = around.owner, asx = around.sx, asy = around.sy, asz = around.sz;
   for (let q = around.start[i], end = around.start[i + 1]; q < end; q++) {
-    if (around.dist[q] > last) break;
-    const c = ellipseParameter(around, view, s, q, xi, yi, zi, dx, dy, dz, rij2, reach, last);
+    if (dist[q] > last) break;
+    const c = ellipseParameter(view, s, owner[q], asx[q], asy[q], asz[q], dist[q], xi, yi, zi, dx, dy, dz, rij2, reach, last);
     if (c === Infinity) continue;
     const x = (c - s.cmin) / span;
     if (x >= 1) continue;
     if (x <= 0) {
-      witness[k] = q;
+      b.screenedBy[k] = owner[q];
+      b.blockSx[k] = asx[q];
+      b.blockSy[k] = asy[q];
+      b.blockSz[k] = asz[q];
+      b.blockDist[k] = dist[q];
       return 0;
     }
     const u = 1 - x, v = 1 - u * u * u * u;
