@@ -21,7 +21,7 @@ import { SLOTS } from "./transfer-energy.js";
  * Candidate pairs of one neighbor-list build: the listed pairs within the polarization range plus
  * the list's skin, j's image at r_j + shift.
  */
-interface Candidates {
+export interface Candidates {
   count: number;
   i: Int32Array;
   j: Int32Array;
@@ -60,17 +60,17 @@ function allocate(n: number): FieldPairs {
 }
 
 export class Polarization {
-  private candidates: Candidates = allocateCandidates(64);
+  protected candidates: Candidates = allocateCandidates(64);
   private pairs: FieldPairs = allocate(64);
-  private n = 0;
-  private type: Int32Array = new Int32Array(0);
+  protected n = 0;
+  protected type: Int32Array = new Int32Array(0);
   /** Neighbor-list build the pairs were gathered from (-1: none, or gather at every collect). */
-  private build = -1;
+  protected build = -1;
   /** Fields E_i (3 per atom, e/A^2) of the last energy call. */
   readonly field: Float64Array[] = [new Float64Array(0), new Float64Array(0), new Float64Array(0)];
-  private alpha = new Float64Array(0);
+  protected alpha = new Float64Array(0);
   /** Confinement factor c_i = 1 / (1 + gamma n_i) of the current positions (1 without confinement). */
-  private confine = new Float64Array(0);
+  protected confine = new Float64Array(0);
   /** Coordination n_i of the confinement. */
   private coordination = new Float64Array(0);
   /** Whether any element has a confinement. */
@@ -133,7 +133,7 @@ export class Polarization {
    * that the sums do not depend on the order of the list's segments (the kernels re-sort them into
    * distance tiers at every step, and a restart restores that order instead of the build's).
    */
-  private gather(view: NeighborView, margin: number): void {
+  protected gather(view: NeighborView, margin: number): void {
     const { n, x, y, z, numNeigh } = view;
     const reach = this.settings.cutoff + margin, reach2 = reach * reach;
     let total = 0;
@@ -178,7 +178,7 @@ export class Polarization {
   }
 
   /** Geometry, damping and taper at the current positions of the candidates within the cutoff, in their order. */
-  private refresh(view: NeighborView): void {
+  protected refresh(view: NeighborView): void {
     const { type, x, y, z } = view;
     const { cutoff, taper: width, damping } = this.settings;
     const cand = this.candidates;
