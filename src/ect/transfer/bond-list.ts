@@ -9,7 +9,7 @@ import { splineEval } from "../../potentials/spline.js";
 import type { SplineTable } from "../../potentials/types.js";
 import type { EctTables } from "../table-types.js";
 import { allocateBonds, updateLive, type BondSet, type NeighborView, type StateRoles } from "./bonds.js";
-import { neighborhood, screeningFactor } from "./screening.js";
+import { neighborhood, screeningFactor, screeningReach2 } from "./screening.js";
 
 export type { NeighborView };
 
@@ -166,6 +166,7 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
   const channels = channelTablesOf(tables), kc = tables.coulombConstant;
   const screening = bt.screening, around = b.around;
   const { types: ne, cutoff, screened } = pairTablesOf(tables);
+  const reach2 = screening ? screeningReach2(screening) : 0;
   const bi = b.i, bj = b.j, bsx = b.sx, bsy = b.sy, bsz = b.sz, bdx = b.dx, bdy = b.dy, bdz = b.dz, br = b.r;
   const bh = b.h, bdh = b.dh, screen = b.screen, fwdCap = b.fwdCap, revCap = b.revCap;
   for (let k = 0, nb = b.count; k < nb; k++) {
@@ -180,7 +181,7 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
     // or correlation (h S = 0 whatever h is).
     const tp = ti * ne + tj;
     let S = r < cutoff[tp] ? 1 : 0;
-    if (S !== 0 && around && screened[tp]) S = screeningFactor(b, k, around, view, screening!);
+    if (S !== 0 && around && screened[tp]) S = screeningFactor(b, k, around, view, screening!, reach2);
     if (S === 0) {
       // (a bond blocked at the last refresh too has these zeros already)
       if (screen[k] !== 0 || bh[k] !== 0 || bdh[k] !== 0) {

@@ -126,6 +126,11 @@ export interface BondSet {
   revOn: Uint8Array;
   /** Indices of the bonds with a live channel, ascending (the per-evaluation loops run over these). */
   live: Int32Array;
+  /**
+   * The weak-channel cost factor of each live bond, WEAK_CHANNEL_COST / (|h| + eps) (1/eV), set by
+   * `updateLive` (a division per bond once per refresh instead of at every evaluation).
+   */
+  weak: Float64Array;
   liveCount: number;
   /**
    * Changes whenever `updateLive` finds other live channels than before (caches of what depends on
@@ -137,7 +142,7 @@ export interface BondSet {
 
 /** Recomputes fwdOn, revOn and the live list from the capabilities and the couplings h. */
 export function updateLive(b: BondSet): void {
-  const { fwdCap, revCap, fwdOn, revOn, live, h } = b;
+  const { fwdCap, revCap, fwdOn, revOn, live, h, weak } = b;
   let n = 0, changed = b.liveCount === -1;
   for (let k = 0; k < b.count; k++) {
     const on = h[k] !== 0 ? 1 : 0;
@@ -145,7 +150,10 @@ export function updateLive(b: BondSet): void {
     if (fwdOn[k] !== f || revOn[k] !== r) changed = true;
     fwdOn[k] = f;
     revOn[k] = r;
-    if (f | r) live[n++] = k;
+    if (f | r) {
+      live[n++] = k;
+      weak[k] = WEAK_CHANNEL_COST / (Math.abs(h[k]) + WEAK_CHANNEL_EPS);
+    }
   }
   // The version moves only when a channel switched (MD refreshes the set at every step).
   if (changed || n !== b.liveCount || b.count !== b.liveSize) b.liveVersion++;
@@ -197,6 +205,7 @@ export function allocateBonds(capacity: number): BondSet {
     fwdOn: new Uint8Array(capacity),
     revOn: new Uint8Array(capacity),
     live: new Int32Array(capacity),
+    weak: f(),
     liveCount: -1,
     liveVersion: 0,
     liveSize: 0,
@@ -231,7 +240,7 @@ export function bondEnergy(
 ): number {
   let e = 0;
   g0.fill(0);
-  const bi = b.i, bj = b.j, bh = b.h, dFwd = b.dFwd, dRev = b.dRev, fwdOn = b.fwdOn, revOn = b.revOn, live = b.live;
+  const bi = b.i, bj = b.j, bh = b.h, dFwd = b.dFwd, dRev = b.dRev, fwdOn = b.fwdOn, revOn = b.revOn, live = b.live, bweak = b.weak;
   // g0 of the first atom is summed in a local while consecutive bonds share it (runs of one i in a
   // sorted set), in the order of the plain sums (the other end is never that atom).
   let run = -1, g0Run = 0;
@@ -251,7 +260,7 @@ export function bondEnergy(
     const f = fOn ? af[k] : 0, rv = rOn ? ar[k] : 0;
     const h = bh[k];
     const df = dFwd[k], dr = dRev[k];
-    const weak = WEAK_CHANNEL_COST / (Math.abs(h) + WEAK_CHANNEL_EPS);
+    const weak = bweak[k];
     e += 2 * h * (f + rv) * m + (df * f * f + dr * rv * rv) * m2 + weak * (f * f + rv * rv);
     gf[k] = fOn ? 2 * h * m + 2 * df * f * m2 + 2 * weak * f : 0;
     gr[k] = rOn ? 2 * h * m + 2 * dr * rv * m2 + 2 * weak * rv : 0;

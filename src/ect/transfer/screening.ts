@@ -175,13 +175,14 @@ function ellipseParameter(
  * a blocking screener makes the product 0 whatever the others give (the walk over the sorted row to
  * find it again was most of the screening's cost in rock salt, where 14 of 15 bonds within the
  * coupling's 11 A are blocked by the first shell). The image is kept per bond, not as an entry of
- * the row, so that the check reads the bond arrays in order.
+ * the row, so that the check reads the bond arrays in order. `reach2`: {@link screeningReach2} of `s`
+ * (callers over many bonds pass it once).
  */
-export function screeningFactor(b: BondSet, k: number, around: Neighborhood, view: NeighborView, s: ScreeningParams): number {
+export function screeningFactor(b: BondSet, k: number, around: Neighborhood, view: NeighborView, s: ScreeningParams, reach2 = screeningReach2(s)): number {
   const i = b.i[k];
   const dx = b.dx[k], dy = b.dy[k], dz = b.dz[k];
   const rij2 = dx * dx + dy * dy + dz * dz;
-  const reach = screeningReach2(s) * rij2;
+  const reach = reach2 * rij2;
   // Rows are sorted by the build's distances, which are within `margin` of today's.
   const last = Math.sqrt(reach) + around.margin;
   const xi = view.x[i], yi = view.y[i], zi = view.z[i];
