@@ -89,13 +89,13 @@ export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: 
   const wp = work.wPlus, wm = work.wMinus;
   wp.fill(0);
   wm.fill(0);
-  const bi = b.i, bj = b.j, fwdOn = b.fwdOn, revOn = b.revOn, live = b.live;
+  const bi = b.liveI, bj = b.liveJ, fwdOn = b.liveFwd, revOn = b.liveRev, live = b.live;
   // w+ and w- of the bonds' first atom are summed in locals while consecutive bonds share it (runs
   // of one i in a sorted set), in the order of the plain sums (the other end is never that atom).
   // Only live bonds carry weight (dead channels' amplitudes are ignored).
   let run = -1, wpRun = 0, wmRun = 0;
   for (let q = 0, nl = b.liveCount; q < nl; q++) {
-    const k = live[q], i = bi[k], j = bj[k];
+    const k = live[q], i = bi[q], j = bj[q];
     if (i !== run) {
       if (run >= 0) {
         wp[run] = wpRun;
@@ -106,13 +106,13 @@ export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: 
       wmRun = wm[i];
     }
     // (j === i does not occur in a bond set of distinct atoms; kept exact all the same)
-    if (fwdOn[k]) {
+    if (fwdOn[q]) {
       const xf = x[k], f = xf * xf;
       wpRun += f;
       if (j === run) wmRun += f;
       else wm[j] += f;
     }
-    if (revOn[k]) {
+    if (revOn[q]) {
       const xr = x[nb + k], r = xr * xr;
       if (j === run) wpRun += r;
       else wp[j] += r;
@@ -170,12 +170,12 @@ export function transferEnergy(
     dPlus[i] = c >= 0 ? eps[row + c] - z : 0;
     dMinus[i] = a >= 0 ? eps[row + a] - z : 0;
   }
-  const bi = b.i, bj = b.j, fwdOn = b.fwdOn, revOn = b.revOn, live = b.live;
+  const bi = b.liveI, bj = b.liveJ, fwdOn = b.liveFwd, revOn = b.liveRev, live = b.live;
   if (!liveOnly) grad.fill(0, 0, 2 * nb);
   for (let q = 0, nl = b.liveCount; q < nl; q++) {
-    const k = live[q], i = bi[k], j = bj[k];
-    grad[k] = fwdOn[k] ? 2 * x[k] * (dPlus[i] + dMinus[j]) + gf[k] : 0;
-    grad[nb + k] = revOn[k] ? 2 * x[nb + k] * (dPlus[j] + dMinus[i]) + gr[k] : 0;
+    const k = live[q], i = bi[q], j = bj[q];
+    grad[k] = fwdOn[q] ? 2 * x[k] * (dPlus[i] + dMinus[j]) + gf[q] : 0;
+    grad[nb + k] = revOn[q] ? 2 * x[nb + k] * (dPlus[j] + dMinus[i]) + gr[q] : 0;
   }
   const res = 2 * nb;
   if (p.charge > 0) for (let i = 0; i < n; i++) grad[res + i] = 2 * x[res + i] * dPlus[i];
@@ -193,18 +193,18 @@ export function transferEnergy(
 export function diagonalCurvature(p: TransferProblem, x: Float64Array, work: TransferWork, out: Float64Array, floor = 0.05): void {
   const b = p.bonds, nb = b.count, n = work.atoms;
   const w0 = work.w0, dP = work.dPlus, dM = work.dMinus;
-  const bi = b.i, bj = b.j, bh = b.h, dFwd = b.dFwd, dRev = b.dRev, fwdOn = b.fwdOn, revOn = b.revOn, live = b.live;
+  const bi = b.liveI, bj = b.liveJ, bh = b.liveH, dFwd = b.liveDF, dRev = b.liveDR, fwdOn = b.liveFwd, revOn = b.liveRev, live = b.live;
   out.fill(1, 0, 2 * nb);
   for (let q = 0, nl = b.liveCount; q < nl; q++) {
-    const k = live[q], fOn = fwdOn[k], rOn = revOn[k];
-    const i = bi[k], j = bj[k];
+    const k = live[q], fOn = fwdOn[q], rOn = revOn[q];
+    const i = bi[q], j = bj[q];
     const wi = Math.max(w0[i], 1e-6), wj = Math.max(w0[j], 1e-6);
     const m = Math.sqrt(Math.sqrt(wi * wj)), m2 = m * m;
-    const h = Math.abs(bh[k]);
+    const h = Math.abs(bh[q]);
     const weak = (2 * WEAK_CHANNEL_COST) / (h + 1e-8);
     const inv = 1 / wi + 1 / wj;
-    out[k] = fOn ? Math.max(floor, Math.abs(2 * (dP[i] + dM[j] + dFwd[k] * m2)) + h * m * Math.abs(x[k]) * inv + weak) : 1;
-    out[nb + k] = rOn ? Math.max(floor, Math.abs(2 * (dP[j] + dM[i] + dRev[k] * m2)) + h * m * Math.abs(x[nb + k]) * inv + weak) : 1;
+    out[k] = fOn ? Math.max(floor, Math.abs(2 * (dP[i] + dM[j] + dFwd[q] * m2)) + h * m * Math.abs(x[k]) * inv + weak) : 1;
+    out[nb + k] = rOn ? Math.max(floor, Math.abs(2 * (dP[j] + dM[i] + dRev[q] * m2)) + h * m * Math.abs(x[nb + k]) * inv + weak) : 1;
   }
   for (let i = 0; i < n; i++) out[2 * nb + i] = Math.max(floor, Math.abs(2 * (p.charge > 0 ? dP[i] : dM[i])));
 }
