@@ -152,16 +152,26 @@ export interface BondSet {
    */
   liveVersion: number;
   liveSize: number;
+  /**
+   * Variables (the layout of the solver's x: channel i -> j of bond k at k, j -> i at count + k) of
+   * the channels the last `updateLive` found dead that were live before, `diedCount` of them.
+   */
+  died: Int32Array;
+  diedCount: number;
 }
 
 /** Recomputes fwdOn, revOn and the live list from the capabilities and the couplings h. */
 export function updateLive(b: BondSet): void {
   const { fwdCap, revCap, fwdOn, revOn, live, h, weak, liveI, liveJ, liveH, liveDF, liveDR, liveWeak, liveFwd, liveRev } = b;
-  let n = 0, changed = b.liveCount === -1;
-  for (let k = 0; k < b.count; k++) {
+  let n = 0, changed = b.liveCount === -1, died = 0;
+  for (let k = 0, nb = b.count; k < nb; k++) {
     const on = h[k] !== 0 ? 1 : 0;
     const f = fwdCap[k] & on, r = revCap[k] & on;
-    if (fwdOn[k] !== f || revOn[k] !== r) changed = true;
+    if (fwdOn[k] !== f || revOn[k] !== r) {
+      changed = true;
+      if (fwdOn[k] && !f) b.died[died++] = k;
+      if (revOn[k] && !r) b.died[died++] = nb + k;
+    }
     fwdOn[k] = f;
     revOn[k] = r;
     if (f | r) {
@@ -181,6 +191,17 @@ export function updateLive(b: BondSet): void {
   if (changed || n !== b.liveCount || b.count !== b.liveSize) b.liveVersion++;
   b.liveCount = n;
   b.liveSize = b.count;
+  b.diedCount = died;
+}
+
+/**
+ * Sets to 0 the amplitudes of the channels that died at the last `updateLive` (the refresh of a kept
+ * set): enough for a vector whose other dead channels are 0 already, as the solver's solution is
+ * (every dead channel is zeroed when a set is collected, and the solves change live channels only).
+ */
+export function zeroDiedChannels(b: BondSet, x: Float64Array): void {
+  const died = b.died;
+  for (let q = 0; q < b.diedCount; q++) x[died[q]] = 0;
 }
 
 /** Sets the amplitudes of dead channels in a variable vector (bonds' layout) to 0. */
@@ -236,6 +257,8 @@ export function allocateBonds(capacity: number): BondSet {
     liveCount: -1,
     liveVersion: 0,
     liveSize: 0,
+    died: new Int32Array(2 * capacity),
+    diedCount: 0,
   };
 }
 
