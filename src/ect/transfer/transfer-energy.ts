@@ -27,6 +27,11 @@ export interface MeanFieldSystem {
    * compute its forces along with it (the engine then needs no further evaluation).
    */
   energy(w: Float64Array, eps: Float64Array, forces?: boolean): number;
+  /**
+   * False when the energy reads nothing of `w` (a mean field frozen at earlier weights): the transfer
+   * energy then leaves the weights' slot rows unwritten. Absent: true.
+   */
+  readonly readsWeights?: boolean;
 }
 
 /** Everything the transfer energy needs besides the mean field. */
@@ -81,10 +86,10 @@ export function variableCount(bonds: number, atoms: number): number {
 }
 
 /**
- * Atom weights from the variables: fills work.wPlus, wMinus, w0 and the slot rows work.w. Returns the
- * smallest neutral weight (negative when x is outside the feasible set).
+ * Atom weights from the variables: fills work.wPlus, wMinus, w0 and (unless `rows` is false) the slot
+ * rows work.w. Returns the smallest neutral weight (negative when x is outside the feasible set).
  */
-export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: TransferWork): number {
+export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: TransferWork, rows = true): number {
   const n = work.atoms, b = p.bonds, nb = b.count;
   const wp = work.wPlus, wm = work.wMinus;
   wp.fill(0);
@@ -128,6 +133,14 @@ export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: 
   else if (p.charge < 0) for (let i = 0; i < n; i++) wm[i] += x[res + i] * x[res + i];
   let lowest = Infinity;
   const w = work.w, w0s = work.w0, cation = p.roles.cation, neutral = p.roles.neutral, anion = p.roles.anion;
+  if (!rows) {
+    for (let i = 0; i < n; i++) {
+      const w0 = 1 - wp[i] - wm[i];
+      w0s[i] = w0;
+      if (w0 < lowest) lowest = w0;
+    }
+    return lowest;
+  }
   w.fill(0);
   for (let i = 0; i < n; i++) {
     const w0 = 1 - wp[i] - wm[i];
@@ -147,15 +160,15 @@ export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: 
  * feasible (every neutral weight >= 0). The reservoir part of the gradient is not projected here.
  * `weightsCurrent`: the last `weightsFromVariables` call on `work` was at this x (it is not repeated).
  * `forces`: passed to the mean field (the last evaluation of a solve, at the kept x).
- * `liveOnly`: only the entries of live bonds' channels and of the reservoirs are written (those of
- * the active variables, all a solver reads); the other entries of `grad` are left as they are
- * instead of being set to 0.
+ * `liveOnly`: only the entries of live bonds' channels and, for a charged system, of the reservoirs
+ * are written (those of the active variables, all a solver reads); the other entries of `grad` are
+ * left as they are instead of being set to 0.
  */
 export function transferEnergy(
   p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, grad: Float64Array, work: TransferWork,
   weightsCurrent = false, forces = false, liveOnly = false,
 ): number {
-  if (!weightsCurrent) weightsFromVariables(p, x, work);
+  if (!weightsCurrent) weightsFromVariables(p, x, work, mf.readsWeights !== false);
   const eMF = mf.energy(work.w, work.eps, forces);
   const b = p.bonds, nb = b.count, n = work.atoms;
   const af = x.subarray(0, nb), ar = x.subarray(nb, 2 * nb);
@@ -180,7 +193,7 @@ export function transferEnergy(
   const res = 2 * nb;
   if (p.charge > 0) for (let i = 0; i < n; i++) grad[res + i] = 2 * x[res + i] * dPlus[i];
   else if (p.charge < 0) for (let i = 0; i < n; i++) grad[res + i] = 2 * x[res + i] * dMinus[i];
-  else for (let i = 0; i < n; i++) grad[res + i] = 0;
+  else if (!liveOnly) for (let i = 0; i < n; i++) grad[res + i] = 0;
   return eMF + eB;
 }
 

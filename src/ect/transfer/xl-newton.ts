@@ -45,22 +45,19 @@ function maxAbs(v: Float64Array): number {
 }
 
 /**
- * The mean field linearized at the weights and eps of the last evaluation on `wk` (copied into
- * scratch slots 20 and 21): E(w) = E0 + eps0 . (w - w0), eps(w) = eps0. Its constant E0 is left out
- * (the products use gradients only).
+ * The mean field linearized at the weights and eps of the last evaluation on `wk`: eps(w) = eps0
+ * (held in wk.eps, which the transfer energy hands back here, so holding it is leaving it alone).
+ * Its energy, E0 + eps0 . (w - w0), is not formed: the products use gradients only, and the weights'
+ * slot rows are not needed either (`readsWeights` false).
  */
 function frozenMeanField(wk: TransferWork, atoms: number): MeanFieldSystem {
-  const size = wk.w.length;
-  const w0 = wk.scratch(20, size), eps0 = wk.scratch(21, size);
-  w0.set(wk.w);
-  eps0.set(wk.eps);
+  const eps0 = wk.eps;
   return {
     atoms,
-    energy: (w, eps) => {
-      eps.set(eps0);
-      let e = 0;
-      for (let k = 0; k < size; k++) e += eps0[k] * (w[k] - w0[k]);
-      return e;
+    readsWeights: false,
+    energy: (_w, eps) => {
+      if (eps !== eps0) eps.set(eps0);
+      return 0;
     },
   };
 }
