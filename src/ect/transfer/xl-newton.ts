@@ -28,6 +28,7 @@
  */
 import { diagonalCurvature, transferEnergy, weightsFromVariables, type MeanFieldSystem, type TransferProblem, type TransferWork } from "./transfer-energy.js";
 import { activeVariables, type TransferSolveResult } from "./transfer-solver.js";
+import { liveBondSet } from "./bonds.js";
 
 /** Largest amplitude change of a difference probe: small against amplitudes of ~0.1-1, large against rounding. */
 const PROBE = 1e-5;
@@ -70,6 +71,26 @@ function frozenMeanField(wk: TransferWork, atoms: number): MeanFieldSystem {
  * (amplitude units) and the Newton decrement 1/2 g D^-1 g per atom (eV) of the trust test.
  */
 export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: "exact" | "frozen" = "exact"): TransferSolveResult {
+  if (p.charge !== 0) return newtonStep(p, mf, x, rank, wk, products);
+  // On the live bonds packed (`liveBondSet`): the same sums in the same order over contiguous
+  // variables; the answer is put back at the live bonds (the other channels stay 0).
+  const b = p.bonds, nb = b.count, nl = b.liveCount, n = mf.atoms, live = b.live;
+  const xp = wk.scratch(24, 2 * nl + n);
+  for (let q = 0; q < nl; q++) {
+    xp[q] = x[live[q]];
+    xp[nl + q] = x[nb + live[q]];
+  }
+  for (let i = 0; i < n; i++) xp[2 * nl + i] = x[2 * nb + i];
+  const result = newtonStep({ ...p, bonds: liveBondSet(b) }, mf, xp, rank, wk, products);
+  for (let q = 0; q < nl; q++) {
+    x[live[q]] = xp[q];
+    x[nb + live[q]] = xp[nl + q];
+  }
+  return result;
+}
+
+/** {@link newtonXlStep} on the problem as given. */
+function newtonStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: "exact" | "frozen"): TransferSolveResult {
   const nv = x.length, n = mf.atoms;
   const act = activeVariables(p, n), na = act.length;
   const g = wk.scratch(1, nv), probe = wk.scratch(0, nv), diag = wk.scratch(3, nv);
