@@ -92,6 +92,8 @@ export function passForce(ctx: usize): void { forcePass(ctx); }
 export function ghostFp(ctx: usize): void { copyToGhosts(ctx, cp(ctx, C_FP)); }
 
 export { ectCharges, ectDensityPass, ectEmbeddingPass, ectEpsPass, ectLongRange, ectUpdateWeights, ectForceTail, ectResonanceHessVec } from "./ect";
+// ECT-EAM induction over linear memory (the TypeScript reference: src/ect/transfer/polarization.ts)
+export { ectPolRefresh, ectPolEnergy, ectPolForces } from "./ect-polarization";
 
 /** One evaluation of eps(weights) for the ECT weight solver: charges, densities, embedding, pairs, long range. */
 export function ectEvaluate(ctx: usize): void {

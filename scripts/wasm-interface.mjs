@@ -48,6 +48,9 @@ export const EXPORTS = {
       ["ectUpdateWeights(ctx: usize): f64", "mu and the Boltzmann weights into weightsNew; returns |N(mu) - N_total|, negative when out of reach."],
       ["ectForceTail(ctx: usize): void", "Forces of the embedding, long-range self energies and Ewald's reciprocal space, after the pair forces."],
       ["ectResonanceHessVec(ctx: usize): void", "The resonance terms' Hessian times weightsNew, into eps."],
+      ["ectPolRefresh(ctx: usize): void", "Induction: pairs within the cutoff from the candidates at the current positions (geometry, damping, taper, confinement)."],
+      ["ectPolEnergy(ctx: usize): void", "Induction energy at the weights into ePol, dE_pol/dw into polEps."],
+      ["ectPolForces(ctx: usize): void", "Induction forces at the fields of the last ectPolEnergy (virial and per-atom energies when tally is 1)."],
     ],
   },
   streitz: {

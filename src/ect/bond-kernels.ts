@@ -87,8 +87,9 @@ export class BondKernels {
     const bond = this.bond;
     this.spent = 0;
     this.k.set("epsForces", 0);
-    const types = this.k.i32("type");
     this.collect();
+    // (after the collect, which may grow the memory: views taken before it are stale)
+    const types = this.k.i32("type");
     this.lastWithForces = false;
     const report = bond.solve(this.meanField(), types, settings);
     // Once more with pair forces on, at the weights the solver kept (the kernels hold them), unless

@@ -17,7 +17,8 @@ import { EnsembleSolver, SOLVER_DEFAULTS, type EctSolverOptions, type SolverRepo
 import type { EctKernelPort } from "./kernel-port.js";
 import { BondKernels } from "./bond-kernels.js";
 import { BondTransfer, BOND_SOLVER_DEFAULTS, type BondSolverOptions } from "./transfer/bond-transfer.js";
-import { Polarization } from "./transfer/polarization.js";
+import type { Polarization } from "./transfer/polarization.js";
+import { PolarizationKernel, type InductionKernels } from "./transfer/polarization-kernel.js";
 
 export { MAX_STATES };
 export type { EctSolverOptions, SolverReport };
@@ -55,9 +56,9 @@ export class EctEngine extends KernelSystem {
     super(k, variant, skin, tables.elements, reach, source);
     this.tables = tables;
     this.bond = tables.bond ? new BondTransfer(tables) : null;
-    this.polarization = tables.polarization ? new Polarization(tables.polarization, tables) : null;
-    this.solver = { ...SOLVER_DEFAULTS };
     const port = this.port();
+    this.polarization = tables.polarization ? new PolarizationKernel(tables.polarization, tables, port.induction!) : null;
+    this.solver = { ...SOLVER_DEFAULTS };
     this.ensemble = new EnsembleSolver(port, tables);
     this.bondKernels = this.bond ? new BondKernels(port, this.bond, this.polarization) : null;
     this.placeEctTables(reach);
@@ -105,11 +106,53 @@ export class EctEngine extends KernelSystem {
       invalidateForces: () => {
         this.forcesValid = false;
       },
+      induction: this.tables.polarization ? this.inductionKernels() : undefined,
+    };
+  }
+
+  /** Candidate slots of the induction buffers placed after the other buffers (see {@link placeInduction}). */
+  private polCapacity = 0;
+  /** Counts the placements of the induction buffers (their contents are lost at each). */
+  private polPlacements = 0;
+
+  /**
+   * Places the induction pair buffers after every other buffer (arena.ts, `placeTail`), for
+   * `polCapacity` candidates: at every layout (which drops them) and when a list build has more
+   * candidates. They grow without a new layout, which would lose the neighbor list of the solve.
+   */
+  private placeInduction(): void {
+    const cap = Math.max(1, this.polCapacity);
+    this.arena.placeTail([["polCand", 8 * cap], ["polCandShift", 24 * cap], ["polPair", 8 * cap], ["polRec", 96 * cap]]);
+    this.polPlacements++;
+  }
+
+  /** The induction kernels (assembly/ect-polarization.ts) as `PolarizationKernel` sees them. */
+  private inductionKernels(): InductionKernels {
+    const engine = this;
+    return {
+      reserve: (candidates) => {
+        if (candidates <= this.polCapacity) return;
+        this.polCapacity = Math.ceil(candidates * 1.2) + 64;
+        this.placeInduction();
+      },
+      get placements() {
+        return engine.polPlacements;
+      },
+      f64: (name) => this.f64(name),
+      i32: (name) => this.raw(name) as Int32Array,
+      set: (field, value) => this.setCtx(field, value),
+      ePol: () => this.getCtx("ePol"),
+      refresh: () => this.kx.ectPolRefresh(this.ctx),
+      energy: () => this.kx.ectPolEnergy(this.ctx),
+      forces: () => this.kx.ectPolForces(this.ctx),
     };
   }
 
   protected extraPerAtom(): [Field, number][] {
-    return [["weights", 8 * MAX_STATES], ["weightsNew", 8 * MAX_STATES], ["eps", 8 * MAX_STATES], ["charge", 8], ["potLR", 8], ["activeStates", 4], ["tierEnds", 12]];
+    const induction: [Field, number][] = this.tables?.polarization
+      ? [["polQ", 8], ["polAlpha", 8], ["polConfine", 8], ["polCoord", 8], ["polField", 24], ["polDq", 8], ["polEps", 8 * MAX_STATES]]
+      : [];
+    return [["weights", 8 * MAX_STATES], ["weightsNew", 8 * MAX_STATES], ["eps", 8 * MAX_STATES], ["charge", 8], ["potLR", 8], ["activeStates", 4], ["tierEnds", 12], ...induction];
   }
 
   private kvecs: Float64Array = new Float64Array(0);
@@ -121,11 +164,25 @@ export class EctEngine extends KernelSystem {
       ["pairM", 4 * this.neighCapacity], ["pairP", 8 * this.neighCapacity],
       ["coulRecords", this.blocks?.coul.data.byteLength ?? 8], ["innerRecords", this.blocks?.inner.data.byteLength ?? 8],
       ["coulBlocks", 4 * this.elements.length ** 2], ["innerBlocks", 4 * this.elements.length ** 2],
+      ["polTypes", 64 * this.elements.length],
     ];
   }
 
   protected afterLayout(): void {
     this.f64("kvecs").set(this.kvecs);
+    const pol = this.tables.polarization;
+    if (pol) {
+      // Per element: damping length, confinement strength and radius, pad, alpha of each state slot.
+      const rows = this.f64("polTypes");
+      pol.damping.forEach((rho, t) => {
+        rows.set([rho, pol.confineStrength[t], pol.confineRadius[t], 0], 8 * t);
+        pol.alpha[t].forEach((a, m) => (rows[8 * t + 4 + m] = a));
+      });
+      this.setCtx("polCutoff", pol.cutoff);
+      this.setCtx("polTaper", pol.taper);
+      this.setCtx("polConfined", pol.confineStrength.some((g) => g > 0) ? 1 : 0);
+      this.placeInduction();
+    }
     this.setCtx("nk", this.kvecs.length / 4);
     const b = this.blocks;
     if (b) {

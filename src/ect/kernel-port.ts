@@ -6,6 +6,7 @@
  * QEq-like mean field).
  */
 import type { Field } from "../engine/system.js";
+import type { InductionKernels } from "./transfer/polarization-kernel.js";
 
 export interface EctKernelPort {
   /** Owned atoms of the loaded structure. */
@@ -34,4 +35,6 @@ export interface EctKernelPort {
   periodic(): boolean;
   /** Marks the engine's forces stale: the next read evaluates again. */
   invalidateForces(): void;
+  /** The induction kernels (models with polarization; absent otherwise and in TypeScript-only ports). */
+  readonly induction?: InductionKernels;
 }

@@ -36,6 +36,8 @@ export class WasmArena {
   tablesEnd: number;
   private regions = new Map<string, Region>();
   private cache = new Map<string, Float64Array | Int32Array>();
+  /** Names of the buffers placed by {@link placeTail} (after the laid-out ones). */
+  private tail: string[] = [];
 
   /**
    * @param memory   the instance's memory, looked up at each use (it is replaced when the engine
@@ -104,6 +106,7 @@ export class WasmArena {
    * before are stale afterwards).
    */
   layout(spec: [Field, number][]): void {
+    this.dropTail();
     let at = this.tablesEnd;
     for (const [name, bytes] of spec) {
       this.regions.set(name, { name, offset: at, bytes });
@@ -115,6 +118,33 @@ export class WasmArena {
     // whole state rows, including slots an element does not use).
     new Uint8Array(this.mem.buffer, this.tablesEnd, at - this.tablesEnd).fill(0);
     this.cache.clear();
+  }
+
+  /**
+   * Places the buffers `spec` ([field, bytes]) after every other buffer, replacing the tail placed
+   * before, without moving or clearing anything else: buffers that grow during a solve (the
+   * induction pairs) get room without a new layout, which would lose the neighbor list. Their
+   * contents start undefined, and the next {@link layout} drops them (place them again after it).
+   */
+  placeTail(spec: [Field, number][]): void {
+    this.dropTail();
+    let at = align(this.memoryUse().used, 64);
+    for (const [name, bytes] of spec) {
+      this.regions.set(name, { name, offset: at, bytes });
+      this.setCtx(name, at);
+      this.tail.push(name);
+      this.cache.delete(name);
+      at = align(at + Math.max(bytes, 8), 64);
+    }
+    this.ensureBytes(at);
+  }
+
+  private dropTail(): void {
+    for (const name of this.tail) {
+      this.regions.delete(name);
+      this.cache.delete(name);
+    }
+    this.tail = [];
   }
 
   /** Bytes of wasm linear memory in use (tables and buffers), and the total reserved. */

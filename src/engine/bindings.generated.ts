@@ -59,6 +59,12 @@ export interface EctKernelExports extends KernelExports {
   ectForceTail(ctx: number): void;
   /** The resonance terms' Hessian times weightsNew, into eps. */
   ectResonanceHessVec(ctx: number): void;
+  /** Induction: pairs within the cutoff from the candidates at the current positions (geometry, damping, taper, confinement). */
+  ectPolRefresh(ctx: number): void;
+  /** Induction energy at the weights into ePol, dE_pol/dw into polEps. */
+  ectPolEnergy(ctx: number): void;
+  /** Induction forces at the fields of the last ectPolEnergy (virial and per-atom energies when tally is 1). */
+  ectPolForces(ctx: number): void;
 }
 
 /** Streitz-Mintmire kernels (assembly/streitz.ts), called by src/streitz/engine.ts. */
@@ -98,7 +104,7 @@ export interface StreitzDomainKernelExports extends KernelExports {
 }
 
 /** Every exported function, checked at instantiation (a stale dist/*.wasm lacks some). */
-export const KERNEL_FUNCTIONS = ["_initialize", "heapBase", "contextBytes", "simdEnabled", "rebuild", "computeForces", "runVerlet", "finishStep", "needsRebuild", "kineticEnergy", "initialIntegrate", "finalIntegrate", "passDensity", "passEmbedding", "passForce", "ghostFp", "ectEvaluate", "ectCharges", "ectDensityPass", "ectEmbeddingPass", "ectEpsPass", "ectLongRange", "ectUpdateWeights", "ectForceTail", "ectResonanceHessVec", "streitzCompute", "streitzRunVerlet", "streitzStep", "streitzFinishStep", "streitzRebuild", "streitzDomainDensity", "streitzDomainEmbedding", "streitzDomainForce", "streitzDomainQeqPairs", "streitzDomainQeqRhs", "streitzDomainMatvec", "streitzDomainCoulomb", "streitzDomainKspaceSums", "streitzDomainKspaceForces"] as const;
+export const KERNEL_FUNCTIONS = ["_initialize", "heapBase", "contextBytes", "simdEnabled", "rebuild", "computeForces", "runVerlet", "finishStep", "needsRebuild", "kineticEnergy", "initialIntegrate", "finalIntegrate", "passDensity", "passEmbedding", "passForce", "ghostFp", "ectEvaluate", "ectCharges", "ectDensityPass", "ectEmbeddingPass", "ectEpsPass", "ectLongRange", "ectUpdateWeights", "ectForceTail", "ectResonanceHessVec", "ectPolRefresh", "ectPolEnergy", "ectPolForces", "streitzCompute", "streitzRunVerlet", "streitzStep", "streitzFinishStep", "streitzRebuild", "streitzDomainDensity", "streitzDomainEmbedding", "streitzDomainForce", "streitzDomainQeqPairs", "streitzDomainQeqRhs", "streitzDomainMatvec", "streitzDomainCoulomb", "streitzDomainKspaceSums", "streitzDomainKspaceForces"] as const;
 
 /** State slots per atom in the ECT weights, weightsNew and eps buffers, and per type in stateE, stateN, stateQ and dirEmbed. */
 export const MAX_STATES = 4;
@@ -207,6 +213,18 @@ export const BUFFER_ELEMENT = {
   tierEnds: "i32",
   pairM: "i32",
   pairP: "f64",
+  polCand: "i32",
+  polCandShift: "f64",
+  polPair: "i32",
+  polRec: "f64",
+  polTypes: "f64",
+  polQ: "f64",
+  polAlpha: "f64",
+  polConfine: "f64",
+  polCoord: "f64",
+  polField: "f64",
+  polDq: "f64",
+  polEps: "f64",
   numNeighEam: "i32",
   sqTableQ: "f64",
   sqTableE: "f64",

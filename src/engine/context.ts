@@ -138,78 +138,97 @@ export const CTX = {
   tierScratchLimit: 1072, // i: segments longer than this are tier-sorted in place instead of through the scratch (0: the scratch size; tests lower it)
   tiersValid: 1080, // i: 1 while the tier order belongs to the current positions (the engine resets it when atoms move or the list is rebuilt)
   innerCutoff: 1088, // f: largest cutoff of the densities, pair functions and resonance couplings, A
-  eamCutoff: 1096, // f: EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs)
-  listCutoff: 1104, // f: neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A
-  numNeighEam: 1112, // p: i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build)
-  sqTableQ: 1120, // p: QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji
-  sqTableE: 1128, // p: energy/force pair records: B, A_ij, A_ji values and slopes
-  sqIntervals: 1136, // i: intervals per type pair of the Streitz tables
-  sqR0: 1144, // f: first tabulated distance, A
-  sqRdr: 1152, // f: 1/spacing of the Streitz tables, 1/A
-  sqCoulCutoff: 1160, // f: coul/streitz cutoff, A
-  sqQeqCutoff: 1168, // f: QEq cutoff, A
-  sqChi: 1176, // p: f64 per type: chi, eV/e
-  sqJ: 1184, // p: f64 per type: J, eV/e^2
-  sqSelfPair: 1192, // f: pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2
-  sqDiagShift: 1200, // f: QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2
-  sqForceShift: 1208, // f: added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2)
-  sqNbr: 1216, // p: i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff
-  sqVal: 1224, // p: f64 compact QEq list: H_ij, eV/e^2
-  sqCount: 1232, // p: i32 per owned atom: entries of the compact QEq list
-  sqGhost: 1240, // p: i32 per compact entry: extended index of the neighbor (its position), for the Coulomb force pass
-  sqCapacity: 1248, // i: slots of sqNbr and sqVal
-  sqX: 1256, // p: f64 x2 per atom: QEq solutions (s, t)
-  sqB: 1264, // p: f64 x2 per atom: right-hand sides (-chi_eff, -1)
-  sqR: 1272, // p: f64 x2 per atom: CG residuals
-  sqD: 1280, // p: f64 x2 per atom: CG directions
-  sqHd: 1288, // p: f64 x2 per atom: H times a vector
-  sqHist: 1296, // p: f64 x2 x4 per atom: previous (s, t), newest first
-  sqHistCount: 1304, // i: solutions in sqHist since it was cleared (at most 4): the linear start needs two
-  qeqTolerance: 1312, // f: relative CG residual to stop at
-  qeqMaxIter: 1320, // i: CG loop limit per solve (LAMMPS maxiter)
-  qeqGuess: 1328, // i: CG start: a QEQ_GUESS_* code (scripts/wasm-interface.mjs)
-  qeqPrecond: 1336, // i: CG preconditioner: a QEQ_PRECOND_* code (scripts/wasm-interface.mjs)
-  sqShortCutoff: 1344, // f: pairs within this distance (A) enter the Gauss-Seidel preconditioner
-  sqShortStride: 1352, // i: slots per atom of the preconditioner's full short list
-  sqShortNbr: 1360, // p: i32 per atom x sqShortStride: owner index of each short neighbor (both directions)
-  sqShortVal: 1368, // p: f64 per atom x sqShortStride: H_ij of each short neighbor, eV/e^2
-  sqShortCount: 1376, // p: i32 per owned atom: entries of its short row
-  sqY: 1384, // p: f64 x2 per atom: preconditioner scratch
-  sqZ: 1392, // p: f64 x2 per atom: preconditioned residual
-  qeqLoopsS: 1400, // i: CG loops of the s solve in the last QEq (1 + iterations)
-  qeqLoopsT: 1408, // i: CG loops of the t solve
-  qeqFailed: 1416, // i: QEq solves that stopped at maxiter above the tolerance
-  qeqSolves: 1424, // i: QEq solves so far
-  qeqLoopSum: 1432, // i: CG loops (s + t) summed over all QEq solves so far
-  qeqMu: 1440, // f: chemical potential sum s / sum t of the last QEq, eV/e
-  sqKspaceInH: 1448, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
-  sqEwald: 1456, // i: 1: Ewald k-space part
-  skCount: 1464, // i: Ewald k-vectors (half set)
-  skNmax: 1472, // i: largest |n_d| of the k-vectors
-  skVecs: 1480, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
-  skIdx: 1488, // p: i32 x4 per k-vector: n1, n2, n3, 0
-  skBasis: 1496, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
-  skPhase: 1504, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
-  skSums: 1512, // p: f64 x4 per k-vector: structure factor scratch
-  skScratch: 1520, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
-  skG: 1528, // f: Ewald splitting g, 1/A
-  skVolume: 1536, // f: cell volume, A^3
-  eEam: 1544, // f: EAM energy, eV
-  eCoulPair: 1552, // f: coul/streitz energy incl. self terms, eV
-  eKspace: 1560, // f: Ewald k-space energy incl. self and background terms, eV
-  tooClose: 1568, // i: pairs closer than the first tabulated distance in the last evaluation
-  dt: 1576, // f: time step, fs
-  ftm: 1584, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
-  kinetic: 1592, // f: kinetic energy, eV
-  delay: 1600, // i: minimum steps between builds
-  every: 1608, // i: check for a rebuild every this many steps
-  stepsDone: 1616, // i: steps completed by the last runVerlet call
-  nimport: 1624, // i: imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots
-  rank: 1632, // p: i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank
+  polCand: 1096, // p: i32 x2 per induction candidate (pairs of the list build within the induction cutoff + skin, canonical order): i, owner of j
+  polCandShift: 1104, // p: f64 x3 per candidate: periodic shift of j's image, A
+  polCandCount: 1112, // i: induction candidates of the current list build
+  polCapacity: 1120, // i: slots of polCand, polCandShift, polPair and polRec
+  polPair: 1128, // p: i32 x2 per induction pair within the cutoff at the current positions: i, j
+  polRec: 1136, // p: f64 x12 per induction pair: d = r_i - r_j (3), r, s(r), s'(r), field per unit charge s d / r^3 (3), d/dr of the pair's confinement terms of i and j, pad
+  polPairCount: 1144, // i: induction pairs within the cutoff at the current positions
+  polTypes: 1152, // p: f64 x8 per type: damping length rho_A (A), confinement strength gamma_A, radius R_A (A), pad, alpha of the MAX_STATES state slots (A^3)
+  polCutoff: 1160, // f: induction cutoff, A
+  polTaper: 1168, // f: width of the induction cutoff's taper, A
+  polConfined: 1176, // i: 1 when some element has a confinement
+  polQ: 1184, // p: f64 per owned atom: charge of the last ectPolEnergy, e
+  polAlpha: 1192, // p: f64 per owned atom: confined polarizability of the last ectPolEnergy, A^3
+  polConfine: 1200, // p: f64 per owned atom: confinement factor 1 / (1 + gamma n_i) at the current positions
+  polCoord: 1208, // p: f64 per owned atom: confinement coordination n_i at the current positions
+  polField: 1216, // p: f64 x3 per owned atom: field E_i of the last ectPolEnergy, e/A^2
+  polDq: 1224, // p: f64 per owned atom: scratch (dE_pol/dq_i, then dE_pol/dn_i)
+  polEps: 1232, // p: f64 x MAX_STATES per owned atom: dE_pol/dw of the last ectPolEnergy (0 in unused slots), eV
+  ePol: 1240, // f: induction energy of the last ectPolEnergy, eV
+  eamCutoff: 1248, // f: EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs)
+  listCutoff: 1256, // f: neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A
+  numNeighEam: 1264, // p: i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build)
+  sqTableQ: 1272, // p: QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji
+  sqTableE: 1280, // p: energy/force pair records: B, A_ij, A_ji values and slopes
+  sqIntervals: 1288, // i: intervals per type pair of the Streitz tables
+  sqR0: 1296, // f: first tabulated distance, A
+  sqRdr: 1304, // f: 1/spacing of the Streitz tables, 1/A
+  sqCoulCutoff: 1312, // f: coul/streitz cutoff, A
+  sqQeqCutoff: 1320, // f: QEq cutoff, A
+  sqChi: 1328, // p: f64 per type: chi, eV/e
+  sqJ: 1336, // p: f64 per type: J, eV/e^2
+  sqSelfPair: 1344, // f: pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2
+  sqDiagShift: 1352, // f: QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2
+  sqForceShift: 1360, // f: added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2)
+  sqNbr: 1368, // p: i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff
+  sqVal: 1376, // p: f64 compact QEq list: H_ij, eV/e^2
+  sqCount: 1384, // p: i32 per owned atom: entries of the compact QEq list
+  sqGhost: 1392, // p: i32 per compact entry: extended index of the neighbor (its position), for the Coulomb force pass
+  sqCapacity: 1400, // i: slots of sqNbr and sqVal
+  sqX: 1408, // p: f64 x2 per atom: QEq solutions (s, t)
+  sqB: 1416, // p: f64 x2 per atom: right-hand sides (-chi_eff, -1)
+  sqR: 1424, // p: f64 x2 per atom: CG residuals
+  sqD: 1432, // p: f64 x2 per atom: CG directions
+  sqHd: 1440, // p: f64 x2 per atom: H times a vector
+  sqHist: 1448, // p: f64 x2 x4 per atom: previous (s, t), newest first
+  sqHistCount: 1456, // i: solutions in sqHist since it was cleared (at most 4): the linear start needs two
+  qeqTolerance: 1464, // f: relative CG residual to stop at
+  qeqMaxIter: 1472, // i: CG loop limit per solve (LAMMPS maxiter)
+  qeqGuess: 1480, // i: CG start: a QEQ_GUESS_* code (scripts/wasm-interface.mjs)
+  qeqPrecond: 1488, // i: CG preconditioner: a QEQ_PRECOND_* code (scripts/wasm-interface.mjs)
+  sqShortCutoff: 1496, // f: pairs within this distance (A) enter the Gauss-Seidel preconditioner
+  sqShortStride: 1504, // i: slots per atom of the preconditioner's full short list
+  sqShortNbr: 1512, // p: i32 per atom x sqShortStride: owner index of each short neighbor (both directions)
+  sqShortVal: 1520, // p: f64 per atom x sqShortStride: H_ij of each short neighbor, eV/e^2
+  sqShortCount: 1528, // p: i32 per owned atom: entries of its short row
+  sqY: 1536, // p: f64 x2 per atom: preconditioner scratch
+  sqZ: 1544, // p: f64 x2 per atom: preconditioned residual
+  qeqLoopsS: 1552, // i: CG loops of the s solve in the last QEq (1 + iterations)
+  qeqLoopsT: 1560, // i: CG loops of the t solve
+  qeqFailed: 1568, // i: QEq solves that stopped at maxiter above the tolerance
+  qeqSolves: 1576, // i: QEq solves so far
+  qeqLoopSum: 1584, // i: CG loops (s + t) summed over all QEq solves so far
+  qeqMu: 1592, // f: chemical potential sum s / sum t of the last QEq, eV/e
+  sqKspaceInH: 1600, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
+  sqEwald: 1608, // i: 1: Ewald k-space part
+  skCount: 1616, // i: Ewald k-vectors (half set)
+  skNmax: 1624, // i: largest |n_d| of the k-vectors
+  skVecs: 1632, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
+  skIdx: 1640, // p: i32 x4 per k-vector: n1, n2, n3, 0
+  skBasis: 1648, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
+  skPhase: 1656, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
+  skSums: 1664, // p: f64 x4 per k-vector: structure factor scratch
+  skScratch: 1672, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
+  skG: 1680, // f: Ewald splitting g, 1/A
+  skVolume: 1688, // f: cell volume, A^3
+  eEam: 1696, // f: EAM energy, eV
+  eCoulPair: 1704, // f: coul/streitz energy incl. self terms, eV
+  eKspace: 1712, // f: Ewald k-space energy incl. self and background terms, eV
+  tooClose: 1720, // i: pairs closer than the first tabulated distance in the last evaluation
+  dt: 1728, // f: time step, fs
+  ftm: 1736, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
+  kinetic: 1744, // f: kinetic energy, eV
+  delay: 1752, // i: minimum steps between builds
+  every: 1760, // i: check for a rebuild every this many steps
+  stepsDone: 1768, // i: steps completed by the last runVerlet call
+  nimport: 1776, // i: imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots
+  rank: 1784, // p: i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 1640;
+export const CTX_BYTES = 1792;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -350,6 +369,25 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   tierScratchLimit: "i",
   tiersValid: "i",
   innerCutoff: "f",
+  polCand: "p",
+  polCandShift: "p",
+  polCandCount: "i",
+  polCapacity: "i",
+  polPair: "p",
+  polRec: "p",
+  polPairCount: "i",
+  polTypes: "p",
+  polCutoff: "f",
+  polTaper: "f",
+  polConfined: "i",
+  polQ: "p",
+  polAlpha: "p",
+  polConfine: "p",
+  polCoord: "p",
+  polField: "p",
+  polDq: "p",
+  polEps: "p",
+  ePol: "f",
   eamCutoff: "f",
   listCutoff: "f",
   numNeighEam: "p",

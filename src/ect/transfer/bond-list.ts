@@ -9,7 +9,7 @@ import { splineEval } from "../../potentials/spline.js";
 import type { SplineTable } from "../../potentials/types.js";
 import type { EctTables } from "../table-types.js";
 import { allocateBonds, updateLive, type BondSet, type NeighborView, type StateRoles } from "./bonds.js";
-import { neighborhood, screenBonds } from "./screening.js";
+import { neighborhood, screeningFactor, screeningReach2 } from "./screening.js";
 
 export type { NeighborView };
 
@@ -76,6 +76,25 @@ function channelTablesOf(tables: EctTables): (SplineTable[] | null)[][] {
   return c;
 }
 
+/** Transfer cutoff (A) and whether the pair is screened, per element pair (row-major), per set of tables. */
+const pairCache = new WeakMap<EctTables, { types: number; cutoff: Float64Array; screened: Uint8Array }>();
+
+function pairTablesOf(tables: EctTables): { types: number; cutoff: Float64Array; screened: Uint8Array } {
+  let c = pairCache.get(tables);
+  if (!c) {
+    const ne = tables.states.length, bt = tables.bond!;
+    c = { types: ne, cutoff: new Float64Array(ne * ne), screened: new Uint8Array(ne * ne) };
+    for (let a = 0; a < ne; a++) {
+      for (let b = 0; b < ne; b++) {
+        c.cutoff[a * ne + b] = bt.cutoff[a][b];
+        c.screened[a * ne + b] = bt.screening?.screened[a][b] ? 1 : 0;
+      }
+    }
+    pairCache.set(tables, c);
+  }
+  return c;
+}
+
 /**
  * Channel correlation D_{A->B}(r) = u_{A+,B-} + u_{A0,B0} - u_{A+,B0} - u_{A0,B-} - k/r (eV) into
  * out[at], and its derivative into dOut[at], from the tabulated Coulomb remainders (the same tables
@@ -130,6 +149,8 @@ export function collectBonds(tables: EctTables, view: NeighborView, reuse?: Bond
   });
   b.count = count;
   b.around = bt.screening ? neighborhood(view, margin) : null;
+  // The blocking screeners of the last set are entries of the last neighborhood.
+  b.screenedBy.fill(-1, 0, count);
   refreshBonds(tables, view, b);
   return b;
 }
@@ -143,34 +164,50 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
   const bt = tables.bond!;
   const { type, x, y, z } = view;
   const channels = channelTablesOf(tables), kc = tables.coulombConstant;
-  for (let k = 0; k < b.count; k++) {
-    const i = b.i[k], j = b.j[k], ti = type[i], tj = type[j];
-    const dx = x[j] + b.sx[k] - x[i], dy = y[j] + b.sy[k] - y[i], dz = z[j] + b.sz[k] - z[i];
+  const screening = bt.screening, around = b.around;
+  const { types: ne, cutoff, screened } = pairTablesOf(tables);
+  const reach2 = screening ? screeningReach2(screening) : 0;
+  const bi = b.i, bj = b.j, bsx = b.sx, bsy = b.sy, bsz = b.sz, bdx = b.dx, bdy = b.dy, bdz = b.dz, br = b.r;
+  const bh = b.h, bdh = b.dh, screen = b.screen, fwdCap = b.fwdCap, revCap = b.revCap;
+  for (let k = 0, nb = b.count; k < nb; k++) {
+    const i = bi[k], j = bj[k], ti = type[i], tj = type[j];
+    const dx = x[j] + bsx[k] - x[i], dy = y[j] + bsy[k] - y[i], dz = z[j] + bsz[k] - z[i];
     const r = Math.sqrt(dx * dx + dy * dy + dz * dz);
-    b.dx[k] = dx;
-    b.dy[k] = dy;
-    b.dz[k] = dz;
-    b.r[k] = r;
-    const h = bt.coupling[ti][tj];
-    const inside = r < bt.cutoff[ti][tj];
-    b.h[k] = inside ? h.value(r) : 0;
-    b.dh[k] = inside ? h.derivative(r) : 0;
-    b.screen[k] = inside ? 1 : 0;
-  }
-  if (bt.screening && b.around) screenBonds(b, b.around, view, bt.screening);
-  // Channel correlations of the coupled bonds only (a dead channel's amplitude is 0).
-  for (let k = 0; k < b.count; k++) {
-    const ti = type[b.i[k]], tj = type[b.j[k]], on = b.h[k] !== 0, r = b.r[k];
-    if (b.fwdCap[k] && on) channelCorrelation(channels[ti][tj]!, kc, r, b.dFwd, b.dFwdDr, k);
+    bdx[k] = dx;
+    bdy[k] = dy;
+    bdz[k] = dz;
+    br[k] = r;
+    // The screening factor first: a blocked bond (S = 0, most bonds of a crystal) needs no coupling
+    // or correlation (h S = 0 whatever h is).
+    const tp = ti * ne + tj;
+    let S = r < cutoff[tp] ? 1 : 0;
+    if (S !== 0 && around && screened[tp]) S = screeningFactor(b, k, around, view, screening!, reach2);
+    if (S === 0) {
+      // (a bond blocked at the last refresh too has these zeros already)
+      if (screen[k] !== 0 || bh[k] !== 0 || bdh[k] !== 0) {
+        screen[k] = bh[k] = bdh[k] = 0;
+        b.dFwd[k] = b.dFwdDr[k] = b.dRev[k] = b.dRevDr[k] = 0;
+      }
+      continue;
+    }
+    screen[k] = S;
+    const h = bt.coupling[ti][tj], hr = h.value(r);
+    // (with screening, a bond whose coupling vanishes counts as blocked, S = 0)
+    if (hr === 0 && screening && around) screen[k] = 0;
+    bh[k] = hr * S;
+    bdh[k] = h.derivative(r) * S;
+    // Channel correlations of the coupled bonds only (a dead channel's amplitude is 0).
+    const on = bh[k] !== 0;
+    if (fwdCap[k] && on) channelCorrelation(channels[ti][tj]!, kc, r, b.dFwd, b.dFwdDr, k);
     else b.dFwd[k] = b.dFwdDr[k] = 0;
-    if (b.revCap[k] && on) channelCorrelation(channels[tj][ti]!, kc, r, b.dRev, b.dRevDr, k);
+    if (revCap[k] && on) channelCorrelation(channels[tj][ti]!, kc, r, b.dRev, b.dRevDr, k);
     else b.dRev[k] = b.dRevDr[k] = 0;
   }
   updateLive(b);
 }
 
 /** The per-bond arrays of a set (the live list is derived from them by `updateLive`). */
-const BOND_FIELDS = ["i", "j", "sx", "sy", "sz", "dx", "dy", "dz", "r", "h", "dh", "screen", "dFwd", "dFwdDr", "dRev", "dRevDr", "fwdCap", "revCap", "fwdOn", "revOn"] as const;
+const BOND_FIELDS = ["i", "j", "sx", "sy", "sz", "dx", "dy", "dz", "r", "h", "dh", "screen", "screenedBy", "blockSx", "blockSy", "blockSz", "blockDist", "dFwd", "dFwdDr", "dRev", "dRevDr", "fwdCap", "revCap", "fwdOn", "revOn"] as const;
 
 function copyBonds(from: BondSet, to: BondSet, count: number): void {
   for (const key of BOND_FIELDS) {

@@ -7,7 +7,7 @@
  */
 import { CalculationFailed, InputError } from "../../errors.js";
 import type { EctTables } from "../tables.js";
-import { zeroDeadChannels, type BondSet, type StateRoles } from "./bonds.js";
+import { zeroDeadChannels, zeroDiedChannels, type BondSet, type StateRoles } from "./bonds.js";
 import { collectBonds, refreshBonds, sortBonds, stateRoles, type NeighborView } from "./bond-list.js";
 import { type MeanFieldSystem, type TransferProblem, TransferWork, variableCount, weightsFromVariables } from "./transfer-energy.js";
 import { activeVariables, CurvatureHistory, minimizeTransfer, retractReservoir, type TransferSolveResult } from "./transfer-solver.js";
@@ -138,7 +138,7 @@ export class BondTransfer {
       refreshBonds(this.tables, view, this.bonds);
       // A channel that died (its coupling went to 0) leaves the variables; one that comes alive
       // starts from 0 (its optimum grows like h^2).
-      zeroDeadChannels(this.bonds, this.x);
+      zeroDiedChannels(this.bonds, this.x);
       return;
     }
     const keep = this.bonds && !this.cold ? this.snapshot() : this.previous;
@@ -373,11 +373,19 @@ export class BondTransfer {
         // pairs of the steps before (lbfgs; measured on 64-atom NaCl: without the pairs three
         // iterations leave the energy 1e-5 eV/atom above the ground state, with them 1e-7).
         const capped = this.xlSteps > xl.order;
-        const start = capped ? this.work!.scratch(23, this.x.length) : this.extrapolated();
-        if (capped) start.set(this.xl.current);
-        zeroDeadChannels(p.bonds, start);
-        if (p.charge !== 0) retractReservoir(p, start, 2 * this.bonds!.count);
-        if (weightsFromVariables(p, start, this.work!) >= 0) this.x.set(start);
+        if (capped) {
+          // (a neutral system: the active variables are the live channels, the only entries the
+          // weights read, and x is 0 on the others already)
+          const act = activeVariables(p, this.roles!.neutral.length), current = this.xl.current;
+          const start = this.work!.scratch(23, this.x.length);
+          for (let a = 0; a < act.length; a++) start[act[a]] = current[act[a]];
+          if (weightsFromVariables(p, start, this.work!) >= 0) for (let a = 0; a < act.length; a++) this.x[act[a]] = start[act[a]];
+        } else {
+          const start = this.extrapolated();
+          zeroDeadChannels(p.bonds, start);
+          if (p.charge !== 0) retractReservoir(p, start, 2 * this.bonds!.count);
+          if (weightsFromVariables(p, start, this.work!) >= 0) this.x.set(start);
+        }
         if (!capped || xl.method !== "lbfgs") this.curvature.clear();
         if (!capped) last = run(this.x);
         else if ((xl.method ?? "newton") === "newton") last = newtonXlStep(p, mf, this.x, xl.iterations, this.work!);

@@ -98,6 +98,16 @@ export interface BondSet {
   screen: Float64Array;
   /** Every atom image around each atom, for the screening (null without screening). */
   around: Neighborhood | null;
+  /**
+   * The atom image that blocked the bond's coupling at the last refresh: its owner (-1: none), its
+   * periodic shift (A) and its distance from i at the neighborhood's build (A). The screening tries
+   * it first (screening.ts, `screeningFactor`).
+   */
+  screenedBy: Int32Array;
+  blockSx: Float64Array;
+  blockSy: Float64Array;
+  blockSz: Float64Array;
+  blockDist: Float64Array;
   /** D of channel i -> j (forward) and j -> i (reverse), eV, and their r-derivatives, eV/A. */
   dFwd: Float64Array;
   dFwdDr: Float64Array;
@@ -116,29 +126,125 @@ export interface BondSet {
   revOn: Uint8Array;
   /** Indices of the bonds with a live channel, ascending (the per-evaluation loops run over these). */
   live: Int32Array;
+  /**
+   * The weak-channel cost factor of each live bond, WEAK_CHANNEL_COST / (|h| + eps) (1/eV), set by
+   * `updateLive` (a division per bond once per refresh instead of at every evaluation).
+   */
+  weak: Float64Array;
+  /**
+   * The live bonds' data in the order of `live`, packed (entry q is bond live[q]): ends, coupling
+   * h, correlations D of the two channels, weak-channel factor and channel flags. Set by
+   * `updateLive`. Why: the live bonds are 1 in 27 of the listed ones in rock salt, so reading their
+   * data from the per-bond arrays at every evaluation touched a new cache line per value.
+   */
+  liveI: Int32Array;
+  liveJ: Int32Array;
+  liveH: Float64Array;
+  liveDF: Float64Array;
+  liveDR: Float64Array;
+  liveWeak: Float64Array;
+  liveFwd: Uint8Array;
+  liveRev: Uint8Array;
   liveCount: number;
+  /**
+   * Changes whenever `updateLive` finds other live channels than before (caches of what depends on
+   * the live channels compare it); `liveSize` is the bond count it saw.
+   */
+  liveVersion: number;
+  liveSize: number;
+  /**
+   * Variables (the layout of the solver's x: channel i -> j of bond k at k, j -> i at count + k) of
+   * the channels the last `updateLive` found dead that were live before, `diedCount` of them.
+   */
+  died: Int32Array;
+  diedCount: number;
 }
 
 /** Recomputes fwdOn, revOn and the live list from the capabilities and the couplings h. */
 export function updateLive(b: BondSet): void {
-  const { fwdCap, revCap, fwdOn, revOn, live, h } = b;
-  let n = 0;
-  for (let k = 0; k < b.count; k++) {
+  const { fwdCap, revCap, fwdOn, revOn, live, h, weak, liveI, liveJ, liveH, liveDF, liveDR, liveWeak, liveFwd, liveRev } = b;
+  let n = 0, changed = b.liveCount === -1, died = 0;
+  for (let k = 0, nb = b.count; k < nb; k++) {
     const on = h[k] !== 0 ? 1 : 0;
     const f = fwdCap[k] & on, r = revCap[k] & on;
+    if (fwdOn[k] !== f || revOn[k] !== r) {
+      changed = true;
+      if (fwdOn[k] && !f) b.died[died++] = k;
+      if (revOn[k] && !r) b.died[died++] = nb + k;
+    }
     fwdOn[k] = f;
     revOn[k] = r;
-    if (f | r) live[n++] = k;
+    if (f | r) {
+      weak[k] = WEAK_CHANNEL_COST / (Math.abs(h[k]) + WEAK_CHANNEL_EPS);
+      liveI[n] = b.i[k];
+      liveJ[n] = b.j[k];
+      liveH[n] = h[k];
+      liveDF[n] = b.dFwd[k];
+      liveDR[n] = b.dRev[k];
+      liveWeak[n] = weak[k];
+      liveFwd[n] = f;
+      liveRev[n] = r;
+      live[n++] = k;
+    }
   }
+  // The version moves only when a channel switched (MD refreshes the set at every step).
+  if (changed || n !== b.liveCount || b.count !== b.liveSize) b.liveVersion++;
   b.liveCount = n;
+  b.liveSize = b.count;
+  b.diedCount = died;
+}
+
+/** The packed live bonds of each set as a set of their own (see {@link liveBondSet}), with the version they belong to. */
+const packedSets = new WeakMap<BondSet, BondSet>();
+let identity = new Int32Array(0);
+
+/**
+ * The live bonds of `b` as a bond set of their own, for the transfer energy's loops (weights, bond
+ * terms, gradient, diagonal curvature, active variables): bond q is b's live bond q, every one live,
+ * and its per-bond data are b's packed live arrays, shared (so it follows b's refreshes while the
+ * live set holds, and is made anew when it changes). Its variables are b's at the live bonds,
+ * gathered in the same order, so every sum runs in the same order as on b. Why: on b, the live
+ * bonds' amplitudes and gradients sit 27 entries apart in rock salt (the screened bonds between),
+ * and reading them cost a cache miss each. Geometry, derivatives and screening are not part of it.
+ */
+export function liveBondSet(b: BondSet): BondSet {
+  const kept = packedSets.get(b);
+  if (kept && kept.liveVersion === b.liveVersion && kept.count === b.liveCount) return kept;
+  const nl = b.liveCount;
+  if (identity.length < nl) {
+    identity = new Int32Array(Math.max(nl, 2 * identity.length));
+    for (let q = 0; q < identity.length; q++) identity[q] = q;
+  }
+  const none = new Float64Array(0);
+  const packed: BondSet = {
+    ...b,
+    count: nl,
+    i: b.liveI, j: b.liveJ, h: b.liveH, dFwd: b.liveDF, dRev: b.liveDR, weak: b.liveWeak,
+    fwdOn: b.liveFwd, revOn: b.liveRev, fwdCap: b.liveFwd, revCap: b.liveRev,
+    sx: none, sy: none, sz: none, dx: none, dy: none, dz: none, r: none, dh: none, screen: none,
+    dFwdDr: none, dRevDr: none, around: null,
+    live: identity, liveCount: nl, liveSize: nl, diedCount: 0,
+  };
+  packedSets.set(b, packed);
+  return packed;
+}
+
+/**
+ * Sets to 0 the amplitudes of the channels that died at the last `updateLive` (the refresh of a kept
+ * set): enough for a vector whose other dead channels are 0 already, as the solver's solution is
+ * (every dead channel is zeroed when a set is collected, and the solves change live channels only).
+ */
+export function zeroDiedChannels(b: BondSet, x: Float64Array): void {
+  const died = b.died;
+  for (let q = 0; q < b.diedCount; q++) x[died[q]] = 0;
 }
 
 /** Sets the amplitudes of dead channels in a variable vector (bonds' layout) to 0. */
 export function zeroDeadChannels(b: BondSet, x: Float64Array): void {
-  const nb = b.count;
+  const nb = b.count, fwdOn = b.fwdOn, revOn = b.revOn;
   for (let k = 0; k < nb; k++) {
-    if (!b.fwdOn[k]) x[k] = 0;
-    if (!b.revOn[k]) x[nb + k] = 0;
+    if (!fwdOn[k]) x[k] = 0;
+    if (!revOn[k]) x[nb + k] = 0;
   }
 }
 
@@ -169,13 +275,25 @@ export function allocateBonds(capacity: number): BondSet {
     j: new Int32Array(capacity),
     sx: f(), sy: f(), sz: f(),
     dx: f(), dy: f(), dz: f(), r: f(), h: f(), dh: f(), screen: f(), around: null,
+    screenedBy: new Int32Array(capacity).fill(-1),
+    blockSx: f(), blockSy: f(), blockSz: f(), blockDist: f(),
     dFwd: f(), dFwdDr: f(), dRev: f(), dRevDr: f(),
     fwdCap: new Uint8Array(capacity),
     revCap: new Uint8Array(capacity),
     fwdOn: new Uint8Array(capacity),
     revOn: new Uint8Array(capacity),
     live: new Int32Array(capacity),
-    liveCount: 0,
+    weak: f(),
+    liveI: new Int32Array(capacity),
+    liveJ: new Int32Array(capacity),
+    liveH: f(), liveDF: f(), liveDR: f(), liveWeak: f(),
+    liveFwd: new Uint8Array(capacity),
+    liveRev: new Uint8Array(capacity),
+    liveCount: -1,
+    liveVersion: 0,
+    liveSize: 0,
+    died: new Int32Array(2 * capacity),
+    diedCount: 0,
   };
 }
 
@@ -190,9 +308,10 @@ export interface StateRoles {
  * Bond-term energy and the pieces of its gradient at channel amplitudes `af` (i -> j) and `ar`
  * (j -> i) and neutral weights `w0` (per atom).
  *
- * Writes, per atom, g0[i] = dE_bonds/dw_i0 at fixed amplitudes; per bond, the explicit derivatives
- * gf[b] = dE_bonds/d af_b and gr[b] = dE_bonds/d ar_b at fixed w0 (0 for dead channels). Only live
- * bonds are visited (`updateLive`). Returns E_bonds (eV).
+ * Writes, per atom, g0[i] = dE_bonds/dw_i0 at fixed amplitudes; per live bond (`updateLive`), the
+ * explicit derivatives dE_bonds/d af and dE_bonds/d ar at fixed w0 (0 for a dead channel of a live
+ * bond) into gf[q] and gr[q], q the bond's place in the live list (`b.live[q]`; packed like the
+ * live data, see `liveI`). Returns E_bonds (eV).
  */
 export function bondEnergy(
   b: BondSet,
@@ -205,14 +324,12 @@ export function bondEnergy(
 ): number {
   let e = 0;
   g0.fill(0);
-  gf.fill(0, 0, b.count);
-  gr.fill(0, 0, b.count);
-  const bi = b.i, bj = b.j, bh = b.h, dFwd = b.dFwd, dRev = b.dRev, fwdOn = b.fwdOn, revOn = b.revOn, live = b.live;
+  const live = b.live, bi = b.liveI, bj = b.liveJ, bh = b.liveH, dFwd = b.liveDF, dRev = b.liveDR, bweak = b.liveWeak, fwdOn = b.liveFwd, revOn = b.liveRev;
   // g0 of the first atom is summed in a local while consecutive bonds share it (runs of one i in a
   // sorted set), in the order of the plain sums (the other end is never that atom).
   let run = -1, g0Run = 0;
   for (let q = 0, nl = b.liveCount; q < nl; q++) {
-    const k = live[q], i = bi[k], j = bj[k];
+    const k = live[q], i = bi[q], j = bj[q];
     if (i !== run) {
       if (run >= 0) g0[run] = g0Run;
       run = i;
@@ -223,14 +340,14 @@ export function bondEnergy(
     const wj = w0j > NEUTRAL_FLOOR ? w0j : NEUTRAL_FLOOR;
     const m = Math.sqrt(Math.sqrt(wi * wj));
     const m2 = m * m;
-    const fOn = fwdOn[k], rOn = revOn[k];
+    const fOn = fwdOn[q], rOn = revOn[q];
     const f = fOn ? af[k] : 0, rv = rOn ? ar[k] : 0;
-    const h = bh[k];
-    const df = dFwd[k], dr = dRev[k];
-    const weak = WEAK_CHANNEL_COST / (Math.abs(h) + WEAK_CHANNEL_EPS);
+    const h = bh[q];
+    const df = dFwd[q], dr = dRev[q];
+    const weak = bweak[q];
     e += 2 * h * (f + rv) * m + (df * f * f + dr * rv * rv) * m2 + weak * (f * f + rv * rv);
-    gf[k] = fOn ? 2 * h * m + 2 * df * f * m2 + 2 * weak * f : 0;
-    gr[k] = rOn ? 2 * h * m + 2 * dr * rv * m2 + 2 * weak * rv : 0;
+    gf[q] = fOn ? 2 * h * m + 2 * df * f * m2 + 2 * weak * f : 0;
+    gr[q] = rOn ? 2 * h * m + 2 * dr * rv * m2 + 2 * weak * rv : 0;
     // dE/dm, then dm/dw0 = m / (4 w0) (0 below the floor, where the clamp holds w0 constant)
     const dEdm = 2 * h * (f + rv) + 2 * (df * f * f + dr * rv * rv) * m;
     if (w0i > NEUTRAL_FLOOR) g0Run += (dEdm * m) / (4 * wi);

@@ -16,13 +16,12 @@
 import type { EctTables, PolarizationTables } from "../table-types.js";
 import { forEachListedPair, type NeighborView } from "./bond-list.js";
 import { SLOTS } from "./transfer-energy.js";
-import { addPairForce } from "./bonds.js";
 
 /**
  * Candidate pairs of one neighbor-list build: the listed pairs within the polarization range plus
  * the list's skin, j's image at r_j + shift.
  */
-interface Candidates {
+export interface Candidates {
   count: number;
   i: Int32Array;
   j: Int32Array;
@@ -61,17 +60,17 @@ function allocate(n: number): FieldPairs {
 }
 
 export class Polarization {
-  private candidates: Candidates = allocateCandidates(64);
+  protected candidates: Candidates = allocateCandidates(64);
   private pairs: FieldPairs = allocate(64);
-  private n = 0;
-  private type: Int32Array = new Int32Array(0);
+  protected n = 0;
+  protected type: Int32Array = new Int32Array(0);
   /** Neighbor-list build the pairs were gathered from (-1: none, or gather at every collect). */
-  private build = -1;
+  protected build = -1;
   /** Fields E_i (3 per atom, e/A^2) of the last energy call. */
   readonly field: Float64Array[] = [new Float64Array(0), new Float64Array(0), new Float64Array(0)];
-  private alpha = new Float64Array(0);
+  protected alpha = new Float64Array(0);
   /** Confinement factor c_i = 1 / (1 + gamma n_i) of the current positions (1 without confinement). */
-  private confine = new Float64Array(0);
+  protected confine = new Float64Array(0);
   /** Coordination n_i of the confinement. */
   private coordination = new Float64Array(0);
   /** Whether any element has a confinement. */
@@ -85,7 +84,19 @@ export class Polarization {
     readonly tables: EctTables,
   ) {
     this.confined = settings.confineStrength.some((g) => g > 0);
+    const ne = tables.states.length;
+    this.slots = { count: new Int32Array(ne), charge: new Float64Array(ne * SLOTS), alpha: new Float64Array(ne * SLOTS) };
+    tables.states.forEach((st, t) => {
+      this.slots.count[t] = st.length;
+      st.forEach((state, m) => {
+        this.slots.charge[t * SLOTS + m] = state.charge;
+        this.slots.alpha[t * SLOTS + m] = settings.alpha[t][m];
+      });
+    });
   }
+
+  /** Per element (rows of SLOTS): its number of states, their charges (e) and polarizabilities (A^3). */
+  private readonly slots: { count: Int32Array; charge: Float64Array; alpha: Float64Array };
 
   /** Forgets the gathered pairs (a new structure: the next collect gathers them from the list). */
   invalidate(): void {
@@ -122,7 +133,7 @@ export class Polarization {
    * that the sums do not depend on the order of the list's segments (the kernels re-sort them into
    * distance tiers at every step, and a restart restores that order instead of the build's).
    */
-  private gather(view: NeighborView, margin: number): void {
+  protected gather(view: NeighborView, margin: number): void {
     const { n, x, y, z, numNeigh } = view;
     const reach = this.settings.cutoff + margin, reach2 = reach * reach;
     let total = 0;
@@ -167,7 +178,7 @@ export class Polarization {
   }
 
   /** Geometry, damping and taper at the current positions of the candidates within the cutoff, in their order. */
-  private refresh(view: NeighborView): void {
+  protected refresh(view: NeighborView): void {
     const { type, x, y, z } = view;
     const { cutoff, taper: width, damping } = this.settings;
     const cand = this.candidates;
@@ -175,6 +186,9 @@ export class Polarization {
     const p = this.pairs, cut2 = cutoff * cutoff, inner = cutoff - width;
     this.coordination.fill(0);
     const ci = cand.i, cj = cand.j, csx = cand.sx, csy = cand.sy, csz = cand.sz;
+    const confined = this.confined, strength = this.settings.confineStrength, radius = this.settings.confineRadius;
+    const coordination = this.coordination, dni = p.dni, dnj = p.dnj;
+    const pi = p.i, pj = p.j, pdx = p.dx, pdy = p.dy, pdz = p.dz, pr = p.r, ps = p.s, pds = p.ds, pgx = p.gx, pgy = p.gy, pgz = p.gz;
     let c = 0;
     for (let m = 0; m < cand.count; m++) {
       const i = ci[m], j = cj[m];
@@ -193,27 +207,34 @@ export class Polarization {
         t = v * v * v * (10 - 15 * v + 6 * v * v);
         dt = (30 * v * v - 60 * v * v * v + 30 * v * v * v * v) * (-1 / width);
       }
-      p.i[c] = i;
-      p.j[c] = j;
-      p.dx[c] = dx;
-      p.dy[c] = dy;
-      p.dz[c] = dz;
-      p.r[c] = r;
+      pi[c] = i;
+      pj[c] = j;
+      pdx[c] = dx;
+      pdy[c] = dy;
+      pdz[c] = dz;
+      pr[c] = r;
       const sc = d * t;
-      p.s[c] = sc;
-      p.ds[c] = dd * t + d * dt;
+      ps[c] = sc;
+      pds[c] = dd * t + d * dt;
       const g = sc / (r * r * r);
-      p.gx[c] = g * dx;
-      p.gy[c] = g * dy;
-      p.gz[c] = g * dz;
-      if (this.confined) {
-        // n_i += exp(-(r/R_A)^2) T(r), and the same for j with its own radius
-        const ri = r / this.settings.confineRadius[type[i]], rj = r / this.settings.confineRadius[type[j]];
-        const gi = Math.exp(-ri * ri), gj = Math.exp(-rj * rj);
-        this.coordination[i] += gi * t;
-        this.coordination[j] += gj * t;
-        p.dni[c] = gi * dt - ((2 * ri) / this.settings.confineRadius[type[i]]) * gi * t;
-        p.dnj[c] = gj * dt - ((2 * rj) / this.settings.confineRadius[type[j]]) * gj * t;
+      pgx[c] = g * dx;
+      pgy[c] = g * dy;
+      pgz[c] = g * dz;
+      if (confined) {
+        // n_i += exp(-(r/R_A)^2) T(r), and the same for j with its own radius. An element without
+        // confinement (gamma 0) has c = 1 whatever its n, and its dE/dn is 0: its term is skipped
+        // (a third of the exponentials of the step in NaCl, where only the anion is confined).
+        const ti = type[i], tj = type[j];
+        if (strength[ti] !== 0) {
+          const Ri = radius[ti], ri = r / Ri, gi = Math.exp(-ri * ri);
+          coordination[i] += gi * t;
+          dni[c] = gi * dt - ((2 * ri) / Ri) * gi * t;
+        } else dni[c] = 0;
+        if (strength[tj] !== 0) {
+          const Rj = radius[tj], rj = r / Rj, gj = Math.exp(-rj * rj);
+          coordination[j] += gj * t;
+          dnj[c] = gj * dt - ((2 * rj) / Rj) * gj * t;
+        } else dnj[c] = 0;
       }
       c++;
     }
@@ -223,17 +244,18 @@ export class Polarization {
 
   /** Charges and polarizabilities from slot weights (atoms x SLOTS). */
   private atomic(w: Float64Array): void {
-    const st = this.tables.states, al = this.settings.alpha;
+    const { count, charge, alpha: al } = this.slots;
+    const type = this.type, q = this.q, alpha = this.alpha, confine = this.confine;
     for (let i = 0; i < this.n; i++) {
-      const t = this.type[i];
-      let q = 0, a = 0;
-      for (let m = 0; m < st[t].length; m++) {
+      const t = type[i], row = t * SLOTS;
+      let qi = 0, a = 0;
+      for (let m = 0, nm = count[t]; m < nm; m++) {
         const wm = w[i * SLOTS + m];
-        q += wm * st[t][m].charge;
-        a += wm * al[t][m];
+        qi += wm * charge[row + m];
+        a += wm * al[row + m];
       }
-      this.q[i] = q;
-      this.alpha[i] = a * this.confine[i];
+      q[i] = qi;
+      alpha[i] = a * confine[i];
     }
   }
 
@@ -249,7 +271,8 @@ export class Polarization {
     ey.fill(0);
     ez.fill(0);
     const pi = p.i, pj = p.j, pgx = p.gx, pgy = p.gy, pgz = p.gz, q = this.q, alpha = this.alpha;
-    for (let c = 0; c < p.count; c++) {
+    const nc = p.count;
+    for (let c = 0; c < nc; c++) {
       const i = pi[c], j = pj[c];
       const gx = pgx[c], gy = pgy[c], gz = pgz[c];
       // field at i from q_j along d; at j from q_i along -d
@@ -261,20 +284,21 @@ export class Polarization {
     // dE/dq_i = -k sum_j alpha_j E_j . dE_j/dq_i, accumulated per atom
     const dq = this.dq;
     dq.fill(0);
-    for (let c = 0; c < p.count; c++) {
+    for (let c = 0; c < nc; c++) {
       const i = pi[c], j = pj[c];
       const gx = pgx[c], gy = pgy[c], gz = pgz[c];
       // E_i depends on q_j through +G, E_j on q_i through -G
       dq[j] += -k * alpha[i] * (ex[i] * gx + ey[i] * gy + ez[i] * gz);
       dq[i] += k * alpha[j] * (ex[j] * gx + ey[j] * gy + ez[j] * gz);
     }
-    const st = this.tables.states, al = this.settings.alpha;
+    const { count, charge, alpha: al } = this.slots;
+    const type = this.type, confine = this.confine;
     for (let i = 0; i < this.n; i++) {
       const e2 = ex[i] * ex[i] + ey[i] * ey[i] + ez[i] * ez[i];
-      e += -0.5 * k * this.alpha[i] * e2;
-      const t = this.type[i];
-      const ci = this.confine[i];
-      for (let m = 0; m < st[t].length; m++) eps[i * SLOTS + m] += -0.5 * k * al[t][m] * ci * e2 + dq[i] * st[t][m].charge;
+      e += -0.5 * k * alpha[i] * e2;
+      const t = type[i], row = t * SLOTS;
+      const ci = confine[i];
+      for (let m = 0, nm = count[t]; m < nm; m++) eps[i * SLOTS + m] += -0.5 * k * al[row + m] * ci * e2 + dq[i] * charge[row + m];
     }
     return e;
   }
@@ -286,40 +310,55 @@ export class Polarization {
   forces(fx: Float64Array, fy: Float64Array, fz: Float64Array, virial: Float64Array, energies?: Float64Array): void {
     const k = this.tables.coulombConstant, p = this.pairs;
     const [ex, ey, ez] = this.field;
-    for (let c = 0; c < p.count; c++) {
-      const i = p.i[c], j = p.j[c];
-      const r = p.r[c], dx = p.dx[c], dy = p.dy[c], dz = p.dz[c];
-      const s = p.s[c], ds = p.ds[c];
+    const alpha = this.alpha, q = this.q;
+    const pi = p.i, pj = p.j, pr = p.r, pdx = p.dx, pdy = p.dy, pdz = p.dz, ps = p.s, pds = p.ds;
+    // The virial in locals (its six sums stay in registers over the pairs).
+    let vxx = 0, vyy = 0, vzz = 0, vyz = 0, vxz = 0, vxy = 0;
+    for (let c = 0, nc = p.count; c < nc; c++) {
+      const i = pi[c], j = pj[c];
+      const r = pr[c], dx = pdx[c], dy = pdy[c], dz = pdz[c];
+      const s = ps[c], ds = pds[c];
       const a = s / (r * r * r), b = ds / (r * r * r * r) - (3 * s) / (r * r * r * r * r);
       // u = alpha_i q_j E_i - alpha_j q_i E_j; J u = a u + b d (d . u)
-      const ux = this.alpha[i] * this.q[j] * ex[i] - this.alpha[j] * this.q[i] * ex[j];
-      const uy = this.alpha[i] * this.q[j] * ey[i] - this.alpha[j] * this.q[i] * ey[j];
-      const uz = this.alpha[i] * this.q[j] * ez[i] - this.alpha[j] * this.q[i] * ez[j];
+      const aiqj = alpha[i] * q[j], ajqi = alpha[j] * q[i];
+      const ux = aiqj * ex[i] - ajqi * ex[j];
+      const uy = aiqj * ey[i] - ajqi * ey[j];
+      const uz = aiqj * ez[i] - ajqi * ez[j];
       const du = dx * ux + dy * uy + dz * uz;
-      // dE/dr_i = -k J u; the force on i is +k J u, on j the opposite
+      // dE/dr_i = -k J u; the force on i is +k J u, on j the opposite (d = r_i - r_j)
       const fxi = k * (a * ux + b * dx * du), fyi = k * (a * uy + b * dy * du), fzi = k * (a * uz + b * dz * du);
-      // (d = r_i - r_j: the force on i is the pair's "q" side)
-      addPairForce(j, i, dx, dy, dz, fxi, fyi, fzi, fx, fy, fz, virial);
+      fx[i] += fxi; fy[i] += fyi; fz[i] += fzi;
+      fx[j] -= fxi; fy[j] -= fyi; fz[j] -= fzi;
+      vxx += dx * fxi; vyy += dy * fyi; vzz += dz * fzi;
+      vyz += dy * fzi; vxz += dx * fzi; vxy += dx * fyi;
     }
     if (this.confined) {
       // E = -1/2 k sum_i a_i c_i |E_i|^2 with c_i = 1 / (1 + gamma n_i): dE/dn_i = 1/2 k gamma c_i |E_i|^2 alpha_i
       // (alpha_i = a_i c_i), and n_i depends on r through the pair's term.
       const dEdn = this.dq; // scratch: dq is only needed inside energy()
-      const gamma = this.settings.confineStrength;
+      const gamma = this.settings.confineStrength, type = this.type, confine = this.confine;
       for (let i = 0; i < this.n; i++) {
         const e2 = ex[i] * ex[i] + ey[i] * ey[i] + ez[i] * ez[i];
-        dEdn[i] = 0.5 * k * gamma[this.type[i]] * this.confine[i] * this.alpha[i] * e2;
+        dEdn[i] = 0.5 * k * gamma[type[i]] * confine[i] * alpha[i] * e2;
       }
-      for (let c = 0; c < p.count; c++) {
-        const i = p.i[c], j = p.j[c];
-        const dEdr = dEdn[i] * p.dni[c] + dEdn[j] * p.dnj[c];
+      const dni = p.dni, dnj = p.dnj;
+      for (let c = 0, nc = p.count; c < nc; c++) {
+        const i = pi[c], j = pj[c];
+        const dEdr = dEdn[i] * dni[c] + dEdn[j] * dnj[c];
         if (dEdr === 0) continue;
-        const r = p.r[c], f = -dEdr / r; // force on i along d = r_i - r_j
-        addPairForce(j, i, p.dx[c], p.dy[c], p.dz[c], f * p.dx[c], f * p.dy[c], f * p.dz[c], fx, fy, fz, virial);
+        const dx = pdx[c], dy = pdy[c], dz = pdz[c];
+        const f = -dEdr / pr[c]; // force on i along d = r_i - r_j
+        const fxi = f * dx, fyi = f * dy, fzi = f * dz;
+        fx[i] += fxi; fy[i] += fyi; fz[i] += fzi;
+        fx[j] -= fxi; fy[j] -= fyi; fz[j] -= fzi;
+        vxx += dx * fxi; vyy += dy * fyi; vzz += dz * fzi;
+        vyz += dy * fzi; vxz += dx * fzi; vxy += dx * fyi;
       }
     }
+    virial[0] += vxx; virial[1] += vyy; virial[2] += vzz;
+    virial[3] += vyz; virial[4] += vxz; virial[5] += vxy;
     if (energies) {
-      for (let i = 0; i < this.n; i++) energies[i] += -0.5 * k * this.alpha[i] * (ex[i] * ex[i] + ey[i] * ey[i] + ez[i] * ez[i]);
+      for (let i = 0; i < this.n; i++) energies[i] += -0.5 * k * alpha[i] * (ex[i] * ex[i] + ey[i] * ey[i] + ez[i] * ez[i]);
     }
   }
 

@@ -27,6 +27,11 @@ export interface MeanFieldSystem {
    * compute its forces along with it (the engine then needs no further evaluation).
    */
   energy(w: Float64Array, eps: Float64Array, forces?: boolean): number;
+  /**
+   * False when the energy reads nothing of `w` (a mean field frozen at earlier weights): the transfer
+   * energy then leaves the weights' slot rows unwritten. Absent: true.
+   */
+  readonly readsWeights?: boolean;
 }
 
 /** Everything the transfer energy needs besides the mean field. */
@@ -81,21 +86,21 @@ export function variableCount(bonds: number, atoms: number): number {
 }
 
 /**
- * Atom weights from the variables: fills work.wPlus, wMinus, w0 and the slot rows work.w. Returns the
- * smallest neutral weight (negative when x is outside the feasible set).
+ * Atom weights from the variables: fills work.wPlus, wMinus, w0 and (unless `rows` is false) the slot
+ * rows work.w. Returns the smallest neutral weight (negative when x is outside the feasible set).
  */
-export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: TransferWork): number {
+export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: TransferWork, rows = true): number {
   const n = work.atoms, b = p.bonds, nb = b.count;
   const wp = work.wPlus, wm = work.wMinus;
   wp.fill(0);
   wm.fill(0);
-  const bi = b.i, bj = b.j, fwdOn = b.fwdOn, revOn = b.revOn, live = b.live;
+  const bi = b.liveI, bj = b.liveJ, fwdOn = b.liveFwd, revOn = b.liveRev, live = b.live;
   // w+ and w- of the bonds' first atom are summed in locals while consecutive bonds share it (runs
   // of one i in a sorted set), in the order of the plain sums (the other end is never that atom).
   // Only live bonds carry weight (dead channels' amplitudes are ignored).
   let run = -1, wpRun = 0, wmRun = 0;
   for (let q = 0, nl = b.liveCount; q < nl; q++) {
-    const k = live[q], i = bi[k], j = bj[k];
+    const k = live[q], i = bi[q], j = bj[q];
     if (i !== run) {
       if (run >= 0) {
         wp[run] = wpRun;
@@ -106,13 +111,13 @@ export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: 
       wmRun = wm[i];
     }
     // (j === i does not occur in a bond set of distinct atoms; kept exact all the same)
-    if (fwdOn[k]) {
+    if (fwdOn[q]) {
       const xf = x[k], f = xf * xf;
       wpRun += f;
       if (j === run) wmRun += f;
       else wm[j] += f;
     }
-    if (revOn[k]) {
+    if (revOn[q]) {
       const xr = x[nb + k], r = xr * xr;
       if (j === run) wpRun += r;
       else wp[j] += r;
@@ -128,6 +133,14 @@ export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: 
   else if (p.charge < 0) for (let i = 0; i < n; i++) wm[i] += x[res + i] * x[res + i];
   let lowest = Infinity;
   const w = work.w, w0s = work.w0, cation = p.roles.cation, neutral = p.roles.neutral, anion = p.roles.anion;
+  if (!rows) {
+    for (let i = 0; i < n; i++) {
+      const w0 = 1 - wp[i] - wm[i];
+      w0s[i] = w0;
+      if (w0 < lowest) lowest = w0;
+    }
+    return lowest;
+  }
   w.fill(0);
   for (let i = 0; i < n; i++) {
     const w0 = 1 - wp[i] - wm[i];
@@ -147,9 +160,15 @@ export function weightsFromVariables(p: TransferProblem, x: Float64Array, work: 
  * feasible (every neutral weight >= 0). The reservoir part of the gradient is not projected here.
  * `weightsCurrent`: the last `weightsFromVariables` call on `work` was at this x (it is not repeated).
  * `forces`: passed to the mean field (the last evaluation of a solve, at the kept x).
+ * `liveOnly`: only the entries of live bonds' channels and, for a charged system, of the reservoirs
+ * are written (those of the active variables, all a solver reads); the other entries of `grad` are
+ * left as they are instead of being set to 0.
  */
-export function transferEnergy(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, grad: Float64Array, work: TransferWork, weightsCurrent = false, forces = false): number {
-  if (!weightsCurrent) weightsFromVariables(p, x, work);
+export function transferEnergy(
+  p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, grad: Float64Array, work: TransferWork,
+  weightsCurrent = false, forces = false, liveOnly = false,
+): number {
+  if (!weightsCurrent) weightsFromVariables(p, x, work, mf.readsWeights !== false);
   const eMF = mf.energy(work.w, work.eps, forces);
   const b = p.bonds, nb = b.count, n = work.atoms;
   const af = x.subarray(0, nb), ar = x.subarray(nb, 2 * nb);
@@ -164,17 +183,17 @@ export function transferEnergy(p: TransferProblem, mf: MeanFieldSystem, x: Float
     dPlus[i] = c >= 0 ? eps[row + c] - z : 0;
     dMinus[i] = a >= 0 ? eps[row + a] - z : 0;
   }
-  const bi = b.i, bj = b.j, fwdOn = b.fwdOn, revOn = b.revOn, live = b.live;
-  grad.fill(0, 0, 2 * nb);
+  const bi = b.liveI, bj = b.liveJ, fwdOn = b.liveFwd, revOn = b.liveRev, live = b.live;
+  if (!liveOnly) grad.fill(0, 0, 2 * nb);
   for (let q = 0, nl = b.liveCount; q < nl; q++) {
-    const k = live[q], i = bi[k], j = bj[k];
-    grad[k] = fwdOn[k] ? 2 * x[k] * (dPlus[i] + dMinus[j]) + gf[k] : 0;
-    grad[nb + k] = revOn[k] ? 2 * x[nb + k] * (dPlus[j] + dMinus[i]) + gr[k] : 0;
+    const k = live[q], i = bi[q], j = bj[q];
+    grad[k] = fwdOn[q] ? 2 * x[k] * (dPlus[i] + dMinus[j]) + gf[q] : 0;
+    grad[nb + k] = revOn[q] ? 2 * x[nb + k] * (dPlus[j] + dMinus[i]) + gr[q] : 0;
   }
   const res = 2 * nb;
   if (p.charge > 0) for (let i = 0; i < n; i++) grad[res + i] = 2 * x[res + i] * dPlus[i];
   else if (p.charge < 0) for (let i = 0; i < n; i++) grad[res + i] = 2 * x[res + i] * dMinus[i];
-  else for (let i = 0; i < n; i++) grad[res + i] = 0;
+  else if (!liveOnly) for (let i = 0; i < n; i++) grad[res + i] = 0;
   return eMF + eB;
 }
 
@@ -187,18 +206,18 @@ export function transferEnergy(p: TransferProblem, mf: MeanFieldSystem, x: Float
 export function diagonalCurvature(p: TransferProblem, x: Float64Array, work: TransferWork, out: Float64Array, floor = 0.05): void {
   const b = p.bonds, nb = b.count, n = work.atoms;
   const w0 = work.w0, dP = work.dPlus, dM = work.dMinus;
-  const bi = b.i, bj = b.j, bh = b.h, dFwd = b.dFwd, dRev = b.dRev, fwdOn = b.fwdOn, revOn = b.revOn, live = b.live;
+  const bi = b.liveI, bj = b.liveJ, bh = b.liveH, dFwd = b.liveDF, dRev = b.liveDR, fwdOn = b.liveFwd, revOn = b.liveRev, live = b.live;
   out.fill(1, 0, 2 * nb);
   for (let q = 0, nl = b.liveCount; q < nl; q++) {
-    const k = live[q], fOn = fwdOn[k], rOn = revOn[k];
-    const i = bi[k], j = bj[k];
+    const k = live[q], fOn = fwdOn[q], rOn = revOn[q];
+    const i = bi[q], j = bj[q];
     const wi = Math.max(w0[i], 1e-6), wj = Math.max(w0[j], 1e-6);
     const m = Math.sqrt(Math.sqrt(wi * wj)), m2 = m * m;
-    const h = Math.abs(bh[k]);
+    const h = Math.abs(bh[q]);
     const weak = (2 * WEAK_CHANNEL_COST) / (h + 1e-8);
     const inv = 1 / wi + 1 / wj;
-    out[k] = fOn ? Math.max(floor, Math.abs(2 * (dP[i] + dM[j] + dFwd[k] * m2)) + h * m * Math.abs(x[k]) * inv + weak) : 1;
-    out[nb + k] = rOn ? Math.max(floor, Math.abs(2 * (dP[j] + dM[i] + dRev[k] * m2)) + h * m * Math.abs(x[nb + k]) * inv + weak) : 1;
+    out[k] = fOn ? Math.max(floor, Math.abs(2 * (dP[i] + dM[j] + dFwd[q] * m2)) + h * m * Math.abs(x[k]) * inv + weak) : 1;
+    out[nb + k] = rOn ? Math.max(floor, Math.abs(2 * (dP[j] + dM[i] + dRev[q] * m2)) + h * m * Math.abs(x[nb + k]) * inv + weak) : 1;
   }
   for (let i = 0; i < n; i++) out[2 * nb + i] = Math.max(floor, Math.abs(2 * (p.charge > 0 ? dP[i] : dM[i])));
 }

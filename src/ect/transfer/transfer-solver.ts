@@ -9,6 +9,7 @@
  * Browser-safe; no wasm. The caller provides the mean-field system (the engine's kernels).
  */
 import { diagonalCurvature, transferEnergy, weightsFromVariables, type MeanFieldSystem, type TransferProblem, TransferWork } from "./transfer-energy.js";
+import type { BondSet } from "./bonds.js";
 
 export interface TransferSolveOptions {
   /**
@@ -98,6 +99,19 @@ export class CurvatureHistory {
  * charged system. The list is ascending.
  */
 export function activeVariables(p: TransferProblem, atoms: number): Int32Array {
+  const b = p.bonds, nb = b.count;
+  // Asked for at every MD step (and by every solve): the list is kept while the live channels are.
+  const kept = activeCache.get(b);
+  if (kept && kept.version === b.liveVersion && kept.count === nb && kept.atoms === atoms && kept.charged === (p.charge !== 0)) return kept.act;
+  const act = listActive(p, atoms);
+  activeCache.set(b, { version: b.liveVersion, count: nb, atoms, charged: p.charge !== 0, act });
+  return act;
+}
+
+/** The last active list of each bond set, with what it was made from. */
+const activeCache = new WeakMap<BondSet, { version: number; count: number; atoms: number; charged: boolean; act: Int32Array }>();
+
+function listActive(p: TransferProblem, atoms: number): Int32Array {
   const b = p.bonds, nb = b.count, fwdOn = b.fwdOn, revOn = b.revOn;
   let na = p.charge !== 0 ? atoms : 0;
   for (let k = 0; k < nb; k++) na += fwdOn[k] + revOn[k];

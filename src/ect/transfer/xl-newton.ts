@@ -28,6 +28,7 @@
  */
 import { diagonalCurvature, transferEnergy, weightsFromVariables, type MeanFieldSystem, type TransferProblem, type TransferWork } from "./transfer-energy.js";
 import { activeVariables, type TransferSolveResult } from "./transfer-solver.js";
+import { liveBondSet } from "./bonds.js";
 
 /** Largest amplitude change of a difference probe: small against amplitudes of ~0.1-1, large against rounding. */
 const PROBE = 1e-5;
@@ -45,22 +46,19 @@ function maxAbs(v: Float64Array): number {
 }
 
 /**
- * The mean field linearized at the weights and eps of the last evaluation on `wk` (copied into
- * scratch slots 20 and 21): E(w) = E0 + eps0 . (w - w0), eps(w) = eps0. Its constant E0 is left out
- * (the products use gradients only).
+ * The mean field linearized at the weights and eps of the last evaluation on `wk`: eps(w) = eps0
+ * (held in wk.eps, which the transfer energy hands back here, so holding it is leaving it alone).
+ * Its energy, E0 + eps0 . (w - w0), is not formed: the products use gradients only, and the weights'
+ * slot rows are not needed either (`readsWeights` false).
  */
 function frozenMeanField(wk: TransferWork, atoms: number): MeanFieldSystem {
-  const size = wk.w.length;
-  const w0 = wk.scratch(20, size), eps0 = wk.scratch(21, size);
-  w0.set(wk.w);
-  eps0.set(wk.eps);
+  const eps0 = wk.eps;
   return {
     atoms,
-    energy: (w, eps) => {
-      eps.set(eps0);
-      let e = 0;
-      for (let k = 0; k < size; k++) e += eps0[k] * (w[k] - w0[k]);
-      return e;
+    readsWeights: false,
+    energy: (_w, eps) => {
+      if (eps !== eps0) eps.set(eps0);
+      return 0;
     },
   };
 }
@@ -73,11 +71,32 @@ function frozenMeanField(wk: TransferWork, atoms: number): MeanFieldSystem {
  * (amplitude units) and the Newton decrement 1/2 g D^-1 g per atom (eV) of the trust test.
  */
 export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: "exact" | "frozen" = "exact"): TransferSolveResult {
+  if (p.charge !== 0) return newtonStep(p, mf, x, rank, wk, products);
+  // On the live bonds packed (`liveBondSet`): the same sums in the same order over contiguous
+  // variables; the answer is put back at the live bonds (the other channels stay 0).
+  const b = p.bonds, nb = b.count, nl = b.liveCount, n = mf.atoms, live = b.live;
+  const xp = wk.scratch(24, 2 * nl + n);
+  for (let q = 0; q < nl; q++) {
+    xp[q] = x[live[q]];
+    xp[nl + q] = x[nb + live[q]];
+  }
+  for (let i = 0; i < n; i++) xp[2 * nl + i] = x[2 * nb + i];
+  const result = newtonStep({ ...p, bonds: liveBondSet(b) }, mf, xp, rank, wk, products);
+  for (let q = 0; q < nl; q++) {
+    x[live[q]] = xp[q];
+    x[nb + live[q]] = xp[nl + q];
+  }
+  return result;
+}
+
+/** {@link newtonXlStep} on the problem as given. */
+function newtonStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: "exact" | "frozen"): TransferSolveResult {
   const nv = x.length, n = mf.atoms;
   const act = activeVariables(p, n), na = act.length;
   const g = wk.scratch(1, nv), probe = wk.scratch(0, nv), diag = wk.scratch(3, nv);
   let evaluations = 1;
-  transferEnergy(p, mf, x, g, wk);
+  // (the gradients here are read at the active variables only)
+  transferEnergy(p, mf, x, g, wk, false, false, true);
   diagonalCurvature(p, x, wk, diag);
   const frozen = products === "frozen";
   const hvSystem = frozen ? frozenMeanField(wk, n) : mf;
@@ -94,17 +113,18 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
   // H v by a forward difference of the gradient along v (one evaluation).
   const hv = (v: Float64Array, out: Float64Array): void => {
     const h = PROBE / Math.max(maxAbs(v), 1e-300);
-    // Only the active entries change (the rest of probe is x from the copy below): in a screened
-    // crystal they are a few percent of the listed channels.
+    // Only the active entries change: in a screened crystal they are a few percent of the listed channels.
     for (let a = 0; a < na; a++) {
       const k = act[a];
       probe[k] = x[k] + h * v[a];
     }
     if (!frozen) evaluations++;
-    transferEnergy(p, hvSystem, probe, g, wk);
+    transferEnergy(p, hvSystem, probe, g, wk, false, false, true);
     for (let a = 0; a < na; a++) out[a] = (g[act[a]] - g0[a]) / h;
   };
-  probe.set(x);
+  // The energy reads the active entries of its variables only: the probe's other entries are never
+  // read, and copying all of x (25 times the active ones in a screened crystal) is left out.
+  for (let a = 0; a < na; a++) probe[act[a]] = x[act[a]];
   let rz = dot(r, z);
   for (let it = 0; it < rank && rz > 0; it++) {
     hv(dir, Hd);
@@ -131,9 +151,9 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
     if (weightsFromVariables(p, probe, wk) >= 0) break;
     scale *= 0.5;
   }
-  x.set(probe);
+  for (let a = 0; a < na; a++) x[act[a]] = probe[act[a]];
   evaluations++;
-  const energy = transferEnergy(p, mf, x, g, wk, true, true);
+  const energy = transferEnergy(p, mf, x, g, wk, true, true, true);
   // The residual in Newton-step units, over the curvature of the start (it moved by O(d) only).
   let gmax = 0, decrement = 0;
   for (let a = 0; a < na; a++) {
