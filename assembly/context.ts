@@ -200,218 +200,220 @@
 @inline export const C_EWALD_BACKGROUND: usize = 936;
 /** largest cutoff of the short-range ECT functions (Coulomb remainder), A */
 @inline export const C_SHORT_CUTOFF: usize = 944;
+/** longest Coulomb-remainder cutoff among the structure's element pairs: the eps pass reads the Coulomb blocks (with the folded point-charge kernel) only inside it, A */
+@inline export const C_REMAINDER_CUTOFF: usize = 952;
 /** cutoff of the embedding densities f_AM, A */
-@inline export const C_DENSITY_CUTOFF: usize = 952;
+@inline export const C_DENSITY_CUTOFF: usize = 960;
 /** cutoff of the pair functions phi_AB, A */
-@inline export const C_PAIR_CUTOFF: usize = 960;
+@inline export const C_PAIR_CUTOFF: usize = 968;
 /** Coulomb constant, eV*A/e^2 */
-@inline export const C_COULOMB_K: usize = 968;
+@inline export const C_COULOMB_K: usize = 976;
 /** long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A) */
-@inline export const C_SELF_COEF: usize = 976;
+@inline export const C_SELF_COEF: usize = 984;
 /** electronic temperature k_B T_e, eV */
-@inline export const C_K_T: usize = 984;
+@inline export const C_K_T: usize = 992;
 /** 1: the eps pass also accumulates pair forces, pair energies and the virial */
-@inline export const C_EPS_FORCES: usize = 992;
+@inline export const C_EPS_FORCES: usize = 1000;
 /** total valence electrons to conserve */
-@inline export const C_N_TOTAL: usize = 1000;
+@inline export const C_N_TOTAL: usize = 1008;
 /** electron chemical potential, eV */
-@inline export const C_MU: usize = 1008;
+@inline export const C_MU: usize = 1016;
 /** sum of w (E_AM + F_AM), eV */
-@inline export const C_E_ONSITE: usize = 1016;
+@inline export const C_E_ONSITE: usize = 1024;
 /** short-range pair and Coulomb remainder energy, eV */
-@inline export const C_E_PAIR: usize = 1024;
+@inline export const C_E_PAIR: usize = 1032;
 /** long-range point-charge energy, eV */
-@inline export const C_E_LONG: usize = 1032;
+@inline export const C_E_LONG: usize = 1040;
 /** i32 per extended atom: bit M set when w_M >= 1e-17 (the states whose weights multiply table values) */
-@inline export const C_ACTIVE_STATES: usize = 1040;
+@inline export const C_ACTIVE_STATES: usize = 1048;
 /** i32 x3 per owned atom: list entries (from firstNeigh) within innerCutoff, shortCutoff and the long-range cutoff (the list is sorted into these tiers) */
-@inline export const C_TIER_ENDS: usize = 1048;
+@inline export const C_TIER_ENDS: usize = 1056;
 /** i32 per list slot: radial grid index m of the entry (inside the tiers; written by the tier sort) */
-@inline export const C_PAIR_M: usize = 1056;
+@inline export const C_PAIR_M: usize = 1064;
 /** f64 per list slot: fraction p within grid interval m */
-@inline export const C_PAIR_P: usize = 1064;
+@inline export const C_PAIR_P: usize = 1072;
 /** segments longer than this are tier-sorted in place instead of through the scratch (0: the scratch size; tests lower it) */
-@inline export const C_TIER_SCRATCH_LIMIT: usize = 1072;
+@inline export const C_TIER_SCRATCH_LIMIT: usize = 1080;
 /** 1 while the tier order belongs to the current positions (the engine resets it when atoms move or the list is rebuilt) */
-@inline export const C_TIERS_VALID: usize = 1080;
+@inline export const C_TIERS_VALID: usize = 1088;
 /** largest cutoff of the densities, pair functions and resonance couplings, A */
-@inline export const C_INNER_CUTOFF: usize = 1088;
+@inline export const C_INNER_CUTOFF: usize = 1096;
 /** i32 x2 per induction candidate (pairs of the list build within the induction cutoff + skin, canonical order): i, owner of j */
-@inline export const C_POL_CAND: usize = 1096;
+@inline export const C_POL_CAND: usize = 1104;
 /** f64 x3 per candidate: periodic shift of j's image, A */
-@inline export const C_POL_CAND_SHIFT: usize = 1104;
+@inline export const C_POL_CAND_SHIFT: usize = 1112;
 /** induction candidates of the current list build */
-@inline export const C_POL_CAND_COUNT: usize = 1112;
+@inline export const C_POL_CAND_COUNT: usize = 1120;
 /** slots of polCand, polCandShift, polPair and polRec */
-@inline export const C_POL_CAPACITY: usize = 1120;
+@inline export const C_POL_CAPACITY: usize = 1128;
 /** i32 x2 per induction pair within the cutoff at the current positions: i, j */
-@inline export const C_POL_PAIR: usize = 1128;
+@inline export const C_POL_PAIR: usize = 1136;
 /** f64 x12 per induction pair: d = r_i - r_j (3), r, s(r), s'(r), field per unit charge s d / r^3 (3), d/dr of the pair's confinement terms of i and j, pad */
-@inline export const C_POL_REC: usize = 1136;
+@inline export const C_POL_REC: usize = 1144;
 /** induction pairs within the cutoff at the current positions */
-@inline export const C_POL_PAIR_COUNT: usize = 1144;
+@inline export const C_POL_PAIR_COUNT: usize = 1152;
 /** f64 x8 per type: damping length rho_A (A), confinement strength gamma_A, radius R_A (A), pad, alpha of the MAX_STATES state slots (A^3) */
-@inline export const C_POL_TYPES: usize = 1152;
+@inline export const C_POL_TYPES: usize = 1160;
 /** induction cutoff, A */
-@inline export const C_POL_CUTOFF: usize = 1160;
+@inline export const C_POL_CUTOFF: usize = 1168;
 /** width of the induction cutoff's taper, A */
-@inline export const C_POL_TAPER: usize = 1168;
+@inline export const C_POL_TAPER: usize = 1176;
 /** 1 when some element has a confinement */
-@inline export const C_POL_CONFINED: usize = 1176;
+@inline export const C_POL_CONFINED: usize = 1184;
 /** f64 per owned atom: charge of the last ectPolEnergy, e */
-@inline export const C_POL_Q: usize = 1184;
+@inline export const C_POL_Q: usize = 1192;
 /** f64 per owned atom: confined polarizability of the last ectPolEnergy, A^3 */
-@inline export const C_POL_ALPHA: usize = 1192;
+@inline export const C_POL_ALPHA: usize = 1200;
 /** f64 per owned atom: confinement factor 1 / (1 + gamma n_i) at the current positions */
-@inline export const C_POL_CONFINE: usize = 1200;
+@inline export const C_POL_CONFINE: usize = 1208;
 /** f64 per owned atom: confinement coordination n_i at the current positions */
-@inline export const C_POL_COORD: usize = 1208;
+@inline export const C_POL_COORD: usize = 1216;
 /** f64 x3 per owned atom: field E_i of the last ectPolEnergy, e/A^2 */
-@inline export const C_POL_FIELD: usize = 1216;
+@inline export const C_POL_FIELD: usize = 1224;
 /** f64 per owned atom: scratch (dE_pol/dq_i, then dE_pol/dn_i) */
-@inline export const C_POL_DQ: usize = 1224;
+@inline export const C_POL_DQ: usize = 1232;
 /** f64 x MAX_STATES per owned atom: dE_pol/dw of the last ectPolEnergy (0 in unused slots), eV */
-@inline export const C_POL_EPS: usize = 1232;
+@inline export const C_POL_EPS: usize = 1240;
 /** induction energy of the last ectPolEnergy, eV */
-@inline export const C_E_POL: usize = 1240;
+@inline export const C_E_POL: usize = 1248;
 /** EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs) */
-@inline export const C_EAM_CUTOFF: usize = 1248;
+@inline export const C_EAM_CUTOFF: usize = 1256;
 /** neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A */
-@inline export const C_LIST_CUTOFF: usize = 1256;
+@inline export const C_LIST_CUTOFF: usize = 1264;
 /** i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build) */
-@inline export const C_NUM_NEIGH_EAM: usize = 1264;
+@inline export const C_NUM_NEIGH_EAM: usize = 1272;
 /** QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji */
-@inline export const C_SQ_TABLE_Q: usize = 1272;
+@inline export const C_SQ_TABLE_Q: usize = 1280;
 /** energy/force pair records: B, A_ij, A_ji values and slopes */
-@inline export const C_SQ_TABLE_E: usize = 1280;
+@inline export const C_SQ_TABLE_E: usize = 1288;
 /** intervals per type pair of the Streitz tables */
-@inline export const C_SQ_INTERVALS: usize = 1288;
+@inline export const C_SQ_INTERVALS: usize = 1296;
 /** first tabulated distance, A */
-@inline export const C_SQ_R0: usize = 1296;
+@inline export const C_SQ_R0: usize = 1304;
 /** 1/spacing of the Streitz tables, 1/A */
-@inline export const C_SQ_RDR: usize = 1304;
+@inline export const C_SQ_RDR: usize = 1312;
 /** coul/streitz cutoff, A */
-@inline export const C_SQ_COUL_CUTOFF: usize = 1312;
+@inline export const C_SQ_COUL_CUTOFF: usize = 1320;
 /** QEq cutoff, A */
-@inline export const C_SQ_QEQ_CUTOFF: usize = 1320;
+@inline export const C_SQ_QEQ_CUTOFF: usize = 1328;
 /** f64 per type: chi, eV/e */
-@inline export const C_SQ_CHI: usize = 1328;
+@inline export const C_SQ_CHI: usize = 1336;
 /** f64 per type: J, eV/e^2 */
-@inline export const C_SQ_J: usize = 1336;
+@inline export const C_SQ_J: usize = 1344;
 /** pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2 */
-@inline export const C_SQ_SELF_PAIR: usize = 1344;
+@inline export const C_SQ_SELF_PAIR: usize = 1352;
 /** QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2 */
-@inline export const C_SQ_DIAG_SHIFT: usize = 1352;
+@inline export const C_SQ_DIAG_SHIFT: usize = 1360;
 /** added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2) */
-@inline export const C_SQ_FORCE_SHIFT: usize = 1360;
+@inline export const C_SQ_FORCE_SHIFT: usize = 1368;
 /** i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff */
-@inline export const C_SQ_NBR: usize = 1368;
+@inline export const C_SQ_NBR: usize = 1376;
 /** f64 compact QEq list: H_ij, eV/e^2 */
-@inline export const C_SQ_VAL: usize = 1376;
+@inline export const C_SQ_VAL: usize = 1384;
 /** i32 per owned atom: entries of the compact QEq list */
-@inline export const C_SQ_COUNT: usize = 1384;
+@inline export const C_SQ_COUNT: usize = 1392;
 /** i32 per compact entry: extended index of the neighbor (its position), for the Coulomb force pass */
-@inline export const C_SQ_GHOST: usize = 1392;
+@inline export const C_SQ_GHOST: usize = 1400;
 /** slots of sqNbr and sqVal */
-@inline export const C_SQ_CAPACITY: usize = 1400;
+@inline export const C_SQ_CAPACITY: usize = 1408;
 /** f64 x2 per atom: QEq solutions (s, t) */
-@inline export const C_SQ_X: usize = 1408;
+@inline export const C_SQ_X: usize = 1416;
 /** f64 x2 per atom: right-hand sides (-chi_eff, -1) */
-@inline export const C_SQ_B: usize = 1416;
+@inline export const C_SQ_B: usize = 1424;
 /** f64 x2 per atom: CG residuals */
-@inline export const C_SQ_R: usize = 1424;
+@inline export const C_SQ_R: usize = 1432;
 /** f64 x2 per atom: CG directions */
-@inline export const C_SQ_D: usize = 1432;
+@inline export const C_SQ_D: usize = 1440;
 /** f64 x2 per atom: H times a vector */
-@inline export const C_SQ_HD: usize = 1440;
+@inline export const C_SQ_HD: usize = 1448;
 /** f64 x2 x4 per atom: previous (s, t), newest first */
-@inline export const C_SQ_HIST: usize = 1448;
+@inline export const C_SQ_HIST: usize = 1456;
 /** solutions in sqHist since it was cleared (at most 4): the linear start needs two */
-@inline export const C_SQ_HIST_COUNT: usize = 1456;
+@inline export const C_SQ_HIST_COUNT: usize = 1464;
 /** relative CG residual to stop at */
-@inline export const C_QEQ_TOLERANCE: usize = 1464;
+@inline export const C_QEQ_TOLERANCE: usize = 1472;
 /** CG loop limit per solve (LAMMPS maxiter) */
-@inline export const C_QEQ_MAX_ITER: usize = 1472;
+@inline export const C_QEQ_MAX_ITER: usize = 1480;
 /** CG start: a QEQ_GUESS_* code (scripts/wasm-interface.mjs) */
-@inline export const C_QEQ_GUESS: usize = 1480;
+@inline export const C_QEQ_GUESS: usize = 1488;
 /** CG preconditioner: a QEQ_PRECOND_* code (scripts/wasm-interface.mjs) */
-@inline export const C_QEQ_PRECOND: usize = 1488;
+@inline export const C_QEQ_PRECOND: usize = 1496;
 /** pairs within this distance (A) enter the Gauss-Seidel preconditioner */
-@inline export const C_SQ_SHORT_CUTOFF: usize = 1496;
+@inline export const C_SQ_SHORT_CUTOFF: usize = 1504;
 /** slots per atom of the preconditioner's full short list */
-@inline export const C_SQ_SHORT_STRIDE: usize = 1504;
+@inline export const C_SQ_SHORT_STRIDE: usize = 1512;
 /** i32 per atom x sqShortStride: owner index of each short neighbor (both directions) */
-@inline export const C_SQ_SHORT_NBR: usize = 1512;
+@inline export const C_SQ_SHORT_NBR: usize = 1520;
 /** f64 per atom x sqShortStride: H_ij of each short neighbor, eV/e^2 */
-@inline export const C_SQ_SHORT_VAL: usize = 1520;
+@inline export const C_SQ_SHORT_VAL: usize = 1528;
 /** i32 per owned atom: entries of its short row */
-@inline export const C_SQ_SHORT_COUNT: usize = 1528;
+@inline export const C_SQ_SHORT_COUNT: usize = 1536;
 /** f64 x2 per atom: preconditioner scratch */
-@inline export const C_SQ_Y: usize = 1536;
+@inline export const C_SQ_Y: usize = 1544;
 /** f64 x2 per atom: preconditioned residual */
-@inline export const C_SQ_Z: usize = 1544;
+@inline export const C_SQ_Z: usize = 1552;
 /** CG loops of the s solve in the last QEq (1 + iterations) */
-@inline export const C_QEQ_LOOPS_S: usize = 1552;
+@inline export const C_QEQ_LOOPS_S: usize = 1560;
 /** CG loops of the t solve */
-@inline export const C_QEQ_LOOPS_T: usize = 1560;
+@inline export const C_QEQ_LOOPS_T: usize = 1568;
 /** QEq solves that stopped at maxiter above the tolerance */
-@inline export const C_QEQ_FAILED: usize = 1568;
+@inline export const C_QEQ_FAILED: usize = 1576;
 /** QEq solves so far */
-@inline export const C_QEQ_SOLVES: usize = 1576;
+@inline export const C_QEQ_SOLVES: usize = 1584;
 /** CG loops (s + t) summed over all QEq solves so far */
-@inline export const C_QEQ_LOOP_SUM: usize = 1584;
+@inline export const C_QEQ_LOOP_SUM: usize = 1592;
 /** chemical potential sum s / sum t of the last QEq, eV/e */
-@inline export const C_QEQ_MU: usize = 1592;
+@inline export const C_QEQ_MU: usize = 1600;
 /** 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald) */
-@inline export const C_SQ_KSPACE_IN_H: usize = 1600;
+@inline export const C_SQ_KSPACE_IN_H: usize = 1608;
 /** 1: Ewald k-space part */
-@inline export const C_SQ_EWALD: usize = 1608;
+@inline export const C_SQ_EWALD: usize = 1616;
 /** Ewald k-vectors (half set) */
-@inline export const C_SK_COUNT: usize = 1616;
+@inline export const C_SK_COUNT: usize = 1624;
 /** largest |n_d| of the k-vectors */
-@inline export const C_SK_NMAX: usize = 1624;
+@inline export const C_SK_NMAX: usize = 1632;
 /** f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A) */
-@inline export const C_SK_VECS: usize = 1632;
+@inline export const C_SK_VECS: usize = 1640;
 /** i32 x4 per k-vector: n1, n2, n3, 0 */
-@inline export const C_SK_IDX: usize = 1640;
+@inline export const C_SK_IDX: usize = 1648;
 /** f64 x9: reciprocal basis vectors b_d (rows), 1/A */
-@inline export const C_SK_BASIS: usize = 1648;
+@inline export const C_SK_BASIS: usize = 1656;
 /** f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x */
-@inline export const C_SK_PHASE: usize = 1656;
+@inline export const C_SK_PHASE: usize = 1664;
 /** f64 x4 per k-vector: structure factor scratch */
-@inline export const C_SK_SUMS: usize = 1664;
+@inline export const C_SK_SUMS: usize = 1672;
 /** f64 x2 per owned atom: exp(i k.x) of the current k-vector */
-@inline export const C_SK_SCRATCH: usize = 1672;
+@inline export const C_SK_SCRATCH: usize = 1680;
 /** Ewald splitting g, 1/A */
-@inline export const C_SK_G: usize = 1680;
+@inline export const C_SK_G: usize = 1688;
 /** cell volume, A^3 */
-@inline export const C_SK_VOLUME: usize = 1688;
+@inline export const C_SK_VOLUME: usize = 1696;
 /** EAM energy, eV */
-@inline export const C_E_EAM: usize = 1696;
+@inline export const C_E_EAM: usize = 1704;
 /** coul/streitz energy incl. self terms, eV */
-@inline export const C_E_COUL_PAIR: usize = 1704;
+@inline export const C_E_COUL_PAIR: usize = 1712;
 /** Ewald k-space energy incl. self and background terms, eV */
-@inline export const C_E_KSPACE: usize = 1712;
+@inline export const C_E_KSPACE: usize = 1720;
 /** pairs closer than the first tabulated distance in the last evaluation */
-@inline export const C_TOO_CLOSE: usize = 1720;
+@inline export const C_TOO_CLOSE: usize = 1728;
 /** time step, fs */
-@inline export const C_DT: usize = 1728;
+@inline export const C_DT: usize = 1736;
 /** force/mass to acceleration: A/fs^2 per (eV/A)/amu */
-@inline export const C_FTM: usize = 1736;
+@inline export const C_FTM: usize = 1744;
 /** kinetic energy, eV */
-@inline export const C_KINETIC: usize = 1744;
+@inline export const C_KINETIC: usize = 1752;
 /** minimum steps between builds */
-@inline export const C_DELAY: usize = 1752;
+@inline export const C_DELAY: usize = 1760;
 /** check for a rebuild every this many steps */
-@inline export const C_EVERY: usize = 1760;
+@inline export const C_EVERY: usize = 1768;
 /** steps completed by the last runVerlet call */
-@inline export const C_STEPS_DONE: usize = 1768;
+@inline export const C_STEPS_DONE: usize = 1776;
 /** imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots */
-@inline export const C_NIMPORT: usize = 1776;
+@inline export const C_NIMPORT: usize = 1784;
 /** i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank */
-@inline export const C_RANK: usize = 1784;
+@inline export const C_RANK: usize = 1792;
 
-@inline export const CTX_BYTES: usize = 1792;
+@inline export const CTX_BYTES: usize = 1800;
 
 // Constants shared with TypeScript (record sizes in bytes here, in f64 words there).
 /** State slots per atom in the ECT weights, weightsNew and eps buffers, and per type in stateE, stateN, stateQ and dirEmbed. */

@@ -16,7 +16,7 @@ import {
   C_VXX, C_VYY, C_VZZ, C_VYZ, C_VXZ, C_VXY, C_GHOST_OWNER,
   C_WEIGHTS, C_WEIGHTS_NEW, C_EPS, C_CHARGE, C_POT_L_R, C_STATE_E, C_STATE_N, C_STATE_Q, C_N_STATES,
   C_DIR_EMBED, C_COUL_BLOCKS, C_COUL_STRIDE, C_LR_TABLE, C_LR_KIND, C_LR_CUTOFF,
-  C_SHORT_CUTOFF, C_COULOMB_K, C_SELF_COEF, C_K_T, C_N_TOTAL, C_MU, C_E_ONSITE, C_E_PAIR, C_E_LONG,
+  C_SHORT_CUTOFF, C_REMAINDER_CUTOFF, C_COULOMB_K, C_SELF_COEF, C_K_T, C_N_TOTAL, C_MU, C_E_ONSITE, C_E_PAIR, C_E_LONG,
   C_DENSITY_CUTOFF, C_PAIR_CUTOFF, C_KVECS, C_NK, C_EPS_FORCES, C_ROLES, C_DIR_RES, C_RES_CUTOFF, C_TALLY, C_EWALD_SUMS, C_EWALD_ALPHA, C_EWALD_BACKGROUND,
   C_ACTIVE_STATES, C_TIER_ENDS, C_TIERS_VALID, C_TIER_SCRATCH_LIMIT, C_INNER_CUTOFF, C_PAIR_M, C_PAIR_P, C_INNER_BLOCKS, C_INNER_STRIDE, C_LR_FOLDED, C_E_LONG_PAIRS,
   MAX_STATES, ECT_RECORD, ROLE_SLOTS, ROLE_CATION, ROLE_NEUTRAL, ROLE_ANION, LR_KIND_DIRECT, LR_KIND_DSF, LR_KIND_EWALD,
@@ -514,7 +514,9 @@ export function ectEpsPass(ctx: usize): void {
   const firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH), ends = cp(ctx, C_TIER_ENDS);
   const pairM = cp(ctx, C_PAIR_M), pairP = cp(ctx, C_PAIR_P);
   const rdr = cf(ctx, C_RDR);
-  const rc = cf(ctx, C_SHORT_CUTOFF), rcsq = rc * rc;
+  // The Coulomb blocks end at the structure's longest remainder cutoff, which may lie inside the
+  // pair functions' reach (then the pairs between get the point-charge kernel alone).
+  const rc = cf(ctx, C_REMAINDER_CUTOFF), rcsq = rc * rc;
   // The tabulated long-range kernel (DSF or Ewald real space) shares this traversal of the list.
   const kind = ci(ctx, C_LR_KIND), q = cp(ctx, C_CHARGE), pot = cp(ctx, C_POT_L_R);
   const lrTab = cp(ctx, C_LR_TABLE), lrc = kind >= LR_KIND_DSF ? cf(ctx, C_LR_CUTOFF) : 0.0, lrcsq = lrc * lrc;
@@ -539,7 +541,7 @@ export function ectEpsPass(ctx: usize): void {
       const m = getI(pairM, e), p = getF(pairP, e);
       let dEdr = 0.0, pe = 0.0;
       if (rsq < lrcsq) {
-        if (folded && e < shortEnd) {
+        if (folded && rsq < rcsq) {
           // In the Coulomb blocks: only the energy split (pair vs long range) is tallied here.
           if (tally) eLongPairs += qi * getF(q, j) * kc * tval(lrTab, m, p);
         } else {

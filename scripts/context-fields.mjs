@@ -103,6 +103,7 @@ export const FIELDS = [
   ["ewaldAlpha", "f", "Ewald splitting parameter, 1/A"],
   ["ewaldBackground", "f", "neutralizing-background coefficient: E_bg = -ewaldBackground * Q^2, eV/e^2"],
   ["shortCutoff", "f", "largest cutoff of the short-range ECT functions (Coulomb remainder), A"],
+  ["remainderCutoff", "f", "longest Coulomb-remainder cutoff among the structure's element pairs: the eps pass reads the Coulomb blocks (with the folded point-charge kernel) only inside it, A"],
   ["densityCutoff", "f", "cutoff of the embedding densities f_AM, A"],
   ["pairCutoff", "f", "cutoff of the pair functions phi_AB, A"],
   ["coulombK", "f", "Coulomb constant, eV*A/e^2"],

@@ -214,6 +214,7 @@ export class EctEngine extends KernelSystem {
     this.blocksFolded = fold;
     // The lists reach only as far as this structure's pairs need (remainder cutoffs are per element pair).
     this.setCtx("shortCutoff", this.blocks.shortCutoff);
+    this.setCtx("remainderCutoff", this.blocks.remainderCutoff);
     this.setReach(ectReach(this.tables, this.blocks.shortCutoff));
     return true;
   }
@@ -278,6 +279,7 @@ export class EctEngine extends KernelSystem {
       this.blocksFolded = keptFolded;
       if (kept) {
         this.setCtx("shortCutoff", kept.shortCutoff);
+        this.setCtx("remainderCutoff", kept.remainderCutoff);
         this.setReach(ectReach(this.tables, kept.shortCutoff));
       }
       this.useLongRange(previousKind);

@@ -8,6 +8,7 @@ import { ModelError } from "../errors.js";
 import { atomicNumber, massOf } from "../elements.js";
 import {
   MAX_STATES,
+  remainderCutoff,
   statePairKind,
   type EctCutoffs,
   type EctElectrostatics,
@@ -259,7 +260,8 @@ export function validateEctModel(json: unknown, source: string): EctModel {
     const comment = o.comment === undefined ? undefined : c.string(o.comment, join(path, "comment"), false);
     const states = o.states === undefined ? "all" : c.oneOf(o.states, join(path, "states"), ["all", "neutral", "anion"] as const);
     if (states !== "all") {
-      if (cutoffs.pair > cutoffs.coulombShortRange) c.fail(join(path, "states"), `"${states}" pairs are tabulated with the Coulomb remainder: needs cutoffs.pair <= cutoffs.coulombShortRange (${cutoffs.pair} > ${cutoffs.coulombShortRange})`);
+      const rc = remainderCutoff(cutoffs, a, b);
+      if (cutoffs.pair > rc) c.fail(join(path, "states"), `"${states}" pairs are tabulated with the Coulomb remainder: needs cutoffs.pair <= the pair's remainder cutoff (coulombShortRange or coulombShortRangePairs; ${cutoffs.pair} > ${rc})`);
       for (const el of [elements[a], elements[b]]) {
         if (!el.states.some((st) => statePairKind(st.charge) === states)) c.fail(join(path, "states"), `"${states}" needs ${states === "neutral" ? "a neutral state (charge 0)" : "an anionic state (charge < 0)"} of ${el.symbol}`);
       }

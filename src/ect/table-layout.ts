@@ -47,6 +47,8 @@ export interface EctPairBlocks {
    * among its element pairs (the kernels' `shortCutoff`).
    */
   shortCutoff: number;
+  /** The longest Coulomb-remainder cutoff among its element pairs (A): the kernels' `remainderCutoff`. */
+  remainderCutoff: number;
 }
 
 /** Everything `layoutEctTables` decided: the tables to place, their addresses and the context settings. */
@@ -173,6 +175,7 @@ export function layoutEctTables(t: EctTables, reach: number, base: number): EctT
       ["rdrho", 1 / t.drho],
       ["rhomax", t.rhoMax],
       ["shortCutoff", t.cutoff],
+      ["remainderCutoff", Math.max(...t.coulombCutoff.flat())],
       ["densityCutoff", t.densityCutoff],
       ["pairCutoff", t.pairCutoff],
       ["innerCutoff", innerCutoff],
@@ -223,6 +226,7 @@ export function pairBlocksFor(t: EctTables, spec: BlockSpec, types: number[], fo
     coul: packCoulombBlocks(t.coulomb, Math.min(spec.gridPoints, Math.ceil(shortCutoff / t.dr) + 3), types, fold ? spec.fold : undefined),
     inner: packInnerBlocks(t.pair, t.resonance, t.density, spec.innerPoints, types),
     shortCutoff,
+    remainderCutoff: reach,
   };
 }
 

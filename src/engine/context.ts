@@ -120,115 +120,116 @@ export const CTX = {
   ewaldAlpha: 928, // f: Ewald splitting parameter, 1/A
   ewaldBackground: 936, // f: neutralizing-background coefficient: E_bg = -ewaldBackground * Q^2, eV/e^2
   shortCutoff: 944, // f: largest cutoff of the short-range ECT functions (Coulomb remainder), A
-  densityCutoff: 952, // f: cutoff of the embedding densities f_AM, A
-  pairCutoff: 960, // f: cutoff of the pair functions phi_AB, A
-  coulombK: 968, // f: Coulomb constant, eV*A/e^2
-  selfCoef: 976, // f: long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A)
-  kT: 984, // f: electronic temperature k_B T_e, eV
-  epsForces: 992, // i: 1: the eps pass also accumulates pair forces, pair energies and the virial
-  nTotal: 1000, // f: total valence electrons to conserve
-  mu: 1008, // f: electron chemical potential, eV
-  eOnsite: 1016, // f: sum of w (E_AM + F_AM), eV
-  ePair: 1024, // f: short-range pair and Coulomb remainder energy, eV
-  eLong: 1032, // f: long-range point-charge energy, eV
-  activeStates: 1040, // p: i32 per extended atom: bit M set when w_M >= 1e-17 (the states whose weights multiply table values)
-  tierEnds: 1048, // p: i32 x3 per owned atom: list entries (from firstNeigh) within innerCutoff, shortCutoff and the long-range cutoff (the list is sorted into these tiers)
-  pairM: 1056, // p: i32 per list slot: radial grid index m of the entry (inside the tiers; written by the tier sort)
-  pairP: 1064, // p: f64 per list slot: fraction p within grid interval m
-  tierScratchLimit: 1072, // i: segments longer than this are tier-sorted in place instead of through the scratch (0: the scratch size; tests lower it)
-  tiersValid: 1080, // i: 1 while the tier order belongs to the current positions (the engine resets it when atoms move or the list is rebuilt)
-  innerCutoff: 1088, // f: largest cutoff of the densities, pair functions and resonance couplings, A
-  polCand: 1096, // p: i32 x2 per induction candidate (pairs of the list build within the induction cutoff + skin, canonical order): i, owner of j
-  polCandShift: 1104, // p: f64 x3 per candidate: periodic shift of j's image, A
-  polCandCount: 1112, // i: induction candidates of the current list build
-  polCapacity: 1120, // i: slots of polCand, polCandShift, polPair and polRec
-  polPair: 1128, // p: i32 x2 per induction pair within the cutoff at the current positions: i, j
-  polRec: 1136, // p: f64 x12 per induction pair: d = r_i - r_j (3), r, s(r), s'(r), field per unit charge s d / r^3 (3), d/dr of the pair's confinement terms of i and j, pad
-  polPairCount: 1144, // i: induction pairs within the cutoff at the current positions
-  polTypes: 1152, // p: f64 x8 per type: damping length rho_A (A), confinement strength gamma_A, radius R_A (A), pad, alpha of the MAX_STATES state slots (A^3)
-  polCutoff: 1160, // f: induction cutoff, A
-  polTaper: 1168, // f: width of the induction cutoff's taper, A
-  polConfined: 1176, // i: 1 when some element has a confinement
-  polQ: 1184, // p: f64 per owned atom: charge of the last ectPolEnergy, e
-  polAlpha: 1192, // p: f64 per owned atom: confined polarizability of the last ectPolEnergy, A^3
-  polConfine: 1200, // p: f64 per owned atom: confinement factor 1 / (1 + gamma n_i) at the current positions
-  polCoord: 1208, // p: f64 per owned atom: confinement coordination n_i at the current positions
-  polField: 1216, // p: f64 x3 per owned atom: field E_i of the last ectPolEnergy, e/A^2
-  polDq: 1224, // p: f64 per owned atom: scratch (dE_pol/dq_i, then dE_pol/dn_i)
-  polEps: 1232, // p: f64 x MAX_STATES per owned atom: dE_pol/dw of the last ectPolEnergy (0 in unused slots), eV
-  ePol: 1240, // f: induction energy of the last ectPolEnergy, eV
-  eamCutoff: 1248, // f: EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs)
-  listCutoff: 1256, // f: neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A
-  numNeighEam: 1264, // p: i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build)
-  sqTableQ: 1272, // p: QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji
-  sqTableE: 1280, // p: energy/force pair records: B, A_ij, A_ji values and slopes
-  sqIntervals: 1288, // i: intervals per type pair of the Streitz tables
-  sqR0: 1296, // f: first tabulated distance, A
-  sqRdr: 1304, // f: 1/spacing of the Streitz tables, 1/A
-  sqCoulCutoff: 1312, // f: coul/streitz cutoff, A
-  sqQeqCutoff: 1320, // f: QEq cutoff, A
-  sqChi: 1328, // p: f64 per type: chi, eV/e
-  sqJ: 1336, // p: f64 per type: J, eV/e^2
-  sqSelfPair: 1344, // f: pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2
-  sqDiagShift: 1352, // f: QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2
-  sqForceShift: 1360, // f: added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2)
-  sqNbr: 1368, // p: i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff
-  sqVal: 1376, // p: f64 compact QEq list: H_ij, eV/e^2
-  sqCount: 1384, // p: i32 per owned atom: entries of the compact QEq list
-  sqGhost: 1392, // p: i32 per compact entry: extended index of the neighbor (its position), for the Coulomb force pass
-  sqCapacity: 1400, // i: slots of sqNbr and sqVal
-  sqX: 1408, // p: f64 x2 per atom: QEq solutions (s, t)
-  sqB: 1416, // p: f64 x2 per atom: right-hand sides (-chi_eff, -1)
-  sqR: 1424, // p: f64 x2 per atom: CG residuals
-  sqD: 1432, // p: f64 x2 per atom: CG directions
-  sqHd: 1440, // p: f64 x2 per atom: H times a vector
-  sqHist: 1448, // p: f64 x2 x4 per atom: previous (s, t), newest first
-  sqHistCount: 1456, // i: solutions in sqHist since it was cleared (at most 4): the linear start needs two
-  qeqTolerance: 1464, // f: relative CG residual to stop at
-  qeqMaxIter: 1472, // i: CG loop limit per solve (LAMMPS maxiter)
-  qeqGuess: 1480, // i: CG start: a QEQ_GUESS_* code (scripts/wasm-interface.mjs)
-  qeqPrecond: 1488, // i: CG preconditioner: a QEQ_PRECOND_* code (scripts/wasm-interface.mjs)
-  sqShortCutoff: 1496, // f: pairs within this distance (A) enter the Gauss-Seidel preconditioner
-  sqShortStride: 1504, // i: slots per atom of the preconditioner's full short list
-  sqShortNbr: 1512, // p: i32 per atom x sqShortStride: owner index of each short neighbor (both directions)
-  sqShortVal: 1520, // p: f64 per atom x sqShortStride: H_ij of each short neighbor, eV/e^2
-  sqShortCount: 1528, // p: i32 per owned atom: entries of its short row
-  sqY: 1536, // p: f64 x2 per atom: preconditioner scratch
-  sqZ: 1544, // p: f64 x2 per atom: preconditioned residual
-  qeqLoopsS: 1552, // i: CG loops of the s solve in the last QEq (1 + iterations)
-  qeqLoopsT: 1560, // i: CG loops of the t solve
-  qeqFailed: 1568, // i: QEq solves that stopped at maxiter above the tolerance
-  qeqSolves: 1576, // i: QEq solves so far
-  qeqLoopSum: 1584, // i: CG loops (s + t) summed over all QEq solves so far
-  qeqMu: 1592, // f: chemical potential sum s / sum t of the last QEq, eV/e
-  sqKspaceInH: 1600, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
-  sqEwald: 1608, // i: 1: Ewald k-space part
-  skCount: 1616, // i: Ewald k-vectors (half set)
-  skNmax: 1624, // i: largest |n_d| of the k-vectors
-  skVecs: 1632, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
-  skIdx: 1640, // p: i32 x4 per k-vector: n1, n2, n3, 0
-  skBasis: 1648, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
-  skPhase: 1656, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
-  skSums: 1664, // p: f64 x4 per k-vector: structure factor scratch
-  skScratch: 1672, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
-  skG: 1680, // f: Ewald splitting g, 1/A
-  skVolume: 1688, // f: cell volume, A^3
-  eEam: 1696, // f: EAM energy, eV
-  eCoulPair: 1704, // f: coul/streitz energy incl. self terms, eV
-  eKspace: 1712, // f: Ewald k-space energy incl. self and background terms, eV
-  tooClose: 1720, // i: pairs closer than the first tabulated distance in the last evaluation
-  dt: 1728, // f: time step, fs
-  ftm: 1736, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
-  kinetic: 1744, // f: kinetic energy, eV
-  delay: 1752, // i: minimum steps between builds
-  every: 1760, // i: check for a rebuild every this many steps
-  stepsDone: 1768, // i: steps completed by the last runVerlet call
-  nimport: 1776, // i: imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots
-  rank: 1784, // p: i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank
+  remainderCutoff: 952, // f: longest Coulomb-remainder cutoff among the structure's element pairs: the eps pass reads the Coulomb blocks (with the folded point-charge kernel) only inside it, A
+  densityCutoff: 960, // f: cutoff of the embedding densities f_AM, A
+  pairCutoff: 968, // f: cutoff of the pair functions phi_AB, A
+  coulombK: 976, // f: Coulomb constant, eV*A/e^2
+  selfCoef: 984, // f: long-range self energy: E_self = -k * selfCoef * sum q^2 (1/A)
+  kT: 992, // f: electronic temperature k_B T_e, eV
+  epsForces: 1000, // i: 1: the eps pass also accumulates pair forces, pair energies and the virial
+  nTotal: 1008, // f: total valence electrons to conserve
+  mu: 1016, // f: electron chemical potential, eV
+  eOnsite: 1024, // f: sum of w (E_AM + F_AM), eV
+  ePair: 1032, // f: short-range pair and Coulomb remainder energy, eV
+  eLong: 1040, // f: long-range point-charge energy, eV
+  activeStates: 1048, // p: i32 per extended atom: bit M set when w_M >= 1e-17 (the states whose weights multiply table values)
+  tierEnds: 1056, // p: i32 x3 per owned atom: list entries (from firstNeigh) within innerCutoff, shortCutoff and the long-range cutoff (the list is sorted into these tiers)
+  pairM: 1064, // p: i32 per list slot: radial grid index m of the entry (inside the tiers; written by the tier sort)
+  pairP: 1072, // p: f64 per list slot: fraction p within grid interval m
+  tierScratchLimit: 1080, // i: segments longer than this are tier-sorted in place instead of through the scratch (0: the scratch size; tests lower it)
+  tiersValid: 1088, // i: 1 while the tier order belongs to the current positions (the engine resets it when atoms move or the list is rebuilt)
+  innerCutoff: 1096, // f: largest cutoff of the densities, pair functions and resonance couplings, A
+  polCand: 1104, // p: i32 x2 per induction candidate (pairs of the list build within the induction cutoff + skin, canonical order): i, owner of j
+  polCandShift: 1112, // p: f64 x3 per candidate: periodic shift of j's image, A
+  polCandCount: 1120, // i: induction candidates of the current list build
+  polCapacity: 1128, // i: slots of polCand, polCandShift, polPair and polRec
+  polPair: 1136, // p: i32 x2 per induction pair within the cutoff at the current positions: i, j
+  polRec: 1144, // p: f64 x12 per induction pair: d = r_i - r_j (3), r, s(r), s'(r), field per unit charge s d / r^3 (3), d/dr of the pair's confinement terms of i and j, pad
+  polPairCount: 1152, // i: induction pairs within the cutoff at the current positions
+  polTypes: 1160, // p: f64 x8 per type: damping length rho_A (A), confinement strength gamma_A, radius R_A (A), pad, alpha of the MAX_STATES state slots (A^3)
+  polCutoff: 1168, // f: induction cutoff, A
+  polTaper: 1176, // f: width of the induction cutoff's taper, A
+  polConfined: 1184, // i: 1 when some element has a confinement
+  polQ: 1192, // p: f64 per owned atom: charge of the last ectPolEnergy, e
+  polAlpha: 1200, // p: f64 per owned atom: confined polarizability of the last ectPolEnergy, A^3
+  polConfine: 1208, // p: f64 per owned atom: confinement factor 1 / (1 + gamma n_i) at the current positions
+  polCoord: 1216, // p: f64 per owned atom: confinement coordination n_i at the current positions
+  polField: 1224, // p: f64 x3 per owned atom: field E_i of the last ectPolEnergy, e/A^2
+  polDq: 1232, // p: f64 per owned atom: scratch (dE_pol/dq_i, then dE_pol/dn_i)
+  polEps: 1240, // p: f64 x MAX_STATES per owned atom: dE_pol/dw of the last ectPolEnergy (0 in unused slots), eV
+  ePol: 1248, // f: induction energy of the last ectPolEnergy, eV
+  eamCutoff: 1256, // f: EAM cutoff, A (the list reaches the larger Coulomb and QEq cutoffs)
+  listCutoff: 1264, // f: neighbor-list cutoff (largest of the EAM, Coulomb and QEq cutoffs), A
+  numNeighEam: 1272, // p: i32 per owned atom: list entries within EAM cutoff + skin (moved to the front at each build)
+  sqTableQ: 1280, // p: QEq pair records (src/streitz/tables.ts layout): H, A_ij, A_ji
+  sqTableE: 1288, // p: energy/force pair records: B, A_ij, A_ji values and slopes
+  sqIntervals: 1296, // i: intervals per type pair of the Streitz tables
+  sqR0: 1304, // f: first tabulated distance, A
+  sqRdr: 1312, // f: 1/spacing of the Streitz tables, 1/A
+  sqCoulCutoff: 1320, // f: coul/streitz cutoff, A
+  sqQeqCutoff: 1328, // f: QEq cutoff, A
+  sqChi: 1336, // p: f64 per type: chi, eV/e
+  sqJ: 1344, // p: f64 per type: J, eV/e^2
+  sqSelfPair: 1352, // f: pair self energy -sqSelfPair q^2 (Wolf: k woself), eV/e^2
+  sqDiagShift: 1360, // f: QEq diagonal H_ii = J_i - sqDiagShift, eV/e^2
+  sqForceShift: 1368, // f: added to dB/dr in the forces (LAMMPS Wolf: -k dwoself), eV/(A e^2)
+  sqNbr: 1376, // p: i32 compact pair list (from firstNeigh): owner index of each neighbor within the QEq or Coulomb cutoff
+  sqVal: 1384, // p: f64 compact QEq list: H_ij, eV/e^2
+  sqCount: 1392, // p: i32 per owned atom: entries of the compact QEq list
+  sqGhost: 1400, // p: i32 per compact entry: extended index of the neighbor (its position), for the Coulomb force pass
+  sqCapacity: 1408, // i: slots of sqNbr and sqVal
+  sqX: 1416, // p: f64 x2 per atom: QEq solutions (s, t)
+  sqB: 1424, // p: f64 x2 per atom: right-hand sides (-chi_eff, -1)
+  sqR: 1432, // p: f64 x2 per atom: CG residuals
+  sqD: 1440, // p: f64 x2 per atom: CG directions
+  sqHd: 1448, // p: f64 x2 per atom: H times a vector
+  sqHist: 1456, // p: f64 x2 x4 per atom: previous (s, t), newest first
+  sqHistCount: 1464, // i: solutions in sqHist since it was cleared (at most 4): the linear start needs two
+  qeqTolerance: 1472, // f: relative CG residual to stop at
+  qeqMaxIter: 1480, // i: CG loop limit per solve (LAMMPS maxiter)
+  qeqGuess: 1488, // i: CG start: a QEQ_GUESS_* code (scripts/wasm-interface.mjs)
+  qeqPrecond: 1496, // i: CG preconditioner: a QEQ_PRECOND_* code (scripts/wasm-interface.mjs)
+  sqShortCutoff: 1504, // f: pairs within this distance (A) enter the Gauss-Seidel preconditioner
+  sqShortStride: 1512, // i: slots per atom of the preconditioner's full short list
+  sqShortNbr: 1520, // p: i32 per atom x sqShortStride: owner index of each short neighbor (both directions)
+  sqShortVal: 1528, // p: f64 per atom x sqShortStride: H_ij of each short neighbor, eV/e^2
+  sqShortCount: 1536, // p: i32 per owned atom: entries of its short row
+  sqY: 1544, // p: f64 x2 per atom: preconditioner scratch
+  sqZ: 1552, // p: f64 x2 per atom: preconditioned residual
+  qeqLoopsS: 1560, // i: CG loops of the s solve in the last QEq (1 + iterations)
+  qeqLoopsT: 1568, // i: CG loops of the t solve
+  qeqFailed: 1576, // i: QEq solves that stopped at maxiter above the tolerance
+  qeqSolves: 1584, // i: QEq solves so far
+  qeqLoopSum: 1592, // i: CG loops (s + t) summed over all QEq solves so far
+  qeqMu: 1600, // f: chemical potential sum s / sum t of the last QEq, eV/e
+  sqKspaceInH: 1608, // i: 1: the QEq matrix includes the Ewald reciprocal sum (consistent Ewald)
+  sqEwald: 1616, // i: 1: Ewald k-space part
+  skCount: 1624, // i: Ewald k-vectors (half set)
+  skNmax: 1632, // i: largest |n_d| of the k-vectors
+  skVecs: 1640, // p: f64 x4 per k-vector: kx, ky, kz (1/A), 4 pi/V exp(-k^2/4g^2)/k^2 (1/A^3 ... 1/A)
+  skIdx: 1648, // p: i32 x4 per k-vector: n1, n2, n3, 0
+  skBasis: 1656, // p: f64 x9: reciprocal basis vectors b_d (rows), 1/A
+  skPhase: 1664, // p: f64 x2 per (direction, n = 0..nmax, owned atom): cos, sin of n b_d . x
+  skSums: 1672, // p: f64 x4 per k-vector: structure factor scratch
+  skScratch: 1680, // p: f64 x2 per owned atom: exp(i k.x) of the current k-vector
+  skG: 1688, // f: Ewald splitting g, 1/A
+  skVolume: 1696, // f: cell volume, A^3
+  eEam: 1704, // f: EAM energy, eV
+  eCoulPair: 1712, // f: coul/streitz energy incl. self terms, eV
+  eKspace: 1720, // f: Ewald k-space energy incl. self and background terms, eV
+  tooClose: 1728, // i: pairs closer than the first tabulated distance in the last evaluation
+  dt: 1736, // f: time step, fs
+  ftm: 1744, // f: force/mass to acceleration: A/fs^2 per (eV/A)/amu
+  kinetic: 1752, // f: kinetic energy, eV
+  delay: 1760, // i: minimum steps between builds
+  every: 1768, // i: check for a rebuild every this many steps
+  stepsDone: 1776, // i: steps completed by the last runVerlet call
+  nimport: 1784, // i: imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots
+  rank: 1792, // p: i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 1792;
+export const CTX_BYTES = 1800;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -351,6 +352,7 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   ewaldAlpha: "f",
   ewaldBackground: "f",
   shortCutoff: "f",
+  remainderCutoff: "f",
   densityCutoff: "f",
   pairCutoff: "f",
   coulombK: "f",

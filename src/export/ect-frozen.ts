@@ -167,7 +167,13 @@ export function freezeEct(tables: EctTables, atoms: Atoms, weights: ArrayLike<nu
   const lr = tables.longRange;
   const dr = tables.dr;
   const foldedCut = longRange === "dsf" || longRange === "ewald" ? lr.cutoff : 0;
-  const cutoff = Math.max(tables.cutoff, foldedCut);
+  // The short-range reach of this structure's elements: a model's longer remainder cutoffs of other
+  // element pairs (its hydride's) do not apply here.
+  const present = [...new Set(types.map((c) => c.elementIndex))];
+  let remainder = 0;
+  for (const a of present) for (const b of present) remainder = Math.max(remainder, tables.coulombCutoff[a][b]);
+  const inner = Math.max(tables.densityCutoff, tables.pairCutoff, tables.resonance ? tables.resonanceCutoff : 0);
+  const cutoff = Math.max(inner, remainder, foldedCut);
   const nr = Math.max(tables.nr, Math.ceil(cutoff / dr - 1e-9) + 3);
   const pad = (v: Float64Array) => {
     const out = new Float64Array(nr);
