@@ -5,7 +5,7 @@ import type { Atoms } from "../atoms.js";
 import type { Calculator } from "../calculators/protocol.js";
 import { CalculationFailed, InputError } from "../errors.js";
 import { CellFilter, drainAsync, lbfgsSteps } from "../optimize/index.js";
-import { birchMurnaghanEnergy, elasticConstants, equationOfState, latticeSteps } from "../properties/index.js";
+import { birchMurnaghanEnergy, elasticConstantsSteps, equationOfStateSteps, latticeSteps } from "../properties/index.js";
 import { EV_PER_A3_IN_BAR, EV_PER_A3_IN_GPA } from "../properties/units.js";
 import type { CrystalStructure } from "../structures/lattice.js";
 import { addCalculatorOptions, addModelOverrideOptions, loadCalculator, type CalculatorFlags } from "./calculator-options.js";
@@ -109,7 +109,7 @@ async function runEos(o: EosFlags): Promise<void> {
   const bar = progressBar("eos", points, "volumes");
   let r;
   try {
-    r = equationOfState(loaded.calculator, s.atoms, { strain, points, relax: o.relax, latticeConstant: s.lattice?.a, onProgress: (k) => bar.update(k) });
+    r = await drainAsync(equationOfStateSteps(loaded.calculator, s.atoms, { strain, points, relax: o.relax, latticeConstant: s.lattice?.a, onProgress: (k) => bar.update(k) }));
   } finally {
     bar.stop();
   }
@@ -161,7 +161,7 @@ async function runElastic(o: ElasticFlags): Promise<void> {
   const bar = progressBar("elastic", 13, "strains");
   let r;
   try {
-    r = elasticConstants(loaded.calculator, s.atoms, { strain, relax: o.relax, onProgress: (k) => bar.update(k) });
+    r = await drainAsync(elasticConstantsSteps(loaded.calculator, s.atoms, { strain, relax: o.relax, onProgress: (k) => bar.update(k) }));
   } finally {
     bar.stop();
   }

@@ -1,7 +1,7 @@
 import type { Atoms } from "../atoms.js";
 import type { Calculator } from "../calculators/protocol.js";
 import { CalculationFailed, InputError } from "../errors.js";
-import { relax, type RelaxOptions } from "../optimize/index.js";
+import { drain, relaxSteps, type RelaxOptions } from "../optimize/index.js";
 import { rowsTimesTranspose } from "../optimize/mat3.js";
 import { EV_PER_A3_IN_GPA } from "./units.js";
 
@@ -43,18 +43,24 @@ export interface ElasticResult {
  * stress equals the elastic constants only at zero stress, so relax the cell first.
  */
 export function elasticConstants(calculator: Calculator, atoms: Atoms, opts: ElasticOptions = {}): ElasticResult {
+  return drain(elasticConstantsSteps(calculator, atoms, opts));
+}
+
+/** {@link elasticConstants} one relaxation step (or strain) at a time (a generator for `drain` / `drainAsync`). */
+export function* elasticConstantsSteps(calculator: Calculator, atoms: Atoms, opts: ElasticOptions = {}): Generator<void, ElasticResult> {
   const strain = opts.strain ?? 0.005;
   if (!(strain > 0 && strain < 0.1)) throw new InputError(`strain must be in (0, 0.1), got ${strain}`);
   if (!atoms.pbc.every((p) => p)) throw new InputError("elastic constants need a structure periodic in all three directions");
   let done = 0;
-  const stressOf = (a: Atoms): Float64Array => {
-    if (opts.relax ?? true) relax(a, calculator, { fmax: 1e-5, steps: 2000, ...opts.relaxOptions });
+  const stressOf = function* (a: Atoms): Generator<void, Float64Array> {
+    if (opts.relax ?? true) yield* relaxSteps(a, calculator, { fmax: 1e-5, steps: 2000, ...opts.relaxOptions });
+    else yield;
     const s = calculator.calculate(a).stress;
     if (!s) throw new CalculationFailed("the calculator returned no stress");
     opts.onProgress?.(++done, 13);
     return s;
   };
-  const stress0 = Array.from(stressOf(atoms.copy()));
+  const stress0 = Array.from(yield* stressOf(atoms.copy()));
   // Voigt j -> (row, column) of the symmetric strain tensor.
   const slots: [number, number][] = [[0, 0], [1, 1], [2, 2], [1, 2], [0, 2], [0, 1]];
   const raw = Array.from({ length: 6 }, () => new Array<number>(6).fill(0));
@@ -72,7 +78,7 @@ export function elasticConstants(calculator: Calculator, atoms: Atoms, opts: Ela
       const a = atoms.copy();
       a.cell = rowsTimesTranspose(atoms.cell, d);
       a.positions = rowsTimesTranspose(atoms.positions, d);
-      sig.push(stressOf(a));
+      sig.push(yield* stressOf(a));
     }
     for (let i = 0; i < 6; i++) raw[i][j] = ((sig[0][i] - sig[1][i]) / (2 * strain)) * EV_PER_A3_IN_GPA;
   }

@@ -1,7 +1,7 @@
 import { Atoms } from "../atoms.js";
 import { forceEnergy, type Calculator } from "../calculators/protocol.js";
 import { CalculationFailed, InputError } from "../errors.js";
-import { relax, type RelaxOptions } from "../optimize/index.js";
+import { drain, relaxSteps, type RelaxOptions } from "../optimize/index.js";
 import { EV_PER_A3_IN_GPA } from "./units.js";
 
 /**
@@ -168,6 +168,11 @@ export function scaled(atoms: Atoms, s: number): Atoms {
  * `forceEnergy` (Omega for ECT-EAM). B0 is reported in eV/A^3 (`fit.b0`) and GPa (`b0GPa`).
  */
 export function equationOfState(calculator: Calculator, atoms: Atoms, opts: EosOptions = {}): EosResult {
+  return drain(equationOfStateSteps(calculator, atoms, opts));
+}
+
+/** {@link equationOfState} one relaxation step (or volume) at a time (a generator for `drain` / `drainAsync`). */
+export function* equationOfStateSteps(calculator: Calculator, atoms: Atoms, opts: EosOptions = {}): Generator<void, EosResult> {
   const strain = opts.strain ?? 0.04;
   const points = opts.points ?? 11;
   if (!atoms.pbc.every((p) => p)) throw new InputError("an equation of state needs a structure periodic in all three directions");
@@ -178,7 +183,8 @@ export function equationOfState(calculator: Calculator, atoms: Atoms, opts: EosO
   for (let k = 0; k < points; k++) {
     const s = 1 - strain + (2 * strain * k) / (points - 1);
     const a = scaled(atoms, s);
-    const e = opts.relax ? relax(a, calculator, { fmax: 1e-4, ...opts.relaxOptions }).energy : forceEnergy(calculator.calculate(a));
+    const e = opts.relax ? (yield* relaxSteps(a, calculator, { fmax: 1e-4, ...opts.relaxOptions })).energy : forceEnergy(calculator.calculate(a));
+    if (!opts.relax) yield;
     scales.push(s);
     volumes.push(a.volume());
     energies.push(e);
