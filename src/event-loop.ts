@@ -10,10 +10,15 @@ export class EventLoopBreather {
   /** @param ms work (ms) between turns of the event loop */
   constructor(private readonly ms = 200) {}
 
-  /** Yields one macrotask turn when `ms` milliseconds have passed since the last one. */
-  async breathe(): Promise<void> {
-    if (performance.now() - this.last < this.ms) return;
+  /**
+   * Yields one macrotask turn when `ms` milliseconds have passed since the last one; resolves with
+   * the time spent away (ms, 0 when it did not yield), which timings of the work leave out.
+   */
+  async breathe(): Promise<number> {
+    const now = performance.now();
+    if (now - this.last < this.ms) return 0;
     await new Promise<void>((resolve) => setTimeout(resolve, 0));
     this.last = performance.now();
+    return this.last - now;
   }
 }

@@ -26,6 +26,7 @@
  * hooks follow the same schedule (schedule.ts) and thermo rows (thermo.ts). See
  * docs/domain-decomposition.md.
  */
+import { EventLoopBreather } from "../event-loop.js";
 import { Atoms } from "../atoms.js";
 import type { Calculator, CalculatorResults } from "../calculators/protocol.js";
 import { forceEnergy } from "../calculators/protocol.js";
@@ -380,7 +381,8 @@ export class MolecularDynamics {
    */
   async runAsync(steps: number, hooks: DynamicsHooks = {}, yieldMs = 200): Promise<DynamicsSummary> {
     const it = this.runSteps(steps, hooks);
-    let since = performance.now(), paused = 0;
+    const breather = new EventLoopBreather(yieldMs);
+    let paused = 0;
     for (;;) {
       const r = it.next();
       if (r.done) {
@@ -389,12 +391,7 @@ export class MolecularDynamics {
         const ms = Math.max(0, s.seconds * 1000 - paused);
         return { ...s, seconds: ms / 1000, usPerAtomStep: s.steps > 0 ? (ms * 1000) / (s.steps * this.atoms.length) : 0 };
       }
-      const now = performance.now();
-      if (now - since >= yieldMs) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        since = performance.now();
-        paused += since - now;
-      }
+      paused += await breather.breathe();
     }
   }
 
