@@ -214,7 +214,9 @@ describe("JSON schema", () => {
     expect(props(d.element)).toEqual(sorted(MODEL_KEYS.element));
     expect(props(d.state)).toEqual(sorted(MODEL_KEYS.state));
     expect(props(d.densityTerm)).toEqual(sorted(MODEL_KEYS.densityTerm));
-    expect(props(d.resonance)).toEqual(sorted(MODEL_KEYS.resonance));
+    for (const branch of d.resonance.oneOf) {
+      expect(props(branch)).toEqual(sorted(MODEL_KEYS.resonance[branch.properties.form.const as keyof typeof MODEL_KEYS.resonance]));
+    }
     for (const branch of d.embedding.oneOf) {
       expect(props(branch)).toEqual(sorted(MODEL_KEYS.embedding[branch.properties.form.const as keyof typeof MODEL_KEYS.embedding]));
     }

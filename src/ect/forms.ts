@@ -4,7 +4,7 @@
  * - the smooth cutoff taper shared by every radial function,
  * - embedding functions F_AM(rhobar) (zero, Baskes a x ln x, Finnis-Sinclair-like -a sqrt, natural spline),
  * - pair functions phi_AB(r) (zero, Born-Mayer, Morse),
- * - the resonance coupling h_AB(r) = -h0 exp(-kappa r),
+ * - the resonance coupling h_AB(r) = -h0 exp(-kappa r) or Olson-Smith-Bauer's from I and A,
  * - state densities rho_AM(r) as sums of Slater and Gaussian s-functions.
  *
  * Units: r in A, rhobar and densities in e/A^3, energies in eV. Browser-safe.
@@ -249,8 +249,30 @@ export function pairFunction(spec: PairSpec): RadialFunction {
   }
 }
 
-/** Resonance coupling h(r) = -h0 exp(-kappa r) (eV, untapered; after Valone and Atlas 2004). */
+/** Whether a coupling is switched on (an exponential with h0 = 0 is off). */
+export function resonanceIsOn(spec: ResonanceSpec): boolean {
+  return spec.form === "exponential" ? spec.h0 !== 0 : spec.scale !== 0;
+}
+
+/** Hartree in eV and bohr in A (CODATA 2018), for the Olson-Smith-Bauer coupling's atomic units. */
+const HARTREE_EV = 27.211386245988;
+const BOHR_A = 0.529177210903;
+
+/**
+ * Resonance coupling h(r) (eV, untapered): -h0 exp(-kappa r) (after Valone and Atlas 2004), or the
+ * Olson-Smith-Bauer form -scale sqrt(I A) 1.044 R* exp(-0.857 R*), R* = r (sqrt(2 I) + sqrt(2 A)) / 2
+ * with I, A in hartree and r in bohr (model-types.ts says why).
+ */
 export function resonanceFunction(spec: ResonanceSpec): RadialFunction {
+  if (spec.form === "olson-smith-bauer") {
+    const i = spec.ionization / HARTREE_EV, a = spec.affinity / HARTREE_EV;
+    const k = (Math.sqrt(2 * i) + Math.sqrt(2 * a)) / (2 * BOHR_A); // R* per A
+    const c = spec.scale * Math.sqrt(i * a) * 1.044 * HARTREE_EV; // eV
+    return {
+      value: (r) => -c * k * r * Math.exp(-0.857 * k * r),
+      derivative: (r) => -c * k * (1 - 0.857 * k * r) * Math.exp(-0.857 * k * r),
+    };
+  }
   const { h0, kappa } = spec;
   return {
     value: (r) => -h0 * Math.exp(-kappa * r),

@@ -23,6 +23,7 @@ import {
   type EmbeddingSpec,
   type LongRangeKind,
   type PairSpec,
+  type ResonanceSpec,
 } from "./model-types.js";
 
 /** Tolerance of sum(density[].electrons) == electrons. */
@@ -72,7 +73,10 @@ export const MODEL_KEYS = {
     "born-mayer": ["form", "A", "rho", "A2", "rho2", "states", "comment"],
     morse: ["form", "D", "alpha", "r0", "states", "comment"],
   },
-  resonance: ["h0", "kappa", "cutoff", "donor", "comment"],
+  resonance: {
+    exponential: ["form", "h0", "kappa", "cutoff", "donor", "comment"],
+    "olson-smith-bauer": ["form", "scale", "cutoff", "donor", "comment"],
+  },
 } as const;
 
 // ------------------------------------------------------------------------------------------------
@@ -271,7 +275,8 @@ export function validateEctModel(json: unknown, source: string): EctModel {
 
   const resonance = parsePairTable(c, root.resonance, "resonance", symbols, (v, path, key, a, b): EctResonance => {
     const o = c.object(v, path);
-    c.keys(o, path, MODEL_KEYS.resonance, ["h0", "kappa"]);
+    const form = o.form === undefined ? "exponential" : c.oneOf(o.form, join(path, "form"), ["exponential", "olson-smith-bauer"] as const);
+    c.keys(o, path, MODEL_KEYS.resonance[form], form === "exponential" ? ["h0", "kappa"] : ["donor"]);
     const comment = o.comment === undefined ? undefined : c.string(o.comment, join(path, "comment"), false);
     let cutoff: number | undefined;
     if (o.cutoff !== undefined) {
@@ -284,12 +289,27 @@ export function validateEctModel(json: unknown, source: string): EctModel {
       if (transfer !== "bond") c.fail(join(path, "donor"), "a donor is used by bond transfer only");
       donor = c.oneOf(o.donor, join(path, "donor"), [symbols[a], symbols[b]]);
     }
+    let spec: ResonanceSpec;
+    if (form === "exponential") spec = { form, h0: c.number(o.h0, join(path, "h0")), kappa: c.positive(o.kappa, join(path, "kappa")) };
+    else {
+      if (transfer !== "bond") c.fail(join(path, "form"), "the Olson-Smith-Bauer coupling is used by bond transfer only");
+      // The donor's first ionization energy and the acceptor's electron affinity, from the state energies.
+      const [dn, ac] = donor === symbols[a] ? [elements[a], elements[b]] : [elements[b], elements[a]];
+      const energyAt = (el: EctElement, charge: number, role: string) => {
+        const st = el.states.find((x) => x.charge === charge);
+        if (!st) c.fail(join(path, "form"), `the Olson-Smith-Bauer coupling needs ${role} of ${el.symbol} (a state of charge ${charge > 0 ? "+" : ""}${charge})`);
+        return st!.energy;
+      };
+      const neutralD = energyAt(dn, 0, "the neutral state"), neutralA = energyAt(ac, 0, "the neutral state");
+      const ionization = energyAt(dn, 1, "the cation") - neutralD, affinity = neutralA - energyAt(ac, -1, "the anion");
+      if (!(ionization > 0) || !(affinity > 0)) c.fail(join(path, "form"), `the Olson-Smith-Bauer coupling needs a positive ionization energy of ${dn.symbol} and electron affinity of ${ac.symbol}, got ${ionization} and ${affinity} eV`);
+      spec = { form, scale: o.scale === undefined ? 1 : c.number(o.scale, join(path, "scale")), ionization, affinity };
+    }
     return {
       key,
       a,
       b,
-      h0: c.number(o.h0, join(path, "h0")),
-      kappa: c.positive(o.kappa, join(path, "kappa")),
+      ...spec,
       ...(cutoff !== undefined ? { cutoff } : {}),
       ...(donor !== undefined ? { donor } : {}),
       ...(comment !== undefined ? { comment } : {}),

@@ -35,11 +35,20 @@ export type PairSpec =
   | { form: "born-mayer"; A: number; rho: number; A2?: number; rho2?: number }
   | { form: "morse"; D: number; alpha: number; r0: number };
 
-/** Resonance coupling h_AB(r) = -h0 exp(-kappa r) (eV, before the taper). */
-export interface ResonanceSpec {
-  h0: number;
-  kappa: number;
-}
+/**
+ * Resonance coupling h_AB(r) (eV, before the taper), one of:
+ * - "exponential": h = -h0 exp(-kappa r), h0 in eV and kappa in 1/A (fitted per pair);
+ * - "olson-smith-bauer": the ionic-covalent coupling of R. E. Olson, F. T. Smith and E. Bauer,
+ *   Appl. Opt. 10, 1848 (1971), from the donor's ionization energy I and the acceptor's electron
+ *   affinity A alone (both eV, read from the elements' state energies by the parser):
+ *   h = -scale sqrt(I A) 1.044 R* exp(-0.857 R*) with R* = r (sqrt(2 I) + sqrt(2 A)) / 2 in atomic
+ *   units. It needs no fitted parameter, which is what lets element pairs without reference data
+ *   (Na-F, Li-Cl, Na-H) have a coupling; the fitted exponential couplings of Li-F, Na-Cl and Li-H
+ *   agree with it within a few per cent at their bond lengths (docs/ect-eam.md).
+ */
+export type ResonanceSpec =
+  | { form: "exponential"; h0: number; kappa: number }
+  | { form: "olson-smith-bauer"; scale: number; ionization: number; affinity: number };
 
 /**
  * How charge moves between atoms (docs/ect-eam.md):
@@ -172,7 +181,10 @@ export interface EctPair {
   comment?: string;
 }
 
-export interface EctResonance extends ResonanceSpec {
+export type EctResonance = ResonanceSpec & EctResonanceKeys;
+
+/** Where an element pair's coupling applies (the part of a resonance entry beside its form). */
+export interface EctResonanceKeys {
   key: string;
   a: number;
   b: number;

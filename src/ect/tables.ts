@@ -17,6 +17,7 @@ import {
   pairFunction,
   rbfDensity,
   resonanceFunction,
+  resonanceIsOn,
   smoothCutoff,
   tapered,
   type RadialFunction,
@@ -109,7 +110,7 @@ export function ectFunctions(model: EctModel): EctFunctions {
 
   let resonance: RadialFunction[][] | null = null;
   // With bond transfer the couplings belong to the bonds (bondTables), not to the mean field.
-  if (model.transfer === "ensemble" && model.resonance.some((r) => r.h0 !== 0)) {
+  if (model.transfer === "ensemble" && model.resonance.some(resonanceIsOn)) {
     resonance = Array.from({ length: n }, () => new Array<RadialFunction>(n).fill(ZERO_R));
     for (const r of model.resonance) {
       resonance[r.a][r.b] = resonance[r.b][r.a] = tapered(resonanceFunction(r), resTaper);
@@ -119,7 +120,7 @@ export function ectFunctions(model: EctModel): EctFunctions {
 }
 
 /**
- * The bond-transfer couplings of a model: per element pair with a resonance entry (h0 != 0), the
+ * The bond-transfer couplings of a model: per element pair with a resonance entry that is on, the
  * transfer cutoff (the entry's `cutoff`, else cutoffs.resonance) and h(r) tapered to 0 there.
  */
 export function bondTables(model: EctModel): BondTables {
@@ -129,7 +130,7 @@ export function bondTables(model: EctModel): BondTables {
   const channel = Array.from({ length: n }, () => new Array<boolean>(n).fill(false));
   let maxCutoff = 0;
   for (const r of model.resonance) {
-    if (r.h0 === 0) continue;
+    if (!resonanceIsOn(r)) continue;
     const rc = r.cutoff ?? model.cutoffs.resonance;
     cutoff[r.a][r.b] = cutoff[r.b][r.a] = rc;
     coupling[r.a][r.b] = coupling[r.b][r.a] = tapered(resonanceFunction(r), smoothCutoff(rc, model.cutoffs.taper));

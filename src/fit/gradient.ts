@@ -10,7 +10,7 @@
  */
 import type { Atoms } from "../atoms.js";
 import { InputError } from "../errors.js";
-import { naturalCubicSpline, smoothCutoff, type RadialFunction } from "../ect/forms.js";
+import { naturalCubicSpline, resonanceFunction, smoothCutoff, type RadialFunction } from "../ect/forms.js";
 import type { EctModel } from "../ect/model.js";
 import { MAX_STATES } from "../ect/engine.js";
 import { resonanceRoot } from "../ect/resonance-form.js";
@@ -74,8 +74,11 @@ export function omegaGradient(model: EctModel, atoms: Atoms, state: WeightState,
           if (Math.min(ci, ni, ai, cj, nj, aj) < 0) continue;
           const W = (atom: number, s: number) => w[atom * MAX_STATES + s];
           const g = resonanceRoot(W(i, ci), W(j, aj), W(i, ni), W(j, nj)) + resonanceRoot(W(j, cj), W(i, ai), W(j, nj), W(i, ni));
-          const e = Math.exp(-spec.kappa * r);
-          const dh = name === "h0" ? -e : name === "kappa" ? spec.h0 * r * e : 0;
+          let dh = 0;
+          if (spec.form === "exponential") {
+            const e = Math.exp(-spec.kappa * r);
+            dh = name === "h0" ? -e : name === "kappa" ? spec.h0 * r * e : 0;
+          } else if (name === "scale") dh = resonanceFunction({ ...spec, scale: 1 }).value(r);
           d += 2 * resTaper.value(r) * dh * g;
         }
       }

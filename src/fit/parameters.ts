@@ -68,8 +68,8 @@ export function withValues(json: unknown, params: readonly FitParameter[], x: Ar
   return copy;
 }
 
-const POSITIVE = new Set(["A", "rho", "D", "alpha", "h0", "kappa", "rho0", "electronicTemperature", "polarizability", "dampingRadius", "exponent", "A2", "rho2", "strength", "radius"]);
-const UNITS: Record<string, string> = { A2: "eV", rho2: "A", strength: "", radius: "A", polarizability: "A^3", dampingRadius: "A", exponent: "1/A", A: "eV", rho: "A", D: "eV", alpha: "1/A", r0: "A", h0: "eV", kappa: "1/A", a: "eV", rho0: "e/A^3", electronicTemperature: "eV" };
+const POSITIVE = new Set(["scale", "A", "rho", "D", "alpha", "h0", "kappa", "rho0", "electronicTemperature", "polarizability", "dampingRadius", "exponent", "A2", "rho2", "strength", "radius"]);
+const UNITS: Record<string, string> = { scale: "", A2: "eV", rho2: "A", strength: "", radius: "A", polarizability: "A^3", dampingRadius: "A", exponent: "1/A", A: "eV", rho: "A", D: "eV", alpha: "1/A", r0: "A", h0: "eV", kappa: "1/A", a: "eV", rho0: "e/A^3", electronicTemperature: "eV" };
 
 function param(path: (string | number)[]): FitParameter {
   const name = String(path[path.length - 1]);
@@ -109,7 +109,13 @@ export function defaultFreeParameters(json: unknown, elements: readonly string[]
     // A coupling switched off (h0 = 0) stays off: at h0 = 0 every dimer state is pure and dOmega/dh0
     // vanishes, so the fit could not turn it on anyway; give it a start value > 0 to fit it.
     for (const key of pairKeys(m.resonance)) {
-      if (!(((m.resonance as Json)[key] as Json).h0 as number > 0)) continue;
+      const entry = (m.resonance as Json)[key] as Json;
+      // An Olson-Smith-Bauer coupling has no free parameter unless its scale is given.
+      if (entry.form === "olson-smith-bauer") {
+        if (typeof entry.scale === "number" && entry.scale > 0) out.push(param(["resonance", key, "scale"]));
+        continue;
+      }
+      if (!((entry.h0 as number) > 0)) continue;
       for (const name of ["h0", "kappa"]) out.push(param(["resonance", key, name]));
     }
   }
