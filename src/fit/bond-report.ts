@@ -10,10 +10,10 @@ import { parseEctModelText, type EctModel } from "../ect/model.js";
 import { buildEctTables } from "../ect/tables.js";
 import { fire } from "../optimize/fire.js";
 import { PositionObjective } from "../optimize/positions.js";
-import { equationOfState } from "../properties/eos.js";
 import { rocksalt } from "../structures/lattice.js";
 import { parseTrainingSet, type TrainingSet } from "./dataset.js";
 import { scanCrossing } from "./crossing.js";
+import { crossPairSection, rocksaltSummary } from "./cross-report.js";
 import { DEBYE_PER_E_A, diatomicProperties } from "./diatomic.js";
 import { localEvaluator } from "./evaluator.js";
 import type { BondFitResult } from "./bond-fit.js";
@@ -122,6 +122,9 @@ export async function bondFitReport(inp: ReportInputs): Promise<{ markdown: stri
   }
   md.push("", "Curves: `H2.svg`, `LiH.svg`, `HF.svg`, `LiF.svg`, `NaCl.svg`; charges: `*-charge.svg`.", "");
 
+  say("cross pairs");
+  md.push(...(await crossPairSection(calc, evaluator, inp.modelText, inp.read, elements)));
+
   // ---------------------------------------------------------------- crossings
   say("crossings");
   md.push("## Ionic-covalent crossings (warm scan, 0.01 A steps)", "", "| pair | range (A) | charge before | charge after | largest charge step | largest force step (eV/A) |", "|---|---|---|---|---|---|");
@@ -148,18 +151,8 @@ export async function bondFitReport(inp: ReportInputs): Promise<{ markdown: stri
       let minima = 0;
       for (let k = 1; k < es.length - 1; k++) if (es[k] < es[k - 1] && es[k] <= es[k + 1]) minima++;
       if (lr === "ewald") eosSeries.push({ label: c.name, x: xs.map((x) => x / c.a0), y: es });
-      let a0 = NaN, ecoh = NaN, b0 = NaN, q = NaN;
-      try {
-        const eos = equationOfState(cc, rocksalt(c.cation, c.anion, c.a0, 1), { latticeConstant: c.a0, strain: 0.03, points: 7 });
-        a0 = eos.a0!;
-        ecoh = 2 * eos.cohesiveEnergy;
-        b0 = eos.b0GPa;
-        const r = cc.calculate(rocksalt(c.cation, c.anion, a0, 1));
-        q = r.charges[0];
-        (atA0[c.name] ??= {})[lr] = cc.calculate(rocksalt(c.cation, c.anion, c.a0, 1)).grandPotential / 8;
-      } catch {
-        /* no minimum near a0: reported as n/a */
-      }
+      const { a0, ecoh, b0, q } = rocksaltSummary(cc, c.cation, c.anion, c.a0, 0.03, 7);
+      if (Number.isFinite(a0)) (atA0[c.name] ??= {})[lr] = cc.calculate(rocksalt(c.cation, c.anion, c.a0, 1)).grandPotential / 8;
       md.push(`| ${c.name} | ${lr} | ${minima} | ${f3(a0)} | ${c.a0} | ${f3(ecoh)} | ${c.ecoh} | ${Number.isFinite(b0) ? b0.toFixed(1) : "n/a"} | ${c.b0 ?? ("b0Pbe" in c ? `(PBE ${c.b0Pbe})` : "-")} | ${f3(q)} |`);
     }
   }

@@ -1,0 +1,105 @@
+/**
+ * The shipped model on element pairs beyond its five training diatomics: NaH and LiCl, whose
+ * repulsion and coupling scale were fitted to frozen-core CCSD(T)/aug-cc-pVTZ curves made for them,
+ * and NaF, which was not fitted at all (the Olson-Smith-Bauer coupling from the NIST ionization energy
+ * and electron affinity, the repulsion from the four-ion cycle phi_NaF = phi_NaCl phi_LiF / phi_LiCl).
+ * References: datasets/qm/equilibrium.json ("crossPairs": spline minima of datasets/qm/NaH, LiCl,
+ * NaF.extxyz). The bands are the training diatomics' (R_e 0.03 A, D_e 0.15 eV, dipole 15 %); the
+ * rock-salt crystals of the three pairs have no reference in datasets/ yet, so only what any ionic
+ * crystal must do is asserted (one minimum of E(a) on 0.8-1.3 of the scan's centre, charges 0.6-1.0 e).
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it, vi } from "vitest";
+
+vi.setConfig({ testTimeout: 1_800_000 });
+import { EctCalculator } from "../../src/ect/calculator.js";
+import { parseEctModelText } from "../../src/ect/model.js";
+import { buildEctTables } from "../../src/ect/tables.js";
+import { DEBYE_PER_E_A, diatomicProperties } from "../../src/fit/diatomic.js";
+import { localEvaluator } from "../../src/fit/evaluator.js";
+import { equationOfState } from "../../src/properties/eos.js";
+import { rocksalt } from "../../src/structures/lattice.js";
+
+const root = new URL("../../", import.meta.url);
+const read = (p: string) => readFileSync(new URL(p, root), "utf8");
+const modelText = read("models/ect-fitted.json");
+const references = (JSON.parse(read("datasets/qm/equilibrium.json")) as { crossPairs: Record<string, { elements: [string, string]; Re: number; De: number; dipoleDebye: number }> }).crossPairs;
+
+/**
+ * Not met by the shipped model (measured with `npm run verify` on 2026-12-07; they run as
+ * `it.fails`, so the day one is met the suite turns red and the entry has to go):
+ * - NaH's R_e 1.888 A against 1.927 and its dipole 3.68 D against 6.78: the fitted coupling scale
+ *   (1.38) makes the bond too covalent (q 0.54); D_e is met (1.881 against 1.924 eV);
+ * - LiCl's dipole 8.41 D against 7.24 (16 % high: the ion pair stays at q 0.98);
+ * - NaF, never fitted: D_e 4.26 eV against 4.82 and the dipole 5.82 D against 8.50 (R_e is met:
+ *   1.991 against 1.997 A);
+ * - rock-salt LiCl has a second, covalent branch: compressed to a <= 4.49 A its charges drop from
+ *   0.9 to 0.5 e and the bond energy doubles, a kink in E(a) (only the molecule constrains Li-Cl;
+ *   its a0, 5.48 A, is large for the same reason).
+ */
+const KNOWN_UNMET = new Set(["NaH R_e", "NaH dipole", "LiCl dipole", "NaF D_e", "NaF dipole", "LiCl crystal"]);
+const target = (name: string) => (KNOWN_UNMET.has(name) ? it.fails : it);
+
+describe("pairs beyond the training diatomics", () => {
+  const evaluator = localEvaluator();
+  const props = new Map<string, Promise<Awaited<ReturnType<typeof diatomicProperties>>>>();
+  const propsOf = (name: string) => {
+    const ref = references[name];
+    if (!props.has(name)) props.set(name, diatomicProperties(evaluator, modelText, ref.elements[0], ref.elements[1], ref.Re));
+    return props.get(name)!;
+  };
+  for (const name of ["NaH", "LiCl", "NaF"]) {
+    target(`${name} R_e`)(`${name}: R_e within 0.03 A, ionic, neutral at 20 A`, async () => {
+      const ref = references[name];
+      const p = await propsOf(name);
+      expect(Math.abs(p.Re - ref.Re), `R_e ${p.Re} vs ${ref.Re} A`).toBeLessThanOrEqual(0.03);
+      expect(p.charge, "cation charge at R_e").toBeGreaterThan(0.4);
+      expect(p.farCharge, "largest |q| at 20 A").toBeLessThan(1e-6);
+    });
+    target(`${name} D_e`)(`${name}: D_e within 0.15 eV`, async () => {
+      const ref = references[name];
+      const p = await propsOf(name);
+      expect(Math.abs(p.De - ref.De), `D_e ${p.De} vs ${ref.De} eV`).toBeLessThanOrEqual(0.15);
+    });
+    target(`${name} dipole`)(`${name}: dipole at R_e within 15 %`, async () => {
+      const ref = references[name];
+      const p = await propsOf(name);
+      const refDipole = ref.dipoleDebye / DEBYE_PER_E_A;
+      expect(Math.abs(p.dipole - refDipole) / refDipole, `dipole ${p.dipole * DEBYE_PER_E_A} vs ${ref.dipoleDebye} D`).toBeLessThanOrEqual(0.15);
+    });
+  }
+});
+
+describe("rock-salt NaF, LiCl, NaH: one minimum of E(a), ionic charges", () => {
+  // a: the centre of the scan (A), near the crystals' lattice constants; no reference in datasets/ yet
+  for (const [cation, anion, a] of [["Na", "F", 4.63], ["Li", "Cl", 5.13], ["Na", "H", 4.88]] as const) {
+    target(`${cation}${anion} crystal`)(`${cation}${anion}`, async () => {
+      const calc = await EctCalculator.create(buildEctTables(parseEctModelText(modelText, "ect-fitted.json")));
+      const es: number[] = [];
+      for (let s = 0.8; s <= 1.3 + 1e-9; s += 0.025) es.push(calc.calculate(rocksalt(cation, anion, a * s, 1)).grandPotential / 4);
+      let minima = 0;
+      for (let k = 1; k < es.length - 1; k++) if (es[k] < es[k - 1] && es[k] <= es[k + 1]) minima++;
+      expect(minima, `E(a) per formula unit on 0.8-1.3 a: ${es.map((e) => e.toFixed(3)).join(" ")}`).toBe(1);
+      const eos = equationOfState(calc, rocksalt(cation, anion, a, 1), { latticeConstant: a, strain: 0.04, points: 9 });
+      const r = calc.calculate(rocksalt(cation, anion, eos.a0!, 1));
+      for (const q of r.charges) expect(Math.abs(q)).toBeGreaterThanOrEqual(0.6), expect(Math.abs(q)).toBeLessThanOrEqual(1.0);
+    });
+  }
+});
+
+describe("no truncation artefact of the Coulomb remainder in NaF, LiCl, NaH", () => {
+  it("the model's and a 16 A remainder cutoff agree to 1 meV per formula unit at 0.9, 1 and 1.1 of the model's a0", async () => {
+    const short = await EctCalculator.create(buildEctTables(parseEctModelText(modelText, "ect-fitted.json")));
+    const lm = parseEctModelText(modelText, "ect-fitted.json");
+    lm.cutoffs = { ...lm.cutoffs, coulombShortRange: 16, coulombShortRangePairs: undefined };
+    const long = await EctCalculator.create(buildEctTables(lm));
+    // the model's own lattice constants (reports/fit), where the truncation would bias a0
+    for (const [cation, anion, a0] of [["Na", "F", 4.79], ["Li", "Cl", 5.48], ["Na", "H", 4.83]] as const) {
+      for (const s of [0.9, 1, 1.1]) {
+        const atoms = rocksalt(cation, anion, a0 * s, 1);
+        const d = (short.calculate(atoms).grandPotential - long.calculate(atoms).grandPotential) / 4;
+        expect(Math.abs(d), `${cation}${anion} at ${s} a0: ${d} eV per formula unit`).toBeLessThan(1e-3);
+      }
+    }
+  });
+});
