@@ -15,7 +15,7 @@ import { describe, expect, it, vi } from "vitest";
 vi.setConfig({ testTimeout: 1_800_000 });
 import { EctCalculator } from "../../src/ect/calculator.js";
 import { parseEctModelText } from "../../src/ect/model.js";
-import { buildEctTables } from "../../src/ect/tables.js";
+import { bondTables, buildEctTables } from "../../src/ect/tables.js";
 import { DEBYE_PER_E_A, diatomicProperties } from "../../src/fit/diatomic.js";
 import { localEvaluator } from "../../src/fit/evaluator.js";
 import { equationOfState } from "../../src/properties/eos.js";
@@ -129,4 +129,25 @@ describe("NaF, LiCl, NaH keep their structure at 300 K (64 atoms, DSF, NVE, exte
       expectRockSalt(md.atoms, cation, 0.6 * a);
     });
   }
+});
+
+describe("the fitted alkali couplings against the Olson-Smith-Bauer form (why it stands in for pairs without data)", () => {
+  // Olson, Smith and Bauer, Appl. Opt. 10, 1848 (1971), written out here in atomic units
+  const HARTREE = 27.211386245988, BOHR = 0.529177210903;
+  const osb = (i: number, a: number, r: number) => {
+    const [ih, ah] = [i / HARTREE, a / HARTREE];
+    const rs = ((r / BOHR) * (Math.sqrt(2 * ih) + Math.sqrt(2 * ah))) / 2;
+    return -Math.sqrt(ih * ah) * 1.044 * rs * Math.exp(-0.857 * rs) * HARTREE;
+  };
+  it("Li-F within 3 % from 1.59 to 2.4 A and Li-H within 8 % from 1.59 to 3 A (NIST I and A as in the model's states)", () => {
+    const m = parseEctModelText(modelText, "ect-fitted.json");
+    const t = bondTables(m);
+    const el = (x: string) => m.elements.findIndex((e) => e.symbol === x);
+    for (const [d, acc, ip, ea, hi, band] of [["Li", "F", 5.392, 3.401, 2.4, 0.03], ["Li", "H", 5.392, 0.754, 3.0, 0.08]] as const) {
+      for (let r = 1.59; r <= hi + 1e-9; r += 0.1) {
+        const h = t.coupling[el(d)][el(acc)].value(r), ref = osb(ip, ea, r);
+        expect(Math.abs(h / ref - 1), `${d}-${acc} at ${r.toFixed(2)} A: ${h} against ${ref} eV`).toBeLessThanOrEqual(band);
+      }
+    }
+  });
 });
