@@ -169,7 +169,7 @@ export class BondKernels {
    */
   private shadowTail(tally: boolean): number {
     const linear = this.linear!, n = this.k.n;
-    this.k.f64("weights").set(weightsOf(this.bond).subarray(0, n * MAX_STATES));
+    this.k.f64("weights").set(this.bond.weightRows().subarray(0, n * MAX_STATES));
     this.k.charges();
     const eatom = tally ? this.k.f64("eatom") : null;
     let sum = 0;

@@ -548,6 +548,12 @@ export class BondTransfer {
     return this.work!.w0;
   }
 
+  /** Slot weight rows (atoms x 4) of the current solution: a view of the work arrays, valid until the next solve. */
+  weightRows(): Float64Array {
+    weightsFromVariables(this.problem(), this.x, this.work!);
+    return this.work!.w;
+  }
+
   /** Channel amplitudes (forward, reverse) of the current solution. */
   amplitudes(): { forward: Float64Array; reverse: Float64Array } {
     const nb = this.bonds!.count;
