@@ -108,6 +108,13 @@ export interface BondSet {
   blockSy: Float64Array;
   blockSz: Float64Array;
   blockDist: Float64Array;
+  /**
+   * Blocked bonds left unchecked between neighbor-list builds (bond-list.ts, `refreshBonds`): the
+   * owned atoms' positions when it was taken, and per bond the largest displacement of every atom
+   * from there (A) under which the image in `screenedBy` provably still blocks the bond (-1: none).
+   * null until the first refresh of a set takes it.
+   */
+  screenRef: ScreenReference | null;
   /** D of channel i -> j (forward) and j -> i (reverse), eV, and their r-derivatives, eV/A. */
   dFwd: Float64Array;
   dFwdDr: Float64Array;
@@ -276,7 +283,7 @@ export function allocateBonds(capacity: number): BondSet {
     sx: f(), sy: f(), sz: f(),
     dx: f(), dy: f(), dz: f(), r: f(), h: f(), dh: f(), screen: f(), around: null,
     screenedBy: new Int32Array(capacity).fill(-1),
-    blockSx: f(), blockSy: f(), blockSz: f(), blockDist: f(),
+    blockSx: f(), blockSy: f(), blockSz: f(), blockDist: f(), screenRef: null,
     dFwd: f(), dFwdDr: f(), dRev: f(), dRevDr: f(),
     fwdCap: new Uint8Array(capacity),
     revCap: new Uint8Array(capacity),
@@ -295,6 +302,14 @@ export function allocateBonds(capacity: number): BondSet {
     died: new Int32Array(2 * capacity),
     diedCount: 0,
   };
+}
+
+/** See {@link BondSet.screenRef}. */
+export interface ScreenReference {
+  x: Float64Array;
+  y: Float64Array;
+  z: Float64Array;
+  safe: Float64Array;
 }
 
 /** Per-atom state slots of the cation, neutral and anion (indices into the atom's weight row, -1 if none). */
