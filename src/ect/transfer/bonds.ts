@@ -310,6 +310,10 @@ export interface ScreenReference {
   y: Float64Array;
   z: Float64Array;
   safe: Float64Array;
+  /** The owned atoms' positions at the last refresh (the geometry of the bonds it left unchecked is computed from them on demand). */
+  lastX: Float64Array;
+  lastY: Float64Array;
+  lastZ: Float64Array;
 }
 
 /** Per-atom state slots of the cation, neutral and anion (indices into the atom's weight row, -1 if none). */
