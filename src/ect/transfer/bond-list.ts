@@ -202,6 +202,9 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
     // or correlation (h S = 0 whatever h is).
     const tp = ti * ne + tj;
     let S = r < cutoff[tp] ? 1 : 0;
+    // Beyond the cutoff by more than twice a displacement, the bond stays beyond it (its length
+    // changes by at most twice the largest displacement; 1e-9 A covers the rounding of r).
+    if (taking && S === 0) safe![k] = 0.5 * (r - cutoff[tp]) - 1e-9;
     if (S !== 0 && around && screened[tp]) {
       S = screeningFactor(b, k, around, view, screening!, reach2);
       // A bond checked outside a reference may have another blocker now: no radius for it.
@@ -233,7 +236,8 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
 
 /**
  * Largest displacement (A) from the screening reference (`BondSet.screenRef`) at which it is taken
- * again. The blocked bonds of rock-salt NaCl at 300 K have radii of 0.25-0.5 A (measured); past this
+ * again. A bond's radius there is that of its blocker (screening.ts, `blockedRadius`) or, beyond
+ * its cutoff, half its distance from the cutoff. The blocked bonds of rock-salt NaCl at 300 K have radii of 0.25-0.5 A (measured); past this
  * limit the bonds whose radius it exceeds would be checked at every step until the next build.
  */
 const SCREEN_REFERENCE_LIMIT = 0.2;

@@ -111,7 +111,8 @@ export interface BondSet {
   /**
    * Blocked bonds left unchecked between neighbor-list builds (bond-list.ts, `refreshBonds`): the
    * owned atoms' positions when it was taken, and per bond the largest displacement of every atom
-   * from there (A) under which the image in `screenedBy` provably still blocks the bond (-1: none).
+   * from there (A) under which the image in `screenedBy` provably still blocks the bond, or the bond
+   * stays beyond its cutoff (-1: none).
    * null until the first refresh of a set takes it.
    */
   screenRef: ScreenReference | null;
