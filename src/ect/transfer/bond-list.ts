@@ -175,22 +175,8 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
   const moved = around && screening ? displacementFromReference(b, view) : Infinity;
   const taking = around !== null && screening !== null && moved > SCREEN_REFERENCE_LIMIT;
   if (taking) b.screenRef = newScreenReference(b, view);
-  const ref = around && screening ? b.screenRef : null, safe = ref ? ref.safe : null;
-  if (ref) {
-    ref.lastX.set(x.subarray(0, view.n));
-    ref.lastY.set(y.subarray(0, view.n));
-    ref.lastZ.set(z.subarray(0, view.n));
-  }
+  const safe = around && screening ? b.screenRef?.safe ?? null : null;
   for (let k = 0, nb = b.count; k < nb; k++) {
-    // A blocked bond within its radius: S = 0 whatever its length, and nothing of it is read until
-    // it is checked again but its geometry, which only the carried state reads (`bondGeometry`).
-    if (safe !== null && !taking && safe[k] > moved) {
-      if (screen[k] !== 0 || bh[k] !== 0 || bdh[k] !== 0) {
-        screen[k] = bh[k] = bdh[k] = 0;
-        b.dFwd[k] = b.dFwdDr[k] = b.dRev[k] = b.dRevDr[k] = 0;
-      }
-      continue;
-    }
     const i = bi[k], j = bj[k], ti = type[i], tj = type[j];
     const dx = x[j] + bsx[k] - x[i], dy = y[j] + bsy[k] - y[i], dz = z[j] + bsz[k] - z[i];
     const r = Math.sqrt(dx * dx + dy * dy + dz * dz);
@@ -202,13 +188,13 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
     // or correlation (h S = 0 whatever h is).
     const tp = ti * ne + tj;
     let S = r < cutoff[tp] ? 1 : 0;
-    // Beyond the cutoff by more than twice a displacement, the bond stays beyond it (its length
-    // changes by at most twice the largest displacement; 1e-9 A covers the rounding of r).
-    if (taking && S === 0) safe![k] = 0.5 * (r - cutoff[tp]) - 1e-9;
     if (S !== 0 && around && screened[tp]) {
-      S = screeningFactor(b, k, around, view, screening!, reach2);
-      // A bond checked outside a reference may have another blocker now: no radius for it.
-      if (safe !== null) safe[k] = taking && S === 0 ? blockedRadius(b, k, view, screening!) : -1;
+      if (safe !== null && !taking && safe[k] > moved) S = 0;
+      else {
+        S = screeningFactor(b, k, around, view, screening!, reach2);
+        // A bond checked outside a reference may have another blocker now: no radius for it.
+        if (safe !== null) safe[k] = taking && S === 0 ? blockedRadius(b, k, view, screening!) : -1;
+      }
     }
     if (S === 0) {
       // (a bond blocked at the last refresh too has these zeros already)
@@ -231,13 +217,12 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
     if (revCap[k] && on) channelCorrelation(channels[tj][ti]!, kc, r, b.dRev, b.dRevDr, k);
     else b.dRev[k] = b.dRevDr[k] = 0;
   }
-  updateLive(b);
+  updateLive(b, safe !== null && !taking ? { safe, moved } : null);
 }
 
 /**
  * Largest displacement (A) from the screening reference (`BondSet.screenRef`) at which it is taken
- * again. A bond's radius there is that of its blocker (screening.ts, `blockedRadius`) or, beyond
- * its cutoff, half its distance from the cutoff. The blocked bonds of rock-salt NaCl at 300 K have radii of 0.25-0.5 A (measured); past this
+ * again. The blocked bonds of rock-salt NaCl at 300 K have radii of 0.25-0.5 A (measured); past this
  * limit the bonds whose radius it exceeds would be checked at every step until the next build.
  */
 const SCREEN_REFERENCE_LIMIT = 0.2;
@@ -259,35 +244,12 @@ function displacementFromReference(b: BondSet, view: NeighborView): number {
 /** A screening reference at the current positions, every radius -1 (the refresh fills them). */
 function newScreenReference(b: BondSet, view: NeighborView): ScreenReference {
   const n = view.n, old = b.screenRef;
-  const f = () => new Float64Array(n);
-  const ref = old && old.x.length === n && old.safe.length >= b.count ? old : { x: f(), y: f(), z: f(), lastX: f(), lastY: f(), lastZ: f(), safe: new Float64Array(b.i.length) };
+  const ref = old && old.x.length === n && old.safe.length >= b.count ? old : { x: new Float64Array(n), y: new Float64Array(n), z: new Float64Array(n), safe: new Float64Array(b.i.length) };
   ref.x.set(view.x.subarray(0, n));
   ref.y.set(view.y.subarray(0, n));
   ref.z.set(view.z.subarray(0, n));
   ref.safe.fill(-1);
   return ref;
-}
-
-/**
- * The geometry (dx, dy, dz, r) of every bond of a set at the positions of the last `refreshBonds`,
- * as it computes it: the bonds it left unchecked kept the geometry of their last check, and the
- * state carried to the next bond set or exported reads it.
- */
-export function bondGeometry(b: BondSet): void {
-  const ref = b.screenRef;
-  if (!ref) return;
-  const x = ref.lastX, y = ref.lastY, z = ref.lastZ, safe = ref.safe;
-  const bi = b.i, bj = b.j, bsx = b.sx, bsy = b.sy, bsz = b.sz;
-  // (a bond with a radius may have been left unchecked at the last refresh; every other one was computed there)
-  for (let k = 0, nb = b.count; k < nb; k++) {
-    if (!(safe[k] > 0)) continue;
-    const i = bi[k], j = bj[k];
-    const dx = x[j] + bsx[k] - x[i], dy = y[j] + bsy[k] - y[i], dz = z[j] + bsz[k] - z[i];
-    b.dx[k] = dx;
-    b.dy[k] = dy;
-    b.dz[k] = dz;
-    b.r[k] = Math.sqrt(dx * dx + dy * dy + dz * dz);
-  }
 }
 
 /** The per-bond arrays of a set (the live list is derived from them by `updateLive`). */

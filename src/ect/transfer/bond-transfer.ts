@@ -8,7 +8,7 @@
 import { CalculationFailed, InputError } from "../../errors.js";
 import type { EctTables } from "../tables.js";
 import { zeroDeadChannels, zeroDiedChannels, type BondSet, type StateRoles } from "./bonds.js";
-import { bondGeometry, collectBonds, refreshBonds, sortBonds, stateRoles, type NeighborView } from "./bond-list.js";
+import { collectBonds, refreshBonds, sortBonds, stateRoles, type NeighborView } from "./bond-list.js";
 import { type MeanFieldSystem, type TransferProblem, TransferWork, variableCount, weightsFromVariables } from "./transfer-energy.js";
 import { activeVariables, CurvatureHistory, minimizeTransfer, retractReservoir, type TransferSolveResult } from "./transfer-solver.js";
 import { XlPropagator } from "../../xl/propagator.js";
@@ -154,7 +154,6 @@ export class BondTransfer {
       zeroDiedChannels(this.bonds, this.x);
       return;
     }
-    if (this.bonds && !this.cold) bondGeometry(this.bonds);
     const keep = this.bonds && !this.cold ? this.snapshot() : this.previous;
     this.bonds = sortBonds(collectBonds(this.tables, view, this.bonds ?? undefined, margin));
     this.listBuild = build;
@@ -513,7 +512,6 @@ export class BondTransfer {
    * bond (i, j, dx, dy, dz, amplitudes now and before), reservoir per atom].
    */
   exportState(atoms: number): Float64Array {
-    if (this.bonds && !this.cold) bondGeometry(this.bonds);
     const carry = this.bonds && !this.cold ? this.snapshot() : this.previous;
     const out = encodeCarry(carry, atoms, this.xlSteps);
     if (carry?.layout) this.exported = { state: out.slice(), carry };

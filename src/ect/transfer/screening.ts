@@ -284,7 +284,7 @@ export function screenBonds(bonds: BondSet, around: Neighborhood, view: Neighbor
  * atoms k: with G_b = dE/dh_eff of bond b (eV/eV) at the solved amplitudes, dE = G_b h(r) dS_b, and
  * S_b depends on the three squared distances of each partial screener (0 < S_ikj < 1). Each such
  * term is a central force along i-j, i-k and j-k. Adds the virial sum r_a f_b to `virial` (xx, yy,
- * zz, yz, xz, xy). `hRaw[b]` is the unscreened coupling h(r_ij).
+ * zz, yz, xz, xy). `hRaw[b]` is the unscreened coupling h(r_ij). Reads `dEdh` at the live bonds only.
  */
 export function screeningForces(
   bonds: BondSet,
@@ -302,7 +302,9 @@ export function screeningForces(
   // Central force between atoms p and q from dE/d(r_pq^2) = g, with d = r_q - r_p.
   const central = (p: number, q: number, g: number, ddx: number, ddy: number, ddz: number) =>
     addPairForce(p, q, ddx, ddy, ddz, -2 * g * ddx, -2 * g * ddy, -2 * g * ddz, fx, fy, fz, virial);
-  for (let k = 0; k < bonds.count; k++) {
+  // Over the live bonds, ascending (the only ones with dE/dh != 0): the sums of all bonds in their order.
+  for (let q = 0, nl = bonds.liveCount; q < nl; q++) {
+    const k = bonds.live[q];
     const S = bonds.screen[k];
     if (!(S > 0 && S < 1) || dEdh[k] === 0) continue;
     const hRaw = bonds.h[k] / S;
