@@ -222,8 +222,8 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
 
 /**
  * Largest displacement (A) from the screening reference (`BondSet.screenRef`) at which it is taken
- * again. Measured on rock-salt NaCl at 300 K: of the blocked bonds, three quarters have radii of
- * 0.25-0.5 A, the rest (blockers near the tip of their ellipse) 0.03-0.18 A; the reference is taken
+ * again. Measured on rock-salt NaCl at 300 K: of the blocked bonds, about 60 % have radii of
+ * 0.25-0.5 A, the rest (blockers near the tip of their ellipse) 0.03-0.18 A or none; the reference is taken
  * again every 16-23 steps at 4,096 atoms. A bond whose radius the displacement exceeds is checked at
  * every step until then.
  */
