@@ -44,7 +44,8 @@ export interface MdFlags extends CalculatorFlags {
 
 /**
  * The bond-transfer solver of an MD run (`--solver`): extended-Lagrangian starts with a few
- * iterations per step (default) or every step solved to the tolerance. Returns the header's note.
+ * iterations per step (default), the same with one kernel evaluation per step (`shadow`), or every
+ * step solved to the tolerance. Returns the header's note.
  */
 function chooseBondSolver(loaded: LoadedCalculator, solver: string | undefined): string {
   const engine = loaded.kind === "ect" ? (loaded.calculator as EctCalculator).engine : null;
@@ -55,6 +56,10 @@ function chooseBondSolver(loaded: LoadedCalculator, solver: string | undefined):
   if (solver === "exact") {
     engine.bondSolver.xl = null;
     return ", bond solver exact (every step to the tolerance)";
+  }
+  if (solver === "shadow") {
+    engine.bondSolver.xl = { ...BOND_XL_DEFAULTS, method: "shadow" };
+    return `, bond solver extended-Lagrangian shadow steps (order ${BOND_XL_DEFAULTS.order}, ${BOND_XL_DEFAULTS.iterations} frozen-mean-field products, one evaluation per step)`;
   }
   engine.bondSolver.xl = { ...BOND_XL_DEFAULTS };
   return `, bond solver extended-Lagrangian (order ${BOND_XL_DEFAULTS.order}, truncated Newton steps of ${BOND_XL_DEFAULTS.iterations} ${BOND_XL_DEFAULTS.method === "frozen" ? "frozen-mean-field " : ""}products)`;

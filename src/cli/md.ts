@@ -37,7 +37,7 @@ export function registerMd(program: Command): void {
     .addOption(simdOption())
     .option("--qeq-xl", "with --streitz, NVE: extended-Lagrangian QEq charges (auxiliary charges move with the atoms; at most 4 CG loops per step; src/streitz/README.md); thermostat and barostat runs solve every step")
     .option("--qeq-xl-shadow", "as --qeq-xl, with shadow-potential forces: the charges are the auxiliary ones, so one walk over the list per step does the QEq matrix, its first CG product and the forces; 2 CG loops per step; faster, larger charge error (src/streitz/README.md)")
-    .addOption(choiceOption("--solver <xl|exact>", "ECT-EAM bond-transfer models: xl (default) takes each step from one truncated Newton step off extended-Lagrangian amplitudes (2 solver evaluations); exact solves every step to the tolerance (the reference; 25-40x more evaluations)", ["xl", "exact"]))
+    .addOption(choiceOption("--solver <xl|shadow|exact>", "ECT-EAM bond-transfer models: xl (default) takes each step from one truncated Newton step off extended-Lagrangian amplitudes (2 solver evaluations); shadow the same step with the mean field and its forces at the auxiliary amplitudes (1 evaluation; forces of the shadow energy); exact solves every step to the tolerance (the reference; 25-40x more evaluations)", ["xl", "shadow", "exact"]))
     .addOption(choiceOption("--thermostat <none|langevin|nose-hoover>", "NVT thermostat (default none: NVE)", ["none", "langevin", "nose-hoover"]))
     .option("--target-temperature <K>", "thermostat target temperature, K (default: --temperature)")
     .option("--tdamp <fs>", "thermostat damping time, fs (Langevin 1/friction; Nose-Hoover period)", "100")

@@ -26,6 +26,11 @@ export class BondKernels {
   private dEdh = new Float64Array(0);
   /** Whether the mean field's last evaluation computed the pair forces (epsForces on). */
   private lastWithForces = false;
+  /**
+   * After a shadow step (extended-Lagrangian method "shadow"): per atom (eV), the energy's linear
+   * term that the mean field, evaluated at the auxiliary amplitudes, lacks; else null.
+   */
+  private linear: Float64Array | null = null;
 
   constructor(
     private readonly k: EctKernelPort,
@@ -92,6 +97,7 @@ export class BondKernels {
     const types = this.k.i32("type");
     this.lastWithForces = false;
     const report = bond.solve(this.meanField(), types, settings);
+    this.linear = report.linear ?? null;
     // Once more with pair forces on, at the weights the solver kept (the kernels hold them), unless
     // the solver's last evaluation there already had them.
     if (!this.lastWithForces) {
@@ -145,6 +151,7 @@ export class BondKernels {
     if (screening && b.around && this.dEdh.length < b.count) this.dEdh = new Float64Array(b.i.length);
     const dEdh = screening && b.around ? this.dEdh : undefined;
     this.eBonds = bondForces(b, forward, reverse, bond.neutralWeights(), fx, fy, fz, virial, tally ? this.k.f64("eatom") : undefined, dEdh);
+    if (this.linear) this.eBonds += this.shadowTail(tally);
     // The screening factors depend on the positions of the screening atoms too.
     if (dEdh) screeningForces(b, b.around!, this.neighborView(), screening!, dEdh, fx, fy, fz, virial);
     // The last mean-field evaluation was at the solution: its fields are the induction's.
@@ -153,6 +160,24 @@ export class BondKernels {
       (["vxx", "vyy", "vzz", "vyz", "vxz", "vxy"] as const).forEach((f, k) => this.k.set(f, this.k.get(f) + virial[k]));
     }
     this.k.set("energy", this.k.energy());
+  }
+
+  /**
+   * After a shadow step, whose only evaluation was at the auxiliary amplitudes: the kernels' weights
+   * and charges set to the answer's (what the engine reports; energies and forces stay those of the
+   * evaluation), the linear term added to the per-atom energies when tallied. Returns its sum (eV).
+   */
+  private shadowTail(tally: boolean): number {
+    const linear = this.linear!, n = this.k.n;
+    this.k.f64("weights").set(this.bond.weightRows().subarray(0, n * MAX_STATES));
+    this.k.charges();
+    const eatom = tally ? this.k.f64("eatom") : null;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      sum += linear[i];
+      if (eatom) eatom[i] += linear[i];
+    }
+    return sum;
   }
 }
 

@@ -8,8 +8,8 @@
 import { splineEval } from "../../potentials/spline.js";
 import type { SplineTable } from "../../potentials/types.js";
 import type { EctTables } from "../table-types.js";
-import { allocateBonds, updateLive, type BondSet, type NeighborView, type StateRoles } from "./bonds.js";
-import { neighborhood, screeningFactor, screeningReach2 } from "./screening.js";
+import { allocateBonds, updateLive, type BondSet, type NeighborView, type ScreenReference, type StateRoles } from "./bonds.js";
+import { blockedRadius, neighborhood, screeningFactor, screeningReach2 } from "./screening.js";
 
 export type { NeighborView };
 
@@ -151,6 +151,7 @@ export function collectBonds(tables: EctTables, view: NeighborView, reuse?: Bond
   b.around = bt.screening ? neighborhood(view, margin) : null;
   // The blocking screeners of the last set are entries of the last neighborhood.
   b.screenedBy.fill(-1, 0, count);
+  b.screenRef = null;
   refreshBonds(tables, view, b);
   return b;
 }
@@ -169,6 +170,12 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
   const reach2 = screening ? screeningReach2(screening) : 0;
   const bi = b.i, bj = b.j, bsx = b.sx, bsy = b.sy, bsz = b.sz, bdx = b.dx, bdy = b.dy, bdz = b.dz, br = b.r;
   const bh = b.h, bdh = b.dh, screen = b.screen, fwdCap = b.fwdCap, revCap = b.revCap;
+  // Blocked bonds within their radius of the reference are not checked again (`BondSet.screenRef`,
+  // screening.ts `blockedRadius`); a reference is taken now when there is none or an atom went too far.
+  const moved = around && screening ? displacementFromReference(b, view) : Infinity;
+  const taking = around !== null && screening !== null && moved > SCREEN_REFERENCE_LIMIT;
+  if (taking) b.screenRef = newScreenReference(b, view);
+  const safe = around && screening ? b.screenRef?.safe ?? null : null;
   for (let k = 0, nb = b.count; k < nb; k++) {
     const i = bi[k], j = bj[k], ti = type[i], tj = type[j];
     const dx = x[j] + bsx[k] - x[i], dy = y[j] + bsy[k] - y[i], dz = z[j] + bsz[k] - z[i];
@@ -181,7 +188,14 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
     // or correlation (h S = 0 whatever h is).
     const tp = ti * ne + tj;
     let S = r < cutoff[tp] ? 1 : 0;
-    if (S !== 0 && around && screened[tp]) S = screeningFactor(b, k, around, view, screening!, reach2);
+    if (S !== 0 && around && screened[tp]) {
+      if (safe !== null && !taking && safe[k] > moved) S = 0;
+      else {
+        S = screeningFactor(b, k, around, view, screening!, reach2);
+        // A bond checked outside a reference may have another blocker now: no radius for it.
+        if (safe !== null) safe[k] = taking && S === 0 ? blockedRadius(b, k, view, screening!) : -1;
+      }
+    }
     if (S === 0) {
       // (a bond blocked at the last refresh too has these zeros already)
       if (screen[k] !== 0 || bh[k] !== 0 || bdh[k] !== 0) {
@@ -203,7 +217,41 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
     if (revCap[k] && on) channelCorrelation(channels[tj][ti]!, kc, r, b.dRev, b.dRevDr, k);
     else b.dRev[k] = b.dRevDr[k] = 0;
   }
-  updateLive(b);
+  updateLive(b, safe !== null && !taking ? { safe, moved } : null);
+}
+
+/**
+ * Largest displacement (A) from the screening reference (`BondSet.screenRef`) at which it is taken
+ * again. Measured on rock-salt NaCl at 300 K: of the blocked bonds, about 60 % have radii of
+ * 0.25-0.5 A, the rest (blockers near the tip of their ellipse) 0.03-0.18 A or none; the reference is taken
+ * again every 16-23 steps at 4,096 atoms. A bond whose radius the displacement exceeds is checked at
+ * every step until then.
+ */
+const SCREEN_REFERENCE_LIMIT = 0.2;
+
+/** Largest displacement of an owned atom from the screening reference (A; Infinity without one). */
+function displacementFromReference(b: BondSet, view: NeighborView): number {
+  const ref = b.screenRef;
+  if (!ref || ref.x.length !== view.n || ref.safe.length < b.count) return Infinity;
+  const { x, y, z } = view, rx = ref.x, ry = ref.y, rz = ref.z;
+  let m = 0;
+  for (let i = 0, n = view.n; i < n; i++) {
+    const ex = x[i] - rx[i], ey = y[i] - ry[i], ez = z[i] - rz[i];
+    const e = ex * ex + ey * ey + ez * ez;
+    if (e > m) m = e;
+  }
+  return Math.sqrt(m);
+}
+
+/** A screening reference at the current positions, every radius -1 (the refresh fills them). */
+function newScreenReference(b: BondSet, view: NeighborView): ScreenReference {
+  const n = view.n, old = b.screenRef;
+  const ref = old && old.x.length === n && old.safe.length >= b.count ? old : { x: new Float64Array(n), y: new Float64Array(n), z: new Float64Array(n), safe: new Float64Array(b.i.length) };
+  ref.x.set(view.x.subarray(0, n));
+  ref.y.set(view.y.subarray(0, n));
+  ref.z.set(view.z.subarray(0, n));
+  ref.safe.fill(-1);
+  return ref;
 }
 
 /** The per-bond arrays of a set (the live list is derived from them by `updateLive`). */

@@ -28,10 +28,13 @@ export interface BondXlOptions {
    * conjugate-gradient products with the mean field's eps frozen at the auxiliary amplitudes
    * (xl-newton.ts; a product costs the bond terms only, no kernel pass): one evaluation at the start
    * and one at the answer, which also gives the forces. `newton`: the same with exact products, one
-   * evaluation each. `lbfgs`: at most `iterations` L-BFGS iterations
+   * evaluation each. `shadow`: the `frozen` step with one evaluation, at the auxiliary amplitudes
+   * n (with forces); the step reports the shadow energy E_MF(w(n)) + eps(n) . (w(q) - w(n)) +
+   * E_bonds(q) at the answer q and the mean field's forces at n with the bond forces at q.
+   * `lbfgs`: at most `iterations` L-BFGS iterations
    * from there with the curvature pairs of the steps before (the earlier scheme, kept to compare).
    */
-  method?: "newton" | "frozen" | "lbfgs";
+  method?: "newton" | "frozen" | "shadow" | "lbfgs";
   iterations: number;
 }
 

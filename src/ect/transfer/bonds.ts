@@ -108,6 +108,13 @@ export interface BondSet {
   blockSy: Float64Array;
   blockSz: Float64Array;
   blockDist: Float64Array;
+  /**
+   * Blocked bonds left unchecked between neighbor-list builds (bond-list.ts, `refreshBonds`): the
+   * owned atoms' positions when it was taken, and per bond the largest displacement of every atom
+   * from there (A) under which the image in `screenedBy` provably still blocks the bond (-1: none).
+   * null until the first refresh of a set takes it.
+   */
+  screenRef: ScreenReference | null;
   /** D of channel i -> j (forward) and j -> i (reverse), eV, and their r-derivatives, eV/A. */
   dFwd: Float64Array;
   dFwdDr: Float64Array;
@@ -160,11 +167,18 @@ export interface BondSet {
   diedCount: number;
 }
 
-/** Recomputes fwdOn, revOn and the live list from the capabilities and the couplings h. */
-export function updateLive(b: BondSet): void {
+/**
+ * Recomputes fwdOn, revOn and the live list from the capabilities and the couplings h. `unchecked`:
+ * the screening radii of a refresh that did not take its reference and the displacement it saw
+ * (bond-list.ts, `refreshBonds`); the bonds it left unchecked are passed over.
+ */
+export function updateLive(b: BondSet, unchecked: { safe: Float64Array; moved: number } | null = null): void {
   const { fwdCap, revCap, fwdOn, revOn, live, h, weak, liveI, liveJ, liveH, liveDF, liveDR, liveWeak, liveFwd, liveRev } = b;
   let n = 0, changed = b.liveCount === -1, died = 0;
+  const safe = unchecked?.safe ?? null, moved = unchecked?.moved ?? Infinity;
   for (let k = 0, nb = b.count; k < nb; k++) {
+    // (a bond the refresh left unchecked was dead at the last update and still is)
+    if (safe !== null && safe[k] > moved) continue;
     const on = h[k] !== 0 ? 1 : 0;
     const f = fwdCap[k] & on, r = revCap[k] & on;
     if (fwdOn[k] !== f || revOn[k] !== r) {
@@ -276,7 +290,7 @@ export function allocateBonds(capacity: number): BondSet {
     sx: f(), sy: f(), sz: f(),
     dx: f(), dy: f(), dz: f(), r: f(), h: f(), dh: f(), screen: f(), around: null,
     screenedBy: new Int32Array(capacity).fill(-1),
-    blockSx: f(), blockSy: f(), blockSz: f(), blockDist: f(),
+    blockSx: f(), blockSy: f(), blockSz: f(), blockDist: f(), screenRef: null,
     dFwd: f(), dFwdDr: f(), dRev: f(), dRevDr: f(),
     fwdCap: new Uint8Array(capacity),
     revCap: new Uint8Array(capacity),
@@ -295,6 +309,14 @@ export function allocateBonds(capacity: number): BondSet {
     died: new Int32Array(2 * capacity),
     diedCount: 0,
   };
+}
+
+/** See {@link BondSet.screenRef}. */
+export interface ScreenReference {
+  x: Float64Array;
+  y: Float64Array;
+  z: Float64Array;
+  safe: Float64Array;
 }
 
 /** Per-atom state slots of the cation, neutral and anion (indices into the atom's weight row, -1 if none). */
@@ -364,8 +386,9 @@ export function bondEnergy(
 /**
  * Adds the bond terms' forces -dE/dR at fixed amplitudes and weights to fx, fy, fz (owned atoms),
  * their virial sum r_a f_b to `virial` (xx, yy, zz, yz, xz, xy) and half of each bond's energy to
- * each end in `energies` (when given). `dEdh` (when given) receives each bond's dE/dh (the
- * derivative by its coupling h, for the screening forces; 0 for dead bonds). Returns E_bonds (eV).
+ * each end in `energies` (when given). `dEdh` (when given) receives each live bond's dE/dh (the
+ * derivative by its coupling h, for the screening forces, which read the live bonds only; the other
+ * entries are left as they are). Returns E_bonds (eV).
  */
 export function bondForces(
   b: BondSet,
@@ -380,7 +403,6 @@ export function bondForces(
   dEdh?: Float64Array,
 ): number {
   let e = 0;
-  dEdh?.fill(0, 0, b.count);
   for (let q = 0; q < b.liveCount; q++) {
     const k = b.live[q], i = b.i[k], j = b.j[k];
     const wi = w0[i] > NEUTRAL_FLOOR ? w0[i] : NEUTRAL_FLOOR;

@@ -215,6 +215,45 @@ export function screeningFactor(b: BondSet, k: number, around: Neighborhood, vie
   return S;
 }
 
+/** Displacements (A) tried for {@link blockedRadius}, largest first. */
+const SAFE_RADII = [0.5, 0.35, 0.25, 0.18, 0.12, 0.08, 0.05, 0.03];
+
+/**
+ * The largest displacement delta (A) from the current positions, among a few candidates, such that
+ * the image in `b.screenedBy[k]` blocks bond k (C_ikj < C_min, so `screeningFactor` gives 0 through
+ * its first check) whenever no atom has moved more than delta; -1 when none qualifies (no such image,
+ * it does not block now, or C_min < 1).
+ *
+ * Why it holds: with d = r_j - r_i and v = r_k - (r_i + r_j)/2, C_ikj < C_min is
+ * F = |d|^2 - (4/C_min) |v|^2 - 4 (1 - 1/C_min) (v.d)^2/|d|^2 > 0 (k inside the ellipse of semi-axes
+ * |d|/2 along the bond and sqrt(C_min) |d|/2 across; C = 4 y^2 / (|d|^2 - 4 x^2) in the bond's axes).
+ * Moving every atom by at most delta changes d and v by at most 2 delta each, so with C_min >= 1,
+ * F >= (|d| - 2 delta)^2 - (4/C_min) (|v| + 2 delta)^2 - 4 (1 - 1/C_min) P, where P bounds
+ * (v.d)^2/|d|^2 by both |v|^2 and ((|v.d| + 2 delta (|v| + |d|) + 4 delta^2)/(|d| - 2 delta))^2. Inside
+ * the C_min ellipse k is also within the C_max ellipse's reach and not on j, the other tests of the
+ * check (its row distance is the build's, within the list's skin as everywhere here).
+ */
+export function blockedRadius(b: BondSet, k: number, view: NeighborView, s: ScreeningParams): number {
+  const o = b.screenedBy[k];
+  if (o < 0 || !(s.cmin >= 1)) return -1;
+  const i = b.i[k], j = b.j[k];
+  const dx = view.x[j] + b.sx[k] - view.x[i], dy = view.y[j] + b.sy[k] - view.y[i], dz = view.z[j] + b.sz[k] - view.z[i];
+  const vx = view.x[o] + b.blockSx[k] - view.x[i] - 0.5 * dx, vy = view.y[o] + b.blockSy[k] - view.y[i] - 0.5 * dy, vz = view.z[o] + b.blockSz[k] - view.z[i] - 0.5 * dz;
+  const d = Math.sqrt(dx * dx + dy * dy + dz * dz), v = Math.sqrt(vx * vx + vy * vy + vz * vz);
+  const vd = Math.abs(vx * dx + vy * dy + vz * dz);
+  const beta = 1 - 1 / s.cmin;
+  for (const delta of SAFE_RADII) {
+    const dLow = d - 2 * delta, vHigh = v + 2 * delta;
+    if (!(dLow > 0)) continue;
+    const along = (vd + 2 * delta * (v + d) + 4 * delta * delta) / dLow;
+    const proj2 = Math.min(vHigh * vHigh, along * along);
+    const low = dLow * dLow - (4 / s.cmin) * vHigh * vHigh - 4 * beta * proj2;
+    // (a margin far above the rounding of C's evaluation)
+    if (low > 1e-6 * dLow * dLow) return delta;
+  }
+  return -1;
+}
+
 /**
  * Screening factors of the bonds at the current positions: b.screen[k] = S_ij, computed for bonds
  * with an unscreened coupling (b.h != 0); b.h and b.dh are multiplied by it (dh stays the derivative
@@ -245,7 +284,7 @@ export function screenBonds(bonds: BondSet, around: Neighborhood, view: Neighbor
  * atoms k: with G_b = dE/dh_eff of bond b (eV/eV) at the solved amplitudes, dE = G_b h(r) dS_b, and
  * S_b depends on the three squared distances of each partial screener (0 < S_ikj < 1). Each such
  * term is a central force along i-j, i-k and j-k. Adds the virial sum r_a f_b to `virial` (xx, yy,
- * zz, yz, xz, xy). `hRaw[b]` is the unscreened coupling h(r_ij).
+ * zz, yz, xz, xy). `hRaw[b]` is the unscreened coupling h(r_ij). Reads `dEdh` at the live bonds only.
  */
 export function screeningForces(
   bonds: BondSet,
@@ -263,7 +302,9 @@ export function screeningForces(
   // Central force between atoms p and q from dE/d(r_pq^2) = g, with d = r_q - r_p.
   const central = (p: number, q: number, g: number, ddx: number, ddy: number, ddz: number) =>
     addPairForce(p, q, ddx, ddy, ddz, -2 * g * ddx, -2 * g * ddy, -2 * g * ddz, fx, fy, fz, virial);
-  for (let k = 0; k < bonds.count; k++) {
+  // Over the live bonds, ascending (the only ones with dE/dh != 0): the sums of all bonds in their order.
+  for (let q = 0, nl = bonds.liveCount; q < nl; q++) {
+    const k = bonds.live[q];
     const S = bonds.screen[k];
     if (!(S > 0 && S < 1) || dEdh[k] === 0) continue;
     const hRaw = bonds.h[k] / S;

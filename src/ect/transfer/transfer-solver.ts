@@ -38,6 +38,11 @@ export interface TransferSolveResult {
   gradient: number;
   /** 1/2 g D^-1 g per atom there (eV), D the diagonal curvature estimate; set by the truncated Newton steps. */
   decrement?: number;
+  /**
+   * Shadow steps (xl-newton.ts): per atom (eV), the linear term eps(n) . (w(x) - w(n)) of the
+   * reported energy, which the mean field last evaluated (at the auxiliary amplitudes n) lacks.
+   */
+  linear?: Float64Array;
 }
 
 /**

@@ -26,7 +26,7 @@
  *
  * Browser-safe; no wasm.
  */
-import { diagonalCurvature, transferEnergy, weightsFromVariables, type MeanFieldSystem, type TransferProblem, type TransferWork } from "./transfer-energy.js";
+import { diagonalCurvature, SLOTS, transferEnergy, weightsFromVariables, type MeanFieldSystem, type TransferProblem, type TransferWork } from "./transfer-energy.js";
 import { activeVariables, type TransferSolveResult } from "./transfer-solver.js";
 import { liveBondSet } from "./bonds.js";
 
@@ -64,13 +64,39 @@ function frozenMeanField(wk: TransferWork, atoms: number): MeanFieldSystem {
 }
 
 /**
+ * The shadow mean field of the one-evaluation step: the mean field linearized at the auxiliary
+ * weights w0 (rows, atoms x SLOTS) with energy e0 and eps0 (held in wk.eps),
+ * E(w) = e0 + eps0 . (w - w0). Its linear part per atom (eV) goes to `linear`.
+ */
+function shadowMeanField(wk: TransferWork, atoms: number, e0: number, w0: Float64Array, linear: Float64Array): MeanFieldSystem {
+  const eps0 = wk.eps;
+  return {
+    atoms,
+    energy: (w, eps) => {
+      if (eps !== eps0) eps.set(eps0);
+      let sum = 0;
+      for (let i = 0; i < atoms; i++) {
+        let s = 0;
+        for (let k = i * SLOTS, end = k + SLOTS; k < end; k++) s += eps0[k] * (w[k] - w0[k]);
+        linear[i] = s;
+        sum += s;
+      }
+      return e0 + sum;
+    },
+  };
+}
+
+/** Products of a truncated Newton step and what the step reports: see {@link newtonXlStep}. */
+export type XlProducts = "exact" | "frozen" | "shadow";
+
+/**
  * Replaces x (feasible, neutral system) by x + d with d from `rank` preconditioned CG iterations on
  * the Newton equations at x, with `exact` or `frozen` Hessian-vector products (see above). On return
  * the mean field was last evaluated at the returned x, with forces. Reports the kernel evaluations
  * spent, the energy at the answer (eV), its largest gradient component over the diagonal curvature
  * (amplitude units) and the Newton decrement 1/2 g D^-1 g per atom (eV) of the trust test.
  */
-export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: "exact" | "frozen" = "exact"): TransferSolveResult {
+export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: XlProducts = "exact"): TransferSolveResult {
   if (p.charge !== 0) return newtonStep(p, mf, x, rank, wk, products);
   // On the live bonds packed (`liveBondSet`): the same sums in the same order over contiguous
   // variables; the answer is put back at the live bonds (the other channels stay 0).
@@ -90,15 +116,22 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
 }
 
 /** {@link newtonXlStep} on the problem as given. */
-function newtonStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: "exact" | "frozen"): TransferSolveResult {
+function newtonStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: XlProducts): TransferSolveResult {
   const nv = x.length, n = mf.atoms;
   const act = activeVariables(p, n), na = act.length;
   const g = wk.scratch(1, nv), probe = wk.scratch(0, nv), diag = wk.scratch(3, nv);
   let evaluations = 1;
+  const shadow = products === "shadow";
+  // The shadow step's only evaluation, at the auxiliary amplitudes, is also its force pass.
+  let eMF0 = 0;
+  const first: MeanFieldSystem = shadow ? { atoms: n, energy: (w, eps) => (eMF0 = mf.energy(w, eps, true)) } : mf;
   // (the gradients here are read at the active variables only)
-  transferEnergy(p, mf, x, g, wk, false, false, true);
+  transferEnergy(p, first, x, g, wk, false, false, true);
   diagonalCurvature(p, x, wk, diag);
-  const frozen = products === "frozen";
+  const frozen = products !== "exact";
+  // The weights of the auxiliary amplitudes, where the shadow mean field is linearized.
+  const w0 = shadow ? wk.scratch(11, n * SLOTS) : null;
+  if (w0) w0.set(wk.w.subarray(0, n * SLOTS));
   const hvSystem = frozen ? frozenMeanField(wk, n) : mf;
   const g0 = wk.scratch(4, na), D = wk.scratch(5, na), r = wk.scratch(6, na), z = wk.scratch(7, na);
   const dir = wk.scratch(8, na), Hd = wk.scratch(9, na), step = wk.scratch(10, na);
@@ -152,6 +185,7 @@ function newtonStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, ra
     scale *= 0.5;
   }
   for (let a = 0; a < na; a++) x[act[a]] = probe[act[a]];
+  if (shadow) return shadowAnswer(p, x, g, g0, D, act, wk, eMF0, w0!, rank);
   evaluations++;
   const energy = transferEnergy(p, mf, x, g, wk, true, true, true);
   // The residual in Newton-step units, over the curvature of the start (it moved by O(d) only).
@@ -162,4 +196,23 @@ function newtonStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, ra
     decrement += (ga * ga) / D[a];
   }
   return { converged: false, iterations: rank, evaluations, energy, gradient: gmax, decrement: (0.5 * decrement) / n };
+}
+
+/**
+ * What a shadow step reports at its answer x, without a kernel pass: the shadow energy
+ * E_MF(w(n)) + eps(n) . (w(x) - w(n)) + E_bonds(x) (eV; `eMF0` and the weight rows `w0` of the
+ * evaluation at n, eps(n) still in wk.eps), its per-atom linear part in `TransferSolveResult.linear`,
+ * and the trust measures (largest scaled component, Newton decrement per atom) of the true gradient
+ * at n, `g0` over the diagonal curvature `D` (the start's: the answer's true gradient is not known).
+ */
+function shadowAnswer(p: TransferProblem, x: Float64Array, g: Float64Array, g0: Float64Array, D: Float64Array, act: Int32Array, wk: TransferWork, eMF0: number, w0: Float64Array, rank: number): TransferSolveResult {
+  const n = wk.atoms, na = act.length;
+  const linear = wk.scratch(12, n);
+  const energy = transferEnergy(p, shadowMeanField(wk, n, eMF0, w0, linear), x, g, wk, false, false, true);
+  let gmax = 0, decrement = 0;
+  for (let a = 0; a < na; a++) {
+    gmax = Math.max(gmax, Math.abs(g0[a]) / D[a]);
+    decrement += (g0[a] * g0[a]) / D[a];
+  }
+  return { converged: false, iterations: rank, evaluations: 1, energy, gradient: gmax, decrement: (0.5 * decrement) / n, linear };
 }

@@ -1,0 +1,144 @@
+/**
+ * Extended-Lagrangian bond solves with one kernel evaluation per MD step (`method: "shadow"`,
+ * `md --solver shadow`): the mean field, its eps and its forces are evaluated once, at the auxiliary
+ * amplitudes n; the truncated Newton step with frozen products gives the answer q, and the step
+ * reports the shadow energy E_MF(w(n)) + eps(n) . (w(q) - w(n)) + E_bonds(q) with the mean field's
+ * forces at n and the bond forces at q. Checked here: energies and forces against converged solves
+ * (hand-set fixture model with induction, 8 atoms), the trust test, a restart bit for bit, and on
+ * the shipped model (64-atom NaCl) a run beside an exactly solved one and the conservation of
+ * Omega + KE as dt is halved.
+ */
+import { describe, expect, it } from "vitest";
+import { Atoms } from "../src/atoms.js";
+import { EctCalculator } from "../src/ect/calculator.js";
+import { EctEngine } from "../src/ect/engine.js";
+import { BOND_XL_DEFAULTS, type BondXlOptions } from "../src/ect/transfer/bond-transfer.js";
+import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
+import { rocksalt } from "../src/structures/lattice.js";
+import { atPositionsOf, bondFixtureTables, convergedAt, expectRestartBitwise, ordinaryAndFarStates, rattledNaCl, withInduction, xlAgainstConverged } from "./helpers/ect-xl-cell.js";
+import { fittedTables } from "./helpers/fitted-md.js";
+
+const SHADOW: BondXlOptions = { ...BOND_XL_DEFAULTS, method: "shadow" };
+
+let fixtureTables: ReturnType<typeof bondFixtureTables> | null = null;
+const tables = () => (fixtureTables ??= bondFixtureTables(withInduction));
+
+async function engineAt(atoms: Atoms, xl: BondXlOptions | null = SHADOW) {
+  const calc = await EctCalculator.create(tables());
+  calc.engine.setAtoms(atoms);
+  calc.engine.bondSolver.xl = xl ? { ...xl } : null;
+  return calc.engine;
+}
+
+const converged = (from: EctEngine, atoms: Atoms) => convergedAt(from, atoms, (a) => engineAt(a, null));
+
+describe("bond transfer: extended-Lagrangian shadow steps (one kernel evaluation per step)", () => {
+  it("keeps energies and forces within the step's error of converged solves at one evaluation per step, conserving Omega + KE", async () => {
+    const atoms = rattledNaCl();
+    const xl = await engineAt(atoms);
+    xl.compute();
+    const { worstE, worstF, worstDrift, itXl } = await xlAgainstConverged(xl, atoms, 6, converged);
+    console.log(`xl shadow: E ${worstE.toExponential(2)} eV/atom, F ${worstF.toExponential(2)} eV/A, drift ${worstDrift.toExponential(2)} eV/atom, evaluations ${itXl} over 120 steps`);
+    expect(Math.abs(worstE)).toBeLessThan(5e-8);
+    expect(worstF).toBeLessThan(1e-3);
+    expect(worstDrift).toBeLessThan(3e-5);
+    // An ordinary step: the one evaluation at the auxiliary amplitudes.
+    expect(xl.solverReport().iterations).toBe(1);
+    // 1 per step once the history is filled (its first 6 steps solve to the tolerance).
+    expect(itXl).toBeLessThan(114 + 6 * 40);
+  });
+
+  it("reports the answer's charges and weights, and a shadow energy within the square of the step of the true energy there", async () => {
+    const atoms = rattledNaCl();
+    const xl = await engineAt(atoms);
+    xl.compute();
+    xl.runVerlet(30, 1.0);
+    expect(xl.solverReport().iterations).toBe(1);
+    const shadowEnergy = xl.energy(), q = xl.charges(), w = xl.weights();
+    // The true energy at the answer's amplitudes (one evaluation there, which sets the kernels' charges from them).
+    const trueEnergy = xl.energyAtSolverState();
+    expect(Array.from(xl.charges())).toEqual(Array.from(q));
+    expect(Array.from(xl.weights())).toEqual(Array.from(w));
+    console.log(`xl shadow: shadow energy - true energy at the answer ${((shadowEnergy - trueEnergy) / atoms.length).toExponential(2)} eV/atom`);
+    expect(Math.abs(shadowEnergy - trueEnergy) / atoms.length).toBeLessThan(1e-8);
+  });
+
+  it("a step from auxiliary amplitudes far from the ground state is finished to the tolerance (the trust test), an ordinary one is not", async () => {
+    const atoms = rattledNaCl();
+    const a = await engineAt(atoms);
+    a.compute();
+    a.runVerlet(20, 1.0);
+    const { ordinary: state, far: off } = ordinaryAndFarStates(a);
+    const run = async (s: Float64Array) => {
+      const e = await engineAt(atPositionsOf(a, atoms));
+      e.setSolverState({ ...a.solverState(), weights: s });
+      e.compute();
+      return e;
+    };
+    const ordinary = await run(state), far = await run(off);
+    const ref = await converged(a, atoms);
+    expect(ordinary.solverReport().iterations).toBe(1);
+    expect(far.solverReport().iterations).toBeGreaterThan(10);
+    expect(Math.abs(far.grandPotential() - ref.grandPotential()) / atoms.length).toBeLessThan(1e-9);
+  });
+
+  it("a restart file continues the run bit for bit across neighbor-list rebuilds", async () => {
+    const make = async () => {
+      const calc = await EctCalculator.create(tables(), { skin: 0.2 });
+      calc.engine.bondSolver.xl = { ...SHADOW };
+      return calc;
+    };
+    const straightCalc = await expectRestartBitwise(make, rattledNaCl(), 60, 27);
+    expect(straightCalc.engine.neighborStats().builds).toBeGreaterThan(2);
+  });
+});
+
+/** 64-atom rock-salt NaCl of the shipped model at 300 K (seed 11), solved, with `xl` (null: exact). */
+async function fittedNaCl(xl: BondXlOptions | null) {
+  const atoms = rocksalt("Na", "Cl", 5.64, 2);
+  atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 11);
+  const engine = await EctEngine.create(fittedTables());
+  engine.bondSolver.xl = xl ? { ...xl } : null;
+  engine.setAtoms(atoms);
+  engine.compute();
+  return { engine, atoms };
+}
+
+describe("shadow steps on the shipped model (models/ect-fitted.json, 64-atom NaCl)", () => {
+  it("follows the exactly solved trajectory: energies and forces along 60 fs", async () => {
+    const shadow = await fittedNaCl(SHADOW), exact = await fittedNaCl(null);
+    const n = shadow.atoms.length;
+    let worstE = 0, worstF = 0, evaluations = 0;
+    for (let block = 0; block < 6; block++) {
+      evaluations += shadow.engine.runVerlet(10, 1.0).iterations;
+      exact.engine.runVerlet(10, 1.0);
+      worstE = Math.max(worstE, Math.abs(shadow.engine.grandPotential() - exact.engine.grandPotential()) / n);
+      const f = shadow.engine.forces(), g = exact.engine.forces();
+      for (let k = 0; k < f.length; k++) worstF = Math.max(worstF, Math.abs(f[k] - g[k]));
+    }
+    console.log(`fitted NaCl, shadow against exact over 60 fs: E ${worstE.toExponential(2)} eV/atom, F ${worstF.toExponential(2)} eV/A, evaluations ${evaluations}`);
+    expect(worstE).toBeLessThan(1e-6);
+    expect(worstF).toBeLessThan(1e-3);
+    expect(shadow.engine.solverReport().iterations).toBe(1);
+  });
+
+  it("Omega + KE fluctuates about 4 times less at half the time step (over the same 40 fs)", async () => {
+    // (the spread of Omega + KE about its mean over 40 fs after 10 warm-up steps: Verlet's O(dt^2)
+    // and the shadow energy's error, O(dt^2) too through w(q) - w(n))
+    const spread = async (dt: number) => {
+      const { engine, atoms } = await fittedNaCl(SHADOW);
+      engine.runVerlet(10, dt);
+      const e: number[] = [];
+      for (let s = 0; s < Math.round(40 / dt); s++) {
+        engine.runVerlet(1, dt);
+        e.push((engine.grandPotential() + engine.kineticEnergy()) / atoms.length);
+      }
+      const mean = e.reduce((a, b) => a + b, 0) / e.length;
+      return Math.sqrt(e.reduce((a, b) => a + (b - mean) ** 2, 0) / e.length);
+    };
+    const s1 = await spread(1.0), s2 = await spread(0.5);
+    console.log(`fitted NaCl, shadow: rms Omega + KE about its mean over 40 fs: dt 1 fs ${s1.toExponential(2)}, 0.5 fs ${s2.toExponential(2)} eV/atom (ratio ${(s1 / s2).toFixed(2)})`);
+    expect(s1).toBeLessThan(1e-5);
+    expect(s1 / s2).toBeGreaterThan(2.5);
+  });
+});
