@@ -54,6 +54,18 @@ import { finalIntegrate, initialIntegrate, verletSteps } from "./integrate";
   a = f64x2.add(f64x2.mul(a, pv), v128.load(c, 16));
   return f64x2.add(f64x2.mul(a, pv), v128.load(c));
 }
+/**
+ * B' (eV/(A e^2)) of two entries at once: the quartic whose coefficients d_k sit at byte 16 k of each
+ * record pointer (lane 1 of the [B, B'] pairs), lane 0 from `ca` and lane 1 from `cb`, at the
+ * positions pv. The same operations per lane as lane 1 of vpoly5(rec + 96) (its d_5 is 0, and
+ * 0 * p + d_4 is d_4 for p >= 0), so the same doubles; it saves the B values the force does not use.
+ */
+@inline function slopePair(ca: usize, cb: usize, pv: v128): v128 {
+  let a = f64x2.add(f64x2.mul(v128.load64_lane(cb + 64, v128.load64_zero(ca + 64), 1), pv), v128.load64_lane(cb + 48, v128.load64_zero(ca + 48), 1));
+  a = f64x2.add(f64x2.mul(a, pv), v128.load64_lane(cb + 32, v128.load64_zero(ca + 32), 1));
+  a = f64x2.add(f64x2.mul(a, pv), v128.load64_lane(cb + 16, v128.load64_zero(ca + 16), 1));
+  return f64x2.add(f64x2.mul(a, pv), v128.load64_lane(cb, v128.load64_zero(ca), 1));
+}
 /** Per-atom pair of doubles (lane 0, lane 1). */
 @inline function lane0(base: usize, i: i32): usize { return base + (<usize>i << 4); }
 
@@ -208,24 +220,11 @@ export function qeqMatrixPairs(ctx: usize): void {
         // t in [0, (rc - r0) rdr] here: floor is the truncation
         const mv = gridLanes(tv, topv), iv = gridIndices(mv);
         const pv = f64x2.sub(tv, mv);
-        for (let k = 0; k < 2; k++) {
-          const j = k == 0 ? ja : jb;
-          const jo = j < n ? j : getI(owner, j - n);
-          putI(nbr, w, jo);
-          putI(ghost, w, j);
-          const m = k == 0 ? i32x4.extract_lane(iv, 0) : i32x4.extract_lane(iv, 2);
-          const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
-          const pl = f64x2.splat(k == 0 ? f64x2.extract_lane(pv, 0) : f64x2.extract_lane(pv, 1));
-          const a = vpoly5(rec, pl);
-          const h = f64x2.extract_lane(vpoly5(rec + 96, pl), 0);
-          ai += f64x2.extract_lane(a, 0);
-          const bj = lane0(b, jo);
-          store<f64>(bj, load<f64>(bj) + f64x2.extract_lane(a, 1));
-          putF(val, w, h);
-          const rsq = k == 0 ? f64x2.extract_lane(rsqv, 0) : f64x2.extract_lane(rsqv, 1);
-          if (rsq < scsq && jo != i) addShortPair(sNbr, sVal, sCount, stride, i, jo, h);
-          w++;
-        }
+        // entry a, then entry b (written out: as a two-trip loop it kept a back edge, lane selects
+        // and reloads of spilled values)
+        ai += qeqEntry(ja, i32x4.extract_lane(iv, 0), f64x2.extract_lane(pv, 0), f64x2.extract_lane(rsqv, 0), w, i, n, owner, nbr, ghost, val, b, type, row, pairStride, scsq, sNbr, sVal, sCount, stride);
+        ai += qeqEntry(jb, i32x4.extract_lane(iv, 2), f64x2.extract_lane(pv, 1), f64x2.extract_lane(rsqv, 1), w + 1, i, n, owner, nbr, ghost, val, b, type, row, pairStride, scsq, sNbr, sVal, sCount, stride);
+        w += 2;
       }
     }
     for (; e < end; e++) {
@@ -270,6 +269,29 @@ export function qeqMatrixPairs(ctx: usize): void {
     putI(count, i, w - first);
   }
   setI(ctx, C_TOO_CLOSE, close);
+}
+
+/**
+ * One QEq-pass entry (i, j) of the paired loop (j extended index, m its grid interval, p the position
+ * in it, rsq = r^2 in A^2): writes slot w of the compact list (owner index, extended index, H_ij),
+ * adds A_ji to b_j and the pair to the Gauss-Seidel rows, and returns A_ij (eV/e) for b_i.
+ */
+@inline function qeqEntry(
+  j: i32, m: i32, p: f64, rsq: f64, w: i32, i: i32, n: i32, owner: usize, nbr: usize, ghost: usize, val: usize, b: usize,
+  type: usize, row: usize, pairStride: usize, scsq: f64, sNbr: usize, sVal: usize, sCount: usize, stride: i32,
+): f64 {
+  const jo = j < n ? j : getI(owner, j - n);
+  putI(nbr, w, jo);
+  putI(ghost, w, j);
+  const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
+  const pl = f64x2.splat(p);
+  const a = vpoly5(rec, pl);
+  const h = f64x2.extract_lane(vpoly5(rec + 96, pl), 0);
+  const bj = lane0(b, jo);
+  store<f64>(bj, load<f64>(bj) + f64x2.extract_lane(a, 1));
+  putF(val, w, h);
+  if (rsq < scsq && jo != i) addShortPair(sNbr, sVal, sCount, stride, i, jo, h);
+  return f64x2.extract_lane(a, 0);
 }
 
 /** Right-hand sides from the pair sums in lane 0 of sqB: b = (-(chi_i + sum_j A_ij), -1) for the owned atoms. */
@@ -359,15 +381,27 @@ export function matvec(ctx: usize, v: usize, out: usize): void {
     for (let i = 0; i < n; i++) {
       const vi = v128.load(lane0(v, i));
       const first = getI(firstNeigh, i), end = first + getI(count, i);
-      let acc = f64x2.splat(0.0);
-      for (let e = first; e < end; e++) {
+      // Two sums (even and odd entries): with one, each entry waits for the previous addition (the
+      // loop ran at the adder's latency, ~3 cycles per entry); the scatters to out do not chain
+      // (distinct j within a row).
+      let acc = f64x2.splat(0.0), acc2 = f64x2.splat(0.0);
+      let e = first;
+      for (; e + 1 < end; e += 2) {
+        const ja = <usize>getI(nbr, e) << 4, jb = <usize>getI(nbr, e + 1) << 4;
+        const ha = f64x2.splat(getF(val, e)), hb = f64x2.splat(getF(val, e + 1));
+        acc = f64x2.add(acc, f64x2.mul(ha, v128.load(v + ja)));
+        acc2 = f64x2.add(acc2, f64x2.mul(hb, v128.load(v + jb)));
+        v128.store(out + ja, f64x2.add(v128.load(out + ja), f64x2.mul(ha, vi)));
+        v128.store(out + jb, f64x2.add(v128.load(out + jb), f64x2.mul(hb, vi)));
+      }
+      if (e < end) {
         const jo = <usize>getI(nbr, e) << 4;
         const h = f64x2.splat(getF(val, e));
         acc = f64x2.add(acc, f64x2.mul(h, v128.load(v + jo)));
         v128.store(out + jo, f64x2.add(v128.load(out + jo), f64x2.mul(h, vi)));
       }
       const o = lane0(out, i);
-      v128.store(o, f64x2.add(v128.load(o), acc));
+      v128.store(o, f64x2.add(v128.load(o), f64x2.add(acc, acc2)));
     }
   } else {
     for (let i = 0; i < n; i++) {
@@ -699,16 +733,21 @@ export function coulombPass(ctx: usize): void {
           if (f64x2.extract_lane(rsqv, 1) < scsq && jb != i) addShortPair(sNbr, sVal, sCount, stride, i, jb, hb);
         }
         const reca = row + offa, recb = row + offb;
-        const bba = vpoly5(reca + 96, pa), bbb = vpoly5(recb + 96, pb);
         const daa = vpoly4(reca + 192, pa), dab = vpoly4(recb + 192, pb);
         const qjv = v128.load64_lane(q + (<usize>jb << 3), v128.load64_zero(q + (<usize>ja << 3)), 1);
         const qqv = f64x2.mul(qiv, qjv);
+        let dbv: v128;
         if (tally) {
+          const bba = vpoly5(reca + 96, pa), bbb = vpoly5(recb + 96, pb);
           const aa = vpoly5(reca, pa), ab = vpoly5(recb, pb);
           epair += qi * f64x2.extract_lane(aa, 0) + f64x2.extract_lane(qjv, 0) * f64x2.extract_lane(aa, 1) + f64x2.extract_lane(qqv, 0) * f64x2.extract_lane(bba, 0);
           epair += qi * f64x2.extract_lane(ab, 0) + f64x2.extract_lane(qjv, 1) * f64x2.extract_lane(ab, 1) + f64x2.extract_lane(qqv, 1) * f64x2.extract_lane(bbb, 0);
+          dbv = i64x2.shuffle(bba, bbb, 1, 3);
+        } else {
+          // forces only: B' of both entries in one quartic, lanes gathered from the two records
+          dbv = slopePair(reca + 104, recb + 104, pv);
         }
-        const dai = i64x2.shuffle(daa, dab, 0, 2), daj = i64x2.shuffle(daa, dab, 1, 3), dbv = i64x2.shuffle(bba, bbb, 1, 3);
+        const dai = i64x2.shuffle(daa, dab, 0, 2), daj = i64x2.shuffle(daa, dab, 1, 3);
         const dev = f64x2.add(f64x2.add(f64x2.mul(qiv, dai), f64x2.mul(qjv, daj)), f64x2.mul(qqv, f64x2.add(dbv, fsv)));
         const fpair = f64x2.div(f64x2.neg(dev), rv);
         const gx = f64x2.mul(dxv, fpair), gy = f64x2.mul(dyv, fpair), gz = f64x2.mul(dzv, fpair);
