@@ -68,12 +68,9 @@ const SHORT_STRIDE = 64;
 const SHORT_CUTOFF = 4.0;
 /**
  * With Gauss-Seidel the CG stops at this fraction of the tolerance (LAMMPS' test otherwise unchanged):
- * it leaves more of the residual in slow modes than Jacobi does. With the plain sweep (relaxation 1)
- * its charges were 2x further from the converged ones at the same test, and as close as LAMMPS' at
- * half the tolerance; with the under-relaxed sweep (assembly/streitz.ts SSOR_OMEGA = 0.5) 0.7 leaves
- * them as close (1.0-1.1e-5 e after 37, 60 and 100 steps of the 2160-atom example, where the plain
- * sweep at 0.5 left 1.0-1.5e-5 e and LAMMPS 1.56e-5 e; at the full tolerance 1.0-2.0e-5 e).
- * bench/streitz.ts reports both against the converged charges every run.
+ * it leaves more of the residual in slow modes than Jacobi. With the under-relaxed sweep (SSOR_OMEGA
+ * in assembly/streitz.ts) 0.7 leaves the charges as close to the converged ones as LAMMPS' own run
+ * (src/streitz/README.md; bench/streitz.ts reports both every run).
  */
 const SGS_TOLERANCE_FACTOR = 0.7;
 /** Extended-Lagrangian defaults: dissipation order and CG loops per step. */
