@@ -54,6 +54,18 @@ import { finalIntegrate, initialIntegrate, verletSteps } from "./integrate";
   a = f64x2.add(f64x2.mul(a, pv), v128.load(c, 16));
   return f64x2.add(f64x2.mul(a, pv), v128.load(c));
 }
+/**
+ * B' (eV/(A e^2)) of two entries at once: the quartic whose coefficients d_k sit at byte 16 k of each
+ * record pointer (lane 1 of the [B, B'] pairs), lane 0 from `ca` and lane 1 from `cb`, at the
+ * positions pv. The same operations per lane as lane 1 of vpoly5(rec + 96) (its d_5 is 0, and
+ * 0 * p + d_4 is d_4 for p >= 0), so the same doubles; it saves the B values the force does not use.
+ */
+@inline function slopePair(ca: usize, cb: usize, pv: v128): v128 {
+  let a = f64x2.add(f64x2.mul(v128.load64_lane(cb + 64, v128.load64_zero(ca + 64), 1), pv), v128.load64_lane(cb + 48, v128.load64_zero(ca + 48), 1));
+  a = f64x2.add(f64x2.mul(a, pv), v128.load64_lane(cb + 32, v128.load64_zero(ca + 32), 1));
+  a = f64x2.add(f64x2.mul(a, pv), v128.load64_lane(cb + 16, v128.load64_zero(ca + 16), 1));
+  return f64x2.add(f64x2.mul(a, pv), v128.load64_lane(cb, v128.load64_zero(ca), 1));
+}
 /** Per-atom pair of doubles (lane 0, lane 1). */
 @inline function lane0(base: usize, i: i32): usize { return base + (<usize>i << 4); }
 
@@ -208,24 +220,11 @@ export function qeqMatrixPairs(ctx: usize): void {
         // t in [0, (rc - r0) rdr] here: floor is the truncation
         const mv = gridLanes(tv, topv), iv = gridIndices(mv);
         const pv = f64x2.sub(tv, mv);
-        for (let k = 0; k < 2; k++) {
-          const j = k == 0 ? ja : jb;
-          const jo = j < n ? j : getI(owner, j - n);
-          putI(nbr, w, jo);
-          putI(ghost, w, j);
-          const m = k == 0 ? i32x4.extract_lane(iv, 0) : i32x4.extract_lane(iv, 2);
-          const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
-          const pl = f64x2.splat(k == 0 ? f64x2.extract_lane(pv, 0) : f64x2.extract_lane(pv, 1));
-          const a = vpoly5(rec, pl);
-          const h = f64x2.extract_lane(vpoly5(rec + 96, pl), 0);
-          ai += f64x2.extract_lane(a, 0);
-          const bj = lane0(b, jo);
-          store<f64>(bj, load<f64>(bj) + f64x2.extract_lane(a, 1));
-          putF(val, w, h);
-          const rsq = k == 0 ? f64x2.extract_lane(rsqv, 0) : f64x2.extract_lane(rsqv, 1);
-          if (rsq < scsq && jo != i) addShortPair(sNbr, sVal, sCount, stride, i, jo, h);
-          w++;
-        }
+        // entry a, then entry b (written out: as a two-trip loop it kept a back edge, lane selects
+        // and reloads of spilled values)
+        ai += qeqEntry(ja, i32x4.extract_lane(iv, 0), f64x2.extract_lane(pv, 0), f64x2.extract_lane(rsqv, 0), w, i, n, owner, nbr, ghost, val, b, type, row, pairStride, scsq, sNbr, sVal, sCount, stride);
+        ai += qeqEntry(jb, i32x4.extract_lane(iv, 2), f64x2.extract_lane(pv, 1), f64x2.extract_lane(rsqv, 1), w + 1, i, n, owner, nbr, ghost, val, b, type, row, pairStride, scsq, sNbr, sVal, sCount, stride);
+        w += 2;
       }
     }
     for (; e < end; e++) {
@@ -272,6 +271,29 @@ export function qeqMatrixPairs(ctx: usize): void {
   setI(ctx, C_TOO_CLOSE, close);
 }
 
+/**
+ * One QEq-pass entry (i, j) of the paired loop (j extended index, m its grid interval, p the position
+ * in it, rsq = r^2 in A^2): writes slot w of the compact list (owner index, extended index, H_ij),
+ * adds A_ji to b_j and the pair to the Gauss-Seidel rows, and returns A_ij (eV/e) for b_i.
+ */
+@inline function qeqEntry(
+  j: i32, m: i32, p: f64, rsq: f64, w: i32, i: i32, n: i32, owner: usize, nbr: usize, ghost: usize, val: usize, b: usize,
+  type: usize, row: usize, pairStride: usize, scsq: f64, sNbr: usize, sVal: usize, sCount: usize, stride: i32,
+): f64 {
+  const jo = j < n ? j : getI(owner, j - n);
+  putI(nbr, w, jo);
+  putI(ghost, w, j);
+  const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
+  const pl = f64x2.splat(p);
+  const a = vpoly5(rec, pl);
+  const h = f64x2.extract_lane(vpoly5(rec + 96, pl), 0);
+  const bj = lane0(b, jo);
+  store<f64>(bj, load<f64>(bj) + f64x2.extract_lane(a, 1));
+  putF(val, w, h);
+  if (rsq < scsq && jo != i) addShortPair(sNbr, sVal, sCount, stride, i, jo, h);
+  return f64x2.extract_lane(a, 0);
+}
+
 /** Right-hand sides from the pair sums in lane 0 of sqB: b = (-(chi_i + sum_j A_ij), -1) for the owned atoms. */
 export function qeqRhs(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL);
@@ -291,11 +313,24 @@ export function qeqRhs(ctx: usize): void {
 }
 
 /**
- * z = M^-1 r for both lanes, M = (D + L) D^-1 (D + L^T) (symmetric Gauss-Seidel; D the diagonal of H,
- * L the short pairs below the diagonal): SPD for any L, so CG stays CG. Forward then backward sweep;
- * the scratch starts at zero, so each sweep can sum over the whole row (not-yet-visited rows add 0).
+ * Relaxation of the Gauss-Seidel preconditioner in the solves to the tolerance (exact and `--qeq-xl`).
+ * Under-relaxed, M = (D/w + L)(D/w)^-1(D/w + L^T) weights the short pairs less than the plain
+ * sweep (w = 1): on the 2160-atom example, from the linear start, w = 0.5 reaches the half
+ * tolerance in 11-13 CG loops of the s solve where w = 1 takes 14-17 (0.3: 12-14, 0.7: 11-14,
+ * w > 1 more loops: 1.2 takes 18-22), the charges as close to the converged ones (6.5e-6 to 1.1e-5 e
+ * against 7.7e-6 to 1.9e-5 e; four MD steps, a throwaway script over the engine's matrix).
+ * The shadow-potential driver keeps w = 1 (its gain is tuned to that M).
  */
-function precondSgs(ctx: usize, r: usize, zo: usize): void {
+@inline const SSOR_OMEGA: f64 = 0.5;
+
+/**
+ * z = M^-1 r for both lanes, M = (D/w + L)(D/w)^-1(D/w + L^T) (symmetric Gauss-Seidel, SSOR with
+ * relaxation w = `omega`; D the diagonal of H, L the short pairs below the diagonal): SPD for any L
+ * and 0 < w < 2, so CG stays CG (M's scale, w(2 - w), does not matter to CG). Forward then backward
+ * sweep; the scratch starts at zero, so each sweep can sum over the whole row (not-yet-visited rows
+ * add 0).
+ */
+function precondSgs(ctx: usize, r: usize, zo: usize, omega: f64): void {
   const n = ci(ctx, C_NLOCAL);
   const type = cp(ctx, C_TYPE), jt = cp(ctx, C_SQ_J), shift = cf(ctx, C_SQ_DIAG_SHIFT);
   const stride = ci(ctx, C_SQ_SHORT_STRIDE);
@@ -311,7 +346,7 @@ function precondSgs(ctx: usize, r: usize, zo: usize): void {
       a0 += h * load<f64>(o);
       a1 += h * load<f64>(o, 8);
     }
-    const inv = 1.0 / (getF(jt, getI(type, i)) - shift);
+    const inv = omega / (getF(jt, getI(type, i)) - shift);
     const r0 = lane0(r, i), y0 = lane0(yv, i);
     store<f64>(y0, (load<f64>(r0) - a0) * inv);
     store<f64>(y0, (load<f64>(r0, 8) - a1) * inv, 8);
@@ -324,7 +359,7 @@ function precondSgs(ctx: usize, r: usize, zo: usize): void {
       a0 += h * load<f64>(o);
       a1 += h * load<f64>(o, 8);
     }
-    const inv = 1.0 / (getF(jt, getI(type, i)) - shift);
+    const inv = omega / (getF(jt, getI(type, i)) - shift);
     const y0 = lane0(yv, i), z0 = lane0(zo, i);
     store<f64>(z0, load<f64>(y0) - a0 * inv);
     store<f64>(z0, load<f64>(y0, 8) - a1 * inv, 8);
@@ -359,15 +394,47 @@ export function matvec(ctx: usize, v: usize, out: usize): void {
     for (let i = 0; i < n; i++) {
       const vi = v128.load(lane0(v, i));
       const first = getI(firstNeigh, i), end = first + getI(count, i);
-      let acc = f64x2.splat(0.0);
-      for (let e = first; e < end; e++) {
+      // Two sums (even and odd entries): with one, each entry waits for the previous addition (the
+      // loop ran at the adder's latency, ~3 cycles per entry); the scatters to out do not chain
+      // (distinct j within a row).
+      let acc = f64x2.splat(0.0), acc2 = f64x2.splat(0.0);
+      let e = first;
+      // Four entries per trip through pointers with constant offsets: V8 computes a 32-bit
+      // address (an lea) for every indexed access and checks for interrupts on every back edge.
+      // Sums and scatters in the order of the two-entry loop below (even entries into acc).
+      let pn = nbr + (<usize>first << 2), pv = val + (<usize>first << 3);
+      for (; e + 3 < end; e += 4) {
+        const j0 = <usize>load<i32>(pn) << 4, j1 = <usize>load<i32>(pn, 4) << 4;
+        const j2 = <usize>load<i32>(pn, 8) << 4, j3 = <usize>load<i32>(pn, 12) << 4;
+        const h0 = v128.load64_splat(pv), h1 = v128.load64_splat(pv, 8);
+        const h2 = v128.load64_splat(pv, 16), h3 = v128.load64_splat(pv, 24);
+        acc = f64x2.add(acc, f64x2.mul(h0, v128.load(v + j0)));
+        acc2 = f64x2.add(acc2, f64x2.mul(h1, v128.load(v + j1)));
+        v128.store(out + j0, f64x2.add(v128.load(out + j0), f64x2.mul(h0, vi)));
+        v128.store(out + j1, f64x2.add(v128.load(out + j1), f64x2.mul(h1, vi)));
+        acc = f64x2.add(acc, f64x2.mul(h2, v128.load(v + j2)));
+        acc2 = f64x2.add(acc2, f64x2.mul(h3, v128.load(v + j3)));
+        v128.store(out + j2, f64x2.add(v128.load(out + j2), f64x2.mul(h2, vi)));
+        v128.store(out + j3, f64x2.add(v128.load(out + j3), f64x2.mul(h3, vi)));
+        pn += 16;
+        pv += 32;
+      }
+      for (; e + 1 < end; e += 2) {
+        const ja = <usize>getI(nbr, e) << 4, jb = <usize>getI(nbr, e + 1) << 4;
+        const ha = f64x2.splat(getF(val, e)), hb = f64x2.splat(getF(val, e + 1));
+        acc = f64x2.add(acc, f64x2.mul(ha, v128.load(v + ja)));
+        acc2 = f64x2.add(acc2, f64x2.mul(hb, v128.load(v + jb)));
+        v128.store(out + ja, f64x2.add(v128.load(out + ja), f64x2.mul(ha, vi)));
+        v128.store(out + jb, f64x2.add(v128.load(out + jb), f64x2.mul(hb, vi)));
+      }
+      if (e < end) {
         const jo = <usize>getI(nbr, e) << 4;
         const h = f64x2.splat(getF(val, e));
         acc = f64x2.add(acc, f64x2.mul(h, v128.load(v + jo)));
         v128.store(out + jo, f64x2.add(v128.load(out + jo), f64x2.mul(h, vi)));
       }
       const o = lane0(out, i);
-      v128.store(o, f64x2.add(v128.load(o), acc));
+      v128.store(o, f64x2.add(v128.load(o), f64x2.add(acc, acc2)));
     }
   } else {
     for (let i = 0; i < n; i++) {
@@ -464,6 +531,7 @@ function qeqSolve(ctx: usize): void {
   // before the CG moves sqX, and its walk left (H - D) x in sqHd; the CG result only drives the
   // auxiliary variables.
   const shadow = ci(ctx, C_QEQ_GUESS) == QEQ_GUESS_SHADOW;
+  const omega = shadow ? 1.0 : SSOR_OMEGA;
   if (shadow) matvecDiagonal(ctx, xs, hd);
   else matvec(ctx, xs, hd);
   for (let i = 0; i < n; i++) {
@@ -480,7 +548,7 @@ function qeqSolve(ctx: usize): void {
   // rz: r.M^-1 r of the preconditioner in use (= sig for Jacobi)
   let rz0 = sig0, rz1 = sig1;
   if (sgs) {
-    precondSgs(ctx, r, d);
+    precondSgs(ctx, r, d, omega);
     dot2(ctx, r, d);
     rz0 = dotA; rz1 = dotB;
   }
@@ -501,7 +569,7 @@ function qeqSolve(ctx: usize): void {
     const new0 = on0 ? dotA : sig0, new1 = on1 ? dotB : sig1;
     sig0 = new0; sig1 = new1;
     if (sgs) {
-      precondSgs(ctx, r, zv);
+      precondSgs(ctx, r, zv, omega);
       dot2(ctx, r, zv);
       const z0 = on0 ? dotA : rz0, z1 = on1 ? dotB : rz1;
       const be0 = on0 ? z0 / rz0 : 0.0, be1 = on1 ? z1 / rz1 : 0.0;
@@ -699,16 +767,21 @@ export function coulombPass(ctx: usize): void {
           if (f64x2.extract_lane(rsqv, 1) < scsq && jb != i) addShortPair(sNbr, sVal, sCount, stride, i, jb, hb);
         }
         const reca = row + offa, recb = row + offb;
-        const bba = vpoly5(reca + 96, pa), bbb = vpoly5(recb + 96, pb);
         const daa = vpoly4(reca + 192, pa), dab = vpoly4(recb + 192, pb);
         const qjv = v128.load64_lane(q + (<usize>jb << 3), v128.load64_zero(q + (<usize>ja << 3)), 1);
         const qqv = f64x2.mul(qiv, qjv);
+        let dbv: v128;
         if (tally) {
+          const bba = vpoly5(reca + 96, pa), bbb = vpoly5(recb + 96, pb);
           const aa = vpoly5(reca, pa), ab = vpoly5(recb, pb);
           epair += qi * f64x2.extract_lane(aa, 0) + f64x2.extract_lane(qjv, 0) * f64x2.extract_lane(aa, 1) + f64x2.extract_lane(qqv, 0) * f64x2.extract_lane(bba, 0);
           epair += qi * f64x2.extract_lane(ab, 0) + f64x2.extract_lane(qjv, 1) * f64x2.extract_lane(ab, 1) + f64x2.extract_lane(qqv, 1) * f64x2.extract_lane(bbb, 0);
+          dbv = i64x2.shuffle(bba, bbb, 1, 3);
+        } else {
+          // forces only: B' of both entries in one quartic, lanes gathered from the two records
+          dbv = slopePair(reca + 104, recb + 104, pv);
         }
-        const dai = i64x2.shuffle(daa, dab, 0, 2), daj = i64x2.shuffle(daa, dab, 1, 3), dbv = i64x2.shuffle(bba, bbb, 1, 3);
+        const dai = i64x2.shuffle(daa, dab, 0, 2), daj = i64x2.shuffle(daa, dab, 1, 3);
         const dev = f64x2.add(f64x2.add(f64x2.mul(qiv, dai), f64x2.mul(qjv, daj)), f64x2.mul(qqv, f64x2.add(dbv, fsv)));
         const fpair = f64x2.div(f64x2.neg(dev), rv);
         const gx = f64x2.mul(dxv, fpair), gy = f64x2.mul(dyv, fpair), gz = f64x2.mul(dzv, fpair);
@@ -896,26 +969,35 @@ export function kspacePhases(ctx: usize): void {
   }
 }
 
+/** exp(i (n1 b_1 + n2 b_2).x_i) of k-vector t's (n1, n2) into skScratch rows 0 (cos), 1 (sin), unless k-vector t - 1 left it there. */
+function kspacePlanePhases(ctx: usize, t: i32): void {
+  const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
+  const ph = cp(ctx, C_SK_PHASE), idx = cp(ctx, C_SK_IDX), sc = cp(ctx, C_SK_SCRATCH);
+  const nb = <usize>n << 3;
+  const at = idx + (<usize>t << 4);
+  const n1 = load<i32>(at), n2 = load<i32>(at, 4);
+  if (t != 0 && load<i32>(at - 16) == n1 && load<i32>(at - 12) == n2) return;
+  const c12 = sc, s12 = sc + nb;
+  const c1 = phaseRow(ph, n, nmax, 0, n1), s1 = c1 + nb;
+  const c2 = phaseRow(ph, n, nmax, 1, abs(n2)), s2 = c2 + nb;
+  const g2 = n2 < 0 ? -1.0 : 1.0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    const a = load<f64>(c1 + o), b = load<f64>(s1 + o), c = load<f64>(c2 + o), e = g2 * load<f64>(s2 + o);
+    store<f64>(c12 + o, a * c - b * e);
+    store<f64>(s12 + o, b * c + a * e);
+  }
+}
+
 /** exp(i k.x_i) of k-vector t into skScratch rows 2 (cos) and 3 (sin); rows 0, 1 keep the (n1, n2) part. */
 export function kspaceVectorPhases(ctx: usize, t: i32): void {
   const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
   const ph = cp(ctx, C_SK_PHASE), idx = cp(ctx, C_SK_IDX), sc = cp(ctx, C_SK_SCRATCH);
   const nb = <usize>n << 3;
   const at = idx + (<usize>t << 4);
-  const n1 = load<i32>(at), n2 = load<i32>(at, 4), n3 = load<i32>(at, 8);
-  const fresh = t == 0 || load<i32>(at - 16) != n1 || load<i32>(at - 12) != n2;
+  const n3 = load<i32>(at, 8);
   const c12 = sc, s12 = sc + nb, ce = sc + 2 * nb, se = sc + 3 * nb;
-  if (fresh) {
-    const c1 = phaseRow(ph, n, nmax, 0, n1), s1 = c1 + nb;
-    const c2 = phaseRow(ph, n, nmax, 1, abs(n2)), s2 = c2 + nb;
-    const g2 = n2 < 0 ? -1.0 : 1.0;
-    for (let i = 0; i < n; i++) {
-      const o = <usize>i << 3;
-      const a = load<f64>(c1 + o), b = load<f64>(s1 + o), c = load<f64>(c2 + o), e = g2 * load<f64>(s2 + o);
-      store<f64>(c12 + o, a * c - b * e);
-      store<f64>(s12 + o, b * c + a * e);
-    }
-  }
+  kspacePlanePhases(ctx, t);
   const c3 = phaseRow(ph, n, nmax, 2, abs(n3)), s3 = c3 + nb;
   const g3 = n3 < 0 ? -1.0 : 1.0;
   let i = 0;
@@ -936,18 +1018,129 @@ export function kspaceVectorPhases(ctx: usize, t: i32): void {
   }
 }
 
+// Ewald sums of kspacePass over the k-vectors (energy before the factor k; virial W_ab / k).
+let kEsum: f64 = 0.0;
+let kV0: f64 = 0.0, kV1: f64 = 0.0, kV2: f64 = 0.0, kV3: f64 = 0.0, kV4: f64 = 0.0, kV5: f64 = 0.0;
+
+/** Adds k-vector (kx, ky, kz, ug)'s energy ug |S|^2 and virial terms for the structure factor (sr, si) to the sums. */
+@inline function kspaceTerms(kx: f64, ky: f64, kz: f64, ug: f64, sr: f64, si: f64, g2inv: f64): void {
+  const uk = ug * (sr * sr + si * si);
+  kEsum += uk;
+  const sqk = kx * kx + ky * ky + kz * kz;
+  const vterm = -2.0 * (1.0 / sqk + 0.25 * g2inv);
+  kV0 += uk * (1.0 + vterm * kx * kx);
+  kV1 += uk * (1.0 + vterm * ky * ky);
+  kV2 += uk * (1.0 + vterm * kz * kz);
+  kV3 += uk * vterm * kx * ky;
+  kV4 += uk * vterm * kx * kz;
+  kV5 += uk * vterm * ky * kz;
+}
+
+/** Whether k-vectors t and t + 1 share (n1, n2) (the index rows of skIdx: n1, n2, n3, unused). */
+@inline function samePlane(idx: usize, t: i32): bool {
+  const at = idx + (<usize>t << 4);
+  return load<i32>(at) == load<i32>(at, 16) && load<i32>(at, 4) == load<i32>(at, 20);
+}
+
+/**
+ * Two k-vectors t, t + 1 of one (n1, n2) plane (SIMD build): phases of both from the plane's row
+ * (kspaceVectorPhases left it in skScratch rows 0, 1), the structure factors in the same loop, then
+ * the forces of both in one pass over the atoms. Every number is the one the one-vector loop of
+ * kspacePass computes, in the same order (forces: t's term added before t + 1's), so the results
+ * are the same doubles; the pair saves the reload of the phases and of q and one pass over the
+ * forces. Phases of t go to rows 2, 3, of t + 1 to rows 4, 5.
+ */
+@inline function kspaceVectorPair(ctx: usize, t: i32, g2inv: f64): void {
+  const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
+  const q = cp(ctx, C_CHARGE), fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
+  const vecs = cp(ctx, C_SK_VECS), ph = cp(ctx, C_SK_PHASE), idx = cp(ctx, C_SK_IDX), sc = cp(ctx, C_SK_SCRATCH);
+  const kc = cf(ctx, C_COULOMB_K);
+  const nb = <usize>n << 3;
+  const c12 = sc, s12 = sc + nb, cea = sc + 2 * nb, sea = sc + 3 * nb, ceb = sc + 4 * nb, seb = sc + 5 * nb;
+  const at = idx + (<usize>t << 4);
+  const n3a = load<i32>(at, 8), n3b = load<i32>(at, 24);
+  const c3a = phaseRow(ph, n, nmax, 2, abs(n3a)), s3a = c3a + nb, c3b = phaseRow(ph, n, nmax, 2, abs(n3b)), s3b = c3b + nb;
+  const ga = n3a < 0 ? -1.0 : 1.0, gb = n3b < 0 ? -1.0 : 1.0;
+  const gav = f64x2.splat(ga), gbv = f64x2.splat(gb);
+  let ar = f64x2.splat(0.0), ai = f64x2.splat(0.0), br = f64x2.splat(0.0), bi = f64x2.splat(0.0);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = <usize>i << 3;
+    const a = v128.load(c12 + o), b = v128.load(s12 + o);
+    const c = v128.load(c3a + o), e = f64x2.mul(gav, v128.load(s3a + o));
+    const cva = f64x2.sub(f64x2.mul(a, c), f64x2.mul(b, e)), sva = f64x2.add(f64x2.mul(b, c), f64x2.mul(a, e));
+    const d = v128.load(c3b + o), h = f64x2.mul(gbv, v128.load(s3b + o));
+    const cvb = f64x2.sub(f64x2.mul(a, d), f64x2.mul(b, h)), svb = f64x2.add(f64x2.mul(b, d), f64x2.mul(a, h));
+    v128.store(cea + o, cva); v128.store(sea + o, sva);
+    v128.store(ceb + o, cvb); v128.store(seb + o, svb);
+    const qv = v128.load(q + o);
+    ar = f64x2.add(ar, f64x2.mul(qv, cva));
+    ai = f64x2.add(ai, f64x2.mul(qv, sva));
+    br = f64x2.add(br, f64x2.mul(qv, cvb));
+    bi = f64x2.add(bi, f64x2.mul(qv, svb));
+  }
+  let sra = f64x2.extract_lane(ar, 0) + f64x2.extract_lane(ar, 1), sia = f64x2.extract_lane(ai, 0) + f64x2.extract_lane(ai, 1);
+  let srb = f64x2.extract_lane(br, 0) + f64x2.extract_lane(br, 1), sib = f64x2.extract_lane(bi, 0) + f64x2.extract_lane(bi, 1);
+  const tail = i;
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    const a = load<f64>(c12 + o), b = load<f64>(s12 + o), qi = load<f64>(q + o);
+    const c = load<f64>(c3a + o), e = ga * load<f64>(s3a + o);
+    const cs = a * c - b * e, ss = b * c + a * e;
+    store<f64>(cea + o, cs); store<f64>(sea + o, ss);
+    sra += qi * cs; sia += qi * ss;
+    const d = load<f64>(c3b + o), h = gb * load<f64>(s3b + o);
+    const ct = a * d - b * h, st = b * d + a * h;
+    store<f64>(ceb + o, ct); store<f64>(seb + o, st);
+    srb += qi * ct; sib += qi * st;
+  }
+  const kva = vecs + (<usize>t << 5), kvb = kva + 32;
+  const kxa = load<f64>(kva), kya = load<f64>(kva, 8), kza = load<f64>(kva, 16), uga = load<f64>(kva, 24);
+  const kxb = load<f64>(kvb), kyb = load<f64>(kvb, 8), kzb = load<f64>(kvb, 16), ugb = load<f64>(kvb, 24);
+  const ca = 2.0 * uga * kc, cb = 2.0 * ugb * kc;
+  const srva = f64x2.splat(ca * sra), siva = f64x2.splat(ca * sia), srvb = f64x2.splat(cb * srb), sivb = f64x2.splat(cb * sib);
+  const kxav = f64x2.splat(kxa), kyav = f64x2.splat(kya), kzav = f64x2.splat(kza);
+  const kxbv = f64x2.splat(kxb), kybv = f64x2.splat(kyb), kzbv = f64x2.splat(kzb);
+  i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = <usize>i << 3;
+    const qv = v128.load(q + o);
+    const fa = f64x2.mul(qv, f64x2.sub(f64x2.mul(v128.load(sea + o), srva), f64x2.mul(v128.load(cea + o), siva)));
+    const fb = f64x2.mul(qv, f64x2.sub(f64x2.mul(v128.load(seb + o), srvb), f64x2.mul(v128.load(ceb + o), sivb)));
+    v128.store(fx + o, f64x2.add(f64x2.add(v128.load(fx + o), f64x2.mul(fa, kxav)), f64x2.mul(fb, kxbv)));
+    v128.store(fy + o, f64x2.add(f64x2.add(v128.load(fy + o), f64x2.mul(fa, kyav)), f64x2.mul(fb, kybv)));
+    v128.store(fz + o, f64x2.add(f64x2.add(v128.load(fz + o), f64x2.mul(fa, kzav)), f64x2.mul(fb, kzbv)));
+  }
+  for (i = tail; i < n; i++) {
+    const o = <usize>i << 3, qi = load<f64>(q + o);
+    const fa = qi * (load<f64>(sea + o) * (ca * sra) - load<f64>(cea + o) * (ca * sia));
+    const fb = qi * (load<f64>(seb + o) * (cb * srb) - load<f64>(ceb + o) * (cb * sib));
+    store<f64>(fx + o, (load<f64>(fx + o) + fa * kxa) + fb * kxb);
+    store<f64>(fy + o, (load<f64>(fy + o) + fa * kya) + fb * kyb);
+    store<f64>(fz + o, (load<f64>(fz + o) + fa * kza) + fb * kzb);
+  }
+  kspaceTerms(kxa, kya, kza, uga, sra, sia, g2inv);
+  kspaceTerms(kxb, kyb, kzb, ugb, srb, sib, g2inv);
+}
+
 /** Ewald k-space energy (incl. self and background), forces and virial at the current charges (LAMMPS ewald). */
 function kspacePass(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL), nk = ci(ctx, C_SK_COUNT);
   const q = cp(ctx, C_CHARGE), fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
-  const vecs = cp(ctx, C_SK_VECS), sc = cp(ctx, C_SK_SCRATCH);
+  const vecs = cp(ctx, C_SK_VECS), sc = cp(ctx, C_SK_SCRATCH), idx = cp(ctx, C_SK_IDX);
   const nb = <usize>n << 3;
   const ce = sc + 2 * nb, se = sc + 3 * nb;
   const kc = cf(ctx, C_COULOMB_K), g = cf(ctx, C_SK_G);
   const g2inv = 1.0 / (g * g);
-  let esum = 0.0;
-  let v0 = 0.0, v1 = 0.0, v2 = 0.0, v3 = 0.0, v4 = 0.0, v5 = 0.0;
+  kEsum = 0.0;
+  kV0 = 0.0; kV1 = 0.0; kV2 = 0.0; kV3 = 0.0; kV4 = 0.0; kV5 = 0.0;
   for (let t = 0; t < nk; t++) {
+    if (ASC_FEATURE_SIMD && t + 1 < nk && samePlane(idx, t)) {
+      kspacePlanePhases(ctx, t);
+      kspaceVectorPair(ctx, t, g2inv);
+      t++;
+      continue;
+    }
     kspaceVectorPhases(ctx, t);
     let sr = 0.0, si = 0.0;
     let i = 0;
@@ -987,17 +1180,10 @@ function kspacePass(ctx: usize): void {
       const f = getF(q, i) * (load<f64>(se + o) * (c * sr) - load<f64>(ce + o) * (c * si));
       addF(fx, i, f * kx); addF(fy, i, f * ky); addF(fz, i, f * kz);
     }
-    const uk = ug * (sr * sr + si * si);
-    esum += uk;
-    const sqk = kx * kx + ky * ky + kz * kz;
-    const vterm = -2.0 * (1.0 / sqk + 0.25 * g2inv);
-    v0 += uk * (1.0 + vterm * kx * kx);
-    v1 += uk * (1.0 + vterm * ky * ky);
-    v2 += uk * (1.0 + vterm * kz * kz);
-    v3 += uk * vterm * kx * ky;
-    v4 += uk * vterm * kx * kz;
-    v5 += uk * vterm * ky * kz;
+    kspaceTerms(kx, ky, kz, ug, sr, si, g2inv);
   }
+  const esum = kEsum;
+  const v0 = kV0, v1 = kV1, v2 = kV2, v3 = kV3, v4 = kV4, v5 = kV5;
   let qsum = 0.0, qsq = 0.0;
   for (let i = 0; i < n; i++) { const qi = getF(q, i); qsum += qi; qsq += qi * qi; }
   const vol = cf(ctx, C_SK_VOLUME);

@@ -6,6 +6,9 @@
 // Whole-process timings (bench/process.ts): in.eam as `ect-eam md` against `lmp`, with start-up on its own line
 // (with --only process also the Streitz example; --only process-eam: in.eam only, --runs N of each).
 // Usage: node dist/bench.js [--runs N] [--quick] [--sizes 4000,32000,256000] [--only eam|ect|workers|domain|domain-streitz|streitz|process|process-eam]
+//        --only streitz [--solvers default,lammps,xl,shadow,shadow1] [--compare-wasm OLD.simd.wasm]: only those rows (and not the
+//        tolerance check and consistent-mode table); with --compare-wasm each row also runs that kernel build, the two alternating run by run;
+//        --only process --solvers default: the Streitz rows without --qeq-xl and --qeq-xl-shadow
 //        node dist/bench.js --json [--quick] [--scalar]: the portable suite (src/benchmark), JSON report only
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
@@ -46,6 +49,8 @@ const { values } = parseArgs({
     only: { type: "string" },
     json: { type: "boolean", default: false },
     scalar: { type: "boolean", default: false },
+    solvers: { type: "string" },
+    "compare-wasm": { type: "string" },
   },
 });
 const runs = Math.max(1, Number(values.runs));
@@ -112,10 +117,13 @@ async function main(): Promise<void> {
   const lmp = findLammps();
   if (values.only === "ect") return benchEct({ quick, lmp, runs });
   if (values.only === "workers") return benchWorkers({ quick, runs });
-  if (values.only === "streitz") return benchStreitz({ quick, runs: Math.min(runs, 3), lmp });
+  if (values.only === "streitz") {
+    return benchStreitz({ quick, runs: values.solvers ? runs : Math.min(runs, 3), lmp, solvers: values.solvers?.split(","), compareWasm: values["compare-wasm"] });
+  }
   if (values.only === "domain") return benchDomain({ quick, runs });
   if (values.only === "domain-streitz") return benchDomainStreitz({ quick, runs });
-  if (values.only === "process") return benchProcess({ quick, runs: 3, lmp, streitz: true, xl: cliHasQeqXl() });
+  // (--solvers with --only process: the exact-solve Streitz rows only, without the --qeq-xl ones)
+  if (values.only === "process") return benchProcess({ quick, runs: 3, lmp, streitz: true, xl: !values.solvers && cliHasQeqXl() });
   if (values.only === "process-eam") return benchProcess({ quick, runs: Math.max(3, runs), lmp, streitz: false, xl: false });
   const styles = lmp ? lammpsPairStyles(lmp) : new Set<string>();
   console.log(`# ect-eam benchmark: LAMMPS bench/in.eam workload (fcc Cu a=${A} A, ${POTENTIAL}, ${TEMPERATURE} K, dt ${DT} fs, skin ${SKIN} A, neigh every 1 delay 5 check yes)`);

@@ -113,7 +113,7 @@ function runLammps(lmp: string, summation: "wolf" | "ewald", steps: number, tole
 type Solver = "lammps" | "default" | "xl" | "shadow" | "shadow1";
 const SOLVER_LABEL: Record<Solver, string> = {
   lammps: "ect-eam, LAMMPS' QEq (Jacobi CG, 4-solution extrapolation)",
-  default: "ect-eam (Gauss-Seidel CG, linear start)",
+  default: "ect-eam (Gauss-Seidel CG, under-relaxed 0.5, linear start)",
   xl: "ect-eam --qeq-xl (extended Lagrangian K=5, 4 CG loops/step)",
   shadow: "ect-eam --qeq-xl-shadow (shadow forces, one list walk + 1 CG loop/step)",
   shadow1: "ect-eam, shadow forces with 1 loop (one list walk/step, engine.qeqXl = { shadow: true, loops: 1 })",
@@ -166,6 +166,7 @@ async function runOurs(
   ewald?: { g: number; kmax: [number, number, number] },
   tolerance = 1e-6,
   solver: Solver = "default",
+  module?: WebAssembly.Module,
 ): Promise<OurRun> {
   const calc = await StreitzCalculator.create({
     eam: readEamPotentialFile("potentials/AlO.eam.alloy"),
@@ -178,7 +179,7 @@ async function runOurs(
     ewaldAccuracy: 1e-6,
     ewaldG: ewald?.g,
     kmax: ewald?.kmax,
-    engine: { skin: 1.0 },
+    engine: { skin: 1.0, module },
   });
   const first = calc.calculate(start);
   const eng = calc.engine;
@@ -221,8 +222,16 @@ function exampleAtoms(): Atoms {
   return atoms;
 }
 
-/** Runs the Streitz section: LAMMPS (when installed) and ours, Wolf and Ewald. */
-export async function benchStreitz(opts: { quick: boolean; runs: number; lmp: string | null }): Promise<void> {
+/**
+ * Runs the Streitz section: LAMMPS (when installed) and ours, Wolf and Ewald. `solvers` limits the rows
+ * (and leaves out the tolerance check and the consistent-mode table); `compareWasm` (a kernel build,
+ * e.g. the previous commit's dist/eam.simd.wasm) adds a row per solver run with it, alternating with
+ * the current build run by run, so both see the same load.
+ */
+export async function benchStreitz(opts: { quick: boolean; runs: number; lmp: string | null; solvers?: string[]; compareWasm?: string }): Promise<void> {
+  const solvers = (opts.solvers ?? ["lammps", "default", "xl", "shadow", "shadow1"]) as Solver[];
+  for (const s of solvers) if (!(s in SOLVER_LABEL)) throw new Error(`unknown solver ${s} (${Object.keys(SOLVER_LABEL).join(", ")})`);
+  const other = opts.compareWasm ? await WebAssembly.compile(readFileSync(opts.compareWasm)) : undefined;
   const steps = opts.quick ? 20 : 100;
   const lammpsRuns = opts.quick ? 1 : Math.max(3, opts.runs);
   const load0 = loadavg();
@@ -249,25 +258,30 @@ export async function benchStreitz(opts: { quick: boolean; runs: number; lmp: st
     // Without LAMMPS, Ewald takes g and kmax from the accuracy and the equilibrated charges (StreitzCalculator).
     const lmpUs = lammps.length ? median(lammps.map((l) => l.usPerAtomStep)) : NaN;
     const lmpCpu = lammps.length ? median(lammps.map((l) => l.usPerAtomStep * l.cpuShare)) : NaN;
-    for (const solver of ["lammps", "default", "xl", "shadow", "shadow1"] as const) {
-      const ours: OurRun[] = [];
-      await runOurs(summation, Math.min(5, steps), atoms, ewald, 1e-6, solver); // warm-up (wasm tier-up)
-      for (let r = 0; r < opts.runs; r++) ours.push(await runOurs(summation, steps, atoms, ewald, 1e-6, solver));
-      const us = median(ours.map((o) => o.usPerAtomStep));
-      const ourCpu = median(ours.map((o) => o.usPerAtomStep * o.cpuShare));
-      // Final charges: ours and LAMMPS' against each other, and each against the converged charges
-      // at its own final positions (what "within the solver tolerance" means at tolerance 1e-6).
-      const own = maxDiff(ours[0].charges, await exactCharges(atoms, ours[0].positions));
-      let dq = `ours vs converged ${own.toExponential(2)} e`;
-      if (lammps.length) {
-        const l = lammps[0].end;
-        dq = `final charges vs LAMMPS ${maxDiff(ours[0].charges, l.q).toExponential(2)} e (${dq}, LAMMPS vs converged ${maxDiff(l.q, await exactCharges(atoms, l.x)).toExponential(2)} e)`;
+    for (const solver of solvers) {
+      const builds: { label: string; module?: WebAssembly.Module }[] = [{ label: SOLVER_LABEL[solver] }];
+      if (other) builds.push({ label: `${SOLVER_LABEL[solver]}, kernels ${opts.compareWasm}`, module: other });
+      const runs: OurRun[][] = builds.map(() => []);
+      for (const b of builds) await runOurs(summation, Math.min(5, steps), atoms, ewald, 1e-6, solver, b.module); // warm-up (wasm tier-up)
+      for (let r = 0; r < opts.runs; r++) for (let k = 0; k < builds.length; k++) runs[k].push(await runOurs(summation, steps, atoms, ewald, 1e-6, solver, builds[k].module));
+      for (let k = 0; k < builds.length; k++) {
+        const ours = runs[k];
+        const us = median(ours.map((o) => o.usPerAtomStep));
+        const ourCpu = median(ours.map((o) => o.usPerAtomStep * o.cpuShare));
+        // Final charges: ours and LAMMPS' against each other, and each against the converged charges
+        // at its own final positions (what "within the solver tolerance" means at tolerance 1e-6).
+        const own = maxDiff(ours[0].charges, await exactCharges(atoms, ours[0].positions));
+        let dq = `ours vs converged ${own.toExponential(2)} e`;
+        if (lammps.length) {
+          const l = lammps[0].end;
+          dq = `final charges vs LAMMPS ${maxDiff(ours[0].charges, l.q).toExponential(2)} e (${dq}, LAMMPS vs converged ${maxDiff(l.q, await exactCharges(atoms, l.x)).toExponential(2)} e)`;
+        }
+        console.log(
+          `| ${summation} | ${builds[k].label} | ${us.toFixed(2)} | ${(100 * median(ours.map((o) => o.cpuShare))).toFixed(0)} % | ${Number.isFinite(lmpUs) ? (us / lmpUs).toFixed(3) : "-"} | ` +
+            `${Number.isFinite(lmpCpu) ? (ourCpu / lmpCpu).toFixed(3) : "-"} | ` +
+            `${median(ours.map((o) => o.loopsPerStep)).toFixed(1)} CG loops (s + t)/step | ${opts.runs} runs; ${ours[0].ewald}; ${dq}; total energy change ${ours[0].drift.toExponential(2)} eV/atom; CPU ${ourCpu.toFixed(2)} us/atom-step |`,
+        );
       }
-      console.log(
-        `| ${summation} | ${SOLVER_LABEL[solver]} | ${us.toFixed(2)} | ${(100 * median(ours.map((o) => o.cpuShare))).toFixed(0)} % | ${Number.isFinite(lmpUs) ? (us / lmpUs).toFixed(3) : "-"} | ` +
-          `${Number.isFinite(lmpCpu) ? (ourCpu / lmpCpu).toFixed(3) : "-"} | ` +
-          `${median(ours.map((o) => o.loopsPerStep)).toFixed(1)} CG loops (s + t)/step | ${opts.runs} runs; ${ours[0].ewald}; ${dq}; total energy change ${ours[0].drift.toExponential(2)} eV/atom |`,
-      );
     }
     if (lammps.length) {
       const l = lammps[0];
@@ -276,6 +290,10 @@ export async function benchStreitz(opts: { quick: boolean; runs: number; lmp: st
           `${(100 * median(lammps.map((x) => x.qeqShare))).toFixed(0)} % of time in fix qeq/slater | ${lammps.length} run(s), serial${l.g !== undefined ? `; g ${l.g}, kmax ${l.kmax?.join(" ")}` : ""} |`,
       );
     }
+  }
+  if (opts.solvers) {
+    console.log(`# load average after: ${loadavg().map((v) => v.toFixed(2)).join(" ")}`);
+    return;
   }
   if (opts.lmp) {
     // The same run with the QEq converged (tolerance 1e-10): what is left is the model, not the
