@@ -13,7 +13,7 @@ import { Atoms } from "../src/atoms.js";
 import { EctCalculator } from "../src/ect/calculator.js";
 import { BOND_XL_DEFAULTS, type BondXlOptions } from "../src/ect/transfer/bond-transfer.js";
 import { expectBitwise } from "./helpers/compare.js";
-import { FROZEN_XL, atPositionsOf, bondFixtureTables, withInduction, convergedAt, expectRestartBitwise, ordinaryAndFarStates, rattledNaCl, xlAgainstConverged } from "./helpers/ect-xl-cell.js";
+import { FROZEN_XL, bondFixtureTables, withInduction, convergedAt, expectRestartBitwise, expectTrustTest, rattledNaCl, xlAgainstConverged } from "./helpers/ect-xl-cell.js";
 import type { EctEngine } from "../src/ect/engine.js";
 
 // Induction on (hand-set polarizabilities of the order of the free ions'), as in the shipped model.
@@ -58,22 +58,7 @@ describe("bond transfer: extended-Lagrangian steps with the mean field frozen in
   });
 
   it("a step from auxiliary amplitudes far from the ground state is finished to the tolerance (the trust test), an ordinary one is not", async () => {
-    const atoms = start();
-    const a = await engineAt(atoms);
-    a.compute();
-    a.runVerlet(20, 1.0);
-    const { ordinary: state, far: off } = ordinaryAndFarStates(a);
-    const run = async (s: Float64Array) => {
-      const e = await engineAt(atPositionsOf(a, atoms));
-      e.setSolverState({ ...a.solverState(), weights: s });
-      e.compute();
-      return e;
-    };
-    const ordinary = await run(state), far = await run(off);
-    const ref = await converged(a, atoms);
-    expect(ordinary.solverReport().iterations).toBe(2);
-    expect(far.solverReport().iterations).toBeGreaterThan(10);
-    expect(Math.abs(far.grandPotential() - ref.grandPotential()) / atoms.length).toBeLessThan(1e-9);
+    await expectTrustTest((a) => engineAt(a), converged, start(), 2);
   });
 
   it("a restart file continues the run bit for bit across neighbor-list rebuilds", async () => {

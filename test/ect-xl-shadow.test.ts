@@ -15,7 +15,7 @@ import { EctEngine } from "../src/ect/engine.js";
 import { BOND_XL_DEFAULTS, type BondXlOptions } from "../src/ect/transfer/bond-transfer.js";
 import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
 import { rocksalt } from "../src/structures/lattice.js";
-import { atPositionsOf, bondFixtureTables, convergedAt, expectRestartBitwise, ordinaryAndFarStates, rattledNaCl, withInduction, xlAgainstConverged } from "./helpers/ect-xl-cell.js";
+import { bondFixtureTables, convergedAt, expectRestartBitwise, expectTrustTest, rattledNaCl, withInduction, xlAgainstConverged } from "./helpers/ect-xl-cell.js";
 import { fittedTables } from "./helpers/fitted-md.js";
 
 const SHADOW: BondXlOptions = { ...BOND_XL_DEFAULTS, method: "shadow" };
@@ -64,22 +64,7 @@ describe("bond transfer: extended-Lagrangian shadow steps (one kernel evaluation
   });
 
   it("a step from auxiliary amplitudes far from the ground state is finished to the tolerance (the trust test), an ordinary one is not", async () => {
-    const atoms = rattledNaCl();
-    const a = await engineAt(atoms);
-    a.compute();
-    a.runVerlet(20, 1.0);
-    const { ordinary: state, far: off } = ordinaryAndFarStates(a);
-    const run = async (s: Float64Array) => {
-      const e = await engineAt(atPositionsOf(a, atoms));
-      e.setSolverState({ ...a.solverState(), weights: s });
-      e.compute();
-      return e;
-    };
-    const ordinary = await run(state), far = await run(off);
-    const ref = await converged(a, atoms);
-    expect(ordinary.solverReport().iterations).toBe(1);
-    expect(far.solverReport().iterations).toBeGreaterThan(10);
-    expect(Math.abs(far.grandPotential() - ref.grandPotential()) / atoms.length).toBeLessThan(1e-9);
+    await expectTrustTest((a) => engineAt(a), converged, rattledNaCl(), 1);
   });
 
   it("a restart file continues the run bit for bit across neighbor-list rebuilds", async () => {

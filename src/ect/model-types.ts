@@ -43,8 +43,8 @@ export type PairSpec =
  *   affinity A alone (both eV, read from the elements' state energies by the parser):
  *   h = -scale sqrt(I A) 1.044 R* exp(-0.857 R*) with R* = r (sqrt(2 I) + sqrt(2 A)) / 2 in atomic
  *   units. It needs no fitted parameter, which is what lets element pairs without reference data
- *   (Na-F, Li-Cl, Na-H) have a coupling; the fitted exponential couplings of Li-F, Na-Cl and Li-H
- *   agree with it within a few per cent at their bond lengths (docs/ect-eam.md).
+ *   (Na-F, Li-Cl, Na-H) have a coupling; the fitted exponential couplings of Li-F and Li-H follow
+ *   it within 3 and 8 % near their bond lengths (docs/ect-eam.md).
  */
 export type ResonanceSpec =
   | { form: "exponential"; h0: number; kappa: number }

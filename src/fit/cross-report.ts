@@ -75,10 +75,14 @@ export async function crossPairSection(calc: EctCalculator, evaluator: ModelEval
     md.push(`| ${pair.name} | ${pair.role} | ${f4(p.Re)} | ${f4(ref.Re)} | ${f3(p.De)} | ${f3(ref.De)} | ${f3(p.dipole * DEBYE_PER_E_A)} | ${f3(ref.dipoleDebye)} | ${f3(p.charge)} | ${f3(rms)} |`);
   }
   md.push("", "Rock-salt crystals of these pairs (8-atom cells, the model's DSF; no reference in datasets/ yet):", "");
-  md.push("| crystal | a0 model (A) | E_coh model (eV/fu) | B0 model (GPa) | charge |", "|---|---|---|---|---|");
+  md.push("| crystal | minima of E(a) on 0.8-1.3 of the start | a0 model (A) | E_coh model (eV/fu) | B0 model (GPa) | charge |", "|---|---|---|---|---|---|");
   for (const c of CROSS_CRYSTALS) {
+    const es: number[] = [];
+    for (let s = 0.8; s <= 1.3 + 1e-9; s += 0.025) es.push(calc.calculate(rocksalt(c.cation, c.anion, c.start * s, 1)).grandPotential);
+    let minima = 0;
+    for (let k = 1; k < es.length - 1; k++) if (es[k] < es[k - 1] && es[k] <= es[k + 1]) minima++;
     const { a0, ecoh, b0, q } = rocksaltSummary(calc, c.cation, c.anion, c.start, 0.04, 9);
-    md.push(`| ${c.name} | ${f3(a0)} | ${f3(ecoh)} | ${Number.isFinite(b0) ? b0.toFixed(1) : "n/a"} | ${f3(q)} |`);
+    md.push(`| ${c.name} | ${minima} | ${f3(a0)} | ${f3(ecoh)} | ${Number.isFinite(b0) ? b0.toFixed(1) : "n/a"} | ${f3(q)} |`);
   }
   md.push("");
   return md;

@@ -108,6 +108,30 @@ export function ordinaryAndFarStates(a: EctEngine): { ordinary: Float64Array; fa
 }
 
 /**
+ * The trust test of an XL scheme: engines from `engineAt` (the scheme's), 20 steps from `atoms`,
+ * then one evaluation from the run's own state (an ordinary step: `ordinarySteps` evaluations) and
+ * one from amplitudes scaled far from the ground state, which must be finished to the tolerance
+ * (more than 10 evaluations, the converged Omega within 1e-9 eV/atom).
+ */
+export async function expectTrustTest(engineAt: (atoms: Atoms) => Promise<EctEngine>, converged: (from: EctEngine, atoms: Atoms) => Promise<EctEngine>, atoms: Atoms, ordinarySteps: number): Promise<void> {
+  const a = await engineAt(atoms);
+  a.compute();
+  a.runVerlet(20, 1.0);
+  const { ordinary: state, far: off } = ordinaryAndFarStates(a);
+  const run = async (s: Float64Array) => {
+    const e = await engineAt(atPositionsOf(a, atoms));
+    e.setSolverState({ ...a.solverState(), weights: s });
+    e.compute();
+    return e;
+  };
+  const ordinary = await run(state), far = await run(off);
+  const ref = await converged(a, atoms);
+  expect(ordinary.solverReport().iterations).toBe(ordinarySteps);
+  expect(far.solverReport().iterations).toBeGreaterThan(10);
+  expect(Math.abs(far.grandPotential() - ref.grandPotential()) / atoms.length).toBeLessThan(1e-9);
+}
+
+/**
  * Runs `total` steps of 1 fs straight, and `split` steps then a restart file then the rest, each on a
  * calculator from `make`; the two must end bit for bit alike. Returns the straight run's calculator.
  */
