@@ -142,14 +142,19 @@ describe("the fitted alkali couplings against the Olson-Smith-Bauer form (why it
     const rs = ((r / BOHR) * (Math.sqrt(2 * ih) + Math.sqrt(2 * ah))) / 2;
     return -Math.sqrt(ih * ah) * 1.044 * rs * Math.exp(-0.857 * rs) * HARTREE;
   };
-  it("Li-F within 3 % from 1.59 to 2.4 A and Li-H within 8 % from 1.59 to 3 A (NIST I and A as in the model's states)", () => {
+  // The evidence for using the form where no data exist: the couplings fitted to data lie within a
+  // factor 1.7 of it from their bond lengths to 3 A (measured after docs/fitting.md step 14: Li-F
+  // 0.66-0.78 of it, Li-H 1.07-1.64, Na-Cl 1.26-1.42). Before step 14's refit Li-F and Li-H followed
+  // it within 3 and 8 %; the refit moved both, so the form is an order-of-magnitude stand-in.
+  it("Li-F, Li-H and Na-Cl within a factor 1.7 from their bond lengths to 3 A (NIST I and A as in the model's states)", () => {
     const m = parseEctModelText(modelText, "ect-fitted.json");
     const t = bondTables(m);
     const el = (x: string) => m.elements.findIndex((e) => e.symbol === x);
-    for (const [d, acc, ip, ea, hi, band] of [["Li", "F", 5.392, 3.401, 2.4, 0.03], ["Li", "H", 5.392, 0.754, 3.0, 0.08]] as const) {
-      for (let r = 1.59; r <= hi + 1e-9; r += 0.1) {
+    const pairs = [["Li", "F", 5.392, 3.401, 1.59], ["Li", "H", 5.392, 0.754, 1.59], ["Na", "Cl", 5.139, 3.613, 2.41]] as const;
+    for (const [d, acc, ip, ea, re] of pairs) {
+      for (let r = re; r <= 3 + 1e-9; r += 0.1) {
         const h = t.coupling[el(d)][el(acc)].value(r), ref = osb(ip, ea, r);
-        expect(Math.abs(h / ref - 1), `${d}-${acc} at ${r.toFixed(2)} A: ${h} against ${ref} eV`).toBeLessThanOrEqual(band);
+        expect(Math.abs(Math.log(h / ref)), `${d}-${acc} at ${r.toFixed(2)} A: ${h} against ${ref} eV`).toBeLessThanOrEqual(Math.log(1.7));
       }
     }
   });
