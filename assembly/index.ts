@@ -96,6 +96,8 @@ export { ectCharges, ectDensityPass, ectEmbeddingPass, ectEpsPass, ectLongRange,
 export { ectPolRefresh, ectPolEnergy, ectPolForces } from "./ect-polarization";
 // Bond-transfer bond refresh over linear memory (the TypeScript reference: refreshBonds in src/ect/transfer/bond-list.ts)
 export { ectBondRefresh } from "./ect-bonds";
+// The frozen-product CG of an extended-Lagrangian step (the TypeScript reference: newtonStep in src/ect/transfer/xl-newton.ts)
+export { ectFrozenCg } from "./ect-frozen-cg";
 
 /** One evaluation of eps(weights) for the ECT weight solver: charges, densities, embedding, pairs, long range. */
 export function ectEvaluate(ctx: usize): void {

@@ -1,7 +1,8 @@
 /**
  * The per-step bond refresh in wasm (assembly/ect-bonds.ts through src/ect/transfer/bond-kernel.ts,
- * the engine's default) against the TypeScript reference (`refreshBonds`, bond-list.ts, run when
- * `bond.refreshKernel` is null): MD of the shipped model (screened couplings, confined induction, DSF)
+ * the engine's default) and the frozen-product CG iterations of the extended-Lagrangian step
+ * (assembly/ect-frozen-cg.ts) against their TypeScript references (`refreshBonds` in bond-list.ts and
+ * the loop of `newtonStep` in xl-newton.ts, run when `bond.refreshKernel` is null): MD of the shipped model (screened couplings, confined induction, DSF)
  * with both, step by step. Measured: the largest differences of forces, energies, Omega and charges
  * over the trajectories below are 0 (the same bits), so the test asks for bitwise equality, of the
  * bond sets' couplings, screening factors, blockers and live lists too; and a restart file written
@@ -32,7 +33,12 @@ async function engineOf(atoms: Atoms, xl: BondXlOptions, wasm: boolean): Promise
 /** Runs both paths side by side; every step's results must be the same bits. Returns the largest differences seen. */
 async function sideBySide(atoms: Atoms, xl: BondXlOptions, steps: number, dt: number): Promise<{ force: number; energy: number; charge: number; builds: number }> {
   const wasm = await engineOf(atoms, xl, true), ref = await engineOf(atoms, xl, false);
-  expect(wasm.bond!.refreshKernel).not.toBeNull();
+  // Both kernels run on the wasm path (counted), none on the reference path.
+  const kernel = wasm.bond!.refreshKernel!;
+  let refreshes = 0, cgs = 0;
+  const refresh = kernel.refresh.bind(kernel), frozenCg = kernel.frozenCg.bind(kernel);
+  kernel.refresh = (...a) => (refreshes++, refresh(...a));
+  kernel.frozenCg = (...a) => (cgs++, frozenCg(...a));
   let force = 0, energy = 0, charge = 0;
   for (let s = 0; s < steps; s++) {
     wasm.runVerlet(1, dt);
@@ -52,15 +58,17 @@ async function sideBySide(atoms: Atoms, xl: BondXlOptions, steps: number, dt: nu
   expectBitwise(wasm.positions(), ref.positions(), "positions");
   expect(Object.is(wasm.grandPotential(), ref.grandPotential())).toBe(true);
   expectBitwise(wasm.solverState().weights, ref.solverState().weights, "solver state");
+  expect(refreshes).toBeGreaterThan(steps / 2);
+  expect(cgs).toBeGreaterThan(steps / 2);
   return { force, energy, charge, builds: wasm.neighborStats().builds };
 }
 
-describe("bond refresh in wasm against the TypeScript reference (shipped model)", () => {
+describe("bond refresh and frozen-product CG in wasm against the TypeScript reference (shipped model)", () => {
   it("64-atom NaCl at 600 K, shadow steps across neighbor-list builds: the same bits at every step", async () => {
     const atoms = rocksalt("Na", "Cl", 5.64, 2);
     atoms.velocities = maxwellBoltzmann(atoms.masses, 600, 5);
     const d = await sideBySide(atoms, { ...BOND_XL_DEFAULTS, method: "shadow" }, 120, 1.0);
-    console.log(`wasm vs TypeScript bond refresh, NaCl 120 steps: max |dF| ${d.force} eV/A, |dE| ${d.energy} eV, |dq| ${d.charge} e, ${d.builds} list builds`);
+    console.log(`wasm vs TypeScript bond refresh and CG, NaCl 120 steps: max |dF| ${d.force} eV/A, |dE| ${d.energy} eV, |dq| ${d.charge} e, ${d.builds} list builds`);
     expect(d.builds).toBeGreaterThan(2);
     expect(d.force).toBe(0);
     expect(d.energy).toBe(0);
@@ -72,8 +80,8 @@ describe("bond refresh in wasm against the TypeScript reference (shipped model)"
     const p = Float64Array.from(base.positions, (v, k) => v + 0.25 * Math.sin(2.3 * k + 0.7));
     const atoms = new Atoms({ symbols: base.symbols, positions: p, cell: base.cell, pbc: base.pbc });
     atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 7);
-    const d = await sideBySide(atoms, { ...BOND_XL_DEFAULTS }, 60, 0.5);
-    console.log(`wasm vs TypeScript bond refresh, LiF 60 steps: max |dF| ${d.force} eV/A, |dE| ${d.energy} eV, |dq| ${d.charge} e`);
+    const d = await sideBySide(atoms, { ...BOND_XL_DEFAULTS }, 40, 0.5);
+    console.log(`wasm vs TypeScript bond refresh and CG, LiF 40 steps: max |dF| ${d.force} eV/A, |dE| ${d.energy} eV, |dq| ${d.charge} e`);
     expect(d.force).toBe(0);
     expect(d.energy).toBe(0);
     expect(d.charge).toBe(0);

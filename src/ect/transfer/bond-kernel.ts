@@ -9,22 +9,32 @@
  * tables of the model) stay in TypeScript (`coupleBond`), and the live list is updated from the
  * kernel's list of coupled bonds (`updateLiveFrom`) instead of a pass over every bond.
  *
- * The kernel runs in a wasm instance of its own (the engine's module, a second instance): its
+ * The same instance runs the conjugate-gradient iterations of the extended-Lagrangian step with
+ * frozen products (assembly/ect-frozen-cg.ts, `frozenCg`; the reference is the loop of `newtonStep`
+ * in xl-newton.ts): 8 products per step, each the weights, bond terms and gradient over the live
+ * bonds, were about a sixth of a shadow step in TypeScript. Its inputs (the packed live bonds, eps,
+ * the amplitudes, the active list, gradient and curvature) are copied in per step: a few hundred
+ * kB at 4,096 atoms.
+ *
+ * The kernels run in a wasm instance of their own (the engine's module, a second instance): their
  * buffers are placed here, from its heap base, once per bond set (`attach`, at each neighbor-list
- * build), and the set's per-bond arrays that the kernel reads and writes (ends, shifts, geometry,
- * cached blockers, screening radii) become views of them, so that nothing is copied back per step.
- * Memory grows only in `attach`, which re-points the views.
+ * build; the CG buffers after them when first used or short), and the set's per-bond arrays that the
+ * refresh reads and writes (ends, shifts, geometry, cached blockers, screening radii) become views of
+ * them, so that nothing is copied back per step. Memory grows only when buffers are placed, which
+ * re-points the views (`repoint`).
  */
 import type { EctTables } from "../table-types.js";
 import { coupleBond, decoupleBond, displacementFromReference, pairTablesOf, SCREEN_REFERENCE_LIMIT } from "./bond-list.js";
 import { updateLiveFrom, type BondSet, type NeighborView } from "./bonds.js";
 import { screeningReach2 } from "./screening.js";
+import { SLOTS, type FrozenCgKernel, type TransferProblem } from "./transfer-energy.js";
 
 /** What the kernel refresh needs of a wasm instance of the kernels. */
 export interface BondRefreshExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   ectBondRefresh(hdr: number, moved: number, taking: number, hasSafe: number): void;
+  ectFrozenCg(hdr: number, rank: number): void;
 }
 
 /** Header words (assembly/ect-bonds.ts, `H`). */
@@ -34,9 +44,18 @@ const H = {
   CUT: 23, SCREENED: 24, START: 25, OWNER: 26, ASX: 27, ASY: 28, ASZ: 29, ADIST: 30,
   COUPLED: 31, COUPLED_S: 32, ZEROED: 33, N_COUPLED: 34, N_ZEROED: 35, SCREENING: 36,
 } as const;
-/** Byte offset of the f64 parameters in the header (C_min, C_max, reach2, margin) and the header's size. */
+/** Byte offset of the f64 parameters in the header (C_min, C_max, reach2, margin). */
 const HF = 256;
-const HEADER_BYTES = 320;
+/** Header words of the frozen-CG kernel (assembly/ect-frozen-cg.ts, `H`), at byte HC of the header. */
+const C = {
+  N: 0, NL: 1, NA: 2, LI: 3, LJ: 4, LH: 5, LDF: 6, LDR: 7, LWEAK: 8, LFWD: 9, LREV: 10,
+  EPS: 11, CAT: 12, NEU: 13, ANI: 14, X: 15, ACT: 16, G0: 17, D: 18,
+  PROBE: 19, G: 20, WP: 21, WM: 22, W0: 23, GA: 24, GF: 25, GR: 26, DP: 27, DM: 28,
+  R: 29, Z: 30, DIR: 31, HD: 32, STEP: 33,
+} as const;
+const HC = 384;
+/** Bytes of both headers; the buffers follow. */
+const HEADER_BYTES = 640;
 
 type Kind = "f64" | "i32" | "u8";
 const BYTES: Record<Kind, number> = { f64: 8, i32: 4, u8: 1 };
@@ -45,11 +64,28 @@ const BYTES: Record<Kind, number> = { f64: 8, i32: 4, u8: 1 };
 const SHARED_F64 = ["sx", "sy", "sz", "dx", "dy", "dz", "r", "blockSx", "blockSy", "blockSz", "blockDist"] as const;
 const SHARED_I32 = ["i", "j", "screenedBy"] as const;
 
-export class BondRefreshKernel {
+/** A buffer of a kernel: header word, element kind, element count. */
+type Region = [number, Kind, number];
+type View = Float64Array | Int32Array | Uint8Array;
+
+/** Which bond-set field each shared buffer is (refresh header words). */
+const FIELD_OF: Record<string, number> = { i: H.BI, j: H.BJ, sx: H.SX, sy: H.SY, sz: H.SZ, dx: H.DX, dy: H.DY, dz: H.DZ, r: H.R, screenedBy: H.BY, blockSx: H.BSX, blockSy: H.BSY, blockSz: H.BSZ, blockDist: H.BDIST };
+
+/** The bond refresh and the frozen-product CG of bond transfer in wasm (see the file's comment). */
+export class BondRefreshKernel implements FrozenCgKernel {
   /** The set whose arrays are views of this instance's memory (null: none yet). */
   private attached: BondSet | null = null;
-  private views = new Map<number, Float64Array | Int32Array | Uint8Array>();
+  private views = new Map<number, View>();
   private offsets = new Int32Array(40);
+  private refreshPlan: Region[] = [];
+  /** First byte after the refresh buffers (the CG buffers follow). */
+  private refreshEnd: number;
+  private cgViews = new Map<number, View>();
+  private cgOffsets = new Int32Array(40);
+  private cgPlan: Region[] = [];
+  /** Live bonds and atoms the CG buffers have room for (0: not placed). */
+  private cgBonds = 0;
+  private cgAtoms = 0;
   private n = 0;
   private hdr: number;
 
@@ -58,6 +94,38 @@ export class BondRefreshKernel {
     private readonly tables: EctTables,
   ) {
     this.hdr = align(k.heapBase(), 64);
+    this.refreshEnd = this.hdr + HEADER_BYTES;
+  }
+
+  /** Places `plan` from byte `at` (offsets into `offsets`), growing the memory when short; returns the end. */
+  private place(plan: Region[], at: number, offsets: Int32Array): number {
+    for (const [w, kind, count] of plan) {
+      at = align(at, 64);
+      offsets[w] = at;
+      at += Math.max(8, count * BYTES[kind]);
+    }
+    const mem = this.k.memory;
+    if (at > mem.buffer.byteLength) mem.grow(Math.ceil((at - mem.buffer.byteLength) / 65536));
+    return at;
+  }
+
+  /**
+   * Views of every buffer at its offset, after a placement (a memory that grew detaches the old
+   * views): the attached set's shared fields and screening radii become the new views.
+   */
+  private repoint(): void {
+    const buf = this.k.memory.buffer;
+    const viewOf = ([w, kind, count]: Region, offsets: Int32Array): View =>
+      kind === "f64" ? new Float64Array(buf, offsets[w], count) : kind === "i32" ? new Int32Array(buf, offsets[w], count) : new Uint8Array(buf, offsets[w], count);
+    this.views.clear();
+    for (const r of this.refreshPlan) this.views.set(r[0], viewOf(r, this.offsets));
+    this.cgViews.clear();
+    for (const r of this.cgPlan) this.cgViews.set(r[0], viewOf(r, this.cgOffsets));
+    const b = this.attached;
+    if (b) {
+      for (const key of [...SHARED_F64, ...SHARED_I32]) (b as unknown as Record<string, unknown>)[key] = this.views.get(FIELD_OF[key]);
+      if (b.screenRef) b.screenRef.safe = this.f64(H.SAFE);
+    }
   }
 
   /** True when `b` is the set the kernel holds (a refresh of it can run here). */
@@ -89,19 +157,14 @@ export class BondRefreshKernel {
       [H.START, "i32", n + 1], [H.OWNER, "i32", rows], [H.ASX, "f64", rows], [H.ASY, "f64", rows], [H.ASZ, "f64", rows], [H.ADIST, "f64", rows],
       [H.COUPLED, "i32", cap], [H.COUPLED_S, "f64", cap], [H.ZEROED, "i32", cap],
     ];
-    let at = this.hdr + HEADER_BYTES;
-    for (const [w, kind, count] of plan) {
-      at = align(at, 64);
-      this.offsets[w] = at;
-      at += Math.max(8, count * BYTES[kind]);
-    }
+    this.attached = null;
+    this.refreshPlan = plan;
+    this.refreshEnd = this.place(plan, this.hdr + HEADER_BYTES, this.offsets);
+    // (the CG buffers are placed again after these at their next use)
+    this.cgBonds = this.cgAtoms = 0;
+    this.cgPlan = [];
+    this.repoint();
     const mem = this.k.memory;
-    if (at > mem.buffer.byteLength) mem.grow(Math.ceil((at - mem.buffer.byteLength) / 65536));
-    this.views.clear();
-    for (const [w, kind, count] of plan) {
-      const buf = mem.buffer, o = this.offsets[w];
-      this.views.set(w, kind === "f64" ? new Float64Array(buf, o, count) : kind === "i32" ? new Int32Array(buf, o, count) : new Uint8Array(buf, o, count));
-    }
     const header = new Int32Array(mem.buffer, this.hdr, HF / 4);
     for (const [w] of plan) header[w] = this.offsets[w];
     header[H.N] = n;
@@ -122,9 +185,8 @@ export class BondRefreshKernel {
       this.f64(H.ADIST).set(around.dist.subarray(0, rows));
     }
     // The set's fields become the kernel's buffers (same contents).
-    const word: Record<string, number> = { i: H.BI, j: H.BJ, sx: H.SX, sy: H.SY, sz: H.SZ, dx: H.DX, dy: H.DY, dz: H.DZ, r: H.R, screenedBy: H.BY, blockSx: H.BSX, blockSy: H.BSY, blockSz: H.BSZ, blockDist: H.BDIST };
     for (const key of [...SHARED_F64, ...SHARED_I32]) {
-      const v = this.views.get(word[key])! as Float64Array;
+      const v = this.views.get(FIELD_OF[key])! as Float64Array;
       v.set(src.get(key)!.subarray(0, nb) as Float64Array);
       (b as unknown as Record<string, unknown>)[key] = v;
     }
@@ -172,6 +234,60 @@ export class BondRefreshKernel {
       coupleBond(this.tables, b, k, S[q], type[b.i[k]], type[b.j[k]], b.around !== null);
     }
     updateLiveFrom(b, coupled, nc);
+  }
+
+  /**
+   * The CG iterations of `newtonStep` (xl-newton.ts) with frozen products on the packed live bonds
+   * of a neutral problem `p` (`liveBondSet`): amplitudes `x` (2 per live bond, then the atoms'),
+   * active variables `act`, their gradient `g0` (eV) and diagonal curvature `D` (eV), eps (eV per unit
+   * weight, atoms x SLOTS) held; the step per active variable into `step`.
+   */
+  frozenCg(p: TransferProblem, x: Float64Array, act: Int32Array, g0: Float64Array, D: Float64Array, eps: Float64Array, rank: number, step: Float64Array): void {
+    const b = p.bonds, nl = b.count, na = act.length, n = p.roles.neutral.length;
+    if (nl > this.cgBonds || n !== this.cgAtoms) this.placeCg(Math.ceil(1.25 * nl) + 64, n);
+    const v = this.cgViews, f64 = (w: number) => v.get(w) as Float64Array, i32 = (w: number) => v.get(w) as Int32Array;
+    i32(C.LI).set(b.i.subarray(0, nl));
+    i32(C.LJ).set(b.j.subarray(0, nl));
+    f64(C.LH).set(b.h.subarray(0, nl));
+    f64(C.LDF).set(b.dFwd.subarray(0, nl));
+    f64(C.LDR).set(b.dRev.subarray(0, nl));
+    f64(C.LWEAK).set(b.weak.subarray(0, nl));
+    (v.get(C.LFWD) as Uint8Array).set(b.fwdOn.subarray(0, nl));
+    (v.get(C.LREV) as Uint8Array).set(b.revOn.subarray(0, nl));
+    f64(C.EPS).set(eps.subarray(0, n * SLOTS));
+    i32(C.CAT).set(p.roles.cation);
+    i32(C.NEU).set(p.roles.neutral);
+    i32(C.ANI).set(p.roles.anion);
+    f64(C.X).set(x.subarray(0, 2 * nl));
+    i32(C.ACT).set(act);
+    f64(C.G0).set(g0.subarray(0, na));
+    f64(C.D).set(D.subarray(0, na));
+    const header = new Int32Array(this.k.memory.buffer, this.hdr + HC, 64);
+    header[C.N] = n;
+    header[C.NL] = nl;
+    header[C.NA] = na;
+    this.k.ectFrozenCg(this.hdr + HC, rank);
+    step.set(f64(C.STEP).subarray(0, na));
+  }
+
+  /** Places the CG buffers after the refresh buffers for `bonds` live bonds and `atoms` atoms. */
+  private placeCg(bonds: number, atoms: number): void {
+    const v = 2 * bonds;
+    this.cgPlan = [
+      [C.LI, "i32", bonds], [C.LJ, "i32", bonds], [C.LH, "f64", bonds], [C.LDF, "f64", bonds], [C.LDR, "f64", bonds], [C.LWEAK, "f64", bonds],
+      [C.LFWD, "u8", bonds], [C.LREV, "u8", bonds],
+      [C.EPS, "f64", atoms * SLOTS], [C.CAT, "i32", atoms], [C.NEU, "i32", atoms], [C.ANI, "i32", atoms],
+      [C.X, "f64", v], [C.ACT, "i32", v], [C.G0, "f64", v], [C.D, "f64", v], [C.PROBE, "f64", v], [C.G, "f64", v],
+      [C.WP, "f64", atoms], [C.WM, "f64", atoms], [C.W0, "f64", atoms], [C.GA, "f64", atoms], [C.GF, "f64", bonds], [C.GR, "f64", bonds],
+      [C.DP, "f64", atoms], [C.DM, "f64", atoms],
+      [C.R, "f64", v], [C.Z, "f64", v], [C.DIR, "f64", v], [C.HD, "f64", v], [C.STEP, "f64", v],
+    ];
+    this.place(this.cgPlan, this.refreshEnd, this.cgOffsets);
+    this.repoint();
+    const header = new Int32Array(this.k.memory.buffer, this.hdr + HC, 64);
+    for (const [w] of this.cgPlan) header[w] = this.cgOffsets[w];
+    this.cgBonds = bonds;
+    this.cgAtoms = atoms;
   }
 
   private f64(w: number): Float64Array {

@@ -143,7 +143,7 @@ export class BondTransfer {
   /** The problem the solver sees. */
   problem(): TransferProblem {
     if (!this.bonds || !this.roles) throw new Error("internal: no bonds collected");
-    return { bonds: this.bonds, roles: this.roles, charge: this.charge };
+    return { bonds: this.bonds, roles: this.roles, charge: this.charge, cg: this.refreshKernel ?? undefined };
   }
 
   /**
