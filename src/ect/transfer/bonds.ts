@@ -152,18 +152,6 @@ export interface BondSet {
   liveWeak: Float64Array;
   liveFwd: Uint8Array;
   liveRev: Uint8Array;
-  /**
-   * The live bonds' geometry (A) and derivatives (dh/dr S in eV/A, dD/dr of the channels in eV/A),
-   * packed like the above for the force pass (`bondForces`), which read them from the per-bond
-   * arrays at a cache miss each (12 arrays of 336,000 bonds at 4,096 atoms of NaCl).
-   */
-  liveDx: Float64Array;
-  liveDy: Float64Array;
-  liveDz: Float64Array;
-  liveR: Float64Array;
-  liveDh: Float64Array;
-  liveDFDr: Float64Array;
-  liveDRDr: Float64Array;
   liveCount: number;
   /**
    * Changes whenever `updateLive` finds other live channels than before (caches of what depends on
@@ -226,13 +214,6 @@ function liveBond(b: BondSet, k: number, u: LiveUpdate): void {
     b.liveWeak[n] = weak;
     b.liveFwd[n] = f;
     b.liveRev[n] = r;
-    b.liveDx[n] = b.dx[k];
-    b.liveDy[n] = b.dy[k];
-    b.liveDz[n] = b.dz[k];
-    b.liveR[n] = b.r[k];
-    b.liveDh[n] = b.dh[k];
-    b.liveDFDr[n] = b.dFwdDr[k];
-    b.liveDRDr[n] = b.dRevDr[k];
     b.live[n] = k;
   }
 }
@@ -366,7 +347,6 @@ export function allocateBonds(capacity: number): BondSet {
     liveI: new Int32Array(capacity),
     liveJ: new Int32Array(capacity),
     liveH: f(), liveDF: f(), liveDR: f(), liveWeak: f(),
-    liveDx: f(), liveDy: f(), liveDz: f(), liveR: f(), liveDh: f(), liveDFDr: f(), liveDRDr: f(),
     liveFwd: new Uint8Array(capacity),
     liveRev: new Uint8Array(capacity),
     liveCount: -1,
@@ -469,35 +449,29 @@ export function bondForces(
   dEdh?: Float64Array,
 ): number {
   let e = 0;
-  // The live bonds' data packed by updateLive (in the order of `live`); only the amplitudes and
-  // dEdh are read or written at the bonds' own places.
-  const live = b.live, bi = b.liveI, bj = b.liveJ, bh = b.liveH, dF = b.liveDF, dR = b.liveDR, fwdOn = b.liveFwd, revOn = b.liveRev;
-  const bdx = b.liveDx, bdy = b.liveDy, bdz = b.liveDz, br = b.liveR, bdh = b.liveDh, dFDr = b.liveDFDr, dRDr = b.liveDRDr;
   for (let q = 0; q < b.liveCount; q++) {
-    const k = live[q], i = bi[q], j = bj[q];
+    const k = b.live[q], i = b.i[k], j = b.j[k];
     const wi = w0[i] > NEUTRAL_FLOOR ? w0[i] : NEUTRAL_FLOOR;
     const wj = w0[j] > NEUTRAL_FLOOR ? w0[j] : NEUTRAL_FLOOR;
     const m = Math.sqrt(Math.sqrt(wi * wj));
     const m2 = m * m;
-    const f = fwdOn[q] ? af[k] : 0, rv = revOn[q] ? ar[k] : 0;
-    const h = bh[q], dh = bdh[q];
-    const ah = Math.abs(h) + WEAK_CHANNEL_EPS;
-    const ek = 2 * h * (f + rv) * m + (dF[q] * f * f + dR[q] * rv * rv) * m2 + (WEAK_CHANNEL_COST * (f * f + rv * rv)) / ah;
+    const f = b.fwdOn[k] ? af[k] : 0, rv = b.revOn[k] ? ar[k] : 0;
+    const ah = Math.abs(b.h[k]) + WEAK_CHANNEL_EPS;
+    const ek = 2 * b.h[k] * (f + rv) * m + (b.dFwd[k] * f * f + b.dRev[k] * rv * rv) * m2 + (WEAK_CHANNEL_COST * (f * f + rv * rv)) / ah;
     // d|h|/dr = sign(h) h'
-    const dWeak = (-WEAK_CHANNEL_COST * (f * f + rv * rv) * Math.sign(h) * dh) / (ah * ah);
-    const dEdr = 2 * dh * (f + rv) * m + (dFDr[q] * f * f + dRDr[q] * rv * rv) * m2 + dWeak;
+    const dWeak = (-WEAK_CHANNEL_COST * (f * f + rv * rv) * Math.sign(b.h[k]) * b.dh[k]) / (ah * ah);
+    const dEdr = 2 * b.dh[k] * (f + rv) * m + (b.dFwdDr[k] * f * f + b.dRevDr[k] * rv * rv) * m2 + dWeak;
     e += ek;
     // d|h|/dh = sign(h)
-    if (dEdh) dEdh[k] = 2 * (f + rv) * m - (WEAK_CHANNEL_COST * (f * f + rv * rv) * Math.sign(h)) / (ah * ah);
+    if (dEdh) dEdh[k] = 2 * (f + rv) * m - (WEAK_CHANNEL_COST * (f * f + rv * rv) * Math.sign(b.h[k])) / (ah * ah);
     if (energies) {
       energies[i] += 0.5 * ek;
       energies[j] += 0.5 * ek;
     }
     if (dEdr === 0) continue;
     // The energy depends on r = |r_j - r_i|: force on j is -dE/dr (d/r), on i the opposite.
-    const s = -dEdr / br[q];
-    const dx = bdx[q], dy = bdy[q], dz = bdz[q];
-    addPairForce(i, j, dx, dy, dz, s * dx, s * dy, s * dz, fx, fy, fz, virial);
+    const s = -dEdr / b.r[k];
+    addPairForce(i, j, b.dx[k], b.dy[k], b.dz[k], s * b.dx[k], s * b.dy[k], s * b.dz[k], fx, fy, fz, virial);
   }
   return e;
 }
