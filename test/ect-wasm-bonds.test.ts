@@ -80,12 +80,13 @@ describe("bond refresh and frozen-product CG in wasm against the TypeScript refe
     const p = Float64Array.from(base.positions, (v, k) => v + 0.25 * Math.sin(2.3 * k + 0.7));
     const atoms = new Atoms({ symbols: base.symbols, positions: p, cell: base.cell, pbc: base.pbc });
     atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 7);
-    const d = await sideBySide(atoms, { ...BOND_XL_DEFAULTS }, 40, 0.5);
-    console.log(`wasm vs TypeScript bond refresh and CG, LiF 40 steps: max |dF| ${d.force} eV/A, |dE| ${d.energy} eV, |dq| ${d.charge} e`);
+    // (30-50 s on a loaded machine: the time limit is generous)
+    const d = await sideBySide(atoms, { ...BOND_XL_DEFAULTS }, 30, 0.5);
+    console.log(`wasm vs TypeScript bond refresh and CG, LiF 30 steps: max |dF| ${d.force} eV/A, |dE| ${d.energy} eV, |dq| ${d.charge} e`);
     expect(d.force).toBe(0);
     expect(d.energy).toBe(0);
     expect(d.charge).toBe(0);
-  }, 120_000);
+  }, 400_000);
 
   it("a restart file of the wasm path continues the run bit for bit", async () => {
     const make = async () => {
