@@ -94,6 +94,10 @@ export function ghostFp(ctx: usize): void { copyToGhosts(ctx, cp(ctx, C_FP)); }
 export { ectCharges, ectDensityPass, ectEmbeddingPass, ectEpsPass, ectLongRange, ectUpdateWeights, ectForceTail, ectResonanceHessVec } from "./ect";
 // ECT-EAM induction over linear memory (the TypeScript reference: src/ect/transfer/polarization.ts)
 export { ectPolRefresh, ectPolEnergy, ectPolForces } from "./ect-polarization";
+// Bond-transfer bond refresh over linear memory (the TypeScript reference: refreshBonds in src/ect/transfer/bond-list.ts)
+export { ectBondRefresh } from "./ect-bonds";
+// The frozen-product CG of an extended-Lagrangian step (the TypeScript reference: newtonStep in src/ect/transfer/xl-newton.ts)
+export { ectFrozenCg } from "./ect-frozen-cg";
 
 /** One evaluation of eps(weights) for the ECT weight solver: charges, densities, embedding, pairs, long range. */
 export function ectEvaluate(ctx: usize): void {

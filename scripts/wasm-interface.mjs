@@ -51,6 +51,8 @@ export const EXPORTS = {
       ["ectPolRefresh(ctx: usize): void", "Induction: pairs within the cutoff from the candidates at the current positions (geometry, damping, taper, confinement)."],
       ["ectPolEnergy(ctx: usize): void", "Induction energy at the weights into ePol, dE_pol/dw into polEps."],
       ["ectPolForces(ctx: usize): void", "Induction forces at the fields of the last ectPolEnergy (virial and per-atom energies when tally is 1)."],
+      ["ectBondRefresh(hdr: usize, moved: f64, taking: i32, hasSafe: i32): void", "Bond transfer: geometry and screening check of every listed bond (buffers through the header at hdr, assembly/ect-bonds.ts)."],
+      ["ectFrozenCg(hdr: usize, rank: i32): void", "Bond transfer: the CG iterations of an extended-Lagrangian step with frozen products (buffers through the header at hdr, assembly/ect-frozen-cg.ts)."],
     ],
   },
   streitz: {

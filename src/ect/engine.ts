@@ -19,6 +19,7 @@ import { BondKernels } from "./bond-kernels.js";
 import { BondTransfer, BOND_SOLVER_DEFAULTS, type BondSolverOptions } from "./transfer/bond-transfer.js";
 import type { Polarization } from "./transfer/polarization.js";
 import { PolarizationKernel, type InductionKernels } from "./transfer/polarization-kernel.js";
+import { BondRefreshKernel } from "./transfer/bond-kernel.js";
 
 export { MAX_STATES };
 export type { EctSolverOptions, SolverReport };
@@ -74,6 +75,8 @@ export class EctEngine extends KernelSystem {
     const variant = opts.variant ?? "simd";
     const mod = opts.module ?? (await loadKernelModule(variant));
     const engine = new EctEngine(tables, instantiateKernels(mod), variant, opts.skin ?? 1.0, opts.source ?? "ECT-EAM model");
+    // The per-step bond refresh in wasm, in an instance of its own (bond-kernel.ts says why).
+    if (engine.bond) engine.bond.refreshKernel = new BondRefreshKernel(instantiateKernels(mod) as EctKernelExports, tables);
     if (opts.tierScratchLimit !== undefined) {
       if (!(Number.isInteger(opts.tierScratchLimit) && opts.tierScratchLimit >= 0)) throw new InputError(`tierScratchLimit must be a whole number >= 0, got ${opts.tierScratchLimit}`);
       engine.setCtx("tierScratchLimit", opts.tierScratchLimit);

@@ -65,6 +65,10 @@ export interface EctKernelExports extends KernelExports {
   ectPolEnergy(ctx: number): void;
   /** Induction forces at the fields of the last ectPolEnergy (virial and per-atom energies when tally is 1). */
   ectPolForces(ctx: number): void;
+  /** Bond transfer: geometry and screening check of every listed bond (buffers through the header at hdr, assembly/ect-bonds.ts). */
+  ectBondRefresh(hdr: number, moved: number, taking: number, hasSafe: number): void;
+  /** Bond transfer: the CG iterations of an extended-Lagrangian step with frozen products (buffers through the header at hdr, assembly/ect-frozen-cg.ts). */
+  ectFrozenCg(hdr: number, rank: number): void;
 }
 
 /** Streitz-Mintmire kernels (assembly/streitz.ts), called by src/streitz/engine.ts. */
@@ -104,7 +108,7 @@ export interface StreitzDomainKernelExports extends KernelExports {
 }
 
 /** Every exported function, checked at instantiation (a stale dist/*.wasm lacks some). */
-export const KERNEL_FUNCTIONS = ["_initialize", "heapBase", "contextBytes", "simdEnabled", "rebuild", "computeForces", "runVerlet", "finishStep", "needsRebuild", "kineticEnergy", "initialIntegrate", "finalIntegrate", "passDensity", "passEmbedding", "passForce", "ghostFp", "ectEvaluate", "ectCharges", "ectDensityPass", "ectEmbeddingPass", "ectEpsPass", "ectLongRange", "ectUpdateWeights", "ectForceTail", "ectResonanceHessVec", "ectPolRefresh", "ectPolEnergy", "ectPolForces", "streitzCompute", "streitzRunVerlet", "streitzStep", "streitzFinishStep", "streitzRebuild", "streitzDomainDensity", "streitzDomainEmbedding", "streitzDomainForce", "streitzDomainQeqPairs", "streitzDomainQeqRhs", "streitzDomainMatvec", "streitzDomainCoulomb", "streitzDomainKspaceSums", "streitzDomainKspaceForces"] as const;
+export const KERNEL_FUNCTIONS = ["_initialize", "heapBase", "contextBytes", "simdEnabled", "rebuild", "computeForces", "runVerlet", "finishStep", "needsRebuild", "kineticEnergy", "initialIntegrate", "finalIntegrate", "passDensity", "passEmbedding", "passForce", "ghostFp", "ectEvaluate", "ectCharges", "ectDensityPass", "ectEmbeddingPass", "ectEpsPass", "ectLongRange", "ectUpdateWeights", "ectForceTail", "ectResonanceHessVec", "ectPolRefresh", "ectPolEnergy", "ectPolForces", "ectBondRefresh", "ectFrozenCg", "streitzCompute", "streitzRunVerlet", "streitzStep", "streitzFinishStep", "streitzRebuild", "streitzDomainDensity", "streitzDomainEmbedding", "streitzDomainForce", "streitzDomainQeqPairs", "streitzDomainQeqRhs", "streitzDomainMatvec", "streitzDomainCoulomb", "streitzDomainKspaceSums", "streitzDomainKspaceForces"] as const;
 
 /** State slots per atom in the ECT weights, weightsNew and eps buffers, and per type in stateE, stateN, stateQ and dirEmbed. */
 export const MAX_STATES = 4;

@@ -79,7 +79,7 @@ function channelTablesOf(tables: EctTables): (SplineTable[] | null)[][] {
 /** Transfer cutoff (A) and whether the pair is screened, per element pair (row-major), per set of tables. */
 const pairCache = new WeakMap<EctTables, { types: number; cutoff: Float64Array; screened: Uint8Array }>();
 
-function pairTablesOf(tables: EctTables): { types: number; cutoff: Float64Array; screened: Uint8Array } {
+export function pairTablesOf(tables: EctTables): { types: number; cutoff: Float64Array; screened: Uint8Array } {
   let c = pairCache.get(tables);
   if (!c) {
     const ne = tables.states.length, bt = tables.bond!;
@@ -164,12 +164,11 @@ export function collectBonds(tables: EctTables, view: NeighborView, reuse?: Bond
 export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet): void {
   const bt = tables.bond!;
   const { type, x, y, z } = view;
-  const channels = channelTablesOf(tables), kc = tables.coulombConstant;
   const screening = bt.screening, around = b.around;
   const { types: ne, cutoff, screened } = pairTablesOf(tables);
   const reach2 = screening ? screeningReach2(screening) : 0;
   const bi = b.i, bj = b.j, bsx = b.sx, bsy = b.sy, bsz = b.sz, bdx = b.dx, bdy = b.dy, bdz = b.dz, br = b.r;
-  const bh = b.h, bdh = b.dh, screen = b.screen, fwdCap = b.fwdCap, revCap = b.revCap;
+  const bh = b.h, bdh = b.dh, screen = b.screen;
   // Blocked bonds within their radius of the reference are not checked again (`BondSet.screenRef`,
   // screening.ts `blockedRadius`); a reference is taken now when there is none or an atom went too far.
   const moved = around && screening ? displacementFromReference(b, view) : Infinity;
@@ -198,26 +197,40 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
     }
     if (S === 0) {
       // (a bond blocked at the last refresh too has these zeros already)
-      if (screen[k] !== 0 || bh[k] !== 0 || bdh[k] !== 0) {
-        screen[k] = bh[k] = bdh[k] = 0;
-        b.dFwd[k] = b.dFwdDr[k] = b.dRev[k] = b.dRevDr[k] = 0;
-      }
+      if (screen[k] !== 0 || bh[k] !== 0 || bdh[k] !== 0) decoupleBond(b, k);
       continue;
     }
-    screen[k] = S;
-    const h = bt.coupling[ti][tj], hr = h.value(r);
-    // (with screening, a bond whose coupling vanishes counts as blocked, S = 0)
-    if (hr === 0 && screening && around) screen[k] = 0;
-    bh[k] = hr * S;
-    bdh[k] = h.derivative(r) * S;
-    // Channel correlations of the coupled bonds only (a dead channel's amplitude is 0).
-    const on = bh[k] !== 0;
-    if (fwdCap[k] && on) channelCorrelation(channels[ti][tj]!, kc, r, b.dFwd, b.dFwdDr, k);
-    else b.dFwd[k] = b.dFwdDr[k] = 0;
-    if (revCap[k] && on) channelCorrelation(channels[tj][ti]!, kc, r, b.dRev, b.dRevDr, k);
-    else b.dRev[k] = b.dRevDr[k] = 0;
+    coupleBond(tables, b, k, S, ti, tj, around !== null);
   }
   updateLive(b, safe !== null && !taking ? { safe, moved } : null);
+}
+
+/** Zeros the coupling, its screening factor and the channel correlations of bond k (S = 0 now). */
+export function decoupleBond(b: BondSet, k: number): void {
+  b.screen[k] = b.h[k] = b.dh[k] = 0;
+  b.dFwd[k] = b.dFwdDr[k] = b.dRev[k] = b.dRevDr[k] = 0;
+}
+
+/**
+ * The coupling h(r) S (eV), its derivative (eV/A) and the channel correlations (eV, eV/A) of bond k
+ * (elements ti, tj) with screening factor S != 0 at its current length b.r[k]; `screening`: the set
+ * has a screening neighborhood (then a vanishing coupling counts as blocked, S = 0).
+ */
+export function coupleBond(tables: EctTables, b: BondSet, k: number, S: number, ti: number, tj: number, screening: boolean): void {
+  const bt = tables.bond!, r = b.r[k];
+  b.screen[k] = S;
+  const h = bt.coupling[ti][tj], hr = h.value(r);
+  // (with screening, a bond whose coupling vanishes counts as blocked, S = 0)
+  if (hr === 0 && bt.screening && screening) b.screen[k] = 0;
+  const hs = hr * S;
+  b.h[k] = hs;
+  b.dh[k] = h.derivative(r) * S;
+  // Channel correlations of the coupled bonds only (a dead channel's amplitude is 0).
+  const on = hs !== 0, channels = channelTablesOf(tables), kc = tables.coulombConstant;
+  if (b.fwdCap[k] && on) channelCorrelation(channels[ti][tj]!, kc, r, b.dFwd, b.dFwdDr, k);
+  else b.dFwd[k] = b.dFwdDr[k] = 0;
+  if (b.revCap[k] && on) channelCorrelation(channels[tj][ti]!, kc, r, b.dRev, b.dRevDr, k);
+  else b.dRev[k] = b.dRevDr[k] = 0;
 }
 
 /**
@@ -227,10 +240,10 @@ export function refreshBonds(tables: EctTables, view: NeighborView, b: BondSet):
  * again every 16-23 steps at 4,096 atoms. A bond whose radius the displacement exceeds is checked at
  * every step until then.
  */
-const SCREEN_REFERENCE_LIMIT = 0.2;
+export const SCREEN_REFERENCE_LIMIT = 0.2;
 
 /** Largest displacement of an owned atom from the screening reference (A; Infinity without one). */
-function displacementFromReference(b: BondSet, view: NeighborView): number {
+export function displacementFromReference(b: BondSet, view: NeighborView): number {
   const ref = b.screenRef;
   if (!ref || ref.x.length !== view.n || ref.safe.length < b.count) return Infinity;
   const { x, y, z } = view, rx = ref.x, ry = ref.y, rz = ref.z;

@@ -16,6 +16,7 @@ import { newtonXlStep } from "./xl-newton.js";
 import { allocateCarry, decodeCarry, encodeCarry, type Carry } from "./bond-carry.js";
 import type { XlOrder } from "../../xl/coefficients.js";
 import type { BondSolverOptions } from "./bond-solver-options.js";
+import type { BondRefreshKernel } from "./bond-kernel.js";
 
 export { BOND_SOLVER_DEFAULTS, BOND_XL_DEFAULTS, type BondSolverOptions, type BondXlOptions } from "./bond-solver-options.js";
 
@@ -107,6 +108,13 @@ export class BondTransfer {
   /** Whether warm solves start from the last two solutions extrapolated (MD), see {@link solve}. */
   extrapolating = true;
 
+  /**
+   * The wasm form of the per-step bond refresh (bond-kernel.ts; the engine sets it), null for the
+   * TypeScript reference `refreshBonds`. Both give the same bits; set it before the first solve
+   * (a set collected without it is refreshed by the reference until the next neighbor-list build).
+   */
+  refreshKernel: BondRefreshKernel | null = null;
+
   constructor(readonly tables: EctTables) {}
 
   /** A new structure: the next solve starts cold. `charge` is its total charge (e). */
@@ -135,7 +143,7 @@ export class BondTransfer {
   /** The problem the solver sees. */
   problem(): TransferProblem {
     if (!this.bonds || !this.roles) throw new Error("internal: no bonds collected");
-    return { bonds: this.bonds, roles: this.roles, charge: this.charge };
+    return { bonds: this.bonds, roles: this.roles, charge: this.charge, cg: this.refreshKernel ?? undefined };
   }
 
   /**
@@ -148,7 +156,8 @@ export class BondTransfer {
    */
   collect(view: NeighborView, build = -1, margin = 0): void {
     if (this.bonds && !this.cold && build >= 0 && build === this.listBuild) {
-      refreshBonds(this.tables, view, this.bonds);
+      if (this.refreshKernel?.holds(this.bonds, view)) this.refreshKernel.refresh(this.bonds, view);
+      else refreshBonds(this.tables, view, this.bonds);
       // A channel that died (its coupling went to 0) leaves the variables; one that comes alive
       // starts from 0 (its optimum grows like h^2).
       zeroDiedChannels(this.bonds, this.x);
@@ -156,6 +165,7 @@ export class BondTransfer {
     }
     const keep = this.bonds && !this.cold ? this.snapshot() : this.previous;
     this.bonds = sortBonds(collectBonds(this.tables, view, this.bonds ?? undefined, margin));
+    this.refreshKernel?.attach(this.bonds, view);
     this.listBuild = build;
     this.roles = stateRoles(this.tables, view.type, view.n);
     const b = this.bonds, n = view.n, nb = b.count;

@@ -40,6 +40,22 @@ export interface TransferProblem {
   roles: StateRoles;
   /** Total charge (e); its sign says whether the reservoir removes (Q > 0) or adds (Q < 0) electrons. */
   charge: number;
+  /**
+   * The wasm form of the frozen-product CG iterations of an extended-Lagrangian step (bond-kernel.ts),
+   * used by `newtonXlStep` (xl-newton.ts) for neutral problems; absent: the TypeScript reference there.
+   */
+  cg?: FrozenCgKernel;
+}
+
+/** The CG iterations of a frozen-product Newton step on the packed live bonds (xl-newton.ts, `newtonStep`). */
+export interface FrozenCgKernel {
+  /**
+   * `rank` preconditioned CG iterations on H d = -g0 at amplitudes x (packed: 2 per live bond, then
+   * the atoms'), H v a forward difference of the gradient with eps (eV per unit weight, atoms x SLOTS)
+   * held; `act` the active variables, `g0` their gradient (eV), `D` their diagonal curvature (eV).
+   * The step (per active variable) into `step`.
+   */
+  frozenCg(p: TransferProblem, x: Float64Array, act: Int32Array, g0: Float64Array, D: Float64Array, eps: Float64Array, rank: number, step: Float64Array): void;
 }
 
 /** Scratch arrays for one problem size. */

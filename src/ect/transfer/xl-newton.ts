@@ -26,7 +26,7 @@
  *
  * Browser-safe; no wasm.
  */
-import { diagonalCurvature, SLOTS, transferEnergy, weightsFromVariables, type MeanFieldSystem, type TransferProblem, type TransferWork } from "./transfer-energy.js";
+import { diagonalCurvature, SLOTS, transferEnergy, weightsFromVariables, type FrozenCgKernel, type MeanFieldSystem, type TransferProblem, type TransferWork } from "./transfer-energy.js";
 import { activeVariables, type TransferSolveResult } from "./transfer-solver.js";
 import { liveBondSet } from "./bonds.js";
 
@@ -97,7 +97,7 @@ export type XlProducts = "exact" | "frozen" | "shadow";
  * (amplitude units) and the Newton decrement 1/2 g D^-1 g per atom (eV) of the trust test.
  */
 export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: XlProducts = "exact"): TransferSolveResult {
-  if (p.charge !== 0) return newtonStep(p, mf, x, rank, wk, products);
+  if (p.charge !== 0) return newtonStep(p, mf, x, rank, wk, products, null);
   // On the live bonds packed (`liveBondSet`): the same sums in the same order over contiguous
   // variables; the answer is put back at the live bonds (the other channels stay 0).
   const b = p.bonds, nb = b.count, nl = b.liveCount, n = mf.atoms, live = b.live;
@@ -107,7 +107,7 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
     xp[nl + q] = x[nb + live[q]];
   }
   for (let i = 0; i < n; i++) xp[2 * nl + i] = x[2 * nb + i];
-  const result = newtonStep({ ...p, bonds: liveBondSet(b) }, mf, xp, rank, wk, products);
+  const result = newtonStep({ ...p, bonds: liveBondSet(b) }, mf, xp, rank, wk, products, p.cg ?? null);
   for (let q = 0; q < nl; q++) {
     x[live[q]] = xp[q];
     x[nb + live[q]] = xp[nl + q];
@@ -115,8 +115,11 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
   return result;
 }
 
-/** {@link newtonXlStep} on the problem as given. */
-function newtonStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: XlProducts): TransferSolveResult {
+/**
+ * {@link newtonXlStep} on the problem as given; `cg`: the wasm form of the frozen products' CG
+ * iterations (for the packed live bonds of a neutral problem only), null for the loop below.
+ */
+function newtonStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: XlProducts, cg: FrozenCgKernel | null): TransferSolveResult {
   const nv = x.length, n = mf.atoms;
   const act = activeVariables(p, n), na = act.length;
   const g = wk.scratch(1, nv), probe = wk.scratch(0, nv), diag = wk.scratch(3, nv);
@@ -159,6 +162,11 @@ function newtonStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, ra
   // read, and copying all of x (25 times the active ones in a screened crystal) is left out.
   for (let a = 0; a < na; a++) probe[act[a]] = x[act[a]];
   let rz = dot(r, z);
+  // The same iterations in wasm (assembly/ect-frozen-cg.ts), bit for bit.
+  if (frozen && cg) {
+    cg.frozenCg(p, x, act, g0, D, wk.eps, rank, step);
+    rz = 0;
+  }
   for (let it = 0; it < rank && rz > 0; it++) {
     hv(dir, Hd);
     const curv = dot(dir, Hd);
