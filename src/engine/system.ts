@@ -68,6 +68,12 @@ export class KernelSystem {
   private pbc: [boolean, boolean, boolean] = [false, false, false];
   protected listValid = false;
   protected forcesValid = false;
+  /**
+   * Whether the energy, per-atom energies and virial in the context belong to the current forces.
+   * False after MD steps run with `tally: false` (the driver's chunks that end where nobody reads
+   * them); the first read then tallies them (`tallyNow`).
+   */
+  protected tallied = true;
   private symbols: string[] = [];
   /** Neighbor reach minus skin: the largest interaction distance the lists must cover (A). */
   protected reach: number;
@@ -499,12 +505,33 @@ export class KernelSystem {
     return this.neighborList.closestPair(this.n);
   }
 
+  /**
+   * Tallies the energy, per-atom energies and virial of the current evaluation when the last MD
+   * steps skipped them (`runVerlet` with `tally: false`); nothing to do otherwise.
+   */
+  protected ensureTallied(): void {
+    if (this.tallied || !this.forcesValid) return;
+    this.tallyNow();
+    this.tallied = true;
+  }
+
+  /**
+   * The energy, per-atom energies and virial at the current positions after untallied MD steps,
+   * leaving the forces and the trajectory as they are. Engines whose `runVerlet` takes
+   * `tally: false` override this.
+   */
+  protected tallyNow(): void {
+    throw new Error("internal: this engine does not skip tallies");
+  }
+
   /** Total potential energy in eV (after compute). */
   energy(): number {
+    this.ensureTallied();
     return this.getCtx("energy");
   }
   /** Virial W_ab = sum over pairs of r_a f_b (eV), full 3x3 row-major. */
   virial(): Float64Array {
+    this.ensureTallied();
     const [xx, yy, zz, yz, xz, xy] = (["vxx", "vyy", "vzz", "vyz", "vxz", "vxy"] as Field[]).map((f) => this.getCtx(f));
     return Float64Array.of(xx, xy, xz, xy, yy, yz, xz, yz, zz);
   }
@@ -514,6 +541,7 @@ export class KernelSystem {
   }
   /** Per-atom energies e_i = F_i + 1/2 sum_j phi_ij (eV), a new array. */
   energies(): Float64Array {
+    this.ensureTallied();
     return this.f64("eatom").slice(0, this.n);
   }
   /** Host densities rho_i, a new array. */

@@ -407,6 +407,7 @@ export class StreitzEngine extends KernelSystem {
     const failed = this.getCtx("qeqFailed");
     this.kx.streitzCompute(this.ctx);
     this.forcesValid = true;
+    this.tallied = true;
     this.checkClose();
     this.checkResult();
     if (this.getCtx("qeqFailed") > failed) {
@@ -420,7 +421,7 @@ export class StreitzEngine extends KernelSystem {
    * MD steps with extended-Lagrangian charges: each step's CG starts from the auxiliary (s, t), runs
    * at most `loops` loops, and its result drives the auxiliary variables to the next step.
    */
-  private runXl(steps: number, opts: QeqXlSettings): void {
+  private runXl(steps: number, opts: QeqXlSettings, tallyLast: boolean): void {
     const shadow = opts.shadow === true;
     const order = opts.order ?? XL_ORDER, loops = opts.loops ?? (shadow ? XL_SHADOW_LOOPS : XL_LOOPS);
     if (!(Number.isInteger(loops) && loops >= 1)) throw new InputError(`extended-Lagrangian CG loops must be a positive integer, got ${loops}`);
@@ -436,7 +437,7 @@ export class StreitzEngine extends KernelSystem {
     this.setCtx("qeqMaxIter", loops);
     try {
       for (let k = 0; k < steps; k++) {
-        const tally = k === steps - 1 ? 1 : 0;
+        const tally = k === steps - 1 && tallyLast ? 1 : 0;
         xl.advance((start, out) => {
           this.f64("sqX").set(start);
           this.runVerletChunks(1, () => this.kx.streitzStep(this.ctx, tally), () => this.kx.streitzFinishStep(this.ctx), () => this.checkClose());
@@ -517,8 +518,17 @@ export class StreitzEngine extends KernelSystem {
    * Runs `steps` velocity-Verlet NVE steps of `dt` fs with a QEq every step, started from LAMMPS'
    * extrapolation of the previous solutions. Neighbor checks as LAMMPS neigh_modify (every/delay).
    * QEq solves that stop at maxiter are counted (`qeqFailures`), as LAMMPS warns and goes on.
+   * With `tally: false` the last step skips the pair energy and virial too (the MD driver's chunks
+   * that end between check points); `energy()`, `virial()` and `energyTerms()` then tally them on
+   * first use (`streitzTally`: the force passes again without a QEq). The trajectory is the same.
    */
-  runVerlet(steps: number, dt: number, opts: { every?: number; delay?: number } = {}): void {
+  runVerlet(steps: number, dt: number, opts: { every?: number; delay?: number; tally?: boolean } = {}): void {
+    this.runSteps(steps, dt, opts);
+    if (steps > 0) this.tallied = opts.tally ?? true;
+  }
+
+  private runSteps(steps: number, dt: number, opts: { every?: number; delay?: number; tally?: boolean }): void {
+    const tally = opts.tally ?? true;
     this.setVerletSettings(steps, dt, opts);
     if (!this.forcesValid && this.qeqXl && this.xl && this.xl.size === 2 * this.n) {
       // Restart with extended-Lagrangian state: redo the last step's solve (from x_{n-1}, capped
@@ -527,6 +537,7 @@ export class StreitzEngine extends KernelSystem {
       if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
       this.f64("sqX").set(this.xl.previous);
       this.setCtx("tally", 1);
+      this.tallied = true;
       const shadow = this.qeqXl.shadow === true;
       const loops = this.qeqXl.loops ?? (shadow ? XL_SHADOW_LOOPS : XL_LOOPS);
       if (shadow) this.checkShadow(loops);
@@ -555,16 +566,27 @@ export class StreitzEngine extends KernelSystem {
     }
     this.usePreconditioner(this.mdQeqPreconditioner);
     if (this.qeqXl) {
-      this.runXl(steps, this.qeqXl);
+      this.runXl(steps, this.qeqXl, tally);
       return;
     }
     this.setCtx("qeqGuess", GUESS[this.mdQeqStart]);
     this.runVerletChunks(
       steps,
-      (left) => this.kx.streitzRunVerlet(this.ctx, left),
+      (left) => {
+        this.setCtx("tally", tally ? 1 : 0);
+        return this.kx.streitzRunVerlet(this.ctx, left);
+      },
       () => this.kx.streitzFinishStep(this.ctx),
       () => this.checkClose(),
     );
+  }
+
+  /**
+   * Pair energy and virial after untallied MD steps: the EAM, Coulomb and k-space passes again at
+   * the same positions and charges, without a QEq (same forces, same QEq history).
+   */
+  protected override tallyNow(): void {
+    this.kx.streitzTally(this.ctx);
   }
 
   // ---------------------------------------------------------------- results
@@ -574,6 +596,7 @@ export class StreitzEngine extends KernelSystem {
   }
   /** Energy parts (eV): EAM, coul/streitz pairs + self, Ewald k-space. */
   energyTerms(): { eam: number; coulPair: number; kspace: number } {
+    this.ensureTallied();
     return { eam: this.getCtx("eEam"), coulPair: this.getCtx("eCoulPair"), kspace: this.getCtx("eKspace") };
   }
   /**
