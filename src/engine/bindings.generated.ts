@@ -254,6 +254,7 @@ export const BUFFER_ELEMENT = {
   skSums: "f64",
   skScratch: "f64",
   rank: "i32",
+  pairR: "f64",
 } as const;
 
 /** A context field that points to a buffer. */

@@ -11,6 +11,7 @@ import { WasmArena, type Field } from "./arena.js";
 import { CTX_BYTES } from "./context.js";
 import { STATUS_BINS, STATUS_GHOSTS, STATUS_NEIGH } from "./bindings.generated.js";
 import { cellFrame, type CellFrame } from "./geometry.js";
+export { stressFromVirial } from "./geometry.js";
 import { estimateGhostsAndBins, estimateNeighbors, KERNEL_STATUS, NeighborList } from "./neighbor-list.js";
 import type { KernelExports, KernelVariant } from "./wasm.js";
 
@@ -68,11 +69,7 @@ export class KernelSystem {
   private pbc: [boolean, boolean, boolean] = [false, false, false];
   protected listValid = false;
   protected forcesValid = false;
-  /**
-   * Whether the energy, per-atom energies and virial in the context belong to the current forces.
-   * False after MD steps run with `tally: false` (the driver's chunks that end where nobody reads
-   * them); the first read then tallies them (`tallyNow`).
-   */
+  /** False after MD steps run with `tally: false`: the energies and virial are tallied on first read. */
   protected tallied = true;
   private symbols: string[] = [];
   /** Neighbor reach minus skin: the largest interaction distance the lists must cover (A). */
@@ -194,7 +191,7 @@ export class KernelSystem {
       ["x0", 8 * n], ["y0", 8 * n], ["z0", 8 * n],
       ["numNeigh", 4 * n], ["firstNeigh", 4 * n], ["numPairs", 4 * n],
       ["ghostOwner", 4 * g], ["ghostShift", 24 * g],
-      ["neigh", 4 * this.neighCapacity], ["binStart", 4 * this.binCapacity],
+      ["neigh", 4 * this.neighCapacity], ["pairR", 8 * this.neighCapacity], ["binStart", 4 * this.binCapacity],
       ...this.extraRegions(),
     ];
     this.arena.layout(spec);
@@ -505,21 +502,13 @@ export class KernelSystem {
     return this.neighborList.closestPair(this.n);
   }
 
-  /**
-   * Tallies the energy, per-atom energies and virial of the current evaluation when the last MD
-   * steps skipped them (`runVerlet` with `tally: false`); nothing to do otherwise.
-   */
+  /** Tallies the energy, per-atom energies and virial if the last MD steps skipped them. */
   protected ensureTallied(): void {
     if (this.tallied || !this.forcesValid) return;
     this.tallyNow();
     this.tallied = true;
   }
-
-  /**
-   * The energy, per-atom energies and virial at the current positions after untallied MD steps,
-   * leaving the forces and the trajectory as they are. Engines whose `runVerlet` takes
-   * `tally: false` override this.
-   */
+  /** That tally at the current positions, forces and trajectory unchanged (engines with `tally: false`). */
   protected tallyNow(): void {
     throw new Error("internal: this engine does not skip tallies");
   }
@@ -575,16 +564,6 @@ function checkFinite(a: ArrayLike<number>, what: string, source: string): void {
       throw new InputError(`${source}: atom ${atom} has a non-finite ${what} component ${"xyz"[k % 3]} = ${a[k]}`, { atom });
     }
   }
-}
-
-/**
- * Stress with ASE's sign convention, -W/V (eV/A^3), Voigt order xx yy zz yz xz xy, from a full 3x3
- * virial (eV); null when no direction is periodic or the cell has no volume.
- */
-export function stressFromVirial(virial: ArrayLike<number>, atoms: Atoms): Float64Array | null {
-  const volume = atoms.volume();
-  if (!atoms.pbc.some((p) => p) || !(volume > 0)) return null;
-  return Float64Array.of(virial[0], virial[4], virial[8], virial[5], virial[2], virial[1]).map((w) => -w / volume);
 }
 
 /**
