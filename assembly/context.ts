@@ -412,8 +412,10 @@
 @inline export const C_NIMPORT: usize = 1784;
 /** i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank */
 @inline export const C_RANK: usize = 1792;
+/** f64 distance (A) of each in-cutoff list entry at its place after the density pass's partition (neighCapacity slots), read by the force pass */
+@inline export const C_PAIR_R: usize = 1800;
 
-@inline export const CTX_BYTES: usize = 1800;
+@inline export const CTX_BYTES: usize = 1808;
 
 // Constants shared with TypeScript (record sizes in bytes here, in f64 words there).
 /** State slots per atom in the ECT weights, weightsNew and eps buffers, and per type in stateE, stateN, stateQ and dirEmbed. */

@@ -3,7 +3,7 @@
 import {
   C_NLOCAL, C_NGHOST, C_NTYPES, C_X, C_Y, C_Z, C_FX, C_FY, C_FZ, C_TYPE, C_RHO, C_FP, C_EATOM,
   C_NUM_NEIGH, C_FIRST_NEIGH, C_NEIGH, C_NUM_PAIRS, C_DENSITY_TABLE, C_FORCE_TABLE, C_EMBED_TABLE, C_NR, C_RDR, C_NRHO, C_RDRHO, C_RHOMAX,
-  C_CUTOFF, C_ENERGY, C_VXX, C_VYY, C_VZZ, C_VYZ, C_VXZ, C_VXY, C_OFF_TABLE, C_TALLY,
+  C_CUTOFF, C_ENERGY, C_VXX, C_VYY, C_VZZ, C_VYZ, C_VXZ, C_VXY, C_OFF_TABLE, C_TALLY, C_PAIR_R,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
 import { DENSITY_RECORD, FORCE_RECORD, EMBED_RECORD } from "./tables";
@@ -39,7 +39,9 @@ import { foldGhosts, copyToGhosts } from "./cell";
  * Density pass: rho of owned and ghost atoms from every in-cutoff pair (ghost parts are folded
  * into owners afterwards). It also moves each atom's in-cutoff neighbors to the front of its list
  * segment and counts them, so the force pass skips the skin shell (about half the list) without
- * needing a second list.
+ * needing a second list, and stores each in-cutoff pair's distance r at the pair's new place
+ * (pairR), which the force pass reads instead of taking the square root again (the same double:
+ * the same operations on the same positions).
  */
 export function densityPass(ctx: usize): void {
   // A one-element potential has one table row for every pair: a copy of the loop without type lookups.
@@ -51,7 +53,7 @@ export function densityPass(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL), nall = n + ci(ctx, C_NGHOST), nt = ci(ctx, C_NTYPES);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), rho = cp(ctx, C_RHO);
   const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
-  const numPairs = cp(ctx, C_NUM_PAIRS);
+  const numPairs = cp(ctx, C_NUM_PAIRS), pairR = cp(ctx, C_PAIR_R);
   const table = cp(ctx, C_DENSITY_TABLE);
   const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
   const cut = cf(ctx, C_CUTOFF), cutsq = cut * cut;
@@ -62,6 +64,7 @@ export function densityPass(ctx: usize): void {
     // one record before the row: grid interval m (from 1) is at row + m * DENSITY_RECORD
     const row = table + <usize>(getI(type, i) * nt) * typeStride - DENSITY_RECORD;
     const jb = neigh + (<usize>getI(firstNeigh, i) << 2);
+    const rslot = pairR + (<usize>getI(firstNeigh, i) << 3);
     const jn = getI(numNeigh, i);
     let w = 0;
     let rhoi = 0.0;
@@ -102,6 +105,8 @@ export function densityPass(ctx: usize): void {
           rhoi += f64x2.extract_lane(cb, 0);
           store<f64>(rho + oa, load<f64>(rho + oa) + f64x2.extract_lane(ca, 1));
           store<f64>(rho + ob, load<f64>(rho + ob) + f64x2.extract_lane(cb, 1));
+          // both land at slots w and w + 1 (below)
+          v128.store(rslot + (<usize>w << 3), rv);
           if (w != q) {
             const wp = jb + (<usize>w << 2);
             store<i32>(qa, load<i32>(wp));
@@ -144,6 +149,7 @@ export function densityPass(ctx: usize): void {
           rhoi += ((load<f64>(rec) * p + load<f64>(rec, 16)) * p + load<f64>(rec, 32)) * p + load<f64>(rec, 48);
           addF(rho, j, ((load<f64>(rec, 8) * p + load<f64>(rec, 24)) * p + load<f64>(rec, 40)) * p + load<f64>(rec, 56));
         }
+        store<f64>(rslot + (<usize>w << 3), r);
         if (w != q) {
           const wp = jb + (<usize>w << 2);
           store<i32>(jb + (<usize>q << 2), load<i32>(wp));
@@ -215,7 +221,7 @@ export function forcePass(ctx: usize): void {
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE);
   const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
   const fp = cp(ctx, C_FP), eatom = cp(ctx, C_EATOM);
-  const numPairs = cp(ctx, C_NUM_PAIRS), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
+  const numPairs = cp(ctx, C_NUM_PAIRS), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH), pairR = cp(ctx, C_PAIR_R);
   const table = cp(ctx, C_FORCE_TABLE);
   const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
   const typeStride = <usize>nr * FORCE_RECORD;
@@ -229,6 +235,7 @@ export function forcePass(ctx: usize): void {
     // one record before the row: grid interval m (from 1) is at row + m * FORCE_RECORD
     const row = table + <usize>(getI(type, i) * nt) * typeStride - FORCE_RECORD;
     const jb = neigh + (<usize>getI(firstNeigh, i) << 2);
+    const rslot = pairR + (<usize>getI(firstNeigh, i) << 3);
     const cnt = getI(numPairs, i);
     let fxi = 0.0, fyi = 0.0, fzi = 0.0, ei = 0.0;
     let q = 0;
@@ -246,7 +253,7 @@ export function forcePass(ctx: usize): void {
         const dxv = f64x2.sub(xv, v128.load64_lane(x + ob, v128.load64_zero(x + oa), 1));
         const dyv = f64x2.sub(yv, v128.load64_lane(y + ob, v128.load64_zero(y + oa), 1));
         const dzv = f64x2.sub(zv, v128.load64_lane(z + ob, v128.load64_zero(z + oa), 1));
-        const rv = f64x2.sqrt(f64x2.add(f64x2.add(f64x2.mul(dxv, dxv), f64x2.mul(dyv, dyv)), f64x2.mul(dzv, dzv)));
+        const rv = v128.load(rslot + (<usize>q << 3)); // the density pass's r of both pairs
         const tv = f64x2.add(f64x2.mul(rv, f64x2.splat(rdr)), f64x2.splat(1.0));
         const mv = gridLanes(tv, nr), iv = gridIndices(mv);
         const ma = i32x4.extract_lane(iv, 0), mb = i32x4.extract_lane(iv, 2);
@@ -307,7 +314,7 @@ export function forcePass(ctx: usize): void {
     for (; q < cnt; q++) {
       const j = load<i32>(jb + (<usize>q << 2));
       const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
-      const r = sqrt(dx * dx + dy * dy + dz * dz);
+      const r = load<f64>(rslot + (<usize>q << 3));
       let p = r * rdr + 1.0;
       let m = <i32>p;
       if (m > nr - 1) m = nr - 1;

@@ -110,7 +110,7 @@ export function ectEvaluate(ctx: usize): void {
 }
 
 // Streitz-Mintmire (eam/alloy + coul/streitz + fix qeq/slater): assembly/streitz.ts
-export { streitzCompute, streitzRunVerlet, streitzStep, streitzFinishStep, streitzRebuild } from "./streitz";
+export { streitzCompute, streitzRunVerlet, streitzStep, streitzFinishStep, streitzRebuild, streitzTally } from "./streitz";
 
 // Spatial domains of Streitz-Mintmire: assembly/domain.ts
 export {

@@ -8,12 +8,15 @@ import { ci, cf, cp, setF, setI, getF, putF } from "./mem";
  * `steps` velocity-Verlet steps; `refresh` brings the forces to the new positions (list check and
  * the potential's passes) and returns a nonzero status when it needs the host (short arrays), which
  * is returned at once with `stepsDone` telling how far the loop got. Per-atom energies and the virial
- * are tallied only on the last step, where the caller looks.
+ * are tallied only on the last step, where the caller looks, and only when `tally` is set on entry:
+ * the MD driver clears it for chunks that end where nobody reads the energies (it only hands control
+ * back to the event loop there), and the host tallies later if asked after all.
  */
 export function verletSteps(ctx: usize, steps: i32, refresh: (ctx: usize) => i32): i32 {
+  const tallyLast = ci(ctx, C_TALLY) != 0 ? 1 : 0;
   setI(ctx, C_STEPS_DONE, 0);
   for (let s = 0; s < steps; s++) {
-    setI(ctx, C_TALLY, s == steps - 1 ? 1 : 0);
+    setI(ctx, C_TALLY, s == steps - 1 ? tallyLast : 0);
     initialIntegrate(ctx);
     const status = refresh(ctx);
     if (status != 0) return status;

@@ -1226,6 +1226,23 @@ function kspaceMatvec(ctx: usize, v: usize, out: usize): void {
  * (compact list, CG), coul/streitz pairs and self terms, Ewald k-space. Energy = E_eam + E_coul.
  */
 export function streitzCompute(ctx: usize): void {
+  const eam = eamPasses(ctx);
+  const ewald = ci(ctx, C_SQ_EWALD) != 0;
+  if (ewald) kspacePhases(ctx);
+  if (ci(ctx, C_QEQ_GUESS) == QEQ_GUESS_SHADOW) {
+    shadowStep(ctx);
+  } else {
+    qeqMatrix(ctx);
+    qeqSolve(ctx);
+    coulombPass(ctx);
+  }
+  setF(ctx, C_E_KSPACE, 0.0);
+  if (ewald) kspacePass(ctx);
+  setF(ctx, C_ENERGY, eam + cf(ctx, C_E_COUL_PAIR) + cf(ctx, C_E_KSPACE));
+}
+
+/** The EAM passes at the EAM cutoff over the front of each list segment; returns E_eam (eV). */
+function eamPasses(ctx: usize): f64 {
   updateGhostPositions(ctx);
   // The EAM passes see their own cutoff and the front of each list segment (partitionEam).
   const all = load<u32>(ctx + C_NUM_NEIGH);
@@ -1238,13 +1255,26 @@ export function streitzCompute(ctx: usize): void {
   store<u32>(ctx + C_NUM_NEIGH, all);
   const eam = cf(ctx, C_ENERGY);
   setF(ctx, C_E_EAM, eam);
+  return eam;
+}
+
+/**
+ * The energy (eV) and virial (eV) of the last evaluation, when it ran untallied (an MD step whose
+ * energies nobody was going to read): the EAM, Coulomb and k-space passes again at the same
+ * positions and charges, with the tally, and no QEq. The forces come out as the same doubles (no
+ * pass's forces depend on the tally) and nothing a later step reads changes: the QEq history and
+ * the charges are untouched; after a shadow-potential step the walk rewrites its right-hand sides,
+ * (H - D) x and Gauss-Seidel rows (each step rebuilds them from scratch) but not the compact list.
+ */
+export function streitzTally(ctx: usize): void {
+  setI(ctx, C_TALLY, 1);
+  const eam = eamPasses(ctx);
   const ewald = ci(ctx, C_SQ_EWALD) != 0;
   if (ewald) kspacePhases(ctx);
   if (ci(ctx, C_QEQ_GUESS) == QEQ_GUESS_SHADOW) {
-    shadowStep(ctx);
+    coulombLoop(ctx, true, true, false);
+    coulombSelf(ctx);
   } else {
-    qeqMatrix(ctx);
-    qeqSolve(ctx);
     coulombPass(ctx);
   }
   setF(ctx, C_E_KSPACE, 0.0);

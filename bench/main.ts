@@ -9,6 +9,8 @@
 //        --only streitz [--solvers default,lammps,xl,shadow,shadow1] [--compare-wasm OLD.simd.wasm]: only those rows (and not the
 //        tolerance check and consistent-mode table); with --compare-wasm each row also runs that kernel build, the two alternating run by run;
 //        --only process --solvers default: the Streitz rows without --qeq-xl and --qeq-xl-shadow
+//        --only process|process-eam [--compare-dist OLD_DIST]: each row also runs OLD_DIST/cli.js (another build's dist/),
+//        alternating with this build and LAMMPS run by run, and gives the CPU ratio new/old
 //        node dist/bench.js --json [--quick] [--scalar]: the portable suite (src/benchmark), JSON report only
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
@@ -51,6 +53,7 @@ const { values } = parseArgs({
     scalar: { type: "boolean", default: false },
     solvers: { type: "string" },
     "compare-wasm": { type: "string" },
+    "compare-dist": { type: "string" },
   },
 });
 const runs = Math.max(1, Number(values.runs));
@@ -123,8 +126,9 @@ async function main(): Promise<void> {
   if (values.only === "domain") return benchDomain({ quick, runs });
   if (values.only === "domain-streitz") return benchDomainStreitz({ quick, runs });
   // (--solvers with --only process: the exact-solve Streitz rows only, without the --qeq-xl ones)
-  if (values.only === "process") return benchProcess({ quick, runs: 3, lmp, streitz: true, xl: !values.solvers && cliHasQeqXl() });
-  if (values.only === "process-eam") return benchProcess({ quick, runs: Math.max(3, runs), lmp, streitz: false, xl: false });
+  const compareDist = values["compare-dist"];
+  if (values.only === "process") return benchProcess({ quick, runs: Math.max(3, runs), lmp, streitz: true, xl: !values.solvers && cliHasQeqXl(), compareDist });
+  if (values.only === "process-eam") return benchProcess({ quick, runs: Math.max(3, runs), lmp, streitz: false, xl: false, compareDist });
   const styles = lmp ? lammpsPairStyles(lmp) : new Set<string>();
   console.log(`# ect-eam benchmark: LAMMPS bench/in.eam workload (fcc Cu a=${A} A, ${POTENTIAL}, ${TEMPERATURE} K, dt ${DT} fs, skin ${SKIN} A, neigh every 1 delay 5 check yes)`);
   console.log(`# node ${process.version}, ${runs} runs per entry (median), LAMMPS: ${lmp ?? "not installed (apt-get install lammps)"}`);

@@ -89,8 +89,13 @@ function streitzPair(summation: "wolf" | "ewald", steps: number, xl?: "--qeq-xl"
   };
 }
 
-/** Times both sides of a pair `runs` times, alternating. */
-function runPair(p: Pair, lmp: string | null, runs: number, withTime: boolean): { ours: Timing; lammps: Timing | null } {
+/** `ours` of a pair run from another build's dist directory (its cli.js; same arguments otherwise). */
+function withDist(p: Pair, dist: string): Pair["ours"] {
+  return { cmd: p.ours.cmd, args: p.ours.args.map((a) => (a === "dist/cli.js" ? join(resolve(dist), "cli.js") : a)) };
+}
+
+/** Times both sides of a pair `runs` times, alternating (with `old`, also another build of ours between them). */
+function runPair(p: Pair, lmp: string | null, runs: number, withTime: boolean, old?: Pair["ours"]): { ours: Timing; lammps: Timing | null; old: Timing | null } {
   const root = resolve(".");
   const dir = mkdtempSync(join(tmpdir(), "bench-process-"));
   try {
@@ -98,13 +103,16 @@ function runPair(p: Pair, lmp: string | null, runs: number, withTime: boolean): 
       for (const f of p.lammps.files) copyFileSync(f, join(dir, f.split("/").pop()!));
       writeFileSync(join(dir, "in.run"), p.lammps.input);
     }
-    const ours: Timing[] = [], theirs: Timing[] = [];
+    const ours: Timing[] = [], theirs: Timing[] = [], before: Timing[] = [];
     for (let r = 0; r < runs; r++) {
+      // the two builds in alternating order, so neither always runs right after LAMMPS
+      if (old && r % 2 === 1) before.push(timed(old.cmd, old.args, root, withTime));
       ours.push(timed(p.ours.cmd, p.ours.args, root, withTime));
+      if (old && r % 2 === 0) before.push(timed(old.cmd, old.args, root, withTime));
       if (lmp && p.lammps) theirs.push(timed(lmp, ["-in", "in.run", "-screen", "none", "-log", "none"], dir, withTime));
     }
     const pick = (xs: Timing[]) => ({ wall: median(xs.map((t) => t.wall)), cpu: median(xs.map((t) => t.cpu)) });
-    return { ours: pick(ours), lammps: theirs.length ? pick(theirs) : null };
+    return { ours: pick(ours), lammps: theirs.length ? pick(theirs) : null, old: before.length ? pick(before) : null };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -163,14 +171,16 @@ console.log((c.user + c.system) / 1000);
 }
 
 /** The whole-process section: in.eam (and the Streitz example with `streitz`). */
-export async function benchProcess(opts: { runs: number; lmp: string | null; quick: boolean; streitz: boolean; xl: boolean }): Promise<void> {
+export async function benchProcess(opts: { runs: number; lmp: string | null; quick: boolean; streitz: boolean; xl: boolean; compareDist?: string }): Promise<void> {
   const runs = Math.max(3, opts.runs);
   const withTime = hasTime();
   const load0 = loadavg();
   console.log(`\n## Whole process (shell to shell): ect-eam md (node dist/cli.js) against lmp -in, alternating, median of ${runs} runs each`);
   console.log(`# load average before: ${load0.map((v) => v.toFixed(2)).join(" ")} (2 cores shared); CPU times from ${withTime ? TIME : "(not installed: wall only)"}`);
-  console.log(`| workload | ours wall (s) | LAMMPS wall (s) | ratio (wall) | ours CPU (s) | LAMMPS CPU (s) | ratio (CPU) |`);
-  console.log(`|---|---:|---:|---:|---:|---:|---:|`);
+  const cmp = opts.compareDist;
+  if (cmp) console.log(`# "old": the same commands with ${resolve(cmp)}/cli.js, alternating with this build run by run`);
+  console.log(`| workload | ours wall (s) | LAMMPS wall (s) | ratio (wall) | ours CPU (s) | LAMMPS CPU (s) | ratio (CPU) |${cmp ? " old CPU (s) | old ratio (CPU) | new/old (CPU) |" : ""}`);
+  console.log(`|---|---:|---:|---:|---:|---:|---:|${cmp ? "---:|---:|---:|" : ""}`);
   const eamSteps = opts.quick ? 20 : 100;
   const pairs: Pair[] = [eamPair(0), eamPair(eamSteps)];
   if (opts.streitz) {
@@ -181,15 +191,17 @@ export async function benchProcess(opts: { runs: number; lmp: string | null; qui
       }
     }
   }
-  const results: { ours: Timing; lammps: Timing | null }[] = [];
+  const results: { ours: Timing; lammps: Timing | null; old: Timing | null }[] = [];
   const f = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? "-" : v.toFixed(3));
   for (const p of pairs) {
-    const r = runPair(p, opts.lmp, runs, withTime);
+    const r = runPair(p, opts.lmp, runs, withTime, cmp ? withDist(p, cmp) : undefined);
     results.push(r);
     const label = p.name.includes(" 0 steps") ? `start-up: ${p.name}` : p.name;
+    const o = r.old;
     console.log(
       `| ${label} | ${f(r.ours.wall)} | ${f(r.lammps?.wall)} | ${r.lammps ? f(r.ours.wall / r.lammps.wall) : "-"} | ` +
-        `${f(r.ours.cpu)} | ${f(r.lammps?.cpu)} | ${r.lammps ? f(r.ours.cpu / r.lammps.cpu) : "-"} |`,
+        `${f(r.ours.cpu)} | ${f(r.lammps?.cpu)} | ${r.lammps ? f(r.ours.cpu / r.lammps.cpu) : "-"} |` +
+        (o ? ` ${f(o.cpu)} | ${r.lammps ? f(o.cpu / r.lammps.cpu) : "-"} | ${f(r.ours.cpu / o.cpu)} |` : ""),
     );
   }
   // The steps alone: the in.eam process minus the start-up one (medians), per atom-step.

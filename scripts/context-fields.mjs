@@ -213,6 +213,8 @@ export const FIELDS = [
   // spatial domains (src/domain); both stay 0 for a whole system in one engine
   ["nimport", "i", "imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots"],
   ["rank", "pi", "i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank"],
+  // EAM passes
+  ["pairR", "pf", "f64 distance (A) of each in-cutoff list entry at its place after the density pass's partition (neighCapacity slots), read by the force pass"],
 ];
 
 /** Bytes per context field. */

@@ -64,6 +64,7 @@ export const EXPORTS = {
       ["streitzStep(ctx: usize, tally: i32): i32", "One velocity-Verlet step with its QEq, energy and virial tallied only when `tally` is set."],
       ["streitzFinishStep(ctx: usize): i32", "Completes a step interrupted by a short array: rebuild, evaluate, second half kick."],
       ["streitzRebuild(ctx: usize): i32", "Ghosts, bins and the half list at the list cutoff; STATUS_QEQ_LIST when the compact list is short."],
+      ["streitzTally(ctx: usize): void", "Energy and virial of an untallied evaluation: EAM, Coulomb and k-space passes again with the tally, no QEq (same forces)."],
     ],
   },
   streitzDomain: {

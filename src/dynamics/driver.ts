@@ -270,17 +270,20 @@ export class MolecularDynamics {
 
   /**
    * `steps` NVE steps in the wasm loop. Positions, velocities and results stay in the engine until
-   * `atoms` or `results` are read (`readBack`).
+   * `atoms` or `results` are read (`readBack`). `tally` false: the chunk ends where nothing reads
+   * the energy or virial (only a hand-back to the event loop), so the engine may skip their tally
+   * on its last step (it tallies them later if they are read after all; same trajectory).
    */
-  private advanceInEngine(steps: number): void {
+  private advanceInEngine(steps: number, tally = true): void {
     const loop = this.loop!, e = loop.engine;
-    if (!this.results) this.evaluate();
+    // (not through the `results` getter: that would copy the engine's state out after every chunk)
+    if (!this.stale && !this.last) this.evaluate();
     if (!this.loaded) {
       e.setVelocities(this.current.velocities!);
       this.loaded = true;
     }
     this.stale = true;
-    const iterations = loop.run(steps, this.dt, this.neighborEvery, this.neighborDelay);
+    const iterations = loop.run(steps, this.dt, this.neighborEvery, this.neighborDelay, tally);
     if (loop.kind !== "eam") {
       this.solverWork.iterations += iterations;
       this.solverWork.solves += steps;
@@ -424,7 +427,8 @@ export class MolecularDynamics {
       const stop = nextStop(this.step, start, end, checkEvery, [thermoEvery, frameEvery, hooks.onRestart ? restartEvery : 0]);
       const next = Math.min(stop, this.step + stepsPerCheck);
       const c0 = performance.now(), from = this.step;
-      if (this.loop !== null) this.advanceInEngine(next - this.step);
+      // Only chunks that end at a check point (guard, thermo, outputs) need the energy and virial.
+      if (this.loop !== null) this.advanceInEngine(next - this.step, next === stop);
       else while (this.step < next) this.stepOnce();
       const perStep = (performance.now() - c0) / Math.max(1, this.step - from);
       stepsPerCheck = Math.max(1, Math.min(checkEvery, Math.floor(CHECK_MS / Math.max(perStep, 1e-6))));

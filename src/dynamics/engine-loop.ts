@@ -33,8 +33,12 @@ export interface EngineLoop {
   readonly kind: "eam" | "ect" | "streitz";
   /** Whether the loop checks the list as neigh_modify every/delay (else: every step). */
   readonly neighborChecks: boolean;
-  /** Runs `steps` NVE steps of `dt` fs from the engine's state; returns solver iterations spent. */
-  run(steps: number, dt: number, every: number, delay: number): number;
+  /**
+   * Runs `steps` NVE steps of `dt` fs from the engine's state; returns solver iterations spent.
+   * `tally` false: the last step may skip the energy and virial tallies (EAM, Streitz-Mintmire;
+   * the engine tallies them when they are read); the trajectory is the same either way.
+   */
+  run(steps: number, dt: number, every: number, delay: number, tally?: boolean): number;
   /** Energy, forces, virial, stress (and charges, Omega) at the engine's current state. */
   results(atoms: Atoms): CalculatorResults;
   /**
@@ -140,8 +144,8 @@ function savedState(e: KernelSystem, warm: EctEngine | null): Pick<EngineLoop, "
 function eamLoop(e: EamEngine): LoopParts {
   return {
     neighborChecks: true,
-    run(steps, dt, every, delay) {
-      e.runVerlet(steps, dt, { every, delay });
+    run(steps, dt, every, delay, tally) {
+      e.runVerlet(steps, dt, { every, delay, tally });
       return 0;
     },
     results(atoms) {
@@ -182,9 +186,9 @@ function ectLoop(e: EctEngine, coldStartEachStep: boolean): LoopParts {
 function streitzLoop(e: StreitzEngine): LoopParts {
   return {
     neighborChecks: true,
-    run(steps, dt, every, delay) {
+    run(steps, dt, every, delay, tally) {
       const before = e.qeqReport().loopSum;
-      e.runVerlet(steps, dt, { every, delay });
+      e.runVerlet(steps, dt, { every, delay, tally });
       return (e.qeqReport().loopSum - before) / 2;
     },
     results(atoms) {

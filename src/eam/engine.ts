@@ -40,18 +40,45 @@ export class EamEngine extends KernelSystem {
     this.setCtx("tally", 1);
     this.k.computeForces(this.ctx);
     this.forcesValid = true;
+    this.tallied = true;
     this.checkResult();
   }
 
   /**
    * Runs `steps` velocity-Verlet NVE steps of `dt` fs. The list is rebuilt when an atom has moved
    * more than half the skin, checked every `every` steps once `delay` steps have passed since the
-   * last build (LAMMPS neigh_modify semantics).
+   * last build (LAMMPS neigh_modify semantics). With `tally: false` the last step skips the per-atom
+   * energies and the virial (the total energy is always summed); `energies()` and `virial()` then
+   * compute them on first use, at the cost of one more force evaluation. The trajectory is the same.
    */
-  runVerlet(steps: number, dt: number, opts: { every?: number; delay?: number } = {}): void {
+  runVerlet(steps: number, dt: number, opts: { every?: number; delay?: number; tally?: boolean } = {}): void {
     this.setVerletSettings(steps, dt, opts);
     if (!this.forcesValid) this.compute();
-    this.runVerletChunks(steps, (left) => this.k.runVerlet(this.ctx, left), () => this.k.finishStep(this.ctx));
+    const tally = opts.tally ?? true;
+    this.runVerletChunks(
+      steps,
+      (left) => {
+        this.setCtx("tally", tally ? 1 : 0);
+        return this.k.runVerlet(this.ctx, left);
+      },
+      () => this.k.finishStep(this.ctx),
+    );
+    if (steps > 0) this.tallied = tally;
+  }
+
+  /** The total energy (eV), summed by every evaluation, tallied or not. */
+  override energy(): number {
+    return this.getCtx("energy");
+  }
+
+  /**
+   * Per-atom energies and virial after untallied steps: the three passes again at the same positions
+   * with the tally. The density pass finds each list's in-cutoff front already in place (its
+   * partition moves nothing at unchanged positions), so the forces are the same doubles.
+   */
+  protected override tallyNow(): void {
+    this.setCtx("tally", 1);
+    this.k.computeForces(this.ctx);
   }
 
 }

@@ -83,6 +83,8 @@ export interface StreitzKernelExports extends KernelExports {
   streitzFinishStep(ctx: number): number;
   /** Ghosts, bins and the half list at the list cutoff; STATUS_QEQ_LIST when the compact list is short. */
   streitzRebuild(ctx: number): number;
+  /** Energy and virial of an untallied evaluation: EAM, Coulomb and k-space passes again with the tally, no QEq (same forces). */
+  streitzTally(ctx: number): void;
 }
 
 /** Streitz-Mintmire passes one by one for spatial domains (assembly/domain.ts), called by src/domain/streitz-engine.ts. */
@@ -108,7 +110,7 @@ export interface StreitzDomainKernelExports extends KernelExports {
 }
 
 /** Every exported function, checked at instantiation (a stale dist/*.wasm lacks some). */
-export const KERNEL_FUNCTIONS = ["_initialize", "heapBase", "contextBytes", "simdEnabled", "rebuild", "computeForces", "runVerlet", "finishStep", "needsRebuild", "kineticEnergy", "initialIntegrate", "finalIntegrate", "passDensity", "passEmbedding", "passForce", "ghostFp", "ectEvaluate", "ectCharges", "ectDensityPass", "ectEmbeddingPass", "ectEpsPass", "ectLongRange", "ectUpdateWeights", "ectForceTail", "ectResonanceHessVec", "ectPolRefresh", "ectPolEnergy", "ectPolForces", "ectBondRefresh", "ectFrozenCg", "streitzCompute", "streitzRunVerlet", "streitzStep", "streitzFinishStep", "streitzRebuild", "streitzDomainDensity", "streitzDomainEmbedding", "streitzDomainForce", "streitzDomainQeqPairs", "streitzDomainQeqRhs", "streitzDomainMatvec", "streitzDomainCoulomb", "streitzDomainKspaceSums", "streitzDomainKspaceForces"] as const;
+export const KERNEL_FUNCTIONS = ["_initialize", "heapBase", "contextBytes", "simdEnabled", "rebuild", "computeForces", "runVerlet", "finishStep", "needsRebuild", "kineticEnergy", "initialIntegrate", "finalIntegrate", "passDensity", "passEmbedding", "passForce", "ghostFp", "ectEvaluate", "ectCharges", "ectDensityPass", "ectEmbeddingPass", "ectEpsPass", "ectLongRange", "ectUpdateWeights", "ectForceTail", "ectResonanceHessVec", "ectPolRefresh", "ectPolEnergy", "ectPolForces", "ectBondRefresh", "ectFrozenCg", "streitzCompute", "streitzRunVerlet", "streitzStep", "streitzFinishStep", "streitzRebuild", "streitzTally", "streitzDomainDensity", "streitzDomainEmbedding", "streitzDomainForce", "streitzDomainQeqPairs", "streitzDomainQeqRhs", "streitzDomainMatvec", "streitzDomainCoulomb", "streitzDomainKspaceSums", "streitzDomainKspaceForces"] as const;
 
 /** State slots per atom in the ECT weights, weightsNew and eps buffers, and per type in stateE, stateN, stateQ and dirEmbed. */
 export const MAX_STATES = 4;
@@ -256,6 +258,7 @@ export const BUFFER_ELEMENT = {
   skSums: "f64",
   skScratch: "f64",
   rank: "i32",
+  pairR: "f64",
 } as const;
 
 /** A context field that points to a buffer. */

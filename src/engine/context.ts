@@ -226,10 +226,11 @@ export const CTX = {
   stepsDone: 1776, // i: steps completed by the last runVerlet call
   nimport: 1784, // i: imported atoms (copies of atoms owned by other domains) at extended indices nlocal..nlocal+nimport-1, in the first nimport ghost slots
   rank: 1792, // p: i32 pair-rule rank of each owned and imported atom (unique across domains), or 0: the local index is the rank
+  pairR: 1800, // p: f64 distance (A) of each in-cutoff list entry at its place after the density pass's partition (neighCapacity slots), read by the force pass
 } as const;
 
 /** Total size of the context block in bytes. */
-export const CTX_BYTES = 1800;
+export const CTX_BYTES = 1808;
 
 /** Field kinds: i = i32, f = f64, p = pointer. */
 export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
@@ -458,4 +459,5 @@ export const CTX_KIND: Record<keyof typeof CTX, "i" | "f" | "p"> = {
   stepsDone: "i",
   nimport: "i",
   rank: "p",
+  pairR: "p",
 };

@@ -1,3 +1,4 @@
+import type { Atoms } from "../atoms.js";
 import { InputError } from "../errors.js";
 
 /** Cell data the kernels need: a non-singular frame, its inverse, periodic widths and the volume. */
@@ -88,4 +89,14 @@ function inverse3(h: number[][], d: number): Float64Array {
     g[3 * i + 2] = r2[i] / d;
   }
   return g;
+}
+
+/**
+ * Stress with ASE's sign convention, -W/V (eV/A^3), Voigt order xx yy zz yz xz xy, from a full 3x3
+ * virial (eV); null when no direction is periodic or the cell has no volume.
+ */
+export function stressFromVirial(virial: ArrayLike<number>, atoms: Atoms): Float64Array | null {
+  const volume = atoms.volume();
+  if (!atoms.pbc.some((p) => p) || !(volume > 0)) return null;
+  return Float64Array.of(virial[0], virial[4], virial[8], virial[5], virial[2], virial[1]).map((w) => -w / volume);
 }

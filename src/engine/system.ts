@@ -11,6 +11,7 @@ import { WasmArena, type Field } from "./arena.js";
 import { CTX_BYTES } from "./context.js";
 import { STATUS_BINS, STATUS_GHOSTS, STATUS_NEIGH } from "./bindings.generated.js";
 import { cellFrame, type CellFrame } from "./geometry.js";
+export { stressFromVirial } from "./geometry.js";
 import { estimateGhostsAndBins, estimateNeighbors, KERNEL_STATUS, NeighborList } from "./neighbor-list.js";
 import type { KernelExports, KernelVariant } from "./wasm.js";
 
@@ -68,6 +69,8 @@ export class KernelSystem {
   private pbc: [boolean, boolean, boolean] = [false, false, false];
   protected listValid = false;
   protected forcesValid = false;
+  /** False after MD steps run with `tally: false`: the energies and virial are tallied on first read. */
+  protected tallied = true;
   private symbols: string[] = [];
   /** Neighbor reach minus skin: the largest interaction distance the lists must cover (A). */
   protected reach: number;
@@ -188,7 +191,7 @@ export class KernelSystem {
       ["x0", 8 * n], ["y0", 8 * n], ["z0", 8 * n],
       ["numNeigh", 4 * n], ["firstNeigh", 4 * n], ["numPairs", 4 * n],
       ["ghostOwner", 4 * g], ["ghostShift", 24 * g],
-      ["neigh", 4 * this.neighCapacity], ["binStart", 4 * this.binCapacity],
+      ["neigh", 4 * this.neighCapacity], ["pairR", 8 * this.neighCapacity], ["binStart", 4 * this.binCapacity],
       ...this.extraRegions(),
     ];
     this.arena.layout(spec);
@@ -499,12 +502,25 @@ export class KernelSystem {
     return this.neighborList.closestPair(this.n);
   }
 
+  /** Tallies the energy, per-atom energies and virial if the last MD steps skipped them. */
+  protected ensureTallied(): void {
+    if (this.tallied || !this.forcesValid) return;
+    this.tallyNow();
+    this.tallied = true;
+  }
+  /** That tally at the current positions, forces and trajectory unchanged (engines with `tally: false`). */
+  protected tallyNow(): void {
+    throw new Error("internal: this engine does not skip tallies");
+  }
+
   /** Total potential energy in eV (after compute). */
   energy(): number {
+    this.ensureTallied();
     return this.getCtx("energy");
   }
   /** Virial W_ab = sum over pairs of r_a f_b (eV), full 3x3 row-major. */
   virial(): Float64Array {
+    this.ensureTallied();
     const [xx, yy, zz, yz, xz, xy] = (["vxx", "vyy", "vzz", "vyz", "vxz", "vxy"] as Field[]).map((f) => this.getCtx(f));
     return Float64Array.of(xx, xy, xz, xy, yy, yz, xz, yz, zz);
   }
@@ -514,6 +530,7 @@ export class KernelSystem {
   }
   /** Per-atom energies e_i = F_i + 1/2 sum_j phi_ij (eV), a new array. */
   energies(): Float64Array {
+    this.ensureTallied();
     return this.f64("eatom").slice(0, this.n);
   }
   /** Host densities rho_i, a new array. */
@@ -547,16 +564,6 @@ function checkFinite(a: ArrayLike<number>, what: string, source: string): void {
       throw new InputError(`${source}: atom ${atom} has a non-finite ${what} component ${"xyz"[k % 3]} = ${a[k]}`, { atom });
     }
   }
-}
-
-/**
- * Stress with ASE's sign convention, -W/V (eV/A^3), Voigt order xx yy zz yz xz xy, from a full 3x3
- * virial (eV); null when no direction is periodic or the cell has no volume.
- */
-export function stressFromVirial(virial: ArrayLike<number>, atoms: Atoms): Float64Array | null {
-  const volume = atoms.volume();
-  if (!atoms.pbc.some((p) => p) || !(volume > 0)) return null;
-  return Float64Array.of(virial[0], virial[4], virial[8], virial[5], virial[2], virial[1]).map((w) => -w / volume);
 }
 
 /**

@@ -29,38 +29,9 @@ import type { StreitzElement, StreitzParameters } from "./params.js";
 import { XlPropagator } from "../xl/propagator.js";
 import type { XlOrder } from "../xl/coefficients.js";
 import { buildStreitzTable, STREITZ_TABLE_DR, STREITZ_TABLE_R0, type StreitzTableSpec } from "./tables.js";
+import type { QeqPreconditioner, QeqStart, QeqXlSettings, StreitzEngineSettings, StreitzMode } from "./settings.js";
 
-/** How the model is evaluated: "lammps" (LAMMPS 29Sep2021, quirks included) or "consistent". */
-export type StreitzMode = "lammps" | "consistent";
-
-/**
- * Where the CG starts: zero, the last solution, LAMMPS' extrapolation of the last four, or the linear
- * extrapolation of the last two.
- */
-export type QeqStart = "zero" | "previous" | "extrapolate" | "linear";
-
-/** CG preconditioner: LAMMPS' Jacobi (1/J_i) or symmetric Gauss-Seidel over the pairs within qeqShortCutoff. */
-export type QeqPreconditioner = "jacobi" | "sgs";
-
-/** Settings the engine needs (all filled in; see StreitzCalculator for defaults). */
-export interface StreitzEngineSettings {
-  summation: StreitzSummation;
-  mode: StreitzMode;
-  /** coul/streitz cutoff, A. */
-  coulCutoff: number;
-  /** Wolf alpha, 1/A. */
-  wolfAlpha: number;
-  /** QEq cutoff, A ("lammps" only; "consistent" uses coulCutoff). */
-  qeqCutoff: number;
-  /** QEq alpha, 1/A ("lammps" only). */
-  qeqAlpha: number;
-  /** Relative CG residual to stop at. */
-  qeqTolerance: number;
-  /** CG loops per solve. */
-  qeqMaxIter: number;
-  /** Radial table spacing, A (default 0.02). */
-  tableSpacing?: number;
-}
+export type { QeqPreconditioner, QeqStart, QeqXlSettings, StreitzEngineSettings, StreitzMode } from "./settings.js";
 
 /** Slots per atom of the Gauss-Seidel preconditioner's rows (pairs past it are left out of it). */
 const SHORT_STRIDE = 64;
@@ -84,23 +55,6 @@ const XL_SHADOW_LOOPS = 2;
  * rattled cell in lammps mode (lambda ~2.5); g = 0.5 allows lambda up to 4.4.
  */
 const SHADOW_ONE_LOOP_GAIN = 0.5;
-
-/**
- * Extended-Lagrangian charges in MD: auxiliary (s, t) propagated with the positions (src/xl), each
- * step's CG starts there and runs at most `loops` loops (or to the tolerance, if sooner).
- */
-export interface QeqXlSettings {
-  /** Dissipation order K (4..7; default 5). */
-  order?: XlOrder;
-  /** CG loops per step at most (matrix-vector products; default 4, with `shadow` 2). */
-  loops?: number;
-  /**
-   * Shadow-potential forces (default false): the charges are those of the auxiliary (s, t) themselves,
-   * so the forces are the exact gradient of a shadow energy E(R, q(x)) whatever the solve; the capped
-   * CG from x only drives the auxiliary variables (with one loop: x + 0.5 M^-1 r).
-   */
-  shadow?: boolean;
-}
 
 const GUESS: Record<QeqStart, number> = { zero: QEQ_GUESS_ZERO, previous: QEQ_GUESS_PREVIOUS, extrapolate: QEQ_GUESS_EXTRAPOLATE, linear: QEQ_GUESS_LINEAR };
 
@@ -407,6 +361,7 @@ export class StreitzEngine extends KernelSystem {
     const failed = this.getCtx("qeqFailed");
     this.kx.streitzCompute(this.ctx);
     this.forcesValid = true;
+    this.tallied = true;
     this.checkClose();
     this.checkResult();
     if (this.getCtx("qeqFailed") > failed) {
@@ -420,7 +375,7 @@ export class StreitzEngine extends KernelSystem {
    * MD steps with extended-Lagrangian charges: each step's CG starts from the auxiliary (s, t), runs
    * at most `loops` loops, and its result drives the auxiliary variables to the next step.
    */
-  private runXl(steps: number, opts: QeqXlSettings): void {
+  private runXl(steps: number, opts: QeqXlSettings, tallyLast: boolean): void {
     const shadow = opts.shadow === true;
     const order = opts.order ?? XL_ORDER, loops = opts.loops ?? (shadow ? XL_SHADOW_LOOPS : XL_LOOPS);
     if (!(Number.isInteger(loops) && loops >= 1)) throw new InputError(`extended-Lagrangian CG loops must be a positive integer, got ${loops}`);
@@ -436,7 +391,7 @@ export class StreitzEngine extends KernelSystem {
     this.setCtx("qeqMaxIter", loops);
     try {
       for (let k = 0; k < steps; k++) {
-        const tally = k === steps - 1 ? 1 : 0;
+        const tally = k === steps - 1 && tallyLast ? 1 : 0;
         xl.advance((start, out) => {
           this.f64("sqX").set(start);
           this.runVerletChunks(1, () => this.kx.streitzStep(this.ctx, tally), () => this.kx.streitzFinishStep(this.ctx), () => this.checkClose());
@@ -517,8 +472,12 @@ export class StreitzEngine extends KernelSystem {
    * Runs `steps` velocity-Verlet NVE steps of `dt` fs with a QEq every step, started from LAMMPS'
    * extrapolation of the previous solutions. Neighbor checks as LAMMPS neigh_modify (every/delay).
    * QEq solves that stop at maxiter are counted (`qeqFailures`), as LAMMPS warns and goes on.
+   * With `tally: false` the last step skips the pair energy and virial too (the MD driver's chunks
+   * that end between check points); `energy()`, `virial()` and `energyTerms()` then tally them on
+   * first use (`streitzTally`: the force passes again without a QEq). The trajectory is the same.
    */
-  runVerlet(steps: number, dt: number, opts: { every?: number; delay?: number } = {}): void {
+  runVerlet(steps: number, dt: number, opts: { every?: number; delay?: number; tally?: boolean } = {}): void {
+    const tally = opts.tally ?? true;
     this.setVerletSettings(steps, dt, opts);
     if (!this.forcesValid && this.qeqXl && this.xl && this.xl.size === 2 * this.n) {
       // Restart with extended-Lagrangian state: redo the last step's solve (from x_{n-1}, capped
@@ -527,6 +486,7 @@ export class StreitzEngine extends KernelSystem {
       if (!this.listValid || this.k.needsRebuild(this.ctx)) this.rebuild();
       this.f64("sqX").set(this.xl.previous);
       this.setCtx("tally", 1);
+      this.tallied = true;
       const shadow = this.qeqXl.shadow === true;
       const loops = this.qeqXl.loops ?? (shadow ? XL_SHADOW_LOOPS : XL_LOOPS);
       if (shadow) this.checkShadow(loops);
@@ -555,16 +515,28 @@ export class StreitzEngine extends KernelSystem {
     }
     this.usePreconditioner(this.mdQeqPreconditioner);
     if (this.qeqXl) {
-      this.runXl(steps, this.qeqXl);
-      return;
+      this.runXl(steps, this.qeqXl, tally);
+    } else {
+      this.setCtx("qeqGuess", GUESS[this.mdQeqStart]);
+      this.runVerletChunks(
+        steps,
+        (left) => {
+          this.setCtx("tally", tally ? 1 : 0);
+          return this.kx.streitzRunVerlet(this.ctx, left);
+        },
+        () => this.kx.streitzFinishStep(this.ctx),
+        () => this.checkClose(),
+      );
     }
-    this.setCtx("qeqGuess", GUESS[this.mdQeqStart]);
-    this.runVerletChunks(
-      steps,
-      (left) => this.kx.streitzRunVerlet(this.ctx, left),
-      () => this.kx.streitzFinishStep(this.ctx),
-      () => this.checkClose(),
-    );
+    if (steps > 0) this.tallied = tally;
+  }
+
+  /**
+   * Pair energy and virial after untallied MD steps: the EAM, Coulomb and k-space passes again at
+   * the same positions and charges, without a QEq (same forces, same QEq history).
+   */
+  protected override tallyNow(): void {
+    this.kx.streitzTally(this.ctx);
   }
 
   // ---------------------------------------------------------------- results
@@ -574,6 +546,7 @@ export class StreitzEngine extends KernelSystem {
   }
   /** Energy parts (eV): EAM, coul/streitz pairs + self, Ewald k-space. */
   energyTerms(): { eam: number; coulPair: number; kspace: number } {
+    this.ensureTallied();
     return { eam: this.getCtx("eEam"), coulPair: this.getCtx("eCoulPair"), kspace: this.getCtx("eKspace") };
   }
   /**

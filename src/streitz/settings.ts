@@ -10,7 +10,55 @@
 import { InputError } from "../errors.js";
 import { XL_COEFFICIENTS, type XlOrder } from "../xl/coefficients.js";
 import type { StreitzSummation } from "./coulomb.js";
-import type { QeqXlSettings, StreitzEngineSettings, StreitzMode } from "./engine.js";
+
+/** How the model is evaluated: "lammps" (LAMMPS 29Sep2021, quirks included) or "consistent". */
+export type StreitzMode = "lammps" | "consistent";
+
+/**
+ * Where the CG starts: zero, the last solution, LAMMPS' extrapolation of the last four, or the linear
+ * extrapolation of the last two.
+ */
+export type QeqStart = "zero" | "previous" | "extrapolate" | "linear";
+
+/** CG preconditioner: LAMMPS' Jacobi (1/J_i) or symmetric Gauss-Seidel over the pairs within qeqShortCutoff. */
+export type QeqPreconditioner = "jacobi" | "sgs";
+
+/** Settings the engine needs (all filled in; see StreitzCalculator for defaults). */
+export interface StreitzEngineSettings {
+  summation: StreitzSummation;
+  mode: StreitzMode;
+  /** coul/streitz cutoff, A. */
+  coulCutoff: number;
+  /** Wolf alpha, 1/A. */
+  wolfAlpha: number;
+  /** QEq cutoff, A ("lammps" only; "consistent" uses coulCutoff). */
+  qeqCutoff: number;
+  /** QEq alpha, 1/A ("lammps" only). */
+  qeqAlpha: number;
+  /** Relative CG residual to stop at. */
+  qeqTolerance: number;
+  /** CG loops per solve. */
+  qeqMaxIter: number;
+  /** Radial table spacing, A (default 0.02). */
+  tableSpacing?: number;
+}
+
+/**
+ * Extended-Lagrangian charges in MD: auxiliary (s, t) propagated with the positions (src/xl), each
+ * step's CG starts there and runs at most `loops` loops (or to the tolerance, if sooner).
+ */
+export interface QeqXlSettings {
+  /** Dissipation order K (4..7; default 5). */
+  order?: XlOrder;
+  /** CG loops per step at most (matrix-vector products; default 4, with `shadow` 2). */
+  loops?: number;
+  /**
+   * Shadow-potential forces (default false): the charges are those of the auxiliary (s, t) themselves,
+   * so the forces are the exact gradient of a shadow energy E(R, q(x)) whatever the solve; the capped
+   * CG from x only drives the auxiliary variables (with one loop: x + 0.5 M^-1 r).
+   */
+  shadow?: boolean;
+}
 
 /** LAMMPS examples/streitz settings, used where an option is absent. */
 export const STREITZ_DEFAULTS = {
