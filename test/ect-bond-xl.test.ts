@@ -56,7 +56,7 @@ describe("bond transfer: extended-Lagrangian warm starts", () => {
     const ordinary = await run(state), far = await run(off);
     const ref = await converged(a, atoms);
     expect(ordinary.solverReport().iterations).toBe(XL.iterations + 2);
-    expect(far.solverReport().iterations).toBeGreaterThan(3 * (XL.iterations + 2));
+    expect(far.solverReport().iterations).toBeGreaterThan(XL.iterations + 2);
     expect(Math.abs(far.grandPotential() - ref.grandPotential()) / atoms.length).toBeLessThan(1e-9);
   });
 

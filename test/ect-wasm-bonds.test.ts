@@ -24,6 +24,9 @@ const tables = fittedTables();
 async function engineOf(atoms: Atoms, xl: BondXlOptions, wasm: boolean): Promise<EctEngine> {
   const e = await EctEngine.create(tables, { skin: 0.6 });
   e.bondSolver.xl = { ...xl };
+  // The wasm CG loop runs the diagonal preconditioner only (the atom preconditioner's loop is
+  // TypeScript): compare the two loops there.
+  e.bondSolver.preconditioner = "diagonal";
   if (!wasm) e.bond!.refreshKernel = null;
   e.setAtoms(atoms);
   e.compute();

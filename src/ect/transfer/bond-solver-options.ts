@@ -4,6 +4,7 @@
  * Browser-safe; no wasm.
  */
 import type { XlOrder } from "../../xl/coefficients.js";
+import type { TransferPreconditioner } from "./transfer-solver.js";
 
 /** Settings of the bond-transfer solver. */
 export interface BondSolverOptions {
@@ -11,6 +12,8 @@ export interface BondSolverOptions {
   tolerance: number;
   /** Iterations of one minimization. */
   maxIterations: number;
+  /** The minimizer's preconditioner (transfer-solver.ts; default `atoms`). */
+  preconditioner?: TransferPreconditioner;
   /** Extended-Lagrangian warm starts along a trajectory (absent or null: extrapolated starts, solved to the tolerance). */
   xl?: BondXlOptions | null;
 }

@@ -411,8 +411,8 @@ export class BondTransfer {
         }
         if (!capped || xl.method !== "lbfgs") this.curvature.clear();
         if (!capped) last = run(this.x);
-        else if ((xl.method ?? "newton") === "newton") last = newtonXlStep(p, mf, this.x, xl.iterations, this.work!);
-        else if (xl.method === "frozen" || xl.method === "shadow") last = newtonXlStep(p, mf, this.x, xl.iterations, this.work!, xl.method);
+        else if ((xl.method ?? "newton") === "newton") last = newtonXlStep(p, mf, this.x, xl.iterations, this.work!, "exact", opts.preconditioner);
+        else if (xl.method === "frozen" || xl.method === "shadow") last = newtonXlStep(p, mf, this.x, xl.iterations, this.work!, xl.method, opts.preconditioner);
         else last = run(this.x, xl.iterations, this.curvature);
         evaluations += last.evaluations;
         iterations += last.iterations;
@@ -577,3 +577,4 @@ function sameState(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) return false;
   return true;
 }
+

@@ -14,6 +14,7 @@
  *
  * Browser-safe; no wasm.
  */
+import { AtomPreconditioner } from "./atom-preconditioner.js";
 import { bondEnergy, WEAK_CHANNEL_COST, type BondSet, type StateRoles } from "./bonds.js";
 
 /** Weight slots per atom in the kernels' weight rows. */
@@ -85,6 +86,11 @@ export class TransferWork {
   }
 
   private readonly buffers: Float64Array[] = [];
+  private atomPre: AtomPreconditioner | null = null;
+  /** The atom preconditioner's storage (atom-preconditioner.ts), made on first use. */
+  atomPreconditioner(): AtomPreconditioner {
+    return (this.atomPre ??= new AtomPreconditioner());
+  }
   /**
    * Scratch vector number `slot` of at least `length` entries (the minimizer's; reused from call to
    * call, contents undefined).

@@ -8,6 +8,7 @@
  *
  * Browser-safe; no wasm. The caller provides the mean-field system (the engine's kernels).
  */
+import { AtomPreconditioner } from "./atom-preconditioner.js";
 import { diagonalCurvature, transferEnergy, weightsFromVariables, type MeanFieldSystem, type TransferProblem, TransferWork } from "./transfer-energy.js";
 import type { BondSet } from "./bonds.js";
 
@@ -25,7 +26,17 @@ export interface TransferSolveOptions {
   memory?: number;
   /** Largest change of one amplitude in a step (default 0.25). */
   maxStep?: number;
+  /**
+   * The initial inverse Hessian of the L-BFGS recursion: `atoms` (the default) the diagonal curvature
+   * plus one stiff direction per atom, its neutral weight (atom-preconditioner.ts); `diagonal` the
+   * diagonal curvature alone (the scheme before it, kept to compare). The convergence test reads
+   * the diagonal curvature either way.
+   */
+  preconditioner?: TransferPreconditioner;
 }
+
+/** See {@link TransferSolveOptions.preconditioner}. */
+export type TransferPreconditioner = "atoms" | "diagonal";
 
 export interface TransferSolveResult {
   converged: boolean;
@@ -230,8 +241,12 @@ function axpyDot(q: Float64Array, u: Float64Array, c: number, v: Float64Array): 
  * over the vectors does the update of one pair and the dot product of the next, so that q is read
  * and written once per pair; the arithmetic is that of the textbook loops. `q` is scratch.
  */
-function twoLoop(S: Float64Array[], Y: Float64Array[], rho: number[], alpha: Float64Array, g: Float64Array, diag: Float64Array, q: Float64Array, d: Float64Array): void {
+function twoLoop(S: Float64Array[], Y: Float64Array[], rho: number[], alpha: Float64Array, g: Float64Array, diag: Float64Array, q: Float64Array, d: Float64Array, pre: AtomPreconditioner | null = null, tmp: Float64Array | null = null): void {
   const na = g.length, M = S.length;
+  if (pre) {
+    twoLoopPreconditioned(S, Y, rho, alpha, g, pre, q, d, tmp!);
+    return;
+  }
   if (M === 0) {
     for (let k = 0; k < na; k++) d[k] = -(g[k] / diag[k]);
     return;
@@ -267,6 +282,32 @@ function twoLoop(S: Float64Array[], Y: Float64Array[], rho: number[], alpha: Flo
   for (let k = 0; k < na; k++) d[k] = -(q[k] + sm[k] * c);
 }
 
+/** {@link twoLoop} with H0 = gamma M^-1, M the atom preconditioner (atom-preconditioner.ts). */
+function twoLoopPreconditioned(S: Float64Array[], Y: Float64Array[], rho: number[], alpha: Float64Array, g: Float64Array, pre: AtomPreconditioner, q: Float64Array, d: Float64Array, tmp: Float64Array): void {
+  const na = g.length, M = S.length;
+  if (M === 0) {
+    pre.apply(g, d);
+    for (let k = 0; k < na; k++) d[k] = -d[k];
+    return;
+  }
+  q.set(g);
+  for (let m = M - 1; m >= 0; m--) {
+    alpha[m] = rho[m] * dot(S[m], q);
+    const y = Y[m], a = alpha[m];
+    for (let k = 0; k < na; k++) q[k] -= a * y[k];
+  }
+  const yl = Y[M - 1];
+  pre.apply(yl, tmp);
+  const gamma = dot(S[M - 1], yl) / dot(yl, tmp);
+  pre.apply(q, tmp);
+  for (let k = 0; k < na; k++) q[k] = gamma * tmp[k];
+  for (let m = 0; m < M; m++) {
+    const beta = rho[m] * dot(Y[m], q), s = S[m], c = alpha[m] - beta;
+    for (let k = 0; k < na; k++) q[k] += c * s[k];
+  }
+  for (let k = 0; k < na; k++) d[k] = -q[k];
+}
+
 /**
  * Minimizes E over x in place (x must be feasible). On return the mean-field system was last
  * evaluated at the returned x (so its forces and charges belong to it).
@@ -300,6 +341,8 @@ export function minimizeTransfer(p: TransferProblem, mf: MeanFieldSystem, xOut: 
   }
   const S: Float64Array[] = history ? history.S : [], Y: Float64Array[] = history ? history.Y : [], rho: number[] = history ? history.rho : [];
   const alphaH = new Float64Array(memory);
+  const pre = (opts.preconditioner ?? "atoms") === "atoms" ? wk.atomPreconditioner() : null;
+  const preScratch = pre ? wk.scratch(25, na) : null;
   let evaluations = 1;
   let e = transferEnergy(p, mf, x, g, wk);
   project(p, x, g, resStart);
@@ -315,6 +358,7 @@ export function minimizeTransfer(p: TransferProblem, mf: MeanFieldSystem, xOut: 
       const r = Math.abs(gc[a]) / c;
       if (r > m) m = r;
     }
+    if (pre) pre.build(p, x, wk, act, dc);
     return m; // max |g| / c
   };
   let gmax = refresh();
@@ -322,13 +366,16 @@ export function minimizeTransfer(p: TransferProblem, mf: MeanFieldSystem, xOut: 
   let stale = false; // the mean field was last evaluated at a rejected trial, not at x
   let stalled = false;
   for (; it < opts.maxIterations && gmax > opts.tolerance; it++) {
-    twoLoop(S, Y, rho, alphaH, gc, dc, q, d);
+    twoLoop(S, Y, rho, alphaH, gc, dc, q, d, pre, preScratch);
     if (resA < na) projectActive(x, d, act, resA);
     let slope = dot(gc, d);
     if (!(slope < 0)) {
       // Not a descent direction (a curvature pair went bad): restart from steepest descent.
       S.length = 0; Y.length = 0; rho.length = 0;
-      for (let a = 0; a < na; a++) d[a] = -gc[a] / dc[a];
+      if (pre) {
+        pre.apply(gc, d);
+        for (let a = 0; a < na; a++) d[a] = -d[a];
+      } else for (let a = 0; a < na; a++) d[a] = -gc[a] / dc[a];
       slope = dot(gc, d);
     }
     let step = 1;

@@ -27,7 +27,7 @@
  * Browser-safe; no wasm.
  */
 import { diagonalCurvature, SLOTS, transferEnergy, weightsFromVariables, type FrozenCgKernel, type MeanFieldSystem, type TransferProblem, type TransferWork } from "./transfer-energy.js";
-import { activeVariables, type TransferSolveResult } from "./transfer-solver.js";
+import { activeVariables, type TransferPreconditioner, type TransferSolveResult } from "./transfer-solver.js";
 import { liveBondSet } from "./bonds.js";
 
 /** Largest amplitude change of a difference probe: small against amplitudes of ~0.1-1, large against rounding. */
@@ -96,8 +96,8 @@ export type XlProducts = "exact" | "frozen" | "shadow";
  * spent, the energy at the answer (eV), its largest gradient component over the diagonal curvature
  * (amplitude units) and the Newton decrement 1/2 g D^-1 g per atom (eV) of the trust test.
  */
-export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: XlProducts = "exact"): TransferSolveResult {
-  if (p.charge !== 0) return newtonStep(p, mf, x, rank, wk, products, null);
+export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: XlProducts = "exact", preconditioner: TransferPreconditioner = "atoms"): TransferSolveResult {
+  if (p.charge !== 0) return newtonStep(p, mf, x, rank, wk, products, null, preconditioner);
   // On the live bonds packed (`liveBondSet`): the same sums in the same order over contiguous
   // variables; the answer is put back at the live bonds (the other channels stay 0).
   const b = p.bonds, nb = b.count, nl = b.liveCount, n = mf.atoms, live = b.live;
@@ -107,7 +107,7 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
     xp[nl + q] = x[nb + live[q]];
   }
   for (let i = 0; i < n; i++) xp[2 * nl + i] = x[2 * nb + i];
-  const result = newtonStep({ ...p, bonds: liveBondSet(b) }, mf, xp, rank, wk, products, p.cg ?? null);
+  const result = newtonStep({ ...p, bonds: liveBondSet(b) }, mf, xp, rank, wk, products, p.cg ?? null, preconditioner);
   for (let q = 0; q < nl; q++) {
     x[live[q]] = xp[q];
     x[nb + live[q]] = xp[nl + q];
@@ -119,7 +119,7 @@ export function newtonXlStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64
  * {@link newtonXlStep} on the problem as given; `cg`: the wasm form of the frozen products' CG
  * iterations (for the packed live bonds of a neutral problem only), null for the loop below.
  */
-function newtonStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: XlProducts, cg: FrozenCgKernel | null): TransferSolveResult {
+function newtonStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, rank: number, wk: TransferWork, products: XlProducts, cg: FrozenCgKernel | null, preconditioner: TransferPreconditioner): TransferSolveResult {
   const nv = x.length, n = mf.atoms;
   const act = activeVariables(p, n), na = act.length;
   const g = wk.scratch(1, nv), probe = wk.scratch(0, nv), diag = wk.scratch(3, nv);
@@ -146,6 +146,14 @@ function newtonStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, ra
     dir[a] = z[a];
     step[a] = 0;
   }
+  // The atom preconditioner (atom-preconditioner.ts) or the diagonal curvature alone, which the
+  // wasm loop does.
+  const pre = preconditioner === "atoms" ? wk.atomPreconditioner() : null;
+  if (pre) {
+    pre.build(p, x, wk, act, D);
+    pre.apply(r, z);
+    dir.set(z);
+  }
   // H v by a forward difference of the gradient along v (one evaluation).
   const hv = (v: Float64Array, out: Float64Array): void => {
     const h = PROBE / Math.max(maxAbs(v), 1e-300);
@@ -163,7 +171,7 @@ function newtonStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, ra
   for (let a = 0; a < na; a++) probe[act[a]] = x[act[a]];
   let rz = dot(r, z);
   // The same iterations in wasm (assembly/ect-frozen-cg.ts), bit for bit.
-  if (frozen && cg) {
+  if (frozen && cg && !pre) {
     cg.frozenCg(p, x, act, g0, D, wk.eps, rank, step);
     rz = 0;
   }
@@ -177,6 +185,7 @@ function newtonStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, ra
       r[a] -= alpha * Hd[a];
       z[a] = r[a] / D[a];
     }
+    if (pre) pre.apply(r, z);
     const rzNew = dot(r, z);
     const beta = rzNew / rz;
     rz = rzNew;

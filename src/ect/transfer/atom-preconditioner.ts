@@ -1,0 +1,182 @@
+/**
+ * A preconditioner for the bond-transfer minimization that knows where its stiffness lives: in each
+ * atom's neutral weight.
+ *
+ * The bond coupling of a channel is 2 h a m with m = (w0_i w0_j)^(1/4), and w0 = 1 - sum of the
+ * atom's channel amplitudes squared. Near full ionicity (w0 -> 0, rock-salt crystals) d2m/dw0^2 =
+ * -3 m / (16 w0^2) diverges, and since every channel of an atom moves w0 the curvature it adds is
+ * C_i u_i u_i^T with u_i = dw0_i/dx = -2 x on the atom's channels: one stiff collective direction per
+ * atom, which a diagonal preconditioner cannot see. Measured on the dense Hessian of a warm 64-atom
+ * rock-salt LiH state at 300 K (3,031 active channels, central differences of the gradient; the
+ * study is in docs/ect-speed.md): condition number of D^-1 H 971 (models/ect-fitted.json, w0 about
+ * 0.04) and 98,826 (the lithium refit candidate, w0 about 0.005); of M^-1 H with
+ * M = D + sum_i C_i u_i u_i^T (C_i projected from the Hessian) 3.9 and 32.
+ *
+ * M^-1 by Woodbury: M^-1 r = D^-1 r - D^-1 U y with S y = U^T D^-1 r, S = diag(1/C) + U^T D^-1 U, an
+ * atom-sized sparse matrix (atoms couple where they share a channel) solved approximately by a fixed
+ * number of symmetric Gauss-Seidel sweeps over the channels (a fixed symmetric linear map, so the
+ * preconditioned conjugate gradients stay conjugate gradients).
+ *
+ * Browser-safe; no wasm.
+ */
+import { NEUTRAL_FLOOR, type BondSet } from "./bonds.js";
+import type { TransferProblem, TransferWork } from "./transfer-energy.js";
+
+/** Symmetric Gauss-Seidel sweeps of the atom-level solve. */
+/**
+ * Symmetric Gauss-Seidel sweeps of the atom-level solve. Warm exact solves of 64-atom rock salt at
+ * 300 K, iterations per step with 0 / 2 / 6 / 12 sweeps: LiH 122 / 29 / 13 / -, LiF 33 / - / 14 / 13,
+ * NaCl 30 / - / 12 / 11 (models/ect-fitted.json, `ect-eam md --solver exact`, docs/ect-speed.md).
+ */
+const SWEEPS = typeof process !== "undefined" && process.env?.ECT_PRE_SWEEPS ? Number(process.env.ECT_PRE_SWEEPS) : 6;
+
+/** The atom-level part of the preconditioner over one set of active variables; rebuilt per refresh. */
+export class AtomPreconditioner {
+  private atoms = 0;
+  private na = 0;
+  /** Per active variable: its two atoms (the second -1 for a reservoir variable), u = -2 x, 1/D. */
+  private ai = new Int32Array(0);
+  private aj = new Int32Array(0);
+  private u = new Float64Array(0);
+  private dInv = new Float64Array(0);
+  /** Per atom: 1/C (Infinity where C <= 0: no coarse direction), diag(S), y, t. */
+  private cInv = new Float64Array(0);
+  private sDiag = new Float64Array(0);
+  private y = new Float64Array(0);
+  private t = new Float64Array(0);
+  /** Per atom, the active variables touching it (CSR), for the Gauss-Seidel sweeps. */
+  private start = new Int32Array(0);
+  private touch = new Int32Array(0);
+  /** Whether any atom has a coarse direction (otherwise apply is D^-1). */
+  private any = false;
+
+  /**
+   * Builds the preconditioner at x for the active variables `act` with diagonal curvature `dc`
+   * (per active variable, amplitude units), after the energy was evaluated at x on `wk` (its w0).
+   */
+  build(p: TransferProblem, x: Float64Array, wk: TransferWork, act: Int32Array, dc: Float64Array): void {
+    const b = p.bonds, nb = b.count, n = wk.atoms, na = act.length;
+    this.resize(n, na);
+    const cInv = this.cInv, w0 = wk.w0;
+    neutralWeightStiffness(b, x, w0, cInv);
+    this.any = false;
+    for (let i = 0; i < n; i++) {
+      const c = cInv[i];
+      cInv[i] = c > 0 ? 1 / c : Infinity;
+      if (c > 0) this.any = true;
+    }
+    const ai = this.ai, aj = this.aj, u = this.u, dInv = this.dInv, sDiag = this.sDiag;
+    for (let i = 0; i < n; i++) sDiag[i] = cInv[i];
+    const count = this.start;
+    count.fill(0);
+    for (let a = 0; a < na; a++) {
+      const k = act[a];
+      let i: number, j: number;
+      if (k < 2 * nb) {
+        const kb = k < nb ? k : k - nb;
+        i = b.i[kb];
+        j = b.j[kb];
+      } else {
+        i = k - 2 * nb;
+        j = -1;
+      }
+      ai[a] = i;
+      aj[a] = j;
+      u[a] = -2 * x[k];
+      dInv[a] = 1 / dc[a];
+      const s = u[a] * u[a] * dInv[a];
+      sDiag[i] += s;
+      count[i + 1]++;
+      if (j >= 0) {
+        sDiag[j] += s;
+        count[j + 1]++;
+      }
+    }
+    for (let i = 0; i < n; i++) count[i + 1] += count[i];
+    const fill = this.y; // (scratch: the next free slot per atom)
+    for (let i = 0; i < n; i++) fill[i] = count[i];
+    for (let a = 0; a < na; a++) {
+      this.touch[fill[ai[a]]++] = a;
+      if (aj[a] >= 0) this.touch[fill[aj[a]]++] = a;
+    }
+  }
+
+  /** z = M^-1 r over the active variables. */
+  apply(r: Float64Array, z: Float64Array): void {
+    const na = this.na, n = this.atoms, u = this.u, dInv = this.dInv, ai = this.ai, aj = this.aj;
+    for (let a = 0; a < na; a++) z[a] = r[a] * dInv[a];
+    if (!this.any) return;
+    const t = this.t, y = this.y;
+    t.fill(0);
+    for (let a = 0; a < na; a++) {
+      const v = u[a] * z[a];
+      t[ai[a]] += v;
+      if (aj[a] >= 0) t[aj[a]] += v;
+    }
+    y.fill(0);
+    for (let s = 0; s < SWEEPS; s++) {
+      for (let i = 0; i < n; i++) this.relax(i);
+      for (let i = n - 1; i >= 0; i--) this.relax(i);
+    }
+    for (let a = 0; a < na; a++) {
+      const j = aj[a];
+      z[a] -= dInv[a] * u[a] * (y[ai[a]] + (j >= 0 ? y[j] : 0));
+    }
+  }
+
+  /** One Gauss-Seidel update of atom i's y (0 where the atom has no coarse direction). */
+  private relax(i: number): void {
+    const d = this.sDiag[i];
+    if (d === Infinity) return;
+    const y = this.y, u = this.u, dInv = this.dInv, ai = this.ai, aj = this.aj, touch = this.touch;
+    let off = 0;
+    for (let p = this.start[i], end = this.start[i + 1]; p < end; p++) {
+      const a = touch[p];
+      const other = ai[a] === i ? aj[a] : ai[a];
+      if (other >= 0 && other !== i) off += u[a] * u[a] * dInv[a] * y[other];
+    }
+    y[i] = (this.t[i] - off) / d;
+  }
+
+  private resize(n: number, na: number): void {
+    this.atoms = n;
+    this.na = na;
+    if (this.ai.length < na) {
+      this.ai = new Int32Array(na);
+      this.aj = new Int32Array(na);
+      this.u = new Float64Array(na);
+      this.dInv = new Float64Array(na);
+      this.touch = new Int32Array(2 * na);
+    }
+    if (this.cInv.length < n) {
+      this.cInv = new Float64Array(n);
+      this.sDiag = new Float64Array(n);
+      this.y = new Float64Array(n);
+      this.t = new Float64Array(n);
+      this.start = new Int32Array(n + 1);
+    }
+    this.start.fill(0, 0, n + 1);
+  }
+}
+
+/**
+ * Per atom, C_i = d2E_bonds/dw0_i^2 at fixed amplitudes (eV): for each live bond, the coupling's
+ * 2 h (a_f + a_r) m and the diagonal (d_f a_f^2 + d_r a_r^2) m^2 differentiated twice in w0_i through
+ * m = (w0_i w0_j)^(1/4): d2m/dw0^2 = -3 m / (16 w0^2), d2(m^2)/dw0^2 = -m^2 / (4 w0^2). Atoms below
+ * NEUTRAL_FLOOR (m clamped there) get 0.
+ */
+export function neutralWeightStiffness(b: BondSet, x: Float64Array, w0: Float64Array, out: Float64Array): void {
+  out.fill(0);
+  const nb = b.count, live = b.live, bi = b.liveI, bj = b.liveJ, bh = b.liveH, dF = b.liveDF, dR = b.liveDR, fOn = b.liveFwd, rOn = b.liveRev;
+  for (let q = 0, nl = b.liveCount; q < nl; q++) {
+    const k = live[q], i = bi[q], j = bj[q];
+    const f = fOn[q] ? x[k] : 0, r = rOn[q] ? x[nb + k] : 0;
+    const wi = w0[i], wj = w0[j];
+    if (!(wi > NEUTRAL_FLOOR && wj > NEUTRAL_FLOOR)) continue;
+    const m = Math.sqrt(Math.sqrt(wi * wj)), m2 = m * m;
+    const coupling = 2 * bh[q] * (f + r) * m, diagonal = (dF[q] * f * f + dR[q] * r * r) * m2;
+    const cm = -(3 / 16) * coupling, cd = -0.25 * diagonal;
+    out[i] += (cm + cd) / (wi * wi);
+    out[j] += (cm + cd) / (wj * wj);
+  }
+}
