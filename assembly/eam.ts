@@ -121,34 +121,8 @@ export function densityPass(ctx: usize): void {
           w++;
           continue;
         }
-        // Mixed: one of the two inside (the boundary between last step's in-cutoff front and the
-        // rest, or an unsorted list after a build). The other contributes nothing, so handling the
-        // inside one here keeps the list order of every sum: the same doubles as the scalar loop.
-        const second = inside >> 1;
-        const j = second ? jbb : ja;
-        const oj = second ? ob : oa;
-        const r = sqrt(second ? f64x2.extract_lane(rsqv, 1) : f64x2.extract_lane(rsqv, 0));
-        let p = r * rdr + 1.0;
-        let m = <i32>p;
-        if (m > nr - 1) m = nr - 1;
-        p -= <f64>m;
-        if (p > 1.0) p = 1.0;
-        const rec = (single ? row : row + <usize>getI(type, j) * typeStride) + <usize>m * DENSITY_RECORD;
-        const pv = f64x2.splat(p);
-        let acc = v128.load(rec);
-        acc = f64x2.add(f64x2.mul(acc, pv), v128.load(rec, 16));
-        acc = f64x2.add(f64x2.mul(acc, pv), v128.load(rec, 32));
-        acc = f64x2.add(f64x2.mul(acc, pv), v128.load(rec, 48));
-        rhoi += f64x2.extract_lane(acc, 0);
-        store<f64>(rho + oj, load<f64>(rho + oj) + f64x2.extract_lane(acc, 1));
-        store<f64>(rslot + (<usize>w << 3), r);
-        const qj = qa + (<usize>second << 2);
-        if (w != q + second) {
-          const wp = jb + (<usize>w << 2);
-          store<i32>(qj, load<i32>(wp));
-          store<i32>(wp, j);
-        }
-        w++;
+        // Mixed: one inside. Leave it to the scalar loop below by stepping back one.
+        break;
       }
     }
     for (; q < jn; q++) {
