@@ -1123,113 +1123,6 @@ let kV0: f64 = 0.0, kV1: f64 = 0.0, kV2: f64 = 0.0, kV3: f64 = 0.0, kV4: f64 = 0
   kspaceTerms(kxb, kyb, kzb, ugb, srb, sib, g2inv);
 }
 
-/**
- * Four k-vectors t..t + 3 of one (n1, n2) plane (SIMD build), as kspaceVectorPair does two: the
- * phases and structure factors of the four in one pass over the atoms, their forces in another
- * (added t's first, then t + 1's, ..., as two pairs or four single vectors add them), so the results
- * are the same doubles; the plane's row, q and the forces are read once per four vectors instead
- * of once per two. Phases of t + m go to skScratch rows 2 + 2m (cos) and 3 + 2m (sin).
- */
-@inline function kspaceVectorQuad(ctx: usize, t: i32, g2inv: f64): void {
-  const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
-  const q = cp(ctx, C_CHARGE), fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
-  const vecs = cp(ctx, C_SK_VECS), ph = cp(ctx, C_SK_PHASE), idx = cp(ctx, C_SK_IDX), sc = cp(ctx, C_SK_SCRATCH);
-  const kc = cf(ctx, C_COULOMB_K);
-  const nb = <usize>n << 3;
-  const c12 = sc, s12 = sc + nb;
-  const cea = sc + 2 * nb, sea = sc + 3 * nb, ceb = sc + 4 * nb, seb = sc + 5 * nb;
-  const cec = sc + 6 * nb, sec = sc + 7 * nb, ced = sc + 8 * nb, sed = sc + 9 * nb;
-  const at = idx + (<usize>t << 4);
-  const n3a = load<i32>(at, 8), n3b = load<i32>(at, 24), n3c = load<i32>(at, 40), n3d = load<i32>(at, 56);
-  const c3a = phaseRow(ph, n, nmax, 2, abs(n3a)), s3a = c3a + nb, c3b = phaseRow(ph, n, nmax, 2, abs(n3b)), s3b = c3b + nb;
-  const c3c = phaseRow(ph, n, nmax, 2, abs(n3c)), s3c = c3c + nb, c3d = phaseRow(ph, n, nmax, 2, abs(n3d)), s3d = c3d + nb;
-  const ga = n3a < 0 ? -1.0 : 1.0, gb = n3b < 0 ? -1.0 : 1.0, gc = n3c < 0 ? -1.0 : 1.0, gd = n3d < 0 ? -1.0 : 1.0;
-  let ar = f64x2.splat(0.0), ai = f64x2.splat(0.0), br = f64x2.splat(0.0), bi = f64x2.splat(0.0);
-  let cr = f64x2.splat(0.0), cim = f64x2.splat(0.0), dr = f64x2.splat(0.0), di = f64x2.splat(0.0);
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    const o = <usize>i << 3;
-    const a = v128.load(c12 + o), b = v128.load(s12 + o), qv = v128.load(q + o);
-    let c = v128.load(c3a + o), e = f64x2.mul(f64x2.splat(ga), v128.load(s3a + o));
-    let cv = f64x2.sub(f64x2.mul(a, c), f64x2.mul(b, e)), sv = f64x2.add(f64x2.mul(b, c), f64x2.mul(a, e));
-    v128.store(cea + o, cv); v128.store(sea + o, sv);
-    ar = f64x2.add(ar, f64x2.mul(qv, cv)); ai = f64x2.add(ai, f64x2.mul(qv, sv));
-    c = v128.load(c3b + o); e = f64x2.mul(f64x2.splat(gb), v128.load(s3b + o));
-    cv = f64x2.sub(f64x2.mul(a, c), f64x2.mul(b, e)); sv = f64x2.add(f64x2.mul(b, c), f64x2.mul(a, e));
-    v128.store(ceb + o, cv); v128.store(seb + o, sv);
-    br = f64x2.add(br, f64x2.mul(qv, cv)); bi = f64x2.add(bi, f64x2.mul(qv, sv));
-    c = v128.load(c3c + o); e = f64x2.mul(f64x2.splat(gc), v128.load(s3c + o));
-    cv = f64x2.sub(f64x2.mul(a, c), f64x2.mul(b, e)); sv = f64x2.add(f64x2.mul(b, c), f64x2.mul(a, e));
-    v128.store(cec + o, cv); v128.store(sec + o, sv);
-    cr = f64x2.add(cr, f64x2.mul(qv, cv)); cim = f64x2.add(cim, f64x2.mul(qv, sv));
-    c = v128.load(c3d + o); e = f64x2.mul(f64x2.splat(gd), v128.load(s3d + o));
-    cv = f64x2.sub(f64x2.mul(a, c), f64x2.mul(b, e)); sv = f64x2.add(f64x2.mul(b, c), f64x2.mul(a, e));
-    v128.store(ced + o, cv); v128.store(sed + o, sv);
-    dr = f64x2.add(dr, f64x2.mul(qv, cv)); di = f64x2.add(di, f64x2.mul(qv, sv));
-  }
-  let sra = f64x2.extract_lane(ar, 0) + f64x2.extract_lane(ar, 1), sia = f64x2.extract_lane(ai, 0) + f64x2.extract_lane(ai, 1);
-  let srb = f64x2.extract_lane(br, 0) + f64x2.extract_lane(br, 1), sib = f64x2.extract_lane(bi, 0) + f64x2.extract_lane(bi, 1);
-  let src = f64x2.extract_lane(cr, 0) + f64x2.extract_lane(cr, 1), sic = f64x2.extract_lane(cim, 0) + f64x2.extract_lane(cim, 1);
-  let srd = f64x2.extract_lane(dr, 0) + f64x2.extract_lane(dr, 1), sid = f64x2.extract_lane(di, 0) + f64x2.extract_lane(di, 1);
-  const tail = i;
-  for (; i < n; i++) {
-    const o = <usize>i << 3;
-    const a = load<f64>(c12 + o), b = load<f64>(s12 + o), qi = load<f64>(q + o);
-    let c = load<f64>(c3a + o), e = ga * load<f64>(s3a + o);
-    let cs = a * c - b * e, ss = b * c + a * e;
-    store<f64>(cea + o, cs); store<f64>(sea + o, ss);
-    sra += qi * cs; sia += qi * ss;
-    c = load<f64>(c3b + o); e = gb * load<f64>(s3b + o);
-    cs = a * c - b * e; ss = b * c + a * e;
-    store<f64>(ceb + o, cs); store<f64>(seb + o, ss);
-    srb += qi * cs; sib += qi * ss;
-    c = load<f64>(c3c + o); e = gc * load<f64>(s3c + o);
-    cs = a * c - b * e; ss = b * c + a * e;
-    store<f64>(cec + o, cs); store<f64>(sec + o, ss);
-    src += qi * cs; sic += qi * ss;
-    c = load<f64>(c3d + o); e = gd * load<f64>(s3d + o);
-    cs = a * c - b * e; ss = b * c + a * e;
-    store<f64>(ced + o, cs); store<f64>(sed + o, ss);
-    srd += qi * cs; sid += qi * ss;
-  }
-  const kva = vecs + (<usize>t << 5), kvb = kva + 32, kvc = kva + 64, kvd = kva + 96;
-  const kxa = load<f64>(kva), kya = load<f64>(kva, 8), kza = load<f64>(kva, 16), uga = load<f64>(kva, 24);
-  const kxb = load<f64>(kvb), kyb = load<f64>(kvb, 8), kzb = load<f64>(kvb, 16), ugb = load<f64>(kvb, 24);
-  const kxc = load<f64>(kvc), kyc = load<f64>(kvc, 8), kzc = load<f64>(kvc, 16), ugc = load<f64>(kvc, 24);
-  const kxd = load<f64>(kvd), kyd = load<f64>(kvd, 8), kzd = load<f64>(kvd, 16), ugd = load<f64>(kvd, 24);
-  const ca = 2.0 * uga * kc, cb = 2.0 * ugb * kc, cc = 2.0 * ugc * kc, cd = 2.0 * ugd * kc;
-  const ra = ca * sra, ia = ca * sia, rb = cb * srb, ib = cb * sib, rc = cc * src, ic = cc * sic, rd = cd * srd, id = cd * sid;
-  i = 0;
-  for (; i + 1 < n; i += 2) {
-    const o = <usize>i << 3;
-    const qv = v128.load(q + o);
-    const fa = f64x2.mul(qv, f64x2.sub(f64x2.mul(v128.load(sea + o), f64x2.splat(ra)), f64x2.mul(v128.load(cea + o), f64x2.splat(ia))));
-    const fb = f64x2.mul(qv, f64x2.sub(f64x2.mul(v128.load(seb + o), f64x2.splat(rb)), f64x2.mul(v128.load(ceb + o), f64x2.splat(ib))));
-    const fc = f64x2.mul(qv, f64x2.sub(f64x2.mul(v128.load(sec + o), f64x2.splat(rc)), f64x2.mul(v128.load(cec + o), f64x2.splat(ic))));
-    const fd = f64x2.mul(qv, f64x2.sub(f64x2.mul(v128.load(sed + o), f64x2.splat(rd)), f64x2.mul(v128.load(ced + o), f64x2.splat(id))));
-    v128.store(fx + o, f64x2.add(f64x2.add(f64x2.add(f64x2.add(v128.load(fx + o), f64x2.mul(fa, f64x2.splat(kxa))), f64x2.mul(fb, f64x2.splat(kxb))),
-      f64x2.mul(fc, f64x2.splat(kxc))), f64x2.mul(fd, f64x2.splat(kxd))));
-    v128.store(fy + o, f64x2.add(f64x2.add(f64x2.add(f64x2.add(v128.load(fy + o), f64x2.mul(fa, f64x2.splat(kya))), f64x2.mul(fb, f64x2.splat(kyb))),
-      f64x2.mul(fc, f64x2.splat(kyc))), f64x2.mul(fd, f64x2.splat(kyd))));
-    v128.store(fz + o, f64x2.add(f64x2.add(f64x2.add(f64x2.add(v128.load(fz + o), f64x2.mul(fa, f64x2.splat(kza))), f64x2.mul(fb, f64x2.splat(kzb))),
-      f64x2.mul(fc, f64x2.splat(kzc))), f64x2.mul(fd, f64x2.splat(kzd))));
-  }
-  for (i = tail; i < n; i++) {
-    const o = <usize>i << 3, qi = load<f64>(q + o);
-    const fa = qi * (load<f64>(sea + o) * ra - load<f64>(cea + o) * ia);
-    const fb = qi * (load<f64>(seb + o) * rb - load<f64>(ceb + o) * ib);
-    const fc = qi * (load<f64>(sec + o) * rc - load<f64>(cec + o) * ic);
-    const fd = qi * (load<f64>(sed + o) * rd - load<f64>(ced + o) * id);
-    store<f64>(fx + o, (((load<f64>(fx + o) + fa * kxa) + fb * kxb) + fc * kxc) + fd * kxd);
-    store<f64>(fy + o, (((load<f64>(fy + o) + fa * kya) + fb * kyb) + fc * kyc) + fd * kyd);
-    store<f64>(fz + o, (((load<f64>(fz + o) + fa * kza) + fb * kzb) + fc * kzc) + fd * kzd);
-  }
-  kspaceTerms(kxa, kya, kza, uga, sra, sia, g2inv);
-  kspaceTerms(kxb, kyb, kzb, ugb, srb, sib, g2inv);
-  kspaceTerms(kxc, kyc, kzc, ugc, src, sic, g2inv);
-  kspaceTerms(kxd, kyd, kzd, ugd, srd, sid, g2inv);
-}
-
 /** Ewald k-space energy (incl. self and background), forces and virial at the current charges (LAMMPS ewald). */
 function kspacePass(ctx: usize): void {
   const n = ci(ctx, C_NLOCAL), nk = ci(ctx, C_SK_COUNT);
@@ -1242,12 +1135,6 @@ function kspacePass(ctx: usize): void {
   kEsum = 0.0;
   kV0 = 0.0; kV1 = 0.0; kV2 = 0.0; kV3 = 0.0; kV4 = 0.0; kV5 = 0.0;
   for (let t = 0; t < nk; t++) {
-    if (ASC_FEATURE_SIMD && t + 3 < nk && samePlane(idx, t) && samePlane(idx, t + 1) && samePlane(idx, t + 2)) {
-      kspacePlanePhases(ctx, t);
-      kspaceVectorQuad(ctx, t, g2inv);
-      t += 3;
-      continue;
-    }
     if (ASC_FEATURE_SIMD && t + 1 < nk && samePlane(idx, t)) {
       kspacePlanePhases(ctx, t);
       kspaceVectorPair(ctx, t, g2inv);

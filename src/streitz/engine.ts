@@ -200,7 +200,7 @@ export class StreitzEngine extends KernelSystem {
   protected extraPerAtom(): [Field, number][] {
     return [
       ["charge", 8], ["sqX", 16], ["sqB", 16], ["sqR", 16], ["sqD", 16], ["sqHd", 16], ["sqHist", 64],
-      ["sqY", 16], ["sqZ", 16], ["sqCount", 4], ["skScratch", 80], ["numNeighEam", 4],
+      ["sqY", 16], ["sqZ", 16], ["sqCount", 4], ["skScratch", 48], ["numNeighEam", 4],
     ];
   }
 
