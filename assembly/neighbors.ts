@@ -155,7 +155,11 @@ export function buildNeighborList(ctx: usize): i32 {
           while (hi > lo && getI(bmax, row + hi) <= ki) hi--;
           if (lo > hi) continue;
         }
-        const s = getI(start, row + lo), e = getI(start, row + hi + 1);
+        let s = getI(start, row + lo), e = getI(start, row + hi + 1);
+        if (prune) {
+          while (s < e && getI(key, s) <= ki) s++;
+          while (e > s && getI(key, e - 1) <= ki) e--;
+        }
         if (k + (e - s) <= cap) {
           // Branch-free: about a quarter of the candidates are kept, in no predictable pattern,
           // so every candidate is written and the count advances only for kept ones.
