@@ -122,6 +122,21 @@ export function buildNeighborList(ctx: usize): i32 {
     }
     putI(key, q, ((rank ? getI(rank, base) : base) << 1) + (positive ? 1 : 0));
   }
+  // The largest key of each bin, so that each row of the stencil skips the bins at its ends whose
+  // candidates would all fail the key test (key <= 2 i): the kept pairs and their order are the
+  // same, and lattices built in index order (most structures) give whole rows of such bins. It
+  // lives in x0 (2 n i32 slots), which is written with the build's positions at the end; grids of
+  // more bins than that scan every row whole.
+  const nbins = nx * ny * nz;
+  const bmax = cp(ctx, C_X0);
+  const prune = nbins <= 2 * n;
+  if (prune) {
+    for (let b = 0; b < nbins; b++) {
+      let m = -1;
+      for (let q = getI(start, b), e = getI(start, b + 1); q < e; q++) m = max(m, getI(key, q));
+      putI(bmax, b, m);
+    }
+  }
   let k = 0;
   for (let i = 0; i < n; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
@@ -134,7 +149,17 @@ export function buildNeighborList(ctx: usize): i32 {
     for (let cz = z0; cz <= z1; cz++) {
       for (let cy = y0; cy <= y1; cy++) {
         const row = (cz * ny + cy) * nx;
-        const s = getI(start, row + x0), e = getI(start, row + x1 + 1);
+        let lo = x0, hi = x1;
+        if (prune) {
+          while (lo <= hi && getI(bmax, row + lo) <= ki) lo++;
+          while (hi > lo && getI(bmax, row + hi) <= ki) hi--;
+          if (lo > hi) continue;
+        }
+        let s = getI(start, row + lo), e = getI(start, row + hi + 1);
+        if (prune) {
+          while (s < e && getI(key, s) <= ki) s++;
+          while (e > s && getI(key, e - 1) <= ki) e--;
+        }
         if (k + (e - s) <= cap) {
           // Branch-free: about a quarter of the candidates are kept, in no predictable pattern,
           // so every candidate is written and the count advances only for kept ones.
