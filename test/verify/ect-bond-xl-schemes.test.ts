@@ -60,7 +60,10 @@ describe("bond transfer: extended-Lagrangian warm starts over 200 steps", () => 
     expect(worstE).toBeLessThan(1e-8);
     expect(worstF).toBeLessThan(1e-4);
     expect(worstDrift).toBeLessThan(3e-5);
-    expect(itXl).toBeLessThan(0.6 * itExact);
+    // Fewer evaluations than solving every step to the tolerance. (Before the exact solves had the
+    // atom preconditioner, src/ect/transfer/atom-preconditioner.ts, this read "under 0.6 of them";
+    // measured since: 1414 against 1850 over the 200 steps.)
+    expect(itXl).toBeLessThan(itExact);
   });
 
   it("the earlier capped L-BFGS scheme (method lbfgs) still holds, at more evaluations than the Newton steps", async () => {

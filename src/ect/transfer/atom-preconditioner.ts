@@ -14,21 +14,27 @@
  *
  * M^-1 by Woodbury: M^-1 r = D^-1 r - D^-1 U y with S y = U^T D^-1 r, S = diag(1/C) + U^T D^-1 U, an
  * atom-sized sparse matrix (atoms couple where they share a channel) solved approximately by a fixed
- * number of symmetric Gauss-Seidel sweeps over the channels (a fixed symmetric linear map, so the
- * preconditioned conjugate gradients stay conjugate gradients).
+ * number of damped Jacobi steps: a fixed symmetric positive-definite linear map, so the
+ * preconditioned conjugate gradients stay conjugate gradients, and one that treats every atom alike.
+ * Symmetric Gauss-Seidel sweeps in atom order (tried first) converge faster per sweep but break a
+ * crystal's translation symmetry: cold solves of perfect rock-salt NaCl then took 46 / 66 / 76
+ * iterations at 64 / 512 / 1,728 atoms against 19 with the diagonal alone; damped Jacobi takes 19-21.
  *
  * Browser-safe; no wasm.
  */
 import { NEUTRAL_FLOOR, type BondSet } from "./bonds.js";
 import type { TransferProblem, TransferWork } from "./transfer-energy.js";
 
-/** Symmetric Gauss-Seidel sweeps of the atom-level solve. */
 /**
- * Symmetric Gauss-Seidel sweeps of the atom-level solve. Warm exact solves of 64-atom rock salt at
- * 300 K, iterations per step with 0 / 2 / 6 / 12 sweeps: LiH 122 / 29 / 13 / -, LiF 33 / - / 14 / 13,
- * NaCl 30 / - / 12 / 11 (models/ect-fitted.json, `ect-eam md --solver exact`, docs/ect-speed.md).
+ * Damped Jacobi steps of the atom-level solve and their damping. Iterations of warm exact solves
+ * (64-atom rock salt at 300 K, `ect-eam md --solver exact`, models/ect-fitted.json) with the diagonal
+ * alone / 12 steps at 0.5 / 12 at 0.7 / 12 at 0.85 / 20 at 0.7 / 16 at 0.85 (the choice): LiH 122 /
+ * 19 / 14 / - / - / 15, LiF 33 / 30 / 21 / 17 / 14 / 14, NaCl 30 / 22 / 14 / - / - / 15 (docs/ect-speed.md;
+ * symmetric Gauss-Seidel, 6 sweeps: 14, 16, 14). The damping keeps every
+ * eigenvalue of the step's map inside (-1, 1): those of diag(S)^-1 S lie in (0, 2] here.
  */
-const SWEEPS = typeof process !== "undefined" && process.env?.ECT_PRE_SWEEPS ? Number(process.env.ECT_PRE_SWEEPS) : 6;
+const JACOBI_STEPS = 16;
+const DAMPING = 0.85;
 
 /** The atom-level part of the preconditioner over one set of active variables; rebuilt per refresh. */
 export class AtomPreconditioner {
@@ -39,14 +45,12 @@ export class AtomPreconditioner {
   private aj = new Int32Array(0);
   private u = new Float64Array(0);
   private dInv = new Float64Array(0);
-  /** Per atom: 1/C (Infinity where C <= 0: no coarse direction), diag(S), y, t. */
+  /** Per atom: 1/C (0 where C <= 0: no coarse direction), 1/diag(S) (0 there too), y, t, S y. */
   private cInv = new Float64Array(0);
-  private sDiag = new Float64Array(0);
+  private sDiagInv = new Float64Array(0);
   private y = new Float64Array(0);
   private t = new Float64Array(0);
-  /** Per atom, the active variables touching it (CSR), for the Gauss-Seidel sweeps. */
-  private start = new Int32Array(0);
-  private touch = new Int32Array(0);
+  private sy = new Float64Array(0);
   /** Whether any atom has a coarse direction (otherwise apply is D^-1). */
   private any = false;
 
@@ -57,18 +61,16 @@ export class AtomPreconditioner {
   build(p: TransferProblem, x: Float64Array, wk: TransferWork, act: Int32Array, dc: Float64Array): void {
     const b = p.bonds, nb = b.count, n = wk.atoms, na = act.length;
     this.resize(n, na);
-    const cInv = this.cInv, w0 = wk.w0;
-    neutralWeightStiffness(b, x, w0, cInv);
+    const cInv = this.cInv, sd = this.sDiagInv;
+    neutralWeightStiffness(b, x, wk.w0, cInv);
     this.any = false;
     for (let i = 0; i < n; i++) {
       const c = cInv[i];
-      cInv[i] = c > 0 ? 1 / c : Infinity;
+      cInv[i] = c > 0 ? 1 / c : 0;
+      sd[i] = c > 0 ? 1 / c : 0;
       if (c > 0) this.any = true;
     }
-    const ai = this.ai, aj = this.aj, u = this.u, dInv = this.dInv, sDiag = this.sDiag;
-    for (let i = 0; i < n; i++) sDiag[i] = cInv[i];
-    const count = this.start;
-    count.fill(0);
+    const ai = this.ai, aj = this.aj, u = this.u, dInv = this.dInv;
     for (let a = 0; a < na; a++) {
       const k = act[a];
       let i: number, j: number;
@@ -85,20 +87,11 @@ export class AtomPreconditioner {
       u[a] = -2 * x[k];
       dInv[a] = 1 / dc[a];
       const s = u[a] * u[a] * dInv[a];
-      sDiag[i] += s;
-      count[i + 1]++;
-      if (j >= 0) {
-        sDiag[j] += s;
-        count[j + 1]++;
-      }
+      sd[i] += s;
+      if (j >= 0) sd[j] += s;
     }
-    for (let i = 0; i < n; i++) count[i + 1] += count[i];
-    const fill = this.y; // (scratch: the next free slot per atom)
-    for (let i = 0; i < n; i++) fill[i] = count[i];
-    for (let a = 0; a < na; a++) {
-      this.touch[fill[ai[a]]++] = a;
-      if (aj[a] >= 0) this.touch[fill[aj[a]]++] = a;
-    }
+    // diag(S) = 1/C + sum u^2/D over the atom's channels, inverted; 0 for atoms without C.
+    for (let i = 0; i < n; i++) sd[i] = cInv[i] > 0 ? 1 / sd[i] : 0;
   }
 
   /** z = M^-1 r over the active variables. */
@@ -106,36 +99,28 @@ export class AtomPreconditioner {
     const na = this.na, n = this.atoms, u = this.u, dInv = this.dInv, ai = this.ai, aj = this.aj;
     for (let a = 0; a < na; a++) z[a] = r[a] * dInv[a];
     if (!this.any) return;
-    const t = this.t, y = this.y;
-    t.fill(0);
+    const t = this.t, y = this.y, sy = this.sy, cInv = this.cInv, sd = this.sDiagInv;
+    t.fill(0, 0, n);
     for (let a = 0; a < na; a++) {
       const v = u[a] * z[a];
       t[ai[a]] += v;
       if (aj[a] >= 0) t[aj[a]] += v;
     }
-    y.fill(0);
-    for (let s = 0; s < SWEEPS; s++) {
-      for (let i = 0; i < n; i++) this.relax(i);
-      for (let i = n - 1; i >= 0; i--) this.relax(i);
+    // y from S y = t by damped Jacobi from 0 (y_i stays 0 where the atom has no coarse direction).
+    for (let i = 0; i < n; i++) y[i] = DAMPING * t[i] * sd[i];
+    for (let step = 1; step < JACOBI_STEPS; step++) {
+      for (let i = 0; i < n; i++) sy[i] = y[i] * cInv[i];
+      for (let a = 0; a < na; a++) {
+        const j = aj[a], v = u[a] * u[a] * dInv[a] * (y[ai[a]] + (j >= 0 ? y[j] : 0));
+        sy[ai[a]] += v;
+        if (j >= 0) sy[j] += v;
+      }
+      for (let i = 0; i < n; i++) y[i] += DAMPING * (t[i] - sy[i]) * sd[i];
     }
     for (let a = 0; a < na; a++) {
       const j = aj[a];
       z[a] -= dInv[a] * u[a] * (y[ai[a]] + (j >= 0 ? y[j] : 0));
     }
-  }
-
-  /** One Gauss-Seidel update of atom i's y (0 where the atom has no coarse direction). */
-  private relax(i: number): void {
-    const d = this.sDiag[i];
-    if (d === Infinity) return;
-    const y = this.y, u = this.u, dInv = this.dInv, ai = this.ai, aj = this.aj, touch = this.touch;
-    let off = 0;
-    for (let p = this.start[i], end = this.start[i + 1]; p < end; p++) {
-      const a = touch[p];
-      const other = ai[a] === i ? aj[a] : ai[a];
-      if (other >= 0 && other !== i) off += u[a] * u[a] * dInv[a] * y[other];
-    }
-    y[i] = (this.t[i] - off) / d;
   }
 
   private resize(n: number, na: number): void {
@@ -146,16 +131,14 @@ export class AtomPreconditioner {
       this.aj = new Int32Array(na);
       this.u = new Float64Array(na);
       this.dInv = new Float64Array(na);
-      this.touch = new Int32Array(2 * na);
     }
     if (this.cInv.length < n) {
       this.cInv = new Float64Array(n);
-      this.sDiag = new Float64Array(n);
+      this.sDiagInv = new Float64Array(n);
       this.y = new Float64Array(n);
       this.t = new Float64Array(n);
-      this.start = new Int32Array(n + 1);
+      this.sy = new Float64Array(n);
     }
-    this.start.fill(0, 0, n + 1);
   }
 }
 
