@@ -5,7 +5,8 @@ import { configDefaults, defineConfig } from "vitest/config";
 //   npm test            --mode unit    test/*.test.ts: every claim (about 165 s of CPU, on all cores)
 //   npm run verify      --mode verify  test/verify/*.test.ts: long physics runs (thermostat statistics over 50 ps,
 //                                      the barostat, NVE conservation over long runs, the fitted model, the
-//                                      O(N^2) Streitz reference on 2160 atoms), which CI (.ci/run) runs after
+//                                      O(N^2) Streitz reference on 2160 atoms, the slowest side-by-side and
+//                                      finite-difference checks of ECT-EAM), which CI (.ci/run) runs after
 //                                      npm test; a check moved there keeps its acceptance band
 //   npm run test:quick  --mode quick   the unit tests without the ones that start programs (the CLI, LAMMPS,
 //                                      a browser, npm), build bundles, start worker threads or fit models:
