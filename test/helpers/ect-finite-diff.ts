@@ -5,11 +5,14 @@
 import { Atoms } from "../../src/atoms.js";
 import type { EctCalculator } from "../../src/ect/calculator.js";
 
-/** Largest |analytic - central difference| of the forces (eV/A), Omega differenced at +-h (A). */
-export function forceError(calc: EctCalculator, atoms: Atoms, h = 1e-4): number {
+/**
+ * Largest |analytic - central difference| of the forces (eV/A), Omega differenced at +-h (A), over
+ * every coordinate or over the coordinates (indices into `positions`) given.
+ */
+export function forceError(calc: EctCalculator, atoms: Atoms, h = 1e-4, coords?: readonly number[]): number {
   const forces = Float64Array.from(calc.calculate(atoms).forces);
   let worst = 0;
-  for (let k = 0; k < atoms.positions.length; k++) {
+  for (const k of coords ?? atoms.positions.keys()) {
     const energyAt = (d: number) => {
       const p = Float64Array.from(atoms.positions);
       p[k] += d;

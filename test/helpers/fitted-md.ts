@@ -3,9 +3,10 @@
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import { EctCalculator } from "../../src/ect/calculator.js";
+import { EctEngine } from "../../src/ect/engine.js";
 import { parseEctModelText } from "../../src/ect/model.js";
 import { buildEctTables } from "../../src/ect/tables.js";
-import { BOND_XL_DEFAULTS } from "../../src/ect/transfer/bond-transfer.js";
+import { BOND_XL_DEFAULTS, type BondXlOptions } from "../../src/ect/transfer/bond-transfer.js";
 import { maxwellBoltzmann } from "../../src/dynamics/velocities.js";
 import { rocksalt } from "../../src/structures/lattice.js";
 
@@ -27,6 +28,17 @@ export async function xlCrystal(cation: string, anion: string, a: number, repeat
   const atoms = rocksalt(cation, anion, a, repeat);
   atoms.velocities = maxwellBoltzmann(atoms.masses, 300, seed);
   return { calc, atoms };
+}
+
+/** 64-atom rock-salt NaCl of the shipped model at 300 K (seed 11), solved, with `xl` (null: exact). */
+export async function fittedNaCl(xl: BondXlOptions | null) {
+  const atoms = rocksalt("Na", "Cl", 5.64, 2);
+  atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 11);
+  const engine = await EctEngine.create(fittedTables());
+  engine.bondSolver.xl = xl ? { ...xl } : null;
+  engine.setAtoms(atoms);
+  engine.compute();
+  return { engine, atoms };
 }
 
 /** Every cation has six anions and no cation within `cut` (A), minimum image in a cubic cell. */

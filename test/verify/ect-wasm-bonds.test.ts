@@ -1,0 +1,18 @@
+// The wasm bond refresh and frozen-product CG against their TypeScript references on a rattled LiF
+// cell (npm run verify; moved here from test/ect-wasm-bonds.test.ts, which keeps the 120-step
+// NaCl shadow run, to keep npm test fast: about 15 s of CPU, most of it in the first steps' solves, so
+// a shorter run would save little): the rattled 64-atom LiF cell of the shipped model (partially
+// screened bonds), 30 frozen steps of 0.5 fs, the same bits at every step (bitwise, as measured).
+import { describe, expect, it } from "vitest";
+import { BOND_XL_DEFAULTS } from "../../src/ect/transfer/bond-transfer.js";
+import { rattledLiF, sideBySide } from "../helpers/ect-wasm-bonds.js";
+
+describe("bond refresh and frozen-product CG in wasm against the TypeScript reference, rattled LiF (shipped model)", () => {
+  it("a rattled 64-atom LiF cell, 30 default (frozen) steps: the same bits (partially screened bonds)", async () => {
+    const d = await sideBySide(rattledLiF(), { ...BOND_XL_DEFAULTS }, 30, 0.5);
+    console.log(`wasm vs TypeScript bond refresh and CG, LiF 30 steps: max |dF| ${d.force} eV/A, |dE| ${d.energy} eV, |dq| ${d.charge} e`);
+    expect(d.force).toBe(0);
+    expect(d.energy).toBe(0);
+    expect(d.charge).toBe(0);
+  }, 600_000);
+});
