@@ -23,7 +23,6 @@
  * Browser-safe; no wasm.
  */
 import { NEUTRAL_FLOOR, type BondSet } from "./bonds.js";
-import type { TransferProblem, TransferWork } from "./transfer-energy.js";
 
 /**
  * Damped Jacobi steps of the atom-level solve and their damping. Iterations of warm exact solves
@@ -57,8 +56,9 @@ export class AtomPreconditioner {
   /**
    * Builds the preconditioner at x for the active variables `act` with diagonal curvature `dc`
    * (per active variable, amplitude units), after the energy was evaluated at x on `wk` (its w0).
+   * (The problem and work are typed by what is read: transfer-energy.ts, which owns them, owns this.)
    */
-  build(p: TransferProblem, x: Float64Array, wk: TransferWork, act: Int32Array, dc: Float64Array): void {
+  build(p: { bonds: BondSet }, x: Float64Array, wk: { atoms: number; w0: Float64Array }, act: Int32Array, dc: Float64Array): void {
     const b = p.bonds, nb = b.count, n = wk.atoms, na = act.length;
     this.resize(n, na);
     const cInv = this.cInv, sd = this.sDiagInv;
