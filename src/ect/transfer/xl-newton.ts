@@ -183,9 +183,9 @@ function newtonStep(p: TransferProblem, mf: MeanFieldSystem, x: Float64Array, ra
     for (let a = 0; a < na; a++) {
       step[a] += alpha * dir[a];
       r[a] -= alpha * Hd[a];
-      z[a] = r[a] / D[a];
     }
     if (pre) pre.apply(r, z);
+    else for (let a = 0; a < na; a++) z[a] = r[a] / D[a];
     const rzNew = dot(r, z);
     const beta = rzNew / rz;
     rz = rzNew;
