@@ -622,25 +622,33 @@ export function ectEpsPass(ctx: usize): void {
         if (rsq < rcsq) {
           const off = <usize>(m - 1) * coulStride;
           const bij = <usize>load<u32>(coulBlocks + (<usize>(ti * nt + tj) << 2)) + off;
-          const bji = <usize>load<u32>(coulBlocks + (<usize>(tj * nt + ti) << 2)) + off;
+          // Every row s of i's states (block (A, B): V_su for all of j's states u) once: eps_j[u] +=
+          // w_is V_su, eps_i[s] += sum_u V_su w_ju (the same dot as the energy's), energy w_is V_su w_ju.
+          // (Rows of i's active states and then rows of j's active states from block (B, A), as
+          // before 2026-12-07, evaluated the active-active entries twice: 12 quintic pairs per pair
+          // of three-state atoms instead of 6.) Weights below WMIN (inactive states) are left out of
+          // the energy and the forces as before; in eps_i they weigh at most 1e-17 of a state.
           if (ASC_FEATURE_SIMD) {
-            // Rows of i's active states against all of j's states: eps_j, the energy and its slope.
             const pv = f64x2.splat(p), three = f64x2.splat(3.0);
             const wj0 = v128.load(slot(w, j, 0)), wj1 = v128.load(slot(w, j, 2));
             const ej = slot(eps, j, 0);
-            for (let mi = maskI; mi != 0; mi &= mi - 1) {
-              const s = ctz(mi);
+            let ej0 = v128.load(ej), ej1 = v128.load(ej, 16);
+            for (let s = 0; s < nsi; s++) {
               const rec = bij + (<usize>s << 7);
               const a0 = v128.load(rec), b0 = v128.load(rec, 16), c0 = v128.load(rec, 32);
               const a1 = v128.load(rec, 64), b1 = v128.load(rec, 80), c1 = v128.load(rec, 96);
               const v0 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(a0, pv), b0), pv), c0), pv), v128.load(rec, 48));
               const v1 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(a1, pv), b1), pv), c1), pv), v128.load(rec, 112));
+              const dot = f64x2.add(f64x2.mul(v0, wj0), f64x2.mul(v1, wj1));
+              const ds = f64x2.extract_lane(dot, 0) + f64x2.extract_lane(dot, 1);
+              const ei = slot(eps, i, s);
+              store<f64>(ei, load<f64>(ei) + ds);
+              if (((maskI >> s) & 1) == 0) continue;
               const wis = load<f64>(slot(w, i, s));
               const ws = f64x2.splat(wis);
-              v128.store(ej, f64x2.add(v128.load(ej), f64x2.mul(ws, v0)));
-              v128.store(ej, f64x2.add(v128.load(ej, 16), f64x2.mul(ws, v1)), 16);
-              const dot = f64x2.add(f64x2.mul(v0, wj0), f64x2.mul(v1, wj1));
-              const ew = wis * (f64x2.extract_lane(dot, 0) + f64x2.extract_lane(dot, 1));
+              ej0 = f64x2.add(ej0, f64x2.mul(ws, v0));
+              ej1 = f64x2.add(ej1, f64x2.mul(ws, v1));
+              const ew = wis * ds;
               epair += ew;
               if (forces) {
                 pe += ew;
@@ -651,48 +659,32 @@ export function ectEpsPass(ctx: usize): void {
                 dEdr += wis * rdr * (f64x2.extract_lane(dd2, 0) + f64x2.extract_lane(dd2, 1));
               }
             }
-            // Columns: j's active states against all of i's (row u of block (B, A)): eps_i.
-            for (let mj = maskJ; mj != 0; mj &= mj - 1) {
-              const u = ctz(mj);
-              const rec = bji + (<usize>u << 7);
-              const v0 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(v128.load(rec), pv), v128.load(rec, 16)), pv), v128.load(rec, 32)), pv), v128.load(rec, 48));
-              const v1 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(v128.load(rec, 64), pv), v128.load(rec, 80)), pv), v128.load(rec, 96)), pv), v128.load(rec, 112));
-              const wu = f64x2.splat(load<f64>(slot(w, j, u)));
-              const ei0 = slot(eps, i, 0);
-              v128.store(ei0, f64x2.add(v128.load(ei0), f64x2.mul(wu, v0)));
-              v128.store(ei0, f64x2.add(v128.load(ei0, 16), f64x2.mul(wu, v1)), 16);
-            }
+            v128.store(ej, ej0);
+            v128.store(ej, ej1, 16);
           } else {
-            for (let mi = maskI; mi != 0; mi &= mi - 1) {
-              const s = ctz(mi);
+            for (let s = 0; s < nsi; s++) {
               const rec = bij + (<usize>s << 7);
-              const wis = load<f64>(slot(w, i, s));
+              const on = ((maskI >> s) & 1) != 0;
+              const wis = on ? load<f64>(slot(w, i, s)) : 0.0;
               let dot = 0.0, slope = 0.0;
               for (let u = 0; u < MAXS; u++) {
                 const o = rec + (<usize>(u >> 1) << 6) + (<usize>(u & 1) << 3);
                 const c3 = load<f64>(o), c4 = load<f64>(o, 16), c5 = load<f64>(o, 32);
                 const v = ((c3 * p + c4) * p + c5) * p + load<f64>(o, 48);
-                const aj = slot(eps, j, u);
-                store<f64>(aj, load<f64>(aj) + wis * v);
                 const wju = load<f64>(slot(w, j, u));
                 dot += wju * v;
+                if (!on) continue;
+                const aj = slot(eps, j, u);
+                store<f64>(aj, load<f64>(aj) + wis * v);
                 if (forces) slope += wju * ((3.0 * c3 * p + 2.0 * c4) * p + c5);
               }
+              const ei = slot(eps, i, s);
+              store<f64>(ei, load<f64>(ei) + dot);
+              if (!on) continue;
               epair += wis * dot;
               if (forces) {
                 pe += wis * dot;
                 dEdr += wis * rdr * slope;
-              }
-            }
-            for (let mj = maskJ; mj != 0; mj &= mj - 1) {
-              const u = ctz(mj);
-              const rec = bji + (<usize>u << 7);
-              const wju = load<f64>(slot(w, j, u));
-              for (let s = 0; s < MAXS; s++) {
-                const o = rec + (<usize>(s >> 1) << 6) + (<usize>(s & 1) << 3);
-                const v = ((load<f64>(o) * p + load<f64>(o, 16)) * p + load<f64>(o, 32)) * p + load<f64>(o, 48);
-                const ai = slot(eps, i, s);
-                store<f64>(ai, load<f64>(ai) + wju * v);
               }
             }
           }

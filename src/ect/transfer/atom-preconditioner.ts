@@ -52,6 +52,18 @@ export class AtomPreconditioner {
   private sy = new Float64Array(0);
   /** Whether any atom has a coarse direction (otherwise apply is D^-1). */
   private any = false;
+  /**
+   * The off-diagonal of S per bond with an active channel: its atoms and S_ij = sum over its
+   * channels of u^2 / D (both directions of a bond share the two atoms, so the Jacobi steps walk
+   * bonds, not channels); `slotOfBond` maps a bond to its entry during a build (-1: none).
+   */
+  private pairs = 0;
+  private pi = new Int32Array(0);
+  private pj = new Int32Array(0);
+  private ps = new Float64Array(0);
+  private slotOfBond = new Int32Array(0);
+  /** Per active variable u / D (the coarse space's columns over D). */
+  private ud = new Float64Array(0);
 
   /**
    * Builds the preconditioner at x for the active variables `act` with diagonal curvature `dc`
@@ -70,7 +82,11 @@ export class AtomPreconditioner {
       sd[i] = c > 0 ? 1 / c : 0;
       if (c > 0) this.any = true;
     }
-    const ai = this.ai, aj = this.aj, u = this.u, dInv = this.dInv;
+    const ai = this.ai, aj = this.aj, u = this.u, dInv = this.dInv, ud = this.ud;
+    if (this.slotOfBond.length < nb) this.slotOfBond = new Int32Array(nb);
+    const slotOfBond = this.slotOfBond;
+    slotOfBond.fill(-1, 0, nb);
+    let pairs = 0;
     for (let a = 0; a < na; a++) {
       const k = act[a];
       let i: number, j: number;
@@ -78,6 +94,13 @@ export class AtomPreconditioner {
         const kb = k < nb ? k : k - nb;
         i = b.i[kb];
         j = b.j[kb];
+        if (slotOfBond[kb] < 0) {
+          slotOfBond[kb] = pairs;
+          this.pi[pairs] = i;
+          this.pj[pairs] = j;
+          this.ps[pairs] = 0;
+          pairs++;
+        }
       } else {
         i = k - 2 * nb;
         j = -1;
@@ -86,40 +109,50 @@ export class AtomPreconditioner {
       aj[a] = j;
       u[a] = -2 * x[k];
       dInv[a] = 1 / dc[a];
+      ud[a] = u[a] * dInv[a];
       const s = u[a] * u[a] * dInv[a];
       sd[i] += s;
-      if (j >= 0) sd[j] += s;
+      if (j >= 0) {
+        sd[j] += s;
+        this.ps[slotOfBond[k < nb ? k : k - nb]] += s;
+      }
     }
+    this.pairs = pairs;
     // diag(S) = 1/C + sum u^2/D over the atom's channels, inverted; 0 for atoms without C.
     for (let i = 0; i < n; i++) sd[i] = cInv[i] > 0 ? 1 / sd[i] : 0;
   }
 
   /** z = M^-1 r over the active variables. */
   apply(r: Float64Array, z: Float64Array): void {
-    const na = this.na, n = this.atoms, u = this.u, dInv = this.dInv, ai = this.ai, aj = this.aj;
+    const na = this.na, n = this.atoms, dInv = this.dInv, ud = this.ud, ai = this.ai, aj = this.aj;
     for (let a = 0; a < na; a++) z[a] = r[a] * dInv[a];
     if (!this.any) return;
-    const t = this.t, y = this.y, sy = this.sy, cInv = this.cInv, sd = this.sDiagInv;
+    const t = this.t, y = this.y, off = this.sy, sd = this.sDiagInv;
+    const pairs = this.pairs, pi = this.pi, pj = this.pj, ps = this.ps;
+    // t = U^T D^-1 r
     t.fill(0, 0, n);
     for (let a = 0; a < na; a++) {
-      const v = u[a] * z[a];
+      const v = ud[a] * r[a];
       t[ai[a]] += v;
       if (aj[a] >= 0) t[aj[a]] += v;
     }
-    // y from S y = t by damped Jacobi from 0 (y_i stays 0 where the atom has no coarse direction).
+    // y from S y = t by damped Jacobi from 0: with S's diagonal 1/sd, one step is
+    // y_i <- (1 - damping) y_i + damping sd_i (t_i - sum_j S_ij y_j) (y_i stays 0 where the atom
+    // has no coarse direction: sd_i = 0).
     for (let i = 0; i < n; i++) y[i] = DAMPING * t[i] * sd[i];
     for (let step = 1; step < JACOBI_STEPS; step++) {
-      for (let i = 0; i < n; i++) sy[i] = y[i] * cInv[i];
-      for (let a = 0; a < na; a++) {
-        const j = aj[a], v = u[a] * u[a] * dInv[a] * (y[ai[a]] + (j >= 0 ? y[j] : 0));
-        sy[ai[a]] += v;
-        if (j >= 0) sy[j] += v;
+      off.fill(0, 0, n);
+      for (let e = 0; e < pairs; e++) {
+        const i = pi[e], j = pj[e], s = ps[e];
+        off[i] += s * y[j];
+        off[j] += s * y[i];
       }
-      for (let i = 0; i < n; i++) y[i] += DAMPING * (t[i] - sy[i]) * sd[i];
+      for (let i = 0; i < n; i++) y[i] = (1 - DAMPING) * y[i] + DAMPING * sd[i] * (t[i] - off[i]);
     }
+    // z = D^-1 r - D^-1 U y
     for (let a = 0; a < na; a++) {
       const j = aj[a];
-      z[a] -= dInv[a] * u[a] * (y[ai[a]] + (j >= 0 ? y[j] : 0));
+      z[a] -= ud[a] * (y[ai[a]] + (j >= 0 ? y[j] : 0));
     }
   }
 
@@ -131,6 +164,11 @@ export class AtomPreconditioner {
       this.aj = new Int32Array(na);
       this.u = new Float64Array(na);
       this.dInv = new Float64Array(na);
+      this.ud = new Float64Array(na);
+      // (at most one bond per active channel)
+      this.pi = new Int32Array(na);
+      this.pj = new Int32Array(na);
+      this.ps = new Float64Array(na);
     }
     if (this.cInv.length < n) {
       this.cInv = new Float64Array(n);
