@@ -240,8 +240,13 @@ export class KernelSystem {
     if (n === 0) throw new InputError(`${source}: no atoms`);
     const elements = this.elements;
     const types = new Int32Array(n);
+    // One lookup per run of equal symbols (a crystal is one run).
+    let last: string | undefined, t = -1;
     for (let i = 0; i < n; i++) {
-      const t = elements.indexOf(atoms.symbols[i]);
+      if (i === 0 || atoms.symbols[i] !== last) {
+        last = atoms.symbols[i];
+        t = elements.indexOf(last as string);
+      }
       if (t < 0) {
         throw new InputError(
           `species '${atoms.symbols[i]}' is not in ${this.source} (elements: ${elements.join(", ")})`,
@@ -499,7 +504,7 @@ export class KernelSystem {
 
   /** Closest pair in the neighbor list (owned indices), for diagnostics. */
   closestPair(): { i: number; j: number; r: number } | null {
-    return this.neighborList.closestPair(this.n);
+    return this.neighborList.closestPair(this.n, this.k.closestPairSlot(this.ctx));
   }
 
   /** Tallies the energy, per-atom energies and virial if the last MD steps skipped them. */
