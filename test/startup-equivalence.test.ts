@@ -1,0 +1,80 @@
+// Start-up code rewritten for cold-code speed (issue 16) must give the numbers of the code it
+// replaced, bit for bit: Random.fillNormal against calls of normal(), maxwellBoltzmann against the
+// per-component loop it had, bulk against the destructuring loop, Atoms' masses against massOf.
+import { describe, expect, it } from "vitest";
+import { Atoms } from "../src/atoms.js";
+import { BOLTZMANN, FTM } from "../src/eam/engine.js";
+import { massOf } from "../src/elements.js";
+import { Random } from "../src/dynamics/random.js";
+import { kineticEnergy, maxwellBoltzmann, temperatureOf } from "../src/dynamics/velocities.js";
+import { bulk } from "../src/structures/lattice.js";
+
+function bits(a: ArrayLike<number>): string[] {
+  const dv = new DataView(new ArrayBuffer(8));
+  return Array.from(a, (v) => {
+    dv.setFloat64(0, v);
+    return dv.getBigUint64(0).toString(16);
+  });
+}
+
+/** maxwellBoltzmann as it was: one normal() per component, momentum in an array. */
+function maxwellBefore(masses: ArrayLike<number>, temperature: number, seed: number): Float64Array {
+  const n = masses.length;
+  const v = new Float64Array(3 * n);
+  if (temperature === 0 || n < 2) return v;
+  const rng = new Random(seed);
+  let mt = 0;
+  const p = [0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    const sigma = Math.sqrt((BOLTZMANN * temperature * FTM) / masses[i]);
+    for (let d = 0; d < 3; d++) {
+      v[3 * i + d] = sigma * rng.normal();
+      p[d] += masses[i] * v[3 * i + d];
+    }
+    mt += masses[i];
+  }
+  for (let i = 0; i < n; i++) for (let d = 0; d < 3; d++) v[3 * i + d] -= p[d] / mt;
+  const t = temperatureOf(kineticEnergy(v, masses), n);
+  const f = t > 0 ? Math.sqrt(temperature / t) : 0;
+  for (let k = 0; k < v.length; k++) v[k] *= f;
+  return v;
+}
+
+describe("start-up rewrites give the same bits", () => {
+  it("fillNormal draws what normal() draws, spare and state included", () => {
+    for (const [seed, len, pre] of [[1, 0, 0], [2, 1, 0], [3, 7, 1], [4, 1000, 3], [5, 1001, 0]]) {
+      const a = new Random(seed), b = new Random(seed);
+      for (let k = 0; k < pre; k++) expect(a.normal()).toBe(b.normal());
+      const out = new Float64Array(len);
+      a.fillNormal(out);
+      const ref = Float64Array.from({ length: len }, () => b.normal());
+      expect(bits(out)).toEqual(bits(ref));
+      expect(a.getState()).toEqual(b.getState());
+      expect(a.normal()).toBe(b.normal());
+    }
+  });
+
+  it("maxwellBoltzmann is the per-component loop's", () => {
+    const masses = Float64Array.from({ length: 501 }, (_, i) => (i % 3 === 0 ? 26.98 : 15.999));
+    for (const [t, seed] of [[300, 1], [1600, 376847], [0.5, -4]]) {
+      expect(bits(maxwellBoltzmann(masses, t, seed))).toEqual(bits(maxwellBefore(masses, t, seed)));
+    }
+  });
+
+  it("bulk positions and masses are the destructuring loop's and massOf's", () => {
+    for (const s of ["fcc", "bcc", "sc", "diamond"] as const) {
+      const a = bulk("Cu", s, 3.615, [2, 3, 4]);
+      const ref: number[] = [];
+      const basis = { sc: [[0, 0, 0]], bcc: [[0, 0, 0], [0.5, 0.5, 0.5]], fcc: [[0, 0, 0], [0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0]],
+        diamond: [[0, 0, 0], [0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0], [0.25, 0.25, 0.25], [0.25, 0.75, 0.75], [0.75, 0.25, 0.75], [0.75, 0.75, 0.25]] }[s];
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let l = 0; l < 4; l++) {
+        for (const [fx, fy, fz] of basis) ref.push((i + fx) * 3.615, (j + fy) * 3.615, (l + fz) * 3.615);
+      }
+      expect(bits(a.positions)).toEqual(bits(ref));
+      expect(Array.from(a.masses)).toEqual(a.symbols.map((x) => massOf(x)));
+    }
+    const mixed = new Atoms({ symbols: ["Al", "Al", "O", "Al", "O", "O"], positions: new Float64Array(18) });
+    expect(Array.from(mixed.masses)).toEqual(mixed.symbols.map((x) => massOf(x)));
+    expect(() => new Atoms({ symbols: ["Al", "Xx"], positions: new Float64Array(6) })).toThrow(/atom 1: unknown chemical symbol 'Xx'|unknown chemical symbol 'Xx'/);
+  });
+});
