@@ -1,6 +1,7 @@
 // Start-up code rewritten for cold-code speed (issue 16) must give the numbers of the code it
 // replaced, bit for bit: Random.fillNormal against calls of normal(), maxwellBoltzmann against the
-// per-component loop it had, bulk against the destructuring loop, Atoms' masses against massOf.
+// per-component loop it had, bulk against the destructuring loop, Atoms' masses against massOf,
+// pressureTensor against its nested loop, the run guard's checks of an Atoms naming the same atom.
 import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { BOLTZMANN, FTM } from "../src/eam/engine.js";
@@ -8,6 +9,8 @@ import { massOf } from "../src/elements.js";
 import { Random } from "../src/dynamics/random.js";
 import { kineticEnergy, maxwellBoltzmann, temperatureOf } from "../src/dynamics/velocities.js";
 import { bulk } from "../src/structures/lattice.js";
+import { pressureTensor } from "../src/dynamics/barostat.js";
+import { RunGuard } from "../src/dynamics/guard.js";
 
 function bits(a: ArrayLike<number>): string[] {
   const dv = new DataView(new ArrayBuffer(8));
@@ -76,5 +79,35 @@ describe("start-up rewrites give the same bits", () => {
     const mixed = new Atoms({ symbols: ["Al", "Al", "O", "Al", "O", "O"], positions: new Float64Array(18) });
     expect(Array.from(mixed.masses)).toEqual(mixed.symbols.map((x) => massOf(x)));
     expect(() => new Atoms({ symbols: ["Al", "Xx"], positions: new Float64Array(6) })).toThrow(/atom 1: unknown chemical symbol 'Xx'|unknown chemical symbol 'Xx'/);
+  });
+
+  it("pressureTensor is the nested loop's", () => {
+    const n = 301, rng = new Random(3);
+    const masses = Float64Array.from({ length: n }, (_, i) => (i % 2 ? 63.546 : 1.008));
+    const v = Float64Array.from({ length: 3 * n }, () => rng.normal() * 0.01);
+    const virial = Float64Array.from({ length: 9 }, () => rng.normal());
+    const p = new Float64Array(9);
+    for (let i = 0; i < n; i++) {
+      const m = masses[i] / FTM;
+      for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) p[3 * a + b] += m * v[3 * i + a] * v[3 * i + b];
+    }
+    for (let k = 0; k < 9; k++) p[k] = ((p[k] + virial[k]) / 1234.5) * 1.6021765e6;
+    expect(bits(pressureTensor(v, masses, virial, 1234.5))).toEqual(bits(p));
+  });
+
+  it("the run guard names the first atom with a non-finite position or velocity, and a lost atom", () => {
+    const a = bulk("Cu", "fcc", 3.615, 2);
+    a.velocities = new Float64Array(3 * a.length);
+    const sample = (atoms: Atoms) => ({ step: 7, atoms, temperature: 300, conserved: 0, dangerousBuilds: 0 });
+    const guard = new RunGuard();
+    guard.begin(sample(a));
+    for (const [what, k, value] of [["positions", 20, NaN], ["velocities", 13, Infinity], ["velocities", 0, -Infinity]] as const) {
+      const b = a.copy();
+      (what === "positions" ? b.positions : b.velocities!)[k] = value;
+      expect(() => guard.check(sample(b))).toThrow(`MD stopped at step 7: atom ${Math.floor(k / 3)} has a non-finite position or velocity`);
+    }
+    const c = a.copy();
+    c.positions[3 * 5 + 1] = -3 * 7.23;
+    expect(() => guard.check(sample(c))).toThrow("atom 5 left the periodic cell");
   });
 });
