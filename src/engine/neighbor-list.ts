@@ -30,14 +30,18 @@ export function estimateGhostsAndBins(p: ArrayLike<number>, frame: CellFrame, pb
   for (let k = 0; k < 3; k++) if (pbc[k] && frame.widths[k] > 0) images *= 1 + (2 * reach) / frame.widths[k];
   const ghosts = Math.ceil(n * (images - 1) * 1.2) + 64;
   if (!Number.isFinite(ghosts)) return { ghosts: 0, bins: 0 };
-  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  // Bounds in scalars, the three directions unrolled (this loop runs cold at every start-up).
+  let lx = Infinity, ly = Infinity, lz = Infinity, hx = -Infinity, hy = -Infinity, hz = -Infinity;
   for (let i = 0; i < n; i++) {
-    for (let d = 0; d < 3; d++) {
-      const v = p[3 * i + d];
-      if (v < lo[d]) lo[d] = v;
-      if (v > hi[d]) hi[d] = v;
-    }
+    const x = p[3 * i], y = p[3 * i + 1], z = p[3 * i + 2];
+    if (x < lx) lx = x;
+    if (x > hx) hx = x;
+    if (y < ly) ly = y;
+    if (y > hy) hy = y;
+    if (z < lz) lz = z;
+    if (z > hz) hz = z;
   }
+  const lo = [lx, ly, lz], hi = [hx, hy, hz];
   // Ghosts reach past the cell by reach/width of each periodic cell vector (fractional margin).
   let bins = 1;
   for (let d = 0; d < 3; d++) {
