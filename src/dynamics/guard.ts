@@ -123,6 +123,10 @@ function nonFinite(a: GuardColumns): number | null {
     (vel === null || (vel[0] === vel[1] && vel[1] === vel[2]))) {
     if (allFinite(pos[0], 3 * a.n) && (vel === null || allFinite(vel[0], 3 * a.n))) return null;
   }
+  // An engine's columns (one array per component, from index 0): likewise, one pass per column.
+  if (stride === 1 && off[0] === 0 && off[1] === 0 && off[2] === 0) {
+    if (pos.every((c) => allFinite(c, a.n)) && (vel === null || vel.every((c) => allFinite(c, a.n)))) return null;
+  }
   for (let i = 0; i < a.n; i++) {
     for (let d = 0; d < 3; d++) {
       const k = off[d] + stride * i;
