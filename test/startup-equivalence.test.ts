@@ -109,5 +109,17 @@ describe("start-up rewrites give the same bits", () => {
     const c = a.copy();
     c.positions[3 * 5 + 1] = -3 * 7.23;
     expect(() => guard.check(sample(c))).toThrow("atom 5 left the periodic cell");
+    // an engine's columns (one array per component)
+    const n = a.length;
+    const cols = (p: Float64Array, d: number) => Float64Array.from({ length: n }, (_, i) => p[3 * i + d]);
+    const columns = (b: Atoms) => ({
+      n, cell: b.cell, pbc: b.pbc, off: [0, 0, 0] as [number, number, number], stride: 1,
+      pos: [0, 1, 2].map((d) => cols(b.positions, d)) as [Float64Array, Float64Array, Float64Array],
+      vel: [0, 1, 2].map((d) => cols(b.velocities!, d)) as [Float64Array, Float64Array, Float64Array],
+    });
+    guard.check({ ...sample(a), atoms: columns(a) });
+    const d = a.copy();
+    d.velocities![3 * 9 + 2] = NaN;
+    expect(() => guard.check({ ...sample(d), atoms: columns(d) })).toThrow("atom 9 has a non-finite position or velocity");
   });
 });
