@@ -1,7 +1,7 @@
 // Start-up code rewritten for cold-code speed (issue 16) must give the numbers of the code it
 // replaced, bit for bit: Random.fillNormal against calls of normal(), maxwellBoltzmann against the
 // per-component loop it had, bulk against the destructuring loop, Atoms' masses against massOf,
-// pressureTensor against its nested loop, the run guard's checks of an Atoms naming the same atom.
+// pressureTensor against its nested loop, interpolate against its index helper, the run guard's checks of an Atoms naming the same atom.
 import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { BOLTZMANN, FTM } from "../src/eam/engine.js";
@@ -11,6 +11,7 @@ import { kineticEnergy, maxwellBoltzmann, temperatureOf } from "../src/dynamics/
 import { bulk } from "../src/structures/lattice.js";
 import { pressureTensor } from "../src/dynamics/barostat.js";
 import { RunGuard } from "../src/dynamics/guard.js";
+import { interpolate } from "../src/potentials/spline.js";
 
 function bits(a: ArrayLike<number>): string[] {
   const dv = new DataView(new ArrayBuffer(8));
@@ -121,5 +122,35 @@ describe("start-up rewrites give the same bits", () => {
     const d = a.copy();
     d.velocities![3 * 9 + 2] = NaN;
     expect(() => guard.check({ ...sample(d), atoms: columns(d) })).toThrow("atom 9 has a non-finite position or velocity");
+  });
+
+  it("interpolate's records are the index helper's", () => {
+    const before = (f: ArrayLike<number>, delta: number): Float64Array => {
+      const n = f.length, c = new Float64Array(7 * n);
+      const at = (m: number, j: number) => 7 * (m - 1) + j;
+      for (let m = 1; m <= n; m++) c[at(m, 6)] = f[m - 1];
+      c[at(1, 5)] = c[at(2, 6)] - c[at(1, 6)];
+      c[at(2, 5)] = 0.5 * (c[at(3, 6)] - c[at(1, 6)]);
+      c[at(n - 1, 5)] = 0.5 * (c[at(n, 6)] - c[at(n - 2, 6)]);
+      c[at(n, 5)] = c[at(n, 6)] - c[at(n - 1, 6)];
+      for (let m = 3; m <= n - 2; m++) c[at(m, 5)] = ((c[at(m - 2, 6)] - c[at(m + 2, 6)]) + 8.0 * (c[at(m + 1, 6)] - c[at(m - 1, 6)])) / 12.0;
+      for (let m = 1; m <= n - 1; m++) {
+        c[at(m, 4)] = 3.0 * (c[at(m + 1, 6)] - c[at(m, 6)]) - 2.0 * c[at(m, 5)] - c[at(m + 1, 5)];
+        c[at(m, 3)] = c[at(m, 5)] + c[at(m + 1, 5)] - 2.0 * (c[at(m + 1, 6)] - c[at(m, 6)]);
+      }
+      c[at(n, 4)] = 0.0;
+      c[at(n, 3)] = 0.0;
+      for (let m = 1; m <= n; m++) {
+        c[at(m, 2)] = c[at(m, 5)] / delta;
+        c[at(m, 1)] = (2.0 * c[at(m, 4)]) / delta;
+        c[at(m, 0)] = (3.0 * c[at(m, 3)]) / delta;
+      }
+      return c;
+    };
+    const rng = new Random(11);
+    for (const n of [3, 4, 5, 6, 500]) {
+      const f = Float64Array.from({ length: n }, (_, i) => Math.sin(0.01 * i) + rng.normal());
+      expect(bits(interpolate(f, 0.013).coeffs)).toEqual(bits(before(f, 0.013)));
+    }
   });
 });
