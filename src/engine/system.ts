@@ -274,19 +274,13 @@ export class KernelSystem {
       this.layout();
     }
     (this.raw("type") as Int32Array).set(types);
-    const im = this.f64("invMass");
-    for (let i = 0; i < n; i++) im[i] = 1 / atoms.masses[i];
-    // Positions and velocities in one loop (it runs cold at start-up; writePositions is the same copy).
-    const p = atoms.positions, v = atoms.velocities;
-    const x = this.f64("x"), y = this.f64("y"), z = this.f64("z");
-    const vx = this.f64("vx"), vy = this.f64("vy"), vz = this.f64("vz");
+    // 1/m, positions (as writePositions) and velocities in one loop: it runs cold at start-up.
+    const m = atoms.masses, p = atoms.positions, v = atoms.velocities, im = this.f64("invMass");
+    const x = this.f64("x"), y = this.f64("y"), z = this.f64("z"), vx = this.f64("vx"), vy = this.f64("vy"), vz = this.f64("vz");
     for (let i = 0; i < n; i++) {
-      x[i] = p[3 * i];
-      y[i] = p[3 * i + 1];
-      z[i] = p[3 * i + 2];
-      vx[i] = v ? v[3 * i] : 0;
-      vy[i] = v ? v[3 * i + 1] : 0;
-      vz[i] = v ? v[3 * i + 2] : 0;
+      im[i] = 1 / m[i];
+      x[i] = p[3 * i]; y[i] = p[3 * i + 1]; z[i] = p[3 * i + 2];
+      vx[i] = v ? v[3 * i] : 0; vy[i] = v ? v[3 * i + 1] : 0; vz[i] = v ? v[3 * i + 2] : 0;
     }
     this.listValid = false;
     this.forcesValid = false;
