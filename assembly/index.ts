@@ -10,12 +10,12 @@ import {
 import * as shared from "./context";
 import { ci, cp, setI } from "./mem";
 import { wrapOwned, makeGhosts, updateGhostPositions, copyToGhosts } from "./cell";
-import { binAtoms, buildNeighborList, needsRebuild, rebuildDue } from "./neighbors";
+import { binAtoms, buildNeighborList, needsRebuild, rebuildDue, closestPairSlot } from "./neighbors";
 import { densityPass, embeddingPass, forcePass } from "./eam";
 import { initialIntegrate, finalIntegrate, kineticEnergy, verletSteps } from "./integrate";
 import { ectCharges, ectDensityPass, ectEmbeddingPass, ectEpsPass, ectLongRange } from "./ect";
 
-export { kineticEnergy, needsRebuild, initialIntegrate, finalIntegrate };
+export { kineticEnergy, needsRebuild, initialIntegrate, finalIntegrate, closestPairSlot };
 
 // Status codes, exported as globals too (scripts/wasm-interface.mjs, generated into context.ts). They
 // are declared here rather than re-exported so that the globals keep their place in the module.

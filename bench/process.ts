@@ -135,7 +135,9 @@ const e = await api.EamEngine.create(pot, { skin: 1.0 });
 e.setAtoms(atoms);
 e.compute();
 const t5 = performance.now();
-console.log([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4].map((v) => v.toFixed(1)).join(" "));
+e.closestPair();
+const t6 = performance.now();
+console.log([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5].map((v) => v.toFixed(1)).join(" "));
 `;
   const rows: number[][] = [];
   for (let r = 0; r < runs; r++) {
@@ -144,9 +146,10 @@ console.log([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4].map((v) => v.toFixed(1
     if (out.status !== 0) return `(phase timing failed: ${(out.stderr ?? "").trim().split("\n").pop()})`;
     rows.push(out.stdout.trim().split(" ").map(Number));
   }
-  const [imp, wasm, pot, atoms, first] = rows[0].map((_, k) => median(rows.map((r) => r[k])).toFixed(1));
+  const [imp, wasm, pot, atoms, first, closest] = rows[0].map((_, k) => median(rows.map((r) => r[k])).toFixed(1));
   return `import dist/index.js ${imp} ms, compile the wasm ${wasm} ms, read Cu_u3.eam ${pot} ms, build 32,000 atoms + velocities ${atoms} ms, ` +
-    `engine + first forces (incl. neighbor list and the first-call compilation of the kernels used) ${first} ms`;
+    `engine + first forces (incl. neighbor list and the first-call compilation of the kernels used) ${first} ms, ` +
+    `closest pair (the CLI's overlap check) ${closest} ms`;
 }
 
 /**

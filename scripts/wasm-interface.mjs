@@ -25,6 +25,7 @@ export const EXPORTS = {
       ["computeForces(ctx: usize): i32", "Density, embedding and force passes at the current positions (list must be current)."],
       ["runVerlet(ctx: usize, steps: i32): i32", "Up to `steps` velocity-Verlet steps; stepsDone counts completed ones, a non-zero status means the next one stopped after its drift."],
       ["finishStep(ctx: usize): i32", "Completes a step interrupted by a short array: rebuild, forces, second half kick."],
+      ["closestPairSlot(ctx: usize): i32", "List slot of the closest pair of the half list at the current positions (first in list order), -1 when empty."],
       ["needsRebuild(ctx: usize): bool", "1 when some owned atom has moved more than half the skin since the last build."],
       ["kineticEnergy(ctx: usize): f64", "Kinetic energy (eV) of the owned atoms, stored in the context and returned."],
       ["initialIntegrate(ctx: usize): void", "First half kick and drift: v += dt/2 a; x += dt v."],

@@ -47,7 +47,7 @@ export class Atoms {
       throw new InputError(`positions has ${init.positions.length} numbers, expected 3 x ${n} atoms`);
     }
     this.symbols = init.symbols.slice();
-    this.positions = Float64Array.from(init.positions);
+    this.positions = init.positions instanceof Float64Array ? init.positions.slice() : Float64Array.from(init.positions);
     this.cell = init.cell ? Float64Array.from(init.cell) : new Float64Array(9);
     if (this.cell.length !== 9) throw new InputError(`cell has ${this.cell.length} numbers, expected 9`);
     this.pbc = init.pbc ? [init.pbc[0], init.pbc[1], init.pbc[2]] : [false, false, false];
@@ -55,7 +55,19 @@ export class Atoms {
       if (init.masses.length !== n) throw new InputError(`masses has ${init.masses.length} entries, expected ${n}`);
       this.masses = Float64Array.from(init.masses);
     } else {
-      this.masses = Float64Array.from(this.symbols, (s, i) => massOf(s, i));
+      // One lookup per run of equal symbols (a crystal is one long run): the same numbers as one
+      // lookup per atom, without a cold callback per atom at start-up.
+      const masses = new Float64Array(n);
+      let last: string | undefined, m = 0;
+      for (let i = 0; i < n; i++) {
+        const s = this.symbols[i];
+        if (s !== last || i === 0) {
+          m = massOf(s, i);
+          last = s;
+        }
+        masses[i] = m;
+      }
+      this.masses = masses;
     }
     if (init.velocities) {
       if (init.velocities.length !== 3 * n) {

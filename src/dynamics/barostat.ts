@@ -48,11 +48,17 @@ export function checkBarostat(spec: BarostatSpec): BarostatSpec {
  * P_ab = (sum_i m_i v_ia v_ib + W_ab) / V, with W the virial sum r_a f_b (eV) and V in A^3.
  */
 export function pressureTensor(velocities: ArrayLike<number>, masses: ArrayLike<number>, virial: ArrayLike<number>, volume: number): Float64Array {
-  const p = new Float64Array(9);
+  // Nine running sums in scalars, each over the atoms in order as p[3 a + b] += m v_a v_b: the same
+  // sums, in one flat loop (it runs cold at every start-up).
+  let xx = 0, xy = 0, xz = 0, yx = 0, yy = 0, yz = 0, zx = 0, zy = 0, zz = 0;
   for (let i = 0; i < masses.length; i++) {
     const m = masses[i] / FTM; // amu (A/fs)^2 to eV
-    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) p[3 * a + b] += m * velocities[3 * i + a] * velocities[3 * i + b];
+    const vx = velocities[3 * i], vy = velocities[3 * i + 1], vz = velocities[3 * i + 2];
+    xx += m * vx * vx; xy += m * vx * vy; xz += m * vx * vz;
+    yx += m * vy * vx; yy += m * vy * vy; yz += m * vy * vz;
+    zx += m * vz * vx; zy += m * vz * vy; zz += m * vz * vz;
   }
+  const p = Float64Array.of(xx, xy, xz, yx, yy, yz, zx, zy, zz);
   for (let k = 0; k < 9; k++) p[k] = ((p[k] + virial[k]) / volume) * EV_PER_A3_TO_BAR;
   return p;
 }

@@ -162,7 +162,8 @@ export class MolecularDynamics {
     for (let i = 0; i < atoms.length; i++) {
       if (!(atoms.masses[i] > 0)) throw new InputError(`atom ${i} has mass ${atoms.masses[i]} amu, expected > 0`, { atom: i });
     }
-    this.invMass = Float64Array.from(this.atoms.masses, (m) => 1 / m);
+    this.invMass = new Float64Array(atoms.length);
+    for (let i = 0; i < atoms.length; i++) this.invMass[i] = 1 / this.atoms.masses[i];
     this.access = new EngineAccess(calculator);
     this.neighborEvery = options.neighborEvery ?? 1;
     this.neighborDelay = options.neighborDelay ?? 0;

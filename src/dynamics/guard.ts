@@ -107,9 +107,26 @@ export class RunGuard {
   }
 }
 
+/** True when every one of the first `len` entries is finite (0 x a finite number is 0; NaN otherwise). */
+function allFinite(v: ArrayLike<number>, len: number): boolean {
+  let s = 0;
+  for (let k = 0; k < len; k++) s += v[k] * 0;
+  return s === 0;
+}
+
 /** The first atom with a non-finite position or velocity component, or null. */
 function nonFinite(a: GuardColumns): number | null {
   const { pos, vel, off, stride } = a;
+  // Interleaved arrays (an Atoms): one flat pass each settles the usual all-finite case; the loop
+  // below names the atom otherwise.
+  if (stride === 3 && pos[0] === pos[1] && pos[1] === pos[2] && off[0] === 0 && off[1] === 1 && off[2] === 2 &&
+    (vel === null || (vel[0] === vel[1] && vel[1] === vel[2]))) {
+    if (allFinite(pos[0], 3 * a.n) && (vel === null || allFinite(vel[0], 3 * a.n))) return null;
+  }
+  // An engine's columns (one array per component, from index 0): likewise, one pass per column.
+  if (stride === 1 && off[0] === 0 && off[1] === 0 && off[2] === 0) {
+    if (pos.every((c) => allFinite(c, a.n)) && (vel === null || vel.every((c) => allFinite(c, a.n)))) return null;
+  }
   for (let i = 0; i < a.n; i++) {
     for (let d = 0; d < 3; d++) {
       const k = off[d] + stride * i;
@@ -124,11 +141,21 @@ function lostAtom(a: GuardColumns): number | null {
   if (!a.pbc.some((p) => p)) return null;
   const g = cellFrame(a.cell, a.pbc).g;
   const [x, y, z] = a.pos, [ox, oy, oz] = a.off, st = a.stride;
+  // The three directions unrolled, with the cell in locals (this loop runs cold at start-up).
+  const [pa, pb, pc] = a.pbc;
+  const g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3], g4 = g[4], g5 = g[5], g6 = g[6], g7 = g[7], g8 = g[8];
   for (let i = 0; i < a.n; i++) {
     const xi = x[ox + st * i], yi = y[oy + st * i], zi = z[oz + st * i];
-    for (let d = 0; d < 3; d++) {
-      if (!a.pbc[d]) continue;
-      const f = xi * g[d] + yi * g[3 + d] + zi * g[6 + d];
+    if (pa) {
+      const f = xi * g0 + yi * g3 + zi * g6;
+      if (f < -1 || f > 2) return i;
+    }
+    if (pb) {
+      const f = xi * g1 + yi * g4 + zi * g7;
+      if (f < -1 || f > 2) return i;
+    }
+    if (pc) {
+      const f = xi * g2 + yi * g5 + zi * g8;
       if (f < -1 || f > 2) return i;
     }
   }

@@ -36,17 +36,18 @@ export function maxwellBoltzmann(masses: ArrayLike<number>, temperature: number,
   const v = new Float64Array(3 * n);
   if (temperature === 0 || n < 2) return v;
   const rng = new Random(seed);
-  let mt = 0;
-  const p = [0, 0, 0];
+  rng.fillNormal(v);
+  let mt = 0, px = 0, py = 0, pz = 0;
   for (let i = 0; i < n; i++) {
     // sigma^2 = kT/m in (A/fs)^2: kT/m is in eV/amu, times FTM (A^2/fs^2 per eV/amu)
-    const sigma = Math.sqrt((BOLTZMANN * temperature * FTM) / masses[i]);
-    for (let d = 0; d < 3; d++) {
-      v[3 * i + d] = sigma * rng.normal();
-      p[d] += masses[i] * v[3 * i + d];
-    }
-    mt += masses[i];
+    const m = masses[i];
+    const sigma = Math.sqrt((BOLTZMANN * temperature * FTM) / m);
+    const a = sigma * v[3 * i], b = sigma * v[3 * i + 1], c = sigma * v[3 * i + 2];
+    v[3 * i] = a; v[3 * i + 1] = b; v[3 * i + 2] = c;
+    px += m * a; py += m * b; pz += m * c;
+    mt += m;
   }
+  const p = [px, py, pz];
   for (let i = 0; i < n; i++) for (let d = 0; d < 3; d++) v[3 * i + d] -= p[d] / mt;
   const t = temperatureOf(kineticEnergy(v, masses), n);
   const f = t > 0 ? Math.sqrt(temperature / t) : 0;

@@ -21,6 +21,8 @@ export interface KernelExports {
   runVerlet(ctx: number, steps: number): number;
   /** Completes a step interrupted by a short array: rebuild, forces, second half kick. */
   finishStep(ctx: number): number;
+  /** List slot of the closest pair of the half list at the current positions (first in list order), -1 when empty. */
+  closestPairSlot(ctx: number): number;
   /** 1 when some owned atom has moved more than half the skin since the last build. */
   needsRebuild(ctx: number): number;
   /** Kinetic energy (eV) of the owned atoms, stored in the context and returned. */
@@ -110,7 +112,7 @@ export interface StreitzDomainKernelExports extends KernelExports {
 }
 
 /** Every exported function, checked at instantiation (a stale dist/*.wasm lacks some). */
-export const KERNEL_FUNCTIONS = ["_initialize", "heapBase", "contextBytes", "simdEnabled", "rebuild", "computeForces", "runVerlet", "finishStep", "needsRebuild", "kineticEnergy", "initialIntegrate", "finalIntegrate", "passDensity", "passEmbedding", "passForce", "ghostFp", "ectEvaluate", "ectCharges", "ectDensityPass", "ectEmbeddingPass", "ectEpsPass", "ectLongRange", "ectUpdateWeights", "ectForceTail", "ectResonanceHessVec", "ectPolRefresh", "ectPolEnergy", "ectPolForces", "ectBondRefresh", "ectFrozenCg", "streitzCompute", "streitzRunVerlet", "streitzStep", "streitzFinishStep", "streitzRebuild", "streitzTally", "streitzDomainDensity", "streitzDomainEmbedding", "streitzDomainForce", "streitzDomainQeqPairs", "streitzDomainQeqRhs", "streitzDomainMatvec", "streitzDomainCoulomb", "streitzDomainKspaceSums", "streitzDomainKspaceForces"] as const;
+export const KERNEL_FUNCTIONS = ["_initialize", "heapBase", "contextBytes", "simdEnabled", "rebuild", "computeForces", "runVerlet", "finishStep", "closestPairSlot", "needsRebuild", "kineticEnergy", "initialIntegrate", "finalIntegrate", "passDensity", "passEmbedding", "passForce", "ghostFp", "ectEvaluate", "ectCharges", "ectDensityPass", "ectEmbeddingPass", "ectEpsPass", "ectLongRange", "ectUpdateWeights", "ectForceTail", "ectResonanceHessVec", "ectPolRefresh", "ectPolEnergy", "ectPolForces", "ectBondRefresh", "ectFrozenCg", "streitzCompute", "streitzRunVerlet", "streitzStep", "streitzFinishStep", "streitzRebuild", "streitzTally", "streitzDomainDensity", "streitzDomainEmbedding", "streitzDomainForce", "streitzDomainQeqPairs", "streitzDomainQeqRhs", "streitzDomainMatvec", "streitzDomainCoulomb", "streitzDomainKspaceSums", "streitzDomainKspaceForces"] as const;
 
 /** State slots per atom in the ECT weights, weightsNew and eps buffers, and per type in stateE, stateN, stateQ and dirEmbed. */
 export const MAX_STATES = 4;

@@ -30,14 +30,18 @@ export function estimateGhostsAndBins(p: ArrayLike<number>, frame: CellFrame, pb
   for (let k = 0; k < 3; k++) if (pbc[k] && frame.widths[k] > 0) images *= 1 + (2 * reach) / frame.widths[k];
   const ghosts = Math.ceil(n * (images - 1) * 1.2) + 64;
   if (!Number.isFinite(ghosts)) return { ghosts: 0, bins: 0 };
-  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  // Bounds in scalars, the three directions unrolled (this loop runs cold at every start-up).
+  let lx = Infinity, ly = Infinity, lz = Infinity, hx = -Infinity, hy = -Infinity, hz = -Infinity;
   for (let i = 0; i < n; i++) {
-    for (let d = 0; d < 3; d++) {
-      const v = p[3 * i + d];
-      if (v < lo[d]) lo[d] = v;
-      if (v > hi[d]) hi[d] = v;
-    }
+    const x = p[3 * i], y = p[3 * i + 1], z = p[3 * i + 2];
+    if (x < lx) lx = x;
+    if (x > hx) hx = x;
+    if (y < ly) ly = y;
+    if (y > hy) hy = y;
+    if (z < lz) lz = z;
+    if (z > hz) hz = z;
   }
+  const lo = [lx, ly, lz], hi = [hx, hy, hz];
   // Ghosts reach past the cell by reach/width of each periodic cell vector (fractional margin).
   let bins = 1;
   for (let d = 0; d < 3; d++) {
@@ -112,29 +116,36 @@ export class NeighborList {
     return this.arena.interleave("x0", "y0", "z0", n);
   }
 
-  /** Closest pair in the list of `n` owned atoms (owned indices; distance in A), for diagnostics. */
-  closestPair(n: number): { i: number; j: number; r: number } | null {
+  /**
+   * Closest pair in the list of `n` owned atoms (owned indices; distance in A), for diagnostics, from
+   * the list slot the kernel found (`closestPairSlot`: the first slot in list order at the smallest
+   * squared distance; -1 for an empty list). The squared distance is formed again here from the same
+   * positions in the same order of operations, so r is the kernel's to the bit.
+   */
+  closestPair(n: number, slot: number): { i: number; j: number; r: number } | null {
+    if (slot < 0) return null;
     const a = this.arena;
     const x = a.raw("x"), y = a.raw("y"), z = a.raw("z");
     const { num, first, neigh } = this.views();
     const owner = a.raw("ghostOwner");
-    // Squared distances and plain numbers in the loop (it runs over the whole list at every md/eval
-    // start: Math.hypot and an object per improvement made it ~2 % of a 100-step in.eam process).
-    let bi = -1, bj = -1, best = Infinity;
-    for (let i = 0; i < n; i++) {
-      const xi = x[i], yi = y[i], zi = z[i];
-      for (let q = first[i], end = first[i] + num[i]; q < end; q++) {
-        const j = neigh[q];
-        const dx = xi - x[j], dy = yi - y[j], dz = zi - z[j];
-        const rsq = dx * dx + dy * dy + dz * dz;
-        if (rsq < best || bi < 0) {
-          best = rsq;
-          bi = i;
-          bj = j;
-        }
-      }
+    // The segments follow the owned atoms in order: bisect for the one holding the slot, then
+    // check it (a linear scan in case some layout ever breaks the order).
+    let lo = 0, hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (first[mid] <= slot) lo = mid;
+      else hi = mid - 1;
     }
-    if (bi < 0) return null;
-    return { i: bi, j: bj < n ? bj : owner[bj - n], r: Math.sqrt(best) };
+    let i = lo;
+    const holds = (k: number) => first[k] <= slot && slot < first[k] + num[k];
+    if (!holds(i)) {
+      i = -1;
+      for (let k = 0; k < n && i < 0; k++) if (holds(k)) i = k;
+      if (i < 0) return null;
+    }
+    const j = neigh[slot];
+    const dx = x[i] - x[j], dy = y[i] - y[j], dz = z[i] - z[j];
+    const rsq = dx * dx + dy * dy + dz * dz;
+    return { i, j: j < n ? j : owner[j - n], r: Math.sqrt(rsq) };
   }
 }

@@ -240,8 +240,13 @@ export class KernelSystem {
     if (n === 0) throw new InputError(`${source}: no atoms`);
     const elements = this.elements;
     const types = new Int32Array(n);
+    // One lookup per run of equal symbols (a crystal is one run).
+    let last: string | undefined, t = -1;
     for (let i = 0; i < n; i++) {
-      const t = elements.indexOf(atoms.symbols[i]);
+      if (i === 0 || atoms.symbols[i] !== last) {
+        last = atoms.symbols[i];
+        t = elements.indexOf(last as string);
+      }
       if (t < 0) {
         throw new InputError(
           `species '${atoms.symbols[i]}' is not in ${this.source} (elements: ${elements.join(", ")})`,
@@ -269,15 +274,13 @@ export class KernelSystem {
       this.layout();
     }
     (this.raw("type") as Int32Array).set(types);
-    const im = this.f64("invMass");
-    for (let i = 0; i < n; i++) im[i] = 1 / atoms.masses[i];
-    this.writePositions(atoms.positions);
-    const v = atoms.velocities;
-    const vx = this.f64("vx"), vy = this.f64("vy"), vz = this.f64("vz");
+    // 1/m, positions (as writePositions) and velocities in one loop: it runs cold at start-up.
+    const m = atoms.masses, p = atoms.positions, v = atoms.velocities, im = this.f64("invMass");
+    const x = this.f64("x"), y = this.f64("y"), z = this.f64("z"), vx = this.f64("vx"), vy = this.f64("vy"), vz = this.f64("vz");
     for (let i = 0; i < n; i++) {
-      vx[i] = v ? v[3 * i] : 0;
-      vy[i] = v ? v[3 * i + 1] : 0;
-      vz[i] = v ? v[3 * i + 2] : 0;
+      im[i] = 1 / m[i];
+      x[i] = p[3 * i]; y[i] = p[3 * i + 1]; z[i] = p[3 * i + 2];
+      vx[i] = v ? v[3 * i] : 0; vy[i] = v ? v[3 * i + 1] : 0; vz[i] = v ? v[3 * i + 2] : 0;
     }
     this.listValid = false;
     this.forcesValid = false;
@@ -499,7 +502,7 @@ export class KernelSystem {
 
   /** Closest pair in the neighbor list (owned indices), for diagnostics. */
   closestPair(): { i: number; j: number; r: number } | null {
-    return this.neighborList.closestPair(this.n);
+    return this.neighborList.closestPair(this.n, this.k.closestPairSlot(this.ctx));
   }
 
   /** Tallies the energy, per-atom energies and virial if the last MD steps skipped them. */

@@ -19,32 +19,34 @@ export function interpolate(f: ArrayLike<number>, delta: number): SplineTable {
   const n = f.length;
   if (n < 3) throw new RangeError(`interpolate needs at least 3 points, got ${n}`);
   const c = new Float64Array(7 * n);
-  // LAMMPS 1-based index m lives at record m-1: coefficient j of point m is c[7*(m-1)+j].
-  const at = (m: number, j: number) => 7 * (m - 1) + j;
+  // LAMMPS 1-based index m lives at record m-1: coefficient j of point m is c[7*(m-1)+j]. The loops
+  // below keep b = 7*(m-1), the record of point m (m - 1 is b - 7, m + 1 is b + 7, ...): an index
+  // helper called per access was most of this function's time on cold code, at every start-up.
+  const last = 7 * (n - 1);
 
-  for (let m = 1; m <= n; m++) c[at(m, 6)] = f[m - 1];
+  for (let m = 1; m <= n; m++) c[7 * (m - 1) + 6] = f[m - 1];
 
-  c[at(1, 5)] = c[at(2, 6)] - c[at(1, 6)];
-  c[at(2, 5)] = 0.5 * (c[at(3, 6)] - c[at(1, 6)]);
-  c[at(n - 1, 5)] = 0.5 * (c[at(n, 6)] - c[at(n - 2, 6)]);
-  c[at(n, 5)] = c[at(n, 6)] - c[at(n - 1, 6)];
+  c[5] = c[7 + 6] - c[6];
+  c[7 + 5] = 0.5 * (c[14 + 6] - c[6]);
+  c[last - 7 + 5] = 0.5 * (c[last + 6] - c[last - 14 + 6]);
+  c[last + 5] = c[last + 6] - c[last - 7 + 6];
 
-  for (let m = 3; m <= n - 2; m++) {
-    c[at(m, 5)] = ((c[at(m - 2, 6)] - c[at(m + 2, 6)]) + 8.0 * (c[at(m + 1, 6)] - c[at(m - 1, 6)])) / 12.0;
+  for (let m = 3, b = 14; m <= n - 2; m++, b += 7) {
+    c[b + 5] = ((c[b - 14 + 6] - c[b + 14 + 6]) + 8.0 * (c[b + 7 + 6] - c[b - 7 + 6])) / 12.0;
   }
 
-  for (let m = 1; m <= n - 1; m++) {
-    c[at(m, 4)] = 3.0 * (c[at(m + 1, 6)] - c[at(m, 6)]) - 2.0 * c[at(m, 5)] - c[at(m + 1, 5)];
-    c[at(m, 3)] = c[at(m, 5)] + c[at(m + 1, 5)] - 2.0 * (c[at(m + 1, 6)] - c[at(m, 6)]);
+  for (let m = 1, b = 0; m <= n - 1; m++, b += 7) {
+    c[b + 4] = 3.0 * (c[b + 7 + 6] - c[b + 6]) - 2.0 * c[b + 5] - c[b + 7 + 5];
+    c[b + 3] = c[b + 5] + c[b + 7 + 5] - 2.0 * (c[b + 7 + 6] - c[b + 6]);
   }
 
-  c[at(n, 4)] = 0.0;
-  c[at(n, 3)] = 0.0;
+  c[last + 4] = 0.0;
+  c[last + 3] = 0.0;
 
-  for (let m = 1; m <= n; m++) {
-    c[at(m, 2)] = c[at(m, 5)] / delta;
-    c[at(m, 1)] = (2.0 * c[at(m, 4)]) / delta;
-    c[at(m, 0)] = (3.0 * c[at(m, 3)]) / delta;
+  for (let m = 1, b = 0; m <= n; m++, b += 7) {
+    c[b + 2] = c[b + 5] / delta;
+    c[b + 1] = (2.0 * c[b + 4]) / delta;
+    c[b] = (3.0 * c[b + 3]) / delta;
   }
 
   return { n, delta, coeffs: c };

@@ -86,14 +86,23 @@ export function bulk(symbol: string, structure: CubicStructure, a: number, repea
   const basis = BASIS[structure];
   const n = nx * ny * nz * basis.length;
   const positions = new Float64Array(3 * n);
+  // Indexed loops over a flat basis: this runs once per start-up on cold code, where destructuring
+  // each basis row (an iterator per atom) cost more than the arithmetic.
+  const nb = basis.length;
+  const flat = new Float64Array(3 * nb);
+  for (let b = 0; b < nb; b++) {
+    flat[3 * b] = basis[b][0];
+    flat[3 * b + 1] = basis[b][1];
+    flat[3 * b + 2] = basis[b][2];
+  }
   let k = 0;
   for (let i = 0; i < nx; i++) {
     for (let j = 0; j < ny; j++) {
       for (let l = 0; l < nz; l++) {
-        for (const [fx, fy, fz] of basis) {
-          positions[k++] = (i + fx) * a;
-          positions[k++] = (j + fy) * a;
-          positions[k++] = (l + fz) * a;
+        for (let b = 0; b < 3 * nb; b += 3) {
+          positions[k++] = (i + flat[b]) * a;
+          positions[k++] = (j + flat[b + 1]) * a;
+          positions[k++] = (l + flat[b + 2]) * a;
         }
       }
     }
