@@ -15,7 +15,7 @@ import { configDefaults, defineConfig } from "vitest/config";
 const UNIT = ["test/*.test.ts"];
 const VERIFY = ["test/verify/**/*.test.ts"];
 const STARTS_PROGRAMS = [
-  "test/ase-read.test.ts", "test/benchmark.test.ts", "test/browser.test.ts", "test/build-wasm.test.ts",
+  "test/ase-read.test.ts", "test/benchmark.test.ts", "test/browser.test.ts", "test/build-stamps.test.ts", "test/build-wasm.test.ts",
   "test/cli-*.test.ts", "test/demo.test.ts", "test/dump-log.test.ts", "test/ect-cli.test.ts", "test/export-*.test.ts",
   "test/io-empty-input.test.ts", "test/lammps-crosscheck.test.ts", "test/md-cli.test.ts", "test/package.test.ts",
   "test/serverless.test.ts", "test/streitz-cli.test.ts", "test/properties.test.ts",
