@@ -6,8 +6,10 @@ import { configDefaults, defineConfig } from "vitest/config";
 //   npm run verify      --mode verify  test/verify/*.test.ts: long physics runs (thermostat statistics over 50 ps,
 //                                      the barostat, NVE conservation over long runs, the fitted model, the
 //                                      O(N^2) Streitz reference on 2160 atoms, the slowest side-by-side and
-//                                      finite-difference checks of ECT-EAM), which CI (.ci/run) runs after
-//                                      npm test; a check moved there keeps its acceptance band
+//                                      finite-difference checks of ECT-EAM, the demo page's long runs, every
+//                                      command against every empty input), which CI (.ci/run) runs after
+//                                      npm test; a check moved there keeps its acceptance band, and npm test
+//                                      keeps a cheap version of it where one exists
 //   npm run test:quick  --mode quick   the unit tests without the ones that start programs (the CLI, LAMMPS,
 //                                      a browser, npm), build bundles, start worker threads or fit models:
 //                                      the inner loop while editing src/ (run the others by name)
@@ -32,8 +34,8 @@ export default defineConfig(({ mode }) => ({
     hookTimeout: 120_000,
     // vitest's default is one worker fewer than the cores (one on 2 cores); the tests spend their time
     // in wasm and child processes, not in vitest's own process, so use them all, and one more: about a
-    // hundred LAMMPS runs (each ~0.4 s of wall time and ~0.05 s of CPU, MPI start-up), chromium page
-    // loads and npm installs leave a worker waiting, and the extra one computes meanwhile.
+    // hundred LAMMPS runs (each ~0.2 s of wall time and ~0.05 s of CPU, test/helpers/tools.ts lammpsEnv),
+    // chromium page loads and npm installs leave a worker waiting, and the extra one computes meanwhile.
     maxWorkers: availableParallelism() + 1,
     // npm test and test:quick run their files in a worker without a fresh module graph each (no test
     // file changes globals or mocks modules): measured on --mode quick, 48 files, 124 s of CPU against
