@@ -2,12 +2,15 @@ import { availableParallelism } from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
 
 // Three selections of the tests, chosen with vitest's --mode (package.json scripts):
-//   npm test            --mode unit    test/*.test.ts: every claim (about 400 s of CPU measured on a loaded 2-core machine, on all cores)
+//   npm test            --mode unit    test/*.test.ts: every claim (about 390 s of CPU in vitest, 400 s with the build and
+//                                      the type check, measured on a loaded 2-core machine, on all cores)
 //   npm run verify      --mode verify  test/verify/*.test.ts: long physics runs (thermostat statistics over 50 ps,
 //                                      the barostat, NVE conservation over long runs, the fitted model, the
 //                                      O(N^2) Streitz reference on 2160 atoms, the slowest side-by-side and
-//                                      finite-difference checks of ECT-EAM), which CI (.ci/run) runs after
-//                                      npm test; a check moved there keeps its acceptance band
+//                                      finite-difference checks of ECT-EAM, the demo page's long runs, every
+//                                      command against every empty input), which CI (.ci/run) runs after
+//                                      npm test; a check moved there keeps its acceptance band, and npm test
+//                                      keeps a cheap version of it where one exists
 //   npm run test:quick  --mode quick   the unit tests without the ones that start programs (the CLI, LAMMPS,
 //                                      a browser, npm), build bundles, start worker threads or fit models:
 //                                      the inner loop while editing src/ (run the others by name)
@@ -15,7 +18,7 @@ import { configDefaults, defineConfig } from "vitest/config";
 const UNIT = ["test/*.test.ts"];
 const VERIFY = ["test/verify/**/*.test.ts"];
 const STARTS_PROGRAMS = [
-  "test/ase-read.test.ts", "test/benchmark.test.ts", "test/browser.test.ts", "test/build-wasm.test.ts",
+  "test/ase-read.test.ts", "test/benchmark.test.ts", "test/browser.test.ts", "test/build-stamps.test.ts", "test/build-wasm.test.ts",
   "test/cli-*.test.ts", "test/demo.test.ts", "test/dump-log.test.ts", "test/ect-cli.test.ts", "test/export-*.test.ts",
   "test/io-empty-input.test.ts", "test/lammps-crosscheck.test.ts", "test/md-cli.test.ts", "test/package.test.ts",
   "test/serverless.test.ts", "test/streitz-cli.test.ts", "test/properties.test.ts",
@@ -32,8 +35,8 @@ export default defineConfig(({ mode }) => ({
     hookTimeout: 120_000,
     // vitest's default is one worker fewer than the cores (one on 2 cores); the tests spend their time
     // in wasm and child processes, not in vitest's own process, so use them all, and one more: about a
-    // hundred LAMMPS runs (each ~0.4 s of wall time and ~0.05 s of CPU, MPI start-up), chromium page
-    // loads and npm installs leave a worker waiting, and the extra one computes meanwhile.
+    // hundred LAMMPS runs (each ~0.2 s of wall time and ~0.05 s of CPU, test/helpers/tools.ts lammpsEnv),
+    // chromium page loads and npm installs leave a worker waiting, and the extra one computes meanwhile.
     maxWorkers: availableParallelism() + 1,
     // npm test and test:quick run their files in a worker without a fresh module graph each (no test
     // file changes globals or mocks modules): measured on --mode quick, 48 files, 124 s of CPU against

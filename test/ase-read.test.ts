@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseExtxyz } from "../src/io/extxyz.js";
-import { describeWith, itWith, need } from "./helpers/tools.js";
+import { describeWith, itWith, lammpsEnv, need } from "./helpers/tools.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "ase-read-"));
@@ -96,7 +96,7 @@ print(json.dumps([{"s": a.get_chemical_symbols(), "p": a.get_positions().ravel()
   itWith("lmp", "export-lammps: the dump LAMMPS writes has an element column ASE reads", () => {
     writeFileSync(f("cuni.xyz"), readFileSync(join(ROOT, "test/fixtures/ref/cuni_rattled_2x2x3.extxyz"), "utf8"));
     cli("export-lammps", "--potential", "potentials/CuNi.eam.alloy", "--input", f("cuni.xyz"), "--output-dir", f("export"));
-    execFileSync(need("lmp"), ["-in", "in.lammps", "-log", "none", "-screen", "none"], { cwd: f("export"), env: { ...process.env, OMP_NUM_THREADS: "1" } });
+    execFileSync(need("lmp"), ["-in", "in.lammps", "-log", "none", "-screen", "none"], { cwd: f("export"), env: lammpsEnv(f("export")) });
     const ours = parseExtxyz(readFileSync(f("cuni.xyz"), "utf8"))[0];
     const got = ase(`
 a = read(${JSON.stringify(join(f("export"), "forces.dump"))}, format="lammps-dump-text")

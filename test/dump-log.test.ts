@@ -13,7 +13,7 @@ import { parseExtxyz } from "../src/io/extxyz.js";
 import { bulk } from "../src/structures/lattice.js";
 import type { DynamicsThermo } from "../src/dynamics/driver.js";
 import { InputError } from "../src/errors.js";
-import { describeWith, need } from "./helpers/tools.js";
+import { describeWith, lammpsEnv, need } from "./helpers/tools.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dump-log-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -190,7 +190,7 @@ describeWith("lmp", "LAMMPS reads our dumps", () => {
       "thermo_style custom step pe", "thermo_modify format float %.17g", "thermo 1",
       "rerun rerun.dump dump x y z vx vy vz box yes", "",
     ].join("\n"));
-    const r = spawnSync(need("lmp"), ["-in", "in.rerun", "-log", "rerun.log", "-screen", "none"], { cwd: dir, encoding: "utf8" });
+    const r = spawnSync(need("lmp"), ["-in", "in.rerun", "-log", "rerun.log", "-screen", "none"], { cwd: dir, env: lammpsEnv(dir), encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     const lines = readFileSync(join(dir, "rerun.log"), "utf8").split("\n");
     const pe = new Map<number, number>();

@@ -14,7 +14,7 @@ import { readEctModelFile } from "../src/ect/model-file.js";
 import { buildEctTables } from "../src/ect/tables.js";
 import { exportEamLammps, exportEctLammps, lammpsFrame, type LammpsExport } from "../src/export/lammps.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
-import { describeWith, need } from "./helpers/tools.js";
+import { describeWith, lammpsEnv, need } from "./helpers/tools.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "export-flat-"));
@@ -25,7 +25,7 @@ function runLammps(name: string, ex: LammpsExport): { pe: number; forces: Float6
   const d = join(dir, name);
   mkdirSync(d, { recursive: true });
   for (const [file, text] of Object.entries(ex.files)) writeFileSync(join(d, file), text);
-  execFileSync(need("lmp"), ["-in", "in.lammps", "-log", "log.lammps", "-screen", "none"], { cwd: d, env: { ...process.env, OMP_NUM_THREADS: "1" } });
+  execFileSync(need("lmp"), ["-in", "in.lammps", "-log", "log.lammps", "-screen", "none"], { cwd: d, env: lammpsEnv(d) });
   const log = readFileSync(join(d, "log.lammps"), "utf8");
   const pe = Number(/^EXPORT_PE (\S+)$/m.exec(log)![1]);
   const dump = readFileSync(join(d, "forces.dump"), "utf8").split("\n");

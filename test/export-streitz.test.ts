@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseExtxyz } from "../src/io/extxyz.js";
-import { itWith, need } from "./helpers/tools.js";
+import { itWith, lammpsEnv, need } from "./helpers/tools.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "export-streitz-"));
@@ -32,7 +32,7 @@ describe("export-lammps --streitz", () => {
       expect(inp).toMatch(/pair_style\s+hybrid\/overlay coul\/streitz 12 (wolf 0\.31|ewald) eam\/alloy/);
       expect(inp).toMatch(/fix\s+qeq all qeq\/slater 1 12 1e-12 2000 coul\/streitz alpha 0\.2/);
       if (summation === "ewald") expect(inp).toMatch(new RegExp(`kspace_modify\\s+gewald ${ours.info.ewald_g} kmax/ewald ${(ours.info.ewald_kmax as number[]).join(" ")}`));
-      const r = spawnSync(need("lmp"), ["-in", "in.lammps", "-log", "log.lammps", "-screen", "none"], { cwd: out, env: { ...process.env, OMP_NUM_THREADS: "1" }, encoding: "utf8" });
+      const r = spawnSync(need("lmp"), ["-in", "in.lammps", "-log", "log.lammps", "-screen", "none"], { cwd: out, env: lammpsEnv(out), encoding: "utf8" });
       expect(r.status, readFileSync(join(out, "log.lammps"), "utf8").slice(-2000)).toBe(0);
       const pe = Number(/^EXPORT_PE (\S+)$/m.exec(readFileSync(join(out, "log.lammps"), "utf8"))![1]);
       const n = ours.length;

@@ -528,8 +528,8 @@ describeWith("lmp", "LAMMPS cross-check on generated structures", () => {
     dir = mkdtempSync(join(tmpdir(), "eam-lammps-xcheck-"));
     // run LAMMPS on every structure now, a few at a time; each test awaits its own structure
     const queue = cases.slice();
-    // A run is ~0.35 s of wall time, nearly all of it MPI start-up waiting (not CPU): more runs
-    // than cores at a time is fine.
+    // A run is ~0.2 s of wall time (lammpsEnv: no MPI daemon), much of it start-up waiting (not
+    // CPU): more runs than cores at a time is fine.
     const limit = Math.max(8, availableParallelism());
     const gates: (() => void)[] = [];
     let active = 0;

@@ -8,7 +8,7 @@ import { bulk } from "../src/structures/lattice.js";
 import { InputError } from "../src/errors.js";
 import { formatLammpsData, parseLammpsData } from "../src/io/lammps-data.js";
 import { readLammpsDataFile } from "../src/io/lammps-data-file.js";
-import { describeWith, need } from "./helpers/tools.js";
+import { describeWith, lammpsEnv, need } from "./helpers/tools.js";
 
 /** A small sheared Cu/Ni cell with velocities (A/fs), restricted triclinic. */
 function sheared(): Atoms {
@@ -278,7 +278,7 @@ describeWith("lmp", "with LAMMPS", () => {
       );
       const r = spawnSync(need("lmp"), ["-in", "in.lmp", "-screen", "none", "-log", "log.lammps"], {
         cwd: dir,
-        env: { ...process.env, OMP_NUM_THREADS: "1" },
+        env: lammpsEnv(dir),
         timeout: 60_000,
       });
       expect(r.status, readFileSync(join(dir, "log.lammps"), "utf8")).toBe(0);

@@ -21,7 +21,7 @@ import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import { bulk, rocksalt } from "../src/structures/lattice.js";
 import { equationOfState } from "../src/properties/eos.js";
 import { removeAtoms } from "../src/structures/supercell.js";
-import { describeWith, need } from "./helpers/tools.js";
+import { describeWith, lammpsEnv, need } from "./helpers/tools.js";
 import { scratch } from "./helpers/cli.js";
 
 // Each case takes well under 5 s alone, but the suite runs beside other processes on 2 cores.
@@ -376,7 +376,7 @@ describeWith("lmp", "LAMMPS minimize of the same vacancy cell", () => {
       "min_style cg", "minimize 0.0 1.0e-8 10000 100000",
       'print "REF_PE $(pe:%.17g) REF_FMAX $(fmax:%.17g)"', "",
     ].join("\n"));
-    const run = spawnSync(need("lmp"), ["-in", "in.min", "-log", "log.min", "-screen", "none"], { cwd: dir, env: { ...process.env, OMP_NUM_THREADS: "1" } });
+    const run = spawnSync(need("lmp"), ["-in", "in.min", "-log", "log.min", "-screen", "none"], { cwd: dir, env: lammpsEnv(dir) });
     expect(run.status).toBe(0);
     const m = /^REF_PE (\S+) REF_FMAX (\S+)$/m.exec(readFileSync(join(dir, "log.min"), "utf8"));
     expect(m).not.toBeNull();

@@ -3,9 +3,12 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll } from "vitest";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, expect } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { need } from "./tools.js";
+import type { ThermoRow as PageRow } from "../../web/protocol.js";
+import { EamEngine, VelocityVerlet, parseEamPotential, type Atoms, type ThermoRow } from "../../src/core.js";
 
 export const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -116,4 +119,59 @@ export async function openPage(demo: { browser: Browser; base: string }, viewpor
   });
   await page.goto(demo.base);
   return { page, problems };
+}
+
+/** What the page's test hook `window.ectDemo.run` resolves to (web/main.ts RunResult); rows as the worker sends them. */
+export interface PageResult {
+  example: string;
+  kind: string;
+  mode: string;
+  variant: string;
+  settings: { dt: number; temperature: number; seed: number; steps: number; frameEvery: number };
+  reason: string;
+  steps: number;
+  initialVelocities: number[];
+  rows: PageRow[];
+  shown: Record<string, string>;
+}
+export type DemoFiles = { trajectory: string; thermo: string; plots: string };
+export type DemoWindow = { ectDemo: { run(opts: Record<string, unknown>): Promise<PageResult>; state(): string; downloads(): DemoFiles | null } };
+
+/** A page on the demo (see openPage), once its test hook `window.ectDemo` is there. */
+export async function openDemo(demo: { browser: Browser; base: string }, viewport = { width: 1400, height: 900 }): Promise<{ page: Page; problems: string[] }> {
+  const { page, problems } = await openPage(demo, viewport);
+  await page.waitForFunction(() => (window as unknown as { ectDemo?: unknown }).ectDemo !== undefined, undefined, { timeout: 15_000 });
+  return { page, problems };
+}
+
+/**
+ * A page's Cu_u3 NVE run (`result`, from the page's initial velocities, thermo rows every `every`
+ * steps) equals the same run on one engine in Node to round-off: potential and kinetic energy to 1e-9
+ * relative (spatial domains sum the same terms in another order).
+ */
+export async function expectSameAsOneEngine(result: PageResult, atoms: Atoms, dt: number, steps: number, every: number): Promise<void> {
+  atoms.velocities = Float64Array.from(result.initialVelocities);
+  const engine = await EamEngine.create(parseEamPotential(readFileSync("potentials/Cu_u3.eam", "utf8"), { fileName: "Cu_u3.eam" }));
+  engine.setAtoms(atoms);
+  const rows: ThermoRow[] = [];
+  new VelocityVerlet(engine, atoms, { dt }).run(steps, { thermoEvery: every, onThermo: (r) => rows.push(r) });
+  expect(result.rows.length).toBe(rows.length);
+  result.rows.forEach((r, k) => {
+    expect(Math.abs(r.potential - rows[k].potential)).toBeLessThan(1e-9 * Math.abs(rows[k].potential));
+    expect(Math.abs(r.kinetic - rows[k].kinetic)).toBeLessThan(1e-9 * Math.abs(rows[k].kinetic) + 1e-12);
+  });
+}
+
+/**
+ * Runs an EAM example on two spatial domains in the page (`workers: 2`; two when the browser reports
+ * at least two cores) to the end; returns the page's result and its core count.
+ */
+export async function runOnTwoDomains(page: Page, example: string, steps: number, frameEvery: number): Promise<{ result: PageResult; cores: number }> {
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const opts = { example, steps, frameEvery, workers: 2 };
+  const result = await page.evaluate((o) => (window as unknown as DemoWindow).ectDemo.run(o), opts);
+  expect(result).toMatchObject({ example, kind: "eam", mode: "md", reason: "finished", steps });
+  if (cores >= 2) expect((result as unknown as { domains: number }).domains).toBe(2);
+  expect(await page.textContent("#status")).toMatch(new RegExp(`^finished at step ${steps}`));
+  return { result, cores };
 }

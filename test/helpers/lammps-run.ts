@@ -7,6 +7,7 @@ import { basename, join } from "node:path";
 import type { Atoms } from "../../src/atoms.js";
 import { formatLammpsData } from "../../src/io/lammps-data.js";
 import type { EamStyle } from "../../src/potentials/types.js";
+import { lammpsEnv } from "./tools.js";
 
 /** LAMMPS metal nktv2p (src/update.cpp): pressure in bar = W (eV) * NKTV2P / V (A^3). */
 export const NKTV2P = 1.6021765e6;
@@ -101,7 +102,7 @@ export async function runLammpsFile(lmp: string, dir: string, input: string, log
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     const child = spawn(lmp, ["-in", input, "-log", logFile, "-screen", "none"], {
       cwd: dir,
-      env: { ...process.env, OMP_NUM_THREADS: "1" },
+      env: lammpsEnv(dir),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

@@ -1,0 +1,36 @@
+// The browser demo's longer runs (npm run verify; moved here from test/demo.test.ts to keep npm test
+// fast, which keeps a 40-step thermostat run and a 500-atom run on two domains): the thermostats heat
+// the Cu crystal from 100 K toward 900 K over 400 steps, and the cu-cores example (32,000 atoms) on two
+// spatial domains in the page equals the same run on one engine in Node. Bands as they were there.
+import { expect, it } from "vitest";
+import { demoSession, expectSameAsOneEngine, openDemo, runOnTwoDomains, type DemoWindow } from "../helpers/demo-server.js";
+import { describeWith } from "../helpers/tools.js";
+import { bulk } from "../../src/core.js";
+import type { ThermoRow as PageRow } from "../../web/protocol.js";
+
+describeWith("chromium", "browser demo page: long runs", () => {
+  const demo = demoSession();
+
+  it("runs NVT: Langevin and Nose-Hoover thermostats heat the crystal toward their target over 400 steps", async () => {
+    const { page, problems } = await openDemo(demo);
+    for (const thermostat of ["langevin", "nose-hoover"]) {
+      const result = await page.evaluate((t) => (window as unknown as DemoWindow).ectDemo.run({ example: "cu", steps: 400, dt: 2, temperature: 100, thermostat: t, targetTemperature: 900, tdamp: 50 }), thermostat);
+      expect(result).toMatchObject({ kind: "eam", mode: "md", reason: "finished", steps: 400 });
+      const last = result.rows[result.rows.length - 1] as PageRow & { conserved?: number };
+      // heated from 100 K toward 900 K (the lattice takes half of the kinetic energy it is given)
+      expect(last.temperature).toBeGreaterThan(450);
+      expect(Number.isFinite(last.conserved)).toBe(true);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("runs the cu-cores example (32,000 atoms) on two spatial domains: the energies of one engine in Node", async () => {
+    const { page, problems } = await openDemo(demo);
+    const { result, cores } = await runOnTwoDomains(page, "cu-cores", 40, 20);
+    await expectSameAsOneEngine(result, bulk("Cu", "fcc", 3.615, 20), 2, 40, 20);
+    console.log(`demo on ${cores} reported cores: ${await page.evaluate(() => (document.getElementById("status") as HTMLElement).textContent)}`);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 300_000);
+});
