@@ -39,17 +39,16 @@ const DAMPING = 0.85;
 export class AtomPreconditioner {
   private atoms = 0;
   private na = 0;
-  /** Per active variable: its two atoms (the second -1 for a reservoir variable), u = -2 x, 1/D. */
+  /** Per active variable: its two atoms (the second -1 for a reservoir variable), 1/D. */
   private ai = new Int32Array(0);
   private aj = new Int32Array(0);
-  private u = new Float64Array(0);
   private dInv = new Float64Array(0);
-  /** Per atom: 1/C (0 where C <= 0: no coarse direction), 1/diag(S) (0 there too), y, t, S y. */
-  private cInv = new Float64Array(0);
+  /** Per atom: C (the build's), 1/diag(S) (0 where C <= 0: no coarse direction), y, t, and sum_j S_ij y_j. */
+  private c = new Float64Array(0);
   private sDiagInv = new Float64Array(0);
   private y = new Float64Array(0);
   private t = new Float64Array(0);
-  private sy = new Float64Array(0);
+  private off = new Float64Array(0);
   /** Whether any atom has a coarse direction (otherwise apply is D^-1). */
   private any = false;
   /**
@@ -73,25 +72,24 @@ export class AtomPreconditioner {
   build(p: { bonds: BondSet }, x: Float64Array, wk: { atoms: number; w0: Float64Array }, act: Int32Array, dc: Float64Array): void {
     const b = p.bonds, nb = b.count, n = wk.atoms, na = act.length;
     this.resize(n, na);
-    const cInv = this.cInv, sd = this.sDiagInv;
-    neutralWeightStiffness(b, x, wk.w0, cInv);
+    const c = this.c, sd = this.sDiagInv;
+    neutralWeightStiffness(b, x, wk.w0, c);
     this.any = false;
+    // diag(S) = 1/C + sum u^2/D over the atom's channels (summed below, then inverted)
     for (let i = 0; i < n; i++) {
-      const c = cInv[i];
-      cInv[i] = c > 0 ? 1 / c : 0;
-      sd[i] = c > 0 ? 1 / c : 0;
-      if (c > 0) this.any = true;
+      sd[i] = c[i] > 0 ? 1 / c[i] : 0;
+      if (c[i] > 0) this.any = true;
     }
-    const ai = this.ai, aj = this.aj, u = this.u, dInv = this.dInv, ud = this.ud;
+    const ai = this.ai, aj = this.aj, dInv = this.dInv, ud = this.ud;
     if (this.slotOfBond.length < nb) this.slotOfBond = new Int32Array(nb);
     const slotOfBond = this.slotOfBond;
     slotOfBond.fill(-1, 0, nb);
     let pairs = 0;
     for (let a = 0; a < na; a++) {
       const k = act[a];
-      let i: number, j: number;
+      let i: number, j: number, kb = -1;
       if (k < 2 * nb) {
-        const kb = k < nb ? k : k - nb;
+        kb = k < nb ? k : k - nb;
         i = b.i[kb];
         j = b.j[kb];
         if (slotOfBond[kb] < 0) {
@@ -107,19 +105,20 @@ export class AtomPreconditioner {
       }
       ai[a] = i;
       aj[a] = j;
-      u[a] = -2 * x[k];
+      // u = dw0/dx = -2 x on the atom's channels
+      const u = -2 * x[k];
       dInv[a] = 1 / dc[a];
-      ud[a] = u[a] * dInv[a];
-      const s = u[a] * u[a] * dInv[a];
+      ud[a] = u * dInv[a];
+      const s = u * u * dInv[a];
       sd[i] += s;
       if (j >= 0) {
         sd[j] += s;
-        this.ps[slotOfBond[k < nb ? k : k - nb]] += s;
+        this.ps[slotOfBond[kb]] += s;
       }
     }
     this.pairs = pairs;
-    // diag(S) = 1/C + sum u^2/D over the atom's channels, inverted; 0 for atoms without C.
-    for (let i = 0; i < n; i++) sd[i] = cInv[i] > 0 ? 1 / sd[i] : 0;
+    // inverted; 0 for atoms without C
+    for (let i = 0; i < n; i++) sd[i] = c[i] > 0 ? 1 / sd[i] : 0;
   }
 
   /** z = M^-1 r over the active variables. */
@@ -127,7 +126,7 @@ export class AtomPreconditioner {
     const na = this.na, n = this.atoms, dInv = this.dInv, ud = this.ud, ai = this.ai, aj = this.aj;
     for (let a = 0; a < na; a++) z[a] = r[a] * dInv[a];
     if (!this.any) return;
-    const t = this.t, y = this.y, off = this.sy, sd = this.sDiagInv;
+    const t = this.t, y = this.y, off = this.off, sd = this.sDiagInv;
     const pairs = this.pairs, pi = this.pi, pj = this.pj, ps = this.ps;
     // t = U^T D^-1 r
     t.fill(0, 0, n);
@@ -162,7 +161,6 @@ export class AtomPreconditioner {
     if (this.ai.length < na) {
       this.ai = new Int32Array(na);
       this.aj = new Int32Array(na);
-      this.u = new Float64Array(na);
       this.dInv = new Float64Array(na);
       this.ud = new Float64Array(na);
       // (at most one bond per active channel)
@@ -170,12 +168,12 @@ export class AtomPreconditioner {
       this.pj = new Int32Array(na);
       this.ps = new Float64Array(na);
     }
-    if (this.cInv.length < n) {
-      this.cInv = new Float64Array(n);
+    if (this.c.length < n) {
+      this.c = new Float64Array(n);
       this.sDiagInv = new Float64Array(n);
       this.y = new Float64Array(n);
       this.t = new Float64Array(n);
-      this.sy = new Float64Array(n);
+      this.off = new Float64Array(n);
     }
   }
 }
