@@ -57,7 +57,7 @@ export const MODEL_KEYS = {
   ],
   cutoffs: ["density", "pair", "coulombShortRange", "coulombShortRangePairs", "resonance", "taper"],
   electrostatics: ["longRange", "cutoff", "dsfAlpha", "ewaldAccuracy"],
-  element: ["Z", "mass", "states", "dampingRadius", "confinement", "comment"],
+  element: ["Z", "mass", "states", "dampingRadius", "confinement", "densityScale", "comment"],
   state: ["name", "electrons", "energy", "ionizationEnergy", "density", "embedding", "asymptoticDecay", "polarizability", "comment"],
   polarization: ["cutoff"],
   screening: ["cmin", "cmax", "pairs"],
@@ -222,6 +222,11 @@ export function validateEctModel(json: unknown, source: string): EctModel {
   const symbols = Object.keys(elemsObj);
   if (symbols.length === 0) c.fail("elements", "expected at least one element");
   const elements = symbols.map((sym) => parseElement(c, sym, elemsObj[sym]));
+  for (const el of elements) {
+    for (const k of Object.keys(el.densityScale ?? {})) {
+      if (!symbols.includes(k)) c.fail(`elements.${el.symbol}.densityScale.${k}`, `element ${k} is not in the model (its elements: ${symbols.join(", ")})`);
+    }
+  }
   const remainderPairs = parseRemainderPairs(c, (root.cutoffs as Record<string, Json>).coulombShortRangePairs, symbols, cutoffs);
   if (remainderPairs.length) cutoffs.coulombShortRangePairs = remainderPairs;
   if (polarization) {
@@ -420,6 +425,15 @@ function parseElement(c: Checker, symbol: string, v: Json): EctElement {
     c.keys(co, `${path}.confinement`, ["strength", "radius"], ["strength", "radius"]);
     confinement = { strength: c.positive(co.strength, `${path}.confinement.strength`), radius: c.positive(co.radius, `${path}.confinement.radius`) };
   }
+  let densityScale: Record<string, number> | undefined;
+  if (o.densityScale !== undefined) {
+    const ds = c.object(o.densityScale, `${path}.densityScale`);
+    densityScale = {};
+    for (const [k, x] of Object.entries(ds)) {
+      if (atomicNumber(k) === undefined) c.fail(`${path}.densityScale.${k}`, `unknown chemical symbol '${k}' (symbols are case-sensitive, e.g. "Cl")`);
+      densityScale[k] = c.positive(x, `${path}.densityScale.${k}`);
+    }
+  }
   const comment = o.comment === undefined ? undefined : c.string(o.comment, `${path}.comment`, false);
   const arr = c.array(o.states, `${path}.states`);
   if (arr.length === 0) c.fail(`${path}.states`, "expected at least one state (the neutral)");
@@ -448,7 +462,7 @@ function parseElement(c: Checker, symbol: string, v: Json): EctElement {
       `expected exactly one neutral ground state (electrons == Z = ${Z} and energy 0), found ${neutrals.length}`,
     );
   }
-  return { symbol, Z, mass, states, ...(dampingRadius !== undefined ? { dampingRadius } : {}), ...(confinement ? { confinement } : {}), ...(comment !== undefined ? { comment } : {}) };
+  return { symbol, Z, mass, states, ...(dampingRadius !== undefined ? { dampingRadius } : {}), ...(confinement ? { confinement } : {}), ...(densityScale ? { densityScale } : {}), ...(comment !== undefined ? { comment } : {}) };
 }
 
 function parseState(c: Checker, v: Json, path: string, Z: number): EctState {

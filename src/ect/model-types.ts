@@ -103,6 +103,13 @@ export interface EctElement {
    * beside one (the in-crystal polarizabilities of Fowler and Madden). Absent: no confinement.
    */
   confinement?: { strength: number; radius: number };
+  /**
+   * Pair-specific host densities (as in Finnis-Sinclair EAM): the density that the states of each
+   * listed element put on this element's host density is multiplied by the factor (> 0); unlisted
+   * elements count fully. Only the embedding reads it: Coulomb remainders use the states' own
+   * densities. Absent: every factor 1.
+   */
+  densityScale?: Record<string, number>;
   comment?: string;
 }
 

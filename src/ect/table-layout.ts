@@ -224,7 +224,7 @@ export function pairBlocksFor(t: EctTables, spec: BlockSpec, types: number[], fo
   const shortCutoff = Math.max(spec.innerCutoff, reach);
   return {
     coul: packCoulombBlocks(t.coulomb, Math.min(spec.gridPoints, Math.ceil(shortCutoff / t.dr) + 3), types, fold ? spec.fold : undefined),
-    inner: packInnerBlocks(t.pair, t.resonance, t.density, spec.innerPoints, types),
+    inner: packInnerBlocks(t.pair, t.resonance, t.density, spec.innerPoints, types, t.densityScale),
     shortCutoff,
     remainderCutoff: reach,
   };

@@ -41,6 +41,8 @@ export interface EctTables {
   rhoMax: number;
   /** [element][state]: f_AM(r), embedding density incl. taper (e/A^3). */
   density: SplineTable[][];
+  /** [host A][source B]: factor on the density B's states put on A's host density (EctElement.densityScale; 1 when absent). */
+  densityScale: number[][];
   /** [element][state]: F_AM(rhobar) in eV. */
   embedding: SplineTable[][];
   /** [A][B] symmetric: phi_AB(r) in eV (NOT r*phi), incl. taper; pair[a][b] and pair[b][a] are the same object. */

@@ -172,6 +172,11 @@ export function freezeEct(tables: EctTables, atoms: Atoms, weights: ArrayLike<nu
   const present = [...new Set(types.map((c) => c.elementIndex))];
   let remainder = 0;
   for (const a of present) for (const b of present) remainder = Math.max(remainder, tables.coulombCutoff[a][b]);
+  // A setfl file has one density per type: pair-specific densities (EctElement.densityScale) between
+  // this structure's elements would need eam/fs, which the export does not write.
+  for (const a of present) for (const b of present) {
+    if (tables.densityScale[a][b] !== 1) throw new InputError(`frozen export: the model scales the density ${tables.elements[b]} puts on ${tables.elements[a]} (elements.${tables.elements[a]}.densityScale), which eam/alloy cannot express`);
+  }
   const inner = Math.max(tables.densityCutoff, tables.pairCutoff, tables.resonance ? tables.resonanceCutoff : 0);
   const cutoff = Math.max(inner, remainder, foldedCut);
   const nr = Math.max(tables.nr, Math.ceil(cutoff / dr - 1e-9) + 3);

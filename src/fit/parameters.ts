@@ -75,6 +75,8 @@ function param(path: (string | number)[]): FitParameter {
   const name = String(path[path.length - 1]);
   // A spline knot's value (embedding.points[k][1]) is an energy that may have either sign.
   if (path.length >= 3 && path[path.length - 3] === "points") return { path, label: labelOf(path), transform: "linear", unit: "eV" };
+  // A pair-specific density factor (elements.A.densityScale.B) is positive and has no unit.
+  if (path.length >= 2 && path[path.length - 2] === "densityScale") return { path, label: labelOf(path), transform: "log", unit: "" };
   return { path, label: labelOf(path), transform: POSITIVE.has(name) ? "log" : "linear", unit: UNITS[name] ?? "" };
 }
 
