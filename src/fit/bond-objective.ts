@@ -46,7 +46,12 @@ export function restrictModel(model: Json, elements: readonly string[]): Json {
   const pairTable = (t: Json | undefined) => (t ? Object.fromEntries(Object.entries(t).filter(([k]) => k.split("-").every((e) => keep.has(e)))) : undefined);
   return {
     ...model,
-    elements: Object.fromEntries(Object.entries(model.elements as Json).filter(([k]) => keep.has(k))),
+    // (an element's pair-specific density factors name other elements: only the kept ones stay)
+    elements: Object.fromEntries(
+      Object.entries(model.elements as Json)
+        .filter(([k]) => keep.has(k))
+        .map(([k, el]) => [k, el.densityScale ? { ...el, densityScale: Object.fromEntries(Object.entries(el.densityScale as Json).filter(([b]) => keep.has(b))) } : el]),
+    ),
     pairs: pairTable(model.pairs),
     resonance: pairTable(model.resonance),
   };
