@@ -12,6 +12,7 @@ import { EctCalculator } from "../src/ect/calculator.js";
 import { parseEctModel } from "../src/ect/model.js";
 import { buildEctTables } from "../src/ect/tables.js";
 import { freezeEct } from "../src/export/ect-frozen.js";
+import { restrictModel } from "../src/fit/bond-objective.js";
 import { forceError } from "./helpers/ect-finite-diff.js";
 
 const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
@@ -82,5 +83,11 @@ describe("pair-specific host densities (densityScale)", () => {
     expect(() => freezeEct(tables, nah, w)).toThrow(/scales the density H puts on Na .*eam\/alloy cannot express/);
     const nacl = new Atoms({ symbols: ["Na", "Cl"], positions: [0, 0, 0, 0, 0, 2.4] });
     expect(() => freezeEct(tables, nacl, calc.calculate(nacl).weights)).not.toThrow();
+  });
+
+  it("a fit's model restricted to a frame's elements keeps only their factors (and parses)", () => {
+    const sub = restrictModel(json({ Na: { H: 0.3, Cl: 0.8 } }), ["Na", "Cl"]);
+    expect(sub.elements.Na.densityScale).toEqual({ Cl: 0.8 });
+    expect(parseEctModel(sub, "restricted").elements.find((e) => e.symbol === "Na")?.densityScale).toEqual({ Cl: 0.8 });
   });
 });
