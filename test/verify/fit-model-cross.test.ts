@@ -42,7 +42,7 @@ const references = (JSON.parse(read("datasets/qm/equilibrium.json")) as { crossP
  * Met since the refit: rock-salt LiCl has one minimum (it had a covalent branch below a = 4.49 A,
  * which the neutral-Li embedding removed), a0 5.105 A (was 5.48).
  */
-const KNOWN_UNMET = new Set(["NaH R_e", "NaH dipole", "LiCl dipole", "NaF D_e", "NaH crystal"]);
+const KNOWN_UNMET = new Set(["NaH R_e", "NaH dipole", "LiCl dipole", "NaF D_e", "NaH crystal", "NaH B0"]);
 const target = (name: string) => (KNOWN_UNMET.has(name) ? it.fails : it);
 
 describe("pairs beyond the training diatomics", () => {
@@ -90,6 +90,18 @@ describe("rock-salt NaF, LiCl, NaH: one minimum of E(a), ionic charges", () => {
       for (const q of r.charges) expect(Math.abs(q)).toBeGreaterThanOrEqual(0.6), expect(Math.abs(q)).toBeLessThanOrEqual(1.0);
     });
   }
+});
+
+describe("rock-salt NaH against experiment", () => {
+  // S. J. Duclos, Y. K. Vohra, A. L. Ruoff, S. Filipek, B. Baranowski, Phys. Rev. B 36, 7664 (1987)
+  // (doi:10.1103/PhysRevB.36.7664): B0 = 19.4 +- 2.0 GPa from room-temperature compression of NaH.
+  // The band (25 %) is the one the training crystals' B0 get in test/verify/fit-model.test.ts; a
+  // static-lattice B0 lies some percent above the room-temperature one, well inside it.
+  target("NaH B0")("B0 within 25 % of 19.4 GPa", async () => {
+    const calc = await EctCalculator.create(buildEctTables(parseEctModelText(modelText, "ect-fitted.json")));
+    const eos = equationOfState(calc, rocksalt("Na", "H", 4.88, 1), { latticeConstant: 4.88, strain: 0.04, points: 9 });
+    expect(Math.abs(eos.b0GPa - 19.4) / 19.4, `B0 ${eos.b0GPa} GPa at a0 ${eos.a0} A`).toBeLessThanOrEqual(0.25);
+  });
 });
 
 describe("no truncation artefact of the Coulomb remainder in NaF, LiCl, NaH", () => {
