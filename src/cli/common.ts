@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import { CalculationFailed, InputError, ModelError } from "../errors.js";
 import { readEamPotentialFile } from "../potentials/eam-file.js";
 import type { EamPotential, EamStyle } from "../potentials/types.js";
+import { CliExit, stderr } from "./io.js";
 
 const STYLES: EamStyle[] = ["eam", "eam/alloy", "eam/fs"];
 
@@ -30,14 +31,14 @@ export function numberOption(flag: string, value: string | undefined, opts: { in
   return v;
 }
 
-/** Runs a command body; expected errors print one line and exit with status 2. */
+/** Runs a command body; expected errors print one line and end the command with status 2 (src/cli/io.ts). */
 export async function runCommand(body: () => Promise<void> | void): Promise<void> {
   try {
     await body();
   } catch (err) {
     if (err instanceof InputError || err instanceof ModelError || err instanceof CalculationFailed) {
-      process.stderr.write(`ect-eam: ${err.message}\n`);
-      process.exit(2);
+      stderr().write(`ect-eam: ${err.message}\n`);
+      throw new CliExit(2);
     }
     throw err;
   }
