@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { basename } from "node:path";
+import { fileURLToPath } from "node:url";
 import { CalculationFailed, InputError, ModelError } from "../errors.js";
 import { readEamPotentialFile } from "../potentials/eam-file.js";
 import type { EamPotential, EamStyle } from "../potentials/types.js";
@@ -42,6 +44,17 @@ export async function runCommand(body: () => Promise<void> | void): Promise<void
     }
     throw err;
   }
+}
+
+/**
+ * The package's root folder: the parent of dist/ for the bundle (dist/cli.js), two folders up for
+ * this source file (src/cli/, where the tests run the commands in process; src/cli/run.ts).
+ */
+const PACKAGE_ROOT = existsSync(fileURLToPath(new URL("../package.json", import.meta.url))) ? new URL("../", import.meta.url) : new URL("../../", import.meta.url);
+
+/** Absolute path of a file of the package, `relative` to its root (e.g. "models/ect-starter.json"). */
+export function packagePath(relative: string): string {
+  return fileURLToPath(new URL(relative, PACKAGE_ROOT));
 }
 
 /** A short name for messages. */

@@ -3,7 +3,6 @@ import { EamCalculator } from "../eam/calculator.js";
 import { readStructureFile } from "../io/structure-file.js";
 import { formatExtxyz } from "../io/extxyz.js";
 import { Atoms } from "../atoms.js";
-import { fileURLToPath } from "node:url";
 import { electronDensityGrid } from "../ect/density-grid.js";
 import { formatCube } from "../io/cube.js";
 import { InputError } from "../errors.js";
@@ -13,7 +12,7 @@ import { buildEctTables } from "../ect/tables.js";
 import { EctCalculator, MAX_STATES } from "../ect/calculator.js";
 import { checkOutputPaths, writeFileAtomic } from "../io/output-file.js";
 import { setEnergies, voigtToFull, withoutResults } from "../io/result-frame.js";
-import { loadPotential, numberOption, runCommand, speciesOption } from "./common.js";
+import { loadPotential, numberOption, packagePath, runCommand, speciesOption } from "./common.js";
 import { addModelOverrideOptions, loadModel, type CalculatorFlags } from "./calculator-options.js";
 import { checkStructure } from "./sanity.js";
 import { simdOption, styleOption } from "./options.js";
@@ -73,7 +72,7 @@ export function registerEval(program: Command): void {
 
 /** The bundled starter model, next to the package (dist/cli.js -> models/). */
 function bundledStarterModel(): string {
-  return fileURLToPath(new URL("../models/ect-starter.json", import.meta.url));
+  return packagePath("models/ect-starter.json");
 }
 
 /** QEq baseline (chi = (IP+EA)/2, J = IP-EA, shielded Coulomb) for clusters: charges, energy, forces. */

@@ -9,7 +9,6 @@ import { readFileSync } from "node:fs";
 import { checkOutputDir, checkOutputPaths, writeFileAtomic } from "../io/output-file.js";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import cliProgress from "cli-progress";
 import { InputError } from "../errors.js";
 import { createWorkerPool } from "../workers/index.js";
@@ -23,7 +22,7 @@ import { DEBYE_PER_E_A } from "../fit/diatomic.js";
 import { linePlotsSvg } from "./plot.js";
 import { readFitPlan, runPlanFile, writeModelReport } from "../fit/plan-file.js";
 import { dirname, relative, resolve } from "node:path";
-import { numberOption, runCommand } from "./common.js";
+import { numberOption, packagePath, runCommand } from "./common.js";
 import { stdout, stderr } from "./io.js";
 
 interface FitFlags {
@@ -220,7 +219,7 @@ function readText(path: string, what: string): string {
 }
 
 function readReferences(path?: string): Record<string, ReferenceMolecule> {
-  const file = path ?? fileURLToPath(new URL("../datasets/qm/equilibrium.json", import.meta.url));
+  const file = path ?? packagePath("datasets/qm/equilibrium.json");
   const text = readText(file, "reference file");
   try {
     return (JSON.parse(text) as { molecules: Record<string, ReferenceMolecule> }).molecules;

@@ -5,9 +5,9 @@
  * on `process.argv`; the tests run it in their own process (test/helpers/cli.ts), which saves the
  * start of a Node process, the bundle and the wasm compile per command.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { packagePath } from "./common.js";
 import { CliExit, withCommand, type CliIo, type CliStream } from "./io.js";
 import { registerEval } from "./eval.js";
 import { registerMd } from "./md.js";
@@ -21,22 +21,13 @@ import { registerPlotLog } from "./plot-log.js";
 
 export type { CliIo, CliStream } from "./io.js";
 
-/**
- * The package version, from the package's package.json: next to dist/ for the bundle (dist/cli.js),
- * two folders up for this source file.
- */
+/** The package version, from the package's package.json (src/cli/common.ts `packagePath`). */
 function version(): string {
-  for (const rel of ["../package.json", "../../package.json"]) {
-    try {
-      const path = fileURLToPath(new URL(rel, import.meta.url));
-      if (!existsSync(path)) continue;
-      const pkg = JSON.parse(readFileSync(path, "utf8")) as { name?: string; version: string };
-      if (pkg.name === "ect-eam") return pkg.version;
-    } catch {
-      // try the next
-    }
+  try {
+    return (JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
   }
-  return "unknown";
 }
 
 /** Commander's error text as one line: its suggestion inline, then where the options are listed. */
