@@ -11,7 +11,8 @@ import { configDefaults, defineConfig } from "vitest/config";
 //                                      command against every empty input), which CI (.ci/run) runs after
 //                                      npm test; a check moved there keeps its acceptance band, and npm test
 //                                      keeps a cheap version of it where one exists
-//   npm run test:quick  --mode quick   the unit tests without the ones that start programs (the CLI, LAMMPS,
+//   npm run test:quick  --mode quick   the unit tests without the ones that run the command line (in process
+//                                      through test/helpers/cli.ts, or the program), start programs (LAMMPS,
 //                                      a browser, npm), build bundles, start worker threads or fit models:
 //                                      the inner loop while editing src/ (run the others by name)
 // Without a mode (`npx vitest run test/foo.test.ts`) every file is eligible, so any file runs by name.

@@ -3,10 +3,12 @@
 // and runs in one process leave nothing behind for the next (exit status, process.exitCode,
 // listeners, the current output), one at a time.
 import { spawnSync } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/run.js";
-import { CLI, ROOT, runIn, scratch } from "./helpers/cli.js";
+import { CLI, ensureCliBuilt, ROOT, runIn, scratch } from "./helpers/cli.js";
 
+// (npm test builds first; a run of this file alone rebuilds the bundle if the sources changed)
+beforeAll(() => ensureCliBuilt(["cli", "io", "dynamics", "engine"]), 120_000);
 const { f } = scratch("cli-in-process-");
 const CU = ["--potential", "potentials/Cu_u3.eam"];
 

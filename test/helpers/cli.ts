@@ -1,7 +1,7 @@
 // What the command-line tests share: running a command in this process (`runIn`, `cliIn`,
 // `cliFailsIn`: src/cli/run.ts, the same command line as the program, writing into strings), the
 // bundle (`dist/cli.js`, rebuilt when a test runs alone after its sources changed) and running it as
-// a program (`cli`, `run`, `cliFails`: only where the process itself is under test: exit status and
+// a program (`run`: only where the process itself is under test: exit status and
 // message of the real binary, signals, terminals, pipes), and a scratch folder removed after the
 // file's tests. A program costs ~0.4 s of CPU to start (Node, the bundle, the wasm compile); an
 // in-process command reuses the worker's modules (docs/architecture.md, "Tests").
@@ -35,21 +35,9 @@ export function ensureCliBuilt(folders: string[]): void {
   if (built < Math.max(...folders.map(newest))) execFileSync("node", ["scripts/build.mjs"], { cwd: ROOT, stdio: "ignore" });
 }
 
-/** Runs `node dist/cli.js ARGS` in the checkout; returns stdout, throws on a non-zero exit. */
-export function cli(...args: string[]): string {
-  return execFileSync("node", [CLI, ...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
-
-/** Runs `node dist/cli.js ARGS` in the checkout and returns status, stdout and stderr. */
+/** Runs the program, `node dist/cli.js ARGS`, in the checkout and returns status, stdout and stderr. */
 export function run(...args: string[]): SpawnSyncReturns<string> {
   return spawnSync("node", [CLI, ...args], { cwd: ROOT, encoding: "utf8" });
-}
-
-/** Runs a command that must fail: its exit status and stderr. */
-export function cliFails(...args: string[]): { status: number; stderr: string } {
-  const r = run(...args);
-  if (r.status === 0) throw new Error(`expected failure: ${args.join(" ")}`);
-  return { status: r.status ?? -1, stderr: r.stderr };
 }
 
 /** A scratch folder for this test file (removed after its tests) and a path-in-it helper. */
