@@ -2,8 +2,9 @@ import { availableParallelism } from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
 
 // Three selections of the tests, chosen with vitest's --mode (package.json scripts):
-//   npm test            --mode unit    test/*.test.ts: every claim (about 390 s of CPU in vitest, 400 s with the build and
-//                                      the type check, measured on a loaded 2-core machine, on all cores)
+//   npm test            --mode unit    test/*.test.ts: every claim (336 s of CPU with the type check and an
+//                                      up-to-date build, 461 s before the command tests ran the CLI in process;
+//                                      /usr/bin/time on a loaded 2-core machine, on all cores)
 //   npm run verify      --mode verify  test/verify/*.test.ts: long physics runs (thermostat statistics over 50 ps,
 //                                      the barostat, NVE conservation over long runs, the fitted model, the
 //                                      O(N^2) Streitz reference on 2160 atoms, the slowest side-by-side and
@@ -11,7 +12,8 @@ import { configDefaults, defineConfig } from "vitest/config";
 //                                      command against every empty input), which CI (.ci/run) runs after
 //                                      npm test; a check moved there keeps its acceptance band, and npm test
 //                                      keeps a cheap version of it where one exists
-//   npm run test:quick  --mode quick   the unit tests without the ones that start programs (the CLI, LAMMPS,
+//   npm run test:quick  --mode quick   the unit tests without the ones that run the command line (in process
+//                                      through test/helpers/cli.ts, or the program), start programs (LAMMPS,
 //                                      a browser, npm), build bundles, start worker threads or fit models:
 //                                      the inner loop while editing src/ (run the others by name)
 // Without a mode (`npx vitest run test/foo.test.ts`) every file is eligible, so any file runs by name.

@@ -10,12 +10,13 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseExtxyz } from "../src/io/extxyz.js";
 import { describeWith, itWith, lammpsEnv, need } from "./helpers/tools.js";
+import { cliIn } from "./helpers/cli.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "ase-read-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const f = (name: string) => join(dir, name);
-const cli = (...args: string[]) => execFileSync("node", ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const cli = cliIn; // in this process, from the checkout (test/helpers/cli.ts)
 
 /** Runs a Python snippet with ASE; `read` below is ase.io.read; prints JSON, which is returned. */
 function ase(script: string): any {
@@ -25,8 +26,8 @@ function ase(script: string): any {
 }
 
 describeWith("python3-ase", "ASE reads our files", () => {
-  it("md trajectory: velocities, forces and energies of every frame", () => {
-    cli("md", "--potential", "potentials/CuNi.eam.alloy", "--lattice", "fcc", "--a", "3.56", "--repeat", "2", "--steps", "20", "--dt", "2",
+  it("md trajectory: velocities, forces and energies of every frame", async () => {
+    await cli("md", "--potential", "potentials/CuNi.eam.alloy", "--lattice", "fcc", "--a", "3.56", "--repeat", "2", "--steps", "20", "--dt", "2",
       "--temperature", "800", "--trajectory", f("traj.xyz"), "--every", "10");
     const ours = parseExtxyz(readFileSync(f("traj.xyz"), "utf8"));
     const got = ase(`
@@ -48,9 +49,9 @@ print(json.dumps([{"v": (a.get_velocities() * units.fs).ravel().tolist(), "f": a
     });
   }, 60_000);
 
-  it("ECT-EAM eval: energy E, force-consistent energy Omega (free_energy), forces and charges", () => {
+  it("ECT-EAM eval: energy E, force-consistent energy Omega (free_energy), forces and charges", async () => {
     writeFileSync(f("nacl.xyz"), '2\npbc="F F F"\nNa 0 0 0\nCl 0 0 2.5\n');
-    cli("eval", "--model", "models/ect-starter.json", "--input", f("nacl.xyz"), "--output", f("ect.xyz"));
+    await cli("eval", "--model", "models/ect-starter.json", "--input", f("nacl.xyz"), "--output", f("ect.xyz"));
     const ours = parseExtxyz(readFileSync(f("ect.xyz"), "utf8"))[0];
     const got = ase(`
 a = read(${JSON.stringify(f("ect.xyz"))})
@@ -62,10 +63,10 @@ print(json.dumps({"e": a.get_potential_energy(), "fe": a.get_potential_energy(fo
     expect(got.q).toEqual(Array.from(ours.arrays.charges.data as Float64Array));
   });
 
-  it("eval writes fresh results only: a stale free_energy of the input does not survive; stress as ASE's", () => {
+  it("eval writes fresh results only: a stale free_energy of the input does not survive; stress as ASE's", async () => {
     const stale = readFileSync(join(ROOT, "test/fixtures/ref/cu_u3_rattled_3x3x3.extxyz"), "utf8").replace(/pbc=/, "free_energy=123.5 magmom=7 pbc=");
     writeFileSync(f("stale.xyz"), stale);
-    cli("eval", "--potential", "potentials/Cu_u3.eam", "--input", f("stale.xyz"), "--output", f("fresh.xyz"));
+    await cli("eval", "--potential", "potentials/Cu_u3.eam", "--input", f("stale.xyz"), "--output", f("fresh.xyz"));
     const ours = parseExtxyz(readFileSync(f("fresh.xyz"), "utf8"))[0];
     expect(ours.info.free_energy).toBeUndefined();
     const got = ase(`
@@ -78,8 +79,8 @@ print(json.dumps({"e": a.get_potential_energy(), "s": a.get_stress().tolist(), "
     expect(got.s).toEqual([s[0], s[4], s[8], s[5], s[2], s[1]]);
   });
 
-  it("md --dump: ASE's lammps-dump-text reader takes the species from the element column", () => {
-    cli("md", "--potential", "potentials/CuNi.eam.alloy", "--lattice", "fcc", "--a", "3.56", "--repeat", "2", "--element", "Ni", "--steps", "10",
+  it("md --dump: ASE's lammps-dump-text reader takes the species from the element column", async () => {
+    await cli("md", "--potential", "potentials/CuNi.eam.alloy", "--lattice", "fcc", "--a", "3.56", "--repeat", "2", "--element", "Ni", "--steps", "10",
       "--dump", f("md.dump"), "--dump-every", "10", "--trajectory", f("md.xyz"), "--every", "10");
     const ours = parseExtxyz(readFileSync(f("md.xyz"), "utf8"));
     const got = ase(`
@@ -93,9 +94,9 @@ print(json.dumps([{"s": a.get_chemical_symbols(), "p": a.get_positions().ravel()
     });
   }, 60_000);
 
-  itWith("lmp", "export-lammps: the dump LAMMPS writes has an element column ASE reads", () => {
+  itWith("lmp", "export-lammps: the dump LAMMPS writes has an element column ASE reads", async () => {
     writeFileSync(f("cuni.xyz"), readFileSync(join(ROOT, "test/fixtures/ref/cuni_rattled_2x2x3.extxyz"), "utf8"));
-    cli("export-lammps", "--potential", "potentials/CuNi.eam.alloy", "--input", f("cuni.xyz"), "--output-dir", f("export"));
+    await cli("export-lammps", "--potential", "potentials/CuNi.eam.alloy", "--input", f("cuni.xyz"), "--output-dir", f("export"));
     execFileSync(need("lmp"), ["-in", "in.lammps", "-log", "none", "-screen", "none"], { cwd: f("export"), env: lammpsEnv(f("export")) });
     const ours = parseExtxyz(readFileSync(f("cuni.xyz"), "utf8"))[0];
     const got = ase(`
@@ -106,9 +107,9 @@ print(json.dumps({"s": a.get_chemical_symbols()}))`);
 });
 
 describe("LAMMPS data files of atom_style charge (LAMMPS' examples/streitz data.streitz)", () => {
-  it("are read, with the species named on the command line (the file has no masses)", () => {
+  it("are read, with the species named on the command line (the file has no masses)", async () => {
     writeFileSync(f("data.streitz"), readFileSync(join(ROOT, "bench/streitz/data.streitz"), "utf8"));
-    const out = cli("md", "--potential", "potentials/AlO.eam.alloy", "--streitz", "potentials/AlO.streitz", "--summation", "wolf",
+    const out = await cli("md", "--potential", "potentials/AlO.eam.alloy", "--streitz", "potentials/AlO.streitz", "--summation", "wolf",
       "--input", f("data.streitz"), "--species", "Al,O", "--steps", "0");
     expect(out).toMatch(/# 2160 atoms, Streitz-Mintmire/);
   });

@@ -7,17 +7,21 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeWith, need } from "./helpers/tools.js";
-import { ROOT, run, scratch } from "./helpers/cli.js";
+import { ROOT, run, runIn, scratch } from "./helpers/cli.js";
 import { numberOption } from "../src/cli/common.js";
 
 const { f } = scratch("cli-conventions-");
 const CU = ["--potential", "potentials/Cu_u3.eam"];
 
 describe("version and usage errors", () => {
-  it("--version prints the package version", () => {
+  const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
+  it("--version prints the package version (the program, and in process)", async () => {
     const r = run("--version");
     expect(r.status).toBe(0);
-    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
+    expect(r.stdout.trim()).toBe(version);
+    const i = await runIn("--version");
+    expect(i.status).toBe(0);
+    expect(i.stdout).toBe(r.stdout);
   });
 
   const cases: [string[], RegExp][] = [
@@ -31,13 +35,29 @@ describe("version and usage errors", () => {
     [["md", ...CU, "--lattice", "fcc", "--a", "3.615", "--dt", "Infinity"], /^ect-eam: --dt expects a number, got 'Infinity'$/],
     [["md", ...CU, "--lattice", "fcc", "--a", "3.615", "--seed", "1_000"], /^ect-eam: --seed expects a number, got '1_000'$/],
   ];
+  // in process (test/helpers/cli.ts), as every command test; the program below
   for (const [args, message] of cases) {
-    it(args.slice(args.length - 2).join(" "), () => {
+    it(args.slice(args.length - 2).join(" "), async () => {
+      const r = await runIn(...args);
+      expect(r.status).toBe(2);
+      const lines = r.stderr.trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+    });
+  }
+
+  // The program itself (dist/cli.js): a usage error (commander) and an input error (a command body)
+  // end the process with status 2, one line on stderr, no stack trace, nothing on stdout.
+  for (const k of [0, 6]) {
+    const [args, message] = cases[k];
+    it(`the program: ${args.slice(args.length - 2).join(" ")}`, () => {
       const r = run(...args);
       expect(r.status).toBe(2);
       const lines = r.stderr.trim().split("\n");
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stdout).toBe("");
     });
   }
 
@@ -50,8 +70,8 @@ describe("version and usage errors", () => {
 });
 
 describe("--log is a file everywhere", () => {
-  it("relax --log writes every step as CSV; --print-every sets the table interval", () => {
-    const r = run("relax", ...CU, "--lattice", "fcc", "--a", "3.5", "--cell", "--log", f("relax.csv"), "--print-every", "0");
+  it("relax --log writes every step as CSV; --print-every sets the table interval", async () => {
+    const r = await runIn("relax", ...CU, "--lattice", "fcc", "--a", "3.5", "--cell", "--log", f("relax.csv"), "--print-every", "0");
     expect(r.status).toBe(0);
     const rows = readFileSync(f("relax.csv"), "utf8").trim().split("\n");
     expect(rows[0]).toBe("step,energy_eV,fmax_eV_A,stress_residual_bar,volume_A3,evaluations");

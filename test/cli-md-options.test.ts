@@ -2,19 +2,19 @@
 // Streitz-Mintmire) or is refused with exit 2; writing logs, dumps or restarts changes neither the
 // thermo table nor the trajectory; resumed runs continue bit for bit in every loop; runs that blow
 // up stop with one line and a non-zero exit, leaving no output files behind.
-import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { cliIn, runIn } from "./helpers/cli.js";
 
-const ROOT = join(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "cli-md-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 writeFileSync(join(dir, "nacl.xyz"), '4\npbc="F F F"\nNa 0 0 0\nCl 0.1 0.05 2.45\nH 4.5 0 1.0\nH 4.6 0.1 1.74\n');
 const f = (name: string) => join(dir, name);
-const cli = (...args: string[]) => execFileSync("node", ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-const run = (...args: string[]) => spawnSync("node", ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8" });
+// in this process, from the checkout (test/helpers/cli.ts)
+const cli = cliIn;
+const run = runIn;
 
 const STREITZ = ["--potential", "potentials/AlO.eam.alloy", "--streitz", "potentials/AlO.streitz"];
 const CLUSTER = "test/fixtures/streitz/al2o3_cluster_a_wolf.extxyz";
@@ -27,8 +27,8 @@ function table(out: string): string[] {
 }
 
 describe("Streitz-Mintmire md honours every run option", () => {
-  it("Langevin with a log and a dump (the issue's command)", () => {
-    const out = cli("md", ...STREITZ, "--summation", "wolf", "--input", CLUSTER, "--steps", "20", "--thermostat", "langevin", "--tdamp", "100",
+  it("Langevin with a log and a dump (the issue's command)", async () => {
+    const out = await cli("md", ...STREITZ, "--summation", "wolf", "--input", CLUSTER, "--steps", "20", "--thermostat", "langevin", "--tdamp", "100",
       "--target-temperature", "300", "--log", f("s.csv"), "--dump", f("s.dump"), "--dump-every", "10", "--thermo", "10");
     expect(out).toMatch(/Langevin 300 K, tdamp 100 fs/);
     expect(table(out)[0]).toMatch(/Conserved\(eV\)/);
@@ -40,8 +40,8 @@ describe("Streitz-Mintmire md honours every run option", () => {
     expect(dump).toMatch(/ITEM: ATOMS id type element x y z vx vy vz fx fy fz q/);
   });
 
-  it("Berendsen barostat on a periodic crystal: volume column, cell changes", () => {
-    const out = cli("md", ...STREITZ, "--summation", "wolf", "--input", CRYSTAL, "--steps", "10", "--dt", "0.5", "--thermo", "5",
+  it("Berendsen barostat on a periodic crystal: volume column, cell changes", async () => {
+    const out = await cli("md", ...STREITZ, "--summation", "wolf", "--input", CRYSTAL, "--steps", "10", "--dt", "0.5", "--thermo", "5",
       "--barostat", "berendsen", "--pressure", "50000", "--pdamp", "50", "--log", f("b.csv"));
     const rows = table(out);
     expect(rows[0]).toMatch(/Volume\(A\^3\)/);
@@ -50,12 +50,12 @@ describe("Streitz-Mintmire md honours every run option", () => {
   });
 
   for (const summation of ["wolf", "ewald"]) {
-    it(`${summation}: NVE --write-restart then --restart gives the uninterrupted log and dump bit for bit`, () => {
+    it(`${summation}: NVE --write-restart then --restart gives the uninterrupted log and dump bit for bit`, async () => {
       const input = `test/fixtures/streitz/al2o3_rattled_2x1x1_${summation}.extxyz`;
       const common = ["md", ...STREITZ, "--summation", summation, "--dt", "0.5", "--thermo", "3", "--dump-every", "3", "--skin", "0.3"];
-      const whole = cli(...common, "--input", input, "--steps", "12", "--log", f(`w${summation}.csv`), "--dump", f(`w${summation}.dump`), "--write-restart", f(`w${summation}.json`));
-      cli(...common, "--input", input, "--steps", "6", "--log", f(`p${summation}.csv`), "--dump", f(`p${summation}.dump`), "--write-restart", f(`p${summation}.json`));
-      const rest = cli(...common, "--restart", f(`p${summation}.json`), "--steps", "6", "--log", f(`p${summation}.csv`), "--dump", f(`p${summation}.dump`), "--write-restart", f(`p${summation}2.json`));
+      const whole = await cli(...common, "--input", input, "--steps", "12", "--log", f(`w${summation}.csv`), "--dump", f(`w${summation}.dump`), "--write-restart", f(`w${summation}.json`));
+      await cli(...common, "--input", input, "--steps", "6", "--log", f(`p${summation}.csv`), "--dump", f(`p${summation}.dump`), "--write-restart", f(`p${summation}.json`));
+      const rest = await cli(...common, "--restart", f(`p${summation}.json`), "--steps", "6", "--log", f(`p${summation}.csv`), "--dump", f(`p${summation}.dump`), "--write-restart", f(`p${summation}2.json`));
       expect(rest).toContain("from step 6");
       expect(readFileSync(f(`p${summation}.csv`), "utf8")).toBe(readFileSync(f(`w${summation}.csv`), "utf8"));
       expect(readFileSync(f(`p${summation}.dump`), "utf8")).toBe(readFileSync(f(`w${summation}.dump`), "utf8"));
@@ -73,10 +73,10 @@ describe("outputs change neither the table nor the trajectory", () => {
     ["Streitz-Mintmire", [...STREITZ, "--summation", "wolf", "--input", CLUSTER, "--dt", "0.5"]],
   ];
   for (const [name, args] of cases) {
-    it(name, () => {
-      const plain = cli("md", ...args, "--steps", "30", "--thermo", "10");
+    it(name, async () => {
+      const plain = await cli("md", ...args, "--steps", "30", "--thermo", "10");
       const tag = name.replace(/\W/g, "");
-      const written = cli("md", ...args, "--steps", "30", "--thermo", "10", "--log", f(`${tag}.csv`), "--write-restart", f(`${tag}.json`),
+      const written = await cli("md", ...args, "--steps", "30", "--thermo", "10", "--log", f(`${tag}.csv`), "--write-restart", f(`${tag}.json`),
         "--dump", f(`${tag}.dump`), "--trajectory", f(`${tag}.xyz`), "--every", "10");
       expect(table(written)).toEqual(table(plain));
       expect(table(plain)).toHaveLength(5);
@@ -85,11 +85,11 @@ describe("outputs change neither the table nor the trajectory", () => {
 });
 
 describe("EAM NVE in wasm with neighbor checks every 3 steps after a 4-step delay", () => {
-  it("resumes bit for bit (the steps since the last build are saved)", () => {
+  it("resumes bit for bit (the steps since the last build are saved)", async () => {
     const common = ["md", ...CU, "--dt", "4", "--temperature", "1500", "--skin", "0.4", "--neigh-every", "3", "--neigh-delay", "4", "--thermo", "10"];
-    const whole = cli(...common, "--steps", "80", "--write-restart", f("n80.json"));
-    cli(...common, "--steps", "37", "--write-restart", f("n37.json"));
-    cli("md", "--potential", "potentials/Cu_u3.eam", "--restart", f("n37.json"), "--steps", "43", "--skin", "0.4", "--neigh-every", "3", "--neigh-delay", "4", "--thermo", "10", "--write-restart", f("n37b.json"));
+    const whole = await cli(...common, "--steps", "80", "--write-restart", f("n80.json"));
+    await cli(...common, "--steps", "37", "--write-restart", f("n37.json"));
+    await cli("md", "--potential", "potentials/Cu_u3.eam", "--restart", f("n37.json"), "--steps", "43", "--skin", "0.4", "--neigh-every", "3", "--neigh-delay", "4", "--thermo", "10", "--write-restart", f("n37b.json"));
     expect(readFileSync(f("n37b.json"), "utf8")).toBe(readFileSync(f("n80.json"), "utf8"));
     expect(whole).toMatch(/[1-9]\d* neighbor builds, 0 dangerous/);
   }, 60_000);
@@ -103,8 +103,8 @@ describe("options a loop cannot honour are refused (exit 2, one line)", () => {
     ["--charge with EAM", ["md", ...CU, "--steps", "2", "--charge", "1"], /--charge applies to ECT-EAM models/],
   ];
   for (const [name, args, message] of cases) {
-    it(name, () => {
-      const r = run(...args);
+    it(name, async () => {
+      const r = await run(...args);
       expect(r.status).toBe(2);
       expect(r.stderr.trim()).toMatch(message);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -113,9 +113,9 @@ describe("options a loop cannot honour are refused (exit 2, one line)", () => {
 });
 
 describe("runs that blow up stop (item 3)", () => {
-  it("--dt 50 on Cu: a clear message, exit 2, and no log, dump or restart left behind", () => {
+  it("--dt 50 on Cu: a clear message, exit 2, and no log, dump or restart left behind", async () => {
     const outs = ["--log", f("boom.csv"), "--dump", f("boom.dump"), "--trajectory", f("boom.xyz"), "--write-restart", f("boom.json")];
-    const r = run("md", ...CU, "--steps", "3000", "--dt", "50", ...outs);
+    const r = await run("md", ...CU, "--steps", "3000", "--dt", "50", ...outs);
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toMatch(/^ect-eam: MD stopped at step \d+: .*(temperature|conserved energy).*try a smaller --dt/);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -123,19 +123,19 @@ describe("runs that blow up stop (item 3)", () => {
     expect(readdirSync(dir).filter((n) => n.includes(".tmp-"))).toEqual([]);
   });
 
-  it("the same with a thermostat and with a barostat (per-step loop)", () => {
+  it("the same with a thermostat and with a barostat (per-step loop)", async () => {
     for (const extra of [["--thermostat", "langevin"], ["--barostat", "berendsen"]]) {
-      const r = run("md", ...CU, "--steps", "2000", "--dt", "60", ...extra);
+      const r = await run("md", ...CU, "--steps", "2000", "--dt", "60", ...extra);
       expect(r.status).toBe(2);
       // (a warning about densities beyond the embedding table may come first)
       expect(r.stderr.trim().split("\n").pop()).toMatch(/^ect-eam: MD stopped at step \d+: /);
     }
   });
 
-  it("two atoms 1e-7 A apart: eval and md name them instead of reporting 1e10 eV", () => {
+  it("two atoms 1e-7 A apart: eval and md name them instead of reporting 1e10 eV", async () => {
     writeFileSync(f("overlap.xyz"), '3\nLattice="10 0 0 0 10 0 0 0 10" pbc="T T T"\nCu 0 0 0\nCu 0 0 1e-7\nCu 2.5 0 0\n');
     for (const args of [["eval", "--output", f("o.xyz")], ["md", "--steps", "5"]]) {
-      const r = run(args[0], "--potential", "potentials/Cu_u3.eam", "--input", f("overlap.xyz"), ...args.slice(1));
+      const r = await run(args[0], "--potential", "potentials/Cu_u3.eam", "--input", f("overlap.xyz"), ...args.slice(1));
       expect(r.status).toBe(2);
       expect(r.stderr.trim()).toMatch(/atoms 0 and 1 are 1\.000e-7 A apart/);
     }

@@ -1,17 +1,17 @@
 // Issue 14, item 2: every command checks its output paths before any work (one line naming the flag
 // and the reason, exit 2, no stack trace) and writes files atomically, so a failed run leaves the
 // old file (or none) and no temporary files behind.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runIn } from "./helpers/cli.js";
 
-const ROOT = join(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "cli-outputs-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const f = (name: string) => join(dir, name);
-const run = (...args: string[]) => spawnSync("node", ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8" });
+// in this process, from the checkout (test/helpers/cli.ts); test/cli-conventions.test.ts runs the program
+const run = runIn;
 const MISSING = join(dir, "no-such-dir", "out");
 
 const CU = ["--potential", "potentials/Cu_u3.eam"];
@@ -42,8 +42,8 @@ describe("unwritable output paths: one line, exit 2, before the work", () => {
     ["fit --output", ["fit", "--model", "models/ect-starter.json", "--data", "datasets/qm/NaCl.extxyz", "--output", MISSING], "--output"],
   ];
   for (const [name, args, flag] of cases) {
-    it(name, () => {
-      const r = run(...args);
+    it(name, async () => {
+      const r = await run(...args);
       expect(r.status).toBe(2);
       const lines = r.stderr.trim().split("\n");
       expect(lines).toHaveLength(1);
@@ -54,12 +54,12 @@ describe("unwritable output paths: one line, exit 2, before the work", () => {
     });
   }
 
-  it("property vacancy refuses a two-element crystal and an index outside it before relaxing anything", () => {
+  it("property vacancy refuses a two-element crystal and an index outside it before relaxing anything", async () => {
     for (const [args, message] of [
       [["--model", "models/ect-fitted.json", "--lattice", "rocksalt", "--element", "Na,Cl", "--a", "5.6", "--repeat", "2"], /defined for one element; this structure has Na, Cl/],
       [[...CU, "--lattice", "fcc", "--a", "3.615", "--repeat", "2", "--index", "32"], /--index 32: the structure has 32 atoms \(0-31\)/],
     ] as const) {
-      const r = run("property", "vacancy", ...args);
+      const r = await run("property", "vacancy", ...args);
       expect(r.status).toBe(2);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toMatch(message);
@@ -67,26 +67,26 @@ describe("unwritable output paths: one line, exit 2, before the work", () => {
     }
   });
 
-  it("an output path that is a directory", () => {
+  it("an output path that is a directory", async () => {
     mkdirSync(f("adir"), { recursive: true });
-    const r = run("eval", ...CU, "--input", FIXTURE, "--output", f("adir"));
+    const r = await run("eval", ...CU, "--input", FIXTURE, "--output", f("adir"));
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toMatch(/cannot write --output .*adir: it is a directory/);
   });
 });
 
 describe("atomic outputs", () => {
-  it("a failed md run keeps the old log and leaves no temporary files", () => {
+  it("a failed md run keeps the old log and leaves no temporary files", async () => {
     const before = readFileSync(f("log.csv"), "utf8");
-    const r = run("md", ...CU, "--lattice", "fcc", "--a", "3.615", "--repeat", "3", "--steps", "3000", "--dt", "50", "--log", f("log.csv"), "--dump", f("new.dump"));
+    const r = await run("md", ...CU, "--lattice", "fcc", "--a", "3.615", "--repeat", "3", "--steps", "3000", "--dt", "50", "--log", f("log.csv"), "--dump", f("new.dump"));
     expect(r.status).toBe(2);
     expect(readFileSync(f("log.csv"), "utf8")).toBe(before);
     expect(existsSync(f("new.dump"))).toBe(false);
     expect(readdirSync(dir).filter((n) => n.includes(".tmp-"))).toEqual([]);
   });
 
-  it("a successful relax writes its trajectory and output whole", () => {
-    const r = run("relax", ...CU, "--lattice", "fcc", "--a", "3.5", "--cell", "--output", f("relaxed.xyz"), "--trajectory", f("relax-traj.xyz"), "--every", "5");
+  it("a successful relax writes its trajectory and output whole", async () => {
+    const r = await run("relax", ...CU, "--lattice", "fcc", "--a", "3.5", "--cell", "--output", f("relaxed.xyz"), "--trajectory", f("relax-traj.xyz"), "--every", "5");
     expect(r.status).toBe(0);
     expect(readFileSync(f("relaxed.xyz"), "utf8").split("\n")[0]).toBe("4");
     expect(readFileSync(f("relax-traj.xyz"), "utf8").length).toBeGreaterThan(100);

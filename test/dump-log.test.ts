@@ -1,6 +1,6 @@
 // LAMMPS dump custom and thermo CSV writers: parse back, box conventions (orthogonal, triclinic,
 // rotated and open cells), units, and LAMMPS itself re-reading a dump (rerun) to the same energies.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,10 +14,11 @@ import { bulk } from "../src/structures/lattice.js";
 import type { DynamicsThermo } from "../src/dynamics/driver.js";
 import { InputError } from "../src/errors.js";
 import { describeWith, lammpsEnv, need } from "./helpers/tools.js";
+import { cliIn } from "./helpers/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dump-log-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const cli = (...args: string[]) => execFileSync("node", ["dist/cli.js", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const cli = cliIn; // in this process, from the checkout (test/helpers/cli.ts)
 
 /** A small two-species structure with velocities, forces and charges. */
 function sample(cell: number[], pbc: [boolean, boolean, boolean]): { atoms: Atoms; forces: Float64Array; charges: Float64Array } {
@@ -40,7 +41,7 @@ function col(f: ReturnType<typeof parseLammpsDump>[number], names: string[]): nu
 }
 
 describe("LAMMPS dump custom", () => {
-  it("orthogonal cell: header, ids, types, elements, exact numbers, velocities in A/ps, charges", () => {
+  it("orthogonal cell: header, ids, types, elements, exact numbers, velocities in A/ps, charges", async () => {
     const { atoms, forces, charges } = sample([3, 0, 0, 0, 3.5, 0, 0, 0, 4], [true, true, true]);
     const text = formatLammpsDump({ step: 42, atoms, forces, charges, species: ["Cl", "Na"] });
     const lines = text.split("\n");
@@ -58,7 +59,7 @@ describe("LAMMPS dump custom", () => {
     expect(parseLammpsDump(text + text)).toHaveLength(2);
   }, 60_000);
 
-  it("triclinic cell: 'xy xz yz' header and LAMMPS' bounding-box bounds", () => {
+  it("triclinic cell: 'xy xz yz' header and LAMMPS' bounding-box bounds", async () => {
     const [xy, xz, yz] = [0.7, -0.4, 0.3];
     const { atoms, forces } = sample([3, 0, 0, xy, 3.5, 0, xz, yz, 4], [true, true, false]);
     const f = parseLammpsDump(formatLammpsDump({ step: 0, atoms, forces }))[0];
@@ -71,7 +72,7 @@ describe("LAMMPS dump custom", () => {
     expect(f.bounds[2]).toEqual([0, 4]);
   }, 60_000);
 
-  it("a rotated cell is written in LAMMPS' frame: same box, positions, velocities and forces as unrotated", () => {
+  it("a rotated cell is written in LAMMPS' frame: same box, positions, velocities and forces as unrotated", async () => {
     const { atoms, forces } = sample([3, 0, 0, 0.7, 3.5, 0, -0.4, 0.3, 4], [true, true, true]);
     const ref = parseLammpsDump(formatLammpsDump({ step: 0, atoms, forces }))[0];
     // rotate everything by 30 degrees about (1, 1, 1)/sqrt(3)
@@ -94,7 +95,7 @@ describe("LAMMPS dump custom", () => {
     }
   }, 60_000);
 
-  it("a cluster gets shrink-wrapped bounds (ss) from the atoms; a left-handed cell is refused", () => {
+  it("a cluster gets shrink-wrapped bounds (ss) from the atoms; a left-handed cell is refused", async () => {
     const { atoms, forces } = sample([0, 0, 0, 0, 0, 0, 0, 0, 0], [false, false, false]);
     const f = parseLammpsDump(formatLammpsDump({ step: 0, atoms, forces }))[0];
     expect(f.flags).toEqual(["ss", "ss", "ss"]);
@@ -111,7 +112,7 @@ const row = (over: Partial<DynamicsThermo> = {}): DynamicsThermo => ({
 });
 
 describe("thermo CSV", () => {
-  it("columns by content, empty fields for missing values, exact numbers, parse back", () => {
+  it("columns by content, empty fields for missing values, exact numbers, parse back", async () => {
     expect(thermoColumns({ periodic: true, ect: false, charges: false })).toEqual(
       ["step", "time_fs", "temperature_K", "potential_eV", "kinetic_eV", "total_eV", "pressure_bar", "volume_A3", "conserved_eV"]);
     const cols = thermoColumns({ periodic: false, ect: true, charges: true });
@@ -129,10 +130,10 @@ describe("thermo CSV", () => {
 });
 
 describe("md writes logs, dumps and trajectories", () => {
-  it("EAM NVE (wasm path) and Langevin (generic driver): CSV rows per thermo line, dump frames per interval", () => {
+  it("EAM NVE (wasm path) and Langevin (generic driver): CSV rows per thermo line, dump frames per interval", async () => {
     for (const extra of [[], ["--thermostat", "langevin", "--tdamp", "50"]]) {
       const log = join(dir, "cu.csv"), dump = join(dir, "cu.dump");
-      cli("md", "--potential", "potentials/Cu_u3.eam", "--lattice", "fcc", "--a", "3.615", "--repeat", "2", "--steps", "40", "--dt", "2",
+      await cli("md", "--potential", "potentials/Cu_u3.eam", "--lattice", "fcc", "--a", "3.615", "--repeat", "2", "--steps", "40", "--dt", "2",
         "--thermo", "10", "--log", log, "--dump", dump, "--dump-every", "20", ...extra);
       const l = parseThermoCsv(readFileSync(log, "utf8"));
       expect(l.rows.map((r) => r[0])).toEqual([0, 10, 20, 30, 40]);
@@ -149,10 +150,10 @@ describe("md writes logs, dumps and trajectories", () => {
     }
   }, 60_000);
 
-  it("ECT-EAM cluster: omega, charges and solver iterations in the log, empty pressure; charges in dump and trajectory", () => {
+  it("ECT-EAM cluster: omega, charges and solver iterations in the log, empty pressure; charges in dump and trajectory", async () => {
     const input = join(dir, "nacl.xyz"), log = join(dir, "nacl.csv"), dump = join(dir, "nacl.dump"), traj = join(dir, "nacl.xyz.out");
     writeFileSync(input, '2\npbc="F F F"\nNa 0 0 0\nCl 0 0 2.4\n');
-    cli("md", "--model", "models/ect-starter.json", "--input", input, "--steps", "20", "--dt", "0.5", "--thermo", "5",
+    await cli("md", "--model", "models/ect-starter.json", "--input", input, "--steps", "20", "--dt", "0.5", "--thermo", "5",
       "--log", log, "--dump", dump, "--dump-every", "10", "--trajectory", traj, "--every", "10");
     const l = parseThermoCsv(readFileSync(log, "utf8"));
     const at = (name: string) => l.columns.indexOf(name);
@@ -178,9 +179,9 @@ describe("md writes logs, dumps and trajectories", () => {
 });
 
 describeWith("lmp", "LAMMPS reads our dumps", () => {
-  it("rerun of a Langevin dump gives our potential energies to 1e-8 eV/atom", () => {
+  it("rerun of a Langevin dump gives our potential energies to 1e-8 eV/atom", async () => {
     const log = join(dir, "rerun.csv"), dump = join(dir, "rerun.dump");
-    cli("md", "--potential", "potentials/Cu_u3.eam", "--lattice", "fcc", "--a", "3.615", "--repeat", "3", "--steps", "200", "--dt", "2",
+    await cli("md", "--potential", "potentials/Cu_u3.eam", "--lattice", "fcc", "--a", "3.615", "--repeat", "3", "--steps", "200", "--dt", "2",
       "--temperature", "900", "--thermostat", "langevin", "--thermo", "50", "--log", log, "--dump", dump, "--dump-every", "50");
     const atoms = bulk("Cu", "fcc", 3.615, 3);
     writeFileSync(join(dir, "cu.data"), formatLammpsData(atoms, { species: ["Cu"] }));

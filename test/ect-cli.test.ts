@@ -1,5 +1,4 @@
 // The ECT-EAM command-line paths, run from the bundle that `npm test` builds first.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,15 +10,16 @@ import { EctCalculator } from "../src/ect/calculator.js";
 import { readEctModelFile } from "../src/ect/model-file.js";
 import { qeqCalculate, qeqFromEctModel } from "../src/ect/qeq.js";
 import { buildEctTables } from "../src/ect/tables.js";
+import { cliIn } from "./helpers/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ect-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const cli = (...args: string[]) => execFileSync("node", ["dist/cli.js", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const cli = cliIn; // in this process, from the checkout (test/helpers/cli.ts)
 
 describe("ect-eam scan", () => {
-  it("prints the curve and writes CSV and SVG; charges vanish at 20 A", () => {
+  it("prints the curve and writes CSV and SVG; charges vanish at 20 A", async () => {
     const csv = join(dir, "nacl.csv"), svg = join(dir, "nacl.svg");
-    const out = cli("scan", "--model", "models/ect-starter.json", "--pair", "Na,Cl", "--from", "2", "--to", "20", "--points", "5", "--csv", csv, "--svg", svg);
+    const out = await cli("scan", "--model", "models/ect-starter.json", "--pair", "Na,Cl", "--from", "2", "--to", "20", "--points", "5", "--csv", csv, "--svg", svg);
     expect(out).toContain("q_Na(e)");
     const rows = readFileSync(csv, "utf8").trim().split("\n");
     expect(rows).toHaveLength(6);
@@ -38,7 +38,7 @@ describe("ect-eam eval --model", () => {
   it("writes energy, omega, mu, dipole, virial, forces, charges and weights of every frame: the API's numbers", async () => {
     const input = join(dir, "in.xyz"), output = join(dir, "out.xyz");
     writeFileSync(input, "2\npbc=\"F F F\"\nNa 0 0 0\nCl 0 0 2.4\n2\npbc=\"F F F\"\nLi 0 0 0\nH 0 0 20\n");
-    cli("eval", "--model", "models/ect-starter.json", "--input", input, "--output", output);
+    await cli("eval", "--model", "models/ect-starter.json", "--input", input, "--output", output);
     const frames = parseExtxyz(readFileSync(output, "utf8"));
     const inputs = parseExtxyz(readFileSync(input, "utf8"));
     expect(frames).toHaveLength(2);
@@ -69,19 +69,19 @@ describe("ect-eam eval --model", () => {
     expect(Math.abs((frames[1].arrays.charges.data as Float64Array)[0])).toBeLessThan(1e-6);
   });
 
-  it("--cube writes the valence electron density, which integrates to the electron count", () => {
+  it("--cube writes the valence electron density, which integrates to the electron count", async () => {
     const input = join(dir, "nacl.xyz"), output = join(dir, "nacl.out.xyz"), cube = join(dir, "nacl.cube");
     writeFileSync(input, "2\npbc=\"F F F\"\nNa 0 0 0\nCl 0 0 2.4\n");
-    cli("eval", "--model", "models/ect-starter.json", "--input", input, "--output", output, "--cube", cube, "--cube-spacing", "0.1");
+    await cli("eval", "--model", "models/ect-starter.json", "--input", input, "--output", output, "--cube", cube, "--cube-spacing", "0.1");
     const parsed = parseCube(readFileSync(cube, "utf8"), cube);
     expect(integrateGrid(parsed.grid)).toBeCloseTo(8, 2); // Na 1 + Cl 7 valence electrons
   });
 
-  it("--model qeq gives the QEq baseline's fractional charges where ECT-EAM gives neutral atoms", () => {
+  it("--model qeq gives the QEq baseline's fractional charges where ECT-EAM gives neutral atoms", async () => {
     const input = join(dir, "nacl20.xyz"), qeq = join(dir, "qeq.xyz"), ect = join(dir, "ect.xyz");
     writeFileSync(input, "2\npbc=\"F F F\"\nNa 0 0 0\nCl 0 0 20\n");
-    cli("eval", "--model", "qeq", "--input", input, "--output", qeq);
-    cli("eval", "--model", "models/ect-starter.json", "--input", input, "--output", ect);
+    await cli("eval", "--model", "qeq", "--input", input, "--output", qeq);
+    await cli("eval", "--model", "models/ect-starter.json", "--input", input, "--output", ect);
     const qq = parseExtxyz(readFileSync(qeq, "utf8"))[0].arrays.charges.data as Float64Array;
     const qe = parseExtxyz(readFileSync(ect, "utf8"))[0].arrays.charges.data as Float64Array;
     // the bundled starter model's QEq parameters, as the API gives them
@@ -91,10 +91,10 @@ describe("ect-eam eval --model", () => {
     expect(Math.abs(qe[0])).toBeLessThan(1e-6);
   });
 
-  it("refuses both or neither of --potential and --model", () => {
+  it("refuses both or neither of --potential and --model", async () => {
     let status = 0, message = "";
     try {
-      cli("eval", "--input", "x.xyz", "--output", "y.xyz");
+      await cli("eval", "--input", "x.xyz", "--output", "y.xyz");
     } catch (err) {
       status = (err as { status: number }).status;
       message = String((err as { stderr: string }).stderr);
@@ -105,9 +105,9 @@ describe("ect-eam eval --model", () => {
 });
 
 describe("ect-eam latent", () => {
-  it("writes the per-atom latent vectors of every frame of a scan", () => {
+  it("writes the per-atom latent vectors of every frame of a scan", async () => {
     const csv = join(dir, "latent.csv"), output = join(dir, "latent.xyz");
-    const out = cli("latent", "--model", "models/ect-starter.json", "--input", "datasets/qm/NaCl.extxyz", "--csv", csv, "--output", output);
+    const out = await cli("latent", "--model", "models/ect-starter.json", "--input", "datasets/qm/NaCl.extxyz", "--csv", csv, "--output", output);
     expect(out).toContain("Na+=");
     const frames = parseExtxyz(readFileSync(output, "utf8"));
     const rows = readFileSync(csv, "utf8").trim().split("\n");

@@ -16,6 +16,7 @@ import { readExtxyzFile } from "../src/io/extxyz-file.js";
 import { parseExtxyz } from "../src/io/extxyz.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
 import type { EamPotential } from "../src/potentials/types.js";
+import { runIn } from "./helpers/cli.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const POT = join(ROOT, "potentials");
@@ -246,6 +247,8 @@ describe("command line", () => {
     const r = spawnSync(process.execPath, [cli, ...args], { cwd: ROOT, encoding: "utf8", timeout: 20000 });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   }
+  // The other commands in this process (test/helpers/cli.ts): the same command line without a program start.
+  const inProcess = (args: string[]) => runIn(...args);
 
   function expectOneLineError(r: { status: number | null; stderr: string }, mentions: string): void {
     expect(r.status, `exit status; stderr: ${r.stderr}`).toBe(2);
@@ -262,8 +265,8 @@ describe("command line", () => {
     expect(existsSync(join(tmp, "never.extxyz"))).toBe(false);
   });
 
-  it("an unknown --style: exit 2, one line naming the flag", () => {
-    const r = run([
+  it("an unknown --style: exit 2, one line naming the flag", async () => {
+    const r = await inProcess([
       "eval", "--potential", join(POT, "Cu_u3.eam"), "--style", "eam/bogus",
       "--input", join(REF, "cu_u3_rattled_3x3x3.extxyz"), "--output", join(tmp, "never2.extxyz"),
     ]);
@@ -271,10 +274,10 @@ describe("command line", () => {
     expect(r.stderr).toContain("eam/bogus");
   });
 
-  it("eval on a periodic fixture writes energy, stress, virial, forces and energies", () => {
+  it("eval on a periodic fixture writes energy, stress, virial, forces and energies", async () => {
     const input = join(REF, "cu_u3_rattled_3x3x3.extxyz");
     const out = join(tmp, "eval-periodic.extxyz");
-    const r = run(["eval", "--potential", join(POT, "Cu_u3.eam"), "--input", input, "--output", out]);
+    const r = await inProcess(["eval", "--potential", join(POT, "Cu_u3.eam"), "--input", input, "--output", out]);
     expect(r.status, r.stderr).toBe(0);
     const text = readFileSync(out, "utf8");
     const header = text.split("\n")[1];
@@ -297,10 +300,10 @@ describe("command line", () => {
     for (let k = 0; k < er.length; k++) expect(Math.abs(en[k] - er[k])).toBeLessThan(1e-9);
   });
 
-  it("eval on the cluster fixture writes no stress", () => {
+  it("eval on the cluster fixture writes no stress", async () => {
     const input = join(REF, "cu_u3_cluster.extxyz");
     const out = join(tmp, "eval-cluster.extxyz");
-    const r = run(["eval", "--potential", join(POT, "Cu_u3.eam"), "--input", input, "--output", out, "--simd", "off"]);
+    const r = await inProcess(["eval", "--potential", join(POT, "Cu_u3.eam"), "--input", input, "--output", out, "--simd", "off"]);
     expect(r.status, r.stderr).toBe(0);
     const text = readFileSync(out, "utf8");
     const header = text.split("\n")[1];

@@ -3,7 +3,6 @@
 // and forces: the four EAM potentials of potentials/, and ECT-EAM in the fixed-charge limit for a
 // periodic NaCl cell (DSF folded into the tables) and a LiH/NaCl cluster (direct Coulomb as coul/cut).
 // Our own setfl reader reads every exported file back (round trip).
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +23,7 @@ import { bulk, rocksalt } from "../src/structures/lattice.js";
 import { formatExtxyz } from "../src/io/extxyz.js";
 import { COULOMB_K } from "../src/ect/coulomb.js";
 import { ewaldVectors } from "../src/ect/longrange.js";
+import { cliIn } from "./helpers/cli.js";
 
 // ECT solves, LAMMPS runs and node processes take seconds on a loaded machine
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -306,7 +306,7 @@ describe.each(ectCases)("ECT-EAM $name", (c) => {
     dir = writeExport(c.name.replace(/[^A-Za-z0-9]+/g, "_"), ex);
   });
 
-  it("freezes the converged weights into one type per (element, weights) class", () => {
+  it("freezes the converged weights into one type per (element, weights) class", async () => {
     expect(ex.frozen!.types).toHaveLength(c.types);
     expect(ex.files["in.lammps"]).toContain(`pair_coeff      * * ${ex.frozen!.pairStyle === "eam/alloy" ? "" : "eam/alloy "}potential.eam.alloy ${ex.typeLabels.join(" ")}`);
     expect(ex.frozen!.maxWeightDeviation).toBeLessThan(1e-9);
@@ -318,7 +318,7 @@ describe.each(ectCases)("ECT-EAM $name", (c) => {
   });
 
   if (c.types > 2) {
-    it("a loose tolerance merges atoms into fewer types and says so", () => {
+    it("a loose tolerance merges atoms into fewer types and says so", async () => {
       const merged = exportEctLammps(tables, atoms, ours.weights, { source: "x" }, { tolerance: 1 });
       expect(merged.frozen!.types.length).toBe(new Set(atoms.symbols).size);
       expect(merged.frozen!.maxWeightDeviation).toBeGreaterThan(0);
@@ -387,14 +387,15 @@ describe("ECT-EAM long range through LAMMPS' own coul/dsf (not exact)", () => {
 });
 
 describe("ect-eam export-lammps (command line)", () => {
-  const cli = (...args: string[]) => execFileSync("node", ["dist/cli.js", "export-lammps", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  // in this process, from the checkout (test/helpers/cli.ts)
+  const cli = (...args: string[]) => cliIn("export-lammps", ...args);
 
   const cuAtoms = rattled(bulk("Cu", "fcc", 3.615, 2), 0.05, 31);
   const cuOut = join(root, "cli_cu");
-  it("writes the four files for an EAM potential", () => {
+  it("writes the four files for an EAM potential", async () => {
     const xyz = join(root, "cu.xyz");
     writeFileSync(xyz, formatExtxyz([cuAtoms]));
-    cli("--potential", "potentials/Cu_u3.eam", "--input", xyz, "--output-dir", cuOut);
+    await cli("--potential", "potentials/Cu_u3.eam", "--input", xyz, "--output-dir", cuOut);
     for (const f of ["potential.eam.alloy", "data.lmp", "in.lammps", "README.txt"]) expect(readFileSync(join(cuOut, f), "utf8").length).toBeGreaterThan(0);
     expect(readFileSync(join(cuOut, "README.txt"), "utf8")).toContain("potentials/Cu_u3.eam");
   }, 60_000);
@@ -405,12 +406,12 @@ describe("ect-eam export-lammps (command line)", () => {
     expect(Math.abs(got.pe - ours.energy) / cuAtoms.length).toBeLessThan(TOL.energyPerAtom);
   }, 60_000);
 
-  it("exports an ECT-EAM model at frozen charges with the model's long range", () => {
+  it("exports an ECT-EAM model at frozen charges with the model's long range", async () => {
     const model = { ...starter, electrostatics: { longRange: "dsf", cutoff: 9, dsfAlpha: 0.25 } };
     const modelFile = join(root, "dsf.json"), xyz = join(root, "nacl.xyz"), out = join(root, "cli_nacl");
     writeFileSync(modelFile, JSON.stringify(model));
     writeFileSync(xyz, formatExtxyz([rocksalt("Na", "Cl", 5.64, 1)]));
-    cli("--model", modelFile, "--input", xyz, "--output-dir", out);
+    await cli("--model", modelFile, "--input", xyz, "--output-dir", out);
     const readme = readFileSync(join(out, "README.txt"), "utf8");
     expect(readme).toContain("fixed-charge limit");
     expect(readme).toMatch(/ECT-EAM energy E at the converged state: +-?\d/);
@@ -418,10 +419,10 @@ describe("ect-eam export-lammps (command line)", () => {
     expect(readFileSync(join(out, "data.lmp"), "utf8")).toContain("Atoms # charge");
   }, 60_000);
 
-  it("explains bad options", () => {
-    const fail = (...args: string[]) => {
+  it("explains bad options", async () => {
+    const fail = async (...args: string[]) => {
       try {
-        cli(...args);
+        await cli(...args);
       } catch (e) {
         return (e as { stderr: string }).stderr;
       }
@@ -430,8 +431,8 @@ describe("ect-eam export-lammps (command line)", () => {
     const xyz = join(root, "nacl8.xyz"), modelFile = join(root, "dsf8.json");
     writeFileSync(xyz, formatExtxyz([rocksalt("Na", "Cl", 5.64, 1)]));
     writeFileSync(modelFile, JSON.stringify({ ...starter, electrostatics: { longRange: "dsf", cutoff: 9, dsfAlpha: 0.25 } }));
-    expect(fail("--model", modelFile, "--input", xyz, "--output-dir", join(root, "x"), "--long-range", "pme")).toMatch(/option '--long-range <kind>' argument 'pme' is invalid. Allowed choices are dsf, coul-dsf, ewald, cut/);
-    expect(fail("--model", modelFile, "--input", xyz, "--output-dir", join(root, "x"), "--long-range", "cut")).toMatch(/cut .* is for clusters/);
-    expect(fail("--input", xyz, "--output-dir", join(root, "x"))).toMatch(/exactly one of --potential FILE \(EAM\) or --model FILE/);
+    expect(await fail("--model", modelFile, "--input", xyz, "--output-dir", join(root, "x"), "--long-range", "pme")).toMatch(/option '--long-range <kind>' argument 'pme' is invalid. Allowed choices are dsf, coul-dsf, ewald, cut/);
+    expect(await fail("--model", modelFile, "--input", xyz, "--output-dir", join(root, "x"), "--long-range", "cut")).toMatch(/cut .* is for clusters/);
+    expect(await fail("--input", xyz, "--output-dir", join(root, "x"))).toMatch(/exactly one of --potential FILE \(EAM\) or --model FILE/);
   }, 60_000);
 });

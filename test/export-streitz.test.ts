@@ -2,18 +2,19 @@
 // eam/alloy, fix qeq/slater, atom_style charge; Ewald with our g and kmax), and `lmp` gives our
 // energy, charges and forces (Wolf and Ewald, periodic, triclinic and a cluster). Needs `lmp` (Debian
 // lammps, installed by .ci/run); the LAMMPS runs are skipped without it.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseExtxyz } from "../src/io/extxyz.js";
 import { itWith, lammpsEnv, need } from "./helpers/tools.js";
+import { cliIn, runIn } from "./helpers/cli.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "export-streitz-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const cli = (...args: string[]) => execFileSync("node", ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const cli = cliIn; // in this process, from the checkout (test/helpers/cli.ts)
 const STREITZ = ["--potential", "potentials/AlO.eam.alloy", "--streitz", "potentials/AlO.streitz"];
 // tight QEq on both sides: charges agree to the tolerance's reach, energies (variational in q) better
 const QEQ = ["--qeq-tolerance", "1e-12", "--qeq-maxiter", "2000"];
@@ -22,11 +23,11 @@ describe("export-lammps --streitz", () => {
   const cases = ["cluster_a_wolf", "rattled_2x1x1_wolf", "rattled_2x1x1_ewald", "triclinic_1x2x1_wolf", "triclinic_1x2x1_ewald"];
   for (const c of cases) {
     const summation = c.endsWith("ewald") ? "ewald" : "wolf";
-    itWith("lmp", `${c}: LAMMPS reproduces our energy, charges and forces`, () => {
+    itWith("lmp", `${c}: LAMMPS reproduces our energy, charges and forces`, async () => {
       const input = join(ROOT, "test/fixtures/streitz", `al2o3_${c}.extxyz`);
       const out = join(dir, c);
-      cli("export-lammps", ...STREITZ, "--summation", summation, ...QEQ, "--input", input, "--output-dir", out);
-      cli("eval", ...STREITZ, "--summation", summation, ...QEQ, "--input", input, "--output", join(dir, `${c}.xyz`));
+      await cli("export-lammps", ...STREITZ, "--summation", summation, ...QEQ, "--input", input, "--output-dir", out);
+      await cli("eval", ...STREITZ, "--summation", summation, ...QEQ, "--input", input, "--output", join(dir, `${c}.xyz`));
       const ours = parseExtxyz(readFileSync(join(dir, `${c}.xyz`), "utf8"))[0];
       const inp = readFileSync(join(out, "in.lammps"), "utf8");
       expect(inp).toMatch(/pair_style\s+hybrid\/overlay coul\/streitz 12 (wolf 0\.31|ewald) eam\/alloy/);
@@ -55,9 +56,9 @@ describe("export-lammps --streitz", () => {
     }, 60_000);
   }
 
-  it("refuses consistent mode (no LAMMPS counterpart) in one line", () => {
-    const r = spawnSync("node", ["dist/cli.js", "export-lammps", ...STREITZ, "--summation", "wolf", "--streitz-mode", "consistent", "--input",
-      "test/fixtures/streitz/al2o3_cluster_a_wolf.extxyz", "--output-dir", join(dir, "consistent")], { cwd: ROOT, encoding: "utf8" });
+  it("refuses consistent mode (no LAMMPS counterpart) in one line", async () => {
+    const r = await runIn("export-lammps", ...STREITZ, "--summation", "wolf", "--streitz-mode", "consistent", "--input",
+      "test/fixtures/streitz/al2o3_cluster_a_wolf.extxyz", "--output-dir", join(dir, "consistent"));
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toMatch(/^ect-eam: export-lammps writes LAMMPS' own coul\/streitz .* consistent mode has no LAMMPS counterpart$/);
   });

@@ -1,29 +1,31 @@
-// `ect-eam md` with thermostats, barostat and restarts, run from the bundle: a resumed run writes
+// `ect-eam md` with thermostats, barostat and restarts (in process; the bundle for progress and Ctrl-C): a resumed run writes
 // the same log, dump and restart bytes as the uninterrupted one; bad flag values are refused with
 // a message naming the flag; progress goes to a terminal only.
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { cliIn, runIn } from "./helpers/cli.js";
 import { itWith, need } from "./helpers/tools.js";
 
 const dir = mkdtempSync(join(tmpdir(), "md-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const CU = ["md", "--potential", "potentials/Cu_u3.eam"];
 const LATTICE = ["--lattice", "fcc", "--a", "3.615", "--repeat", "2"];
-const cli = (...args: string[]) => execFileSync("node", ["dist/cli.js", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-const fails = (...args: string[]) => spawnSync("node", ["dist/cli.js", ...args], { encoding: "utf8" });
+// in this process (test/helpers/cli.ts); the program itself runs in "progress" and "md stops on Ctrl-C"
+const cli = cliIn;
+const fails = runIn;
 const f = (name: string) => join(dir, name);
 
 describe("md --restart continues bit for bit", () => {
   for (const thermo of [["--thermostat", "nose-hoover"], ["--thermostat", "langevin", "--barostat", "berendsen", "--pressure", "1000", "--pdamp", "500"]]) {
-    it(thermo.join(" "), () => {
+    it(thermo.join(" "), async () => {
       const common = ["--dt", "2", "--temperature", "900", "--thermo", "10", "--dump-every", "25", ...thermo];
-      cli(...CU, ...LATTICE, ...common, "--steps", "150", "--log", f("a.csv"), "--dump", f("a.dump"), "--write-restart", f("a.json"));
-      cli(...CU, ...LATTICE, ...common, "--steps", "70", "--log", f("b.csv"), "--dump", f("b.dump"), "--write-restart", f("b.json"));
+      await cli(...CU, ...LATTICE, ...common, "--steps", "150", "--log", f("a.csv"), "--dump", f("a.dump"), "--write-restart", f("a.json"));
+      await cli(...CU, ...LATTICE, ...common, "--steps", "70", "--log", f("b.csv"), "--dump", f("b.dump"), "--write-restart", f("b.json"));
       // resuming takes the structure, time step and thermostat from the file
-      const out = cli(...CU, "--restart", f("b.json"), "--steps", "80", "--thermo", "10", "--log", f("b.csv"), "--dump", f("b.dump"), "--dump-every", "25", "--write-restart", f("b2.json"));
+      const out = await cli(...CU, "--restart", f("b.json"), "--steps", "80", "--thermo", "10", "--log", f("b.csv"), "--dump", f("b.dump"), "--dump-every", "25", "--write-restart", f("b2.json"));
       expect(out).toContain("from step 70");
       expect(readFileSync(f("b.csv"), "utf8")).toBe(readFileSync(f("a.csv"), "utf8"));
       expect(readFileSync(f("b.dump"), "utf8")).toBe(readFileSync(f("a.dump"), "utf8"));
@@ -31,12 +33,12 @@ describe("md --restart continues bit for bit", () => {
     }, 60_000);
   }
 
-  it("ECT-EAM: --model with --write-restart and --restart", () => {
+  it("ECT-EAM: --model with --write-restart and --restart", async () => {
     writeFileSync(f("nacl.xyz"), '4\npbc="F F F"\nNa 0 0 0\nCl 0.1 0.05 2.45\nH 4.5 0 1.0\nH 4.6 0.1 1.74\n');
     const common = ["--model", "models/ect-starter.json", "--dt", "0.5", "--thermo", "10", "--temperature", "600"];
-    cli("md", ...common, "--input", f("nacl.xyz"), "--steps", "60", "--log", f("e.csv"), "--write-restart", f("e.json"));
-    cli("md", ...common, "--input", f("nacl.xyz"), "--steps", "30", "--log", f("g.csv"), "--write-restart", f("g.json"));
-    cli("md", ...common, "--restart", f("g.json"), "--steps", "30", "--log", f("g.csv"), "--write-restart", f("g2.json"));
+    await cli("md", ...common, "--input", f("nacl.xyz"), "--steps", "60", "--log", f("e.csv"), "--write-restart", f("e.json"));
+    await cli("md", ...common, "--input", f("nacl.xyz"), "--steps", "30", "--log", f("g.csv"), "--write-restart", f("g.json"));
+    await cli("md", ...common, "--restart", f("g.json"), "--steps", "30", "--log", f("g.csv"), "--write-restart", f("g2.json"));
     expect(readFileSync(f("g.csv"), "utf8")).toBe(readFileSync(f("e.csv"), "utf8"));
     expect(readFileSync(f("g2.json"), "utf8")).toBe(readFileSync(f("e.json"), "utf8"));
   }, 60_000);
@@ -62,35 +64,35 @@ describe("md refuses bad thermostat, barostat and restart flags", () => {
     [["--restart-every", "10"], /--restart-every needs --write-restart FILE/],
   ];
   for (const [args, message] of cases) {
-    it(args.join(" "), () => {
-      const r = fails(...CU, ...LATTICE, "--steps", "1", ...args);
+    it(args.join(" "), async () => {
+      const r = await fails(...CU, ...LATTICE, "--steps", "1", ...args);
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(message);
     }, 60_000);
   }
-  it("a barostat needs a periodic cell; --restart needs a readable restart and no --input", () => {
+  it("a barostat needs a periodic cell; --restart needs a readable restart and no --input", async () => {
     writeFileSync(f("pair.xyz"), '2\npbc="F F F"\nCu 0 0 0\nCu 0 0 2.5\n');
-    let r = fails(...CU, "--input", f("pair.xyz"), "--steps", "1", "--barostat", "berendsen");
+    let r = await fails(...CU, "--input", f("pair.xyz"), "--steps", "1", "--barostat", "berendsen");
     expect(r.stderr).toMatch(/a barostat needs a cell periodic in all three directions/);
-    r = fails(...CU, "--restart", f("missing.json"), "--steps", "1");
+    r = await fails(...CU, "--restart", f("missing.json"), "--steps", "1");
     expect(r.stderr).toMatch(/cannot read restart file .*missing\.json/);
     writeFileSync(f("not.json"), "{}");
-    r = fails(...CU, "--restart", f("not.json"), "--steps", "1");
+    r = await fails(...CU, "--restart", f("not.json"), "--steps", "1");
     expect(r.stderr).toMatch(/not\.json: not an ect-eam MD restart file/);
-    cli(...CU, ...LATTICE, "--steps", "2", "--thermostat", "langevin", "--write-restart", f("ok.json"));
-    r = fails(...CU, "--restart", f("ok.json"), ...LATTICE, "--steps", "1");
+    await cli(...CU, ...LATTICE, "--steps", "2", "--thermostat", "langevin", "--write-restart", f("ok.json"));
+    r = await fails(...CU, "--restart", f("ok.json"), ...LATTICE, "--steps", "1");
     expect(r.stderr).toMatch(/--restart FILE holds the structure and velocities: give no --input or --lattice/);
     expect(r.status).toBe(2);
   }, 60_000);
 });
 
 describe("progress", () => {
-  it("quiet when stderr is not a terminal", () => {
+  it("quiet when stderr is not a terminal", async () => {
     const r = spawnSync("node", ["dist/cli.js", ...CU, ...LATTICE, "--steps", "50", "--thermostat", "langevin"], { encoding: "utf8" });
     expect(r.status).toBe(0);
     expect(r.stderr).toBe("");
   }, 60_000);
-  itWith("script", "rate and time left on a terminal", () => {
+  itWith("script", "rate and time left on a terminal", async () => {
     // `script` gives the program a pseudo-terminal; stdout goes to a file so the bar is on stderr alone
     const out = f("tty-out.txt");
     const cmd = `node dist/cli.js ${[...CU, ...LATTICE, "--steps", "3000", "--thermostat", "nose-hoover"].join(" ")} > ${out}`;
@@ -105,18 +107,18 @@ describe("progress", () => {
 describe("md --workers (one system over worker threads by domain decomposition)", () => {
   const args = ["md", "--potential", "potentials/Cu_u3.eam", "--lattice", "fcc", "--a", "3.615", "--repeat", "8", "--steps", "60", "--dt", "2", "--temperature", "600", "--seed", "3", "--thermo", "20"];
   const rows = (text: string) => text.split("\n").filter((l) => /^\s+\d+\s/.test(l)).map((l) => l.trim().split(/\s+/).map(Number));
-  it("prints the same thermo table as the single engine (to the printed digits)", () => {
-    const one = rows(cli(...args));
-    const two = rows(cli(...args, "--workers", "2"));
+  it("prints the same thermo table as the single engine (to the printed digits)", async () => {
+    const one = rows(await cli(...args));
+    const two = rows(await cli(...args, "--workers", "2"));
     expect(two.length).toBe(4);
     expect(two.length).toBe(one.length);
     two.forEach((r, k) => r.forEach((v, c) => expect(Math.abs(v - one[k][c])).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(one[k][c])))));
   }, 60_000);
-  it("refuses what it cannot do yet", () => {
-    const r = fails(...args, "--workers", "2", "--barostat", "berendsen");
+  it("refuses what it cannot do yet", async () => {
+    const r = await fails(...args, "--workers", "2", "--barostat", "berendsen");
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--workers runs without a barostat or restarts/);
-    const t = fails(...args, "--workers", "2", "--log", "x.csv");
+    const t = await fails(...args, "--workers", "2", "--log", "x.csv");
     expect(t.status).toBe(2);
     expect(t.stderr).toMatch(/--workers prints the thermo table only/);
   }, 60_000);

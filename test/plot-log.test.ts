@@ -1,6 +1,5 @@
 // `ect-eam plot LOG.csv`: the thermo-log CSV contract (md --log) becomes an SVG with one panel per
 // quantity present; malformed logs give errors naming the file, line and column.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,19 +7,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseThermoCsv } from "../src/io/log-csv.js";
 import { logPanels } from "../src/cli/plot-log.js";
 import { InputError } from "../src/errors.js";
+import { runIn } from "./helpers/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "plot-log-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the bundled CLI; returns exit status and stderr. */
-function cli(...args: string[]): { status: number; stderr: string } {
-  try {
-    execFileSync("node", ["dist/cli.js", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    return { status: 0, stderr: "" };
-  } catch (e) {
-    const err = e as { status: number; stderr: string };
-    return { status: err.status, stderr: err.stderr };
-  }
+/** Runs a command in this process (test/helpers/cli.ts); returns exit status and stderr (empty on success, as before). */
+async function cli(...args: string[]): Promise<{ status: number; stderr: string }> {
+  const r = await runIn(...args);
+  return { status: r.status, stderr: r.status === 0 ? "" : r.stderr };
 }
 
 /** A log of an NVE-like run: 21 rows, every column of the contract; pressure empty (a cluster). */
@@ -36,7 +31,7 @@ function sampleLog(): string {
 }
 
 describe("thermo log CSV", () => {
-  it("parses columns, empty fields as no value", () => {
+  it("parses columns, empty fields as no value", async () => {
     const log = parseThermoCsv(sampleLog(), "log.csv");
     expect(log.rows).toBe(21);
     expect(log.columns[6]).toBe("pressure_bar");
@@ -44,7 +39,7 @@ describe("thermo log CSV", () => {
     expect(log.values[1][4]).toBe(20);
   });
 
-  it("puts the energies together and leaves out columns without values; x is time_fs", () => {
+  it("puts the energies together and leaves out columns without values; x is time_fs", async () => {
     const { xTitle, panels } = logPanels(parseThermoCsv(sampleLog(), "log.csv"), "log.csv");
     expect(xTitle).toBe("time (fs)");
     expect(panels.map((p) => p.title)).toEqual(["energy", "conserved energy", "temperature", "charges", "charge solver"]);
@@ -55,14 +50,14 @@ describe("thermo log CSV", () => {
     expect(panels[0].series[0].points[2]).toEqual([10, -50 - 0.1 * Math.sin(2 / 3)]);
   });
 
-  it("--columns restricts the panels and must name header columns", () => {
+  it("--columns restricts the panels and must name header columns", async () => {
     const log = parseThermoCsv(sampleLog(), "log.csv");
     const { panels } = logPanels(log, "log.csv", ["temperature_K", "charge_max_e"]);
     expect(panels.map((p) => p.title)).toEqual(["temperature", "charges"]);
     expect(() => logPanels(log, "log.csv", ["enthalpy_eV"])).toThrow(/'enthalpy_eV', which is not in the header/);
   });
 
-  it("a log with only step has x = step", () => {
+  it("a log with only step has x = step", async () => {
     const { xTitle, panels } = logPanels(parseThermoCsv("step,potential_eV\n0,-1\n5,-2\n", "l.csv"), "l.csv");
     expect(xTitle).toBe("step");
     expect(panels[0].series[0].points).toEqual([[0, -1], [5, -2]]);
@@ -87,10 +82,10 @@ describe("thermo log CSV", () => {
 });
 
 describe("ect-eam plot", () => {
-  it("writes an SVG with the panels and series of the log", () => {
+  it("writes an SVG with the panels and series of the log", async () => {
     const csv = join(dir, "run.csv");
     writeFileSync(csv, sampleLog());
-    expect(cli("plot", csv).status).toBe(0);
+    expect((await cli("plot", csv)).status).toBe(0);
     const svg = readFileSync(join(dir, "run.svg"), "utf8");
     expect(svg.startsWith("<svg")).toBe(true);
     for (const title of ["energy", "conserved energy", "temperature", "charges"]) expect(svg).toContain(`data-title="${title}"`);
@@ -105,24 +100,24 @@ describe("ect-eam plot", () => {
     expect(Math.max(...ticks) - Math.min(...ticks)).toBeLessThan(0.5);
   }, 60_000);
 
-  it("--output and --columns", () => {
+  it("--output and --columns", async () => {
     const csv = join(dir, "run2.csv"), out = join(dir, "t.svg");
     writeFileSync(csv, sampleLog());
-    expect(cli("plot", csv, "--output", out, "--columns", "temperature_K").status).toBe(0);
+    expect((await cli("plot", csv, "--output", out, "--columns", "temperature_K")).status).toBe(0);
     const svg = readFileSync(out, "utf8");
     expect(svg).toContain('data-title="temperature"');
     expect(svg).not.toContain('data-title="energy"');
   }, 60_000);
 
-  it("errors: missing file, bad field, PNG", () => {
-    const missing = cli("plot", join(dir, "nope.csv"));
+  it("errors: missing file, bad field, PNG", async () => {
+    const missing = await cli("plot", join(dir, "nope.csv"));
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/nope\.csv: cannot read the log/);
     const bad = join(dir, "bad.csv");
     writeFileSync(bad, "step,temperature_K\n0,300\n1,hot\n");
-    const r = cli("plot", bad);
+    const r = await cli("plot", bad);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/bad\.csv:3: column 2 \(temperature_K\): 'hot' is not a number/);
-    expect(cli("plot", bad, "--output", join(dir, "x.png")).stderr).toMatch(/PNG output needs a raster renderer/);
+    expect((await cli("plot", bad, "--output", join(dir, "x.png"))).stderr).toMatch(/PNG output needs a raster renderer/);
   }, 60_000);
 });

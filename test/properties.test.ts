@@ -2,7 +2,6 @@
 // same potential file (its own minimizer, box relaxation and box strains) when lmp is installed;
 // internal consistency (EOS vs elastic constants, strain and size convergence, slab geometry); the
 // radial distribution function; the CLI.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +20,7 @@ import { layerSpacing, surfaceSlab } from "../src/structures/slab.js";
 import { supercell } from "../src/structures/supercell.js";
 import { NKTV2P, runLammpsInput } from "./helpers/lammps-run.js";
 import { describeWith, need } from "./helpers/tools.js";
-import { scratch } from "./helpers/cli.js";
+import { cliIn, scratch } from "./helpers/cli.js";
 
 // Each case takes well under 5 s alone, but the suite runs beside other processes on 2 cores.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -159,7 +158,7 @@ describeWith("lmp", "Cu_u3 properties against LAMMPS computing them with the sam
 });
 
 describe("internal consistency", () => {
-  it("the Birch-Murnaghan fit recovers the parameters of exact BM3 data", () => {
+  it("the Birch-Murnaghan fit recovers the parameters of exact BM3 data", async () => {
     const p = { v0: 16.3, e0: -4.2, b0: 0.71, b0Prime: 4.7 };
     const vols = Array.from({ length: 9 }, (_, k) => p.v0 * (0.9 + 0.025 * k));
     const fit = fitBirchMurnaghan(vols, vols.map((v) => birchMurnaghanEnergy(p, v)));
@@ -171,7 +170,7 @@ describe("internal consistency", () => {
     expect(() => fitBirchMurnaghan(vols.slice(0, 4), vols.slice(0, 4))).toThrow(/at least 5/);
   });
 
-  it("EOS per atom and elastic constants are the same for a supercell", () => {
+  it("EOS per atom and elastic constants are the same for a supercell", async () => {
     const one = equationOfState(cu, bulk("Cu", "fcc", a0, 1));
     const two = equationOfState(cu, bulk("Cu", "fcc", a0, 2));
     expect(two.e0PerAtom).toBeCloseTo(one.e0PerAtom, 10);
@@ -182,7 +181,7 @@ describe("internal consistency", () => {
     for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) expect(c2[i][j]).toBeCloseTo(c1[i][j], 6);
   });
 
-  it("elastic constants: symmetric, cubic pattern, converged in the strain", () => {
+  it("elastic constants: symmetric, cubic pattern, converged in the strain", async () => {
     const a = elasticConstants(cu, bulk("Cu", "fcc", a0, 1), { strain: 0.005 });
     const b = elasticConstants(cu, bulk("Cu", "fcc", a0, 1), { strain: 0.0025 });
     for (let i = 0; i < 6; i++) {
@@ -196,7 +195,7 @@ describe("internal consistency", () => {
     for (const s of a.stress0) expect(Math.abs(s)).toBeLessThan(1e-8);
   });
 
-  it("internal relaxation lowers the elastic constants of hcp Cu (clamped - relaxed is positive semidefinite)", () => {
+  it("internal relaxation lowers the elastic constants of hcp Cu (clamped - relaxed is positive semidefinite)", async () => {
     const ah = a0 / Math.SQRT2, ch = ah * Math.sqrt(8 / 3);
     const hcp = new Atoms({
       symbols: ["Cu", "Cu"],
@@ -221,7 +220,7 @@ describe("internal consistency", () => {
     expect(Math.abs(d[2][2])).toBeLessThan(0.02);
   });
 
-  it("a vacancy's formation energy converges with the cell size", () => {
+  it("a vacancy's formation energy converges with the cell size", async () => {
     const e3 = vacancyFormationEnergy(cu, bulk("Cu", "fcc", a0, 3));
     const e4 = vacancyFormationEnergy(cu, bulk("Cu", "fcc", a0, 4));
     // Unrelaxed: only neighbours within the cutoff change, so the value is size-independent.
@@ -229,7 +228,7 @@ describe("internal consistency", () => {
     expect(Math.abs(e4.relaxed - e3.relaxed)).toBeLessThan(0.005);
   });
 
-  it("slabs: layer counts and spacings, and bulk-terminated: a periodic stack of layers has the bulk energy", () => {
+  it("slabs: layer counts and spacings, and bulk-terminated: a periodic stack of layers has the bulk energy", async () => {
     const ebulk = cu.calculate(bulk("Cu", "fcc", a0, 1)).energy / 4;
     const perLayer = { "100": 2, "110": 1, "111": 2 } as const;
     for (const m of ["100", "110", "111"] as const) {
@@ -248,7 +247,7 @@ describe("internal consistency", () => {
     expect(b.info.area).toBeCloseTo(2.855 ** 2 * Math.sqrt(12), 10);
   });
 
-  it("supercell of a sheared cell: k times the atoms, the same energy per atom, arrays copied", () => {
+  it("supercell of a sheared cell: k times the atoms, the same energy per atom, arrays copied", async () => {
     const base = bulk("Cu", "fcc", a0, 1);
     base.cell[3] = 0.4; // shear b along x; positions stay inside, the crystal is just strained
     base.arrays.tag = { kind: "I", ncols: 1, data: Int32Array.of(1, 2, 3, 4) };
@@ -264,7 +263,7 @@ describe("internal consistency", () => {
     expect(() => supercell(slab, [1, 1, 2])).toThrow(/not periodic/);
   });
 
-  it("surface energies: unrelaxed independent of thickness, (111) < (100) < (110)", () => {
+  it("surface energies: unrelaxed independent of thickness, (111) < (100) < (110)", async () => {
     const g: Record<string, number> = {};
     for (const m of ["100", "110", "111"] as const) {
       const thin = surfaceEnergy(cu, "Cu", "fcc", a0, m, { layers: 8, relax: false });
@@ -278,7 +277,7 @@ describe("internal consistency", () => {
 });
 
 describe("radial distribution function", () => {
-  it("fcc Cu: first peak at a/sqrt2 with 12 neighbours, then 6 at a and 24 at a sqrt(3/2)", () => {
+  it("fcc Cu: first peak at a/sqrt2 with 12 neighbours, then 6 at a and 24 at a sqrt(3/2)", async () => {
     const r = radialDistribution(bulk("Cu", "fcc", 3.615, 3), { rmax: 5, bins: 500 });
     const n = r.total.coordination;
     const at = (x: number) => Math.floor(x / 0.01);
@@ -296,13 +295,13 @@ describe("radial distribution function", () => {
     expect(count).toBeCloseTo(12, 9);
   });
 
-  it("a one-cell crystal gives the same g(r) as a supercell (periodic images beyond the cell)", () => {
+  it("a one-cell crystal gives the same g(r) as a supercell (periodic images beyond the cell)", async () => {
     const one = radialDistribution(bulk("Cu", "fcc", 3.615, 1), { rmax: 7, bins: 70 });
     const big = radialDistribution(bulk("Cu", "fcc", 3.615, 4), { rmax: 7, bins: 70 });
     for (let k = 0; k < 70; k++) expect(one.total.coordination[k]).toBeCloseTo(big.total.coordination[k], 9);
   });
 
-  it("a random (ideal-gas) configuration has g -> 1, and partials of a random mixture too", () => {
+  it("a random (ideal-gas) configuration has g -> 1, and partials of a random mixture too", async () => {
     let s = 12345;
     const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
     const L = 24, n = 1200;
@@ -323,7 +322,7 @@ describe("radial distribution function", () => {
     for (const p of r.partials) expect(Math.abs(mean(p.g) - 1)).toBeLessThan(0.03);
   });
 
-  it("rocksalt partials: Na-Cl first shell of 6 at a/2, Na-Na 12 at a/sqrt2", () => {
+  it("rocksalt partials: Na-Cl first shell of 6 at a/2, Na-Na 12 at a/sqrt2", async () => {
     const r = radialDistribution(rocksalt("Na", "Cl", 5.64, 2), { rmax: 4.5, bins: 450 });
     const nacl = r.partials.find((p) => p.a === "Cl" && p.b === "Na")!;
     const nana = r.partials.find((p) => p.a === "Na" && p.b === "Na")!;
@@ -332,56 +331,56 @@ describe("radial distribution function", () => {
     expect(nana.coordination[Math.floor(3.99 / 0.01) + 2]).toBe(12);
   });
 
-  it("needs periodic frames", () => {
+  it("needs periodic frames", async () => {
     const cluster = new Atoms({ symbols: ["Cu", "Cu"], positions: [0, 0, 0, 0, 0, 2.5] });
     expect(() => radialDistribution(cluster)).toThrow(/periodic/);
   });
 });
 
 // ------------------------------------------------------------------------------------------------
-describe("command line (dist/cli.js)", () => {
+describe("command line (in process)", () => {
   const dir = mkdtempSync(join(tmpdir(), "ect-props-cli-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const cli = (...args: string[]) => execFileSync("node", ["dist/cli.js", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const cli = cliIn; // in this process, from the checkout (test/helpers/cli.ts)
   const value = (out: string, key: string) => Number(new RegExp(`^${key} = (\\S+)`, "m").exec(out)![1]);
   const POT = ["--potential", "potentials/Cu_u3.eam"];
 
-  it("property eos prints B0 and a0 and writes CSV and SVG", () => {
+  it("property eos prints B0 and a0 and writes CSV and SVG", async () => {
     const csv = join(dir, "eos.csv"), svg = join(dir, "eos.svg");
-    const out = cli("property", "eos", ...POT, "--lattice", "fcc", "--a", "3.615", "--strain", "0.02", "--points", "7", "--csv", csv, "--plot", svg);
+    const out = await cli("property", "eos", ...POT, "--lattice", "fcc", "--a", "3.615", "--strain", "0.02", "--points", "7", "--csv", csv, "--plot", svg);
     expect(value(out, "a0")).toBeCloseTo(3.615, 4);
     expect(value(out, "B0") / 100).toBeCloseTo(1.38, 2);
     expect(readFileSync(csv, "utf8").trim().split("\n")).toHaveLength(8);
     expect(readFileSync(svg, "utf8").startsWith("<svg")).toBe(true);
   });
 
-  it("property vacancy and elastic print the same numbers as the API", () => {
-    const out = cli("property", "vacancy", ...POT, "--lattice", "fcc", "--a", "3.6", "--repeat", "3");
+  it("property vacancy and elastic print the same numbers as the API", async () => {
+    const out = await cli("property", "vacancy", ...POT, "--lattice", "fcc", "--a", "3.6", "--repeat", "3");
     const api = vacancyFormationEnergy(cu, bulk("Cu", "fcc", a0, 3));
     expect(value(out, "vacancy formation energy, unrelaxed")).toBeCloseTo(api.unrelaxed, 5);
     expect(value(out, "vacancy formation energy, relaxed")).toBeCloseTo(api.relaxed, 5);
-    const el = cli("property", "elastic", ...POT, "--lattice", "fcc", "--a", "3.6");
+    const el = await cli("property", "elastic", ...POT, "--lattice", "fcc", "--a", "3.6");
     const c = elasticConstants(cu, bulk("Cu", "fcc", a0, 1)).cubic;
     // printed with three decimals
     for (const [k, v] of [["C11", c.c11], ["C12", c.c12], ["C44", c.c44]] as const) expect(Math.abs(value(el, k) - v)).toBeLessThan(6e-4);
   });
 
-  it("relax --cell writes the relaxed structure; property rdf reads it", () => {
+  it("relax --cell writes the relaxed structure; property rdf reads it", async () => {
     const xyz = join(dir, "relaxed.xyz");
-    const out = cli("relax", ...POT, "--lattice", "fcc", "--a", "3.5", "--repeat", "2", "--cell", "--optimizer", "lbfgs", "--fmax", "1e-4", "--smax", "0.1", "--output", xyz, "--print-every", "0");
+    const out = await cli("relax", ...POT, "--lattice", "fcc", "--a", "3.5", "--repeat", "2", "--cell", "--optimizer", "lbfgs", "--fmax", "1e-4", "--smax", "0.1", "--output", xyz, "--print-every", "0");
     expect(out).toMatch(/# converged after \d+ steps/);
     const [frame] = parseExtxyz(readFileSync(xyz, "utf8"));
     expect(frame.cell[0] / 2).toBeCloseTo(3.615, 4);
     expect(frame.info.energy as number).toBeCloseTo(-3.54 * 32, 5);
-    const rdf = cli("property", "rdf", "--input", xyz, "--rmax", "3", "--bins", "30");
+    const rdf = await cli("property", "rdf", "--input", xyz, "--rmax", "3", "--bins", "30");
     const rows = rdf.trim().split("\n").filter((l) => !l.startsWith("#")).slice(1).map((l) => l.split(",").map(Number));
     expect(rows[rows.length - 1][2]).toBeCloseTo(12, 9);
   });
 
-  it("reports bad input in one line with exit status 2", () => {
+  it("reports bad input in one line with exit status 2", async () => {
     let err: { status?: number; stderr?: string } = {};
     try {
-      cli("relax", ...POT, "--lattice", "fcc", "--a", "3.6", "--pressure", "10");
+      await cli("relax", ...POT, "--lattice", "fcc", "--a", "3.6", "--pressure", "10");
     } catch (e) {
       err = e as { status: number; stderr: string };
     }

@@ -3,7 +3,7 @@
 // settings from its header; plus StreitzCalculator's Ewald accuracy path and the flag checks.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Atoms } from "../src/atoms.js";
 import { readExtxyzFile } from "../src/io/extxyz-file.js";
 import { readEamPotentialFile } from "../src/potentials/eam-file.js";
@@ -11,12 +11,11 @@ import { streitzSettings, type StreitzEvalOptions } from "../src/cli/streitz.js"
 import { InputError } from "../src/errors.js";
 import { lammpsEwaldParameters, StreitzCalculator } from "../src/streitz/calculator.js";
 import { readStreitzFile } from "../src/streitz/params-file.js";
-import { cli, cliFails, ensureCliBuilt, scratch } from "./helpers/cli.js";
+import { cliIn as cli, cliFailsIn as cliFails, scratch } from "./helpers/cli.js";
 import { maxAbsDiff } from "./helpers/compare.js";
 import { FIX, FIXTURES, POT, num, realColumn as real } from "./helpers/streitz-fixtures.js";
 
 const { dir } = scratch("streitz-cli-");
-beforeAll(() => ensureCliBuilt(["cli", "streitz"]), 120_000);
 
 /** The fixture's own settings as eval flags. */
 function fixtureFlags(a: Atoms): string[] {
@@ -42,17 +41,17 @@ afterAll(() => {
 });
 
 describe("ect-eam eval --streitz against the LAMMPS fixtures", () => {
-  it("has the 8 shared fixtures", () => {
+  it("has the 8 shared fixtures", async () => {
     expect(FIXTURES).toHaveLength(8);
   });
 
   for (const file of FIXTURES) {
-    it(`${file}: energy 1e-9 eV/atom, charges 1e-8 e, forces 1e-7 eV/A, stress 1e-9 eV/A^3`, () => {
+    it(`${file}: energy 1e-9 eV/atom, charges 1e-8 e, forces 1e-7 eV/A, stress 1e-9 eV/A^3`, async () => {
       const ref = readExtxyzFile(join(FIX, file))[0];
       const n = ref.length;
       const output = join(dir, file.replace(".extxyz", ".out.xyz"));
       const t0 = performance.now();
-      const log = cli(
+      const log = await cli(
         "eval", "--potential", join(POT, "AlO.eam.alloy"), "--streitz", join(POT, "AlO.streitz"),
         ...fixtureFlags(ref), "--input", join(FIX, file), "--output", output,
       );
@@ -94,13 +93,13 @@ describe("ect-eam eval --streitz against the LAMMPS fixtures", () => {
     }, 60_000);
   }
 
-  it("writes every frame of a multi-frame input, and the examples/streitz defaults without flags", () => {
+  it("writes every frame of a multi-frame input, and the examples/streitz defaults without flags", async () => {
     const a = readExtxyzFile(join(FIX, "al2o3_cluster_a_wolf.extxyz"))[0];
     const input = join(dir, "two.xyz");
     const output = join(dir, "two.out.xyz");
     const text = readFileSync(join(FIX, "al2o3_cluster_a_wolf.extxyz"), "utf8");
     writeFileSync(input, text + text);
-    cli("eval", "--potential", join(POT, "AlO.eam.alloy"), "--streitz", join(POT, "AlO.streitz"), "--summation", "wolf", "--input", input, "--output", output);
+    await cli("eval", "--potential", join(POT, "AlO.eam.alloy"), "--streitz", join(POT, "AlO.streitz"), "--summation", "wolf", "--input", input, "--output", output);
     const frames = readExtxyzFile(output);
     expect(frames).toHaveLength(2);
     for (const f of frames) {
@@ -131,7 +130,7 @@ describe("StreitzCalculator Ewald parameters from the accuracy (LAMMPS Ewald::in
     expect(r.energy).toBeCloseTo(r.energyEam + r.energyCoul, 9);
   });
 
-  it("follows LAMMPS' formulas for g and kmax", () => {
+  it("follows LAMMPS' formulas for g and kmax", async () => {
     const cell = [10, 0, 0, 0, 12, 0, 0, 0, 14];
     // by hand: acc = 1e-6 * 14.399645, q2 = 100 * 14.399645, g0 = acc sqrt(1000*12*1680)/(2 q2)
     const acc = 1e-6 * 14.399645;
@@ -164,8 +163,8 @@ describe("ect-eam eval --streitz flag checks", () => {
     ["Ewald on a cluster", [...base, "--summation", "ewald", ...io], /al2o3_cluster_a_wolf\.extxyz: Ewald needs a structure periodic in all three directions/],
   ];
   for (const [what, args, message] of cliCases) {
-    it(`the CLI rejects ${what} (exit 2, one line)`, () => {
-      const r = cliFails(...args);
+    it(`the CLI rejects ${what} (exit 2, one line)`, async () => {
+      const r = await cliFails(...args);
       expect(r.status).toBe(2);
       expect(r.stderr.trim()).toMatch(message);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -188,13 +187,13 @@ describe("ect-eam eval --streitz flag checks", () => {
     ["a Streitz flag without --streitz", { streitz: undefined, summation: undefined, qeqTolerance: "1e-8" }, /--qeq-tolerance needs --streitz FILE/],
   ];
   for (const [what, change, message] of cases) {
-    it(`rejects ${what}`, () => {
+    it(`rejects ${what}`, async () => {
       expect(() => streitzSettings({ ...ok, ...change })).toThrowError(InputError);
       expect(() => streitzSettings({ ...ok, ...change })).toThrowError(message);
     });
   }
 
-  it("turns the flags into calculator settings", () => {
+  it("turns the flags into calculator settings", async () => {
     expect(streitzSettings({ ...ok, summation: "ewald", ewaldG: "0.45", ewaldKmax: "8 9 12", qeqTolerance: "1e-14", qeqMaxiter: "2000" })).toMatchObject({
       summation: "ewald",
       ewaldG: 0.45,

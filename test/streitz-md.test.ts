@@ -3,13 +3,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readExtxyzFile } from "../src/io/extxyz-file.js";
-import { cli, cliFails, ensureCliBuilt, ROOT } from "./helpers/cli.js";
+import { cliIn as cli, cliFailsIn as cliFails, ROOT } from "./helpers/cli.js";
 
 const FIX = join(ROOT, "test", "fixtures", "streitz");
 const POT = join(ROOT, "potentials");
-beforeAll(() => ensureCliBuilt(["cli", "streitz"]), 120_000);
 
 const base = ["md", "--potential", join(POT, "AlO.eam.alloy"), "--streitz", join(POT, "AlO.streitz")];
 const rattled = join(FIX, "al2o3_rattled_2x1x1_wolf.extxyz");
@@ -24,10 +23,10 @@ function rows(out: string): number[][] {
 
 describe("ect-eam md --streitz", () => {
   for (const summation of ["wolf", "ewald"] as const) {
-    it(`${summation}: thermo table, step 0 = the LAMMPS single point, drift and speed lines`, () => {
+    it(`${summation}: thermo table, step 0 = the LAMMPS single point, drift and speed lines`, async () => {
       const fixture = readExtxyzFile(join(FIX, `al2o3_rattled_2x1x1_${summation}.extxyz`))[0];
       const extra = summation === "wolf" ? ["--wolf-alpha", "0.31"] : ["--ewald-g", "0.45", "--ewald-kmax", "15,9,12"];
-      const out = cli(...base, "--summation", summation, ...extra, "--input", rattled, "--steps", "10", "--dt", "0.4", "--thermo", "5",
+      const out = await cli(...base, "--summation", summation, ...extra, "--input", rattled, "--steps", "10", "--dt", "0.4", "--thermo", "5",
         "--qeq-tolerance", "1e-10", "--temperature", "300", "--seed", "3");
       const t = rows(out);
       expect(t.map((r) => r[0])).toEqual([0, 5, 10]);
@@ -44,8 +43,8 @@ describe("ect-eam md --streitz", () => {
     });
   }
 
-  it("consistent mode: total energy kept to 1e-4 eV/atom over 20 steps (the EAM file's cutoff jumps dominate)", () => {
-    const out = cli(...base, "--summation", "wolf", "--streitz-mode", "consistent", "--input", rattled, "--steps", "20", "--dt", "0.4",
+  it("consistent mode: total energy kept to 1e-4 eV/atom over 20 steps (the EAM file's cutoff jumps dominate)", async () => {
+    const out = await cli(...base, "--summation", "wolf", "--streitz-mode", "consistent", "--input", rattled, "--steps", "20", "--dt", "0.4",
       "--thermo", "20", "--qeq-tolerance", "1e-10");
     const m = /# drift: (\S+) eV\/atom/.exec(out);
     expect(m).not.toBeNull();
@@ -60,23 +59,23 @@ describe("ect-eam md --streitz", () => {
     ["Ewald on a cluster", [...base, "--summation", "ewald", "--input", join(FIX, "al2o3_cluster_a_wolf.extxyz")], /Ewald needs a structure periodic in all three directions/],
   ];
   for (const [what, args, message] of bad) {
-    it(`rejects ${what} (exit 2, one line)`, () => {
-      const r = cliFails(...args);
+    it(`rejects ${what} (exit 2, one line)`, async () => {
+      const r = await cliFails(...args);
       expect(r.status).toBe(2);
       expect(r.stderr.trim()).toMatch(message);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
     });
   }
 
-  for (const [flag, loops] of [["--qeq-xl", "4.00"], ["--qeq-xl-shadow", "2.00"]]) it(`${flag}: extended-Lagrangian charges (${loops} CG loops per evaluation), a restart continues bit for bit`, () => {
+  for (const [flag, loops] of [["--qeq-xl", "4.00"], ["--qeq-xl-shadow", "2.00"]]) it(`${flag}: extended-Lagrangian charges (${loops} CG loops per evaluation), a restart continues bit for bit`, async () => {
     const dir = mkdtempSync(join(tmpdir(), "streitz-xl-"));
     try {
       const run = ["--summation", "wolf", "--dt", "0.4", flag];
       const start = ["--input", rattled, "--temperature", "300", "--seed", "3"];
-      const whole = cli(...base, ...run, ...start, "--steps", "20", "--thermo", "10");
+      const whole = await cli(...base, ...run, ...start, "--steps", "20", "--thermo", "10");
       expect(whole).toMatch(new RegExp(`${loops.replace(".", "\\.")} QEq CG iterations per evaluation`));
-      cli(...base, ...run, ...start, "--steps", "10", "--thermo", "10", "--write-restart", join(dir, "r.json"));
-      const resumed = cli(...base, ...run, "--steps", "10", "--thermo", "10", "--restart", join(dir, "r.json"));
+      await cli(...base, ...run, ...start, "--steps", "10", "--thermo", "10", "--write-restart", join(dir, "r.json"));
+      const resumed = await cli(...base, ...run, "--steps", "10", "--thermo", "10", "--restart", join(dir, "r.json"));
       const last = (out: string) => rows(out).find((r) => r[0] === 20);
       expect(last(resumed)).toEqual(last(whole));
     } finally {

@@ -19,6 +19,7 @@ import { loadPotential, numberOption } from "./common.js";
 import { choiceOption, simdOption, styleOption } from "./options.js";
 import { streitzSettings, usesStreitz, type StreitzFlags } from "./streitz.js";
 import type { ModelKind } from "./md-table.js";
+import { stderr } from "./io.js";
 
 /** The flags `addCalculatorOptions` (and the model overrides) register, as commander names them. */
 export interface CalculatorFlags extends StreitzFlags {
@@ -125,7 +126,7 @@ export async function loadCalculator(flags: CalculatorFlags, command: string): P
     const eam = loadPotential(flags.potential!, flags.style);
     const params = readStreitzFile(flags.streitz!);
     const calc = await StreitzCalculator.create({ ...settings, eam, streitz: params, engine: { ...settings.engine, variant, skin }, qeqXl: flags.qeqXlShadow ? { shadow: true } : flags.qeqXl ? {} : null });
-    calc.onWarning = (m) => process.stderr.write(`warning: ${m}\n`);
+    calc.onWarning = (m) => stderr().write(`warning: ${m}\n`);
     return {
       calculator: calc,
       kind: "streitz",
@@ -147,7 +148,7 @@ export async function loadCalculator(flags: CalculatorFlags, command: string): P
     if (flags.coulCutoff !== undefined) throw new InputError("--coul-cutoff applies to ECT-EAM models (--model FILE) and Streitz-Mintmire (--streitz FILE)");
     const potential = loadPotential(flags.potential, flags.style);
     const calc = await EamCalculator.create(potential, { variant, skin });
-    calc.onWarning = (m) => process.stderr.write(`warning: ${m}\n`);
+    calc.onWarning = (m) => stderr().write(`warning: ${m}\n`);
     return { calculator: calc, kind: "eam", elements: potential.elements.slice(), description: `${potential.source} (${potential.style})`, potential, prepare: none };
   }
   const model = loadModel(flags);

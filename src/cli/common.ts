@@ -1,7 +1,10 @@
+import { existsSync } from "node:fs";
 import { basename } from "node:path";
+import { fileURLToPath } from "node:url";
 import { CalculationFailed, InputError, ModelError } from "../errors.js";
 import { readEamPotentialFile } from "../potentials/eam-file.js";
 import type { EamPotential, EamStyle } from "../potentials/types.js";
+import { CliExit, stderr } from "./io.js";
 
 const STYLES: EamStyle[] = ["eam", "eam/alloy", "eam/fs"];
 
@@ -30,17 +33,28 @@ export function numberOption(flag: string, value: string | undefined, opts: { in
   return v;
 }
 
-/** Runs a command body; expected errors print one line and exit with status 2. */
+/** Runs a command body; expected errors print one line and end the command with status 2 (src/cli/io.ts). */
 export async function runCommand(body: () => Promise<void> | void): Promise<void> {
   try {
     await body();
   } catch (err) {
     if (err instanceof InputError || err instanceof ModelError || err instanceof CalculationFailed) {
-      process.stderr.write(`ect-eam: ${err.message}\n`);
-      process.exit(2);
+      stderr().write(`ect-eam: ${err.message}\n`);
+      throw new CliExit(2);
     }
     throw err;
   }
+}
+
+/**
+ * The package's root folder: the parent of dist/ for the bundle (dist/cli.js), two folders up for
+ * this source file (src/cli/, where the tests run the commands in process; src/cli/run.ts).
+ */
+const PACKAGE_ROOT = existsSync(fileURLToPath(new URL("../package.json", import.meta.url))) ? new URL("../", import.meta.url) : new URL("../../", import.meta.url);
+
+/** Absolute path of a file of the package, `relative` to its root (e.g. "models/ect-starter.json"). */
+export function packagePath(relative: string): string {
+  return fileURLToPath(new URL(relative, PACKAGE_ROOT));
 }
 
 /** A short name for messages. */

@@ -3,7 +3,6 @@ import { EamCalculator } from "../eam/calculator.js";
 import { readStructureFile } from "../io/structure-file.js";
 import { formatExtxyz } from "../io/extxyz.js";
 import { Atoms } from "../atoms.js";
-import { fileURLToPath } from "node:url";
 import { electronDensityGrid } from "../ect/density-grid.js";
 import { formatCube } from "../io/cube.js";
 import { InputError } from "../errors.js";
@@ -13,11 +12,12 @@ import { buildEctTables } from "../ect/tables.js";
 import { EctCalculator, MAX_STATES } from "../ect/calculator.js";
 import { checkOutputPaths, writeFileAtomic } from "../io/output-file.js";
 import { setEnergies, voigtToFull, withoutResults } from "../io/result-frame.js";
-import { loadPotential, numberOption, runCommand, speciesOption } from "./common.js";
+import { loadPotential, numberOption, packagePath, runCommand, speciesOption } from "./common.js";
 import { addModelOverrideOptions, loadModel, type CalculatorFlags } from "./calculator-options.js";
 import { checkStructure } from "./sanity.js";
 import { simdOption, styleOption } from "./options.js";
 import { addStreitzOptions, evalStreitz, usesStreitz } from "./streitz.js";
+import { stderr } from "./io.js";
 
 /** `ect-eam eval`: energy, forces, per-atom energies, virial and stress of every input frame. */
 export function registerEval(program: Command): void {
@@ -47,7 +47,7 @@ export function registerEval(program: Command): void {
         const pot = loadPotential(opts.potential, opts.style);
         const frames = readStructureFile(opts.input, speciesOption(opts.species));
         const calc = await EamCalculator.create(pot, { variant: opts.simd === "off" ? "scalar" : "simd" });
-        calc.onWarning = (m) => process.stderr.write(`warning: ${m}\n`);
+        calc.onWarning = (m) => stderr().write(`warning: ${m}\n`);
         const out: Atoms[] = [];
         frames.forEach((atoms, k) => {
           const where = frames.length > 1 ? `${opts.input} frame ${k}` : opts.input;
@@ -61,7 +61,7 @@ export function registerEval(program: Command): void {
           a.arrays.forces = { kind: "R", ncols: 3, data: r.forces };
           a.arrays.energies = { kind: "R", ncols: 1, data: r.energies };
           out.push(a);
-          process.stderr.write(`frame ${k}: ${atoms.length} atoms, energy ${r.energy.toFixed(10)} eV\n`);
+          stderr().write(`frame ${k}: ${atoms.length} atoms, energy ${r.energy.toFixed(10)} eV\n`);
         });
         writeFileAtomic(opts.output, formatExtxyz(out), "--output");
       }),
@@ -72,7 +72,7 @@ export function registerEval(program: Command): void {
 
 /** The bundled starter model, next to the package (dist/cli.js -> models/). */
 function bundledStarterModel(): string {
-  return fileURLToPath(new URL("../models/ect-starter.json", import.meta.url));
+  return packagePath("models/ect-starter.json");
 }
 
 /** QEq baseline (chi = (IP+EA)/2, J = IP-EA, shielded Coulomb) for clusters: charges, energy, forces. */
@@ -87,7 +87,7 @@ async function evalQeq(opts: { input: string; output: string; species?: string; 
     a.info.dipole = r.dipole;
     a.arrays.forces = { kind: "R", ncols: 3, data: r.forces };
     a.arrays.charges = { kind: "R", ncols: 1, data: r.charges };
-    process.stderr.write(`frame ${k}: ${atoms.length} atoms, QEq energy ${r.energy.toFixed(10)} eV\n`);
+    stderr().write(`frame ${k}: ${atoms.length} atoms, QEq energy ${r.energy.toFixed(10)} eV\n`);
     return a;
   });
   writeFileAtomic(opts.output, formatExtxyz(out), "--output");
@@ -125,7 +125,7 @@ async function evalEct(opts: CalculatorFlags & { model: string; input: string; o
       const grid = electronDensityGrid(model, atoms, r.weights, { spacing });
       writeFileAtomic(name, formatCube(grid, atoms, { comment: `ECT-EAM valence electron density, ${model.name ?? opts.model}, frame ${k}`, charges: r.charges }), "--cube");
     }
-    process.stderr.write(`frame ${k}: ${atoms.length} atoms, energy ${r.energy.toFixed(10)} eV, omega ${r.grandPotential.toFixed(10)} eV, ${r.iterations} solver iterations\n`);
+    stderr().write(`frame ${k}: ${atoms.length} atoms, energy ${r.energy.toFixed(10)} eV, omega ${r.grandPotential.toFixed(10)} eV, ${r.iterations} solver iterations\n`);
   });
   writeFileAtomic(opts.output, formatExtxyz(out), "--output");
 }

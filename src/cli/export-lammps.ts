@@ -16,6 +16,7 @@ import type { LongRangeExport } from "../export/ect-frozen.js";
 import { addCalculatorOptions } from "./calculator-options.js";
 import { choiceOption } from "./options.js";
 import { loadPotential, numberOption, runCommand, speciesOption } from "./common.js";
+import { stderr, commandArgs } from "./io.js";
 
 const LONG_RANGE: LongRangeExport[] = ["dsf", "coul-dsf", "ewald", "cut"];
 
@@ -61,7 +62,7 @@ async function exportLammps(opts: ExportFlags): Promise<void> {
   const k = numberOption("--frame", opts.frame, { integer: true, min: 0 })!;
   if (k >= frames.length) throw new InputError(`--frame ${k}: the input has ${frames.length} frame(s)`, { file: opts.input });
   const atoms = frames[k];
-  const command = `ect-eam export-lammps ${process.argv.slice(3).join(" ")}`;
+  const command = `ect-eam export-lammps ${commandArgs().slice(1).join(" ")}`;
   let ex: LammpsExport;
   if (usesStreitz(opts)) {
     if (opts.longRange !== undefined) throw new InputError("--long-range applies to ECT-EAM models (--model) only; Streitz-Mintmire takes --summation");
@@ -69,7 +70,7 @@ async function exportLammps(opts: ExportFlags): Promise<void> {
     const eam = loadPotential(opts.potential!, opts.style);
     const params = readStreitzFile(opts.streitz!);
     const calc = await StreitzCalculator.create({ ...settings, eam, streitz: params });
-    calc.onWarning = (m) => process.stderr.write(`warning: ${m}\n`);
+    calc.onWarning = (m) => stderr().write(`warning: ${m}\n`);
     // LAMMPS takes the masses from the eam/alloy file; the same here
     atoms.masses = Float64Array.from(atoms.symbols, (s, i) => (eam.elements.includes(s) ? eam.masses[eam.elements.indexOf(s)] : atoms.masses[i]));
     const r = calc.calculate(atoms, opts.input);
@@ -77,7 +78,7 @@ async function exportLammps(opts: ExportFlags): Promise<void> {
     ex = exportStreitzLammps(eam, params, { ...calc.settings, summation: calc.summation, mode: calc.mode, ewald: r.ewald }, atoms, r.charges, {
       command, source: `${opts.potential} + ${opts.streitz}`, structure: opts.input, energy: r.energy,
     });
-    process.stderr.write(`Streitz-Mintmire: E = ${r.energy.toFixed(10)} eV, charges ${Math.min(...r.charges).toFixed(6)} .. ${Math.max(...r.charges).toFixed(6)} e\n`);
+    stderr().write(`Streitz-Mintmire: E = ${r.energy.toFixed(10)} eV, charges ${Math.min(...r.charges).toFixed(6)} .. ${Math.max(...r.charges).toFixed(6)} e\n`);
   } else if (opts.potential !== undefined) {
     if (opts.longRange !== undefined) throw new InputError("--long-range applies to ECT-EAM models (--model) only");
     const pot = loadPotential(opts.potential, opts.style);
@@ -102,11 +103,11 @@ async function exportLammps(opts: ExportFlags): Promise<void> {
       { longRange, tolerance, maxTypes },
     );
     const f = ex.frozen!;
-    process.stderr.write(
+    stderr().write(
       `ECT-EAM: E = ${r.energy.toFixed(10)} eV, Omega = ${r.grandPotential.toFixed(10)} eV; ${f.types.length} atom type(s), long range ${f.longRange}${f.exact ? "" : " (not exact: see README.txt)"}\n`,
     );
-    for (const n of f.notes) process.stderr.write(`note: ${n}\n`);
+    for (const n of f.notes) stderr().write(`note: ${n}\n`);
   }
   for (const [name, text] of Object.entries(ex.files)) writeFileAtomic(join(opts.outputDir, name), text, "--output-dir");
-  process.stderr.write(`wrote ${Object.keys(ex.files).join(", ")} to ${opts.outputDir}; run: cd ${opts.outputDir} && lmp -in in.lammps\n`);
+  stderr().write(`wrote ${Object.keys(ex.files).join(", ")} to ${opts.outputDir}; run: cd ${opts.outputDir} && lmp -in in.lammps\n`);
 }

@@ -9,7 +9,6 @@ import { readFileSync } from "node:fs";
 import { checkOutputDir, checkOutputPaths, writeFileAtomic } from "../io/output-file.js";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import cliProgress from "cli-progress";
 import { InputError } from "../errors.js";
 import { createWorkerPool } from "../workers/index.js";
@@ -23,7 +22,8 @@ import { DEBYE_PER_E_A } from "../fit/diatomic.js";
 import { linePlotsSvg } from "./plot.js";
 import { readFitPlan, runPlanFile, writeModelReport } from "../fit/plan-file.js";
 import { dirname, relative, resolve } from "node:path";
-import { numberOption, runCommand } from "./common.js";
+import { numberOption, packagePath, runCommand } from "./common.js";
+import { stdout, stderr } from "./io.js";
 
 interface FitFlags {
   plan?: string; only?: string; reportOnly?: boolean;
@@ -69,8 +69,8 @@ async function runFit(opts: FitFlags): Promise<void> {
       const plan = readFitPlan(opts.plan);
       const planDir = dirname(resolve(opts.plan));
       const root = resolve(planDir, "..");
-      await writeModelReport(opts.output, opts.report, root, plan.data.map((d) => relative(root, resolve(planDir, d.file))), (line) => process.stderr.write(`${line}\n`));
-      process.stdout.write(`wrote ${join(opts.report, "report.md")}\n`);
+      await writeModelReport(opts.output, opts.report, root, plan.data.map((d) => relative(root, resolve(planDir, d.file))), (line) => stderr().write(`${line}\n`));
+      stdout().write(`wrote ${join(opts.report, "report.md")}\n`);
       return;
     }
     checkOutputPaths([["--output", opts.output]]);
@@ -80,9 +80,9 @@ async function runFit(opts: FitFlags): Promise<void> {
       output: opts.output,
       report: opts.report ?? null,
       stages: opts.only?.split(",").map((s) => s.trim()),
-      log: (line) => process.stderr.write(`${line}\n`),
+      log: (line) => stderr().write(`${line}\n`),
     });
-    process.stdout.write(`wrote ${opts.output}${opts.report ? ` and ${join(opts.report, "report.md")}` : ""} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+    stdout().write(`wrote ${opts.output}${opts.report ? ` and ${join(opts.report, "report.md")}` : ""} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
     return;
   }
   if (!opts.model || !opts.data) throw new InputError("fit needs --model and --data (or --plan)");
@@ -120,19 +120,19 @@ async function runFit(opts: FitFlags): Promise<void> {
   const frames = sets.reduce((n, s) => n + s.frames.length, 0);
   checkOutputPaths([["--output", opts.output]]);
   if (opts.report) checkOutputDir(opts.report, "--report");
-  if (stages) process.stderr.write(`fit: ${stages.length} stages\n`);
-  else process.stderr.write(`fit: ${params.length} parameters, ${frames} frames in ${sets.length} datasets, ${workers} worker(s)\n`);
+  if (stages) stderr().write(`fit: ${stages.length} stages\n`);
+  else stderr().write(`fit: ${params.length} parameters, ${frames} frames in ${sets.length} datasets, ${workers} worker(s)\n`);
 
   // Every parameter set is a new model to the workers; print each distinct warning once.
   const seen = new Set<string>();
   const onWarning = (m: string) => {
-    if (!seen.has(m)) process.stderr.write(`warning: ${m}\n`);
+    if (!seen.has(m)) stderr().write(`warning: ${m}\n`);
     seen.add(m);
   };
   const pool = workers > 1 ? await createWorkerPool({ workers, onWarning }) : null;
   const evaluator: ModelEvaluator = pool ? poolEvaluator(pool) : localEvaluator();
-  const tty = process.stderr.isTTY === true;
-  const bar = tty ? new cliProgress.SingleBar({ format: "fit |{bar}| start {start} iteration {value}/{total} | cost {cost}", stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+  const tty = stderr().isTTY === true;
+  const bar = tty ? new cliProgress.SingleBar({ format: "fit |{bar}| start {start} iteration {value}/{total} | cost {cost}", stream: stderr() as NodeJS.WritableStream, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
   let lastStart = -1;
   try {
     const t0 = performance.now();
@@ -141,7 +141,7 @@ async function runFit(opts: FitFlags): Promise<void> {
       onProgress: ({ start, starts: total, iteration, cost }) => {
         if (!bar) {
           // Without a terminal, one line per LM iteration so that logs show progress.
-          process.stderr.write(`fit: start ${start + 1}/${total} iteration ${iteration} cost ${cost.toPrecision(6)} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+          stderr().write(`fit: start ${start + 1}/${total} iteration ${iteration} cost ${cost.toPrecision(6)} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
           return;
         }
         if (start !== lastStart) {
@@ -160,7 +160,7 @@ async function runFit(opts: FitFlags): Promise<void> {
         onStage: (stage, k) => {
           bar?.stop();
           lastStart = -1;
-          process.stderr.write(`fit: stage ${k + 1}/${stages.length} '${stage.name}': ${stage.params.length} parameters, datasets ${stage.data.join(", ")}\n`);
+          stderr().write(`fit: stage ${k + 1}/${stages.length} '${stage.name}': ${stage.params.length} parameters, datasets ${stage.data.join(", ")}\n`);
         },
       });
       fit = staged.result;
@@ -179,8 +179,8 @@ async function runFit(opts: FitFlags): Promise<void> {
     const { model: _m, ...fitInfo } = fit;
     const report: FitReport = { datasets: datasetRmse(sets, results), equilibrium: await equilibriumTable(evaluator, fittedText, references, diatomics), fit: fitInfo, stages: stageSummaries };
     const md = reportMarkdown(report, `Fit of ${opts.model} -> ${opts.output}`);
-    process.stdout.write(md);
-    process.stdout.write(`\n${seconds.toFixed(1)} s on ${workers} worker(s)\n`);
+    stdout().write(md);
+    stdout().write(`\n${seconds.toFixed(1)} s on ${workers} worker(s)\n`);
     if (opts.report) {
       writeFileAtomic(join(opts.report, "report.md"), md, "--report");
       writeFileAtomic(join(opts.report, "report.json"), JSON.stringify(report, null, 1) + "\n", "--report");
@@ -201,7 +201,7 @@ async function runFit(opts: FitFlags): Promise<void> {
         );
         writeFileAtomic(join(opts.report, `${s.name}.svg`), svg, "--report");
       }
-      process.stderr.write(`report written to ${opts.report}/\n`);
+      stderr().write(`report written to ${opts.report}/\n`);
     }
   } finally {
     bar?.stop();
@@ -219,7 +219,7 @@ function readText(path: string, what: string): string {
 }
 
 function readReferences(path?: string): Record<string, ReferenceMolecule> {
-  const file = path ?? fileURLToPath(new URL("../datasets/qm/equilibrium.json", import.meta.url));
+  const file = path ?? packagePath("datasets/qm/equilibrium.json");
   const text = readText(file, "reference file");
   try {
     return (JSON.parse(text) as { molecules: Record<string, ReferenceMolecule> }).molecules;

@@ -7,6 +7,7 @@ import { readEctModelFile } from "../ect/model-file.js";
 import { buildEctTables } from "../ect/tables.js";
 import { EctCalculator, MAX_STATES } from "../ect/calculator.js";
 import { runCommand, speciesOption } from "./common.js";
+import { stdout } from "./io.js";
 
 /**
  * `ect-eam latent`: the per-atom latent vectors of an ECT-EAM model along a trajectory or scan:
@@ -32,7 +33,7 @@ async function runLatent(opts: { model: string; input: string; output?: string; 
   const frames = readStructureFile(opts.input, speciesOption(opts.species));
   if (frames.length === 0) throw new InputError("no frames", { file: opts.input });
   const calc = await EctCalculator.create(tables, { source: opts.model });
-  const out = process.stdout;
+  const out = stdout();
   const stateNames = (el: string) => tables.states[tables.elements.indexOf(el)]?.map((s) => s.name) ?? [];
   const csv: string[] = ["frame,atom,species,charge_e,host_density,electronegativity_eV," + Array.from({ length: MAX_STATES }, (_, m) => `state${m},w${m}`).join(",")];
   const written = frames.map((atoms, k) => {

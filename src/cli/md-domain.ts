@@ -14,6 +14,7 @@ import { InputError } from "../errors.js";
 import type { StreitzCalculator } from "../streitz/calculator.js";
 import type { LoadedCalculator } from "./calculator-options.js";
 import { describeEnsemble, mdThermoTable } from "./md-table.js";
+import { stdout, stderr } from "./io.js";
 
 /** What the --workers run takes from the flags (already checked). */
 export interface DomainRunOptions {
@@ -66,7 +67,7 @@ export function domainPotential(files: { potential: string; streitz?: string }, 
 
 /** Runs the domain-decomposed loop and prints thermo lines every `thermoEvery` steps. */
 export async function runDomainMd(potential: DomainMdOptions["potential"], atoms: Atoms, description: string, o: DomainRunOptions): Promise<void> {
-  const out = process.stdout;
+  const out = stdout();
   const md = await createDomainMd({
     potential,
     atoms,
@@ -77,7 +78,7 @@ export async function runDomainMd(potential: DomainMdOptions["potential"], atoms
     neighborDelay: o.neighDelay,
     variant: o.simd ? "simd" : "scalar",
     thermostat: o.thermostat,
-    onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+    onWarning: (m) => stderr().write(`warning: ${m}\n`),
   });
   try {
     const t = o.thermostat;

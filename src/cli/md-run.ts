@@ -29,6 +29,7 @@ import { describeEnsemble, mdThermoTable } from "./md-table.js";
 import { progressBar } from "./progress.js";
 import { checkStructure } from "./sanity.js";
 import { crystalElements } from "./structure-options.js";
+import { stdout, stderr } from "./io.js";
 
 /** The flags of `md`, as commander names them. */
 export interface MdFlags extends CalculatorFlags {
@@ -249,7 +250,7 @@ export async function runMd(opts: MdFlags, given: (flag: string) => boolean): Pr
   const atoms = md.atoms;
   const start = md.step;
 
-  const out = process.stdout;
+  const out = stdout();
   out.write(`# ${atoms.length} atoms, ${loaded.description}${streitzDetails(loaded)}${solverNote}, ${describeEnsemble(thermostat, barostat)}, dt ${dt} fs, ${steps} steps` +
     `${restart ? ` from step ${start} of ${opts.restart}` : ""}\n`);
   const table = mdThermoTable(loaded.kind, { thermostat: thermostat.kind !== "none", barostat: barostat.kind !== "none" });
@@ -322,7 +323,7 @@ function offTableWarning(loaded: LoadedCalculator): void {
   const e = (loaded.calculator as { engine?: { offTableCount?: () => number } }).engine;
   const off = typeof e?.offTableCount === "function" ? e.offTableCount() : 0;
   if (loaded.kind === "eam" && off > 0) {
-    process.stderr.write(`warning: ${off} atom(s) above the embedding table's rhomax at the end (F continued linearly)\n`);
+    stderr().write(`warning: ${off} atom(s) above the embedding table's rhomax at the end (F continued linearly)\n`);
   }
 }
 

@@ -5,6 +5,7 @@ import { InputError } from "../errors.js";
 import { parseThermoCsv, type ThermoLog } from "../io/log-csv.js";
 import { runCommand } from "./common.js";
 import { linePlotsSvg, type Series } from "./plot.js";
+import { stderr } from "./io.js";
 
 /**
  * Panels of a thermo log, in drawing order: which columns go together, with titles and units. The
@@ -100,5 +101,5 @@ async function plotLog(file: string, opts: { output?: string; columns?: string }
   const only = opts.columns?.split(",").map((s) => s.trim()).filter((s) => s !== "");
   const { xTitle, panels } = logPanels(parseThermoCsv(text, file), file, only);
   writeFileAtomic(output, await linePlotsSvg(panels, xTitle), "--output");
-  process.stderr.write(`wrote ${output} (${panels.map((p) => p.title).join(", ")})\n`);
+  stderr().write(`wrote ${output} (${panels.map((p) => p.title).join(", ")})\n`);
 }

@@ -4,6 +4,7 @@
  */
 import { createRequire } from "node:module";
 import type * as CliProgress from "cli-progress";
+import { stderr } from "./io.js";
 
 /** A bar that pauses around lines written to stdout (thermo tables) and can be advanced. */
 export interface Progress {
@@ -32,12 +33,12 @@ function cliProgress(): typeof CliProgress {
  * when stderr is not a terminal or `total` is 0.
  */
 export function progressBar(label: string, total: number, unit = "steps"): Progress {
-  if (process.stderr.isTTY !== true || !(total > 0)) return NONE;
+  if (stderr().isTTY !== true || !(total > 0)) return NONE;
   const lib = cliProgress();
   const bar = new lib.SingleBar(
     {
       format: `${label} |{bar}| {percentage}% {value}/{total} ${unit} | {rate} ${unit}/s | ETA {eta_formatted}{note}`,
-      stream: process.stderr,
+      stream: stderr() as NodeJS.WritableStream,
       clearOnComplete: true,
       hideCursor: true,
       etaBuffer: 20,

@@ -14,6 +14,7 @@ import { linePlotsSvg } from "./plot.js";
 import { addStructureOptions, crystalElements, loadStructure, type StructureFlags } from "./structure-options.js";
 import { choiceOption, CUBIC } from "./options.js";
 import { progressBar } from "./progress.js";
+import { stdout, stderr } from "./io.js";
 
 /**
  * Relaxes cell and positions to zero stress (L-BFGS, stress residual < 1e-7 eV/A^3 = 0.16 bar),
@@ -82,7 +83,7 @@ export function registerBulkProperties(property: Command): void {
       } finally {
         bar.stop();
       }
-      const out = process.stdout;
+      const out = stdout();
       out.write(`# ${o.lattice} ${els.join("")}, ${loaded.description}\n`);
       out.write(`a0 = ${r.a0.toFixed(6)} A\nenergy per atom = ${r.energyPerAtom.toFixed(6)} eV\ncohesive energy = ${r.cohesiveEnergy.toFixed(6)} eV/atom\n`);
       if (structure === "rocksalt") out.write(`cohesive energy = ${(2 * r.cohesiveEnergy).toFixed(6)} eV per formula unit ${els.join("")}\n`);
@@ -113,7 +114,7 @@ async function runEos(o: EosFlags): Promise<void> {
   } finally {
     bar.stop();
   }
-  const out = process.stdout;
+  const out = stdout();
   const f = r.fit;
   out.write(`# equation of state of ${s.source} (${r.atoms} atoms), ${loaded.description}\n`);
   out.write(`# third-order Birch-Murnaghan fit over linear strain +-${strain}, ${points} points (rms ${f.rms.toExponential(2)} eV)\n`);
@@ -125,7 +126,7 @@ async function runEos(o: EosFlags): Promise<void> {
   else out.write(`equilibrium linear scale of the input cell = ${r.scale0.toFixed(6)}\n`);
   out.write(`cohesive energy = ${r.cohesiveEnergy.toFixed(6)} eV/atom\n`);
   const vmin = Math.min(...r.volumes), vmax = Math.max(...r.volumes);
-  if (f.v0 < vmin || f.v0 > vmax) process.stderr.write(`warning: V0 = ${f.v0} A^3 is outside the scanned volumes [${vmin}, ${vmax}]; shift the scan\n`);
+  if (f.v0 < vmin || f.v0 > vmax) stderr().write(`warning: V0 = ${f.v0} A^3 is outside the scanned volumes [${vmin}, ${vmax}]; shift the scan\n`);
   if (o.csv) {
     const rows = r.volumes.map((v, k) => `${r.scales[k]},${v},${r.energies[k]},${birchMurnaghanEnergy(f, v)}`);
     writeFileAtomic(o.csv, ["scale,volume_A3,energy_eV,bm3_fit_eV", ...rows].join("\n") + "\n", "--csv");
@@ -151,7 +152,7 @@ async function runElastic(o: ElasticFlags): Promise<void> {
   const strain = numberOption("--strain", o.strain, { positive: true })!;
   const loaded = await loadCalculator(o, "property elastic");
   const s = loadStructure(o, loaded.elements, "property elastic");
-  const out = process.stdout;
+  const out = stdout();
   out.write(`# elastic constants of ${s.source} (${s.atoms.length} atoms), ${loaded.description}\n`);
   if (o.relaxCell) {
     const { steps } = await relaxToZeroStress(loaded.calculator, s.atoms);
@@ -167,7 +168,7 @@ async function runElastic(o: ElasticFlags): Promise<void> {
   }
   const s0 = Math.max(...r.stress0.map(Math.abs));
   if (s0 * EV_PER_A3_IN_GPA > 0.01) {
-    process.stderr.write(`warning: the unstrained structure is under stress (max |sigma| = ${(s0 * EV_PER_A3_IN_GPA).toFixed(3)} GPa); C_ij are then not the elastic constants of the relaxed crystal\n`);
+    stderr().write(`warning: the unstrained structure is under stress (max |sigma| = ${(s0 * EV_PER_A3_IN_GPA).toFixed(3)} GPa); C_ij are then not the elastic constants of the relaxed crystal\n`);
   }
   out.write(`# central differences +-${strain}, ${o.relax ? "ions relaxed" : "clamped ions"}; C_ij in GPa, Voigt order xx yy zz yz xz xy (symmetrized)\n`);
   for (const row of r.c) out.write(row.map((x) => x.toFixed(3).padStart(11)).join(" ") + "\n");

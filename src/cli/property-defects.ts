@@ -12,6 +12,7 @@ import { choiceOption } from "./options.js";
 import { progressBar } from "./progress.js";
 import { relaxToZeroStress } from "./property-bulk.js";
 import { addStructureOptions, loadStructure, numberListOption, resultFrame, type StructureFlags } from "./structure-options.js";
+import { stdout, setExitCode } from "./io.js";
 
 interface VacancyFlags extends CalculatorFlags, StructureFlags {
   index: string;
@@ -86,7 +87,7 @@ async function runVacancy(o: VacancyFlags): Promise<void> {
   checkOutputPaths([["--output", o.output]]);
   const loaded = await loadCalculator(o, "property vacancy");
   const s = loadStructure(o, loaded.elements, "property vacancy");
-  const out = process.stdout;
+  const out = stdout();
   // before the crystal's cell relaxation, which can take minutes
   checkVacancyStructure(s.atoms);
   if (index >= s.atoms.length) throw new InputError(`--index ${index}: the structure has ${s.atoms.length} atoms (0-${s.atoms.length - 1})`);
@@ -109,7 +110,7 @@ async function runVacancy(o: VacancyFlags): Promise<void> {
     out.write(`E(N-1) relaxed = ${r.defectEnergyRelaxed.toFixed(8)} eV\n`);
     out.write(`vacancy formation energy, relaxed = ${r.relaxed.toFixed(6)} eV\n`);
     out.write(`# ${optimizer} ${r.relaxation.converged ? "converged" : "did NOT converge"} in ${r.relaxation.steps} steps (fmax ${r.relaxation.fmax.toExponential(2)} eV/A), constant volume\n`);
-    if (!r.relaxation.converged) process.exitCode = 1;
+    if (!r.relaxation.converged) setExitCode(1);
     if (o.output) writeFileAtomic(o.output, resultFrame(r.structure, r.relaxation.results, { vacancy_formation_energy: r.relaxed }), "--output");
   }
   out.write(`# finite-size check: repeat with a larger --repeat; the vacancy interacts with its periodic images\n`);
@@ -131,7 +132,7 @@ async function runSurface(o: SurfaceFlags): Promise<void> {
   checkOutputPaths([["--output", o.output]]);
   const loaded = await loadCalculator(o, "property surface");
   const element = o.element ?? loaded.elements[0];
-  const out = process.stdout;
+  const out = stdout();
   out.write(`# surface energies of ${structure} ${element}, ${loaded.description}\n`);
   if (o.relaxCell) {
     a = (await drainAsync(latticeSteps(loaded.calculator, element, structure, a))).a0;
@@ -172,5 +173,5 @@ async function runSurface(o: SurfaceFlags): Promise<void> {
   if (notes.length === 0) out.write("# give two or more --layers values to see how the slab thickness converges\n");
   out.write(`# gamma = (E_slab - N e_bulk) / (2 A); 1 eV/A^2 = ${EV_PER_A2_IN_J_PER_M2} J/m^2\n`);
   if (o.output) writeFileAtomic(o.output, frames.join(""), "--output");
-  if (failed) process.exitCode = 1;
+  if (failed) setExitCode(1);
 }

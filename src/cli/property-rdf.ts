@@ -9,6 +9,7 @@ import { bulk, type CubicStructure } from "../structures/lattice.js";
 import { numberOption, runCommand, speciesOption } from "./common.js";
 import { linePlotsSvg } from "./plot.js";
 import { choiceOption, CUBIC } from "./options.js";
+import { stdout } from "./io.js";
 
 interface RdfFlags {
   input?: string;
@@ -77,7 +78,7 @@ async function runRdf(o: RdfFlags): Promise<void> {
     ...Array.from(r.r, (x, k) => [x.toPrecision(8), ...curves.flatMap((c) => [c.g[k].toPrecision(8), c.coordination[k].toPrecision(8)])].join(",")),
   ];
   if (o.csv) writeFileAtomic(o.csv, lines.join("\n") + "\n", "--csv");
-  else process.stdout.write(lines.join("\n") + "\n");
+  else stdout().write(lines.join("\n") + "\n");
   if (o.plot) {
     const svg = await linePlotsSvg(
       [{ title: `g(r): ${source}`, yTitle: "g(r)", series: curves.map((c) => ({ label: name(c), points: Array.from(r.r, (x, k) => [x, c.g[k]] as [number, number]) })) }],

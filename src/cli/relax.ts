@@ -8,6 +8,7 @@ import { addCalculatorOptions, addModelOverrideOptions, loadCalculator, type Cal
 import { numberOption, runCommand } from "./common.js";
 import { choiceOption } from "./options.js";
 import { addStructureOptions, indexListOption, loadStructure, numberListOption, resultFrame, type StructureFlags } from "./structure-options.js";
+import { stdout, stderr, setExitCode } from "./io.js";
 
 interface RelaxFlags extends CalculatorFlags, StructureFlags {
   optimizer: string;
@@ -91,7 +92,7 @@ async function runRelax(opts: RelaxFlags): Promise<void> {
       })
     : new PositionObjective(atoms, loaded.calculator, { fixed });
 
-  const out = process.stdout;
+  const out = stdout();
   out.write(`# relax ${source}: ${atoms.length} atoms, ${loaded.description}, ${opts.optimizer}, fmax ${fmax} eV/A` + (opts.cell ? `, cell (smax ${smaxBar} bar)` : "") + "\n");
   out.write(`# Energy column: the objective, ${loaded.model ? "Omega = E - kT S" : "E"}${opts.cell ? " + p V (+ stress work)" : ""}\n`);
   const cols = ["Step", "Energy(eV)", "Fmax(eV/A)", ...(opts.cell ? ["StressRes(bar)", "Volume(A^3)"] : []), "Evals"];
@@ -101,8 +102,8 @@ async function runRelax(opts: RelaxFlags): Promise<void> {
       ...(opts.cell ? [(s.stressResidual * EV_PER_A3_IN_BAR).toExponential(4).padStart(16), atoms.volume().toFixed(6).padStart(16)] : []),
       String(s.evaluations).padStart(16)].join(" ") + "\n";
 
-  const bar = process.stderr.isTTY === true
-    ? new cliProgress.SingleBar({ format: "relax |{bar}| {value}/{total} steps | fmax {fmax} eV/A | {rate} steps/s", stream: process.stderr, clearOnComplete: true, hideCursor: true }, cliProgress.Presets.shades_classic)
+  const bar = stderr().isTTY === true
+    ? new cliProgress.SingleBar({ format: "relax |{bar}| {value}/{total} steps | fmax {fmax} eV/A | {rate} steps/s", stream: stderr() as NodeJS.WritableStream, clearOnComplete: true, hideCursor: true }, cliProgress.Presets.shades_classic)
     : null;
   const traj = opts.trajectory ? OutputStream.open(opts.trajectory, { what: "--trajectory" }) : null;
   const log = opts.log ? OutputStream.open(opts.log, { what: "--log" }) : null;
@@ -148,8 +149,8 @@ async function runRelax(opts: RelaxFlags): Promise<void> {
     log?.commit();
     if (opts.output) writeFileAtomic(opts.output, resultFrame(atoms, r, { converged: result.converged, steps: result.steps }), "--output");
     if (!result.converged) {
-      process.stderr.write(`ect-eam: relax did not converge in ${steps} steps (fmax ${result.fmax.toExponential(3)} eV/A)\n`);
-      process.exitCode = 1;
+      stderr().write(`ect-eam: relax did not converge in ${steps} steps (fmax ${result.fmax.toExponential(3)} eV/A)\n`);
+      setExitCode(1);
     }
   } finally {
     bar?.stop();

@@ -8,6 +8,7 @@ import { numberOption, runCommand } from "./common.js";
 import { addModelOverrideOptions, loadModel, type CalculatorFlags } from "./calculator-options.js";
 import { progressBar } from "./progress.js";
 import { linePlotsSvg } from "./plot.js";
+import { stdout } from "./io.js";
 
 /** One point of a dimer scan. */
 export interface ScanPoint {
@@ -47,7 +48,7 @@ async function runScan(opts: CalculatorFlags & { model: string; pair: string; fr
   const engine = await EctEngine.create(buildEctTables(model), { source: opts.model });
   engine.setAtoms(new Atoms({ symbols: pair, positions: [0, 0, 0, 0, 0, from] }), `${pair.join("-")} dimer`);
   const rows: ScanPoint[] = [];
-  const out = process.stdout;
+  const out = stdout();
   out.write(`# ${pair.join("-")} dimer, ${model.name ?? opts.model}; atom 1 at the origin, atom 2 on +z\n`);
   out.write(["R(A)", "E(eV)", "Omega(eV)", `q_${pair[0]}(e)`, `q_${pair[1]}(e)`, "mu(eV)", "iters"].map((c) => c.padStart(14)).join("") + "\n");
   const bar = progressBar("scan", points, "points");

@@ -16,6 +16,7 @@ import { StreitzCalculator, STREITZ_DEFAULTS, type StreitzCalculatorOptions } fr
 import { readStreitzFile } from "../streitz/params-file.js";
 import { loadPotential, numberOption, speciesOption } from "./common.js";
 import { choiceOption } from "./options.js";
+import { stderr } from "./io.js";
 
 /** The Streitz flags, as commander names them in `opts`. */
 export interface StreitzFlags {
@@ -168,7 +169,7 @@ export async function evalStreitz(opts: StreitzEvalOptions): Promise<void> {
   const params = readStreitzFile(opts.streitz as string);
   const frames = readStructureFile(opts.input, speciesOption(opts.species));
   const calc = await StreitzCalculator.create({ ...settings, eam: pot, streitz: params });
-  calc.onWarning = (m) => process.stderr.write(`warning: ${m}\n`);
+  calc.onWarning = (m) => stderr().write(`warning: ${m}\n`);
   const s = calc.settings;
   const out: Atoms[] = frames.map((atoms, k) => {
     // Every frame from zero charges, as a LAMMPS `run 0`: results do not depend on the frame order.
@@ -208,7 +209,7 @@ export async function evalStreitz(opts: StreitzEvalOptions): Promise<void> {
     a.arrays.forces = { kind: "R", ncols: 3, data: r.forces };
     a.arrays.charges = { kind: "R", ncols: 1, data: r.charges };
     const ew = r.ewald ? `, g ${r.ewald.g.toPrecision(6)} kmax ${r.ewald.kmax.join(" ")} (${r.ewald.kcount} k-vectors)` : "";
-    process.stderr.write(
+    stderr().write(
       `frame ${k}: ${atoms.length} atoms, energy ${r.energy.toFixed(10)} eV (eam ${r.energyEam.toFixed(10)}, coul ${r.energyCoul.toFixed(10)}), ${r.qeqIterations} QEq iterations${ew}\n`,
     );
     return a;

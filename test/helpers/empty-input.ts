@@ -3,7 +3,7 @@
 // structures.
 import { existsSync, writeFileSync } from "node:fs";
 import { expect } from "vitest";
-import { run, scratch } from "./cli.js";
+import { runIn, scratch } from "./cli.js";
 
 /** File name, contents and the message (exit 2) every reader and command gives for it. */
 export const FILES: [string, string, RegExp][] = [
@@ -34,10 +34,10 @@ export function readingCommands(f: (name: string) => string): [string, (input: s
   ];
 }
 
-/** The command refuses each of `files` with its one-line message and exit 2, and writes no output. */
-export function expectRefused(f: (name: string) => string, command: string, args: (input: string) => string[], files: typeof FILES): void {
+/** The command (in this process) refuses each of `files` with its one-line message and exit 2, and writes no output. */
+export async function expectRefused(f: (name: string) => string, command: string, args: (input: string) => string[], files: typeof FILES): Promise<void> {
   for (const [name, , message] of files) {
-    const r = run(...args(f(name)));
+    const r = await runIn(...args(f(name)));
     expect(r.status, `${command} ${name}`).toBe(2);
     expect(r.stderr.trim().split("\n"), `${command} ${name}: ${r.stderr}`).toHaveLength(1);
     expect(r.stderr).toMatch(message);

@@ -1,13 +1,11 @@
 // Every command that reads structures against every empty or truncated input file of
 // test/helpers/empty-input.ts: one line naming the file, exit 2, no output (npm run verify; moved here
-// from test/io-empty-input.test.ts, 35 program runs, to keep npm test fast: it runs each command
+// from test/io-empty-input.test.ts, 35 command runs, to keep npm test fast: it runs each command
 // against two of the files).
-import { beforeAll, describe, it } from "vitest";
-import { ensureCliBuilt } from "../helpers/cli.js";
+import { describe, it } from "vitest";
 import { emptyInputs, expectRefused, FILES, readingCommands } from "../helpers/empty-input.js";
 
-// (npm run verify builds only the kernels: the bundle is rebuilt here if its sources changed)
-beforeAll(() => ensureCliBuilt(["cli", "io"]), 120_000);
+// (the commands run in this process, from the sources: test/helpers/cli.ts)
 
 const f = emptyInputs("empty-input-all-");
 
