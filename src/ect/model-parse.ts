@@ -222,11 +222,6 @@ export function validateEctModel(json: unknown, source: string): EctModel {
   const symbols = Object.keys(elemsObj);
   if (symbols.length === 0) c.fail("elements", "expected at least one element");
   const elements = symbols.map((sym) => parseElement(c, sym, elemsObj[sym]));
-  for (const el of elements) {
-    for (const k of Object.keys(el.densityScale ?? {})) {
-      if (!symbols.includes(k)) c.fail(`elements.${el.symbol}.densityScale.${k}`, `element ${k} is not in the model (its elements: ${symbols.join(", ")})`);
-    }
-  }
   const remainderPairs = parseRemainderPairs(c, (root.cutoffs as Record<string, Json>).coulombShortRangePairs, symbols, cutoffs);
   if (remainderPairs.length) cutoffs.coulombShortRangePairs = remainderPairs;
   if (polarization) {

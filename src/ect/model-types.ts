@@ -106,8 +106,9 @@ export interface EctElement {
   /**
    * Pair-specific host densities (as in Finnis-Sinclair EAM): the density that the states of each
    * listed element put on this element's host density is multiplied by the factor (> 0); unlisted
-   * elements count fully. Only the embedding reads it: Coulomb remainders use the states' own
-   * densities. Absent: every factor 1.
+   * elements count fully, and a listed element that the model does not have is ignored (so a model
+   * cut down to fewer elements stays valid). Only the embedding reads it: Coulomb remainders use the
+   * states' own densities. Absent: every factor 1.
    */
   densityScale?: Record<string, number>;
   comment?: string;
