@@ -77,7 +77,10 @@ describe("pair-specific host densities (densityScale)", () => {
   });
 
   it("the frozen eam/alloy export refuses a structure whose elements are scaled, and accepts others", async () => {
-    const tables = buildEctTables(parseEctModel(json({ Na: { H: 0.3 } }), "ect-bond-test.json"));
+    // (the export covers ensemble-transfer models: the starter model, with a factor added)
+    const starter = JSON.parse(readFileSync(new URL("../models/ect-starter.json", import.meta.url), "utf8"));
+    starter.elements.Na.densityScale = { H: 0.3 };
+    const tables = buildEctTables(parseEctModel(starter, "ect-starter.json"));
     const calc = await EctCalculator.create(tables);
     const nah = new Atoms({ symbols: ["Na", "H"], positions: [0, 0, 0, 0, 0, 1.9] });
     const w = calc.calculate(nah).weights;

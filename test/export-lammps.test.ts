@@ -3,7 +3,7 @@
 // and forces: the four EAM potentials of potentials/, and ECT-EAM in the fixed-charge limit for a
 // periodic NaCl cell (DSF folded into the tables) and a LiH/NaCl cluster (direct Coulomb as coul/cut).
 // Our own setfl reader reads every exported file back (round trip).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -434,5 +434,9 @@ describe("ect-eam export-lammps (command line)", () => {
     expect(await fail("--model", modelFile, "--input", xyz, "--output-dir", join(root, "x"), "--long-range", "pme")).toMatch(/option '--long-range <kind>' argument 'pme' is invalid. Allowed choices are dsf, coul-dsf, ewald, cut/);
     expect(await fail("--model", modelFile, "--input", xyz, "--output-dir", join(root, "x"), "--long-range", "cut")).toMatch(/cut .* is for clusters/);
     expect(await fail("--input", xyz, "--output-dir", join(root, "x"))).toMatch(/exactly one of --potential FILE \(EAM\) or --model FILE/);
+    // The shipped model (bond transfer with induction) has no eam/alloy form: one line, nothing written.
+    const shipped = join(root, "x-shipped");
+    expect(await fail("--model", "models/ect-fitted.json", "--input", xyz, "--output-dir", shipped)).toMatch(/^ect-eam: export-lammps: a bond-transfer model .*cannot hold.*\n$/);
+    expect(existsSync(shipped) ? readdirSync(shipped) : []).toEqual([]);
   }, 60_000);
 });

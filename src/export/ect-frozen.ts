@@ -123,6 +123,17 @@ export function freezeEct(tables: EctTables, atoms: Atoms, weights: ArrayLike<nu
   const tol = opts.tolerance ?? 1e-9;
   const maxTypes = opts.maxTypes ?? 24;
   const longRange = opts.longRange ?? defaultLongRange(tables.longRange.kind);
+  // The fixed-charge limit is an eam/alloy potential only for the ensemble form without induction:
+  // bond transfer's energy sits in per-bond amplitudes (with three-body screening) and induction in
+  // the atoms' fields, neither a function of one pair distance. Until 2026-12-07 the export wrote
+  // them anyway, with the ensemble's resonance in their place, and called the result exact: for
+  // rock-salt LiF with the shipped model LAMMPS gave -34.315 eV against this package's -35.354.
+  if (tables.transfer === "bond") {
+    throw new InputError("export-lammps: a bond-transfer model (\"transfer\": \"bond\", as models/ect-fitted.json) has per-bond energies and screening that eam/alloy tables cannot hold; the frozen-charge export covers ensemble-transfer models without polarization");
+  }
+  if (tables.polarization) {
+    throw new InputError("export-lammps: a model with \"polarization\" has induction energies of the atoms' fields that eam/alloy tables cannot hold; the frozen-charge export covers ensemble-transfer models without polarization");
+  }
   if (!(tol >= 0)) throw new InputError(`the type tolerance must be >= 0, got ${tol}`);
   if (weights.length !== n * SLOTS) throw new InputError(`weights has ${weights.length} numbers, expected ${n} atoms x ${SLOTS} slots`);
   const periodic = atoms.pbc.some((p) => p);
