@@ -369,6 +369,21 @@ describe.each(ectCases)("ECT-EAM $name", (c) => {
   });
 });
 
+describe("ECT-EAM models without an eam/alloy form (bond transfer, induction)", () => {
+  it("are refused, or frozen approximately on request with exact = false and a note", async () => {
+    const model = parseEctModel(JSON.parse(readFileSync("models/ect-fitted.json", "utf8")), "ect-fitted.json");
+    const tables = buildEctTables(model);
+    const atoms = rocksalt("Li", "F", 3.97, 1);
+    const w = (await EctCalculator.create(tables)).calculate(atoms).weights;
+    expect(() => exportEctLammps(tables, atoms, w, { source: "x" })).toThrow(/bond-transfer model .*cannot hold/);
+    const ex = exportEctLammps(tables, atoms, w, { source: "x" }, { approximate: true });
+    expect(ex.frozen!.exact).toBe(false);
+    expect(ex.frozen!.notes.join(" ")).toMatch(/approximate: .*not the model's energy/);
+    expect(ex.files["README.txt"]).toMatch(/this is not the model's energy/);
+    expect(ex.files["in.lammps"]).toMatch(/not exact/);
+  }, 60_000);
+});
+
 describe("ECT-EAM long range through LAMMPS' own coul/dsf (not exact)", () => {
   itWith("lmp", "agrees to the accuracy of LAMMPS' polynomial erfc (measured, documented in docs/export-lammps.md)", async () => {
     const tables = modelWith({ longRange: "dsf", cutoff: 9, dsfAlpha: 0.25 });

@@ -56,6 +56,12 @@ export interface FreezeOptions {
   tolerance?: number;
   /** Refuse more atom types than this (default 24): the setfl file grows as types^2. */
   maxTypes?: number;
+  /**
+   * Freeze a bond-transfer or polarizable model anyway, with the ensemble's mean-field resonance in
+   * place of the bond terms and without induction: not the model's energy (`exact` is false and a
+   * note says so). For speed baselines (bench/ect.ts: the frozen-charge EAM of the same crystal).
+   */
+  approximate?: boolean;
 }
 
 /** One LAMMPS atom type of the frozen system. */
@@ -128,10 +134,11 @@ export function freezeEct(tables: EctTables, atoms: Atoms, weights: ArrayLike<nu
   // the atoms' fields, neither a function of one pair distance. Until 2026-12-07 the export wrote
   // them anyway, with the ensemble's resonance in their place, and called the result exact: for
   // rock-salt LiF with the shipped model LAMMPS gave -34.315 eV against this package's -35.354.
-  if (tables.transfer === "bond") {
+  const unlike = tables.transfer === "bond" || tables.polarization !== null;
+  if (tables.transfer === "bond" && !opts.approximate) {
     throw new InputError("export-lammps: a bond-transfer model (\"transfer\": \"bond\", as models/ect-fitted.json) has per-bond energies and screening that eam/alloy tables cannot hold; the frozen-charge export covers ensemble-transfer models without polarization");
   }
-  if (tables.polarization) {
+  if (tables.polarization && !opts.approximate) {
     throw new InputError("export-lammps: a model with \"polarization\" has induction energies of the atoms' fields that eam/alloy tables cannot hold; the frozen-charge export covers ensemble-transfer models without polarization");
   }
   if (!(tol >= 0)) throw new InputError(`the type tolerance must be >= 0, got ${tol}`);
@@ -304,7 +311,8 @@ export function freezeEct(tables: EctTables, atoms: Atoms, weights: ArrayLike<nu
   // ewald's kspace needs them), coul/dsf and coul/cut use them.
   const atomStyle = "charge" as const;
   // ewald agrees only to the accuracy of the two Ewald sums (exact for practical purposes at 1e-12)
-  const exact = longRange === "dsf" || longRange === "cut";
+  const exact = (longRange === "dsf" || longRange === "cut") && !unlike;
+  if (unlike) notes.push("approximate: the model's bond terms and induction are not in the tables (the ensemble's mean-field resonance stands in for the bond terms); this is not the model's energy");
   const modelKind = defaultLongRange(lr.kind);
   if (longRange !== modelKind && !(longRange === "coul-dsf" && modelKind === "dsf")) {
     notes.push(`the model's long range is ${lr.kind}; exporting it as ${longRange} does not reproduce this package's energies`);
