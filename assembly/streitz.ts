@@ -750,10 +750,14 @@ export function coulombPass(ctx: usize): void {
         const offa = <usize>getI(type, ja) * pairStride + <usize>i32x4.extract_lane(iv, 0) * REC;
         const offb = <usize>getI(type, jb) * pairStride + <usize>i32x4.extract_lane(iv, 2) * REC;
         const pa = f64x2.splat(f64x2.extract_lane(pv, 0)), pb = f64x2.splat(f64x2.extract_lane(pv, 1));
+        let qha = f64x2.splat(0.0), qhb = f64x2.splat(0.0);
         if (shadow) {
           // QEq: b and (H - D) x, entry a then entry b (the QEq pass's order)
           const qa = vpoly5(rowQ + offa, pa), qb = vpoly5(rowQ + offb, pb);
-          const ha = f64x2.extract_lane(vpoly5(rowQ + offa + 96, pa), 0), hb = f64x2.extract_lane(vpoly5(rowQ + offb + 96, pb), 0);
+          // [H, B'] of each entry: the QEq table carries the energy table's B' in its second lane
+          // (src/streitz/tables.ts withEnergySlope), which the force takes below
+          qha = vpoly5(rowQ + offa + 96, pa); qhb = vpoly5(rowQ + offb + 96, pb);
+          const ha = f64x2.extract_lane(qha, 0), hb = f64x2.extract_lane(qhb, 0);
           ai += f64x2.extract_lane(qa, 0);
           acc = shadowEntry(b, hx, xs, ja, f64x2.extract_lane(qa, 1), ha, xvi, acc);
           ai += f64x2.extract_lane(qb, 0);
@@ -777,6 +781,11 @@ export function coulombPass(ctx: usize): void {
           epair += qi * f64x2.extract_lane(aa, 0) + f64x2.extract_lane(qjv, 0) * f64x2.extract_lane(aa, 1) + f64x2.extract_lane(qqv, 0) * f64x2.extract_lane(bba, 0);
           epair += qi * f64x2.extract_lane(ab, 0) + f64x2.extract_lane(qjv, 1) * f64x2.extract_lane(ab, 1) + f64x2.extract_lane(qqv, 1) * f64x2.extract_lane(bbb, 0);
           dbv = i64x2.shuffle(bba, bbb, 1, 3);
+        } else if (shadow) {
+          // forces only, shadow walk: B' of both entries from the QEq quintics' second lanes (the
+          // same operations on the same coefficients as slopePair: their d_5 is 0, and 0 * p + d_4
+          // is d_4 for p >= 0), so the same doubles without another evaluation
+          dbv = i64x2.shuffle(qha, qhb, 1, 3);
         } else {
           // forces only: B' of both entries in one quartic, lanes gathered from the two records
           dbv = slopePair(reca + 104, recb + 104, pv);
