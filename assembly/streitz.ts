@@ -18,14 +18,14 @@ import {
   C_QEQ_TOLERANCE, C_QEQ_MAX_ITER, C_QEQ_GUESS, C_QEQ_LOOPS_S, C_QEQ_LOOPS_T, C_QEQ_FAILED, C_QEQ_SOLVES, C_QEQ_LOOP_SUM, C_QEQ_MU,
   C_SQ_KSPACE_IN_H, C_SQ_EWALD, C_SK_COUNT, C_SK_NMAX, C_SK_VECS, C_SK_IDX, C_SK_BASIS, C_SK_PHASE,
   C_SK_SUMS, C_SK_SCRATCH, C_SK_G, C_SK_VOLUME, C_E_EAM, C_E_COUL_PAIR, C_E_KSPACE, C_TOO_CLOSE,
-  C_NEED_NEIGH, C_NEED_GHOSTS, C_GHOST_CAPACITY, C_TALLY,
+  C_NEED_NEIGH, C_NEED_GHOSTS, C_GHOST_CAPACITY, C_TALLY, C_PAIR_R,
   C_STEPS_DONE, STATUS_QEQ_LIST, STREITZ_RECORD, QEQ_GUESS_ZERO, QEQ_GUESS_PREVIOUS, QEQ_GUESS_LINEAR,
   QEQ_GUESS_GIVEN, QEQ_GUESS_SHADOW, QEQ_PRECOND_SGS,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
 import { wrapOwned, makeGhosts, updateGhostPositions } from "./cell";
 import { binAtoms, buildNeighborList, rebuildDue } from "./neighbors";
-import { densityPass, embeddingPass, forcePass } from "./eam";
+import { densityPass, embeddingPass, forcePass, setPairRSlopes, hasPairRSlopes } from "./eam";
 import { finalIntegrate, initialIntegrate, verletSteps } from "./integrate";
 
 // STATUS_QEQ_LIST: the compact QEq list needs `needNeigh` slots (the caller grows sqNbr/sqVal).
@@ -187,6 +187,12 @@ export function qeqMatrixPairs(ctx: usize): void {
   const sc = cf(ctx, C_SQ_SHORT_CUTOFF), scsq = short ? sc * sc : -1.0;
   const stride = ci(ctx, C_SQ_SHORT_STRIDE);
   const sNbr = cp(ctx, C_SQ_SHORT_NBR), sVal = cp(ctx, C_SQ_SHORT_VAL), sCount = cp(ctx, C_SQ_SHORT_COUNT);
+  // The force slope B' of each kept entry (lane 1 of the QEq table's [H, B'] pairs, the energy
+  // table's B': src/streitz/tables.ts withEnergySlope) into pairR at the entry's compact slot, for the
+  // Coulomb pass; SIMD builds, and only when every entry the Coulomb pass walks is within the QEq
+  // cutoff (the quintic is evaluated for H anyway; its second lane came free)
+  const slopes = ASC_FEATURE_SIMD && rc >= cf(ctx, C_SQ_COUL_CUTOFF);
+  const slope = cp(ctx, C_PAIR_R);
   let close = 0;
   // lane 0 of b accumulates sum_j A_ij first
   for (let i = 0; i < n; i++) store<f64>(lane0(b, i), 0.0);
@@ -222,8 +228,8 @@ export function qeqMatrixPairs(ctx: usize): void {
         const pv = f64x2.sub(tv, mv);
         // entry a, then entry b (written out: as a two-trip loop it kept a back edge, lane selects
         // and reloads of spilled values)
-        ai += qeqEntry(ja, i32x4.extract_lane(iv, 0), f64x2.extract_lane(pv, 0), f64x2.extract_lane(rsqv, 0), w, i, n, owner, nbr, ghost, val, b, type, row, pairStride, scsq, sNbr, sVal, sCount, stride);
-        ai += qeqEntry(jb, i32x4.extract_lane(iv, 2), f64x2.extract_lane(pv, 1), f64x2.extract_lane(rsqv, 1), w + 1, i, n, owner, nbr, ghost, val, b, type, row, pairStride, scsq, sNbr, sVal, sCount, stride);
+        ai += qeqEntry(ja, i32x4.extract_lane(iv, 0), f64x2.extract_lane(pv, 0), f64x2.extract_lane(rsqv, 0), w, i, n, owner, nbr, ghost, val, b, type, row, pairStride, scsq, sNbr, sVal, sCount, stride, slopes, slope);
+        ai += qeqEntry(jb, i32x4.extract_lane(iv, 2), f64x2.extract_lane(pv, 1), f64x2.extract_lane(rsqv, 1), w + 1, i, n, owner, nbr, ghost, val, b, type, row, pairStride, scsq, sNbr, sVal, sCount, stride, slopes, slope);
         w += 2;
       }
     }
@@ -252,7 +258,10 @@ export function qeqMatrixPairs(ctx: usize): void {
       if (ASC_FEATURE_SIMD) {
         const pv = f64x2.splat(p);
         const a = vpoly5(rec, pv);
-        h = f64x2.extract_lane(vpoly5(rec + 96, pv), 0);
+        const hb = vpoly5(rec + 96, pv);
+        h = f64x2.extract_lane(hb, 0);
+        // the Coulomb pass clamps t < 0 (a pair the caller refuses) to 0, where B' is d_0
+        if (slopes) putF(slope, w, t < 0.0 ? load<f64>(rec, 104) : f64x2.extract_lane(hb, 1));
         ai += f64x2.extract_lane(a, 0);
         store<f64>(bj, load<f64>(bj) + f64x2.extract_lane(a, 1));
       } else {
@@ -269,16 +278,19 @@ export function qeqMatrixPairs(ctx: usize): void {
     putI(count, i, w - first);
   }
   setI(ctx, C_TOO_CLOSE, close);
+  setPairRSlopes(slopes);
 }
 
 /**
  * One QEq-pass entry (i, j) of the paired loop (j extended index, m its grid interval, p the position
- * in it, rsq = r^2 in A^2): writes slot w of the compact list (owner index, extended index, H_ij),
- * adds A_ji to b_j and the pair to the Gauss-Seidel rows, and returns A_ij (eV/e) for b_i.
+ * in it, rsq = r^2 in A^2): writes slot w of the compact list (owner index, extended index, H_ij;
+ * with `slopes` the force slope B' at slot w of `slope`), adds A_ji to b_j and the pair to the
+ * Gauss-Seidel rows, and returns A_ij (eV/e) for b_i.
  */
 @inline function qeqEntry(
   j: i32, m: i32, p: f64, rsq: f64, w: i32, i: i32, n: i32, owner: usize, nbr: usize, ghost: usize, val: usize, b: usize,
   type: usize, row: usize, pairStride: usize, scsq: f64, sNbr: usize, sVal: usize, sCount: usize, stride: i32,
+  slopes: bool, slope: usize,
 ): f64 {
   const jo = j < n ? j : getI(owner, j - n);
   putI(nbr, w, jo);
@@ -286,7 +298,9 @@ export function qeqMatrixPairs(ctx: usize): void {
   const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
   const pl = f64x2.splat(p);
   const a = vpoly5(rec, pl);
-  const h = f64x2.extract_lane(vpoly5(rec + 96, pl), 0);
+  const hv = vpoly5(rec + 96, pl);
+  const h = f64x2.extract_lane(hv, 0);
+  if (slopes) putF(slope, w, f64x2.extract_lane(hv, 1));
   const bj = lane0(b, jo);
   store<f64>(bj, load<f64>(bj) + f64x2.extract_lane(a, 1));
   putF(val, w, h);
@@ -689,6 +703,9 @@ export function coulombPass(ctx: usize): void {
   const sNbr = cp(ctx, C_SQ_SHORT_NBR), sVal = cp(ctx, C_SQ_SHORT_VAL), sCount = cp(ctx, C_SQ_SHORT_COUNT);
   // the paired loop stops at the first entry past either cutoff; the scalar one skips past both
   const both = min(rqsq, rcsq), reach = max(rqsq, rcsq);
+  // plain walk, forces only: B' of each entry as the QEq pass left it in pairR (see qeqMatrixPairs)
+  const stored = !shadow && !tally && hasPairRSlopes();
+  const slope = cp(ctx, C_PAIR_R);
   let close = 0;
   let epair = 0.0;
   let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
@@ -781,6 +798,9 @@ export function coulombPass(ctx: usize): void {
           epair += qi * f64x2.extract_lane(aa, 0) + f64x2.extract_lane(qjv, 0) * f64x2.extract_lane(aa, 1) + f64x2.extract_lane(qqv, 0) * f64x2.extract_lane(bba, 0);
           epair += qi * f64x2.extract_lane(ab, 0) + f64x2.extract_lane(qjv, 1) * f64x2.extract_lane(ab, 1) + f64x2.extract_lane(qqv, 1) * f64x2.extract_lane(bbb, 0);
           dbv = i64x2.shuffle(bba, bbb, 1, 3);
+        } else if (stored) {
+          // the same doubles as slopePair: lane 1 of the QEq pass's [H, B'] quintic at the same p
+          dbv = v128.load(slope + (<usize>e << 3));
         } else if (shadow) {
           // forces only, shadow walk: B' of both entries from the QEq quintics' second lanes (the
           // same operations on the same coefficients as slopePair: their d_5 is 0, and 0 * p + d_4
