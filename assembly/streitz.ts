@@ -18,7 +18,7 @@ import {
   C_QEQ_TOLERANCE, C_QEQ_MAX_ITER, C_QEQ_GUESS, C_QEQ_LOOPS_S, C_QEQ_LOOPS_T, C_QEQ_FAILED, C_QEQ_SOLVES, C_QEQ_LOOP_SUM, C_QEQ_MU,
   C_SQ_KSPACE_IN_H, C_SQ_EWALD, C_SK_COUNT, C_SK_NMAX, C_SK_VECS, C_SK_IDX, C_SK_BASIS, C_SK_PHASE,
   C_SK_SUMS, C_SK_SCRATCH, C_SK_G, C_SK_VOLUME, C_E_EAM, C_E_COUL_PAIR, C_E_KSPACE, C_TOO_CLOSE,
-  C_NEED_NEIGH, C_NEED_GHOSTS, C_GHOST_CAPACITY, C_TALLY, C_PAIR_R,
+  C_NEED_NEIGH, C_NEED_GHOSTS, C_GHOST_CAPACITY, C_TALLY, C_PAIR_R, C_X0, C_Y0, C_Z0,
   C_STEPS_DONE, STATUS_QEQ_LIST, STREITZ_RECORD, QEQ_GUESS_ZERO, QEQ_GUESS_PREVIOUS, QEQ_GUESS_LINEAR,
   QEQ_GUESS_GIVEN, QEQ_GUESS_SHADOW, QEQ_PRECOND_SGS,
 } from "./context";
@@ -156,6 +156,44 @@ function sortByDistance(ctx: usize): void {
   }
 }
 
+/**
+ * End of the walks over a sorted list: the QEq pass and the shadow walk stop an atom's scalar tail at
+ * the first entry with r^2 above this (A^2), since no later entry can then be within the QEq and
+ * Coulomb reach. Set by streitzCompute and streitzTally for the step (tailBound); +inf otherwise
+ * (spatial domains: their lists are not sorted).
+ */
+let tailBreakSq: f64 = Infinity;
+
+/**
+ * tailBreakSq for the lists as sortByDistance left them at the last build and the atoms' moves since
+ * (positions then in x0; a ghost moves with its owner). An entry's build distance is at least its
+ * distance now less 2 d (d the largest move), and the entries after it in the segment have build
+ * distances^2 at least its own less one bucket width w (the counting sort's buckets over r^2); so once an
+ * entry is at r with (r - 2 d)^2 - w >= (rk + 2 d + eps)^2, every later one is beyond rk now. The walks
+ * skip exactly entries they would have skipped (beyond rk), so the results are the same doubles.
+ */
+function tailBound(ctx: usize): f64 {
+  const n = ci(ctx, C_NLOCAL);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
+  const px = cp(ctx, C_X0), py = cp(ctx, C_Y0), pz = cp(ctx, C_Z0);
+  let dsq = 0.0;
+  for (let i = 0; i < n; i++) {
+    const dx = getF(x, i) - getF(px, i), dy = getF(y, i) - getF(py, i), dz = getF(z, i) - getF(pz, i);
+    dsq = max(dsq, dx * dx + dy * dy + dz * dz);
+  }
+  const d2 = 2.0 * sqrt(dsq);
+  // the buckets of sortByDistance
+  const reach = cf(ctx, C_EAM_CUTOFF) + cf(ctx, C_SKIN), reachSq = reach * reach;
+  const far = cf(ctx, C_LIST_CUTOFF) + cf(ctx, C_SKIN), farSq = max(far * far, reachSq + 1.0);
+  const w = (farSq - reachSq) / <f64>FAR;
+  const rk = max(cf(ctx, C_SQ_QEQ_CUTOFF), cf(ctx, C_SQ_COUL_CUTOFF));
+  const need = rk + d2 + 1e-6;
+  // (entries the sort put in its last bucket may lie beyond its upper edge: require the bucket's lower edge)
+  if (!(farSq - w >= need * need)) return Infinity;
+  const r = sqrt(need * need + w) + d2;
+  return r * r;
+}
+
 // ------------------------------------------------------------------ QEq
 
 /**
@@ -193,6 +231,7 @@ export function qeqMatrixPairs(ctx: usize): void {
   // cutoff (the quintic is evaluated for H anyway; its second lane came free)
   const slopes = ASC_FEATURE_SIMD && rc >= cf(ctx, C_SQ_COUL_CUTOFF);
   const slope = cp(ctx, C_PAIR_R);
+  const tailBreak = tailBreakSq;
   let close = 0;
   // lane 0 of b accumulates sum_j A_ij first
   for (let i = 0; i < n; i++) store<f64>(lane0(b, i), 0.0);
@@ -237,7 +276,10 @@ export function qeqMatrixPairs(ctx: usize): void {
       const j = getI(neigh, e);
       const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
       const rsq = dx * dx + dy * dy + dz * dz;
-      if (rsq > rksq) continue;
+      if (rsq > rksq) {
+        if (rsq > tailBreak) break;
+        continue;
+      }
       // Kept for the Coulomb pass, which then reads this compact list (and the positions of j).
       const jo = j < n ? j : getI(owner, j - n);
       putI(nbr, w, jo);
@@ -706,6 +748,7 @@ export function coulombPass(ctx: usize): void {
   // plain walk, forces only: B' of each entry as the QEq pass left it in pairR (see qeqMatrixPairs)
   const stored = !shadow && !tally && hasPairRSlopes();
   const slope = cp(ctx, C_PAIR_R);
+  const tailBreak = tailBreakSq;
   let close = 0;
   let epair = 0.0;
   let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
@@ -843,7 +886,10 @@ export function coulombPass(ctx: usize): void {
       const jg = getI(list, e);
       const dx = xi - getF(x, jg), dy = yi - getF(y, jg), dz = zi - getF(z, jg);
       const rsq = dx * dx + dy * dy + dz * dz;
-      if (rsq > reach) continue;
+      if (rsq > reach) {
+        if (shadow && rsq > tailBreak) break;
+        continue;
+      }
       let j = 0;
       if (shadow) j = jg < n ? jg : getI(owner, jg - n);
       else j = getI(nbr, e);
@@ -1258,6 +1304,7 @@ export function streitzCompute(ctx: usize): void {
   const eam = eamPasses(ctx);
   const ewald = ci(ctx, C_SQ_EWALD) != 0;
   if (ewald) kspacePhases(ctx);
+  tailBreakSq = tailBound(ctx);
   if (ci(ctx, C_QEQ_GUESS) == QEQ_GUESS_SHADOW) {
     shadowStep(ctx);
   } else {
@@ -1265,6 +1312,7 @@ export function streitzCompute(ctx: usize): void {
     qeqSolve(ctx);
     coulombPass(ctx);
   }
+  tailBreakSq = Infinity;
   setF(ctx, C_E_KSPACE, 0.0);
   if (ewald) kspacePass(ctx);
   setF(ctx, C_ENERGY, eam + cf(ctx, C_E_COUL_PAIR) + cf(ctx, C_E_KSPACE));
@@ -1301,7 +1349,9 @@ export function streitzTally(ctx: usize): void {
   const ewald = ci(ctx, C_SQ_EWALD) != 0;
   if (ewald) kspacePhases(ctx);
   if (ci(ctx, C_QEQ_GUESS) == QEQ_GUESS_SHADOW) {
+    tailBreakSq = tailBound(ctx);
     coulombLoop(ctx, true, true, false);
+    tailBreakSq = Infinity;
     coulombSelf(ctx);
   } else {
     coulombPass(ctx);
