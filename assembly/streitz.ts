@@ -166,7 +166,8 @@ let tailBreakSq: f64 = Infinity;
 
 /**
  * tailBreakSq for the lists as sortByDistance left them at the last build and the atoms' moves since
- * (positions then in x0; a ghost moves with its owner). An entry's build distance is at least its
+ * (positions then in x0; a ghost moves with its owner), when the Coulomb and QEq reach rk is at least
+ * the EAM cutoff + skin (else +inf). An entry's build distance is at least its
  * distance now less 2 d (d the largest move), and the entries after it in the segment have build
  * distances^2 at least its own less one bucket width w (the counting sort's buckets over r^2); so once an
  * entry is at r with (r - 2 d)^2 - w >= (rk + 2 d + eps)^2, every later one is beyond rk now. The walks
@@ -187,12 +188,18 @@ function tailBound(ctx: usize): f64 {
   const far = cf(ctx, C_LIST_CUTOFF) + cf(ctx, C_SKIN), farSq = max(far * far, reachSq + 1.0);
   const w = (farSq - reachSq) / <f64>FAR;
   const rk = max(cf(ctx, C_SQ_QEQ_CUTOFF), cf(ctx, C_SQ_COUL_CUTOFF));
+  // Only the far part of a segment (build distance >= EAM cutoff + skin) keeps the sort's order: the
+  // EAM density pass partitions the front. The entry that ends the walk is beyond rk + 2 d at the build.
+  if (rk < reach) return Infinity;
   const need = rk + d2 + 1e-6;
   // (entries the sort put in its last bucket may lie beyond its upper edge: require the bucket's lower edge)
   if (!(farSq - w >= need * need)) return Infinity;
   const r = sqrt(need * need + w) + d2;
   return r * r;
 }
+
+/** Whether qeqMatrixPairs may leave the force slopes in pairR (set by streitzCompute around it). */
+let slopesWanted: bool = false;
 
 // ------------------------------------------------------------------ QEq
 
@@ -229,7 +236,9 @@ export function qeqMatrixPairs(ctx: usize): void {
   // table's B': src/streitz/tables.ts withEnergySlope) into pairR at the entry's compact slot, for the
   // Coulomb pass; SIMD builds, and only when every entry the Coulomb pass walks is within the QEq
   // cutoff (the quintic is evaluated for H anyway; its second lane came free)
-  const slopes = ASC_FEATURE_SIMD && rc >= cf(ctx, C_SQ_COUL_CUTOFF);
+  // (the serial step only, slopesWanted: there the EAM force pass has read its distances from pairR
+  // already; a spatial domain runs its EAM force pass after this pass)
+  const slopes = ASC_FEATURE_SIMD && slopesWanted && rc >= cf(ctx, C_SQ_COUL_CUTOFF);
   const slope = cp(ctx, C_PAIR_R);
   const tailBreak = tailBreakSq;
   let close = 0;
@@ -1308,7 +1317,9 @@ export function streitzCompute(ctx: usize): void {
   if (ci(ctx, C_QEQ_GUESS) == QEQ_GUESS_SHADOW) {
     shadowStep(ctx);
   } else {
+    slopesWanted = true;
     qeqMatrix(ctx);
+    slopesWanted = false;
     qeqSolve(ctx);
     coulombPass(ctx);
   }
