@@ -220,6 +220,13 @@ function qeqMatrix(ctx: usize): void {
  * sums to their owners before qeqRhs).
  */
 export function qeqMatrixPairs(ctx: usize): void {
+  // (a copy of the loop per case, so that neither pays a test per entry)
+  const rc = cf(ctx, C_SQ_QEQ_CUTOFF);
+  if (ASC_FEATURE_SIMD && slopesWanted && rc >= cf(ctx, C_SQ_COUL_CUTOFF)) qeqPairsLoop(ctx, true);
+  else qeqPairsLoop(ctx, false);
+}
+
+@inline function qeqPairsLoop(ctx: usize, slopes: bool): void {
   const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), owner = cp(ctx, C_GHOST_OWNER);
   const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
@@ -238,7 +245,6 @@ export function qeqMatrixPairs(ctx: usize): void {
   // cutoff (the quintic is evaluated for H anyway; its second lane came free)
   // (the serial step only, slopesWanted: there the EAM force pass has read its distances from pairR
   // already; a spatial domain runs its EAM force pass after this pass)
-  const slopes = ASC_FEATURE_SIMD && slopesWanted && rc >= cf(ctx, C_SQ_COUL_CUTOFF);
   const slope = cp(ctx, C_PAIR_R);
   const tailBreak = tailBreakSq;
   let close = 0;
@@ -710,8 +716,9 @@ function chargesFromSolution(ctx: usize): void {
  * MD loop's last step of a chunk, and single points): between outputs only the forces are needed.
  */
 export function coulombPass(ctx: usize): void {
-  if (ci(ctx, C_TALLY)) coulombLoop(ctx, true, false, false);
-  else coulombLoop(ctx, false, false, false);
+  if (ci(ctx, C_TALLY)) coulombLoop(ctx, true, false, false, false);
+  else if (hasPairRSlopes()) coulombLoop(ctx, false, false, false, true);
+  else coulombLoop(ctx, false, false, false, false);
   coulombSelf(ctx);
 }
 
@@ -732,7 +739,7 @@ export function coulombPass(ctx: usize): void {
  * goes past its first loop), the compact list. `tally`, `shadow` and `keep` are constants at each
  * call, so each use compiles to its own loop without the others' work.
  */
-@inline function coulombLoop(ctx: usize, tally: bool, shadow: bool, keep: bool): void {
+@inline function coulombLoop(ctx: usize, tally: bool, shadow: bool, keep: bool, stored: bool): void {
   const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
   const type = cp(ctx, C_TYPE), q = cp(ctx, C_CHARGE);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
@@ -754,8 +761,7 @@ export function coulombPass(ctx: usize): void {
   const sNbr = cp(ctx, C_SQ_SHORT_NBR), sVal = cp(ctx, C_SQ_SHORT_VAL), sCount = cp(ctx, C_SQ_SHORT_COUNT);
   // the paired loop stops at the first entry past either cutoff; the scalar one skips past both
   const both = min(rqsq, rcsq), reach = max(rqsq, rcsq);
-  // plain walk, forces only: B' of each entry as the QEq pass left it in pairR (see qeqMatrixPairs)
-  const stored = !shadow && !tally && hasPairRSlopes();
+  // `stored` (plain walk, forces only): B' of each entry as the QEq pass left it in pairR (see qeqMatrixPairs)
   const slope = cp(ctx, C_PAIR_R);
   const tailBreak = tailBreakSq;
   let close = 0;
@@ -1010,10 +1016,10 @@ function coulombSelf(ctx: usize): void {
 function shadowStep(ctx: usize): void {
   chargesFromSolution(ctx);
   const tally = ci(ctx, C_TALLY) != 0, more = ci(ctx, C_QEQ_MAX_ITER) > 1;
-  if (tally && more) coulombLoop(ctx, true, true, true);
-  else if (tally) coulombLoop(ctx, true, true, false);
-  else if (more) coulombLoop(ctx, false, true, true);
-  else coulombLoop(ctx, false, true, false);
+  if (tally && more) coulombLoop(ctx, true, true, true, false);
+  else if (tally) coulombLoop(ctx, true, true, false, false);
+  else if (more) coulombLoop(ctx, false, true, true, false);
+  else coulombLoop(ctx, false, true, false, false);
   coulombSelf(ctx);
   qeqSolve(ctx);
 }
@@ -1361,7 +1367,7 @@ export function streitzTally(ctx: usize): void {
   if (ewald) kspacePhases(ctx);
   if (ci(ctx, C_QEQ_GUESS) == QEQ_GUESS_SHADOW) {
     tailBreakSq = tailBound(ctx);
-    coulombLoop(ctx, true, true, false);
+    coulombLoop(ctx, true, true, false, false);
     tailBreakSq = Infinity;
     coulombSelf(ctx);
   } else {
