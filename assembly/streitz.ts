@@ -736,8 +736,9 @@ export function coulombPass(ctx: usize): void {
  * charges the CG found. Shadow-potential step (`shadow`): the charges were set from the auxiliary
  * (s, t) before the walk, so it runs over the neighbor list itself and also does the QEq pass's work
  * and the CG's first product: b, (H - D) x into sqHd, the Gauss-Seidel rows and, when `keep` (the CG
- * goes past its first loop), the compact list. `tally`, `shadow` and `keep` are constants at each
- * call, so each use compiles to its own loop without the others' work.
+ * goes past its first loop), the compact list. `stored` (plain walk without tally): the force slopes
+ * B' come from pairR, where the QEq pass of this evaluation left them. `tally`, `shadow`, `keep` and
+ * `stored` are constants at each call, so each use compiles to its own loop without the others' work.
  */
 @inline function coulombLoop(ctx: usize, tally: bool, shadow: bool, keep: bool, stored: bool): void {
   const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
