@@ -36,6 +36,15 @@ import { foldGhosts, copyToGhosts } from "./cell";
 }
 
 /**
+ * Whether pairR holds the Coulomb force slopes B' of the compact QEq list (written by the Streitz
+ * QEq pass for its Coulomb pass, assembly/streitz.ts); the density pass, which writes its distances
+ * there, clears it, so a Coulomb pass never reads a slot another pass has rewritten.
+ */
+let pairRSlopes: bool = false;
+export function setPairRSlopes(v: bool): void { pairRSlopes = v; }
+export function hasPairRSlopes(): bool { return pairRSlopes; }
+
+/**
  * Density pass: rho of owned and ghost atoms from every in-cutoff pair (ghost parts are folded
  * into owners afterwards). It also moves each atom's in-cutoff neighbors to the front of its list
  * segment and counts them, so the force pass skips the skin shell (about half the list) without
@@ -58,6 +67,7 @@ export function densityPass(ctx: usize): void {
   const nr = ci(ctx, C_NR), rdr = cf(ctx, C_RDR);
   const cut = cf(ctx, C_CUTOFF), cutsq = cut * cut;
   const typeStride = <usize>nr * DENSITY_RECORD;
+  pairRSlopes = false;
   memory.fill(rho, 0, <usize>nall << 3);
   for (let i = 0; i < n; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);

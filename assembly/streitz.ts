@@ -18,14 +18,14 @@ import {
   C_QEQ_TOLERANCE, C_QEQ_MAX_ITER, C_QEQ_GUESS, C_QEQ_LOOPS_S, C_QEQ_LOOPS_T, C_QEQ_FAILED, C_QEQ_SOLVES, C_QEQ_LOOP_SUM, C_QEQ_MU,
   C_SQ_KSPACE_IN_H, C_SQ_EWALD, C_SK_COUNT, C_SK_NMAX, C_SK_VECS, C_SK_IDX, C_SK_BASIS, C_SK_PHASE,
   C_SK_SUMS, C_SK_SCRATCH, C_SK_G, C_SK_VOLUME, C_E_EAM, C_E_COUL_PAIR, C_E_KSPACE, C_TOO_CLOSE,
-  C_NEED_NEIGH, C_NEED_GHOSTS, C_GHOST_CAPACITY, C_TALLY,
+  C_NEED_NEIGH, C_NEED_GHOSTS, C_GHOST_CAPACITY, C_TALLY, C_PAIR_R, C_X0, C_Y0, C_Z0,
   C_STEPS_DONE, STATUS_QEQ_LIST, STREITZ_RECORD, QEQ_GUESS_ZERO, QEQ_GUESS_PREVIOUS, QEQ_GUESS_LINEAR,
   QEQ_GUESS_GIVEN, QEQ_GUESS_SHADOW, QEQ_PRECOND_SGS,
 } from "./context";
 import { ci, cf, cp, setI, setF, getF, putF, addF, getI, putI } from "./mem";
 import { wrapOwned, makeGhosts, updateGhostPositions } from "./cell";
 import { binAtoms, buildNeighborList, rebuildDue } from "./neighbors";
-import { densityPass, embeddingPass, forcePass } from "./eam";
+import { densityPass, embeddingPass, forcePass, setPairRSlopes, hasPairRSlopes } from "./eam";
 import { finalIntegrate, initialIntegrate, verletSteps } from "./integrate";
 
 // STATUS_QEQ_LIST: the compact QEq list needs `needNeigh` slots (the caller grows sqNbr/sqVal).
@@ -156,6 +156,51 @@ function sortByDistance(ctx: usize): void {
   }
 }
 
+/**
+ * End of the walks over a sorted list: the QEq pass and the shadow walk stop an atom's scalar tail at
+ * the first entry with r^2 above this (A^2), since no later entry can then be within the QEq and
+ * Coulomb reach. Set by streitzCompute and streitzTally for the step (tailBound); +inf otherwise
+ * (spatial domains: their lists are not sorted).
+ */
+let tailBreakSq: f64 = Infinity;
+
+/**
+ * tailBreakSq for the lists as sortByDistance left them at the last build and the atoms' moves since
+ * (positions then in x0; a ghost moves with its owner), when the Coulomb and QEq reach rk is at least
+ * the EAM cutoff + skin (else +inf). An entry's build distance is at least its
+ * distance now less 2 d (d the largest move), and the entries after it in the segment have build
+ * distances^2 at least its own less one bucket width w (the counting sort's buckets over r^2); so once an
+ * entry is at r with (r - 2 d)^2 - w >= (rk + 2 d + eps)^2, every later one is beyond rk now. The walks
+ * skip exactly entries they would have skipped (beyond rk), so the results are the same doubles.
+ */
+function tailBound(ctx: usize): f64 {
+  const n = ci(ctx, C_NLOCAL);
+  const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
+  const px = cp(ctx, C_X0), py = cp(ctx, C_Y0), pz = cp(ctx, C_Z0);
+  let dsq = 0.0;
+  for (let i = 0; i < n; i++) {
+    const dx = getF(x, i) - getF(px, i), dy = getF(y, i) - getF(py, i), dz = getF(z, i) - getF(pz, i);
+    dsq = max(dsq, dx * dx + dy * dy + dz * dz);
+  }
+  const d2 = 2.0 * sqrt(dsq);
+  // the buckets of sortByDistance
+  const reach = cf(ctx, C_EAM_CUTOFF) + cf(ctx, C_SKIN), reachSq = reach * reach;
+  const far = cf(ctx, C_LIST_CUTOFF) + cf(ctx, C_SKIN), farSq = max(far * far, reachSq + 1.0);
+  const w = (farSq - reachSq) / <f64>FAR;
+  const rk = max(cf(ctx, C_SQ_QEQ_CUTOFF), cf(ctx, C_SQ_COUL_CUTOFF));
+  // Only the far part of a segment (build distance >= EAM cutoff + skin) keeps the sort's order: the
+  // EAM density pass partitions the front. The entry that ends the walk is beyond rk + 2 d at the build.
+  if (rk < reach) return Infinity;
+  const need = rk + d2 + 1e-6;
+  // (entries the sort put in its last bucket may lie beyond its upper edge: require the bucket's lower edge)
+  if (!(farSq - w >= need * need)) return Infinity;
+  const r = sqrt(need * need + w) + d2;
+  return r * r;
+}
+
+/** Whether qeqMatrixPairs may leave the force slopes in pairR (set by streitzCompute around it). */
+let slopesWanted: bool = false;
+
 // ------------------------------------------------------------------ QEq
 
 /**
@@ -175,6 +220,13 @@ function qeqMatrix(ctx: usize): void {
  * sums to their owners before qeqRhs).
  */
 export function qeqMatrixPairs(ctx: usize): void {
+  // (a copy of the loop per case, so that neither pays a test per entry)
+  const rc = cf(ctx, C_SQ_QEQ_CUTOFF);
+  if (ASC_FEATURE_SIMD && slopesWanted && rc >= cf(ctx, C_SQ_COUL_CUTOFF)) qeqPairsLoop(ctx, true);
+  else qeqPairsLoop(ctx, false);
+}
+
+@inline function qeqPairsLoop(ctx: usize, slopes: bool): void {
   const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z), type = cp(ctx, C_TYPE), owner = cp(ctx, C_GHOST_OWNER);
   const numNeigh = cp(ctx, C_NUM_NEIGH), firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH);
@@ -187,6 +239,14 @@ export function qeqMatrixPairs(ctx: usize): void {
   const sc = cf(ctx, C_SQ_SHORT_CUTOFF), scsq = short ? sc * sc : -1.0;
   const stride = ci(ctx, C_SQ_SHORT_STRIDE);
   const sNbr = cp(ctx, C_SQ_SHORT_NBR), sVal = cp(ctx, C_SQ_SHORT_VAL), sCount = cp(ctx, C_SQ_SHORT_COUNT);
+  // The force slope B' of each kept entry (lane 1 of the QEq table's [H, B'] pairs, the energy
+  // table's B': src/streitz/tables.ts withEnergySlope) into pairR at the entry's compact slot, for the
+  // Coulomb pass; SIMD builds, and only when every entry the Coulomb pass walks is within the QEq
+  // cutoff (the quintic is evaluated for H anyway; its second lane came free)
+  // (the serial step only, slopesWanted: there the EAM force pass has read its distances from pairR
+  // already; a spatial domain runs its EAM force pass after this pass)
+  const slope = cp(ctx, C_PAIR_R);
+  const tailBreak = tailBreakSq;
   let close = 0;
   // lane 0 of b accumulates sum_j A_ij first
   for (let i = 0; i < n; i++) store<f64>(lane0(b, i), 0.0);
@@ -222,8 +282,8 @@ export function qeqMatrixPairs(ctx: usize): void {
         const pv = f64x2.sub(tv, mv);
         // entry a, then entry b (written out: as a two-trip loop it kept a back edge, lane selects
         // and reloads of spilled values)
-        ai += qeqEntry(ja, i32x4.extract_lane(iv, 0), f64x2.extract_lane(pv, 0), f64x2.extract_lane(rsqv, 0), w, i, n, owner, nbr, ghost, val, b, type, row, pairStride, scsq, sNbr, sVal, sCount, stride);
-        ai += qeqEntry(jb, i32x4.extract_lane(iv, 2), f64x2.extract_lane(pv, 1), f64x2.extract_lane(rsqv, 1), w + 1, i, n, owner, nbr, ghost, val, b, type, row, pairStride, scsq, sNbr, sVal, sCount, stride);
+        ai += qeqEntry(ja, i32x4.extract_lane(iv, 0), f64x2.extract_lane(pv, 0), f64x2.extract_lane(rsqv, 0), w, i, n, owner, nbr, ghost, val, b, type, row, pairStride, scsq, sNbr, sVal, sCount, stride, slopes, slope);
+        ai += qeqEntry(jb, i32x4.extract_lane(iv, 2), f64x2.extract_lane(pv, 1), f64x2.extract_lane(rsqv, 1), w + 1, i, n, owner, nbr, ghost, val, b, type, row, pairStride, scsq, sNbr, sVal, sCount, stride, slopes, slope);
         w += 2;
       }
     }
@@ -231,7 +291,10 @@ export function qeqMatrixPairs(ctx: usize): void {
       const j = getI(neigh, e);
       const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
       const rsq = dx * dx + dy * dy + dz * dz;
-      if (rsq > rksq) continue;
+      if (rsq > rksq) {
+        if (rsq > tailBreak) break;
+        continue;
+      }
       // Kept for the Coulomb pass, which then reads this compact list (and the positions of j).
       const jo = j < n ? j : getI(owner, j - n);
       putI(nbr, w, jo);
@@ -252,7 +315,10 @@ export function qeqMatrixPairs(ctx: usize): void {
       if (ASC_FEATURE_SIMD) {
         const pv = f64x2.splat(p);
         const a = vpoly5(rec, pv);
-        h = f64x2.extract_lane(vpoly5(rec + 96, pv), 0);
+        const hb = vpoly5(rec + 96, pv);
+        h = f64x2.extract_lane(hb, 0);
+        // the Coulomb pass clamps t < 0 (a pair the caller refuses) to 0, where B' is d_0
+        if (slopes) putF(slope, w, t < 0.0 ? load<f64>(rec, 104) : f64x2.extract_lane(hb, 1));
         ai += f64x2.extract_lane(a, 0);
         store<f64>(bj, load<f64>(bj) + f64x2.extract_lane(a, 1));
       } else {
@@ -269,16 +335,19 @@ export function qeqMatrixPairs(ctx: usize): void {
     putI(count, i, w - first);
   }
   setI(ctx, C_TOO_CLOSE, close);
+  setPairRSlopes(slopes);
 }
 
 /**
  * One QEq-pass entry (i, j) of the paired loop (j extended index, m its grid interval, p the position
- * in it, rsq = r^2 in A^2): writes slot w of the compact list (owner index, extended index, H_ij),
- * adds A_ji to b_j and the pair to the Gauss-Seidel rows, and returns A_ij (eV/e) for b_i.
+ * in it, rsq = r^2 in A^2): writes slot w of the compact list (owner index, extended index, H_ij;
+ * with `slopes` the force slope B' at slot w of `slope`), adds A_ji to b_j and the pair to the
+ * Gauss-Seidel rows, and returns A_ij (eV/e) for b_i.
  */
 @inline function qeqEntry(
   j: i32, m: i32, p: f64, rsq: f64, w: i32, i: i32, n: i32, owner: usize, nbr: usize, ghost: usize, val: usize, b: usize,
   type: usize, row: usize, pairStride: usize, scsq: f64, sNbr: usize, sVal: usize, sCount: usize, stride: i32,
+  slopes: bool, slope: usize,
 ): f64 {
   const jo = j < n ? j : getI(owner, j - n);
   putI(nbr, w, jo);
@@ -286,7 +355,9 @@ export function qeqMatrixPairs(ctx: usize): void {
   const rec = row + <usize>getI(type, j) * pairStride + <usize>m * REC;
   const pl = f64x2.splat(p);
   const a = vpoly5(rec, pl);
-  const h = f64x2.extract_lane(vpoly5(rec + 96, pl), 0);
+  const hv = vpoly5(rec + 96, pl);
+  const h = f64x2.extract_lane(hv, 0);
+  if (slopes) putF(slope, w, f64x2.extract_lane(hv, 1));
   const bj = lane0(b, jo);
   store<f64>(bj, load<f64>(bj) + f64x2.extract_lane(a, 1));
   putF(val, w, h);
@@ -645,8 +716,9 @@ function chargesFromSolution(ctx: usize): void {
  * MD loop's last step of a chunk, and single points): between outputs only the forces are needed.
  */
 export function coulombPass(ctx: usize): void {
-  if (ci(ctx, C_TALLY)) coulombLoop(ctx, true, false, false);
-  else coulombLoop(ctx, false, false, false);
+  if (ci(ctx, C_TALLY)) coulombLoop(ctx, true, false, false, false);
+  else if (hasPairRSlopes()) coulombLoop(ctx, false, false, false, true);
+  else coulombLoop(ctx, false, false, false, false);
   coulombSelf(ctx);
 }
 
@@ -664,10 +736,11 @@ export function coulombPass(ctx: usize): void {
  * charges the CG found. Shadow-potential step (`shadow`): the charges were set from the auxiliary
  * (s, t) before the walk, so it runs over the neighbor list itself and also does the QEq pass's work
  * and the CG's first product: b, (H - D) x into sqHd, the Gauss-Seidel rows and, when `keep` (the CG
- * goes past its first loop), the compact list. `tally`, `shadow` and `keep` are constants at each
- * call, so each use compiles to its own loop without the others' work.
+ * goes past its first loop), the compact list. `stored` (plain walk without tally): the force slopes
+ * B' come from pairR, where the QEq pass of this evaluation left them. `tally`, `shadow`, `keep` and
+ * `stored` are constants at each call, so each use compiles to its own loop without the others' work.
  */
-@inline function coulombLoop(ctx: usize, tally: bool, shadow: bool, keep: bool): void {
+@inline function coulombLoop(ctx: usize, tally: bool, shadow: bool, keep: bool, stored: bool): void {
   const n = ci(ctx, C_NLOCAL), nt = ci(ctx, C_NTYPES);
   const type = cp(ctx, C_TYPE), q = cp(ctx, C_CHARGE);
   const x = cp(ctx, C_X), y = cp(ctx, C_Y), z = cp(ctx, C_Z);
@@ -689,6 +762,9 @@ export function coulombPass(ctx: usize): void {
   const sNbr = cp(ctx, C_SQ_SHORT_NBR), sVal = cp(ctx, C_SQ_SHORT_VAL), sCount = cp(ctx, C_SQ_SHORT_COUNT);
   // the paired loop stops at the first entry past either cutoff; the scalar one skips past both
   const both = min(rqsq, rcsq), reach = max(rqsq, rcsq);
+  // `stored` (plain walk, forces only): B' of each entry as the QEq pass left it in pairR (see qeqMatrixPairs)
+  const slope = cp(ctx, C_PAIR_R);
+  const tailBreak = tailBreakSq;
   let close = 0;
   let epair = 0.0;
   let vxx = 0.0, vyy = 0.0, vzz = 0.0, vyz = 0.0, vxz = 0.0, vxy = 0.0;
@@ -750,10 +826,14 @@ export function coulombPass(ctx: usize): void {
         const offa = <usize>getI(type, ja) * pairStride + <usize>i32x4.extract_lane(iv, 0) * REC;
         const offb = <usize>getI(type, jb) * pairStride + <usize>i32x4.extract_lane(iv, 2) * REC;
         const pa = f64x2.splat(f64x2.extract_lane(pv, 0)), pb = f64x2.splat(f64x2.extract_lane(pv, 1));
+        let qha = f64x2.splat(0.0), qhb = f64x2.splat(0.0);
         if (shadow) {
           // QEq: b and (H - D) x, entry a then entry b (the QEq pass's order)
           const qa = vpoly5(rowQ + offa, pa), qb = vpoly5(rowQ + offb, pb);
-          const ha = f64x2.extract_lane(vpoly5(rowQ + offa + 96, pa), 0), hb = f64x2.extract_lane(vpoly5(rowQ + offb + 96, pb), 0);
+          // [H, B'] of each entry: the QEq table carries the energy table's B' in its second lane
+          // (src/streitz/tables.ts withEnergySlope), which the force takes below
+          qha = vpoly5(rowQ + offa + 96, pa); qhb = vpoly5(rowQ + offb + 96, pb);
+          const ha = f64x2.extract_lane(qha, 0), hb = f64x2.extract_lane(qhb, 0);
           ai += f64x2.extract_lane(qa, 0);
           acc = shadowEntry(b, hx, xs, ja, f64x2.extract_lane(qa, 1), ha, xvi, acc);
           ai += f64x2.extract_lane(qb, 0);
@@ -777,6 +857,14 @@ export function coulombPass(ctx: usize): void {
           epair += qi * f64x2.extract_lane(aa, 0) + f64x2.extract_lane(qjv, 0) * f64x2.extract_lane(aa, 1) + f64x2.extract_lane(qqv, 0) * f64x2.extract_lane(bba, 0);
           epair += qi * f64x2.extract_lane(ab, 0) + f64x2.extract_lane(qjv, 1) * f64x2.extract_lane(ab, 1) + f64x2.extract_lane(qqv, 1) * f64x2.extract_lane(bbb, 0);
           dbv = i64x2.shuffle(bba, bbb, 1, 3);
+        } else if (stored) {
+          // the same doubles as slopePair: lane 1 of the QEq pass's [H, B'] quintic at the same p
+          dbv = v128.load(slope + (<usize>e << 3));
+        } else if (shadow) {
+          // forces only, shadow walk: B' of both entries from the QEq quintics' second lanes (the
+          // same operations on the same coefficients as slopePair: their d_5 is 0, and 0 * p + d_4
+          // is d_4 for p >= 0), so the same doubles without another evaluation
+          dbv = i64x2.shuffle(qha, qhb, 1, 3);
         } else {
           // forces only: B' of both entries in one quartic, lanes gathered from the two records
           dbv = slopePair(reca + 104, recb + 104, pv);
@@ -814,7 +902,10 @@ export function coulombPass(ctx: usize): void {
       const jg = getI(list, e);
       const dx = xi - getF(x, jg), dy = yi - getF(y, jg), dz = zi - getF(z, jg);
       const rsq = dx * dx + dy * dy + dz * dz;
-      if (rsq > reach) continue;
+      if (rsq > reach) {
+        if (shadow && rsq > tailBreak) break;
+        continue;
+      }
       let j = 0;
       if (shadow) j = jg < n ? jg : getI(owner, jg - n);
       else j = getI(nbr, e);
@@ -926,10 +1017,10 @@ function coulombSelf(ctx: usize): void {
 function shadowStep(ctx: usize): void {
   chargesFromSolution(ctx);
   const tally = ci(ctx, C_TALLY) != 0, more = ci(ctx, C_QEQ_MAX_ITER) > 1;
-  if (tally && more) coulombLoop(ctx, true, true, true);
-  else if (tally) coulombLoop(ctx, true, true, false);
-  else if (more) coulombLoop(ctx, false, true, true);
-  else coulombLoop(ctx, false, true, false);
+  if (tally && more) coulombLoop(ctx, true, true, true, false);
+  else if (tally) coulombLoop(ctx, true, true, false, false);
+  else if (more) coulombLoop(ctx, false, true, true, false);
+  else coulombLoop(ctx, false, true, false, false);
   coulombSelf(ctx);
   qeqSolve(ctx);
 }
@@ -1229,13 +1320,17 @@ export function streitzCompute(ctx: usize): void {
   const eam = eamPasses(ctx);
   const ewald = ci(ctx, C_SQ_EWALD) != 0;
   if (ewald) kspacePhases(ctx);
+  tailBreakSq = tailBound(ctx);
   if (ci(ctx, C_QEQ_GUESS) == QEQ_GUESS_SHADOW) {
     shadowStep(ctx);
   } else {
+    slopesWanted = true;
     qeqMatrix(ctx);
+    slopesWanted = false;
     qeqSolve(ctx);
     coulombPass(ctx);
   }
+  tailBreakSq = Infinity;
   setF(ctx, C_E_KSPACE, 0.0);
   if (ewald) kspacePass(ctx);
   setF(ctx, C_ENERGY, eam + cf(ctx, C_E_COUL_PAIR) + cf(ctx, C_E_KSPACE));
@@ -1272,7 +1367,9 @@ export function streitzTally(ctx: usize): void {
   const ewald = ci(ctx, C_SQ_EWALD) != 0;
   if (ewald) kspacePhases(ctx);
   if (ci(ctx, C_QEQ_GUESS) == QEQ_GUESS_SHADOW) {
-    coulombLoop(ctx, true, true, false);
+    tailBreakSq = tailBound(ctx);
+    coulombLoop(ctx, true, true, false, false);
+    tailBreakSq = Infinity;
     coulombSelf(ctx);
   } else {
     coulombPass(ctx);

@@ -28,7 +28,7 @@ import { ewaldKVectors } from "./ewald.js";
 import type { StreitzElement, StreitzParameters } from "./params.js";
 import { XlPropagator } from "../xl/propagator.js";
 import type { XlOrder } from "../xl/coefficients.js";
-import { buildStreitzTable, STREITZ_TABLE_DR, STREITZ_TABLE_R0, type StreitzTableSpec } from "./tables.js";
+import { buildStreitzTable, STREITZ_TABLE_DR, STREITZ_TABLE_R0, withEnergySlope, type StreitzTableSpec } from "./tables.js";
 import type { QeqPreconditioner, QeqStart, QeqXlSettings, StreitzEngineSettings, StreitzMode } from "./settings.js";
 
 export type { QeqPreconditioner, QeqStart, QeqXlSettings, StreitzEngineSettings, StreitzMode } from "./settings.js";
@@ -130,7 +130,8 @@ export class StreitzEngine extends KernelSystem {
       { field: "embedTable", data: t.embed },
       { field: "sqTableE", data: energy.records },
       // The QEq table gets its own copy even when equal: Ewald rewrites the energy table per g.
-      { field: "sqTableQ", data: qeq.records.slice() },
+      // Its B' lane (unused by the QEq passes) carries the energy's: the shadow walk's force reads it there.
+      { field: "sqTableQ", data: withEnergySlope(qeq.records.slice(), energy.records) },
       { field: "sqChi", data: Float64Array.from(this.typeParams, (p) => p.chi) },
       { field: "sqJ", data: Float64Array.from(this.typeParams, (p) => p.J) },
     ]);
@@ -322,6 +323,8 @@ export class StreitzEngine extends KernelSystem {
       if (this.settings.mode === "consistent") {
         this.f64("sqTableQ").set(energy.records);
         this.setCtx("sqDiagShift", (2 * this.k_ * g) / MY_PIS);
+      } else {
+        withEnergySlope(this.f64("sqTableQ"), energy.records);
       }
     }
     this.relayout();

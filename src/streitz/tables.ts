@@ -188,6 +188,21 @@ export function buildStreitzTable(spec: StreitzTableSpec): StreitzTable {
   return { records, intervals, r0, dr };
 }
 
+/**
+ * Puts the energy table's B' (lane 1 of the [B, B'] pairs, the Coulomb force's slope) into a QEq table
+ * of the same grid, in place, and returns it. The QEq passes read only lane 0 there (H_ij), so the QEq
+ * table's own slope was never used; with the energy's in its place, the shadow-potential walk's QEq
+ * quintic gives the force's B' in its second lane (assembly/streitz.ts coulombLoop) instead of a
+ * second evaluation from the energy table. Lane 0 (H_ij) and the other functions are unchanged.
+ */
+export function withEnergySlope(qeq: Float64Array, energy: Float64Array): Float64Array {
+  if (qeq.length < energy.length) throw new Error(`QEq table shorter than the energy table (${qeq.length} < ${energy.length})`);
+  for (let rec = 0; rec < energy.length; rec += STREITZ_RECORD) {
+    for (let q = 0; q < 6; q++) qeq[rec + 13 + 2 * q] = energy[rec + 13 + 2 * q];
+  }
+  return qeq;
+}
+
 /** Evaluates a table like the kernels do (for tests): [B, AI, AJ, B', AI', AJ'] at r for types (ti, tj). */
 export function evalStreitzTable(t: StreitzTable, nt: number, ti: number, tj: number, r: number, out: Float64Array): void {
   let x = (r - t.r0) / t.dr;
