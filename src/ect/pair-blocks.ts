@@ -67,10 +67,10 @@ function putFunction(data: Float64Array, t: SplineTable | null, first: number, s
  * @param resonance  [A][B] h_AB tables, or null
  * @param density    [A][M] f_AM tables
  * @param points     grid points to keep (covers the inner cutoff)
- * @param scale      [host A][source B] factor on the density B puts on A (pair-specific densities; absent: 1)
+ * @param scale      [host A][source B] factor on the density B puts on A (pair-specific densities)
  */
 export function packInnerBlocks(
-  pair: SplineTable[][], resonance: SplineTable[][] | null, density: SplineTable[][], points: number, types: number[], scale?: number[][],
+  pair: SplineTable[][], resonance: SplineTable[][] | null, density: SplineTable[][], points: number, types: number[], scale: number[][],
 ): PairBlocks {
   const nt = types.length;
   const rows = Math.max(1, ...types.map((a) => density[a].length));
@@ -84,7 +84,7 @@ export function packInnerBlocks(
       putFunction(data, pair[a][b], block, stride, points, 0);
       putFunction(data, resonance ? resonance[a][b] : null, block, stride, points, 1);
       // Lane 0 is i's state density as j's host sees it, lane 1 j's as i's host sees it (i of type a).
-      const onB = scale ? scale[b][a] : 1, onA = scale ? scale[a][b] : 1;
+      const onB = scale[b][a], onA = scale[a][b];
       for (let m = 0; m < rows; m++) {
         putFunction(data, density[a][m] ?? null, block + (1 + m) * GROUP, stride, points, 0, onB);
         putFunction(data, density[b][m] ?? null, block + (1 + m) * GROUP, stride, points, 1, onA);

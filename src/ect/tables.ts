@@ -202,8 +202,9 @@ export function buildEctTables(model: EctModel, opts: { dr?: number; drho?: numb
     return interpolate(v, dr);
   };
 
-  // (pair-specific densities can only raise it by their largest factor)
-  const rhoEstimate = RHO_MAX_FACTOR * hostDensityEstimate(fns) * Math.max(1, ...els.flatMap((e) => Object.values(e.densityScale ?? {})));
+  // [host][source] pair-specific density factors; they can only raise the estimate by their largest.
+  const densityScale = els.map((host) => els.map((src) => host.densityScale?.[src.symbol] ?? 1));
+  const rhoEstimate = RHO_MAX_FACTOR * hostDensityEstimate(fns) * Math.max(1, ...densityScale.flat());
   const rhoTarget = rhoEstimate > 0 ? rhoEstimate : 1.0;
   const drho = opts.drho ?? rhoTarget / DEFAULT_NRHO_INTERVALS;
   if (!(drho > 0)) throw new RangeError(`buildEctTables: drho must be > 0, got ${drho}`);
@@ -272,7 +273,7 @@ export function buildEctTables(model: EctModel, opts: { dr?: number; drho?: numb
     drho,
     rhoMax,
     density,
-    densityScale: els.map((host) => els.map((src) => host.densityScale?.[src.symbol] ?? 1)),
+    densityScale,
     embedding,
     pair,
     coulomb,
