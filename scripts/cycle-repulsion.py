@@ -1,5 +1,8 @@
 #!/usr/bin/python3
-"""The Na-F overlap repulsion of the shipped model, not fitted: the four-ion cycle
+"""No longer applied to the shipped model: since docs/fitting.md step 16 (2026-12-07) Na-F is fitted to the NaF
+curve and rock-salt NaF (stage NaF). Kept as the record of how step 13's prediction was made.
+
+The Na-F overlap repulsion of the shipped model, not fitted: the four-ion cycle
     phi_NaF(r) = phi_NaCl(r) phi_LiF(r) / phi_LiCl(r),
 which holds exactly when each ion contributes an additive size to ln phi (Born-Mayer-Huggins /
 Tosi-Fumi repulsions A exp((sigma_i + sigma_j - r) / rho)), written back as two exponentials

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Periodic DFT of rocksalt LiF, NaCl and LiH with CP2K 2023.1 (Debian package cp2k).
+"""Periodic DFT of rocksalt LiF, NaCl, LiH, NaF and NaH with CP2K 2023.1 (Debian package cp2k).
 
 Level: PBE, GTH-PBE pseudopotentials, DZVP-MOLOPT-PBE-GTH basis sets of BASIS_MOLOPT_UZH (Li q3, Na q9,
 F q7, Cl q7, H q1), 500 Ry plane-wave cutoff (REL_CUTOFF 50), Monkhorst-Pack k-points of about constant
@@ -23,7 +23,7 @@ W = os.environ.get('CP2KWORK', 'cp2k-work')
 HA = 27.211386245988
 BOHR = 0.529177210903
 # experimental static-lattice (zero-point corrected) lattice constants, A: the geometry anchor of the DFT points
-A_EXP = {'LiF': 3.972, 'NaCl': 5.565, 'LiH': 3.979}
+A_EXP = {'LiF': 3.972, 'NaCl': 5.565, 'LiH': 3.979, 'NaF': 4.572, 'NaH': 4.80}
 KIND = {
     'Li': ('DZVP-MOLOPT-PBE-GTH-q3', 'GTH-PBE-q3'),
     'Na': ('DZVP-MOLOPT-PBE-GTH-q9', 'GTH-PBE-q9'),
@@ -31,7 +31,7 @@ KIND = {
     'Cl': ('DZVP-MOLOPT-PBE-GTH-q7', 'GTH-PBE-q7'),
     'H': ('DZVP-MOLOPT-PBE-GTH-q1', 'GTH-PBE-q1'),
 }
-PAIRS = {'LiF': ('Li', 'F'), 'NaCl': ('Na', 'Cl'), 'LiH': ('Li', 'H')}
+PAIRS = {'LiF': ('Li', 'F'), 'NaCl': ('Na', 'Cl'), 'LiH': ('Li', 'H'), 'NaF': ('Na', 'F'), 'NaH': ('Na', 'H')}
 
 
 def rocksalt(m, x, a):
@@ -59,7 +59,7 @@ def points():
         sym, pos, cell = rocksalt(m, x, a0)
         f = np.array([[1, 0.03, 0], [0, 1, 0], [0, 0, 1]])
         out.append((f'{name}_shear', sym, pos @ f, cell @ f))
-        rng = np.random.default_rng({'LiF': 11, 'NaCl': 12, 'LiH': 13}[name])
+        rng = np.random.default_rng({'LiF': 11, 'NaCl': 12, 'LiH': 13, 'NaF': 14, 'NaH': 15}[name])
         for k in range(2):
             sym, pos, cell = rocksalt(m, x, a0)
             out.append((f'{name}_rattle_{k}', sym, pos + rng.normal(0, 0.06, pos.shape), cell))
@@ -69,21 +69,21 @@ def points():
     return out
 
 
-def kpoints(cell):
+def kpoints(cell, name):
     """One fixed Monkhorst-Pack mesh per crystal and structure (no mesh jumps along an EOS): about 12 A
-    of k-point length at the experimental lattice constant (3x3x3 for the 8-atom cells of LiF and LiH,
-    2x2x2 for NaCl; these are wide-gap insulators)."""
+    of k-point length at the crystal's experimental lattice constant, rounded half up (3x3x3 for the
+    8-atom cells of LiF, LiH, NaF and NaH, 2x2x2 for NaCl; these are wide-gap insulators). The mesh is
+    chosen by the crystal's name, not by the nearest lattice constant, which jumped between NaF and NaH."""
     edge = np.linalg.norm(cell[0])
-    ref = min(A_EXP.values(), key=lambda a: abs(a - edge * (1 if edge > 3.2 else 4 ** (1 / 3))))
-    if edge < 0.8 * ref:  # CsCl cell (2 atoms)
-        n = int(round(12.0 / (ref / 4 ** (1 / 3))))
-    else:
-        n = int(round(12.0 / ref))
+    a = A_EXP[name]
+    if edge < 0.8 * a:  # CsCl cell (2 atoms): its edge at the same volume per formula unit
+        a = a / 4 ** (1 / 3)
+    n = int(12.0 / a + 0.5)
     return [n, n, n]
 
 
 def cp2k_input(tag, sym, pos, cell):
-    k = kpoints(cell)
+    k = kpoints(cell, tag.split('_')[0])
     kinds = ''.join(f'    &KIND {e}\n      BASIS_SET {KIND[e][0]}\n      POTENTIAL {KIND[e][1]}\n    &END KIND\n'
                     for e in sorted(set(sym)))
     coords = ''.join(f'      {e} {p[0]:.10f} {p[1]:.10f} {p[2]:.10f}\n' for e, p in zip(sym, pos))
@@ -163,7 +163,7 @@ def run(tag, sym, pos, cell):
     subprocess.run(['cp2k', '-i', 'in.inp', '-o', 'out.log'], cwd=d, env=env, check=True)
     e, f, s = parse(f'{d}/out.log', len(sym))
     res = dict(tag=tag, symbols=sym, positions=np.asarray(pos).tolist(), cell=np.asarray(cell).tolist(),
-               energy_hartree=e, forces_hartree_per_bohr=f, stress_gpa_cp2k=s, kpoints=kpoints(cell),
+               energy_hartree=e, forces_hartree_per_bohr=f, stress_gpa_cp2k=s, kpoints=kpoints(cell, tag.split('_')[0]),
                time_s=time.time() - t, code='CP2K 2023.1 (Debian)',
                method='PBE, GTH-PBE pseudopotentials, DZVP-MOLOPT-PBE-GTH (BASIS_MOLOPT_UZH), 500 Ry')
     tmp = fn + '.tmp'
@@ -177,7 +177,7 @@ if __name__ == '__main__':
     pts = points()
     if sys.argv[1] == 'list':
         for p in pts:
-            print(p[0], len(p[1]), kpoints(p[3]))
+            print(p[0], len(p[1]), kpoints(p[3], p[0].split('_')[0]))
     else:
         want = sys.argv[2:]
         for p in pts:

