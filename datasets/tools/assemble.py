@@ -38,8 +38,9 @@ EXPERIMENT = {
     'NaCl': dict(a0=5.565, ecoh=6.7, B0=27.0),
     'LiH': dict(a0=3.979, ecoh=4.99, B0=None),  # B0 from the PBE fit (no static-lattice value used)
     'NaF': dict(a0=4.572, ecoh=7.95, B0=48.0),  # estimates derived in datasets/crystals/README.md
+    'NaH': dict(a0=4.80, ecoh=4.08, B0=21.0),  # estimates derived in datasets/crystals/README.md
 }
-PAIRS = {'LiF': ('Li', 'F'), 'NaCl': ('Na', 'Cl'), 'LiH': ('Li', 'H'), 'NaF': ('Na', 'F')}
+PAIRS = {'LiF': ('Li', 'F'), 'NaCl': ('Na', 'Cl'), 'LiH': ('Li', 'H'), 'NaF': ('Na', 'F'), 'NaH': ('Na', 'H')}
 
 
 def atoms_json():
