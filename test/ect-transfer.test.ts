@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { EctCalculator } from "../src/ect/calculator.js";
 import { parseEctModel, type EctModel } from "../src/ect/model.js";
-import { buildEctTables } from "../src/ect/tables.js";
+import { buildEctTables, type EctTables } from "../src/ect/tables.js";
 import { rocksalt } from "../src/structures/lattice.js";
 import { allocateBonds, bondEnergy, updateLive } from "../src/ect/transfer/bonds.js";
 import { TransferWork, weightsFromVariables } from "../src/ect/transfer/transfer-energy.js";
@@ -23,7 +23,14 @@ const model = (edit?: (m: Record<string, any>) => void): EctModel => {
   edit?.(m);
   return parseEctModel(m, "ect-bond-test.json");
 };
-const calcFor = (m: EctModel) => EctCalculator.create(buildEctTables(m));
+// Tables are read-only input (each engine copies them into its own memory): built once per model
+// variant of this file (eleven variants, about forty calculators), each test still gets a fresh engine.
+const tablesByModel = new Map<string, EctTables>();
+const calcFor = (m: EctModel) => {
+  const key = JSON.stringify(m);
+  if (!tablesByModel.has(key)) tablesByModel.set(key, buildEctTables(m));
+  return EctCalculator.create(tablesByModel.get(key)!);
+};
 const dimer = (a: string, b: string, r: number) => new Atoms({ symbols: [a, b], positions: [0, 0, 0, 0.1, -0.2, r] });
 const ewald = (cutoff = 9) => (m: Record<string, any>) => (m.electrostatics = { longRange: "ewald", cutoff, ewaldAccuracy: 1e-8 });
 const dsf = (m: Record<string, any>) => (m.electrostatics = { longRange: "dsf", cutoff: 11, dsfAlpha: 0.28 });
