@@ -11,11 +11,10 @@ import { MolecularDynamics } from "../../src/dynamics/driver.js";
 import { formatRestart, parseRestart } from "../../src/dynamics/restart.js";
 import { EctCalculator } from "../../src/ect/calculator.js";
 import type { EctEngine } from "../../src/ect/engine.js";
-import { parseEctModel } from "../../src/ect/model.js";
-import { buildEctTables } from "../../src/ect/tables.js";
 import type { BondXlOptions } from "../../src/ect/transfer/bond-transfer.js";
 import { rocksalt } from "../../src/structures/lattice.js";
 import { expectBitwise } from "./compare.js";
+import { tablesOf } from "./ect-tables.js";
 
 /**
  * Tables of the hand-set bond-transfer fixture model (test/fixtures/ect-bond-test.json) with DSF
@@ -25,7 +24,7 @@ export function bondFixtureTables(edit?: (m: Record<string, any>) => void) {
   const m = JSON.parse(readFileSync(new URL("../fixtures/ect-bond-test.json", import.meta.url), "utf8"));
   m.electrostatics = { longRange: "dsf", cutoff: 11, dsfAlpha: 0.28 };
   edit?.(m);
-  return buildEctTables(parseEctModel(m, "ect-bond-test.json"));
+  return tablesOf(m, "ect-bond-test.json");
 }
 
 /** Induction on (hand-set polarizabilities of the order of the free ions'), as in the shipped model: an edit for {@link bondFixtureTables}. */
