@@ -73,6 +73,25 @@ export async function convergedAt(from: EctEngine, atoms: Atoms, make: (atoms: A
 }
 
 /**
+ * {@link convergedAt} on one engine, made by `make` on first use and loaded with the positions and
+ * solver state of `from` at each call: setAtoms rebuilds the list and resets the solver, so the
+ * solve is a fresh engine's (test/ect-kernels.test.ts and test/ect-bond-xl.test.ts check that bit
+ * for bit), without placing the tables again for each comparison. The engine returned is
+ * overwritten by the next call.
+ */
+export function convergedSolver(make: (atoms: Atoms) => Promise<EctEngine>): (from: EctEngine, atoms: Atoms) => Promise<EctEngine> {
+  let engine: Promise<EctEngine> | null = null;
+  return async (from, atoms) => {
+    const at = atPositionsOf(from, atoms);
+    const ref = await (engine ??= make(at));
+    ref.setAtoms(at);
+    ref.setSolverState(from.solverState());
+    ref.compute();
+    return ref;
+  };
+}
+
+/**
  * Runs the computed engine `xl` for `blocks` blocks of 20 steps of 1 fs; after each block, the
  * energy per atom above a converged solve at the same positions (`converged`), the largest force
  * component's difference from it, the drift of Omega + KE per atom, and the evaluations so far.
