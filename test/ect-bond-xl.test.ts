@@ -12,7 +12,7 @@ import { Atoms } from "../src/atoms.js";
 import { MolecularDynamics } from "../src/dynamics/driver.js";
 import { EctCalculator } from "../src/ect/calculator.js";
 import { rocksalt } from "../src/structures/lattice.js";
-import { NEWTON_XL, atPositionsOf, bondFixtureTables, convergedAt, expectRestartBitwise, ordinaryAndFarStates, rattledNaCl } from "./helpers/ect-xl-cell.js";
+import { NEWTON_XL, atPositionsOf, bondFixtureTables, convergedSolver, expectRestartBitwise, ordinaryAndFarStates, rattledNaCl } from "./helpers/ect-xl-cell.js";
 import type { EctEngine } from "../src/ect/engine.js";
 
 // Built once: engines copy the tables into their own memory.
@@ -39,8 +39,8 @@ async function xlAfter(steps: number) {
   return { atoms, a };
 }
 
-/** A second engine at the same positions, warm-started from `from`'s state and solved to the tolerance. */
-const converged = (from: EctEngine, atoms: Atoms) => convergedAt(from, atoms, (a) => engineAt(a));
+/** An engine (one per file, reloaded: convergedSolver) at `from`'s positions, warm-started from its state and solved to the tolerance. */
+const converged = convergedSolver((a) => engineAt(a));
 
 describe("bond transfer: extended-Lagrangian warm starts", () => {
   it("a step from auxiliary amplitudes far from the ground state is finished to the tolerance (the trust test), an ordinary one is not", async () => {

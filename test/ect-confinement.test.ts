@@ -8,12 +8,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
-import { EctCalculator } from "../src/ect/calculator.js";
 import { MAX_STATES } from "../src/ect/model-types.js";
 import { parseEctModel } from "../src/ect/model.js";
-import { buildEctTables } from "../src/ect/tables.js";
 import { rocksalt } from "../src/structures/lattice.js";
 import { forceError, stressTraceCheck } from "./helpers/ect-finite-diff.js";
+import { calculatorOf } from "./helpers/ect-tables.js";
 
 const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
 const K = 14.399645; // eV A / e^2
@@ -29,7 +28,7 @@ const json = (confine: Record<string, { strength: number; radius: number }> = {}
   }
   return m;
 };
-const calcFor = (m: Record<string, any>) => EctCalculator.create(buildEctTables(parseEctModel(m, "ect-bond-test.json")));
+const calcFor = (m: Record<string, any>) => calculatorOf(m, "ect-bond-test.json");
 
 describe("confined polarizabilities", () => {
   it("a dimer's induction energy is -1/2 k sum_i alpha_i c_i |E_i|^2 at the solved weights", async () => {

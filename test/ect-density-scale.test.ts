@@ -14,6 +14,7 @@ import { buildEctTables } from "../src/ect/tables.js";
 import { freezeEct } from "../src/export/ect-frozen.js";
 import { restrictModel } from "../src/fit/bond-objective.js";
 import { forceError } from "./helpers/ect-finite-diff.js";
+import { calculatorOf } from "./helpers/ect-tables.js";
 
 const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
 const json = (scale: Record<string, Record<string, number>> = {}) => {
@@ -21,7 +22,7 @@ const json = (scale: Record<string, Record<string, number>> = {}) => {
   for (const [host, s] of Object.entries(scale)) m.elements[host].densityScale = s;
   return m;
 };
-const calcFor = (m: Record<string, unknown>) => EctCalculator.create(buildEctTables(parseEctModel(m, "ect-bond-test.json")));
+const calcFor = (m: Record<string, unknown>) => calculatorOf(m, "ect-bond-test.json");
 // Na, H, Cl and a second H: Na's host density collects two hydrogens and a chlorine.
 const cluster = () => new Atoms({ symbols: ["Na", "H", "Cl", "H"], positions: [0, 0, 0, 0.3, 0.1, 1.9, 2.3, 0.4, -0.9, -1.4, 1.2, 0.6] });
 

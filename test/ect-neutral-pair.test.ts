@@ -10,8 +10,8 @@ import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { EctCalculator } from "../src/ect/calculator.js";
 import { parseEctModel } from "../src/ect/model.js";
-import { buildEctTables } from "../src/ect/tables.js";
 import { forceError } from "./helpers/ect-finite-diff.js";
+import { calculatorOf } from "./helpers/ect-tables.js";
 
 const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
 const MORSE = { form: "morse", D: 4.7, alpha: 1.9, r0: 0.74 };
@@ -23,7 +23,7 @@ const json = (states: "all" | "neutral", edit?: (m: Record<string, any>) => void
 };
 const calcFor = (m: Record<string, any>, charge = 0) => {
   m.totalCharge = charge;
-  return EctCalculator.create(buildEctTables(parseEctModel(m, "ect-bond-test.json")));
+  return calculatorOf(m, "ect-bond-test.json");
 };
 const morse = (r: number) => MORSE.D * ((1 - Math.exp(-MORSE.alpha * (r - MORSE.r0))) ** 2 - 1);
 const h2 = (r: number) => new Atoms({ symbols: ["H", "H"], positions: [0, 0, 0, 0.1, 0.05, r] });

@@ -20,6 +20,15 @@ async function engineFor(t: EctTables = tables): Promise<EctEngine> {
   return EctEngine.create(t, { variant: "simd" });
 }
 
+/**
+ * One engine for the tests that load their structure with setAtoms and keep the default solver
+ * settings: setAtoms resets the list, the weights and the total charge (what a fresh engine starts
+ * from, bit for bit: test/ect-kernels.test.ts), and an engine costs more to lay out than these
+ * few-atom solves. Tests that change solver settings or run MD make their own.
+ */
+let sharedEngine: Promise<EctEngine> | null = null;
+const loaded = () => (sharedEngine ??= engineFor());
+
 function omegaAt(e: EctEngine, atoms: Atoms): number {
   e.setPositions(atoms.positions);
   e.compute();
@@ -29,7 +38,7 @@ function omegaAt(e: EctEngine, atoms: Atoms): number {
 describe("integer dissociation and neutrality", () => {
   for (const [a, b] of [["Li", "H"], ["Na", "Cl"], ["Li", "F"], ["H", "F"], ["H", "H"]]) {
     it(`${a}${b} separates into neutral atoms at 20 A (|q| < 1e-6 e)`, async () => {
-      const e = await engineFor();
+      const e = await loaded();
       e.setAtoms(dimer(a, b, 20));
       e.compute();
       const q = e.charges();
@@ -42,7 +51,7 @@ describe("integer dissociation and neutrality", () => {
   it("ionic molecules carry charge near equilibrium, with the electronegative atom negative", async () => {
     // The starter model's alkali halides are ionic near R_e (its LiH is not: that is for the fit).
     for (const [a, b, r] of [["Na", "Cl", 2.4], ["Li", "F", 1.6]] as const) {
-      const e = await engineFor();
+      const e = await loaded();
       e.setAtoms(dimer(a, b, r));
       e.compute();
       const q = e.charges();
@@ -53,7 +62,7 @@ describe("integer dissociation and neutrality", () => {
 
   it("symmetric molecules (H2, Cl2) stay neutral at every separation", async () => {
     for (const el of ["H", "Cl"]) {
-      const e = await engineFor();
+      const e = await loaded();
       e.setAtoms(dimer(el, el, 0.6));
       for (let r = 0.6; r <= 8; r += 0.35) {
         e.setPositions([0, 0, 0, 0, 0, r]);
@@ -72,7 +81,7 @@ describe("PPLB: an isolated atom's E(N) is piecewise linear with slopes -IP and 
       const states = tables.states[tables.elements.indexOf(el)];
       const ip = states.find((s) => s.charge === 1)!.energy;
       const ea = -states.find((s) => s.charge === -1)!.energy;
-      const e = await engineFor();
+      const e = await loaded();
       const atom = new Atoms({ symbols: [el], positions: [0, 0, 0] });
       const energyAt = (q: number) => {
         e.setAtoms(atom, "atom", { totalCharge: q });
@@ -122,7 +131,7 @@ describe("forces and stress are derivatives of the grand potential", () => {
 describe("invariances and size consistency", () => {
   it("translation and rotation leave Omega unchanged; permutation permutes charges", async () => {
     const base = [0, 0, 0, 2.45, 0, 0, 0.3, 2.2, 0.4];
-    const e = await engineFor();
+    const e = await loaded();
     const atoms = new Atoms({ symbols: ["Na", "Cl", "H"], positions: base });
     e.setAtoms(atoms);
     e.compute();
@@ -142,7 +151,7 @@ describe("invariances and size consistency", () => {
     e.setPositions(rotated);
     e.compute();
     expect(e.grandPotential()).toBeCloseTo(omega, 9);
-    const p = await engineFor();
+    const p = await loaded();
     p.setAtoms(new Atoms({ symbols: ["H", "Cl", "Na"], positions: [...base.slice(6, 9), ...base.slice(3, 6), ...base.slice(0, 3)] }));
     p.compute();
     const qp = p.charges();
@@ -152,7 +161,7 @@ describe("invariances and size consistency", () => {
   });
 
   it("E of two molecules 100 A apart is the sum of their energies plus their point-charge interaction", async () => {
-    const e = await engineFor();
+    const e = await loaded();
     const one = (a: Atoms) => {
       e.setAtoms(a);
       e.compute();

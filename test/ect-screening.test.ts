@@ -8,17 +8,16 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { EctCalculator } from "../src/ect/calculator.js";
-import { parseEctModel } from "../src/ect/model.js";
-import { buildEctTables } from "../src/ect/tables.js";
 import { rocksalt } from "../src/structures/lattice.js";
 import { forceError, stressTraceCheck } from "./helpers/ect-finite-diff.js";
+import { calculatorOf } from "./helpers/ect-tables.js";
 
 const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
 type Edit = (m: Record<string, any>) => void;
 const calcFor = (...edits: Edit[]) => {
   const m = JSON.parse(readFileSync(FIXTURE, "utf8"));
   for (const e of edits) e(m);
-  return EctCalculator.create(buildEctTables(parseEctModel(m, "ect-bond-test.json")));
+  return calculatorOf(m, "ect-bond-test.json");
 };
 const screened = (cmin: number, cmax: number): Edit => (m) => (m.screening = { cmin, cmax });
 const ewald: Edit = (m) => (m.electrostatics = { longRange: "ewald", cutoff: 9, ewaldAccuracy: 1e-8 });

@@ -8,22 +8,23 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
-import { EctCalculator } from "../src/ect/calculator.js";
-import { parseEctModel, type EctModel } from "../src/ect/model.js";
-import { buildEctTables } from "../src/ect/tables.js";
 import { rocksalt } from "../src/structures/lattice.js";
 import { allocateBonds, bondEnergy, updateLive } from "../src/ect/transfer/bonds.js";
 import { TransferWork, weightsFromVariables } from "../src/ect/transfer/transfer-energy.js";
 import { forceError, stressTraceCheck } from "./helpers/ect-finite-diff.js";
+import { calculatorOf } from "./helpers/ect-tables.js";
 
 const FIXTURE = new URL("./fixtures/ect-bond-test.json", import.meta.url);
 const json = () => JSON.parse(readFileSync(FIXTURE, "utf8"));
-const model = (edit?: (m: Record<string, any>) => void): EctModel => {
+/** The fixture's JSON, edited. */
+const model = (edit?: (m: Record<string, any>) => void): Record<string, any> => {
   const m = json();
   edit?.(m);
-  return parseEctModel(m, "ect-bond-test.json");
+  return m;
 };
-const calcFor = (m: EctModel) => EctCalculator.create(buildEctTables(m));
+// Tables built once per model variant of this file (eleven variants, about forty calculators):
+// test/helpers/ect-tables.ts. Each test still gets a fresh engine.
+const calcFor = (m: Record<string, any>) => calculatorOf(m, "ect-bond-test.json");
 const dimer = (a: string, b: string, r: number) => new Atoms({ symbols: [a, b], positions: [0, 0, 0, 0.1, -0.2, r] });
 const ewald = (cutoff = 9) => (m: Record<string, any>) => (m.electrostatics = { longRange: "ewald", cutoff, ewaldAccuracy: 1e-8 });
 const dsf = (m: Record<string, any>) => (m.electrostatics = { longRange: "dsf", cutoff: 11, dsfAlpha: 0.28 });

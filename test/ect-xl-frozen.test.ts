@@ -13,7 +13,7 @@ import { Atoms } from "../src/atoms.js";
 import { EctCalculator } from "../src/ect/calculator.js";
 import { BOND_XL_DEFAULTS, type BondXlOptions } from "../src/ect/transfer/bond-transfer.js";
 import { expectBitwise } from "./helpers/compare.js";
-import { FROZEN_XL, bondFixtureTables, withInduction, convergedAt, expectRestartBitwise, expectTrustTest, rattledNaCl, xlAgainstConverged } from "./helpers/ect-xl-cell.js";
+import { FROZEN_XL, bondFixtureTables, withInduction, convergedSolver, expectRestartBitwise, expectTrustTest, rattledNaCl, xlAgainstConverged } from "./helpers/ect-xl-cell.js";
 import type { EctEngine } from "../src/ect/engine.js";
 
 // Induction on (hand-set polarizabilities of the order of the free ions'), as in the shipped model.
@@ -32,8 +32,8 @@ async function engineAt(atoms: Atoms, xl: BondXlOptions | null = FROZEN, skin?: 
   return calc.engine;
 }
 
-/** A second engine at the same positions, warm-started from `from`'s state and solved to the tolerance. */
-const converged = (from: EctEngine, atoms: Atoms) => convergedAt(from, atoms, (a) => engineAt(a, null));
+/** An engine (one per file, reloaded: convergedSolver) at `from`'s positions, warm-started from its state and solved to the tolerance. */
+const converged = convergedSolver((a) => engineAt(a, null));
 
 describe("bond transfer: extended-Lagrangian steps with the mean field frozen in the Hessian products", () => {
   it("is the library's default", () => {

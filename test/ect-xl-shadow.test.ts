@@ -13,7 +13,7 @@ import { Atoms } from "../src/atoms.js";
 import { EctCalculator } from "../src/ect/calculator.js";
 import type { EctEngine } from "../src/ect/engine.js";
 import { BOND_XL_DEFAULTS, type BondXlOptions } from "../src/ect/transfer/bond-transfer.js";
-import { bondFixtureTables, convergedAt, expectRestartBitwise, expectTrustTest, rattledNaCl, withInduction, xlAgainstConverged } from "./helpers/ect-xl-cell.js";
+import { bondFixtureTables, convergedSolver, expectRestartBitwise, expectTrustTest, rattledNaCl, withInduction, xlAgainstConverged } from "./helpers/ect-xl-cell.js";
 import { fittedNaCl } from "./helpers/fitted-md.js";
 
 const SHADOW: BondXlOptions = { ...BOND_XL_DEFAULTS, method: "shadow" };
@@ -28,7 +28,7 @@ async function engineAt(atoms: Atoms, xl: BondXlOptions | null = SHADOW) {
   return calc.engine;
 }
 
-const converged = (from: EctEngine, atoms: Atoms) => convergedAt(from, atoms, (a) => engineAt(a, null));
+const converged = convergedSolver((a) => engineAt(a, null));
 
 describe("bond transfer: extended-Lagrangian shadow steps (one kernel evaluation per step)", () => {
   it("keeps energies and forces within the step's error of converged solves at one evaluation per step, conserving Omega + KE", async () => {

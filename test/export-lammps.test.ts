@@ -24,6 +24,7 @@ import { formatExtxyz } from "../src/io/extxyz.js";
 import { COULOMB_K } from "../src/ect/coulomb.js";
 import { ewaldVectors } from "../src/ect/longrange.js";
 import { cliIn } from "./helpers/cli.js";
+import { fittedTables } from "./helpers/fitted-md.js";
 
 // ECT solves, LAMMPS runs and node processes take seconds on a loaded machine
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -371,8 +372,7 @@ describe.each(ectCases)("ECT-EAM $name", (c) => {
 
 describe("ECT-EAM models without an eam/alloy form (bond transfer, induction)", () => {
   it("are refused, or frozen approximately on request with exact = false and a note", async () => {
-    const model = parseEctModel(JSON.parse(readFileSync("models/ect-fitted.json", "utf8")), "ect-fitted.json");
-    const tables = buildEctTables(model);
+    const tables = fittedTables(); // the shipped model (built once per worker)
     const atoms = rocksalt("Li", "F", 3.97, 1);
     const w = (await EctCalculator.create(tables)).calculate(atoms).weights;
     expect(() => exportEctLammps(tables, atoms, w, { source: "x" })).toThrow(/bond-transfer model .*cannot hold/);

@@ -5,10 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { Atoms } from "../../src/atoms.js";
-import { EctCalculator } from "../../src/ect/calculator.js";
-import { parseEctModel } from "../../src/ect/model.js";
-import { buildEctTables } from "../../src/ect/tables.js";
 import { rocksalt } from "../../src/structures/lattice.js";
+import { calculatorOf } from "./ect-tables.js";
 
 const FIXTURE = new URL("../fixtures/ect-bond-test.json", import.meta.url);
 /** The fixture with DSF (9 A) and, when given, per-pair remainder cutoffs. */
@@ -18,7 +16,7 @@ export const json = (pairs?: Record<string, number>) => {
   if (pairs) m.cutoffs.coulombShortRangePairs = pairs;
   return m;
 };
-export const calcFor = (m: Record<string, any>) => EctCalculator.create(buildEctTables(parseEctModel(m, "ect-bond-test.json")));
+export const calcFor = (m: Record<string, any>) => calculatorOf(m, "ect-bond-test.json");
 /** A rock-salt cell (8 atoms) with every coordinate displaced by up to 0.15 A. */
 export const rattled = (cation: string, anion: string, a: number) => {
   const base = rocksalt(cation, anion, a, 1);

@@ -11,11 +11,10 @@ import { MolecularDynamics } from "../../src/dynamics/driver.js";
 import { formatRestart, parseRestart } from "../../src/dynamics/restart.js";
 import { EctCalculator } from "../../src/ect/calculator.js";
 import type { EctEngine } from "../../src/ect/engine.js";
-import { parseEctModel } from "../../src/ect/model.js";
-import { buildEctTables } from "../../src/ect/tables.js";
 import type { BondXlOptions } from "../../src/ect/transfer/bond-transfer.js";
 import { rocksalt } from "../../src/structures/lattice.js";
 import { expectBitwise } from "./compare.js";
+import { tablesOf } from "./ect-tables.js";
 
 /**
  * Tables of the hand-set bond-transfer fixture model (test/fixtures/ect-bond-test.json) with DSF
@@ -25,7 +24,7 @@ export function bondFixtureTables(edit?: (m: Record<string, any>) => void) {
   const m = JSON.parse(readFileSync(new URL("../fixtures/ect-bond-test.json", import.meta.url), "utf8"));
   m.electrostatics = { longRange: "dsf", cutoff: 11, dsfAlpha: 0.28 };
   edit?.(m);
-  return buildEctTables(parseEctModel(m, "ect-bond-test.json"));
+  return tablesOf(m, "ect-bond-test.json");
 }
 
 /** Induction on (hand-set polarizabilities of the order of the free ions'), as in the shipped model: an edit for {@link bondFixtureTables}. */
@@ -71,6 +70,25 @@ export async function convergedAt(from: EctEngine, atoms: Atoms, make: (atoms: A
   ref.setSolverState(from.solverState());
   ref.compute();
   return ref;
+}
+
+/**
+ * {@link convergedAt} on one engine, made by `make` on first use and loaded with the positions and
+ * solver state of `from` at each call: setAtoms rebuilds the list and resets the solver, so the
+ * solve is a fresh engine's (test/ect-kernels.test.ts and test/ect-bond-xl.test.ts check that bit
+ * for bit), without placing the tables again for each comparison. The engine returned is
+ * overwritten by the next call.
+ */
+export function convergedSolver(make: (atoms: Atoms) => Promise<EctEngine>): (from: EctEngine, atoms: Atoms) => Promise<EctEngine> {
+  let engine: Promise<EctEngine> | null = null;
+  return async (from, atoms) => {
+    const at = atPositionsOf(from, atoms);
+    const ref = await (engine ??= make(at));
+    ref.setAtoms(at);
+    ref.setSolverState(from.solverState());
+    ref.compute();
+    return ref;
+  };
 }
 
 /**

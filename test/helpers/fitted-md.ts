@@ -4,16 +4,15 @@ import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import { EctCalculator } from "../../src/ect/calculator.js";
 import { EctEngine } from "../../src/ect/engine.js";
-import { parseEctModelText } from "../../src/ect/model.js";
-import { buildEctTables } from "../../src/ect/tables.js";
 import { BOND_XL_DEFAULTS, type BondXlOptions } from "../../src/ect/transfer/bond-transfer.js";
 import { maxwellBoltzmann } from "../../src/dynamics/velocities.js";
 import { rocksalt } from "../../src/structures/lattice.js";
+import { tablesOf } from "./ect-tables.js";
 
 export const modelText = readFileSync(new URL("../../models/ect-fitted.json", import.meta.url), "utf8");
 
-/** The shipped model's tables. */
-export const fittedTables = () => buildEctTables(parseEctModelText(modelText, "ect-fitted.json"));
+/** The shipped model's tables (built once per test worker: test/helpers/ect-tables.ts). */
+export const fittedTables = () => tablesOf(JSON.parse(modelText), "ect-fitted.json");
 
 /** A calculator of the shipped model. */
 export const fittedCalculator = () => EctCalculator.create(fittedTables());
