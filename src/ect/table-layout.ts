@@ -218,6 +218,23 @@ export function typesPresent(elements: readonly string[], symbols: readonly stri
  * structure without the elements that need a long one (a model's hydride) does not pay for it.
  */
 export function pairBlocksFor(t: EctTables, spec: BlockSpec, types: number[], fold: boolean): EctPairBlocks {
+  // Everything in the blocks follows from the tables and this key (the folded kernel from the tables'
+  // long-range settings on gridPoints points), so engines that share a tables object share them; the
+  // engine only copies them into its memory.
+  const key = `${types.join(",")}|${fold && spec.fold ? 1 : 0}|${spec.gridPoints}|${spec.innerPoints}`;
+  let cache = blockCache.get(t);
+  if (!cache) blockCache.set(t, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const blocks = buildPairBlocks(t, spec, types, fold);
+  cache.set(key, blocks);
+  return blocks;
+}
+
+/** Pair blocks already built, per tables object (src/ect/pair-blocks.ts; read-only once built). */
+const blockCache = new WeakMap<EctTables, Map<string, EctPairBlocks>>();
+
+function buildPairBlocks(t: EctTables, spec: BlockSpec, types: number[], fold: boolean): EctPairBlocks {
   let reach = 0;
   for (const a of types) for (const b of types) reach = Math.max(reach, t.coulombCutoff[a][b]);
   // The pair pass reads the Coulomb blocks out to shortCutoff (zero beyond each pair's own cutoff).
