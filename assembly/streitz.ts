@@ -1511,7 +1511,11 @@ function kspaceMatvec(ctx: usize, v: usize, out: usize): void {
 export function streitzCompute(ctx: usize): void {
   const eam = eamPasses(ctx);
   const ewald = ci(ctx, C_SQ_EWALD) != 0;
-  if (ewald) kspacePhases(ctx);
+  // The phase table (3 (nmax + 1) rows of cos and sin per atom, 1.2 MB for the 2160-atom example)
+  // is built right before the k-space pass reads it, so that it is still in the cache; only when
+  // the reciprocal sum is part of the QEq matrix do the CG products need it earlier.
+  const early = ewald && ci(ctx, C_SQ_KSPACE_IN_H) != 0;
+  if (early) kspacePhases(ctx);
   tailBreakSq = tailBound(ctx);
   if (ci(ctx, C_QEQ_GUESS) == QEQ_GUESS_SHADOW) {
     shadowStep(ctx);
@@ -1524,7 +1528,10 @@ export function streitzCompute(ctx: usize): void {
   }
   tailBreakSq = Infinity;
   setF(ctx, C_E_KSPACE, 0.0);
-  if (ewald) kspacePass(ctx);
+  if (ewald) {
+    if (!early) kspacePhases(ctx);
+    kspacePass(ctx);
+  }
   setF(ctx, C_ENERGY, eam + cf(ctx, C_E_COUL_PAIR) + cf(ctx, C_E_KSPACE));
 }
 
@@ -1557,7 +1564,6 @@ export function streitzTally(ctx: usize): void {
   setI(ctx, C_TALLY, 1);
   const eam = eamPasses(ctx);
   const ewald = ci(ctx, C_SQ_EWALD) != 0;
-  if (ewald) kspacePhases(ctx);
   if (ci(ctx, C_QEQ_GUESS) == QEQ_GUESS_SHADOW) {
     tailBreakSq = tailBound(ctx);
     coulombLoop(ctx, true, true, false, false);
@@ -1567,7 +1573,10 @@ export function streitzTally(ctx: usize): void {
     coulombPass(ctx);
   }
   setF(ctx, C_E_KSPACE, 0.0);
-  if (ewald) kspacePass(ctx);
+  if (ewald) {
+    kspacePhases(ctx); // (no pass before needs it: see streitzCompute)
+    kspacePass(ctx);
+  }
   setF(ctx, C_ENERGY, eam + cf(ctx, C_E_COUL_PAIR) + cf(ctx, C_E_KSPACE));
 }
 
