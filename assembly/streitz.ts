@@ -1133,87 +1133,6 @@ let kV0: f64 = 0.0, kV1: f64 = 0.0, kV2: f64 = 0.0, kV3: f64 = 0.0, kV4: f64 = 0
   return load<i32>(at) == load<i32>(at, 16) && load<i32>(at, 4) == load<i32>(at, 20);
 }
 
-/**
- * Two k-vectors t, t + 1 of one (n1, n2) plane (SIMD build): phases of both from the plane's row
- * (kspaceVectorPhases left it in skScratch rows 0, 1), the structure factors in the same loop, then
- * the forces of both in one pass over the atoms. Every number is the one the one-vector loop of
- * kspacePass computes, in the same order (forces: t's term added before t + 1's), so the results
- * are the same doubles; the pair saves the reload of the phases and of q and one pass over the
- * forces. Phases of t go to rows 2, 3, of t + 1 to rows 4, 5.
- */
-@inline function kspaceVectorPair(ctx: usize, t: i32, g2inv: f64): void {
-  const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
-  const q = cp(ctx, C_CHARGE), fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
-  const vecs = cp(ctx, C_SK_VECS), ph = cp(ctx, C_SK_PHASE), idx = cp(ctx, C_SK_IDX), sc = cp(ctx, C_SK_SCRATCH);
-  const kc = cf(ctx, C_COULOMB_K);
-  const nb = <usize>n << 3;
-  const c12 = sc, s12 = sc + nb, cea = sc + 2 * nb, sea = sc + 3 * nb, ceb = sc + 4 * nb, seb = sc + 5 * nb;
-  const at = idx + (<usize>t << 4);
-  const n3a = load<i32>(at, 8), n3b = load<i32>(at, 24);
-  const c3a = phaseRow(ph, n, nmax, 2, abs(n3a)), s3a = c3a + nb, c3b = phaseRow(ph, n, nmax, 2, abs(n3b)), s3b = c3b + nb;
-  const ga = n3a < 0 ? -1.0 : 1.0, gb = n3b < 0 ? -1.0 : 1.0;
-  const gav = f64x2.splat(ga), gbv = f64x2.splat(gb);
-  let ar = f64x2.splat(0.0), ai = f64x2.splat(0.0), br = f64x2.splat(0.0), bi = f64x2.splat(0.0);
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    const o = <usize>i << 3;
-    const a = v128.load(c12 + o), b = v128.load(s12 + o);
-    const c = v128.load(c3a + o), e = f64x2.mul(gav, v128.load(s3a + o));
-    const cva = f64x2.sub(f64x2.mul(a, c), f64x2.mul(b, e)), sva = f64x2.add(f64x2.mul(b, c), f64x2.mul(a, e));
-    const d = v128.load(c3b + o), h = f64x2.mul(gbv, v128.load(s3b + o));
-    const cvb = f64x2.sub(f64x2.mul(a, d), f64x2.mul(b, h)), svb = f64x2.add(f64x2.mul(b, d), f64x2.mul(a, h));
-    v128.store(cea + o, cva); v128.store(sea + o, sva);
-    v128.store(ceb + o, cvb); v128.store(seb + o, svb);
-    const qv = v128.load(q + o);
-    ar = f64x2.add(ar, f64x2.mul(qv, cva));
-    ai = f64x2.add(ai, f64x2.mul(qv, sva));
-    br = f64x2.add(br, f64x2.mul(qv, cvb));
-    bi = f64x2.add(bi, f64x2.mul(qv, svb));
-  }
-  let sra = f64x2.extract_lane(ar, 0) + f64x2.extract_lane(ar, 1), sia = f64x2.extract_lane(ai, 0) + f64x2.extract_lane(ai, 1);
-  let srb = f64x2.extract_lane(br, 0) + f64x2.extract_lane(br, 1), sib = f64x2.extract_lane(bi, 0) + f64x2.extract_lane(bi, 1);
-  const tail = i;
-  for (; i < n; i++) {
-    const o = <usize>i << 3;
-    const a = load<f64>(c12 + o), b = load<f64>(s12 + o), qi = load<f64>(q + o);
-    const c = load<f64>(c3a + o), e = ga * load<f64>(s3a + o);
-    const cs = a * c - b * e, ss = b * c + a * e;
-    store<f64>(cea + o, cs); store<f64>(sea + o, ss);
-    sra += qi * cs; sia += qi * ss;
-    const d = load<f64>(c3b + o), h = gb * load<f64>(s3b + o);
-    const ct = a * d - b * h, st = b * d + a * h;
-    store<f64>(ceb + o, ct); store<f64>(seb + o, st);
-    srb += qi * ct; sib += qi * st;
-  }
-  const kva = vecs + (<usize>t << 5), kvb = kva + 32;
-  const kxa = load<f64>(kva), kya = load<f64>(kva, 8), kza = load<f64>(kva, 16), uga = load<f64>(kva, 24);
-  const kxb = load<f64>(kvb), kyb = load<f64>(kvb, 8), kzb = load<f64>(kvb, 16), ugb = load<f64>(kvb, 24);
-  const ca = 2.0 * uga * kc, cb = 2.0 * ugb * kc;
-  const srva = f64x2.splat(ca * sra), siva = f64x2.splat(ca * sia), srvb = f64x2.splat(cb * srb), sivb = f64x2.splat(cb * sib);
-  const kxav = f64x2.splat(kxa), kyav = f64x2.splat(kya), kzav = f64x2.splat(kza);
-  const kxbv = f64x2.splat(kxb), kybv = f64x2.splat(kyb), kzbv = f64x2.splat(kzb);
-  i = 0;
-  for (; i + 1 < n; i += 2) {
-    const o = <usize>i << 3;
-    const qv = v128.load(q + o);
-    const fa = f64x2.mul(qv, f64x2.sub(f64x2.mul(v128.load(sea + o), srva), f64x2.mul(v128.load(cea + o), siva)));
-    const fb = f64x2.mul(qv, f64x2.sub(f64x2.mul(v128.load(seb + o), srvb), f64x2.mul(v128.load(ceb + o), sivb)));
-    v128.store(fx + o, f64x2.add(f64x2.add(v128.load(fx + o), f64x2.mul(fa, kxav)), f64x2.mul(fb, kxbv)));
-    v128.store(fy + o, f64x2.add(f64x2.add(v128.load(fy + o), f64x2.mul(fa, kyav)), f64x2.mul(fb, kybv)));
-    v128.store(fz + o, f64x2.add(f64x2.add(v128.load(fz + o), f64x2.mul(fa, kzav)), f64x2.mul(fb, kzbv)));
-  }
-  for (i = tail; i < n; i++) {
-    const o = <usize>i << 3, qi = load<f64>(q + o);
-    const fa = qi * (load<f64>(sea + o) * (ca * sra) - load<f64>(cea + o) * (ca * sia));
-    const fb = qi * (load<f64>(seb + o) * (cb * srb) - load<f64>(ceb + o) * (cb * sib));
-    store<f64>(fx + o, (load<f64>(fx + o) + fa * kxa) + fb * kxb);
-    store<f64>(fy + o, (load<f64>(fy + o) + fa * kya) + fb * kyb);
-    store<f64>(fz + o, (load<f64>(fz + o) + fa * kza) + fb * kzb);
-  }
-  kspaceTerms(kxa, kya, kza, uga, sra, sia, g2inv);
-  kspaceTerms(kxb, kyb, kzb, ugb, srb, sib, g2inv);
-}
-
 // ---- k-space by (n1, n2) plane (SIMD build)
 //
 // Per plane (n1, n2) the atoms' plane phases times the charge, q z = qa + i qb (z = exp(i k12.x),
@@ -1417,13 +1336,8 @@ function kspacePass(ctx: usize): void {
       t = t1;
     }
   }
+  // (the scalar build, and planes too long for kPlane: one k-vector at a time)
   for (; t < nk; t++) {
-    if (ASC_FEATURE_SIMD && t + 1 < nk && samePlane(idx, t)) {
-      kspacePlanePhases(ctx, t);
-      kspaceVectorPair(ctx, t, g2inv);
-      t++;
-      continue;
-    }
     kspaceVectorPhases(ctx, t);
     let sr = 0.0, si = 0.0;
     let i = 0;
