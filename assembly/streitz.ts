@@ -1133,85 +1133,186 @@ let kV0: f64 = 0.0, kV1: f64 = 0.0, kV2: f64 = 0.0, kV3: f64 = 0.0, kV4: f64 = 0
   return load<i32>(at) == load<i32>(at, 16) && load<i32>(at, 4) == load<i32>(at, 20);
 }
 
-/**
- * Two k-vectors t, t + 1 of one (n1, n2) plane (SIMD build): phases of both from the plane's row
- * (kspaceVectorPhases left it in skScratch rows 0, 1), the structure factors in the same loop, then
- * the forces of both in one pass over the atoms. Every number is the one the one-vector loop of
- * kspacePass computes, in the same order (forces: t's term added before t + 1's), so the results
- * are the same doubles; the pair saves the reload of the phases and of q and one pass over the
- * forces. Phases of t go to rows 2, 3, of t + 1 to rows 4, 5.
- */
-@inline function kspaceVectorPair(ctx: usize, t: i32, g2inv: f64): void {
+// ---- k-space by (n1, n2) plane (SIMD build)
+//
+// Per plane (n1, n2) the atoms' plane phases times the charge, q z = qa + i qb (z = exp(i k12.x),
+// k12 = n1 b_1 + n2 b_2), are computed once. LAMMPS' k-vector set holds, in most planes, both
+// (n1, n2, m) and its mirror (n1, n2, -m); with c + is = exp(i m b_3.x) their structure factors are
+//   S(+m) = sum q z (c + is) = (C - D) + i(E + F),   S(-m) = (C + D) + i(E - F),
+//   C = sum qa c, D = sum qb s, E = sum qb c, F = sum qa s,
+// four running sums (four multiplications per atom) for the two k-vectors, where the two separate
+// vectors took eight multiplications for the phases and four for the charges. A vector without its
+// mirror takes the same loop. The forces of the whole plane then come from one pass over the atoms:
+// with R + iI = 2 ug k_e S, k-vector k adds q (s_k R - c_k I) k to atom i (c_k, s_k the atom's phase),
+// and k = k12 + n3 b_3, so the plane adds (qa X + qb Y) k12 + (qa X' + qb Y') b_3 with, summed over
+// the plane's entries (R+-, I+- of the pair; zero for an absent mirror),
+//   X  = s (R+ - R-) - c (I+ + I-),     Y  = c (R+ + R-) + s (I+ - I-),
+//   X' = m [s (R+ + R-) - c (I+ - I-)], Y' = m [c (R+ - R-) + s (I+ + I-)],
+// four sums per atom in registers over the plane, the force arrays read and written once per plane
+// instead of once per k-vector. The sums run in a different order from the one-vector loop
+// (kspacePass's fallback), so structure factors, energies and forces change in the last bits
+// (measured in src/streitz/README.md).
+
+// Per plane entry: R+ + R-, R+ - R-, I+ + I-, I+ - I-, then the same times m, then the byte offset
+// of the n3 = m cosine row in the phase table (u32).
+@inline const KPLANE_MAX: i32 = 512;
+@inline const KREC: usize = 80;
+const kPlane: usize = memory.data(KPLANE_MAX * <i32>KREC, 16);
+
+/** Whether the entries of any plane fit kPlane (at most one per |n3| <= nmax). */
+@inline function planeFits(nmax: i32): bool { return nmax + 1 <= KPLANE_MAX; }
+
+/** q exp(i k12.x_i) of the plane of k-vector t into skScratch rows 2 (real), 3 (imaginary). */
+function kspacePlaneCharges(ctx: usize, t: i32): void {
   const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
-  const q = cp(ctx, C_CHARGE), fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
-  const vecs = cp(ctx, C_SK_VECS), ph = cp(ctx, C_SK_PHASE), idx = cp(ctx, C_SK_IDX), sc = cp(ctx, C_SK_SCRATCH);
-  const kc = cf(ctx, C_COULOMB_K);
+  const q = cp(ctx, C_CHARGE), ph = cp(ctx, C_SK_PHASE), idx = cp(ctx, C_SK_IDX), sc = cp(ctx, C_SK_SCRATCH);
   const nb = <usize>n << 3;
-  const c12 = sc, s12 = sc + nb, cea = sc + 2 * nb, sea = sc + 3 * nb, ceb = sc + 4 * nb, seb = sc + 5 * nb;
   const at = idx + (<usize>t << 4);
-  const n3a = load<i32>(at, 8), n3b = load<i32>(at, 24);
-  const c3a = phaseRow(ph, n, nmax, 2, abs(n3a)), s3a = c3a + nb, c3b = phaseRow(ph, n, nmax, 2, abs(n3b)), s3b = c3b + nb;
-  const ga = n3a < 0 ? -1.0 : 1.0, gb = n3b < 0 ? -1.0 : 1.0;
-  const gav = f64x2.splat(ga), gbv = f64x2.splat(gb);
-  let ar = f64x2.splat(0.0), ai = f64x2.splat(0.0), br = f64x2.splat(0.0), bi = f64x2.splat(0.0);
+  const n1 = load<i32>(at), n2 = load<i32>(at, 4);
+  const qa = sc + 2 * nb, qb = sc + 3 * nb;
+  const c1 = phaseRow(ph, n, nmax, 0, n1), s1 = c1 + nb;
+  const c2 = phaseRow(ph, n, nmax, 1, abs(n2)), s2 = c2 + nb;
+  const g2 = n2 < 0 ? -1.0 : 1.0;
+  const gv = f64x2.splat(g2);
   let i = 0;
   for (; i + 1 < n; i += 2) {
     const o = <usize>i << 3;
-    const a = v128.load(c12 + o), b = v128.load(s12 + o);
-    const c = v128.load(c3a + o), e = f64x2.mul(gav, v128.load(s3a + o));
-    const cva = f64x2.sub(f64x2.mul(a, c), f64x2.mul(b, e)), sva = f64x2.add(f64x2.mul(b, c), f64x2.mul(a, e));
-    const d = v128.load(c3b + o), h = f64x2.mul(gbv, v128.load(s3b + o));
-    const cvb = f64x2.sub(f64x2.mul(a, d), f64x2.mul(b, h)), svb = f64x2.add(f64x2.mul(b, d), f64x2.mul(a, h));
-    v128.store(cea + o, cva); v128.store(sea + o, sva);
-    v128.store(ceb + o, cvb); v128.store(seb + o, svb);
+    const a = v128.load(c1 + o), b = v128.load(s1 + o), c = v128.load(c2 + o), e = f64x2.mul(gv, v128.load(s2 + o));
     const qv = v128.load(q + o);
-    ar = f64x2.add(ar, f64x2.mul(qv, cva));
-    ai = f64x2.add(ai, f64x2.mul(qv, sva));
-    br = f64x2.add(br, f64x2.mul(qv, cvb));
-    bi = f64x2.add(bi, f64x2.mul(qv, svb));
+    v128.store(qa + o, f64x2.mul(qv, f64x2.sub(f64x2.mul(a, c), f64x2.mul(b, e))));
+    v128.store(qb + o, f64x2.mul(qv, f64x2.add(f64x2.mul(b, c), f64x2.mul(a, e))));
   }
-  let sra = f64x2.extract_lane(ar, 0) + f64x2.extract_lane(ar, 1), sia = f64x2.extract_lane(ai, 0) + f64x2.extract_lane(ai, 1);
-  let srb = f64x2.extract_lane(br, 0) + f64x2.extract_lane(br, 1), sib = f64x2.extract_lane(bi, 0) + f64x2.extract_lane(bi, 1);
-  const tail = i;
   for (; i < n; i++) {
     const o = <usize>i << 3;
-    const a = load<f64>(c12 + o), b = load<f64>(s12 + o), qi = load<f64>(q + o);
-    const c = load<f64>(c3a + o), e = ga * load<f64>(s3a + o);
-    const cs = a * c - b * e, ss = b * c + a * e;
-    store<f64>(cea + o, cs); store<f64>(sea + o, ss);
-    sra += qi * cs; sia += qi * ss;
-    const d = load<f64>(c3b + o), h = gb * load<f64>(s3b + o);
-    const ct = a * d - b * h, st = b * d + a * h;
-    store<f64>(ceb + o, ct); store<f64>(seb + o, st);
-    srb += qi * ct; sib += qi * st;
+    const a = load<f64>(c1 + o), b = load<f64>(s1 + o), c = load<f64>(c2 + o), e = g2 * load<f64>(s2 + o), qi = load<f64>(q + o);
+    store<f64>(qa + o, qi * (a * c - b * e));
+    store<f64>(qb + o, qi * (b * c + a * e));
   }
-  const kva = vecs + (<usize>t << 5), kvb = kva + 32;
-  const kxa = load<f64>(kva), kya = load<f64>(kva, 8), kza = load<f64>(kva, 16), uga = load<f64>(kva, 24);
-  const kxb = load<f64>(kvb), kyb = load<f64>(kvb, 8), kzb = load<f64>(kvb, 16), ugb = load<f64>(kvb, 24);
-  const ca = 2.0 * uga * kc, cb = 2.0 * ugb * kc;
-  const srva = f64x2.splat(ca * sra), siva = f64x2.splat(ca * sia), srvb = f64x2.splat(cb * srb), sivb = f64x2.splat(cb * sib);
-  const kxav = f64x2.splat(kxa), kyav = f64x2.splat(kya), kzav = f64x2.splat(kza);
-  const kxbv = f64x2.splat(kxb), kybv = f64x2.splat(kyb), kzbv = f64x2.splat(kzb);
-  i = 0;
+}
+
+/**
+ * Structure factors of plane entry e: k-vectors tp (n3 = m, or -1: none) and tm (n3 = -m, or -1),
+ * the n3 = m row at c3; into skSums, and the entry's force coefficients into kPlane.
+ */
+function kspacePlaneEntry(ctx: usize, e: i32, tp: i32, tm: i32, m: i32, c3: usize): void {
+  const n = ci(ctx, C_NLOCAL);
+  const sc = cp(ctx, C_SK_SCRATCH), sums = cp(ctx, C_SK_SUMS), vecs = cp(ctx, C_SK_VECS);
+  const nb = <usize>n << 3;
+  const qa = sc + 2 * nb, qb = sc + 3 * nb, s3 = c3 + nb;
+  let vc = f64x2.splat(0.0), vd = f64x2.splat(0.0), ve = f64x2.splat(0.0), vf = f64x2.splat(0.0);
+  let i = 0;
   for (; i + 1 < n; i += 2) {
     const o = <usize>i << 3;
-    const qv = v128.load(q + o);
-    const fa = f64x2.mul(qv, f64x2.sub(f64x2.mul(v128.load(sea + o), srva), f64x2.mul(v128.load(cea + o), siva)));
-    const fb = f64x2.mul(qv, f64x2.sub(f64x2.mul(v128.load(seb + o), srvb), f64x2.mul(v128.load(ceb + o), sivb)));
-    v128.store(fx + o, f64x2.add(f64x2.add(v128.load(fx + o), f64x2.mul(fa, kxav)), f64x2.mul(fb, kxbv)));
-    v128.store(fy + o, f64x2.add(f64x2.add(v128.load(fy + o), f64x2.mul(fa, kyav)), f64x2.mul(fb, kybv)));
-    v128.store(fz + o, f64x2.add(f64x2.add(v128.load(fz + o), f64x2.mul(fa, kzav)), f64x2.mul(fb, kzbv)));
+    const a = v128.load(qa + o), b = v128.load(qb + o), c = v128.load(c3 + o), s = v128.load(s3 + o);
+    vc = f64x2.add(vc, f64x2.mul(a, c));
+    vd = f64x2.add(vd, f64x2.mul(b, s));
+    ve = f64x2.add(ve, f64x2.mul(b, c));
+    vf = f64x2.add(vf, f64x2.mul(a, s));
   }
-  for (i = tail; i < n; i++) {
-    const o = <usize>i << 3, qi = load<f64>(q + o);
-    const fa = qi * (load<f64>(sea + o) * (ca * sra) - load<f64>(cea + o) * (ca * sia));
-    const fb = qi * (load<f64>(seb + o) * (cb * srb) - load<f64>(ceb + o) * (cb * sib));
-    store<f64>(fx + o, (load<f64>(fx + o) + fa * kxa) + fb * kxb);
-    store<f64>(fy + o, (load<f64>(fy + o) + fa * kya) + fb * kyb);
-    store<f64>(fz + o, (load<f64>(fz + o) + fa * kza) + fb * kzb);
+  let sC = f64x2.extract_lane(vc, 0) + f64x2.extract_lane(vc, 1), sD = f64x2.extract_lane(vd, 0) + f64x2.extract_lane(vd, 1);
+  let sE = f64x2.extract_lane(ve, 0) + f64x2.extract_lane(ve, 1), sF = f64x2.extract_lane(vf, 0) + f64x2.extract_lane(vf, 1);
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    const a = load<f64>(qa + o), b = load<f64>(qb + o), c = load<f64>(c3 + o), s = load<f64>(s3 + o);
+    sC += a * c; sD += b * s; sE += b * c; sF += a * s;
   }
-  kspaceTerms(kxa, kya, kza, uga, sra, sia, g2inv);
-  kspaceTerms(kxb, kyb, kzb, ugb, srb, sib, g2inv);
+  const kc = cf(ctx, C_COULOMB_K);
+  let rp = 0.0, ip = 0.0, rm = 0.0, im = 0.0;
+  if (tp >= 0) {
+    const at = sums + (<usize>tp << 5), sr = sC - sD, si = sE + sF;
+    store<f64>(at, sr); store<f64>(at, si, 8);
+    const w = 2.0 * load<f64>(vecs + (<usize>tp << 5), 24) * kc;
+    rp = w * sr; ip = w * si;
+  }
+  if (tm >= 0) {
+    const at = sums + (<usize>tm << 5), sr = sC + sD, si = sE - sF;
+    store<f64>(at, sr); store<f64>(at, si, 8);
+    const w = 2.0 * load<f64>(vecs + (<usize>tm << 5), 24) * kc;
+    rm = w * sr; im = w * si;
+  }
+  const rec = kPlane + <usize>e * KREC, mf = <f64>m;
+  const al = rp + rm, be = rp - rm, ga = ip + im, de = ip - im;
+  store<f64>(rec, al); store<f64>(rec, be, 8); store<f64>(rec, ga, 16); store<f64>(rec, de, 24);
+  store<f64>(rec, mf * al, 32); store<f64>(rec, mf * be, 40); store<f64>(rec, mf * ga, 48); store<f64>(rec, mf * de, 56);
+  store<u32>(rec, <u32>c3, 64);
+}
+
+/**
+ * Ewald k-space of the plane t0..t1 - 1 (one (n1, n2), sorted by n3; SIMD build): structure
+ * factors (mirror pairs together), energy and virial terms in k-vector order, then the forces of
+ * the whole plane in one pass over the atoms.
+ */
+function kspacePlane(ctx: usize, t0: i32, t1: i32, g2inv: f64): void {
+  const n = ci(ctx, C_NLOCAL), nmax = ci(ctx, C_SK_NMAX);
+  const fx = cp(ctx, C_FX), fy = cp(ctx, C_FY), fz = cp(ctx, C_FZ);
+  const vecs = cp(ctx, C_SK_VECS), ph = cp(ctx, C_SK_PHASE), idx = cp(ctx, C_SK_IDX), sc = cp(ctx, C_SK_SCRATCH);
+  const sums = cp(ctx, C_SK_SUMS), basis = cp(ctx, C_SK_BASIS);
+  const nb = <usize>n << 3;
+  kspacePlaneCharges(ctx, t0);
+  // Entries: the two ends of the n3-sorted row meet in the middle; equal magnitudes make a pair.
+  let lo = t0, hi = t1 - 1, ne = 0;
+  while (lo <= hi) {
+    const nlo = load<i32>(idx + (<usize>lo << 4), 8), nhi = load<i32>(idx + (<usize>hi << 4), 8);
+    if (lo < hi && nlo == -nhi) {
+      kspacePlaneEntry(ctx, ne++, hi, lo, nhi, phaseRow(ph, n, nmax, 2, nhi));
+      lo++; hi--;
+    } else if (-nlo > nhi) {
+      kspacePlaneEntry(ctx, ne++, -1, lo, -nlo, phaseRow(ph, n, nmax, 2, -nlo));
+      lo++;
+    } else {
+      kspacePlaneEntry(ctx, ne++, hi, -1, nhi, phaseRow(ph, n, nmax, 2, nhi));
+      hi--;
+    }
+  }
+  for (let t = t0; t < t1; t++) {
+    const kv = vecs + (<usize>t << 5), at = sums + (<usize>t << 5);
+    kspaceTerms(load<f64>(kv), load<f64>(kv, 8), load<f64>(kv, 16), load<f64>(kv, 24), load<f64>(at), load<f64>(at, 8), g2inv);
+  }
+  // k12 = n1 b_1 + n2 b_2, and b_3.
+  const n1 = <f64>load<i32>(idx + (<usize>t0 << 4)), n2 = <f64>load<i32>(idx + (<usize>t0 << 4), 4);
+  const kx = n1 * load<f64>(basis) + n2 * load<f64>(basis, 24);
+  const ky = n1 * load<f64>(basis, 8) + n2 * load<f64>(basis, 32);
+  const kz = n1 * load<f64>(basis, 16) + n2 * load<f64>(basis, 40);
+  const bx = load<f64>(basis, 48), by = load<f64>(basis, 56), bz = load<f64>(basis, 64);
+  const qa = sc + 2 * nb, qb = sc + 3 * nb;
+  const end = kPlane + <usize>ne * KREC;
+  const kxv = f64x2.splat(kx), kyv = f64x2.splat(ky), kzv = f64x2.splat(kz);
+  const bxv = f64x2.splat(bx), byv = f64x2.splat(by), bzv = f64x2.splat(bz);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = <usize>i << 3;
+    let x = f64x2.splat(0.0), y = f64x2.splat(0.0), xm = f64x2.splat(0.0), ym = f64x2.splat(0.0);
+    for (let rec = kPlane; rec < end; rec += KREC) {
+      const c3 = <usize>load<u32>(rec, 64) + o;
+      const c = v128.load(c3), s = v128.load(c3 + nb);
+      x = f64x2.add(x, f64x2.sub(f64x2.mul(s, v128.load64_splat(rec, 8)), f64x2.mul(c, v128.load64_splat(rec, 16))));
+      y = f64x2.add(y, f64x2.add(f64x2.mul(c, v128.load64_splat(rec)), f64x2.mul(s, v128.load64_splat(rec, 24))));
+      xm = f64x2.add(xm, f64x2.sub(f64x2.mul(s, v128.load64_splat(rec, 32)), f64x2.mul(c, v128.load64_splat(rec, 56))));
+      ym = f64x2.add(ym, f64x2.add(f64x2.mul(c, v128.load64_splat(rec, 40)), f64x2.mul(s, v128.load64_splat(rec, 48))));
+    }
+    const a = v128.load(qa + o), b = v128.load(qb + o);
+    const sa = f64x2.add(f64x2.mul(a, x), f64x2.mul(b, y)), sb = f64x2.add(f64x2.mul(a, xm), f64x2.mul(b, ym));
+    v128.store(fx + o, f64x2.add(v128.load(fx + o), f64x2.add(f64x2.mul(sa, kxv), f64x2.mul(sb, bxv))));
+    v128.store(fy + o, f64x2.add(v128.load(fy + o), f64x2.add(f64x2.mul(sa, kyv), f64x2.mul(sb, byv))));
+    v128.store(fz + o, f64x2.add(v128.load(fz + o), f64x2.add(f64x2.mul(sa, kzv), f64x2.mul(sb, bzv))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    let x = 0.0, y = 0.0, xm = 0.0, ym = 0.0;
+    for (let rec = kPlane; rec < end; rec += KREC) {
+      const c3 = <usize>load<u32>(rec, 64) + o;
+      const c = load<f64>(c3), s = load<f64>(c3 + nb);
+      x += s * load<f64>(rec, 8) - c * load<f64>(rec, 16);
+      y += c * load<f64>(rec) + s * load<f64>(rec, 24);
+      xm += s * load<f64>(rec, 32) - c * load<f64>(rec, 56);
+      ym += c * load<f64>(rec, 40) + s * load<f64>(rec, 48);
+    }
+    const a = load<f64>(qa + o), b = load<f64>(qb + o);
+    const sa = a * x + b * y, sb = a * xm + b * ym;
+    store<f64>(fx + o, load<f64>(fx + o) + (sa * kx + sb * bx));
+    store<f64>(fy + o, load<f64>(fy + o) + (sa * ky + sb * by));
+    store<f64>(fz + o, load<f64>(fz + o) + (sa * kz + sb * bz));
+  }
 }
 
 /** Ewald k-space energy (incl. self and background), forces and virial at the current charges (LAMMPS ewald). */
@@ -1225,13 +1326,18 @@ function kspacePass(ctx: usize): void {
   const g2inv = 1.0 / (g * g);
   kEsum = 0.0;
   kV0 = 0.0; kV1 = 0.0; kV2 = 0.0; kV3 = 0.0; kV4 = 0.0; kV5 = 0.0;
-  for (let t = 0; t < nk; t++) {
-    if (ASC_FEATURE_SIMD && t + 1 < nk && samePlane(idx, t)) {
-      kspacePlanePhases(ctx, t);
-      kspaceVectorPair(ctx, t, g2inv);
-      t++;
-      continue;
+  const nmax = ci(ctx, C_SK_NMAX);
+  let t = 0;
+  if (ASC_FEATURE_SIMD && planeFits(nmax)) {
+    while (t < nk) {
+      let t1 = t + 1;
+      while (t1 < nk && samePlane(idx, t1 - 1)) t1++;
+      kspacePlane(ctx, t, t1, g2inv);
+      t = t1;
     }
+  }
+  // (the scalar build, and planes too long for kPlane: one k-vector at a time)
+  for (; t < nk; t++) {
     kspaceVectorPhases(ctx, t);
     let sr = 0.0, si = 0.0;
     let i = 0;
@@ -1319,7 +1425,11 @@ function kspaceMatvec(ctx: usize, v: usize, out: usize): void {
 export function streitzCompute(ctx: usize): void {
   const eam = eamPasses(ctx);
   const ewald = ci(ctx, C_SQ_EWALD) != 0;
-  if (ewald) kspacePhases(ctx);
+  // The phase table (3 (nmax + 1) rows of cos and sin per atom, 1.2 MB for the 2160-atom example)
+  // is built right before the k-space pass reads it, so that it is still in the cache; only when
+  // the reciprocal sum is part of the QEq matrix do the CG products need it earlier.
+  const early = ewald && ci(ctx, C_SQ_KSPACE_IN_H) != 0;
+  if (early) kspacePhases(ctx);
   tailBreakSq = tailBound(ctx);
   if (ci(ctx, C_QEQ_GUESS) == QEQ_GUESS_SHADOW) {
     shadowStep(ctx);
@@ -1332,7 +1442,10 @@ export function streitzCompute(ctx: usize): void {
   }
   tailBreakSq = Infinity;
   setF(ctx, C_E_KSPACE, 0.0);
-  if (ewald) kspacePass(ctx);
+  if (ewald) {
+    if (!early) kspacePhases(ctx);
+    kspacePass(ctx);
+  }
   setF(ctx, C_ENERGY, eam + cf(ctx, C_E_COUL_PAIR) + cf(ctx, C_E_KSPACE));
 }
 
@@ -1365,7 +1478,6 @@ export function streitzTally(ctx: usize): void {
   setI(ctx, C_TALLY, 1);
   const eam = eamPasses(ctx);
   const ewald = ci(ctx, C_SQ_EWALD) != 0;
-  if (ewald) kspacePhases(ctx);
   if (ci(ctx, C_QEQ_GUESS) == QEQ_GUESS_SHADOW) {
     tailBreakSq = tailBound(ctx);
     coulombLoop(ctx, true, true, false, false);
@@ -1375,7 +1487,10 @@ export function streitzTally(ctx: usize): void {
     coulombPass(ctx);
   }
   setF(ctx, C_E_KSPACE, 0.0);
-  if (ewald) kspacePass(ctx);
+  if (ewald) {
+    kspacePhases(ctx); // (no pass before needs it: see streitzCompute)
+    kspacePass(ctx);
+  }
   setF(ctx, C_ENERGY, eam + cf(ctx, C_E_COUL_PAIR) + cf(ctx, C_E_KSPACE));
 }
 
