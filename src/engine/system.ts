@@ -419,9 +419,14 @@ export class KernelSystem {
   /** Rebuilds ghosts and the neighbor list now (the force arrays serve as scratch: recompute after). */
   rebuild(): void {
     this.requireAtoms();
-    this.withGrowth(() => this.k.rebuild(this.ctx));
+    this.withGrowth(() => this.rebuildKernel());
     this.listValid = true;
     this.forcesValid = false;
+  }
+
+  /** The kernel call that makes the ghosts and the neighbor list (a style with its own rebuild kernel overrides it). */
+  protected rebuildKernel(): number {
+    return this.k.rebuild(this.ctx);
   }
 
   /**
