@@ -3,8 +3,8 @@
  * worker_threads) and `dist/browser/domain-worker.js` (module Web Worker). It exposes
  * `DomainWorkerApi` through comlink; the workers step together through shared memory.
  */
-import { expose, transfer } from "comlink";
-import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
+import { transfer } from "comlink";
+import { exposeWorker } from "../workers/expose-worker.js";
 import { serializeError } from "../workers/protocol.js";
 import { Domain } from "./domain.js";
 import { DomainAborted } from "./exchange.js";
@@ -50,11 +50,4 @@ const api: DomainWorkerApi = {
   },
 };
 
-const isNode = typeof process !== "undefined" && !!process.versions?.node;
-if (isNode) {
-  const { parentPort } = await import("node:worker_threads");
-  if (!parentPort) throw new Error("ect-eam domain-worker.js must run in a worker thread (it is started by createDomainMd)");
-  expose(api, nodeEndpoint(parentPort));
-} else {
-  expose(api);
-}
+await exposeWorker(api, "domain-worker.js", "createDomainMd");

@@ -7,6 +7,7 @@
  */
 import type { Atoms } from "../atoms.js";
 import { CalculationFailed, InputError } from "../errors.js";
+import { deinterleave3 } from "../math/interleave.js";
 import { WasmArena, type Field } from "./arena.js";
 import { CTX_BYTES } from "./context.js";
 import { STATUS_BINS, STATUS_GHOSTS, STATUS_NEIGH } from "./bindings.generated.js";
@@ -274,7 +275,7 @@ export class KernelSystem {
       this.layout();
     }
     (this.raw("type") as Int32Array).set(types);
-    // 1/m, positions (as writePositions) and velocities in one loop: it runs cold at start-up.
+    // 1/m, positions (as setPositions) and velocities in one loop: it runs cold at start-up.
     const m = atoms.masses, p = atoms.positions, v = atoms.velocities, im = this.f64("invMass");
     const x = this.f64("x"), y = this.f64("y"), z = this.f64("z"), vx = this.f64("vx"), vy = this.f64("vy"), vz = this.f64("vz");
     for (let i = 0; i < n; i++) {
@@ -319,17 +320,13 @@ export class KernelSystem {
   setPositions(positions: ArrayLike<number>): void {
     if (positions.length !== 3 * this.n) throw new InputError(`expected ${3 * this.n} coordinates, got ${positions.length}`);
     checkFinite(positions, "position", "structure");
-    this.writePositions(positions);
+    this.writeRows(positions, "x", "y", "z");
     this.forcesValid = false;
   }
 
-  private writePositions(p: ArrayLike<number>): void {
-    const x = this.f64("x"), y = this.f64("y"), z = this.f64("z");
-    for (let i = 0; i < this.n; i++) {
-      x[i] = p[3 * i];
-      y[i] = p[3 * i + 1];
-      z[i] = p[3 * i + 2];
-    }
+  /** Writes `rows` (row-major N x 3) into the owned entries of the buffers x, y, z. */
+  private writeRows(rows: ArrayLike<number>, x: string, y: string, z: string): void {
+    deinterleave3(rows, this.f64(x), this.f64(y), this.f64(z), this.n);
   }
 
   /** Owned positions (A) as a new row-major N x 3 array (wrapped into the cell after a rebuild). */
@@ -344,12 +341,7 @@ export class KernelSystem {
   setVelocities(v: ArrayLike<number>): void {
     if (v.length !== 3 * this.n) throw new InputError(`expected ${3 * this.n} velocity components, got ${v.length}`);
     checkFinite(v, "velocity", "structure");
-    const vx = this.f64("vx"), vy = this.f64("vy"), vz = this.f64("vz");
-    for (let i = 0; i < this.n; i++) {
-      vx[i] = v[3 * i];
-      vy[i] = v[3 * i + 1];
-      vz[i] = v[3 * i + 2];
-    }
+    this.writeRows(v, "vx", "vy", "vz");
   }
   /** Masses in amu. */
   masses(): Float64Array {
@@ -427,9 +419,14 @@ export class KernelSystem {
   /** Rebuilds ghosts and the neighbor list now (the force arrays serve as scratch: recompute after). */
   rebuild(): void {
     this.requireAtoms();
-    this.withGrowth(() => this.k.rebuild(this.ctx));
+    this.withGrowth(() => this.rebuildKernel());
     this.listValid = true;
     this.forcesValid = false;
+  }
+
+  /** The kernel call that makes the ghosts and the neighbor list (a style with its own rebuild kernel overrides it). */
+  protected rebuildKernel(): number {
+    return this.k.rebuild(this.ctx);
   }
 
   /**
@@ -477,12 +474,7 @@ export class KernelSystem {
     this.requireAtoms();
     if (forces.length !== 3 * this.n) throw new InputError(`expected ${3 * this.n} force components, got ${forces.length}`);
     checkFinite(forces, "force", "restart");
-    const fx = this.f64("fx"), fy = this.f64("fy"), fz = this.f64("fz");
-    for (let i = 0; i < this.n; i++) {
-      fx[i] = forces[3 * i];
-      fy[i] = forces[3 * i + 1];
-      fz[i] = forces[3 * i + 2];
-    }
+    this.writeRows(forces, "fx", "fy", "fz");
     this.forcesValid = true;
   }
 

@@ -8,3 +8,12 @@ export function interleave3(a: ArrayLike<number>, b: ArrayLike<number>, c: Array
   }
   return out;
 }
+
+/** Row-major to structure-of-arrays: the n x 3 array `rows` into the first `n` entries of a, b, c. */
+export function deinterleave3(rows: ArrayLike<number>, a: Float64Array, b: Float64Array, c: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    a[i] = rows[3 * i];
+    b[i] = rows[3 * i + 1];
+    c[i] = rows[3 * i + 2];
+  }
+}

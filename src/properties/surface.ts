@@ -1,8 +1,9 @@
 import type { Atoms } from "../atoms.js";
 import { forceEnergy, type Calculator } from "../calculators/protocol.js";
-import { drain, relaxSteps, type RelaxOptions, type RelaxResult } from "../optimize/index.js";
+import { drain, type RelaxOptions, type RelaxResult } from "../optimize/index.js";
 import { bulk } from "../structures/lattice.js";
 import { surfaceSlab, type MillerIndex, type SlabLattice, type SlabOptions } from "../structures/slab.js";
+import { relaxedEnergySteps } from "./relaxed-energy.js";
 import { EV_PER_A2_IN_J_PER_M2 } from "./units.js";
 
 /** Options of {@link surfaceEnergy}. */
@@ -61,13 +62,7 @@ export function* surfaceSteps(
   const area = slab.info.area as number;
   const ref = bulk(symbol, structure, a, 1);
   const eBulk = forceEnergy(calculator.calculate(ref)) / ref.length;
-  const eUnrelaxed = forceEnergy(calculator.calculate(slab));
-  let relaxation: RelaxResult | null = null;
-  let eRelaxed = eUnrelaxed;
-  if (opts.relax ?? true) {
-    relaxation = yield* relaxSteps(slab, calculator, { fmax: 1e-4, steps: 5000, ...opts.relaxOptions });
-    eRelaxed = forceEnergy(relaxation.results);
-  }
+  const { unrelaxed: eUnrelaxed, relaxed: eRelaxed, relaxation } = yield* relaxedEnergySteps(slab, calculator, opts);
   const gamma = (e: number) => (e - slab.length * eBulk) / (2 * area);
   return {
     miller,

@@ -1,8 +1,9 @@
 import type { Atoms } from "../atoms.js";
 import { forceEnergy, type Calculator } from "../calculators/protocol.js";
 import { InputError } from "../errors.js";
-import { drain, relaxSteps, type RelaxOptions, type RelaxResult } from "../optimize/index.js";
+import { drain, type RelaxOptions, type RelaxResult } from "../optimize/index.js";
 import { removeAtoms } from "../structures/supercell.js";
+import { relaxedEnergySteps } from "./relaxed-energy.js";
 
 /** Options of {@link vacancyFormationEnergy}. */
 export interface VacancyOptions {
@@ -59,13 +60,7 @@ export function* vacancySteps(calculator: Calculator, bulk: Atoms, opts: Vacancy
   const n = bulk.length;
   const eBulk = forceEnergy(calculator.calculate(bulk));
   const defect = removeAtoms(bulk, [opts.index ?? 0]);
-  const eUnrelaxed = forceEnergy(calculator.calculate(defect));
-  let relaxation: RelaxResult | null = null;
-  let eRelaxed = eUnrelaxed;
-  if (opts.relax ?? true) {
-    relaxation = yield* relaxSteps(defect, calculator, { fmax: 1e-4, steps: 5000, ...opts.relaxOptions });
-    eRelaxed = forceEnergy(relaxation.results);
-  }
+  const { unrelaxed: eUnrelaxed, relaxed: eRelaxed, relaxation } = yield* relaxedEnergySteps(defect, calculator, opts);
   const ref = ((n - 1) / n) * eBulk;
   return {
     atoms: n,

@@ -342,11 +342,8 @@ export class StreitzEngine extends KernelSystem {
   }
 
   // ---------------------------------------------------------------- kernels
-  rebuild(): void {
-    this.requireAtoms();
-    this.withGrowth(() => this.kx.streitzRebuild(this.ctx));
-    this.listValid = true;
-    this.forcesValid = false;
+  protected override rebuildKernel(): number {
+    return this.kx.streitzRebuild(this.ctx);
   }
 
   /**

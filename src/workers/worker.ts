@@ -8,14 +8,14 @@
  * frame's result does not depend on which frames the same worker evaluated before: it equals
  * `calculate(atoms)` of a freshly created calculator, bit for bit.
  */
-import { expose, transfer } from "comlink";
-import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
+import { transfer } from "comlink";
 import { EamCalculator } from "../eam/calculator.js";
 import type { KernelVariant } from "../engine/wasm.js";
 import { EctCalculator } from "../ect/calculator.js";
 import { parseEctModelText } from "../ect/model.js";
 import { buildEctTables } from "../ect/tables.js";
 import { parseEamPotential } from "../potentials/eam-parse.js";
+import { exposeWorker } from "./expose-worker.js";
 import {
   decodeFrame,
   serializeError,
@@ -92,12 +92,4 @@ const api: WorkerApi = {
   },
 };
 
-const isNode = typeof process !== "undefined" && !!process.versions?.node;
-if (isNode) {
-  const { parentPort } = await import("node:worker_threads");
-  if (!parentPort) throw new Error("ect-eam worker.js must run in a worker thread (it is started by createWorkerPool)");
-  expose(api, nodeEndpoint(parentPort));
-} else {
-  // Module Web Worker: expose before anything awaits, so no early message is missed.
-  expose(api);
-}
+await exposeWorker(api, "worker.js", "createWorkerPool");

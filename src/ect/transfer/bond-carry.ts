@@ -5,6 +5,7 @@
  * Browser-safe; no wasm.
  */
 import { InputError } from "../../errors.js";
+import type { DisplacedPairs } from "./pair-arrays.js";
 
 /**
  * The latent state carried across a new bond list (or a restart), by bond identity: per bond its
@@ -14,14 +15,8 @@ import { InputError } from "../../errors.js";
  * new set finds its bonds by one merge over both (flat arrays: a barostat carries the state every
  * step, and per-bond objects made that a sixth of an NPT step).
  */
-export interface Carry {
+export interface Carry extends DisplacedPairs {
   slots: number;
-  count: number;
-  i: Int32Array;
-  j: Int32Array;
-  dx: Float64Array;
-  dy: Float64Array;
-  dz: Float64Array;
   /** count x 2 slots: forward, reverse amplitude of slot 0, then of slot 1, ... */
   v: Float64Array;
   /** Each bond's index in the set it was taken from (-1 when read from a state). */

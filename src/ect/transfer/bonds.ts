@@ -22,6 +22,7 @@
  *
  * Browser-safe; no wasm.
  */
+import type { DisplacedPairs, ShiftedPairs } from "./pair-arrays.js";
 
 /** Weights below this are treated as this inside the fourth roots (their derivative is then 0). */
 export const NEUTRAL_FLOOR = 1e-14;
@@ -73,20 +74,11 @@ export interface Neighborhood {
 }
 
 /** A bond list with per-bond geometry and tabulated functions at the current positions. */
-export interface BondSet {
-  /** Number of bonds. */
-  count: number;
-  /** Owned atom indices of the two ends (i < j is not required). */
-  i: Int32Array;
-  j: Int32Array;
-  /** Periodic shift of j's image (A): r_j(image) = r_j + shift. */
-  sx: Float64Array;
-  sy: Float64Array;
-  sz: Float64Array;
-  /** r_j - r_i (A), with the periodic image of j that the bond uses. */
-  dx: Float64Array;
-  dy: Float64Array;
-  dz: Float64Array;
+export interface BondSet extends ShiftedPairs, DisplacedPairs {
+  /**
+   * `count` bonds between owned atoms i and j (i < j is not required), j's image at r_j + (sx, sy,
+   * sz), and d = r_j - r_i (A) with the periodic image of j that the bond uses.
+   */
   r: Float64Array;
   /**
    * The coupling h(r) S (eV) and dh/dr S (eV/A) with S the screening factor; both 0 at and beyond

@@ -15,29 +15,17 @@
  */
 import type { EctTables, PolarizationTables } from "../table-types.js";
 import { forEachListedPair, type NeighborView } from "./bond-list.js";
+import type { DisplacedPairs, ShiftedPairs } from "./pair-arrays.js";
 import { SLOTS } from "./transfer-energy.js";
 
 /**
  * Candidate pairs of one neighbor-list build: the listed pairs within the polarization range plus
  * the list's skin, j's image at r_j + shift.
  */
-export interface Candidates {
-  count: number;
-  i: Int32Array;
-  j: Int32Array;
-  sx: Float64Array;
-  sy: Float64Array;
-  sz: Float64Array;
-}
+export type Candidates = ShiftedPairs;
 
 /** Pairs within the cutoff at the current positions, d = r_i - r_j, with s(r), s'(r) and the field per unit charge s(r) d / r^3. */
-interface FieldPairs {
-  count: number;
-  i: Int32Array;
-  j: Int32Array;
-  dx: Float64Array;
-  dy: Float64Array;
-  dz: Float64Array;
+interface FieldPairs extends DisplacedPairs {
   r: Float64Array;
   s: Float64Array;
   ds: Float64Array;
