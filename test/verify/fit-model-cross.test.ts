@@ -24,6 +24,7 @@ import { equationOfState } from "../../src/properties/eos.js";
 import { rocksalt } from "../../src/structures/lattice.js";
 import { MolecularDynamics } from "../../src/dynamics/driver.js";
 import { expectRockSalt, xlCrystal } from "../helpers/fitted-md.js";
+import { scanCrossing } from "../../src/fit/crossing.js";
 
 const root = new URL("../../", import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, root), "utf8");
@@ -94,6 +95,23 @@ describe("rock-salt NaF, LiCl, NaH: one minimum of E(a), ionic charges", () => {
       const eos = equationOfState(calc, rocksalt(cation, anion, a, 1), { latticeConstant: a, strain: 0.04, points: 9 });
       const r = calc.calculate(rocksalt(cation, anion, eos.a0!, 1));
       for (const q of r.charges) expect(Math.abs(q)).toBeGreaterThanOrEqual(0.6), expect(Math.abs(q)).toBeLessThanOrEqual(1.0);
+    });
+  }
+});
+
+describe("the ionic-covalent crossings of NaF and LiCl stay avoided", () => {
+  // The bands of the training pairs' crossings (test/verify/fit-model.test.ts): no charge step above
+  // 0.1 e per 0.01 A, no force step above 0.02 eV/A. The crossings lie near 14.4 eV A / (IP - EA):
+  // about 8.3 A for NaF, 8.1 A for LiCl (measured 2026-12-07: charge steps 0.025 and 0.021 e, force
+  // steps 0.006 and 0.005 eV/A). NaH's lies inside its bond (about 3.3 A): nothing to scan.
+  for (const [a, b, lo, hi] of [["Na", "F", 6.5, 9.7], ["Li", "Cl", 6.5, 9.7]] as const) {
+    it(`${a}${b} from ${lo} to ${hi} A: charge steps below 0.1 e and force steps below 0.02 eV/A, ionic before and neutral after`, async () => {
+      const calc = await EctCalculator.create(buildEctTables(parseEctModelText(modelText, "ect-fitted.json")));
+      const c = scanCrossing(calc, a, b, lo, hi);
+      expect(c.chargeInner, "charge at the inner end").toBeGreaterThan(0.5);
+      expect(Math.abs(c.chargeOuter), "charge at the outer end").toBeLessThan(1e-6);
+      expect(c.largestChargeStep, "largest charge step").toBeLessThan(0.1);
+      expect(c.largestForceStep, "largest force step").toBeLessThan(0.02);
     });
   }
 });
