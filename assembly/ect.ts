@@ -259,6 +259,47 @@ function sortTiers(ctx: usize): void {
   return (3.0 * load<f64>(at) * p + 2.0 * load<f64>(at, 16)) * p + load<f64>(at, 32);
 }
 
+// Which cutoffs an entry lies inside, read from its grid index m instead of its distance (passes
+// without forces, which then read no positions): byte m of this table holds bit 0 when m lies within
+// two grid intervals of some cutoff (or is the table's last index, where m is clamped), and bit k
+// (k = 1..5) when m lies at least two intervals inside cutoff k. Since m = floor(r rdr + 1), an entry
+// with bit 0 clear is inside cutoff k exactly when bit k is set: the margin of two intervals (0.004 A
+// for the shipped grid) is far beyond the round-off of r, r^2 and r rdr. Entries with bit 0 set take
+// the distance test as before, so every decision is the one the squared distance gives.
+@inline const CLASS_ENTRIES: i32 = 32768;
+const cutClass: usize = memory.data(CLASS_ENTRIES, 16);
+@inline const CLASS_NEAR: i32 = 1;
+
+/** Marks cutoff `rc` (A) as bit `bit` of the class table for grid indices [0, top]. */
+function classCutoff(rc: f64, rdr: f64, top: i32, bit: i32): void {
+  // (clamped before the conversion: cutoffs past the grid are inside for every index below the last)
+  let x = rc * rdr;
+  if (!(x >= 0.0)) x = 0.0;
+  if (x > <f64>(top + 8)) x = <f64>(top + 8);
+  const lo = <i32>Math.floor(x) - 2, hi = <i32>Math.ceil(x) + 2;
+  for (let m = 0; m <= top; m++) {
+    const at = cutClass + <usize>m;
+    if (m <= lo) store<u8>(at, <u8>(<i32>load<u8>(at) | (1 << bit)));
+    else if (m < hi) store<u8>(at, <u8>(<i32>load<u8>(at) | CLASS_NEAR));
+  }
+}
+
+/**
+ * Fills the class table for cutoffs c1..c5 (A; 0 for none, never inside) on the grid of nr points
+ * with 1/dr = rdr. Returns false when the grid is longer than the table (the passes then test
+ * distances for every entry).
+ */
+function classify(nr: i32, rdr: f64, c1: f64, c2: f64, c3: f64, c4: f64, c5: f64): bool {
+  if (nr < 2 || nr > CLASS_ENTRIES || !(rdr > 0.0)) return false;
+  const top = nr - 1;
+  memory.fill(cutClass, 0, <usize>nr);
+  classCutoff(c1, rdr, top, 1); classCutoff(c2, rdr, top, 2); classCutoff(c3, rdr, top, 3);
+  classCutoff(c4, rdr, top, 4); classCutoff(c5, rdr, top, 5);
+  // m = nr - 1 also holds every distance past the table's end.
+  store<u8>(cutClass + <usize>top, <u8>(<i32>load<u8>(cutClass + <usize>top) | CLASS_NEAR));
+  return true;
+}
+
 /**
  * Host densities rhobar_i = sum_j sum_M' w_jM' f_BM'(r_ij) of owned atoms (ghost parts folded). Sorts
  * the list into distance tiers first when the positions changed (tiersValid = 0).
@@ -272,6 +313,9 @@ export function ectDensityPass(ctx: usize): void {
   const firstNeigh = cp(ctx, C_FIRST_NEIGH), neigh = cp(ctx, C_NEIGH), ends = cp(ctx, C_TIER_ENDS);
   const pairM = cp(ctx, C_PAIR_M), pairP = cp(ctx, C_PAIR_P);
   const rc = cf(ctx, C_DENSITY_CUTOFF), rcsq = rc * rc;
+  // Most of the inner tier lies beyond the density cutoff (NaCl: 20 of 89 entries inside 6 A): the
+  // class table answers from m for all but the entries next to the cutoff (see classify).
+  const useClass = classify(ci(ctx, C_NR), cf(ctx, C_RDR), rc, 0.0, 0.0, 0.0, 0.0);
   memory.fill(rho, 0, <usize>nall << 3);
   for (let i = 0; i < n; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
@@ -279,10 +323,14 @@ export function ectDensityPass(ctx: usize): void {
     const first = getI(firstNeigh, i), last = first + load<i32>(ends + (<usize>(i * 3) << 2));
     let rhoi = 0.0;
     for (let q = first; q < last; q++) {
+      const m = getI(pairM, q);
+      const c: i32 = useClass ? <i32>load<u8>(cutClass + <usize>m) : CLASS_NEAR;
       const j = getI(neigh, q);
-      const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
-      if (dx * dx + dy * dy + dz * dz >= rcsq) continue;
-      const m = getI(pairM, q), p = getF(pairP, q);
+      if (c & CLASS_NEAR) {
+        const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+        if (dx * dx + dy * dy + dz * dz >= rcsq) continue;
+      } else if ((c & 2) == 0) continue;
+      const p = getF(pairP, q);
       // Inner block (ti, tj): group 1+M holds (f_{ti,M}, f_{tj,M}) in lanes 0 and 1.
       const rec = <usize>load<u32>(innerBlocks + (<usize>(ti * nt + getI(type, j)) << 2)) + <usize>(m - 1) * innerStride + 64;
       for (let mj = getI(active, j); mj != 0; mj &= mj - 1) {
@@ -525,6 +573,17 @@ export function ectEpsPass(ctx: usize): void {
   const rdsq = cf(ctx, C_DENSITY_CUTOFF) * cf(ctx, C_DENSITY_CUTOFF), rpsq = cf(ctx, C_PAIR_CUTOFF) * cf(ctx, C_PAIR_CUTOFF);
   // Point-charge pairs inside shortCutoff are in the Coulomb blocks (lrFolded).
   const folded = ci(ctx, C_LR_FOLDED) != 0 && kind >= LR_KIND_DSF;
+  // The entries past the short tier (sortTiers: shortCutoff <= r < lrCutoff) need the point-charge
+  // kernel alone, and sortTiers' own distance test already put them inside lrCutoff and outside the
+  // remainder cutoff (blocks reach at most shortCutoff). Without forces their loop then reads no
+  // positions: about 30 % of NaCl's entries, a gather of three coordinates and a square each. When
+  // the remainder reaches past the short tier (not with blocks from table-layout.ts), every entry
+  // takes the general loop as before.
+  const shortSort = max(cf(ctx, C_INNER_CUTOFF), cf(ctx, C_SHORT_CUTOFF));
+  const lrTier = !folded || rc <= shortSort;
+  // Without forces the distance tests read the class table (see classify) and positions only next
+  // to a cutoff. Bits: 1 long range, 2 remainder, 3 resonance, 4 pair function, 5 density.
+  const useClass = !forces && classify(ci(ctx, C_NR), rdr, lrc, rc, rres, cf(ctx, C_PAIR_CUTOFF), cf(ctx, C_DENSITY_CUTOFF));
   let epair = 0.0, eLongPairs = 0.0;
   for (let i = 0; i < n; i++) {
     const xi = getF(x, i), yi = getF(y, i), zi = getF(z, i);
@@ -534,14 +593,21 @@ export function ectEpsPass(ctx: usize): void {
     const innerEnd = first + load<i32>(te), shortEnd = first + load<i32>(te, 4), lastEnd = first + load<i32>(te, 8);
     let poti = 0.0;
     let fxi = 0.0, fyi = 0.0, fzi = 0.0, ei = 0.0;
-    for (let e = first; e < lastEnd; e++) {
+    // (the same entries in the same order as one loop over [first, lastEnd): sums are unchanged)
+    const generalEnd = lrTier ? shortEnd : lastEnd;
+    for (let e = first; e < generalEnd; e++) {
       const j = getI(neigh, e);
-      const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
-      const rsq = dx * dx + dy * dy + dz * dz;
       const m = getI(pairM, e), p = getF(pairP, e);
+      let dx = 0.0, dy = 0.0, dz = 0.0, rsq = 0.0;
+      let c: i32 = useClass ? <i32>load<u8>(cutClass + <usize>m) : CLASS_NEAR;
+      if (c & CLASS_NEAR) {
+        dx = xi - getF(x, j); dy = yi - getF(y, j); dz = zi - getF(z, j);
+        rsq = dx * dx + dy * dy + dz * dz;
+        c = (<i32>(rsq < lrcsq) << 1) | (<i32>(rsq < rcsq) << 2) | (<i32>(rsq < rressq) << 3) | (<i32>(rsq < rpsq) << 4) | (<i32>(rsq < rdsq) << 5);
+      }
       let dEdr = 0.0, pe = 0.0;
-      if (rsq < lrcsq) {
-        if (folded && rsq < rcsq) {
+      if (c & 2) {
+        if (folded && (c & 4)) {
           // In the Coulomb blocks: only the energy split (pair vs long range) is tallied here.
           if (tally) eLongPairs += qi * getF(q, j) * kc * tval(lrTab, m, p);
         } else {
@@ -560,7 +626,7 @@ export function ectEpsPass(ctx: usize): void {
         if (e < innerEnd) {
           // Inner block (ti, tj): group 0 = (phi, h), group 1+M = (f_{ti,M}, f_{tj,M}).
           const rec = <usize>load<u32>(innerBlocks + (<usize>(ti * nt + tj) << 2)) + <usize>(m - 1) * innerStride;
-          if (rsq < rressq) {
+          if (c & 8) {
             if (dir(dres, ti * nt + tj) != 0) {
               const er = resonancePair(w, eps, roles, i, j, ti, tj, lane(rec + 8, p), rdr * laneSlope(rec + 8, p), true);
               epair += er;
@@ -570,7 +636,7 @@ export function ectEpsPass(ctx: usize): void {
               }
             }
           }
-          if (rsq < rpsq) {
+          if (c & 16) {
             const v = lane(rec, p);
             epair += v;
             if (forces) {
@@ -578,7 +644,7 @@ export function ectEpsPass(ctx: usize): void {
               dEdr += rdr * laneSlope(rec, p);
             }
           }
-          if (rsq < rdsq) {
+          if (c & 32) {
             // eps_iM += Fbar'_j f_AM(r) for every state (padding lanes are zero); the force only
             // through the active ones.
             const fpj = getF(fp, j);
@@ -619,7 +685,7 @@ export function ectEpsPass(ctx: usize): void {
             }
           }
         }
-        if (rsq < rcsq) {
+        if (c & 4) {
           const off = <usize>(m - 1) * coulStride;
           const bij = <usize>load<u32>(coulBlocks + (<usize>(ti * nt + tj) << 2)) + off;
           // Every row s of i's states (block (A, B): V_su for all of j's states u) once: eps_j[u] +=
@@ -699,6 +765,37 @@ export function ectEpsPass(ctx: usize): void {
       if (tally && pe != 0.0) {
         ei += 0.5 * pe;
         addF(eatom, j, 0.5 * pe);
+      }
+    }
+    if (lrTier && !forces) {
+      for (let e = shortEnd; e < lastEnd; e++) {
+        const j = getI(neigh, e);
+        const g = kc * tval(lrTab, getI(pairM, e), getF(pairP, e));
+        poti += getF(q, j) * g;
+        addF(pot, j, qi * g);
+      }
+    } else if (lrTier) {
+      for (let e = shortEnd; e < lastEnd; e++) {
+        const j = getI(neigh, e);
+        const dx = xi - getF(x, j), dy = yi - getF(y, j), dz = zi - getF(z, j);
+        const rsq = dx * dx + dy * dy + dz * dz;
+        const m = getI(pairM, e), p = getF(pairP, e);
+        const g = kc * tval(lrTab, m, p);
+        const qj = getF(q, j);
+        poti += qj * g;
+        addF(pot, j, qi * g);
+        const pe = qi * qj * g;
+        const dEdr = qi * qj * kc * tder(lrTab, m, p);
+        if (dEdr != 0.0) {
+          const fpair = -dEdr / sqrt(rsq);
+          fxi += dx * fpair; fyi += dy * fpair; fzi += dz * fpair;
+          addF(fx, j, -dx * fpair); addF(fy, j, -dy * fpair); addF(fz, j, -dz * fpair);
+          if (tally) tallyVirial(dx, dy, dz, fpair);
+        }
+        if (tally && pe != 0.0) {
+          ei += 0.5 * pe;
+          addF(eatom, j, 0.5 * pe);
+        }
       }
     }
     addF(pot, i, poti);
