@@ -12,22 +12,16 @@ import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
 import { EctCalculator } from "../src/ect/calculator.js";
 import { rocksalt } from "../src/structures/lattice.js";
-import { NEWTON_XL, atPositionsOf, bondFixtureTables, convergedSolver, expectRestartBitwise, ordinaryAndFarStates, rattledNaCl } from "./helpers/ect-xl-cell.js";
+import { NEWTON_XL, atPositionsOf, bondFixtureTables, expectRestartBitwise, fixtureEngines, ordinaryAndFarStates, rattledNaCl } from "./helpers/ect-xl-cell.js";
 import type { EctEngine } from "../src/ect/engine.js";
 
-// Built once: engines copy the tables into their own memory.
-let fixtureTables: ReturnType<typeof bondFixtureTables> | null = null;
-const tables = () => (fixtureTables ??= bondFixtureTables());
 const XL = NEWTON_XL;
 
 /** A rattled 8-atom rock-salt NaCl cell with velocities of about 300 K. */
 const start = rattledNaCl;
 
-async function engineAt(atoms: Atoms, skin?: number) {
-  const calc = await EctCalculator.create(tables(), skin === undefined ? {} : { skin });
-  calc.engine.setAtoms(atoms);
-  return calc.engine;
-}
+/** Engines on the fixture's tables (built once) and converged solves beside them (one engine per file, reloaded). */
+const { engineAt, converged } = fixtureEngines();
 
 /** An XL engine (Newton steps) on the rattled cell, computed and run `steps` steps of 1 fs. */
 async function xlAfter(steps: number) {
@@ -38,9 +32,6 @@ async function xlAfter(steps: number) {
   a.runVerlet(steps, 1.0);
   return { atoms, a };
 }
-
-/** An engine (one per file, reloaded: convergedSolver) at `from`'s positions, warm-started from its state and solved to the tolerance. */
-const converged = convergedSolver((a) => engineAt(a));
 
 describe("bond transfer: extended-Lagrangian warm starts", () => {
   it("a step from auxiliary amplitudes far from the ground state is finished to the tolerance (the trust test), an ordinary one is not", async () => {
@@ -62,7 +53,7 @@ describe("bond transfer: extended-Lagrangian warm starts", () => {
 
   it("a restart file continues the run bit for bit (the auxiliary amplitudes are part of the state)", async () => {
     const make = async () => {
-      const calc = await EctCalculator.create(tables());
+      const calc = await EctCalculator.create(bondFixtureTables());
       calc.engine.bondSolver.xl = { ...XL };
       return calc;
     };

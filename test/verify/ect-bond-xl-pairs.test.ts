@@ -9,27 +9,18 @@ import { describe, expect, it, vi } from "vitest";
 import { Atoms } from "../../src/atoms.js";
 import { MolecularDynamics } from "../../src/dynamics/driver.js";
 import { EctCalculator } from "../../src/ect/calculator.js";
-import { NEWTON_XL, bondFixtureTables, convergedSolver, rattledNaCl } from "../helpers/ect-xl-cell.js";
+import { NEWTON_XL, bondFixtureTables, fixtureEngines, rattledNaCl } from "../helpers/ect-xl-cell.js";
 
 // Long runs: each test may take a minute on a loaded 2-core machine.
 vi.setConfig({ testTimeout: 600_000 });
 
-// Built once: engines copy the tables into their own memory.
-let fixtureTables: ReturnType<typeof bondFixtureTables> | null = null;
-const tables = () => (fixtureTables ??= bondFixtureTables());
 const XL = NEWTON_XL;
 
 /** A rattled 8-atom rock-salt NaCl cell with velocities of about 300 K. */
 const start = rattledNaCl;
 
-async function engineAt(atoms: Atoms, skin?: number) {
-  const calc = await EctCalculator.create(tables(), skin === undefined ? {} : { skin });
-  calc.engine.setAtoms(atoms);
-  return calc.engine;
-}
-
-/** An engine (one per file, reloaded: convergedSolver) at `from`'s positions, warm-started from its state and solved to the tolerance. */
-const converged = convergedSolver((a) => engineAt(a));
+/** Engines on the fixture's tables (built once) and converged solves beside them (one engine per file, reloaded). */
+const { engineAt, converged } = fixtureEngines();
 
 describe("bond transfer: the L-BFGS curvature pairs of the capped solves across new bond sets", () => {
   it("survive neighbor-list rebuilds: the capped solve right after a rebuild costs what the others cost", async () => {
@@ -60,7 +51,7 @@ describe("bond transfer: the L-BFGS curvature pairs of the capped solves across 
 
   it("survive barostat steps (the cell reloaded with the solver state every step): NPH costs what NVE costs", async () => {
     const run = async (barostat: boolean) => {
-      const calc = await EctCalculator.create(tables());
+      const calc = await EctCalculator.create(bondFixtureTables());
       calc.engine.bondSolver.xl = { ...XL };
       const md = new MolecularDynamics(calc, start(), {
         dt: 1.0,

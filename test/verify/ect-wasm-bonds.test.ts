@@ -5,10 +5,8 @@
 // same bits at every step (bitwise, as measured). And the 64-atom NaCl shadow run over 120 steps
 // (more than two list builds; npm test runs its first 40 steps, across one rebuild).
 import { describe, expect, it } from "vitest";
-import { maxwellBoltzmann } from "../../src/dynamics/velocities.js";
 import { BOND_XL_DEFAULTS } from "../../src/ect/transfer/bond-transfer.js";
-import { rocksalt } from "../../src/structures/lattice.js";
-import { rattledLiF, sideBySide } from "../helpers/ect-wasm-bonds.js";
+import { expectNaClShadowSideBySide, rattledLiF, sideBySide } from "../helpers/ect-wasm-bonds.js";
 
 describe("bond refresh and frozen-product CG in wasm against the TypeScript reference, rattled LiF (shipped model)", () => {
   it("a rattled 64-atom LiF cell, 30 default (frozen) steps: the same bits (partially screened bonds)", async () => {
@@ -21,14 +19,5 @@ describe("bond refresh and frozen-product CG in wasm against the TypeScript refe
 });
 
 describe("bond refresh and frozen-product CG in wasm against the TypeScript reference, NaCl over 120 steps (shipped model)", () => {
-  it("64-atom NaCl at 600 K, shadow steps across neighbor-list builds: the same bits at every step", async () => {
-    const atoms = rocksalt("Na", "Cl", 5.64, 2);
-    atoms.velocities = maxwellBoltzmann(atoms.masses, 600, 5);
-    const d = await sideBySide(atoms, { ...BOND_XL_DEFAULTS, method: "shadow" }, 120, 1.0);
-    console.log(`wasm vs TypeScript bond refresh and CG, NaCl 120 steps: max |dF| ${d.force} eV/A, |dE| ${d.energy} eV, |dq| ${d.charge} e, ${d.builds} list builds`);
-    expect(d.builds).toBeGreaterThan(2);
-    expect(d.force).toBe(0);
-    expect(d.energy).toBe(0);
-    expect(d.charge).toBe(0);
-  }, 600_000);
+  it("64-atom NaCl at 600 K, shadow steps across neighbor-list builds: the same bits at every step", () => expectNaClShadowSideBySide(120, 2), 600_000);
 });
