@@ -2,9 +2,10 @@ import { availableParallelism } from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
 
 // Three selections of the tests, chosen with vitest's --mode (package.json scripts):
-//   npm test            --mode unit    test/*.test.ts: every claim (336 s of CPU with the type check and an
-//                                      up-to-date build, 461 s before the command tests ran the CLI in process;
-//                                      /usr/bin/time on a loaded 2-core machine, on all cores)
+//   npm test            --mode unit    test/*.test.ts: every claim (330 s of CPU with the type check and an
+//                                      up-to-date build on 2026-12-08, against 350 s for vitest alone before
+//                                      that day's moves to verify; 461 s before the command tests ran the CLI
+//                                      in process; /usr/bin/time on a loaded 2-core machine, on all cores)
 //   npm run verify      --mode verify  test/verify/*.test.ts: long physics runs (thermostat statistics over 50 ps,
 //                                      the barostat, NVE conservation over long runs, the fitted model, the
 //                                      O(N^2) Streitz reference on 2160 atoms, the slowest side-by-side and

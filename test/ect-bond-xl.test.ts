@@ -5,29 +5,23 @@
  * L-BFGS curvature pairs survive rebuilds and barostat steps and never reach a new structure.
  * Hand-set fixture model (test/fixtures/ect-bond-test.json). The 200-step runs of the Newton and
  * L-BFGS schemes against converged and exact solves: test/verify/ect-bond-xl-schemes.test.ts (the
- * default frozen-mean-field scheme's: test/ect-xl-frozen.test.ts).
+ * default frozen-mean-field scheme's: test/ect-xl-frozen.test.ts); the curvature pairs' cost across
+ * 200 steps of list rebuilds and 120 barostat steps: test/verify/ect-bond-xl-pairs.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import { Atoms } from "../src/atoms.js";
-import { MolecularDynamics } from "../src/dynamics/driver.js";
 import { EctCalculator } from "../src/ect/calculator.js";
 import { rocksalt } from "../src/structures/lattice.js";
-import { NEWTON_XL, atPositionsOf, bondFixtureTables, convergedSolver, expectRestartBitwise, ordinaryAndFarStates, rattledNaCl } from "./helpers/ect-xl-cell.js";
+import { NEWTON_XL, atPositionsOf, bondFixtureTables, expectRestartBitwise, fixtureEngines, ordinaryAndFarStates, rattledNaCl } from "./helpers/ect-xl-cell.js";
 import type { EctEngine } from "../src/ect/engine.js";
 
-// Built once: engines copy the tables into their own memory.
-let fixtureTables: ReturnType<typeof bondFixtureTables> | null = null;
-const tables = () => (fixtureTables ??= bondFixtureTables());
 const XL = NEWTON_XL;
 
 /** A rattled 8-atom rock-salt NaCl cell with velocities of about 300 K. */
 const start = rattledNaCl;
 
-async function engineAt(atoms: Atoms, skin?: number) {
-  const calc = await EctCalculator.create(tables(), skin === undefined ? {} : { skin });
-  calc.engine.setAtoms(atoms);
-  return calc.engine;
-}
+/** Engines on the fixture's tables (built once) and converged solves beside them (one engine per file, reloaded). */
+const { engineAt, converged } = fixtureEngines();
 
 /** An XL engine (Newton steps) on the rattled cell, computed and run `steps` steps of 1 fs. */
 async function xlAfter(steps: number) {
@@ -38,9 +32,6 @@ async function xlAfter(steps: number) {
   a.runVerlet(steps, 1.0);
   return { atoms, a };
 }
-
-/** An engine (one per file, reloaded: convergedSolver) at `from`'s positions, warm-started from its state and solved to the tolerance. */
-const converged = convergedSolver((a) => engineAt(a));
 
 describe("bond transfer: extended-Lagrangian warm starts", () => {
   it("a step from auxiliary amplitudes far from the ground state is finished to the tolerance (the trust test), an ordinary one is not", async () => {
@@ -62,7 +53,7 @@ describe("bond transfer: extended-Lagrangian warm starts", () => {
 
   it("a restart file continues the run bit for bit (the auxiliary amplitudes are part of the state)", async () => {
     const make = async () => {
-      const calc = await EctCalculator.create(tables());
+      const calc = await EctCalculator.create(bondFixtureTables());
       calc.engine.bondSolver.xl = { ...XL };
       return calc;
     };
@@ -122,63 +113,7 @@ describe("bond transfer: extended-Lagrangian warm starts", () => {
 });
 
 describe("bond transfer: the L-BFGS curvature pairs of the capped solves across new bond sets", () => {
-  it("survive neighbor-list rebuilds: the capped solve right after a rebuild costs what the others cost", async () => {
-    // A skin of 0.1 A rebuilds the list every few steps (bonds enter and leave the list's margin).
-    const atoms = start();
-    const e = await engineAt(atoms, 0.1);
-    e.bondSolver.xl = { ...XL };
-    e.setVelocities(atoms.velocities!);
-    e.compute();
-    e.runVerlet(20, 1.0);
-    const after: number[] = [], others: number[] = [];
-    let builds = e.neighborStats().builds;
-    e.runVerlet(200, 1.0, () => {
-      const b = e.neighborStats().builds;
-      (b !== builds ? after : others).push(e.solverReport().iterations);
-      builds = b;
-    });
-    const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-    expect(after.length).toBeGreaterThanOrEqual(5);
-    // Measured (20 rebuilds): 11.25 evaluations on the step after a rebuild, 11.13 on the others;
-    // with the pairs dropped at every rebuild 13.0 against 11.07.
-    expect(mean(after)).toBeLessThan(mean(others) + 1);
-    const ref = await converged(e, atoms);
-    const d = (e.grandPotential() - ref.grandPotential()) / atoms.length;
-    expect(d).toBeGreaterThanOrEqual(-1e-12);
-    expect(d).toBeLessThan(1e-8);
-  });
-
-  it("survive barostat steps (the cell reloaded with the solver state every step): NPH costs what NVE costs", async () => {
-    const run = async (barostat: boolean) => {
-      const calc = await EctCalculator.create(tables());
-      calc.engine.bondSolver.xl = { ...XL };
-      const md = new MolecularDynamics(calc, start(), {
-        dt: 1.0,
-        loop: "per-step",
-        ...(barostat ? { barostat: { kind: "berendsen" as const, pressure: 0, pdamp: 100, couple: "iso" as const } } : {}),
-      });
-      md.run(20);
-      const s0 = md.stats;
-      md.run(100);
-      const s = md.stats;
-      return { perStep: (s.solverIterations - s0.solverIterations) / (s.solves - s0.solves), calc, md };
-    };
-    const nve = await run(false), nph = await run(true);
-    expect(nph.md.atoms.cell[0]).not.toBe(start().cell[0]);
-    // Measured: 11.05 evaluations per step NVE, 11.34 NPH (with the pairs dropped at every cell
-    // change: 12.85).
-    expect(nph.perStep).toBeLessThan(nve.perStep + 1);
-    // The capped solves stay at the converged solve's energy.
-    const e = nph.calc.engine, { frame, pbc } = e.cellInfo();
-    const at = new Atoms({ symbols: nph.md.atoms.symbols, positions: e.positions(), cell: frame.h, pbc });
-    const ref = await engineAt(at);
-    ref.setSolverState(e.solverState());
-    ref.compute();
-    const d = (e.grandPotential() - ref.grandPotential()) / at.length;
-    expect(d).toBeGreaterThanOrEqual(-1e-12);
-    expect(d).toBeLessThan(1e-8);
-  });
-
+  // (that they survive list rebuilds and barostat steps, over 200 and 120 steps: test/verify/ect-bond-xl-pairs.test.ts)
   it("never reach a new structure: after setAtoms (cold) or another state's import, the run is bit for bit a fresh engine's", async () => {
     // Engine a carries pairs from 30 capped steps (and has just exported its state, which the
     // barostat path would import again) when it gets unrelated atoms: the same count, other positions.

@@ -8,7 +8,8 @@
  * bond sets' couplings, screening factors, blockers and live lists too; and a restart file written
  * by the wasm path continues bit for bit. The side-by-side run is test/helpers/ect-wasm-bonds.ts; the
  * rattled LiF cell's frozen steps (partially screened bonds, about 15 s of CPU, most of it in the
- * first steps' solves) run in test/verify/ect-wasm-bonds.test.ts (npm run verify).
+ * first steps' solves) and the NaCl shadow run over 120 steps (more list builds) run in
+ * test/verify/ect-wasm-bonds.test.ts (npm run verify).
  */
 import { describe, expect, it } from "vitest";
 import { EctCalculator } from "../src/ect/calculator.js";
@@ -17,21 +18,12 @@ import { maxwellBoltzmann } from "../src/dynamics/velocities.js";
 import { rocksalt } from "../src/structures/lattice.js";
 import { fittedTables } from "./helpers/fitted-md.js";
 import { expectRestartBitwise } from "./helpers/ect-xl-cell.js";
-import { sideBySide } from "./helpers/ect-wasm-bonds.js";
+import { expectNaClShadowSideBySide } from "./helpers/ect-wasm-bonds.js";
 
 const tables = fittedTables();
 
 describe("bond refresh and frozen-product CG in wasm against the TypeScript reference (shipped model)", () => {
-  it("64-atom NaCl at 600 K, shadow steps across neighbor-list builds: the same bits at every step", async () => {
-    const atoms = rocksalt("Na", "Cl", 5.64, 2);
-    atoms.velocities = maxwellBoltzmann(atoms.masses, 600, 5);
-    const d = await sideBySide(atoms, { ...BOND_XL_DEFAULTS, method: "shadow" }, 120, 1.0);
-    console.log(`wasm vs TypeScript bond refresh and CG, NaCl 120 steps: max |dF| ${d.force} eV/A, |dE| ${d.energy} eV, |dq| ${d.charge} e, ${d.builds} list builds`);
-    expect(d.builds).toBeGreaterThan(2);
-    expect(d.force).toBe(0);
-    expect(d.energy).toBe(0);
-    expect(d.charge).toBe(0);
-  }, 120_000);
+  it("64-atom NaCl at 600 K, 40 shadow steps across a neighbor-list rebuild: the same bits at every step", () => expectNaClShadowSideBySide(40, 1), 120_000);
 
   it("a restart file of the wasm path continues the run bit for bit", async () => {
     const make = async () => {

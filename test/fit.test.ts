@@ -7,8 +7,8 @@ import { parseTrainingSet, type TrainingSet } from "../src/fit/dataset.js";
 import { localEvaluator } from "../src/fit/evaluator.js";
 import { omegaGradient } from "../src/fit/gradient.js";
 import { defaultFreeParameters, internalValues, parseParameterPaths, physical, withValues, type FitParameter } from "../src/fit/parameters.js";
-import { fitModel } from "../src/fit/fit.js";
 import { withElements } from "./helpers/ect-models.js";
+import { expectReproducibleFit } from "./helpers/fit-reproducible.js";
 
 const starter = JSON.parse(readFileSync(new URL("../models/ect-starter.json", import.meta.url), "utf8"));
 const ELEMENTS = ["H", "Li", "Na", "F", "Cl"];
@@ -64,22 +64,8 @@ describe("analytic parameter gradients (Hellmann-Feynman) equal central differen
 });
 
 describe("a fit is reproducible", () => {
-  it("same data, options and seed give the same parameters bit for bit (multi-start)", async () => {
-    const truth = withElements(starter, ["Li", "H"]);
-    const ev = localEvaluator();
-    const frames = [1.3, 1.5, 1.7, 2.0, 2.4].map((r) => dimer("Li", "H", r));
-    const res = await ev.evaluate(JSON.stringify(truth), frames);
-    const text = frames.map((f, k) => formatExtxyz(Object.assign(f.copy(), { info: { energy: res[k].grandPotential + 0.01 * Math.sin(7 * k) } }))).join("");
-    const sets = [parseTrainingSet(text, "LiH.extxyz", ELEMENTS)];
-    const params = parseParameterPaths(truth, ["pairs.Li-H.A", "pairs.Li-H.rho"]);
-    // (two starts: the given parameters and one seeded perturbation of them)
-    const run = () => fitModel(truth, params, sets, ev, { starts: 2, seed: 42, maxIterations: 6 });
-    const a = await run();
-    const b = await run();
-    expect(a.parameters.map((p) => p.value)).toEqual(b.parameters.map((p) => p.value));
-    expect(a.cost).toBe(b.cost);
-    await ev.close();
-  });
+  // (2 starts of 2 iterations; of 6: test/verify/fit-recovery.test.ts)
+  it("same data, options and seed give the same parameters bit for bit (multi-start)", () => expectReproducibleFit(2));
 });
 
 describe("bad datasets get clear errors", () => {

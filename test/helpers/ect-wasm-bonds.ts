@@ -7,7 +7,7 @@ import { expect } from "vitest";
 import { Atoms } from "../../src/atoms.js";
 import { maxwellBoltzmann } from "../../src/dynamics/velocities.js";
 import { EctEngine } from "../../src/ect/engine.js";
-import type { BondXlOptions } from "../../src/ect/transfer/bond-transfer.js";
+import { BOND_XL_DEFAULTS, type BondXlOptions } from "../../src/ect/transfer/bond-transfer.js";
 import { rocksalt } from "../../src/structures/lattice.js";
 import { expectBitwise, maxAbsDiff } from "./compare.js";
 import { fittedTables } from "./fitted-md.js";
@@ -71,4 +71,20 @@ export function rattledLiF(): Atoms {
   const atoms = new Atoms({ symbols: base.symbols, positions: p, cell: base.cell, pbc: base.pbc });
   atoms.velocities = maxwellBoltzmann(atoms.masses, 300, 7);
   return atoms;
+}
+
+/**
+ * The 64-atom NaCl cell of the shipped model at 600 K (seed 5), `steps` shadow steps of 1 fs side by
+ * side: the same bits at every step, across more than `minBuilds` list builds (npm test: 40 steps,
+ * npm run verify: 120).
+ */
+export async function expectNaClShadowSideBySide(steps: number, minBuilds: number): Promise<void> {
+  const atoms = rocksalt("Na", "Cl", 5.64, 2);
+  atoms.velocities = maxwellBoltzmann(atoms.masses, 600, 5);
+  const d = await sideBySide(atoms, { ...BOND_XL_DEFAULTS, method: "shadow" }, steps, 1.0);
+  console.log(`wasm vs TypeScript bond refresh and CG, NaCl ${steps} steps: max |dF| ${d.force} eV/A, |dE| ${d.energy} eV, |dq| ${d.charge} e, ${d.builds} list builds`);
+  expect(d.builds).toBeGreaterThan(minBuilds);
+  expect(d.force).toBe(0);
+  expect(d.energy).toBe(0);
+  expect(d.charge).toBe(0);
 }

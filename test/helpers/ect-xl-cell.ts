@@ -168,3 +168,18 @@ export async function expectRestartBitwise(make: () => Promise<EctCalculator>, a
   expect(Object.is(second.thermo().conserved, straight.thermo().conserved)).toBe(true);
   return straightCalc;
 }
+
+/**
+ * Engines on the hand-set fixture's tables (built on first use; engines copy them into their own
+ * memory), loaded with `atoms` (`skin`: the list's, else the default), and the converged solver of
+ * {@link convergedSolver} on them: test/ect-bond-xl.test.ts and test/verify/ect-bond-xl-pairs.test.ts.
+ */
+export function fixtureEngines(): { engineAt: (atoms: Atoms, skin?: number) => Promise<EctEngine>; converged: (from: EctEngine, atoms: Atoms) => Promise<EctEngine> } {
+  let tables: ReturnType<typeof bondFixtureTables> | null = null;
+  const engineAt = async (atoms: Atoms, skin?: number) => {
+    const calc = await EctCalculator.create((tables ??= bondFixtureTables()), skin === undefined ? {} : { skin });
+    calc.engine.setAtoms(atoms);
+    return calc.engine;
+  };
+  return { engineAt, converged: convergedSolver((a) => engineAt(a)) };
+}

@@ -1,7 +1,9 @@
 // The browser demo's longer runs (npm run verify; moved here from test/demo.test.ts to keep npm test
 // fast, which keeps a 40-step thermostat run and a 500-atom run on two domains): the thermostats heat
-// the Cu crystal from 100 K toward 900 K over 400 steps, and the cu-cores example (32,000 atoms) on two
-// spatial domains in the page equals the same run on one engine in Node. Bands as they were there.
+// the Cu crystal from 100 K toward 900 K over 400 steps, the cu-cores example (32,000 atoms) on two
+// spatial domains in the page equals the same run on one engine in Node, and the NaCl and LiH dimers
+// of the starter model pulled apart lose their charges (npm test pulls the fitted LiH dimer). Bands as
+// they were there.
 import { expect, it } from "vitest";
 import { demoSession, expectSameAsOneEngine, openDemo, runOnTwoDomains, type DemoWindow } from "../helpers/demo-server.js";
 import { describeWith } from "../helpers/tools.js";
@@ -33,4 +35,25 @@ describeWith("chromium", "browser demo page: long runs", () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 300_000);
+
+  it("pulls the NaCl and LiH dimers apart until their charges are gone", async () => {
+    const { page, problems } = await openDemo(demo);
+    for (const [example, r0, rEnd] of [["nacl", 2.3609, 20], ["lih", 1.5949, 8]] as const) {
+      const result = await page.evaluate((ex) => (window as unknown as DemoWindow).ectDemo.run({ example: ex, frameDelayMs: 0 }), example);
+      expect(result).toMatchObject({ example, kind: "ect", mode: "pull", variant: "simd", reason: "finished" });
+      const first = result.rows[0];
+      const last = result.rows[result.rows.length - 1];
+      expect(first.x).toBeCloseTo(r0, 12);
+      expect(last.x).toBeCloseTo(rEnd, 2);
+      // Ionic at the bond length (cation first), neutral when pulled apart.
+      expect(first.charges![0]).toBeGreaterThan(0.99);
+      expect(first.charges![1]).toBeLessThan(-0.99);
+      for (const q of last.charges!) expect(Math.abs(q)).toBeLessThan(1e-3);
+      // The separation grows at every row.
+      for (let k = 1; k < result.rows.length; k++) expect(result.rows[k].x).toBeGreaterThan(result.rows[k - 1].x);
+      expect(await page.locator('#readout td[data-key="charges"]').textContent()).toMatch(/^\w+ 0\.000, \w+ 0\.000$/);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

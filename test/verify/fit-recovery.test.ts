@@ -1,6 +1,7 @@
 /**
  * The fitter recovers known parameters from data the model itself generated (moved from
- * test/fit.test.ts: a 60-iteration fit, the longest of the fitter's tests; npm run verify).
+ * test/fit.test.ts: a 60-iteration fit, the longest of the fitter's tests; npm run verify), and a
+ * multi-start fit of 6 iterations a start is reproducible bit for bit (test/fit.test.ts: 2 iterations).
  */
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
@@ -11,6 +12,7 @@ import { localEvaluator } from "../../src/fit/evaluator.js";
 import { internalValues, parseParameterPaths, physical, withValues } from "../../src/fit/parameters.js";
 import { fitModel } from "../../src/fit/fit.js";
 import { withElements } from "../helpers/ect-models.js";
+import { expectReproducibleFit } from "../helpers/fit-reproducible.js";
 
 const starter = JSON.parse(readFileSync(new URL("../../models/ect-starter.json", import.meta.url), "utf8"));
 const ELEMENTS = ["H", "Li", "Na", "F", "Cl"];
@@ -49,4 +51,8 @@ describe("the fitter recovers known parameters from data the model generated", (
     expect(fit.cost).toBeLessThan(1e-12);
     await ev.close();
   }, 120_000);
+});
+
+describe("a fit is reproducible", () => {
+  it("same data, options and seed give the same parameters bit for bit (multi-start, 2 starts of 6 iterations)", () => expectReproducibleFit(6), 600_000);
 });

@@ -1,10 +1,11 @@
 // NVE of the Streitz-Mintmire engine over 40 fs (npm run verify; moved from test/streitz-engine.test.ts
 // and test/xl.test.ts with the same bands): the energy error against dt, in consistent mode with
 // charges solved every step, with extended-Lagrangian charges and with shadow-potential forces;
-// LAMMPS mode drifts whatever dt. The runs: test/helpers/streitz-nve.ts.
+// LAMMPS mode drifts whatever dt; XL and shadow-force MD beside exact-solve MD. The runs: test/helpers/streitz-nve.ts.
 import { describe, expect, it, vi } from "vitest";
 import type { XlOrder } from "../../src/xl/index.js";
-import { consistent, nveRun, rattledAlO } from "../helpers/streitz-nve.js";
+import { maxAbsDiff } from "../helpers/compare.js";
+import { consistent, nveRun, rattledAlO, type Xl } from "../helpers/streitz-nve.js";
 
 // Long runs: each test may take a minute on a loaded 2-core machine.
 vi.setConfig({ testTimeout: 600_000 });
@@ -60,5 +61,45 @@ describe("Streitz MD with extended-Lagrangian charges", () => {
     }
     expect(Math.abs(drift(fine.trace))).toBeLessThan(0.5 * fine.max);
     expect(Math.abs(drift(fine.trace)) / Math.abs(drift(finer.trace))).toBeGreaterThan(3);
+  });
+});
+
+// Moved from test/xl.test.ts with the same bands: extended-Lagrangian charges and shadow-potential
+// forces beside exact-solve MD (consistent mode) over 40 fs at dt 0.4 fs.
+describe("Streitz MD with extended-Lagrangian charges against exact-solve MD over 40 fs", () => {
+  const start = rattledAlO();
+  /**
+   * Total energy per atom every 1.6 fs over 40 fs, and the end state. Runs are deterministic (a fresh
+   * engine each), so the tests that compare the same scheme and dt share one run.
+   */
+  const runs = new Map<string, ReturnType<typeof nveRun>>();
+  const run = (xl: Xl, dt: number) => {
+    const key = JSON.stringify([xl, dt]);
+    if (!runs.has(key)) runs.set(key, nveRun(start, xl, dt, consistent()));
+    return runs.get(key)!;
+  };
+
+  it("follows exact-solve MD over 40 fs (energy, forces and charges within the stated error)", async () => {
+    const exact = await run(null, 0.4);
+    const xl = await run({ order: 5, loops: 4 }, 0.4);
+    const dE = Math.abs(xl.energy - exact.energy), dF = maxAbsDiff(xl.forces, exact.forces), dq = maxAbsDiff(xl.charges, exact.charges);
+    // measured (K = 5, 4 CG loops per step): dE 8.9e-7 eV/atom, dF 3.5e-4 eV/A, dq 5.5e-5 e; largest
+    // energy error over the run 7.4e-6 eV/atom against the exact solve's 8.1e-6
+    expect(dE).toBeLessThan(1e-5);
+    expect(dF).toBeLessThan(2e-3);
+    expect(dq).toBeLessThan(3e-4);
+    expect(xl.max).toBeLessThan(1.5 * exact.max);
+  });
+
+  it("shadow-potential forces follow exact-solve MD over 40 fs within the auxiliary charges' lag (two loops and one)", async () => {
+    const shadow = { order: 5 as XlOrder, shadow: true }; // two CG loops per step (the default)
+    const oneLoop = { order: 5 as XlOrder, loops: 1, shadow: true };
+    const exact = await run(null, 0.4);
+    // measured: two loops dE 1.0e-5 eV/atom, dq 2.1e-3 e; one loop 1.5e-5, 9.4e-3
+    for (const [xl, eBound, qBound] of [[shadow, 3e-5, 6e-3], [oneLoop, 5e-5, 2.5e-2]] as const) {
+      const r = await run(xl, 0.4);
+      expect(Math.abs(r.energy - exact.energy)).toBeLessThan(eBound);
+      expect(maxAbsDiff(r.charges, exact.charges)).toBeLessThan(qBound);
+    }
   });
 });
