@@ -10,6 +10,8 @@ export type { KernelExports, EctKernelExports, StreitzKernelExports } from "./bi
 export type KernelVariant = "simd" | "scalar";
 
 const modules = new Map<KernelVariant, WebAssembly.Module>();
+/** Modules compiled from caller-supplied wasm, keyed by the bytes object (collected with it). */
+const modulesByBytes = new WeakMap<BufferSource, WebAssembly.Module>();
 
 function wasmFileName(variant: KernelVariant): string {
   return `eam.${variant}.wasm`;
@@ -40,13 +42,23 @@ async function readBytes(variant: KernelVariant): Promise<BufferSource> {
 }
 
 /**
- * Compiles (once per variant) and caches the kernel module. Pass `bytes` to supply the wasm
- * yourself (for bundlers or serverless platforms that ship it as an asset).
+ * Compiles and caches the kernel module: once per variant for the package's own wasm, once per
+ * `bytes` object when you pass the wasm yourself (for bundlers or serverless platforms that ship it
+ * as an asset). Supplied bytes are keyed by the object, not the variant, so two different builds
+ * loaded in one process (an A/B comparison) get two modules.
  */
 export async function loadKernelModule(variant: KernelVariant = "simd", bytes?: BufferSource): Promise<WebAssembly.Module> {
+  if (bytes !== undefined) {
+    let mod = modulesByBytes.get(bytes);
+    if (!mod) {
+      mod = await WebAssembly.compile(bytes);
+      modulesByBytes.set(bytes, mod);
+    }
+    return mod;
+  }
   let mod = modules.get(variant);
   if (!mod) {
-    mod = (bytes === undefined ? await compileStreamingInBrowser(variant) : null) ?? (await WebAssembly.compile(bytes ?? (await readBytes(variant))));
+    mod = (await compileStreamingInBrowser(variant)) ?? (await WebAssembly.compile(await readBytes(variant)));
     modules.set(variant, mod);
   }
   return mod;
